@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/** Lower-case slug: a desk (tenant) id, a plan name, a queue name. */
+export const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'lower-case letters, digits and dashes');
+
+export const Ulid = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'a ULID');
+
+export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
+export const Priority = z.enum(PRIORITIES);
+export type Priority = z.infer<typeof Priority>;
+
+export const CHANNELS = ['email', 'api', 'chat', 'phone'] as const;
+export const Channel = z.enum(CHANNELS);
+export type Channel = z.infer<typeof Channel>;
+
+/** `pending` means waiting on the customer; `on-hold` means waiting on a third party. */
+export const STATUSES = ['new', 'open', 'pending', 'on-hold', 'solved', 'closed'] as const;
+export const Status = z.enum(STATUSES);
+export type Status = z.infer<typeof Status>;
+
+export const Tier = z.number().int().min(1).max(4);
+
+export const Email = z.email().max(254).transform((e) => e.toLowerCase());
+
+export const Requester = z.strictObject({
+  /** Stable id of the person: the identity provider's `sub` for signed-in customers, else derived from email. */
+  id: z.string().min(1).max(128),
+  email: Email,
+  name: z.string().trim().min(1).max(200).optional(),
+});
+export type Requester = z.infer<typeof Requester>;
+
+export const Ticket = z.strictObject({
+  id: Ulid,
+  desk: Slug,
+  subject: z.string().min(1).max(250),
+  requester: Requester,
+  priority: Priority,
+  plan: Slug,
+  channel: Channel,
+  status: Status,
+  tier: Tier,
+  assignee: z.string().min(1).max(128).nullable(),
+  tags: z.array(Slug).max(20),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  /** Optimistic-concurrency version; starts at 1 and grows by one on every change. */
+  version: z.number().int().min(1),
+});
+export type Ticket = z.infer<typeof Ticket>;
+
+export const MessageAuthorRole = z.enum(['customer', 'agent', 'system']);
+export type MessageAuthorRole = z.infer<typeof MessageAuthorRole>;
+
+export const Visibility = z.enum(['public', 'internal']);
+export type Visibility = z.infer<typeof Visibility>;
+
+export const Message = z.strictObject({
+  id: Ulid,
+  ticketId: Ulid,
+  desk: Slug,
+  author: z.strictObject({ role: MessageAuthorRole, id: z.string().min(1).max(128) }),
+  visibility: Visibility,
+  body: z.string(),
+  channel: Channel,
+  createdAt: z.iso.datetime(),
+});
+export type Message = z.infer<typeof Message>;
