@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+
+/** A Lambda handler for HTTP API payload format 2.0, as functions/ export them. */
+export type HttpLambda = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export interface Route {
+  method: string;
+  /** API Gateway route path, e.g. `/tickets/{id}/messages`. */
+  path: string;
+  functionName: string;
+  load: () => Promise<{ handler: HttpLambda }>;
+}
+
+/** API Gateway's own payload limit. Handlers enforce their smaller ones. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+function compile(route: Route) {
+  const names: string[] = [];
+  const pattern = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  return { route, regex: new RegExp(`^${pattern}$`), names };
+}
+
+/**
+ * Plays API Gateway (HTTP API) for the local stack: matches the route, builds a real payload 2.0
+ * event, invokes the same handler module Lambda runs, and writes its result back.
+ */
+export function apiGateway(routes: Route[]) {
+  const compiled = routes.map(compile);
+  const handlers = new Map<string, Promise<{ handler: HttpLambda }>>();
+
+  return async function handle(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean> {
+    const url = new URL(req.url ?? '/', 'http://local');
+    const method = req.method ?? 'GET';
+    let pathMatched = false;
+    for (const { route, regex, names } of compiled) {
+      const m = regex.exec(url.pathname);
+      if (!m) continue;
+      pathMatched = true;
+      if (route.method !== method) continue;
+      if (body.length > MAX_PAYLOAD_BYTES) {
+        res.writeHead(413, { 'content-type': 'application/json' }).end('{"message":"Request Entity Too Large"}');
+        return true;
+      }
+      const pathParameters = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1] ?? '')]));
+      const event = toEvent(req, url, body, route, pathParameters);
+      let module = handlers.get(route.functionName);
+      if (!module) {
+        module = route.load();
+        handlers.set(route.functionName, module);
+      }
+      const result = await (await module).handler(event, lambdaContext(route.functionName, event.requestContext.requestId));
+      writeResult(res, result, event.requestContext.requestId);
+      return true;
+    }
+    if (pathMatched) {
+      res.writeHead(405, { 'content-type': 'application/problem+json' });
+      res.end(JSON.stringify({ type: '/problems/method-not-allowed', title: 'Method not allowed', status: 405 }));
+      return true;
+    }
+    return false;
+  };
+}
+
+function toEvent(
+  req: IncomingMessage,
+  url: URL,
+  body: Buffer,
+  route: Route,
+  pathParameters: Record<string, string>,
+): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  const contentType = headers['content-type'] ?? '';
+  const textual = /^(text\/|application\/([a-z.+-]*\+)?(json|xml|x-www-form-urlencoded))/i.test(contentType);
+  const now = new Date();
+  const routeKey = `${route.method} ${route.path}`;
+  const event: APIGatewayProxyEventV2 = {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? '127.0.0.1',
+      domainPrefix: 'local',
+      http: {
+        method: route.method,
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    isBase64Encoded: false,
+  };
+  if (Object.keys(query).length) event.queryStringParameters = query;
+  if (Object.keys(pathParameters).length) event.pathParameters = pathParameters;
+  if (body.length) {
+    event.body = textual ? body.toString('utf8') : body.toString('base64');
+    event.isBase64Encoded = !textual;
+  }
+  return event;
+}
+
+function lambdaContext(functionName: string, requestId: string): Context {
+  const deadline = Date.now() + 29_000;
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+function writeResult(res: ServerResponse, result: APIGatewayProxyStructuredResultV2, requestId: string) {
+  const headers: Record<string, string | string[]> = { 'apigw-requestid': requestId };
+  for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
+  if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+  const body = result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : undefined;
+  res.writeHead(result.statusCode ?? 200, headers);
+  res.end(body);
+}

@@ -1,0 +1,196 @@
+import { mkdirSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { z } from 'zod';
+import { Role } from '#shared/auth/principal.ts';
+import { resetApiDeps } from '#shared/runtime/api-deps.ts';
+import { tableDefinition } from '#shared/store/table-definition.ts';
+import { Slug } from '#shared/tickets/model.ts';
+import { useClock } from '#shared/time/clock.ts';
+import { apiGateway } from './api-gateway.ts';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, localIdentity } from './identity.ts';
+import { objectStorePath, startObjectStore } from './object-store.ts';
+import { apiRoutes } from './routes.ts';
+import { parseIsoDuration, VirtualClock } from './virtual-clock.ts';
+
+export interface LocalStackOptions {
+  dataDir?: string;
+  /** 0 picks a free port (tests); defaults come from env, then the documented ports. */
+  apiPort?: number;
+  dynamoPort?: number;
+  s3Port?: number;
+  /** The four policy packs' desks, served by the stack. */
+  desks?: string[];
+}
+
+export const TABLE_NAME = 'tierdesk-local';
+export const BODY_BUCKET = 'tierdesk-local-bodies';
+export const LOCAL_DESKS = ['rch-spyfocus', 'techflow', 'acentus', 'rarelogic'];
+
+const envPort = (name: string, fallback: number) => {
+  const value = process.env[name];
+  return value === undefined ? fallback : Number(value);
+};
+
+/**
+ * Boots the whole product in this process: dynalite, an S3-compatible object store, the local
+ * identity provider, the virtual clock and the HTTP API running the real handlers.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}) {
+  const started = Date.now();
+  const dataDir = resolve(options.dataDir ?? process.env.DATA_DIR ?? '.data');
+  mkdirSync(dataDir, { recursive: true });
+
+  const clock = new VirtualClock(join(dataDir, 'clock.json'));
+  useClock(clock);
+
+  const dynamo = dynalite({ path: join(dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((ok, fail) => {
+    dynamo.once('error', fail);
+    dynamo.listen(options.dynamoPort ?? envPort('DYNAMODB_PORT', 8000), '127.0.0.1', () => ok());
+  });
+  const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
+
+  const objects = await startObjectStore({ dir: objectStorePath(dataDir), port: options.s3Port ?? envPort('S3_PORT', 4569) });
+  const identity = await localIdentity(dataDir);
+
+  const server = createServer();
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(options.apiPort ?? envPort('PORT', 3000), '127.0.0.1', () => ok());
+  });
+  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  // The handlers' environment, exactly the variables infra/ sets on AWS, pointed at the stand-ins.
+  Object.assign(process.env, {
+    AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamoUrl,
+    AWS_ENDPOINT_URL_S3: objects.url,
+    TABLE_NAME,
+    BODY_BUCKET,
+    S3_FORCE_PATH_STYLE: 'true',
+    JWKS_URL: `${apiUrl}/.well-known/jwks.json`,
+    JWT_ISSUER: LOCAL_ISSUER,
+    JWT_AUDIENCE: LOCAL_AUDIENCE,
+  });
+  resetApiDeps();
+
+  const ddb = new DynamoDBClient({ endpoint: dynamoUrl });
+  try {
+    await ddb.send(new CreateTableCommand(tableDefinition(TABLE_NAME)));
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+
+  const desks = options.desks ?? LOCAL_DESKS;
+  const api = apiGateway(apiRoutes);
+  const urls = { api: apiUrl, dynamodb: dynamoUrl, s3: objects.url, clock: `${apiUrl}/_local/clock` };
+
+  const localRoutes: Record<string, (body: unknown) => Promise<[number, unknown]> | [number, unknown]> = {
+    'GET /': () => [200, { name: 'tierdesk (local stack)', desks, urls, now: clock.now().toISOString() }],
+    'GET /.well-known/jwks.json': () => [200, identity.jwks],
+    'GET /_local/clock': () => [200, { now: clock.now().toISOString(), offsetMs: clock.offset }],
+    'POST /_local/clock': (body) => {
+      const parsed = ClockChange.safeParse(body);
+      if (!parsed.success) return problem(400, 'Send {"advance":"PT2H"} or {"set":"2026-01-05T09:00:00Z"}.');
+      try {
+        if ('advance' in parsed.data) {
+          const ms = parseIsoDuration(parsed.data.advance);
+          if (ms === undefined) return problem(400, `"${parsed.data.advance}" is not a duration like PT2H or P3DT4H.`);
+          clock.advance(ms);
+        } else {
+          clock.set(new Date(parsed.data.set));
+        }
+      } catch (error) {
+        return problem(409, (error as Error).message);
+      }
+      return [200, { now: clock.now().toISOString(), offsetMs: clock.offset }];
+    },
+    'POST /_local/token': async (body) => {
+      const parsed = TokenRequest.safeParse(body);
+      if (!parsed.success) return problem(400, 'Send {"role":"agent","desk":"techflow"} (optional sub, email, name, plan, tier).');
+      return [200, { token: await identity.issueToken(parsed.data) }];
+    },
+  };
+
+  server.on('request', async (req: IncomingMessage, res: ServerResponse) => {
+    try {
+      const body = await readBody(req);
+      if (await api(req, res, body)) return;
+      const path = new URL(req.url ?? '/', 'http://local').pathname;
+      const local = localRoutes[`${req.method} ${path}`];
+      if (!local) {
+        send(res, 404, { type: '/problems/not-found', title: 'Not found', status: 404, detail: `No route ${req.method} ${path}` }, true);
+        return;
+      }
+      let parsedBody: unknown;
+      if (body.length) {
+        try {
+          parsedBody = JSON.parse(body.toString('utf8'));
+        } catch {
+          send(res, 400, { type: '/problems/malformed-json', title: 'Malformed JSON body', status: 400 }, true);
+          return;
+        }
+      }
+      const [status, payload] = await local(parsedBody);
+      send(res, status, payload, status >= 400);
+    } catch (error) {
+      console.error('local stack error', error);
+      if (!res.headersSent) send(res, 500, { type: '/problems/internal', title: 'Internal error', status: 500 }, true);
+    }
+  });
+
+  return {
+    dataDir,
+    urls,
+    clock,
+    identity,
+    desks,
+    readyInMs: Date.now() - started,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((ok) => server.close(() => ok()));
+      await objects.close();
+      await new Promise<void>((ok) => dynamo.close(() => ok()));
+      ddb.destroy();
+    },
+  };
+}
+
+export type LocalStack = Awaited<ReturnType<typeof startLocalStack>>;
+
+const ClockChange = z.union([z.strictObject({ advance: z.string().min(2).max(40) }), z.strictObject({ set: z.iso.datetime({ offset: true }) })]);
+const TokenRequest = z.strictObject({
+  role: Role,
+  desk: Slug,
+  sub: z.string().min(1).max(128).optional(),
+  email: z.email().optional(),
+  name: z.string().max(200).optional(),
+  plan: Slug.optional(),
+  tier: z.number().int().min(1).max(4).optional(),
+});
+
+function problem(status: number, detail: string): [number, unknown] {
+  return [status, { type: '/problems/local', title: status === 409 ? 'Conflict' : 'Invalid request', status, detail }];
+}
+
+function send(res: ServerResponse, status: number, payload: unknown, isProblem = false) {
+  res.writeHead(status, { 'content-type': isProblem ? 'application/problem+json' : 'application/json' });
+  res.end(JSON.stringify(payload, null, 2));
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > 11 * 1024 * 1024) break; // API Gateway's limit is 10 MB; the gateway replies 413
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,33 @@
+import { startLocalStack } from './stack.ts';
+
+/** `npm start`: the whole product on this machine, no AWS account, no Docker. */
+const stack = await startLocalStack();
+const { api, dynamodb, s3, clock } = stack.urls;
+const desk = stack.desks[1] ?? stack.desks[0];
+
+console.log(`
+tierdesk is running locally (ready in ${stack.readyInMs} ms, data in ${stack.dataDir})
+
+  API            ${api}
+  virtual clock  ${clock}   (now ${stack.clock.now().toISOString()})
+  JWKS           ${api}/.well-known/jwks.json
+  DynamoDB       ${dynamodb}   (dynalite; aws dynamodb ... --endpoint-url ${dynamodb})
+  S3 (objects)   ${s3}
+  desks          ${stack.desks.join(', ')}
+
+Try it:
+  TOKEN=$(npm run -s token -- --role customer --desk ${desk} | tail -1)
+  curl -s -X POST ${api}/tickets -H "authorization: Bearer $TOKEN" \\
+    -H 'content-type: application/json' -H "idempotency-key: $(uuidgen || date +%s%N)" \\
+    -d '{"subject":"Cannot log in","description":"The login page says my password is wrong.","priority":"high"}'
+  curl -s -X POST ${clock} -H 'content-type: application/json' -d '{"advance":"PT2H"}'
+
+Ctrl-C stops it; data stays in ${stack.dataDir}.
+`);
+
+const stop = async () => {
+  await stack.stop();
+  process.exit(0);
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

@@ -1,0 +1,49 @@
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { Principal } from '../auth/principal.ts';
+import type { TokenVerifier } from '../auth/verify-token.ts';
+import { internalError, Problem, renderProblem } from './problem.ts';
+
+export interface ApiCall {
+  event: APIGatewayProxyEventV2;
+  principal: Principal;
+  requestId: string;
+}
+
+type Event = APIGatewayProxyEventV2;
+type Result = APIGatewayProxyStructuredResultV2;
+
+/** Renders every thrown Problem as problem+json; anything else is a 500 that leaks nothing. */
+function problemResponses(): MiddlewareObj<Event, Result> {
+  return {
+    name: 'problem-responses',
+    onError: async (request) => {
+      const error = request.error;
+      const instance = request.event.requestContext?.http?.path;
+      if (error instanceof Problem) {
+        request.response = renderProblem(error, instance);
+        return;
+      }
+      const requestId = request.event.requestContext?.requestId ?? 'unknown';
+      console.error(JSON.stringify({ level: 'ERROR', message: 'unhandled error', requestId, error: String(error), stack: (error as Error)?.stack }));
+      request.response = internalError(requestId);
+    },
+  };
+}
+
+/**
+ * Wraps a route: authenticates the bearer token, runs the route, renders errors. Every API route
+ * goes through here, so no route can forget authentication.
+ */
+export function apiRoute(verifyToken: () => TokenVerifier, route: (call: ApiCall) => Promise<Result>) {
+  return middy<Event, Result, Error, Context>({ timeoutEarlyInMillis: 0 })
+    .use(problemResponses())
+    .handler(async (event) => {
+      const principal = await verifyToken()(event.headers?.authorization);
+      return route({ event, principal, requestId: event.requestContext.requestId });
+    });
+}
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): Result {
+  return { statusCode, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+}

@@ -1,0 +1,95 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { z } from 'zod';
+
+/** One invalid field, addressed by a JSON Pointer into the request (RFC 6901). */
+export interface FieldError {
+  pointer: string;
+  detail: string;
+}
+
+/**
+ * An RFC 9457 problem. Handlers and domain code throw it; the error middleware renders it.
+ * `type` is a relative URI documented in docs/api.md.
+ */
+export class Problem extends Error {
+  constructor(
+    readonly status: number,
+    readonly slug: string,
+    readonly title: string,
+    readonly detail?: string,
+    readonly errors?: FieldError[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(detail ?? title);
+    this.name = 'Problem';
+  }
+}
+
+export const problems = {
+  validation: (errors: FieldError[], detail = 'The request has invalid fields; see `errors`.') =>
+    new Problem(400, 'validation', 'Invalid request', detail, errors),
+  malformedJson: (detail: string) => new Problem(400, 'malformed-json', 'Malformed JSON body', detail),
+  unsupportedMediaType: () =>
+    new Problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the body as application/json.'),
+  payloadTooLarge: (limit: number) =>
+    new Problem(413, 'payload-too-large', 'Request body too large', `The body must be at most ${limit} bytes.`),
+  unauthenticated: (detail: string) =>
+    new Problem(401, 'unauthenticated', 'Authentication required', detail, undefined, {
+      'www-authenticate': 'Bearer realm="tierdesk"',
+    }),
+  forbidden: (detail: string) => new Problem(403, 'forbidden', 'Not allowed', detail),
+  notFound: (what: string) => new Problem(404, 'not-found', 'Not found', `${what} does not exist or is not yours.`),
+  conflict: (slug: string, detail: string) => new Problem(409, slug, 'Conflict', detail),
+  preconditionFailed: (detail: string) => new Problem(412, 'precondition-failed', 'Precondition failed', detail),
+  preconditionRequired: (detail: string) =>
+    new Problem(428, 'precondition-required', 'Precondition required', detail),
+  idempotencyKeyReused: () =>
+    new Problem(
+      422,
+      'idempotency-key-reused',
+      'Idempotency key reused',
+      'This Idempotency-Key was already used with a different request body.',
+    ),
+};
+
+/** JSON Pointer of a zod issue path, prefixed with where the value came from (body, query, header). */
+export function pointerOf(path: ReadonlyArray<PropertyKey>, root = ''): string {
+  return `${root}/${path.map((p) => String(p).replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`.replace(
+    /\/$/,
+    '',
+  ) || '/';
+}
+
+export function fieldErrorsOf(error: z.ZodError, root = ''): FieldError[] {
+  return error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        pointer: pointerOf([...issue.path, key], root),
+        detail: 'unknown field',
+      }));
+    }
+    return [{ pointer: pointerOf(issue.path, root), detail: issue.message }];
+  });
+}
+
+export function renderProblem(problem: Problem, instance?: string): APIGatewayProxyStructuredResultV2 {
+  const body: Record<string, unknown> = {
+    type: `/problems/${problem.slug}`,
+    title: problem.title,
+    status: problem.status,
+  };
+  if (problem.detail) body.detail = problem.detail;
+  if (instance) body.instance = instance;
+  if (problem.errors?.length) body.errors = problem.errors;
+  return {
+    statusCode: problem.status,
+    headers: { 'content-type': 'application/problem+json', ...problem.headers },
+    body: JSON.stringify(body),
+  };
+}
+
+export function internalError(requestId: string): APIGatewayProxyStructuredResultV2 {
+  return renderProblem(
+    new Problem(500, 'internal', 'Internal error', `Something went wrong on our side (request ${requestId}).`),
+  );
+}

@@ -1,0 +1,51 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createTokenVerifier, type TokenVerifier } from '../auth/verify-token.ts';
+import { ApiEnv, parseEnv } from '../config/env.ts';
+import { s3BlobStore } from '../store/blob-store.ts';
+import { dynamoTicketStore, type TicketStore } from '../store/ticket-store.ts';
+import type { DeskDefaults } from '../tickets/commands.ts';
+import { type TicketService, ticketService } from '../tickets/service.ts';
+import { type Clock, currentClock } from '../time/clock.ts';
+
+/**
+ * The API handlers' composition root. Built once per process from the environment; SDK clients
+ * find local stand-ins through the standard AWS_ENDPOINT_URL_* variables, so nothing here knows
+ * whether it runs on AWS.
+ */
+export interface ApiDeps {
+  store: TicketStore;
+  verifyToken: TokenVerifier;
+  clock: Clock;
+  deskDefaults(desk: string): DeskDefaults;
+  tickets: TicketService;
+}
+
+let built: ApiDeps | undefined;
+
+export function apiDeps(): ApiDeps {
+  if (built) return built;
+  const env = parseEnv(ApiEnv);
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const s3 = new S3Client({ forcePathStyle: env.S3_FORCE_PATH_STYLE === 'true' });
+  const store = dynamoTicketStore(doc, env.TABLE_NAME, s3BlobStore(s3, env.BODY_BUCKET));
+  // Read the process clock on every call: the local stack may install its virtual clock after import.
+  const clock: Clock = { now: () => currentClock().now() };
+  const deskDefaults = (): DeskDefaults => ({ plan: 'standard', priority: 'normal' });
+  built = {
+    store,
+    clock,
+    deskDefaults,
+    verifyToken: createTokenVerifier({ jwksUrl: env.JWKS_URL, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE }),
+    tickets: ticketService({ store, clock, deskDefaults }),
+  };
+  return built;
+}
+
+/** For tests and the local stack after they change the environment. */
+export function resetApiDeps(): void {
+  built = undefined;
+}

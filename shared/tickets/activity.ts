@@ -1,0 +1,19 @@
+import type { Channel, Priority, Status } from './model.ts';
+
+/**
+ * What happened to a ticket, in order. It is stored on the ticket item and written in the same
+ * conditional update as the change it records, so it can never disagree with the ticket. It is
+ * the input of the SLA engine: replaying it gives every clock's state at any instant.
+ */
+export type TicketActivity = { at: string; by: string } & (
+  | { type: 'ticket-created'; priority: Priority; plan: string; channel: Channel; status: Status }
+  | { type: 'customer-message'; messageId: string }
+  | { type: 'agent-reply'; visibility: 'public' | 'internal'; messageId: string }
+  | { type: 'status-changed'; from: Status; to: Status }
+  | { type: 'priority-changed'; from: Priority; to: Priority }
+  | { type: 'plan-changed'; from: string; to: string }
+  | { type: 'tier-changed'; from: number; to: number }
+  | { type: 'assignee-changed'; from: string | null; to: string | null }
+);
+
+export type TicketActivityType = TicketActivity['type'];

@@ -1,0 +1,214 @@
+import { z } from 'zod';
+import { isStaff, type Principal } from '../auth/principal.ts';
+import { problems } from '../http/problem.ts';
+import { assertCanChangePriority, assertCanUpdateTicket } from './access.ts';
+import type { TicketActivity } from './activity.ts';
+import {
+  Channel,
+  Email,
+  type Message,
+  Priority,
+  Slug,
+  Status,
+  type Status as StatusT,
+  type Ticket,
+  Tier,
+  Visibility,
+} from './model.ts';
+
+/** Longest message body accepted, in characters. Bodies above the inline limit go to the object store. */
+export const MAX_MESSAGE_CHARS = 64 * 1024;
+
+export const CreateTicketBody = z.strictObject({
+  subject: z.string().trim().min(1).max(250),
+  description: z.string().trim().min(1).max(MAX_MESSAGE_CHARS),
+  priority: Priority.optional(),
+  plan: Slug.optional(),
+  channel: Channel.optional(),
+  requester: z.strictObject({ email: Email, name: z.string().trim().min(1).max(200).optional() }).optional(),
+  tags: z.array(Slug).max(20).optional(),
+});
+export type CreateTicketBody = z.infer<typeof CreateTicketBody>;
+
+export const AddMessageBody = z.strictObject({
+  body: z.string().trim().min(1).max(MAX_MESSAGE_CHARS),
+  visibility: Visibility.default('public'),
+});
+export type AddMessageBody = z.infer<typeof AddMessageBody>;
+
+export const UpdateTicketBody = z
+  .strictObject({
+    status: Status.optional(),
+    priority: Priority.optional(),
+    plan: Slug.optional(),
+    tier: Tier.optional(),
+    assignee: z.string().trim().min(1).max(128).nullable().optional(),
+  })
+  .refine((patch) => Object.keys(patch).length > 0, { message: 'Send at least one field to change.' });
+export type UpdateTicketBody = z.infer<typeof UpdateTicketBody>;
+
+export interface DeskDefaults {
+  plan: string;
+  priority: z.infer<typeof Priority>;
+}
+
+export interface TicketChange {
+  ticket: Ticket;
+  activity: TicketActivity[];
+}
+
+export function openTicket(input: {
+  principal: Principal;
+  body: CreateTicketBody;
+  id: string;
+  now: Date;
+  defaults: DeskDefaults;
+}): TicketChange & { message: Message } {
+  const { principal, body, id, now, defaults } = input;
+  const at = now.toISOString();
+  const requester = requesterFor(principal, body);
+  const onBehalf = principal.role !== 'customer';
+  if (!onBehalf && (body.plan || body.channel)) {
+    throw problems.validation(
+      [body.plan ? { pointer: '/plan', detail: 'set from your account' } : null, body.channel ? { pointer: '/channel', detail: 'set by the system' } : null].filter(
+        (e) => e !== null,
+      ),
+    );
+  }
+  const ticket: Ticket = {
+    id,
+    desk: principal.desk,
+    subject: body.subject,
+    requester,
+    priority: body.priority ?? defaults.priority,
+    plan: body.plan ?? (onBehalf ? defaults.plan : (principal.plan ?? defaults.plan)),
+    channel: body.channel ?? 'api',
+    status: 'new',
+    tier: 1,
+    assignee: null,
+    tags: body.tags ?? [],
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  };
+  const message: Message = {
+    id,
+    ticketId: id,
+    desk: ticket.desk,
+    author: { role: 'customer', id: requester.id },
+    visibility: 'public',
+    body: body.description,
+    channel: ticket.channel,
+    createdAt: at,
+  };
+  const created: TicketActivity = {
+    at,
+    by: principal.id,
+    type: 'ticket-created',
+    priority: ticket.priority,
+    plan: ticket.plan,
+    channel: ticket.channel,
+    status: ticket.status,
+  };
+  return { ticket, message, activity: [created] };
+}
+
+function requesterFor(principal: Principal, body: CreateTicketBody): Ticket['requester'] {
+  if (principal.role === 'customer') {
+    if (body.requester) throw problems.validation([{ pointer: '/requester', detail: 'set from your sign-in' }]);
+    if (!principal.email) throw problems.forbidden('Your token carries no email address.');
+    return { id: principal.id, email: principal.email, ...(principal.name ? { name: principal.name } : {}) };
+  }
+  if (!body.requester) {
+    throw problems.validation([{ pointer: '/requester', detail: 'required when opening a ticket for someone' }]);
+  }
+  return { id: `email:${body.requester.email}`, ...body.requester };
+}
+
+/**
+ * A reply or internal note. Customers (and apps, on the requester's behalf) write public
+ * messages; staff write public replies or internal notes.
+ */
+export function addMessage(input: {
+  principal: Principal;
+  ticket: Ticket;
+  body: AddMessageBody;
+  messageId: string;
+  now: Date;
+}): TicketChange & { message: Message } {
+  const { principal, ticket, body, messageId, now } = input;
+  const at = now.toISOString();
+  if (ticket.status === 'closed') {
+    throw problems.conflict('ticket-closed', 'This ticket is closed; open a new ticket to follow up.');
+  }
+  const fromStaff = isStaff(principal);
+  if (!fromStaff && body.visibility === 'internal') {
+    throw problems.validation([{ pointer: '/visibility', detail: 'only support staff can write internal notes' }]);
+  }
+  const message: Message = {
+    id: messageId,
+    ticketId: ticket.id,
+    desk: ticket.desk,
+    author: fromStaff
+      ? { role: 'agent', id: principal.id }
+      : { role: 'customer', id: principal.role === 'customer' ? principal.id : ticket.requester.id },
+    visibility: body.visibility,
+    body: body.body,
+    channel: principal.role === 'customer' ? 'api' : ticket.channel,
+    createdAt: at,
+  };
+  const activity: TicketActivity[] = [
+    fromStaff
+      ? { at, by: principal.id, type: 'agent-reply', visibility: body.visibility, messageId }
+      : { at, by: principal.id, type: 'customer-message', messageId },
+  ];
+  const status = statusAfterMessage(ticket.status, fromStaff, body.visibility);
+  if (status !== ticket.status) activity.push({ at, by: principal.id, type: 'status-changed', from: ticket.status, to: status });
+  return { ticket: { ...ticket, status, updatedAt: at, version: ticket.version + 1 }, message, activity };
+}
+
+/** A customer writing back reopens the ticket; a first public agent reply moves it from new to open. */
+function statusAfterMessage(status: StatusT, fromStaff: boolean, visibility: 'public' | 'internal'): StatusT {
+  if (!fromStaff) return status === 'new' ? 'new' : 'open';
+  return visibility === 'public' && status === 'new' ? 'open' : status;
+}
+
+export function updateTicket(input: {
+  principal: Principal;
+  ticket: Ticket;
+  patch: UpdateTicketBody;
+  now: Date;
+}): TicketChange {
+  const { principal, ticket, patch, now } = input;
+  assertCanUpdateTicket(principal);
+  if (ticket.status === 'closed') {
+    throw problems.conflict('ticket-closed', 'A closed ticket cannot change; open a new ticket to follow up.');
+  }
+  const at = now.toISOString();
+  const by = principal.id;
+  const activity: TicketActivity[] = [];
+  const next: Ticket = { ...ticket };
+  if (patch.priority !== undefined && patch.priority !== ticket.priority) {
+    assertCanChangePriority(principal, ticket.priority, patch.priority);
+    activity.push({ at, by, type: 'priority-changed', from: ticket.priority, to: patch.priority });
+    next.priority = patch.priority;
+  }
+  if (patch.plan !== undefined && patch.plan !== ticket.plan) {
+    activity.push({ at, by, type: 'plan-changed', from: ticket.plan, to: patch.plan });
+    next.plan = patch.plan;
+  }
+  if (patch.tier !== undefined && patch.tier !== ticket.tier) {
+    activity.push({ at, by, type: 'tier-changed', from: ticket.tier, to: patch.tier });
+    next.tier = patch.tier;
+  }
+  if (patch.assignee !== undefined && patch.assignee !== ticket.assignee) {
+    activity.push({ at, by, type: 'assignee-changed', from: ticket.assignee, to: patch.assignee });
+    next.assignee = patch.assignee;
+  }
+  if (patch.status !== undefined && patch.status !== ticket.status) {
+    activity.push({ at, by, type: 'status-changed', from: ticket.status, to: patch.status });
+    next.status = patch.status;
+  }
+  if (activity.length === 0) return { ticket, activity };
+  return { ticket: { ...next, updatedAt: at, version: ticket.version + 1 }, activity };
+}

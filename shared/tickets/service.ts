@@ -1,0 +1,150 @@
+import type { Principal } from '../auth/principal.ts';
+import { problems } from '../http/problem.ts';
+import { newId } from '../runtime/ids.ts';
+import { type StoredTicket, type TicketPage, type TicketStore, VersionConflict } from '../store/ticket-store.ts';
+import type { Clock } from '../time/clock.ts';
+import { assertCanSeeTicket, canSeeInternalNotes } from './access.ts';
+import {
+  type AddMessageBody,
+  addMessage,
+  type CreateTicketBody,
+  type DeskDefaults,
+  openTicket,
+  type UpdateTicketBody,
+  updateTicket,
+} from './commands.ts';
+import type { Message, Priority, Status, Ticket } from './model.ts';
+
+export interface TicketServiceDeps {
+  store: TicketStore;
+  clock: Clock;
+  deskDefaults(desk: string): DeskDefaults;
+}
+
+export interface Idempotency {
+  key: string;
+  requestHash: string;
+}
+
+export interface TicketWithMessages extends Ticket {
+  messages: Message[];
+}
+
+/** Retries of a read-modify-write that lost a race with another writer before giving up. */
+const MAX_COMMIT_ATTEMPTS = 5;
+
+/**
+ * The ticket use cases. Writes follow one rule so a crash never leaves a visible half: message
+ * items first (invisible until referenced), then one conditional write of the ticket item that
+ * commits the change and its activity together.
+ */
+export function ticketService(deps: TicketServiceDeps) {
+  const { store } = deps;
+
+  async function claim(principal: Principal, scope: string, idem: Idempotency | undefined, resourceId: string) {
+    if (!idem) return resourceId;
+    const outcome = await store.claimIdempotencyKey({
+      desk: principal.desk,
+      principalId: principal.id,
+      scope,
+      key: idem.key,
+      requestHash: idem.requestHash,
+      resourceId,
+      at: deps.clock.now().toISOString(),
+    });
+    if (outcome.kind === 'mismatch') throw problems.idempotencyKeyReused();
+    return outcome.kind === 'replay' ? outcome.resourceId : resourceId;
+  }
+
+  return {
+    async createTicket(principal: Principal, body: CreateTicketBody, idem?: Idempotency) {
+      const now = deps.clock.now();
+      const id = await claim(principal, 'create-ticket', idem, newId(now));
+      const existing = await store.getTicket(principal.desk, id);
+      if (existing) return { ticket: existing.ticket, replayed: true };
+      const change = openTicket({ principal, body, id, now, defaults: deps.deskDefaults(principal.desk) });
+      await store.putMessage(change.message);
+      const created = await store.putNewTicket({ ticket: change.ticket, activity: change.activity });
+      if (!created) {
+        const raced = await store.getTicket(principal.desk, id);
+        if (!raced) throw new Error(`Ticket ${id} reported as existing but not found`);
+        return { ticket: raced.ticket, replayed: true };
+      }
+      return { ticket: change.ticket, replayed: false };
+    },
+
+    async getTicket(principal: Principal, id: string): Promise<TicketWithMessages> {
+      const found = await store.getTicketWithMessages(principal.desk, id);
+      const ticket = assertCanSeeTicket(principal, found?.stored.ticket, id);
+      const internalAllowed = canSeeInternalNotes(principal);
+      const messages = (found?.messages ?? [])
+        .filter((m) => internalAllowed || m.visibility === 'public')
+        .sort((a, b) => (a.id < b.id ? -1 : 1));
+      return { ...ticket, messages };
+    },
+
+    async listTickets(
+      principal: Principal,
+      filters: { status?: Status | undefined; priority?: Priority | undefined; requester?: string | undefined; limit: number; cursor?: string | undefined },
+    ): Promise<TicketPage> {
+      if (principal.role === 'customer') {
+        if (filters.requester && filters.requester !== principal.email) {
+          throw problems.forbidden('Customers can list only their own tickets.');
+        }
+        if (!principal.email) throw problems.forbidden('Your token carries no email address.');
+      }
+      const requesterEmail = principal.role === 'customer' ? principal.email : filters.requester;
+      return store.listTickets({
+        desk: principal.desk,
+        status: filters.status,
+        priority: filters.priority,
+        requesterEmail,
+        limit: filters.limit,
+        cursor: filters.cursor,
+      });
+    },
+
+    async addMessage(principal: Principal, ticketId: string, body: AddMessageBody, idem?: Idempotency) {
+      const messageId = await claim(principal, `message:${ticketId}`, idem, newId(deps.clock.now()));
+      for (let attempt = 1; ; attempt++) {
+        const stored = await store.getTicket(principal.desk, ticketId);
+        const ticket = assertCanSeeTicket(principal, stored?.ticket, ticketId);
+        const existing = stored!.activity.find((a) => 'messageId' in a && a.messageId === messageId);
+        if (existing) return { ticket, messageId, replayed: true };
+        const change = addMessage({ principal, ticket, body, messageId, now: deps.clock.now() });
+        await store.putMessage(change.message);
+        try {
+          await store.commitChange(appendActivity(stored!, change), ticket.version);
+          return { ticket: change.ticket, message: change.message, messageId, replayed: false };
+        } catch (error) {
+          if (!(error instanceof VersionConflict) || attempt >= MAX_COMMIT_ATTEMPTS) throw error;
+        }
+      }
+    },
+
+    async updateTicket(principal: Principal, ticketId: string, patch: UpdateTicketBody, expectedVersion: number) {
+      const stored = await store.getTicket(principal.desk, ticketId);
+      const ticket = assertCanSeeTicket(principal, stored?.ticket, ticketId);
+      if (ticket.version !== expectedVersion) {
+        throw problems.preconditionFailed(`The ticket is at version ${ticket.version}; re-read it and retry.`);
+      }
+      const change = updateTicket({ principal, ticket, patch, now: deps.clock.now() });
+      if (change.activity.length === 0) return change.ticket;
+      try {
+        await store.commitChange(appendActivity(stored!, change), expectedVersion);
+      } catch (error) {
+        if (error instanceof VersionConflict) {
+          throw problems.preconditionFailed('The ticket changed while you were updating it; re-read it and retry.');
+        }
+        throw error;
+      }
+      return change.ticket;
+    },
+  };
+}
+
+function appendActivity(stored: StoredTicket, change: { ticket: Ticket; activity: StoredTicket['activity'] }): StoredTicket {
+  return { ticket: change.ticket, activity: [...stored.activity, ...change.activity] };
+}
+
+export type TicketService = ReturnType<typeof ticketService>;
