@@ -1,0 +1,525 @@
+/**
+ * The policy-pack format: one JSON document per desk, holding every machine-enforceable rule of a
+ * customer's written support policy (calendars, targets, warnings, pauses, escalation ladder,
+ * notices, intake, retention, DSAR, billing appeals, refunds). Data, not code.
+ *
+ * Every object is strict: an unknown field is an error, so a typo in a pack never silently
+ * disables a rule. Cross-references (calendar names, plan ids, tiers, rule ids) are checked too.
+ * `docs/policy-packs.md` explains each field and the target-rule precedence.
+ */
+import { z } from 'zod';
+import { CHANNELS, PRIORITIES, Slug, STATUSES } from '../tickets/model.ts';
+
+export const METRICS = ['first-response', 'next-response', 'periodic-update', 'resolution'] as const;
+export const Metric = z.enum(METRICS);
+export type Metric = z.infer<typeof Metric>;
+
+export const ClockKind = z.enum(['business', 'calendar']);
+export type ClockKind = z.infer<typeof ClockKind>;
+
+export const AUDIENCES = ['customer', 'assignee', 'lead', 'on-call', 'manager'] as const;
+export const Audience = z.enum(AUDIENCES);
+export type Audience = z.infer<typeof Audience>;
+
+export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+const PriorityEnum = z.enum(PRIORITIES);
+const ChannelEnum = z.enum(CHANNELS);
+const StatusEnum = z.enum(STATUSES);
+
+/** True when `Intl` knows the zone (IANA names such as `America/New_York`, plus `UTC`). */
+export function isValidTimeZone(zone: string): boolean {
+  if (!zone.includes('/') && zone !== 'UTC') return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const TimeZone = z
+  .string()
+  .min(1)
+  .refine(isValidTimeZone, { message: 'an IANA time zone such as America/New_York' })
+  .describe('IANA time zone, e.g. America/New_York (never an abbreviation like EST)');
+
+const PERIOD_RE = /^([01]\d|2[0-4]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$/;
+
+/** Minutes after local midnight of the start and end of an `HH:MM-HH:MM` period (end may be 24:00). */
+export function parsePeriod(period: string): { from: number; to: number } {
+  const m = PERIOD_RE.exec(period);
+  if (!m) throw new Error(`invalid period ${period}`);
+  return { from: Number(m[1]) * 60 + Number(m[2]), to: Number(m[3]) * 60 + Number(m[4]) };
+}
+
+export const OpenPeriod = z
+  .string()
+  .regex(PERIOD_RE, 'an open period "HH:MM-HH:MM" in local time, e.g. "09:00-17:00" (end may be 24:00)')
+  .refine(
+    (p) => {
+      if (!PERIOD_RE.test(p)) return true;
+      const { from, to } = parsePeriod(p);
+      return from < to && from < 24 * 60 && to <= 24 * 60;
+    },
+    { message: 'a period must end after it starts, within one day (00:00-24:00)' },
+  );
+
+const IsoDate = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a date YYYY-MM-DD');
+
+const DayPeriods = z.array(OpenPeriod).max(12).optional();
+
+export const WeeklyHours = z
+  .strictObject({
+    mon: DayPeriods,
+    tue: DayPeriods,
+    wed: DayPeriods,
+    thu: DayPeriods,
+    fri: DayPeriods,
+    sat: DayPeriods,
+    sun: DayPeriods,
+  })
+  .describe('Open periods per weekday in the calendar time zone; a missing day is closed');
+
+export const HolidaySource = z
+  .strictObject({
+    country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code, e.g. CA'),
+    region: z.string().min(1).max(10).optional().describe('state/province code for date-holidays, e.g. ON'),
+    types: z
+      .array(z.enum(['public', 'bank', 'optional', 'school', 'observance']))
+      .min(1)
+      .optional()
+      .describe('date-holidays types that close the calendar; default ["public"]'),
+  })
+  .describe('Public holidays from date-holidays; each holiday closes its whole local date');
+
+export const Calendar = z
+  .strictObject({
+    description: z.string().optional(),
+    timeZone: TimeZone.optional().describe('defaults to the pack time zone'),
+    alwaysOpen: z.literal(true).optional().describe('24/7: open every minute of every day'),
+    hours: WeeklyHours.optional(),
+    holidays: HolidaySource.optional(),
+    closedDates: z
+      .array(IsoDate)
+      .optional()
+      .describe('extra whole local dates on which the calendar is closed'),
+  })
+  .superRefine((cal, ctx) => {
+    if (cal.alwaysOpen && cal.hours) {
+      ctx.addIssue({ code: 'custom', message: 'use either alwaysOpen or hours, not both', path: ['hours'] });
+    }
+    if (!cal.alwaysOpen && !cal.hours) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a calendar needs hours or alwaysOpen: true',
+        path: ['hours'],
+      });
+    }
+    if (cal.hours) {
+      for (const day of WEEKDAYS) {
+        const periods = (cal.hours[day] ?? []).filter((p) => PERIOD_RE.test(p)).map(parsePeriod);
+        periods.sort((a, b) => a.from - b.from);
+        for (let i = 1; i < periods.length; i++) {
+          const prev = periods[i - 1]!;
+          if (periods[i]!.from < prev.to) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `overlapping open periods on ${day}`,
+              path: ['hours', day],
+            });
+          }
+        }
+      }
+    }
+  });
+export type Calendar = z.infer<typeof Calendar>;
+
+export const PriorityDefinition = z.strictObject({
+  label: z.string().min(1).describe("the pack's own name, e.g. P1, Severity 1, Critical"),
+  description: z.string().optional(),
+  intake: z
+    .strictObject({
+      criteria: z.array(z.string().min(1)).optional().describe('the conditions, as the document states them'),
+      keywords: z.array(z.string().min(1)).optional().describe('lower-case words that suggest this priority'),
+      plans: z.array(Slug).optional().describe('plans whose non-critical tickets get this priority'),
+    })
+    .optional(),
+});
+
+export const Plan = z.strictObject({
+  id: Slug,
+  name: z.string().min(1),
+  description: z.string().optional(),
+  calendar: z.string().min(1).optional().describe('calendar for business-clock targets of this plan'),
+  channels: z.array(ChannelEnum).optional().describe('channels offered to this plan (default: all)'),
+});
+
+export const ChannelDefinition = z.strictObject({
+  id: ChannelEnum,
+  name: z.string().min(1),
+  description: z.string().optional(),
+  calendar: z.string().min(1).optional().describe('hours during which the channel is staffed'),
+  plans: z.array(Slug).optional().describe('plans that may use the channel (default: all)'),
+});
+
+export const TargetRule = z
+  .strictObject({
+    id: z.string().min(1).max(120).optional().describe('stable rule name shown in explanations'),
+    metric: Metric,
+    priority: PriorityEnum.optional(),
+    plan: Slug.optional(),
+    channel: ChannelEnum.optional(),
+    minutes: z.number().int().positive().max(525_600),
+    clock: ClockKind,
+    calendar: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('business clock: calendar name; default the plan calendar, then the pack default'),
+    warnAtMinutes: z
+      .array(z.number().int().positive())
+      .optional()
+      .describe('extra warnings at these elapsed minutes (e.g. the lower bound of a range)'),
+    source: z.string().optional().describe('the sentence of the policy document this rule encodes'),
+  })
+  .describe(
+    'Most specific match wins: priority (4) + plan (2) + channel (1); identical selectors are an error',
+  );
+export type TargetRule = z.infer<typeof TargetRule>;
+
+export const PauseRule = z.strictObject({
+  statuses: z.array(StatusEnum.exclude(['solved', 'closed'])).min(1),
+  metrics: z.array(Metric).min(1),
+  source: z.string().optional(),
+});
+
+const Selector = {
+  priority: z.array(PriorityEnum).min(1).optional(),
+  plan: z.array(Slug).min(1).optional(),
+  channel: z.array(ChannelEnum).min(1).optional(),
+};
+
+export const FractionTrigger = z.strictObject({
+  atFractionOfTarget: z.number().positive().max(10),
+  metric: Metric.optional().describe('default: any metric with a target'),
+});
+export const ElapsedTrigger = z.strictObject({
+  afterMinutes: z.number().int().nonnegative(),
+  clock: ClockKind,
+  calendar: z.string().min(1).optional(),
+});
+
+export const EscalationLevel = z.strictObject({
+  tier: z.number().int().min(1).max(4),
+  name: z.string().min(1),
+  handles: z.array(z.string()).optional(),
+});
+
+export const EscalationTrigger = z
+  .strictObject({
+    id: z.string().min(1).max(80),
+    when: z.union([FractionTrigger, ElapsedTrigger]),
+    toTier: z.union([z.number().int().min(1).max(4), z.literal('next')]),
+    notify: z.array(Audience).default([]),
+    template: z.string().min(1).optional(),
+    ...Selector,
+    source: z.string().optional(),
+  })
+  .describe('afterMinutes is measured from ticket creation while the ticket is unresolved');
+
+export const NOTICE_EVENTS = [
+  'ticket-created',
+  'warning',
+  'breach',
+  'escalation',
+  'periodic-update',
+  'elapsed',
+  'solved',
+  'reopened',
+  'closed',
+] as const;
+
+export const Notice = z
+  .strictObject({
+    id: z.string().min(1).max(80),
+    template: z.string().min(1),
+    audience: Audience,
+    when: z.enum(NOTICE_EVENTS),
+    metric: z.array(Metric).min(1).optional(),
+    threshold: z.number().positive().max(1).optional().describe('warning: only at this fraction'),
+    after: ElapsedTrigger.optional().describe('when = elapsed: time after ticket creation'),
+    promiseToCustomer: z.boolean().describe('may the notice state a response or resolution time?'),
+    ...Selector,
+    source: z.string().optional(),
+  })
+  .superRefine((n, ctx) => {
+    if (n.when === 'elapsed' && !n.after) {
+      ctx.addIssue({ code: 'custom', message: 'when "elapsed" needs after', path: ['after'] });
+    }
+    if (n.when !== 'elapsed' && n.after) {
+      ctx.addIssue({ code: 'custom', message: 'after is only for when "elapsed"', path: ['after'] });
+    }
+  });
+export type Notice = z.infer<typeof Notice>;
+
+export const IntakeField = z.strictObject({
+  field: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/, 'a camelCase field name'),
+  label: z.string().min(1),
+  required: z.boolean(),
+  when: z.string().optional().describe('the condition, e.g. "billing-related"'),
+});
+
+export const RetentionClass = z.strictObject({
+  dataClass: Slug,
+  days: z.number().int().positive().nullable().describe('null keeps the data indefinitely'),
+  source: z.string().optional(),
+});
+
+const Duration = z.strictObject({
+  amount: z.number().int().positive(),
+  unit: z.enum(['minutes', 'hours', 'days', 'business-days', 'calendar-months']),
+});
+
+export const Dsar = z.strictObject({
+  due: Duration,
+  extension: z
+    .strictObject({ by: Duration, reasonRequired: z.boolean(), source: z.string().optional() })
+    .nullable(),
+  reminderDaysBeforeDue: z.array(z.number().int().positive()).optional(),
+  source: z.string().optional(),
+});
+
+export const AppealStage = z.strictObject({
+  name: z.string().min(1),
+  role: z.string().min(1),
+  duration: Duration,
+  calendar: z.string().min(1).optional().describe('for business-days; default the pack default calendar'),
+  autoAdvance: z.boolean().describe('move to the next stage when this one is missed'),
+});
+
+export const RefundWindow = z.strictObject({
+  id: z.string().min(1),
+  kind: z.enum(['money-back', 'pro-rated', 'settlement']),
+  description: z.string().min(1),
+  duration: Duration,
+  plans: z.array(Slug).optional(),
+  source: z.string().optional(),
+});
+
+const SEMVER_RE = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/;
+
+export const PolicyPack = z
+  .strictObject({
+    $schema: z.string().optional(),
+    id: Slug.describe('the desk slug'),
+    version: z.union([
+      z.number().int().positive(),
+      z.string().regex(SEMVER_RE, 'a semver string such as 1.2.0'),
+    ]),
+    name: z.string().min(1),
+    source: z.string().optional().describe('the policy document this pack encodes'),
+    timeZone: TimeZone,
+    defaultCalendar: z.string().min(1),
+    calendars: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/), Calendar),
+    priorities: z.strictObject({
+      urgent: PriorityDefinition,
+      high: PriorityDefinition,
+      normal: PriorityDefinition,
+      low: PriorityDefinition,
+    }),
+    defaultPriority: PriorityEnum,
+    plans: z.array(Plan).min(1),
+    defaultPlan: Slug,
+    channels: z.array(ChannelDefinition).min(1),
+    targets: z.array(TargetRule),
+    periodicUpdates: z
+      .strictObject({ startAfter: z.enum(['ticket-created', 'first-response']) })
+      .default({ startAfter: 'ticket-created' }),
+    warnings: z.strictObject({
+      thresholds: z.array(z.number().gt(0).lt(1)).max(5),
+      source: z.string().optional(),
+    }),
+    pause: z.array(PauseRule),
+    escalation: z.strictObject({
+      levels: z.array(EscalationLevel).min(1),
+      triggers: z.array(EscalationTrigger),
+    }),
+    notices: z.array(Notice),
+    intake: z.strictObject({ requiredFields: z.array(IntakeField) }),
+    retention: z
+      .strictObject({
+        classes: z.array(RetentionClass),
+        legalHold: z.boolean().describe('a legal hold suspends every purge for the held records'),
+      })
+      .optional(),
+    dsar: Dsar.optional(),
+    billingAppeals: z
+      .strictObject({ stages: z.array(AppealStage).min(1), source: z.string().optional() })
+      .optional(),
+    refunds: z
+      .strictObject({
+        allowed: z.boolean(),
+        windows: z.array(RefundWindow),
+        source: z.string().optional(),
+      })
+      .optional(),
+  })
+  .superRefine((pack, ctx) => {
+    const calendars = new Set(Object.keys(pack.calendars));
+    const plans = new Set(pack.plans.map((p) => p.id));
+    const tiers = new Set(pack.escalation.levels.map((l) => l.tier));
+    const needCalendar = (name: string | undefined, path: (string | number)[]) => {
+      if (name !== undefined && !calendars.has(name)) {
+        ctx.addIssue({ code: 'custom', message: `unknown calendar "${name}"`, path });
+      }
+    };
+    const needPlans = (ids: readonly string[] | undefined, path: (string | number)[]) => {
+      for (const id of ids ?? []) {
+        if (!plans.has(id)) ctx.addIssue({ code: 'custom', message: `unknown plan "${id}"`, path });
+      }
+    };
+    needCalendar(pack.defaultCalendar, ['defaultCalendar']);
+    if (!plans.has(pack.defaultPlan)) {
+      ctx.addIssue({ code: 'custom', message: `unknown plan "${pack.defaultPlan}"`, path: ['defaultPlan'] });
+    }
+    if (plans.size !== pack.plans.length)
+      ctx.addIssue({ code: 'custom', message: 'duplicate plan id', path: ['plans'] });
+    pack.plans.forEach((p, i) => {
+      needCalendar(p.calendar, ['plans', i, 'calendar']);
+    });
+    pack.channels.forEach((c, i) => {
+      needCalendar(c.calendar, ['channels', i, 'calendar']);
+      needPlans(c.plans, ['channels', i, 'plans']);
+    });
+    for (const prio of PRIORITIES)
+      needPlans(pack.priorities[prio].intake?.plans, ['priorities', prio, 'intake', 'plans']);
+    const selectors = new Map<string, number>();
+    const ruleIds = new Set<string>();
+    pack.targets.forEach((t, i) => {
+      needCalendar(t.calendar, ['targets', i, 'calendar']);
+      needPlans(t.plan === undefined ? undefined : [t.plan], ['targets', i, 'plan']);
+      const key = `${t.metric}|${t.priority ?? '*'}|${t.plan ?? '*'}|${t.channel ?? '*'}`;
+      const prev = selectors.get(key);
+      if (prev !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `target rule has the same metric, priority, plan and channel as targets[${prev}]`,
+          path: ['targets', i],
+        });
+      }
+      selectors.set(key, i);
+      if (t.id !== undefined) {
+        if (ruleIds.has(t.id))
+          ctx.addIssue({
+            code: 'custom',
+            message: `duplicate rule id "${t.id}"`,
+            path: ['targets', i, 'id'],
+          });
+        ruleIds.add(t.id);
+      }
+      for (const w of t.warnAtMinutes ?? []) {
+        if (w >= t.minutes) {
+          ctx.addIssue({
+            code: 'custom',
+            message: 'warnAtMinutes must be below minutes',
+            path: ['targets', i, 'warnAtMinutes'],
+          });
+        }
+      }
+    });
+    const triggerIds = new Set<string>();
+    pack.escalation.triggers.forEach((t, i) => {
+      if (triggerIds.has(t.id))
+        ctx.addIssue({
+          code: 'custom',
+          message: `duplicate trigger id "${t.id}"`,
+          path: ['escalation', 'triggers', i, 'id'],
+        });
+      triggerIds.add(t.id);
+      if (typeof t.toTier === 'number' && !tiers.has(t.toTier)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `no escalation level with tier ${t.toTier}`,
+          path: ['escalation', 'triggers', i, 'toTier'],
+        });
+      }
+      if ('calendar' in t.when)
+        needCalendar(t.when.calendar, ['escalation', 'triggers', i, 'when', 'calendar']);
+      needPlans(t.plan, ['escalation', 'triggers', i, 'plan']);
+    });
+    const noticeIds = new Set<string>();
+    pack.notices.forEach((n, i) => {
+      if (noticeIds.has(n.id))
+        ctx.addIssue({
+          code: 'custom',
+          message: `duplicate notice id "${n.id}"`,
+          path: ['notices', i, 'id'],
+        });
+      noticeIds.add(n.id);
+      needCalendar(n.after?.calendar, ['notices', i, 'after', 'calendar']);
+      needPlans(n.plan, ['notices', i, 'plan']);
+      if (
+        n.when === 'warning' &&
+        n.threshold !== undefined &&
+        !pack.warnings.thresholds.includes(n.threshold)
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `threshold ${n.threshold} is not one of warnings.thresholds`,
+          path: ['notices', i, 'threshold'],
+        });
+      }
+    });
+    pack.billingAppeals?.stages.forEach((s, i) => {
+      needCalendar(s.calendar, ['billingAppeals', 'stages', i, 'calendar']);
+    });
+  });
+export type PolicyPack = z.infer<typeof PolicyPack>;
+export type PolicyPackInput = z.input<typeof PolicyPack>;
+
+export class PolicyPackError extends Error {
+  readonly issues: Array<{ path: string; message: string }>;
+  constructor(issues: Array<{ path: string; message: string }>, label?: string) {
+    const lines = issues.map((i) => `  - ${i.path || '(root)'}: ${i.message}`);
+    super(`invalid policy pack${label ? ` ${label}` : ''}:\n${lines.join('\n')}`);
+    this.name = 'PolicyPackError';
+    this.issues = issues;
+  }
+}
+
+/** Formats a zod path as `targets[3].minutes`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else out += out ? `.${String(p)}` : String(p);
+  }
+  return out;
+}
+
+/** Parses and validates a pack (an object or JSON text); throws `PolicyPackError` listing every problem with its path. */
+export function parsePolicyPack(json: unknown, label?: string): PolicyPack {
+  let value = json;
+  if (typeof json === 'string') {
+    try {
+      value = JSON.parse(json);
+    } catch (err) {
+      throw new PolicyPackError([{ path: '', message: `not JSON: ${(err as Error).message}` }], label);
+    }
+  }
+  const result = PolicyPack.safeParse(value);
+  if (!result.success) {
+    throw new PolicyPackError(
+      result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+      label,
+    );
+  }
+  return result.data;
+}
+
+/** The pack version as a string (`3` → `"3"`). */
+export function packVersion(pack: PolicyPack): string {
+  return String(pack.version);
+}
