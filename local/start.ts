@@ -1,5 +1,8 @@
 import { startLocalStack } from './stack.ts';
 
+// Lambda runs Node 22; a laptop may run 20. The SDK's upgrade notice is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /** `npm start`: the whole product on this machine, no AWS account, no Docker. */
 const stack = await startLocalStack();
 const { api, dynamodb, s3, clock } = stack.urls;

@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Principal } from '#shared/auth/principal.ts';
+import type { BlobStore } from '#shared/store/blob-store.ts';
+import { dynamoTicketStore, INLINE_BODY_LIMIT, type TicketStore, VersionConflict } from '#shared/store/ticket-store.ts';
+import { addMessage, CreateTicketBody, openTicket } from '#shared/tickets/commands.ts';
+import { ticketService } from '#shared/tickets/service.ts';
+import { startDynalite } from '../support/dynalite.ts';
+
+/** A blob store kept in memory: the S3 adapter itself is exercised by the e2e tests. */
+function memoryBlobs(): BlobStore & { keys(): string[] } {
+  const objects = new Map<string, string>();
+  return {
+    put: async (key, body) => void objects.set(key, body),
+    getText: async (key) => objects.get(key) ?? Promise.reject(new Error(`no ${key}`)),
+    keys: () => [...objects.keys()],
+  };
+}
+
+let db: Awaited<ReturnType<typeof startDynalite>>;
+let store: TicketStore;
+let blobs: ReturnType<typeof memoryBlobs>;
+const now = new Date('2026-03-06T15:00:00Z');
+const clock = { now: () => now };
+const customer: Principal = { id: 'c1', role: 'customer', desk: 'techflow', email: 'c1@example.com', name: undefined, plan: undefined, tier: undefined };
+const agent: Principal = { ...customer, id: 'a1', role: 'agent', email: 'a1@example.com' };
+const body = CreateTicketBody.parse({ subject: 'Down', description: 'Everything is down' });
+const defaults = () => ({ plan: 'standard', priority: 'normal' as const });
+
+beforeAll(async () => {
+  db = await startDynalite();
+  blobs = memoryBlobs();
+  store = dynamoTicketStore(db.doc, db.tableName, blobs);
+});
+afterAll(() => db.stop());
+
+describe('DynamoDB ticket store', () => {
+  it('writes a ticket once: a second putNewTicket with the same id reports it exists', async () => {
+    const change = openTicket({ principal: customer, body, id: '01J00000000000000000000001', now, defaults: defaults() });
+    expect(await store.putNewTicket({ ticket: change.ticket, activity: change.activity })).toBe(true);
+    expect(await store.putNewTicket({ ticket: change.ticket, activity: change.activity })).toBe(false);
+    const stored = await store.getTicket('techflow', change.ticket.id);
+    expect(stored?.ticket).toEqual(change.ticket);
+    expect(stored?.activity).toEqual(change.activity);
+    expect(await store.getTicket('acentus', change.ticket.id)).toBeUndefined();
+  });
+
+  it('commits a change only against the version it read', async () => {
+    const change = openTicket({ principal: customer, body, id: '01J00000000000000000000002', now, defaults: defaults() });
+    await store.putNewTicket(change);
+    const next = { ticket: { ...change.ticket, status: 'open' as const, version: 2 }, activity: change.activity };
+    await store.commitChange(next, 1);
+    await expect(store.commitChange({ ...next, ticket: { ...next.ticket, version: 3 } }, 1)).rejects.toBeInstanceOf(VersionConflict);
+    expect((await store.getTicket('techflow', change.ticket.id))?.ticket.status).toBe('open');
+  });
+
+  it('hides a message whose ticket change never committed (a crash between the two writes)', async () => {
+    const change = openTicket({ principal: customer, body, id: '01J00000000000000000000003', now, defaults: defaults() });
+    await store.putMessage(change.message);
+    await store.putNewTicket(change);
+    const reply = addMessage({ principal: agent, ticket: change.ticket, body: { body: 'crashed', visibility: 'public' }, messageId: '01J0000000000000000000000X', now });
+    await store.putMessage(reply.message); // ...and the process dies before commitChange
+    const read = await store.getTicketWithMessages('techflow', change.ticket.id);
+    expect(read?.messages.map((m) => m.body)).toEqual(['Everything is down']);
+  });
+
+  it('keeps bodies over the inline limit in the object store', async () => {
+    const long = 'x'.repeat(INLINE_BODY_LIMIT + 1);
+    const change = openTicket({ principal: customer, body: { ...body, description: long }, id: '01J00000000000000000000004', now, defaults: defaults() });
+    await store.putMessage(change.message);
+    await store.putNewTicket(change);
+    expect(blobs.keys()).toContain('bodies/techflow/01J00000000000000000000004/01J00000000000000000000004.txt');
+    const read = await store.getTicketWithMessages('techflow', change.ticket.id);
+    expect(read?.messages[0]?.body).toBe(long);
+  });
+
+  it('claims an idempotency key once and tells a replay from a mismatch', async () => {
+    const claim = { desk: 'techflow', principalId: 'c1', scope: 'create-ticket', key: 'k-00000001', requestHash: 'h1', resourceId: 'R1', at: now.toISOString() };
+    expect(await store.claimIdempotencyKey(claim)).toEqual({ kind: 'claimed' });
+    expect(await store.claimIdempotencyKey({ ...claim, resourceId: 'R2' })).toEqual({ kind: 'replay', resourceId: 'R1' });
+    expect(await store.claimIdempotencyKey({ ...claim, requestHash: 'h2' })).toEqual({ kind: 'mismatch' });
+    expect(await store.claimIdempotencyKey({ ...claim, principalId: 'c2' })).toEqual({ kind: 'claimed' });
+  });
+});
+
+describe('ticket service over the store', () => {
+  it('finishes a create that crashed after claiming its idempotency key', async () => {
+    const service = ticketService({ store, clock, deskDefaults: defaults });
+    const idem = { key: 'crash-key-01', requestHash: 'same' };
+    // The first attempt claimed the key and died before writing the ticket.
+    await store.claimIdempotencyKey({ desk: 'techflow', principalId: 'c1', scope: 'create-ticket', key: idem.key, requestHash: 'same', resourceId: '01J0000000000000000000CRSH', at: now.toISOString() });
+    const retried = await service.createTicket(customer, body, idem);
+    expect(retried.ticket.id).toBe('01J0000000000000000000CRSH');
+    const again = await service.createTicket(customer, body, idem);
+    expect(again).toMatchObject({ replayed: true, ticket: { id: '01J0000000000000000000CRSH' } });
+  });
+
+  it('a retried message with the same key is stored once', async () => {
+    const service = ticketService({ store, clock, deskDefaults: defaults });
+    const { ticket } = await service.createTicket(customer, body);
+    const idem = { key: 'msg-key-001', requestHash: 'm' };
+    const first = await service.addMessage(agent, ticket.id, { body: 'hello', visibility: 'public' }, idem);
+    const second = await service.addMessage(agent, ticket.id, { body: 'hello', visibility: 'public' }, idem);
+    expect(second).toMatchObject({ replayed: true, messageId: first.messageId });
+    const read = await service.getTicket(agent, ticket.id);
+    expect(read.messages.filter((m) => m.body === 'hello')).toHaveLength(1);
+    expect(read.version).toBe(2);
+  });
+
+  it('serialises concurrent replies: every message lands, versions count each once', async () => {
+    const service = ticketService({ store, clock, deskDefaults: defaults });
+    const { ticket } = await service.createTicket(customer, body);
+    await Promise.all([1, 2, 3].map((i) => service.addMessage(agent, ticket.id, { body: `reply ${i}`, visibility: 'internal' })));
+    const read = await service.getTicket(agent, ticket.id);
+    expect(read.messages).toHaveLength(4);
+    expect(read.version).toBe(4);
+  });
+});

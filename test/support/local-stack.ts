@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Role } from '#shared/auth/principal.ts';
+import { type LocalStack, startLocalStack } from '#local/stack.ts';
+
+/** One local stack per test file, on free ports with its own data directory (NOTES: tests never assume 3000). */
+export async function startTestStack(): Promise<TestStack> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tierdesk-e2e-'));
+  const stack = await startLocalStack({ dataDir, apiPort: 0, dynamoPort: 0, s3Port: 0 });
+  return {
+    stack,
+    url: stack.urls.api,
+    token: (role, desk, extra = {}) => stack.identity.issueToken({ role, desk, ...extra }),
+    async call(method, path, options = {}) {
+      const headers: Record<string, string> = { ...options.headers };
+      if (options.token) headers.authorization = `Bearer ${options.token}`;
+      let body: string | undefined;
+      if (options.json !== undefined) {
+        body = JSON.stringify(options.json);
+        headers['content-type'] ??= 'application/json';
+      } else if (options.raw !== undefined) {
+        body = options.raw;
+        headers['content-type'] ??= 'application/json';
+      }
+      const res = await fetch(`${stack.urls.api}${path}`, { method, headers, body: body ?? null });
+      const text = await res.text();
+      let parsed: any;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        parsed = text;
+      }
+      return { status: res.status, headers: res.headers, body: parsed };
+    },
+    async stop() {
+      await stack.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface CallOptions {
+  token?: string;
+  json?: unknown;
+  raw?: string;
+  headers?: Record<string, string>;
+}
+
+export interface TestStack {
+  stack: LocalStack;
+  url: string;
+  token(
+    role: Role,
+    desk: string,
+    extra?: { sub?: string; email?: string; name?: string; plan?: string; tier?: number; ttlSeconds?: number },
+  ): Promise<string>;
+  // biome-ignore lint/suspicious/noExplicitAny: test responses are asserted field by field
+  call(method: string, path: string, options?: CallOptions): Promise<{ status: number; headers: Headers; body: any }>;
+  stop(): Promise<void>;
+}
