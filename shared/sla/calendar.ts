@@ -397,7 +397,7 @@ function localReading(c: YearChunk, ms: number): number {
   const s = c.starts[i]!;
   const len = c.ends[i]! - s;
   const into = ms - s;
-  return c.cumBefore[i]! + (into < len ? into : len);
+  return c.cumBefore[i]! + Math.min(into, len);
 }
 
 const compiled = new Map<string, BusinessCalendar>();
