@@ -3,7 +3,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 
 /** A Lambda handler for HTTP API payload format 2.0, as functions/ export them. */
-export type HttpLambda = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+export type HttpLambda = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
 
 export interface Route {
   method: string;
@@ -43,7 +46,9 @@ export function apiGateway(routes: Route[]) {
       pathMatched = true;
       if (route.method !== method) continue;
       if (body.length > MAX_PAYLOAD_BYTES) {
-        res.writeHead(413, { 'content-type': 'application/json' }).end('{"message":"Request Entity Too Large"}');
+        res
+          .writeHead(413, { 'content-type': 'application/json' })
+          .end('{"message":"Request Entity Too Large"}');
         return true;
       }
       const pathParameters = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1] ?? '')]));
@@ -53,13 +58,18 @@ export function apiGateway(routes: Route[]) {
         module = route.load();
         handlers.set(route.functionName, module);
       }
-      const result = await (await module).handler(event, lambdaContext(route.functionName, event.requestContext.requestId));
+      const result = await (await module).handler(
+        event,
+        lambdaContext(route.functionName, event.requestContext.requestId),
+      );
       writeResult(res, result, event.requestContext.requestId);
       return true;
     }
     if (pathMatched) {
       res.writeHead(405, { 'content-type': 'application/problem+json' });
-      res.end(JSON.stringify({ type: '/problems/method-not-allowed', title: 'Method not allowed', status: 405 }));
+      res.end(
+        JSON.stringify({ type: '/problems/method-not-allowed', title: 'Method not allowed', status: 405 }),
+      );
       return true;
     }
     return false;
@@ -78,7 +88,8 @@ function toEvent(
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
   const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  for (const [name, value] of url.searchParams)
+    query[name] = name in query ? `${query[name]},${value}` : value;
   const contentType = headers['content-type'] ?? '';
   const textual = /^(text\/|application\/([a-z.+-]*\+)?(json|xml|x-www-form-urlencoded))/i.test(contentType);
   const now = new Date();

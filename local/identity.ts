@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
-import { type Role, ROLES } from '#shared/auth/principal.ts';
+import { ROLES, type Role } from '#shared/auth/principal.ts';
 
 /**
  * The local identity provider: one ES256 key kept in the data directory, its public half served
@@ -40,7 +40,11 @@ async function loadOrCreateKey(dataDir: string): Promise<JWK> {
 
 /** The demo user each role gets when no --sub/--email is given. */
 export function demoUser(role: Role): { sub: string; email: string; name: string } {
-  return { sub: `demo-${role}`, email: `${role}@example.com`, name: `Demo ${role[0]?.toUpperCase()}${role.slice(1)}` };
+  return {
+    sub: `demo-${role}`,
+    email: `${role}@example.com`,
+    name: `Demo ${role[0]?.toUpperCase()}${role.slice(1)}`,
+  };
 }
 
 export async function localIdentity(dataDir: string) {

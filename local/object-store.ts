@@ -18,12 +18,16 @@ export async function startObjectStore(options: { dir: string; port: number; hos
       const [, bucket, ...rest] = url.pathname.split('/');
       const key = decodeURIComponent(rest.join('/'));
       if (!bucket || !key) {
-        res.writeHead(400, { 'content-type': 'application/xml' }).end(s3Error('InvalidRequest', 'bucket and key required'));
+        res
+          .writeHead(400, { 'content-type': 'application/xml' })
+          .end(s3Error('InvalidRequest', 'bucket and key required'));
         return;
       }
       const file = resolve(root, bucket, ...key.split('/'));
       if (!file.startsWith(root + sep)) {
-        res.writeHead(400, { 'content-type': 'application/xml' }).end(s3Error('InvalidKey', 'key escapes the store'));
+        res
+          .writeHead(400, { 'content-type': 'application/xml' })
+          .end(s3Error('InvalidKey', 'key escapes the store'));
         return;
       }
       switch (req.method) {
@@ -42,10 +46,14 @@ export async function startObjectStore(options: { dir: string; port: number; hos
           try {
             body = await readFile(file);
           } catch {
-            res.writeHead(404, { 'content-type': 'application/xml' }).end(req.method === 'GET' ? s3Error('NoSuchKey', key) : undefined);
+            res
+              .writeHead(404, { 'content-type': 'application/xml' })
+              .end(req.method === 'GET' ? s3Error('NoSuchKey', key) : undefined);
             return;
           }
-          const meta = JSON.parse(await readFile(`${file}.meta.json`, 'utf8').catch(() => '{}')) as { contentType?: string };
+          const meta = JSON.parse(await readFile(`${file}.meta.json`, 'utf8').catch(() => '{}')) as {
+            contentType?: string;
+          };
           const info = await stat(file);
           res.writeHead(200, {
             'content-type': meta.contentType ?? 'application/octet-stream',
@@ -62,7 +70,9 @@ export async function startObjectStore(options: { dir: string; port: number; hos
           res.writeHead(204).end();
           return;
         default:
-          res.writeHead(405, { 'content-type': 'application/xml' }).end(s3Error('MethodNotAllowed', req.method ?? ''));
+          res
+            .writeHead(405, { 'content-type': 'application/xml' })
+            .end(s3Error('MethodNotAllowed', req.method ?? ''));
       }
     } catch (error) {
       res.writeHead(500, { 'content-type': 'application/xml' }).end(s3Error('InternalError', String(error)));
@@ -88,7 +98,9 @@ async function readAll(req: IncomingMessage): Promise<Buffer> {
 /** Undoes `aws-chunked` content encoding (the SDK uses it when it sends trailing checksums). */
 function decodeBody(req: IncomingMessage, raw: Buffer): Buffer {
   const encoding = String(req.headers['content-encoding'] ?? '');
-  const chunked = encoding.includes('aws-chunked') || String(req.headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-');
+  const chunked =
+    encoding.includes('aws-chunked') ||
+    String(req.headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-');
   if (!chunked) return raw;
   const parts: Buffer[] = [];
   let offset = 0;

@@ -47,14 +47,22 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
   const clock = new VirtualClock(join(dataDir, 'clock.json'));
   useClock(clock);
 
-  const dynamo = dynalite({ path: join(dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const dynamo = dynalite({
+    path: join(dataDir, 'dynamodb'),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
   await new Promise<void>((ok, fail) => {
     dynamo.once('error', fail);
     dynamo.listen(options.dynamoPort ?? envPort('DYNAMODB_PORT', 8000), '127.0.0.1', () => ok());
   });
   const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
 
-  const objects = await startObjectStore({ dir: objectStorePath(dataDir), port: options.s3Port ?? envPort('S3_PORT', 4569) });
+  const objects = await startObjectStore({
+    dir: objectStorePath(dataDir),
+    port: options.s3Port ?? envPort('S3_PORT', 4569),
+  });
   const identity = await localIdentity(dataDir);
 
   const server = createServer();
@@ -101,7 +109,8 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       try {
         if ('advance' in parsed.data) {
           const ms = parseIsoDuration(parsed.data.advance);
-          if (ms === undefined) return problem(400, `"${parsed.data.advance}" is not a duration like PT2H or P3DT4H.`);
+          if (ms === undefined)
+            return problem(400, `"${parsed.data.advance}" is not a duration like PT2H or P3DT4H.`);
           clock.advance(ms);
         } else {
           clock.set(new Date(parsed.data.set));
@@ -113,7 +122,11 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     },
     'POST /_local/token': async (body) => {
       const parsed = TokenRequest.safeParse(body);
-      if (!parsed.success) return problem(400, 'Send {"role":"agent","desk":"techflow"} (optional sub, email, name, plan, tier).');
+      if (!parsed.success)
+        return problem(
+          400,
+          'Send {"role":"agent","desk":"techflow"} (optional sub, email, name, plan, tier).',
+        );
       return [200, { token: await identity.issueToken(parsed.data) }];
     },
   };
@@ -125,7 +138,17 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       const path = new URL(req.url ?? '/', 'http://local').pathname;
       const local = localRoutes[`${req.method} ${path}`];
       if (!local) {
-        send(res, 404, { type: '/problems/not-found', title: 'Not found', status: 404, detail: `No route ${req.method} ${path}` }, true);
+        send(
+          res,
+          404,
+          {
+            type: '/problems/not-found',
+            title: 'Not found',
+            status: 404,
+            detail: `No route ${req.method} ${path}`,
+          },
+          true,
+        );
         return;
       }
       let parsedBody: unknown;
@@ -133,7 +156,12 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
         try {
           parsedBody = JSON.parse(body.toString('utf8'));
         } catch {
-          send(res, 400, { type: '/problems/malformed-json', title: 'Malformed JSON body', status: 400 }, true);
+          send(
+            res,
+            400,
+            { type: '/problems/malformed-json', title: 'Malformed JSON body', status: 400 },
+            true,
+          );
           return;
         }
       }
@@ -141,7 +169,8 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       send(res, status, payload, status >= 400);
     } catch (error) {
       console.error('local stack error', error);
-      if (!res.headersSent) send(res, 500, { type: '/problems/internal', title: 'Internal error', status: 500 }, true);
+      if (!res.headersSent)
+        send(res, 500, { type: '/problems/internal', title: 'Internal error', status: 500 }, true);
     }
   });
 
@@ -164,7 +193,10 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
 
 export type LocalStack = Awaited<ReturnType<typeof startLocalStack>>;
 
-const ClockChange = z.union([z.strictObject({ advance: z.string().min(2).max(40) }), z.strictObject({ set: z.iso.datetime({ offset: true }) })]);
+const ClockChange = z.union([
+  z.strictObject({ advance: z.string().min(2).max(40) }),
+  z.strictObject({ set: z.iso.datetime({ offset: true }) }),
+]);
 const TokenRequest = z.strictObject({
   role: Role,
   desk: Slug,
@@ -176,7 +208,10 @@ const TokenRequest = z.strictObject({
 });
 
 function problem(status: number, detail: string): [number, unknown] {
-  return [status, { type: '/problems/local', title: status === 409 ? 'Conflict' : 'Invalid request', status, detail }];
+  return [
+    status,
+    { type: '/problems/local', title: status === 409 ? 'Conflict' : 'Invalid request', status, detail },
+  ];
 }
 
 function send(res: ServerResponse, status: number, payload: unknown, isProblem = false) {

@@ -8,7 +8,8 @@ import { localIdentity } from './identity.ts';
  * `npm run token -- --role agent --desk techflow [--sub id] [--email a@b.c] [--name N] [--plan p] [--tier n]`
  * prints a bearer token for the local stack on its last line.
  */
-const usage = 'usage: npm run token -- --role <customer|agent|lead|manager|ops|app> --desk <desk> [--sub id] [--email e] [--name n] [--plan p] [--tier 1-4]';
+const usage =
+  'usage: npm run token -- --role <customer|agent|lead|manager|ops|app> --desk <desk> [--sub id] [--email e] [--name n] [--plan p] [--tier 1-4]';
 const { values } = parseArgs({
   options: {
     role: { type: 'string' },

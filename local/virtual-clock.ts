@@ -15,7 +15,8 @@ export class VirtualClock implements Clock {
     if (file) {
       try {
         const saved = JSON.parse(readFileSync(file, 'utf8')) as { offsetMs?: unknown };
-        if (typeof saved.offsetMs === 'number' && Number.isFinite(saved.offsetMs)) this.offsetMs = saved.offsetMs;
+        if (typeof saved.offsetMs === 'number' && Number.isFinite(saved.offsetMs))
+          this.offsetMs = saved.offsetMs;
       } catch {
         // no saved clock yet: start at real time
       }
@@ -38,7 +39,8 @@ export class VirtualClock implements Clock {
 
   set(to: Date): Date {
     const delta = to.getTime() - this.now().getTime();
-    if (delta < 0) throw new RangeError(`The clock only moves forward; it is already ${this.now().toISOString()}.`);
+    if (delta < 0)
+      throw new RangeError(`The clock only moves forward; it is already ${this.now().toISOString()}.`);
     return this.advance(delta);
   }
 

@@ -1,5 +1,11 @@
 import { apiRoute, json } from '#shared/http/api-handler.ts';
-import { etagOf, idempotencyKey, parseJsonBody, pathParameter, requestFingerprint } from '#shared/http/request.ts';
+import {
+  etagOf,
+  idempotencyKey,
+  parseJsonBody,
+  pathParameter,
+  requestFingerprint,
+} from '#shared/http/request.ts';
 import { apiDeps } from '#shared/runtime/api-deps.ts';
 import { AddMessageBody } from '#shared/tickets/commands.ts';
 
@@ -14,7 +20,11 @@ export const handler = apiRoute(
     const result = await apiDeps().tickets.addMessage(principal, ticketId, body, idem);
     return json(
       201,
-      { ticket: result.ticket, messageId: result.messageId, ...(result.message ? { message: result.message } : {}) },
+      {
+        ticket: result.ticket,
+        messageId: result.messageId,
+        ...(result.message ? { message: result.message } : {}),
+      },
       {
         location: `/tickets/${ticketId}#message-${result.messageId}`,
         etag: etagOf(result.ticket.version),

@@ -25,7 +25,15 @@ function problemResponses(): MiddlewareObj<Event, Result> {
         return;
       }
       const requestId = request.event.requestContext?.requestId ?? 'unknown';
-      console.error(JSON.stringify({ level: 'ERROR', message: 'unhandled error', requestId, error: String(error), stack: (error as Error)?.stack }));
+      console.error(
+        JSON.stringify({
+          level: 'ERROR',
+          message: 'unhandled error',
+          requestId,
+          error: String(error),
+          stack: (error as Error)?.stack,
+        }),
+      );
       request.response = internalError(requestId);
     },
   };
@@ -45,5 +53,9 @@ export function apiRoute(verifyToken: () => TokenVerifier, route: (call: ApiCall
 }
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): Result {
-  return { statusCode, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  };
 }

@@ -30,17 +30,29 @@ export const problems = {
     new Problem(400, 'validation', 'Invalid request', detail, errors),
   malformedJson: (detail: string) => new Problem(400, 'malformed-json', 'Malformed JSON body', detail),
   unsupportedMediaType: () =>
-    new Problem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the body as application/json.'),
+    new Problem(
+      415,
+      'unsupported-media-type',
+      'Unsupported media type',
+      'Send the body as application/json.',
+    ),
   payloadTooLarge: (limit: number) =>
-    new Problem(413, 'payload-too-large', 'Request body too large', `The body must be at most ${limit} bytes.`),
+    new Problem(
+      413,
+      'payload-too-large',
+      'Request body too large',
+      `The body must be at most ${limit} bytes.`,
+    ),
   unauthenticated: (detail: string) =>
     new Problem(401, 'unauthenticated', 'Authentication required', detail, undefined, {
       'www-authenticate': 'Bearer realm="tierdesk"',
     }),
   forbidden: (detail: string) => new Problem(403, 'forbidden', 'Not allowed', detail),
-  notFound: (what: string) => new Problem(404, 'not-found', 'Not found', `${what} does not exist or is not yours.`),
+  notFound: (what: string) =>
+    new Problem(404, 'not-found', 'Not found', `${what} does not exist or is not yours.`),
   conflict: (slug: string, detail: string) => new Problem(409, slug, 'Conflict', detail),
-  preconditionFailed: (detail: string) => new Problem(412, 'precondition-failed', 'Precondition failed', detail),
+  preconditionFailed: (detail: string) =>
+    new Problem(412, 'precondition-failed', 'Precondition failed', detail),
   preconditionRequired: (detail: string) =>
     new Problem(428, 'precondition-required', 'Precondition required', detail),
   idempotencyKeyReused: () =>
@@ -54,10 +66,12 @@ export const problems = {
 
 /** JSON Pointer of a zod issue path, prefixed with where the value came from (body, query, header). */
 export function pointerOf(path: ReadonlyArray<PropertyKey>, root = ''): string {
-  return `${root}/${path.map((p) => String(p).replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`.replace(
-    /\/$/,
-    '',
-  ) || '/';
+  return (
+    `${root}/${path.map((p) => String(p).replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`.replace(
+      /\/$/,
+      '',
+    ) || '/'
+  );
 }
 
 export function fieldErrorsOf(error: z.ZodError, root = ''): FieldError[] {
@@ -90,6 +104,11 @@ export function renderProblem(problem: Problem, instance?: string): APIGatewayPr
 
 export function internalError(requestId: string): APIGatewayProxyStructuredResultV2 {
   return renderProblem(
-    new Problem(500, 'internal', 'Internal error', `Something went wrong on our side (request ${requestId}).`),
+    new Problem(
+      500,
+      'internal',
+      'Internal error',
+      `Something went wrong on our side (request ${requestId}).`,
+    ),
   );
 }

@@ -32,7 +32,9 @@ export function parseJsonBody<T extends z.ZodType>(event: APIGatewayProxyEventV2
 export function parseQuery<T extends z.ZodType>(event: APIGatewayProxyEventV2, schema: T): z.infer<T> {
   const result = schema.safeParse(event.queryStringParameters ?? {});
   if (!result.success) {
-    throw problems.validation(fieldErrorsOf(result.error).map((e) => ({ ...e, pointer: `?${e.pointer.slice(1)}` })));
+    throw problems.validation(
+      fieldErrorsOf(result.error).map((e) => ({ ...e, pointer: `?${e.pointer.slice(1)}` })),
+    );
   }
   return result.data;
 }
@@ -71,10 +73,13 @@ export function etagOf(version: number): string {
 /** Reads the version from `If-Match: "3"` (weak `W/"3"` accepted). Required on updates. */
 export function requiredIfMatchVersion(event: APIGatewayProxyEventV2): number {
   const header = event.headers?.['if-match'];
-  if (!header) throw problems.preconditionRequired('Send If-Match with the ticket ETag (its version) to update it.');
+  if (!header)
+    throw problems.preconditionRequired('Send If-Match with the ticket ETag (its version) to update it.');
   const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
   if (!match?.[1]) {
-    throw problems.validation([{ pointer: 'header:If-Match', detail: 'an ETag such as "3" from GET /tickets/{id}' }]);
+    throw problems.validation([
+      { pointer: 'header:If-Match', detail: 'an ETag such as "3" from GET /tickets/{id}' },
+    ]);
   }
   return Number(match[1]);
 }

@@ -39,7 +39,11 @@ export function apiDeps(): ApiDeps {
     store,
     clock,
     deskDefaults,
-    verifyToken: createTokenVerifier({ jwksUrl: env.JWKS_URL, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE }),
+    verifyToken: createTokenVerifier({
+      jwksUrl: env.JWKS_URL,
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+    }),
     tickets: ticketService({ store, clock, deskDefaults }),
   };
   return built;

@@ -9,8 +9,13 @@ export function encodeCursor(lastEvaluatedKey: Record<string, unknown>): string 
  * Decodes a cursor and checks it belongs to the partition being read, so a cursor can neither
  * crash the query nor point it at another desk or requester.
  */
-export function decodeCursor(cursor: string, partitionAttribute: string, partition: string): Record<string, unknown> {
-  const invalid = () => problems.validation([{ pointer: '?cursor', detail: 'not a cursor from this listing' }]);
+export function decodeCursor(
+  cursor: string,
+  partitionAttribute: string,
+  partition: string,
+): Record<string, unknown> {
+  const invalid = () =>
+    problems.validation([{ pointer: '?cursor', detail: 'not a cursor from this listing' }]);
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

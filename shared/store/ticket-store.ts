@@ -73,7 +73,11 @@ export interface TicketStore {
   claimIdempotencyKey(claim: IdempotencyClaim): Promise<IdempotencyOutcome>;
 }
 
-export function dynamoTicketStore(doc: DynamoDBDocumentClient, tableName: string, blobs: BlobStore): TicketStore {
+export function dynamoTicketStore(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  blobs: BlobStore,
+): TicketStore {
   const ticketItem = (stored: StoredTicket) => {
     const t = stored.ticket;
     return {
@@ -91,8 +95,21 @@ export function dynamoTicketStore(doc: DynamoDBDocumentClient, tableName: string
   };
 
   const toStored = (item: Record<string, unknown>): StoredTicket => {
-    const { pk, sk, kind, activity, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, gsi4pk, gsi4sk, ...ticket } =
-      item;
+    const {
+      pk,
+      sk,
+      kind,
+      activity,
+      gsi1pk,
+      gsi1sk,
+      gsi2pk,
+      gsi2sk,
+      gsi3pk,
+      gsi3sk,
+      gsi4pk,
+      gsi4sk,
+      ...ticket
+    } = item;
     return { ticket: ticket as Ticket, activity: (activity ?? []) as TicketActivity[] };
   };
 
@@ -164,7 +181,12 @@ export function dynamoTicketStore(doc: DynamoDBDocumentClient, tableName: string
       await doc.send(
         new PutCommand({
           TableName: tableName,
-          Item: { ...keys.message(message.desk, message.ticketId, message.id), kind: 'message', ...rest, ...bodyAttributes },
+          Item: {
+            ...keys.message(message.desk, message.ticketId, message.id),
+            kind: 'message',
+            ...rest,
+            ...bodyAttributes,
+          },
         }),
       );
     },
@@ -210,7 +232,9 @@ export function dynamoTicketStore(doc: DynamoDBDocumentClient, tableName: string
         ExpressionAttributeValues: values,
         ScanIndexForward: plan.ascending,
         Limit: query.limit,
-        ExclusiveStartKey: query.cursor ? decodeCursor(query.cursor, plan.partitionAttribute, plan.partition) : undefined,
+        ExclusiveStartKey: query.cursor
+          ? decodeCursor(query.cursor, plan.partitionAttribute, plan.partition)
+          : undefined,
       };
       if (filters.length) input.FilterExpression = filters.join(' AND ');
       if (Object.keys(names).length) input.ExpressionAttributeNames = names;
@@ -227,7 +251,13 @@ export function dynamoTicketStore(doc: DynamoDBDocumentClient, tableName: string
         await doc.send(
           new PutCommand({
             TableName: tableName,
-            Item: { ...key, kind: 'idempotency', requestHash: claim.requestHash, resourceId: claim.resourceId, createdAt: claim.at },
+            Item: {
+              ...key,
+              kind: 'idempotency',
+              requestHash: claim.requestHash,
+              resourceId: claim.resourceId,
+              createdAt: claim.at,
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
@@ -235,7 +265,9 @@ export function dynamoTicketStore(doc: DynamoDBDocumentClient, tableName: string
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
-      const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
+      const { Item } = await doc.send(
+        new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
+      );
       if (!Item) throw new Error('Idempotency record vanished between write and read');
       return Item.requestHash === claim.requestHash
         ? { kind: 'replay', resourceId: Item.resourceId as string }

@@ -70,9 +70,10 @@ export function openTicket(input: {
   const onBehalf = principal.role !== 'customer';
   if (!onBehalf && (body.plan || body.channel)) {
     throw problems.validation(
-      [body.plan ? { pointer: '/plan', detail: 'set from your account' } : null, body.channel ? { pointer: '/channel', detail: 'set by the system' } : null].filter(
-        (e) => e !== null,
-      ),
+      [
+        body.plan ? { pointer: '/plan', detail: 'set from your account' } : null,
+        body.channel ? { pointer: '/channel', detail: 'set by the system' } : null,
+      ].filter((e) => e !== null),
     );
   }
   const ticket: Ticket = {
@@ -115,12 +116,15 @@ export function openTicket(input: {
 
 function requesterFor(principal: Principal, body: CreateTicketBody): Ticket['requester'] {
   if (principal.role === 'customer') {
-    if (body.requester) throw problems.validation([{ pointer: '/requester', detail: 'set from your sign-in' }]);
+    if (body.requester)
+      throw problems.validation([{ pointer: '/requester', detail: 'set from your sign-in' }]);
     if (!principal.email) throw problems.forbidden('Your token carries no email address.');
     return { id: principal.id, email: principal.email, ...(principal.name ? { name: principal.name } : {}) };
   }
   if (!body.requester) {
-    throw problems.validation([{ pointer: '/requester', detail: 'required when opening a ticket for someone' }]);
+    throw problems.validation([
+      { pointer: '/requester', detail: 'required when opening a ticket for someone' },
+    ]);
   }
   return { id: `email:${body.requester.email}`, ...body.requester };
 }
@@ -143,7 +147,9 @@ export function addMessage(input: {
   }
   const fromStaff = isStaff(principal);
   if (!fromStaff && body.visibility === 'internal') {
-    throw problems.validation([{ pointer: '/visibility', detail: 'only support staff can write internal notes' }]);
+    throw problems.validation([
+      { pointer: '/visibility', detail: 'only support staff can write internal notes' },
+    ]);
   }
   const message: Message = {
     id: messageId,
@@ -163,7 +169,8 @@ export function addMessage(input: {
       : { at, by: principal.id, type: 'customer-message', messageId },
   ];
   const status = statusAfterMessage(ticket.status, fromStaff, body.visibility);
-  if (status !== ticket.status) activity.push({ at, by: principal.id, type: 'status-changed', from: ticket.status, to: status });
+  if (status !== ticket.status)
+    activity.push({ at, by: principal.id, type: 'status-changed', from: ticket.status, to: status });
   return { ticket: { ...ticket, status, updatedAt: at, version: ticket.version + 1 }, message, activity };
 }
 
@@ -182,7 +189,10 @@ export function updateTicket(input: {
   const { principal, ticket, patch, now } = input;
   assertCanUpdateTicket(principal);
   if (ticket.status === 'closed') {
-    throw problems.conflict('ticket-closed', 'A closed ticket cannot change; open a new ticket to follow up.');
+    throw problems.conflict(
+      'ticket-closed',
+      'A closed ticket cannot change; open a new ticket to follow up.',
+    );
   }
   const at = now.toISOString();
   const by = principal.id;

@@ -20,7 +20,10 @@ export type Status = z.infer<typeof Status>;
 
 export const Tier = z.number().int().min(1).max(4);
 
-export const Email = z.email().max(254).transform((e) => e.toLowerCase());
+export const Email = z
+  .email()
+  .max(254)
+  .transform((e) => e.toLowerCase());
 
 export const Requester = z.strictObject({
   /** Stable id of the person: the identity provider's `sub` for signed-in customers, else derived from email. */

@@ -1,7 +1,12 @@
 import type { Principal } from '../auth/principal.ts';
 import { problems } from '../http/problem.ts';
 import { newId } from '../runtime/ids.ts';
-import { type StoredTicket, type TicketPage, type TicketStore, VersionConflict } from '../store/ticket-store.ts';
+import {
+  type StoredTicket,
+  type TicketPage,
+  type TicketStore,
+  VersionConflict,
+} from '../store/ticket-store.ts';
 import type { Clock } from '../time/clock.ts';
 import { assertCanSeeTicket, canSeeInternalNotes } from './access.ts';
 import {
@@ -41,7 +46,12 @@ const MAX_COMMIT_ATTEMPTS = 5;
 export function ticketService(deps: TicketServiceDeps) {
   const { store } = deps;
 
-  async function claim(principal: Principal, scope: string, idem: Idempotency | undefined, resourceId: string) {
+  async function claim(
+    principal: Principal,
+    scope: string,
+    idem: Idempotency | undefined,
+    resourceId: string,
+  ) {
     if (!idem) return resourceId;
     const outcome = await store.claimIdempotencyKey({
       desk: principal.desk,
@@ -85,7 +95,13 @@ export function ticketService(deps: TicketServiceDeps) {
 
     async listTickets(
       principal: Principal,
-      filters: { status?: Status | undefined; priority?: Priority | undefined; requester?: string | undefined; limit: number; cursor?: string | undefined },
+      filters: {
+        status?: Status | undefined;
+        priority?: Priority | undefined;
+        requester?: string | undefined;
+        limit: number;
+        cursor?: string | undefined;
+      },
     ): Promise<TicketPage> {
       if (principal.role === 'customer') {
         if (filters.requester && filters.requester !== principal.email) {
@@ -122,11 +138,18 @@ export function ticketService(deps: TicketServiceDeps) {
       }
     },
 
-    async updateTicket(principal: Principal, ticketId: string, patch: UpdateTicketBody, expectedVersion: number) {
+    async updateTicket(
+      principal: Principal,
+      ticketId: string,
+      patch: UpdateTicketBody,
+      expectedVersion: number,
+    ) {
       const stored = await store.getTicket(principal.desk, ticketId);
       const ticket = assertCanSeeTicket(principal, stored?.ticket, ticketId);
       if (ticket.version !== expectedVersion) {
-        throw problems.preconditionFailed(`The ticket is at version ${ticket.version}; re-read it and retry.`);
+        throw problems.preconditionFailed(
+          `The ticket is at version ${ticket.version}; re-read it and retry.`,
+        );
       }
       const change = updateTicket({ principal, ticket, patch, now: deps.clock.now() });
       if (change.activity.length === 0) return change.ticket;
@@ -134,7 +157,9 @@ export function ticketService(deps: TicketServiceDeps) {
         await store.commitChange(appendActivity(stored!, change), expectedVersion);
       } catch (error) {
         if (error instanceof VersionConflict) {
-          throw problems.preconditionFailed('The ticket changed while you were updating it; re-read it and retry.');
+          throw problems.preconditionFailed(
+            'The ticket changed while you were updating it; re-read it and retry.',
+          );
         }
         throw error;
       }
@@ -143,7 +168,10 @@ export function ticketService(deps: TicketServiceDeps) {
   };
 }
 
-function appendActivity(stored: StoredTicket, change: { ticket: Ticket; activity: StoredTicket['activity'] }): StoredTicket {
+function appendActivity(
+  stored: StoredTicket,
+  change: { ticket: Ticket; activity: StoredTicket['activity'] },
+): StoredTicket {
   return { ticket: change.ticket, activity: [...stored.activity, ...change.activity] };
 }
 

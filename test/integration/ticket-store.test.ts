@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '#shared/auth/principal.ts';
 import type { BlobStore } from '#shared/store/blob-store.ts';
-import { dynamoTicketStore, INLINE_BODY_LIMIT, type TicketStore, VersionConflict } from '#shared/store/ticket-store.ts';
+import {
+  dynamoTicketStore,
+  INLINE_BODY_LIMIT,
+  type TicketStore,
+  VersionConflict,
+} from '#shared/store/ticket-store.ts';
 import { addMessage, CreateTicketBody, openTicket } from '#shared/tickets/commands.ts';
 import { ticketService } from '#shared/tickets/service.ts';
 import { startDynalite } from '../support/dynalite.ts';
@@ -21,7 +26,15 @@ let store: TicketStore;
 let blobs: ReturnType<typeof memoryBlobs>;
 const now = new Date('2026-03-06T15:00:00Z');
 const clock = { now: () => now };
-const customer: Principal = { id: 'c1', role: 'customer', desk: 'techflow', email: 'c1@example.com', name: undefined, plan: undefined, tier: undefined };
+const customer: Principal = {
+  id: 'c1',
+  role: 'customer',
+  desk: 'techflow',
+  email: 'c1@example.com',
+  name: undefined,
+  plan: undefined,
+  tier: undefined,
+};
 const agent: Principal = { ...customer, id: 'a1', role: 'agent', email: 'a1@example.com' };
 const body = CreateTicketBody.parse({ subject: 'Down', description: 'Everything is down' });
 const defaults = () => ({ plan: 'standard', priority: 'normal' as const });
@@ -35,7 +48,13 @@ afterAll(() => db.stop());
 
 describe('DynamoDB ticket store', () => {
   it('writes a ticket once: a second putNewTicket with the same id reports it exists', async () => {
-    const change = openTicket({ principal: customer, body, id: '01J00000000000000000000001', now, defaults: defaults() });
+    const change = openTicket({
+      principal: customer,
+      body,
+      id: '01J00000000000000000000001',
+      now,
+      defaults: defaults(),
+    });
     expect(await store.putNewTicket({ ticket: change.ticket, activity: change.activity })).toBe(true);
     expect(await store.putNewTicket({ ticket: change.ticket, activity: change.activity })).toBe(false);
     const stored = await store.getTicket('techflow', change.ticket.id);
@@ -45,19 +64,42 @@ describe('DynamoDB ticket store', () => {
   });
 
   it('commits a change only against the version it read', async () => {
-    const change = openTicket({ principal: customer, body, id: '01J00000000000000000000002', now, defaults: defaults() });
+    const change = openTicket({
+      principal: customer,
+      body,
+      id: '01J00000000000000000000002',
+      now,
+      defaults: defaults(),
+    });
     await store.putNewTicket(change);
-    const next = { ticket: { ...change.ticket, status: 'open' as const, version: 2 }, activity: change.activity };
+    const next = {
+      ticket: { ...change.ticket, status: 'open' as const, version: 2 },
+      activity: change.activity,
+    };
     await store.commitChange(next, 1);
-    await expect(store.commitChange({ ...next, ticket: { ...next.ticket, version: 3 } }, 1)).rejects.toBeInstanceOf(VersionConflict);
+    await expect(
+      store.commitChange({ ...next, ticket: { ...next.ticket, version: 3 } }, 1),
+    ).rejects.toBeInstanceOf(VersionConflict);
     expect((await store.getTicket('techflow', change.ticket.id))?.ticket.status).toBe('open');
   });
 
   it('hides a message whose ticket change never committed (a crash between the two writes)', async () => {
-    const change = openTicket({ principal: customer, body, id: '01J00000000000000000000003', now, defaults: defaults() });
+    const change = openTicket({
+      principal: customer,
+      body,
+      id: '01J00000000000000000000003',
+      now,
+      defaults: defaults(),
+    });
     await store.putMessage(change.message);
     await store.putNewTicket(change);
-    const reply = addMessage({ principal: agent, ticket: change.ticket, body: { body: 'crashed', visibility: 'public' }, messageId: '01J0000000000000000000000X', now });
+    const reply = addMessage({
+      principal: agent,
+      ticket: change.ticket,
+      body: { body: 'crashed', visibility: 'public' },
+      messageId: '01J0000000000000000000000X',
+      now,
+    });
     await store.putMessage(reply.message); // ...and the process dies before commitChange
     const read = await store.getTicketWithMessages('techflow', change.ticket.id);
     expect(read?.messages.map((m) => m.body)).toEqual(['Everything is down']);
@@ -65,18 +107,37 @@ describe('DynamoDB ticket store', () => {
 
   it('keeps bodies over the inline limit in the object store', async () => {
     const long = 'x'.repeat(INLINE_BODY_LIMIT + 1);
-    const change = openTicket({ principal: customer, body: { ...body, description: long }, id: '01J00000000000000000000004', now, defaults: defaults() });
+    const change = openTicket({
+      principal: customer,
+      body: { ...body, description: long },
+      id: '01J00000000000000000000004',
+      now,
+      defaults: defaults(),
+    });
     await store.putMessage(change.message);
     await store.putNewTicket(change);
-    expect(blobs.keys()).toContain('bodies/techflow/01J00000000000000000000004/01J00000000000000000000004.txt');
+    expect(blobs.keys()).toContain(
+      'bodies/techflow/01J00000000000000000000004/01J00000000000000000000004.txt',
+    );
     const read = await store.getTicketWithMessages('techflow', change.ticket.id);
     expect(read?.messages[0]?.body).toBe(long);
   });
 
   it('claims an idempotency key once and tells a replay from a mismatch', async () => {
-    const claim = { desk: 'techflow', principalId: 'c1', scope: 'create-ticket', key: 'k-00000001', requestHash: 'h1', resourceId: 'R1', at: now.toISOString() };
+    const claim = {
+      desk: 'techflow',
+      principalId: 'c1',
+      scope: 'create-ticket',
+      key: 'k-00000001',
+      requestHash: 'h1',
+      resourceId: 'R1',
+      at: now.toISOString(),
+    };
     expect(await store.claimIdempotencyKey(claim)).toEqual({ kind: 'claimed' });
-    expect(await store.claimIdempotencyKey({ ...claim, resourceId: 'R2' })).toEqual({ kind: 'replay', resourceId: 'R1' });
+    expect(await store.claimIdempotencyKey({ ...claim, resourceId: 'R2' })).toEqual({
+      kind: 'replay',
+      resourceId: 'R1',
+    });
     expect(await store.claimIdempotencyKey({ ...claim, requestHash: 'h2' })).toEqual({ kind: 'mismatch' });
     expect(await store.claimIdempotencyKey({ ...claim, principalId: 'c2' })).toEqual({ kind: 'claimed' });
   });
@@ -87,7 +148,15 @@ describe('ticket service over the store', () => {
     const service = ticketService({ store, clock, deskDefaults: defaults });
     const idem = { key: 'crash-key-01', requestHash: 'same' };
     // The first attempt claimed the key and died before writing the ticket.
-    await store.claimIdempotencyKey({ desk: 'techflow', principalId: 'c1', scope: 'create-ticket', key: idem.key, requestHash: 'same', resourceId: '01J0000000000000000000CRSH', at: now.toISOString() });
+    await store.claimIdempotencyKey({
+      desk: 'techflow',
+      principalId: 'c1',
+      scope: 'create-ticket',
+      key: idem.key,
+      requestHash: 'same',
+      resourceId: '01J0000000000000000000CRSH',
+      at: now.toISOString(),
+    });
     const retried = await service.createTicket(customer, body, idem);
     expect(retried.ticket.id).toBe('01J0000000000000000000CRSH');
     const again = await service.createTicket(customer, body, idem);
@@ -109,7 +178,11 @@ describe('ticket service over the store', () => {
   it('serialises concurrent replies: every message lands, versions count each once', async () => {
     const service = ticketService({ store, clock, deskDefaults: defaults });
     const { ticket } = await service.createTicket(customer, body);
-    await Promise.all([1, 2, 3].map((i) => service.addMessage(agent, ticket.id, { body: `reply ${i}`, visibility: 'internal' })));
+    await Promise.all(
+      [1, 2, 3].map((i) =>
+        service.addMessage(agent, ticket.id, { body: `reply ${i}`, visibility: 'internal' }),
+      ),
+    );
     const read = await service.getTicket(agent, ticket.id);
     expect(read.messages).toHaveLength(4);
     expect(read.version).toBe(4);

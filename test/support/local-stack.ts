@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Role } from '#shared/auth/principal.ts';
 import { type LocalStack, startLocalStack } from '#local/stack.ts';
+import type { Role } from '#shared/auth/principal.ts';
 
 /** One local stack per test file, on free ports with its own data directory (NOTES: tests never assume 3000). */
 export async function startTestStack(): Promise<TestStack> {
@@ -53,9 +53,20 @@ export interface TestStack {
   token(
     role: Role,
     desk: string,
-    extra?: { sub?: string; email?: string; name?: string; plan?: string; tier?: number; ttlSeconds?: number },
+    extra?: {
+      sub?: string;
+      email?: string;
+      name?: string;
+      plan?: string;
+      tier?: number;
+      ttlSeconds?: number;
+    },
   ): Promise<string>;
-  // biome-ignore lint/suspicious/noExplicitAny: test responses are asserted field by field
-  call(method: string, path: string, options?: CallOptions): Promise<{ status: number; headers: Headers; body: any }>;
+  /** Test responses are asserted field by field, so the body is `any`. */
+  call(
+    method: string,
+    path: string,
+    options?: CallOptions,
+  ): Promise<{ status: number; headers: Headers; body: any }>;
   stop(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { parseIsoDuration, VirtualClock } from '#local/virtual-clock.ts';
 import { fieldErrorsOf, pointerOf } from '#shared/http/problem.ts';
-import { z } from 'zod';
 
 describe('parseIsoDuration', () => {
   it.each([
@@ -11,7 +11,9 @@ describe('parseIsoDuration', () => {
     ['PT0.5S', 500],
     ['P1W', 604_800_000],
   ])('%s = %d ms', (text, ms) => expect(parseIsoDuration(text)).toBe(ms));
-  it.each(['P', 'PT', '2h', 'P1M', 'P1Y', 'PT-1H'])('rejects %s', (text) => expect(parseIsoDuration(text)).toBeUndefined());
+  it.each(['P', 'PT', '2h', 'P1M', 'P1Y', 'PT-1H'])('rejects %s', (text) =>
+    expect(parseIsoDuration(text)).toBeUndefined(),
+  );
 });
 
 describe('VirtualClock', () => {
