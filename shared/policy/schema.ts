@@ -336,7 +336,7 @@ export const PolicyPack = z
     targets: z.array(TargetRule),
     periodicUpdates: z
       .strictObject({ startAfter: z.enum(['ticket-created', 'first-response']) })
-      .default({ startAfter: 'ticket-created' }),
+      .default({ startAfter: 'first-response' }),
     warnings: z.strictObject({
       thresholds: z.array(z.number().gt(0).lt(1)).max(5),
       source: z.string().optional(),
