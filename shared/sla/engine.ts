@@ -213,8 +213,7 @@ class SlaRun {
     const sorted = events
       .map((e, i) => ({ e, i, at: Date.parse(e.at) }))
       .sort((a, b) => a.at - b.at || a.i - b.i);
-    const first = sorted[0];
-    if (!first || first.e.type !== 'ticket-created') {
+    if (sorted[0]?.e.type !== 'ticket-created') {
       throw new SlaInputError('the first event (in time order) must be ticket-created');
     }
     for (const { e, at } of sorted) {
