@@ -1,0 +1,96 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Node } from 'constructs';
+import { z } from 'zod';
+
+/**
+ * Deployment configuration, read once from the CDK context (`cdk.json` → `context`) and parsed with zod
+ * so a typo fails `cdk synth` with a readable message instead of deploying something half-configured.
+ *
+ * - `tierdesk:env` picks the environment (`-c tierdesk:env=prod` on the command line).
+ * - `tierdesk:environments` holds one entry per environment.
+ */
+
+/** CloudWatch Logs accepts only these retention periods; anything else is rejected at deploy time. */
+const LOG_RETENTION_DAYS = Object.values(RetentionDays).filter(
+  (value): value is number => typeof value === 'number' && value !== RetentionDays.INFINITE,
+);
+
+export const EnvironmentName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{1,15}$/, 'lower-case letters, digits and dashes, 2–16 characters');
+
+export const EnvironmentConfig = z.strictObject({
+  /**
+   * true: deleting the stacks deletes the table, buckets, keys and user pool (dev).
+   * false: they are retained and deletion protection is on (prod).
+   */
+  removeDataOnDelete: z.boolean(),
+  /** Retention of every log group (Lambda, API access logs) and of the S3 server access logs. */
+  logRetentionDays: z
+    .number()
+    .int()
+    .refine((days) => LOG_RETENTION_DAYS.includes(days), {
+      message: `must be one of the CloudWatch Logs retention periods: ${LOG_RETENTION_DAYS.join(', ')}`,
+    }),
+  /** Default stage throttling of the HTTP API (requests per second, steady and burst), for all callers together. */
+  apiThrottle: z
+    .strictObject({
+      rateLimit: z.number().int().min(1).max(10_000),
+      burstLimit: z.number().int().min(1).max(5_000),
+    })
+    .default({ rateLimit: 50, burstLimit: 100 }),
+});
+export type EnvironmentConfig = z.infer<typeof EnvironmentConfig>;
+
+/** The parsed configuration the stacks receive. */
+export interface DeploymentConfig extends EnvironmentConfig {
+  /** Environment name, e.g. `dev`; part of every stack name so environments can share an account. */
+  readonly envName: string;
+}
+
+const Environments = z.record(EnvironmentName, EnvironmentConfig);
+
+/** Context values given with `-c key=value` arrive as strings; values from cdk.json arrive as JSON. */
+function fromJsonIfString(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function describe(error: z.ZodError, key: string): string {
+  return error.issues.map((issue) => `  ${[key, ...issue.path].join('.')}: ${issue.message}`).join('\n');
+}
+
+/** Parses the two context keys into a {@link DeploymentConfig}, throwing a {@link ConfigError} listing every problem. */
+export function parseDeploymentConfig(envNameValue: unknown, environmentsValue: unknown): DeploymentConfig {
+  const envName = EnvironmentName.safeParse(envNameValue);
+  if (!envName.success) {
+    throw new ConfigError(`Invalid CDK context 'tierdesk:env':\n${describe(envName.error, 'tierdesk:env')}`);
+  }
+  const environments = Environments.safeParse(fromJsonIfString(environmentsValue));
+  if (!environments.success) {
+    throw new ConfigError(
+      `Invalid CDK context 'tierdesk:environments':\n${describe(environments.error, 'tierdesk:environments')}`,
+    );
+  }
+  const selected = environments.data[envName.data];
+  if (!selected) {
+    const known = Object.keys(environments.data).join(', ') || '(none)';
+    throw new ConfigError(
+      `CDK context 'tierdesk:env' is '${envName.data}', but 'tierdesk:environments' only defines: ${known}`,
+    );
+  }
+  return { envName: envName.data, ...selected };
+}
+
+/** Reads the configuration from an app's (or any construct's) context. */
+export function readDeploymentConfig(node: Node): DeploymentConfig {
+  return parseDeploymentConfig(node.tryGetContext('tierdesk:env'), node.tryGetContext('tierdesk:environments'));
+}

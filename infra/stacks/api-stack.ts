@@ -1,0 +1,199 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { DeploymentConfig } from '../config.ts';
+import { AppFunction, type AppFunctionSettings } from '../constructs/app-function.ts';
+import { UserDirectory } from '../constructs/user-directory.ts';
+import type { DataResources } from './data-stack.ts';
+
+export interface ApiStackProps extends StackProps {
+  readonly config: DeploymentConfig;
+  readonly data: DataResources;
+}
+
+/** One HTTP route backed by its own function. */
+export interface ApiRoute {
+  /** Construct id of the function, e.g. `CreateTicket`. */
+  readonly id: string;
+  readonly method: HttpMethod;
+  /** API Gateway path, e.g. `/tickets/{id}`. */
+  readonly path: string;
+  /** Handler file relative to the repository root. */
+  readonly entry: string;
+  readonly description: string;
+  /** Grants exactly what the handler uses (and sets the matching environment variables). */
+  readonly bind: (fn: AppFunction, data: DataResources) => void;
+}
+
+/**
+ * The ticket API. Adding a route is one entry here: the handler file, and the table/bucket actions it uses.
+ * `local/routes.ts` lists the same routes for the local stack; test/infra checks the two agree.
+ */
+export const TICKET_ROUTES: readonly ApiRoute[] = [
+  {
+    id: 'CreateTicket',
+    method: HttpMethod.POST,
+    path: '/tickets',
+    entry: 'functions/tickets/create-ticket.ts',
+    description: 'POST /tickets: opens a ticket (idempotent per Idempotency-Key).',
+    bind: (fn, { table, bodyBucket }) => {
+      fn.bindTable(table, { actions: ['PutItem', 'GetItem'] });
+      fn.bindBucket(bodyBucket, { actions: ['PutObject'], prefix: 'bodies/' });
+    },
+  },
+  {
+    id: 'GetTicket',
+    method: HttpMethod.GET,
+    path: '/tickets/{id}',
+    entry: 'functions/tickets/get-ticket.ts',
+    description: 'GET /tickets/{id}: a ticket with its visible messages.',
+    bind: (fn, { table, bodyBucket }) => {
+      fn.bindTable(table, { actions: ['GetItem', 'Query'] });
+      fn.bindBucket(bodyBucket, { actions: ['GetObject'], prefix: 'bodies/' });
+    },
+  },
+  {
+    id: 'ListTickets',
+    method: HttpMethod.GET,
+    path: '/tickets',
+    entry: 'functions/tickets/list-tickets.ts',
+    description: 'GET /tickets: filtered, cursor-paginated ticket list.',
+    bind: (fn, { table }) => {
+      fn.bindTable(table, {
+        actions: ['Query'],
+        indexes: ['byDeskStatusDue', 'byRequester', 'byDataClassCreated'],
+      });
+    },
+  },
+  {
+    id: 'AddMessage',
+    method: HttpMethod.POST,
+    path: '/tickets/{id}/messages',
+    entry: 'functions/tickets/add-message.ts',
+    description: 'POST /tickets/{id}/messages: a public reply or an internal note.',
+    bind: (fn, { table, bodyBucket }) => {
+      fn.bindTable(table, { actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query'] });
+      fn.bindBucket(bodyBucket, { actions: ['PutObject'], prefix: 'bodies/' });
+    },
+  },
+  {
+    id: 'UpdateTicket',
+    method: HttpMethod.PATCH,
+    path: '/tickets/{id}',
+    entry: 'functions/tickets/update-ticket.ts',
+    description: 'PATCH /tickets/{id}: status, priority, tier, assignee (If-Match version).',
+    bind: (fn, { table }) => {
+      fn.bindTable(table, { actions: ['GetItem', 'UpdateItem', 'PutItem'] });
+    },
+  },
+];
+
+/** API access log line: one JSON object per request, no headers, no bodies, no tokens. */
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    requestTime: '$context.requestTime',
+    sourceIp: '$context.identity.sourceIp',
+    method: '$context.httpMethod',
+    routeKey: '$context.routeKey',
+    path: '$context.path',
+    status: '$context.status',
+    protocol: '$context.protocol',
+    responseLength: '$context.responseLength',
+    latencyMs: '$context.responseLatency',
+    integrationLatencyMs: '$context.integrationLatency',
+    integrationError: '$context.integrationErrorMessage',
+    authorizerError: '$context.authorizer.error',
+    error: '$context.error.message',
+  }),
+);
+
+/**
+ * The HTTPS API: an API Gateway HTTP API (see docs/decisions.md, "HTTP API, not REST API") with a Cognito
+ * JWT authorizer on every route, one AppFunction per route, stage access logs and default throttling.
+ * CORS is off: callers are servers and apps, not browsers on other origins (turn on per deployment).
+ */
+export class ApiStack extends Stack {
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly users: UserDirectory;
+  readonly functionSettings: AppFunctionSettings;
+  /** Functions by route id, e.g. `functions.CreateTicket`. */
+  readonly functions: Record<string, AppFunction> = {};
+  /** Variables every API handler reads besides its bindings (see `shared/config/env.ts`). */
+  readonly handlerEnvironment: Readonly<Record<string, string>>;
+
+  private readonly data: DataResources;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const { config, data } = props;
+    this.data = data;
+
+    this.functionSettings = {
+      logRetention: config.logRetentionDays as RetentionDays,
+      logEncryptionKey: data.keys.logs,
+      serviceName: 'tierdesk',
+    };
+
+    this.users = new UserDirectory(this, 'Users', { config });
+
+    this.api = new HttpApi(this, 'HttpApi', {
+      apiName: `tierdesk-${config.envName}`,
+      description: 'tierdesk ticket API',
+      createDefaultStage: false,
+      defaultAuthorizer: new HttpJwtAuthorizer('CognitoJwt', this.users.issuer, {
+        jwtAudience: this.users.audiences,
+      }),
+    });
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: config.logRetentionDays as RetentionDays,
+      encryptionKey: data.keys.logs,
+    });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: config.apiThrottle.rateLimit, burstLimit: config.apiThrottle.burstLimit },
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: ACCESS_LOG_FORMAT },
+    });
+
+    this.handlerEnvironment = {
+      JWT_ISSUER: this.users.issuer,
+      JWT_AUDIENCE: this.users.audiences.join(','),
+      JWKS_URL: this.users.jwksUrl,
+      // Every API handler's config requires the bucket name, including those granted no bucket access.
+      BODY_BUCKET: data.bodyBucket.bucketName,
+    };
+
+    for (const route of TICKET_ROUTES) this.addRoute(route);
+
+    new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
+    new CfnOutput(this, 'UserPoolId', { value: this.users.userPool.userPoolId });
+    new CfnOutput(this, 'AppClientId', { value: this.users.appClient.userPoolClientId });
+  }
+
+  /** Adds a route with its own AppFunction; the API's JWT authorizer applies to it automatically. */
+  addRoute(route: ApiRoute): AppFunction {
+    if (this.functions[route.id]) throw new Error(`ApiStack: route id ${route.id} is used twice`);
+    const fn = new AppFunction(this, route.id, {
+      entry: route.entry,
+      description: route.description,
+      settings: this.functionSettings,
+      environment: this.handlerEnvironment,
+    });
+    route.bind(fn, this.data);
+    this.api.addRoutes({
+      path: route.path,
+      methods: [route.method],
+      integration: new HttpLambdaIntegration(`${route.id}Integration`, fn.function),
+    });
+    this.functions[route.id] = fn;
+    return fn;
+  }
+}

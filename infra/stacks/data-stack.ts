@@ -1,0 +1,173 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  type IBucket,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { tableDefinition } from '#shared/store/table-definition.ts';
+import type { DeploymentConfig } from '../config.ts';
+
+/**
+ * What the data stack hands to the stacks that use it (passed as props, so CDK wires the references
+ * and keeps the deploy order; nobody imports an export by its string name).
+ *
+ * Concrete classes rather than `ITable`/`IBucket`: under `exactOptionalPropertyTypes` the CDK classes do
+ * not satisfy their own interfaces (`tableStreamArn: string | undefined` vs `tableStreamArn?: string`).
+ */
+export interface DataResources {
+  /** The single table: tickets, messages, idempotency keys, SLA events, DSAR, appeals, purge audit. */
+  readonly table: Table;
+  /** Message bodies (`bodies/…`) and attachments (`attachments/…`), KMS-encrypted with `keys.data`. */
+  readonly bodyBucket: Bucket;
+  readonly keys: {
+    /** Table, bucket and dead-letter queues: everything that holds ticket content. */
+    readonly data: IKey;
+    /** CloudWatch Logs log groups (its key policy admits the CloudWatch Logs service of this Region). */
+    readonly logs: IKey;
+  };
+}
+
+export interface DataStackProps extends StackProps {
+  readonly config: DeploymentConfig;
+}
+
+/**
+ * Everything stateful and hard to recreate: the table, the bucket, their keys. It changes rarely and is
+ * deployed first; removal policies come from the environment's `removeDataOnDelete`.
+ */
+export class DataStack extends Stack implements DataResources {
+  readonly table: Table;
+  readonly bodyBucket: Bucket;
+  readonly accessLogsBucket: Bucket;
+  readonly keys: { readonly data: Key; readonly logs: Key };
+
+  constructor(scope: Construct, id: string, props: DataStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const removalPolicy = config.removeDataOnDelete ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+
+    const dataKey = new Key(this, 'DataKey', {
+      description: `tierdesk ${config.envName}: table, message bodies, attachments and dead-letter queues`,
+      alias: `alias/tierdesk/${config.envName}/data`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    const logsKey = new Key(this, 'LogsKey', {
+      description: `tierdesk ${config.envName}: CloudWatch Logs log groups`,
+      alias: `alias/tierdesk/${config.envName}/logs`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    // CloudWatch Logs encrypts with the key itself, so the key policy (not an IAM role) must admit it,
+    // limited to log groups of this account and Region. Actions spelled out instead of `kms:*Encrypt*`.
+    logsKey.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
+        actions: [
+          'kms:Encrypt',
+          'kms:Decrypt',
+          'kms:ReEncryptFrom',
+          'kms:ReEncryptTo',
+          'kms:GenerateDataKey',
+          'kms:GenerateDataKeyWithoutPlaintext',
+          'kms:DescribeKey',
+        ],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*`,
+          },
+        },
+      }),
+    );
+    this.keys = { data: dataKey, logs: logsKey };
+
+    this.table = buildTable(this, config, dataKey, removalPolicy);
+
+    // Target of S3 server access logs (cdk-nag S1 accepts it unlogged because it is a log target).
+    // Log delivery cannot write to SSE-KMS buckets, hence SSE-S3 here.
+    this.accessLogsBucket = new Bucket(this, 'AccessLogs', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(config.logRetentionDays) }],
+      removalPolicy,
+      autoDeleteObjects: config.removeDataOnDelete,
+    });
+
+    this.bodyBucket = new Bucket(this, 'Bodies', {
+      encryption: BucketEncryption.KMS,
+      encryptionKey: dataKey,
+      bucketKeyEnabled: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      // Cast: Bucket does not satisfy IBucket under exactOptionalPropertyTypes (see DataResources).
+      serverAccessLogsBucket: this.accessLogsBucket as IBucket,
+      serverAccessLogsPrefix: 'bodies/',
+      // Lifecycle (retention per data class, noncurrent-version expiry) belongs to the retention issue.
+      removalPolicy,
+      autoDeleteObjects: config.removeDataOnDelete,
+    });
+
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'BodyBucketName', { value: this.bodyBucket.bucketName });
+  }
+}
+
+/** The single table, keyed exactly as the local stack creates it (`shared/store/table-definition.ts`). */
+function buildTable(scope: Stack, config: DeploymentConfig, key: IKey, removalPolicy: RemovalPolicy): Table {
+  const definition = tableDefinition('unused');
+  const attributeType = (name: string | undefined): { name: string; type: AttributeType } => {
+    const attribute = definition.AttributeDefinitions?.find((a) => a.AttributeName === name);
+    if (!name || !attribute) throw new Error(`table-definition: attribute ${name} is not defined`);
+    const types = { S: AttributeType.STRING, N: AttributeType.NUMBER, B: AttributeType.BINARY } as const;
+    const type = types[attribute.AttributeType as keyof typeof types];
+    if (!type) throw new Error(`table-definition: attribute ${name} has unknown type ${attribute.AttributeType}`);
+    return { name, type };
+  };
+  const keyOf = (schema: typeof definition.KeySchema, keyType: 'HASH' | 'RANGE') =>
+    schema?.find((k) => k.KeyType === keyType)?.AttributeName;
+
+  const sortKeyName = keyOf(definition.KeySchema, 'RANGE');
+  const table = new Table(scope, 'Table', {
+    partitionKey: attributeType(keyOf(definition.KeySchema, 'HASH')),
+    ...(sortKeyName ? { sortKey: attributeType(sortKeyName) } : {}),
+    billingMode: BillingMode.PAY_PER_REQUEST,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    encryption: TableEncryption.CUSTOMER_MANAGED,
+    encryptionKey: key,
+    deletionProtection: !config.removeDataOnDelete,
+    removalPolicy,
+  });
+  for (const index of definition.GlobalSecondaryIndexes ?? []) {
+    if (!index.IndexName) throw new Error('table-definition: a GSI has no name');
+    if (index.Projection?.ProjectionType !== 'ALL') {
+      throw new Error(`table-definition: ${index.IndexName} must project ALL (infra/ has no other mapping yet)`);
+    }
+    const indexSortKey = keyOf(index.KeySchema, 'RANGE');
+    table.addGlobalSecondaryIndex({
+      indexName: index.IndexName,
+      partitionKey: attributeType(keyOf(index.KeySchema, 'HASH')),
+      ...(indexSortKey ? { sortKey: attributeType(indexSortKey) } : {}),
+      projectionType: ProjectionType.ALL,
+    });
+  }
+  return table;
+}

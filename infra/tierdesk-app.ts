@@ -1,0 +1,93 @@
+import { App, type AppProps, type Environment, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { type DeploymentConfig, readDeploymentConfig } from './config.ts';
+import { ApiStack } from './stacks/api-stack.ts';
+import { DataStack } from './stacks/data-stack.ts';
+
+/**
+ * CDK feature flags, pinned in code so that the app, the infra tests and `cdk synth` all build the same
+ * templates whatever cdk.json holds, and so that upgrading aws-cdk-lib cannot silently change behaviour.
+ * Taken from the recommended set of aws-cdk-lib 2.276 for the services this app uses; cdk.json may still
+ * override them (CLI and cdk.json context take precedence over these defaults).
+ */
+export const FEATURE_FLAGS: Readonly<Record<string, unknown>> = {
+  // Strong references (CloudFormation exports): the data stack cannot be deleted, nor an exported value
+  // changed, while the API stack still uses it. That is the protection we want for the data stack.
+  '@aws-cdk/core:defaultCrossStackReferences': 'strong',
+  '@aws-cdk/core:checkSecretUsage': true,
+  '@aws-cdk/core:enablePartitionLiterals': true,
+  '@aws-cdk/core:includePrefixInUniqueNameGeneration': true,
+  '@aws-cdk/core:validateSnapshotRemovalPolicy': true,
+  '@aws-cdk/aws-iam:minimizePolicies': true,
+  '@aws-cdk/aws-iam:importedRoleStackSafeDefaultPolicyName': true,
+  '@aws-cdk/aws-kms:aliasNameRef': true,
+  '@aws-cdk/aws-kms:applyImportedAliasPermissionsToPrincipal': true,
+  '@aws-cdk/aws-kms:reduceCrossAccountRegionPolicyScope': true,
+  '@aws-cdk/aws-lambda:recognizeLayerVersion': true,
+  '@aws-cdk/aws-lambda-nodejs:sdkV3ExcludeSmithyPackages': true,
+  '@aws-cdk/aws-s3:createDefaultLoggingPolicy': true,
+  '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
+  '@aws-cdk/aws-s3:publicAccessBlockedByDefault': true,
+  '@aws-cdk/aws-s3:keepNotificationInImportedBucket': false,
+  '@aws-cdk/aws-dynamodb:resourcePolicyPerReplica': true,
+  '@aws-cdk/aws-dynamodb:retainTableReplica': true,
+  '@aws-cdk/aws-apigateway:logGroupDestinationArnWithoutWildcard': true,
+  '@aws-cdk/aws-sns-subscriptions:restrictSqsDescryption': true,
+  '@aws-cdk/aws-events:eventsTargetQueueSameAccount': true,
+  '@aws-cdk/aws-events:requireEventBusPolicySid': true,
+  '@aws-cdk/aws-stepfunctions-tasks:fixRunEcsTaskPolicy': true,
+  '@aws-cdk/customresources:installLatestAwsSdkDefault': false,
+};
+
+/** A CDK app with the pinned feature flags. Tests pass `postCliContext` to skip bundling. */
+export function createApp(props: AppProps = {}): App {
+  return new App({ ...props, context: { ...FEATURE_FLAGS, ...props.context } });
+}
+
+/** The stacks of one environment. Later issues add workflow, mail, schedules and ops here. */
+export interface TierdeskStacks {
+  readonly config: DeploymentConfig;
+  readonly data: DataStack;
+  readonly api: ApiStack;
+}
+
+/** Account and Region from the CLI's credentials when there are any; otherwise environment-agnostic stacks. */
+function deploymentEnvironment(): Environment {
+  const account = process.env.CDK_DEFAULT_ACCOUNT;
+  const region = process.env.CDK_DEFAULT_REGION;
+  return { ...(account ? { account } : {}), ...(region ? { region } : {}) };
+}
+
+/**
+ * Adds every stack of the environment named by the `tierdesk:env` context to `app`. Stack names carry the
+ * environment (`tierdesk-dev-data`, `tierdesk-dev-api`), so dev and prod can live in one account.
+ * Stacks hand resources to each other as props (`data`), which also orders the deployment.
+ */
+export function addTierdeskStacks(app: App, config: DeploymentConfig = readDeploymentConfig(app.node)): TierdeskStacks {
+  const prefix = `tierdesk-${config.envName}`;
+  const env = deploymentEnvironment();
+  Tags.of(app).add('app', 'tierdesk');
+  Tags.of(app).add('tierdesk:env', config.envName);
+
+  const data = new DataStack(app, `${prefix}-data`, {
+    env,
+    config,
+    description: `tierdesk ${config.envName}: table, bodies bucket, KMS keys`,
+    terminationProtection: !config.removeDataOnDelete,
+  });
+  const api = new ApiStack(app, `${prefix}-api`, {
+    env,
+    config,
+    data,
+    description: `tierdesk ${config.envName}: HTTP API, Cognito, ticket functions`,
+  });
+  return { config, data, api };
+}
+
+/**
+ * Runs the cdk-nag AwsSolutions rules on every synth: any finding that is not acknowledged (each with its
+ * reason, next to the resource it concerns) fails `cdk synth`.
+ */
+export function enableCdkNag(app: App): void {
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+}

@@ -1,0 +1,65 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { addTierdeskStacks, createApp, type TierdeskStacks } from '../../infra/tierdesk-app.ts';
+
+/** The context in cdk.json: the tests build exactly what `cdk synth` builds. */
+export const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
+  readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'),
+).context;
+
+/**
+ * A CDK app that does not bundle (`aws:cdk:bundling-stacks: []`, so no esbuild run per function) and writes
+ * its assembly to a temporary directory.
+ */
+export function testApp(context: Record<string, unknown> = {}): App {
+  return createApp({
+    outdir: mkdtempSync(join(tmpdir(), 'tierdesk-infra-')),
+    context: { ...CDK_JSON_CONTEXT, ...context },
+    postCliContext: { 'aws:cdk:bundling-stacks': [] },
+  });
+}
+
+export interface BuiltApp extends TierdeskStacks {
+  readonly app: App;
+  readonly dataTemplate: Template;
+  readonly apiTemplate: Template;
+}
+
+/** The whole app for one environment from cdk.json (`dev` or `prod`), synthesized once. */
+export function buildApp(envName: string): BuiltApp {
+  const app = testApp({ 'tierdesk:env': envName });
+  const stacks = addTierdeskStacks(app);
+  return {
+    app,
+    ...stacks,
+    dataTemplate: Template.fromStack(stacks.data),
+    apiTemplate: Template.fromStack(stacks.api),
+  };
+}
+
+type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+
+/** Every IAM action granted to the execution role of the function whose construct id is `routeId`. */
+export function actionsOfFunction(template: Template, routeId: string): string[] {
+  const functions = template.findResources('AWS::Lambda::Function') as Resources;
+  const entry = Object.entries(functions).find(([logicalId]) => logicalId.startsWith(`${routeId}Function`));
+  if (!entry) throw new Error(`no function ${routeId}`);
+  const role = entry[1].Properties?.Role as { 'Fn::GetAtt': [string, string] };
+  const roleId = role['Fn::GetAtt'][0];
+
+  const actions: string[] = [];
+  const policies = template.findResources('AWS::IAM::Policy') as Resources;
+  for (const policy of Object.values(policies)) {
+    const roles = policy.Properties?.Roles as { Ref: string }[];
+    if (!roles.some((r) => r.Ref === roleId)) continue;
+    const document = policy.Properties?.PolicyDocument as { Statement: { Action: string | string[] }[] };
+    for (const statement of document.Statement) actions.push(...[statement.Action].flat());
+  }
+  const roles = template.findResources('AWS::IAM::Role') as Resources;
+  const managed = roles[roleId]?.Properties?.ManagedPolicyArns;
+  if (managed) throw new Error(`${routeId}'s role has managed policies: ${JSON.stringify(managed)}`);
+  return [...new Set(actions)].sort();
+}
