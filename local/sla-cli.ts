@@ -14,6 +14,7 @@ import { getPolicyPack, PACK_IDS } from '#shared/policy/packs.ts';
 import { type PolicyPack, parsePolicyPack } from '#shared/policy/schema.ts';
 import { SlaInputEvent } from '#shared/sla/engine.ts';
 import {
+  type AttainmentCell,
   type AttainmentReport,
   type PreviewTicket,
   previewSla,
@@ -99,7 +100,7 @@ function printReport(r: AttainmentReport): void {
   );
   const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)} %`);
   for (const [metric, cell] of Object.entries(r.byMetric)) {
-    const rows: Array<[string, typeof cell]> = [['all', cell], ...Object.entries(cell.byPriority)];
+    const rows: Array<[string, AttainmentCell]> = [['all', cell], ...Object.entries(cell.byPriority)];
     for (const [prio, c] of rows) {
       if (c.measured === 0 && c.open === 0) continue;
       out.push(
