@@ -1,0 +1,199 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { TICKET_ROUTES } from '../../infra/stacks/api-stack.ts';
+import { apiRoutes } from '../../local/routes.ts';
+import { actionsOfFunction, buildApp } from './infra-app.ts';
+
+const { apiTemplate: template } = buildApp('dev');
+
+/** What each handler may do, beyond writing its own logs and traces. */
+const EXPECTED_ACTIONS: Record<string, string[]> = {
+  CreateTicket: ['dynamodb:GetItem', 'dynamodb:PutItem', 's3:PutObject', 'kms:Decrypt', 'kms:GenerateDataKey'],
+  GetTicket: ['dynamodb:GetItem', 'dynamodb:Query', 's3:GetObject', 'kms:Decrypt'],
+  ListTickets: ['dynamodb:Query', 'kms:Decrypt'],
+  AddMessage: [
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:Query',
+    's3:PutObject',
+    'kms:Decrypt',
+    'kms:GenerateDataKey',
+  ],
+  UpdateTicket: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'kms:Decrypt', 'kms:GenerateDataKey'],
+};
+const EVERY_FUNCTION = ['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
+
+describe('ApiStack', () => {
+  it('is an HTTP API with the five ticket routes, each behind the Cognito JWT authorizer', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'HTTP',
+      CorsConfiguration: Match.absent(),
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Issuer: { 'Fn::GetAtt': [Match.stringLikeRegexp('^UsersPool'), 'ProviderURL'] },
+        Audience: [{ Ref: Match.stringLikeRegexp('^UsersPoolAppClient') }],
+      },
+    });
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
+    expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual([
+      'GET /tickets',
+      'GET /tickets/{id}',
+      'PATCH /tickets/{id}',
+      'POST /tickets',
+      'POST /tickets/{id}/messages',
+    ]);
+    for (const route of routes) {
+      expect(route.Properties.AuthorizationType, route.Properties.RouteKey).toBe('JWT');
+      expect(route.Properties.AuthorizerId, route.Properties.RouteKey).toEqual({
+        Ref: expect.stringMatching(/^HttpApiCognitoJwt/),
+      });
+    }
+  });
+
+  it('wires the same routes and handler files the local stack serves (local/routes.ts)', () => {
+    const cdk = TICKET_ROUTES.map((r) => `${r.method} ${r.path} ${r.entry}`).sort();
+    const local = apiRoutes.map((r) => `${r.method} ${r.path} functions/tickets/${r.functionName}.ts`).sort();
+    expect(cdk).toEqual(local);
+  });
+
+  it('logs every request to an encrypted log group and throttles the default stage', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AccessLogs'), 'Arn'] },
+        Format: Match.serializedJson(Match.objectLike({ requestId: '$context.requestId' })),
+      },
+    });
+    template.allResourcesProperties('AWS::Logs::LogGroup', {
+      RetentionInDays: 30,
+      KmsKeyId: Match.objectLike({ 'Fn::ImportValue': Match.stringLikeRegexp('LogsKey') }),
+    });
+  });
+
+  it('runs every handler on Node.js 22, arm64, with tracing, JSON logs and source maps', () => {
+    template.resourceCountIs('AWS::Lambda::Function', TICKET_ROUTES.length);
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      TracingConfig: { Mode: 'Active' },
+      LoggingConfig: Match.objectLike({ LogFormat: 'JSON', LogGroup: { Ref: Match.stringLikeRegexp('Logs') } }),
+      Environment: {
+        Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'tierdesk' }),
+      },
+    });
+  });
+
+  it('gives every handler the environment shared/config/env.ts requires', () => {
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      expect(Object.keys(fn.Properties.Environment.Variables).sort()).toEqual([
+        'BODY_BUCKET',
+        'JWKS_URL',
+        'JWT_AUDIENCE',
+        'JWT_ISSUER',
+        'NODE_OPTIONS',
+        'POWERTOOLS_SERVICE_NAME',
+        'TABLE_NAME',
+      ]);
+    }
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          JWKS_URL: {
+            'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.anyValue(), 'ProviderURL'] }, '/.well-known/jwks.json']],
+          },
+        }),
+      },
+    });
+  });
+
+  it('has an Errors alarm per function', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', TICKET_ROUTES.length);
+    template.allResourcesProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Namespace: 'AWS/Lambda',
+      Threshold: 1,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  for (const [routeId, expected] of Object.entries(EXPECTED_ACTIONS)) {
+    it(`grants ${routeId} exactly the actions it uses, none with a wildcard`, () => {
+      const actions = actionsOfFunction(template, routeId);
+      expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+      expect(actions).toEqual([...new Set([...expected, ...EVERY_FUNCTION])].sort());
+    });
+  }
+
+  it('lets ListTickets query exactly three indexes and nothing else on them', () => {
+    const indexArns = (name: string) => ({
+      'Fn::Join': ['', [{ 'Fn::ImportValue': Match.stringLikeRegexp('Table') }, `/index/${name}`]],
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^ListTicketsRole') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Effect: 'Allow',
+            Action: 'dynamodb:Query',
+            Resource: [
+              { 'Fn::ImportValue': Match.stringLikeRegexp('Table') },
+              indexArns('byDataClassCreated'),
+              indexArns('byDeskStatusDue'),
+              indexArns('byRequester'),
+            ],
+          },
+        ]),
+      },
+    });
+  });
+
+  it('limits object access to the bodies/ prefix and KMS use to calls through DynamoDB and S3', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^CreateTicketRole') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Effect: 'Allow',
+            Action: 's3:PutObject',
+            Resource: { 'Fn::Join': ['', [{ 'Fn::ImportValue': Match.stringLikeRegexp('Bodies') }, '/bodies/*']] },
+          },
+          Match.objectLike({
+            Action: 'kms:GenerateDataKey',
+            Condition: { StringEquals: { 'kms:ViaService': Match.anyValue() } },
+          }),
+        ]),
+      },
+    });
+    for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
+      for (const statement of policy.Properties.PolicyDocument.Statement) {
+        const actions = [statement.Action].flat() as string[];
+        if (actions.some((a) => a.startsWith('kms:'))) {
+          expect(statement.Condition?.StringEquals?.['kms:ViaService']).toBeDefined();
+        }
+      }
+    }
+  });
+
+  it('has a Cognito user pool with a strong password policy, no self sign-up and the role groups', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 12, RequireSymbols: true }) },
+      UserPoolTier: 'PLUS',
+      UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+    });
+    const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup'));
+    expect(groups.map((g) => g.Properties.GroupName).sort()).toEqual(['agent', 'customer', 'lead', 'manager', 'ops']);
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      PreventUserExistenceErrors: 'ENABLED',
+      AllowedOAuthFlowsUserPoolClient: false,
+    });
+  });
+});
