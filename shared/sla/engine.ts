@@ -512,7 +512,7 @@ class SlaRun {
     for (const c of this.openCycles.values()) {
       if (c.segStart === null) continue;
       for (const p of c.rule.points) {
-        if (c.fired.has(p.key)) continue;
+        if (c.fired.has(p.key) || (p.trigger && this.escalationIsNoop(p.trigger))) continue;
         const at = this.pointTime(c, p.atMs);
         if (!within(at)) break; // points are sorted by clock time
         sink({
@@ -525,7 +525,7 @@ class SlaRun {
     if (!UNRESOLVED.has(this.status)) return;
     for (const t of this.cp.elapsedTriggers) {
       const key = `escalate:${t.id}`;
-      if (this.firedTicket.has(key) || !selectorMatches(t, this.attrs)) continue;
+      if (this.firedTicket.has(key) || !selectorMatches(t, this.attrs) || this.escalationIsNoop(t)) continue;
       const due = Math.max(t.calendar!.add(this.createdAt, t.afterMs!), this.lastChangeAt);
       if (within(due)) sink({ at: due, order: 25, fire: () => this.fireElapsedTrigger(t, key, due) });
     }
@@ -611,6 +611,15 @@ class SlaRun {
     this.escalate(t, at, key, undefined, `ticket unresolved ${mins} ${clock} min after creation`);
   }
 
+  /** Tiers only rise between events, so a trigger that cannot raise the tier now never will. */
+  private escalationIsNoop(t: CompiledTrigger): boolean {
+    return this.escalationTarget(t) <= this.tier;
+  }
+
+  private escalationTarget(t: CompiledTrigger): number {
+    return Math.min(t.toTier === 'next' ? this.tier + 1 : t.toTier, this.cp.maxTier);
+  }
+
   private escalate(
     t: CompiledTrigger,
     at: number,
@@ -618,7 +627,7 @@ class SlaRun {
     metric: Metric | undefined,
     why: string,
   ): void {
-    const target = Math.min(t.toTier === 'next' ? this.tier + 1 : t.toTier, this.cp.maxTier);
+    const target = this.escalationTarget(t);
     if (target <= this.tier) return; // already there: nothing to do, no notice
     const from = this.tier;
     this.tier = target;
