@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -7,13 +7,18 @@ import dynalite from 'dynalite';
 import { z } from 'zod';
 import { Role } from '#shared/auth/principal.ts';
 import { resetApiDeps } from '#shared/runtime/api-deps.ts';
+import { resetWorkflowDeps } from '#shared/runtime/workflow-deps.ts';
 import { tableDefinition } from '#shared/store/table-definition.ts';
 import { Slug } from '#shared/tickets/model.ts';
 import { useClock } from '#shared/time/clock.ts';
 import { apiGateway } from './api-gateway.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, localIdentity } from './identity.ts';
+import { functionArn, invokeLocal, localLambdas } from './lambdas.ts';
 import { objectStorePath, startObjectStore } from './object-store.ts';
 import { apiRoutes } from './routes.ts';
+import { type FaultInjection, startSfnEndpoint } from './stepfunctions/endpoint.ts';
+import { LocalStepFunctions } from './stepfunctions/engine.ts';
+import { VirtualTimers } from './timers.ts';
 import { parseIsoDuration, VirtualClock } from './virtual-clock.ts';
 
 export interface LocalStackOptions {
@@ -22,6 +27,7 @@ export interface LocalStackOptions {
   apiPort?: number;
   dynamoPort?: number;
   s3Port?: number;
+  sfnPort?: number;
   /** The four policy packs' desks, served by the stack. */
   desks?: string[];
 }
@@ -29,6 +35,9 @@ export interface LocalStackOptions {
 export const TABLE_NAME = 'tierdesk-local';
 export const BODY_BUCKET = 'tierdesk-local-bodies';
 export const LOCAL_DESKS = ['rch-spyfocus', 'techflow', 'acentus', 'rarelogic'];
+export const TICKET_SLA_STATE_MACHINE = 'tierdesk-ticket-sla';
+/** How long `POST /_local/clock` waits for the workflows it woke to settle before answering. */
+const SETTLE_TIMEOUT_MS = 15_000;
 
 const envPort = (name: string, fallback: number) => {
   const value = process.env[name];
@@ -46,6 +55,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
 
   const clock = new VirtualClock(join(dataDir, 'clock.json'));
   useClock(clock);
+  const timers = new VirtualTimers(clock);
 
   const dynamo = dynalite({
     path: join(dataDir, 'dynamodb'),
@@ -72,6 +82,28 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
   });
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
+  const desks = options.desks ?? LOCAL_DESKS;
+  const lambdas = localLambdas();
+  const stepFunctions = await LocalStepFunctions.create({
+    dataDir: join(dataDir, 'stepfunctions'),
+    clock,
+    timers,
+    lambdas,
+    stateMachines: [
+      {
+        name: TICKET_SLA_STATE_MACHINE,
+        definition: readFileSync(new URL('../state-machines/ticket-sla.asl.json', import.meta.url), 'utf8'),
+        substitutions: {
+          CheckTicketSlaFunctionArn: functionArn('tierdesk-check-ticket-sla'),
+          ParkTicketWorkflowFunctionArn: functionArn('tierdesk-park-ticket-workflow'),
+        },
+      },
+    ],
+  });
+  const faults: FaultInjection = { failNext: new Map() };
+  const sfn = await startSfnEndpoint(stepFunctions, options.sfnPort ?? envPort('SFN_PORT', 8083), faults);
+  const stateMachineArn = stepFunctions.listStateMachines()[0]!.stateMachineArn;
+
   // The handlers' environment, exactly the variables infra/ sets on AWS, pointed at the stand-ins.
   Object.assign(process.env, {
     AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
@@ -79,6 +111,9 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_DYNAMODB: dynamoUrl,
     AWS_ENDPOINT_URL_S3: objects.url,
+    AWS_ENDPOINT_URL_SFN: sfn.url,
+    STATE_MACHINE_ARN: stateMachineArn,
+    DESKS: desks.join(','),
     TABLE_NAME,
     BODY_BUCKET,
     S3_FORCE_PATH_STYLE: 'true',
@@ -87,6 +122,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     JWT_AUDIENCE: LOCAL_AUDIENCE,
   });
   resetApiDeps();
+  resetWorkflowDeps();
 
   const ddb = new DynamoDBClient({ endpoint: dynamoUrl });
   try {
@@ -95,15 +131,32 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
 
-  const desks = options.desks ?? LOCAL_DESKS;
   const api = apiGateway(apiRoutes);
-  const urls = { api: apiUrl, dynamodb: dynamoUrl, s3: objects.url, clock: `${apiUrl}/_local/clock` };
+  const urls = {
+    api: apiUrl,
+    dynamodb: dynamoUrl,
+    s3: objects.url,
+    stepfunctions: sfn.url,
+    clock: `${apiUrl}/_local/clock`,
+  };
+
+  // Scheduled jobs, as EventBridge runs them on AWS, on the virtual clock.
+  const jobs: Record<string, () => Promise<unknown>> = {
+    'reconcile-workflows': () => invokeLocal(lambdas, 'tierdesk-reconcile-workflows'),
+  };
+  const stopSchedules = [timers.every(60_000, jobs['reconcile-workflows']!)];
+  const settle = () =>
+    Promise.race([
+      stepFunctions.whenIdle(),
+      new Promise<void>((ok) => setTimeout(ok, SETTLE_TIMEOUT_MS).unref()),
+    ]);
+  const resumed = stepFunctions.resume();
 
   const localRoutes: Record<string, (body: unknown) => Promise<[number, unknown]> | [number, unknown]> = {
     'GET /': () => [200, { name: 'tierdesk (local stack)', desks, urls, now: clock.now().toISOString() }],
     'GET /.well-known/jwks.json': () => [200, identity.jwks],
     'GET /_local/clock': () => [200, { now: clock.now().toISOString(), offsetMs: clock.offset }],
-    'POST /_local/clock': (body) => {
+    'POST /_local/clock': async (body) => {
       const parsed = ClockChange.safeParse(body);
       if (!parsed.success) return problem(400, 'Send {"advance":"PT2H"} or {"set":"2026-01-05T09:00:00Z"}.');
       try {
@@ -118,8 +171,21 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       } catch (error) {
         return problem(409, (error as Error).message);
       }
+      await settle();
       return [200, { now: clock.now().toISOString(), offsetMs: clock.offset }];
     },
+    'POST /_local/settle': async () => {
+      await settle();
+      return [200, { now: clock.now().toISOString() }];
+    },
+    'POST /_local/faults': (body) => {
+      const parsed = FaultRequest.safeParse(body);
+      if (!parsed.success)
+        return problem(400, 'Send {"operation":"StartExecution","count":3,"kind":"throttle"|"drop"}.');
+      faults.failNext.set(parsed.data.operation, { remaining: parsed.data.count, kind: parsed.data.kind });
+      return [200, { armed: parsed.data }];
+    },
+    'POST /_local/jobs/reconcile-workflows': async () => [200, await jobs['reconcile-workflows']!()],
     'POST /_local/token': async (body) => {
       const parsed = TokenRequest.safeParse(body);
       if (!parsed.success)
@@ -180,8 +246,18 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     clock,
     identity,
     desks,
+    stepFunctions,
+    stateMachineArn,
+    faults,
+    settle,
+    resumedExecutions: resumed,
+    runJob: (name: keyof typeof jobs) => jobs[name]!(),
     readyInMs: Date.now() - started,
     async stop() {
+      for (const stopSchedule of stopSchedules) stopSchedule();
+      stepFunctions.shutdown();
+      timers.stop();
+      await sfn.close();
       server.closeAllConnections();
       await new Promise<void>((ok) => server.close(() => ok()));
       await objects.close();
@@ -197,6 +273,11 @@ const ClockChange = z.union([
   z.strictObject({ advance: z.string().min(2).max(40) }),
   z.strictObject({ set: z.iso.datetime({ offset: true }) }),
 ]);
+const FaultRequest = z.strictObject({
+  operation: z.enum(['StartExecution', 'SendTaskSuccess', 'DescribeExecution']),
+  count: z.number().int().min(0).max(1000),
+  kind: z.enum(['throttle', 'drop']).default('throttle'),
+});
 const TokenRequest = z.strictObject({
   role: Role,
   desk: Slug,

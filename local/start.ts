@@ -5,7 +5,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /** `npm start`: the whole product on this machine, no AWS account, no Docker. */
 const stack = await startLocalStack();
-const { api, dynamodb, s3, clock } = stack.urls;
+const { api, dynamodb, s3, stepfunctions, clock } = stack.urls;
 const desk = stack.desks[1] ?? stack.desks[0];
 
 console.log(`
@@ -16,6 +16,8 @@ tierdesk is running locally (ready in ${stack.readyInMs} ms, data in ${stack.dat
   JWKS           ${api}/.well-known/jwks.json
   DynamoDB       ${dynamodb}   (dynalite; aws dynamodb ... --endpoint-url ${dynamodb})
   S3 (objects)   ${s3}
+  Step Functions ${stepfunctions}   (aws stepfunctions ... --endpoint-url ${stepfunctions})
+                 state machine ${stack.stateMachineArn}${stack.resumedExecutions ? `, ${stack.resumedExecutions} executions resumed` : ''}
   desks          ${stack.desks.join(', ')}
 
 Try it:

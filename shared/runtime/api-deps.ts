@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTokenVerifier, type TokenVerifier } from '../auth/verify-token.ts';
 import { ApiEnv, parseEnv } from '../config/env.ts';
@@ -8,6 +9,7 @@ import { dynamoTicketStore, type TicketStore } from '../store/ticket-store.ts';
 import type { DeskDefaults } from '../tickets/commands.ts';
 import { type TicketService, ticketService } from '../tickets/service.ts';
 import { type Clock, currentClock } from '../time/clock.ts';
+import { sfnWorkflowSignals } from '../workflow/sfn-signals.ts';
 
 /**
  * The API handlers' composition root. Built once per process from the environment; SDK clients
@@ -44,7 +46,12 @@ export function apiDeps(): ApiDeps {
       issuer: env.JWT_ISSUER,
       audience: env.JWT_AUDIENCE,
     }),
-    tickets: ticketService({ store, clock, deskDefaults }),
+    tickets: ticketService({
+      store,
+      clock,
+      deskDefaults,
+      signals: sfnWorkflowSignals(new SFNClient({}), env.STATE_MACHINE_ARN),
+    }),
   };
   return built;
 }

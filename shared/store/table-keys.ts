@@ -28,6 +28,8 @@ export const keys = {
   deskStatus: (desk: string, status: string) => `DESK#${desk}#STATUS#${status}`,
   /** DSAR and "my tickets": a requester's tickets, by email (the identity email tickets share). */
   requester: (desk: string, email: string) => `DESK#${desk}#REQUESTER#${email}`,
+  /** Tickets whose SLA workflow has not yet seen their latest change (sparse; the reconciler reads it). */
+  workflowDue: (desk: string) => `DESK#${desk}#WORKFLOW_DUE`,
   /** Retention purges and the desk's full list: items of one data class by creation time. */
   dataClass: (desk: string, dataClass: string) => `DESK#${desk}#CLASS#${dataClass}`,
 };

@@ -5,9 +5,11 @@ import {
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { TicketActivity } from '../tickets/activity.ts';
 import type { Message, Priority, Status, Ticket } from '../tickets/model.ts';
+import type { SlaActionRecord, TicketSlaState, WorkflowState } from '../workflow/model.ts';
 import type { BlobStore } from './blob-store.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { blobKeys, INDEX, keys, NO_DEADLINE } from './table-keys.ts';
@@ -16,6 +18,29 @@ import { blobKeys, INDEX, keys, NO_DEADLINE } from './table-keys.ts';
 export interface StoredTicket {
   ticket: Ticket;
   activity: TicketActivity[];
+  /** Written by the SLA workflow only; absent until its first run. */
+  sla?: TicketSlaState | undefined;
+  workflow?: WorkflowState | undefined;
+  /** Set with every change and cleared by the workflow once it has seen it (the outbox marker). */
+  workflowDueSince?: string | undefined;
+}
+
+/** What the SLA workflow writes after applying due actions (see shared/workflow/check-ticket-sla.ts). */
+export interface SlaProgress {
+  expectedVersion: number;
+  /** The ticket after the workflow's own changes (an escalation raises the tier and the version). */
+  ticket: Ticket;
+  newActivity: TicketActivity[];
+  newActions: SlaActionRecord[];
+  nextCheckpoint: string | null;
+  packVersion: string;
+  executionName: string;
+}
+
+export interface WorkflowDue {
+  desk: string;
+  ticketId: string;
+  since: string;
 }
 
 export interface ListTicketsQuery {
@@ -67,8 +92,21 @@ export interface TicketStore {
   putNewTicket(stored: StoredTicket): Promise<boolean>;
   /** Writes a message item. Invisible until a committed ticket change references it. */
   putMessage(message: Message): Promise<void>;
-  /** Replaces the ticket if its stored version is still `expectedVersion`; else throws VersionConflict. */
-  commitChange(stored: StoredTicket, expectedVersion: number): Promise<void>;
+  /**
+   * Commits a change if the stored version is still `expectedVersion` (else VersionConflict), marks
+   * the ticket as due for its workflow, and returns the sleeping workflow's task token, if any.
+   */
+  commitChange(stored: StoredTicket, expectedVersion: number): Promise<{ taskToken: string | undefined }>;
+  /** The workflow's write: applied actions, escalation, next checkpoint; clears the due marker. */
+  recordSlaProgress(progress: SlaProgress): Promise<void>;
+  /** Stores the sleeping step's task token unless the ticket changed since `seenVersion`. */
+  parkWorkflow(
+    desk: string,
+    ticketId: string,
+    park: { taskToken: string; seenVersion: number; until: string },
+  ): Promise<boolean>;
+  /** Tickets whose workflow has not seen their latest change since before `before`. */
+  listWorkflowDue(desk: string, before: string, limit: number): Promise<WorkflowDue[]>;
   listTickets(query: ListTicketsQuery): Promise<TicketPage>;
   claimIdempotencyKey(claim: IdempotencyClaim): Promise<IdempotencyOutcome>;
 }
@@ -78,19 +116,23 @@ export function dynamoTicketStore(
   tableName: string,
   blobs: BlobStore,
 ): TicketStore {
-  const ticketItem = (stored: StoredTicket) => {
+  const newTicketItem = (stored: StoredTicket) => {
     const t = stored.ticket;
     return {
       ...keys.ticket(t.desk, t.id),
       kind: 'ticket',
       ...t,
       activity: stored.activity,
+      // Parent maps must exist before the workflow SETs members of them.
+      sla: { actions: [], nextCheckpoint: null, packVersion: '' },
+      workflow: {},
       gsi1pk: keys.deskStatus(t.desk, t.status),
       gsi1sk: `${NO_DEADLINE}#${t.id}`,
       gsi2pk: keys.requester(t.desk, t.requester.email),
       gsi2sk: `${t.createdAt}#${t.id}`,
       gsi3pk: keys.dataClass(t.desk, 'ticket'),
       gsi3sk: `${t.createdAt}#${t.id}`,
+      ...workflowDueMarker(t),
     };
   };
 
@@ -100,6 +142,8 @@ export function dynamoTicketStore(
       sk,
       kind,
       activity,
+      sla,
+      workflow,
       gsi1pk,
       gsi1sk,
       gsi2pk,
@@ -110,7 +154,13 @@ export function dynamoTicketStore(
       gsi4sk,
       ...ticket
     } = item;
-    return { ticket: ticket as Ticket, activity: (activity ?? []) as TicketActivity[] };
+    return {
+      ticket: ticket as Ticket,
+      activity: (activity ?? []) as TicketActivity[],
+      sla: sla as TicketSlaState | undefined,
+      workflow: workflow as WorkflowState | undefined,
+      workflowDueSince: typeof gsi4sk === 'string' ? gsi4sk.split('#')[0] : undefined,
+    };
   };
 
   const toMessage = async (item: Record<string, unknown>): Promise<Message> => {
@@ -159,7 +209,7 @@ export function dynamoTicketStore(
         await doc.send(
           new PutCommand({
             TableName: tableName,
-            Item: ticketItem(stored),
+            Item: newTicketItem(stored),
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
@@ -192,19 +242,106 @@ export function dynamoTicketStore(
     },
 
     async commitChange(stored, expectedVersion) {
+      const t = stored.ticket;
+      const update = setExpression({
+        ...ticketFields(t),
+        activity: stored.activity,
+        gsi1pk: keys.deskStatus(t.desk, t.status),
+        ...workflowDueMarker(t),
+      });
+      try {
+        const { Attributes } = await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.ticket(t.desk, t.id),
+            UpdateExpression: update.expression,
+            ConditionExpression: '#version = :expectedVersion',
+            ExpressionAttributeNames: update.names,
+            ExpressionAttributeValues: { ...update.values, ':expectedVersion': expectedVersion },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        const workflow = Attributes?.workflow as WorkflowState | undefined;
+        return { taskToken: workflow?.taskToken };
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) throw new VersionConflict(t.id);
+        throw error;
+      }
+    },
+
+    async recordSlaProgress(progress) {
+      const t = progress.ticket;
+      const update = setExpression({
+        ...ticketFields(t),
+        gsi1pk: keys.deskStatus(t.desk, t.status),
+        gsi1sk: `${progress.nextCheckpoint ?? NO_DEADLINE}#${t.id}`,
+        'workflow.executionName': progress.executionName,
+      });
+      const values: Record<string, unknown> = {
+        ...update.values,
+        ':expectedVersion': progress.expectedVersion,
+        ':newActivity': progress.newActivity,
+        ':newActions': progress.newActions,
+        ':empty': [],
+        ':next': progress.nextCheckpoint,
+        ':packVersion': progress.packVersion,
+      };
       try {
         await doc.send(
-          new PutCommand({
+          new UpdateCommand({
             TableName: tableName,
-            Item: ticketItem(stored),
-            ConditionExpression: 'version = :expected',
-            ExpressionAttributeValues: { ':expected': expectedVersion },
+            Key: keys.ticket(t.desk, t.id),
+            UpdateExpression: `${update.expression}, activity = list_append(activity, :newActivity), sla.actions = list_append(if_not_exists(sla.actions, :empty), :newActions), sla.nextCheckpoint = :next, sla.packVersion = :packVersion REMOVE gsi4pk, gsi4sk, workflow.taskToken, workflow.parkedVersion`,
+            ConditionExpression: '#version = :expectedVersion',
+            ExpressionAttributeNames: update.names,
+            ExpressionAttributeValues: values,
           }),
         );
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) throw new VersionConflict(stored.ticket.id);
+        if (error instanceof ConditionalCheckFailedException) throw new VersionConflict(t.id);
         throw error;
       }
+    },
+
+    async parkWorkflow(desk, ticketId, park) {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.ticket(desk, ticketId),
+            UpdateExpression:
+              'SET workflow.taskToken = :token, workflow.parkedVersion = :seen, workflow.sleepingUntil = :until',
+            ConditionExpression: '#version = :seen AND attribute_not_exists(gsi4pk)',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: {
+              ':token': park.taskToken,
+              ':seen': park.seenVersion,
+              ':until': park.until,
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+
+    async listWorkflowDue(desk, before, limit) {
+      const page = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: INDEX.byWorkflowPending,
+          KeyConditionExpression: 'gsi4pk = :pk AND gsi4sk < :before',
+          ExpressionAttributeValues: { ':pk': keys.workflowDue(desk), ':before': before },
+          Limit: limit,
+        }),
+      );
+      return (page.Items ?? []).map((item) => ({
+        desk,
+        ticketId: item.id as string,
+        since: String(item.gsi4sk).split('#')[0] ?? '',
+      }));
     },
 
     async listTickets(query) {
@@ -274,6 +411,37 @@ export function dynamoTicketStore(
         : { kind: 'mismatch' };
     },
   };
+}
+
+/** The public ticket fields of an item (what commitChange rewrites). */
+function ticketFields(t: Ticket): Record<string, unknown> {
+  const { id: _id, desk: _desk, createdAt: _createdAt, ...changeable } = t;
+  return changeable;
+}
+
+/** Marks the ticket as changed since its workflow last looked (byWorkflowPending index). */
+function workflowDueMarker(t: Ticket) {
+  return { gsi4pk: keys.workflowDue(t.desk), gsi4sk: `${t.updatedAt}#${t.id}` };
+}
+
+/** `SET #a = :a, #b = :b` for a flat record; dotted names address map members (`workflow.x`). */
+function setExpression(fields: Record<string, unknown>) {
+  const names: Record<string, string> = { '#version': 'version' };
+  const values: Record<string, unknown> = {};
+  const parts: string[] = [];
+  Object.entries(fields).forEach(([name, value], i) => {
+    const path = name
+      .split('.')
+      .map((segment, j) => {
+        const alias = `#f${i}_${j}`;
+        names[alias] = segment;
+        return alias;
+      })
+      .join('.');
+    values[`:f${i}`] = value;
+    parts.push(`${path} = :f${i}`);
+  });
+  return { expression: `SET ${parts.join(', ')}`, names, values };
 }
 
 /** Picks the index that serves a list query best; remaining filters run as a FilterExpression. */

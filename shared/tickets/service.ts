@@ -8,6 +8,9 @@ import {
   VersionConflict,
 } from '../store/ticket-store.ts';
 import type { Clock } from '../time/clock.ts';
+import type { TicketSlaState } from '../workflow/model.ts';
+import { executionNameFor } from '../workflow/model.ts';
+import type { WorkflowSignals } from '../workflow/signals.ts';
 import { assertCanSeeTicket, canSeeInternalNotes } from './access.ts';
 import {
   type AddMessageBody,
@@ -24,6 +27,8 @@ export interface TicketServiceDeps {
   store: TicketStore;
   clock: Clock;
   deskDefaults(desk: string): DeskDefaults;
+  /** Starts and wakes the SLA workflow. Failures are logged, never surfaced: the reconciler retries. */
+  signals: WorkflowSignals;
 }
 
 export interface Idempotency {
@@ -33,6 +38,8 @@ export interface Idempotency {
 
 export interface TicketWithMessages extends Ticket {
   messages: Message[];
+  /** The SLA actions the workflow applied and its next checkpoint; staff only. */
+  sla?: TicketSlaState;
 }
 
 /** Retries of a read-modify-write that lost a race with another writer before giving up. */
@@ -44,7 +51,29 @@ const MAX_COMMIT_ATTEMPTS = 5;
  * commits the change and its activity together.
  */
 export function ticketService(deps: TicketServiceDeps) {
-  const { store } = deps;
+  const { store, signals } = deps;
+
+  // The change is durable before these run; if they fail, the ticket keeps its workflow-due
+  // marker and the reconciler starts or wakes the workflow within a minute.
+  async function startWorkflow(ticket: Ticket) {
+    try {
+      await signals.start({
+        ticketId: ticket.id,
+        desk: ticket.desk,
+        executionName: executionNameFor(ticket.id),
+      });
+    } catch (error) {
+      logDeferred('start', ticket.id, error);
+    }
+  }
+  async function wakeWorkflow(ticket: Ticket, taskToken: string | undefined, wokenBy: string) {
+    if (!taskToken) return;
+    try {
+      await signals.wake(taskToken, { wokenBy });
+    } catch (error) {
+      logDeferred('wake', ticket.id, error);
+    }
+  }
 
   async function claim(
     principal: Principal,
@@ -80,6 +109,7 @@ export function ticketService(deps: TicketServiceDeps) {
         if (!raced) throw new Error(`Ticket ${id} reported as existing but not found`);
         return { ticket: raced.ticket, replayed: true };
       }
+      await startWorkflow(change.ticket);
       return { ticket: change.ticket, replayed: false };
     },
 
@@ -90,7 +120,8 @@ export function ticketService(deps: TicketServiceDeps) {
       const messages = (found?.messages ?? [])
         .filter((m) => internalAllowed || m.visibility === 'public')
         .sort((a, b) => (a.id < b.id ? -1 : 1));
-      return { ...ticket, messages };
+      const sla = internalAllowed ? found?.stored.sla : undefined;
+      return { ...ticket, messages, ...(sla ? { sla } : {}) };
     },
 
     async listTickets(
@@ -130,7 +161,8 @@ export function ticketService(deps: TicketServiceDeps) {
         const change = addMessage({ principal, ticket, body, messageId, now: deps.clock.now() });
         await store.putMessage(change.message);
         try {
-          await store.commitChange(appendActivity(stored!, change), ticket.version);
+          const { taskToken } = await store.commitChange(appendActivity(stored!, change), ticket.version);
+          await wakeWorkflow(change.ticket, taskToken, describe(change.activity));
           return { ticket: change.ticket, message: change.message, messageId, replayed: false };
         } catch (error) {
           if (!(error instanceof VersionConflict) || attempt >= MAX_COMMIT_ATTEMPTS) throw error;
@@ -154,7 +186,8 @@ export function ticketService(deps: TicketServiceDeps) {
       const change = updateTicket({ principal, ticket, patch, now: deps.clock.now() });
       if (change.activity.length === 0) return change.ticket;
       try {
-        await store.commitChange(appendActivity(stored!, change), expectedVersion);
+        const { taskToken } = await store.commitChange(appendActivity(stored!, change), expectedVersion);
+        await wakeWorkflow(change.ticket, taskToken, describe(change.activity));
       } catch (error) {
         if (error instanceof VersionConflict) {
           throw problems.preconditionFailed(
@@ -166,6 +199,21 @@ export function ticketService(deps: TicketServiceDeps) {
       return change.ticket;
     },
   };
+}
+
+function describe(activity: StoredTicket['activity']): string {
+  return activity.map((a) => ('to' in a ? `${a.type} to ${a.to}` : a.type)).join(', ');
+}
+
+function logDeferred(what: string, ticketId: string, error: unknown) {
+  console.warn(
+    JSON.stringify({
+      level: 'WARN',
+      message: `workflow ${what} deferred to the reconciler`,
+      ticketId,
+      error: String(error),
+    }),
+  );
 }
 
 function appendActivity(

@@ -38,6 +38,13 @@ const customer: Principal = {
 const agent: Principal = { ...customer, id: 'a1', role: 'agent', email: 'a1@example.com' };
 const body = CreateTicketBody.parse({ subject: 'Down', description: 'Everything is down' });
 const defaults = () => ({ plan: 'standard', priority: 'normal' as const });
+/** Records workflow signals; the Step Functions side is covered by the e2e tests on the local engine. */
+const signals = {
+  started: [] as string[],
+  start: async (input: { executionName: string }) => void signals.started.push(input.executionName),
+  wake: async () => 'stale' as const,
+  status: async () => 'missing' as const,
+};
 
 beforeAll(async () => {
   db = await startDynalite();
@@ -145,7 +152,7 @@ describe('DynamoDB ticket store', () => {
 
 describe('ticket service over the store', () => {
   it('finishes a create that crashed after claiming its idempotency key', async () => {
-    const service = ticketService({ store, clock, deskDefaults: defaults });
+    const service = ticketService({ store, clock, deskDefaults: defaults, signals });
     const idem = { key: 'crash-key-01', requestHash: 'same' };
     // The first attempt claimed the key and died before writing the ticket.
     await store.claimIdempotencyKey({
@@ -164,7 +171,7 @@ describe('ticket service over the store', () => {
   });
 
   it('a retried message with the same key is stored once', async () => {
-    const service = ticketService({ store, clock, deskDefaults: defaults });
+    const service = ticketService({ store, clock, deskDefaults: defaults, signals });
     const { ticket } = await service.createTicket(customer, body);
     const idem = { key: 'msg-key-001', requestHash: 'm' };
     const first = await service.addMessage(agent, ticket.id, { body: 'hello', visibility: 'public' }, idem);
@@ -176,7 +183,7 @@ describe('ticket service over the store', () => {
   });
 
   it('serialises concurrent replies: every message lands, versions count each once', async () => {
-    const service = ticketService({ store, clock, deskDefaults: defaults });
+    const service = ticketService({ store, clock, deskDefaults: defaults, signals });
     const { ticket } = await service.createTicket(customer, body);
     await Promise.all(
       [1, 2, 3].map((i) =>

@@ -1,0 +1,54 @@
+import type { Context } from 'aws-lambda';
+import type { LocalLambda } from './stepfunctions/engine.ts';
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+const REGION = 'us-east-1';
+const ACCOUNT = '000000000000';
+export const functionArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
+
+/** The non-HTTP functions the local stack invokes (workflow tasks, scheduled jobs), as infra/ deploys them. */
+const modules: Record<string, () => Promise<{ handler: Handler }>> = {
+  'tierdesk-check-ticket-sla': () =>
+    import('#functions/workflow/check-ticket-sla.ts') as Promise<{ handler: Handler }>,
+  'tierdesk-park-ticket-workflow': () =>
+    import('#functions/workflow/park-ticket-workflow.ts') as Promise<{ handler: Handler }>,
+  'tierdesk-reconcile-workflows': () =>
+    import('#functions/workflow/reconcile-workflows.ts') as Promise<{ handler: Handler }>,
+};
+
+/** Invokes like Lambda does: the event and the result cross a JSON boundary. */
+export function localLambdas(): LocalLambda[] {
+  return Object.entries(modules).map(([name, load]) => ({
+    arn: functionArn(name),
+    async invoke(event: unknown) {
+      const { handler } = await load();
+      const result = await handler(JSON.parse(JSON.stringify(event ?? null)), lambdaContext(name));
+      return result === undefined ? null : JSON.parse(JSON.stringify(result));
+    },
+  }));
+}
+
+export function invokeLocal(lambdas: LocalLambda[], name: string, event: unknown = {}) {
+  const lambda = lambdas.find((l) => l.arn === functionArn(name));
+  if (!lambda) throw new Error(`No local function ${name}`);
+  return lambda.invoke(event);
+}
+
+function lambdaContext(functionName: string): Context {
+  const deadline = Date.now() + 60_000;
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: functionArn(functionName),
+    memoryLimitInMB: '512',
+    awsRequestId: crypto.randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

@@ -1,0 +1,93 @@
+import type { VirtualClock } from './virtual-clock.ts';
+
+interface Timer {
+  due: number;
+  seq: number;
+  fire: () => void;
+}
+
+/** Node's setTimeout cannot wait longer than this; longer timers re-arm. */
+const MAX_REAL_DELAY = 2 ** 31 - 1;
+
+/**
+ * Timers on the virtual clock. A timer fires once the virtual time reaches its due instant, never
+ * before; moving the clock forward fires every timer that became due at once, in deadline order.
+ * One real setTimeout is armed for the earliest timer, so time also passes naturally.
+ */
+export class VirtualTimers {
+  private timers: Timer[] = [];
+  private seq = 0;
+  private armed: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly clock: VirtualClock) {
+    clock.onChange(() => this.run());
+  }
+
+  /** Calls `fire` when the virtual clock reaches `due`. Returns a cancel function. */
+  at(due: Date, fire: () => void): () => void {
+    const timer: Timer = { due: due.getTime(), seq: this.seq++, fire };
+    this.timers.push(timer);
+    this.timers.sort((a, b) => a.due - b.due || a.seq - b.seq);
+    this.run();
+    return () => {
+      this.timers = this.timers.filter((t) => t !== timer);
+      this.arm();
+    };
+  }
+
+  /** Resolves after `ms` of virtual time. */
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => this.at(new Date(this.clock.now().getTime() + ms), resolve));
+  }
+
+  /** Runs `job` every `periodMs` of virtual time; a jump of many periods runs it once. */
+  every(periodMs: number, job: () => Promise<unknown> | unknown): () => void {
+    let cancel = () => {};
+    let cancelled = false;
+    const schedule = () => {
+      cancel = this.at(new Date(this.clock.now().getTime() + periodMs), async () => {
+        try {
+          await job();
+        } catch (error) {
+          console.error('scheduled job failed', error);
+        }
+        if (!cancelled) schedule();
+      });
+    };
+    schedule();
+    return () => {
+      cancelled = true;
+      cancel();
+    };
+  }
+
+  get pending(): number {
+    return this.timers.length;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.armed) clearTimeout(this.armed);
+    this.timers = [];
+  }
+
+  private run(): void {
+    if (this.stopped) return;
+    const now = this.clock.now().getTime();
+    const due: Timer[] = [];
+    while (this.timers[0] && this.timers[0].due <= now) due.push(this.timers.shift()!);
+    for (const timer of due) timer.fire();
+    this.arm();
+  }
+
+  private arm(): void {
+    if (this.armed) clearTimeout(this.armed);
+    this.armed = undefined;
+    const next = this.timers[0];
+    if (!next || this.stopped) return;
+    const delay = Math.min(MAX_REAL_DELAY, Math.max(0, next.due - this.clock.now().getTime()));
+    this.armed = setTimeout(() => this.run(), delay);
+    this.armed.unref?.();
+  }
+}

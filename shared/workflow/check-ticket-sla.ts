@@ -1,0 +1,125 @@
+import type { TicketStore } from '../store/ticket-store.ts';
+import { VersionConflict } from '../store/ticket-store.ts';
+import type { TicketActivity } from '../tickets/activity.ts';
+import type { Ticket } from '../tickets/model.ts';
+import type { Clock } from '../time/clock.ts';
+import { executionNameFor, type SlaActionRecord } from './model.ts';
+import type { SlaPlanner } from './sla-planner.ts';
+
+/** Longest single sleep. A quiet ticket wakes this often anyway (cheap, and below every engine's timer limit). */
+export const MAX_SLEEP_SECONDS = 7 * 24 * 3600;
+/** Loops per execution before handing over to a new one (each loop is ~13 history events; AWS allows 25,000). */
+export const CYCLES_PER_EXECUTION = 1000;
+const MAX_ATTEMPTS = 5;
+
+export interface CheckSlaInput {
+  ticketId: string;
+  desk: string;
+  executionName: string;
+  cycle?: number | undefined;
+  generation?: number | undefined;
+}
+
+export type CheckSlaResult = {
+  ticketId: string;
+  desk: string;
+  cycle: number;
+  generation: number;
+  /** What this step did, as sentences for the execution history. */
+  applied: string[];
+} & (
+  | { next: 'sleep'; wakeAt: string; sleepSeconds: number; seenVersion: number }
+  | { next: 'continue-as-new'; nextExecutionName: string; nextGeneration: number }
+  | { next: 'stop'; reason: string }
+);
+
+/**
+ * The workflow's thinking step: apply every SLA action that has come due (each once), record
+ * it on the ticket, and say when to look again. Re-reads and retries if the ticket changes
+ * under it, so the workflow always plans from the latest version.
+ */
+export async function checkTicketSla(
+  deps: { store: TicketStore; planner: SlaPlanner; clock: Clock },
+  input: CheckSlaInput,
+): Promise<CheckSlaResult> {
+  const cycle = (input.cycle ?? 0) + 1;
+  const generation = input.generation ?? 1;
+  const base = { ticketId: input.ticketId, desk: input.desk, cycle, generation };
+  for (let attempt = 1; ; attempt++) {
+    const stored = await deps.store.getTicket(input.desk, input.ticketId);
+    if (!stored) return { ...base, applied: [], next: 'stop', reason: 'The ticket no longer exists.' };
+    const now = deps.clock.now();
+    const plan = deps.planner(stored.ticket, stored.activity, now);
+    const done = new Set((stored.sla?.actions ?? []).map((a) => a.id));
+    const due = plan.actions.filter((a) => !done.has(a.id)).sort((a, b) => a.at.localeCompare(b.at));
+
+    let ticket: Ticket = stored.ticket;
+    const newActivity: TicketActivity[] = [];
+    const records: SlaActionRecord[] = [];
+    for (const action of due) {
+      if (action.kind === 'escalate' && action.toTier && action.toTier > ticket.tier) {
+        newActivity.push({
+          at: now.toISOString(),
+          by: 'sla-workflow',
+          type: 'tier-changed',
+          from: ticket.tier,
+          to: action.toTier,
+        });
+        ticket = { ...ticket, tier: action.toTier };
+      }
+      records.push({
+        id: action.id,
+        kind: action.kind,
+        at: action.at,
+        appliedAt: now.toISOString(),
+        rule: action.rule,
+        summary: action.summary,
+        ...(action.metric ? { metric: action.metric } : {}),
+        ...(action.toTier ? { toTier: action.toTier } : {}),
+      });
+    }
+    if (newActivity.length) ticket = { ...ticket, version: ticket.version + 1, updatedAt: now.toISOString() };
+    const closed = ticket.status === 'closed';
+    const nextCheckpoint = closed ? null : plan.nextCheckpoint;
+    try {
+      await deps.store.recordSlaProgress({
+        expectedVersion: stored.ticket.version,
+        ticket,
+        newActivity,
+        newActions: records,
+        nextCheckpoint,
+        packVersion: plan.packVersion,
+        executionName: input.executionName,
+      });
+    } catch (error) {
+      if (error instanceof VersionConflict && attempt < MAX_ATTEMPTS) continue;
+      throw error;
+    }
+    const applied = records.map((r) => `${r.summary} (${r.rule}; due ${r.at})`);
+    if (closed)
+      return { ...base, applied, next: 'stop', reason: 'The ticket is closed; its SLA clocks are stopped.' };
+    if (cycle >= CYCLES_PER_EXECUTION) {
+      return {
+        ...base,
+        applied,
+        next: 'continue-as-new',
+        // Unique per hand-over: names of finished executions cannot be reused for 90 days.
+        nextExecutionName: `${executionNameFor(input.ticketId, generation + 1)}-${now.getTime().toString(36)}`,
+        nextGeneration: generation + 1,
+      };
+    }
+    const wakeAtMs = nextCheckpoint ? Date.parse(nextCheckpoint) : now.getTime() + MAX_SLEEP_SECONDS * 1000;
+    const sleepSeconds = Math.min(
+      MAX_SLEEP_SECONDS,
+      Math.max(1, Math.ceil((wakeAtMs - now.getTime()) / 1000)),
+    );
+    return {
+      ...base,
+      applied,
+      next: 'sleep',
+      wakeAt: new Date(now.getTime() + sleepSeconds * 1000).toISOString(),
+      sleepSeconds,
+      seenVersion: ticket.version,
+    };
+  }
+}

@@ -1,0 +1,58 @@
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  InvalidToken,
+  SendTaskSuccessCommand,
+  type SFNClient,
+  StartExecutionCommand,
+  TaskDoesNotExist,
+  TaskTimedOut,
+} from '@aws-sdk/client-sfn';
+import type { WorkflowSignals } from './signals.ts';
+
+/** The Step Functions adapter of WorkflowSignals (AWS, or the local stack's compatible endpoint). */
+export function sfnWorkflowSignals(sfn: SFNClient, stateMachineArn: string): WorkflowSignals {
+  const executionArn = (name: string) =>
+    `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+  return {
+    async start({ ticketId, desk, executionName }) {
+      const generation = /-g(\d+)/.exec(executionName)?.[1];
+      // The input is a pure function of the name, so a repeated start is idempotent on AWS.
+      const input = JSON.stringify({
+        ticketId,
+        desk,
+        cycle: 0,
+        generation: generation ? Number(generation) : 1,
+      });
+      try {
+        await sfn.send(new StartExecutionCommand({ stateMachineArn, name: executionName, input }));
+      } catch (error) {
+        if (!(error instanceof ExecutionAlreadyExists)) throw error;
+      }
+    },
+    async wake(taskToken, reason) {
+      try {
+        await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(reason) }));
+        return 'woken';
+      } catch (error) {
+        if (
+          error instanceof TaskTimedOut ||
+          error instanceof TaskDoesNotExist ||
+          error instanceof InvalidToken
+        )
+          return 'stale';
+        throw error;
+      }
+    },
+    async status(name) {
+      try {
+        const { status } = await sfn.send(new DescribeExecutionCommand({ executionArn: executionArn(name) }));
+        return status === 'RUNNING' ? 'running' : 'finished';
+      } catch (error) {
+        if (error instanceof ExecutionDoesNotExist) return 'missing';
+        throw error;
+      }
+    },
+  };
+}
