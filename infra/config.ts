@@ -92,5 +92,8 @@ export function parseDeploymentConfig(envNameValue: unknown, environmentsValue: 
 
 /** Reads the configuration from an app's (or any construct's) context. */
 export function readDeploymentConfig(node: Node): DeploymentConfig {
-  return parseDeploymentConfig(node.tryGetContext('tierdesk:env'), node.tryGetContext('tierdesk:environments'));
+  return parseDeploymentConfig(
+    node.tryGetContext('tierdesk:env'),
+    node.tryGetContext('tierdesk:environments'),
+  );
 }

@@ -63,7 +63,10 @@ function deploymentEnvironment(): Environment {
  * environment (`tierdesk-dev-data`, `tierdesk-dev-api`), so dev and prod can live in one account.
  * Stacks hand resources to each other as props (`data`), which also orders the deployment.
  */
-export function addTierdeskStacks(app: App, config: DeploymentConfig = readDeploymentConfig(app.node)): TierdeskStacks {
+export function addTierdeskStacks(
+  app: App,
+  config: DeploymentConfig = readDeploymentConfig(app.node),
+): TierdeskStacks {
   const prefix = `tierdesk-${config.envName}`;
   const env = deploymentEnvironment();
   Tags.of(app).add('app', 'tierdesk');

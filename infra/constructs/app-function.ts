@@ -270,7 +270,8 @@ export class AppFunction extends Construct {
     if (name.startsWith('AWS_')) throw new Error(`${this.node.path}: ${name} is reserved by Lambda`);
     const existing = this.environment.get(name);
     if (existing !== undefined) {
-      if (existing !== value) throw new Error(`${this.node.path}: ${name} is already set to a different value`);
+      if (existing !== value)
+        throw new Error(`${this.node.path}: ${name} is already set to a different value`);
       return this;
     }
     this.environment.set(name, value);
@@ -293,7 +294,9 @@ export class AppFunction extends Construct {
     if (indexes.length > 0) {
       const indexActions = actions.filter((a) => INDEX_ACTIONS.has(a));
       if (indexActions.length === 0) {
-        throw new Error(`${this.node.path}: indexes given to bindTable, but neither Query nor Scan is granted`);
+        throw new Error(
+          `${this.node.path}: indexes given to bindTable, but neither Query nor Scan is granted`,
+        );
       }
       this.role.addToPrincipalPolicy(
         new PolicyStatement({
@@ -305,7 +308,11 @@ export class AppFunction extends Construct {
 
     if (table.encryptionKey) {
       const writes = actions.some((a) => TABLE_WRITE_ACTIONS.has(a));
-      this.grantKeyUse(table.encryptionKey, 'dynamodb', writes ? ['kms:Decrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt']);
+      this.grantKeyUse(
+        table.encryptionKey,
+        'dynamodb',
+        writes ? ['kms:Decrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'],
+      );
     }
     return this.setEnvironment(binding.environmentVariable ?? 'TABLE_NAME', table.tableName);
   }
@@ -321,7 +328,9 @@ export class AppFunction extends Construct {
       throw new Error(`${this.node.path}: bucket prefix must look like 'bodies/', got '${binding.prefix}'`);
     }
     const objectArn = bucket.arnForObjects(`${binding.prefix}*`);
-    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: actions.map((a) => `s3:${a}`), resources: [objectArn] }));
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: actions.map((a) => `s3:${a}`), resources: [objectArn] }),
+    );
     this.acknowledgeWildcardResource(
       objectArn,
       `Object-level S3 actions (${actions.join(', ')}) need an object ARN pattern; this one is limited to ` +

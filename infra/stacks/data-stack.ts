@@ -1,11 +1,5 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import {
-  AttributeType,
-  BillingMode,
-  ProjectionType,
-  Table,
-  TableEncryption,
-} from 'aws-cdk-lib/aws-dynamodb';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import {
@@ -139,7 +133,8 @@ function buildTable(scope: Stack, config: DeploymentConfig, key: IKey, removalPo
     if (!name || !attribute) throw new Error(`table-definition: attribute ${name} is not defined`);
     const types = { S: AttributeType.STRING, N: AttributeType.NUMBER, B: AttributeType.BINARY } as const;
     const type = types[attribute.AttributeType as keyof typeof types];
-    if (!type) throw new Error(`table-definition: attribute ${name} has unknown type ${attribute.AttributeType}`);
+    if (!type)
+      throw new Error(`table-definition: attribute ${name} has unknown type ${attribute.AttributeType}`);
     return { name, type };
   };
   const keyOf = (schema: typeof definition.KeySchema, keyType: 'HASH' | 'RANGE') =>
@@ -159,7 +154,9 @@ function buildTable(scope: Stack, config: DeploymentConfig, key: IKey, removalPo
   for (const index of definition.GlobalSecondaryIndexes ?? []) {
     if (!index.IndexName) throw new Error('table-definition: a GSI has no name');
     if (index.Projection?.ProjectionType !== 'ALL') {
-      throw new Error(`table-definition: ${index.IndexName} must project ALL (infra/ has no other mapping yet)`);
+      throw new Error(
+        `table-definition: ${index.IndexName} must project ALL (infra/ has no other mapping yet)`,
+      );
     }
     const indexSortKey = keyOf(index.KeySchema, 'RANGE');
     table.addGlobalSecondaryIndex({

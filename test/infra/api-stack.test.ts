@@ -8,7 +8,13 @@ const { apiTemplate: template } = buildApp('dev');
 
 /** What each handler may do, beyond writing its own logs and traces. */
 const EXPECTED_ACTIONS: Record<string, string[]> = {
-  CreateTicket: ['dynamodb:GetItem', 'dynamodb:PutItem', 's3:PutObject', 'kms:Decrypt', 'kms:GenerateDataKey'],
+  CreateTicket: [
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    's3:PutObject',
+    'kms:Decrypt',
+    'kms:GenerateDataKey',
+  ],
   GetTicket: ['dynamodb:GetItem', 'dynamodb:Query', 's3:GetObject', 'kms:Decrypt'],
   ListTickets: ['dynamodb:Query', 'kms:Decrypt'],
   AddMessage: [
@@ -20,9 +26,20 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
     'kms:Decrypt',
     'kms:GenerateDataKey',
   ],
-  UpdateTicket: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'kms:Decrypt', 'kms:GenerateDataKey'],
+  UpdateTicket: [
+    'dynamodb:GetItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:PutItem',
+    'kms:Decrypt',
+    'kms:GenerateDataKey',
+  ],
 };
-const EVERY_FUNCTION = ['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
+const EVERY_FUNCTION = [
+  'logs:CreateLogStream',
+  'logs:PutLogEvents',
+  'xray:PutTelemetryRecords',
+  'xray:PutTraceSegments',
+];
 
 describe('ApiStack', () => {
   it('is an HTTP API with the five ticket routes, each behind the Cognito JWT authorizer', () => {
@@ -83,9 +100,15 @@ describe('ApiStack', () => {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
       TracingConfig: { Mode: 'Active' },
-      LoggingConfig: Match.objectLike({ LogFormat: 'JSON', LogGroup: { Ref: Match.stringLikeRegexp('Logs') } }),
+      LoggingConfig: Match.objectLike({
+        LogFormat: 'JSON',
+        LogGroup: { Ref: Match.stringLikeRegexp('Logs') },
+      }),
       Environment: {
-        Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'tierdesk' }),
+        Variables: Match.objectLike({
+          NODE_OPTIONS: '--enable-source-maps',
+          POWERTOOLS_SERVICE_NAME: 'tierdesk',
+        }),
       },
     });
   });
@@ -162,7 +185,9 @@ describe('ApiStack', () => {
           {
             Effect: 'Allow',
             Action: 's3:PutObject',
-            Resource: { 'Fn::Join': ['', [{ 'Fn::ImportValue': Match.stringLikeRegexp('Bodies') }, '/bodies/*']] },
+            Resource: {
+              'Fn::Join': ['', [{ 'Fn::ImportValue': Match.stringLikeRegexp('Bodies') }, '/bodies/*']],
+            },
           },
           Match.objectLike({
             Action: 'kms:GenerateDataKey',
@@ -189,7 +214,13 @@ describe('ApiStack', () => {
       UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
     });
     const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup'));
-    expect(groups.map((g) => g.Properties.GroupName).sort()).toEqual(['agent', 'customer', 'lead', 'manager', 'ops']);
+    expect(groups.map((g) => g.Properties.GroupName).sort()).toEqual([
+      'agent',
+      'customer',
+      'lead',
+      'manager',
+      'ops',
+    ]);
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       GenerateSecret: false,
       PreventUserExistenceErrors: 'ENABLED',

@@ -50,7 +50,7 @@ describe('DataStack', () => {
     const properties = table?.Properties;
     expect(properties.KeySchema).toEqual(local.KeySchema);
     expect(properties.GlobalSecondaryIndexes).toEqual(local.GlobalSecondaryIndexes);
-    const byName = (a: { AttributeName?: string }, b: { AttributeName?: string }) =>
+    const byName = (a: { AttributeName?: string | undefined }, b: { AttributeName?: string | undefined }) =>
       String(a.AttributeName).localeCompare(String(b.AttributeName));
     expect([...properties.AttributeDefinitions].sort(byName)).toEqual(
       [...(local.AttributeDefinitions ?? [])].sort(byName),
