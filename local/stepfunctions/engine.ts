@@ -77,6 +77,8 @@ interface Running {
   abort?: () => void;
   /** Raw input of the latest entry into each state, to evaluate *Path fields of the original definition. */
   enteredInput: Map<string, unknown>;
+  /** Doing work now (not finished, not waiting on a token or a timer): what whenIdle() waits for. */
+  busy?: boolean;
 }
 
 type AslState = Record<string, unknown> & { Type: string };
@@ -105,6 +107,7 @@ export class LocalStepFunctions {
   private readonly executions = new Map<string, Running>();
   private readonly waiters = new Map<string, Waiter>();
   private busy = 0;
+  private shuttingDown = false;
   private idleCallbacks: Array<() => void> = [];
   private library!: typeof import('aws-local-stepfunctions');
   private readonly historyDir: string;
@@ -233,6 +236,7 @@ export class LocalStepFunctions {
       if (waiter.executionArn === executionArn) this.waiters.delete(token);
     }
     running.abort?.();
+    this.setBusy(running, false);
     this.finish(running, { status: 'ABORTED', ...(error ? { error } : {}), ...(cause ? { cause } : {}) });
     this.append(running, events.executionAborted(error, cause));
     return running.record.stopDate!;
@@ -266,6 +270,7 @@ export class LocalStepFunctions {
 
   /** Aborts the in-memory runs without recording anything: a restart resumes them. */
   shutdown(): void {
+    this.shuttingDown = true;
     for (const running of this.executions.values()) {
       running.abort?.();
       delete running.abort;
@@ -288,8 +293,10 @@ export class LocalStepFunctions {
     return waiter;
   }
 
-  private setBusy(delta: number) {
-    this.busy += delta;
+  private setBusy(running: Running, busy: boolean) {
+    if (!!running.busy === busy) return;
+    running.busy = busy;
+    this.busy += busy ? 1 : -1;
     if (this.busy === 0) {
       // Let continuations that are already queued run before declaring the engine idle.
       setImmediate(() => {
@@ -326,7 +333,7 @@ export class LocalStepFunctions {
       if (state.Type === 'Task') overrides[name] = (input) => this.runTask(running, name, state, input);
       if (state.Type === 'Wait') overrides[name] = (input) => this.runWait(running, name, state, input);
     }
-    this.setBusy(+1);
+    this.setBusy(running, true);
     const execution = stateMachine.run(JSON.parse(record.input), {
       overrides: { taskResourceLocalHandlers: overrides as never },
       context: context as never,
@@ -356,28 +363,28 @@ export class LocalStepFunctions {
       }
     })();
 
+    // Ends are recorded after a turn of the event loop, so the consumer records the last StateExited first.
+    // An abort (StopExecution, or a shutdown that a restart will resume) records nothing here.
+    const ended = (outcome: () => void) =>
+      setImmediate(() => {
+        if (this.shuttingDown) return;
+        if (running.record.status === 'RUNNING') outcome();
+        this.setBusy(running, false);
+      });
     execution.result.then(
-      (output) => {
-        if (running.record.status !== 'RUNNING') return;
-        // Let the event consumer record the last StateExited first.
-        setImmediate(() => {
-          if (running.record.status !== 'RUNNING') return;
+      (output) =>
+        ended(() => {
           this.finish(running, { status: 'SUCCEEDED', output: JSON.stringify(output ?? null) });
           this.append(running, events.executionSucceeded(output));
-          this.setBusy(-1);
-        });
-      },
-      (error: Error & { cause?: unknown }) => {
-        if (running.record.status !== 'RUNNING') return this.setBusy(-1);
-        const inner = (error.cause as Error | undefined) ?? error;
-        const code = inner?.name ?? 'States.Runtime';
-        const cause = inner?.message ?? String(error);
-        setImmediate(() => {
+        }),
+      (error: Error & { cause?: unknown }) =>
+        ended(() => {
+          const inner = (error.cause as Error | undefined) ?? error;
+          const code = inner?.name ?? 'States.Runtime';
+          const cause = inner?.message ?? String(error);
           this.finish(running, { status: 'FAILED', error: code, cause });
           this.append(running, events.executionFailed(code, cause));
-          this.setBusy(-1);
-        });
-      },
+        }),
     );
   }
 
@@ -488,8 +495,19 @@ export class LocalStepFunctions {
       running,
       events.taskScheduled('lambda', resource, this.region, { ...params, Payload: payload }, timeoutSeconds),
     );
+    // Waking counts the execution as busy at once, so whenIdle() cannot resolve before it runs on.
     const result = new Promise<unknown>((resolve, reject) => {
-      this.waiters.set(token, { executionArn: running.record.executionArn, resolve, reject });
+      this.waiters.set(token, {
+        executionArn: running.record.executionArn,
+        resolve: (output) => {
+          this.setBusy(running, true);
+          resolve(output);
+        },
+        reject: (error) => {
+          this.setBusy(running, true);
+          reject(error);
+        },
+      });
     });
     this.append(running, events.taskStarted('lambda', resource));
     let cancelTimer = () => {};
@@ -513,14 +531,13 @@ export class LocalStepFunctions {
         },
       );
     }
-    this.setBusy(-1);
+    // Asleep unless the callback already came (the parked function may wake its own task).
+    if (this.waiters.has(token)) this.setBusy(running, false);
     try {
       const output = await result;
-      this.setBusy(+1);
       this.append(running, events.taskSucceeded('lambda', resource, output));
       return output;
     } catch (error) {
-      this.setBusy(+1);
       const e = error as Error;
       if (e.name === 'States.Timeout') this.append(running, events.taskTimedOut('lambda', resource));
       else this.append(running, events.taskFailed('lambda', resource, e.name, e.message));
@@ -547,9 +564,13 @@ export class LocalStepFunctions {
           : String(readPath(raw, String(state.TimestampPath)));
       ms = Date.parse(at) - this.options.clock.now().getTime();
     }
-    this.setBusy(-1);
-    await this.options.timers.sleep(Math.max(0, ms));
-    this.setBusy(+1);
+    this.setBusy(running, false);
+    await new Promise<void>((resolve) =>
+      this.options.timers.at(new Date(this.options.clock.now().getTime() + Math.max(0, ms)), () => {
+        this.setBusy(running, true);
+        resolve();
+      }),
+    );
     return input;
   }
 

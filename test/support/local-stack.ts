@@ -5,9 +5,11 @@ import { type LocalStack, startLocalStack } from '#local/stack.ts';
 import type { Role } from '#shared/auth/principal.ts';
 
 /** One local stack per test file, on free ports with its own data directory (NOTES: tests never assume 3000). */
-export async function startTestStack(): Promise<TestStack> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tierdesk-e2e-'));
-  const stack = await startLocalStack({ dataDir, apiPort: 0, dynamoPort: 0, s3Port: 0 });
+export async function startTestStack(
+  options: { dataDir?: string; keepData?: boolean } = {},
+): Promise<TestStack> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tierdesk-e2e-'));
+  const stack = await startLocalStack({ dataDir, apiPort: 0, dynamoPort: 0, s3Port: 0, sfnPort: 0 });
   return {
     stack,
     url: stack.urls.api,
@@ -35,7 +37,7 @@ export async function startTestStack(): Promise<TestStack> {
     },
     async stop() {
       await stack.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,265 @@
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
+  ListExecutionsCommand,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStack, type TestStack } from '../support/local-stack.ts';
+import { eventually } from '../support/poll.ts';
+
+let t: TestStack;
+let sfn: SFNClient;
+let customer: string;
+let agent: string;
+
+beforeAll(async () => {
+  t = await startTestStack();
+  // A plain SDK client against the local endpoint: the same calls ops make on AWS.
+  sfn = new SFNClient({
+    endpoint: t.stack.urls.stepfunctions,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
+  customer = await t.token('customer', 'techflow');
+  agent = await t.token('agent', 'techflow');
+});
+afterAll(async () => {
+  sfn.destroy();
+  await t.stop();
+});
+
+const arnOf = (name: string) => `${t.stack.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+
+async function history(name: string): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(
+      new GetExecutionHistoryCommand({ executionArn: arnOf(name), nextToken, maxResults: 200 }),
+    );
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return events;
+}
+
+async function status(name: string) {
+  return (await sfn.send(new DescribeExecutionCommand({ executionArn: arnOf(name) }))).status;
+}
+
+async function openTicket(priority = 'urgent') {
+  const res = await t.call('POST', '/tickets', {
+    token: customer,
+    json: { subject: 'Checkout fails', description: 'HTTP 500', priority },
+  });
+  expect(res.status).toBe(201);
+  await eventuallyParked(res.body.id);
+  return res.body as { id: string; createdAt: string };
+}
+
+/** The workflow has planned from the ticket's current version and is asleep. */
+async function eventuallyParked(id: string) {
+  await t.stack.settle();
+  return eventually(async () => {
+    const stored = await t.call('GET', `/tickets/${id}`, { token: agent });
+    return stored.body.sla?.packVersion ? stored.body : undefined;
+  }, `workflow of ${id} to plan`);
+}
+
+async function advance(duration: string) {
+  const res = await t.call('POST', '/_local/clock', { json: { advance: duration } });
+  expect(res.status).toBe(200);
+}
+
+async function patch(id: string, body: unknown, token = agent) {
+  const current = await t.call('GET', `/tickets/${id}`, { token });
+  const res = await t.call('PATCH', `/tickets/${id}`, {
+    token,
+    json: body,
+    headers: { 'if-match': current.headers.get('etag')! },
+  });
+  expect(res.status).toBe(200);
+  await t.stack.settle();
+  return res.body;
+}
+
+const breachOf = (ticket: { sla?: { actions: Array<{ kind: string; at: string; metric?: string }> } }) =>
+  ticket.sla?.actions.find((a) => a.kind === 'breach' && a.metric === 'first-response');
+
+describe('the per-ticket SLA workflow on the local engine', () => {
+  it('starts one execution per ticket, named after it', async () => {
+    const ticket = await openTicket();
+    expect(await status(ticket.id)).toBe('RUNNING');
+    const list = await sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: t.stack.stateMachineArn, statusFilter: 'RUNNING' }),
+    );
+    expect(list.executions?.filter((e) => e.name === ticket.id)).toHaveLength(1);
+  });
+
+  it('breaches, escalates and records it when the clock passes the first-response target', async () => {
+    const ticket = await openTicket('urgent');
+    await advance('PT30M');
+    let read = await t.call('GET', `/tickets/${ticket.id}`, { token: agent });
+    expect(breachOf(read.body)).toBeUndefined();
+    await advance('PT45M');
+    read = await t.call('GET', `/tickets/${ticket.id}`, { token: agent });
+    const breach = breachOf(read.body);
+    expect(breach?.at).toBe(new Date(Date.parse(ticket.createdAt) + 60 * 60_000).toISOString());
+    expect(read.body.tier).toBe(2);
+    expect(read.body.sla.actions.map((a: { kind: string }) => a.kind)).toEqual([
+      'warn',
+      'breach',
+      'escalate',
+    ]);
+    // The customer never sees the internal SLA bookkeeping.
+    const asCustomer = await t.call('GET', `/tickets/${ticket.id}`, { token: customer });
+    expect(asCustomer.body.sla).toBeUndefined();
+
+    const events = await history(ticket.id);
+    const outputs = events
+      .filter((e) => e.type === 'LambdaFunctionSucceeded')
+      .map((e) => e.lambdaFunctionSucceededEventDetails?.output ?? '');
+    expect(outputs.some((o) => o.includes('First-response target of 60 minutes missed'))).toBe(true);
+    expect(events.some((e) => e.type === 'TaskTimedOut')).toBe(true);
+    const entered = events
+      .filter((e) => e.type?.endsWith('StateEntered'))
+      .map((e) => e.stateEnteredEventDetails?.name);
+    expect(entered).toContain('Sleep until the next SLA checkpoint or a ticket change');
+    // Timestamps are on the virtual clock: the breach step ran at least 75 minutes after the start.
+    const start = events[0]!.timestamp!.getTime();
+    expect(events.at(-1)!.timestamp!.getTime() - start).toBeGreaterThanOrEqual(75 * 60_000);
+  });
+
+  it('does not breach when an agent answers publicly before the target', async () => {
+    const ticket = await openTicket('urgent');
+    await advance('PT20M');
+    const reply = await t.call('POST', `/tickets/${ticket.id}/messages`, {
+      token: agent,
+      json: { body: 'On it.' },
+    });
+    expect(reply.status).toBe(201);
+    await t.stack.settle();
+    await advance('PT3H');
+    const read = await t.call('GET', `/tickets/${ticket.id}`, { token: agent });
+    expect(breachOf(read.body)).toBeUndefined();
+    expect(read.body.tier).toBe(1);
+  });
+
+  it('an internal note does not stop the first-response clock', async () => {
+    const ticket = await openTicket('urgent');
+    await t.call('POST', `/tickets/${ticket.id}/messages`, {
+      token: agent,
+      json: { body: 'checking logs', visibility: 'internal' },
+    });
+    await t.stack.settle();
+    await advance('PT61M');
+    const read = await t.call('GET', `/tickets/${ticket.id}`, { token: agent });
+    expect(breachOf(read.body)).toBeDefined();
+  });
+
+  it('a priority raise while the workflow sleeps pulls the deadline in at once', async () => {
+    const ticket = await openTicket('normal'); // 8 h target
+    await advance('PT2H');
+    let read = await t.call('GET', `/tickets/${ticket.id}`, { token: agent });
+    expect(breachOf(read.body)).toBeUndefined();
+    // Urgent means 60 minutes: already two hours in, so the ticket is breached now, without moving the clock.
+    await patch(ticket.id, { priority: 'urgent' });
+    read = await eventually(async () => {
+      const r = await t.call('GET', `/tickets/${ticket.id}`, { token: agent });
+      return breachOf(r.body) ? r : undefined;
+    }, 'the breach after the raise');
+    expect(breachOf(read.body)?.at).toBe(new Date(Date.parse(ticket.createdAt) + 60 * 60_000).toISOString());
+    const events = await history(ticket.id);
+    const woken = events
+      .filter((e) => e.type === 'TaskSucceeded')
+      .map((e) => e.taskSucceededEventDetails?.output ?? '');
+    expect(woken.some((o) => o.includes('priority-changed to urgent'))).toBe(true);
+  });
+
+  it('closing the ticket ends the execution, and a ticket answered once and solved stays within 12 transitions', async () => {
+    const ticket = await openTicket('high');
+    await t.call('POST', `/tickets/${ticket.id}/messages`, {
+      token: agent,
+      json: { body: 'Fixed in 4.2.1' },
+    });
+    await t.stack.settle();
+    await patch(ticket.id, { status: 'solved' });
+    await patch(ticket.id, { status: 'closed' });
+    await eventually(
+      async () => ((await status(ticket.id)) === 'SUCCEEDED' ? true : undefined),
+      'the execution to end',
+    );
+    const events = await history(ticket.id);
+    const transitions = events.filter((e) => e.type?.endsWith('StateEntered')).length;
+    expect(events.at(-2)?.stateExitedEventDetails?.name ?? events.at(-2)?.type).toBeDefined();
+    expect(events.some((e) => e.stateEnteredEventDetails?.name === 'Stop: the ticket is closed')).toBe(true);
+    expect(transitions).toBeLessThanOrEqual(12);
+  });
+});
+
+describe('no ticket without a workflow', () => {
+  it('starts the workflow through the reconciler when StartExecution is throttled', async () => {
+    await t.call('POST', '/_local/faults', {
+      json: { operation: 'StartExecution', count: 10, kind: 'throttle' },
+    });
+    const res = await t.call('POST', '/tickets', {
+      token: customer,
+      json: { subject: 'Throttled', description: 'x' },
+    });
+    expect(res.status).toBe(201);
+    await expect(status(res.body.id)).rejects.toThrow(/Does Not Exist/);
+    await t.call('POST', '/_local/faults', { json: { operation: 'StartExecution', count: 0 } });
+    await advance('PT2M');
+    await eventually(
+      async () => ((await status(res.body.id)) === 'RUNNING' ? true : undefined),
+      'the reconciler to start it',
+    );
+  });
+
+  it('starts it when the connection drops mid-call (the process never heard back)', async () => {
+    await t.call('POST', '/_local/faults', {
+      json: { operation: 'StartExecution', count: 10, kind: 'drop' },
+    });
+    const res = await t.call('POST', '/tickets', {
+      token: customer,
+      json: { subject: 'Dropped', description: 'x' },
+    });
+    expect(res.status).toBe(201);
+    await t.call('POST', '/_local/faults', { json: { operation: 'StartExecution', count: 0 } });
+    const report = await t.call('POST', '/_local/jobs/reconcile-workflows');
+    expect(report.status).toBe(200);
+    await advance('PT2M');
+    await eventually(
+      async () => ((await status(res.body.id)) === 'RUNNING' ? true : undefined),
+      'the reconciler to start it',
+    );
+  });
+
+  it('a duplicate start is harmless: one execution, still running', async () => {
+    const ticket = await openTicket('low');
+    const reconciled = await t.stack.runJob('reconcile-workflows');
+    expect(JSON.stringify(reconciled)).not.toContain(ticket.id);
+    const list = await sfn.send(new ListExecutionsCommand({ stateMachineArn: t.stack.stateMachineArn }));
+    expect(list.executions?.filter((e) => e.name?.startsWith(ticket.id))).toHaveLength(1);
+  });
+
+  it('wakes the workflow through the reconciler when SendTaskSuccess fails', async () => {
+    const ticket = await openTicket('normal');
+    await t.call('POST', '/_local/faults', {
+      json: { operation: 'SendTaskSuccess', count: 10, kind: 'throttle' },
+    });
+    await patch(ticket.id, { priority: 'urgent' });
+    await t.call('POST', '/_local/faults', { json: { operation: 'SendTaskSuccess', count: 0 } });
+    const at = (minutes: number) => new Date(Date.parse(ticket.createdAt) + minutes * 60_000).toISOString();
+    // The wake was lost: the workflow still sleeps towards the normal-priority warning (75 % of 8 h).
+    const read = await t.call('GET', `/tickets/${ticket.id}`, { token: agent });
+    expect(read.body.sla.nextCheckpoint).toBe(at(360));
+    await advance('PT2M');
+    await eventually(async () => {
+      const r = await t.call('GET', `/tickets/${ticket.id}`, { token: agent });
+      return r.body.sla.nextCheckpoint === at(45) ? r : undefined;
+    }, 'the reconciler to wake the workflow onto the urgent deadline');
+  });
+});
