@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -33,6 +33,8 @@ export interface AppFunctionSettings {
   readonly logRetention: RetentionDays;
   /** Customer-managed key encrypting the function's log group (its key policy must admit CloudWatch Logs). */
   readonly logEncryptionKey: IKey;
+  /** What happens to the log group when the stack is deleted (RETAIN in environments that keep data). */
+  readonly logRemovalPolicy: RemovalPolicy;
   /** `POWERTOOLS_SERVICE_NAME`: the service dimension of logs, metrics and traces. */
   readonly serviceName: string;
 }
@@ -146,6 +148,7 @@ export class AppFunction extends Construct {
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: settings.logRetention,
       encryptionKey: settings.logEncryptionKey,
+      removalPolicy: settings.logRemovalPolicy,
     });
 
     // An explicit role instead of the default one, which carries the AWSLambdaBasicExecutionRole managed

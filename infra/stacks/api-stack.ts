@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -137,6 +137,7 @@ export class ApiStack extends Stack {
     this.functionSettings = {
       logRetention: config.logRetentionDays as RetentionDays,
       logEncryptionKey: data.keys.logs,
+      logRemovalPolicy: config.removeDataOnDelete ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
       serviceName: 'tierdesk',
     };
 
@@ -154,6 +155,7 @@ export class ApiStack extends Stack {
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: config.logRetentionDays as RetentionDays,
       encryptionKey: data.keys.logs,
+      removalPolicy: this.functionSettings.logRemovalPolicy,
     });
     this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,

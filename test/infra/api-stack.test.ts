@@ -5,6 +5,7 @@ import { apiRoutes } from '../../local/routes.ts';
 import { actionsOfFunction, buildApp } from './infra-app.ts';
 
 const { apiTemplate: template } = buildApp('dev');
+const { apiTemplate: prodTemplate } = buildApp('prod');
 
 /** What each handler may do, beyond writing its own logs and traces. */
 const EXPECTED_ACTIONS: Record<string, string[]> = {
@@ -92,6 +93,18 @@ describe('ApiStack', () => {
       RetentionInDays: 30,
       KmsKeyId: Match.objectLike({ 'Fn::ImportValue': Match.stringLikeRegexp('LogsKey') }),
     });
+  });
+
+  it('deletes log groups with a dev stack and keeps them (365 days) in prod', () => {
+    for (const logGroup of Object.values(template.findResources('AWS::Logs::LogGroup'))) {
+      expect(logGroup.DeletionPolicy).toBe('Delete');
+    }
+    for (const logGroup of Object.values(prodTemplate.findResources('AWS::Logs::LogGroup'))) {
+      expect(logGroup.DeletionPolicy).toBe('Retain');
+      expect(logGroup.Properties.RetentionInDays).toBe(365);
+    }
+    prodTemplate.hasResourceProperties('AWS::Cognito::UserPool', { DeletionProtection: 'ACTIVE' });
+    prodTemplate.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Retain' });
   });
 
   it('runs every handler on Node.js 22, arm64, with tracing, JSON logs and source maps', () => {

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -20,13 +20,18 @@ function fixture() {
   const props: AppFunctionProps = {
     entry: 'functions/tickets/get-ticket.ts',
     description: 'test function',
-    settings: { logRetention: RetentionDays.ONE_WEEK, logEncryptionKey: key, serviceName: 'tierdesk' },
+    settings: {
+      logRetention: RetentionDays.ONE_WEEK,
+      logEncryptionKey: key,
+      logRemovalPolicy: RemovalPolicy.DESTROY,
+      serviceName: 'tierdesk',
+    },
   };
   return { stack, key, table, bucket, props };
 }
 
 describe('AppFunction', () => {
-  it('is Node.js 22 on arm64 with its own retained, encrypted log group and no managed policies', () => {
+  it('is Node.js 22 on arm64 with its own encrypted log group (7-day retention) and no managed policies', () => {
     const { stack, props } = fixture();
     new AppFunction(stack, 'Fn', props);
     const template = Template.fromStack(stack);

@@ -76,13 +76,17 @@ describe.each(['dev', 'prod'])('cdk-nag AwsSolutions on the %s app', (envName) =
     }
   });
 
-  it('acknowledges only findings that exist, each on the construct that has it', () => {
-    const raw = findings(envName, { withoutAcknowledgements: true }).violations;
-    for (const { path, id } of acknowledgementsOf(app)) {
-      const matched = raw.some((v) => v.rule === id && (v.path === path || v.path.startsWith(`${path}/`)));
-      expect(matched, `stale acknowledgement ${id} on ${path}`).toBe(true);
-    }
-  });
+  // Building the app a second time costs seconds; prod acknowledges the same constructs as dev.
+  it.runIf(envName === 'dev')(
+    'acknowledges only findings that exist, each on the construct that has it',
+    () => {
+      const raw = findings(envName, { withoutAcknowledgements: true }).violations;
+      for (const { path, id } of acknowledgementsOf(app)) {
+        const matched = raw.some((v) => v.rule === id && (v.path === path || v.path.startsWith(`${path}/`)));
+        expect(matched, `stale acknowledgement ${id} on ${path}`).toBe(true);
+      }
+    },
+  );
 });
 
 describe('the app entry point', () => {
