@@ -152,7 +152,7 @@ export class AppFunction extends Construct {
     });
 
     // An explicit role instead of the default one, which carries the AWSLambdaBasicExecutionRole managed
-    // policy (logs:* on every log group in the account). This one may write to its own log group only.
+    // policy (create and write any log group in the account). This one may write to its own log group only.
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `Execution role of ${props.entry}`,
@@ -170,12 +170,6 @@ export class AppFunction extends Construct {
         encryptionMasterKey: props.deadLetterQueue.encryptionKey,
         enforceSSL: true,
         retentionPeriod: Duration.days(14),
-      });
-      Validations.of(this.deadLetterQueue).acknowledge({
-        id: 'AwsSolutions-SQS3',
-        reason:
-          'This queue is itself the dead-letter queue of a Lambda function (async invocation failures); ' +
-          'it has no DLQ of its own by design. Its depth is alarmed.',
       });
       // Lambda sends failed events with the function's role, so the role needs the queue's key too.
       this.grantKeyUse(props.deadLetterQueue.encryptionKey, 'sqs', ['kms:GenerateDataKey', 'kms:Decrypt']);

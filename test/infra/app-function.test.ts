@@ -4,6 +4,7 @@ import { AttributeType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb'
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { AppFunction, type AppFunctionProps } from '../../infra/constructs/app-function.ts';
 import { testApp } from './infra-app.ts';
@@ -102,6 +103,9 @@ describe('AppFunction', () => {
   it('gives async functions an encrypted, TLS-only dead-letter queue with an alarm and KMS use via SQS', () => {
     const { stack, key, props } = fixture();
     const fn = new AppFunction(stack, 'Fn', { ...props, deadLetterQueue: { encryptionKey: key } });
+    Template.fromStack(stack);
+    const nag = new AwsSolutionsChecks().validateScope(fn);
+    expect(nag.violations.map((v) => v.ruleName)).toEqual([]);
     expect(fn.alarms).toHaveLength(2);
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::SQS::Queue', {
