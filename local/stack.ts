@@ -144,7 +144,13 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
   const jobs: Record<string, () => Promise<unknown>> = {
     'reconcile-workflows': () => invokeLocal(lambdas, 'tierdesk-reconcile-workflows'),
   };
-  const stopSchedules = [timers.every(60_000, jobs['reconcile-workflows']!)];
+  const inFlight = new Set<Promise<unknown>>();
+  const tracked = (job: () => Promise<unknown>) => () => {
+    const run = job().finally(() => inFlight.delete(run));
+    inFlight.add(run);
+    return run;
+  };
+  const stopSchedules = [timers.every(60_000, tracked(jobs['reconcile-workflows']!))];
   const settle = () =>
     Promise.race([
       stepFunctions.whenIdle(),
@@ -255,6 +261,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     readyInMs: Date.now() - started,
     async stop() {
       for (const stopSchedule of stopSchedules) stopSchedule();
+      await Promise.allSettled([...inFlight]);
       stepFunctions.shutdown();
       timers.stop();
       await sfn.close();

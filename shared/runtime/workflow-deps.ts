@@ -5,6 +5,7 @@ import { parseEnv, WorkflowEnv } from '../config/env.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import { dynamoTicketStore, type TicketStore } from '../store/ticket-store.ts';
 import { type Clock, currentClock } from '../time/clock.ts';
+import { policyPackPlanner } from '../workflow/policy-planner.ts';
 import { sfnWorkflowSignals } from '../workflow/sfn-signals.ts';
 import type { WorkflowSignals } from '../workflow/signals.ts';
 import {
@@ -39,7 +40,7 @@ export function workflowDeps(): WorkflowDeps {
   built = {
     store: dynamoTicketStore(doc, env.TABLE_NAME, noBlobs),
     signals: sfnWorkflowSignals(new SFNClient({}), env.STATE_MACHINE_ARN),
-    planner: fixedFirstResponsePlanner(DEFAULT_FIRST_RESPONSE_MINUTES),
+    planner: policyPackPlanner(fixedFirstResponsePlanner(DEFAULT_FIRST_RESPONSE_MINUTES)),
     clock: { now: () => currentClock().now() },
     desks: env.DESKS.split(','),
   };

@@ -76,6 +76,7 @@ export async function checkTicketSla(
         summary: action.summary,
         ...(action.metric ? { metric: action.metric } : {}),
         ...(action.toTier ? { toTier: action.toTier } : {}),
+        ...(action.notice ? { notice: action.notice } : {}),
       });
     }
     if (newActivity.length) ticket = { ...ticket, version: ticket.version + 1, updatedAt: now.toISOString() };

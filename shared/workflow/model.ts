@@ -13,6 +13,7 @@ export interface SlaActionRecord {
   appliedAt: string;
   metric?: string;
   toTier?: number;
+  notice?: { template: string; audience: string; promiseToCustomer: boolean };
   rule: string;
   summary: string;
 }

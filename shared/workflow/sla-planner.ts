@@ -12,6 +12,8 @@ export interface PlannedAction {
   at: string;
   metric?: string;
   toTier?: number;
+  /** A notice to send (template, audience); delivered by the notices issue, recorded now. */
+  notice?: { template: string; audience: string; promiseToCustomer: boolean };
   rule: string;
   summary: string;
 }

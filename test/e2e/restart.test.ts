@@ -11,6 +11,8 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 describe('restarting the local stack', () => {
   it('keeps tickets, the virtual clock and execution histories, and resumes running workflows', async () => {
     const first = await startTestStack({ dataDir, keepData: true });
+    // A Monday, 10:00 in Toronto: inside RareLogic's business hours whenever the test runs.
+    await first.call('POST', '/_local/clock', { json: { set: '2030-03-04T15:00:00Z' } });
     const customer = await first.token('customer', 'rarelogic');
     const { body: ticket } = await first.call('POST', '/tickets', {
       token: customer,
@@ -34,8 +36,8 @@ describe('restarting the local stack', () => {
       expect(history.length).toBeGreaterThan(before);
       expect(history.map((e) => e.id)).toEqual(history.map((_, i) => i + 1));
       expect(second.stack.stepFunctions.describeExecution(arn).status).toBe('RUNNING');
-      // The resumed workflow still keeps time: passing the target breaches the ticket.
-      await second.call('POST', '/_local/clock', { json: { advance: 'PT1H' } });
+      // The resumed workflow still keeps time: "first touch within 2 business hours" runs out at 17:00 UTC.
+      await second.call('POST', '/_local/clock', { json: { advance: 'PT2H' } });
       await eventually(async () => {
         const read = await second.call('GET', `/tickets/${ticket.id}`, { token: agent });
         return read.body.sla.actions.some((a: { kind: string }) => a.kind === 'breach') ? true : undefined;

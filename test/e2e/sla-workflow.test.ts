@@ -22,7 +22,8 @@ beforeAll(async () => {
     region: 'us-east-1',
     credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
   });
-  customer = await t.token('customer', 'techflow');
+  // TechFlow Enterprise: "Priority 1 ... Response: 15 minutes (Enterprise)", 24/7 (policy-docs/001).
+  customer = await t.token('customer', 'techflow', { plan: 'enterprise' });
   agent = await t.token('agent', 'techflow');
 });
 afterAll(async () => {
@@ -98,21 +99,22 @@ describe('the per-ticket SLA workflow on the local engine', () => {
     expect(list.executions?.filter((e) => e.name === ticket.id)).toHaveLength(1);
   });
 
-  it('breaches, escalates and records it when the clock passes the first-response target', async () => {
+  it('breaches at the pack target, escalates to Level 2 after 2 hours, and records both', async () => {
     const ticket = await openTicket('urgent');
-    await advance('PT30M');
+    const at = (minutes: number) => new Date(Date.parse(ticket.createdAt) + minutes * 60_000).toISOString();
+    await advance('PT10M');
     let read = await t.call('GET', `/tickets/${ticket.id}`, { token: agent });
     expect(breachOf(read.body)).toBeUndefined();
-    await advance('PT45M');
+    await advance('PT6M');
     read = await t.call('GET', `/tickets/${ticket.id}`, { token: agent });
-    const breach = breachOf(read.body);
-    expect(breach?.at).toBe(new Date(Date.parse(ticket.createdAt) + 60 * 60_000).toISOString());
+    expect(breachOf(read.body)?.at).toBe(at(15));
+    expect(read.body.sla.actions.find((a: { kind: string }) => a.kind === 'warn')?.at).toBe(at(11.25));
+    expect(read.body.tier).toBe(1);
+    // "Level 2 - Senior Support Engineer ... Escalated after 2 hours (Priority 1)"
+    await advance('PT2H');
+    read = await t.call('GET', `/tickets/${ticket.id}`, { token: agent });
     expect(read.body.tier).toBe(2);
-    expect(read.body.sla.actions.map((a: { kind: string }) => a.kind)).toEqual([
-      'warn',
-      'breach',
-      'escalate',
-    ]);
+    expect(read.body.sla.actions.find((a: { kind: string }) => a.kind === 'escalate')?.at).toBe(at(120));
     // The customer never sees the internal SLA bookkeeping.
     const asCustomer = await t.call('GET', `/tickets/${ticket.id}`, { token: customer });
     expect(asCustomer.body.sla).toBeUndefined();
@@ -121,7 +123,7 @@ describe('the per-ticket SLA workflow on the local engine', () => {
     const outputs = events
       .filter((e) => e.type === 'LambdaFunctionSucceeded')
       .map((e) => e.lambdaFunctionSucceededEventDetails?.output ?? '');
-    expect(outputs.some((o) => o.includes('First-response target of 60 minutes missed'))).toBe(true);
+    expect(outputs.some((o) => o.includes('first-response #1: target 15 calendar min missed'))).toBe(true);
     expect(events.some((e) => e.type === 'TaskTimedOut')).toBe(true);
     const entered = events
       .filter((e) => e.type?.endsWith('StateEntered'))
@@ -129,22 +131,22 @@ describe('the per-ticket SLA workflow on the local engine', () => {
     expect(entered).toContain('Sleep until the next SLA checkpoint or a ticket change');
     // Timestamps are on the virtual clock: the breach step ran at least 75 minutes after the start.
     const start = events[0]!.timestamp!.getTime();
-    expect(events.at(-1)!.timestamp!.getTime() - start).toBeGreaterThanOrEqual(75 * 60_000);
+    expect(events.at(-1)!.timestamp!.getTime() - start).toBeGreaterThanOrEqual(136 * 60_000);
   });
 
   it('does not breach when an agent answers publicly before the target', async () => {
     const ticket = await openTicket('urgent');
-    await advance('PT20M');
+    await advance('PT5M');
     const reply = await t.call('POST', `/tickets/${ticket.id}/messages`, {
       token: agent,
       json: { body: 'On it.' },
     });
     expect(reply.status).toBe(201);
     await t.stack.settle();
-    await advance('PT3H');
+    await advance('PT1H');
     const read = await t.call('GET', `/tickets/${ticket.id}`, { token: agent });
     expect(breachOf(read.body)).toBeUndefined();
-    expect(read.body.tier).toBe(1);
+    expect(read.body.sla.actions.some((a: { kind: string }) => a.kind === 'warn')).toBe(false);
   });
 
   it('an internal note does not stop the first-response clock', async () => {
@@ -154,23 +156,27 @@ describe('the per-ticket SLA workflow on the local engine', () => {
       json: { body: 'checking logs', visibility: 'internal' },
     });
     await t.stack.settle();
-    await advance('PT61M');
+    await advance('PT16M');
     const read = await t.call('GET', `/tickets/${ticket.id}`, { token: agent });
     expect(breachOf(read.body)).toBeDefined();
   });
 
   it('a priority raise while the workflow sleeps pulls the deadline in at once', async () => {
-    const ticket = await openTicket('normal'); // 8 h target
+    const ticket = await openTicket('normal'); // P3 Enterprise: 4 hours
     await advance('PT2H');
     let read = await t.call('GET', `/tickets/${ticket.id}`, { token: agent });
     expect(breachOf(read.body)).toBeUndefined();
-    // Urgent means 60 minutes: already two hours in, so the ticket is breached now, without moving the clock.
+    // P1 Enterprise means 15 minutes: two hours in, the ticket is breached now, without moving the clock.
     await patch(ticket.id, { priority: 'urgent' });
     read = await eventually(async () => {
       const r = await t.call('GET', `/tickets/${ticket.id}`, { token: agent });
       return breachOf(r.body) ? r : undefined;
     }, 'the breach after the raise');
-    expect(breachOf(read.body)?.at).toBe(new Date(Date.parse(ticket.createdAt) + 60 * 60_000).toISOString());
+    const raisedAt = read.body.updatedAt;
+    expect(Date.parse(breachOf(read.body)!.at)).toBeGreaterThanOrEqual(
+      Date.parse(ticket.createdAt) + 2 * 3600_000,
+    );
+    expect(Date.parse(breachOf(read.body)!.at)).toBeLessThanOrEqual(Date.parse(raisedAt));
     const events = await history(ticket.id);
     const woken = events
       .filter((e) => e.type === 'TaskSucceeded')
@@ -253,13 +259,13 @@ describe('no ticket without a workflow', () => {
     await patch(ticket.id, { priority: 'urgent' });
     await t.call('POST', '/_local/faults', { json: { operation: 'SendTaskSuccess', count: 0 } });
     const at = (minutes: number) => new Date(Date.parse(ticket.createdAt) + minutes * 60_000).toISOString();
-    // The wake was lost: the workflow still sleeps towards the normal-priority warning (75 % of 8 h).
+    // The wake was lost: the workflow still sleeps towards the P3 warning (75 % of 4 h).
     const read = await t.call('GET', `/tickets/${ticket.id}`, { token: agent });
-    expect(read.body.sla.nextCheckpoint).toBe(at(360));
+    expect(read.body.sla.nextCheckpoint).toBe(at(180));
     await advance('PT2M');
     await eventually(async () => {
       const r = await t.call('GET', `/tickets/${ticket.id}`, { token: agent });
-      return r.body.sla.nextCheckpoint === at(45) ? r : undefined;
-    }, 'the reconciler to wake the workflow onto the urgent deadline');
+      return r.body.sla.nextCheckpoint === at(11.25) ? r : undefined;
+    }, 'the reconciler to wake the workflow onto the P1 deadline');
   });
 });
