@@ -12,7 +12,8 @@ const PRICE_PER_1000 = 0.025; // Step Functions Standard, USD per 1,000 state tr
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tierdesk-bench-'));
 const stack = await startLocalStack({ dataDir, apiPort: 0, dynamoPort: 0, s3Port: 0, sfnPort: 0 });
-const customer = await stack.identity.issueToken({ role: 'customer', desk: 'techflow' });
+// TechFlow Enterprise P1: 15-minute response, warning at 75 %, Level 2 after 2 h (policy-docs/001).
+const customer = await stack.identity.issueToken({ role: 'customer', desk: 'techflow', plan: 'enterprise' });
 const agent = await stack.identity.issueToken({ role: 'agent', desk: 'techflow' });
 
 async function call(
@@ -52,14 +53,14 @@ const lifecycles: Record<string, (id: string) => Promise<void>> = {
     await patch(id, { status: 'closed' });
   },
   'warned, answered, solved, closed': async (id) => {
-    await advance('PT50M');
+    await advance('PT12M');
     await call('POST', `/tickets/${id}/messages`, agent, { body: 'Looking.' });
     await stack.settle();
     await patch(id, { status: 'solved' });
     await patch(id, { status: 'closed' });
   },
   'breached and escalated, answered, solved, closed': async (id) => {
-    await advance('PT2H');
+    await advance('PT2H1M');
     await call('POST', `/tickets/${id}/messages`, agent, { body: 'Sorry for the wait.' });
     await stack.settle();
     await patch(id, { status: 'solved' });
