@@ -1,0 +1,2 @@
+// Placeholder: the handler lands in the next commits.
+export const handler = async () => ({ statusCode: 501 });
