@@ -32,4 +32,16 @@ export const apiRoutes: Route[] = [
     functionName: 'add-message',
     load: () => import('#functions/tickets/add-message.ts'),
   },
+  {
+    method: 'GET',
+    path: '/tickets/{id}/sla',
+    functionName: 'get-ticket-sla',
+    load: () => import('#functions/tickets/get-ticket-sla.ts'),
+  },
+  {
+    method: 'POST',
+    path: '/sla/preview',
+    functionName: 'preview-sla',
+    load: () => import('#functions/sla/preview-sla.ts'),
+  },
 ];

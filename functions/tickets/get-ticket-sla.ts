@@ -1,2 +1,10 @@
-// Placeholder: the handler lands in the next commits.
-export const handler = async () => ({ statusCode: 501 });
+import { apiRoute, json } from '#shared/http/api-handler.ts';
+import { pathParameter } from '#shared/http/request.ts';
+import { apiDeps } from '#shared/runtime/api-deps.ts';
+
+/** GET /tickets/{id}/sla — current clocks and deadlines, the metric event log, and what the workflow applied. */
+export const handler = apiRoute(
+  () => apiDeps().verifyToken,
+  async ({ event, principal }) =>
+    json(200, await apiDeps().tickets.getTicketSla(principal, pathParameter(event, 'id'))),
+);

@@ -7,6 +7,7 @@ import { ApiEnv, parseEnv } from '../config/env.ts';
 import { s3BlobStore } from '../store/blob-store.ts';
 import { dynamoTicketStore, type TicketStore } from '../store/ticket-store.ts';
 import type { DeskDefaults } from '../tickets/commands.ts';
+import { deskDefaultsFor } from '../tickets/desk-policy.ts';
 import { type TicketService, ticketService } from '../tickets/service.ts';
 import { type Clock, currentClock } from '../time/clock.ts';
 import { sfnWorkflowSignals } from '../workflow/sfn-signals.ts';
@@ -36,11 +37,10 @@ export function apiDeps(): ApiDeps {
   const store = dynamoTicketStore(doc, env.TABLE_NAME, s3BlobStore(s3, env.BODY_BUCKET));
   // Read the process clock on every call: the local stack may install its virtual clock after import.
   const clock: Clock = { now: () => currentClock().now() };
-  const deskDefaults = (): DeskDefaults => ({ plan: 'standard', priority: 'normal' });
   built = {
     store,
     clock,
-    deskDefaults,
+    deskDefaults: deskDefaultsFor,
     verifyToken: createTokenVerifier({
       jwksUrl: env.JWKS_URL,
       issuer: env.JWT_ISSUER,
@@ -49,7 +49,7 @@ export function apiDeps(): ApiDeps {
     tickets: ticketService({
       store,
       clock,
-      deskDefaults,
+      deskDefaults: deskDefaultsFor,
       signals: sfnWorkflowSignals(new SFNClient({}), env.STATE_MACHINE_ARN),
     }),
   };

@@ -50,6 +50,18 @@ export type UpdateTicketBody = z.infer<typeof UpdateTicketBody>;
 export interface DeskDefaults {
   plan: string;
   priority: z.infer<typeof Priority>;
+  /** The plans the desk's policy knows; a ticket on any other plan is refused. */
+  plans?: readonly string[];
+  /** A priority for a ticket that states none, from its text (the pack's intake rules). */
+  priorityFor?: (text: string) => z.infer<typeof Priority> | undefined;
+}
+
+function assertKnownPlan(plan: string, defaults: DeskDefaults): void {
+  if (defaults.plans && !defaults.plans.includes(plan)) {
+    throw problems.validation([
+      { pointer: '/plan', detail: `not a plan of this desk (${defaults.plans.join(', ')})` },
+    ]);
+  }
 }
 
 export interface TicketChange {
@@ -76,13 +88,15 @@ export function openTicket(input: {
       ].filter((e) => e !== null),
     );
   }
+  if (body.plan) assertKnownPlan(body.plan, defaults);
   const ticket: Ticket = {
     id,
     desk: principal.desk,
     subject: body.subject,
     requester,
-    priority: body.priority ?? defaults.priority,
-    plan: body.plan ?? (onBehalf ? defaults.plan : (principal.plan ?? defaults.plan)),
+    priority:
+      body.priority ?? defaults.priorityFor?.(`${body.subject}\n${body.description}`) ?? defaults.priority,
+    plan: body.plan ?? (onBehalf ? defaults.plan : customerPlan(principal.plan, defaults)),
     channel: body.channel ?? 'api',
     status: 'new',
     tier: 1,
@@ -112,6 +126,11 @@ export function openTicket(input: {
     status: ticket.status,
   };
   return { ticket, message, activity: [created] };
+}
+
+/** A customer's plan comes from their account (token); one the desk does not know falls back to the default. */
+function customerPlan(plan: string | undefined, defaults: DeskDefaults): string {
+  return plan && (!defaults.plans || defaults.plans.includes(plan)) ? plan : defaults.plan;
 }
 
 function requesterFor(principal: Principal, body: CreateTicketBody): Ticket['requester'] {
@@ -185,8 +204,10 @@ export function updateTicket(input: {
   ticket: Ticket;
   patch: UpdateTicketBody;
   now: Date;
+  defaults?: DeskDefaults;
 }): TicketChange {
   const { principal, ticket, patch, now } = input;
+  if (patch.plan !== undefined && input.defaults) assertKnownPlan(patch.plan, input.defaults);
   assertCanUpdateTicket(principal);
   if (ticket.status === 'closed') {
     throw problems.conflict(

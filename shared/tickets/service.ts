@@ -10,6 +10,7 @@ import {
 import type { Clock } from '../time/clock.ts';
 import type { TicketSlaState } from '../workflow/model.ts';
 import { executionNameFor } from '../workflow/model.ts';
+import { slaStateOf } from '../workflow/policy-planner.ts';
 import type { WorkflowSignals } from '../workflow/signals.ts';
 import { assertCanSeeTicket, canSeeInternalNotes } from './access.ts';
 import {
@@ -124,6 +125,29 @@ export function ticketService(deps: TicketServiceDeps) {
       return { ...ticket, messages, ...(sla ? { sla } : {}) };
     },
 
+    /**
+     * The ticket's SLA as of now: the engine's clocks, deadlines and metric event log under the
+     * desk's pack, beside the actions the workflow has applied (the two tell the same story).
+     */
+    async getTicketSla(principal: Principal, id: string) {
+      const stored = await store.getTicket(principal.desk, id);
+      const ticket = assertCanSeeTicket(principal, stored?.ticket, id);
+      if (!canSeeInternalNotes(principal)) throw problems.forbidden('SLA details are for support staff.');
+      const now = deps.clock.now();
+      const state = slaStateOf(ticket, stored!.activity, now);
+      return {
+        ticketId: ticket.id,
+        now: now.toISOString(),
+        pack: state ? `${state.packId}@${state.packVersion}` : null,
+        metrics: state?.metrics ?? [],
+        log: state?.log ?? [],
+        nextCheckpoint: state?.nextCheckpoint ?? null,
+        applied: stored!.sla?.actions ?? [],
+        timedBy: stored!.sla?.packVersion || null,
+        workflow: stored!.workflow?.executionName ?? null,
+      };
+    },
+
     async listTickets(
       principal: Principal,
       filters: {
@@ -183,7 +207,13 @@ export function ticketService(deps: TicketServiceDeps) {
           `The ticket is at version ${ticket.version}; re-read it and retry.`,
         );
       }
-      const change = updateTicket({ principal, ticket, patch, now: deps.clock.now() });
+      const change = updateTicket({
+        principal,
+        ticket,
+        patch,
+        now: deps.clock.now(),
+        defaults: deps.deskDefaults(ticket.desk),
+      });
       if (change.activity.length === 0) return change.ticket;
       try {
         const { taskToken } = await store.commitChange(appendActivity(stored!, change), expectedVersion);

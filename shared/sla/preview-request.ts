@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { isStaff, type Principal, SUPERVISOR_ROLES } from '../auth/principal.ts';
+import { fieldErrorsOf, problems } from '../http/problem.ts';
+import { findPolicyPack } from '../policy/packs.ts';
+import { PolicyPack } from '../policy/schema.ts';
+import { Slug } from '../tickets/model.ts';
+import { SlaInputError, SlaInputEvent } from './engine.ts';
+import { PreviewTicket, previewSla, type SlaPreview } from './preview.ts';
+
+/** `POST /sla/preview`: a desk's pack or an inline pack, a hypothetical ticket, optional events. */
+export const PreviewRequest = z
+  .strictObject({
+    desk: Slug.optional(),
+    pack: z.unknown().optional(),
+    ticket: PreviewTicket,
+    events: z.array(SlaInputEvent).max(1000).optional(),
+    now: z.iso.datetime({ offset: true }).optional(),
+  })
+  .refine((r) => (r.desk === undefined) !== (r.pack === undefined), {
+    message: 'Send exactly one of `desk` or `pack`.',
+    path: ['desk'],
+  });
+export type PreviewRequest = z.infer<typeof PreviewRequest>;
+
+/**
+ * Runs a what-if through the SLA engine with no side effects. Staff preview their own desk's
+ * pack; a draft (inline) pack needs a lead, manager or ops, since it is how policy changes are tried.
+ */
+export function previewForCaller(principal: Principal, request: PreviewRequest): SlaPreview {
+  if (!isStaff(principal)) throw problems.forbidden('Only support staff can preview SLA timing.');
+  let pack: PolicyPack;
+  if (request.desk !== undefined) {
+    if (request.desk !== principal.desk)
+      throw problems.forbidden('You can preview only your own desk’s policy.');
+    const found = findPolicyPack(request.desk);
+    if (!found) throw problems.validation([{ pointer: '/desk', detail: 'this desk has no policy pack' }]);
+    pack = found;
+  } else {
+    if (!SUPERVISOR_ROLES.has(principal.role))
+      throw problems.forbidden('Previewing a draft pack needs a lead, manager or ops.');
+    const parsed = PolicyPack.safeParse(request.pack);
+    if (!parsed.success)
+      throw problems.validation(fieldErrorsOf(parsed.error, '/pack'), 'The inline pack is not valid.');
+    pack = parsed.data;
+  }
+  try {
+    return previewSla({
+      pack,
+      ticket: request.ticket,
+      ...(request.events ? { events: request.events } : {}),
+      ...(request.now ? { now: request.now } : {}),
+    });
+  } catch (error) {
+    if (error instanceof SlaInputError)
+      throw problems.validation([{ pointer: '/events', detail: error.message }]);
+    throw error;
+  }
+}
