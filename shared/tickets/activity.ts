@@ -8,7 +8,13 @@ import type { Channel, Priority, Status } from './model.ts';
 export type TicketActivity = { at: string; by: string } & (
   | { type: 'ticket-created'; priority: Priority; plan: string; channel: Channel; status: Status }
   | { type: 'customer-message'; messageId: string }
-  | { type: 'agent-reply'; visibility: 'public' | 'internal'; messageId: string }
+  | {
+      type: 'agent-reply';
+      visibility: 'public' | 'internal';
+      messageId: string;
+      /** Agent time spent on this update, as recorded by the agent (feeds average handle time). */
+      timeSpentSeconds?: number;
+    }
   | { type: 'status-changed'; from: Status; to: Status }
   | { type: 'priority-changed'; from: Priority; to: Priority }
   | { type: 'plan-changed'; from: string; to: string }

@@ -33,6 +33,8 @@ export type CreateTicketBody = z.infer<typeof CreateTicketBody>;
 export const AddMessageBody = z.strictObject({
   body: z.string().trim().min(1).max(MAX_MESSAGE_CHARS),
   visibility: Visibility.default('public'),
+  /** Staff only: time spent on this update (time tracking; average handle time is computed from it). */
+  timeSpentSeconds: z.number().int().min(1).max(86_400).optional(),
 });
 export type AddMessageBody = z.infer<typeof AddMessageBody>;
 
@@ -170,6 +172,9 @@ export function addMessage(input: {
       { pointer: '/visibility', detail: 'only support staff can write internal notes' },
     ]);
   }
+  if (!fromStaff && body.timeSpentSeconds !== undefined) {
+    throw problems.validation([{ pointer: '/timeSpentSeconds', detail: 'recorded by support staff only' }]);
+  }
   const message: Message = {
     id: messageId,
     ticketId: ticket.id,
@@ -184,7 +189,14 @@ export function addMessage(input: {
   };
   const activity: TicketActivity[] = [
     fromStaff
-      ? { at, by: principal.id, type: 'agent-reply', visibility: body.visibility, messageId }
+      ? {
+          at,
+          by: principal.id,
+          type: 'agent-reply',
+          visibility: body.visibility,
+          messageId,
+          ...(body.timeSpentSeconds ? { timeSpentSeconds: body.timeSpentSeconds } : {}),
+        }
       : { at, by: principal.id, type: 'customer-message', messageId },
   ];
   const status = statusAfterMessage(ticket.status, fromStaff, body.visibility);

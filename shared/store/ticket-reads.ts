@@ -1,0 +1,157 @@
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { TicketActivity } from '../tickets/activity.ts';
+import type { Status, Ticket } from '../tickets/model.ts';
+import { INDEX, keys, NO_DEADLINE } from './table-keys.ts';
+
+/** The ticket fields the ops queue and the KPIs read (projected, so requester details never travel). */
+export type TicketSummary = Pick<
+  Ticket,
+  | 'id'
+  | 'desk'
+  | 'subject'
+  | 'status'
+  | 'priority'
+  | 'plan'
+  | 'channel'
+  | 'tier'
+  | 'assignee'
+  | 'createdAt'
+  | 'updatedAt'
+>;
+
+export interface TicketRecord {
+  ticket: TicketSummary;
+  activity: TicketActivity[];
+  /** The SLA workflow's next look at the ticket (null: nothing more is due, or not planned yet). */
+  nextCheckpoint: string | null;
+}
+
+export interface BoundedRead {
+  records: TicketRecord[];
+  /** True when the cap stopped the read before the index ran out. */
+  truncated: boolean;
+}
+
+/** Desk-wide reads for ops views: many tickets at once, bounded, through the indexes built for them. */
+export interface TicketReads {
+  /** Unresolved tickets (new, open, pending, on-hold), each status soonest checkpoint first, at most `cap`. */
+  listUnresolved(desk: string, cap: number): Promise<BoundedRead>;
+  /** Tickets created in [from, to), newest first, at most `cap`. */
+  listCreatedBetween(desk: string, from: string, to: string, cap: number): Promise<BoundedRead>;
+}
+
+export const UNRESOLVED_STATUSES: readonly Status[] = ['new', 'open', 'pending', 'on-hold'];
+
+const FIELDS = [
+  'id',
+  'desk',
+  'subject',
+  '#status',
+  'priority',
+  'plan',
+  'channel',
+  'tier',
+  'assignee',
+  'createdAt',
+  'updatedAt',
+  'activity',
+  'sla',
+];
+
+/** Items per Query page: DynamoDB stops at 1 MB anyway; this keeps a page's memory predictable. */
+const PAGE = 250;
+
+export function dynamoTicketReads(doc: DynamoDBDocumentClient, tableName: string): TicketReads {
+  const toRecord = (item: Record<string, unknown>): TicketRecord => {
+    const sla = item.sla as { nextCheckpoint?: string | null } | undefined;
+    return {
+      ticket: {
+        id: item.id as string,
+        desk: item.desk as string,
+        subject: item.subject as string,
+        status: item.status as Status,
+        priority: item.priority as Ticket['priority'],
+        plan: item.plan as string,
+        channel: item.channel as Ticket['channel'],
+        tier: item.tier as number,
+        assignee: (item.assignee as string | null | undefined) ?? null,
+        createdAt: item.createdAt as string,
+        updatedAt: item.updatedAt as string,
+      },
+      activity: (item.activity ?? []) as TicketActivity[],
+      nextCheckpoint: sla?.nextCheckpoint && sla.nextCheckpoint !== NO_DEADLINE ? sla.nextCheckpoint : null,
+    };
+  };
+
+  async function drain(
+    input: ConstructorParameters<typeof QueryCommand>[0],
+    cap: number,
+    into: TicketRecord[],
+  ): Promise<boolean> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const room = cap - into.length;
+      if (room <= 0) {
+        // Full: is there anything left that the cap keeps out?
+        const probe = await doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start, Limit: 1 }));
+        return (probe.Items?.length ?? 0) > 0;
+      }
+      const page = await doc.send(
+        new QueryCommand({ ...input, ExclusiveStartKey: start, Limit: Math.min(PAGE, room) }),
+      );
+      for (const item of page.Items ?? []) into.push(toRecord(item));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return false;
+  }
+
+  return {
+    async listUnresolved(desk, cap) {
+      const records: TicketRecord[] = [];
+      let truncated = false;
+      for (const status of UNRESOLVED_STATUSES) {
+        const stopped = await drain(
+          {
+            TableName: tableName,
+            IndexName: INDEX.byDeskStatusDue,
+            KeyConditionExpression: 'gsi1pk = :pk',
+            ExpressionAttributeValues: { ':pk': keys.deskStatus(desk, status) },
+            ProjectionExpression: FIELDS.join(', '),
+            ExpressionAttributeNames: { '#status': 'status' },
+            ScanIndexForward: true,
+          },
+          cap,
+          records,
+        );
+        if (stopped) {
+          truncated = true;
+          break;
+        }
+      }
+      return { records, truncated };
+    },
+
+    async listCreatedBetween(desk, from, to, cap) {
+      const records: TicketRecord[] = [];
+      const truncated = await drain(
+        {
+          TableName: tableName,
+          IndexName: INDEX.byDataClassCreated,
+          // Sort keys are `<createdAt>#<id>`; `#` sorts before every id character, `~` after.
+          KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': keys.dataClass(desk, 'ticket'),
+            ':from': from,
+            ':to': to,
+          },
+          ProjectionExpression: FIELDS.join(', '),
+          ExpressionAttributeNames: { '#status': 'status' },
+          ScanIndexForward: false,
+        },
+        cap,
+        records,
+      );
+      return { records: records.filter((r) => r.ticket.createdAt < to), truncated };
+    },
+  };
+}
