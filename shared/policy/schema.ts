@@ -299,6 +299,15 @@ export const AppealStage = z.strictObject({
   autoAdvance: z.boolean().describe('move to the next stage when this one is missed'),
 });
 
+/** Information the desk releases only to a requester whose identity has been verified (one-time code or staff attestation). */
+export const IdentityVerification = z.strictObject({
+  beforeReleasing: z
+    .array(z.enum(['billing-information']))
+    .min(1)
+    .describe('billing-information: invoices, amounts, refunds and appeal outcomes'),
+  source: z.string().optional(),
+});
+
 export const RefundWindow = z.strictObject({
   id: z.string().min(1),
   kind: z.enum(['money-back', 'pro-rated', 'settlement']),
@@ -365,6 +374,7 @@ export const PolicyPack = z
         source: z.string().optional(),
       })
       .optional(),
+    identityVerification: IdentityVerification.optional(),
   })
   .superRefine((pack, ctx) => {
     const calendars = new Set(Object.keys(pack.calendars));

@@ -110,7 +110,7 @@ describe('RCH SpyFocus (policy-docs/000)', () => {
     const ticket = await open('rch-spyfocus', { channel: 'chat', plan: 'basic', priority: 'normal' });
     const state = await sla('rch-spyfocus', ticket.id);
     expect(minute(firstResponse(state)?.deadline)).toBe('2030-07-15T17:15');
-    expect(state.pack).toBe('rch-spyfocus@1.0.0');
+    expect(state.pack).toBe('rch-spyfocus@1.1.0');
   });
 });
 
