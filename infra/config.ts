@@ -15,6 +15,9 @@ const LOG_RETENTION_DAYS = Object.values(RetentionDays).filter(
   (value): value is number => typeof value === 'number' && value !== RetentionDays.INFINITE,
 );
 
+/** The desks the product ships a policy pack for (shared/policies/*.json). */
+export const DEFAULT_DESKS = ['rch-spyfocus', 'techflow', 'acentus', 'rarelogic'] as const;
+
 export const EnvironmentName = z
   .string()
   .regex(/^[a-z][a-z0-9-]{1,15}$/, 'lower-case letters, digits and dashes, 2–16 characters');
@@ -39,6 +42,16 @@ export const EnvironmentConfig = z.strictObject({
       burstLimit: z.number().int().min(1).max(5_000),
     })
     .default({ rateLimit: 50, burstLimit: 100 }),
+  /**
+   * Desks (one per policy pack) whose tickets the workflow reconciler sweeps; becomes `DESKS` of the
+   * workflow functions (`WorkflowEnv` in shared/config/env.ts). A desk missing here keeps working, but its
+   * tickets lose the safety net that starts or wakes a workflow after a failed StartExecution.
+   */
+  desks: z
+    .array(z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes'))
+    .min(1)
+    .refine((desks) => new Set(desks).size === desks.length, { message: 'lists a desk twice' })
+    .default([...DEFAULT_DESKS]),
 });
 export type EnvironmentConfig = z.infer<typeof EnvironmentConfig>;
 

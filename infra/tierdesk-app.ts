@@ -3,6 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { type DeploymentConfig, readDeploymentConfig } from './config.ts';
 import { ApiStack } from './stacks/api-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
+import { WorkflowStack } from './stacks/workflow-stack.ts';
 
 /**
  * CDK feature flags, pinned in code so that the app, the infra tests and `cdk synth` all build the same
@@ -44,10 +45,11 @@ export function createApp(props: AppProps = {}): App {
   return new App({ ...props, context: { ...FEATURE_FLAGS, ...props.context } });
 }
 
-/** The stacks of one environment. Later issues add workflow, mail, schedules and ops here. */
+/** The stacks of one environment. Later issues add mail, schedules and ops here. */
 export interface TierdeskStacks {
   readonly config: DeploymentConfig;
   readonly data: DataStack;
+  readonly workflow: WorkflowStack;
   readonly api: ApiStack;
 }
 
@@ -60,7 +62,7 @@ function deploymentEnvironment(): Environment {
 
 /**
  * Adds every stack of the environment named by the `tierdesk:env` context to `app`. Stack names carry the
- * environment (`tierdesk-dev-data`, `tierdesk-dev-api`), so dev and prod can live in one account.
+ * environment (`tierdesk-dev-data`, `tierdesk-dev-workflow`, `tierdesk-dev-api`), so dev and prod can live in one account.
  * Stacks hand resources to each other as props (`data`), which also orders the deployment.
  */
 export function addTierdeskStacks(
@@ -78,13 +80,23 @@ export function addTierdeskStacks(
     description: `tierdesk ${config.envName}: table, bodies bucket, KMS keys`,
     terminationProtection: !config.removeDataOnDelete,
   });
+  const workflow = new WorkflowStack(app, `${prefix}-workflow`, {
+    env,
+    config,
+    data,
+    description: `tierdesk ${config.envName}: per-ticket SLA workflow (Step Functions), its tasks and reconciler`,
+  });
   const api = new ApiStack(app, `${prefix}-api`, {
     env,
     config,
     data,
+    ticketWorkflow: workflow.ticketSla,
     description: `tierdesk ${config.envName}: HTTP API, Cognito, ticket functions`,
   });
-  return { config, data, api };
+  // The API refers to the state machine by its name-derived ARN (no export), so order the deployment here:
+  // tickets accepted before the state machine exists would wait for the reconciler.
+  api.addStackDependency(workflow, 'the API starts and wakes SLA workflows');
+  return { config, data, workflow, api };
 }
 
 /**

@@ -103,8 +103,13 @@ export interface BindableBucket {
 export interface TableBinding {
   /** Exactly the actions the handler calls. */
   readonly actions: readonly TableAction[];
-  /** GSIs the handler queries; they get the `Query`/`Scan` actions from `actions`, nothing else. */
+  /**
+   * GSIs the handler queries; they get the `Query`/`Scan` actions from `actions`, nothing else, and those
+   * actions are then granted on the indexes only (see `queryTable`).
+   */
   readonly indexes?: readonly TableIndexName[];
+  /** With `indexes`: the handler also queries (or scans) the table itself. @default false */
+  readonly queryTable?: boolean;
   /** @default 'TABLE_NAME' */
   readonly environmentVariable?: string;
 }
@@ -117,12 +122,38 @@ export interface BucketBinding {
   readonly environmentVariable?: string;
 }
 
+/** Step Functions actions on a state machine a function may be granted (the task-token calls take its ARN). */
+export type StateMachineAction =
+  | 'StartExecution'
+  | 'SendTaskSuccess'
+  | 'SendTaskFailure'
+  | 'SendTaskHeartbeat';
+
+/** Step Functions actions on the executions of one state machine. */
+export type ExecutionAction = 'DescribeExecution' | 'StopExecution' | 'GetExecutionHistory';
+
+/** The parts of a state machine `bindStateMachine` uses (plain ARNs, so a name-derived ARN fits too). */
+export interface BindableStateMachine {
+  readonly stateMachineArn: string;
+  /** `arn:<partition>:states:<region>:<account>:execution:<state machine name>:*` */
+  readonly executionArns: string;
+}
+
+export interface StateMachineBinding {
+  /** Actions on the state machine itself. */
+  readonly actions?: readonly StateMachineAction[];
+  /** Actions on its executions (whose names are per ticket, hence an ARN pattern). */
+  readonly executionActions?: readonly ExecutionAction[];
+  /** @default 'STATE_MACHINE_ARN' */
+  readonly environmentVariable?: string;
+}
+
 /**
  * The one Lambda construct: Node.js 22 on arm64, an ESM bundle built by local esbuild (minified, with
  * source maps), its own KMS-encrypted log group with retention, X-Ray active tracing, an Errors alarm,
  * an optional encrypted DLQ, and a role that starts with nothing but its own log group.
  *
- * Access is added with `bindTable` / `bindBucket`, which grant exactly the listed actions (and the
+ * Access is added with `bindTable` / `bindBucket` / `bindStateMachine`, which grant exactly the listed actions (and the
  * matching KMS use) and set the environment variable the handler reads, so the two cannot drift apart.
  *
  * ```ts
@@ -283,11 +314,19 @@ export class AppFunction extends Construct {
   bindTable(table: BindableTable, binding: TableBinding): this {
     const actions = [...new Set(binding.actions)];
     if (actions.length === 0) throw new Error(`${this.node.path}: bindTable needs at least one action`);
-    this.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: [table.tableArn] }),
-    );
-
     const indexes = [...new Set(binding.indexes ?? [])];
+    // With indexes, Query/Scan apply to them only, unless the handler also queries the table itself.
+    const tableActions =
+      indexes.length > 0 && !binding.queryTable ? actions.filter((a) => !INDEX_ACTIONS.has(a)) : actions;
+    if (tableActions.length > 0) {
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: tableActions.map((a) => `dynamodb:${a}`),
+          resources: [table.tableArn],
+        }),
+      );
+    }
+
     if (indexes.length > 0) {
       const indexActions = actions.filter((a) => INDEX_ACTIONS.has(a));
       if (indexActions.length === 0) {
@@ -341,6 +380,41 @@ export class AppFunction extends Construct {
       if (keyActions.size > 0) this.grantKeyUse(bucket.encryptionKey, 's3', [...keyActions]);
     }
     return this.setEnvironment(binding.environmentVariable ?? 'BODY_BUCKET', bucket.bucketName);
+  }
+
+  /**
+   * Grants exactly `actions` on the state machine and `executionActions` on its executions, and sets
+   * `STATE_MACHINE_ARN` (or `environmentVariable`) to the state machine's ARN. With no actions at all it only
+   * sets the variable (a handler whose config requires the ARN but that never calls Step Functions).
+   */
+  bindStateMachine(stateMachine: BindableStateMachine, binding: StateMachineBinding = {}): this {
+    const actions = [...new Set(binding.actions ?? [])];
+    if (actions.length > 0) {
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: actions.map((a) => `states:${a}`),
+          resources: [stateMachine.stateMachineArn],
+        }),
+      );
+    }
+    const executionActions = [...new Set(binding.executionActions ?? [])];
+    if (executionActions.length > 0) {
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: executionActions.map((a) => `states:${a}`),
+          resources: [stateMachine.executionArns],
+        }),
+      );
+      this.acknowledgeWildcardResource(
+        stateMachine.executionArns,
+        `Execution-level Step Functions actions (${executionActions.join(', ')}) need an execution ARN ` +
+          'pattern; this one is limited to the executions of one state machine, which are named per ticket.',
+      );
+    }
+    return this.setEnvironment(
+      binding.environmentVariable ?? 'STATE_MACHINE_ARN',
+      stateMachine.stateMachineArn,
+    );
   }
 
   /**

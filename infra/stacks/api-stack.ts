@@ -6,13 +6,24 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config.ts';
-import { AppFunction, type AppFunctionSettings } from '../constructs/app-function.ts';
+import {
+  AppFunction,
+  type AppFunctionSettings,
+  type BindableStateMachine,
+} from '../constructs/app-function.ts';
 import { UserDirectory } from '../constructs/user-directory.ts';
 import type { DataResources } from './data-stack.ts';
 
 export interface ApiStackProps extends StackProps {
   readonly config: DeploymentConfig;
   readonly data: DataResources;
+  /** The per-ticket SLA workflow the API starts (new tickets) and wakes (changes). */
+  readonly ticketWorkflow: BindableStateMachine;
+}
+
+/** What a route's `bind` may grant its function access to. */
+export interface ApiResources extends DataResources {
+  readonly ticketWorkflow: BindableStateMachine;
 }
 
 /** One HTTP route backed by its own function. */
@@ -25,12 +36,16 @@ export interface ApiRoute {
   /** Handler file relative to the repository root. */
   readonly entry: string;
   readonly description: string;
-  /** Grants exactly what the handler uses (and sets the matching environment variables). */
-  readonly bind: (fn: AppFunction, data: DataResources) => void;
+  /**
+   * Grants exactly what the handler uses (and sets the matching environment variables). A route that
+   * touches nothing (a pure computation) leaves this out.
+   */
+  readonly bind?: (fn: AppFunction, resources: ApiResources) => void;
 }
 
 /**
- * The ticket API. Adding a route is one entry here: the handler file, and the table/bucket actions it uses.
+ * The ticket API. Adding a route is one entry here: the handler file, and the table/bucket/state machine
+ * actions it uses (what `shared/tickets/service.ts` and `shared/store/ticket-store.ts` call for it).
  * `local/routes.ts` lists the same routes for the local stack; test/infra checks the two agree.
  */
 export const TICKET_ROUTES: readonly ApiRoute[] = [
@@ -40,9 +55,12 @@ export const TICKET_ROUTES: readonly ApiRoute[] = [
     path: '/tickets',
     entry: 'functions/tickets/create-ticket.ts',
     description: 'POST /tickets: opens a ticket (idempotent per Idempotency-Key).',
-    bind: (fn, { table, bodyBucket }) => {
+    // Idempotency claim (PutItem, GetItem on a replay), existence check (GetItem), message and ticket
+    // (PutItem; long bodies to S3), then the ticket's workflow (StartExecution).
+    bind: (fn, { table, bodyBucket, ticketWorkflow }) => {
       fn.bindTable(table, { actions: ['PutItem', 'GetItem'] });
       fn.bindBucket(bodyBucket, { actions: ['PutObject'], prefix: 'bodies/' });
+      fn.bindStateMachine(ticketWorkflow, { actions: ['StartExecution'] });
     },
   },
   {
@@ -51,8 +69,9 @@ export const TICKET_ROUTES: readonly ApiRoute[] = [
     path: '/tickets/{id}',
     entry: 'functions/tickets/get-ticket.ts',
     description: 'GET /tickets/{id}: a ticket with its visible messages.',
+    // The ticket partition in one Query (ticket and message items); long bodies from S3.
     bind: (fn, { table, bodyBucket }) => {
-      fn.bindTable(table, { actions: ['GetItem', 'Query'] });
+      fn.bindTable(table, { actions: ['Query'] });
       fn.bindBucket(bodyBucket, { actions: ['GetObject'], prefix: 'bodies/' });
     },
   },
@@ -75,9 +94,12 @@ export const TICKET_ROUTES: readonly ApiRoute[] = [
     path: '/tickets/{id}/messages',
     entry: 'functions/tickets/add-message.ts',
     description: 'POST /tickets/{id}/messages: a public reply or an internal note.',
-    bind: (fn, { table, bodyBucket }) => {
-      fn.bindTable(table, { actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query'] });
+    // Idempotency claim (PutItem, GetItem), the ticket (GetItem), the message (PutItem; long bodies to S3),
+    // the commit (UpdateItem returning the task token), then waking the workflow (SendTaskSuccess).
+    bind: (fn, { table, bodyBucket, ticketWorkflow }) => {
+      fn.bindTable(table, { actions: ['GetItem', 'PutItem', 'UpdateItem'] });
       fn.bindBucket(bodyBucket, { actions: ['PutObject'], prefix: 'bodies/' });
+      fn.bindStateMachine(ticketWorkflow, { actions: ['SendTaskSuccess'] });
     },
   },
   {
@@ -86,11 +108,38 @@ export const TICKET_ROUTES: readonly ApiRoute[] = [
     path: '/tickets/{id}',
     entry: 'functions/tickets/update-ticket.ts',
     description: 'PATCH /tickets/{id}: status, priority, tier, assignee (If-Match version).',
+    // The ticket (GetItem), the commit (UpdateItem returning the task token), waking the workflow.
+    bind: (fn, { table, ticketWorkflow }) => {
+      fn.bindTable(table, { actions: ['GetItem', 'UpdateItem'] });
+      fn.bindStateMachine(ticketWorkflow, { actions: ['SendTaskSuccess'] });
+    },
+  },
+  {
+    id: 'GetTicketSla',
+    method: HttpMethod.GET,
+    path: '/tickets/{id}/sla',
+    entry: 'functions/tickets/get-ticket-sla.ts',
+    description: 'GET /tickets/{id}/sla: clocks, deadlines, metric event log and applied SLA actions.',
     bind: (fn, { table }) => {
-      fn.bindTable(table, { actions: ['GetItem', 'UpdateItem', 'PutItem'] });
+      fn.bindTable(table, { actions: ['GetItem'] });
     },
   },
 ];
+
+/** SLA routes that are not about one ticket. */
+export const SLA_ROUTES: readonly ApiRoute[] = [
+  {
+    id: 'PreviewSla',
+    method: HttpMethod.POST,
+    path: '/sla/preview',
+    entry: 'functions/sla/preview-sla.ts',
+    description: 'POST /sla/preview: every deadline and action for a hypothetical ticket; no side effects.',
+    // Pure computation on the desk's policy pack: no table, bucket or workflow access.
+  },
+];
+
+/** Every route of the HTTP API. */
+export const API_ROUTES: readonly ApiRoute[] = [...TICKET_ROUTES, ...SLA_ROUTES];
 
 /** API access log line: one JSON object per request, no headers, no bodies, no tokens. */
 const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
@@ -127,12 +176,12 @@ export class ApiStack extends Stack {
   /** Variables every API handler reads besides its bindings (see `shared/config/env.ts`). */
   readonly handlerEnvironment: Readonly<Record<string, string>>;
 
-  private readonly data: DataResources;
+  private readonly resources: ApiResources;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
     const { config, data } = props;
-    this.data = data;
+    this.resources = { ...data, ticketWorkflow: props.ticketWorkflow };
 
     this.functionSettings = {
       logRetention: config.logRetentionDays as RetentionDays,
@@ -169,11 +218,14 @@ export class ApiStack extends Stack {
       JWT_ISSUER: this.users.issuer,
       JWT_AUDIENCE: this.users.audiences.join(','),
       JWKS_URL: this.users.jwksUrl,
-      // Every API handler's config requires the bucket name, including those granted no bucket access.
+      // Every API handler's config (ApiEnv) requires these, including handlers granted no access to them;
+      // the bindings set the same values where they grant access.
+      TABLE_NAME: data.table.tableName,
       BODY_BUCKET: data.bodyBucket.bucketName,
+      STATE_MACHINE_ARN: props.ticketWorkflow.stateMachineArn,
     };
 
-    for (const route of TICKET_ROUTES) this.addRoute(route);
+    for (const route of API_ROUTES) this.addRoute(route);
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
     new CfnOutput(this, 'UserPoolId', { value: this.users.userPool.userPoolId });
@@ -189,7 +241,7 @@ export class ApiStack extends Stack {
       settings: this.functionSettings,
       environment: this.handlerEnvironment,
     });
-    route.bind(fn, this.data);
+    route.bind?.(fn, this.resources);
     this.api.addRoutes({
       path: route.path,
       methods: [route.method],

@@ -1,13 +1,17 @@
+import { basename } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { TICKET_ROUTES } from '../../infra/stacks/api-stack.ts';
+import { API_ROUTES } from '../../infra/stacks/api-stack.ts';
 import { apiRoutes } from '../../local/routes.ts';
 import { actionsOfFunction, buildApp } from './infra-app.ts';
 
-const { apiTemplate: template } = buildApp('dev');
+const { apiTemplate: template, api, workflow, workflowTemplate } = buildApp('dev');
 const { apiTemplate: prodTemplate } = buildApp('prod');
 
-/** What each handler may do, beyond writing its own logs and traces. */
+/**
+ * What each handler may do, beyond writing its own logs and traces: what shared/tickets/service.ts and
+ * shared/store/ticket-store.ts call for the route (commitChange is an UpdateItem returning the task token).
+ */
 const EXPECTED_ACTIONS: Record<string, string[]> = {
   CreateTicket: [
     'dynamodb:GetItem',
@@ -15,25 +19,28 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
     's3:PutObject',
     'kms:Decrypt',
     'kms:GenerateDataKey',
+    'states:StartExecution',
   ],
-  GetTicket: ['dynamodb:GetItem', 'dynamodb:Query', 's3:GetObject', 'kms:Decrypt'],
+  GetTicket: ['dynamodb:Query', 's3:GetObject', 'kms:Decrypt'],
   ListTickets: ['dynamodb:Query', 'kms:Decrypt'],
   AddMessage: [
     'dynamodb:GetItem',
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
-    'dynamodb:Query',
     's3:PutObject',
     'kms:Decrypt',
     'kms:GenerateDataKey',
+    'states:SendTaskSuccess',
   ],
   UpdateTicket: [
     'dynamodb:GetItem',
     'dynamodb:UpdateItem',
-    'dynamodb:PutItem',
     'kms:Decrypt',
     'kms:GenerateDataKey',
+    'states:SendTaskSuccess',
   ],
+  GetTicketSla: ['dynamodb:GetItem', 'kms:Decrypt'],
+  PreviewSla: [],
 };
 const EVERY_FUNCTION = [
   'logs:CreateLogStream',
@@ -43,7 +50,7 @@ const EVERY_FUNCTION = [
 ];
 
 describe('ApiStack', () => {
-  it('is an HTTP API with the five ticket routes, each behind the Cognito JWT authorizer', () => {
+  it('is an HTTP API with the seven routes, each behind the Cognito JWT authorizer', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       ProtocolType: 'HTTP',
@@ -61,7 +68,9 @@ describe('ApiStack', () => {
     expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual([
       'GET /tickets',
       'GET /tickets/{id}',
+      'GET /tickets/{id}/sla',
       'PATCH /tickets/{id}',
+      'POST /sla/preview',
       'POST /tickets',
       'POST /tickets/{id}/messages',
     ]);
@@ -74,8 +83,8 @@ describe('ApiStack', () => {
   });
 
   it('wires the same routes and handler files the local stack serves (local/routes.ts)', () => {
-    const cdk = TICKET_ROUTES.map((r) => `${r.method} ${r.path} ${r.entry}`).sort();
-    const local = apiRoutes.map((r) => `${r.method} ${r.path} functions/tickets/${r.functionName}.ts`).sort();
+    const cdk = API_ROUTES.map((r) => `${r.method} ${r.path} ${basename(r.entry, '.ts')}`).sort();
+    const local = apiRoutes.map((r) => `${r.method} ${r.path} ${r.functionName}`).sort();
     expect(cdk).toEqual(local);
   });
 
@@ -108,7 +117,7 @@ describe('ApiStack', () => {
   });
 
   it('runs every handler on Node.js 22, arm64, with tracing, JSON logs and source maps', () => {
-    template.resourceCountIs('AWS::Lambda::Function', TICKET_ROUTES.length);
+    template.resourceCountIs('AWS::Lambda::Function', API_ROUTES.length);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
@@ -135,8 +144,12 @@ describe('ApiStack', () => {
         'JWT_ISSUER',
         'NODE_OPTIONS',
         'POWERTOOLS_SERVICE_NAME',
+        'STATE_MACHINE_ARN',
         'TABLE_NAME',
       ]);
+      expect(fn.Properties.Environment.Variables.STATE_MACHINE_ARN).toEqual(
+        api.resolve(workflow.ticketSla.stateMachineArn),
+      );
     }
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
@@ -150,7 +163,7 @@ describe('ApiStack', () => {
   });
 
   it('has an Errors alarm per function', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', TICKET_ROUTES.length);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', API_ROUTES.length);
     template.allResourcesProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'Errors',
       Namespace: 'AWS/Lambda',
@@ -167,7 +180,7 @@ describe('ApiStack', () => {
     });
   }
 
-  it('lets ListTickets query exactly three indexes and nothing else on them', () => {
+  it('lets ListTickets query exactly three indexes, and not the table itself', () => {
     const indexArns = (name: string) => ({
       'Fn::Join': ['', [{ 'Fn::ImportValue': Match.stringLikeRegexp('Table') }, `/index/${name}`]],
     });
@@ -179,7 +192,6 @@ describe('ApiStack', () => {
             Effect: 'Allow',
             Action: 'dynamodb:Query',
             Resource: [
-              { 'Fn::ImportValue': Match.stringLikeRegexp('Table') },
               indexArns('byDataClassCreated'),
               indexArns('byDeskStatusDue'),
               indexArns('byRequester'),
@@ -188,6 +200,27 @@ describe('ApiStack', () => {
         ]),
       },
     });
+  });
+
+  it('lets handlers start or wake exactly the ticket SLA state machine, found by name (no export)', () => {
+    const stateMachineArn = api.resolve(workflow.ticketSla.stateMachineArn);
+    const [stateMachine] = Object.values(workflowTemplate.findResources('AWS::StepFunctions::StateMachine'));
+    expect(JSON.stringify(stateMachineArn)).toContain(
+      `:stateMachine:${stateMachine?.Properties.StateMachineName}"`,
+    );
+    const statesStatements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+      (policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+        .filter((statement) => [statement.Action].flat().some((a) => a.startsWith('states:')))
+        .map((statement) => ({ role: policy.Properties.Roles[0].Ref as string, ...statement })),
+    );
+    expect(statesStatements.map((s) => `${s.role.replace(/Role.*$/, '')} ${s.Action}`).sort()).toEqual([
+      'AddMessage states:SendTaskSuccess',
+      'CreateTicket states:StartExecution',
+      'UpdateTicket states:SendTaskSuccess',
+    ]);
+    for (const statement of statesStatements) expect(statement.Resource).toEqual(stateMachineArn);
+    expect(JSON.stringify(template.toJSON())).not.toContain('Fn::ImportValue":"tierdesk-dev-workflow');
+    expect(api.dependencies).toContain(workflow);
   });
 
   it('limits object access to the bodies/ prefix and KMS use to calls through DynamoDB and S3', () => {

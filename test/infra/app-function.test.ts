@@ -51,11 +51,30 @@ describe('AppFunction', () => {
       actions: ['GetItem', 'Query'],
       indexes: ['byRequester'],
     });
+    new AppFunction(stack, 'Both', props).bindTable(table, {
+      actions: ['Query'],
+      indexes: ['byRequester'],
+      queryTable: true,
+    });
     const template = Template.fromStack(stack);
+    const tableArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^Table'), 'Arn'] };
     template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^BothRole') }],
       PolicyDocument: {
         Statement: Match.arrayWith([
-          { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query'], Resource: Match.anyValue() },
+          {
+            Effect: 'Allow',
+            Action: 'dynamodb:Query',
+            Resource: [tableArn, { 'Fn::Join': ['', [tableArn, '/index/byRequester']] }],
+          },
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^FnRole') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: tableArn },
           {
             Effect: 'Allow',
             Action: 'dynamodb:Query',
@@ -131,5 +150,45 @@ describe('AppFunction', () => {
         Condition: { StringEquals: { 'kms:ViaService': Match.anyValue() } },
       }),
     );
+  });
+
+  it('grants a state machine binding its actions on the state machine and on its executions only', () => {
+    const { stack, props } = fixture();
+    const stateMachine = {
+      stateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:sla',
+      executionArns: 'arn:aws:states:eu-west-1:123456789012:execution:sla:*',
+    };
+    const fn = new AppFunction(stack, 'Fn', props).bindStateMachine(stateMachine, {
+      actions: ['StartExecution', 'SendTaskSuccess'],
+      executionActions: ['DescribeExecution'],
+    });
+    new AppFunction(stack, 'EnvOnly', props).bindStateMachine(stateMachine);
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^FnRole') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Effect: 'Allow',
+            Action: ['states:SendTaskSuccess', 'states:StartExecution'],
+            Resource: stateMachine.stateMachineArn,
+          },
+          { Effect: 'Allow', Action: 'states:DescribeExecution', Resource: stateMachine.executionArns },
+        ]),
+      },
+    });
+    const envOnly = Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) =>
+      id.startsWith('EnvOnly'),
+    )?.[1];
+    const envOnlyActions = envOnly?.Properties.PolicyDocument.Statement.flatMap((s: any) =>
+      [s.Action].flat(),
+    );
+    expect(envOnlyActions.filter((a: string) => a.startsWith('states:'))).toEqual([]);
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ STATE_MACHINE_ARN: stateMachine.stateMachineArn }) },
+    });
+    // The execution pattern's wildcard is acknowledged for that resource only, with its reason.
+    const nag = new AwsSolutionsChecks().validateScope(fn);
+    expect(nag.violations.map((v) => v.ruleName)).toEqual([]);
   });
 });

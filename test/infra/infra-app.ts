@@ -25,6 +25,7 @@ export function testApp(context: Record<string, unknown> = {}): App {
 export interface BuiltApp extends TierdeskStacks {
   readonly app: App;
   readonly dataTemplate: Template;
+  readonly workflowTemplate: Template;
   readonly apiTemplate: Template;
 }
 
@@ -36,6 +37,7 @@ export function buildApp(envName: string): BuiltApp {
     app,
     ...stacks,
     dataTemplate: Template.fromStack(stacks.data),
+    workflowTemplate: Template.fromStack(stacks.workflow),
     apiTemplate: Template.fromStack(stacks.api),
   };
 }

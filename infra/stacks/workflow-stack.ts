@@ -1,0 +1,292 @@
+import {
+  ArnFormat,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, type Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import type { DeploymentConfig } from '../config.ts';
+import {
+  AppFunction,
+  type AppFunctionSettings,
+  type BindableStateMachine,
+} from '../constructs/app-function.ts';
+import { definitionProblems, readDefinition } from '../state-machine-definition.ts';
+import type { DataResources } from './data-stack.ts';
+
+/** The per-ticket SLA workflow's definition (the same file the local stack runs). */
+export const TICKET_SLA_DEFINITION_FILE = 'state-machines/ticket-sla.asl.json';
+
+/**
+ * The definition's `${…}` placeholders and the function (construct id) whose ARN fills each. A test checks
+ * that these and the placeholders in the file are the same set; synth refuses a mismatch as well.
+ */
+export const TICKET_SLA_SUBSTITUTIONS = {
+  CheckTicketSlaFunctionArn: 'CheckTicketSla',
+  ParkTicketWorkflowFunctionArn: 'ParkTicketWorkflow',
+} as const;
+
+/** The state machine's name: `tierdesk-<env>-ticket-sla`. Fixed, so its ARN is known before it exists. */
+export function ticketSlaStateMachineName(config: Pick<DeploymentConfig, 'envName'>): string {
+  return `tierdesk-${config.envName}-ticket-sla`;
+}
+
+/**
+ * The state machine's ARN and its executions' ARN pattern, derived from its name rather than read from the
+ * resource. The functions the state machine invokes need its ARN (to wake it, start it), and the state
+ * machine needs their ARNs (to invoke them): reading the ARN from the resource would be a dependency cycle.
+ * Both strings use only the account, Region and partition pseudo parameters, so other stacks may use them
+ * without a CloudFormation export.
+ */
+export function ticketSlaArns(
+  scope: Construct,
+  config: Pick<DeploymentConfig, 'envName'>,
+): BindableStateMachine {
+  const stack = Stack.of(scope);
+  const name = ticketSlaStateMachineName(config);
+  return {
+    stateMachineArn: stack.formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: name,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    }),
+    executionArns: stack.formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${name}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    }),
+  };
+}
+
+export interface WorkflowStackProps extends StackProps {
+  readonly config: DeploymentConfig;
+  readonly data: DataResources;
+  /** Tests only: another definition file, to prove that synth refuses a bad one. */
+  readonly definitionFile?: string;
+}
+
+/**
+ * The per-ticket SLA workflow (docs/workflow.md): a Standard state machine loaded from the ASL file with
+ * `DefinitionBody.fromString` + `definitionSubstitutions`, its two task functions, the reconciler that
+ * EventBridge runs every minute, execution logs, X-Ray, and alarms on failed, timed-out and throttled
+ * executions. Every principal gets exactly the calls its code makes.
+ */
+export class WorkflowStack extends Stack {
+  readonly stateMachine: StateMachine;
+  /** ARNs for granting access to the state machine (name-derived; see {@link ticketSlaArns}). */
+  readonly ticketSla: BindableStateMachine;
+  /** The substitutions passed to CloudFormation, by placeholder name. */
+  readonly definitionSubstitutions: Readonly<Record<string, string>>;
+  readonly functions: {
+    readonly CheckTicketSla: AppFunction;
+    readonly ParkTicketWorkflow: AppFunction;
+    readonly ReconcileWorkflows: AppFunction;
+  };
+  readonly executionLogs: LogGroup;
+  readonly reconcileSchedule: Rule;
+  /** Where EventBridge puts a schedule event it could not deliver to the reconciler. */
+  readonly reconcileScheduleDeadLetterQueue: Queue;
+  readonly alarms: Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: WorkflowStackProps) {
+    super(scope, id, props);
+    const { config, data } = props;
+    const removalPolicy = config.removeDataOnDelete ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const stateMachineName = ticketSlaStateMachineName(config);
+    this.ticketSla = ticketSlaArns(this, config);
+
+    const settings: AppFunctionSettings = {
+      logRetention: config.logRetentionDays as RetentionDays,
+      logEncryptionKey: data.keys.logs,
+      logRemovalPolicy: removalPolicy,
+      serviceName: 'tierdesk',
+    };
+    // WorkflowEnv (shared/config/env.ts): every workflow function parses all three variables.
+    const environment = { DESKS: config.desks.join(',') };
+
+    const checkTicketSla = new AppFunction(this, 'CheckTicketSla', {
+      entry: 'functions/workflow/check-ticket-sla.ts',
+      description: 'SLA workflow task: applies due SLA actions to a ticket and plans its next checkpoint.',
+      settings,
+      environment,
+      // Below the task's TimeoutSeconds (60) in the ASL, so a slow run fails as a Lambda error and is retried.
+      timeout: Duration.seconds(30),
+    });
+    checkTicketSla.bindTable(data.table, { actions: ['GetItem', 'UpdateItem'] });
+    // Its config requires the ARN, but it never calls Step Functions: no states actions.
+    checkTicketSla.bindStateMachine(this.ticketSla);
+
+    const parkTicketWorkflow = new AppFunction(this, 'ParkTicketWorkflow', {
+      entry: 'functions/workflow/park-ticket-workflow.ts',
+      description:
+        'SLA workflow task: stores the sleeping step’s task token on the ticket, or wakes it at once.',
+      settings,
+      environment,
+    });
+    parkTicketWorkflow.bindTable(data.table, { actions: ['UpdateItem'] });
+    parkTicketWorkflow.bindStateMachine(this.ticketSla, { actions: ['SendTaskSuccess'] });
+
+    const reconcileWorkflows = new AppFunction(this, 'ReconcileWorkflows', {
+      entry: 'functions/workflow/reconcile-workflows.ts',
+      description: 'Every minute: starts or wakes SLA workflows that missed a ticket change.',
+      settings,
+      environment,
+      // Below the one-minute schedule, so a slow sweep does not overlap the next one for long.
+      timeout: Duration.seconds(55),
+      deadLetterQueue: { encryptionKey: data.keys.data },
+    });
+    // Changes its workflow has not seen (byWorkflowPending) and checkpoints long past with no execution
+    // running (byDeskStatusDue, listOverdueCheckpoints); each ticket then by GetItem.
+    reconcileWorkflows.bindTable(data.table, {
+      actions: ['GetItem', 'Query'],
+      indexes: ['byWorkflowPending', 'byDeskStatusDue'],
+    });
+    reconcileWorkflows.bindStateMachine(this.ticketSla, {
+      actions: ['StartExecution', 'SendTaskSuccess'],
+      executionActions: ['DescribeExecution'],
+    });
+    this.functions = {
+      CheckTicketSla: checkTicketSla,
+      ParkTicketWorkflow: parkTicketWorkflow,
+      ReconcileWorkflows: reconcileWorkflows,
+    };
+
+    // Execution logs: ALL events with execution data (docs/decisions.md, "Workflow execution logs").
+    // The /aws/vendedlogs/ prefix keeps CloudWatch Logs' account-wide resource policy from growing per group.
+    this.executionLogs = new LogGroup(this, 'ExecutionLogs', {
+      logGroupName: `/aws/vendedlogs/states/${stateMachineName}`,
+      retention: config.logRetentionDays as RetentionDays,
+      encryptionKey: data.keys.logs,
+      removalPolicy,
+    });
+
+    const definitionFile = props.definitionFile ?? TICKET_SLA_DEFINITION_FILE;
+    const definition = readDefinition(definitionFile);
+    this.definitionSubstitutions = Object.fromEntries(
+      Object.entries(TICKET_SLA_SUBSTITUTIONS).map(([placeholder, functionId]) => [
+        placeholder,
+        this.functions[functionId].function.functionArn,
+      ]),
+    );
+    this.node.addValidation({
+      validate: () =>
+        definitionProblems(definition, Object.keys(this.definitionSubstitutions)).map(
+          (problem) => `${definitionFile}: ${problem}`,
+        ),
+    });
+
+    this.stateMachine = new StateMachine(this, 'TicketSla', {
+      stateMachineName,
+      stateMachineType: StateMachineType.STANDARD,
+      comment:
+        'One execution per ticket (name = ticket id): SLA timers that wake on change. See docs/workflow.md.',
+      definitionBody: DefinitionBody.fromString(definition),
+      definitionSubstitutions: { ...this.definitionSubstitutions },
+      tracingEnabled: true,
+      logs: { destination: this.executionLogs, level: LogLevel.ALL, includeExecutionData: true },
+      removalPolicy,
+    });
+    // Task states: the plain-ARN Lambda task and lambda:invoke.waitForTaskToken, both on the unqualified ARN.
+    this.stateMachine.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [checkTicketSla.function.functionArn, parkTicketWorkflow.function.functionArn],
+      }),
+    );
+    // "Hand over to a new execution": states:startExecution (request-response, not .sync) of itself, which
+    // needs StartExecution only; DescribeExecution, StopExecution and the events rule are .sync's needs.
+    this.stateMachine.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['states:StartExecution'],
+        resources: [this.ticketSla.stateMachineArn],
+      }),
+    );
+    Validations.of(this.stateMachine.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Added by CDK for logging and tracing, which support no resource-level permissions: CloudWatch Logs ' +
+        'log delivery (logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ' +
+        'ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) and X-Ray ' +
+        '(xray:PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets) require Resource ' +
+        '"*". The Lambda and StartExecution statements name their resources.',
+    });
+
+    // The schedule's own DLQ holds events EventBridge could not deliver (throttling, a missing permission);
+    // failures inside the function land in the function's DLQ after Lambda's retries. These events are
+    // schedule envelopes without ticket data, so SQS-managed encryption suffices and EventBridge needs no
+    // grant in the data key's policy (docs/decisions.md).
+    this.reconcileScheduleDeadLetterQueue = new Queue(this, 'ReconcileScheduleDeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.reconcileScheduleDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself a dead-letter queue: the DeadLetterConfig of the reconcile rule’s Lambda target. ' +
+        'cdk-nag recognises DLQs of queues and functions only, not of EventBridge targets. It has an alarm.',
+    });
+    this.reconcileSchedule = new Rule(this, 'ReconcileSchedule', {
+      description: 'Runs the SLA workflow reconciler every minute.',
+      schedule: Schedule.rate(Duration.minutes(1)),
+      targets: [
+        new LambdaFunction(reconcileWorkflows.function, {
+          deadLetterQueue: this.reconcileScheduleDeadLetterQueue,
+          retryAttempts: 2,
+          // The next sweep is due a minute later: an event older than a few minutes is not worth delivering.
+          maxEventAge: Duration.minutes(5),
+        }),
+      ],
+    });
+
+    const alarm = (id: string, metric: Metric, description: string, statistic = 'Sum') => {
+      this.alarms.push(
+        new Alarm(this, id, {
+          alarmDescription: description,
+          metric: metric.with({ period: Duration.minutes(5), statistic }),
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    };
+    alarm(
+      'ExecutionsFailedAlarm',
+      this.stateMachine.metricFailed(),
+      `A ${stateMachineName} execution failed: that ticket has no running SLA workflow until the reconciler ` +
+        'restarts it. Read the execution history for the failing state.',
+    );
+    alarm(
+      'ExecutionsTimedOutAlarm',
+      this.stateMachine.metricTimedOut(),
+      `A ${stateMachineName} execution timed out (Standard executions end after one year).`,
+    );
+    alarm(
+      'ExecutionThrottledAlarm',
+      this.stateMachine.metricThrottled(),
+      `${stateMachineName} state transitions were throttled: SLA actions may run late.`,
+    );
+    alarm(
+      'ReconcileScheduleDeadLetterAlarm',
+      this.reconcileScheduleDeadLetterQueue.metricApproximateNumberOfMessagesVisible(),
+      'EventBridge could not deliver a reconciler schedule event: missed ticket changes are not being swept.',
+      'Maximum',
+    );
+
+    new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'ExecutionLogGroupName', { value: this.executionLogs.logGroupName });
+  }
+}
