@@ -17,16 +17,32 @@ const modules: Record<string, () => Promise<{ handler: Handler }>> = {
     import('#functions/workflow/reconcile-workflows.ts') as Promise<{ handler: Handler }>,
 };
 
+/** Function name → how many of its next invocations fail (fault injection for tests). */
+export type LambdaFaults = Map<string, number>;
+
 /** Invokes like Lambda does: the event and the result cross a JSON boundary. */
-export function localLambdas(): LocalLambda[] {
+export function localLambdas(faults: LambdaFaults = new Map()): LocalLambda[] {
   return Object.entries(modules).map(([name, load]) => ({
     arn: functionArn(name),
     async invoke(event: unknown) {
+      const remaining = faults.get(name) ?? 0;
+      if (remaining > 0) {
+        faults.set(name, remaining - 1);
+        throw Object.assign(new Error(`Injected failure of ${name}`), { name: 'InjectedFault' });
+      }
       const { handler } = await load();
       const result = await handler(JSON.parse(JSON.stringify(event ?? null)), lambdaContext(name));
       return result === undefined ? null : JSON.parse(JSON.stringify(result));
     },
   }));
+}
+
+/**
+ * Loads every function module once, as Lambda's init phase would. Loading them lazily while other
+ * invocations are importing the same shared modules can stall the test runner's module loader.
+ */
+export async function loadLocalLambdas(): Promise<void> {
+  for (const load of Object.values(modules)) await load();
 }
 
 export function invokeLocal(lambdas: LocalLambda[], name: string, event: unknown = {}) {

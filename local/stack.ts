@@ -13,7 +13,7 @@ import { Slug } from '#shared/tickets/model.ts';
 import { useClock } from '#shared/time/clock.ts';
 import { apiGateway } from './api-gateway.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, localIdentity } from './identity.ts';
-import { functionArn, invokeLocal, localLambdas } from './lambdas.ts';
+import { functionArn, invokeLocal, type LambdaFaults, loadLocalLambdas, localLambdas } from './lambdas.ts';
 import { objectStorePath, startObjectStore } from './object-store.ts';
 import { apiRoutes } from './routes.ts';
 import { type FaultInjection, startSfnEndpoint } from './stepfunctions/endpoint.ts';
@@ -57,16 +57,21 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
   useClock(clock);
   const timers = new VirtualTimers(clock);
 
-  const dynamo = dynalite({
-    path: join(dataDir, 'dynamodb'),
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-  });
-  await new Promise<void>((ok, fail) => {
-    dynamo.once('error', fail);
-    dynamo.listen(options.dynamoPort ?? envPort('DYNAMODB_PORT', 8000), '127.0.0.1', () => ok());
-  });
+  // dynalite on LevelDB; `restartDynamo` (fault tests) closes it and opens the same data on the same port.
+  const startDynamo = async (port: number) => {
+    const server = dynalite({
+      path: join(dataDir, 'dynamodb'),
+      createTableMs: 0,
+      deleteTableMs: 0,
+      updateTableMs: 0,
+    });
+    await new Promise<void>((ok, fail) => {
+      server.once('error', fail);
+      server.listen(port, '127.0.0.1', () => ok());
+    });
+    return server;
+  };
+  let dynamo = await startDynamo(options.dynamoPort ?? envPort('DYNAMODB_PORT', 8000));
   const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
 
   const objects = await startObjectStore({
@@ -83,7 +88,9 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const desks = options.desks ?? LOCAL_DESKS;
-  const lambdas = localLambdas();
+  await loadLocalLambdas();
+  const lambdaFaults: LambdaFaults = new Map();
+  const lambdas = localLambdas(lambdaFaults);
   const stepFunctions = await LocalStepFunctions.create({
     dataDir: join(dataDir, 'stepfunctions'),
     clock,
@@ -187,8 +194,13 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     'POST /_local/faults': (body) => {
       const parsed = FaultRequest.safeParse(body);
       if (!parsed.success)
-        return problem(400, 'Send {"operation":"StartExecution","count":3,"kind":"throttle"|"drop"}.');
-      faults.failNext.set(parsed.data.operation, { remaining: parsed.data.count, kind: parsed.data.kind });
+        return problem(
+          400,
+          'Send {"operation":"StartExecution","count":3,"kind":"throttle"|"drop"} or {"lambda":"tierdesk-check-ticket-sla","count":3}.',
+        );
+      if ('lambda' in parsed.data) lambdaFaults.set(parsed.data.lambda, parsed.data.count);
+      else
+        faults.failNext.set(parsed.data.operation, { remaining: parsed.data.count, kind: parsed.data.kind });
       return [200, { armed: parsed.data }];
     },
     'POST /_local/jobs/reconcile-workflows': async () => [200, await jobs['reconcile-workflows']!()],
@@ -258,6 +270,15 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     settle,
     resumedExecutions: resumed,
     runJob: (name: keyof typeof jobs) => jobs[name]!(),
+    /** Stops DynamoDB and starts it again on the same port and data (fault tests). */
+    async restartDynamo(downForMs = 0) {
+      const port = (dynamo.address() as AddressInfo).port;
+      // Drop keep-alive connections too, or clients keep talking to the closed instance.
+      dynamo.closeAllConnections();
+      await new Promise<void>((ok) => dynamo.close(() => ok()));
+      if (downForMs) await new Promise((r) => setTimeout(r, downForMs));
+      dynamo = await startDynamo(port);
+    },
     readyInMs: Date.now() - started,
     async stop() {
       for (const stopSchedule of stopSchedules) stopSchedule();
@@ -280,11 +301,14 @@ const ClockChange = z.union([
   z.strictObject({ advance: z.string().min(2).max(40) }),
   z.strictObject({ set: z.iso.datetime({ offset: true }) }),
 ]);
-const FaultRequest = z.strictObject({
-  operation: z.enum(['StartExecution', 'SendTaskSuccess', 'DescribeExecution']),
-  count: z.number().int().min(0).max(1000),
-  kind: z.enum(['throttle', 'drop']).default('throttle'),
-});
+const FaultRequest = z.union([
+  z.strictObject({
+    operation: z.enum(['StartExecution', 'SendTaskSuccess', 'DescribeExecution']),
+    count: z.number().int().min(0).max(1000),
+    kind: z.enum(['throttle', 'drop']).default('throttle'),
+  }),
+  z.strictObject({ lambda: z.string().min(1), count: z.number().int().min(0).max(1000) }),
+]);
 const TokenRequest = z.strictObject({
   role: Role,
   desk: Slug,

@@ -41,21 +41,34 @@ export class VirtualTimers {
     return new Promise((resolve) => this.at(new Date(this.clock.now().getTime() + ms), resolve));
   }
 
-  /** Runs `job` every `periodMs` of virtual time; a jump of many periods runs it once. */
+  /**
+   * Runs `job` every `periodMs` of virtual time, like an EventBridge rate schedule: ticks stay on
+   * the period grid whatever the job's run time; a jump over many periods runs it once; a tick
+   * that comes while the previous run is still going is skipped (no overlapping runs).
+   */
   every(periodMs: number, job: () => Promise<unknown> | unknown): () => void {
     let cancel = () => {};
     let cancelled = false;
-    const schedule = () => {
-      cancel = this.at(new Date(this.clock.now().getTime() + periodMs), async () => {
-        try {
-          await job();
-        } catch (error) {
-          console.error('scheduled job failed', error);
-        }
-        if (!cancelled) schedule();
+    let running = false;
+    const schedule = (due: number) => {
+      cancel = this.at(new Date(due), () => {
+        const now = this.clock.now().getTime();
+        const missed = Math.floor((now - due) / periodMs);
+        if (!cancelled) schedule(due + (missed + 1) * periodMs);
+        if (running) return;
+        running = true;
+        void (async () => {
+          try {
+            await job();
+          } catch (error) {
+            console.error('scheduled job failed', error);
+          } finally {
+            running = false;
+          }
+        })();
       });
     };
-    schedule();
+    schedule(this.clock.now().getTime() + periodMs);
     return () => {
       cancelled = true;
       cancel();

@@ -6,7 +6,7 @@ export const handler = async () => {
   const deps = workflowDeps();
   const reports = [];
   for (const desk of deps.desks) reports.push(await reconcileWorkflows(deps, desk));
-  const acted = reports.filter((r) => r.started.length || r.woken.length);
+  const acted = reports.filter((r) => r.started.length || r.woken.length || r.restartedOverdue.length);
   if (acted.length)
     console.log(JSON.stringify({ level: 'INFO', message: 'reconciled workflows', reports: acted }));
   return { reports };

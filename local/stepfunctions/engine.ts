@@ -77,6 +77,8 @@ interface Running {
   abort?: () => void;
   /** Raw input of the latest entry into each state, to evaluate *Path fields of the original definition. */
   enteredInput: Map<string, unknown>;
+  /** Retries the library announced (StateRetried) and the override has not yet waited for. */
+  pendingRetry: Map<string, { attempt: number; retrier: Record<string, unknown> }>;
   /** Doing work now (not finished, not waiting on a token or a timer): what whenIdle() waits for. */
   busy?: boolean;
 }
@@ -204,7 +206,7 @@ export class LocalStepFunctions {
       input,
       startDate: this.options.clock.now().getTime(),
     };
-    const running: Running = { record, history: [], enteredInput: new Map() };
+    const running: Running = { record, history: [], enteredInput: new Map(), pendingRetry: new Map() };
     this.executions.set(executionArn, running);
     this.saveRecords();
     this.append(running, events.executionStarted(input, machine.roleArn, stateMachineArn));
@@ -329,13 +331,16 @@ export class LocalStepFunctions {
       Task: { Token: 'LOCAL-TASK-TOKEN' },
     };
     const overrides: Record<string, (input: unknown) => Promise<unknown>> = {};
+    // Retry back-off is a sleep too: the library retries at once and the override waits on the virtual clock.
+    const retryIntervalOverrides: Record<string, number> = {};
     for (const [name, state] of Object.entries(definition.States)) {
+      if (Array.isArray(state.Retry)) retryIntervalOverrides[name] = 0;
       if (state.Type === 'Task') overrides[name] = (input) => this.runTask(running, name, state, input);
       if (state.Type === 'Wait') overrides[name] = (input) => this.runWait(running, name, state, input);
     }
     this.setBusy(running, true);
     const execution = stateMachine.run(JSON.parse(record.input), {
-      overrides: { taskResourceLocalHandlers: overrides as never },
+      overrides: { taskResourceLocalHandlers: overrides as never, retryIntervalOverrides },
       context: context as never,
       noThrowOnAbort: true,
     });
@@ -352,6 +357,11 @@ export class LocalStepFunctions {
           this.append(running, {
             ...events.stateEntered(type, event.state.name, event.state.input),
             timestamp,
+          });
+        } else if (event.type === 'StateRetried') {
+          running.pendingRetry.set(event.state.name, {
+            attempt: event.retry.attempt,
+            retrier: event.retry.retrier as never,
           });
         } else if (event.type === 'StateExited') {
           const type = stateTypes.get(event.state.name) ?? event.state.type;
@@ -423,8 +433,9 @@ export class LocalStepFunctions {
     state: AslState,
     input: unknown,
   ): Promise<unknown> {
-    // Yield once so the StateEntered event is recorded before the task's own events.
+    // Yield once so the StateEntered (or StateRetried) event is recorded before the task's own events.
     await new Promise((resolve) => setImmediate(resolve));
+    await this.backOffBeforeRetry(running, stateName);
     const resource = String(state.Resource);
     const timeoutSeconds = this.timeoutOf(running, stateName, state);
     if (resource.startsWith('arn:aws:lambda:')) {
@@ -574,6 +585,29 @@ export class LocalStepFunctions {
     return input;
   }
 
+  /** Waits the ASL's retry interval for this attempt, on the virtual clock. */
+  private async backOffBeforeRetry(running: Running, stateName: string) {
+    const retry = running.pendingRetry.get(stateName);
+    if (!retry) return;
+    running.pendingRetry.delete(stateName);
+    const r = retry.retrier as {
+      IntervalSeconds?: number;
+      BackoffRate?: number;
+      MaxDelaySeconds?: number;
+      JitterStrategy?: string;
+    };
+    let seconds = (r.IntervalSeconds ?? 1) * (r.BackoffRate ?? 2) ** (retry.attempt - 1);
+    if (r.MaxDelaySeconds !== undefined) seconds = Math.min(seconds, r.MaxDelaySeconds);
+    if (r.JitterStrategy === 'FULL') seconds = Math.random() * seconds;
+    this.setBusy(running, false);
+    await new Promise<void>((resolve) =>
+      this.options.timers.at(new Date(this.options.clock.now().getTime() + seconds * 1000), () => {
+        this.setBusy(running, true);
+        resolve();
+      }),
+    );
+  }
+
   private timeoutOf(running: Running, stateName: string, state: AslState): number | undefined {
     if (typeof state.TimeoutSeconds === 'number') return state.TimeoutSeconds;
     if (typeof state.TimeoutSecondsPath === 'string') {
@@ -650,7 +684,12 @@ export class LocalStepFunctions {
             .filter(Boolean)
             .map((line) => JSON.parse(line) as HistoryEvent)
         : [];
-      this.executions.set(record.executionArn, { record, history, enteredInput: new Map() });
+      this.executions.set(record.executionArn, {
+        record,
+        history,
+        enteredInput: new Map(),
+        pendingRetry: new Map(),
+      });
     }
   }
 }

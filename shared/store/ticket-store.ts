@@ -7,6 +7,7 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { OutboundMail } from '../notices/outbound.ts';
 import type { TicketActivity } from '../tickets/activity.ts';
 import type { Message, Priority, Status, Ticket } from '../tickets/model.ts';
 import type { SlaActionRecord, TicketSlaState, WorkflowState } from '../workflow/model.ts';
@@ -23,6 +24,8 @@ export interface StoredTicket {
   workflow?: WorkflowState | undefined;
   /** Set with every change and cleared by the workflow once it has seen it (the outbox marker). */
   workflowDueSince?: string | undefined;
+  /** Outbound mail of the ticket, appended only (entries change status in place; see shared/notices/outbound.ts). */
+  outbox?: OutboundMail[] | undefined;
 }
 
 /** What the SLA workflow writes after applying due actions (see shared/workflow/check-ticket-sla.ts). */
@@ -32,6 +35,8 @@ export interface SlaProgress {
   ticket: Ticket;
   newActivity: TicketActivity[];
   newActions: SlaActionRecord[];
+  /** Mail the applied actions send (notices), queued in the same write so each is sent once. */
+  newOutbound?: OutboundMail[];
   nextCheckpoint: string | null;
   packVersion: string;
   executionName: string;
@@ -95,8 +100,13 @@ export interface TicketStore {
   /**
    * Commits a change if the stored version is still `expectedVersion` (else VersionConflict), marks
    * the ticket as due for its workflow, and returns the sleeping workflow's task token, if any.
+   * `newOutbound` is appended to the ticket's outbound mail in the same write.
    */
-  commitChange(stored: StoredTicket, expectedVersion: number): Promise<{ taskToken: string | undefined }>;
+  commitChange(
+    stored: StoredTicket,
+    expectedVersion: number,
+    newOutbound?: OutboundMail[],
+  ): Promise<{ taskToken: string | undefined }>;
   /** The workflow's write: applied actions, escalation, next checkpoint; clears the due marker. */
   recordSlaProgress(progress: SlaProgress): Promise<void>;
   /** Stores the sleeping step's task token unless the ticket changed since `seenVersion`. */
@@ -107,6 +117,8 @@ export interface TicketStore {
   ): Promise<boolean>;
   /** Tickets whose workflow has not seen their latest change since before `before`. */
   listWorkflowDue(desk: string, before: string, limit: number): Promise<WorkflowDue[]>;
+  /** Tickets in `status` whose next SLA checkpoint is before `before` (byDeskStatusDue). */
+  listOverdueCheckpoints(desk: string, status: Status, before: string, limit: number): Promise<WorkflowDue[]>;
   listTickets(query: ListTicketsQuery): Promise<TicketPage>;
   claimIdempotencyKey(claim: IdempotencyClaim): Promise<IdempotencyOutcome>;
 }
@@ -126,6 +138,7 @@ export function dynamoTicketStore(
       // Parent maps must exist before the workflow SETs members of them.
       sla: { actions: [], nextCheckpoint: null, packVersion: '' },
       workflow: {},
+      outbox: stored.outbox ?? [],
       gsi1pk: keys.deskStatus(t.desk, t.status),
       gsi1sk: `${NO_DEADLINE}#${t.id}`,
       gsi2pk: keys.requester(t.desk, t.requester.email),
@@ -152,6 +165,7 @@ export function dynamoTicketStore(
       gsi3sk,
       gsi4pk,
       gsi4sk,
+      outbox,
       ...ticket
     } = item;
     return {
@@ -159,6 +173,7 @@ export function dynamoTicketStore(
       activity: (activity ?? []) as TicketActivity[],
       sla: sla as TicketSlaState | undefined,
       workflow: workflow as WorkflowState | undefined,
+      outbox: (outbox ?? []) as OutboundMail[],
       workflowDueSince: typeof gsi4sk === 'string' ? gsi4sk.split('#')[0] : undefined,
     };
   };
@@ -241,7 +256,7 @@ export function dynamoTicketStore(
       );
     },
 
-    async commitChange(stored, expectedVersion) {
+    async commitChange(stored, expectedVersion, newOutbound = []) {
       const t = stored.ticket;
       const update = setExpression({
         ...ticketFields(t),
@@ -249,15 +264,26 @@ export function dynamoTicketStore(
         gsi1pk: keys.deskStatus(t.desk, t.status),
         ...workflowDueMarker(t),
       });
+      // Appended, never rewritten: the mail sender updates entries in place without a version bump.
+      const outbox = newOutbound.length
+        ? {
+            expression: ', outbox = list_append(if_not_exists(outbox, :noMail), :newOutbound)',
+            values: { ':noMail': [], ':newOutbound': newOutbound },
+          }
+        : { expression: '', values: {} };
       try {
         const { Attributes } = await doc.send(
           new UpdateCommand({
             TableName: tableName,
             Key: keys.ticket(t.desk, t.id),
-            UpdateExpression: update.expression,
+            UpdateExpression: update.expression + outbox.expression,
             ConditionExpression: '#version = :expectedVersion',
             ExpressionAttributeNames: update.names,
-            ExpressionAttributeValues: { ...update.values, ':expectedVersion': expectedVersion },
+            ExpressionAttributeValues: {
+              ...update.values,
+              ...outbox.values,
+              ':expectedVersion': expectedVersion,
+            },
             ReturnValues: 'ALL_NEW',
           }),
         );
@@ -285,13 +311,14 @@ export function dynamoTicketStore(
         ':empty': [],
         ':next': progress.nextCheckpoint,
         ':packVersion': progress.packVersion,
+        ':newOutbound': progress.newOutbound ?? [],
       };
       try {
         await doc.send(
           new UpdateCommand({
             TableName: tableName,
             Key: keys.ticket(t.desk, t.id),
-            UpdateExpression: `${update.expression}, activity = list_append(activity, :newActivity), sla.actions = list_append(if_not_exists(sla.actions, :empty), :newActions), sla.nextCheckpoint = :next, sla.packVersion = :packVersion REMOVE gsi4pk, gsi4sk, workflow.taskToken, workflow.parkedVersion`,
+            UpdateExpression: `${update.expression}, activity = list_append(activity, :newActivity), sla.actions = list_append(if_not_exists(sla.actions, :empty), :newActions), sla.nextCheckpoint = :next, sla.packVersion = :packVersion, outbox = list_append(if_not_exists(outbox, :empty), :newOutbound) REMOVE gsi4pk, gsi4sk, workflow.taskToken, workflow.parkedVersion`,
             ConditionExpression: '#version = :expectedVersion',
             ExpressionAttributeNames: update.names,
             ExpressionAttributeValues: values,
@@ -325,6 +352,23 @@ export function dynamoTicketStore(
         if (error instanceof ConditionalCheckFailedException) return false;
         throw error;
       }
+    },
+
+    async listOverdueCheckpoints(desk, status, before, limit) {
+      const page = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: INDEX.byDeskStatusDue,
+          KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before',
+          ExpressionAttributeValues: { ':pk': keys.deskStatus(desk, status), ':before': before },
+          Limit: limit,
+        }),
+      );
+      return (page.Items ?? []).map((item) => ({
+        desk,
+        ticketId: item.id as string,
+        since: String(item.gsi1sk).split('#')[0] ?? '',
+      }));
     },
 
     async listWorkflowDue(desk, before, limit) {

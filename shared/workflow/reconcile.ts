@@ -12,7 +12,12 @@ export interface ReconcileReport {
   started: string[];
   woken: string[];
   stillSettling: number;
+  /** Tickets whose checkpoint passed while no execution was running (e.g. it failed after its retries). */
+  restartedOverdue: string[];
 }
+
+/** Statuses whose tickets still have SLA clocks a workflow must watch. */
+const WATCHED_STATUSES = ['new', 'open', 'pending', 'on-hold', 'solved'] as const;
 
 /**
  * The safety net behind "every ticket has exactly one running workflow": tickets whose latest
@@ -26,7 +31,14 @@ export async function reconcileWorkflows(
 ): Promise<ReconcileReport> {
   const before = new Date(deps.clock.now().getTime() - RECONCILE_GRACE_MS).toISOString();
   const due = await deps.store.listWorkflowDue(desk, before, limit);
-  const report: ReconcileReport = { desk, examined: due.length, started: [], woken: [], stillSettling: 0 };
+  const report: ReconcileReport = {
+    desk,
+    examined: due.length,
+    started: [],
+    woken: [],
+    stillSettling: 0,
+    restartedOverdue: [],
+  };
   for (const item of due) {
     const stored = await deps.store.getTicket(desk, item.ticketId);
     if (!stored) continue;
@@ -48,6 +60,22 @@ export async function reconcileWorkflows(
       report.woken.push(name);
     } else {
       report.stillSettling++;
+    }
+  }
+  // Second net: a checkpoint long past with no execution running means the workflow died
+  // (its task failed beyond its retries). Start a fresh execution so the ticket keeps its SLA.
+  const seen = new Set(due.map((d) => d.ticketId));
+  for (const status of WATCHED_STATUSES) {
+    for (const item of await deps.store.listOverdueCheckpoints(desk, status, before, limit)) {
+      if (seen.has(item.ticketId)) continue;
+      seen.add(item.ticketId);
+      report.examined++;
+      const stored = await deps.store.getTicket(desk, item.ticketId);
+      const name = stored?.workflow?.executionName ?? executionNameFor(item.ticketId);
+      if (!stored || (await deps.signals.status(name)) === 'running') continue;
+      const executionName = `${item.ticketId}-r${deps.clock.now().getTime()}`;
+      await deps.signals.start({ ticketId: item.ticketId, desk, executionName });
+      report.restartedOverdue.push(executionName);
     }
   }
   return report;

@@ -262,8 +262,8 @@ describe('no ticket without a workflow', () => {
     // The wake was lost: the workflow still sleeps towards the P3 warning (75 % of 4 h).
     const read = await t.call('GET', `/tickets/${ticket.id}`, { token: agent });
     expect(read.body.sla.nextCheckpoint).toBe(at(180));
-    await advance('PT2M');
     await eventually(async () => {
+      await advance('PT1M'); // the reconciler runs every minute of virtual time
       const r = await t.call('GET', `/tickets/${ticket.id}`, { token: agent });
       return r.body.sla.nextCheckpoint === at(11.25) ? r : undefined;
     }, 'the reconciler to wake the workflow onto the P1 deadline');
