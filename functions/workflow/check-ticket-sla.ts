@@ -8,6 +8,7 @@ const Input = z.object({
   executionName: z.string().min(1),
   cycle: z.number().int().min(0).optional(),
   generation: z.number().int().min(1).optional(),
+  executionStartedAt: z.string().optional(),
 });
 
 /** Step Functions task "Apply due SLA actions and plan the next checkpoint". */

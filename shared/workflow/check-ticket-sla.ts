@@ -10,6 +10,8 @@ import type { SlaPlanner } from './sla-planner.ts';
 export const MAX_SLEEP_SECONDS = 7 * 24 * 3600;
 /** Loops per execution before handing over to a new one (each loop is ~13 history events; AWS allows 25,000). */
 export const CYCLES_PER_EXECUTION = 1000;
+/** Age at which an execution hands over, well before Standard workflows' one-year limit. */
+export const MAX_EXECUTION_AGE_MS = 300 * 24 * 3600_000;
 const MAX_ATTEMPTS = 5;
 
 export interface CheckSlaInput {
@@ -18,6 +20,8 @@ export interface CheckSlaInput {
   executionName: string;
   cycle?: number | undefined;
   generation?: number | undefined;
+  /** `$$.Execution.StartTime`. */
+  executionStartedAt?: string | undefined;
 }
 
 export type CheckSlaResult = {
@@ -99,7 +103,8 @@ export async function checkTicketSla(
     const applied = records.map((r) => `${r.summary} (${r.rule}; due ${r.at})`);
     if (closed)
       return { ...base, applied, next: 'stop', reason: 'The ticket is closed; its SLA clocks are stopped.' };
-    if (cycle >= CYCLES_PER_EXECUTION) {
+    const age = input.executionStartedAt ? now.getTime() - Date.parse(input.executionStartedAt) : 0;
+    if (cycle >= CYCLES_PER_EXECUTION || age >= MAX_EXECUTION_AGE_MS) {
       return {
         ...base,
         applied,

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Principal } from '#shared/auth/principal.ts';
+import type { BlobStore } from '#shared/store/blob-store.ts';
+import { dynamoTicketStore, type TicketStore } from '#shared/store/ticket-store.ts';
+import { CreateTicketBody, openTicket } from '#shared/tickets/commands.ts';
+import { checkTicketSla, MAX_EXECUTION_AGE_MS } from '#shared/workflow/check-ticket-sla.ts';
+import { policyPackPlanner } from '#shared/workflow/policy-planner.ts';
+import { DEFAULT_FIRST_RESPONSE_MINUTES, fixedFirstResponsePlanner } from '#shared/workflow/sla-planner.ts';
+import { startDynalite } from '../support/dynalite.ts';
+
+const noBlobs: BlobStore = { put: async () => {}, getText: async () => '' };
+let db: Awaited<ReturnType<typeof startDynalite>>;
+let store: TicketStore;
+const planner = policyPackPlanner(fixedFirstResponsePlanner(DEFAULT_FIRST_RESPONSE_MINUTES));
+const customer: Principal = {
+  id: 'c1',
+  role: 'customer',
+  desk: 'techflow',
+  email: 'c1@example.com',
+  name: undefined,
+  plan: 'enterprise',
+  tier: undefined,
+};
+const created = new Date('2030-01-07T15:00:00Z');
+
+beforeAll(async () => {
+  db = await startDynalite();
+  store = dynamoTicketStore(db.doc, db.tableName, noBlobs);
+});
+afterAll(() => db.stop());
+
+async function newTicket(id: string) {
+  const body = CreateTicketBody.parse({ subject: 'Down', description: 'x', priority: 'urgent' });
+  const change = openTicket({
+    principal: customer,
+    body,
+    id,
+    now: created,
+    defaults: { plan: 'standard', priority: 'normal' },
+  });
+  await store.putNewTicket(change);
+  return change.ticket;
+}
+
+describe('the Apply step (check-ticket-sla) against DynamoDB', () => {
+  it('applies each due action once, however often it runs', async () => {
+    const ticket = await newTicket('01J000000000000000000APPLY');
+    const at = new Date(created.getTime() + 20 * 60_000); // past TechFlow Enterprise P1's 15 minutes
+    const input = { ticketId: ticket.id, desk: 'techflow', executionName: ticket.id };
+    const first = await checkTicketSla({ store, planner, clock: { now: () => at } }, input);
+    const second = await checkTicketSla({ store, planner, clock: { now: () => at } }, input);
+    expect(first.applied.length).toBeGreaterThan(0);
+    expect(second.applied).toEqual([]);
+    const stored = await store.getTicket('techflow', ticket.id);
+    const ids = stored!.sla!.actions.map((a) => a.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(stored!.workflowDueSince).toBeUndefined();
+    expect(first.next).toBe('sleep');
+  });
+
+  it('hands over to a new execution before the one-year limit', async () => {
+    const ticket = await newTicket('01J000000000000000000AGING');
+    const now = new Date(created.getTime() + MAX_EXECUTION_AGE_MS + 1000);
+    const result = await checkTicketSla(
+      { store, planner, clock: { now: () => now } },
+      {
+        ticketId: ticket.id,
+        desk: 'techflow',
+        executionName: ticket.id,
+        executionStartedAt: created.toISOString(),
+      },
+    );
+    expect(result).toMatchObject({ next: 'continue-as-new', nextGeneration: 2 });
+    if (result.next === 'continue-as-new')
+      expect(result.nextExecutionName).toMatch(new RegExp(`^${ticket.id}-g2-`));
+  });
+
+  it('stops when the ticket no longer exists', async () => {
+    const result = await checkTicketSla(
+      { store, planner, clock: { now: () => created } },
+      { ticketId: '01J0000000000000000MISSING', desk: 'techflow', executionName: 'x' },
+    );
+    expect(result.next).toBe('stop');
+  });
+});
