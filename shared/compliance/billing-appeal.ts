@@ -1,0 +1,667 @@
+/**
+ * Billing appeals: staged review with a deadline per stage from the pack (RCH SpyFocus: billing agent
+ * 48 hours → supervisor 5 business days → finance/legal 15 business days). A stage that misses its
+ * deadline advances by itself where the pack says so, and the next stage's clock starts at the
+ * missed deadline (a late sweep does not give reviewers extra time). The customer is told at every
+ * stage. After an approval, the refund falls due where the pack has a settlement window (Acentus:
+ * 7 business days). A desk whose policy has no refunds (RareLogic) answers the appeal with the policy
+ * at once: recorded, answered, never dropped.
+ *
+ * Billing information (amounts, invoices, outcomes' figures) is released to the requester only after
+ * identity verification on desks whose pack asks for it.
+ */
+import { z } from 'zod';
+import type { Role } from '../auth/principal.ts';
+import { problems } from '../http/problem.ts';
+import type { PolicyPack } from '../policy/schema.ts';
+import { addPolicyDuration, describeDuration, type PolicyDuration } from './durations.ts';
+import {
+  type AttestationMethod,
+  attest,
+  type IdentityCheck,
+  issueCode,
+  isVerified,
+  pendingCheck,
+  submitCode,
+} from './identity.ts';
+import {
+  type Actor,
+  nextVersion,
+  type RecordBase,
+  ROLE_RANK,
+  SYSTEM,
+  withHistory,
+  withNotice,
+} from './records.ts';
+
+export interface AppealStageDefinition {
+  name: string;
+  role: string;
+  duration: PolicyDuration | null;
+  calendar?: string;
+  autoAdvance: boolean;
+}
+
+/** For a desk whose pack names no stages: one review by the billing team, with no deadline the policy does not give. */
+export const DEFAULT_STAGE: AppealStageDefinition = {
+  name: 'Billing review',
+  role: 'billing-agent',
+  duration: null,
+  autoAdvance: false,
+};
+
+/** The least role that may decide at a stage (pack roles are the document's words). */
+const STAGE_ROLE: Record<string, Role> = {
+  'billing-agent': 'agent',
+  agent: 'agent',
+  supervisor: 'lead',
+  lead: 'lead',
+  'finance-legal': 'manager',
+  finance: 'manager',
+  legal: 'manager',
+  manager: 'manager',
+};
+
+export function stageDecider(stageRole: string): Role {
+  return STAGE_ROLE[stageRole] ?? 'lead';
+}
+
+export function appealStages(pack: PolicyPack | undefined): AppealStageDefinition[] {
+  const stages = pack?.billingAppeals?.stages;
+  if (!stages?.length) return [DEFAULT_STAGE];
+  return stages.map((s) => ({
+    name: s.name,
+    role: s.role,
+    duration: s.duration,
+    ...(s.calendar ? { calendar: s.calendar } : {}),
+    autoAdvance: s.autoAdvance,
+  }));
+}
+
+export function refundsAllowed(pack: PolicyPack | undefined): boolean {
+  return pack?.refunds?.allowed ?? true;
+}
+
+export function billingNeedsVerification(pack: PolicyPack | undefined): boolean {
+  return pack?.identityVerification?.beforeReleasing.includes('billing-information') ?? false;
+}
+
+/** The settlement window that sets a refund's due date after approval, if the pack has one. */
+export function settlementWindow(pack: PolicyPack | undefined) {
+  return pack?.refunds?.windows.find((w) => w.kind === 'settlement');
+}
+
+export const APPEAL_STATUSES = ['in-review', 'approved', 'denied', 'refunded', 'answered-by-policy'] as const;
+export type AppealStatus = (typeof APPEAL_STATUSES)[number];
+
+export interface AppealStage {
+  index: number;
+  name: string;
+  role: string;
+  decidedBy: Role;
+  startedAt: string;
+  dueAt: string | null;
+  endedAt?: string;
+  end?: 'decided' | 'escalated' | 'auto-advanced';
+}
+
+export interface Money {
+  value: number;
+  currency: string;
+}
+
+export interface BillingAppeal extends RecordBase {
+  ticketId?: string;
+  requester: { id: string; email: string; name?: string };
+  filedBy: Actor;
+  receivedAt: string;
+  summary: string;
+  /** Billing information: released to the requester only when `identity` allows. */
+  billing: { invoiceId?: string; transactionIds: string[]; amount?: Money };
+  status: AppealStatus;
+  stages: AppealStage[];
+  /** Index into `stages` of the stage under review; null once decided. */
+  currentStage: number | null;
+  decision?: {
+    outcome: 'approved' | 'denied' | 'answered-by-policy';
+    note: string;
+    at: string;
+    by: Actor;
+    refund?: Money;
+  };
+  refund?: { amount?: Money; dueAt: string | null; window?: string; issuedAt?: string; reference?: string };
+  identity: IdentityCheck & { required: boolean };
+  overdueSince?: string;
+  appliedDeadlines: string[];
+  requesterErased?: boolean;
+}
+
+export const MoneyBody = z.strictObject({
+  value: z.number().positive().max(10_000_000).multipleOf(0.01),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD'),
+});
+
+export const CreateAppealBody = z.strictObject({
+  summary: z.string().trim().min(10).max(4000),
+  ticketId: z
+    .string()
+    .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'a ticket id')
+    .optional(),
+  invoiceId: z.string().trim().min(1).max(100).optional(),
+  transactionIds: z.array(z.string().trim().min(1).max(100)).max(20).optional(),
+  amount: MoneyBody.optional(),
+  requester: z
+    .strictObject({
+      email: z
+        .email()
+        .max(254)
+        .transform((e) => e.toLowerCase()),
+      name: z.string().trim().min(1).max(200).optional(),
+    })
+    .optional(),
+});
+export type CreateAppealBody = z.infer<typeof CreateAppealBody>;
+
+const stageDetails = (s: AppealStage) => ({ stage: s.name, stageIndex: s.index, dueAt: s.dueAt });
+
+function startStage(pack: PolicyPack | undefined, index: number, startedAt: Date): AppealStage {
+  const def = appealStages(pack)[index]!;
+  const dueAt = def.duration
+    ? addPolicyDuration(pack, startedAt, def.duration, def.calendar).toISOString()
+    : null;
+  return {
+    index,
+    name: def.name,
+    role: def.role,
+    decidedBy: stageDecider(def.role),
+    startedAt: startedAt.toISOString(),
+    dueAt,
+  };
+}
+
+function customerParams(appeal: BillingAppeal, extra: Record<string, string | number | boolean | null> = {}) {
+  return { appealId: appeal.id, ...extra };
+}
+
+function stageNotices(
+  appeal: BillingAppeal,
+  stage: AppealStage,
+  at: string,
+  advancedBecause?: string,
+): BillingAppeal {
+  let next = withNotice(appeal, {
+    template: 'billing-appeal-stage-started',
+    audience: 'customer',
+    to: appeal.requester.email,
+    createdAt: at,
+    params: customerParams(appeal, {
+      stage: stage.name,
+      dueAt: stage.dueAt,
+      ...(advancedBecause ? { advancedBecause } : {}),
+    }),
+  });
+  next = withNotice(next, {
+    template: 'billing-appeal-review-due',
+    audience: stage.decidedBy === 'agent' ? 'agent' : stage.decidedBy === 'lead' ? 'lead' : 'manager',
+    createdAt: at,
+    params: { appealId: appeal.id, stage: stage.name, dueAt: stage.dueAt },
+  });
+  return next;
+}
+
+export function openAppeal(input: {
+  id: string;
+  desk: string;
+  pack: PolicyPack | undefined;
+  requester: { id: string; email: string; name?: string | undefined };
+  filedBy: Actor;
+  body: CreateAppealBody;
+  now: Date;
+  code: string;
+  salt: string;
+}): BillingAppeal {
+  const { pack, now, body } = input;
+  const at = now.toISOString();
+  const required = billingNeedsVerification(pack);
+  let identity: BillingAppeal['identity'] = { ...pendingCheck(), required };
+  if (required) {
+    const issued = issueCode(identity, input.code, input.salt, now);
+    if (issued.ok) identity = { ...issued.check, required };
+  }
+  const requester = {
+    id: input.requester.id,
+    email: input.requester.email,
+    ...(input.requester.name ? { name: input.requester.name } : {}),
+  };
+  let appeal: BillingAppeal = {
+    id: input.id,
+    desk: input.desk,
+    version: 1,
+    history: [],
+    notices: [],
+    ...(body.ticketId ? { ticketId: body.ticketId } : {}),
+    requester,
+    filedBy: input.filedBy,
+    receivedAt: at,
+    summary: body.summary,
+    billing: {
+      ...(body.invoiceId ? { invoiceId: body.invoiceId } : {}),
+      transactionIds: body.transactionIds ?? [],
+      ...(body.amount ? { amount: body.amount } : {}),
+    },
+    status: 'in-review',
+    stages: [],
+    currentStage: null,
+    identity,
+    appliedDeadlines: [],
+  };
+  appeal = withHistory(appeal, {
+    at,
+    action: 'billing-appeal.received',
+    by: input.filedBy,
+    details: { ticketId: body.ticketId ?? null, identityRequired: required },
+  });
+  if (required) {
+    appeal = withNotice(appeal, {
+      template: 'billing-identity-code',
+      audience: 'customer',
+      to: requester.email,
+      createdAt: at,
+      params: { appealId: appeal.id, code: input.code, expiresAt: identity.codeExpiresAt ?? null },
+    });
+  }
+  if (!refundsAllowed(pack)) {
+    const policy = pack?.refunds?.source ?? 'This desk does not give refunds.';
+    appeal = withHistory(
+      {
+        ...appeal,
+        status: 'answered-by-policy',
+        decision: { outcome: 'answered-by-policy', note: policy, at, by: SYSTEM },
+      },
+      { at, action: 'billing-appeal.answered-by-policy', by: SYSTEM, details: { policy } },
+    );
+    return withNotice(appeal, {
+      template: 'billing-appeal-no-refunds',
+      audience: 'customer',
+      to: requester.email,
+      createdAt: at,
+      params: customerParams(appeal, { policy }),
+    });
+  }
+  const first = startStage(pack, 0, now);
+  appeal = withHistory(
+    { ...appeal, stages: [first], currentStage: 0 },
+    { at, action: 'billing-appeal.stage-started', by: input.filedBy, details: stageDetails(first) },
+  );
+  return stageNotices(appeal, first, at);
+}
+
+export const DecisionBody = z.discriminatedUnion('outcome', [
+  z.strictObject({
+    outcome: z.literal('approve'),
+    note: z.string().trim().min(3).max(2000),
+    refund: MoneyBody.optional(),
+  }),
+  z.strictObject({ outcome: z.literal('deny'), note: z.string().trim().min(3).max(2000) }),
+  z.strictObject({ outcome: z.literal('escalate'), note: z.string().trim().min(3).max(2000) }),
+  z.strictObject({
+    outcome: z.literal('refund-issued'),
+    reference: z.string().trim().min(1).max(100),
+    note: z.string().trim().max(2000).optional(),
+  }),
+]);
+export type DecisionBody = z.infer<typeof DecisionBody>;
+
+function assertMayDecide(stage: AppealStage, by: Actor) {
+  if (ROLE_RANK[by.role] < ROLE_RANK[stage.decidedBy]) {
+    throw problems.forbidden(`The ${stage.name} stage is decided by ${stage.decidedBy} or above.`);
+  }
+}
+
+/** A reviewer's decision at the current stage: approve, deny, escalate to the next stage; or, after approval, the refund issued. */
+export function decideAppeal(
+  appeal: BillingAppeal,
+  pack: PolicyPack | undefined,
+  body: DecisionBody,
+  by: Actor,
+  now: Date,
+): BillingAppeal {
+  const at = now.toISOString();
+  if (body.outcome === 'refund-issued') {
+    if (appeal.status !== 'approved' || !appeal.refund) {
+      throw problems.conflict(
+        'no-refund-due',
+        'Only an approved appeal with a refund can have its refund recorded.',
+      );
+    }
+    if (ROLE_RANK[by.role] < ROLE_RANK.agent) throw problems.forbidden('Only support staff record refunds.');
+    const next = withHistory(
+      {
+        ...nextVersion(appeal),
+        status: 'refunded' as const,
+        refund: { ...appeal.refund, issuedAt: at, reference: body.reference },
+      },
+      {
+        at,
+        action: 'billing-appeal.refund-issued',
+        by,
+        details: {
+          reference: body.reference,
+          dueAt: appeal.refund.dueAt,
+          onTime: appeal.refund.dueAt === null || at <= appeal.refund.dueAt,
+        },
+      },
+    );
+    return withNotice(next, {
+      template: 'billing-appeal-refund-issued',
+      audience: 'customer',
+      to: appeal.requester.email,
+      createdAt: at,
+      params: customerParams(appeal, releasable(appeal, { reference: body.reference })),
+    });
+  }
+  if (appeal.status !== 'in-review' || appeal.currentStage === null) {
+    throw problems.conflict('appeal-decided', `This appeal is already ${appeal.status}.`);
+  }
+  const stage = appeal.stages[appeal.currentStage]!;
+  assertMayDecide(stage, by);
+  const ended: AppealStage = {
+    ...stage,
+    endedAt: at,
+    end: body.outcome === 'escalate' ? 'escalated' : 'decided',
+  };
+  const stages = appeal.stages.map((s) => (s.index === stage.index ? ended : s));
+  if (body.outcome === 'escalate') {
+    const defs = appealStages(pack);
+    if (stage.index + 1 >= defs.length) {
+      throw problems.conflict('final-stage', `${stage.name} is the final stage: approve or deny.`);
+    }
+    const started = startStage(pack, stage.index + 1, now);
+    const next = withHistory(
+      { ...nextVersion(appeal), stages: [...stages, started], currentStage: started.index },
+      {
+        at,
+        action: 'billing-appeal.escalated',
+        by,
+        details: { from: stage.name, to: started.name, note: body.note, dueAt: started.dueAt },
+      },
+    );
+    return stageNotices(next, started, at);
+  }
+  if (body.outcome === 'deny') {
+    const next = withHistory(
+      {
+        ...nextVersion(appeal),
+        stages,
+        currentStage: null,
+        status: 'denied' as const,
+        decision: { outcome: 'denied' as const, note: body.note, at, by },
+      },
+      {
+        at,
+        action: 'billing-appeal.denied',
+        by,
+        details: { stage: stage.name, note: body.note, onTime: stage.dueAt === null || at <= stage.dueAt },
+      },
+    );
+    return withNotice(next, {
+      template: 'billing-appeal-decided',
+      audience: 'customer',
+      to: appeal.requester.email,
+      createdAt: at,
+      params: customerParams(appeal, { outcome: 'denied', stage: stage.name }),
+    });
+  }
+  const window = settlementWindow(pack);
+  const refundDueAt =
+    body.refund && window ? addPolicyDuration(pack, now, window.duration).toISOString() : null;
+  const next = withHistory<BillingAppeal>(
+    {
+      ...nextVersion(appeal),
+      stages,
+      currentStage: null,
+      status: 'approved',
+      decision: {
+        outcome: 'approved',
+        note: body.note,
+        at,
+        by,
+        ...(body.refund ? { refund: body.refund } : {}),
+      },
+      ...(body.refund
+        ? {
+            refund: {
+              amount: body.refund,
+              dueAt: refundDueAt,
+              ...(window ? { window: `${window.id}: ${describeDuration(window.duration)}` } : {}),
+            },
+          }
+        : {}),
+    },
+    {
+      at,
+      action: 'billing-appeal.approved',
+      by,
+      details: {
+        stage: stage.name,
+        note: body.note,
+        refund: body.refund ? `${body.refund.value} ${body.refund.currency}` : null,
+        refundDueAt,
+        onTime: stage.dueAt === null || at <= stage.dueAt,
+      },
+    },
+  );
+  const approved: BillingAppeal = next;
+  return withNotice(approved, {
+    template: 'billing-appeal-decided',
+    audience: 'customer',
+    to: appeal.requester.email,
+    createdAt: at,
+    params: customerParams(
+      appeal,
+      releasable(approved, {
+        outcome: 'approved',
+        stage: stage.name,
+        refund: body.refund ? `${body.refund.value} ${body.refund.currency}` : null,
+        refundDueAt,
+      }),
+    ),
+  });
+}
+
+/** Figures go into a customer notice only when the requester may see billing information. */
+function releasable(
+  appeal: BillingAppeal,
+  params: Record<string, string | number | boolean | null>,
+): Record<string, string | number | boolean | null> {
+  if (mayReleaseBilling(appeal)) return params;
+  const kept = Object.fromEntries(Object.entries(params).filter(([k]) => k === 'outcome' || k === 'stage'));
+  return { ...kept, billingWithheld: 'identity-not-verified' };
+}
+
+export function mayReleaseBilling(appeal: BillingAppeal): boolean {
+  return !appeal.identity.required || isVerified(appeal.identity);
+}
+
+export interface AppealDeadline {
+  id: string;
+  at: string;
+  kind: 'stage-missed' | 'refund-overdue';
+  stageIndex?: number;
+}
+
+export function appealDeadlines(appeal: BillingAppeal): AppealDeadline[] {
+  const out: AppealDeadline[] = [];
+  if (appeal.status === 'in-review' && appeal.currentStage !== null) {
+    const stage = appeal.stages[appeal.currentStage]!;
+    if (stage.dueAt)
+      out.push({
+        id: `stage-missed:${stage.index}`,
+        at: stage.dueAt,
+        kind: 'stage-missed',
+        stageIndex: stage.index,
+      });
+  }
+  if (appeal.status === 'approved' && appeal.refund?.dueAt && !appeal.refund.issuedAt) {
+    out.push({ id: 'refund-overdue', at: appeal.refund.dueAt, kind: 'refund-overdue' });
+  }
+  return out.filter((d) => !appeal.appliedDeadlines.includes(d.id));
+}
+
+export function nextAppealDeadline(appeal: BillingAppeal): string | null {
+  const pending = appealDeadlines(appeal);
+  return pending.length ? pending.map((d) => d.at).sort()[0]! : null;
+}
+
+/**
+ * Applies every deadline that has passed: a missed stage with `autoAdvance` hands the appeal to the
+ * next stage (whose clock starts at the missed deadline; several stages may pass in one go); a missed
+ * final stage escalates to the managers once; an unpaid refund past its due date is escalated once.
+ */
+export function applyAppealDeadlines(
+  appeal: BillingAppeal,
+  pack: PolicyPack | undefined,
+  now: Date,
+): BillingAppeal {
+  const nowIso = now.toISOString();
+  let current = appeal;
+  for (let guard = 0; guard < 10; guard++) {
+    const due = appealDeadlines(current).filter((d) => d.at <= nowIso);
+    const deadline = due.sort((a, b) => a.at.localeCompare(b.at))[0];
+    if (!deadline) break;
+    current = { ...current, appliedDeadlines: [...current.appliedDeadlines, deadline.id] };
+    if (current.version === appeal.version) current = nextVersion(current);
+    if (deadline.kind === 'refund-overdue') {
+      current = withHistory(current, {
+        at: nowIso,
+        action: 'billing-appeal.refund-overdue',
+        by: SYSTEM,
+        details: { dueAt: deadline.at },
+      });
+      current = withNotice(current, {
+        template: 'billing-appeal-refund-overdue',
+        audience: 'manager',
+        createdAt: nowIso,
+        params: { appealId: current.id, dueAt: deadline.at },
+      });
+      continue;
+    }
+    const stage = current.stages[deadline.stageIndex!]!;
+    const defs = appealStages(pack);
+    const def = defs[stage.index];
+    if (def?.autoAdvance && stage.index + 1 < defs.length) {
+      const started = startStage(pack, stage.index + 1, new Date(deadline.at));
+      const stages = current.stages.map((s) =>
+        s.index === stage.index ? { ...s, endedAt: deadline.at, end: 'auto-advanced' as const } : s,
+      );
+      current = withHistory(
+        { ...current, stages: [...stages, started], currentStage: started.index },
+        {
+          at: nowIso,
+          action: 'billing-appeal.auto-advanced',
+          by: SYSTEM,
+          details: { missed: stage.name, missedAt: deadline.at, to: started.name, dueAt: started.dueAt },
+        },
+      );
+      current = withNotice(current, {
+        template: 'billing-appeal-stage-missed',
+        audience: 'manager',
+        createdAt: nowIso,
+        params: { appealId: current.id, missed: stage.name, missedAt: deadline.at, to: started.name },
+      });
+      current = stageNotices(current, started, nowIso, `${stage.name} did not decide by ${deadline.at}`);
+    } else {
+      current = withHistory(
+        { ...current, overdueSince: deadline.at },
+        {
+          at: nowIso,
+          action: 'billing-appeal.overdue-escalated',
+          by: SYSTEM,
+          details: { stage: stage.name, dueAt: deadline.at },
+        },
+      );
+      current = withNotice(current, {
+        template: 'billing-appeal-overdue',
+        audience: 'manager',
+        createdAt: nowIso,
+        params: { appealId: current.id, stage: stage.name, dueAt: deadline.at },
+      });
+    }
+  }
+  return current;
+}
+
+export type AppealVerification =
+  | { code: string }
+  | { attestation: { method: AttestationMethod; note: string } };
+
+/** Identity verification for the release of billing information (same code/attestation rules as DSARs). */
+export function verifyAppealIdentity(
+  appeal: BillingAppeal,
+  input: AppealVerification,
+  by: Actor,
+  now: Date,
+): { appeal: BillingAppeal; verified: boolean; reason?: string } {
+  if (!appeal.identity.required) {
+    throw problems.conflict(
+      'not-required',
+      'This desk releases billing information without a separate check.',
+    );
+  }
+  if (isVerified(appeal.identity))
+    throw problems.conflict('already-verified', 'The requester is already verified.');
+  const at = now.toISOString();
+  if ('attestation' in input) {
+    if (ROLE_RANK[by.role] < ROLE_RANK.lead)
+      throw problems.forbidden('Only a lead, manager or ops can attest an identity.');
+    const identity = { ...attest(appeal.identity, input.attestation, now, by), required: true };
+    return {
+      appeal: withHistory(
+        { ...nextVersion(appeal), identity, notices: scrub(appeal.notices) },
+        {
+          at,
+          action: 'billing-appeal.identity-verified',
+          by,
+          details: { method: 'staff-attestation', note: input.attestation.note },
+        },
+      ),
+      verified: true,
+    };
+  }
+  const outcome = submitCode(appeal.identity, input.code, now, by);
+  if (!outcome.ok) {
+    const changed = outcome.check !== appeal.identity;
+    return {
+      appeal: changed
+        ? withHistory(
+            { ...nextVersion(appeal), identity: { ...outcome.check, required: true } },
+            {
+              at,
+              action: 'billing-appeal.verification-failed',
+              by,
+              details: { reason: outcome.reason, attempts: outcome.check.attempts },
+            },
+          )
+        : appeal,
+      verified: false,
+      reason: outcome.reason,
+    };
+  }
+  return {
+    appeal: withHistory(
+      {
+        ...nextVersion(appeal),
+        identity: { ...outcome.check, required: true },
+        notices: scrub(appeal.notices),
+      },
+      { at, action: 'billing-appeal.identity-verified', by, details: { method: 'one-time-code' } },
+    ),
+    verified: true,
+  };
+}
+
+function scrub(notices: BillingAppeal['notices']): BillingAppeal['notices'] {
+  return notices.map((n) => ('code' in n.params ? { ...n, params: { ...n.params, code: null } } : n));
+}
+
+export const isAppealOpen = (a: BillingAppeal) => a.status === 'in-review' || a.status === 'approved';
