@@ -7,6 +7,7 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { INDEX_CLASS } from '../compliance/data-classes.ts';
 import type { OutboundMail } from '../notices/outbound.ts';
 import type { TicketActivity } from '../tickets/activity.ts';
 import type { Message, Priority, Status, Ticket } from '../tickets/model.ts';
@@ -179,7 +180,7 @@ export function dynamoTicketStore(
   };
 
   const toMessage = async (item: Record<string, unknown>): Promise<Message> => {
-    const { pk, sk, kind, bodyRef, body, ...rest } = item;
+    const { pk, sk, kind, bodyRef, body, gsi3pk, gsi3sk, ...rest } = item;
     const text = typeof bodyRef === 'string' ? await blobs.getText(bodyRef) : (body as string);
     return { ...(rest as Omit<Message, 'body'>), body: text };
   };
@@ -251,6 +252,13 @@ export function dynamoTicketStore(
             kind: 'message',
             ...rest,
             ...bodyAttributes,
+            // Chat transcripts have their own retention (shared/compliance/data-classes.ts).
+            ...(message.channel === 'chat'
+              ? {
+                  gsi3pk: keys.dataClass(message.desk, INDEX_CLASS.chatTranscript),
+                  gsi3sk: `${message.createdAt}#${message.id}`,
+                }
+              : {}),
           },
         }),
       );
@@ -438,6 +446,9 @@ export function dynamoTicketStore(
               requestHash: claim.requestHash,
               resourceId: claim.resourceId,
               createdAt: claim.at,
+              // Purged after a month (product retention default), so keys do not pile up forever.
+              gsi3pk: keys.dataClass(claim.desk, INDEX_CLASS.idempotencyKey),
+              gsi3sk: `${claim.at}#${claim.principalId}#${claim.key}`,
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
