@@ -1,3 +1,4 @@
+import { logger } from '#shared/observability/logger.ts';
 import { workflowDeps } from '#shared/runtime/workflow-deps.ts';
 import { reconcileWorkflows } from '#shared/workflow/reconcile.ts';
 
@@ -7,7 +8,6 @@ export const handler = async () => {
   const reports = [];
   for (const desk of deps.desks) reports.push(await reconcileWorkflows(deps, desk));
   const acted = reports.filter((r) => r.started.length || r.woken.length || r.restartedOverdue.length);
-  if (acted.length)
-    console.log(JSON.stringify({ level: 'INFO', message: 'reconciled workflows', reports: acted }));
+  if (acted.length) logger.info('reconciled workflows', { reports: acted });
   return { reports };
 };

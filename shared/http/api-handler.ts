@@ -2,6 +2,7 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Principal } from '../auth/principal.ts';
 import type { TokenVerifier } from '../auth/verify-token.ts';
+import { logger } from '../observability/logger.ts';
 import { internalError, Problem, renderProblem } from './problem.ts';
 
 export interface ApiCall {
@@ -14,7 +15,7 @@ type Event = APIGatewayProxyEventV2;
 type Result = APIGatewayProxyStructuredResultV2;
 
 /** Renders every thrown Problem as problem+json; anything else is a 500 that leaks nothing. */
-function problemResponses(): MiddlewareObj<Event, Result> {
+export function problemResponses(): MiddlewareObj<Event, Result> {
   return {
     name: 'problem-responses',
     onError: async (request) => {
@@ -25,15 +26,14 @@ function problemResponses(): MiddlewareObj<Event, Result> {
         return;
       }
       const requestId = request.event.requestContext?.requestId ?? 'unknown';
-      console.error(
-        JSON.stringify({
-          level: 'ERROR',
-          message: 'unhandled error',
-          requestId,
-          error: String(error),
-          stack: (error as Error)?.stack,
-        }),
-      );
+      logger.error('unhandled error', {
+        requestId,
+        routeKey: request.event.routeKey,
+        error:
+          error instanceof Error
+            ? { name: error.name, message: error.message, stack: error.stack }
+            : String(error),
+      });
       request.response = internalError(requestId);
     },
   };

@@ -1,3 +1,7 @@
+import { hasPendingMail, outboundForSlaActions } from '../notices/outbound.ts';
+import type { OutboundMailPort } from '../notices/outbound-port.ts';
+import { logger } from '../observability/logger.ts';
+import { emitMetric } from '../observability/metrics.ts';
 import type { TicketStore } from '../store/ticket-store.ts';
 import { VersionConflict } from '../store/ticket-store.ts';
 import type { TicketActivity } from '../tickets/activity.ts';
@@ -43,7 +47,7 @@ export type CheckSlaResult = {
  * under it, so the workflow always plans from the latest version.
  */
 export async function checkTicketSla(
-  deps: { store: TicketStore; planner: SlaPlanner; clock: Clock },
+  deps: { store: TicketStore; planner: SlaPlanner; clock: Clock; mail?: OutboundMailPort | undefined },
   input: CheckSlaInput,
 ): Promise<CheckSlaResult> {
   const cycle = (input.cycle ?? 0) + 1;
@@ -86,8 +90,14 @@ export async function checkTicketSla(
     if (newActivity.length) ticket = { ...ticket, version: ticket.version + 1, updatedAt: now.toISOString() };
     const closed = ticket.status === 'closed';
     const nextCheckpoint = closed ? null : plan.nextCheckpoint;
+    // Notices the applied actions send are queued in the same write, so each goes out once.
+    const newOutbound = outboundForSlaActions(records, now);
+    const mailDue = newOutbound.length > 0 || hasPendingMail(stored.outbox);
+    const mailNonce =
+      mailDue && deps.mail ? await deps.mail.beforeCommit(input.desk, input.ticketId) : undefined;
     try {
       await deps.store.recordSlaProgress({
+        newOutbound,
         expectedVersion: stored.ticket.version,
         ticket,
         newActivity,
@@ -101,6 +111,13 @@ export async function checkTicketSla(
       throw error;
     }
     const applied = records.map((r) => `${r.summary} (${r.rule}; due ${r.at})`);
+    if (mailNonce !== undefined && deps.mail) {
+      const mailed = await deps.mail.afterCommit(input.desk, input.ticketId, mailNonce);
+      if (mailed?.sent.length) applied.push(`Mail sent: ${mailed.sent.join(', ')}`);
+      for (const s of mailed?.skipped ?? []) applied.push(`Mail skipped: ${s.id} (${s.reason})`);
+      for (const f of mailed?.failed ?? []) applied.push(`Mail failed: ${f.id} (${f.reason})`);
+    }
+    recordObservability(ticket, input.executionName, records);
     if (closed)
       return { ...base, applied, next: 'stop', reason: 'The ticket is closed; its SLA clocks are stopped.' };
     const age = input.executionStartedAt ? now.getTime() - Date.parse(input.executionStartedAt) : 0;
@@ -128,4 +145,16 @@ export async function checkTicketSla(
       seenVersion: ticket.version,
     };
   }
+}
+
+const METRIC_OF = { warn: 'SlaWarnings', breach: 'SlaBreaches', escalate: 'Escalations' } as const;
+
+/** One log line per applied action (correlated by ticket and execution) and EMF counts per desk. */
+function recordObservability(ticket: Ticket, executionName: string, records: SlaActionRecord[]) {
+  for (const kind of ['warn', 'breach', 'escalate'] as const) {
+    emitMetric(METRIC_OF[kind], records.filter((r) => r.kind === kind).length, ticket.desk);
+  }
+  const log = logger.child({ ticketId: ticket.id, desk: ticket.desk, executionName });
+  for (const r of records)
+    log.info('sla action applied', { actionId: r.id, kind: r.kind, at: r.at, rule: r.rule });
 }

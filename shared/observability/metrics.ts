@@ -1,0 +1,41 @@
+/**
+ * CloudWatch Embedded Metric Format: a metric is a structured log line, so no API call, no extra
+ * permission and no latency. Namespace `tierdesk`, dimension `desk`.
+ */
+export type MetricName =
+  | 'TicketsAccepted'
+  | 'SlaWarnings'
+  | 'SlaBreaches'
+  | 'Escalations'
+  | 'NoticesSent'
+  | 'NoticesFailed';
+
+export function metricLine(name: MetricName, value: number, desk: string, at: Date = new Date()): string {
+  return JSON.stringify({
+    _aws: {
+      Timestamp: at.getTime(),
+      CloudWatchMetrics: [
+        { Namespace: 'tierdesk', Dimensions: [['desk']], Metrics: [{ Name: name, Unit: 'Count' }] },
+      ],
+    },
+    desk,
+    [name]: value,
+  });
+}
+
+let write = (line: string) => {
+  process.stdout.write(`${line}\n`);
+};
+
+export function emitMetric(name: MetricName, value: number, desk: string): void {
+  if (value > 0) write(metricLine(name, value, desk));
+}
+
+/** Tests capture metric lines here. */
+export function captureMetrics(sink: (line: string) => void): () => void {
+  const previous = write;
+  write = sink;
+  return () => {
+    write = previous;
+  };
+}

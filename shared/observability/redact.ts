@@ -1,0 +1,34 @@
+/**
+ * PII redaction for logs, in one place. Fields whose names say they hold personal data or
+ * secrets are replaced whole; email addresses and phone-like numbers inside any other string are
+ * masked. Ids (ticket, desk, execution) stay readable: they are how ops correlate.
+ */
+const SENSITIVE_KEY =
+  /(^|[_-])(email|e-mail|name|firstname|lastname|body|description|subject|text|html|phone|address|requester|token|tasktoken|authorization|cookie|password|secret|signature|sig|raw)$/i;
+const EMAIL = /[A-Z0-9._%+-]+@[A-Z0-9.-]+\.[A-Z]{2,}/gi;
+const PHONE = /\+?\d[\d ().-]{8,}\d/g;
+const JWT = /\beyJ[\w-]+\.[\w-]+\.[\w-]+/g;
+
+export const REDACTED = '[redacted]';
+
+export function redactString(text: string): string {
+  return text.replace(JWT, '[jwt]').replace(EMAIL, '[email]').replace(PHONE, '[phone]');
+}
+
+export function redact(value: unknown, depth = 0): unknown {
+  if (depth > 8) return '[deep]';
+  if (typeof value === 'string') return redactString(value);
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  if (value instanceof Error) return { name: value.name, message: redactString(value.message) };
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) {
+      out[key] =
+        SENSITIVE_KEY.test(key.replace(/([a-z])([A-Z])/g, '$1-$2')) && v !== undefined && v !== null
+          ? REDACTED
+          : redact(v, depth + 1);
+    }
+    return out;
+  }
+  return value;
+}

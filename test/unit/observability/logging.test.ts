@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '#shared/observability/logger.ts';
+import { captureMetrics, emitMetric, metricLine } from '#shared/observability/metrics.ts';
+import { REDACTED, redact } from '#shared/observability/redact.ts';
+
+describe('log redaction', () => {
+  it('removes personal data and secrets, keeps correlation ids', () => {
+    const lines: string[] = [];
+    const log = createLogger(
+      { service: 'test' },
+      { write: (l) => lines.push(l), now: () => new Date('2030-01-01T00:00:00Z') },
+    );
+    log
+      .child({ ticketId: '01J000', executionArn: 'arn:aws:states:x:1:execution:sm:01J000' })
+      .info('ticket created', {
+        requester: { email: 'pat@example.com', name: 'Pat Doe' },
+        subject: 'My card 4111 1111 1111 1111 was charged twice',
+        description: 'Call me on +1 (555) 010-9999',
+        authorization: 'Bearer eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln',
+        note: 'customer pat@example.com wrote from 555-010-9999, token eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln',
+        priority: 'urgent',
+      });
+    expect(lines).toHaveLength(1);
+    const entry = JSON.parse(lines[0]!);
+    expect(entry).toMatchObject({
+      level: 'INFO',
+      message: 'ticket created',
+      ticketId: '01J000',
+      executionArn: 'arn:aws:states:x:1:execution:sm:01J000',
+      requester: REDACTED,
+      subject: REDACTED,
+      description: REDACTED,
+      authorization: REDACTED,
+      priority: 'urgent',
+      note: 'customer [email] wrote from [phone], token [jwt]',
+    });
+    for (const secret of ['pat@example.com', 'Pat Doe', '4111', '555', 'eyJ'])
+      expect(lines[0]).not.toContain(secret);
+  });
+
+  it('redacts inside arrays, errors and camel-cased keys', () => {
+    const out = redact({
+      items: [{ requesterEmail: 'a@b.co' }],
+      error: new Error('mail to a@b.co failed'),
+      taskToken: 'abc',
+    }) as Record<string, unknown>;
+    expect(out).toEqual({
+      items: [{ requesterEmail: REDACTED }],
+      error: { name: 'Error', message: 'mail to [email] failed' },
+      taskToken: REDACTED,
+    });
+  });
+
+  it('respects the log level', () => {
+    const lines: string[] = [];
+    const log = createLogger({}, { level: 'WARN', write: (l) => lines.push(l) });
+    log.info('quiet');
+    log.warn('loud');
+    expect(lines.map((l) => JSON.parse(l).message)).toEqual(['loud']);
+  });
+});
+
+describe('EMF metrics', () => {
+  it('writes CloudWatch Embedded Metric Format lines per desk, and nothing for zero', () => {
+    const lines: string[] = [];
+    const restore = captureMetrics((l) => lines.push(l));
+    emitMetric('SlaBreaches', 2, 'techflow');
+    emitMetric('SlaWarnings', 0, 'techflow');
+    restore();
+    expect(lines).toHaveLength(1);
+    const line = JSON.parse(lines[0]!);
+    expect(line._aws.CloudWatchMetrics[0]).toEqual({
+      Namespace: 'tierdesk',
+      Dimensions: [['desk']],
+      Metrics: [{ Name: 'SlaBreaches', Unit: 'Count' }],
+    });
+    expect(line).toMatchObject({ desk: 'techflow', SlaBreaches: 2 });
+    expect(JSON.parse(metricLine('TicketsAccepted', 1, 'acentus', new Date(0)))._aws.Timestamp).toBe(0);
+  });
+});
