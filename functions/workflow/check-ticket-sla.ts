@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { mailOutboundDeps } from '#shared/runtime/mail-deps.ts';
 import { workflowDeps } from '#shared/runtime/workflow-deps.ts';
 import { checkTicketSla } from '#shared/workflow/check-ticket-sla.ts';
 
@@ -11,5 +12,18 @@ const Input = z.object({
   executionStartedAt: z.string().optional(),
 });
 
-/** Step Functions task "Apply due SLA actions and plan the next checkpoint". */
-export const handler = async (event: unknown) => checkTicketSla(workflowDeps(), Input.parse(event));
+/** Outbound mail delivery; without its configuration the SLA workflow still runs and mail waits for the sweep. */
+function mailPort() {
+  try {
+    return mailOutboundDeps().port;
+  } catch (error) {
+    console.error(
+      JSON.stringify({ level: 'ERROR', message: 'outbound mail not configured', error: String(error) }),
+    );
+    return undefined;
+  }
+}
+
+/** Step Functions task "Apply due SLA actions and plan the next checkpoint" (and send the mail they cause). */
+export const handler = async (event: unknown) =>
+  checkTicketSla({ ...workflowDeps(), mail: mailPort() }, Input.parse(event));

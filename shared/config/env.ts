@@ -22,6 +22,35 @@ export const WorkflowEnv = z.object({
 });
 export type WorkflowEnv = z.infer<typeof WorkflowEnv>;
 
+/** Inbound email (functions/mail/receive-email.ts): the receipt rule's bucket, the table, bodies, workflows. */
+export const MailInboundEnv = z.object({
+  TABLE_NAME: z.string().min(3),
+  BODY_BUCKET: z.string().min(3),
+  /** The bucket SES's receipt rule writes raw MIME to (under `inbound/<desk>/`). */
+  MAIL_BUCKET: z.string().min(3),
+  STATE_MACHINE_ARN: z.string().startsWith('arn:'),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
+});
+export type MailInboundEnv = z.infer<typeof MailInboundEnv>;
+
+/** Outbound email (the SLA workflow's Apply step and the outbound sweep). */
+export const MailOutboundEnv = z.object({
+  TABLE_NAME: z.string().min(3),
+  /** Reply bodies longer than the inline limit are read from here. */
+  BODY_BUCKET: z.string().min(3),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
+  /** Where customers open links from mail (the CSAT survey), e.g. https://support.example.com. */
+  PUBLIC_BASE_URL: z.url(),
+  /** Signs the survey links (shared/survey/link.ts). */
+  SURVEY_SECRET: z.string().min(16),
+  /** Desks the outbound sweep looks at, comma-separated. */
+  DESKS: z.string().regex(/^[a-z0-9-]+(,[a-z0-9-]+)*$/),
+});
+export type MailOutboundEnv = z.infer<typeof MailOutboundEnv>;
+
+/** SES bounce and complaint feedback (functions/mail/handle-feedback.ts). */
+export const MailFeedbackEnv = z.object({ TABLE_NAME: z.string().min(3) });
+
 export function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv = process.env): z.infer<T> {
   const result = schema.safeParse(env);
   if (!result.success) {

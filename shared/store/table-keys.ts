@@ -32,9 +32,35 @@ export const keys = {
   workflowDue: (desk: string) => `DESK#${desk}#WORKFLOW_DUE`,
   /** Retention purges and the desk's full list: items of one data class by creation time. */
   dataClass: (desk: string, dataClass: string) => `DESK#${desk}#CLASS#${dataClass}`,
+  /** The CSAT/NPS answer of a ticket: in the ticket's partition, so it goes wherever the ticket goes. */
+  survey: (desk: string, ticketId: string) => ({ pk: `DESK#${desk}#TICKET#${ticketId}`, sk: 'SURVEY' }),
+  incident: (desk: string, incidentId: string) => ({
+    pk: `DESK#${desk}#INCIDENT#${incidentId}`,
+    sk: 'INCIDENT',
+  }),
+  /** Incidents with a post-incident review threshold ahead (sparse, on byDeskStatusDue; the review sweep reads it). */
+  incidentReviewDue: (desk: string) => `DESK#${desk}#INCIDENT_REVIEW_DUE`,
+  /** One inbound email per desk, keyed by Message-ID + content hash: its outcome (ticket, reply, ignored, rejected). */
+  inboundMail: (desk: string, dedupeKey: string) => ({
+    pk: `DESK#${desk}#INBOUND#${dedupeKey}`,
+    sk: 'INBOUND',
+  }),
+  /** Threading: an email Message-ID (hashed) → the ticket it belongs to. */
+  mailMessageId: (desk: string, idHash: string) => ({ pk: `DESK#${desk}#MAILID#${idHash}`, sk: 'MAILID' }),
+  /** An address that bounced permanently or complained: the desk stops mailing it. */
+  suppressedAddress: (desk: string, email: string) => ({
+    pk: `DESK#${desk}#SUPPRESSED#${email}`,
+    sk: 'SUPPRESSED',
+  }),
+  /** Tickets that may have outbound mail left to send (the outbound sweep reads this partition). */
+  outboxPartition: (desk: string) => `DESK#${desk}#OUTBOX`,
 };
 
 export const blobKeys = {
   messageBody: (desk: string, ticketId: string, messageId: string) =>
     `bodies/${desk}/${ticketId}/${messageId}.txt`,
+  messageHtml: (desk: string, ticketId: string, messageId: string) =>
+    `bodies/${desk}/${ticketId}/${messageId}.html`,
+  attachment: (desk: string, ticketId: string, messageId: string, index: number, filename: string) =>
+    `attachments/${desk}/${ticketId}/${messageId}/${index + 1}-${filename}`,
 };

@@ -58,6 +58,38 @@ export type MessageAuthorRole = z.infer<typeof MessageAuthorRole>;
 export const Visibility = z.enum(['public', 'internal']);
 export type Visibility = z.infer<typeof Visibility>;
 
+/** A file that came with a message, kept in the object store (never in the table item). */
+export const MessageAttachment = z.strictObject({
+  filename: z.string().min(1).max(200),
+  contentType: z.string().min(1).max(200),
+  size: z.number().int().nonnegative(),
+  /** Object key under `attachments/<desk>/<ticket>/<message>/`; absent when the file was refused. */
+  key: z.string().min(1).optional(),
+  sha256: z.string().optional(),
+  /** Why the file was not kept (type, size, count). */
+  refused: z.string().optional(),
+});
+export type MessageAttachment = z.infer<typeof MessageAttachment>;
+
+/** Where a message came from by email, for threading and for showing the original. */
+export const MessageEmail = z.strictObject({
+  /** The mail's Message-ID header (`<…>`), the key that threads replies to it. */
+  messageId: z.string().min(3).max(998).optional(),
+  from: z.string().min(3).max(254),
+  /** Reply-To of the mail when it differs from From: where mail about the ticket is sent. */
+  replyTo: z.string().min(3).max(254).optional(),
+  /** The desk address it was sent to (queue), e.g. billing@techflowsolutions.com. */
+  to: z.string().min(3).max(254),
+  subject: z.string().max(1000),
+  language: z.string().max(8).optional(),
+  /** Object key of the sanitised HTML body, when the mail had one. */
+  htmlKey: z.string().optional(),
+  /** What was trimmed from the text (quoted history, signature) and whether it was cut for length. */
+  trimmed: z.array(z.string()).optional(),
+  truncated: z.boolean().optional(),
+});
+export type MessageEmail = z.infer<typeof MessageEmail>;
+
 export const Message = z.strictObject({
   id: Ulid,
   ticketId: Ulid,
@@ -67,5 +99,7 @@ export const Message = z.strictObject({
   body: z.string(),
   channel: Channel,
   createdAt: z.iso.datetime(),
+  attachments: z.array(MessageAttachment).optional(),
+  email: MessageEmail.optional(),
 });
 export type Message = z.infer<typeof Message>;

@@ -1,5 +1,8 @@
-import type { Principal } from '../auth/principal.ts';
+import { isStaff, type Principal } from '../auth/principal.ts';
 import { problems } from '../http/problem.ts';
+import { outboundForAgentReply } from '../notices/outbound.ts';
+import { logger } from '../observability/logger.ts';
+import { emitMetric } from '../observability/metrics.ts';
 import { newId } from '../runtime/ids.ts';
 import {
   type StoredTicket,
@@ -13,6 +16,7 @@ import { executionNameFor } from '../workflow/model.ts';
 import { slaStateOf } from '../workflow/policy-planner.ts';
 import type { WorkflowSignals } from '../workflow/signals.ts';
 import { assertCanSeeTicket, canSeeInternalNotes } from './access.ts';
+import type { BanService } from './bans.ts';
 import {
   type AddMessageBody,
   addMessage,
@@ -22,7 +26,30 @@ import {
   type UpdateTicketBody,
   updateTicket,
 } from './commands.ts';
-import type { Message, Priority, Status, Ticket } from './model.ts';
+import type { Message, MessageAttachment, MessageEmail, Priority, Status, Ticket } from './model.ts';
+
+/** A customer's email as the ticket service takes it (parsed, routed and trimmed by shared/mail/). */
+export interface EmailTicketInput {
+  desk: string;
+  requester: { email: string; name?: string | undefined };
+  subject: string;
+  body: string;
+  /** Queue tag from the address it was sent to, e.g. `queue-billing`. */
+  tags: string[];
+  attachments: MessageAttachment[];
+  email: MessageEmail;
+}
+
+/** The system principal that opens tickets from email on a requester's behalf. */
+const mailPrincipal = (desk: string): Principal => ({
+  id: 'mail',
+  role: 'app',
+  desk,
+  email: undefined,
+  name: undefined,
+  plan: undefined,
+  tier: undefined,
+});
 
 export interface TicketServiceDeps {
   store: TicketStore;
@@ -30,6 +57,8 @@ export interface TicketServiceDeps {
   deskDefaults(desk: string): DeskDefaults;
   /** Starts and wakes the SLA workflow. Failures are logged, never surfaced: the reconciler retries. */
   signals: WorkflowSignals;
+  /** The desk's ban list; a banned requester's intake is refused (and counted). */
+  bans?: BanService;
 }
 
 export interface Idempotency {
@@ -98,6 +127,8 @@ export function ticketService(deps: TicketServiceDeps) {
 
   return {
     async createTicket(principal: Principal, body: CreateTicketBody, idem?: Idempotency) {
+      const requesterEmail = principal.role === 'customer' ? principal.email : body.requester?.email;
+      if (requesterEmail) await deps.bans?.assertNotBanned(principal.desk, requesterEmail);
       const now = deps.clock.now();
       const id = await claim(principal, 'create-ticket', idem, newId(now));
       const existing = await store.getTicket(principal.desk, id);
@@ -111,6 +142,7 @@ export function ticketService(deps: TicketServiceDeps) {
         return { ticket: raced.ticket, replayed: true };
       }
       await startWorkflow(change.ticket);
+      emitMetric('TicketsAccepted', 1, change.ticket.desk);
       return { ticket: change.ticket, replayed: false };
     },
 
@@ -182,12 +214,105 @@ export function ticketService(deps: TicketServiceDeps) {
         const ticket = assertCanSeeTicket(principal, stored?.ticket, ticketId);
         const existing = stored!.activity.find((a) => 'messageId' in a && a.messageId === messageId);
         if (existing) return { ticket, messageId, replayed: true };
-        const change = addMessage({ principal, ticket, body, messageId, now: deps.clock.now() });
+        if (!isStaff(principal)) await deps.bans?.assertNotBanned(ticket.desk, ticket.requester.email);
+        const now = deps.clock.now();
+        const change = addMessage({ principal, ticket, body, messageId, now });
         await store.putMessage(change.message);
+        // An email ticket's requester gets the public reply by mail: queued in the same write.
+        const mail = isStaff(principal)
+          ? outboundForAgentReply(ticket, { messageId, visibility: body.visibility, at: now.toISOString() })
+          : [];
         try {
-          const { taskToken } = await store.commitChange(appendActivity(stored!, change), ticket.version);
+          const { taskToken } = await store.commitChange(
+            appendActivity(stored!, change),
+            ticket.version,
+            mail,
+          );
           await wakeWorkflow(change.ticket, taskToken, describe(change.activity));
           return { ticket: change.ticket, message: change.message, messageId, replayed: false };
+        } catch (error) {
+          if (!(error instanceof VersionConflict) || attempt >= MAX_COMMIT_ATTEMPTS) throw error;
+        }
+      }
+    },
+
+    /**
+     * Opens a ticket from a customer's email (channel `email`, requester from From/Reply-To). `id` is
+     * the id the inbound record claimed, so a redelivered or retried mail finds its ticket and
+     * creates nothing new.
+     */
+    async openTicketFromEmail(input: EmailTicketInput & { id: string }) {
+      const existing = await store.getTicket(input.desk, input.id);
+      if (existing) return { ticket: existing.ticket, replayed: true };
+      const change = openTicket({
+        principal: mailPrincipal(input.desk),
+        body: {
+          subject: input.subject,
+          description: input.body,
+          channel: 'email',
+          requester: {
+            email: input.requester.email,
+            ...(input.requester.name ? { name: input.requester.name } : {}),
+          },
+          tags: input.tags,
+        },
+        id: input.id,
+        now: deps.clock.now(),
+        defaults: deps.deskDefaults(input.desk),
+      });
+      const message: Message = {
+        ...change.message,
+        ...(input.attachments.length ? { attachments: input.attachments } : {}),
+        email: input.email,
+      };
+      await store.putMessage(message);
+      if (!(await store.putNewTicket({ ticket: change.ticket, activity: change.activity }))) {
+        const raced = await store.getTicket(input.desk, input.id);
+        if (!raced) throw new Error(`Ticket ${input.id} reported as existing but not found`);
+        return { ticket: raced.ticket, replayed: true };
+      }
+      await startWorkflow(change.ticket);
+      emitMetric('TicketsAccepted', 1, change.ticket.desk);
+      return { ticket: change.ticket, replayed: false };
+    },
+
+    /**
+     * Adds a customer's emailed reply to a ticket as a customer message (which reopens a pending,
+     * on-hold or solved ticket, as any customer message does). `messageId` is the claimed id, so a
+     * retry is a no-op. Throws the ticket-closed conflict for a closed ticket.
+     */
+    async addEmailReply(input: EmailTicketInput & { ticketId: string; messageId: string }) {
+      for (let attempt = 1; ; attempt++) {
+        const stored = await store.getTicket(input.desk, input.ticketId);
+        if (!stored) throw problems.notFound(`Ticket ${input.ticketId}`);
+        const ticket = stored.ticket;
+        if (stored.activity.some((a) => 'messageId' in a && a.messageId === input.messageId)) {
+          return { ticket, messageId: input.messageId, replayed: true };
+        }
+        const requester: Principal = {
+          ...mailPrincipal(input.desk),
+          id: ticket.requester.id,
+          role: 'customer',
+          email: ticket.requester.email,
+        };
+        const change = addMessage({
+          principal: requester,
+          ticket,
+          body: { body: input.body, visibility: 'public' },
+          messageId: input.messageId,
+          now: deps.clock.now(),
+        });
+        const message: Message = {
+          ...change.message,
+          channel: 'email',
+          ...(input.attachments.length ? { attachments: input.attachments } : {}),
+          email: input.email,
+        };
+        await store.putMessage(message);
+        try {
+          const { taskToken } = await store.commitChange(appendActivity(stored, change), ticket.version);
+          await wakeWorkflow(change.ticket, taskToken, describe(change.activity));
+          return { ticket: change.ticket, messageId: input.messageId, replayed: false };
         } catch (error) {
           if (!(error instanceof VersionConflict) || attempt >= MAX_COMMIT_ATTEMPTS) throw error;
         }
@@ -236,14 +361,7 @@ function describe(activity: StoredTicket['activity']): string {
 }
 
 function logDeferred(what: string, ticketId: string, error: unknown) {
-  console.warn(
-    JSON.stringify({
-      level: 'WARN',
-      message: `workflow ${what} deferred to the reconciler`,
-      ticketId,
-      error: String(error),
-    }),
-  );
+  logger.warn(`workflow ${what} deferred to the reconciler`, { ticketId, error });
 }
 
 function appendActivity(

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import type { SuppressedAddress } from '../store/mail-store.ts';
+import { deskForDomain } from './addresses.ts';
+
+/**
+ * SES bounce and complaint feedback (identity notifications use `notificationType`, configuration-set
+ * event destinations `eventType`; both arrive through SNS). A permanent bounce or a complaint
+ * suppresses the address for the desk that sent the mail; transient bounces are only logged (SES
+ * itself retried them).
+ */
+const Recipient = z.object({ emailAddress: z.string() }).loose();
+
+export const SesFeedback = z
+  .object({
+    notificationType: z.string().optional(),
+    eventType: z.string().optional(),
+    mail: z.object({ source: z.string(), messageId: z.string(), timestamp: z.string().optional() }).loose(),
+    bounce: z
+      .object({
+        bounceType: z.string(),
+        bounceSubType: z.string().optional(),
+        bouncedRecipients: z.array(Recipient.extend({ diagnosticCode: z.string().optional() })),
+        timestamp: z.string(),
+      })
+      .loose()
+      .optional(),
+    complaint: z
+      .object({
+        complainedRecipients: z.array(Recipient),
+        complaintFeedbackType: z.string().optional(),
+        timestamp: z.string(),
+      })
+      .loose()
+      .optional(),
+  })
+  .loose();
+export type SesFeedback = z.infer<typeof SesFeedback>;
+
+export interface FeedbackDecision {
+  suppress: SuppressedAddress[];
+  ignored: Array<{ email: string; reason: string }>;
+}
+
+const bare = (address: string) => (/<([^>]+)>/.exec(address)?.[1] ?? address).trim().toLowerCase();
+
+export function suppressionsFor(feedback: SesFeedback): FeedbackDecision {
+  const type = feedback.notificationType ?? feedback.eventType;
+  const desk = deskForDomain(bare(feedback.mail.source))?.desk;
+  const out: FeedbackDecision = { suppress: [], ignored: [] };
+  if (type === 'Bounce' && feedback.bounce) {
+    const permanent = feedback.bounce.bounceType === 'Permanent';
+    for (const r of feedback.bounce.bouncedRecipients) {
+      const email = bare(r.emailAddress);
+      if (!desk)
+        out.ignored.push({ email, reason: `sent from ${feedback.mail.source}, which is no desk's address` });
+      else if (!permanent)
+        out.ignored.push({ email, reason: `${feedback.bounce.bounceType} bounce (not suppressed)` });
+      else
+        out.suppress.push({
+          desk,
+          email,
+          reason: 'bounce',
+          detail:
+            [feedback.bounce.bounceSubType, r.diagnosticCode].filter(Boolean).join(': ').slice(0, 500) ||
+            'permanent bounce',
+          at: feedback.bounce.timestamp,
+        });
+    }
+  } else if (type === 'Complaint' && feedback.complaint) {
+    for (const r of feedback.complaint.complainedRecipients) {
+      const email = bare(r.emailAddress);
+      if (!desk)
+        out.ignored.push({ email, reason: `sent from ${feedback.mail.source}, which is no desk's address` });
+      else
+        out.suppress.push({
+          desk,
+          email,
+          reason: 'complaint',
+          detail: feedback.complaint.complaintFeedbackType ?? 'complaint',
+          at: feedback.complaint.timestamp,
+        });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,87 @@
+import type { Audience } from '../policy/schema.ts';
+import type { Ticket } from '../tickets/model.ts';
+import type { SlaActionRecord } from '../workflow/model.ts';
+
+/**
+ * One mail the ticket owes somebody, queued on the ticket item in the same conditional write as
+ * the change that causes it (an agent's public reply, an SLA notice the workflow applied), so it
+ * can be neither lost nor queued twice: its `id` is the cause's stable id (`reply:<message id>`,
+ * the SLA action id `notify:…`). The list is append-only; an entry moves pending → sent | skipped |
+ * failed in place. Sending is at-least-once: an entry is claimed for a short lease before the send,
+ * and a send that dies before it is marked is retried (same Message-ID) after the lease.
+ */
+export interface OutboundMail {
+  id: string;
+  kind: 'reply' | 'notice';
+  audience: Audience;
+  /** Notices: the pack's template id, e.g. `techflow-acknowledgement`. */
+  template?: string;
+  /** Notices: may the text state a response or resolution time? (`promiseToCustomer` of the pack.) */
+  promiseToCustomer?: boolean;
+  /** Replies: the ticket message to send. */
+  messageId?: string;
+  /** Staff notices: what happened, as the workflow recorded it. */
+  summary?: string;
+  /** The SLA action's instant (notices) or the reply's. */
+  at: string;
+  queuedAt: string;
+  status: 'pending' | 'sent' | 'skipped' | 'failed';
+  attempts: number;
+  /** A sender holds the entry until then; another may take it over afterwards. */
+  claimedUntil?: string;
+  sentAt?: string;
+  to?: string[];
+  /** Message-ID the recipient sees (SES replaces ours with its own). */
+  emailMessageId?: string;
+  providerMessageId?: string;
+  /** Why it was skipped or failed, or the last error of a retried send. */
+  reason?: string;
+}
+
+/** Sends after this many failures are given up and recorded as failed. */
+export const MAX_SEND_ATTEMPTS = 8;
+
+/** The mail SLA actions cause: one entry per action with a notice. */
+export function outboundForSlaActions(records: readonly SlaActionRecord[], now: Date): OutboundMail[] {
+  return records.flatMap((r) =>
+    r.notice
+      ? [
+          {
+            id: r.id,
+            kind: 'notice' as const,
+            audience: r.notice.audience as Audience,
+            template: r.notice.template,
+            promiseToCustomer: r.notice.promiseToCustomer,
+            summary: r.summary,
+            at: r.at,
+            queuedAt: now.toISOString(),
+            status: 'pending' as const,
+            attempts: 0,
+          },
+        ]
+      : [],
+  );
+}
+
+/** An agent's public reply on an email ticket goes to the requester by mail. */
+export function outboundForAgentReply(
+  ticket: Pick<Ticket, 'channel'>,
+  reply: { messageId: string; visibility: 'public' | 'internal'; at: string },
+): OutboundMail[] {
+  if (ticket.channel !== 'email' || reply.visibility !== 'public') return [];
+  return [
+    {
+      id: `reply:${reply.messageId}`,
+      kind: 'reply',
+      audience: 'customer',
+      messageId: reply.messageId,
+      at: reply.at,
+      queuedAt: reply.at,
+      status: 'pending',
+      attempts: 0,
+    },
+  ];
+}
+
+export const hasPendingMail = (outbox: readonly OutboundMail[] | undefined) =>
+  (outbox ?? []).some((m) => m.status === 'pending');

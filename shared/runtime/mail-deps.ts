@@ -1,0 +1,98 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SESClient } from '@aws-sdk/client-ses';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { MailFeedbackEnv, MailInboundEnv, MailOutboundEnv, parseEnv } from '../config/env.ts';
+import type { MailIntakeDeps } from '../mail/intake.ts';
+import { s3MailObjects } from '../mail/object-store.ts';
+import type { DeliveryDeps } from '../notices/deliver.ts';
+import { type OutboundMailPort, outboundMailPort } from '../notices/outbound-port.ts';
+import { sesMailSender } from '../notices/sender.ts';
+import { s3BlobStore } from '../store/blob-store.ts';
+import { dynamoMailStore, type MailStore } from '../store/mail-store.ts';
+import { dynamoTicketStore } from '../store/ticket-store.ts';
+import { deskDefaultsFor } from '../tickets/desk-policy.ts';
+import { ticketService } from '../tickets/service.ts';
+import { type Clock, currentClock } from '../time/clock.ts';
+import { sfnWorkflowSignals } from '../workflow/sfn-signals.ts';
+import { newId } from './ids.ts';
+
+/**
+ * Composition roots of the mail functions. SDK clients find local stand-ins through the standard
+ * AWS_ENDPOINT_URL_* variables (S3, DynamoDB, Step Functions, SES), so the same code sends through
+ * SES on AWS and through the local SES endpoint on a laptop.
+ */
+const clock: Clock = { now: () => currentClock().now() };
+
+const documentClient = () =>
+  DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+
+let inbound: MailIntakeDeps | undefined;
+export function mailInboundDeps(): MailIntakeDeps {
+  if (inbound) return inbound;
+  const env = parseEnv(MailInboundEnv);
+  const doc = documentClient();
+  const s3 = new S3Client({ forcePathStyle: env.S3_FORCE_PATH_STYLE === 'true' });
+  const ticketStore = dynamoTicketStore(doc, env.TABLE_NAME, s3BlobStore(s3, env.BODY_BUCKET));
+  inbound = {
+    mailStore: dynamoMailStore(doc, env.TABLE_NAME),
+    ticketStore,
+    tickets: ticketService({
+      store: ticketStore,
+      clock,
+      deskDefaults: deskDefaultsFor,
+      signals: sfnWorkflowSignals(new SFNClient({}), env.STATE_MACHINE_ARN),
+    }),
+    objects: s3MailObjects(s3),
+    clock,
+    newId,
+    mailBucket: env.MAIL_BUCKET,
+    bodyBucket: env.BODY_BUCKET,
+  };
+  return inbound;
+}
+
+export interface MailOutboundDeps extends DeliveryDeps {
+  mailStore: MailStore;
+  port: OutboundMailPort;
+  desks: string[];
+}
+
+let outbound: MailOutboundDeps | undefined;
+export function mailOutboundDeps(): MailOutboundDeps {
+  if (outbound) return outbound;
+  const env = parseEnv(MailOutboundEnv);
+  const doc = documentClient();
+  const s3 = new S3Client({ forcePathStyle: env.S3_FORCE_PATH_STYLE === 'true' });
+  const delivery: DeliveryDeps = {
+    ticketStore: dynamoTicketStore(doc, env.TABLE_NAME, s3BlobStore(s3, env.BODY_BUCKET)),
+    mailStore: dynamoMailStore(doc, env.TABLE_NAME),
+    sender: sesMailSender(new SESClient({})),
+    clock,
+    publicBaseUrl: env.PUBLIC_BASE_URL,
+    surveySecret: env.SURVEY_SECRET,
+  };
+  outbound = {
+    ...delivery,
+    mailStore: delivery.mailStore,
+    port: outboundMailPort(delivery),
+    desks: env.DESKS.split(','),
+  };
+  return outbound;
+}
+
+let feedback: { mailStore: MailStore; clock: Clock } | undefined;
+export function mailFeedbackDeps() {
+  if (feedback) return feedback;
+  const env = parseEnv(MailFeedbackEnv);
+  feedback = { mailStore: dynamoMailStore(documentClient(), env.TABLE_NAME), clock };
+  return feedback;
+}
+
+/** For the local stack and tests after they change the environment. */
+export function resetMailDeps(): void {
+  inbound = undefined;
+  outbound = undefined;
+  feedback = undefined;
+}
