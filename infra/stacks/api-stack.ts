@@ -58,7 +58,8 @@ export const TICKET_ROUTES: readonly ApiRoute[] = [
     // Idempotency claim (PutItem, GetItem on a replay), existence check (GetItem), message and ticket
     // (PutItem; long bodies to S3), then the ticket's workflow (StartExecution).
     bind: (fn, { table, bodyBucket, ticketWorkflow }) => {
-      fn.bindTable(table, { actions: ['PutItem', 'GetItem'] });
+      // UpdateItem: counting a refused intake on the requester's ban.
+      fn.bindTable(table, { actions: ['PutItem', 'GetItem', 'UpdateItem'] });
       fn.bindBucket(bodyBucket, { actions: ['PutObject'], prefix: 'bodies/' });
       fn.bindStateMachine(ticketWorkflow, { actions: ['StartExecution'] });
     },
@@ -138,8 +139,42 @@ export const SLA_ROUTES: readonly ApiRoute[] = [
   },
 ];
 
+/** The desk's ban list (RareLogic's policy on abusive or fraudulent requesters). */
+export const BAN_ROUTES: readonly ApiRoute[] = [
+  {
+    id: 'ListBans',
+    method: HttpMethod.GET,
+    path: '/bans',
+    entry: 'functions/bans/list-bans.ts',
+    description: 'GET /bans: the desk ban list with refused-attempt counts.',
+    bind: (fn, { table }) => {
+      fn.bindTable(table, { actions: ['Query'] });
+    },
+  },
+  {
+    id: 'AddBan',
+    method: HttpMethod.POST,
+    path: '/bans',
+    entry: 'functions/bans/add-ban.ts',
+    description: 'POST /bans: bans a requester from support (lead+).',
+    bind: (fn, { table }) => {
+      fn.bindTable(table, { actions: ['PutItem'] });
+    },
+  },
+  {
+    id: 'RemoveBan',
+    method: HttpMethod.DELETE,
+    path: '/bans/{email}',
+    entry: 'functions/bans/remove-ban.ts',
+    description: 'DELETE /bans/{email}: lifts a ban (lead+).',
+    bind: (fn, { table }) => {
+      fn.bindTable(table, { actions: ['DeleteItem'] });
+    },
+  },
+];
+
 /** Every route of the HTTP API. */
-export const API_ROUTES: readonly ApiRoute[] = [...TICKET_ROUTES, ...SLA_ROUTES];
+export const API_ROUTES: readonly ApiRoute[] = [...TICKET_ROUTES, ...SLA_ROUTES, ...BAN_ROUTES];
 
 /** API access log line: one JSON object per request, no headers, no bodies, no tokens. */
 const ACCESS_LOG_FORMAT = AccessLogFormat.custom(

@@ -4,8 +4,10 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTokenVerifier, type TokenVerifier } from '../auth/verify-token.ts';
 import { ApiEnv, parseEnv } from '../config/env.ts';
+import { dynamoBanStore } from '../store/ban-store.ts';
 import { s3BlobStore } from '../store/blob-store.ts';
 import { dynamoTicketStore, type TicketStore } from '../store/ticket-store.ts';
+import { type BanService, banService } from '../tickets/bans.ts';
 import type { DeskDefaults } from '../tickets/commands.ts';
 import { deskDefaultsFor } from '../tickets/desk-policy.ts';
 import { type TicketService, ticketService } from '../tickets/service.ts';
@@ -23,6 +25,7 @@ export interface ApiDeps {
   clock: Clock;
   deskDefaults(desk: string): DeskDefaults;
   tickets: TicketService;
+  bans: BanService;
 }
 
 let built: ApiDeps | undefined;
@@ -37,8 +40,10 @@ export function apiDeps(): ApiDeps {
   const store = dynamoTicketStore(doc, env.TABLE_NAME, s3BlobStore(s3, env.BODY_BUCKET));
   // Read the process clock on every call: the local stack may install its virtual clock after import.
   const clock: Clock = { now: () => currentClock().now() };
+  const bans = banService({ bans: dynamoBanStore(doc, env.TABLE_NAME), clock });
   built = {
     store,
+    bans,
     clock,
     deskDefaults: deskDefaultsFor,
     verifyToken: createTokenVerifier({
@@ -51,6 +56,7 @@ export function apiDeps(): ApiDeps {
       clock,
       deskDefaults: deskDefaultsFor,
       signals: sfnWorkflowSignals(new SFNClient({}), env.STATE_MACHINE_ARN),
+      bans,
     }),
   };
   return built;

@@ -16,6 +16,7 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   CreateTicket: [
     'dynamodb:GetItem',
     'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
     's3:PutObject',
     'kms:Decrypt',
     'kms:GenerateDataKey',
@@ -41,6 +42,9 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   ],
   GetTicketSla: ['dynamodb:GetItem', 'kms:Decrypt'],
   PreviewSla: [],
+  ListBans: ['dynamodb:Query', 'kms:Decrypt'],
+  AddBan: ['dynamodb:PutItem', 'kms:Decrypt', 'kms:GenerateDataKey'],
+  RemoveBan: ['dynamodb:DeleteItem', 'kms:Decrypt', 'kms:GenerateDataKey'],
 };
 const EVERY_FUNCTION = [
   'logs:CreateLogStream',
@@ -50,7 +54,7 @@ const EVERY_FUNCTION = [
 ];
 
 describe('ApiStack', () => {
-  it('is an HTTP API with the seven routes, each behind the Cognito JWT authorizer', () => {
+  it('is an HTTP API with its routes, each behind the Cognito JWT authorizer', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       ProtocolType: 'HTTP',
@@ -66,10 +70,13 @@ describe('ApiStack', () => {
     });
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
     expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual([
+      'DELETE /bans/{email}',
+      'GET /bans',
       'GET /tickets',
       'GET /tickets/{id}',
       'GET /tickets/{id}/sla',
       'PATCH /tickets/{id}',
+      'POST /bans',
       'POST /sla/preview',
       'POST /tickets',
       'POST /tickets/{id}/messages',
