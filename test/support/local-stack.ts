@@ -9,7 +9,15 @@ export async function startTestStack(
   options: { dataDir?: string; keepData?: boolean } = {},
 ): Promise<TestStack> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tierdesk-e2e-'));
-  const stack = await startLocalStack({ dataDir, apiPort: 0, dynamoPort: 0, s3Port: 0, sfnPort: 0 });
+  const stack = await startLocalStack({
+    dataDir,
+    apiPort: 0,
+    dynamoPort: 0,
+    s3Port: 0,
+    sfnPort: 0,
+    sesPort: 0,
+    smtpPort: 0,
+  });
   return {
     stack,
     url: stack.urls.api,

@@ -1,0 +1,82 @@
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { resetMailDeps } from '#shared/runtime/mail-deps.ts';
+import { dynamoMailStore } from '#shared/store/mail-store.ts';
+import type { Clock } from '#shared/time/clock.ts';
+import { invokeLocal } from '../lambdas.ts';
+import type { LocalLambda } from '../stepfunctions/engine.ts';
+import { startSesEndpoint } from './ses-endpoint.ts';
+import { LOCAL_ACCOUNT, snsEvent } from './ses-events.ts';
+import { startSmtpListener } from './smtp-listener.ts';
+
+export const MAIL_BUCKET = 'tierdesk-local-mail';
+
+/**
+ * Email in the local stack: the SES-compatible endpoint (outbound, with its outbox) starts first so
+ * its URL can go into the handlers' environment; `listen()` then opens the SMTP port that plays SES
+ * receiving. Both invoke the same handlers Lambda runs on AWS.
+ */
+export async function prepareLocalMail(options: {
+  dataDir: string;
+  clock: Clock;
+  lambdas: LocalLambda[];
+  sesPort: number;
+  smtpPort: number;
+  region: string;
+  desks: string[];
+}) {
+  const feedbackTopic = `arn:aws:sns:${options.region}:${LOCAL_ACCOUNT}:tierdesk-mail-feedback`;
+  const inboundTopic = `arn:aws:sns:${options.region}:${LOCAL_ACCOUNT}:tierdesk-inbound-mail`;
+  const ses = await startSesEndpoint({
+    dir: join(options.dataDir, 'outbox'),
+    port: options.sesPort,
+    clock: options.clock,
+    region: options.region,
+    onFeedback: async (notification) => {
+      await invokeLocal(options.lambdas, 'tierdesk-handle-feedback', snsEvent(feedbackTopic, notification));
+    },
+  });
+  resetMailDeps();
+  let smtp: Awaited<ReturnType<typeof startSmtpListener>> | undefined;
+
+  return {
+    /** Merged into the handlers' environment by the stack. */
+    environment: { AWS_ENDPOINT_URL_SES: ses.url, MAIL_BUCKET },
+    sesUrl: ses.url,
+    /** What SES would have sent, oldest first. */
+    outbox: ses.outbox,
+    get smtpPort() {
+      return smtp?.port;
+    },
+    /** Opens the SMTP port; call after the environment is in place. */
+    async listen() {
+      smtp = await startSmtpListener({
+        port: options.smtpPort,
+        s3: new S3Client({ forcePathStyle: true }),
+        bucket: MAIL_BUCKET,
+        clock: options.clock,
+        topicArn: inboundTopic,
+        invoke: (event) => invokeLocal(options.lambdas, 'tierdesk-receive-email', event),
+      });
+      return smtp.port;
+    },
+    /** The inbound-mail records of every desk, newest first (what happened to each received email). */
+    async inboundRecords(limit = 50) {
+      const store = dynamoMailStore(
+        DynamoDBDocumentClient.from(new DynamoDBClient({})),
+        process.env.TABLE_NAME ?? 'tierdesk-local',
+      );
+      const all = await Promise.all([...options.desks, 'unrouted'].map((d) => store.listInbound(d, limit)));
+      return all
+        .flat()
+        .sort((a, b) => b.receivedAt.localeCompare(a.receivedAt))
+        .slice(0, limit);
+    },
+    async close() {
+      await smtp?.close();
+      await ses.close();
+    },
+  };
+}

@@ -1,0 +1,235 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { deskForDomain } from '#shared/mail/addresses.ts';
+import { sesMessageIdHeader } from '#shared/notices/sender.ts';
+import type { Clock } from '#shared/time/clock.ts';
+
+/**
+ * A small SES-compatible endpoint (query protocol, `Action=SendRawEmail`, form-encoded POST, XML
+ * response) so the real @aws-sdk/client-ses code sends locally through `AWS_ENDPOINT_URL_SES`.
+ * Like SES it accepts only verified identities as the source (here: the desks' domains), at most
+ * 50 recipients and 10 MB, replaces the Message-ID and Date headers with its own, and answers the
+ * mailbox simulator (bounce@ / complaint@simulator.amazonses.com) with feedback notifications.
+ * What it would have delivered lands in an outbox on disk, read by `GET /_local/outbox`.
+ */
+export interface OutboxMail {
+  /** SES's MessageId (also in the Message-ID header it set). */
+  messageId: string;
+  sentAt: string;
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html: string | undefined;
+  headers: Record<string, string>;
+  raw: string;
+}
+
+export interface SesEndpointOptions {
+  dir: string;
+  port: number;
+  clock: Clock;
+  region: string;
+  /** Called with an SES feedback notification (Bounce/Complaint) for mailbox-simulator recipients. */
+  onFeedback?: (notification: Record<string, unknown>) => Promise<void>;
+}
+
+const MAX_RAW_BYTES = 10 * 1024 * 1024;
+const MAX_RECIPIENTS = 50;
+const NS = 'http://ses.amazonaws.com/doc/2010-12-01/';
+
+const xmlEscape = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function errorXml(type: 'Sender' | 'Receiver', code: string, message: string) {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="${NS}"><Error><Type>${type}</Type><Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`;
+}
+
+/** Replaces (or adds) a header in the header block of raw MIME, as SES does for Message-ID and Date. */
+function setHeader(raw: string, name: string, value: string): string {
+  const end = raw.search(/\r?\n\r?\n/);
+  const head = end < 0 ? raw : raw.slice(0, end);
+  const rest = end < 0 ? '' : raw.slice(end);
+  const re = new RegExp(`^${name}:.*(?:\\r?\\n[ \\t].*)*$`, 'im');
+  return re.test(head) ? head.replace(re, `${name}: ${value}`) + rest : `${name}: ${value}\r\n${head}${rest}`;
+}
+
+export async function startSesEndpoint(options: SesEndpointOptions) {
+  const outboxDir = options.dir;
+  await mkdir(outboxDir, { recursive: true });
+
+  async function sendRawEmail(params: URLSearchParams): Promise<[number, string]> {
+    const data = params.get('RawMessage.Data');
+    if (!data) return [400, errorXml('Sender', 'InvalidParameterValue', 'RawMessage.Data is required')];
+    let raw = Buffer.from(data, 'base64').toString('utf8');
+    if (raw.length > MAX_RAW_BYTES)
+      return [400, errorXml('Sender', 'MessageRejected', 'Message length is more than 10485760 bytes long.')];
+    const parsed = await simpleParser(raw);
+    const source = (params.get('Source') ?? parsed.from?.value[0]?.address ?? '').replace(
+      /^.*<([^>]+)>.*$/,
+      '$1',
+    );
+    if (!deskForDomain(source)) {
+      return [
+        400,
+        errorXml(
+          'Sender',
+          'MessageRejected',
+          `Email address is not verified. The following identities failed the check: ${source}`,
+        ),
+      ];
+    }
+    const destinations: string[] = [];
+    for (let i = 1; params.has(`Destinations.member.${i}`); i++)
+      destinations.push(params.get(`Destinations.member.${i}`)!);
+    const to = destinations.length
+      ? destinations
+      : [parsed.to, parsed.cc, parsed.bcc]
+          .flatMap((a) => (a ? (Array.isArray(a) ? a : [a]) : []))
+          .flatMap((a) => a.value.map((v) => v.address ?? ''));
+    if (to.length === 0)
+      return [400, errorXml('Sender', 'InvalidParameterValue', 'Missing final destination')];
+    if (to.length > MAX_RECIPIENTS)
+      return [400, errorXml('Sender', 'InvalidParameterValue', 'Recipient count exceeds 50.')];
+    if (!/^subject:/im.test(raw.slice(0, raw.search(/\r?\n\r?\n/)))) {
+      return [400, errorXml('Sender', 'InvalidParameterValue', "Missing required header 'Subject'.")];
+    }
+
+    const now = options.clock.now();
+    const messageId = `${now.getTime().toString(16).padStart(16, '0')}-${randomUUID()}-000000`;
+    raw = setHeader(raw, 'Message-ID', sesMessageIdHeader(messageId, options.region));
+    raw = setHeader(raw, 'Date', now.toUTCString().replace('GMT', '+0000'));
+    const final = await simpleParser(raw);
+    const headers: Record<string, string> = {};
+    for (const { key, line } of final.headerLines) {
+      if (!(key in headers))
+        headers[key] = line
+          .slice(line.indexOf(':') + 1)
+          .replace(/\r?\n[ \t]+/g, ' ')
+          .trim();
+    }
+    const mail: OutboxMail = {
+      messageId,
+      sentAt: now.toISOString(),
+      from: source,
+      to,
+      subject: final.subject ?? '',
+      text: final.text ?? '',
+      html: typeof final.html === 'string' ? final.html : undefined,
+      headers,
+      raw,
+    };
+    await writeFile(
+      join(outboxDir, `${now.toISOString().replace(/[:.]/g, '-')}-${messageId}.json`),
+      JSON.stringify(mail, null, 2),
+    );
+    for (const recipient of to) {
+      const kind = /^(bounce|complaint)(\+[^@]*)?@simulator\.amazonses\.com$/i
+        .exec(recipient)?.[1]
+        ?.toLowerCase();
+      if (kind && options.onFeedback) {
+        await options.onFeedback(
+          simulatorFeedback(kind as 'bounce' | 'complaint', recipient, source, messageId, now),
+        );
+      }
+    }
+    return [
+      200,
+      `<?xml version="1.0" encoding="UTF-8"?>\n<SendRawEmailResponse xmlns="${NS}"><SendRawEmailResult><MessageId>${messageId}</MessageId></SendRawEmailResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></SendRawEmailResponse>`,
+    ];
+  }
+
+  const server: Server = createServer(async (req, res) => {
+    try {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const params = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+      const action = params.get('Action');
+      const [status, body] =
+        req.method !== 'POST'
+          ? [405, errorXml('Sender', 'InvalidAction', 'Use POST with a form-encoded body.')]
+          : action === 'SendRawEmail'
+            ? await sendRawEmail(params)
+            : [
+                400,
+                errorXml(
+                  'Sender',
+                  'InvalidAction',
+                  `The local SES endpoint implements SendRawEmail only, not ${action}.`,
+                ),
+              ];
+      res
+        .writeHead(status as number, { 'content-type': 'text/xml', 'x-amzn-requestid': randomUUID() })
+        .end(body);
+    } catch (error) {
+      res
+        .writeHead(500, { 'content-type': 'text/xml' })
+        .end(errorXml('Receiver', 'InternalFailure', String(error)));
+    }
+  });
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(options.port, '127.0.0.1', () => ok());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    /** What SES would have sent, oldest first. */
+    async outbox(): Promise<OutboxMail[]> {
+      const files = (await readdir(outboxDir)).filter((f) => f.endsWith('.json')).sort();
+      return Promise.all(
+        files.map(async (f) => JSON.parse(await readFile(join(outboxDir, f), 'utf8')) as OutboxMail),
+      );
+    },
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
+  };
+}
+
+/** The notification SES publishes for a mailbox-simulator recipient (identity notification format). */
+function simulatorFeedback(
+  kind: 'bounce' | 'complaint',
+  recipient: string,
+  source: string,
+  messageId: string,
+  now: Date,
+) {
+  const mail = { timestamp: now.toISOString(), source, messageId, destination: [recipient] };
+  const timestamp = new Date(now.getTime() + 1000).toISOString();
+  return kind === 'bounce'
+    ? {
+        notificationType: 'Bounce',
+        bounce: {
+          bounceType: 'Permanent',
+          bounceSubType: 'General',
+          bouncedRecipients: [
+            {
+              emailAddress: recipient,
+              action: 'failed',
+              status: '5.1.1',
+              diagnosticCode: 'smtp; 550 5.1.1 user unknown',
+            },
+          ],
+          timestamp,
+          feedbackId: `${messageId}-bounce`,
+        },
+        mail,
+      }
+    : {
+        notificationType: 'Complaint',
+        complaint: {
+          complainedRecipients: [{ emailAddress: recipient }],
+          complaintFeedbackType: 'abuse',
+          timestamp,
+          feedbackId: `${messageId}-complaint`,
+        },
+        mail,
+      };
+}

@@ -1,0 +1,154 @@
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { simpleParser } from 'mailparser';
+import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
+import { deskForDomain } from '#shared/mail/addresses.ts';
+import { inboundPrefix } from '#shared/mail/desk-mail.ts';
+import type { Clock } from '#shared/time/clock.ts';
+import { s3ActionNotification, sesMessageId, snsEvent } from './ses-events.ts';
+
+/** SES receiving's own limit for the S3 action. */
+export const MAX_MESSAGE_BYTES = 40 * 1024 * 1024;
+
+export interface SmtpListenerOptions {
+  port: number;
+  s3: S3Client;
+  bucket: string;
+  clock: Clock;
+  topicArn: string;
+  /** Invokes the inbound function with an SNS event, as the topic subscription does on AWS. */
+  invoke: (event: unknown) => Promise<unknown>;
+}
+
+/**
+ * Plays SES receiving for the local stack: accepts mail for the desks' domains on 127.0.0.1 (and
+ * refuses other recipients at RCPT, as SES does without a matching rule), stores the raw message in
+ * the local object store under `inbound/<desk>/<message id>` exactly like the receipt rule's S3
+ * action, then invokes the same handler with the S3 action's notification in an SNS event. One
+ * object and one notification per desk, as one receipt rule per desk produces. A failing handler is
+ * retried twice (Lambda's async retries); the mail was accepted either way, as on AWS.
+ */
+export async function startSmtpListener(options: SmtpListenerOptions) {
+  const server = new SMTPServer({
+    name: 'inbound-smtp.local.tierdesk',
+    banner: 'tierdesk local SES receiving',
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    size: MAX_MESSAGE_BYTES,
+    logger: false,
+    onRcptTo(
+      address: SMTPServerAddress,
+      _session: SMTPServerSession,
+      callback: (error?: Error | null) => void,
+    ) {
+      if (deskForDomain(address.address)) return callback();
+      const error = Object.assign(
+        new Error(`Recipient address rejected: no desk receives mail for ${address.address}`),
+        {
+          responseCode: 550,
+        },
+      );
+      return callback(error);
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) {
+          callback(Object.assign(new Error('Message size exceeds the 40 MB limit'), { responseCode: 552 }));
+          return;
+        }
+        receive(Buffer.concat(chunks), session).then(
+          (ids) => callback(null, `Ok: queued as ${ids.join(', ')}`),
+          (error) =>
+            callback(Object.assign(new Error(`Temporary failure: ${String(error)}`), { responseCode: 451 })),
+        );
+      });
+    },
+  });
+
+  async function receive(raw: Buffer, session: SMTPServerSession): Promise<string[]> {
+    const recipients = session.envelope.rcptTo.map((r) => r.address);
+    const mailFrom = session.envelope.mailFrom;
+    const envelopeSender = mailFrom ? mailFrom.address : '';
+    const parsed = await simpleParser(raw, {
+      skipHtmlToText: true,
+      skipTextToHtml: true,
+      skipImageLinks: true,
+    });
+    const headers = (parsed.headerLines ?? []).map(({ key, line }) => ({
+      name: line.slice(0, line.indexOf(':')) || key,
+      value: line
+        .slice(line.indexOf(':') + 1)
+        .replace(/\r?\n[ \t]+/g, ' ')
+        .trim(),
+    }));
+    const addressList = (a: typeof parsed.to) =>
+      (a ? (Array.isArray(a) ? a : [a]) : []).flatMap((o) =>
+        o.value.map((v) => (v.name ? `${v.name} <${v.address}>` : (v.address ?? ''))),
+      );
+    const commonHeaders = {
+      returnPath: envelopeSender,
+      from: addressList(parsed.from),
+      date: parsed.date?.toUTCString(),
+      to: addressList(parsed.to),
+      messageId: parsed.messageId,
+      subject: parsed.subject,
+    };
+    const byDesk = new Map<string, string[]>();
+    for (const r of recipients) {
+      const desk = deskForDomain(r)!.desk;
+      byDesk.set(desk, [...(byDesk.get(desk) ?? []), r]);
+    }
+    const ids: string[] = [];
+    for (const [desk, deskRecipients] of byDesk) {
+      const messageId = sesMessageId();
+      const prefix = inboundPrefix(desk);
+      await options.s3.send(
+        new PutObjectCommand({
+          Bucket: options.bucket,
+          Key: `${prefix}${messageId}`,
+          Body: raw,
+          ContentType: 'message/rfc822',
+        }),
+      );
+      const notification = s3ActionNotification({
+        messageId,
+        receivedAt: options.clock.now(),
+        envelopeSender,
+        recipients: deskRecipients,
+        destination: recipients,
+        headers,
+        commonHeaders,
+        bucketName: options.bucket,
+        objectKeyPrefix: prefix,
+        topicArn: options.topicArn,
+      });
+      const event = snsEvent(options.topicArn, notification, 'Amazon SES Email Receipt Notification');
+      let lastError: unknown;
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        try {
+          await options.invoke(event);
+          lastError = undefined;
+          break;
+        } catch (error) {
+          lastError = error;
+        }
+      }
+      if (lastError) console.error('local SES receiving: the inbound function failed 3 times', lastError);
+      ids.push(messageId);
+    }
+    return ids;
+  }
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(options.port, '127.0.0.1', () => ok());
+  });
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    port,
+    url: `smtp://127.0.0.1:${port}`,
+    close: () => new Promise<void>((ok) => server.close(() => ok())),
+  };
+}
