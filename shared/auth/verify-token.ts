@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
 import { problems } from '../http/problem.ts';
+import { appClaimsFromScopes } from './cognito-claims.ts';
 import { type Principal, principalFromClaims, TokenClaims } from './principal.ts';
 
 export interface TokenVerifierConfig {
@@ -48,7 +49,8 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
     if (payload.token_use !== undefined && payload.token_use !== 'access') {
       throw problems.unauthenticated('Send an access token, not an ID token.');
     }
-    const claims = TokenClaims.safeParse(payload);
+    // Client-credentials tokens (machine callers) carry their desk as the scope `tierdesk/<desk>.app`.
+    const claims = TokenClaims.safeParse(appClaimsFromScopes(payload) ?? payload);
     if (!claims.success) {
       throw problems.unauthenticated('The token lacks the tierdesk claims (sub, role, desk).');
     }

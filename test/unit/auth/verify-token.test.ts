@@ -7,6 +7,7 @@ import { Problem } from '#shared/http/problem.ts';
 
 let server: Server;
 let verify: TokenVerifier;
+let signingKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 let sign: (
   claims: Record<string, unknown>,
   options?: { issuer?: string; expiresIn?: string },
@@ -14,6 +15,7 @@ let sign: (
 
 beforeAll(async () => {
   const { publicKey, privateKey } = await generateKeyPair('ES256');
+  signingKey = privateKey;
   const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' };
   server = createServer((_, res) => res.end(JSON.stringify({ keys: [jwk] })));
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()));
@@ -53,6 +55,25 @@ describe('createTokenVerifier', () => {
       `Bearer ${await sign({ ...tierdesk, client_id: 'client-123', token_use: 'access' })}`,
     );
     expect(principal.role).toBe('agent');
+  });
+
+  it('maps a client-credentials token (no user, one tierdesk/<desk>.app scope) to role app', async () => {
+    const machine = { client_id: 'client-123', token_use: 'access', scope: 'tierdesk/techflow.app' };
+    const token = await new SignJWT(machine)
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .setIssuer('https://idp.example')
+      .setSubject('client-123')
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(signingKey);
+    expect(await verify(`Bearer ${token}`)).toMatchObject({
+      id: 'client-123',
+      role: 'app',
+      desk: 'techflow',
+    });
+    // The same scope on a user's token (sub is not the client) grants nothing.
+    await rejected(await sign(machine), /claims/);
+    await rejected(await sign({ ...machine, scope: 'tierdesk/techflow.app tierdesk/acentus.app' }), /claims/);
   });
 
   it('rejects other audiences, ID tokens, other issuers, expired tokens and missing claims', async () => {
