@@ -14,7 +14,8 @@ const modules: Record<string, () => Promise<{ handler: Handler }>> = {
   'tierdesk-park-ticket-workflow': () =>
     import('#functions/workflow/park-ticket-workflow.ts') as Promise<{ handler: Handler }>,
   'tierdesk-receive-email': () => import('#functions/mail/receive-email.ts') as Promise<{ handler: Handler }>,
-  'tierdesk-handle-feedback': () => import('#functions/mail/handle-feedback.ts') as Promise<{ handler: Handler }>,
+  'tierdesk-handle-feedback': () =>
+    import('#functions/mail/handle-feedback.ts') as Promise<{ handler: Handler }>,
   'tierdesk-sweep-outbound-mail': () =>
     import('#functions/mail/sweep-outbound-mail.ts') as Promise<{ handler: Handler }>,
   'tierdesk-reconcile-workflows': () =>

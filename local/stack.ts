@@ -14,6 +14,7 @@ import { useClock } from '#shared/time/clock.ts';
 import { apiGateway } from './api-gateway.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, localIdentity } from './identity.ts';
 import { functionArn, invokeLocal, type LambdaFaults, loadLocalLambdas, localLambdas } from './lambdas.ts';
+import { prepareLocalMail } from './mail/mail-stack.ts';
 import { objectStorePath, startObjectStore } from './object-store.ts';
 import { apiRoutes } from './routes.ts';
 import { type FaultInjection, startSfnEndpoint } from './stepfunctions/endpoint.ts';
@@ -28,6 +29,9 @@ export interface LocalStackOptions {
   dynamoPort?: number;
   s3Port?: number;
   sfnPort?: number;
+  /** Local SES endpoint (outbound mail) and SMTP listener (inbound mail, SMTP_PORT, default 2525). */
+  sesPort?: number;
+  smtpPort?: number;
   /** The four policy packs' desks, served by the stack. */
   desks?: string[];
 }
@@ -110,6 +114,15 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
   const faults: FaultInjection = { failNext: new Map() };
   const sfn = await startSfnEndpoint(stepFunctions, options.sfnPort ?? envPort('SFN_PORT', 8083), faults);
   const stateMachineArn = stepFunctions.listStateMachines()[0]!.stateMachineArn;
+  const mail = await prepareLocalMail({
+    dataDir,
+    clock,
+    lambdas,
+    sesPort: options.sesPort ?? envPort('SES_PORT', 8084),
+    smtpPort: options.smtpPort ?? envPort('SMTP_PORT', 2525),
+    region: process.env.AWS_REGION ?? 'us-east-1',
+    desks,
+  });
 
   // The handlers' environment, exactly the variables infra/ sets on AWS, pointed at the stand-ins.
   Object.assign(process.env, {
@@ -127,6 +140,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     JWKS_URL: `${apiUrl}/.well-known/jwks.json`,
     JWT_ISSUER: LOCAL_ISSUER,
     JWT_AUDIENCE: LOCAL_AUDIENCE,
+    ...mail.environment,
   });
   resetApiDeps();
   resetWorkflowDeps();
@@ -137,6 +151,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
+  const smtpPort = await mail.listen();
 
   const api = apiGateway(apiRoutes);
   const urls = {
@@ -144,12 +159,15 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     dynamodb: dynamoUrl,
     s3: objects.url,
     stepfunctions: sfn.url,
+    ses: mail.sesUrl,
+    outbox: `${apiUrl}/_local/outbox`,
     clock: `${apiUrl}/_local/clock`,
   };
 
   // Scheduled jobs, as EventBridge runs them on AWS, on the virtual clock.
   const jobs: Record<string, () => Promise<unknown>> = {
     'reconcile-workflows': () => invokeLocal(lambdas, 'tierdesk-reconcile-workflows'),
+    'sweep-outbound-mail': () => invokeLocal(lambdas, 'tierdesk-sweep-outbound-mail'),
   };
   const inFlight = new Set<Promise<unknown>>();
   const tracked = (job: () => Promise<unknown>) => () => {
@@ -157,7 +175,10 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     inFlight.add(run);
     return run;
   };
-  const stopSchedules = [timers.every(60_000, tracked(jobs['reconcile-workflows']!))];
+  const stopSchedules = [
+    timers.every(60_000, tracked(jobs['reconcile-workflows']!)),
+    timers.every(60_000, tracked(jobs['sweep-outbound-mail']!)),
+  ];
   const settle = () =>
     Promise.race([
       stepFunctions.whenIdle(),
@@ -204,6 +225,10 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       return [200, { armed: parsed.data }];
     },
     'POST /_local/jobs/reconcile-workflows': async () => [200, await jobs['reconcile-workflows']!()],
+    'POST /_local/jobs/sweep-outbound-mail': async () => [200, await jobs['sweep-outbound-mail']!()],
+    // What SES would have sent (outbound mail) and what became of each received email.
+    'GET /_local/outbox': async () => [200, { items: await mail.outbox() }],
+    'GET /_local/inbound-mail': async () => [200, { items: await mail.inboundRecords() }],
     'POST /_local/token': async (body) => {
       const parsed = TokenRequest.safeParse(body);
       if (!parsed.success)
@@ -269,6 +294,8 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     faults,
     settle,
     resumedExecutions: resumed,
+    /** Local SES: the outbox, the SMTP port, the inbound-mail records. */
+    mail: { outbox: mail.outbox, smtpPort, inboundRecords: mail.inboundRecords },
     runJob: (name: keyof typeof jobs) => jobs[name]!(),
     /** Stops DynamoDB and starts it again on the same port and data (fault tests). */
     async restartDynamo(downForMs = 0) {
@@ -286,6 +313,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       stepFunctions.shutdown();
       timers.stop();
       await sfn.close();
+      await mail.close();
       server.closeAllConnections();
       await new Promise<void>((ok) => server.close(() => ok()));
       await objects.close();
