@@ -30,6 +30,8 @@ export interface TicketExport {
   activity: TicketActivity[];
   messages: Message[];
   attachments: AttachmentExport[];
+  /** Other records kept with the ticket (e.g. survey answers), as stored. */
+  otherRecords?: Array<Record<string, unknown>>;
 }
 
 export interface ExportBundle {

@@ -1,0 +1,230 @@
+/** Billing appeal use cases around the pure rules of billing-appeal.ts. */
+import { z } from 'zod';
+import { isStaff, type Principal } from '../auth/principal.ts';
+import { problems } from '../http/problem.ts';
+import type { PolicyPack } from '../policy/schema.ts';
+import { newId } from '../runtime/ids.ts';
+import type { ComplianceStore } from '../store/compliance-store.ts';
+import type { TicketStore } from '../store/ticket-store.ts';
+import type { Clock } from '../time/clock.ts';
+import {
+  APPEAL_STATUSES,
+  applyAppealDeadlines,
+  type BillingAppeal,
+  type CreateAppealBody,
+  type DecisionBody,
+  decideAppeal,
+  mayReleaseBilling,
+  openAppeal,
+  verifyAppealIdentity,
+} from './billing-appeal.ts';
+import type { VerificationBody } from './dsar.ts';
+import { appealIndex } from './dsar-service.ts';
+import { CODE_DIGITS } from './identity.ts';
+import type { DeadlineScheduler, RandomSource } from './ports.ts';
+import { recordRepository } from './record-repository.ts';
+import { actorOf } from './records.ts';
+
+export interface AppealServiceDeps {
+  records: ComplianceStore;
+  tickets: TicketStore;
+  scheduler: DeadlineScheduler;
+  clock: Clock;
+  random: RandomSource;
+  packFor(desk: string): PolicyPack | undefined;
+}
+
+export const ListAppealsQuery = z.strictObject({
+  status: z.enum(APPEAL_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(2000).optional(),
+});
+
+/**
+ * Staff see everything but secrets. The requester sees the stages and the outcome, and the billing
+ * figures only once they may (identity verified where the desk requires it).
+ */
+export function appealView(appeal: BillingAppeal, principal: Principal) {
+  const { codeHash: _h, codeSalt: _s, ...identity } = appeal.identity;
+  if (isStaff(principal)) {
+    return {
+      ...appeal,
+      identity,
+      notices: appeal.notices.map((n) =>
+        'code' in n.params ? { ...n, params: { ...n.params, code: '(hidden)' } } : n,
+      ),
+    };
+  }
+  const release = mayReleaseBilling(appeal);
+  const decision = appeal.decision
+    ? {
+        outcome: appeal.decision.outcome,
+        at: appeal.decision.at,
+        ...(appeal.decision.outcome === 'answered-by-policy' ? { policy: appeal.decision.note } : {}),
+      }
+    : undefined;
+  return {
+    id: appeal.id,
+    ...(appeal.ticketId ? { ticketId: appeal.ticketId } : {}),
+    status: appeal.status,
+    receivedAt: appeal.receivedAt,
+    summary: appeal.summary,
+    stages: appeal.stages.map((s) => ({
+      name: s.name,
+      startedAt: s.startedAt,
+      dueAt: s.dueAt,
+      ...(s.endedAt ? { endedAt: s.endedAt, end: s.end } : {}),
+    })),
+    ...(decision ? { decision } : {}),
+    identity: { required: identity.required, status: identity.status },
+    ...(release
+      ? {
+          billing: appeal.billing,
+          ...(appeal.refund ? { refund: appeal.refund } : {}),
+        }
+      : { billingWithheld: 'Verify your identity to see invoices, amounts and refunds.' }),
+  };
+}
+
+export function appealService(deps: AppealServiceDeps) {
+  const repo = recordRepository<BillingAppeal>(deps, appealIndex());
+  const now = () => deps.clock.now();
+
+  async function visible(principal: Principal, id: string) {
+    const appeal = await repo.get(principal.desk, id);
+    const mine =
+      principal.role === 'customer' && !!principal.email && appeal?.requester.email === principal.email;
+    if (!appeal || (!isStaff(principal) && !mine)) throw problems.notFound(`Billing appeal ${id}`);
+    return appeal;
+  }
+
+  return {
+    async create(principal: Principal, body: CreateAppealBody, idem?: { key: string; requestHash: string }) {
+      const onBehalf = principal.role !== 'customer';
+      if (!onBehalf && body.requester) {
+        throw problems.validation([{ pointer: '/requester', detail: 'set from your sign-in' }]);
+      }
+      if (onBehalf && !body.requester) {
+        throw problems.validation([{ pointer: '/requester', detail: 'required when appealing for someone' }]);
+      }
+      if (!onBehalf && !principal.email) throw problems.forbidden('Your token carries no email address.');
+      const requester = onBehalf
+        ? { id: `email:${body.requester!.email}`, email: body.requester!.email, name: body.requester!.name }
+        : { id: principal.id, email: principal.email!, name: principal.name };
+      if (body.ticketId) {
+        const stored = await deps.tickets.getTicket(principal.desk, body.ticketId);
+        const ticket = stored?.ticket;
+        if (!ticket || (!onBehalf && ticket.requester.email !== principal.email)) {
+          throw problems.validation([{ pointer: '/ticketId', detail: 'not a ticket of yours on this desk' }]);
+        }
+      }
+      let id = newId(now());
+      if (idem) {
+        const claim = await deps.tickets.claimIdempotencyKey({
+          desk: principal.desk,
+          principalId: principal.id,
+          scope: 'create-billing-appeal',
+          key: idem.key,
+          requestHash: idem.requestHash,
+          resourceId: id,
+          at: now().toISOString(),
+        });
+        if (claim.kind === 'mismatch') throw problems.idempotencyKeyReused();
+        if (claim.kind === 'replay') id = claim.resourceId;
+      }
+      const pack = deps.packFor(principal.desk);
+      const { record, created } = await repo.create(
+        openAppeal({
+          id,
+          desk: principal.desk,
+          pack,
+          requester,
+          filedBy: actorOf(principal),
+          body,
+          now: now(),
+          code: deps.random.code(CODE_DIGITS),
+          salt: deps.random.salt(),
+        }),
+      );
+      return { appeal: appealView(record, principal), replayed: !created };
+    },
+
+    async list(principal: Principal, query: z.infer<typeof ListAppealsQuery>) {
+      if (!isStaff(principal)) {
+        if (principal.role !== 'customer' || !principal.email)
+          throw problems.forbidden('Customers see their own appeals.');
+        const own = await deps.records.listForRequester<BillingAppeal>(
+          'billing-appeal',
+          principal.desk,
+          principal.email,
+        );
+        return {
+          items: own
+            .filter((a) => !query.status || a.status === query.status)
+            .sort((a, b) => b.receivedAt.localeCompare(a.receivedAt))
+            .map((a) => appealView(a, principal)),
+          nextCursor: undefined,
+        };
+      }
+      const page = await deps.records.list<BillingAppeal>(
+        'billing-appeal',
+        principal.desk,
+        query.limit,
+        query.cursor,
+      );
+      return {
+        items: page.items
+          .filter((a) => !query.status || a.status === query.status)
+          .map((a) => appealView(a, principal)),
+        nextCursor: page.nextCursor,
+      };
+    },
+
+    async get(principal: Principal, id: string) {
+      return appealView(await visible(principal, id), principal);
+    },
+
+    async decide(principal: Principal, id: string, body: DecisionBody) {
+      if (!isStaff(principal)) throw problems.forbidden('Billing appeals are decided by support staff.');
+      await visible(principal, id);
+      const pack = deps.packFor(principal.desk);
+      const at = now();
+      // Deadlines that passed first: a decision after a missed stage belongs to the stage it is at now.
+      const saved = await repo.update(principal.desk, id, (a) =>
+        decideAppeal(applyAppealDeadlines(a, pack, at), pack, body, actorOf(principal), at),
+      );
+      return appealView(saved, principal);
+    },
+
+    async verify(principal: Principal, id: string, body: z.infer<typeof VerificationBody>) {
+      await visible(principal, id);
+      let outcome: { verified: boolean; reason?: string | undefined } = { verified: false };
+      const saved = await repo.update(principal.desk, id, (a) => {
+        const result = verifyAppealIdentity(a, body, actorOf(principal), now());
+        outcome = { verified: result.verified, reason: result.reason };
+        return result.appeal;
+      });
+      if (!outcome.verified) {
+        throw problems.conflict(
+          `verification-${outcome.reason ?? 'failed'}`,
+          outcome.reason === 'locked'
+            ? 'Too many wrong codes: ask support to verify your identity another way.'
+            : outcome.reason === 'expired'
+              ? 'The code has expired: ask support for a new one.'
+              : 'That code is not right.',
+        );
+      }
+      return appealView(saved, principal);
+    },
+
+    async applyDeadlines(desk: string, id: string) {
+      const pack = deps.packFor(desk);
+      const before = await repo.get(desk, id);
+      if (!before) return { id, applied: 0 };
+      const after = await repo.update(desk, id, (a) => applyAppealDeadlines(a, pack, now()));
+      return { id, applied: after.history.length - before.history.length };
+    },
+  };
+}
+
+export type AppealService = ReturnType<typeof appealService>;

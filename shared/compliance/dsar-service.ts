@@ -1,0 +1,530 @@
+/**
+ * DSAR use cases: what the API routes, the deadline handler and the email intake call. Rules live in
+ * dsar.ts (pure); this module reads and writes records, tickets and objects around them.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { isStaff, type Principal } from '../auth/principal.ts';
+import { problems } from '../http/problem.ts';
+import type { PolicyPack } from '../policy/schema.ts';
+import { newId } from '../runtime/ids.ts';
+import type { AttachmentStore } from '../store/attachment-store.ts';
+import { complianceObjectKeys } from '../store/compliance-keys.ts';
+import type { ComplianceStore } from '../store/compliance-store.ts';
+import type { ObjectStore } from '../store/objects.ts';
+import type { RetentionStore } from '../store/retention-store.ts';
+import type { TicketStore } from '../store/ticket-store.ts';
+import type { Clock } from '../time/clock.ts';
+import { type BillingAppeal, isAppealOpen, nextAppealDeadline } from './billing-appeal.ts';
+import {
+  applyDsarDeadlines,
+  assertReadyToFulfil,
+  DSAR_CHANNELS,
+  DSAR_KINDS,
+  DSAR_STATUSES,
+  type Dsar,
+  DsarRequesterBody,
+  type ExtensionBody,
+  erasedPlaceholder,
+  extendDsar,
+  finishDsarErasure,
+  nextDsarDeadline,
+  openDsar,
+  type RejectionBody,
+  recordDsarExport,
+  recordExportDownload,
+  rejectDsar,
+  resendDsarCode,
+  startDsarErasure,
+  type VerificationBody,
+  verifyDsarIdentity,
+} from './dsar.ts';
+import { eraseAppeal, eraseOtherRequest } from './erasure.ts';
+import { buildExportBundle } from './export-bundle.ts';
+import { CODE_DIGITS } from './identity.ts';
+import { holdIdFor, isActive, type LegalHold, requesterHoldId } from './legal-hold.ts';
+import type { DeadlineScheduler, RandomSource } from './ports.ts';
+import { recordRepository } from './record-repository.ts';
+import { actorOf, ROLE_RANK } from './records.ts';
+import { eraseRequesterTicket, exportRequesterTicket, listRequesterTickets } from './requester-data.ts';
+
+export interface DsarServiceDeps {
+  records: ComplianceStore;
+  retention: RetentionStore;
+  tickets: TicketStore;
+  attachments: AttachmentStore;
+  objects: ObjectStore;
+  scheduler: DeadlineScheduler;
+  clock: Clock;
+  random: RandomSource;
+  packFor(desk: string): PolicyPack | undefined;
+}
+
+export const CreateDsarBody = z.strictObject({
+  kind: z.enum(DSAR_KINDS),
+  /** Staff and apps: whose request it is. Customers file for themselves. */
+  requester: DsarRequesterBody.optional(),
+  /** Staff: how it reached us (a letter, a call). */
+  channel: z.enum(DSAR_CHANNELS).optional(),
+  /** Staff: when it reached us, if earlier than now (the month runs from receipt). */
+  receivedAt: z.iso.datetime({ offset: true }).optional(),
+});
+export type CreateDsarBody = z.infer<typeof CreateDsarBody>;
+
+export const ListDsarQuery = z.strictObject({
+  status: z.enum(DSAR_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(2000).optional(),
+});
+
+/** The largest bundle the download route returns inline (Lambda's synchronous response limit is 6 MB). */
+export const MAX_INLINE_EXPORT_BYTES = 5 * 1024 * 1024;
+
+export function dsarIndex(packFor: (desk: string) => PolicyPack | undefined) {
+  return {
+    kind: 'dsar' as const,
+    schedulable: true,
+    index: (d: Dsar) => ({
+      createdAt: d.receivedAt,
+      nextDeadlineAt: nextDsarDeadline(d, packFor(d.desk)),
+      requesterEmail: d.requesterErased ? null : d.requester.email,
+    }),
+  };
+}
+
+export function appealIndex() {
+  return {
+    kind: 'billing-appeal' as const,
+    schedulable: true,
+    index: (a: BillingAppeal) => ({
+      createdAt: a.receivedAt,
+      nextDeadlineAt: isAppealOpen(a) ? nextAppealDeadline(a) : null,
+      requesterEmail: a.requesterErased ? null : a.requester.email,
+    }),
+  };
+}
+
+/** What a caller may see of a request: customers the outcome, staff everything but secrets. */
+export function dsarView(dsar: Dsar, principal: Principal) {
+  const { codeHash: _h, codeSalt: _s, ...identity } = dsar.identity;
+  if (isStaff(principal)) {
+    return {
+      ...dsar,
+      identity,
+      notices: dsar.notices.map((n) =>
+        'code' in n.params ? { ...n, params: { ...n.params, code: '(hidden)' } } : n,
+      ),
+    };
+  }
+  return {
+    id: dsar.id,
+    kind: dsar.kind,
+    status: dsar.status,
+    receivedAt: dsar.receivedAt,
+    dueAt: dsar.dueAt,
+    identity: {
+      status: identity.status,
+      ...(identity.codeExpiresAt ? { codeExpiresAt: identity.codeExpiresAt } : {}),
+    },
+    ...(dsar.extension
+      ? { extension: { months: dsar.extension.months, reason: dsar.extension.reason, at: dsar.extension.at } }
+      : {}),
+    ...(dsar.export
+      ? { export: { readyAt: dsar.export.readyAt, bytes: dsar.export.bytes, sha256: dsar.export.sha256 } }
+      : {}),
+    ...(dsar.erasure?.finishedAt
+      ? {
+          erasure: {
+            finishedAt: dsar.erasure.finishedAt,
+            keptUnderLegalHold: dsar.erasure.keptUnderLegalHold.length,
+          },
+        }
+      : {}),
+    ...(dsar.rejection ? { rejection: { reason: dsar.rejection.reason, at: dsar.rejection.at } } : {}),
+    ...(dsar.fulfilledAt ? { fulfilledAt: dsar.fulfilledAt } : {}),
+  };
+}
+
+export function dsarService(deps: DsarServiceDeps) {
+  const repo = recordRepository<Dsar>(deps, dsarIndex(deps.packFor));
+  const appeals = recordRepository<BillingAppeal>(deps, appealIndex());
+  const holds = recordRepository<LegalHold>(deps, {
+    kind: 'legal-hold',
+    schedulable: false,
+    index: (h) => ({ createdAt: h.setAt, nextDeadlineAt: null, requesterEmail: null }),
+  });
+  const now = () => deps.clock.now();
+
+  /** The request, if the caller may see it (customers: their own; staff: their desk's). */
+  async function visible(principal: Principal, id: string): Promise<Dsar> {
+    const dsar = await repo.get(principal.desk, id);
+    if (!dsar || !canSee(principal, dsar)) throw problems.notFound(`Data subject request ${id}`);
+    return dsar;
+  }
+
+  function canSee(principal: Principal, dsar: Dsar) {
+    if (isStaff(principal)) return true;
+    return principal.role === 'customer' && !!principal.email && principal.email === dsar.requester.email;
+  }
+
+  async function change(principal: Principal, id: string, fn: (d: Dsar) => Dsar) {
+    await visible(principal, id);
+    return repo.update(principal.desk, id, fn, `Data subject request ${id}`);
+  }
+
+  async function open(input: {
+    desk: string;
+    kind: Dsar['kind'];
+    channel: Dsar['channel'];
+    requester: { email: string; name?: string | undefined };
+    receivedAt: Date;
+    filedBy: { id: string; role: Dsar['filedBy']['role'] };
+    id: string;
+    sourceMessageId?: string;
+  }) {
+    const at = now();
+    const pack = deps.packFor(input.desk);
+    const dsar = applyDsarDeadlines(
+      openDsar({ ...input, pack, now: at, code: deps.random.code(CODE_DIGITS), salt: deps.random.salt() }),
+      pack,
+      at,
+    );
+    return repo.create(dsar);
+  }
+
+  return {
+    async create(principal: Principal, body: CreateDsarBody, idem?: { key: string; requestHash: string }) {
+      const onBehalf = principal.role !== 'customer';
+      if (!onBehalf) {
+        const fields = (['requester', 'channel', 'receivedAt'] as const).filter((f) => body[f] !== undefined);
+        if (fields.length) {
+          throw problems.validation(
+            fields.map((f) => ({ pointer: `/${f}`, detail: 'set by the system for your own request' })),
+          );
+        }
+        if (!principal.email) throw problems.forbidden('Your token carries no email address.');
+      } else if (!body.requester) {
+        throw problems.validation([{ pointer: '/requester', detail: 'required when filing for someone' }]);
+      }
+      let id = newId(now());
+      if (idem) {
+        const claim = await deps.tickets.claimIdempotencyKey({
+          desk: principal.desk,
+          principalId: principal.id,
+          scope: 'create-dsar',
+          key: idem.key,
+          requestHash: idem.requestHash,
+          resourceId: id,
+          at: now().toISOString(),
+        });
+        if (claim.kind === 'mismatch') throw problems.idempotencyKeyReused();
+        if (claim.kind === 'replay') id = claim.resourceId;
+      }
+      const requester = onBehalf
+        ? body.requester!
+        : { email: principal.email!, ...(principal.name ? { name: principal.name } : {}) };
+      const { record, created } = await open({
+        id,
+        desk: principal.desk,
+        kind: body.kind,
+        channel: onBehalf ? (body.channel ?? 'api') : 'api',
+        requester,
+        receivedAt: body.receivedAt ? new Date(body.receivedAt) : now(),
+        filedBy: actorOf(principal),
+      });
+      return { dsar: dsarView(record, principal), replayed: !created };
+    },
+
+    /** Email intake: a request recognised in an inbound email; one request per Message-ID. */
+    async openFromEmail(input: {
+      desk: string;
+      kind: Dsar['kind'];
+      from: { email: string; name?: string | undefined };
+      messageId: string;
+      receivedAt: Date;
+    }) {
+      let id = newId(now());
+      const claim = await deps.tickets.claimIdempotencyKey({
+        desk: input.desk,
+        principalId: 'email-intake',
+        scope: 'dsar-email',
+        key: digest(input.messageId),
+        requestHash: digest(`${input.kind}\n${input.from.email}`),
+        resourceId: id,
+        at: now().toISOString(),
+      });
+      if (claim.kind === 'replay') id = claim.resourceId;
+      const { record, created } = await open({
+        id,
+        desk: input.desk,
+        kind: input.kind,
+        channel: 'email',
+        requester: input.from,
+        receivedAt: input.receivedAt,
+        filedBy: { id: 'email-intake', role: 'system' },
+        sourceMessageId: input.messageId,
+      });
+      return { dsarId: record.id, created, dueAt: record.dueAt };
+    },
+
+    async list(principal: Principal, query: z.infer<typeof ListDsarQuery>) {
+      if (!isStaff(principal)) {
+        if (principal.role !== 'customer' || !principal.email)
+          throw problems.forbidden('Customers see their own requests.');
+        const own = await deps.records.listForRequester<Dsar>('dsar', principal.desk, principal.email);
+        const items = own
+          .filter((d) => !query.status || d.status === query.status)
+          .sort((a, b) => b.receivedAt.localeCompare(a.receivedAt))
+          .map((d) => dsarView(d, principal));
+        return { items, nextCursor: undefined };
+      }
+      const page = await deps.records.list<Dsar>('dsar', principal.desk, query.limit, query.cursor);
+      return {
+        items: page.items
+          .filter((d) => !query.status || d.status === query.status)
+          .map((d) => dsarView(d, principal)),
+        nextCursor: page.nextCursor,
+      };
+    },
+
+    async get(principal: Principal, id: string) {
+      return dsarView(await visible(principal, id), principal);
+    },
+
+    async resendCode(principal: Principal, id: string) {
+      const by = actorOf(principal);
+      const dsar = await change(principal, id, (d) =>
+        resendDsarCode(d, deps.random.code(CODE_DIGITS), deps.random.salt(), by, now()),
+      );
+      return dsarView(dsar, principal);
+    },
+
+    async verify(principal: Principal, id: string, body: z.infer<typeof VerificationBody>) {
+      let outcome: { verified: boolean; reason?: string | undefined } = { verified: false };
+      const dsar = await change(principal, id, (d) => {
+        const result = verifyDsarIdentity(d, body, actorOf(principal), now());
+        outcome = { verified: result.verified, reason: result.reason };
+        return result.dsar;
+      });
+      if (!outcome.verified) {
+        const detail =
+          outcome.reason === 'locked'
+            ? 'Too many wrong codes: ask support to verify your identity another way.'
+            : outcome.reason === 'expired'
+              ? 'The code has expired: request a new one.'
+              : 'That code is not right.';
+        throw problems.conflict(`verification-${outcome.reason ?? 'failed'}`, detail);
+      }
+      return dsarView(dsar, principal);
+    },
+
+    async extend(principal: Principal, id: string, body: z.infer<typeof ExtensionBody>) {
+      const pack = deps.packFor(principal.desk);
+      return dsarView(
+        await change(principal, id, (d) => extendDsar(d, pack, body, actorOf(principal), now())),
+        principal,
+      );
+    },
+
+    async reject(principal: Principal, id: string, body: z.infer<typeof RejectionBody>) {
+      return dsarView(
+        await change(principal, id, (d) => rejectDsar(d, body.reason, actorOf(principal), now())),
+        principal,
+      );
+    },
+
+    /** Builds the export bundle (lead+ approves: RCH "log any data exports with … approver identity"). */
+    async export(principal: Principal, id: string) {
+      const dsar = await visible(principal, id);
+      const by = actorOf(principal);
+      assertReadyToFulfil(dsar, 'access', by);
+      const email = dsar.requester.email;
+      const tickets = await listRequesterTickets(deps.tickets, principal.desk, email);
+      const exports = [];
+      for (const ticket of tickets)
+        exports.push(await exportRequesterTicket(deps, principal.desk, ticket.id));
+      const ownAppeals = await deps.records.listForRequester<BillingAppeal>(
+        'billing-appeal',
+        principal.desk,
+        email,
+      );
+      const otherRequests = (await deps.records.listForRequester<Dsar>('dsar', principal.desk, email)).filter(
+        (d) => d.id !== dsar.id,
+      );
+      const at = now();
+      const built = buildExportBundle({
+        dsar,
+        tickets: exports.filter((t) => t !== undefined),
+        appeals: ownAppeals,
+        otherRequests,
+        approvedBy: by,
+        now: at,
+      });
+      const objectKey = complianceObjectKeys.exportBundle(principal.desk, dsar.id);
+      await deps.objects.put(objectKey, built.body, 'application/json');
+      await deps.records.putExportRecord({
+        desk: principal.desk,
+        dsarId: dsar.id,
+        objectKey,
+        bytes: built.bytes,
+        sha256: built.sha256,
+        createdAt: at.toISOString(),
+      });
+      const saved = await repo.update(principal.desk, id, (d) => {
+        assertReadyToFulfil(d, 'access', by);
+        return recordDsarExport(
+          d,
+          {
+            objectKey,
+            bytes: built.bytes,
+            sha256: built.sha256,
+            readyAt: at.toISOString(),
+            approvedBy: by,
+            counts: built.bundle.counts,
+          },
+          at,
+        );
+      });
+      return dsarView(saved, principal);
+    },
+
+    /** The bundle, for the verified requester or a lead; each download is audited. */
+    async download(principal: Principal, id: string) {
+      const dsar = await visible(principal, id);
+      if (isStaff(principal) && ROLE_RANK[principal.role] < ROLE_RANK.lead) {
+        throw problems.forbidden('Only the requester, or a lead, manager or ops, can download an export.');
+      }
+      if (!isStaff(principal) && dsar.identity.status !== 'verified') {
+        throw problems.conflict('identity-not-verified', 'Verify your identity first.');
+      }
+      if (!dsar.export) throw problems.conflict('export-not-ready', 'The export has not been prepared yet.');
+      const record = await deps.records.getExportRecord(principal.desk, id);
+      const body = record ? await deps.objects.get(record.objectKey) : undefined;
+      if (!record || !body) {
+        throw problems.conflict(
+          'export-expired',
+          'The export was deleted after its retention period; a lead can prepare a new one on a new request.',
+        );
+      }
+      if (body.length > MAX_INLINE_EXPORT_BYTES) {
+        throw problems.conflict(
+          'export-too-large',
+          `The bundle is ${body.length} bytes; ops can hand it over from the object store (${record.objectKey}).`,
+        );
+      }
+      await repo.update(principal.desk, id, (d) => recordExportDownload(d, actorOf(principal), now()));
+      return { body: body.toString('utf8'), sha256: record.sha256, filename: `dsar-${id}.json` };
+    },
+
+    /**
+     * Erasure: every ticket of the requester (except those under a legal hold) loses what identifies
+     * them and keeps its SLA statistics; their appeals and other requests forget them; the request
+     * records counts only. Resumable: a second call continues an interrupted erasure.
+     */
+    async erase(principal: Principal, id: string) {
+      const dsar = await visible(principal, id);
+      const by = actorOf(principal);
+      assertReadyToFulfil(dsar, 'erasure', by);
+      const desk = principal.desk;
+      const email = dsar.requester.email;
+      const hold = await holds.get(desk, requesterHoldId(desk, email));
+      if (isActive(hold)) {
+        throw problems.conflict(
+          'requester-under-legal-hold',
+          'A legal hold covers this requester (GDPR Art. 17(3)(e)); reject the request with that reason, or release the hold first.',
+        );
+      }
+      await repo.update(desk, id, (d) => startDsarErasure(d, by, now()));
+      const placeholder = erasedPlaceholder(id);
+      for (const ticket of await listRequesterTickets(deps.tickets, desk, email)) {
+        const ticketHold = await holds.get(desk, holdIdFor(desk, { kind: 'ticket', ticketId: ticket.id }));
+        if (isActive(ticketHold)) {
+          await repo.update(desk, id, (d) =>
+            d.erasure!.keptUnderLegalHold.includes(ticket.id)
+              ? d
+              : {
+                  ...d,
+                  version: d.version + 1,
+                  erasure: {
+                    ...d.erasure!,
+                    keptUnderLegalHold: [...d.erasure!.keptUnderLegalHold, ticket.id],
+                  },
+                },
+          );
+          continue;
+        }
+        const counts = await eraseRequesterTicket(deps, desk, ticket.id, placeholder);
+        await repo.update(desk, id, (d) => ({
+          ...d,
+          version: d.version + 1,
+          erasure: {
+            ...d.erasure!,
+            counts: {
+              ...d.erasure!.counts,
+              tickets: d.erasure!.counts.tickets + 1,
+              messages: d.erasure!.counts.messages + counts.messages,
+              attachments: d.erasure!.counts.attachments + counts.attachments,
+              objects: d.erasure!.counts.objects + counts.objects,
+            },
+          },
+        }));
+      }
+      for (const appeal of await deps.records.listForRequester<BillingAppeal>(
+        'billing-appeal',
+        desk,
+        email,
+      )) {
+        await appeals.update(desk, appeal.id, (a) =>
+          a.requesterErased ? a : eraseAppeal(a, placeholder, id, now()),
+        );
+        await repo.update(desk, id, (d) => ({
+          ...d,
+          version: d.version + 1,
+          erasure: {
+            ...d.erasure!,
+            counts: { ...d.erasure!.counts, billingAppeals: d.erasure!.counts.billingAppeals + 1 },
+          },
+        }));
+      }
+      for (const other of await deps.records.listForRequester<Dsar>('dsar', desk, email)) {
+        if (other.id === id) continue;
+        await repo.update(desk, other.id, (d) =>
+          d.requesterErased ? d : eraseOtherRequest(d, placeholder, id, now()),
+        );
+        await repo.update(desk, id, (d) => ({
+          ...d,
+          version: d.version + 1,
+          erasure: {
+            ...d.erasure!,
+            counts: { ...d.erasure!.counts, otherRequests: d.erasure!.counts.otherRequests + 1 },
+          },
+        }));
+      }
+      if (hold) {
+        // A released hold still names the requester: it forgets them too.
+        await holds.update(desk, hold.id, (h) =>
+          h.subject.kind === 'requester' && h.subject.email === email
+            ? { ...h, version: h.version + 1, subject: { kind: 'requester', email: placeholder } }
+            : h,
+        );
+      }
+      const finished = await repo.update(desk, id, (d) => finishDsarErasure(d, now()));
+      return dsarView(finished, principal);
+    },
+
+    /** Deadline handler and sweep: applies reminders and escalation that have come due. */
+    async applyDeadlines(desk: string, id: string) {
+      const pack = deps.packFor(desk);
+      const before = await repo.get(desk, id);
+      if (!before) return { id, applied: 0 };
+      const after = await repo.update(desk, id, (d) => applyDsarDeadlines(d, pack, now()));
+      return { id, applied: after.history.length - before.history.length };
+    },
+  };
+}
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('base64url');
+}
+
+export type DsarService = ReturnType<typeof dsarService>;

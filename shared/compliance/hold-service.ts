@@ -1,0 +1,124 @@
+/** Legal hold use cases: set, release, list (lead+ to change, staff to read). */
+import { z } from 'zod';
+import { isStaff, type Principal } from '../auth/principal.ts';
+import { problems } from '../http/problem.ts';
+import type { ComplianceStore } from '../store/compliance-store.ts';
+import type { TicketStore } from '../store/ticket-store.ts';
+import { Email, Ulid } from '../tickets/model.ts';
+import type { Clock } from '../time/clock.ts';
+import {
+  assertCanManageHolds,
+  type HoldSubject,
+  holdIdFor,
+  type LegalHold,
+  releaseHold,
+  setHold,
+} from './legal-hold.ts';
+import type { DeadlineScheduler } from './ports.ts';
+import { recordRepository } from './record-repository.ts';
+import { actorOf } from './records.ts';
+
+export const SetHoldBody = z
+  .strictObject({
+    ticketId: Ulid.optional(),
+    requesterEmail: Email.optional(),
+    reason: z.string().trim().min(10).max(1000),
+    reference: z.string().trim().min(1).max(100).optional(),
+  })
+  .refine((b) => (b.ticketId === undefined) !== (b.requesterEmail === undefined), {
+    message: 'Send exactly one of ticketId and requesterEmail.',
+  });
+export const ReleaseHoldBody = z.strictObject({ reason: z.string().trim().min(10).max(1000) });
+export const ListHoldsQuery = z.strictObject({
+  status: z.enum(['active', 'released']).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().max(2000).optional(),
+});
+
+export function holdIndexer() {
+  return {
+    kind: 'legal-hold' as const,
+    schedulable: false,
+    index: (h: LegalHold) => ({ createdAt: h.setAt, nextDeadlineAt: null, requesterEmail: null }),
+  };
+}
+
+export function holdService(deps: {
+  records: ComplianceStore;
+  tickets: TicketStore;
+  scheduler: DeadlineScheduler;
+  clock: Clock;
+}) {
+  const repo = recordRepository<LegalHold>(deps, holdIndexer());
+  const now = () => deps.clock.now();
+
+  return {
+    async set(principal: Principal, body: z.infer<typeof SetHoldBody>) {
+      const by = actorOf(principal);
+      assertCanManageHolds(by);
+      let subject: HoldSubject;
+      if (body.ticketId) {
+        const stored = await deps.tickets.getTicket(principal.desk, body.ticketId);
+        if (!stored)
+          throw problems.validation([{ pointer: '/ticketId', detail: 'no such ticket on this desk' }]);
+        subject = { kind: 'ticket', ticketId: body.ticketId };
+      } else {
+        subject = { kind: 'requester', email: body.requesterEmail! };
+      }
+      const id = holdIdFor(principal.desk, subject);
+      const input = {
+        desk: principal.desk,
+        subject,
+        reason: body.reason,
+        reference: body.reference,
+        by,
+        now: now(),
+      };
+      const existing = await repo.get(principal.desk, id);
+      if (!existing) {
+        const { record, created } = await repo.create(setHold({ ...input, existing: undefined }));
+        if (created) return { hold: record, created: true };
+      }
+      return {
+        hold: await repo.update(principal.desk, id, (h) => setHold({ ...input, existing: h })),
+        created: false,
+      };
+    },
+
+    async release(principal: Principal, id: string, body: z.infer<typeof ReleaseHoldBody>) {
+      assertCanManageHolds(actorOf(principal));
+      return repo.update(
+        principal.desk,
+        id,
+        (h) => releaseHold(h, body.reason, actorOf(principal), now()),
+        `Legal hold ${id}`,
+      );
+    },
+
+    async list(principal: Principal, query: z.infer<typeof ListHoldsQuery>) {
+      if (!isStaff(principal)) throw problems.forbidden('Legal holds are for support staff.');
+      const page = await deps.records.list<LegalHold>(
+        'legal-hold',
+        principal.desk,
+        query.limit,
+        query.cursor,
+      );
+      return {
+        items: page.items.filter((h) => !query.status || h.status === query.status),
+        nextCursor: page.nextCursor,
+      };
+    },
+
+    /** For the purge: is this ticket or this requester held? */
+    async isHeld(desk: string, ticketId: string | undefined, requesterEmail: string | undefined) {
+      const ids = [
+        ...(ticketId ? [holdIdFor(desk, { kind: 'ticket', ticketId })] : []),
+        ...(requesterEmail ? [holdIdFor(desk, { kind: 'requester', email: requesterEmail })] : []),
+      ];
+      for (const id of ids) if ((await repo.get(desk, id))?.status === 'active') return true;
+      return false;
+    },
+  };
+}
+
+export type HoldService = ReturnType<typeof holdService>;

@@ -1,0 +1,177 @@
+/**
+ * A requester's tickets as the DSAR export and erasure see them: whole ticket partitions (ticket,
+ * messages, attachments, and whatever else other modules keep there), with their S3 objects.
+ */
+
+import { objectKeysOf } from '../store/compliance-keys.ts';
+import type { ObjectStore } from '../store/objects.ts';
+import type { RetentionStore } from '../store/retention-store.ts';
+import type { TicketStore } from '../store/ticket-store.ts';
+import type { TicketActivity } from '../tickets/activity.ts';
+import type { Message, Ticket } from '../tickets/model.ts';
+import { ERASED_TEXT, eraseMessage, eraseTicket, requesterIds } from './erasure.ts';
+import type { AttachmentExport, TicketExport } from './export-bundle.ts';
+
+const KEY_ATTRIBUTES = [
+  'pk',
+  'sk',
+  'kind',
+  'gsi1pk',
+  'gsi1sk',
+  'gsi2pk',
+  'gsi2sk',
+  'gsi3pk',
+  'gsi3sk',
+  'gsi4pk',
+  'gsi4sk',
+];
+const TICKET_INTERNALS = ['activity', 'sla', 'workflow', 'outbound'];
+const MAX_ATTEMPTS = 5;
+
+function strip(item: Record<string, unknown>, extra: string[] = []): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(item))
+    if (!KEY_ATTRIBUTES.includes(k) && !extra.includes(k)) out[k] = v;
+  return out;
+}
+
+/** Every ticket the requester opened (the byRequester index), all pages. */
+export async function listRequesterTickets(
+  tickets: TicketStore,
+  desk: string,
+  email: string,
+): Promise<Ticket[]> {
+  const out: Ticket[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await tickets.listTickets({ desk, requesterEmail: email, limit: 100, cursor });
+    out.push(...page.tickets);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}
+
+export async function exportRequesterTicket(
+  deps: { retention: RetentionStore; objects: ObjectStore },
+  desk: string,
+  ticketId: string,
+): Promise<TicketExport | undefined> {
+  const items = await deps.retention.ticketPartition(desk, ticketId);
+  const ticketItem = items.find((i) => i.sk === 'TICKET');
+  if (!ticketItem) return undefined;
+  const ticket = strip(ticketItem, TICKET_INTERNALS) as Ticket;
+  const activity = (ticketItem.activity ?? []) as TicketActivity[];
+  const committed = new Set(activity.flatMap((a) => ('messageId' in a ? [a.messageId] : [])));
+  committed.add(ticketId);
+  const messages: Message[] = [];
+  const attachments: AttachmentExport[] = [];
+  const otherRecords: Array<Record<string, unknown>> = [];
+  for (const item of items) {
+    if (item.sk === 'TICKET') continue;
+    if (item.kind === 'message') {
+      if (!committed.has(item.id as string)) continue;
+      const body =
+        typeof item.bodyRef === 'string'
+          ? ((await deps.objects.get(item.bodyRef))?.toString('utf8') ?? '')
+          : String(item.body ?? '');
+      const message = { ...strip(item, ['bodyRef', 'body']), body } as Message;
+      messages.push(message);
+      for (const [i, a] of (message.attachments ?? []).entries()) {
+        if (!a.key) continue;
+        const content = await deps.objects.get(a.key);
+        attachments.push({
+          id: `${message.id}-${i + 1}`,
+          ticketId,
+          filename: a.filename,
+          contentType: a.contentType,
+          size: a.size,
+          sha256: a.sha256 ?? '',
+          dataClass: 'email-attachment',
+          createdAt: message.createdAt,
+          contentBase64: content ? content.toString('base64') : null,
+        });
+      }
+    } else if (item.kind === 'attachment') {
+      const content = await deps.objects.get(item.objectKey as string);
+      attachments.push({
+        id: item.id as string,
+        ticketId,
+        filename: item.filename as string,
+        contentType: item.contentType as string,
+        size: item.size as number,
+        sha256: item.sha256 as string,
+        dataClass: item.dataClass as string,
+        createdAt: item.createdAt as string,
+        contentBase64: content ? content.toString('base64') : null,
+      });
+    } else {
+      otherRecords.push(strip(item));
+    }
+  }
+  return { ticket, activity, messages, attachments, ...(otherRecords.length ? { otherRecords } : {}) };
+}
+
+export interface TicketErasureCounts {
+  messages: number;
+  attachments: number;
+  objects: number;
+}
+
+/**
+ * Erases one ticket of the requester: S3 objects first (bodies, attachments, HTML), then message
+ * bodies and authorship, attachment items and other records in the partition, and last the ticket
+ * item (subject, requester, ids in the activity log), conditional on its version and with the version
+ * raised, so no writer holding an older copy can put the old values back. Idempotent.
+ */
+export async function eraseRequesterTicket(
+  deps: { retention: RetentionStore; objects: ObjectStore },
+  desk: string,
+  ticketId: string,
+  placeholderEmail: string,
+): Promise<TicketErasureCounts> {
+  const counts: TicketErasureCounts = { messages: 0, attachments: 0, objects: 0 };
+  for (let attempt = 1; ; attempt++) {
+    const items = await deps.retention.ticketPartition(desk, ticketId);
+    const ticketItem = items.find((i) => i.sk === 'TICKET');
+    if (!ticketItem) return counts;
+    const ticket = strip(ticketItem, TICKET_INTERNALS) as Ticket;
+    const ids = requesterIds(ticket);
+    for (const item of items) {
+      if (item.sk === 'TICKET') continue;
+      for (const key of objectKeysOf(item)) {
+        await deps.objects.delete(key);
+        counts.objects++;
+      }
+      const key = { pk: item.pk as string, sk: item.sk as string };
+      if (item.kind === 'message') {
+        if (item.body === ERASED_TEXT && !item.bodyRef && !item.attachments && !item.email) continue;
+        const { bodyRef: _ref, attachments: _att, email: _email, ...rest } = item;
+        const erased = eraseMessage(rest as unknown as Message, ids);
+        await deps.retention.putItem({ ...rest, ...key, body: erased.body, author: erased.author });
+        counts.messages++;
+      } else {
+        if (await deps.retention.deleteItem(key)) {
+          if (item.kind === 'attachment') counts.attachments++;
+        }
+      }
+    }
+    const erased = eraseTicket(ticket, (ticketItem.activity ?? []) as TicketActivity[], placeholderEmail);
+    if (ticket.subject === erased.ticket.subject && ticket.requester.email === placeholderEmail)
+      return counts;
+    const { gsi2pk: _g2, gsi2sk: _s2, ...kept } = ticketItem;
+    const written = await deps.retention.putItem(
+      {
+        ...kept,
+        pk: ticketItem.pk as string,
+        sk: 'TICKET',
+        subject: erased.ticket.subject,
+        requester: erased.ticket.requester,
+        activity: erased.activity,
+        version: ticket.version + 1,
+      },
+      ticket.version,
+    );
+    if (written) return counts;
+    if (attempt >= MAX_ATTEMPTS) throw new Error(`ticket ${ticketId} kept changing during erasure`);
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Keys of the compliance items (DSARs, billing appeals, legal holds, purge runs, their audit entries,
+ * export records, ticket attachments). Like every key in the table they start with the desk.
+ * See docs/data-model.md.
+ */
+
+export const RECORD_PARTITION = {
+  dsar: 'DSAR',
+  'billing-appeal': 'APPEAL',
+  'legal-hold': 'HOLD',
+  'purge-run': 'PURGE_RUN',
+} as const;
+export type ComplianceRecordKind = keyof typeof RECORD_PARTITION;
+
+export const complianceKeys = {
+  partition: (desk: string, kind: ComplianceRecordKind, id: string) =>
+    `DESK#${desk}#${RECORD_PARTITION[kind]}#${id}`,
+  record: (desk: string, kind: ComplianceRecordKind, id: string) => ({
+    pk: complianceKeys.partition(desk, kind, id),
+    sk: 'RECORD',
+  }),
+  /** An audit entry lives in its record's partition (the record's trail) and in the desk-wide log (index). */
+  audit: (desk: string, kind: ComplianceRecordKind, id: string, at: string, index: number) => ({
+    pk: complianceKeys.partition(desk, kind, id),
+    sk: `AUDIT#${at}#${String(index).padStart(5, '0')}`,
+  }),
+  exportRecord: (desk: string, dsarId: string) => ({
+    pk: complianceKeys.partition(desk, 'dsar', dsarId),
+    sk: 'EXPORT',
+  }),
+  attachment: (desk: string, ticketId: string, attachmentId: string) => ({
+    pk: `DESK#${desk}#TICKET#${ticketId}`,
+    sk: `ATTACHMENT#${attachmentId}`,
+  }),
+  /** byDeskStatusDue (gsi1): open compliance records by their next deadline (the sweep reads it). */
+  deadlines: (desk: string) => `DESK#${desk}#COMPLIANCE_DEADLINES`,
+  /** byRequester (gsi2): a requester's DSARs and appeals (export, erasure, "my requests"). */
+  requesterRecords: (desk: string, email: string) => `DESK#${desk}#REQUESTER_COMPLIANCE#${email}`,
+  /** byWorkflowPending (gsi4, sparse): records with notices waiting for the mail sender. */
+  pendingNotices: (desk: string) => `DESK#${desk}#COMPLIANCE_NOTICES`,
+};
+
+export const complianceObjectKeys = {
+  exportBundle: (desk: string, dsarId: string) => `exports/${desk}/${dsarId}/bundle.json`,
+  attachment: (desk: string, ticketId: string, attachmentId: string) =>
+    `attachments/${desk}/${ticketId}/files/${attachmentId}`,
+};
+
+/**
+ * Attributes that name S3 objects an item owns, whoever wrote it: message bodies (`bodyRef`), HTML
+ * bodies (`email.htmlKey`), email attachments (`attachments[].key`), files and bundles (`objectKey`).
+ * The purge and the erasure delete these with the item.
+ */
+export function objectKeysOf(item: Record<string, unknown>): string[] {
+  const keys: string[] = [];
+  if (typeof item.bodyRef === 'string') keys.push(item.bodyRef);
+  if (typeof item.objectKey === 'string') keys.push(item.objectKey);
+  const email = item.email as { htmlKey?: unknown } | undefined;
+  if (email && typeof email.htmlKey === 'string') keys.push(email.htmlKey);
+  if (Array.isArray(item.attachments)) {
+    for (const a of item.attachments as Array<{ key?: unknown }>)
+      if (typeof a?.key === 'string') keys.push(a.key);
+  }
+  return keys;
+}
