@@ -1,6 +1,6 @@
 import { isStaff, type Principal } from '../auth/principal.ts';
 import { problems } from '../http/problem.ts';
-import { outboundForAgentReply } from '../notices/outbound.ts';
+import { type OutboundMail, outboundForAgentReply } from '../notices/outbound.ts';
 import { logger } from '../observability/logger.ts';
 import { emitMetric } from '../observability/metrics.ts';
 import { newId } from '../runtime/ids.ts';
@@ -70,6 +70,10 @@ export interface TicketWithMessages extends Ticket {
   messages: Message[];
   /** The SLA actions the workflow applied and its next checkpoint; staff only. */
   sla?: TicketSlaState;
+  /** Mail about the ticket (replies, notices) and whether it went out; staff only. */
+  mail?: Array<
+    Pick<OutboundMail, 'id' | 'kind' | 'audience' | 'status' | 'queuedAt'> & Partial<OutboundMail>
+  >;
 }
 
 /** Retries of a read-modify-write that lost a race with another writer before giving up. */
@@ -154,7 +158,12 @@ export function ticketService(deps: TicketServiceDeps) {
         .filter((m) => internalAllowed || m.visibility === 'public')
         .sort((a, b) => (a.id < b.id ? -1 : 1));
       const sla = internalAllowed ? found?.stored.sla : undefined;
-      return { ...ticket, messages, ...(sla ? { sla } : {}) };
+      const mail = internalAllowed
+        ? (found?.stored.outbox ?? []).map(
+            ({ claimedUntil: _lease, providerMessageId: _provider, ...m }) => m,
+          )
+        : [];
+      return { ...ticket, messages, ...(sla ? { sla } : {}), ...(mail.length ? { mail } : {}) };
     },
 
     /**
