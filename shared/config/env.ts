@@ -51,6 +51,17 @@ export type MailOutboundEnv = z.infer<typeof MailOutboundEnv>;
 /** SES bounce and complaint feedback (functions/mail/handle-feedback.ts). */
 export const MailFeedbackEnv = z.object({ TABLE_NAME: z.string().min(3) });
 
+/** Cognito's pre-token-generation trigger (functions/auth/pre-token-generation.ts): Lambda's own variables. */
+export const PreTokenTriggerEnv = z.object({
+  AWS_REGION: z.string().min(1),
+  AWS_ACCESS_KEY_ID: z.string().min(1),
+  AWS_SECRET_ACCESS_KEY: z.string().min(1),
+  AWS_SESSION_TOKEN: z.string().optional(),
+  /** The SDK's endpoint override for Cognito user pools; tests point it at a stand-in. */
+  AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: z.url().optional(),
+});
+export type PreTokenTriggerEnv = z.infer<typeof PreTokenTriggerEnv>;
+
 export function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv = process.env): z.infer<T> {
   const result = schema.safeParse(env);
   if (!result.success) {

@@ -1,0 +1,28 @@
+import { createCognitoMfaReader } from '#shared/auth/cognito-user-mfa.ts';
+import { customiseTokens, type PreTokenDeps } from '#shared/auth/pre-token-trigger.ts';
+import { PreTokenTriggerEnv, parseEnv } from '#shared/config/env.ts';
+import { createLogger } from '#shared/observability/logger.ts';
+
+let deps: PreTokenDeps | undefined;
+
+/** Composition root, built at the first invocation (config parsed once, failing fast). */
+function triggerDeps(): PreTokenDeps {
+  if (deps) return deps;
+  const env = parseEnv(PreTokenTriggerEnv);
+  deps = {
+    readUserMfa: createCognitoMfaReader({
+      region: env.AWS_REGION,
+      endpoint: env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER,
+      credentials: {
+        accessKeyId: env.AWS_ACCESS_KEY_ID,
+        secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+        sessionToken: env.AWS_SESSION_TOKEN,
+      },
+    }),
+    logger: createLogger({ function: 'pre-token-generation' }),
+  };
+  return deps;
+}
+
+/** Cognito pre-token-generation trigger (V2_0): tierdesk's role/desk claims, or a refused sign-in. */
+export const handler = async (event: unknown) => customiseTokens(triggerDeps(), event);
