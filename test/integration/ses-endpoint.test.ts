@@ -1,0 +1,100 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SESClient } from '@aws-sdk/client-ses';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSesEndpoint } from '#local/mail/ses-endpoint.ts';
+import { composeMail } from '#shared/notices/compose.ts';
+import { PermanentSendError, sesMailSender } from '#shared/notices/sender.ts';
+
+/** The real @aws-sdk/client-ses (query protocol) against the local SES endpoint. */
+let dir: string;
+let ses: Awaited<ReturnType<typeof startSesEndpoint>>;
+let client: SESClient;
+const feedback: unknown[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'tierdesk-ses-'));
+  ses = await startSesEndpoint({
+    dir,
+    port: 0,
+    clock: { now: () => new Date('2031-03-03T15:00:00Z') },
+    region: 'eu-west-1',
+    onFeedback: async (n) => {
+      feedback.push(n);
+    },
+  });
+  client = new SESClient({
+    endpoint: ses.url,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+  });
+});
+afterAll(async () => {
+  client.destroy();
+  await ses.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const mail = (to: string, from = 'support@techflowsolutions.com') =>
+  composeMail({
+    from: { name: 'TechFlow Support', address: from },
+    to: [to],
+    replyTo: from,
+    subject: 'Hello [#01JH0000000000000000000000]',
+    text: 'Hi',
+    html: '<p>Hi</p>',
+    messageId: '<t.01JH0000000000000000000000.1@techflowsolutions.com>',
+    inReplyTo: '<root@example.com>',
+    references: ['<root@example.com>'],
+    date: new Date('2020-01-01T00:00:00Z'),
+    language: 'en',
+    autoSubmitted: undefined,
+    ticketId: '01JH0000000000000000000000',
+  });
+
+describe('local SES endpoint', () => {
+  it('accepts SendRawEmail from the SDK, replaces Message-ID and Date as SES does, keeps threading headers', async () => {
+    const sent = await sesMailSender(client).send({
+      from: 'support@techflowsolutions.com',
+      to: ['pat@example.com'],
+      raw: await mail('pat@example.com'),
+    });
+    expect(sent.messageIdHeader).toBe(`<${sent.providerMessageId}@eu-west-1.amazonses.com>`);
+    const [out] = await ses.outbox();
+    expect(out).toMatchObject({
+      messageId: sent.providerMessageId,
+      from: 'support@techflowsolutions.com',
+      to: ['pat@example.com'],
+      sentAt: '2031-03-03T15:00:00.000Z',
+    });
+    expect(out!.headers['message-id']).toBe(sent.messageIdHeader);
+    expect(out!.headers['in-reply-to']).toBe('<root@example.com>');
+    expect(out!.headers.date).toBe('Mon, 03 Mar 2031 15:00:00 +0000');
+    expect(out!.text.trim()).toBe('Hi');
+  });
+
+  it('refuses an unverified source with MessageRejected, a permanent error for the sender', async () => {
+    await expect(
+      sesMailSender(client).send({
+        from: 'someone@unverified.example',
+        to: ['pat@example.com'],
+        raw: await mail('pat@example.com', 'someone@unverified.example'),
+      }),
+    ).rejects.toBeInstanceOf(PermanentSendError);
+  });
+
+  it('answers the mailbox simulator with a bounce notification', async () => {
+    await sesMailSender(client).send({
+      from: 'support@techflowsolutions.com',
+      to: ['bounce@simulator.amazonses.com'],
+      raw: await mail('bounce@simulator.amazonses.com'),
+    });
+    expect(feedback).toEqual([
+      expect.objectContaining({
+        notificationType: 'Bounce',
+        bounce: expect.objectContaining({ bounceType: 'Permanent' }),
+      }),
+    ]);
+  });
+});
