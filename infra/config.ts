@@ -52,6 +52,11 @@ export const EnvironmentConfig = z.strictObject({
     .min(1)
     .refine((desks) => new Set(desks).size === desks.length, { message: 'lists a desk twice' })
     .default([...DEFAULT_DESKS]),
+  /**
+   * The public URL customers open links from mail at (the CSAT survey in closure notices), e.g. the API's
+   * custom domain. Becomes `PUBLIC_BASE_URL` of the mail senders; without it synth warns and uses an example URL.
+   */
+  publicBaseUrl: z.url().optional(),
 });
 export type EnvironmentConfig = z.infer<typeof EnvironmentConfig>;
 

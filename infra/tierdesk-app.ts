@@ -1,8 +1,9 @@
-import { App, type AppProps, type Environment, Tags, Validations } from 'aws-cdk-lib';
+import { Annotations, App, type AppProps, type Environment, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { type DeploymentConfig, readDeploymentConfig } from './config.ts';
 import { ApiStack } from './stacks/api-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
+import { MailStack } from './stacks/mail-stack.ts';
 import { WorkflowStack } from './stacks/workflow-stack.ts';
 
 /**
@@ -45,12 +46,13 @@ export function createApp(props: AppProps = {}): App {
   return new App({ ...props, context: { ...FEATURE_FLAGS, ...props.context } });
 }
 
-/** The stacks of one environment. Later issues add mail, schedules and ops here. */
+/** The stacks of one environment. Later issues add schedules and ops here. */
 export interface TierdeskStacks {
   readonly config: DeploymentConfig;
   readonly data: DataStack;
   readonly workflow: WorkflowStack;
   readonly api: ApiStack;
+  readonly mail: MailStack;
 }
 
 /** Account and Region from the CLI's credentials when there are any; otherwise environment-agnostic stacks. */
@@ -59,6 +61,9 @@ function deploymentEnvironment(): Environment {
   const region = process.env.CDK_DEFAULT_REGION;
   return { ...(account ? { account } : {}), ...(region ? { region } : {}) };
 }
+
+/** Survey links point here until an environment sets `publicBaseUrl`. */
+const EXAMPLE_PUBLIC_BASE_URL = 'https://support.example.com';
 
 /**
  * Adds every stack of the environment named by the `tierdesk:env` context to `app`. Stack names carry the
@@ -96,7 +101,23 @@ export function addTierdeskStacks(
   // The API refers to the state machine by its name-derived ARN (no export), so order the deployment here:
   // tickets accepted before the state machine exists would wait for the reconciler.
   api.addStackDependency(workflow, 'the API starts and wakes SLA workflows');
-  return { config, data, workflow, api };
+  const mail = new MailStack(app, `${prefix}-mail`, {
+    env,
+    config,
+    data,
+    ticketWorkflow: workflow.ticketSla,
+    publicBaseUrl: config.publicBaseUrl ?? EXAMPLE_PUBLIC_BASE_URL,
+    description: `tierdesk ${config.envName}: SES receipt rules, inbound mail bucket, mail functions and feedback`,
+  });
+  if (!config.publicBaseUrl) {
+    Annotations.of(mail).addWarningV2(
+      'tierdesk:publicBaseUrl',
+      `Set publicBaseUrl for ${config.envName}: survey links in closure mail point at ${EXAMPLE_PUBLIC_BASE_URL}.`,
+    );
+  }
+  // The workflow's Apply step sends the mail its SLA actions cause (and agents' replies) right after its write.
+  mail.grantSendMail(workflow.functions.CheckTicketSla);
+  return { config, data, workflow, api, mail };
 }
 
 /**

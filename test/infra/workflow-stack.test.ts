@@ -13,8 +13,20 @@ const executionArns = workflow.resolve(workflow.ticketSla.executionArns);
 
 /** What each workflow function may do, beyond writing its own logs and traces (the code's calls). */
 const EXPECTED_ACTIONS: Record<string, string[]> = {
-  // shared/workflow/check-ticket-sla.ts: getTicket, recordSlaProgress.
-  CheckTicketSla: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'kms:Decrypt', 'kms:GenerateDataKey'],
+  // shared/workflow/check-ticket-sla.ts: getTicket, recordSlaProgress; then the mail its actions cause
+  // (shared/notices/deliver.ts, granted by the mail stack): the ticket partition (Query), long bodies, the
+  // outbox note (PutItem, DeleteItem), suppressions and Message-ID map, SendRawEmail on the desks' identities.
+  CheckTicketSla: [
+    'dynamodb:DeleteItem',
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:Query',
+    'dynamodb:UpdateItem',
+    'kms:Decrypt',
+    'kms:GenerateDataKey',
+    's3:GetObject',
+    'ses:SendRawEmail',
+  ],
   // shared/workflow/park-workflow.ts: parkWorkflow, and a wake of itself when the ticket moved on.
   ParkTicketWorkflow: ['dynamodb:UpdateItem', 'kms:Decrypt', 'kms:GenerateDataKey', 'states:SendTaskSuccess'],
   // shared/workflow/reconcile.ts: listWorkflowDue and listOverdueCheckpoints (index Queries), getTicket,
@@ -194,13 +206,13 @@ describe('WorkflowStack', () => {
     expect(functions).toHaveLength(3);
     for (const fn of functions) {
       const variables = fn.Properties.Environment.Variables;
-      expect(Object.keys(variables).sort()).toEqual([
-        'DESKS',
-        'NODE_OPTIONS',
-        'POWERTOOLS_SERVICE_NAME',
-        'STATE_MACHINE_ARN',
-        'TABLE_NAME',
-      ]);
+      // The Apply step also sends mail (MailOutboundEnv, set by the mail stack).
+      const mail = String(fn.Properties.Description).includes('applies due SLA actions')
+        ? ['BODY_BUCKET', 'PUBLIC_BASE_URL', 'SURVEY_SECRET']
+        : [];
+      expect(Object.keys(variables).sort()).toEqual(
+        ['DESKS', 'NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'STATE_MACHINE_ARN', 'TABLE_NAME', ...mail].sort(),
+      );
       expect(variables.DESKS).toBe('rch-spyfocus,techflow,acentus,rarelogic');
       expect(variables.STATE_MACHINE_ARN).toEqual(stateMachineArn);
     }

@@ -1,0 +1,307 @@
+import {
+  ArnFormat,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  SecretValue,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  type IBucket,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import {
+  ConfigurationSet,
+  EmailIdentity,
+  EmailSendingEvent,
+  EventDestination,
+  Identity,
+  ReceiptRuleSet,
+  TlsPolicy,
+} from 'aws-cdk-lib/aws-ses';
+import { S3 } from 'aws-cdk-lib/aws-ses-actions';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { DESK_MAIL, inboundPrefix, rawMailRetentionDays } from '#shared/mail/desk-mail.ts';
+import type { DeploymentConfig } from '../config.ts';
+import {
+  AppFunction,
+  type AppFunctionSettings,
+  type BindableStateMachine,
+} from '../constructs/app-function.ts';
+import type { DataResources } from './data-stack.ts';
+
+export interface MailStackProps extends StackProps {
+  readonly config: DeploymentConfig;
+  readonly data: DataResources;
+  /** The per-ticket SLA workflow: inbound mail starts (new tickets) and wakes (replies) it. */
+  readonly ticketWorkflow: BindableStateMachine;
+  /** Where customers open links from mail (the CSAT survey), e.g. the API's public URL. */
+  readonly publicBaseUrl: string;
+}
+
+/**
+ * Email through SES (docs/email.md): per desk a receipt rule that stores the raw MIME in a
+ * KMS-encrypted bucket under `inbound/<desk>/` (kept as long as the desk's pack keeps tickets) and
+ * notifies a topic the inbound function subscribes to; a sending identity per desk domain with a
+ * configuration set whose bounces and complaints reach the feedback function; the outbound sweep.
+ * Every function gets exactly what its code calls.
+ */
+export class MailStack extends Stack {
+  readonly inboundBucket: Bucket;
+  readonly mailKey: Key;
+  readonly inboundTopic: Topic;
+  readonly feedbackTopic: Topic;
+  readonly ruleSet: ReceiptRuleSet;
+  readonly configurationSet: ConfigurationSet;
+  readonly surveySecret: Secret;
+  readonly functions: {
+    readonly ReceiveEmail: AppFunction;
+    readonly HandleFeedback: AppFunction;
+    readonly SweepOutboundMail: AppFunction;
+  };
+  /** Environment an outbound-mail sender needs besides its bindings (MailOutboundEnv). */
+  readonly outboundEnvironment: Readonly<Record<string, string>>;
+  /** `ses:SendRawEmail` on the desks' identities and the configuration set, nothing else. */
+  readonly sendMailStatement: PolicyStatement;
+
+  private readonly data: DataResources;
+
+  constructor(scope: Construct, id: string, props: MailStackProps) {
+    super(scope, id, props);
+    const { config, data } = props;
+    this.data = data;
+    const removalPolicy = config.removeDataOnDelete ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const desks = DESK_MAIL.filter((d) => config.desks.includes(d.desk));
+    const ruleSetName = `tierdesk-${config.envName}-inbound`;
+
+    // Own key: SES and SNS must be admitted in its key policy, which the data key's must never do.
+    this.mailKey = new Key(this, 'MailKey', {
+      description: `tierdesk ${config.envName}: raw inbound mail and the mail topics`,
+      alias: `alias/tierdesk/${config.envName}/mail`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    this.mailKey.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('ses.amazonaws.com')],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+
+    const accessLogs = new Bucket(this, 'AccessLogs', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(config.logRetentionDays) }],
+      removalPolicy,
+      autoDeleteObjects: config.removeDataOnDelete,
+    });
+    this.inboundBucket = new Bucket(this, 'Inbound', {
+      encryption: BucketEncryption.KMS,
+      encryptionKey: this.mailKey,
+      bucketKeyEnabled: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      serverAccessLogsBucket: accessLogs as IBucket,
+      serverAccessLogsPrefix: 'inbound/',
+      // Raw MIME lives as long as the desk keeps tickets (the parsed content is the ticket).
+      lifecycleRules: [
+        ...desks.map((d) => ({
+          id: `expire-raw-mail-${d.desk}`,
+          prefix: inboundPrefix(d.desk),
+          expiration: Duration.days(rawMailRetentionDays(d.desk)),
+        })),
+        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+      removalPolicy,
+      autoDeleteObjects: config.removeDataOnDelete,
+    });
+
+    const topic = (topicId: string, displayName: string) => {
+      const t = new Topic(this, topicId, { displayName, masterKey: this.mailKey, enforceSSL: true });
+      t.addToResourcePolicy(
+        new PolicyStatement({
+          principals: [new ServicePrincipal('ses.amazonaws.com')],
+          actions: ['sns:Publish'],
+          resources: [t.topicArn],
+          conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+        }),
+      );
+      return t;
+    };
+    this.inboundTopic = topic('InboundTopic', 'tierdesk inbound mail (SES S3 action notifications)');
+    this.feedbackTopic = topic('FeedbackTopic', 'tierdesk mail feedback (SES bounces and complaints)');
+
+    this.ruleSet = new ReceiptRuleSet(this, 'RuleSet', {
+      receiptRuleSetName: ruleSetName,
+      rules: desks.map((d) => ({
+        receiptRuleName: `${d.desk}-inbound`,
+        // The domain, so plus addresses (support+<ticket>@) match; the handler routes the local part.
+        recipients: [d.domain],
+        scanEnabled: true,
+        tlsPolicy: TlsPolicy.OPTIONAL,
+        actions: [
+          new S3({
+            bucket: this.inboundBucket as IBucket,
+            objectKeyPrefix: inboundPrefix(d.desk),
+            topic: this.inboundTopic,
+          }),
+        ],
+      })),
+    });
+
+    const configurationSetName = `tierdesk-${config.envName}-mail`;
+    this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', { configurationSetName });
+    this.configurationSet.addEventDestination('Feedback', {
+      destination: EventDestination.snsTopic(this.feedbackTopic),
+      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+    });
+    for (const d of desks) {
+      new EmailIdentity(this, `Identity-${d.desk}`, {
+        identity: Identity.domain(d.domain),
+        configurationSet: this.configurationSet,
+      });
+    }
+    this.sendMailStatement = new PolicyStatement({
+      actions: ['ses:SendRawEmail'],
+      resources: [
+        ...desks.map((d) => this.formatArn({ service: 'ses', resource: 'identity', resourceName: d.domain })),
+        this.formatArn({
+          service: 'ses',
+          resource: 'configuration-set',
+          resourceName: configurationSetName,
+          arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+        }),
+      ],
+    });
+
+    this.surveySecret = new Secret(this, 'SurveySecret', {
+      description: `tierdesk ${config.envName}: signs the CSAT survey links in closure notices`,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy,
+    });
+    Validations.of(this.surveySecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The secret signs survey links already in customers’ mailboxes; rotating it would invalidate every open ' +
+        'survey link. Rotation needs verification against the previous secret too, which the survey endpoint does not do yet.',
+    });
+    this.outboundEnvironment = {
+      PUBLIC_BASE_URL: props.publicBaseUrl,
+      // A dynamic reference: resolved by CloudFormation at deploy time, never written into the template.
+      SURVEY_SECRET: SecretValue.secretsManager(this.surveySecret.secretArn).unsafeUnwrap(),
+      DESKS: config.desks.join(','),
+    };
+
+    const settings: AppFunctionSettings = {
+      logRetention: config.logRetentionDays as RetentionDays,
+      logEncryptionKey: data.keys.logs,
+      logRemovalPolicy: removalPolicy,
+      serviceName: 'tierdesk',
+    };
+
+    const receiveEmail = new AppFunction(this, 'ReceiveEmail', {
+      entry: 'functions/mail/receive-email.ts',
+      description:
+        'SES inbound mail: reads the raw MIME the receipt rule stored and opens or continues a ticket.',
+      settings,
+      memorySize: 1024,
+      timeout: Duration.seconds(60),
+      deadLetterQueue: { encryptionKey: data.keys.data },
+    });
+    // Tickets, messages, inbound records, Message-ID map (GetItem, PutItem, UpdateItem); no queries.
+    receiveEmail.bindTable(data.table, { actions: ['GetItem', 'PutItem', 'UpdateItem'] });
+    receiveEmail.bindBucket(data.bodyBucket, { actions: ['PutObject'], prefix: 'bodies/' });
+    receiveEmail.bindBucket(data.bodyBucket, { actions: ['PutObject'], prefix: 'attachments/' });
+    receiveEmail.bindBucket(this.inboundBucket, {
+      actions: ['GetObject'],
+      prefix: 'inbound/',
+      environmentVariable: 'MAIL_BUCKET',
+    });
+    receiveEmail.bindStateMachine(props.ticketWorkflow, { actions: ['StartExecution', 'SendTaskSuccess'] });
+    this.inboundTopic.addSubscription(new LambdaSubscription(receiveEmail.function));
+
+    const handleFeedback = new AppFunction(this, 'HandleFeedback', {
+      entry: 'functions/mail/handle-feedback.ts',
+      description: 'SES bounces and complaints: suppresses the address for the desk that mailed it.',
+      settings,
+      deadLetterQueue: { encryptionKey: data.keys.data },
+    });
+    handleFeedback.bindTable(data.table, { actions: ['PutItem'] });
+    this.feedbackTopic.addSubscription(new LambdaSubscription(handleFeedback.function));
+
+    const sweep = new AppFunction(this, 'SweepOutboundMail', {
+      entry: 'functions/mail/sweep-outbound-mail.ts',
+      description: 'Every minute: sends outbound mail its writer could not (a crash, an SES error).',
+      settings,
+      timeout: Duration.seconds(55),
+      deadLetterQueue: { encryptionKey: data.keys.data },
+      environment: this.outboundEnvironment,
+    });
+    this.grantSendMail(sweep);
+    this.functions = { ReceiveEmail: receiveEmail, HandleFeedback: handleFeedback, SweepOutboundMail: sweep };
+
+    const scheduleDeadLetters = new Queue(this, 'SweepScheduleDeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(scheduleDeadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself a dead-letter queue: the DeadLetterConfig of the sweep rule’s Lambda target. cdk-nag ' +
+        'recognises DLQs of queues and functions only, not of EventBridge targets.',
+    });
+    new Rule(this, 'SweepSchedule', {
+      description: 'Runs the outbound mail sweep every minute.',
+      schedule: Schedule.rate(Duration.minutes(1)),
+      targets: [
+        new LambdaFunction(sweep.function, {
+          deadLetterQueue: scheduleDeadLetters,
+          retryAttempts: 2,
+          maxEventAge: Duration.minutes(5),
+        }),
+      ],
+    });
+
+    new CfnOutput(this, 'ReceiptRuleSetName', {
+      value: ruleSetName,
+      description:
+        'Activate once per account and Region: aws ses set-active-receipt-rule-set --rule-set-name <this>',
+    });
+    new CfnOutput(this, 'InboundBucketName', { value: this.inboundBucket.bucketName });
+  }
+
+  /**
+   * What a function that delivers outbound mail needs (shared/notices/deliver.ts): the ticket and its
+   * messages (GetItem, Query of the ticket partition), its outbound entries and the outbox note
+   * (UpdateItem, PutItem, DeleteItem; the note partition is queried by the sweep), long bodies,
+   * suppressions, and SendRawEmail on the desks' identities only.
+   */
+  grantSendMail(fn: AppFunction): void {
+    fn.bindTable(this.data.table, { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'] });
+    fn.bindBucket(this.data.bodyBucket, { actions: ['GetObject'], prefix: 'bodies/' });
+    fn.role.addToPrincipalPolicy(this.sendMailStatement);
+    for (const [name, value] of Object.entries(this.outboundEnvironment)) fn.setEnvironment(name, value);
+  }
+}
