@@ -18,6 +18,8 @@ tierdesk is running locally (ready in ${stack.readyInMs} ms, data in ${stack.dat
   S3 (objects)   ${s3}
   Step Functions ${stepfunctions}   (aws stepfunctions ... --endpoint-url ${stepfunctions})
                  state machine ${stack.stateMachineArn}${stack.resumedExecutions ? `, ${stack.resumedExecutions} executions resumed` : ''}
+  SMTP (inbound) 127.0.0.1:${stack.mail.smtpPort}   (swaks --server 127.0.0.1:${stack.mail.smtpPort} --to support@techflowsolutions.com ...)
+  outbox         ${stack.urls.outbox}   (what SES would have sent; SES stand-in ${stack.urls.ses})
   desks          ${stack.desks.join(', ')}
 
 Try it:
