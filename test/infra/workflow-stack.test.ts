@@ -211,7 +211,14 @@ describe('WorkflowStack', () => {
         ? ['BODY_BUCKET', 'PUBLIC_BASE_URL', 'SURVEY_SECRET']
         : [];
       expect(Object.keys(variables).sort()).toEqual(
-        ['DESKS', 'NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'STATE_MACHINE_ARN', 'TABLE_NAME', ...mail].sort(),
+        [
+          'DESKS',
+          'NODE_OPTIONS',
+          'POWERTOOLS_SERVICE_NAME',
+          'STATE_MACHINE_ARN',
+          'TABLE_NAME',
+          ...mail,
+        ].sort(),
       );
       expect(variables.DESKS).toBe('rch-spyfocus,techflow,acentus,rarelogic');
       expect(variables.STATE_MACHINE_ARN).toEqual(stateMachineArn);
