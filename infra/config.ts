@@ -22,6 +22,12 @@ export const EnvironmentName = z
   .string()
   .regex(/^[a-z][a-z0-9-]{1,15}$/, 'lower-case letters, digits and dashes, 2–16 characters');
 
+/** Requests per second, steady and burst (API Gateway's token bucket). */
+const Throttle = z.strictObject({
+  rateLimit: z.number().int().min(1).max(10_000),
+  burstLimit: z.number().int().min(1).max(5_000),
+});
+
 export const EnvironmentConfig = z.strictObject({
   /**
    * true: deleting the stacks deletes the table, buckets, keys and user pool (dev).
@@ -35,13 +41,65 @@ export const EnvironmentConfig = z.strictObject({
     .refine((days) => LOG_RETENTION_DAYS.includes(days), {
       message: `must be one of the CloudWatch Logs retention periods: ${LOG_RETENTION_DAYS.join(', ')}`,
     }),
-  /** Default stage throttling of the HTTP API (requests per second, steady and burst), for all callers together. */
+  /**
+   * HTTP API throttling (requests per second, steady and burst), for all callers together: the stage default,
+   * and `routes` overriding it per route key (`POST /tickets`) on top of the built-in per-route limits
+   * (`DEFAULT_ROUTE_THROTTLES` in infra/constructs/api-throttling.ts). Per-client limits are WAF's (`waf`).
+   */
   apiThrottle: z
     .strictObject({
       rateLimit: z.number().int().min(1).max(10_000),
       burstLimit: z.number().int().min(1).max(5_000),
+      routes: z
+        .record(
+          z.string().regex(/^(GET|POST|PUT|PATCH|DELETE) \/\S*$/, "a route key such as 'POST /tickets'"),
+          Throttle,
+        )
+        .default({}),
     })
-    .default({ rateLimit: 50, burstLimit: 100 }),
+    .default({ rateLimit: 50, burstLimit: 100, routes: {} }),
+  /**
+   * AWS Region of the environment's stacks; without it, the CLI's Region (`CDK_DEFAULT_REGION`). With
+   * `waf.enabled` one of the two must be known at synth: the CloudFront stack lives in us-east-1 and reads
+   * the API's address across Regions.
+   */
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS Region such as eu-west-1')
+    .optional(),
+  /** Where alarm notifications go (an email subscription to the alarm topic, confirmed by the recipient). */
+  alarmEmail: z.email().optional(),
+  /**
+   * Abuse protection in front of the API and the user pool (docs/decisions.md, "Edge protection"): CloudFront
+   * with an AWS WAF web ACL (managed rule groups, rate limits per bearer token and per IP, a request-size
+   * rule) and a web ACL on the Cognito user pool (rate limit per IP on sign-in). Rate limits count requests
+   * per 5 minutes.
+   */
+  waf: z
+    .strictObject({
+      enabled: z.boolean(),
+      apiRequestsPerTokenPer5Minutes: z.number().int().min(10).max(2_000_000_000).default(3_000),
+      apiRequestsPerIpPer5Minutes: z.number().int().min(10).max(2_000_000_000).default(6_000),
+      signInRequestsPerIpPer5Minutes: z.number().int().min(10).max(2_000_000_000).default(300),
+      /** A custom domain for the CloudFront distribution (TLS 1.2+); its ACM certificate must be in us-east-1. */
+      customDomain: z
+        .strictObject({
+          domainName: z.string().regex(/^(?=.{4,253}$)([a-z0-9-]+\.)+[a-z]{2,}$/, 'a lower-case DNS name'),
+          certificateArn: z
+            .string()
+            .regex(
+              /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/,
+              'an ACM certificate ARN in us-east-1',
+            ),
+        })
+        .optional(),
+    })
+    .default({
+      enabled: false,
+      apiRequestsPerTokenPer5Minutes: 3_000,
+      apiRequestsPerIpPer5Minutes: 6_000,
+      signInRequestsPerIpPer5Minutes: 300,
+    }),
   /**
    * Desks (one per policy pack) whose tickets the workflow reconciler sweeps; becomes `DESKS` of the
    * workflow functions (`WorkflowEnv` in shared/config/env.ts). A desk missing here keeps working, but its

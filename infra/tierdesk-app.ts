@@ -1,9 +1,11 @@
 import { Annotations, App, type AppProps, type Environment, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { type DeploymentConfig, readDeploymentConfig } from './config.ts';
+import { ConfigError, type DeploymentConfig, readDeploymentConfig } from './config.ts';
 import { ApiStack } from './stacks/api-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
+import { EDGE_REGION, EdgeStack } from './stacks/edge-stack.ts';
 import { MailStack } from './stacks/mail-stack.ts';
+import { ObservabilityStack, routeAlarmsToTopic } from './stacks/observability-stack.ts';
 import { WorkflowStack } from './stacks/workflow-stack.ts';
 
 /**
@@ -53,12 +55,19 @@ export interface TierdeskStacks {
   readonly workflow: WorkflowStack;
   readonly api: ApiStack;
   readonly mail: MailStack;
+  /** CloudFront + WAF in front of the API (us-east-1), when `waf.enabled`. */
+  readonly edge: EdgeStack | undefined;
+  /** Alarm topic, dashboard; created last (it shows every other stack's resources). */
+  readonly observability: ObservabilityStack;
 }
 
-/** Account and Region from the CLI's credentials when there are any; otherwise environment-agnostic stacks. */
-function deploymentEnvironment(): Environment {
+/**
+ * Account and Region from the CLI's credentials when there are any (the Region from the config first);
+ * otherwise environment-agnostic stacks.
+ */
+function deploymentEnvironment(config: DeploymentConfig): Environment {
   const account = process.env.CDK_DEFAULT_ACCOUNT;
-  const region = process.env.CDK_DEFAULT_REGION;
+  const region = config.region ?? process.env.CDK_DEFAULT_REGION;
   return { ...(account ? { account } : {}), ...(region ? { region } : {}) };
 }
 
@@ -75,7 +84,7 @@ export function addTierdeskStacks(
   config: DeploymentConfig = readDeploymentConfig(app.node),
 ): TierdeskStacks {
   const prefix = `tierdesk-${config.envName}`;
-  const env = deploymentEnvironment();
+  const env = deploymentEnvironment(config);
   Tags.of(app).add('app', 'tierdesk');
   Tags.of(app).add('tierdesk:env', config.envName);
 
@@ -117,7 +126,34 @@ export function addTierdeskStacks(
   }
   // The workflow's Apply step sends the mail its SLA actions cause (and agents' replies) right after its write.
   mail.grantSendMail(workflow.functions.CheckTicketSla);
-  return { config, data, workflow, api, mail };
+  // Abuse protection in front of the API (docs/decisions.md, "Edge protection: CloudFront + WAF").
+  let edge: EdgeStack | undefined;
+  if (config.waf.enabled) {
+    if (!env.region) {
+      throw new ConfigError(
+        `tierdesk:environments.${config.envName}.waf.enabled needs the Region at synth: set ` +
+          `tierdesk:environments.${config.envName}.region (or AWS_REGION for the CDK CLI).`,
+      );
+    }
+    edge = new EdgeStack(app, `${prefix}-edge`, {
+      env: { ...env, region: EDGE_REGION },
+      config,
+      api: api.api,
+      description: `tierdesk ${config.envName}: CloudFront and AWS WAF in front of the API (${EDGE_REGION})`,
+    });
+    edge.addStackDependency(api, 'CloudFront forwards to the HTTP API');
+  }
+  // Keep this last: the dashboard shows the resources of every stack created before it, and every alarm of
+  // the app notifies its topic.
+  const observability = new ObservabilityStack(app, `${prefix}-observability`, {
+    env,
+    config,
+    api: api.api,
+    app,
+    description: `tierdesk ${config.envName}: alarm topic, alarms and dashboard`,
+  });
+  routeAlarmsToTopic(app, observability, config);
+  return { config, data, workflow, api, mail, edge, observability };
 }
 
 /**

@@ -1,45 +1,87 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   AccountRecovery,
+  type CfnUserPoolClient,
   ClientAttributes,
   FeaturePlan,
+  LambdaVersion,
   Mfa,
+  OAuthScope,
+  ResourceServerScope,
   StandardThreatProtectionMode,
   StringAttribute,
   UserPool,
   type UserPoolClient,
+  type UserPoolDomain,
+  UserPoolOperation,
+  type UserPoolResourceServer,
 } from 'aws-cdk-lib/aws-cognito';
+import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import {
+  appScopeName,
+  DESK_ATTRIBUTE,
+  PLAN_ATTRIBUTE,
+  RESOURCE_SERVER_ID,
+  ROLE_GROUP_NAMES,
+  type RoleGroup,
+} from '#shared/auth/cognito-claims.ts';
 import type { DeploymentConfig } from '../config.ts';
+import { AppFunction, type AppFunctionSettings } from './app-function.ts';
+import { RateLimitedWebAcl } from './web-acl.ts';
 
-/** Cognito groups, one per human role in `shared/auth/principal.ts` (machine callers get app clients). */
-export const USER_GROUPS = {
-  customer: 'Opens and follows their own tickets.',
-  agent: 'Works tickets of their desk.',
-  lead: 'Agent who may lower priorities and override deadlines.',
-  manager: 'Oversees desks, reports and escalations.',
-  ops: 'Operates the system: workflows, reconciler, purges.',
-} as const;
+/** What each Cognito group is for (the console shows it); the role mapping is `ROLE_GROUPS`. */
+const GROUP_DESCRIPTIONS: Record<RoleGroup, string> = {
+  customer:
+    'Opens and follows their own tickets (needs custom:desk, a verified email, optional custom:plan).',
+  'agent-tier1': 'Tier 1 agent: works tickets of their desk (custom:desk). Needs TOTP.',
+  'agent-tier2': 'Tier 2 agent: works tickets of their desk (custom:desk). Needs TOTP.',
+  'agent-tier3': 'Tier 3 agent: works tickets of their desk (custom:desk). Needs TOTP.',
+  'agent-tier4': 'Tier 4 agent: works tickets of their desk (custom:desk). Needs TOTP.',
+  lead: 'Lead: may lower priorities, override deadlines, ban requesters. Needs TOTP.',
+  manager: 'Oversees the desk, reports and escalations. Needs TOTP.',
+  ops: 'Operates the desk: workflows, reconciler, purges. Needs TOTP.',
+};
 
 export interface UserDirectoryProps {
   readonly config: DeploymentConfig;
+  /** Settings of the pre-token-generation trigger function (log group, key, retention). */
+  readonly functionSettings: AppFunctionSettings;
 }
 
 /**
- * The Cognito user pool that issues the API's JWTs. Handlers verify tokens themselves against `jwksUrl`
- * (the same code verifies the local stack's tokens); the HTTP API's JWT authorizer checks them again.
+ * The Cognito user pool that issues the API's JWTs (docs/security.md, "Authentication").
  *
- * Not done here yet (issue 8): a pre-token-generation trigger that puts tierdesk's `role` and `desk`
- * claims into access tokens, machine clients with client credentials, a hosted domain.
+ * - People: one group per role (`ROLE_GROUPS`), immutable `custom:desk`, `custom:plan` (customers). A V2_0
+ *   pre-token-generation trigger (functions/auth/pre-token-generation.ts) writes `role`, `desk`, `plan`,
+ *   `tier`, `email`, `name` into access tokens and refuses users it cannot place; staff get those claims only
+ *   with TOTP enabled. The `users` client signs people in (SRP, or USER_PASSWORD_AUTH for CLIs and server-side
+ *   apps), without OAuth.
+ * - Machines: one confidential client per desk with the client-credentials grant and the single scope
+ *   `tierdesk/<desk>.app`, which the verifier maps to role `app` on that desk (the trigger does not run for
+ *   client credentials on the V2_0 event). The pool's Cognito domain serves their `/oauth2/token`.
+ *
+ * Handlers verify tokens themselves against `jwksUrl` (the same code verifies the local stack's tokens); the
+ * HTTP API's JWT authorizer checks issuer and audience (every client id here) again on every route.
  */
 export class UserDirectory extends Construct {
   readonly userPool: UserPool;
+  /** The client people sign in with. */
   readonly appClient: UserPoolClient;
+  /** Client-credentials clients for machine callers, by desk. */
+  readonly machineClients: Readonly<Record<string, UserPoolClient>>;
+  readonly resourceServer: UserPoolResourceServer;
+  readonly domain: UserPoolDomain;
+  readonly preTokenGeneration: AppFunction;
   /** `iss` of the pool's tokens: `https://cognito-idp.<region>.amazonaws.com/<pool id>`. */
   readonly issuer: string;
   readonly jwksUrl: string;
-  /** Client ids accepted as audience (`aud` of ID tokens, `client_id` of access tokens). */
+  /** `https://<domain>.auth.<region>.amazoncognito.com/oauth2/token`, where machine clients get tokens. */
+  readonly tokenEndpoint: string;
+  /** Client ids accepted as audience (`client_id` of access tokens): the people's client and every machine client. */
   readonly audiences: string[];
+  /** The web ACL on the pool's sign-in endpoints, when `waf.enabled`. */
+  readonly webAcl: RateLimitedWebAcl | undefined;
 
   constructor(scope: Construct, id: string, props: UserDirectoryProps) {
     super(scope, id);
@@ -50,8 +92,24 @@ export class UserDirectory extends Construct {
       selfSignUpEnabled: false,
       signInAliases: { email: true },
       autoVerify: { email: true },
+      // A changed address stays unverified, and the old one stays in force, until the user proves the new
+      // one: customers are matched to tickets by email, so an unproven address must never reach a token.
+      keepOriginal: { email: true },
       standardAttributes: { email: { required: true, mutable: true } },
-      customAttributes: { desk: new StringAttribute({ minLen: 2, maxLen: 40, mutable: true }) },
+      customAttributes: {
+        // Immutable: a user never changes desk (desk isolation rests on it); move someone by a new account.
+        [DESK_ATTRIBUTE.replace('custom:', '')]: new StringAttribute({
+          minLen: 2,
+          maxLen: 40,
+          mutable: false,
+        }),
+        // A customer's plan picks their SLA targets; staff may change it, the customer may not (see client).
+        [PLAN_ATTRIBUTE.replace('custom:', '')]: new StringAttribute({
+          minLen: 2,
+          maxLen: 40,
+          mutable: true,
+        }),
+      },
       passwordPolicy: {
         minLength: 12,
         requireLowercase: true,
@@ -71,17 +129,51 @@ export class UserDirectory extends Construct {
     Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions-COG2',
       reason:
-        'MFA is offered (TOTP) but not required: the pool also holds the customers who open tickets, and ' +
-        'mandatory MFA for every requester would block intake. Plus-tier threat protection runs in ' +
-        'enforced mode for all users; requiring MFA for staff groups is tracked in issue 8.',
+        'MFA is optional pool-wide because the pool also holds the customers who open tickets, and mandatory ' +
+        'MFA for every requester would block intake. Staff are held to TOTP by the pre-token-generation ' +
+        'trigger: a user in an agent, lead, manager or ops group without an enabled TOTP factor gets tokens ' +
+        'without tierdesk claims, which the API rejects (docs/security.md). Threat protection runs enforced.',
     });
 
-    for (const [groupName, description] of Object.entries(USER_GROUPS)) {
-      this.userPool.addGroup(`Group-${groupName}`, { groupName, description });
+    // The trigger: role and desk claims into access tokens (V2_0 is the event version that can do that).
+    this.preTokenGeneration = new AppFunction(this, 'PreTokenGeneration', {
+      entry: 'functions/auth/pre-token-generation.ts',
+      description: 'Cognito pre-token-generation (V2_0): tierdesk role/desk claims; staff need TOTP.',
+      settings: props.functionSettings,
+      memorySize: 256,
+      // Cognito waits 5 seconds for a trigger; the AdminGetUser call has its own 3-second timeout.
+      timeout: Duration.seconds(5),
+    });
+    this.userPool.addTrigger(
+      UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
+      this.preTokenGeneration.function,
+      LambdaVersion.V2_0,
+    );
+    // AdminGetUser (is TOTP enabled?) on this pool only. A separate policy, not the role's default one: the
+    // function must exist before the pool (the pool names it as trigger), and the default policy is part of
+    // the function's dependencies, so a reference to the pool there would be a cycle.
+    new Policy(this, 'PreTokenGenerationReadsMfa', {
+      roles: [this.preTokenGeneration.role],
+      statements: [
+        new PolicyStatement({
+          actions: ['cognito-idp:AdminGetUser'],
+          resources: [this.userPool.userPoolArn],
+        }),
+      ],
+    });
+
+    for (const groupName of ROLE_GROUP_NAMES) {
+      this.userPool.addGroup(`Group-${groupName}`, {
+        groupName,
+        description: GROUP_DESCRIPTIONS[groupName],
+        // Lower wins in `cognito:preferred_role`; tierdesk itself refuses users in two role groups.
+        precedence: ROLE_GROUP_NAMES.indexOf(groupName),
+      });
     }
 
     this.appClient = this.userPool.addClient('AppClient', {
-      authFlows: { userSrp: true },
+      userPoolClientName: `tierdesk-${config.envName}-users`,
+      authFlows: { userSrp: true, userPassword: true },
       disableOAuth: true,
       generateSecret: false,
       preventUserExistenceErrors: true,
@@ -89,12 +181,75 @@ export class UserDirectory extends Construct {
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(30),
-      // Users may edit their profile, never their desk.
+      // Users may edit their profile, never their desk or plan.
       writeAttributes: new ClientAttributes().withStandardAttributes({ email: true, fullname: true }),
     });
 
+    // Machine callers: client credentials with one scope per desk.
+    const scopes = Object.fromEntries(
+      config.desks.map((desk) => [
+        desk,
+        new ResourceServerScope({
+          scopeName: appScopeName(desk),
+          scopeDescription: `Machine caller (role app) of the ${desk} desk`,
+        }),
+      ]),
+    );
+    this.resourceServer = this.userPool.addResourceServer('ResourceServer', {
+      identifier: RESOURCE_SERVER_ID,
+      userPoolResourceServerName: `tierdesk ${config.envName} API`,
+      scopes: Object.values(scopes),
+    });
+    this.domain = this.userPool.addDomain('Domain', {
+      // Cognito domain prefixes are global per Region: the account id keeps two deployments apart.
+      cognitoDomain: { domainPrefix: `tierdesk-${config.envName}-${Aws.ACCOUNT_ID}` },
+    });
+    const machineClients: Record<string, UserPoolClient> = {};
+    for (const desk of config.desks) {
+      const client = this.userPool.addClient(`MachineClient-${desk}`, {
+        userPoolClientName: `tierdesk-${config.envName}-${desk}-app`,
+        generateSecret: true,
+        authFlows: {},
+        oAuth: {
+          flows: { clientCredentials: true },
+          scopes: [OAuthScope.resourceServer(this.resourceServer, scopes[desk]!)],
+        },
+        preventUserExistenceErrors: true,
+        enableTokenRevocation: true,
+        accessTokenValidity: Duration.hours(1),
+      });
+      // No user sign-in flows at all on a machine client (Cognito's default would allow SRP and custom auth).
+      (client.node.defaultChild as CfnUserPoolClient).explicitAuthFlows = ['ALLOW_REFRESH_TOKEN_AUTH'];
+      machineClients[desk] = client;
+      new CfnOutput(this, `MachineClientId-${desk}`, {
+        description: `Client id of the ${desk} desk's machine client (secret: aws cognito-idp describe-user-pool-client).`,
+        value: client.userPoolClientId,
+      });
+    }
+    this.machineClients = machineClients;
+
     this.issuer = this.userPool.userPoolProviderUrl;
     this.jwksUrl = `${this.issuer}/.well-known/jwks.json`;
-    this.audiences = [this.appClient.userPoolClientId];
+    this.tokenEndpoint = `${this.domain.baseUrl()}/oauth2/token`;
+    this.audiences = [
+      this.appClient.userPoolClientId,
+      ...Object.values(machineClients).map((c) => c.userPoolClientId),
+    ];
+
+    this.webAcl = config.waf.enabled
+      ? new RateLimitedWebAcl(this, 'SignInFirewall', {
+          name: `tierdesk-${config.envName}-sign-in`,
+          scope: 'REGIONAL',
+          description:
+            'Cognito user pool: IP reputation and a per-IP rate limit on sign-in and token requests.',
+          ipRateLimitPer5Minutes: config.waf.signInRequestsPerIpPer5Minutes,
+          logRetention: config.logRetentionDays,
+          logRemovalPolicy: props.functionSettings.logRemovalPolicy,
+          logEncryptionKey: props.functionSettings.logEncryptionKey,
+          associateWith: this.userPool.userPoolArn,
+        })
+      : undefined;
+
+    new CfnOutput(this, 'TokenEndpoint', { value: this.tokenEndpoint });
   }
 }

@@ -6,6 +6,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config.ts';
+import { throttleRoutes } from '../constructs/api-throttling.ts';
 import {
   AppFunction,
   type AppFunctionSettings,
@@ -225,7 +226,7 @@ export class ApiStack extends Stack {
       serviceName: 'tierdesk',
     };
 
-    this.users = new UserDirectory(this, 'Users', { config });
+    this.users = new UserDirectory(this, 'Users', { config, functionSettings: this.functionSettings });
 
     this.api = new HttpApi(this, 'HttpApi', {
       apiName: `tierdesk-${config.envName}`,
@@ -248,6 +249,7 @@ export class ApiStack extends Stack {
       throttle: { rateLimit: config.apiThrottle.rateLimit, burstLimit: config.apiThrottle.burstLimit },
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: ACCESS_LOG_FORMAT },
     });
+    throttleRoutes(this.api, this.stage, config);
 
     this.handlerEnvironment = {
       JWT_ISSUER: this.users.issuer,

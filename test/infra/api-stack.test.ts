@@ -65,7 +65,13 @@ describe('ApiStack', () => {
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
         Issuer: { 'Fn::GetAtt': [Match.stringLikeRegexp('^UsersPool'), 'ProviderURL'] },
-        Audience: [{ Ref: Match.stringLikeRegexp('^UsersPoolAppClient') }],
+        // The people's client and one client-credentials client per desk (cognito:client_id of access tokens).
+        Audience: [
+          { Ref: Match.stringLikeRegexp('^UsersPoolAppClient') },
+          ...['rchspyfocus', 'techflow', 'acentus', 'rarelogic'].map((desk) => ({
+            Ref: Match.stringLikeRegexp(`^UsersPoolMachineClient${desk}`),
+          })),
+        ],
       },
     });
     const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
@@ -124,7 +130,8 @@ describe('ApiStack', () => {
   });
 
   it('runs every handler on Node.js 22, arm64, with tracing, JSON logs and source maps', () => {
-    template.resourceCountIs('AWS::Lambda::Function', API_ROUTES.length);
+    // One per route, and Cognito's pre-token-generation trigger.
+    template.resourceCountIs('AWS::Lambda::Function', API_ROUTES.length + 1);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
@@ -143,7 +150,8 @@ describe('ApiStack', () => {
   });
 
   it('gives every handler the environment shared/config/env.ts requires', () => {
-    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+    for (const [logicalId, fn] of Object.entries(template.findResources('AWS::Lambda::Function'))) {
+      if (logicalId.startsWith('UsersPreTokenGeneration')) continue; // not an API handler
       expect(Object.keys(fn.Properties.Environment.Variables).sort()).toEqual([
         'BODY_BUCKET',
         'JWKS_URL',
@@ -170,7 +178,7 @@ describe('ApiStack', () => {
   });
 
   it('has an Errors alarm per function', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', API_ROUTES.length);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', API_ROUTES.length + 1);
     template.allResourcesProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'Errors',
       Namespace: 'AWS/Lambda',
@@ -268,7 +276,10 @@ describe('ApiStack', () => {
     });
     const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup'));
     expect(groups.map((g) => g.Properties.GroupName).sort()).toEqual([
-      'agent',
+      'agent-tier1',
+      'agent-tier2',
+      'agent-tier3',
+      'agent-tier4',
       'customer',
       'lead',
       'manager',

@@ -6,15 +6,78 @@ import { CDK_JSON_CONTEXT } from './infra-app.ts';
 const environments = CDK_JSON_CONTEXT['tierdesk:environments'];
 
 describe('deployment config from CDK context', () => {
-  it('parses the environments in cdk.json, with default API throttling and desks', () => {
+  it('parses the environments in cdk.json, with default API throttling, desks and WAF off', () => {
     expect(parseDeploymentConfig('dev', environments)).toEqual({
       envName: 'dev',
       removeDataOnDelete: true,
       logRetentionDays: 30,
-      apiThrottle: { rateLimit: 50, burstLimit: 100 },
+      apiThrottle: { rateLimit: 50, burstLimit: 100, routes: {} },
       desks: ['rch-spyfocus', 'techflow', 'acentus', 'rarelogic'],
+      waf: {
+        enabled: false,
+        apiRequestsPerTokenPer5Minutes: 3000,
+        apiRequestsPerIpPer5Minutes: 6000,
+        signInRequestsPerIpPer5Minutes: 300,
+      },
     });
-    expect(parseDeploymentConfig('prod', environments)).toMatchObject({ removeDataOnDelete: false });
+    expect(parseDeploymentConfig('prod', environments)).toMatchObject({
+      removeDataOnDelete: false,
+      region: 'eu-west-1',
+      waf: { enabled: true, apiRequestsPerTokenPer5Minutes: 3000 },
+    });
+  });
+
+  it('takes per-route throttles, an alarm email, WAF limits and a custom domain, and rejects bad ones', () => {
+    const base = { removeDataOnDelete: true, logRetentionDays: 30 };
+    const parsed = parseDeploymentConfig('dev', {
+      dev: {
+        ...base,
+        alarmEmail: 'oncall@example.com',
+        apiThrottle: {
+          rateLimit: 20,
+          burstLimit: 40,
+          routes: { 'POST /tickets': { rateLimit: 2, burstLimit: 4 } },
+        },
+        waf: {
+          enabled: true,
+          apiRequestsPerTokenPer5Minutes: 500,
+          customDomain: {
+            domainName: 'support.example.com',
+            certificateArn:
+              'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666',
+          },
+        },
+      },
+    });
+    expect(parsed.alarmEmail).toBe('oncall@example.com');
+    expect(parsed.apiThrottle.routes['POST /tickets']).toEqual({ rateLimit: 2, burstLimit: 4 });
+    expect(parsed.waf).toMatchObject({
+      enabled: true,
+      apiRequestsPerTokenPer5Minutes: 500,
+      apiRequestsPerIpPer5Minutes: 6000,
+    });
+    const bad = (extra: Record<string, unknown>) => () =>
+      parseDeploymentConfig('dev', { dev: { ...base, ...extra } });
+    expect(bad({ alarmEmail: 'not-an-address' })).toThrow(/alarmEmail/);
+    expect(
+      bad({
+        apiThrottle: { rateLimit: 1, burstLimit: 1, routes: { tickets: { rateLimit: 1, burstLimit: 1 } } },
+      }),
+    ).toThrow(/apiThrottle\.routes\.tickets/);
+    expect(bad({ region: 'Europe' })).toThrow(/region/);
+    expect(
+      bad({
+        waf: {
+          enabled: true,
+          customDomain: {
+            domainName: 'support.example.com',
+            certificateArn:
+              'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666',
+          },
+        },
+      }),
+    ).toThrow(/us-east-1/);
+    expect(bad({ waf: { enabled: 'yes' } })).toThrow(/waf\.enabled/);
   });
 
   it('accepts the environments as a JSON string, as `-c` passes them', () => {

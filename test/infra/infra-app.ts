@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { App } from 'aws-cdk-lib';
+import { type App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { addTierdeskStacks, createApp, type TierdeskStacks } from '../../infra/tierdesk-app.ts';
 
@@ -27,18 +27,43 @@ export interface BuiltApp extends TierdeskStacks {
   readonly dataTemplate: Template;
   readonly workflowTemplate: Template;
   readonly apiTemplate: Template;
+  readonly observabilityTemplate: Template;
+  /** Only when the environment has `waf.enabled` (prod in cdk.json). */
+  readonly edgeTemplate: Template;
+  /** Every stack of the app with its template, including stacks other features add. */
+  readonly allTemplates: ReadonlyArray<{ readonly stack: Stack; readonly template: Template }>;
 }
 
-/** The whole app for one environment from cdk.json (`dev` or `prod`), synthesized once. */
-export function buildApp(envName: string): BuiltApp {
-  const app = testApp({ 'tierdesk:env': envName });
+/**
+ * The whole app for one environment from cdk.json (`dev` or `prod`), synthesized once (the templates are
+ * read lazily from that one synthesis).
+ */
+export function buildApp(envName: string, context: Record<string, unknown> = {}): BuiltApp {
+  const app = testApp({ 'tierdesk:env': envName, ...context });
   const stacks = addTierdeskStacks(app);
+  const templates = new Map<Stack, Template>();
+  const templateOf = (stack: Stack | undefined) => {
+    if (!stack) throw new Error(`the ${envName} app has no such stack`);
+    if (!templates.has(stack)) templates.set(stack, Template.fromStack(stack));
+    return templates.get(stack)!;
+  };
   return {
     app,
     ...stacks,
-    dataTemplate: Template.fromStack(stacks.data),
-    workflowTemplate: Template.fromStack(stacks.workflow),
-    apiTemplate: Template.fromStack(stacks.api),
+    dataTemplate: templateOf(stacks.data),
+    workflowTemplate: templateOf(stacks.workflow),
+    apiTemplate: templateOf(stacks.api),
+    get observabilityTemplate() {
+      return templateOf(stacks.observability);
+    },
+    get edgeTemplate() {
+      return templateOf(stacks.edge);
+    },
+    get allTemplates() {
+      return app.node.children
+        .filter((c): c is Stack => Stack.isStack(c))
+        .map((stack) => ({ stack, template: templateOf(stack) }));
+    },
   };
 }
 

@@ -1,0 +1,184 @@
+import {
+  Aws,
+  CfnOutput,
+  CrossStackReferences,
+  Duration,
+  ReferenceStrength,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import {
+  AllowedMethods,
+  CachePolicy,
+  Distribution,
+  HttpVersion,
+  OriginRequestPolicy,
+  OriginSslPolicy,
+  PriceClass,
+  SecurityPolicyProtocol,
+  ViewerProtocolPolicy,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  type IBucket,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import type { DeploymentConfig } from '../config.ts';
+import { RateLimitedWebAcl } from '../constructs/web-acl.ts';
+
+/** CloudFront web ACLs (and so this stack) must live in us-east-1. */
+export const EDGE_REGION = 'us-east-1';
+
+export interface EdgeStackProps extends StackProps {
+  readonly config: DeploymentConfig;
+  /** The HTTP API CloudFront forwards to (in the environment's own Region). */
+  readonly api: HttpApi;
+}
+
+/**
+ * Abuse protection in front of the HTTP API (docs/decisions.md, "Edge protection: CloudFront + WAF"): AWS WAF
+ * cannot attach to an HTTP API stage, so a CloudFront distribution with a WAFv2 web ACL fronts it. Caching is
+ * off and every viewer header except Host (including Authorization) is forwarded, so the API sees the same
+ * requests; the web ACL adds IP reputation, AWS managed rule groups, per-token and per-IP rate limits and an
+ * early 413. Deployed to us-east-1; it reads the API's id from the API stack with a weak cross-Region reference
+ * (Fn::GetStackOutput), so neither stack locks the other.
+ */
+export class EdgeStack extends Stack {
+  readonly distribution: Distribution;
+  readonly webAcl: RateLimitedWebAcl;
+  /** `https://<distribution or custom domain>`: the API's public address when WAF is on. */
+  readonly publicUrl: string;
+
+  constructor(scope: Construct, id: string, props: EdgeStackProps) {
+    super(scope, id, props);
+    // Read the API's id without a CloudFormation export or the ExportWriter custom resources of strong
+    // cross-Region references.
+    CrossStackReferences.of(this).consume(ReferenceStrength.WEAK);
+    const { config } = props;
+    const removalPolicy = config.removeDataOnDelete ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+
+    // WAF logs must be in the web ACL's Region: a key of their own here, admitting CloudWatch Logs only.
+    const logsKey = new Key(this, 'LogsKey', {
+      description: `tierdesk ${config.envName}: WAF logs of the CloudFront web ACL (${EDGE_REGION})`,
+      alias: `alias/tierdesk/${config.envName}/edge-logs`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    logsKey.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
+        actions: [
+          'kms:Encrypt',
+          'kms:Decrypt',
+          'kms:ReEncryptFrom',
+          'kms:ReEncryptTo',
+          'kms:GenerateDataKey',
+          'kms:GenerateDataKeyWithoutPlaintext',
+          'kms:DescribeKey',
+        ],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*`,
+          },
+        },
+      }),
+    );
+
+    this.webAcl = new RateLimitedWebAcl(this, 'ApiFirewall', {
+      name: `tierdesk-${config.envName}-api`,
+      scope: 'CLOUDFRONT',
+      description:
+        'tierdesk API: IP reputation, managed rules, rate limits per bearer token and per IP, size.',
+      ipRateLimitPer5Minutes: config.waf.apiRequestsPerIpPer5Minutes,
+      api: { tokenRateLimitPer5Minutes: config.waf.apiRequestsPerTokenPer5Minutes },
+      logRetention: config.logRetentionDays,
+      logRemovalPolicy: removalPolicy,
+      logEncryptionKey: logsKey,
+    });
+
+    // CloudFront standard logs need object ACLs on their bucket and cannot write SSE-KMS objects.
+    const accessLogs = new Bucket(this, 'AccessLogs', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(config.logRetentionDays) }],
+      removalPolicy,
+      autoDeleteObjects: config.removeDataOnDelete,
+    });
+    Validations.of(accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'This bucket is itself a log target: it receives the CloudFront standard logs of the API distribution. ' +
+        'Logging access to the log bucket would need yet another bucket; it is private, TLS-only and expires ' +
+        'objects after the configured log retention.',
+    });
+
+    const customDomain = config.waf.customDomain;
+    const apiHost = `${props.api.apiId}.execute-api.${Stack.of(props.api).region}.${Aws.URL_SUFFIX}`;
+    this.distribution = new Distribution(this, 'Distribution', {
+      comment: `tierdesk ${config.envName} API behind AWS WAF`,
+      defaultBehavior: {
+        origin: new HttpOrigin(apiHost, {
+          originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+          // API Gateway gives up after 30 seconds; so does CloudFront.
+          readTimeout: Duration.seconds(30),
+        }),
+        allowedMethods: AllowedMethods.ALLOW_ALL,
+        // API clients must not be redirected (a POST would be replayed as GET).
+        viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+        cachePolicy: CachePolicy.CACHING_DISABLED,
+        // Everything the viewer sent except Host (API Gateway routes on its own host name), Authorization
+        // included: with caching disabled the managed policy may forward it.
+        originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      },
+      webAclId: this.webAcl.webAcl.attrArn,
+      enableLogging: true,
+      logBucket: accessLogs as unknown as IBucket,
+      logFilePrefix: 'cloudfront/',
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      priceClass: PriceClass.PRICE_CLASS_ALL,
+      minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+      ...(customDomain
+        ? {
+            domainNames: [customDomain.domainName],
+            certificate: Certificate.fromCertificateArn(this, 'Certificate', customDomain.certificateArn),
+          }
+        : {}),
+    });
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR1',
+      reason:
+        'No geo restriction: the desks serve customers worldwide, and none of the four policy packs limits ' +
+        'support by country. Abuse is handled by the rate-based and managed WAF rules instead.',
+    });
+    if (!customDomain) {
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR4',
+        reason:
+          'Without waf.customDomain the distribution uses the default *.cloudfront.net certificate, whose ' +
+          'security policy CloudFront fixes at TLSv1. Set waf.customDomain (ACM certificate in us-east-1) to get ' +
+          'TLSv1.2_2021; docs/deploy.md says so. Origin connections are TLS 1.2 only either way.',
+      });
+    }
+
+    this.publicUrl = `https://${customDomain?.domainName ?? this.distribution.distributionDomainName}`;
+    new CfnOutput(this, 'PublicApiUrl', {
+      description: 'Call the API here: CloudFront with the WAF web ACL in front of the HTTP API.',
+      value: this.publicUrl,
+    });
+    new CfnOutput(this, 'WebAclArn', { value: this.webAcl.webAcl.attrArn });
+  }
+}

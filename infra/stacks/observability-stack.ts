@@ -1,0 +1,368 @@
+import {
+  Aspects,
+  CfnOutput,
+  CrossStackReferences,
+  Duration,
+  type IAspect,
+  ReferenceStrength,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Token,
+} from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  Alarm,
+  CfnAlarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  type IAlarmAction,
+  type IMetric,
+  MathExpression,
+  Metric,
+  PeriodOverride,
+  TextWidget,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct, IConstruct } from 'constructs';
+import type { MetricName } from '#shared/observability/metrics.ts';
+import type { DeploymentConfig } from '../config.ts';
+import { AppFunction } from '../constructs/app-function.ts';
+
+/** The EMF metrics the handlers emit (shared/observability/metrics.ts): namespace `tierdesk`, dimension `desk`. */
+export const EMF_NAMESPACE = 'tierdesk';
+export const EMF_METRICS = [
+  'TicketsAccepted',
+  'SlaWarnings',
+  'SlaBreaches',
+  'Escalations',
+  'NoticesSent',
+  'NoticesFailed',
+] as const satisfies readonly MetricName[];
+
+/** The alarm topic's name: fixed, so every stack can name it in alarm actions without a reference. */
+export function alarmTopicName(config: Pick<DeploymentConfig, 'envName'>): string {
+  return `tierdesk-${config.envName}-alarms`;
+}
+
+/** The alarm topic's ARN as seen from `scope`'s stack (account, Region and partition pseudo parameters only). */
+export function alarmTopicArn(scope: IConstruct, config: Pick<DeploymentConfig, 'envName'>): string {
+  return Stack.of(scope).formatArn({ service: 'sns', resource: alarmTopicName(config) });
+}
+
+/** True when two stacks deploy to the same Region (two environment-agnostic stacks count as the same). */
+function sameRegion(a: Stack, b: Stack): boolean {
+  if (Token.isUnresolved(a.region) || Token.isUnresolved(b.region)) {
+    return Token.isUnresolved(a.region) && Token.isUnresolved(b.region);
+  }
+  return a.region === b.region;
+}
+
+/**
+ * Sends every alarm of the app to the alarm topic: ALARM and OK transitions both notify. An aspect, so alarms
+ * that other stacks add later (mail, compliance, ops…) are wired without anyone remembering to; the topic is
+ * named by its fixed ARN, so no stack depends on the observability stack. An alarm in another Region (where
+ * the topic is not) fails synth rather than staying silent.
+ */
+class AlarmRouting implements IAspect {
+  constructor(
+    private readonly home: Stack,
+    private readonly config: Pick<DeploymentConfig, 'envName'>,
+  ) {}
+
+  private readonly wired = new Set<IConstruct>();
+
+  visit(node: IConstruct): void {
+    const alarm = node instanceof Alarm ? node : undefined;
+    const cfnAlarm = node instanceof CfnAlarm && !(node.node.scope instanceof Alarm) ? node : undefined;
+    if ((!alarm && !cfnAlarm) || this.wired.has(node)) return;
+    this.wired.add(node);
+    const stack = Stack.of(node);
+    if (!sameRegion(stack, this.home)) {
+      const message =
+        `Alarm in ${stack.stackName} (${stack.region}) cannot notify ${alarmTopicName(this.config)}, which is in ` +
+        'the environment’s own Region: create the alarm there.';
+      node.node.addValidation({ validate: () => [message] });
+      return;
+    }
+    const topic = alarmTopicArn(node, this.config);
+    if (alarm) {
+      const action: IAlarmAction = { bind: () => ({ alarmActionArn: topic }) };
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+      return;
+    }
+    const withTopic = (actions: unknown) => {
+      const list = Array.isArray(actions) ? (actions as string[]) : [];
+      return list.includes(topic) ? list : [...list, topic];
+    };
+    cfnAlarm!.alarmActions = withTopic(cfnAlarm!.alarmActions);
+    cfnAlarm!.okActions = withTopic(cfnAlarm!.okActions);
+  }
+}
+
+/** Makes every alarm in `app` notify the environment's alarm topic. */
+export function routeAlarmsToTopic(app: Construct, home: Stack, config: Pick<DeploymentConfig, 'envName'>) {
+  Aspects.of(app).add(new AlarmRouting(home, config));
+}
+
+export interface ObservabilityStackProps extends StackProps {
+  readonly config: DeploymentConfig;
+  /** The HTTP API (4xx, 5xx, latency). */
+  readonly api: HttpApi;
+  /** The app whose functions, state machines, tables and queues the dashboard shows (found when synthesized). */
+  readonly app: Construct;
+}
+
+/**
+ * Where the environment reports: the alarm topic (KMS-encrypted, TLS only, email subscription from config)
+ * that every alarm of every stack notifies (see {@link routeAlarmsToTopic}), a few alarms that belong to no
+ * other stack, and one CloudWatch dashboard: API errors and latency, each function's errors and duration,
+ * workflow executions, table throttles, queue depths (the dead-letter queues) and the EMF business metrics per
+ * desk. Deployed last; it reads the other stacks' resource names through weak references (Fn::GetStackOutput),
+ * so a dashboard never blocks a change elsewhere.
+ */
+export class ObservabilityStack extends Stack {
+  readonly alarmTopic: Topic;
+  readonly dashboard: Dashboard;
+  readonly alarms: Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
+    super(scope, id, props);
+    CrossStackReferences.of(this).consume(ReferenceStrength.WEAK);
+    const { config } = props;
+    const removalPolicy = config.removeDataOnDelete ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+
+    const key = new Key(this, 'AlarmsKey', {
+      description: `tierdesk ${config.envName}: alarm notifications (SNS)`,
+      alias: `alias/tierdesk/${config.envName}/alarms`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    // CloudWatch publishes alarm notifications to the encrypted topic, so it needs the key (this account only).
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    this.alarmTopic = new Topic(this, 'AlarmTopic', {
+      topicName: alarmTopicName(config),
+      displayName: `tierdesk ${config.envName} alarms`,
+      masterKey: key,
+      enforceSSL: true,
+    });
+    // The topic policy CDK writes for enforceSSL replaces SNS's default one: admit this account's alarms.
+    this.alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: {
+          ArnLike: {
+            'aws:SourceArn': `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*`,
+          },
+          StringEquals: { 'aws:SourceAccount': this.account },
+        },
+      }),
+    );
+    if (config.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
+
+    const found = this.resourcesOf(props.app);
+    const api = props.api;
+    const fiveMinutes = Duration.minutes(5);
+
+    // Alarms that belong to no other stack.
+    const alarm = (id: string, metric: IMetric, threshold: number, description: string) => {
+      this.alarms.push(
+        new Alarm(this, id, {
+          alarmDescription: description,
+          metric,
+          threshold,
+          evaluationPeriods: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    };
+    alarm(
+      'Api5xxAlarm',
+      api.metricServerError({ period: fiveMinutes, statistic: 'Sum' }),
+      5,
+      'The HTTP API answered 5xx at least 5 times in 5 minutes (function errors, timeouts or throttled integrations).',
+    );
+    for (const table of found.tables) {
+      alarm(
+        `${table.node.id}ThrottlesAlarm`,
+        new MathExpression({
+          expression: 'reads + writes',
+          label: 'throttled read and write events',
+          period: fiveMinutes,
+          usingMetrics: {
+            reads: table.metric('ReadThrottleEvents', { statistic: 'Sum', period: fiveMinutes }),
+            writes: table.metric('WriteThrottleEvents', { statistic: 'Sum', period: fiveMinutes }),
+          },
+        }),
+        1,
+        `DynamoDB throttled requests on ${table.node.path}: on-demand capacity is doubling, or one partition is hot.`,
+      );
+    }
+    for (const desk of config.desks) {
+      alarm(
+        `NoticesFailed-${desk}`,
+        emf('NoticesFailed', desk, 'Sum', Duration.minutes(15)),
+        1,
+        `A notice the ${desk} policy promises a customer could not be sent (NoticesFailed in 15 minutes).`,
+      );
+    }
+
+    // The dashboard.
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      dashboardName: `tierdesk-${config.envName}`,
+      defaultInterval: Duration.hours(6),
+      periodOverride: PeriodOverride.AUTO,
+    });
+    const wide = 24;
+    const half = 12;
+    this.dashboard.addWidgets(
+      new TextWidget({
+        markdown:
+          `# tierdesk ${config.envName}\n` +
+          `Alarms notify SNS topic \`${alarmTopicName(config)}\`; alarm names start with \`tierdesk-${config.envName}-\`. ` +
+          'Runbook: docs/deploy.md, "Checking alarms".',
+        width: wide,
+        height: 2,
+      }),
+      new GraphWidget({
+        title: 'API requests, 4xx and 5xx',
+        width: half,
+        left: [
+          api.metricCount({ period: fiveMinutes, statistic: 'Sum', label: 'requests' }),
+          api.metricClientError({ period: fiveMinutes, statistic: 'Sum', label: '4xx' }),
+          api.metricServerError({ period: fiveMinutes, statistic: 'Sum', label: '5xx' }),
+        ],
+      }),
+      new GraphWidget({
+        title: 'API latency (ms)',
+        width: half,
+        left: [
+          api.metricLatency({ period: fiveMinutes, statistic: 'p50', label: 'p50' }),
+          api.metricLatency({ period: fiveMinutes, statistic: 'p95', label: 'p95' }),
+          api.metricLatency({ period: fiveMinutes, statistic: 'p99', label: 'p99' }),
+        ],
+      }),
+    );
+    for (const [stackName, functions] of found.functionsByStack) {
+      this.dashboard.addWidgets(
+        new GraphWidget({
+          title: `${stackName}: Lambda errors per function`,
+          width: half,
+          left: functions.map((fn) =>
+            fn.function.metricErrors({ period: fiveMinutes, statistic: 'Sum', label: fn.node.id }),
+          ),
+        }),
+        new GraphWidget({
+          title: `${stackName}: Lambda duration p95 per function (ms)`,
+          width: half,
+          left: functions.map((fn) =>
+            fn.function.metricDuration({ period: fiveMinutes, statistic: 'p95', label: fn.node.id }),
+          ),
+        }),
+      );
+    }
+    for (const machine of found.stateMachines) {
+      this.dashboard.addWidgets(
+        new GraphWidget({
+          title: `${machine.node.id}: executions started, failed, timed out`,
+          width: wide,
+          left: [
+            machine.metricStarted({ period: fiveMinutes, statistic: 'Sum', label: 'started' }),
+            machine.metricFailed({ period: fiveMinutes, statistic: 'Sum', label: 'failed' }),
+            machine.metricTimedOut({ period: fiveMinutes, statistic: 'Sum', label: 'timed out' }),
+          ],
+        }),
+      );
+    }
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'DynamoDB throttled events',
+        width: half,
+        left: found.tables.flatMap((table) => [
+          table.metric('ReadThrottleEvents', {
+            statistic: 'Sum',
+            period: fiveMinutes,
+            label: `${table.node.id} reads`,
+          }),
+          table.metric('WriteThrottleEvents', {
+            statistic: 'Sum',
+            period: fiveMinutes,
+            label: `${table.node.id} writes`,
+          }),
+        ]),
+      }),
+      new GraphWidget({
+        title: 'Queue depth (dead-letter queues: anything above 0 needs a look)',
+        width: half,
+        left: found.queues.map((queue) =>
+          queue.metricApproximateNumberOfMessagesVisible({
+            period: fiveMinutes,
+            statistic: 'Maximum',
+            label: queue.node.path.replace(/^[^/]+\//, ''),
+          }),
+        ),
+      }),
+    );
+    const emfWidgets = EMF_METRICS.map(
+      (name) =>
+        new GraphWidget({
+          title: `${name} per desk`,
+          width: 8,
+          left: config.desks.map((desk) => emf(name, desk, 'Sum', Duration.hours(1))),
+        }),
+    );
+    this.dashboard.addWidgets(...emfWidgets);
+
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
+    new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboardName });
+  }
+
+  /** The functions, state machines, tables and queues of the app's stacks in this Region, in a stable order. */
+  private resourcesOf(app: Construct) {
+    const all = app.node
+      .findAll()
+      .filter((c) => c.node.scope !== undefined)
+      .filter((c) => Stack.of(c) !== this && sameRegion(Stack.of(c), this));
+    const functionsByStack = new Map<string, AppFunction[]>();
+    for (const fn of all.filter((c): c is AppFunction => c instanceof AppFunction)) {
+      const name = Stack.of(fn).stackName;
+      functionsByStack.set(name, [...(functionsByStack.get(name) ?? []), fn]);
+    }
+    return {
+      functionsByStack,
+      stateMachines: all.filter((c): c is StateMachine => c instanceof StateMachine),
+      tables: all.filter((c): c is Table => c instanceof Table),
+      queues: all.filter((c): c is Queue => c instanceof Queue),
+    };
+  }
+}
+
+function emf(name: MetricName, desk: string, statistic: string, period: Duration): Metric {
+  return new Metric({
+    namespace: EMF_NAMESPACE,
+    metricName: name,
+    dimensionsMap: { desk },
+    statistic,
+    period,
+    label: desk,
+  });
+}
