@@ -9,7 +9,6 @@ const Input = z.object({
   executionName: z.string().min(1),
   cycle: z.number().int().min(0).optional(),
   generation: z.number().int().min(1).optional(),
-  executionStartedAt: z.string().optional(),
 });
 
 /** Outbound mail delivery; without its configuration the SLA workflow still runs and mail waits for the sweep. */

@@ -41,6 +41,7 @@ export interface SlaProgress {
   nextCheckpoint: string | null;
   packVersion: string;
   executionName: string;
+  executionStartedAt: string;
 }
 
 export interface WorkflowDue {
@@ -310,6 +311,7 @@ export function dynamoTicketStore(
         gsi1pk: keys.deskStatus(t.desk, t.status),
         gsi1sk: `${progress.nextCheckpoint ?? NO_DEADLINE}#${t.id}`,
         'workflow.executionName': progress.executionName,
+        'workflow.executionStartedAt': progress.executionStartedAt,
       });
       const values: Record<string, unknown> = {
         ...update.values,

@@ -24,8 +24,6 @@ export interface CheckSlaInput {
   executionName: string;
   cycle?: number | undefined;
   generation?: number | undefined;
-  /** `$$.Execution.StartTime`. */
-  executionStartedAt?: string | undefined;
 }
 
 export type CheckSlaResult = {
@@ -88,6 +86,10 @@ export async function checkTicketSla(
       });
     }
     if (newActivity.length) ticket = { ...ticket, version: ticket.version + 1, updatedAt: now.toISOString() };
+    // The first step of an execution records when it started (the ticket keeps the current execution).
+    const sameExecution =
+      stored.workflow?.executionName === input.executionName && stored.workflow.executionStartedAt;
+    const executionStartedAt = sameExecution ? stored.workflow!.executionStartedAt! : now.toISOString();
     const closed = ticket.status === 'closed';
     const nextCheckpoint = closed ? null : plan.nextCheckpoint;
     // Notices the applied actions send are queued in the same write, so each goes out once.
@@ -105,6 +107,7 @@ export async function checkTicketSla(
         nextCheckpoint,
         packVersion: plan.packVersion,
         executionName: input.executionName,
+        executionStartedAt,
       });
     } catch (error) {
       if (error instanceof VersionConflict && attempt < MAX_ATTEMPTS) continue;
@@ -120,7 +123,7 @@ export async function checkTicketSla(
     recordObservability(ticket, input.executionName, records);
     if (closed)
       return { ...base, applied, next: 'stop', reason: 'The ticket is closed; its SLA clocks are stopped.' };
-    const age = input.executionStartedAt ? now.getTime() - Date.parse(input.executionStartedAt) : 0;
+    const age = now.getTime() - Date.parse(executionStartedAt);
     if (cycle >= CYCLES_PER_EXECUTION || age >= MAX_EXECUTION_AGE_MS) {
       return {
         ...base,

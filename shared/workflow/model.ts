@@ -27,6 +27,8 @@ export interface TicketSlaState {
 /** Where the ticket's workflow is; written by the workflow tasks, read by the API to wake it. */
 export interface WorkflowState {
   executionName?: string;
+  /** When the current execution first ran its Apply step (for the hand-over before the 1-year limit). */
+  executionStartedAt?: string;
   /** Task token of the sleeping step, valid while `parkedVersion` is the ticket's version. */
   taskToken?: string;
   parkedVersion?: number;
