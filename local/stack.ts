@@ -140,6 +140,9 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     JWKS_URL: `${apiUrl}/.well-known/jwks.json`,
     JWT_ISSUER: LOCAL_ISSUER,
     JWT_AUDIENCE: LOCAL_AUDIENCE,
+    // Closure notices link to the survey (PUBLIC_BASE_URL + a link signed with SURVEY_SECRET).
+    PUBLIC_BASE_URL: apiUrl,
+    SURVEY_SECRET: process.env.SURVEY_SECRET ?? 'local-survey-secret-for-the-local-stack-only',
     ...mail.environment,
   });
   resetApiDeps();
