@@ -11,8 +11,14 @@ const JWT = /\beyJ[\w-]+\.[\w-]+\.[\w-]+/g;
 
 export const REDACTED = '[redacted]';
 
+/** Timestamps and dates look like digit runs too; they are not personal data and ops need them. */
+const DATE_LIKE = /^\d{4}-\d{2}-\d{2}/;
+
 export function redactString(text: string): string {
-  return text.replace(JWT, '[jwt]').replace(EMAIL, '[email]').replace(PHONE, '[phone]');
+  return text
+    .replace(JWT, '[jwt]')
+    .replace(EMAIL, '[email]')
+    .replace(PHONE, (match) => (DATE_LIKE.test(match) ? match : '[phone]'));
 }
 
 export function redact(value: unknown, depth = 0): unknown {

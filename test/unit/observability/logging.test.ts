@@ -51,6 +51,13 @@ describe('log redaction', () => {
     });
   });
 
+  it('keeps timestamps and dates readable', () => {
+    expect(redact({ at: '2030-07-02T14:00:00.000Z', note: 'due 2030-07-02T14:00:00.000Z, call +44 20 7946 0958' })).toEqual({
+      at: '2030-07-02T14:00:00.000Z',
+      note: 'due 2030-07-02T14:00:00.000Z, call [phone]',
+    });
+  });
+
   it('respects the log level', () => {
     const lines: string[] = [];
     const log = createLogger({}, { level: 'WARN', write: (l) => lines.push(l) });
