@@ -150,9 +150,9 @@ export class EdgeStack extends Stack {
       logFilePrefix: 'cloudfront/',
       httpVersion: HttpVersion.HTTP2_AND_3,
       priceClass: PriceClass.PRICE_CLASS_ALL,
-      minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
       ...(customDomain
         ? {
+            minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
             domainNames: [customDomain.domainName],
             certificate: Certificate.fromCertificateArn(this, 'Certificate', customDomain.certificateArn),
           }
