@@ -12,7 +12,13 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { getPolicyPack, PACK_IDS } from '#shared/policy/packs.ts';
 import { type PolicyPack, parsePolicyPack } from '#shared/policy/schema.ts';
+import { dateHolidaysSource } from '#shared/sla/date-holidays-source.ts';
 import { SlaInputEvent } from '#shared/sla/engine.ts';
+import { useHolidaySource } from '#shared/sla/holiday-source.ts';
+
+// Packs given with --pack may name any holiday source: use the full library here.
+useHolidaySource(dateHolidaysSource);
+
 import {
   type AttainmentCell,
   type AttainmentReport,

@@ -11,9 +11,10 @@
  * Holidays come from date-holidays (public holidays only unless the calendar lists other types),
  * each closing its whole local date, plus the calendar's extra closed dates.
  */
-import Holidays from 'date-holidays';
+
 import type { Calendar } from '../policy/schema.ts';
 import { parsePeriod, WEEKDAYS } from '../policy/schema.ts';
+import { currentHolidaySource, type HolidaySpec, holidaySpecKey } from './holiday-source.ts';
 
 export const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -133,33 +134,16 @@ export function zonedTimeToUtc(
 // Holidays (date-holidays), cached per source and year
 // ---------------------------------------------------------------------------------------------
 
-export interface HolidaySpec {
-  country: string;
-  region?: string | undefined;
-  types?: readonly string[] | undefined;
-}
+export type { HolidaySpec } from './holiday-source.ts';
 
-const holidayInstances = new Map<string, Holidays>();
 const holidayYears = new Map<string, Map<string, string>>();
 
-/** Local dates (YYYY-MM-DD → holiday name) closed by `spec` in `year`. */
+/** Local dates (YYYY-MM-DD → holiday name) closed by `spec` in `year`, from the installed holiday source. */
 export function holidayDates(spec: HolidaySpec, year: number): Map<string, string> {
-  const types = [...(spec.types ?? ['public'])].sort();
-  const key = `${spec.country}|${spec.region ?? ''}|${types.join(',')}`;
-  const yearKey = `${key}|${year}`;
+  const yearKey = `${holidaySpecKey(spec)}|${year}`;
   const cached = holidayYears.get(yearKey);
   if (cached) return cached;
-  let hd = holidayInstances.get(key);
-  if (!hd) {
-    hd = spec.region ? new Holidays(spec.country, spec.region) : new Holidays(spec.country);
-    holidayInstances.set(key, hd);
-  }
-  const out = new Map<string, string>();
-  for (const h of hd.getHolidays(year)) {
-    if (!types.includes(h.type)) continue;
-    const date = h.date.slice(0, 10);
-    if (!out.has(date)) out.set(date, h.name);
-  }
+  const out = currentHolidaySource()(spec, year);
   holidayYears.set(yearKey, out);
   return out;
 }
