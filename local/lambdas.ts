@@ -20,6 +20,15 @@ const modules: Record<string, () => Promise<{ handler: Handler }>> = {
     import('#functions/mail/sweep-outbound-mail.ts') as Promise<{ handler: Handler }>,
   'tierdesk-reconcile-workflows': () =>
     import('#functions/workflow/reconcile-workflows.ts') as Promise<{ handler: Handler }>,
+  // Compliance: the purge state machine's tasks, the Scheduler's deadline target, the recurring sweep.
+  'tierdesk-plan-retention-purge': () =>
+    import('#functions/compliance/plan-retention-purge.ts') as Promise<{ handler: Handler }>,
+  'tierdesk-run-retention-purge-batch': () =>
+    import('#functions/compliance/run-retention-purge-batch.ts') as Promise<{ handler: Handler }>,
+  'tierdesk-handle-compliance-deadline': () =>
+    import('#functions/compliance/handle-compliance-deadline.ts') as Promise<{ handler: Handler }>,
+  'tierdesk-sweep-compliance-deadlines': () =>
+    import('#functions/compliance/sweep-compliance-deadlines.ts') as Promise<{ handler: Handler }>,
 };
 
 /** Function name → how many of its next invocations fail (fault injection for tests). */

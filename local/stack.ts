@@ -7,16 +7,19 @@ import dynalite from 'dynalite';
 import { z } from 'zod';
 import { Role } from '#shared/auth/principal.ts';
 import { resetApiDeps } from '#shared/runtime/api-deps.ts';
+import { resetComplianceDeps } from '#shared/runtime/compliance-deps.ts';
 import { resetWorkflowDeps } from '#shared/runtime/workflow-deps.ts';
 import { tableDefinition } from '#shared/store/table-definition.ts';
 import { Slug } from '#shared/tickets/model.ts';
 import { useClock } from '#shared/time/clock.ts';
 import { apiGateway } from './api-gateway.ts';
+import { invokeByArn, pendingComplianceNotices, runExecution } from './compliance-jobs.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, localIdentity } from './identity.ts';
 import { functionArn, invokeLocal, type LambdaFaults, loadLocalLambdas, localLambdas } from './lambdas.ts';
 import { prepareLocalMail } from './mail/mail-stack.ts';
 import { objectStorePath, startObjectStore } from './object-store.ts';
 import { apiRoutes } from './routes.ts';
+import { startSchedulerEndpoint } from './scheduler.ts';
 import { type FaultInjection, startSfnEndpoint } from './stepfunctions/endpoint.ts';
 import { LocalStepFunctions } from './stepfunctions/engine.ts';
 import { VirtualTimers } from './timers.ts';
@@ -32,6 +35,8 @@ export interface LocalStackOptions {
   /** Local SES endpoint (outbound mail) and SMTP listener (inbound mail, SMTP_PORT, default 2525). */
   sesPort?: number;
   smtpPort?: number;
+  /** Local EventBridge Scheduler (SCHEDULER_PORT; default: any free port, shown in the banner). */
+  schedulerPort?: number;
   /** The four policy packs' desks, served by the stack. */
   desks?: string[];
 }
@@ -40,6 +45,7 @@ export const TABLE_NAME = 'tierdesk-local';
 export const BODY_BUCKET = 'tierdesk-local-bodies';
 export const LOCAL_DESKS = ['rch-spyfocus', 'techflow', 'acentus', 'rarelogic'];
 export const TICKET_SLA_STATE_MACHINE = 'tierdesk-ticket-sla';
+export const RETENTION_PURGE_STATE_MACHINE = 'tierdesk-retention-purge';
 /** How long `POST /_local/clock` waits for the workflows it woke to settle before answering. */
 const SETTLE_TIMEOUT_MS = 15_000;
 
@@ -109,6 +115,17 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
           ParkTicketWorkflowFunctionArn: functionArn('tierdesk-park-ticket-workflow'),
         },
       },
+      {
+        name: RETENTION_PURGE_STATE_MACHINE,
+        definition: readFileSync(
+          new URL('../state-machines/retention-purge.asl.json', import.meta.url),
+          'utf8',
+        ),
+        substitutions: {
+          PlanRetentionPurgeFunctionArn: functionArn('tierdesk-plan-retention-purge'),
+          RunRetentionPurgeBatchFunctionArn: functionArn('tierdesk-run-retention-purge-batch'),
+        },
+      },
     ],
   });
   const faults: FaultInjection = { failNext: new Map() };
@@ -171,6 +188,16 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
   const jobs: Record<string, () => Promise<unknown>> = {
     'reconcile-workflows': () => invokeLocal(lambdas, 'tierdesk-reconcile-workflows'),
     'sweep-outbound-mail': () => invokeLocal(lambdas, 'tierdesk-sweep-outbound-mail'),
+    // Compliance (docs/compliance.md): the daily purge is a state machine execution, as on AWS.
+    'retention-purge': () =>
+      runExecution(
+        stepFunctions,
+        stepFunctions.listStateMachines().find((m) => m.name === RETENTION_PURGE_STATE_MACHINE)!
+          .stateMachineArn,
+        { time: clock.now().toISOString(), trigger: 'schedule' },
+        'purge',
+      ),
+    'compliance-sweep': () => invokeLocal(lambdas, 'tierdesk-sweep-compliance-deadlines'),
   };
   const inFlight = new Set<Promise<unknown>>();
   const tracked = (job: () => Promise<unknown>) => () => {
@@ -178,13 +205,32 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     inFlight.add(run);
     return run;
   };
+  // EventBridge Scheduler's one-time deadline schedules (DSARs, billing appeals), on the virtual clock.
+  const scheduler = await startSchedulerEndpoint({
+    port: options.schedulerPort ?? envPort('SCHEDULER_PORT', 0),
+    timers,
+    now: () => clock.now(),
+    dataFile: join(dataDir, 'scheduler', 'schedules.json'),
+    invoke: (arn, input) => tracked(() => invokeByArn(lambdas, arn, input))(),
+  });
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_SCHEDULER: scheduler.url,
+    COMPLIANCE_SCHEDULE_GROUP: 'tierdesk-local-compliance',
+    COMPLIANCE_SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/tierdesk-local-compliance-scheduler',
+    COMPLIANCE_DEADLINE_FUNCTION_ARN: functionArn('tierdesk-handle-compliance-deadline'),
+  });
+  resetComplianceDeps();
+  scheduler.resume();
   const stopSchedules = [
     timers.every(60_000, tracked(jobs['reconcile-workflows']!)),
+    timers.every(24 * 3_600_000, tracked(jobs['retention-purge']!)),
+    timers.every(15 * 60_000, tracked(jobs['compliance-sweep']!)),
     timers.every(60_000, tracked(jobs['sweep-outbound-mail']!)),
   ];
   const settle = () =>
     Promise.race([
-      stepFunctions.whenIdle(),
+      // Scheduled jobs and schedule deliveries that the move fired, then the executions they started.
+      Promise.allSettled([...inFlight]).then(() => stepFunctions.whenIdle()),
       new Promise<void>((ok) => setTimeout(ok, SETTLE_TIMEOUT_MS).unref()),
     ]);
   const resumed = stepFunctions.resume();
@@ -232,6 +278,21 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     // What SES would have sent (outbound mail) and what became of each received email.
     'GET /_local/outbox': async () => [200, { items: await mail.outbox() }],
     'GET /_local/inbound-mail': async () => [200, { items: await mail.inboundRecords() }],
+    // By hand (npm run job / npm run purge): a run of its own, even if today's scheduled run is done.
+    'POST /_local/jobs/retention-purge': async () => [
+      200,
+      await runExecution(
+        stepFunctions,
+        stepFunctions.listStateMachines().find((m) => m.name === RETENTION_PURGE_STATE_MACHINE)!
+          .stateMachineArn,
+        { trigger: 'manual', runId: `manual-${clock.now().toISOString().replace(/[-:.]/g, '')}` },
+        'purge-manual',
+      ),
+    ],
+    'POST /_local/jobs/compliance-sweep': async () => [200, await jobs['compliance-sweep']!()],
+    // Compliance notices (DSAR codes included) waiting for the mail sender, and the pending schedules.
+    'GET /_local/compliance/notices': async () => [200, await pendingComplianceNotices(desks)],
+    'GET /_local/scheduler': () => [200, { schedules: scheduler.list(), failures: scheduler.failures() }],
     'POST /_local/token': async (body) => {
       const parsed = TokenRequest.safeParse(body);
       if (!parsed.success)
@@ -299,6 +360,8 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     resumedExecutions: resumed,
     /** Local SES: the outbox, the SMTP port, the inbound-mail records. */
     mail: { outbox: mail.outbox, smtpPort, inboundRecords: mail.inboundRecords },
+    /** Local EventBridge Scheduler: pending one-time schedules and failed deliveries. */
+    scheduler,
     runJob: (name: keyof typeof jobs) => jobs[name]!(),
     /** Stops DynamoDB and starts it again on the same port and data (fault tests). */
     async restartDynamo(downForMs = 0) {
@@ -315,6 +378,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       await Promise.allSettled([...inFlight]);
       stepFunctions.shutdown();
       timers.stop();
+      await scheduler.close();
       await sfn.close();
       await mail.close();
       server.closeAllConnections();

@@ -16,6 +16,7 @@ import {
   decideAppeal,
   mayReleaseBilling,
   openAppeal,
+  resendAppealCode,
   verifyAppealIdentity,
 } from './billing-appeal.ts';
 import type { VerificationBody } from './dsar.ts';
@@ -214,6 +215,14 @@ export function appealService(deps: AppealServiceDeps) {
               : 'That code is not right.',
         );
       }
+      return appealView(saved, principal);
+    },
+
+    async resendCode(principal: Principal, id: string) {
+      await visible(principal, id);
+      const saved = await repo.update(principal.desk, id, (a) =>
+        resendAppealCode(a, deps.random.code(CODE_DIGITS), deps.random.salt(), actorOf(principal), now()),
+      );
       return appealView(saved, principal);
     },
 

@@ -591,6 +591,48 @@ export function applyAppealDeadlines(
   return current;
 }
 
+/** A new one-time code for the billing-information check (the previous one stops working). */
+export function resendAppealCode(
+  appeal: BillingAppeal,
+  code: string,
+  salt: string,
+  by: Actor,
+  now: Date,
+): BillingAppeal {
+  if (!appeal.identity.required) {
+    throw problems.conflict(
+      'not-required',
+      'This desk releases billing information without a separate check.',
+    );
+  }
+  const issued = issueCode(appeal.identity, code, salt, now);
+  if (!issued.ok) {
+    throw problems.conflict(
+      issued.reason,
+      issued.reason === 'already-verified'
+        ? 'The requester is already verified.'
+        : 'No more codes can be sent for this appeal; a lead can attest the identity instead.',
+    );
+  }
+  const at = now.toISOString();
+  const next = withHistory(
+    { ...nextVersion(appeal), identity: { ...issued.check, required: true }, notices: scrub(appeal.notices) },
+    {
+      at,
+      action: 'billing-appeal.verification-code-sent',
+      by,
+      details: { expiresAt: issued.check.codeExpiresAt },
+    },
+  );
+  return withNotice(next, {
+    template: 'billing-identity-code',
+    audience: 'customer',
+    to: appeal.requester.email,
+    createdAt: at,
+    params: { appealId: appeal.id, code, expiresAt: issued.check.codeExpiresAt ?? null },
+  });
+}
+
 export type AppealVerification =
   | { code: string }
   | { attestation: { method: AttestationMethod; note: string } };

@@ -25,8 +25,10 @@ const KEY_ATTRIBUTES = [
   'gsi4pk',
   'gsi4sk',
 ];
-const TICKET_INTERNALS = ['activity', 'sla', 'workflow', 'outbound'];
+const TICKET_INTERNALS = ['activity', 'sla', 'workflow', 'outbound', 'outbox'];
 const MAX_ATTEMPTS = 5;
+/** Ticket attributes where the mail module keeps the ticket's outbound mail (entries carry `to`). */
+const MAIL_LOGS = ['outbox', 'outbound'] as const;
 
 function strip(item: Record<string, unknown>, extra: string[] = []): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -156,9 +158,23 @@ export async function eraseRequesterTicket(
       }
     }
     const erased = eraseTicket(ticket, (ticketItem.activity ?? []) as TicketActivity[], placeholderEmail);
-    if (ticket.subject === erased.ticket.subject && ticket.requester.email === placeholderEmail)
+    const outboundClean = MAIL_LOGS.every(
+      (log) =>
+        !Array.isArray(ticketItem[log]) ||
+        (ticketItem[log] as Array<Record<string, unknown>>).every((o) => o.to === undefined),
+    );
+    if (
+      ticket.subject === erased.ticket.subject &&
+      ticket.requester.email === placeholderEmail &&
+      outboundClean
+    )
       return counts;
     const { gsi2pk: _g2, gsi2sk: _s2, ...kept } = ticketItem;
+    // Outbound mail of the ticket (shared/notices/outbound.ts): addresses go, unsent mail is not sent.
+    for (const log of MAIL_LOGS) {
+      if (Array.isArray(kept[log]))
+        kept[log] = (kept[log] as Array<Record<string, unknown>>).map(eraseOutbound);
+    }
     const written = await deps.retention.putItem(
       {
         ...kept,
@@ -174,4 +190,12 @@ export async function eraseRequesterTicket(
     if (written) return counts;
     if (attempt >= MAX_ATTEMPTS) throw new Error(`ticket ${ticketId} kept changing during erasure`);
   }
+}
+
+/** One outbound mail entry of an erased ticket: no recipients, no error text; pending mail is dropped. */
+function eraseOutbound(entry: Record<string, unknown>): Record<string, unknown> {
+  const { to: _to, reason: _reason, ...rest } = entry;
+  return rest.status === 'pending' || rest.status === 'failed'
+    ? { ...rest, status: 'skipped', reason: 'requester erased (DSAR)' }
+    : { ...rest, ...(entry.reason !== undefined ? { reason: 'erased' } : {}) };
 }

@@ -62,6 +62,32 @@ export const PreTokenTriggerEnv = z.object({
 });
 export type PreTokenTriggerEnv = z.infer<typeof PreTokenTriggerEnv>;
 
+/** Compliance handlers (DSAR, billing appeals, legal holds, retention): the table and the bodies bucket. */
+export const ComplianceEnv = z.object({
+  TABLE_NAME: z.string().min(3),
+  BODY_BUCKET: z.string().min(3),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
+});
+export type ComplianceEnv = z.infer<typeof ComplianceEnv>;
+
+/** Compliance jobs (retention purge, deadline sweep) run for these desks. */
+export const ComplianceJobsEnv = ComplianceEnv.extend({
+  DESKS: z.string().regex(/^[a-z0-9-]+(,[a-z0-9-]+)*$/),
+});
+
+/**
+ * Where per-item deadline schedules go (EventBridge Scheduler): the group, the role Scheduler assumes
+ * to invoke the deadline function, that function, and the queue for events it could not deliver.
+ * Read when a handler first schedules; handlers that never schedule need none of it.
+ */
+export const ComplianceSchedulerEnv = z.object({
+  COMPLIANCE_SCHEDULE_GROUP: z.string().regex(/^[0-9A-Za-z_.-]{1,64}$/),
+  COMPLIANCE_SCHEDULER_ROLE_ARN: z.string().startsWith('arn:'),
+  COMPLIANCE_DEADLINE_FUNCTION_ARN: z.string().startsWith('arn:'),
+  COMPLIANCE_SCHEDULE_DLQ_ARN: z.string().startsWith('arn:').optional(),
+});
+export type ComplianceSchedulerEnv = z.infer<typeof ComplianceSchedulerEnv>;
+
 export function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv = process.env): z.infer<T> {
   const result = schema.safeParse(env);
   if (!result.success) {

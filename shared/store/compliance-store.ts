@@ -126,19 +126,23 @@ const RECORD_ATTRIBUTES = [
   'gsi4sk',
 ];
 
+/** `kind` names the item type in the table; a record's own `kind` field (a DSAR's) is kept as `recordKind`. */
 function stripKeys<T>(item: Record<string, unknown>): T {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(item)) if (!RECORD_ATTRIBUTES.includes(k)) out[k] = v;
+  for (const [k, v] of Object.entries(item)) if (!RECORD_ATTRIBUTES.includes(k) && k !== 'recordKind') out[k] = v;
+  if (item.recordKind !== undefined) out.kind = item.recordKind;
   return out as T;
 }
 
 export function dynamoComplianceStore(doc: DynamoDBDocumentClient, tableName: string): ComplianceStore {
   const itemFor = (kind: ComplianceRecordKind, record: RecordBase, index: RecordIndex) => {
     const pendingSince = record.notices.find((n) => n.status === 'pending')?.createdAt;
+    const own = (record as { kind?: unknown }).kind;
     return {
       ...complianceKeys.record(record.desk, kind, record.id),
-      kind,
       ...record,
+      kind,
+      ...(own !== undefined ? { recordKind: own } : {}),
       gsi3pk: keys.dataClass(record.desk, INDEX_CLASS_OF[kind]),
       gsi3sk: `${index.createdAt}#${record.id}`,
       ...(index.nextDeadlineAt

@@ -1,0 +1,15 @@
+import { DecisionBody } from '#shared/compliance/billing-appeal.ts';
+import { apiRoute, json } from '#shared/http/api-handler.ts';
+import { parseJsonBody, pathParameter } from '#shared/http/request.ts';
+import { apiDeps } from '#shared/runtime/api-deps.ts';
+import { complianceDeps } from '#shared/runtime/compliance-deps.ts';
+
+/** POST /billing-appeals/{id}/decision — `approve`, `deny` or `escalate` at the current stage (by its role or above), or `refund-issued` after an approval. */
+export const handler = apiRoute(
+  () => apiDeps().verifyToken,
+  async ({ event, principal }) => {
+    const body = parseJsonBody(event, DecisionBody);
+    const result = await complianceDeps().appeals.decide(principal, pathParameter(event, 'id'), body);
+    return json(200, result);
+  },
+);

@@ -1,0 +1,13 @@
+import { apiRoute, json } from '#shared/http/api-handler.ts';
+import { pathParameter } from '#shared/http/request.ts';
+import { apiDeps } from '#shared/runtime/api-deps.ts';
+import { complianceDeps } from '#shared/runtime/compliance-deps.ts';
+
+/** POST /dsar/{id}/erasure — lead+ carries out an erasure request (identity verified first; legal holds respected). */
+export const handler = apiRoute(
+  () => apiDeps().verifyToken,
+  async ({ event, principal }) => {
+    const result = await complianceDeps().dsars.erase(principal, pathParameter(event, 'id'));
+    return json(200, result);
+  },
+);

@@ -1,0 +1,15 @@
+import { ExtensionBody } from '#shared/compliance/dsar.ts';
+import { apiRoute, json } from '#shared/http/api-handler.ts';
+import { parseJsonBody, pathParameter } from '#shared/http/request.ts';
+import { apiDeps } from '#shared/runtime/api-deps.ts';
+import { complianceDeps } from '#shared/runtime/compliance-deps.ts';
+
+/** POST /dsar/{id}/extension — lead+: one extension of up to two months, with the reason (where the desk's policy allows one). */
+export const handler = apiRoute(
+  () => apiDeps().verifyToken,
+  async ({ event, principal }) => {
+    const body = parseJsonBody(event, ExtensionBody);
+    const result = await complianceDeps().dsars.extend(principal, pathParameter(event, 'id'), body);
+    return json(200, result);
+  },
+);

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { runIdFor } from '#shared/compliance/purge.ts';
+import { ComplianceJobsEnv, parseEnv } from '#shared/config/env.ts';
+import { complianceDeps } from '#shared/runtime/compliance-deps.ts';
+
+/** The state machine's input: EventBridge's scheduled time (`time`), or a manual run. */
+const PlanInput = z.object({
+  time: z.iso.datetime({ offset: true }).optional(),
+  runId: z
+    .string()
+    .regex(/^[0-9A-Za-z-]{1,40}$/)
+    .optional(),
+  trigger: z.enum(['schedule', 'manual']).default('schedule'),
+});
+
+/**
+ * Purge task 1 of 2 ("Open today's purge runs"): one run per desk for the day the schedule fired
+ * (a re-delivery or a retry of the execution continues the same runs).
+ */
+export const handler = async (event: unknown) => {
+  const input = PlanInput.parse(event ?? {});
+  const desks = parseEnv(ComplianceJobsEnv).DESKS.split(',');
+  const runId = input.runId ?? (input.time ? runIdFor(new Date(input.time)) : undefined);
+  const runs = await complianceDeps().purge.plan({
+    desks,
+    trigger: input.trigger,
+    ...(runId ? { runId } : {}),
+  });
+  console.log(JSON.stringify({ level: 'INFO', message: 'retention purge planned', runs }));
+  return { runs: runs.map(({ desk, runId }) => ({ desk, runId })), planned: runs };
+};

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { PreviewCursorError } from '#shared/compliance/purge.ts';
+import { ROLE_RANK } from '#shared/compliance/records.ts';
+import { apiRoute, json } from '#shared/http/api-handler.ts';
+import { problems } from '#shared/http/problem.ts';
+import { parseJsonBody } from '#shared/http/request.ts';
+import { apiDeps } from '#shared/runtime/api-deps.ts';
+import { complianceDeps } from '#shared/runtime/compliance-deps.ts';
+
+const PreviewBody = z.strictObject({
+  cursor: z.string().max(4000).optional(),
+  limit: z.number().int().min(1).max(500).default(200),
+  /** Count every candidate per class first (reads the whole range once; for progress bars). */
+  totals: z.boolean().default(false),
+});
+
+/** POST /retention/preview — lead+: the dry run of the retention purge, one page at a time; writes nothing. */
+export const handler = apiRoute(
+  () => apiDeps().verifyToken,
+  async ({ event, principal }) => {
+    if (ROLE_RANK[principal.role] < ROLE_RANK.lead)
+      throw problems.forbidden('Only a lead, manager or ops can preview a purge.');
+    const body = parseJsonBody(event, PreviewBody);
+    try {
+      return json(200, await complianceDeps().purge.preview(principal.desk, body));
+    } catch (error) {
+      if (error instanceof PreviewCursorError)
+        throw problems.validation([{ pointer: '/cursor', detail: error.message }]);
+      throw error;
+    }
+  },
+);

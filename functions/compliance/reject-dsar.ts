@@ -1,0 +1,15 @@
+import { RejectionBody } from '#shared/compliance/dsar.ts';
+import { apiRoute, json } from '#shared/http/api-handler.ts';
+import { parseJsonBody, pathParameter } from '#shared/http/request.ts';
+import { apiDeps } from '#shared/runtime/api-deps.ts';
+import { complianceDeps } from '#shared/runtime/compliance-deps.ts';
+
+/** POST /dsar/{id}/rejection — lead+: closes the request unfulfilled, with the reason the requester is told. */
+export const handler = apiRoute(
+  () => apiDeps().verifyToken,
+  async ({ event, principal }) => {
+    const body = parseJsonBody(event, RejectionBody);
+    const result = await complianceDeps().dsars.reject(principal, pathParameter(event, 'id'), body);
+    return json(200, result);
+  },
+);

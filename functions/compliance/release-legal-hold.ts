@@ -1,0 +1,15 @@
+import { ReleaseHoldBody } from '#shared/compliance/hold-service.ts';
+import { apiRoute, json } from '#shared/http/api-handler.ts';
+import { parseJsonBody, pathParameter } from '#shared/http/request.ts';
+import { apiDeps } from '#shared/runtime/api-deps.ts';
+import { complianceDeps } from '#shared/runtime/compliance-deps.ts';
+
+/** POST /legal-holds/{id}/release — lead+: releases a hold, with the reason. */
+export const handler = apiRoute(
+  () => apiDeps().verifyToken,
+  async ({ event, principal }) => {
+    const body = parseJsonBody(event, ReleaseHoldBody);
+    const result = await complianceDeps().holds.release(principal, pathParameter(event, 'id'), body);
+    return json(200, result);
+  },
+);

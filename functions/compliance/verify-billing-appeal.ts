@@ -1,0 +1,15 @@
+import { VerificationBody } from '#shared/compliance/dsar.ts';
+import { apiRoute, json } from '#shared/http/api-handler.ts';
+import { parseJsonBody, pathParameter } from '#shared/http/request.ts';
+import { apiDeps } from '#shared/runtime/api-deps.ts';
+import { complianceDeps } from '#shared/runtime/compliance-deps.ts';
+
+/** POST /billing-appeals/{id}/verify — identity verification before billing information is released (code or a lead's attestation). */
+export const handler = apiRoute(
+  () => apiDeps().verifyToken,
+  async ({ event, principal }) => {
+    const body = parseJsonBody(event, VerificationBody);
+    const result = await complianceDeps().appeals.verify(principal, pathParameter(event, 'id'), body);
+    return json(200, result);
+  },
+);

@@ -1,0 +1,15 @@
+import { VerificationBody } from '#shared/compliance/dsar.ts';
+import { apiRoute, json } from '#shared/http/api-handler.ts';
+import { parseJsonBody, pathParameter } from '#shared/http/request.ts';
+import { apiDeps } from '#shared/runtime/api-deps.ts';
+import { complianceDeps } from '#shared/runtime/compliance-deps.ts';
+
+/** POST /dsar/{id}/verify — `{code}` from the requester's email, or a lead's `{attestation: {method, note}}`. */
+export const handler = apiRoute(
+  () => apiDeps().verifyToken,
+  async ({ event, principal }) => {
+    const body = parseJsonBody(event, VerificationBody);
+    const result = await complianceDeps().dsars.verify(principal, pathParameter(event, 'id'), body);
+    return json(200, result);
+  },
+);
