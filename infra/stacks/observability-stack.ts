@@ -217,6 +217,15 @@ export class ObservabilityStack extends Stack {
         `DynamoDB throttled requests on ${table.node.path}: on-demand capacity is doubling, or one partition is hot.`,
       );
     }
+    // Safety net: a queue no stack watches (every queue here is a dead-letter queue) gets a depth alarm.
+    for (const queue of found.queues.filter((q) => !hasDepthAlarm(props.app, q))) {
+      alarm(
+        `${Stack.of(queue).stackName}-${queue.node.id}-DepthAlarm`.replace(/[^A-Za-z0-9-]/g, ''),
+        queue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: 'Maximum' }),
+        1,
+        `${queue.node.path} holds a message: an event failed every retry (dead-letter queue). Read it, fix, redrive.`,
+      );
+    }
     for (const desk of config.desks) {
       alarm(
         `NoticesFailed-${desk}`,
@@ -354,6 +363,20 @@ export class ObservabilityStack extends Stack {
       queues: all.filter((c): c is Queue => c instanceof Queue),
     };
   }
+}
+
+/** Whether some alarm in the queue's own stack watches its ApproximateNumberOfMessagesVisible. */
+function hasDepthAlarm(app: Construct, queue: Queue): boolean {
+  const stack = Stack.of(queue);
+  const name = JSON.stringify(stack.resolve(queue.queueName));
+  return app.node
+    .findAll()
+    .filter((c): c is CfnAlarm => c instanceof CfnAlarm && Stack.of(c) === stack)
+    .some(
+      (alarm) =>
+        stack.resolve(alarm.metricName) === 'ApproximateNumberOfMessagesVisible' &&
+        JSON.stringify(stack.resolve(alarm.dimensions)).includes(name),
+    );
 }
 
 /** An EMF metric of one desk; labelled by the desk on graphs (an alarm's metric stays unlabelled). */

@@ -93,6 +93,22 @@ describe.each(['dev', 'prod'] as const)('observability, %s', (envName) => {
     }
   });
 
+  it('alarms on the depth of every queue (all dead-letter queues), in its own stack or here', () => {
+    const depthAlarms = everyResource(built, 'AWS::CloudWatch::Alarm').filter(
+      ({ resource }) => resource.Properties.MetricName === 'ApproximateNumberOfMessagesVisible',
+    );
+    for (const { stack, id } of everyResource(built, 'AWS::SQS::Queue')) {
+      const watched = depthAlarms.some(({ stack: alarmStack, resource }) => {
+        const dimension = JSON.stringify(resource.Properties.Dimensions);
+        // Same stack: a GetAtt of the queue; the observability stack: a weak reference naming it.
+        return alarmStack === stack
+          ? dimension.includes(`"${id}"`)
+          : dimension.includes(`"StackName":"${stack}"`) && dimension.includes(`FnGetAtt${id}QueueName`);
+      });
+      expect(watched, `${stack} ${id}`).toBe(true);
+    }
+  });
+
   it('alarms on API 5xx, table throttles and failed notices per desk', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/ApiGateway',
