@@ -13,6 +13,11 @@ export interface Route {
   /** API Gateway route path, e.g. `/tickets/{id}/messages`. */
   path: string;
   functionName: string;
+  /**
+   * How the route is protected when it takes no bearer token (default: the handler verifies the JWT).
+   * infra/ lists the same exceptions; a test checks the two agree.
+   */
+  access?: 'public-read' | 'signed-link';
   load: () => Promise<{ handler: HttpLambda }>;
 }
 

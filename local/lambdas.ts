@@ -20,6 +20,8 @@ const modules: Record<string, () => Promise<{ handler: Handler }>> = {
     import('#functions/mail/sweep-outbound-mail.ts') as Promise<{ handler: Handler }>,
   'tierdesk-reconcile-workflows': () =>
     import('#functions/workflow/reconcile-workflows.ts') as Promise<{ handler: Handler }>,
+  'tierdesk-sweep-incident-reviews': () =>
+    import('#functions/incidents/sweep-incident-reviews.ts') as Promise<{ handler: Handler }>,
   // Compliance: the purge state machine's tasks, the Scheduler's deadline target, the recurring sweep.
   'tierdesk-plan-retention-purge': () =>
     import('#functions/compliance/plan-retention-purge.ts') as Promise<{ handler: Handler }>,

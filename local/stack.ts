@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { Role } from '#shared/auth/principal.ts';
 import { resetApiDeps } from '#shared/runtime/api-deps.ts';
 import { resetComplianceDeps } from '#shared/runtime/compliance-deps.ts';
+import { resetOpsDeps } from '#shared/runtime/ops-deps.ts';
 import { resetWorkflowDeps } from '#shared/runtime/workflow-deps.ts';
 import { tableDefinition } from '#shared/store/table-definition.ts';
 import { Slug } from '#shared/tickets/model.ts';
@@ -18,10 +19,12 @@ import { LOCAL_AUDIENCE, LOCAL_ISSUER, localIdentity } from './identity.ts';
 import { functionArn, invokeLocal, type LambdaFaults, loadLocalLambdas, localLambdas } from './lambdas.ts';
 import { prepareLocalMail } from './mail/mail-stack.ts';
 import { objectStorePath, startObjectStore } from './object-store.ts';
+import { serveOpsConsole } from './ops-console.ts';
 import { apiRoutes } from './routes.ts';
 import { startSchedulerEndpoint } from './scheduler.ts';
 import { type FaultInjection, startSfnEndpoint } from './stepfunctions/endpoint.ts';
 import { LocalStepFunctions } from './stepfunctions/engine.ts';
+import { localSurveySecret } from './survey-secret.ts';
 import { VirtualTimers } from './timers.ts';
 import { parseIsoDuration, VirtualClock } from './virtual-clock.ts';
 
@@ -157,13 +160,14 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     JWKS_URL: `${apiUrl}/.well-known/jwks.json`,
     JWT_ISSUER: LOCAL_ISSUER,
     JWT_AUDIENCE: LOCAL_AUDIENCE,
-    // Closure notices link to the survey (PUBLIC_BASE_URL + a link signed with SURVEY_SECRET).
+    // Survey links (closure notices) and the status feeds' absolute links.
+    SURVEY_SECRET: localSurveySecret(dataDir),
     PUBLIC_BASE_URL: apiUrl,
-    SURVEY_SECRET: process.env.SURVEY_SECRET ?? 'local-survey-secret-for-the-local-stack-only',
     ...mail.environment,
   });
   resetApiDeps();
   resetWorkflowDeps();
+  resetOpsDeps();
 
   const ddb = new DynamoDBClient({ endpoint: dynamoUrl });
   try {
@@ -182,12 +186,14 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     ses: mail.sesUrl,
     outbox: `${apiUrl}/_local/outbox`,
     clock: `${apiUrl}/_local/clock`,
+    ops: `${apiUrl}/ops/`,
   };
 
   // Scheduled jobs, as EventBridge runs them on AWS, on the virtual clock.
   const jobs: Record<string, () => Promise<unknown>> = {
     'reconcile-workflows': () => invokeLocal(lambdas, 'tierdesk-reconcile-workflows'),
     'sweep-outbound-mail': () => invokeLocal(lambdas, 'tierdesk-sweep-outbound-mail'),
+    'sweep-incident-reviews': () => invokeLocal(lambdas, 'tierdesk-sweep-incident-reviews'),
     // Compliance (docs/compliance.md): the daily purge is a state machine execution, as on AWS.
     'retention-purge': () =>
       runExecution(
@@ -226,6 +232,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     timers.every(24 * 3_600_000, tracked(jobs['retention-purge']!)),
     timers.every(15 * 60_000, tracked(jobs['compliance-sweep']!)),
     timers.every(60_000, tracked(jobs['sweep-outbound-mail']!)),
+    timers.every(60_000, tracked(jobs['sweep-incident-reviews']!)),
   ];
   const settle = () =>
     Promise.race([
@@ -278,6 +285,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     // What SES would have sent (outbound mail) and what became of each received email.
     'GET /_local/outbox': async () => [200, { items: await mail.outbox() }],
     'GET /_local/inbound-mail': async () => [200, { items: await mail.inboundRecords() }],
+    'POST /_local/jobs/sweep-incident-reviews': async () => [200, await jobs['sweep-incident-reviews']!()],
     // By hand (npm run job / npm run purge): a run of its own, even if today's scheduled run is done.
     'POST /_local/jobs/retention-purge': async () => [
       200,
@@ -307,6 +315,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
   server.on('request', async (req: IncomingMessage, res: ServerResponse) => {
     try {
       const body = await readBody(req);
+      if (await serveOpsConsole(req, res)) return;
       if (await api(req, res, body)) return;
       const path = new URL(req.url ?? '/', 'http://local').pathname;
       const local = localRoutes[`${req.method} ${path}`];

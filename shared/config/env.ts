@@ -22,6 +22,29 @@ export const WorkflowEnv = z.object({
 });
 export type WorkflowEnv = z.infer<typeof WorkflowEnv>;
 
+/** The closure survey's public routes: no token; the link's HMAC under SURVEY_SECRET is the credential. */
+export const SurveyEnv = z.object({
+  TABLE_NAME: z.string().min(3),
+  /** At least 32 characters (a 256-bit secret in base64url is 43). */
+  SURVEY_SECRET: z.string().min(32),
+});
+export type SurveyEnv = z.infer<typeof SurveyEnv>;
+
+/** The public status feeds: absolute links need the URL customers reach the API at. */
+export const StatusFeedEnv = z.object({
+  TABLE_NAME: z.string().min(3),
+  PUBLIC_BASE_URL: z.url(),
+});
+export type StatusFeedEnv = z.infer<typeof StatusFeedEnv>;
+
+/** The post-incident review sweep (scheduled). */
+export const IncidentSweepEnv = z.object({
+  TABLE_NAME: z.string().min(3),
+  /** Desks the sweep covers, comma-separated. */
+  DESKS: z.string().regex(/^[a-z0-9-]+(,[a-z0-9-]+)*$/),
+});
+export type IncidentSweepEnv = z.infer<typeof IncidentSweepEnv>;
+
 /** Inbound email (functions/mail/receive-email.ts): the receipt rule's bucket, the table, bodies, workflows. */
 export const MailInboundEnv = z.object({
   TABLE_NAME: z.string().min(3),

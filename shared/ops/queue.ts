@@ -36,20 +36,22 @@ export interface QueueDeadline {
   rule: string;
 }
 
+export type QueueTicket = Pick<
+  Ticket,
+  | 'id'
+  | 'subject'
+  | 'status'
+  | 'priority'
+  | 'plan'
+  | 'channel'
+  | 'tier'
+  | 'assignee'
+  | 'createdAt'
+  | 'updatedAt'
+>;
+
 export interface QueueEntry {
-  ticket: Pick<
-    Ticket,
-    | 'id'
-    | 'subject'
-    | 'status'
-    | 'priority'
-    | 'plan'
-    | 'channel'
-    | 'tier'
-    | 'assignee'
-    | 'createdAt'
-    | 'updatedAt'
-  >;
+  ticket: QueueTicket;
   risk: { level: RiskLevel; label: string; reason: string };
   /** The open clock with the least time left; null when no clock runs. */
   next: QueueDeadline | null;
@@ -123,7 +125,7 @@ export function riskOf(
 
 /** One queue row for a ticket and its SLA state at `now` (state undefined: the desk has no pack). */
 export function queueEntryOf(
-  ticket: Ticket,
+  ticket: QueueTicket,
   state: SlaState | undefined,
   nextCheckpoint: string | null,
   now: Date,

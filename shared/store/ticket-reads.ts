@@ -46,7 +46,7 @@ const FIELDS = [
   'id',
   'desk',
   'subject',
-  '#status',
+  'status',
   'priority',
   'plan',
   'channel',
@@ -57,6 +57,11 @@ const FIELDS = [
   'activity',
   'sla',
 ];
+/** Every name aliased: several (status, plan, ...) are DynamoDB reserved words. */
+const PROJECTION = {
+  ProjectionExpression: FIELDS.map((_, i) => `#p${i}`).join(', '),
+  ExpressionAttributeNames: Object.fromEntries(FIELDS.map((f, i) => [`#p${i}`, f])),
+};
 
 /** Items per Query page: DynamoDB stops at 1 MB anyway; this keeps a page's memory predictable. */
 const PAGE = 250;
@@ -116,8 +121,7 @@ export function dynamoTicketReads(doc: DynamoDBDocumentClient, tableName: string
             IndexName: INDEX.byDeskStatusDue,
             KeyConditionExpression: 'gsi1pk = :pk',
             ExpressionAttributeValues: { ':pk': keys.deskStatus(desk, status) },
-            ProjectionExpression: FIELDS.join(', '),
-            ExpressionAttributeNames: { '#status': 'status' },
+            ...PROJECTION,
             ScanIndexForward: true,
           },
           cap,
@@ -144,8 +148,7 @@ export function dynamoTicketReads(doc: DynamoDBDocumentClient, tableName: string
             ':from': from,
             ':to': to,
           },
-          ProjectionExpression: FIELDS.join(', '),
-          ExpressionAttributeNames: { '#status': 'status' },
+          ...PROJECTION,
           ScanIndexForward: false,
         },
         cap,

@@ -1,0 +1,16 @@
+import { apiRoute, json } from '#shared/http/api-handler.ts';
+import { etagOf, parseJsonBody, pathParameter, requiredIfMatchVersion } from '#shared/http/request.ts';
+import { UpdateIncidentBody } from '#shared/incidents/commands.ts';
+import { opsDeps } from '#shared/runtime/ops-deps.ts';
+
+/** PATCH /incidents/{id} — a public update, status/impact change, linked tickets, review done (If-Match). */
+export const handler = apiRoute(
+  () => opsDeps().verifyToken,
+  async ({ event, principal }) => {
+    const id = pathParameter(event, 'id');
+    const expectedVersion = requiredIfMatchVersion(event);
+    const patch = parseJsonBody(event, UpdateIncidentBody);
+    const incident = await opsDeps().incidents.update(principal, id, patch, expectedVersion);
+    return json(200, incident, { etag: etagOf(incident.version) });
+  },
+);

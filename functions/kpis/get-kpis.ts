@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { apiRoute, json } from '#shared/http/api-handler.ts';
+import { problems } from '#shared/http/problem.ts';
+import { parseQuery } from '#shared/http/request.ts';
+import { PERIODS } from '#shared/kpis/report.ts';
+import { opsDeps } from '#shared/runtime/ops-deps.ts';
+import { Slug } from '#shared/tickets/model.ts';
+
+const KpiQuery = z.strictObject({
+  /** Optional, and must be the token's desk. */
+  desk: Slug.optional(),
+  period: z.enum(Object.keys(PERIODS) as [keyof typeof PERIODS]).default('30d'),
+  trend: z.enum(['daily', 'weekly']).default('daily'),
+});
+
+/** GET /kpis — the desk's KPIs over 30, 90 or 365 days beside the policy's targets, with a trend. */
+export const handler = apiRoute(
+  () => opsDeps().verifyToken,
+  async ({ event, principal }) => {
+    const query = parseQuery(event, KpiQuery);
+    if (query.desk && query.desk !== principal.desk) throw problems.notFound(`Desk ${query.desk}`);
+    return json(200, await opsDeps().kpis.report(principal, query));
+  },
+);

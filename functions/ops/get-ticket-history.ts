@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { apiRoute, json } from '#shared/http/api-handler.ts';
+import { parseQuery, pathParameter } from '#shared/http/request.ts';
+import { opsDeps } from '#shared/runtime/ops-deps.ts';
+
+const HistoryQuery = z.strictObject({
+  /** Raw state inputs and outputs (larger responses); off by default. */
+  includeData: z.enum(['true', 'false']).default('false'),
+});
+
+/** GET /tickets/{id}/history — the ticket's SLA workflow executions as readable steps (staff only). */
+export const handler = apiRoute(
+  () => opsDeps().verifyToken,
+  async ({ event, principal }) => {
+    const { includeData } = parseQuery(event, HistoryQuery);
+    return json(
+      200,
+      await opsDeps().ops.ticketHistory(principal, pathParameter(event, 'id'), {
+        withData: includeData === 'true',
+      }),
+    );
+  },
+);

@@ -1,0 +1,20 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The local stack's survey-link secret: generated once per data directory and kept there, so links
+ * in the local outbox stay valid across restarts. (On AWS it is a Secrets Manager secret.)
+ */
+export function localSurveySecret(dataDir: string): string {
+  const file = join(dataDir, 'survey-secret');
+  try {
+    const secret = readFileSync(file, 'utf8').trim();
+    if (secret.length >= 32) return secret;
+  } catch {
+    // First start: create it below.
+  }
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}

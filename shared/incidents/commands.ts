@@ -1,0 +1,201 @@
+/**
+ * Incident changes, pure: open, update (status, impact, title, a public update message, linked
+ * tickets), resolve (which sets the post-incident review's due time from the desk's policy),
+ * reopen, complete the review, and the review thresholds the sweep records.
+ */
+import { z } from 'zod';
+import { type Principal, SUPERVISOR_ROLES } from '../auth/principal.ts';
+import { problems } from '../http/problem.ts';
+import { Ulid } from '../tickets/model.ts';
+import {
+  Impact,
+  type Incident,
+  IncidentStatus,
+  MAX_LINKED_TICKETS,
+  MAX_UPDATES,
+  type ReviewEvent,
+} from './model.ts';
+import type { ReviewPolicy } from './review-policy.ts';
+
+const Message = z.string().trim().min(1).max(5000);
+const TicketIds = z.array(Ulid).min(1).max(100);
+
+export const CreateIncidentBody = z.strictObject({
+  title: z.string().trim().min(1).max(200),
+  impact: Impact,
+  status: IncidentStatus.exclude(['resolved']).default('investigating'),
+  /** The first public update. */
+  message: Message,
+  ticketIds: z.array(Ulid).max(100).optional(),
+});
+export type CreateIncidentBody = z.infer<typeof CreateIncidentBody>;
+
+export const UpdateIncidentBody = z
+  .strictObject({
+    title: z.string().trim().min(1).max(200).optional(),
+    impact: Impact.optional(),
+    status: IncidentStatus.optional(),
+    /** A public update; required with a status change, so the page says why. */
+    message: Message.optional(),
+    linkTickets: TicketIds.optional(),
+    unlinkTickets: TicketIds.optional(),
+    review: z.strictObject({ completed: z.literal(true), url: z.url().max(2000).optional() }).optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, { message: 'Send at least one field to change.' });
+export type UpdateIncidentBody = z.infer<typeof UpdateIncidentBody>;
+
+const HOUR_MS = 3_600_000;
+
+export function assertCanManageIncidents(principal: Principal): void {
+  if (!SUPERVISOR_ROLES.has(principal.role)) {
+    throw problems.forbidden('Only ops, leads and managers publish incidents.');
+  }
+}
+
+function reviewDue(resolvedAt: string, policy: ReviewPolicy) {
+  const at = Date.parse(resolvedAt);
+  return {
+    dueAt: new Date(at + policy.dueHours * HOUR_MS).toISOString(),
+    latestAt: new Date(at + policy.latestHours * HOUR_MS).toISOString(),
+  };
+}
+
+const policyText = (policy: ReviewPolicy) =>
+  policy.source ? `"${policy.source}" — ${policy.reading}` : policy.reading;
+
+export function openIncident(input: {
+  principal: Principal;
+  body: CreateIncidentBody;
+  id: string;
+  now: Date;
+  policy: ReviewPolicy;
+}): Incident {
+  const { principal, body, id, now, policy } = input;
+  assertCanManageIncidents(principal);
+  const at = now.toISOString();
+  return {
+    id,
+    desk: principal.desk,
+    title: body.title,
+    status: body.status,
+    impact: body.impact,
+    ticketIds: [...new Set(body.ticketIds ?? [])],
+    updates: [{ at, status: body.status, message: body.message, by: principal.id }],
+    createdAt: at,
+    updatedAt: at,
+    resolvedAt: null,
+    review: {
+      dueAt: null,
+      latestAt: null,
+      policy: policyText(policy),
+      completedAt: null,
+      url: null,
+      events: [],
+    },
+    version: 1,
+  };
+}
+
+export function updateIncident(input: {
+  principal: Principal;
+  incident: Incident;
+  patch: UpdateIncidentBody;
+  now: Date;
+  policy: ReviewPolicy;
+}): Incident {
+  const { principal, incident, patch, now, policy } = input;
+  assertCanManageIncidents(principal);
+  const at = now.toISOString();
+  const next: Incident = { ...incident, review: { ...incident.review } };
+  const statusChanges = patch.status !== undefined && patch.status !== incident.status;
+  if (statusChanges && !patch.message) {
+    throw problems.validation([
+      { pointer: '/message', detail: 'required with a status change: the status page says what changed' },
+    ]);
+  }
+  if (patch.title !== undefined) next.title = patch.title;
+  if (patch.impact !== undefined) next.impact = patch.impact;
+  if (statusChanges) {
+    next.status = patch.status!;
+    if (patch.status === 'resolved') {
+      next.resolvedAt = at;
+      const due = reviewDue(at, policy);
+      next.review = {
+        ...next.review,
+        ...due,
+        policy: policyText(policy),
+        completedAt: null,
+        events: [],
+      };
+    } else if (incident.status === 'resolved') {
+      // Reopened: the incident is ongoing again; the review falls due after the next resolution.
+      next.resolvedAt = null;
+      next.review = { ...next.review, dueAt: null, latestAt: null, events: [] };
+    }
+  }
+  if (patch.message) {
+    if (incident.updates.length >= MAX_UPDATES) {
+      throw problems.conflict(
+        'too-many-updates',
+        `An incident keeps at most ${MAX_UPDATES} updates; open a follow-up incident.`,
+      );
+    }
+    next.updates = [
+      ...incident.updates,
+      { at, status: next.status, message: patch.message, by: principal.id },
+    ];
+  }
+  if (patch.linkTickets || patch.unlinkTickets) {
+    const ids = new Set(next.ticketIds);
+    for (const id of patch.linkTickets ?? []) ids.add(id);
+    for (const id of patch.unlinkTickets ?? []) ids.delete(id);
+    if (ids.size > MAX_LINKED_TICKETS) {
+      throw problems.validation([
+        { pointer: '/linkTickets', detail: `an incident links at most ${MAX_LINKED_TICKETS} tickets` },
+      ]);
+    }
+    next.ticketIds = [...ids];
+  }
+  if (patch.review) {
+    if (next.status !== 'resolved') {
+      throw problems.conflict(
+        'incident-not-resolved',
+        'The post-incident review can be completed once the incident is resolved.',
+      );
+    }
+    next.review = { ...next.review, completedAt: at, url: patch.review.url ?? null };
+  }
+  const changed = JSON.stringify(next) !== JSON.stringify(incident);
+  if (!changed) return incident;
+  return { ...next, updatedAt: at, version: incident.version + 1 };
+}
+
+/** The next review threshold not yet recorded: when the sweep should look at this incident again. */
+export function nextReviewThreshold(incident: Incident): { at: string; type: ReviewEvent['type'] } | null {
+  const r = incident.review;
+  if (r.completedAt || !r.dueAt) return null;
+  const recorded = new Set(r.events.map((e) => e.type));
+  if (!recorded.has('due-passed')) return { at: r.dueAt, type: 'due-passed' };
+  if (r.latestAt && r.latestAt !== r.dueAt && !recorded.has('latest-passed')) {
+    return { at: r.latestAt, type: 'latest-passed' };
+  }
+  return null;
+}
+
+/**
+ * Records every review threshold that has passed by `now`, once each (the sweep's step). Returns
+ * the incident unchanged when nothing is due.
+ */
+export function recordReviewThresholds(incident: Incident, now: Date): Incident {
+  const events: ReviewEvent[] = [];
+  let current = incident;
+  for (;;) {
+    const threshold = nextReviewThreshold(current);
+    if (!threshold || threshold.at > now.toISOString()) break;
+    const event: ReviewEvent = { at: threshold.at, type: threshold.type, recordedAt: now.toISOString() };
+    events.push(event);
+    current = { ...current, review: { ...current.review, events: [...current.review.events, event] } };
+  }
+  if (events.length === 0) return incident;
+  return { ...current, version: incident.version + 1 };
+}

@@ -1,0 +1,182 @@
+import { isStaff, type Principal } from '../auth/principal.ts';
+import { type FieldError, problems } from '../http/problem.ts';
+import { findPolicyPack } from '../policy/packs.ts';
+import { newId } from '../runtime/ids.ts';
+import { type IncidentStore, IncidentVersionConflict } from '../store/incident-store.ts';
+import type { TicketStore } from '../store/ticket-store.ts';
+import type { Clock } from '../time/clock.ts';
+import {
+  type CreateIncidentBody,
+  openIncident,
+  recordReviewThresholds,
+  type UpdateIncidentBody,
+  updateIncident,
+} from './commands.ts';
+import { type FeedContext, statusJson, statusRss } from './feed.ts';
+import { type Incident, reviewStateOf } from './model.ts';
+import { reviewPolicyOf } from './review-policy.ts';
+
+export interface IncidentServiceDeps {
+  incidents: IncidentStore;
+  /** Linked ticket ids are checked against the desk's tickets; creates claim idempotency keys here. */
+  tickets: TicketStore;
+  clock: Clock;
+}
+
+export interface Idempotency {
+  key: string;
+  requestHash: string;
+}
+
+/** Incidents read for the feeds and the ops list (newest first). */
+export const INCIDENT_LIST_LIMIT = 200;
+const SWEEP_BATCH = 100;
+const MAX_ATTEMPTS = 5;
+
+const withReviewState = (incident: Incident, now: Date) => ({
+  ...incident,
+  reviewState: reviewStateOf(incident, now),
+});
+
+export function incidentService(deps: IncidentServiceDeps) {
+  async function assertTicketsExist(desk: string, ids: readonly string[], pointer: string) {
+    const found = await Promise.all(ids.map((id) => deps.tickets.getTicket(desk, id)));
+    const errors: FieldError[] = [];
+    found.forEach((t, i) => {
+      if (!t) errors.push({ pointer: `${pointer}/${i}`, detail: 'no such ticket on this desk' });
+    });
+    if (errors.length) throw problems.validation(errors);
+  }
+
+  return {
+    async create(principal: Principal, body: CreateIncidentBody, idem?: Idempotency) {
+      const now = deps.clock.now();
+      let id = newId(now);
+      if (idem) {
+        const outcome = await deps.tickets.claimIdempotencyKey({
+          desk: principal.desk,
+          principalId: principal.id,
+          scope: 'create-incident',
+          key: idem.key,
+          requestHash: idem.requestHash,
+          resourceId: id,
+          at: now.toISOString(),
+        });
+        if (outcome.kind === 'mismatch') throw problems.idempotencyKeyReused();
+        if (outcome.kind === 'replay') id = outcome.resourceId;
+      }
+      const existing = await deps.incidents.get(principal.desk, id);
+      if (existing) return { incident: withReviewState(existing, now), replayed: true };
+      const incident = openIncident({ principal, body, id, now, policy: reviewPolicyOf(principal.desk) });
+      await assertTicketsExist(principal.desk, incident.ticketIds, '/ticketIds');
+      if (!(await deps.incidents.putNew(incident))) {
+        const raced = await deps.incidents.get(principal.desk, id);
+        if (!raced) throw new Error(`Incident ${id} reported as existing but not found`);
+        return { incident: withReviewState(raced, now), replayed: true };
+      }
+      return { incident: withReviewState(incident, now), replayed: false };
+    },
+
+    async update(principal: Principal, id: string, patch: UpdateIncidentBody, expectedVersion: number) {
+      const incident = await deps.incidents.get(principal.desk, id);
+      if (!incident || !isStaff(principal)) throw problems.notFound(`Incident ${id}`);
+      if (incident.version !== expectedVersion) {
+        throw problems.preconditionFailed(
+          `The incident is at version ${incident.version}; re-read it and retry.`,
+        );
+      }
+      const now = deps.clock.now();
+      const next = updateIncident({
+        principal,
+        incident,
+        patch,
+        now,
+        policy: reviewPolicyOf(principal.desk),
+      });
+      if (next === incident) return withReviewState(incident, now);
+      if (patch.linkTickets) await assertTicketsExist(principal.desk, patch.linkTickets, '/linkTickets');
+      try {
+        await deps.incidents.replace(next, expectedVersion);
+      } catch (error) {
+        if (error instanceof IncidentVersionConflict) {
+          throw problems.preconditionFailed(
+            'The incident changed while you were updating it; re-read it and retry.',
+          );
+        }
+        throw error;
+      }
+      return withReviewState(next, now);
+    },
+
+    async get(principal: Principal, id: string) {
+      const incident = await deps.incidents.get(principal.desk, id);
+      if (!incident || !isStaff(principal)) throw problems.notFound(`Incident ${id}`);
+      return withReviewState(incident, deps.clock.now());
+    },
+
+    async list(principal: Principal, limit: number) {
+      if (!isStaff(principal)) throw problems.forbidden('The incident list is for support staff.');
+      const now = deps.clock.now();
+      const incidents = await deps.incidents.list(principal.desk, limit);
+      return {
+        desk: principal.desk,
+        now: now.toISOString(),
+        items: incidents.map((i) => withReviewState(i, now)),
+      };
+    },
+
+    /** The public feeds of a desk; undefined for a desk that does not exist. */
+    async feed(desk: string, baseUrl: string, format: 'json' | 'rss') {
+      const pack = findPolicyPack(desk);
+      if (!pack) return undefined;
+      const now = deps.clock.now();
+      const incidents = await deps.incidents.list(desk, INCIDENT_LIST_LIMIT);
+      const ctx: FeedContext = { desk, name: pack.name, baseUrl: baseUrl.replace(/\/+$/, ''), now };
+      return format === 'json' ? statusJson(incidents, ctx) : statusRss(incidents, ctx);
+    },
+
+    /**
+     * The recurring review sweep: records each post-incident review threshold that has passed (due,
+     * then late), once per incident, and logs it for the alarm. Idempotent: a threshold is recorded
+     * once even if two sweeps overlap (version-checked writes).
+     */
+    async sweepReviews(desks: readonly string[]) {
+      const now = deps.clock.now();
+      const recorded: Array<{ desk: string; incidentId: string; thresholds: string[] }> = [];
+      for (const desk of desks) {
+        const due = await deps.incidents.listReviewDue(desk, now.toISOString(), SWEEP_BATCH);
+        for (const { id } of due) {
+          for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            const incident = await deps.incidents.get(desk, id);
+            if (!incident) break;
+            const next = recordReviewThresholds(incident, now);
+            if (next === incident) break;
+            try {
+              await deps.incidents.replace(next, incident.version);
+            } catch (error) {
+              if (error instanceof IncidentVersionConflict) continue;
+              throw error;
+            }
+            const thresholds = next.review.events.slice(incident.review.events.length).map((e) => e.type);
+            recorded.push({ desk, incidentId: id, thresholds });
+            console.warn(
+              JSON.stringify({
+                level: 'WARN',
+                message: 'post-incident review overdue',
+                desk,
+                incidentId: id,
+                thresholds,
+                dueAt: next.review.dueAt,
+                latestAt: next.review.latestAt,
+              }),
+            );
+            break;
+          }
+        }
+      }
+      return { now: now.toISOString(), recorded };
+    },
+  };
+}
+
+export type IncidentService = ReturnType<typeof incidentService>;

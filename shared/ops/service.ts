@@ -1,0 +1,136 @@
+import { isStaff, type Principal } from '../auth/principal.ts';
+import { problems } from '../http/problem.ts';
+import { findPolicyPack } from '../policy/packs.ts';
+import { computeSla } from '../sla/engine.ts';
+import type { TicketReads } from '../store/ticket-reads.ts';
+import type { TicketStore } from '../store/ticket-store.ts';
+import { assertCanSeeTicket } from '../tickets/access.ts';
+import type { Priority, Status } from '../tickets/model.ts';
+import type { Clock } from '../time/clock.ts';
+import { slaEventsOf } from '../workflow/policy-planner.ts';
+import { consoleUrlOf, type ExecutionStep, executionSteps } from './execution-history.ts';
+import { compareQueueEntries, type QueueEntry, queueEntryOf, RISK_LEVELS, type RiskLevel } from './queue.ts';
+import type { ExecutionReader } from './sfn-history-reader.ts';
+
+/** Most unresolved tickets one queue request reads (soonest checkpoint first per status). */
+export const QUEUE_READ_CAP = 2000;
+/** Most executions shown per ticket (the current one and those it was handed over from). */
+export const MAX_EXECUTIONS = 5;
+/** Most history events read per execution (newest kept); a loop is ~13 events. */
+export const MAX_HISTORY_EVENTS = 3000;
+
+export interface OpsServiceDeps {
+  store: TicketStore;
+  reads: TicketReads;
+  executions: ExecutionReader;
+  clock: Clock;
+}
+
+export interface QueueQuery {
+  status?: Status | undefined;
+  priority?: Priority | undefined;
+  risk?: RiskLevel | undefined;
+  limit: number;
+}
+
+export interface ExecutionView {
+  name: string;
+  executionArn: string;
+  status: string;
+  startedAt: string | null;
+  stoppedAt: string | null;
+  /** The AWS console page, when deployed (null on the local stack). */
+  consoleUrl: string | null;
+  steps: ExecutionStep[];
+  truncated: boolean;
+}
+
+function assertStaff(principal: Principal, what: string) {
+  if (!isStaff(principal)) throw problems.forbidden(`${what} is for support staff.`);
+}
+
+export function opsService(deps: OpsServiceDeps) {
+  return {
+    /** The desk's unresolved tickets, most urgent SLA deadline first, with time left and risk. */
+    async queue(principal: Principal, query: QueueQuery) {
+      assertStaff(principal, 'The queue');
+      const now = deps.clock.now();
+      const { records, truncated } = await deps.reads.listUnresolved(principal.desk, QUEUE_READ_CAP);
+      const pack = findPolicyPack(principal.desk);
+      const entries: QueueEntry[] = records.map((r) =>
+        queueEntryOf(
+          r.ticket,
+          pack ? computeSla(pack, slaEventsOf(r.activity), now) : undefined,
+          r.nextCheckpoint,
+          now,
+        ),
+      );
+      const counts = Object.fromEntries(RISK_LEVELS.map((l) => [l, 0])) as Record<RiskLevel, number>;
+      for (const e of entries) counts[e.risk.level] += 1;
+      const matching = entries
+        .filter(
+          (e) =>
+            (!query.status || e.ticket.status === query.status) &&
+            (!query.priority || e.ticket.priority === query.priority) &&
+            (!query.risk || e.risk.level === query.risk),
+        )
+        .sort(compareQueueEntries);
+      return {
+        desk: principal.desk,
+        timeZone: pack?.timeZone ?? 'UTC',
+        now: now.toISOString(),
+        counts,
+        total: matching.length,
+        truncated,
+        items: matching.slice(0, query.limit),
+      };
+    },
+
+    /**
+     * The ticket's workflow executions (the current one, and the ones it was handed over from or
+     * restarted after) as readable steps, read with GetExecutionHistory.
+     */
+    async ticketHistory(principal: Principal, ticketId: string, options: { withData: boolean }) {
+      const stored = await deps.store.getTicket(principal.desk, ticketId);
+      const ticket = assertCanSeeTicket(principal, stored?.ticket, ticketId);
+      assertStaff(principal, 'The execution history');
+      const names = new Set<string>();
+      const views: ExecutionView[] = [];
+      let next: string | null = deps.executions.executionArnOf(stored!.workflow?.executionName ?? ticket.id);
+      const first = deps.executions.executionArnOf(ticket.id);
+      while (next && views.length < MAX_EXECUTIONS && !names.has(next)) {
+        names.add(next);
+        const view = await readExecution(next, options.withData);
+        if (!view) break;
+        views.push(view.view);
+        next = view.startedBy;
+        // A restart by the reconciler names no parent: the ticket's first execution is the origin.
+        if (!next && !names.has(first)) next = first;
+      }
+      return {
+        ticketId: ticket.id,
+        now: deps.clock.now().toISOString(),
+        executions: views.reverse(),
+      };
+    },
+  };
+
+  async function readExecution(executionArn: string, withData: boolean) {
+    const summary = await deps.executions.describe(executionArn);
+    if (!summary) return undefined;
+    const history = await deps.executions.history(executionArn, { withData, maxEvents: MAX_HISTORY_EVENTS });
+    const view: ExecutionView = {
+      name: summary.name,
+      executionArn,
+      status: summary.status,
+      startedAt: summary.startDate,
+      stoppedAt: summary.stopDate,
+      consoleUrl: consoleUrlOf(executionArn),
+      steps: executionSteps(history.events, withData),
+      truncated: history.truncated,
+    };
+    return { view, startedBy: summary.startedBy };
+  }
+}
+
+export type OpsService = ReturnType<typeof opsService>;

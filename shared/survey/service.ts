@@ -1,0 +1,73 @@
+import { findPolicyPack } from '../policy/packs.ts';
+import type { SurveyStore } from '../store/survey-store.ts';
+import type { TicketStore } from '../store/ticket-store.ts';
+import type { Clock } from '../time/clock.ts';
+import { verifySurveySignature } from './link.ts';
+import type { SurveyAnswer } from './page.ts';
+
+export interface SurveyServiceDeps {
+  secret: string;
+  surveys: SurveyStore;
+  tickets: TicketStore;
+  clock: Clock;
+}
+
+/** Where a survey link stands; the handlers map each to an HTML page or a JSON answer. */
+export type SurveyLinkState =
+  | { kind: 'invalid-link' }
+  | { kind: 'not-found' }
+  | { kind: 'not-resolved' }
+  | { kind: 'already'; submittedAt: string }
+  | { kind: 'open'; deskName: string };
+
+export type SurveySubmission =
+  | Exclude<SurveyLinkState, { kind: 'open' }>
+  | { kind: 'recorded'; submittedAt: string };
+
+/**
+ * The closure survey: the signed link is the credential (no login), checked before anything is
+ * read; one answer per ticket, enforced by a conditional write.
+ */
+export function surveyService(deps: SurveyServiceDeps) {
+  async function check(desk: string, ticketId: string, sig: string | undefined): Promise<SurveyLinkState> {
+    if (!sig || !verifySurveySignature(deps.secret, desk, ticketId, sig)) return { kind: 'invalid-link' };
+    const pack = findPolicyPack(desk);
+    const stored = pack ? await deps.tickets.getTicket(desk, ticketId) : undefined;
+    if (!pack || !stored) return { kind: 'not-found' };
+    const answered = await deps.surveys.get(desk, ticketId);
+    if (answered) return { kind: 'already', submittedAt: answered.submittedAt };
+    // The link goes out when the ticket is solved; a reopened ticket is asked again once resolved.
+    if (stored.ticket.status !== 'solved' && stored.ticket.status !== 'closed')
+      return { kind: 'not-resolved' };
+    return { kind: 'open', deskName: pack.name };
+  }
+
+  return {
+    check,
+    deskName: (desk: string) => findPolicyPack(desk)?.name ?? desk,
+
+    async submit(
+      desk: string,
+      ticketId: string,
+      sig: string | undefined,
+      answer: SurveyAnswer,
+    ): Promise<SurveySubmission> {
+      const state = await check(desk, ticketId, sig);
+      if (state.kind !== 'open') return state;
+      const submittedAt = deps.clock.now().toISOString();
+      const result = await deps.surveys.putOnce({
+        desk,
+        ticketId,
+        ...(answer.csat !== undefined ? { csat: answer.csat } : {}),
+        ...(answer.nps !== undefined ? { nps: answer.nps } : {}),
+        ...(answer.comment ? { comment: answer.comment } : {}),
+        submittedAt,
+      });
+      return result.recorded
+        ? { kind: 'recorded', submittedAt }
+        : { kind: 'already', submittedAt: result.existing.submittedAt };
+    },
+  };
+}
+
+export type SurveyService = ReturnType<typeof surveyService>;
