@@ -221,10 +221,11 @@ export class UserDirectory extends Construct {
       // No user sign-in flows at all on a machine client (Cognito's default would allow SRP and custom auth).
       (client.node.defaultChild as CfnUserPoolClient).explicitAuthFlows = ['ALLOW_REFRESH_TOKEN_AUTH'];
       machineClients[desk] = client;
+      // Stable output names (docs/deploy.md reads them): MachineClientIdTechflow, MachineClientIdRchSpyfocus…
       new CfnOutput(this, `MachineClientId-${desk}`, {
         description: `Client id of the ${desk} desk's machine client (secret: aws cognito-idp describe-user-pool-client).`,
         value: client.userPoolClientId,
-      });
+      }).overrideLogicalId(`MachineClientId${pascalCase(desk)}`);
     }
     this.machineClients = machineClients;
 
@@ -250,6 +251,17 @@ export class UserDirectory extends Construct {
         })
       : undefined;
 
-    new CfnOutput(this, 'TokenEndpoint', { value: this.tokenEndpoint });
+    new CfnOutput(this, 'TokenEndpoint', {
+      description: 'Where machine clients get tokens (grant_type=client_credentials).',
+      value: this.tokenEndpoint,
+    }).overrideLogicalId('TokenEndpoint');
   }
+}
+
+/** `rch-spyfocus` → `RchSpyfocus`: an output name part. */
+function pascalCase(id: string): string {
+  return id
+    .split('-')
+    .map((part) => `${part.charAt(0).toUpperCase()}${part.slice(1)}`)
+    .join('');
 }

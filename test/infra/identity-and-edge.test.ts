@@ -129,9 +129,14 @@ describe('Cognito: machine callers', () => {
       ],
     });
     expect(appScope(desk)).toBe(`tierdesk/${appScopeName(desk)}`);
+    const outputName = `MachineClientId${desk.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase())}`;
+    template.hasOutput(outputName, {
+      Value: { Ref: expect.stringMatching(`^UsersPoolMachineClient${idOf(desk)}`) },
+    });
   });
 
   it('serves /oauth2/token from a Cognito domain unique per account, and names every client as audience', () => {
+    template.hasOutput('TokenEndpoint', { Value: Match.objectLike({ 'Fn::Join': Match.anyValue() }) });
     template.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
       Domain: { 'Fn::Join': ['', ['tierdesk-dev-', { Ref: 'AWS::AccountId' }]] },
     });
