@@ -22,7 +22,10 @@ const out = mkdtempSync(join(tmpdir(), 'tierdesk-bundles-'));
 const banner = "import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);";
 
 async function bundle(entry: string, external: string[], suffix: string) {
-  const outfile = join(out, `${relative(join(root, 'functions'), entry).replace(/[/\\]/g, '__').replace(/\.ts$/, '')}${suffix}.mjs`);
+  const outfile = join(
+    out,
+    `${relative(join(root, 'functions'), entry).replace(/[/\\]/g, '__').replace(/\.ts$/, '')}${suffix}.mjs`,
+  );
   await build({
     entryPoints: [entry],
     outfile,
@@ -44,9 +47,17 @@ function initMs(file: string): number {
   // Median of three fresh processes; each prints how long `import()` of the bundle took.
   const runs = [0, 1, 2].map(() =>
     Number(
-      execFileSync(process.execPath, ['--input-type=module', '-e', `const t=performance.now();await import(${JSON.stringify(file)});console.log(performance.now()-t)`], {
-        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-      })
+      execFileSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const t=performance.now();await import(${JSON.stringify(file)});console.log(performance.now()-t)`,
+        ],
+        {
+          env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+        },
+      )
         .toString()
         .trim(),
     ),
@@ -68,7 +79,9 @@ for (const entry of entries) {
 rmSync(out, { recursive: true, force: true });
 console.table(rows);
 const over = rows.filter((r) => r.kb > 250).length;
-console.log(`${rows.length} bundles; ${over} over 250 KB with the SDK bundled; ${rows.filter((r) => r.kbWithoutSdk > 250).length} over without it.`);
+console.log(
+  `${rows.length} bundles; ${over} over 250 KB with the SDK bundled; ${rows.filter((r) => r.kbWithoutSdk > 250).length} over without it.`,
+);
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(
   new URL('./results/bundles.json', import.meta.url),

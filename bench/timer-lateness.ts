@@ -15,7 +15,17 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Timers spread over the next `spreadMs`; time passes either in real time or by clock jumps. */
-async function measure(mode: 'real time' | 'clock jumps'): Promise<{ mode: string; timers: number; early: number; p50ms: number; p99ms: number; maxMs: number; deadlineOrder: boolean }> {
+async function measure(
+  mode: 'real time' | 'clock jumps',
+): Promise<{
+  mode: string;
+  timers: number;
+  early: number;
+  p50ms: number;
+  p99ms: number;
+  maxMs: number;
+  deadlineOrder: boolean;
+}> {
   const clock = new VirtualClock();
   const timers = new VirtualTimers(clock);
   const spreadMs = mode === 'real time' ? 2_000 : 3 * 24 * 3600_000;
@@ -47,7 +57,15 @@ async function measure(mode: 'real time' | 'clock jumps'): Promise<{ mode: strin
   timers.stop();
   const sorted = [...lateness].sort((a, b) => a - b);
   const deadlineOrder = firedOrder.every((d, i) => i === 0 || d >= firedOrder[i - 1]!);
-  return { mode, timers: N, early, p50ms: percentile(sorted, 50), p99ms: percentile(sorted, 99), maxMs: sorted.at(-1) ?? 0, deadlineOrder };
+  return {
+    mode,
+    timers: N,
+    early,
+    p50ms: percentile(sorted, 50),
+    p99ms: percentile(sorted, 99),
+    maxMs: sorted.at(-1) ?? 0,
+    deadlineOrder,
+  };
 }
 
 // The timers' own setTimeout is unref'd (the local stack's servers keep the process alive); here a handle does.
@@ -55,7 +73,9 @@ const keepAlive = setInterval(() => {}, 1000);
 const rows = [await measure('real time'), await measure('clock jumps')];
 clearInterval(keepAlive);
 console.table(rows);
-console.log('In "clock jumps" a timer is as late as the jump that passes it (up to 1 h here): the clock moved past it at once.');
+console.log(
+  'In "clock jumps" a timer is as late as the jump that passes it (up to 1 h here): the clock moved past it at once.',
+);
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(
   new URL('./results/timer-lateness.json', import.meta.url),

@@ -1,6 +1,8 @@
 /**
- * State transitions per ticket for typical lifecycles, counted from execution histories on the
- * local engine (one StateEntered event = one billed transition). Writes bench/results/workflow-transitions.json.
+ * Per-ticket usage for typical lifecycles on each desk, counted on the local stack: Step Functions
+ * state transitions (StateEntered events in the execution history), function invocations and run
+ * time, DynamoDB operations, API requests and emails. The cost model (npm run cost) reads it.
+ * Writes bench/results/workflow-transitions.json.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,13 +10,23 @@ import { join } from 'node:path';
 import { startLocalStack } from '../local/stack.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-const PRICE_PER_1000 = 0.025; // Step Functions Standard, USD per 1,000 state transitions (NOTES.md)
+process.env.LOG_LEVEL ??= 'ERROR';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tierdesk-bench-'));
 const stack = await startLocalStack({ dataDir, apiPort: 0, dynamoPort: 0, s3Port: 0, sfnPort: 0 });
-// TechFlow Enterprise P1: 15-minute response, warning at 75 %, Level 2 after 2 h (policy-docs/001).
-const customer = await stack.identity.issueToken({ role: 'customer', desk: 'techflow', plan: 'enterprise' });
-const agent = await stack.identity.issueToken({ role: 'agent', desk: 'techflow' });
+await fetch(`${stack.urls.api}/_local/clock`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ set: '2030-03-04T15:00:00Z' }),
+});
+
+/** Each desk's customer, on the plan the lifecycle is timed under. */
+const DESKS: Record<string, { plan: string; priority: string }> = {
+  techflow: { plan: 'enterprise', priority: 'urgent' },
+  acentus: { plan: 'premium', priority: 'high' },
+  'rch-spyfocus': { plan: 'pro', priority: 'normal' },
+  rarelogic: { plan: 'standard', priority: 'normal' },
+};
 
 async function call(
   method: string,
@@ -32,75 +44,119 @@ async function call(
     },
     body: json ? JSON.stringify(json) : null,
   });
-  return { res, body: (await res.json()) as Record<string, unknown> };
-}
-async function patch(id: string, body: unknown) {
-  const got = await call('GET', `/tickets/${id}`, agent);
-  await call('PATCH', `/tickets/${id}`, agent, body, { 'if-match': got.res.headers.get('etag')! });
-  await stack.settle();
+  const text = await res.text();
+  return { res, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
 }
 const advance = (d: string) => call('POST', '/_local/clock', undefined, { advance: d });
-function transitions(id: string) {
-  const arn = `${stack.stateMachineArn.replace(':stateMachine:', ':execution:')}:${id}`;
-  return stack.stepFunctions.getExecutionHistory(arn).filter((e) => e.type.endsWith('StateEntered')).length;
-}
 
-const lifecycles: Record<string, (id: string) => Promise<void>> = {
-  'answered once, solved, closed': async (id) => {
+type Lifecycle = (ctx: {
+  id: string;
+  customer: string;
+  agent: string;
+  patch: (body: unknown) => Promise<void>;
+}) => Promise<void>;
+const lifecycles: Record<string, Lifecycle> = {
+  'answered once, solved, closed': async ({ id, agent, patch }) => {
     await call('POST', `/tickets/${id}/messages`, agent, { body: 'Fixed.' });
     await stack.settle();
-    await patch(id, { status: 'solved' });
-    await patch(id, { status: 'closed' });
+    await patch({ status: 'solved' });
+    await patch({ status: 'closed' });
   },
-  'warned, answered, solved, closed': async (id) => {
-    await advance('PT12M');
-    await call('POST', `/tickets/${id}/messages`, agent, { body: 'Looking.' });
-    await stack.settle();
-    await patch(id, { status: 'solved' });
-    await patch(id, { status: 'closed' });
-  },
-  'breached and escalated, answered, solved, closed': async (id) => {
-    await advance('PT2H1M');
-    await call('POST', `/tickets/${id}/messages`, agent, { body: 'Sorry for the wait.' });
-    await stack.settle();
-    await patch(id, { status: 'solved' });
-    await patch(id, { status: 'closed' });
-  },
-  'customer back-and-forth (3 replies each), solved, closed': async (id) => {
+  'back-and-forth (3 replies each way), solved, closed': async ({ id, agent, customer, patch }) => {
     for (let i = 0; i < 3; i++) {
       await call('POST', `/tickets/${id}/messages`, agent, { body: `Question ${i}` });
       await stack.settle();
       await call('POST', `/tickets/${id}/messages`, customer, { body: `Answer ${i}` });
       await stack.settle();
     }
-    await patch(id, { status: 'solved' });
-    await patch(id, { status: 'closed' });
+    await patch({ status: 'solved' });
+    await patch({ status: 'closed' });
+  },
+  'unanswered 3 days (warnings, breach, escalations), then answered, solved, closed': async ({
+    id,
+    agent,
+    patch,
+  }) => {
+    for (let h = 0; h < 72; h += 6) await advance('PT6H');
+    await call('POST', `/tickets/${id}/messages`, agent, { body: 'Sorry for the wait.' });
+    await stack.settle();
+    await patch({ status: 'solved' });
+    await patch({ status: 'closed' });
   },
 };
 
-const rows: Array<{ lifecycle: string; transitions: number; usdPer1000Tickets: number }> = [];
-for (const [name, run] of Object.entries(lifecycles)) {
-  const { body } = await call('POST', '/tickets', customer, {
-    subject: name,
-    description: 'bench',
-    priority: 'urgent',
-  });
-  await stack.settle();
-  await run(body.id as string);
-  await stack.settle();
-  const count = transitions(body.id as string);
-  rows.push({
-    lifecycle: name,
-    transitions: count,
-    usdPer1000Tickets: Number((count * PRICE_PER_1000).toFixed(3)),
-  });
+const PER_TICKET_EXCLUDED = /reconcile-workflows|sweep/; // fixed-rate schedules, costed per month
+const rows: Array<Record<string, unknown>> = [];
+for (const [desk, { plan, priority }] of Object.entries(DESKS)) {
+  const customer = await stack.identity.issueToken({ role: 'customer', desk, plan });
+  const agent = await stack.identity.issueToken({ role: 'agent', desk });
+  for (const [name, run] of Object.entries(lifecycles)) {
+    const before = stack.usage.snapshot();
+    const outboxBefore = (await stack.mail.outbox()).length;
+    const { body } = await call('POST', '/tickets', customer, {
+      subject: name,
+      description: 'bench',
+      priority,
+    });
+    const id = body.id as string;
+    await stack.settle();
+    const patch = async (change: unknown) => {
+      const got = await call('GET', `/tickets/${id}`, agent);
+      await call('PATCH', `/tickets/${id}`, agent, change, { 'if-match': got.res.headers.get('etag')! });
+      await stack.settle();
+    };
+    await run({ id, customer, agent, patch });
+    await stack.settle();
+    const after = stack.usage.snapshot();
+    const delta = (what: string) => (after.counts[what] ?? 0) - (before.counts[what] ?? 0);
+    const ms = (what: string) => (after.milliseconds[what] ?? 0) - (before.milliseconds[what] ?? 0);
+    const keys = Object.keys(after.counts).filter((k) => !PER_TICKET_EXCLUDED.test(k));
+    const lambdaKeys = keys.filter((k) => k.startsWith('lambda:'));
+    const arn = `${stack.stateMachineArn.replace(':stateMachine:', ':execution:')}:${id}`;
+    rows.push({
+      desk,
+      lifecycle: name,
+      transitions: stack.stepFunctions.getExecutionHistory(arn).filter((e) => e.type.endsWith('StateEntered'))
+        .length,
+      apiRequests: delta('api:request'),
+      apiMs: Math.round(ms('api:request')),
+      workflowInvocations: lambdaKeys.reduce((n, k) => n + delta(k), 0),
+      workflowMs: Math.round(lambdaKeys.reduce((n, k) => n + ms(k), 0)),
+      dynamoReads: ['GetItem', 'Query'].reduce((n, op) => n + delta(`dynamodb:${op}`), 0),
+      dynamoWrites: ['PutItem', 'UpdateItem', 'DeleteItem'].reduce((n, op) => n + delta(`dynamodb:${op}`), 0),
+      emails: (await stack.mail.outbox()).length - outboxBefore,
+    });
+  }
 }
 await stack.stop();
 rmSync(dataDir, { recursive: true, force: true });
 
-console.table(rows);
+console.table(
+  rows.map(
+    ({
+      desk,
+      lifecycle,
+      transitions,
+      apiRequests,
+      workflowInvocations,
+      dynamoReads,
+      dynamoWrites,
+      emails,
+    }) => ({
+      desk,
+      lifecycle: String(lifecycle).slice(0, 40),
+      transitions,
+      apiRequests,
+      workflowInvocations,
+      dynamoReads,
+      dynamoWrites,
+      emails,
+    }),
+  ),
+);
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(
   new URL('./results/workflow-transitions.json', import.meta.url),
-  `${JSON.stringify({ benchmark: 'workflow-transitions', measuredAt: new Date().toISOString(), node: process.version, goal: '<= 12 for answered once and solved', rows }, null, 2)}\n`,
+  `${JSON.stringify({ benchmark: 'workflow-transitions', measuredAt: new Date().toISOString(), node: process.version, goal: '<= 12 transitions for a ticket answered once and solved', note: 'apiMs and workflowMs are run times on the local stack (x86, Node 20), a proxy for Lambda duration', rows }, null, 2)}\n`,
 );
+process.exit(0);

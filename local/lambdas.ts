@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import type { LocalLambda } from './stepfunctions/engine.ts';
+import type { UsageMeter } from './usage-meter.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -37,7 +38,7 @@ const modules: Record<string, () => Promise<{ handler: Handler }>> = {
 export type LambdaFaults = Map<string, number>;
 
 /** Invokes like Lambda does: the event and the result cross a JSON boundary. */
-export function localLambdas(faults: LambdaFaults = new Map()): LocalLambda[] {
+export function localLambdas(faults: LambdaFaults = new Map(), meter?: UsageMeter): LocalLambda[] {
   return Object.entries(modules).map(([name, load]) => ({
     arn: functionArn(name),
     async invoke(event: unknown) {
@@ -47,7 +48,9 @@ export function localLambdas(faults: LambdaFaults = new Map()): LocalLambda[] {
         throw Object.assign(new Error(`Injected failure of ${name}`), { name: 'InjectedFault' });
       }
       const { handler } = await load();
+      const started = performance.now();
       const result = await handler(JSON.parse(JSON.stringify(event ?? null)), lambdaContext(name));
+      meter?.add(`lambda:${name}`, performance.now() - started);
       return result === undefined ? null : JSON.parse(JSON.stringify(result));
     },
   }));

@@ -26,6 +26,7 @@ import { type FaultInjection, startSfnEndpoint } from './stepfunctions/endpoint.
 import { LocalStepFunctions } from './stepfunctions/engine.ts';
 import { localSurveySecret } from './survey-secret.ts';
 import { VirtualTimers } from './timers.ts';
+import { UsageMeter } from './usage-meter.ts';
 import { parseIsoDuration, VirtualClock } from './virtual-clock.ts';
 
 export interface LocalStackOptions {
@@ -69,6 +70,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
   const clock = new VirtualClock(join(dataDir, 'clock.json'));
   useClock(clock);
   const timers = new VirtualTimers(clock);
+  const usage = new UsageMeter();
 
   // dynalite on LevelDB; `restartDynamo` (fault tests) closes it and opens the same data on the same port.
   const startDynamo = async (port: number) => {
@@ -82,6 +84,9 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       server.once('error', fail);
       server.listen(port, '127.0.0.1', () => ok());
     });
+    server.on('request', (req) =>
+      usage.add(`dynamodb:${String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? 'unknown'}`),
+    );
     return server;
   };
   let dynamo = await startDynamo(options.dynamoPort ?? envPort('DYNAMODB_PORT', 8000));
@@ -103,7 +108,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
   const desks = options.desks ?? LOCAL_DESKS;
   await loadLocalLambdas();
   const lambdaFaults: LambdaFaults = new Map();
-  const lambdas = localLambdas(lambdaFaults);
+  const lambdas = localLambdas(lambdaFaults, usage);
   const stepFunctions = await LocalStepFunctions.create({
     dataDir: join(dataDir, 'stepfunctions'),
     clock,
@@ -316,7 +321,11 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     try {
       const body = await readBody(req);
       if (await serveOpsConsole(req, res)) return;
-      if (await api(req, res, body)) return;
+      const started = performance.now();
+      if (await api(req, res, body)) {
+        usage.add('api:request', performance.now() - started);
+        return;
+      }
       const path = new URL(req.url ?? '/', 'http://local').pathname;
       const local = localRoutes[`${req.method} ${path}`];
       if (!local) {
@@ -372,6 +381,8 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     /** Local EventBridge Scheduler: pending one-time schedules and failed deliveries. */
     scheduler,
     runJob: (name: keyof typeof jobs) => jobs[name]!(),
+    /** DynamoDB operations, function invocations (count, ms) and API requests since start. */
+    usage,
     /** Stops DynamoDB and starts it again on the same port and data (fault tests). */
     async restartDynamo(downForMs = 0) {
       const port = (dynamo.address() as AddressInfo).port;

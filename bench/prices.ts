@@ -1,0 +1,21 @@
+/**
+ * Unit prices for the cost model, us-east-1 list prices. Source: NOTES.md (the workplace's
+ * recorded AWS pricing facts) for Step Functions, SES, Lambda requests and API Gateway; AWS
+ * pricing pages as of 2025 for the rest. Check before relying on them: prices change.
+ */
+export const PRICES = {
+  asOf: '2025 (AWS list prices, us-east-1; Step Functions/SES/Lambda requests/API Gateway from shared/NOTES.md)',
+  stepFunctionsPerTransition: 0.025 / 1000,
+  lambdaPerRequest: 0.2 / 1_000_000,
+  /** arm64 Lambda, per GB-second. */
+  lambdaPerGbSecond: 0.0000133334,
+  apiGatewayHttpPerRequest: 1.0 / 1_000_000,
+  dynamoPerWriteRequestUnit: 0.625 / 1_000_000,
+  dynamoPerReadRequestUnit: 0.125 / 1_000_000,
+  sesPerEmail: 0.1 / 1000,
+  /** Per-seat helpdesk list prices for comparison (monthly, per agent). */
+  seats: { zendeskSuiteTeam: 55, freshdeskGrowth: 15, serviceNowCsmEstimate: 100 },
+} as const;
+
+/** Lambda memory size the stacks deploy (MB); used to turn run time into GB-seconds. */
+export const LAMBDA_MEMORY_MB = 512;
