@@ -131,7 +131,7 @@ describe('Cognito: machine callers', () => {
     expect(appScope(desk)).toBe(`tierdesk/${appScopeName(desk)}`);
     const outputName = `MachineClientId${desk.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase())}`;
     template.hasOutput(outputName, {
-      Value: { Ref: expect.stringMatching(`^UsersPoolMachineClient${idOf(desk)}`) },
+      Value: { Ref: Match.stringLikeRegexp(`^UsersPoolMachineClient${idOf(desk)}`) },
     });
   });
 
