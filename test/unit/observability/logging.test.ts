@@ -52,7 +52,9 @@ describe('log redaction', () => {
   });
 
   it('keeps timestamps and dates readable', () => {
-    expect(redact({ at: '2030-07-02T14:00:00.000Z', note: 'due 2030-07-02T14:00:00.000Z, call +44 20 7946 0958' })).toEqual({
+    expect(
+      redact({ at: '2030-07-02T14:00:00.000Z', note: 'due 2030-07-02T14:00:00.000Z, call +44 20 7946 0958' }),
+    ).toEqual({
       at: '2030-07-02T14:00:00.000Z',
       note: 'due 2030-07-02T14:00:00.000Z, call [phone]',
     });
