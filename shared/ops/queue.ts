@@ -61,11 +61,24 @@ export interface QueueEntry {
   nextCheckpoint: string | null;
 }
 
-const deadlineOf = (m: SlaMetric): QueueDeadline => ({
+/**
+ * Minutes of a metric's own clock between two instants (business minutes on its calendar, or
+ * elapsed minutes for a calendar clock). Without it, time left is target − elapsed whole minutes.
+ */
+export type ClockMeasure = (metric: SlaMetric, from: Date, to: Date) => number;
+
+function minutesLeftOf(m: SlaMetric, now: Date, measure: ClockMeasure | undefined): number {
+  if (!measure || !m.deadline) return m.targetMinutes - m.elapsedMinutes;
+  const deadline = new Date(m.deadline);
+  // Whole minutes, rounded towards the deadline: "4 min left" until a full 4 are gone.
+  return deadline > now ? Math.floor(measure(m, now, deadline)) : -Math.floor(measure(m, deadline, now));
+}
+
+const deadlineAt = (m: SlaMetric, now: Date, measure?: ClockMeasure): QueueDeadline => ({
   metric: m.metric,
   cycle: m.cycle,
   deadline: m.deadline,
-  minutesLeft: m.targetMinutes - m.elapsedMinutes,
+  minutesLeft: minutesLeftOf(m, now, measure),
   targetMinutes: m.targetMinutes,
   clock: m.clock,
   calendar: m.calendar,
@@ -91,7 +104,9 @@ function fmtMinutes(minutes: number): string {
 export function riskOf(
   clocks: readonly SlaMetric[],
   now: Date,
+  measure?: ClockMeasure,
 ): { level: RiskLevel; label: string; reason: string } {
+  const deadlineOf = (m: SlaMetric) => deadlineAt(m, now, measure);
   const open = clocks.filter((m) => m.open);
   const level = (l: RiskLevel, reason: string) => ({ level: l, label: RISK_LABELS[l], reason });
   const breached = open.filter((m) => m.state === 'breached');
@@ -104,14 +119,14 @@ export function riskOf(
   }
   const running = open.filter((m) => m.state === 'running');
   const nowIso = now.toISOString();
-  for (const m of running.map((r) => r).sort((a, b) => byUrgency(deadlineOf(a), deadlineOf(b)))) {
+  for (const m of [...running].sort((a, b) => byUrgency(deadlineOf(a), deadlineOf(b)))) {
     const firstWarning = m.warnAt[0];
     const warned = firstWarning !== undefined && firstWarning <= nowIso;
     const usedUp = m.warnAt.length === 0 && m.elapsedMinutes >= m.targetMinutes * DEFAULT_AT_RISK_FRACTION;
     if (warned || usedUp) {
       return level(
         'at-risk',
-        `${m.metric}: ${fmtMinutes(m.targetMinutes - m.elapsedMinutes)} of ${m.targetMinutes} ${m.clock} min left${warned ? ' (past the warning threshold)' : ''}`,
+        `${m.metric}: ${fmtMinutes(deadlineOf(m).minutesLeft)} of ${m.targetMinutes} ${m.clock} min left${warned ? ' (past the warning threshold)' : ''}`,
       );
     }
   }
@@ -129,11 +144,12 @@ export function queueEntryOf(
   state: SlaState | undefined,
   nextCheckpoint: string | null,
   now: Date,
+  measure?: ClockMeasure,
 ): QueueEntry {
   const metrics = state?.metrics ?? [];
   const clocks = metrics
     .filter((m) => m.open)
-    .map(deadlineOf)
+    .map((m) => deadlineAt(m, now, measure))
     .sort(byUrgency);
   return {
     ticket: {
@@ -148,7 +164,7 @@ export function queueEntryOf(
       createdAt: ticket.createdAt,
       updatedAt: ticket.updatedAt,
     },
-    risk: riskOf(metrics, now),
+    risk: riskOf(metrics, now, measure),
     next: clocks[0] ?? null,
     clocks,
     nextCheckpoint,

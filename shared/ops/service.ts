@@ -1,6 +1,9 @@
 import { isStaff, type Principal } from '../auth/principal.ts';
 import { problems } from '../http/problem.ts';
 import { findPolicyPack } from '../policy/packs.ts';
+import type { PolicyPack } from '../policy/schema.ts';
+import { ALWAYS_OPEN, businessMinutesBetween } from '../sla/calendar.ts';
+import { compilePack } from '../sla/compiled-pack.ts';
 import { computeSla } from '../sla/engine.ts';
 import type { TicketReads } from '../store/ticket-reads.ts';
 import type { TicketStore } from '../store/ticket-store.ts';
@@ -9,7 +12,14 @@ import type { Priority, Status } from '../tickets/model.ts';
 import type { Clock } from '../time/clock.ts';
 import { slaEventsOf } from '../workflow/policy-planner.ts';
 import { consoleUrlOf, type ExecutionStep, executionSteps } from './execution-history.ts';
-import { compareQueueEntries, type QueueEntry, queueEntryOf, RISK_LEVELS, type RiskLevel } from './queue.ts';
+import {
+  type ClockMeasure,
+  compareQueueEntries,
+  type QueueEntry,
+  queueEntryOf,
+  RISK_LEVELS,
+  type RiskLevel,
+} from './queue.ts';
 import type { ExecutionReader } from './sfn-history-reader.ts';
 
 /** Most unresolved tickets one queue request reads (soonest checkpoint first per status). */
@@ -45,6 +55,16 @@ export interface ExecutionView {
   truncated: boolean;
 }
 
+/** Business minutes on the metric's calendar (or elapsed minutes for a calendar clock), from the pack. */
+function clockMeasureOf(pack: PolicyPack): ClockMeasure {
+  const calendars = compilePack(pack).calendars;
+  return (metric, from, to) => {
+    const calendar =
+      metric.clock === 'business' && metric.calendar ? calendars.get(metric.calendar) : undefined;
+    return businessMinutesBetween(calendar ?? ALWAYS_OPEN, from, to);
+  };
+}
+
 function assertStaff(principal: Principal, what: string) {
   if (!isStaff(principal)) throw problems.forbidden(`${what} is for support staff.`);
 }
@@ -57,12 +77,14 @@ export function opsService(deps: OpsServiceDeps) {
       const now = deps.clock.now();
       const { records, truncated } = await deps.reads.listUnresolved(principal.desk, QUEUE_READ_CAP);
       const pack = findPolicyPack(principal.desk);
+      const measure = pack ? clockMeasureOf(pack) : undefined;
       const entries: QueueEntry[] = records.map((r) =>
         queueEntryOf(
           r.ticket,
           pack ? computeSla(pack, slaEventsOf(r.activity), now) : undefined,
           r.nextCheckpoint,
           now,
+          measure,
         ),
       );
       const counts = Object.fromEntries(RISK_LEVELS.map((l) => [l, 0])) as Record<RiskLevel, number>;
@@ -118,7 +140,7 @@ export function opsService(deps: OpsServiceDeps) {
   async function readExecution(executionArn: string, withData: boolean) {
     const summary = await deps.executions.describe(executionArn);
     if (!summary) return undefined;
-    const history = await deps.executions.history(executionArn, { withData, maxEvents: MAX_HISTORY_EVENTS });
+    const history = await deps.executions.history(executionArn, { maxEvents: MAX_HISTORY_EVENTS });
     const view: ExecutionView = {
       name: summary.name,
       executionArn,

@@ -26,7 +26,8 @@ export interface HistoryRead {
 export interface ExecutionReader {
   executionArnOf(name: string): string;
   describe(executionArn: string): Promise<ExecutionSummary | undefined>;
-  history(executionArn: string, options: { withData: boolean; maxEvents: number }): Promise<HistoryRead>;
+  /** Always with the execution data: the readable summaries come from task outputs. */
+  history(executionArn: string, options: { maxEvents: number }): Promise<HistoryRead>;
 }
 
 /** GetExecutionHistory's page limit. */
@@ -64,7 +65,7 @@ export function sfnExecutionReader(sfn: SFNClient, stateMachineArn: string): Exe
       }
     },
 
-    async history(executionArn, { withData, maxEvents }) {
+    async history(executionArn, { maxEvents }) {
       // Newest first, so a cap keeps the recent past; returned oldest first.
       const events: HistoryEvent[] = [];
       let nextToken: string | undefined;
@@ -73,7 +74,7 @@ export function sfnExecutionReader(sfn: SFNClient, stateMachineArn: string): Exe
           new GetExecutionHistoryCommand({
             executionArn,
             reverseOrder: true,
-            includeExecutionData: withData,
+            includeExecutionData: true,
             maxResults: Math.min(PAGE, maxEvents - events.length),
             nextToken,
           }),
