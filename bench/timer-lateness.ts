@@ -15,9 +15,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Timers spread over the next `spreadMs`; time passes either in real time or by clock jumps. */
-async function measure(
-  mode: 'real time' | 'clock jumps',
-): Promise<{
+async function measure(mode: 'real time' | 'clock jumps'): Promise<{
   mode: string;
   timers: number;
   early: number;

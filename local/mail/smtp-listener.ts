@@ -132,6 +132,9 @@ export async function startSmtpListener(options: SmtpListenerOptions) {
           break;
         } catch (error) {
           lastError = error;
+          // Lambda retries a failed asynchronous invocation twice, after a pause (about 1 and 2 minutes on
+          // AWS; 1 and 2 seconds here), which rides out a short outage such as a DynamoDB restart.
+          if (attempt < 3) await new Promise((r) => setTimeout(r, attempt * 1000));
         }
       }
       if (lastError) console.error('local SES receiving: the inbound function failed 3 times', lastError);

@@ -537,8 +537,9 @@ export class LocalStepFunctions {
     } catch (error) {
       this.waiters.delete(token);
       const e = error as Error;
-      this.append(running, events.taskFailed('lambda', resource, `Lambda.${e.name || 'Unknown'}`, e.message));
-      throw new StateError(`Lambda.${e.name || 'Unknown'}`, e.message);
+      // As on AWS, a function error surfaces under the function's own error type.
+      this.append(running, events.taskFailed('lambda', resource, e.name || 'Error', e.message));
+      throw new StateError(e.name || 'Error', e.message);
     }
     if (timeoutSeconds !== undefined) {
       cancelTimer = this.options.timers.at(
@@ -547,7 +548,7 @@ export class LocalStepFunctions {
           const waiter = this.waiters.get(token);
           if (!waiter) return;
           this.waiters.delete(token);
-          waiter.reject(new StateError('States.Timeout', 'The task timed out.'));
+          waiter.reject(timeoutError());
         },
       );
     }
@@ -724,6 +725,16 @@ export class LocalStepFunctions {
       });
     }
   }
+}
+
+/**
+ * A callback timeout. On AWS `States.TaskFailed` in a Retry never matches `States.Timeout`; the
+ * library only knows that for its own timeout class, so ours is marked not retryable (Catch still
+ * matches it by name). Consequence: an explicit Retry on States.Timeout of a callback task would not
+ * retry locally; the project's definitions have none.
+ */
+function timeoutError(): Error {
+  return Object.assign(new StateError('States.Timeout', 'The task timed out.'), { isRetryable: false });
 }
 
 /** `$.a.b` paths only: what the project's definitions use for *Path fields. */

@@ -39,6 +39,8 @@ export interface SlaProgress {
   /** Mail the applied actions send (notices), queued in the same write so each is sent once. */
   newOutbound?: OutboundMail[];
   nextCheckpoint: string | null;
+  /** When the workflow will look again (the checkpoint, or its longest sleep); null once closed. */
+  wakeAt?: string | null;
   packVersion: string;
   executionName: string;
   executionStartedAt: string;
@@ -309,7 +311,8 @@ export function dynamoTicketStore(
       const update = setExpression({
         ...ticketFields(t),
         gsi1pk: keys.deskStatus(t.desk, t.status),
-        gsi1sk: `${progress.nextCheckpoint ?? NO_DEADLINE}#${t.id}`,
+        // Queue order and the reconciler's overdue sweep: the next instant the workflow must act.
+        gsi1sk: `${progress.nextCheckpoint ?? progress.wakeAt ?? NO_DEADLINE}#${t.id}`,
         'workflow.executionName': progress.executionName,
         'workflow.executionStartedAt': progress.executionStartedAt,
       });

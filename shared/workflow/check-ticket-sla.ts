@@ -92,6 +92,12 @@ export async function checkTicketSla(
     const executionStartedAt = sameExecution ? stored.workflow!.executionStartedAt! : now.toISOString();
     const closed = ticket.status === 'closed';
     const nextCheckpoint = closed ? null : plan.nextCheckpoint;
+    const wakeAtMs = nextCheckpoint ? Date.parse(nextCheckpoint) : now.getTime() + MAX_SLEEP_SECONDS * 1000;
+    const sleepSeconds = Math.min(
+      MAX_SLEEP_SECONDS,
+      Math.max(1, Math.ceil((wakeAtMs - now.getTime()) / 1000)),
+    );
+    const wakeAt = new Date(now.getTime() + sleepSeconds * 1000).toISOString();
     // Notices the applied actions send are queued in the same write, so each goes out once.
     const newOutbound = outboundForSlaActions(records, now);
     const mailDue = newOutbound.length > 0 || hasPendingMail(stored.outbox);
@@ -105,6 +111,8 @@ export async function checkTicketSla(
         newActivity,
         newActions: records,
         nextCheckpoint,
+        // Even with no SLA checkpoint the workflow looks again by then; the reconciler relies on it.
+        wakeAt: closed ? null : wakeAt,
         packVersion: plan.packVersion,
         executionName: input.executionName,
         executionStartedAt,
@@ -134,16 +142,11 @@ export async function checkTicketSla(
         nextGeneration: generation + 1,
       };
     }
-    const wakeAtMs = nextCheckpoint ? Date.parse(nextCheckpoint) : now.getTime() + MAX_SLEEP_SECONDS * 1000;
-    const sleepSeconds = Math.min(
-      MAX_SLEEP_SECONDS,
-      Math.max(1, Math.ceil((wakeAtMs - now.getTime()) / 1000)),
-    );
     return {
       ...base,
       applied,
       next: 'sleep',
-      wakeAt: new Date(now.getTime() + sleepSeconds * 1000).toISOString(),
+      wakeAt,
       sleepSeconds,
       seenVersion: ticket.version,
     };
