@@ -28,7 +28,7 @@ import {
 } from '#shared/auth/cognito-claims.ts';
 import type { DeploymentConfig } from '../config.ts';
 import { AppFunction, type AppFunctionSettings } from './app-function.ts';
-import { RateLimitedWebAcl } from './web-acl.ts';
+import { RateLimitedWebAcl, webAclName } from './web-acl.ts';
 
 /** What each Cognito group is for (the console shows it); the role mapping is `ROLE_GROUPS`. */
 const GROUP_DESCRIPTIONS: Record<RoleGroup, string> = {
@@ -239,7 +239,7 @@ export class UserDirectory extends Construct {
 
     this.webAcl = config.waf.enabled
       ? new RateLimitedWebAcl(this, 'SignInFirewall', {
-          name: `tierdesk-${config.envName}-sign-in`,
+          name: webAclName(config, 'sign-in'),
           scope: 'REGIONAL',
           description:
             'Cognito user pool: IP reputation and a per-IP rate limit on sign-in and token requests.',

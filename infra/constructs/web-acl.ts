@@ -27,6 +27,11 @@ export function contentLengthAbove(limit: number): string {
   return `^(${alternatives.join('|')})$`;
 }
 
+/** The environment's web ACLs: `api` in front of the API (CloudFront, us-east-1), `sign-in` on the user pool. */
+export function webAclName(config: { readonly envName: string }, which: 'api' | 'sign-in'): string {
+  return `tierdesk-${config.envName}-${which}`;
+}
+
 /** Problem+json bodies WAF answers with (it can only label them application/json). */
 const RESPONSE_BODIES = {
   'too-many-requests': {

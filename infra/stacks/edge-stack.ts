@@ -34,7 +34,7 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config.ts';
-import { RateLimitedWebAcl } from '../constructs/web-acl.ts';
+import { RateLimitedWebAcl, webAclName } from '../constructs/web-acl.ts';
 
 /** CloudFront web ACLs (and so this stack) must live in us-east-1. */
 export const EDGE_REGION = 'us-east-1';
@@ -96,7 +96,7 @@ export class EdgeStack extends Stack {
     );
 
     this.webAcl = new RateLimitedWebAcl(this, 'ApiFirewall', {
-      name: `tierdesk-${config.envName}-api`,
+      name: webAclName(config, 'api'),
       scope: 'CLOUDFRONT',
       description:
         'tierdesk API: IP reputation, managed rules, rate limits per bearer token and per IP, size.',

@@ -36,6 +36,8 @@ import type { Construct, IConstruct } from 'constructs';
 import type { MetricName } from '#shared/observability/metrics.ts';
 import type { DeploymentConfig } from '../config.ts';
 import { AppFunction } from '../constructs/app-function.ts';
+import { webAclName } from '../constructs/web-acl.ts';
+import { EDGE_REGION } from './edge-stack.ts';
 
 /** The EMF metrics the handlers emit (shared/observability/metrics.ts): namespace `tierdesk`, dimension `desk`. */
 export const EMF_NAMESPACE = 'tierdesk';
@@ -331,6 +333,33 @@ export class ObservabilityStack extends Stack {
         ),
       }),
     );
+    if (config.waf.enabled) {
+      // CloudFront web ACLs report in us-east-1 without a Region dimension; regional ones with it.
+      const waf = (metricName: string, webAcl: string, region?: string) =>
+        new Metric({
+          namespace: 'AWS/WAFV2',
+          metricName,
+          dimensionsMap: { WebACL: webAcl, Rule: 'ALL', ...(region ? { Region: region } : {}) },
+          statistic: 'Sum',
+          period: fiveMinutes,
+          label: `${webAcl} ${metricName === 'BlockedRequests' ? 'blocked' : 'allowed'}`,
+          ...(region ? {} : { region: EDGE_REGION }),
+        });
+      const api = webAclName(config, 'api');
+      const signIn = webAclName(config, 'sign-in');
+      this.dashboard.addWidgets(
+        new GraphWidget({
+          title: 'WAF: API requests allowed and blocked (CloudFront, us-east-1)',
+          width: half,
+          left: [waf('AllowedRequests', api), waf('BlockedRequests', api)],
+        }),
+        new GraphWidget({
+          title: 'WAF: sign-in requests allowed and blocked (user pool)',
+          width: half,
+          left: [waf('AllowedRequests', signIn, this.region), waf('BlockedRequests', signIn, this.region)],
+        }),
+      );
+    }
     const emfWidgets = EMF_METRICS.map(
       (name) =>
         new GraphWidget({

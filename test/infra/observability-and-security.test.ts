@@ -34,6 +34,13 @@ function everyResource(
     })),
   );
 }
+/** The metric arrays of a dashboard, from its body with CloudFormation references blanked out. */
+function dashboardMetrics(template: Template): unknown[][] {
+  const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+  const parts = dashboard?.Properties.DashboardBody['Fn::Join'][1] as unknown[];
+  const body = JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'ref')).join(''));
+  return body.widgets.flatMap((w: { properties: { metrics?: unknown[][] } }) => w.properties.metrics ?? []);
+}
 const statementsOf = (policy: Resource): Array<Record<string, any>> =>
   [policy.Properties.PolicyDocument?.Statement ?? []].flat();
 
@@ -152,6 +159,32 @@ describe.each(['dev', 'prod'] as const)('observability, %s', (envName) => {
       for (const desk of built.config.desks)
         expect(body).toContain(`\\"tierdesk\\",\\"${name}\\",\\"desk\\",\\"${desk}\\"`);
     }
+  });
+
+  it(envName === 'prod' ? 'graphs both web ACLs (prod: WAF on)' : 'has no WAF graphs (dev: WAF off)', () => {
+    const waf = dashboardMetrics(template).filter((metric) => metric[0] === 'AWS/WAFV2');
+    if (envName === 'dev') {
+      expect(waf).toEqual([]);
+      return;
+    }
+    const described = waf.map((metric) => {
+      const dimensions = Object.fromEntries(
+        metric.slice(2, -1).flatMap((v, i, all) => (i % 2 === 0 ? [[v, all[i + 1]]] : [])),
+      );
+      return { name: metric[1], ...dimensions, region: (metric.at(-1) as { region?: string }).region };
+    });
+    expect(described).toEqual(
+      expect.arrayContaining([
+        { name: 'BlockedRequests', WebACL: 'tierdesk-prod-api', Rule: 'ALL', region: 'us-east-1' },
+        {
+          name: 'BlockedRequests',
+          WebACL: 'tierdesk-prod-sign-in',
+          Rule: 'ALL',
+          Region: 'eu-west-1',
+          region: undefined,
+        },
+      ]),
+    );
   });
 
   it('reads other stacks through weak references (no export locks them) and deploys after them', () => {
