@@ -6,6 +6,7 @@ import { DataStack } from './stacks/data-stack.ts';
 import { EDGE_REGION, EdgeStack } from './stacks/edge-stack.ts';
 import { MailStack } from './stacks/mail-stack.ts';
 import { ObservabilityStack, routeAlarmsToTopic } from './stacks/observability-stack.ts';
+import { SchedulesStack } from './stacks/schedules-stack.ts';
 import { WorkflowStack } from './stacks/workflow-stack.ts';
 
 /**
@@ -55,6 +56,8 @@ export interface TierdeskStacks {
   readonly workflow: WorkflowStack;
   readonly api: ApiStack;
   readonly mail: MailStack;
+  /** Compliance schedules: retention purge, DSAR and billing-appeal deadlines, the sweep. */
+  readonly schedules: SchedulesStack;
   /** CloudFront + WAF in front of the API (us-east-1), when `waf.enabled`. */
   readonly edge: EdgeStack | undefined;
   /** Alarm topic, dashboard; created last (it shows every other stack's resources). */
@@ -143,6 +146,14 @@ export function addTierdeskStacks(
     });
     edge.addStackDependency(api, 'CloudFront forwards to the HTTP API');
   }
+  const schedules = new SchedulesStack(app, `${prefix}-schedules`, {
+    env,
+    config,
+    data,
+    description: `tierdesk ${config.envName}: retention purge, DSAR and billing-appeal deadline schedules, deadline sweep`,
+  });
+  // API routes create schedules that invoke the deadline function (by its fixed name): deploy it first.
+  api.addStackDependency(schedules, 'DSAR and appeal routes schedule the deadline function');
   // Keep this last: the dashboard shows the resources of every stack created before it, and every alarm of
   // the app notifies its topic.
   const observability = new ObservabilityStack(app, `${prefix}-observability`, {
@@ -153,7 +164,7 @@ export function addTierdeskStacks(
     description: `tierdesk ${config.envName}: alarm topic, alarms and dashboard`,
   });
   routeAlarmsToTopic(app, observability, config);
-  return { config, data, workflow, api, mail, edge, observability };
+  return { config, data, workflow, api, mail, schedules, edge, observability };
 }
 
 /**

@@ -14,6 +14,11 @@ import {
 } from '../constructs/app-function.ts';
 import { UserDirectory } from '../constructs/user-directory.ts';
 import type { DataResources } from './data-stack.ts';
+import {
+  type ComplianceScheduling,
+  complianceScheduling,
+  grantDeadlineScheduling,
+} from './schedules-stack.ts';
 
 export interface ApiStackProps extends StackProps {
   readonly config: DeploymentConfig;
@@ -25,6 +30,8 @@ export interface ApiStackProps extends StackProps {
 /** What a route's `bind` may grant its function access to. */
 export interface ApiResources extends DataResources {
   readonly ticketWorkflow: BindableStateMachine;
+  /** DSAR and appeal deadline schedules (name-derived; see infra/stacks/schedules-stack.ts). */
+  readonly compliance: ComplianceScheduling;
 }
 
 /** One HTTP route backed by its own function. */
@@ -174,8 +181,281 @@ export const BAN_ROUTES: readonly ApiRoute[] = [
   },
 ];
 
+/**
+ * Compliance (docs/compliance.md): DSARs, billing appeals, legal holds, the retention dry run, the audit log,
+ * and files filed on a ticket under a data class. Routes that move a deadline also manage its one-time
+ * schedule (`grantDeadlineScheduling`).
+ */
+export const COMPLIANCE_ROUTES: readonly ApiRoute[] = [
+  {
+    id: 'AddAttachment',
+    method: HttpMethod.POST,
+    path: '/tickets/{id}/attachments',
+    entry: 'functions/tickets/add-attachment.ts',
+    description:
+      'POST /tickets/{id}/attachments: files a log, recording or document on a ticket under a data class.',
+    bind: (fn, { table, bodyBucket }) => {
+      // The ticket (GetItem), the attachment item (PutItem), its bytes under attachments/.
+      fn.bindTable(table, { actions: ['GetItem', 'PutItem'] });
+      fn.bindBucket(bodyBucket, { actions: ['PutObject'], prefix: 'attachments/' });
+    },
+  },
+  {
+    id: 'CreateDsar',
+    method: HttpMethod.POST,
+    path: '/dsar',
+    entry: 'functions/compliance/create-dsar.ts',
+    description:
+      'POST /dsar: a data subject request (access or erasure); a one-time code goes to the requester.',
+    bind: (fn, { table, compliance }) => {
+      // Idempotency claim and replay (PutItem, GetItem), the request and its audit entries (PutItem), its deadline schedule.
+      fn.bindTable(table, { actions: ['GetItem', 'PutItem'] });
+      grantDeadlineScheduling(fn, compliance);
+    },
+  },
+  {
+    id: 'ListDsars',
+    method: HttpMethod.GET,
+    path: '/dsar',
+    entry: 'functions/compliance/list-dsars.ts',
+    description: 'GET /dsar: the desk’s data subject requests (staff) or the caller’s own.',
+    bind: (fn, { table }) => {
+      fn.bindTable(table, { actions: ['Query'], indexes: ['byDataClassCreated', 'byRequester'] });
+    },
+  },
+  {
+    id: 'GetDsar',
+    method: HttpMethod.GET,
+    path: '/dsar/{id}',
+    entry: 'functions/compliance/get-dsar.ts',
+    description: 'GET /dsar/{id}: one data subject request.',
+    bind: (fn, { table }) => {
+      fn.bindTable(table, { actions: ['GetItem'] });
+    },
+  },
+  {
+    id: 'SendDsarCode',
+    method: HttpMethod.POST,
+    path: '/dsar/{id}/verification',
+    entry: 'functions/compliance/send-dsar-code.ts',
+    description: 'POST /dsar/{id}/verification: mails the requester a new one-time code.',
+    bind: (fn, { table }) => {
+      fn.bindTable(table, { actions: ['GetItem', 'PutItem'] });
+    },
+  },
+  {
+    id: 'VerifyDsar',
+    method: HttpMethod.POST,
+    path: '/dsar/{id}/verify',
+    entry: 'functions/compliance/verify-dsar.ts',
+    description: 'POST /dsar/{id}/verify: the requester’s code or a lead’s attestation.',
+    bind: (fn, { table }) => {
+      fn.bindTable(table, { actions: ['GetItem', 'PutItem'] });
+    },
+  },
+  {
+    id: 'ExtendDsar',
+    method: HttpMethod.POST,
+    path: '/dsar/{id}/extension',
+    entry: 'functions/compliance/extend-dsar.ts',
+    description:
+      'POST /dsar/{id}/extension: one extension with its reason (lead+), where the policy allows one.',
+    bind: (fn, { table, compliance }) => {
+      // The new due date moves the deadline schedule.
+      fn.bindTable(table, { actions: ['GetItem', 'PutItem'] });
+      grantDeadlineScheduling(fn, compliance);
+    },
+  },
+  {
+    id: 'RejectDsar',
+    method: HttpMethod.POST,
+    path: '/dsar/{id}/rejection',
+    entry: 'functions/compliance/reject-dsar.ts',
+    description: 'POST /dsar/{id}/rejection: closes a request unfulfilled, with the reason (lead+).',
+    bind: (fn, { table, compliance }) => {
+      fn.bindTable(table, { actions: ['GetItem', 'PutItem'] });
+      grantDeadlineScheduling(fn, compliance);
+    },
+  },
+  {
+    id: 'ExportDsar',
+    method: HttpMethod.POST,
+    path: '/dsar/{id}/export',
+    entry: 'functions/compliance/export-dsar.ts',
+    description: 'POST /dsar/{id}/export: builds the access request’s export bundle (lead+ approves).',
+    bind: (fn, { table, bodyBucket, compliance }) => {
+      // The requester's tickets and records (byRequester), their partitions (Query on the table), bodies
+      // and attachments (GetObject), the bundle (PutObject under exports/), the export record (PutItem).
+      fn.bindTable(table, {
+        actions: ['GetItem', 'PutItem', 'Query'],
+        indexes: ['byRequester'],
+        queryTable: true,
+      });
+      fn.bindBucket(bodyBucket, { actions: ['GetObject'], prefix: 'bodies/' });
+      fn.bindBucket(bodyBucket, { actions: ['GetObject'], prefix: 'attachments/' });
+      fn.bindBucket(bodyBucket, { actions: ['PutObject'], prefix: 'exports/' });
+      grantDeadlineScheduling(fn, compliance);
+    },
+  },
+  {
+    id: 'DownloadDsarExport',
+    method: HttpMethod.GET,
+    path: '/dsar/{id}/export',
+    entry: 'functions/compliance/download-dsar-export.ts',
+    description: 'GET /dsar/{id}/export: the export bundle for the verified requester or a lead; audited.',
+    bind: (fn, { table, bodyBucket }) => {
+      fn.bindTable(table, { actions: ['GetItem', 'PutItem'] });
+      fn.bindBucket(bodyBucket, { actions: ['GetObject'], prefix: 'exports/' });
+    },
+  },
+  {
+    id: 'EraseDsar',
+    method: HttpMethod.POST,
+    path: '/dsar/{id}/erasure',
+    entry: 'functions/compliance/erase-dsar.ts',
+    description:
+      'POST /dsar/{id}/erasure: erases the requester’s personal data, keeping anonymous SLA statistics (lead+).',
+    bind: (fn, { table, bodyBucket, compliance }) => {
+      // The requester's tickets and records (byRequester), their partitions (Query), rewrites (PutItem),
+      // attachments and other records (DeleteItem), bodies, HTML and files (DeleteObject), holds (GetItem).
+      fn.bindTable(table, {
+        actions: ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
+        indexes: ['byRequester'],
+        queryTable: true,
+      });
+      fn.bindBucket(bodyBucket, { actions: ['DeleteObject'], prefix: 'bodies/' });
+      fn.bindBucket(bodyBucket, { actions: ['DeleteObject'], prefix: 'attachments/' });
+      grantDeadlineScheduling(fn, compliance);
+    },
+  },
+  {
+    id: 'CreateBillingAppeal',
+    method: HttpMethod.POST,
+    path: '/billing-appeals',
+    entry: 'functions/compliance/create-billing-appeal.ts',
+    description:
+      'POST /billing-appeals: a billing appeal at the first stage of the desk’s process (or answered with the policy).',
+    bind: (fn, { table, compliance }) => {
+      // The ticket it names and the idempotency claim (GetItem, PutItem), the appeal, its first deadline.
+      fn.bindTable(table, { actions: ['GetItem', 'PutItem'] });
+      grantDeadlineScheduling(fn, compliance);
+    },
+  },
+  {
+    id: 'ListBillingAppeals',
+    method: HttpMethod.GET,
+    path: '/billing-appeals',
+    entry: 'functions/compliance/list-billing-appeals.ts',
+    description: 'GET /billing-appeals: the desk’s billing appeals (staff) or the caller’s own.',
+    bind: (fn, { table }) => {
+      fn.bindTable(table, { actions: ['Query'], indexes: ['byDataClassCreated', 'byRequester'] });
+    },
+  },
+  {
+    id: 'GetBillingAppeal',
+    method: HttpMethod.GET,
+    path: '/billing-appeals/{id}',
+    entry: 'functions/compliance/get-billing-appeal.ts',
+    description:
+      'GET /billing-appeals/{id}: one appeal; billing figures only after identity verification where required.',
+    bind: (fn, { table }) => {
+      fn.bindTable(table, { actions: ['GetItem'] });
+    },
+  },
+  {
+    id: 'DecideBillingAppeal',
+    method: HttpMethod.POST,
+    path: '/billing-appeals/{id}/decision',
+    entry: 'functions/compliance/decide-billing-appeal.ts',
+    description:
+      'POST /billing-appeals/{id}/decision: approve, deny or escalate at the current stage; refund issued.',
+    bind: (fn, { table, compliance }) => {
+      fn.bindTable(table, { actions: ['GetItem', 'PutItem'] });
+      grantDeadlineScheduling(fn, compliance);
+    },
+  },
+  {
+    id: 'SendBillingAppealCode',
+    method: HttpMethod.POST,
+    path: '/billing-appeals/{id}/verification',
+    entry: 'functions/compliance/send-billing-appeal-code.ts',
+    description: 'POST /billing-appeals/{id}/verification: mails the requester a new one-time code.',
+    bind: (fn, { table }) => {
+      fn.bindTable(table, { actions: ['GetItem', 'PutItem'] });
+    },
+  },
+  {
+    id: 'VerifyBillingAppeal',
+    method: HttpMethod.POST,
+    path: '/billing-appeals/{id}/verify',
+    entry: 'functions/compliance/verify-billing-appeal.ts',
+    description:
+      'POST /billing-appeals/{id}/verify: identity verification before billing information is released.',
+    bind: (fn, { table }) => {
+      fn.bindTable(table, { actions: ['GetItem', 'PutItem'] });
+    },
+  },
+  {
+    id: 'SetLegalHold',
+    method: HttpMethod.POST,
+    path: '/legal-holds',
+    entry: 'functions/compliance/set-legal-hold.ts',
+    description: 'POST /legal-holds: holds a ticket or a requester against purges and erasure (lead+).',
+    bind: (fn, { table }) => {
+      fn.bindTable(table, { actions: ['GetItem', 'PutItem'] });
+    },
+  },
+  {
+    id: 'ListLegalHolds',
+    method: HttpMethod.GET,
+    path: '/legal-holds',
+    entry: 'functions/compliance/list-legal-holds.ts',
+    description: 'GET /legal-holds: the desk’s legal holds (staff).',
+    bind: (fn, { table }) => {
+      fn.bindTable(table, { actions: ['Query'], indexes: ['byDataClassCreated'] });
+    },
+  },
+  {
+    id: 'ReleaseLegalHold',
+    method: HttpMethod.POST,
+    path: '/legal-holds/{id}/release',
+    entry: 'functions/compliance/release-legal-hold.ts',
+    description: 'POST /legal-holds/{id}/release: releases a hold, with the reason (lead+).',
+    bind: (fn, { table }) => {
+      fn.bindTable(table, { actions: ['GetItem', 'PutItem'] });
+    },
+  },
+  {
+    id: 'PreviewRetention',
+    method: HttpMethod.POST,
+    path: '/retention/preview',
+    entry: 'functions/compliance/preview-retention.ts',
+    description:
+      'POST /retention/preview: the retention purge’s dry run, one page at a time; writes nothing (lead+).',
+    bind: (fn, { table }) => {
+      // Read only: pages of each data class (byDataClassCreated), holds and tickets (GetItem).
+      fn.bindTable(table, { actions: ['GetItem', 'Query'], indexes: ['byDataClassCreated'] });
+    },
+  },
+  {
+    id: 'ListComplianceAudit',
+    method: HttpMethod.GET,
+    path: '/compliance/audit',
+    entry: 'functions/compliance/list-compliance-audit.ts',
+    description: 'GET /compliance/audit: the desk’s compliance audit log in time order (managers, ops).',
+    bind: (fn, { table }) => {
+      fn.bindTable(table, { actions: ['Query'], indexes: ['byDataClassCreated'] });
+    },
+  },
+];
+
 /** Every route of the HTTP API. */
-export const API_ROUTES: readonly ApiRoute[] = [...TICKET_ROUTES, ...SLA_ROUTES, ...BAN_ROUTES];
+export const API_ROUTES: readonly ApiRoute[] = [
+  ...TICKET_ROUTES,
+  ...SLA_ROUTES,
+  ...BAN_ROUTES,
+  ...COMPLIANCE_ROUTES,
+];
 
 /** API access log line: one JSON object per request, no headers, no bodies, no tokens. */
 const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
@@ -217,7 +497,11 @@ export class ApiStack extends Stack {
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
     const { config, data } = props;
-    this.resources = { ...data, ticketWorkflow: props.ticketWorkflow };
+    this.resources = {
+      ...data,
+      ticketWorkflow: props.ticketWorkflow,
+      compliance: complianceScheduling(this, config),
+    };
 
     this.functionSettings = {
       logRetention: config.logRetentionDays as RetentionDays,

@@ -33,6 +33,9 @@ export interface DataResources {
   };
 }
 
+/** Days an overwritten or deleted object's previous versions are kept (accidental deletes can be undone meanwhile). */
+export const NONCURRENT_VERSION_DAYS = 7;
+
 export interface DataStackProps extends StackProps {
   readonly config: DeploymentConfig;
 }
@@ -115,7 +118,18 @@ export class DataStack extends Stack implements DataResources {
       // Cast: Bucket does not satisfy IBucket under exactOptionalPropertyTypes (see DataResources).
       serverAccessLogsBucket: this.accessLogsBucket as IBucket,
       serverAccessLogsPrefix: 'bodies/',
-      // Lifecycle (retention per data class, noncurrent-version expiry) belongs to the retention issue.
+      // Retention per data class is the purge's job (docs/compliance.md): it deletes the current objects. A
+      // deleted object's older versions (and erased bodies) go a week later, so erasure reaches them too;
+      // DSAR bundles expire after 35 days even if the purge never ran (a backstop to its 30 days).
+      lifecycleRules: [
+        {
+          id: 'expire-noncurrent-versions',
+          noncurrentVersionExpiration: Duration.days(NONCURRENT_VERSION_DAYS),
+          expiredObjectDeleteMarker: true,
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+        { id: 'expire-dsar-exports', prefix: 'exports/', expiration: Duration.days(35) },
+      ],
       removalPolicy,
       autoDeleteObjects: config.removeDataOnDelete,
     });

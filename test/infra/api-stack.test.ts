@@ -78,13 +78,35 @@ describe('ApiStack', () => {
     expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual([
       'DELETE /bans/{email}',
       'GET /bans',
+      'GET /billing-appeals',
+      'GET /billing-appeals/{id}',
+      'GET /compliance/audit',
+      'GET /dsar',
+      'GET /dsar/{id}',
+      'GET /dsar/{id}/export',
+      'GET /legal-holds',
       'GET /tickets',
       'GET /tickets/{id}',
       'GET /tickets/{id}/sla',
       'PATCH /tickets/{id}',
       'POST /bans',
+      'POST /billing-appeals',
+      'POST /billing-appeals/{id}/decision',
+      'POST /billing-appeals/{id}/verification',
+      'POST /billing-appeals/{id}/verify',
+      'POST /dsar',
+      'POST /dsar/{id}/erasure',
+      'POST /dsar/{id}/export',
+      'POST /dsar/{id}/extension',
+      'POST /dsar/{id}/rejection',
+      'POST /dsar/{id}/verification',
+      'POST /dsar/{id}/verify',
+      'POST /legal-holds',
+      'POST /legal-holds/{id}/release',
+      'POST /retention/preview',
       'POST /sla/preview',
       'POST /tickets',
+      'POST /tickets/{id}/attachments',
       'POST /tickets/{id}/messages',
     ]);
     for (const route of routes) {
@@ -152,7 +174,18 @@ describe('ApiStack', () => {
   it('gives every handler the environment shared/config/env.ts requires', () => {
     for (const [logicalId, fn] of Object.entries(template.findResources('AWS::Lambda::Function'))) {
       if (logicalId.startsWith('UsersPreTokenGeneration')) continue; // not an API handler
-      expect(Object.keys(fn.Properties.Environment.Variables).sort()).toEqual([
+      const variables = Object.keys(fn.Properties.Environment.Variables);
+      // Routes that move a DSAR or appeal deadline also manage its schedule (ComplianceSchedulerEnv).
+      const scheduling = variables.filter((v) => v.startsWith('COMPLIANCE_'));
+      if (scheduling.length) {
+        expect(scheduling.sort(), logicalId).toEqual([
+          'COMPLIANCE_DEADLINE_FUNCTION_ARN',
+          'COMPLIANCE_SCHEDULER_ROLE_ARN',
+          'COMPLIANCE_SCHEDULE_DLQ_ARN',
+          'COMPLIANCE_SCHEDULE_GROUP',
+        ]);
+      }
+      expect(variables.filter((v) => !v.startsWith('COMPLIANCE_')).sort()).toEqual([
         'BODY_BUCKET',
         'JWKS_URL',
         'JWT_AUDIENCE',

@@ -1,0 +1,419 @@
+import {
+  ArnFormat,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, type Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { EventField, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction, SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
+import { type IGrantable, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
+import type { Construct } from 'constructs';
+import type { DeploymentConfig } from '../config.ts';
+import { AppFunction, type AppFunctionSettings } from '../constructs/app-function.ts';
+import { definitionProblems, readDefinition } from '../state-machine-definition.ts';
+import type { DataResources } from './data-stack.ts';
+
+/** The daily retention purge's definition (the same file the local stack runs). */
+export const RETENTION_PURGE_DEFINITION_FILE = 'state-machines/retention-purge.asl.json';
+
+/** The definition's placeholders and the function (construct id) whose ARN fills each. */
+export const RETENTION_PURGE_SUBSTITUTIONS = {
+  PlanRetentionPurgeFunctionArn: 'PlanRetentionPurge',
+  RunRetentionPurgeBatchFunctionArn: 'RunRetentionPurgeBatch',
+} as const;
+
+/** When the purge runs: daily at 03:00 UTC (quiet hours for every desk's zone but Acentus's UTC night). */
+export const PURGE_SCHEDULE = 'cron(0 3 * * ? *)';
+/** How often the deadline sweep looks for DSAR and appeal deadlines a one-time schedule missed. */
+export const SWEEP_RATE_MINUTES = 15;
+
+/**
+ * What API routes need to create and delete per-item deadline schedules, derived from fixed names (like
+ * the SLA workflow's ARN), so the API stack needs no export from this stack and the two can deploy in
+ * either order: the group, the role Scheduler assumes, the deadline function, the schedules' DLQ.
+ */
+export interface ComplianceScheduling {
+  readonly groupName: string;
+  readonly scheduleArns: string;
+  readonly schedulerRoleArn: string;
+  readonly deadlineFunctionArn: string;
+  readonly deadLetterQueueArn: string;
+}
+
+export function complianceNames(config: Pick<DeploymentConfig, 'envName'>) {
+  const prefix = `tierdesk-${config.envName}`;
+  return {
+    group: `${prefix}-compliance`,
+    schedulerRole: `${prefix}-compliance-scheduler`,
+    deadlineFunction: `${prefix}-compliance-deadline`,
+    deadLetterQueue: `${prefix}-compliance-schedule-dlq`,
+    purgeStateMachine: `${prefix}-retention-purge`,
+  };
+}
+
+export function complianceScheduling(
+  scope: Construct,
+  config: Pick<DeploymentConfig, 'envName'>,
+): ComplianceScheduling {
+  const stack = Stack.of(scope);
+  const names = complianceNames(config);
+  return {
+    groupName: names.group,
+    scheduleArns: stack.formatArn({
+      service: 'scheduler',
+      resource: 'schedule',
+      resourceName: `${names.group}/*`,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    }),
+    schedulerRoleArn: stack.formatArn({
+      service: 'iam',
+      region: '',
+      resource: 'role',
+      resourceName: names.schedulerRole,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    }),
+    deadlineFunctionArn: stack.formatArn({
+      service: 'lambda',
+      resource: 'function',
+      resourceName: names.deadlineFunction,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    }),
+    deadLetterQueueArn: stack.formatArn({
+      service: 'sqs',
+      resource: names.deadLetterQueue,
+      arnFormat: ArnFormat.NO_RESOURCE_NAME,
+    }),
+  };
+}
+
+/**
+ * Lets a function create and delete the one-time deadline schedules of DSARs and billing appeals: the two
+ * Scheduler actions on this deployment's schedule group only, passing the Scheduler role to Scheduler only,
+ * and the `COMPLIANCE_*` variables the handler reads (shared/config/env.ts `ComplianceSchedulerEnv`).
+ */
+export function grantDeadlineScheduling(fn: AppFunction, scheduling: ComplianceScheduling): void {
+  fn.role.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
+      resources: [scheduling.scheduleArns],
+    }),
+  );
+  fn.role.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['iam:PassRole'],
+      resources: [scheduling.schedulerRoleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+    }),
+  );
+  fn.setEnvironment('COMPLIANCE_SCHEDULE_GROUP', scheduling.groupName);
+  fn.setEnvironment('COMPLIANCE_SCHEDULER_ROLE_ARN', scheduling.schedulerRoleArn);
+  fn.setEnvironment('COMPLIANCE_DEADLINE_FUNCTION_ARN', scheduling.deadlineFunctionArn);
+  fn.setEnvironment('COMPLIANCE_SCHEDULE_DLQ_ARN', scheduling.deadLetterQueueArn);
+  fn.node.addValidation({
+    validate: () => {
+      const resolved = flattenCfnReference(Stack.of(fn.role).resolve(scheduling.scheduleArns));
+      Validations.of(fn.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${resolved}]`,
+        reason:
+          'CreateSchedule and DeleteSchedule need a schedule ARN pattern: schedules are named per DSAR or appeal ' +
+          'and deadline, and this pattern admits only the schedules of this deployment’s compliance group.',
+      });
+      return [];
+    },
+  });
+}
+
+export interface SchedulesStackProps extends StackProps {
+  readonly config: DeploymentConfig;
+  readonly data: DataResources;
+}
+
+/**
+ * The compliance schedules (docs/compliance.md): the daily retention purge (an EventBridge rule starting
+ * a Standard state machine that loops over bounded batches), the per-item deadline schedules of DSARs and
+ * billing appeals (an EventBridge Scheduler group, the role it assumes, the function it invokes), and the
+ * recurring sweep that catches any deadline a schedule missed. Dead-letter queues and alarms on every
+ * asynchronous path; each function gets exactly the calls its code makes.
+ */
+export class SchedulesStack extends Stack {
+  readonly functions: {
+    readonly PlanRetentionPurge: AppFunction;
+    readonly RunRetentionPurgeBatch: AppFunction;
+    readonly HandleComplianceDeadline: AppFunction;
+    readonly SweepComplianceDeadlines: AppFunction;
+  };
+  readonly purgeStateMachine: StateMachine;
+  readonly scheduling: ComplianceScheduling;
+  readonly schedulerRole: Role;
+  readonly scheduleGroup: CfnScheduleGroup;
+  readonly deadlineDeadLetterQueue: Queue;
+  readonly purgeRule: Rule;
+  readonly sweepRule: Rule;
+  readonly alarms: Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: SchedulesStackProps) {
+    super(scope, id, props);
+    const { config, data } = props;
+    const names = complianceNames(config);
+    const removalPolicy = config.removeDataOnDelete ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    this.scheduling = complianceScheduling(this, config);
+    const settings: AppFunctionSettings = {
+      logRetention: config.logRetentionDays as RetentionDays,
+      logEncryptionKey: data.keys.logs,
+      logRemovalPolicy: removalPolicy,
+      serviceName: 'tierdesk',
+    };
+    // ComplianceJobsEnv: the jobs cover the configured desks.
+    const environment = { DESKS: config.desks.join(',') };
+
+    // --- retention purge: plan, then bounded batches (shared/compliance/purge.ts) ---
+    const planPurge = new AppFunction(this, 'PlanRetentionPurge', {
+      entry: 'functions/compliance/plan-retention-purge.ts',
+      description: "Retention purge, step 1: opens (or resumes) each desk's purge run for the day.",
+      settings,
+      environment,
+      timeout: Duration.seconds(60),
+    });
+    // Run records (Get, conditional Put, audit entries Put), the desk's recent runs (byDataClassCreated).
+    planPurge.bindTable(data.table, {
+      actions: ['GetItem', 'PutItem', 'Query'],
+      indexes: ['byDataClassCreated'],
+    });
+    // ComplianceEnv names the bucket for every compliance handler; this one never touches it (no grant).
+    planPurge.setEnvironment('BODY_BUCKET', data.bodyBucket.bucketName);
+
+    const runBatch = new AppFunction(this, 'RunRetentionPurgeBatch', {
+      entry: 'functions/compliance/run-retention-purge-batch.ts',
+      description:
+        'Retention purge, step 2: purges pages of expired items and their objects, checkpointing each page.',
+      settings,
+      environment,
+      memorySize: 1024,
+      // Below the task's TimeoutSeconds (330) in the ASL; the handler stops 20 s before its own timeout.
+      timeout: Duration.minutes(5),
+    });
+    // Pages of a data class (byDataClassCreated), whole ticket partitions (Query on the table), holds and
+    // tickets (GetItem), run checkpoints (PutItem), the purge itself (DeleteItem).
+    runBatch.bindTable(data.table, {
+      actions: ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
+      indexes: ['byDataClassCreated'],
+      queryTable: true,
+    });
+    // Message bodies and HTML (bodies/), attachments (attachments/), DSAR bundles (exports/).
+    for (const prefix of ['bodies/', 'attachments/', 'exports/']) {
+      runBatch.bindBucket(data.bodyBucket, { actions: ['DeleteObject'], prefix });
+    }
+
+    // --- DSAR and appeal deadlines: one-time schedules and the sweep behind them ---
+    const handleDeadline = new AppFunction(this, 'HandleComplianceDeadline', {
+      entry: 'functions/compliance/handle-compliance-deadline.ts',
+      description:
+        'Target of the one-time deadline schedules: applies a DSAR or billing-appeal deadline that came due.',
+      settings,
+      environment,
+      timeout: Duration.seconds(30),
+      deadLetterQueue: { encryptionKey: data.keys.data },
+    });
+    // Scheduler's target ARN is spelled from this name before the function exists (see complianceScheduling).
+    (handleDeadline.function.node.defaultChild as CfnFunction).functionName = names.deadlineFunction;
+    handleDeadline.bindTable(data.table, { actions: ['GetItem', 'PutItem'] });
+    handleDeadline.setEnvironment('BODY_BUCKET', data.bodyBucket.bucketName);
+    grantDeadlineScheduling(handleDeadline, this.scheduling);
+
+    const sweep = new AppFunction(this, 'SweepComplianceDeadlines', {
+      entry: 'functions/compliance/sweep-compliance-deadlines.ts',
+      description: `Every ${SWEEP_RATE_MINUTES} minutes: applies DSAR and appeal deadlines that a one-time schedule missed.`,
+      settings,
+      environment,
+      timeout: Duration.minutes(2),
+      deadLetterQueue: { encryptionKey: data.keys.data },
+    });
+    sweep.bindTable(data.table, { actions: ['GetItem', 'PutItem', 'Query'], indexes: ['byDeskStatusDue'] });
+    sweep.setEnvironment('BODY_BUCKET', data.bodyBucket.bucketName);
+    grantDeadlineScheduling(sweep, this.scheduling);
+    this.functions = {
+      PlanRetentionPurge: planPurge,
+      RunRetentionPurgeBatch: runBatch,
+      HandleComplianceDeadline: handleDeadline,
+      SweepComplianceDeadlines: sweep,
+    };
+
+    // Schedule envelopes carry a desk and a record id, never personal data: SQS-managed encryption suffices
+    // and Scheduler and EventBridge need no grant on the data key (docs/decisions.md).
+    const envelopeQueue = (queueId: string, what: string, queueName?: string) => {
+      const queue = new Queue(this, queueId, {
+        ...(queueName ? { queueName } : {}),
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      Validations.of(queue).acknowledge({
+        id: 'AwsSolutions-SQS3',
+        reason: `This queue is itself a dead-letter queue: ${what}. cdk-nag recognises DLQs of queues and functions only. It has an alarm.`,
+      });
+      return queue;
+    };
+    this.deadlineDeadLetterQueue = envelopeQueue(
+      'DeadlineScheduleDeadLetterQueue',
+      'the DeadLetterConfig of every one-time deadline schedule (events Scheduler could not deliver)',
+      names.deadLetterQueue,
+    );
+    const purgeDeadLetters = envelopeQueue(
+      'PurgeScheduleDeadLetterQueue',
+      'the daily purge rule’s target DLQ',
+    );
+    const sweepDeadLetters = envelopeQueue(
+      'SweepScheduleDeadLetterQueue',
+      'the deadline sweep rule’s target DLQ',
+    );
+
+    this.scheduleGroup = new CfnScheduleGroup(this, 'DeadlineScheduleGroup', { name: names.group });
+    this.schedulerRole = new Role(this, 'SchedulerRole', {
+      roleName: names.schedulerRole,
+      description: 'Assumed by EventBridge Scheduler to deliver DSAR and billing-appeal deadlines.',
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnLike: {
+            'aws:SourceArn': this.formatArn({
+              service: 'scheduler',
+              resource: 'schedule-group',
+              resourceName: names.group,
+              arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    });
+    this.schedulerRole.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [handleDeadline.function.functionArn],
+      }),
+    );
+    this.deadlineDeadLetterQueue.grantSendMessages(this.schedulerRole as IGrantable);
+
+    // --- the purge state machine (state-machines/retention-purge.asl.json) ---
+    const definition = readDefinition(RETENTION_PURGE_DEFINITION_FILE);
+    const substitutions = Object.fromEntries(
+      Object.entries(RETENTION_PURGE_SUBSTITUTIONS).map(([placeholder, functionId]) => [
+        placeholder,
+        this.functions[functionId].function.functionArn,
+      ]),
+    );
+    this.node.addValidation({
+      validate: () =>
+        definitionProblems(definition, Object.keys(substitutions)).map(
+          (problem) => `${RETENTION_PURGE_DEFINITION_FILE}: ${problem}`,
+        ),
+    });
+    const executionLogs = new LogGroup(this, 'PurgeExecutionLogs', {
+      logGroupName: `/aws/vendedlogs/states/${names.purgeStateMachine}`,
+      retention: config.logRetentionDays as RetentionDays,
+      encryptionKey: data.keys.logs,
+      removalPolicy,
+    });
+    this.purgeStateMachine = new StateMachine(this, 'RetentionPurge', {
+      stateMachineName: names.purgeStateMachine,
+      stateMachineType: StateMachineType.STANDARD,
+      comment: 'Daily retention purge in bounded, resumable batches. See docs/compliance.md.',
+      definitionBody: DefinitionBody.fromString(definition),
+      definitionSubstitutions: substitutions,
+      tracingEnabled: true,
+      // Execution data holds run ids and counts only (never content), so the full history is logged.
+      logs: { destination: executionLogs, level: LogLevel.ALL, includeExecutionData: true },
+      removalPolicy,
+    });
+    this.purgeStateMachine.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [planPurge.function.functionArn, runBatch.function.functionArn],
+      }),
+    );
+    Validations.of(this.purgeStateMachine.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Added by CDK for logging and tracing, which support no resource-level permissions: CloudWatch Logs log ' +
+        'delivery and X-Ray require Resource "*". The Lambda statement names its two functions.',
+    });
+
+    this.purgeRule = new Rule(this, 'RetentionPurgeSchedule', {
+      description: 'Starts the daily retention purge.',
+      schedule: Schedule.expression(PURGE_SCHEDULE),
+      targets: [
+        new SfnStateMachine(this.purgeStateMachine, {
+          // The scheduled day decides the run id, so a re-delivered event continues the same runs.
+          input: RuleTargetInput.fromObject({ time: EventField.time, trigger: 'schedule' }),
+          deadLetterQueue: purgeDeadLetters,
+          retryAttempts: 10,
+          maxEventAge: Duration.hours(12),
+        }),
+      ],
+    });
+    this.sweepRule = new Rule(this, 'DeadlineSweepSchedule', {
+      description: `Runs the compliance deadline sweep every ${SWEEP_RATE_MINUTES} minutes.`,
+      schedule: Schedule.rate(Duration.minutes(SWEEP_RATE_MINUTES)),
+      targets: [
+        new LambdaFunction(sweep.function, {
+          deadLetterQueue: sweepDeadLetters,
+          retryAttempts: 2,
+          maxEventAge: Duration.minutes(SWEEP_RATE_MINUTES),
+        }),
+      ],
+    });
+
+    const alarm = (alarmId: string, metric: Metric, description: string, statistic = 'Sum') => {
+      this.alarms.push(
+        new Alarm(this, alarmId, {
+          alarmDescription: description,
+          metric: metric.with({ period: Duration.minutes(5), statistic }),
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    };
+    alarm(
+      'PurgeExecutionsFailedAlarm',
+      this.purgeStateMachine.metricFailed(),
+      'A retention purge execution failed: expired data is not being removed. Its runs resume on the next day; read the execution history.',
+    );
+    alarm(
+      'PurgeExecutionsTimedOutAlarm',
+      this.purgeStateMachine.metricTimedOut(),
+      'A retention purge execution timed out.',
+    );
+    alarm(
+      'DeadlineScheduleDeadLetterAlarm',
+      this.deadlineDeadLetterQueue.metricApproximateNumberOfMessagesVisible(),
+      'Scheduler could not deliver a DSAR or billing-appeal deadline; the sweep applies it within 15 minutes, but look at why.',
+      'Maximum',
+    );
+    alarm(
+      'PurgeScheduleDeadLetterAlarm',
+      purgeDeadLetters.metricApproximateNumberOfMessagesVisible(),
+      'EventBridge could not start the daily retention purge.',
+      'Maximum',
+    );
+    alarm(
+      'SweepScheduleDeadLetterAlarm',
+      sweepDeadLetters.metricApproximateNumberOfMessagesVisible(),
+      'EventBridge could not deliver a compliance deadline sweep.',
+      'Maximum',
+    );
+
+    new CfnOutput(this, 'RetentionPurgeStateMachineArn', { value: this.purgeStateMachine.stateMachineArn });
+    new CfnOutput(this, 'DeadlineScheduleGroupName', { value: names.group });
+  }
+}
