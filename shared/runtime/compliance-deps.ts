@@ -7,6 +7,7 @@ import { type AttachmentService, attachmentService } from '../compliance/attachm
 import { type DeadlineService, deadlineService } from '../compliance/deadlines.ts';
 import { type DsarService, dsarService } from '../compliance/dsar-service.ts';
 import { type HoldService, holdService } from '../compliance/hold-service.ts';
+import { type NoticeOutbox, noticeOutbox } from '../compliance/notice-outbox.ts';
 import { cryptoRandom, type DeadlineScheduler } from '../compliance/ports.ts';
 import { type PurgeService, purgeService } from '../compliance/purge.ts';
 import { ComplianceEnv, ComplianceSchedulerEnv, parseEnv } from '../config/env.ts';
@@ -34,6 +35,8 @@ export interface ComplianceDeps {
   purge: PurgeService;
   deadlines: DeadlineService;
   attachments: AttachmentService;
+  /** For the mail sender: pending compliance notices, and marking them sent. */
+  notices: NoticeOutbox;
 }
 
 let built: ComplianceDeps | undefined;
@@ -76,6 +79,7 @@ export function complianceDeps(): ComplianceDeps {
     purge: purgeService({ records, retention, objects, scheduler, clock, packFor: findPolicyPack }),
     deadlines: deadlineService({ dsars, appeals, records, clock }),
     attachments: attachmentService({ tickets, attachments, clock, packFor: findPolicyPack }),
+    notices: noticeOutbox({ records, scheduler, clock }),
   };
   return built;
 }
