@@ -158,7 +158,7 @@ for (const desk of desks) {
 bar.update(Math.max(total, 1), { desk: 'done' });
 bar.stop();
 console.log(
-  `\nDry run at ${String((firsts.get(desks[0]!) ?? {}).asOf ?? '')} (virtual clock): nothing was changed.\n`,
+  `\nDry run at ${String(firsts.get(desks[0]!)?.asOf ?? '')} (virtual clock): nothing was changed.\n`,
 );
 table(
   rows.map((r) => ({

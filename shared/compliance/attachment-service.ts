@@ -24,7 +24,9 @@ export const AddAttachmentBody = z.strictObject({
     .trim()
     .min(1)
     .max(200)
-    .regex(/^[^/\\\u0000-\u001f]+$/, 'a file name without slashes or control characters'),
+    .refine((name) => ![...name].some((c) => c === '/' || c === '\\' || c.charCodeAt(0) < 0x20), {
+      message: 'a file name without slashes or control characters',
+    }),
   contentType: z.string().regex(/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/i, 'a media type such as text/plain'),
   dataClass: z.enum(ATTACHMENT_CLASSES).default('attachments'),
   contentBase64: z.base64().min(1),

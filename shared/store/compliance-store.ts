@@ -129,7 +129,8 @@ const RECORD_ATTRIBUTES = [
 /** `kind` names the item type in the table; a record's own `kind` field (a DSAR's) is kept as `recordKind`. */
 function stripKeys<T>(item: Record<string, unknown>): T {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(item)) if (!RECORD_ATTRIBUTES.includes(k) && k !== 'recordKind') out[k] = v;
+  for (const [k, v] of Object.entries(item))
+    if (!RECORD_ATTRIBUTES.includes(k) && k !== 'recordKind') out[k] = v;
   if (item.recordKind !== undefined) out.kind = item.recordKind;
   return out as T;
 }
