@@ -26,8 +26,6 @@ export interface NoticeToSend extends PendingNotice {
 export function noticeOutbox(deps: { records: ComplianceStore; scheduler: DeadlineScheduler; clock: Clock }) {
   const dsars = recordRepository<Dsar>(deps, dsarIndex(findPolicyPack));
   const appeals = recordRepository<BillingAppeal>(deps, appealIndex());
-  const repoFor = (kind: ComplianceRecordKind) =>
-    kind === 'dsar' ? dsars : kind === 'billing-appeal' ? appeals : undefined;
 
   return {
     /** Pending notices of a desk, oldest record first. */
