@@ -1,6 +1,7 @@
 import { isOwnAddress, replyAddressFor, routeRecipient, subjectWithToken } from '../mail/addresses.ts';
 import { type DeskMailConfig, deskMailConfig, deskSupportAddress } from '../mail/desk-mail.ts';
 import { messageIdKey, outboundMessageId, referencesHeader } from '../mail/threading.ts';
+import { emitMetric } from '../observability/metrics.ts';
 import { findPolicyPack } from '../policy/packs.ts';
 import type { PolicyPack } from '../policy/schema.ts';
 import type { MailStore, OutboundPatch } from '../store/mail-store.ts';
@@ -135,6 +136,8 @@ export async function deliverPendingMail(
       }
     }
   }
+  emitMetric('NoticesSent', report.sent.length, desk);
+  emitMetric('NoticesFailed', report.failed.length, desk);
   return report;
 }
 
