@@ -45,8 +45,18 @@ export const apiRoutes: Route[] = [
     load: () => import('#functions/sla/preview-sla.ts'),
   },
   // Ban list (RareLogic: abusive or fraudulent requesters are banned from support).
-  { method: 'GET', path: '/bans', functionName: 'list-bans', load: () => import('#functions/bans/list-bans.ts') },
-  { method: 'POST', path: '/bans', functionName: 'add-ban', load: () => import('#functions/bans/add-ban.ts') },
+  {
+    method: 'GET',
+    path: '/bans',
+    functionName: 'list-bans',
+    load: () => import('#functions/bans/list-bans.ts'),
+  },
+  {
+    method: 'POST',
+    path: '/bans',
+    functionName: 'add-ban',
+    load: () => import('#functions/bans/add-ban.ts'),
+  },
   {
     method: 'DELETE',
     path: '/bans/{email}',
