@@ -20,6 +20,8 @@ tierdesk is running locally (ready in ${stack.readyInMs} ms, data in ${stack.dat
                  state machine ${stack.stateMachineArn}${stack.resumedExecutions ? `, ${stack.resumedExecutions} executions resumed` : ''}
   SMTP (inbound) 127.0.0.1:${stack.mail.smtpPort}   (swaks --server 127.0.0.1:${stack.mail.smtpPort} --to support@techflowsolutions.com ...)
   outbox         ${stack.urls.outbox}   (what SES would have sent; SES stand-in ${stack.urls.ses})
+  Scheduler      ${stack.scheduler.url}   (EventBridge Scheduler stand-in: DSAR and appeal deadlines on the virtual clock)
+  compliance     npm run purge -- --dry-run | npm run job -- retention-purge | ${api}/_local/compliance/notices
   desks          ${stack.desks.join(', ')}
 
 Try it:
