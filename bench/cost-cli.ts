@@ -79,11 +79,13 @@ const lines = [
 ] as const;
 const perTicketUsd = lines.reduce((s, [, v]) => s + v, 0);
 const monthly = perTicketUsd * tickets + fixed;
-const table = lines.map(([item, usd]) => ({
-  item,
-  perMonthUsd: Number((usd * tickets).toFixed(2)),
-  per1000TicketsUsd: Number((usd * 1000).toFixed(4)),
-}));
+const table: Array<{ item: string; perMonthUsd: number; per1000TicketsUsd: number }> = lines.map(
+  ([item, usd]) => ({
+    item,
+    perMonthUsd: Number((usd * tickets).toFixed(2)),
+    per1000TicketsUsd: Number((usd * 1000).toFixed(4)),
+  }),
+);
 table.push({
   item: 'Schedules (reconciler, mail sweep)',
   perMonthUsd: Number(fixed.toFixed(2)),

@@ -26,9 +26,10 @@ export function priorityFromKeywords(pack: PolicyPack, text: string): Priority |
   const haystack = ` ${text.toLowerCase().replace(/\s+/g, ' ')} `;
   for (const priority of PRIORITIES) {
     const keywords = pack.priorities[priority]?.intake?.keywords ?? [];
-    if (keywords.some((k) => new RegExp(`\\b${escape(k.toLowerCase())}\\b`).test(haystack))) return priority;
+    if (keywords.some((k) => new RegExp(`\\b${escapeRegExp(k.toLowerCase())}\\b`).test(haystack)))
+      return priority;
   }
   return undefined;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
