@@ -1,7 +1,15 @@
-import { Annotations, App, type AppProps, type Environment, Tags, Validations } from 'aws-cdk-lib';
+import {
+  Annotations,
+  App,
+  type AppProps,
+  type Environment,
+  SecretValue,
+  Tags,
+  Validations,
+} from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ConfigError, type DeploymentConfig, readDeploymentConfig } from './config.ts';
-import { ApiStack } from './stacks/api-stack.ts';
+import { ApiStack, publicRoutes } from './stacks/api-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
 import { EDGE_REGION, EdgeStack } from './stacks/edge-stack.ts';
 import { MailStack } from './stacks/mail-stack.ts';
@@ -126,6 +134,13 @@ export function addTierdeskStacks(
       'tierdesk:publicBaseUrl',
       `Set publicBaseUrl for ${config.envName}: survey links in closure mail point at ${EXAMPLE_PUBLIC_BASE_URL}.`,
     );
+  }
+  // The survey and status routes need the survey secret (mail stack) and the public URL.
+  for (const route of publicRoutes({
+    surveySecret: SecretValue.secretsManager(mail.surveySecret.secretArn).unsafeUnwrap(),
+    publicBaseUrl: config.publicBaseUrl ?? EXAMPLE_PUBLIC_BASE_URL,
+  })) {
+    api.addRoute(route);
   }
   // The workflow's Apply step sends the mail its SLA actions cause (and agents' replies) right after its write.
   mail.grantSendMail(workflow.functions.CheckTicketSla);

@@ -1,6 +1,12 @@
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -49,6 +55,11 @@ export interface ApiRoute {
    * touches nothing (a pure computation) leaves this out.
    */
   readonly bind?: (fn: AppFunction, resources: ApiResources) => void;
+  /**
+   * A route without the JWT authorizer. Only for what customers reach without an account and that
+   * checks its own credential: the signed survey link and the public status feeds.
+   */
+  readonly public?: { readonly reason: string; readonly environment?: Record<string, string> };
 }
 
 /**
@@ -449,12 +460,146 @@ export const COMPLIANCE_ROUTES: readonly ApiRoute[] = [
   },
 ];
 
+/** The ops console's API (issue 9): queue, execution histories, KPIs, incidents. Staff only. */
+export const OPS_ROUTES: readonly ApiRoute[] = [
+  {
+    id: 'GetQueue',
+    method: HttpMethod.GET,
+    path: '/queue',
+    entry: 'functions/ops/get-queue.ts',
+    description: 'GET /queue: the desk queue by next SLA deadline with time left and risk.',
+    bind: (fn, { table }) => {
+      fn.bindTable(table, { actions: ['Query'], indexes: ['byDeskStatusDue'] });
+    },
+  },
+  {
+    id: 'GetTicketHistory',
+    method: HttpMethod.GET,
+    path: '/tickets/{id}/history',
+    entry: 'functions/ops/get-ticket-history.ts',
+    description: 'GET /tickets/{id}/history: the ticket workflow execution history as readable steps.',
+    bind: (fn, { table, ticketWorkflow }) => {
+      fn.bindTable(table, { actions: ['GetItem'] });
+      fn.bindStateMachine(ticketWorkflow, { executionActions: ['DescribeExecution', 'GetExecutionHistory'] });
+    },
+  },
+  {
+    id: 'GetKpis',
+    method: HttpMethod.GET,
+    path: '/kpis',
+    entry: 'functions/kpis/get-kpis.ts',
+    description: 'GET /kpis: KPIs per desk and period against the pack targets.',
+    bind: (fn, { table }) => {
+      fn.bindTable(table, { actions: ['Query'], indexes: ['byDataClassCreated', 'byDeskStatusDue'] });
+    },
+  },
+  {
+    id: 'CreateIncident',
+    method: HttpMethod.POST,
+    path: '/incidents',
+    entry: 'functions/incidents/create-incident.ts',
+    description: 'POST /incidents: an incident on the status feed (ops).',
+    bind: (fn, { table }) => {
+      fn.bindTable(table, { actions: ['PutItem', 'GetItem'] });
+    },
+  },
+  {
+    id: 'ListIncidents',
+    method: HttpMethod.GET,
+    path: '/incidents',
+    entry: 'functions/incidents/list-incidents.ts',
+    description: 'GET /incidents: the desk incidents.',
+    bind: (fn, { table }) => {
+      fn.bindTable(table, { actions: ['Query'], indexes: ['byDataClassCreated', 'byDeskStatusDue'] });
+    },
+  },
+  {
+    id: 'GetIncident',
+    method: HttpMethod.GET,
+    path: '/incidents/{id}',
+    entry: 'functions/incidents/get-incident.ts',
+    description: 'GET /incidents/{id}: one incident with its updates.',
+    bind: (fn, { table }) => {
+      fn.bindTable(table, { actions: ['GetItem'] });
+    },
+  },
+  {
+    id: 'UpdateIncident',
+    method: HttpMethod.PATCH,
+    path: '/incidents/{id}',
+    entry: 'functions/incidents/update-incident.ts',
+    description: 'PATCH /incidents/{id}: status updates and resolution (ops).',
+    bind: (fn, { table }) => {
+      fn.bindTable(table, { actions: ['GetItem', 'PutItem'] });
+    },
+  },
+];
+
+/**
+ * Routes customers reach without an account: the survey behind the signed link in closure mail, and
+ * the public status feeds. Added by the app once the mail stack (which owns the survey secret) exists.
+ */
+export function publicRoutes(env: { surveySecret: string; publicBaseUrl: string }): ApiRoute[] {
+  const surveyEnv = { SURVEY_SECRET: env.surveySecret };
+  const feedEnv = { PUBLIC_BASE_URL: env.publicBaseUrl };
+  const survey =
+    'the survey link is HMAC-signed per desk and ticket; the handler verifies it and records one score';
+  const feed = 'the status feed is public by design (Acentus and TechFlow publish status pages)';
+  return [
+    {
+      id: 'GetSurvey',
+      method: HttpMethod.GET,
+      path: '/survey/{desk}/{ticketId}',
+      entry: 'functions/survey/get-survey.ts',
+      description: 'GET /survey/{desk}/{ticketId}: the CSAT/NPS page behind a signed link.',
+      public: { reason: survey, environment: surveyEnv },
+      bind: (fn, { table }) => {
+        fn.bindTable(table, { actions: ['GetItem'] });
+      },
+    },
+    {
+      id: 'SubmitSurvey',
+      method: HttpMethod.POST,
+      path: '/survey/{desk}/{ticketId}',
+      entry: 'functions/survey/submit-survey.ts',
+      description: 'POST /survey/{desk}/{ticketId}: records one score per ticket.',
+      public: { reason: survey, environment: surveyEnv },
+      bind: (fn, { table }) => {
+        fn.bindTable(table, { actions: ['GetItem', 'PutItem'] });
+      },
+    },
+    {
+      id: 'GetStatusJson',
+      method: HttpMethod.GET,
+      path: '/desks/{desk}/status.json',
+      entry: 'functions/status/get-status-json.ts',
+      description: 'GET /desks/{desk}/status.json: public incident feed (JSON).',
+      public: { reason: feed, environment: feedEnv },
+      bind: (fn, { table }) => {
+        fn.bindTable(table, { actions: ['Query'], indexes: ['byDataClassCreated', 'byDeskStatusDue'] });
+      },
+    },
+    {
+      id: 'GetStatusRss',
+      method: HttpMethod.GET,
+      path: '/desks/{desk}/status.rss',
+      entry: 'functions/status/get-status-rss.ts',
+      description: 'GET /desks/{desk}/status.rss: public incident feed (RSS 2.0).',
+      public: { reason: feed, environment: feedEnv },
+      bind: (fn, { table }) => {
+        fn.bindTable(table, { actions: ['Query'], indexes: ['byDataClassCreated', 'byDeskStatusDue'] });
+      },
+    },
+  ];
+}
+
 /** Every route of the HTTP API. */
 export const API_ROUTES: readonly ApiRoute[] = [
   ...TICKET_ROUTES,
   ...SLA_ROUTES,
   ...BAN_ROUTES,
   ...COMPLIANCE_ROUTES,
+  ...OPS_ROUTES,
 ];
 
 /** API access log line: one JSON object per request, no headers, no bodies, no tokens. */
@@ -560,14 +705,23 @@ export class ApiStack extends Stack {
       entry: route.entry,
       description: route.description,
       settings: this.functionSettings,
-      environment: this.handlerEnvironment,
+      environment: { ...this.handlerEnvironment, ...route.public?.environment },
     });
     route.bind?.(fn, this.resources);
-    this.api.addRoutes({
+    const routes = this.api.addRoutes({
       path: route.path,
       methods: [route.method],
       integration: new HttpLambdaIntegration(`${route.id}Integration`, fn.function),
+      // Public routes check their own credential (a signed link) or serve public data.
+      ...(route.public ? { authorizer: new HttpNoneAuthorizer() } : {}),
     });
+    if (route.public) {
+      for (const r of routes)
+        Validations.of(r).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `Public by design: ${route.public.reason}.`,
+        });
+    }
     this.functions[route.id] = fn;
     return fn;
   }

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { API_ROUTES } from '../../infra/stacks/api-stack.ts';
+import { API_ROUTES, publicRoutes } from '../../infra/stacks/api-stack.ts';
 import { apiRoutes } from '../../local/routes.ts';
 import { actionsOfFunction, buildApp } from './infra-app.ts';
 
@@ -81,13 +81,22 @@ describe('ApiStack', () => {
       'GET /billing-appeals',
       'GET /billing-appeals/{id}',
       'GET /compliance/audit',
+      'GET /desks/{desk}/status.json',
+      'GET /desks/{desk}/status.rss',
       'GET /dsar',
       'GET /dsar/{id}',
       'GET /dsar/{id}/export',
+      'GET /incidents',
+      'GET /incidents/{id}',
+      'GET /kpis',
       'GET /legal-holds',
+      'GET /queue',
+      'GET /survey/{desk}/{ticketId}',
       'GET /tickets',
       'GET /tickets/{id}',
+      'GET /tickets/{id}/history',
       'GET /tickets/{id}/sla',
+      'PATCH /incidents/{id}',
       'PATCH /tickets/{id}',
       'POST /bans',
       'POST /billing-appeals',
@@ -101,15 +110,28 @@ describe('ApiStack', () => {
       'POST /dsar/{id}/rejection',
       'POST /dsar/{id}/verification',
       'POST /dsar/{id}/verify',
+      'POST /incidents',
       'POST /legal-holds',
       'POST /legal-holds/{id}/release',
       'POST /retention/preview',
       'POST /sla/preview',
+      'POST /survey/{desk}/{ticketId}',
       'POST /tickets',
       'POST /tickets/{id}/attachments',
       'POST /tickets/{id}/messages',
     ]);
+    // The only routes without the JWT authorizer: the signed survey link and the public status feeds.
+    const PUBLIC = [
+      'GET /desks/{desk}/status.json',
+      'GET /desks/{desk}/status.rss',
+      'GET /survey/{desk}/{ticketId}',
+      'POST /survey/{desk}/{ticketId}',
+    ];
     for (const route of routes) {
+      if (PUBLIC.includes(route.Properties.RouteKey)) {
+        expect(route.Properties.AuthorizationType, route.Properties.RouteKey).toBe('NONE');
+        continue;
+      }
       expect(route.Properties.AuthorizationType, route.Properties.RouteKey).toBe('JWT');
       expect(route.Properties.AuthorizerId, route.Properties.RouteKey).toEqual({
         Ref: expect.stringMatching(/^HttpApiCognitoJwt/),
@@ -118,7 +140,11 @@ describe('ApiStack', () => {
   });
 
   it('wires the same routes and handler files the local stack serves (local/routes.ts)', () => {
-    const cdk = API_ROUTES.map((r) => `${r.method} ${r.path} ${basename(r.entry, '.ts')}`).sort();
+    const all = [
+      ...API_ROUTES,
+      ...publicRoutes({ surveySecret: 'x'.repeat(32), publicBaseUrl: 'https://support.example.com' }),
+    ];
+    const cdk = all.map((r) => `${r.method} ${r.path} ${basename(r.entry, '.ts')}`).sort();
     const local = apiRoutes.map((r) => `${r.method} ${r.path} ${r.functionName}`).sort();
     expect(cdk).toEqual(local);
   });
@@ -153,7 +179,7 @@ describe('ApiStack', () => {
 
   it('runs every handler on Node.js 22, arm64, with tracing, JSON logs and source maps', () => {
     // One per route, and Cognito's pre-token-generation trigger.
-    template.resourceCountIs('AWS::Lambda::Function', API_ROUTES.length + 1);
+    template.resourceCountIs('AWS::Lambda::Function', API_ROUTES.length + 4 + 1);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
@@ -185,7 +211,9 @@ describe('ApiStack', () => {
           'COMPLIANCE_SCHEDULE_GROUP',
         ]);
       }
-      expect(variables.filter((v) => !v.startsWith('COMPLIANCE_')).sort()).toEqual([
+      // The public survey and status routes add what they check links against or link to.
+      const publicExtras = new Set(['SURVEY_SECRET', 'PUBLIC_BASE_URL']);
+      expect(variables.filter((v) => !v.startsWith('COMPLIANCE_') && !publicExtras.has(v)).sort()).toEqual([
         'BODY_BUCKET',
         'JWKS_URL',
         'JWT_AUDIENCE',
@@ -211,7 +239,7 @@ describe('ApiStack', () => {
   });
 
   it('has an Errors alarm per function', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', API_ROUTES.length + 1);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', API_ROUTES.length + 4 + 1);
     template.allResourcesProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'Errors',
       Namespace: 'AWS/Lambda',
@@ -264,9 +292,15 @@ describe('ApiStack', () => {
     expect(statesStatements.map((s) => `${s.role.replace(/Role.*$/, '')} ${s.Action}`).sort()).toEqual([
       'AddMessage states:SendTaskSuccess',
       'CreateTicket states:StartExecution',
+      'GetTicketHistory states:DescribeExecution,states:GetExecutionHistory',
       'UpdateTicket states:SendTaskSuccess',
     ]);
-    for (const statement of statesStatements) expect(statement.Resource).toEqual(stateMachineArn);
+    for (const statement of statesStatements) {
+      // Reading histories is on the state machine's executions (named per ticket); the rest on the machine.
+      if (statement.role.startsWith('GetTicketHistory'))
+        expect(JSON.stringify(statement.Resource)).toContain(':execution:');
+      else expect(statement.Resource).toEqual(stateMachineArn);
+    }
     expect(JSON.stringify(template.toJSON())).not.toContain('Fn::ImportValue":"tierdesk-dev-workflow');
     expect(api.dependencies).toContain(workflow);
   });
