@@ -120,6 +120,7 @@ export function incidentService(deps: IncidentServiceDeps) {
       const incidents = await deps.incidents.list(principal.desk, limit);
       return {
         desk: principal.desk,
+        timeZone: findPolicyPack(principal.desk)?.timeZone ?? 'UTC',
         now: now.toISOString(),
         items: incidents.map((i) => withReviewState(i, now)),
       };

@@ -131,6 +131,8 @@ export function opsService(deps: OpsServiceDeps) {
       }
       return {
         ticketId: ticket.id,
+        /** The desk's zone, for showing the steps' times as the desk reads its clocks. */
+        timeZone: findPolicyPack(ticket.desk)?.timeZone ?? 'UTC',
         now: deps.clock.now().toISOString(),
         executions: views.reverse(),
       };

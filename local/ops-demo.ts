@@ -1,0 +1,237 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { surveyPath } from '#shared/survey/link.ts';
+
+/**
+ * Demo data for the ops console, made the way users make it: HTTP calls to a running local stack
+ * (tickets, replies, solves, survey answers, an incident) while the virtual clock moves forward.
+ * Two weeks of resolved TechFlow tickets give the KPI charts something to draw; then a few open
+ * tickets, one of which breaches its first-response target.
+ *
+ *   npx tsx local/ops-demo.ts            # against http://127.0.0.1:3000 (npm start), from its clock
+ *
+ * The browser test and the screenshot script call `seedOpsDemo` with fixed dates.
+ */
+export interface DemoOptions {
+  apiUrl: string;
+  /** Signs the survey links (the stack's SURVEY_SECRET). */
+  surveySecret: string;
+  /** When the open tickets arrive; the history starts `historyDays` earlier. Default: the stack's clock + 1 day. */
+  start?: Date;
+  historyDays?: number;
+  /** The desk whose queue gets the open tickets (default techflow: its Enterprise P1 target is 15 minutes). */
+  desk?: string;
+  /** Desks that get the resolved history (default: the desk, and Acentus, whose Playbook sets KPI targets). */
+  historyDesks?: string[];
+}
+
+/** Three plans per desk, cheapest first, as the packs name them. */
+const PLANS: Record<string, [string, string, string]> = {
+  techflow: ['standard', 'professional', 'enterprise'],
+  acentus: ['basic', 'premium', 'enterprise'],
+  'rch-spyfocus': ['basic', 'pro', 'enterprise'],
+  rarelogic: ['standard', 'high-priority', 'standard'],
+};
+
+export interface DemoResult {
+  desk: string;
+  breachedTicketId: string;
+  openTicketIds: string[];
+  incidentId: string;
+  now: string;
+}
+
+const SUBJECTS = [
+  'Cannot log in after password reset',
+  'Invoice shows the wrong VAT number',
+  'Export to CSV times out',
+  'SSO redirect loop on Safari',
+  'Webhook retries flood our endpoint',
+  'Dashboard charts are empty',
+  'API returns 429 under normal load',
+  'Mobile app crashes on upload',
+];
+
+export async function seedOpsDemo(options: DemoOptions): Promise<DemoResult> {
+  const desk = options.desk ?? 'techflow';
+  const base = options.apiUrl.replace(/\/$/, '');
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return { body: text ? JSON.parse(text) : undefined, etag: res.headers.get('etag') ?? '' };
+  };
+  const token = async (role: string, extra: Record<string, unknown> = {}, forDesk = desk) =>
+    (await call('POST', '/_local/token', { role, desk: forDesk, ...extra })).body.token as string;
+  const auth = (t: string) => ({ authorization: `Bearer ${t}` });
+  const clockNow = async () => new Date((await call('GET', '/_local/clock')).body.now);
+  const setClock = (at: Date) => call('POST', '/_local/clock', { set: at.toISOString() });
+  // Let the workflows finish their step before time moves, so each history reads as it would live.
+  const advance = async (minutes: number) => {
+    await call('POST', '/_local/settle');
+    return call('POST', '/_local/clock', { advance: `PT${minutes}M` });
+  };
+
+  const lead = await token('lead');
+  const ops = await token('ops');
+
+  /** Calls on one desk, as its app client, one agent and its customers. */
+  const deskCalls = async (forDesk: string) => {
+    const app = await token('app', {}, forDesk);
+    const agent = await token('agent', { sub: 'agent-ana' }, forDesk);
+    const plans = PLANS[forDesk] ?? ['standard', 'standard', 'standard'];
+    return {
+      plans,
+      open: async (subject: string, priority: string, plan: string, email: string) =>
+        (
+          await call(
+            'POST',
+            '/tickets',
+            {
+              subject,
+              description: `${subject}. Steps and screenshots attached.`,
+              priority,
+              plan,
+              requester: { email },
+            },
+            auth(app),
+          )
+        ).body as { id: string },
+      reply: (id: string, body: string, timeSpentSeconds: number) =>
+        call('POST', `/tickets/${id}/messages`, { body, timeSpentSeconds }, auth(agent)),
+      patch: async (id: string, change: Record<string, unknown>) => {
+        const current = await call('GET', `/tickets/${id}`, undefined, auth(agent));
+        return call('PATCH', `/tickets/${id}`, change, { ...auth(agent), 'if-match': current.etag });
+      },
+      customerWrites: async (id: string, email: string) =>
+        call(
+          'POST',
+          `/tickets/${id}/messages`,
+          { body: 'Still broken, sorry.' },
+          auth(await token('customer', { email }, forDesk)),
+        ),
+      survey: (id: string, csat: number, nps: number) =>
+        call('POST', surveyPath(options.surveySecret, forDesk, id), { csat, nps }),
+    };
+  };
+
+  const startAt = options.start ?? new Date((await clockNow()).getTime() + 86_400_000);
+  const days = options.historyDays ?? 14;
+  const historyDesks = options.historyDesks ?? [...new Set([desk, 'acentus'])];
+  const calls = await Promise.all(historyDesks.map(deskCalls));
+  // History: each weekday at 14:00 UTC (10:00 in New York), three tickets per desk handled at different speeds.
+  for (let d = days; d >= 1; d--) {
+    const day = new Date(startAt.getTime() - d * 86_400_000);
+    const weekday = day.getUTCDay();
+    if (weekday === 0 || weekday === 6) continue;
+    await setClock(new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), 14)));
+    const n = d % SUBJECTS.length;
+    const day3 = await Promise.all(
+      calls.map(async (c, i) => ({
+        c,
+        a: await c.open(SUBJECTS[n]!, 'normal', c.plans[1], `a${d}.${i}@example.com`),
+        b: await c.open(SUBJECTS[(n + 3) % SUBJECTS.length]!, 'high', c.plans[2], `b${d}.${i}@example.com`),
+        cc: await c.open(
+          SUBJECTS[(n + 5) % SUBJECTS.length]!,
+          'urgent',
+          c.plans[2],
+          `c${d}.${i}@example.com`,
+        ),
+        i,
+      })),
+    );
+    const each = (f: (x: (typeof day3)[number]) => Promise<unknown>) => Promise.all(day3.map(f));
+    await advance(5 + (d % 4) * 3);
+    await each(({ c, cc }) => c.reply(cc.id, 'We are on it; the on-call engineer is looking.', 420));
+    await advance(20 + (d % 3) * 20);
+    await each(async ({ c, a, b }) => {
+      await c.reply(a.id, 'Here is how to fix it: clear the session and sign in again.', 480 + d * 20);
+      await c.patch(a.id, { status: 'solved' });
+      await c.reply(b.id, 'Could you send the request id?', 300);
+    });
+    await advance(40);
+    if (d % 3 === 0) {
+      await each(({ c, b, i }) => c.customerWrites(b.id, `b${d}.${i}@example.com`));
+      await advance(30);
+      await each(({ c, b }) => c.reply(b.id, 'Thanks, we found it and deployed a fix.', 600));
+    }
+    await each(({ c, b }) => c.patch(b.id, { status: 'solved' }));
+    await advance(90 + (d % 5) * 30);
+    await each(async ({ c, cc }) => {
+      await c.reply(cc.id, 'Fixed: the failing node was replaced.', 900);
+      await c.patch(cc.id, { status: 'solved' });
+    });
+    if (d % 4 === 1) {
+      // A reopen: the customer writes back after the solve.
+      await each(({ c, a, i }) => c.customerWrites(a.id, `a${d}.${i}@example.com`));
+      await advance(20);
+      await each(({ c, a }) => c.patch(a.id, { status: 'solved' }));
+    }
+    await advance(60);
+    await each(async ({ c, a, b, cc }) => {
+      await c.survey(a.id, 4 + (d % 2), 7 + (d % 4));
+      await c.survey(b.id, 3 + (d % 3), 5 + (d % 6));
+      await c.survey(cc.id, 5, 9 + (d % 2));
+    });
+  }
+
+  // Today: the open queue. The urgent Enterprise ticket breaches its 15-minute first response.
+  await setClock(startAt);
+  const { open, reply, patch } = await deskCalls(desk);
+  const breached = await open(
+    'Checkout fails with HTTP 500 for all EU customers',
+    'urgent',
+    'enterprise',
+    'eu@example.com',
+  );
+  const openIds = [breached.id];
+  openIds.push((await open('Reports show yesterday’s numbers', 'normal', 'standard', 'r@example.com')).id);
+  openIds.push((await open('Add a second admin to our account', 'low', 'standard', 'l@example.com')).id);
+  const pending = await open('Single sign-on fails for one user', 'high', 'professional', 'p@example.com');
+  openIds.push(pending.id);
+  await advance(10);
+  await reply(pending.id, 'Which identity provider do you use?', 240);
+  await patch(pending.id, { status: 'pending' });
+  openIds.push((await open('Billing portal shows an error', 'high', 'enterprise', 'h@example.com')).id);
+  // Past the 75 % warning (11:15) and the 15-minute target, in steps, as a quiet morning would pass.
+  await advance(2);
+  await advance(4);
+  await advance(6);
+  const incident = (
+    await call(
+      'POST',
+      '/incidents',
+      {
+        title: 'Checkout errors in the EU region',
+        impact: 'major',
+        message: 'We are investigating failed checkouts for customers in the EU region.',
+        ticketIds: [breached.id],
+      },
+      auth(ops),
+    )
+  ).body as { id: string };
+  await call('GET', '/queue', undefined, auth(lead));
+  return {
+    desk,
+    breachedTicketId: breached.id,
+    openTicketIds: openIds,
+    incidentId: incident.id,
+    now: (await clockNow()).toISOString(),
+  };
+}
+
+// CLI: seed a running `npm start` stack.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const apiUrl = process.env.API_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
+  const dataDir = resolve(process.env.DATA_DIR ?? '.data');
+  const surveySecret = readFileSync(join(dataDir, 'survey-secret'), 'utf8').trim();
+  const result = await seedOpsDemo({ apiUrl, surveySecret });
+  console.log(
+    `Seeded desk ${result.desk}. Open ${apiUrl}/ops/ and sign in as ops on ${result.desk}; the breached ticket is ${result.breachedTicketId}.`,
+  );
+}
