@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { startLocalStack } from '../local/stack.ts';
+import { apiClient } from './api-client.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.LOG_LEVEL ??= 'ERROR';
@@ -28,25 +29,7 @@ const smtp = nodemailer.createTransport({
   ignoreTLS: true,
 });
 
-async function call(
-  method: string,
-  path: string,
-  token: string | undefined,
-  json?: unknown,
-  headers: Record<string, string> = {},
-) {
-  const res = await fetch(`${api}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(json ? { 'content-type': 'application/json' } : {}),
-      ...headers,
-    },
-    body: json ? JSON.stringify(json) : null,
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
-}
+const call = apiClient(api);
 
 /** Retries with the same idempotency key until acknowledged (as a well-behaved client does). */
 async function untilAccepted(

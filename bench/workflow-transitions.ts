@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalStack } from '../local/stack.ts';
+import { apiClient } from './api-client.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.LOG_LEVEL ??= 'ERROR';
@@ -28,25 +29,7 @@ const DESKS: Record<string, { plan: string; priority: string }> = {
   rarelogic: { plan: 'standard', priority: 'normal' },
 };
 
-async function call(
-  method: string,
-  path: string,
-  token: string | undefined,
-  json?: unknown,
-  headers: Record<string, string> = {},
-) {
-  const res = await fetch(`${stack.urls.api}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(json ? { 'content-type': 'application/json' } : {}),
-      ...headers,
-    },
-    body: json ? JSON.stringify(json) : null,
-  });
-  const text = await res.text();
-  return { res, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
-}
+const call = apiClient(stack.urls.api);
 const advance = (d: string) => call('POST', '/_local/clock', undefined, { advance: d });
 
 type Lifecycle = (ctx: {
