@@ -14,6 +14,7 @@ import { DataStack } from './stacks/data-stack.ts';
 import { EDGE_REGION, EdgeStack } from './stacks/edge-stack.ts';
 import { MailStack } from './stacks/mail-stack.ts';
 import { ObservabilityStack, routeAlarmsToTopic } from './stacks/observability-stack.ts';
+import { OpsStack } from './stacks/ops-stack.ts';
 import { SchedulesStack } from './stacks/schedules-stack.ts';
 import { WorkflowStack } from './stacks/workflow-stack.ts';
 
@@ -70,6 +71,8 @@ export interface TierdeskStacks {
   readonly edge: EdgeStack | undefined;
   /** Alarm topic, dashboard; created last (it shows every other stack's resources). */
   readonly observability: ObservabilityStack;
+  /** The ops console (S3 + CloudFront) and the post-incident review sweep. */
+  readonly ops: OpsStack;
 }
 
 /**
@@ -169,6 +172,14 @@ export function addTierdeskStacks(
   });
   // API routes create schedules that invoke the deadline function (by its fixed name): deploy it first.
   api.addStackDependency(schedules, 'DSAR and appeal routes schedule the deadline function');
+  const ops = new OpsStack(app, `${prefix}-ops`, {
+    env,
+    config,
+    data,
+    api: api.api,
+    description: `tierdesk ${config.envName}: ops console (S3 + CloudFront) and post-incident review sweep`,
+  });
+  ops.addStackDependency(api, 'CloudFront forwards the console API paths to the HTTP API');
   // Keep this last: the dashboard shows the resources of every stack created before it, and every alarm of
   // the app notifies its topic.
   const observability = new ObservabilityStack(app, `${prefix}-observability`, {
@@ -179,7 +190,7 @@ export function addTierdeskStacks(
     description: `tierdesk ${config.envName}: alarm topic, alarms and dashboard`,
   });
   routeAlarmsToTopic(app, observability, config);
-  return { config, data, workflow, api, mail, schedules, edge, observability };
+  return { config, data, workflow, api, mail, schedules, edge, observability, ops };
 }
 
 /**

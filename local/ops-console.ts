@@ -1,11 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { OPS_CONSOLE_HEADERS, OPS_CONSOLE_PATH } from '#shared/ops/console-headers.ts';
-
-/** The static ops console, the same files CloudFront serves from S3 on AWS. */
-export const OPS_CONSOLE_DIR = fileURLToPath(new URL('../shared/ops-console/', import.meta.url));
+import { OPS_CONSOLE_DIR, OPS_CONSOLE_HEADERS, OPS_CONSOLE_PATH } from '#shared/ops/console-site.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

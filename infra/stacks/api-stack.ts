@@ -509,8 +509,9 @@ export const OPS_ROUTES: readonly ApiRoute[] = [
     path: '/incidents',
     entry: 'functions/incidents/list-incidents.ts',
     description: 'GET /incidents: the desk incidents.',
+    // Incidents newest first (shared/store/incident-store.ts list): the data-class index only.
     bind: (fn, { table }) => {
-      fn.bindTable(table, { actions: ['Query'], indexes: ['byDataClassCreated', 'byDeskStatusDue'] });
+      fn.bindTable(table, { actions: ['Query'], indexes: ['byDataClassCreated'] });
     },
   },
   {
@@ -576,7 +577,7 @@ export function publicRoutes(env: { surveySecret: string; publicBaseUrl: string 
       description: 'GET /desks/{desk}/status.json: public incident feed (JSON).',
       public: { reason: feed, environment: feedEnv },
       bind: (fn, { table }) => {
-        fn.bindTable(table, { actions: ['Query'], indexes: ['byDataClassCreated', 'byDeskStatusDue'] });
+        fn.bindTable(table, { actions: ['Query'], indexes: ['byDataClassCreated'] });
       },
     },
     {
@@ -587,7 +588,7 @@ export function publicRoutes(env: { surveySecret: string; publicBaseUrl: string 
       description: 'GET /desks/{desk}/status.rss: public incident feed (RSS 2.0).',
       public: { reason: feed, environment: feedEnv },
       bind: (fn, { table }) => {
-        fn.bindTable(table, { actions: ['Query'], indexes: ['byDataClassCreated', 'byDeskStatusDue'] });
+        fn.bindTable(table, { actions: ['Query'], indexes: ['byDataClassCreated'] });
       },
     },
   ];

@@ -1,3 +1,8 @@
+import { fileURLToPath } from 'node:url';
+
+/** The console's static files (HTML, ES modules, CSS): no build step, deployed as they are. */
+export const OPS_CONSOLE_DIR = fileURLToPath(new URL('../ops-console/', import.meta.url));
+
 /**
  * Response headers of the ops console's static files, in one place: the local stack sends them
  * and infra/stacks/ops-stack.ts puts the same values in CloudFront's response headers policy.

@@ -1,0 +1,358 @@
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  type AddBehaviorOptions,
+  AllowedMethods,
+  CachePolicy,
+  Distribution,
+  Function as EdgeFunction,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
+  HttpVersion,
+  OriginRequestPolicy,
+  OriginSslPolicy,
+  PriceClass,
+  ResponseHeadersPolicy,
+  ViewerProtocolPolicy,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
+import { FilterPattern, LogGroup, MetricFilter, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  type CfnBucket,
+  type IBucket,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
+import { Asset } from 'aws-cdk-lib/aws-s3-assets';
+import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { OPS_CONSOLE_CSP, OPS_CONSOLE_DIR, OPS_CONSOLE_HEADERS } from '#shared/ops/console-site.ts';
+import type { DeploymentConfig } from '../config.ts';
+import { AppFunction, type AppFunctionSettings } from '../constructs/app-function.ts';
+import type { DataResources } from './data-stack.ts';
+
+export interface OpsStackProps extends StackProps {
+  readonly config: DeploymentConfig;
+  readonly data: DataResources;
+  /** The HTTP API the console calls; CloudFront forwards the console's API paths to it. */
+  readonly api: HttpApi;
+}
+
+/**
+ * API paths the console calls, forwarded to the HTTP API so the page and the API share one origin
+ * (no CORS, and the page's CSP can say `connect-src 'self'`). Everything else is the static site.
+ */
+export const OPS_CONSOLE_API_PATHS = ['/queue', '/tickets*', '/kpis', '/incidents*', '/desks/*'] as const;
+
+/** Viewer-request function of the static site: `/` and `/ops` go to `/ops/`, a folder to its index.html. */
+const SITE_ROUTING = `function handler(event) {
+  var uri = event.request.uri;
+  if (uri === '/' || uri === '/ops') {
+    return { statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: '/ops/' } } };
+  }
+  if (uri.endsWith('/')) event.request.uri = uri + 'index.html';
+  return event.request;
+}`;
+
+// `Bucket` is an `IBucket`, but `exactOptionalPropertyTypes` rejects its optional `isWebsite`: the casts
+// below say the same thing the edge stack's `logBucket` cast does.
+
+/**
+ * The ops console on AWS (issue 9): the static files of shared/ops-console in a private S3 bucket,
+ * served by CloudFront through origin access control (HTTPS only, the console's security headers),
+ * with the console's API paths forwarded to the HTTP API on the same distribution; and the
+ * post-incident review sweep on a 15-minute schedule.
+ */
+export class OpsStack extends Stack {
+  readonly bucket: Bucket;
+  readonly distribution: Distribution;
+  readonly sweepIncidentReviews: AppFunction;
+  readonly alarms: Alarm[] = [];
+  /** `https://<distribution>/ops/`. */
+  readonly consoleUrl: string;
+  private readonly logsKey: IKey;
+
+  constructor(scope: Construct, id: string, props: OpsStackProps) {
+    super(scope, id, props);
+    const { config, data } = props;
+    const removalPolicy = config.removeDataOnDelete ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    this.logsKey = data.keys.logs;
+
+    // CloudFront standard logs need object ACLs on their bucket and cannot write SSE-KMS objects.
+    const accessLogs = new Bucket(this, 'AccessLogs', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(config.logRetentionDays) }],
+      removalPolicy,
+      autoDeleteObjects: config.removeDataOnDelete,
+    });
+
+    // Its own key: CloudFront's origin access control needs a grant in the key policy, which the data key
+    // (ticket content) must never carry.
+    const consoleKey = new Key(this, 'ConsoleKey', {
+      description: `tierdesk ${config.envName}: the ops console's static files (read by CloudFront through OAC)`,
+      alias: `alias/tierdesk/${config.envName}/ops-console`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    this.bucket = new Bucket(this, 'Console', {
+      encryption: BucketEncryption.KMS,
+      encryptionKey: consoleKey,
+      bucketKeyEnabled: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      lifecycleRules: [{ id: 'expire-old-versions', noncurrentVersionExpiration: Duration.days(30) }],
+      serverAccessLogsBucket: accessLogs as unknown as IBucket,
+      serverAccessLogsPrefix: 'console-bucket/',
+      removalPolicy,
+      autoDeleteObjects: config.removeDataOnDelete,
+    });
+
+    const consoleHeaders = new ResponseHeadersPolicy(this, 'ConsoleHeaders', {
+      comment: 'tierdesk ops console: the same headers the local stack sends (shared/ops/console-site.ts)',
+      securityHeadersBehavior: {
+        contentSecurityPolicy: { contentSecurityPolicy: OPS_CONSOLE_CSP, override: true },
+        strictTransportSecurity: {
+          accessControlMaxAge: Duration.days(730),
+          includeSubdomains: true,
+          override: true,
+        },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
+      },
+      customHeadersBehavior: {
+        customHeaders: [
+          { header: 'Permissions-Policy', value: OPS_CONSOLE_HEADERS['permissions-policy']!, override: true },
+        ],
+      },
+    });
+
+    const apiHost = `${props.api.apiId}.execute-api.${Stack.of(props.api).region}.${Aws.URL_SUFFIX}`;
+    const apiBehavior: AddBehaviorOptions = {
+      allowedMethods: AllowedMethods.ALLOW_ALL,
+      // API clients must not be redirected (a PATCH would be replayed as GET).
+      viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+      cachePolicy: CachePolicy.CACHING_DISABLED,
+      // Everything the viewer sent except Host (API Gateway routes on its own name), Authorization included.
+      originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      responseHeadersPolicy: ResponseHeadersPolicy.SECURITY_HEADERS,
+    };
+    const apiOrigin = new HttpOrigin(apiHost, {
+      originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+      readTimeout: Duration.seconds(30),
+    });
+
+    this.distribution = new Distribution(this, 'Distribution', {
+      comment: `tierdesk ${config.envName} ops console`,
+      defaultBehavior: {
+        origin: S3BucketOrigin.withOriginAccessControl(this.bucket as unknown as IBucket),
+        viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+        allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+        cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: consoleHeaders,
+        functionAssociations: [
+          {
+            eventType: FunctionEventType.VIEWER_REQUEST,
+            function: new EdgeFunction(this, 'SiteRouting', {
+              comment: 'ops console: / and /ops to /ops/, folders to index.html',
+              code: FunctionCode.fromInline(SITE_ROUTING),
+              runtime: FunctionRuntime.JS_2_0,
+            }),
+          },
+        ],
+      },
+      additionalBehaviors: Object.fromEntries(
+        OPS_CONSOLE_API_PATHS.map((path) => [path, { origin: apiOrigin, ...apiBehavior }]),
+      ),
+      enableLogging: true,
+      logBucket: accessLogs as unknown as IBucket,
+      logFilePrefix: 'cloudfront/',
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      priceClass: PriceClass.PRICE_CLASS_100,
+    });
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR1',
+      reason:
+        'No geo restriction: ops and leads work from anywhere the desks do; the console is a static page and every ' +
+        'API path it forwards requires a staff JWT.',
+    });
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR2',
+      reason:
+        'No WAF on the console distribution: it serves static files and forwards only the staff API paths, which ' +
+        'the HTTP API authenticates (Cognito JWT) and throttles. A deployment that enables waf puts its web ACL ' +
+        'in front of the public API (edge stack); putting the console behind it too is noted in docs/ops.md.',
+    });
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR4',
+      reason:
+        'The distribution uses the default *.cloudfront.net certificate, whose security policy CloudFront fixes ' +
+        'at TLSv1; a custom domain with an ACM certificate gets TLSv1.2_2021. Origin connections are TLS 1.2 only.',
+    });
+
+    this.deployConsoleFiles(config, consoleKey, removalPolicy);
+
+    this.consoleUrl = `https://${this.distribution.distributionDomainName}/ops/`;
+    new CfnOutput(this, 'OpsConsoleUrl', {
+      description: 'The ops console (paste a staff access token to sign in).',
+      value: this.consoleUrl,
+    });
+
+    // The post-incident review sweep: the recurring-sweep pattern of the workflow reconciler.
+    const settings: AppFunctionSettings = {
+      logRetention: config.logRetentionDays as RetentionDays,
+      logEncryptionKey: data.keys.logs,
+      logRemovalPolicy: removalPolicy,
+      serviceName: 'tierdesk',
+    };
+    this.sweepIncidentReviews = new AppFunction(this, 'SweepIncidentReviews', {
+      entry: 'functions/incidents/sweep-incident-reviews.ts',
+      description:
+        'Every 15 minutes: records post-incident reviews that passed their due time or outer bound.',
+      settings,
+      environment: { DESKS: config.desks.join(',') },
+      timeout: Duration.seconds(60),
+      deadLetterQueue: { encryptionKey: data.keys.data },
+    });
+    // Incidents with a review threshold ahead (byDeskStatusDue, sparse), then each by GetItem and a
+    // version-checked PutItem.
+    this.sweepIncidentReviews.bindTable(data.table, {
+      actions: ['Query', 'GetItem', 'PutItem'],
+      indexes: ['byDeskStatusDue'],
+    });
+    const scheduleDeadLetters = new Queue(this, 'ReviewSweepScheduleDeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(scheduleDeadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself a dead-letter queue: the DeadLetterConfig of the review sweep rule’s Lambda target. ' +
+        'cdk-nag recognises DLQs of queues and functions only, not of EventBridge targets.',
+    });
+    new Rule(this, 'ReviewSweepSchedule', {
+      description: 'Records post-incident reviews that are overdue or late, every 15 minutes.',
+      schedule: Schedule.rate(Duration.minutes(15)),
+      targets: [
+        new LambdaFunction(this.sweepIncidentReviews.function, {
+          deadLetterQueue: scheduleDeadLetters,
+          retryAttempts: 2,
+          maxEventAge: Duration.hours(1),
+        }),
+      ],
+    });
+    // The sweep logs one line per review that passed a threshold; leads hear of it through the alarm topic.
+    const overdue = new MetricFilter(this, 'ReviewOverdueMetric', {
+      logGroup: this.sweepIncidentReviews.logGroup,
+      filterPattern: FilterPattern.stringValue('$.message', '=', 'post-incident review overdue'),
+      metricNamespace: 'tierdesk',
+      metricName: 'PostIncidentReviewsOverdue',
+      metricValue: '1',
+    });
+    this.alarms.push(
+      new Alarm(this, 'ReviewOverdueAlarm', {
+        alarmDescription:
+          'A post-incident review passed its due time (Acentus: 72 h after resolution) or its outer bound.',
+        metric: overdue.metric({ period: Duration.minutes(15), statistic: 'Sum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+  }
+
+  /**
+   * Copies shared/ops-console to `ops/` in the bucket and invalidates CloudFront (CDK's BucketDeployment).
+   * Its provider gets a role of our own with exactly the actions it uses: CDK's default grants
+   * (s3:GetObject*, s3:List*, cloudfront:* on "*") would put wildcard actions in the account.
+   */
+  private deployConsoleFiles(config: DeploymentConfig, key: Key, removalPolicy: RemovalPolicy): void {
+    const asset = new Asset(this, 'ConsoleAsset', { path: OPS_CONSOLE_DIR });
+    const logGroup = new LogGroup(this, 'ConsoleDeploymentLogs', {
+      retention: config.logRetentionDays as RetentionDays,
+      encryptionKey: this.logsKey,
+      removalPolicy,
+    });
+    const role = new Role(this, 'ConsoleDeploymentRole', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Copies the ops console files to their bucket and invalidates the CloudFront cache',
+    });
+    const consoleObjects = this.bucket.arnForObjects('ops/*');
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [asset.bucket.arnForObjects(asset.s3ObjectKey)],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }),
+    );
+    role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['s3:PutObject', 's3:DeleteObject'], resources: [consoleObjects] }),
+    );
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${this.region}.amazonaws.com` } },
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation'],
+        resources: [this.distribution.distributionArn],
+      }),
+    );
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnBucket)}.Arn>/ops/*]`,
+      reason:
+        'Copying a folder needs object actions on an ARN pattern; this one is the ops/ prefix of the console ' +
+        'bucket, which holds nothing but the console’s static files.',
+    });
+    new BucketDeployment(this, 'ConsoleFiles', {
+      sources: [Source.bucket(asset.bucket, asset.s3ObjectKey)],
+      destinationBucket: this.bucket as unknown as IBucket,
+      destinationKeyPrefix: 'ops/',
+      distribution: this.distribution,
+      distributionPaths: ['/ops/*'],
+      // CDK's own grants would add wildcard actions; the role above already has exactly what the copy uses.
+      role: role.withoutPolicyUpdates(),
+      logGroup,
+      memoryLimit: 256,
+    });
+    for (const child of this.node.children) {
+      if (!child.node.id.startsWith('Custom::CDKBucketDeployment')) continue;
+      Validations.of(child).acknowledge({
+        id: 'AwsSolutions-L1',
+        reason:
+          'The runtime of CDK’s BucketDeployment provider (Python with the AWS CLI layer) is chosen by aws-cdk-lib, ' +
+          'not by this project; it runs only during deployments and moves with aws-cdk-lib upgrades.',
+      });
+    }
+  }
+}
