@@ -12,6 +12,7 @@ console.log(`
 tierdesk is running locally (ready in ${stack.readyInMs} ms, data in ${stack.dataDir})
 
   API            ${api}
+  ops console    ${stack.urls.ops}   (queue, SLA timelines, execution histories, KPIs, incidents)
   virtual clock  ${clock}   (now ${stack.clock.now().toISOString()})
   JWKS           ${api}/.well-known/jwks.json
   DynamoDB       ${dynamodb}   (dynalite; aws dynamodb ... --endpoint-url ${dynamodb})

@@ -17,7 +17,11 @@ function scale(domainMax, rangeMax) {
 
 /** A round top for the axis and a round step (1, 2, 2.5 or 5 × 10^k), about four gridlines. */
 function niceScale(values, target, domainMax) {
-  const max = domainMax ?? Math.max(0, ...values.filter((v) => v !== null), target ?? 0);
+  if (domainMax) {
+    // A bounded scale (CSAT 5, 100 %): its own top, split into 4 or 5 even steps.
+    return { top: domainMax, step: domainMax / (Number.isInteger(domainMax / 4) ? 4 : 5) };
+  }
+  const max = Math.max(0, ...values.filter((v) => v !== null), target ?? 0);
   if (max === 0) return { top: 1, step: 0.5 };
   const rough = max / 4;
   const magnitude = 10 ** Math.floor(Math.log10(rough));
