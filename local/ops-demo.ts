@@ -17,7 +17,7 @@ export interface DemoOptions {
   apiUrl: string;
   /** Signs the survey links (the stack's SURVEY_SECRET). */
   surveySecret: string;
-  /** When the open tickets arrive; the history starts `historyDays` earlier. Default: the stack's clock + 1 day. */
+  /** When the open tickets arrive; the history starts `historyDays` earlier. Default: after a history from tomorrow. */
   start?: Date;
   historyDays?: number;
   /** The desk whose queue gets the open tickets (default techflow: its Enterprise P1 target is 15 minutes). */
@@ -120,8 +120,9 @@ export async function seedOpsDemo(options: DemoOptions): Promise<DemoResult> {
     };
   };
 
-  const startAt = options.start ?? new Date((await clockNow()).getTime() + 86_400_000);
   const days = options.historyDays ?? 14;
+  // The clock only moves forward: by default the history starts tomorrow and "today" follows it.
+  const startAt = options.start ?? new Date((await clockNow()).getTime() + (days + 1) * 86_400_000);
   const historyDesks = options.historyDesks ?? [...new Set([desk, 'acentus'])];
   const calls = await Promise.all(historyDesks.map(deskCalls));
   // History: each weekday at 14:00 UTC (10:00 in New York), three tickets per desk handled at different speeds.

@@ -59,3 +59,5 @@ try {
   await stack.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }
+// Like `npm start` on Ctrl-C: some stand-ins keep handles open after stop.
+process.exit(0);

@@ -83,7 +83,7 @@ export const handler = publicRoute('signed-link', async (event) => {
         409,
         'ticket-not-resolved',
         'Conflict',
-        'The ticket is open again; the survey opens once it is resolved.',
+        'The ticket is not resolved (or was reopened); the survey opens once it is resolved.',
       );
   }
 });

@@ -110,7 +110,7 @@ export function renderSurveyPage(input: {
     case 'not-resolved':
       return layout(
         'Not resolved yet',
-        '<h1>This ticket is open again</h1><p>We will ask for your opinion once it is resolved.</p>',
+        '<h1>This ticket is not resolved</h1><p>We will ask for your opinion once it is resolved.</p>',
       );
     case 'form': {
       const errors = state.errors?.length
