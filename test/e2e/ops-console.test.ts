@@ -36,7 +36,8 @@ beforeAll(async () => {
     }),
   ]);
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-}, 120_000);
+  // Generous: on a fresh machine ensureChromium runs apt-get first.
+}, 600_000);
 
 afterAll(async () => {
   await browser?.close();
