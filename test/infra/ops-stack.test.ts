@@ -1,4 +1,4 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { publicRoutes } from '../../infra/stacks/api-stack.ts';
 import { OPS_CONSOLE_API_PATHS } from '../../infra/stacks/ops-stack.ts';
@@ -198,5 +198,12 @@ describe('public routes', () => {
       'signed-link',
       'signed-link',
     ]);
+  });
+});
+
+describe('OpsStack: synth warnings', () => {
+  it('leaves no construct warning unacknowledged', () => {
+    const warnings = Annotations.fromStack(built.ops).findWarning('*', Match.anyValue());
+    expect(warnings.map((w) => `${w.id}: ${JSON.stringify(w.entry.data)}`)).toEqual([]);
   });
 });
