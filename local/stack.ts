@@ -98,6 +98,12 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
   });
   const identity = await localIdentity(dataDir);
 
+  // The port must be known early (the JWKS URL), but requests wait until every route is wired:
+  // an early request would otherwise get no answer at all.
+  let markReady!: () => void;
+  const ready = new Promise<void>((resolve) => {
+    markReady = resolve;
+  });
   const server = createServer();
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
@@ -318,6 +324,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
   };
 
   server.on('request', async (req: IncomingMessage, res: ServerResponse) => {
+    await ready;
     try {
       const body = await readBody(req);
       if (await serveOpsConsole(req, res)) return;
@@ -365,6 +372,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     }
   });
 
+  markReady();
   return {
     dataDir,
     urls,
