@@ -44,7 +44,7 @@ export const EnvironmentConfig = z.strictObject({
   /**
    * HTTP API throttling (requests per second, steady and burst), for all callers together: the stage default,
    * and `routes` overriding it per route key (`POST /tickets`) on top of the built-in per-route limits
-   * (`DEFAULT_ROUTE_THROTTLES` in infra/constructs/api-throttling.ts). Per-client limits are WAF's (`waf`).
+   * (`throttle` on the routes of functions/manifest/api-routes.ts). Per-client limits are WAF's (`waf`).
    */
   apiThrottle: z
     .strictObject({

@@ -9,7 +9,7 @@ import {
 } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ConfigError, type DeploymentConfig, readDeploymentConfig } from './config.ts';
-import { ApiStack, publicRoutes } from './stacks/api-stack.ts';
+import { ApiStack } from './stacks/api-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
 import { EDGE_REGION, EdgeStack } from './stacks/edge-stack.ts';
 import { MailStack } from './stacks/mail-stack.ts';
@@ -139,12 +139,10 @@ export function addTierdeskStacks(
     );
   }
   // The survey and status routes need the survey secret (mail stack) and the public URL.
-  for (const route of publicRoutes({
+  api.addPublicRoutes({
     surveySecret: SecretValue.secretsManager(mail.surveySecret.secretArn).unsafeUnwrap(),
     publicBaseUrl: config.publicBaseUrl ?? EXAMPLE_PUBLIC_BASE_URL,
-  })) {
-    api.addRoute(route);
-  }
+  });
   // The workflow's Apply step sends the mail its SLA actions cause (and agents' replies) right after its write.
   mail.grantSendMail(workflow.functions.CheckTicketSla);
   // Abuse protection in front of the API (docs/decisions.md, "Edge protection: CloudFront + WAF").

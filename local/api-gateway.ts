@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { ApiRouteEntry } from '#functions/manifest/api-routes.ts';
+import { functionNameOf, lambdaContext, loadHandlerModule } from './handler-modules.ts';
 
 /** A Lambda handler for HTTP API payload format 2.0, as functions/ export them. */
 export type HttpLambda = (
@@ -8,23 +10,10 @@ export type HttpLambda = (
   context: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
-export interface Route {
-  method: string;
-  /** API Gateway route path, e.g. `/tickets/{id}/messages`. */
-  path: string;
-  functionName: string;
-  /**
-   * How the route is protected when it takes no bearer token (default: the handler verifies the JWT).
-   * infra/ lists the same exceptions; a test checks the two agree.
-   */
-  access?: 'public-read' | 'signed-link';
-  load: () => Promise<{ handler: HttpLambda }>;
-}
-
 /** API Gateway's own payload limit. Handlers enforce their smaller ones. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
-function compile(route: Route) {
+function compile(route: ApiRouteEntry) {
   const names: string[] = [];
   const pattern = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
     names.push(name);
@@ -37,7 +26,7 @@ function compile(route: Route) {
  * Plays API Gateway (HTTP API) for the local stack: matches the route, builds a real payload 2.0
  * event, invokes the same handler module Lambda runs, and writes its result back.
  */
-export function apiGateway(routes: Route[]) {
+export function apiGateway(routes: readonly ApiRouteEntry[]) {
   const compiled = routes.map(compile);
   const handlers = new Map<string, Promise<{ handler: HttpLambda }>>();
 
@@ -58,15 +47,17 @@ export function apiGateway(routes: Route[]) {
       }
       const pathParameters = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1] ?? '')]));
       const event = toEvent(req, url, body, route, pathParameters);
-      let module = handlers.get(route.functionName);
+      let module = handlers.get(route.handler);
       if (!module) {
-        module = route.load();
-        handlers.set(route.functionName, module);
+        module = loadHandlerModule<{ handler: HttpLambda }>(route.handler);
+        handlers.set(route.handler, module);
       }
-      const result = await (await module).handler(
-        event,
-        lambdaContext(route.functionName, event.requestContext.requestId),
-      );
+      // API Gateway gives up after 29 s.
+      const context = lambdaContext(functionNameOf(route.handler), {
+        requestId: event.requestContext.requestId,
+        timeoutMs: 29_000,
+      });
+      const result = await (await module).handler(event, context);
       writeResult(res, result, event.requestContext.requestId);
       return true;
     }
@@ -85,7 +76,7 @@ function toEvent(
   req: IncomingMessage,
   url: URL,
   body: Buffer,
-  route: Route,
+  route: ApiRouteEntry,
   pathParameters: Record<string, string>,
 ): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
@@ -132,24 +123,6 @@ function toEvent(
     event.isBase64Encoded = !textual;
   }
   return event;
-}
-
-function lambdaContext(functionName: string, requestId: string): Context {
-  const deadline = Date.now() + 29_000;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }
 
 function writeResult(res: ServerResponse, result: APIGatewayProxyStructuredResultV2, requestId: string) {

@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import { lambdaContext } from './handler-modules.ts';
 import type { LocalLambda } from './stepfunctions/engine.ts';
 import type { UsageMeter } from './usage-meter.ts';
 
@@ -49,7 +50,10 @@ export function localLambdas(faults: LambdaFaults = new Map(), meter?: UsageMete
       }
       const { handler } = await load();
       const started = performance.now();
-      const result = await handler(JSON.parse(JSON.stringify(event ?? null)), lambdaContext(name));
+      const result = await handler(
+        JSON.parse(JSON.stringify(event ?? null)),
+        lambdaContext(name, { timeoutMs: 60_000, functionArn: functionArn(name) }),
+      );
       meter?.add(`lambda:${name}`, performance.now() - started);
       return result === undefined ? null : JSON.parse(JSON.stringify(result));
     },
@@ -68,22 +72,4 @@ export function invokeLocal(lambdas: LocalLambda[], name: string, event: unknown
   const lambda = lambdas.find((l) => l.arn === functionArn(name));
   if (!lambda) throw new Error(`No local function ${name}`);
   return lambda.invoke(event);
-}
-
-function lambdaContext(functionName: string): Context {
-  const deadline = Date.now() + 60_000;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: functionArn(functionName),
-    memoryLimitInMB: '512',
-    awsRequestId: crypto.randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { z } from 'zod';
+import { API_ROUTES } from '#functions/manifest/api-routes.ts';
 import { Role } from '#shared/auth/principal.ts';
 import { resetApiDeps } from '#shared/runtime/api-deps.ts';
 import { resetComplianceDeps } from '#shared/runtime/compliance-deps.ts';
@@ -20,7 +21,6 @@ import { functionArn, invokeLocal, type LambdaFaults, loadLocalLambdas, localLam
 import { prepareLocalMail } from './mail/mail-stack.ts';
 import { objectStorePath, startObjectStore } from './object-store.ts';
 import { serveOpsConsole } from './ops-console.ts';
-import { apiRoutes } from './routes.ts';
 import { startSchedulerEndpoint } from './scheduler.ts';
 import { type FaultInjection, startSfnEndpoint } from './stepfunctions/endpoint.ts';
 import { LocalStepFunctions } from './stepfunctions/engine.ts';
@@ -188,7 +188,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
   }
   const smtpPort = await mail.listen();
 
-  const api = apiGateway(apiRoutes);
+  const api = apiGateway(API_ROUTES);
   const urls = {
     api: apiUrl,
     dynamodb: dynamoUrl,

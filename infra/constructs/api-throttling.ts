@@ -1,6 +1,7 @@
 import { Aspects, type IAspect } from 'aws-cdk-lib';
 import { CfnRoute, type CfnStage, type HttpApi, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { IConstruct } from 'constructs';
+import { API_ROUTES, routeKey } from '#functions/manifest/api-routes.ts';
 import type { DeploymentConfig } from '../config.ts';
 
 /** Requests per second, steady and burst. */
@@ -10,20 +11,13 @@ export interface RouteThrottle {
 }
 
 /**
- * Built-in per-route limits, below the stage default: routes that write (and start or wake a Step Functions
- * workflow), run a heavy computation, or change who may use support. Applied to the routes that exist;
- * `apiThrottle.routes` in the deployment config overrides or extends them.
+ * Built-in per-route limits, below the stage default, as the app manifest declares them (`throttle` on a
+ * route in functions/manifest/api-routes.ts). `apiThrottle.routes` in the deployment config overrides or
+ * extends them.
  */
-export const DEFAULT_ROUTE_THROTTLES: Readonly<Record<string, RouteThrottle>> = {
-  // Each new ticket starts a Standard workflow execution (StartExecution is a throttled, billed call).
-  'POST /tickets': { rateLimit: 10, burstLimit: 20 },
-  'POST /tickets/{id}/messages': { rateLimit: 20, burstLimit: 40 },
-  'PATCH /tickets/{id}': { rateLimit: 20, burstLimit: 40 },
-  // Pure computation over a whole SLA timeline: CPU per call, nothing stored.
-  'POST /sla/preview': { rateLimit: 5, burstLimit: 10 },
-  'POST /bans': { rateLimit: 5, burstLimit: 10 },
-  'DELETE /bans/{email}': { rateLimit: 5, burstLimit: 10 },
-};
+export const DEFAULT_ROUTE_THROTTLES: Readonly<Record<string, RouteThrottle>> = Object.fromEntries(
+  API_ROUTES.flatMap((route) => (route.throttle ? [[routeKey(route), route.throttle]] : [])),
+);
 
 /** The limits a route gets: the config's, else the built-in one, else none (the stage default applies). */
 export function routeThrottles(

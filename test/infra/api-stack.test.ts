@@ -1,8 +1,7 @@
-import { basename } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { API_ROUTES, publicRoutes } from '../../infra/stacks/api-stack.ts';
-import { apiRoutes } from '../../local/routes.ts';
+import { API_ROUTES, routeKey } from '#functions/manifest/api-routes.ts';
 import { actionsOfFunction, buildApp } from './infra-app.ts';
 
 const { apiTemplate: template, api, workflow, workflowTemplate } = buildApp('dev');
@@ -139,14 +138,20 @@ describe('ApiStack', () => {
     }
   });
 
-  it('wires the same routes and handler files the local stack serves (local/routes.ts)', () => {
-    const all = [
-      ...API_ROUTES,
-      ...publicRoutes({ surveySecret: 'x'.repeat(32), publicBaseUrl: 'https://support.example.com' }),
-    ];
-    const cdk = all.map((r) => `${r.method} ${r.path} ${basename(r.entry, '.ts')}`).sort();
-    const local = apiRoutes.map((r) => `${r.method} ${r.path} ${r.functionName}`).sort();
-    expect(cdk).toEqual(local);
+  it('deploys exactly the manifest routes, each with its own function and the auth the manifest names', () => {
+    const deployed = Object.values(template.findResources('AWS::ApiGatewayV2::Route'))
+      .map((r) => `${r.Properties.RouteKey} ${r.Properties.AuthorizationType}`)
+      .sort();
+    const declared = API_ROUTES.map((r) => `${routeKey(r)} ${r.auth.kind === 'jwt' ? 'JWT' : 'NONE'}`).sort();
+    expect(deployed).toEqual(declared);
+    for (const route of API_ROUTES) expect(api.functions[route.id], route.id).toBeDefined();
+  });
+
+  it('serves each public route from a handler that checks the credential the manifest names', () => {
+    for (const route of API_ROUTES.filter((r) => r.auth.kind !== 'jwt')) {
+      const source = readFileSync(route.handler, 'utf8');
+      expect(source, route.handler).toContain(`publicRoute('${route.auth.kind}'`);
+    }
   });
 
   it('logs every request to an encrypted log group and throttles the default stage', () => {
@@ -179,7 +184,7 @@ describe('ApiStack', () => {
 
   it('runs every handler on Node.js 22, arm64, with tracing, JSON logs and source maps', () => {
     // One per route, and Cognito's pre-token-generation trigger.
-    template.resourceCountIs('AWS::Lambda::Function', API_ROUTES.length + 4 + 1);
+    template.resourceCountIs('AWS::Lambda::Function', API_ROUTES.length + 1);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
@@ -239,7 +244,7 @@ describe('ApiStack', () => {
   });
 
   it('has an Errors alarm per function', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', API_ROUTES.length + 4 + 1);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', API_ROUTES.length + 1);
     template.allResourcesProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'Errors',
       Namespace: 'AWS/Lambda',

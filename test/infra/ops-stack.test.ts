@@ -1,8 +1,6 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { publicRoutes } from '../../infra/stacks/api-stack.ts';
 import { OPS_CONSOLE_API_PATHS } from '../../infra/stacks/ops-stack.ts';
-import { apiRoutes } from '../../local/routes.ts';
 import { OPS_CONSOLE_CSP } from '../../shared/ops/console-site.ts';
 import { actionsOfFunction, buildApp } from './infra-app.ts';
 
@@ -179,25 +177,6 @@ describe('OpsStack: the post-incident review sweep', () => {
       MetricName: 'PostIncidentReviewsOverdue',
       Threshold: 1,
     });
-  });
-});
-
-describe('public routes', () => {
-  it('are the same on both sides, and each names how it is protected instead of a token', () => {
-    const cdk = publicRoutes({ surveySecret: 'x'.repeat(32), publicBaseUrl: 'https://support.example.com' })
-      .map((r) => `${r.method} ${r.path}`)
-      .sort();
-    const local = apiRoutes
-      .filter((r) => r.access)
-      .map((r) => `${r.method} ${r.path}`)
-      .sort();
-    expect(local).toEqual(cdk);
-    expect(apiRoutes.filter((r) => r.access).map((r) => r.access)).toEqual([
-      'public-read',
-      'public-read',
-      'signed-link',
-      'signed-link',
-    ]);
   });
 });
 
