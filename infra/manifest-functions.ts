@@ -1,9 +1,16 @@
+import { Duration } from 'aws-cdk-lib';
+import { Schedule } from 'aws-cdk-lib/aws-events';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { Construct } from 'constructs';
 import type { FunctionAccess } from '#functions/manifest/access.ts';
-import type {
+import type { AsyncFunctionEntry } from '#functions/manifest/async-functions.ts';
+import type { Cadence } from '#functions/manifest/schedules.ts';
+import {
   AppFunction,
-  BindableBucket,
-  BindableStateMachine,
-  BindableTable,
+  type AppFunctionSettings,
+  type BindableBucket,
+  type BindableStateMachine,
+  type BindableTable,
 } from './constructs/app-function.ts';
 import { type ComplianceScheduling, grantDeadlineScheduling } from './stacks/schedules-stack.ts';
 
@@ -25,6 +32,8 @@ export interface AccessTargets {
 /**
  * Turns a manifest entry's `access` into grants and environment variables on its function: exactly the
  * listed actions, nothing else. A field that names a resource the stack did not provide fails synth.
+ * `sendMail` is granted by the mail stack once it exists (`MailStack.grantSendMail`, from
+ * infra/tierdesk-app.ts, for every manifest function that asks for it).
  */
 export function bindAccess(fn: AppFunction, access: FunctionAccess, targets: AccessTargets): void {
   const need = <T>(value: T | undefined, what: string): T => {
@@ -34,6 +43,13 @@ export function bindAccess(fn: AppFunction, access: FunctionAccess, targets: Acc
   };
   if (access.table) fn.bindTable(targets.table, access.table);
   for (const objects of access.bodies ?? []) fn.bindBucket(targets.bodyBucket, objects);
+  if (access.bodyBucketName) fn.setEnvironment('BODY_BUCKET', targets.bodyBucket.bucketName);
+  if (access.inboundMail) {
+    fn.bindBucket(need(targets.inboundMailBucket, 'the inbound mail bucket'), {
+      ...access.inboundMail,
+      environmentVariable: 'MAIL_BUCKET',
+    });
+  }
   if (access.ticketWorkflow) {
     fn.bindStateMachine(need(targets.ticketWorkflow, 'the ticket workflow'), access.ticketWorkflow);
   }
@@ -43,4 +59,33 @@ export function bindAccess(fn: AppFunction, access: FunctionAccess, targets: Acc
     fn.setEnvironment('SURVEY_SECRET', need(targets.surveySecret, 'the survey secret'));
   if (access.publicBaseUrl)
     fn.setEnvironment('PUBLIC_BASE_URL', need(targets.publicBaseUrl, 'the public base URL'));
+  if (access.desks) fn.setEnvironment('DESKS', need(targets.desks, 'the desk list').join(','));
+}
+
+/**
+ * Builds a manifest function (one not behind a route) in `scope` with its limits, dead-letter queue and
+ * access. Its trigger is the owning stack's business: the stack holds the topic, rule or state machine.
+ */
+export function buildAsyncFunction(
+  scope: Construct,
+  entry: AsyncFunctionEntry,
+  options: { settings: AppFunctionSettings; deadLetterKey: IKey; targets: AccessTargets },
+): AppFunction {
+  const fn = new AppFunction(scope, entry.id, {
+    entry: entry.handler,
+    description: entry.description,
+    settings: options.settings,
+    ...(entry.memoryMb ? { memorySize: entry.memoryMb } : {}),
+    ...(entry.timeoutSeconds ? { timeout: Duration.seconds(entry.timeoutSeconds) } : {}),
+    ...(entry.deadLetterQueue ? { deadLetterQueue: { encryptionKey: options.deadLetterKey } } : {}),
+  });
+  bindAccess(fn, entry.access, options.targets);
+  return fn;
+}
+
+/** The EventBridge schedule of a manifest cadence. */
+export function eventSchedule(cadence: Cadence): Schedule {
+  if ('everyMinutes' in cadence) return Schedule.rate(Duration.minutes(cadence.everyMinutes));
+  const { hour, minute } = cadence.dailyAtUtc;
+  return Schedule.cron({ hour: String(hour), minute: String(minute) });
 }

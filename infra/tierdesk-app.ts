@@ -8,6 +8,7 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { ASYNC_FUNCTIONS } from '#functions/manifest/async-functions.ts';
 import { ConfigError, type DeploymentConfig, readDeploymentConfig } from './config.ts';
 import { ApiStack } from './stacks/api-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
@@ -144,7 +145,10 @@ export function addTierdeskStacks(
     publicBaseUrl: config.publicBaseUrl ?? EXAMPLE_PUBLIC_BASE_URL,
   });
   // The workflow's Apply step sends the mail its SLA actions cause (and agents' replies) right after its write.
-  mail.grantSendMail(workflow.functions.CheckTicketSla);
+  // (The mail stack grants its own functions; the workflow stack exists before the mail stack.)
+  for (const entry of ASYNC_FUNCTIONS.filter((f) => f.access.sendMail && f.home === 'workflow')) {
+    mail.grantSendMail(workflow.functions[entry.id as keyof WorkflowStack['functions']]);
+  }
   // Abuse protection in front of the API (docs/decisions.md, "Edge protection: CloudFront + WAF").
   let edge: EdgeStack | undefined;
   if (config.waf.enabled) {

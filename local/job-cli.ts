@@ -1,17 +1,12 @@
 import { parseArgs } from 'node:util';
+import { SCHEDULES } from '#functions/manifest/schedules.ts';
 
 /**
  * `npm run job -- <name> [--url http://127.0.0.1:3000]` runs one scheduled job on the running local
  * stack now (as EventBridge would on AWS) and prints its result. The stack owns the data directory
  * (dynalite locks it), so the job runs there, over HTTP: `POST /_local/jobs/<name>`.
  */
-const JOBS = [
-  'retention-purge',
-  'compliance-sweep',
-  'reconcile-workflows',
-  'sweep-outbound-mail',
-  'sweep-incident-reviews',
-];
+const JOBS = SCHEDULES.map((s) => s.id);
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { url: { type: 'string' }, help: { type: 'boolean', short: 'h' } },

@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
-import { lambdaContext } from './handler-modules.ts';
+import { ASYNC_FUNCTIONS, asyncFunction } from '#functions/manifest/async-functions.ts';
+import { functionNameOf, lambdaContext, loadHandlerModule } from './handler-modules.ts';
 import type { LocalLambda } from './stepfunctions/engine.ts';
 import type { UsageMeter } from './usage-meter.ts';
 
@@ -9,55 +10,40 @@ const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';
 export const functionArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
 
-/** The non-HTTP functions the local stack invokes (workflow tasks, scheduled jobs), as infra/ deploys them. */
-const modules: Record<string, () => Promise<{ handler: Handler }>> = {
-  'tierdesk-check-ticket-sla': () =>
-    import('#functions/workflow/check-ticket-sla.ts') as Promise<{ handler: Handler }>,
-  'tierdesk-park-ticket-workflow': () =>
-    import('#functions/workflow/park-ticket-workflow.ts') as Promise<{ handler: Handler }>,
-  'tierdesk-receive-email': () => import('#functions/mail/receive-email.ts') as Promise<{ handler: Handler }>,
-  'tierdesk-handle-feedback': () =>
-    import('#functions/mail/handle-feedback.ts') as Promise<{ handler: Handler }>,
-  'tierdesk-sweep-outbound-mail': () =>
-    import('#functions/mail/sweep-outbound-mail.ts') as Promise<{ handler: Handler }>,
-  'tierdesk-reconcile-workflows': () =>
-    import('#functions/workflow/reconcile-workflows.ts') as Promise<{ handler: Handler }>,
-  'tierdesk-sweep-incident-reviews': () =>
-    import('#functions/incidents/sweep-incident-reviews.ts') as Promise<{ handler: Handler }>,
-  // Compliance: the purge state machine's tasks, the Scheduler's deadline target, the recurring sweep.
-  'tierdesk-plan-retention-purge': () =>
-    import('#functions/compliance/plan-retention-purge.ts') as Promise<{ handler: Handler }>,
-  'tierdesk-run-retention-purge-batch': () =>
-    import('#functions/compliance/run-retention-purge-batch.ts') as Promise<{ handler: Handler }>,
-  'tierdesk-handle-compliance-deadline': () =>
-    import('#functions/compliance/handle-compliance-deadline.ts') as Promise<{ handler: Handler }>,
-  'tierdesk-sweep-compliance-deadlines': () =>
-    import('#functions/compliance/sweep-compliance-deadlines.ts') as Promise<{ handler: Handler }>,
-};
+/** The local name of a manifest function: `tierdesk-<handler base name>`, e.g. `tierdesk-check-ticket-sla`. */
+export const localFunctionName = (functionId: string) =>
+  `tierdesk-${functionNameOf(asyncFunction(functionId).handler)}`;
+
+/** The local ARN of a manifest function (what state machine placeholders and schedules point at). */
+export const localFunctionArn = (functionId: string) => functionArn(localFunctionName(functionId));
 
 /** Function name → how many of its next invocations fail (fault injection for tests). */
 export type LambdaFaults = Map<string, number>;
 
-/** Invokes like Lambda does: the event and the result cross a JSON boundary. */
+/** Every non-HTTP function of the app manifest; invoked like Lambda does, across a JSON boundary. */
 export function localLambdas(faults: LambdaFaults = new Map(), meter?: UsageMeter): LocalLambda[] {
-  return Object.entries(modules).map(([name, load]) => ({
-    arn: functionArn(name),
-    async invoke(event: unknown) {
-      const remaining = faults.get(name) ?? 0;
-      if (remaining > 0) {
-        faults.set(name, remaining - 1);
-        throw Object.assign(new Error(`Injected failure of ${name}`), { name: 'InjectedFault' });
-      }
-      const { handler } = await load();
-      const started = performance.now();
-      const result = await handler(
-        JSON.parse(JSON.stringify(event ?? null)),
-        lambdaContext(name, { timeoutMs: 60_000, functionArn: functionArn(name) }),
-      );
-      meter?.add(`lambda:${name}`, performance.now() - started);
-      return result === undefined ? null : JSON.parse(JSON.stringify(result));
-    },
-  }));
+  return ASYNC_FUNCTIONS.map((entry) => {
+    const name = localFunctionName(entry.id);
+    return {
+      arn: functionArn(name),
+      async invoke(event: unknown) {
+        const remaining = faults.get(name) ?? 0;
+        if (remaining > 0) {
+          faults.set(name, remaining - 1);
+          throw Object.assign(new Error(`Injected failure of ${name}`), { name: 'InjectedFault' });
+        }
+        const { handler } = await loadHandlerModule<{ handler: Handler }>(entry.handler);
+        const started = performance.now();
+        const context = lambdaContext(name, {
+          timeoutMs: (entry.timeoutSeconds ?? 10) * 1000,
+          functionArn: functionArn(name),
+        });
+        const result = await handler(JSON.parse(JSON.stringify(event ?? null)), context);
+        meter?.add(`lambda:${name}`, performance.now() - started);
+        return result === undefined ? null : JSON.parse(JSON.stringify(result));
+      },
+    };
+  });
 }
 
 /**
@@ -65,11 +51,12 @@ export function localLambdas(faults: LambdaFaults = new Map(), meter?: UsageMete
  * invocations are importing the same shared modules can stall the test runner's module loader.
  */
 export async function loadLocalLambdas(): Promise<void> {
-  for (const load of Object.values(modules)) await load();
+  for (const entry of ASYNC_FUNCTIONS) await loadHandlerModule(entry.handler);
 }
 
-export function invokeLocal(lambdas: LocalLambda[], name: string, event: unknown = {}) {
-  const lambda = lambdas.find((l) => l.arn === functionArn(name));
-  if (!lambda) throw new Error(`No local function ${name}`);
+export function invokeLocal(lambdas: LocalLambda[], functionId: string, event: unknown = {}) {
+  const arn = localFunctionArn(functionId);
+  const lambda = lambdas.find((l) => l.arn === arn);
+  if (!lambda) throw new Error(`No local function ${functionId}`);
   return lambda.invoke(event);
 }

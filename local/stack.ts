@@ -6,6 +6,15 @@ import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws
 import dynalite from 'dynalite';
 import { z } from 'zod';
 import { API_ROUTES } from '#functions/manifest/api-routes.ts';
+import type { StateMachineId } from '#functions/manifest/async-functions.ts';
+import {
+  cadencePeriodMs,
+  nextRun,
+  SCHEDULES,
+  type ScheduleEntry,
+  STATE_MACHINES,
+  stateMachineSubstitutions,
+} from '#functions/manifest/schedules.ts';
 import { Role } from '#shared/auth/principal.ts';
 import { resetApiDeps } from '#shared/runtime/api-deps.ts';
 import { resetComplianceDeps } from '#shared/runtime/compliance-deps.ts';
@@ -17,7 +26,13 @@ import { useClock } from '#shared/time/clock.ts';
 import { apiGateway } from './api-gateway.ts';
 import { invokeByArn, pendingComplianceNotices, runExecution } from './compliance-jobs.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, localIdentity } from './identity.ts';
-import { functionArn, invokeLocal, type LambdaFaults, loadLocalLambdas, localLambdas } from './lambdas.ts';
+import {
+  invokeLocal,
+  type LambdaFaults,
+  loadLocalLambdas,
+  localFunctionArn,
+  localLambdas,
+} from './lambdas.ts';
 import { prepareLocalMail } from './mail/mail-stack.ts';
 import { objectStorePath, startObjectStore } from './object-store.ts';
 import { serveOpsConsole } from './ops-console.ts';
@@ -48,8 +63,8 @@ export interface LocalStackOptions {
 export const TABLE_NAME = 'tierdesk-local';
 export const BODY_BUCKET = 'tierdesk-local-bodies';
 export const LOCAL_DESKS = ['rch-spyfocus', 'techflow', 'acentus', 'rarelogic'];
-export const TICKET_SLA_STATE_MACHINE = 'tierdesk-ticket-sla';
-export const RETENTION_PURGE_STATE_MACHINE = 'tierdesk-retention-purge';
+/** Local state machine names: `tierdesk-<manifest id>`, e.g. `tierdesk-ticket-sla`. */
+export const localStateMachineName = (id: StateMachineId) => `tierdesk-${id}`;
 /** How long `POST /_local/clock` waits for the workflows it woke to settle before answering. */
 const SETTLE_TIMEOUT_MS = 15_000;
 
@@ -120,31 +135,23 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     clock,
     timers,
     lambdas,
-    stateMachines: [
-      {
-        name: TICKET_SLA_STATE_MACHINE,
-        definition: readFileSync(new URL('../state-machines/ticket-sla.asl.json', import.meta.url), 'utf8'),
-        substitutions: {
-          CheckTicketSlaFunctionArn: functionArn('tierdesk-check-ticket-sla'),
-          ParkTicketWorkflowFunctionArn: functionArn('tierdesk-park-ticket-workflow'),
-        },
-      },
-      {
-        name: RETENTION_PURGE_STATE_MACHINE,
-        definition: readFileSync(
-          new URL('../state-machines/retention-purge.asl.json', import.meta.url),
-          'utf8',
-        ),
-        substitutions: {
-          PlanRetentionPurgeFunctionArn: functionArn('tierdesk-plan-retention-purge'),
-          RunRetentionPurgeBatchFunctionArn: functionArn('tierdesk-run-retention-purge-batch'),
-        },
-      },
-    ],
+    // The manifest's state machines, each placeholder filled with the local ARN of the function it names.
+    stateMachines: STATE_MACHINES.map((machine) => ({
+      name: localStateMachineName(machine.id),
+      definition: readFileSync(new URL(`../${machine.definitionFile}`, import.meta.url), 'utf8'),
+      substitutions: Object.fromEntries(
+        Object.entries(stateMachineSubstitutions(machine.id)).map(([placeholder, functionId]) => [
+          placeholder,
+          localFunctionArn(functionId),
+        ]),
+      ),
+    })),
   });
   const faults: FaultInjection = { failNext: new Map() };
   const sfn = await startSfnEndpoint(stepFunctions, options.sfnPort ?? envPort('SFN_PORT', 8083), faults);
-  const stateMachineArn = stepFunctions.listStateMachines()[0]!.stateMachineArn;
+  const stateMachineArnOf = (id: StateMachineId) =>
+    stepFunctions.listStateMachines().find((m) => m.name === localStateMachineName(id))!.stateMachineArn;
+  const stateMachineArn = stateMachineArnOf('ticket-sla');
   const mail = await prepareLocalMail({
     dataDir,
     clock,
@@ -200,22 +207,20 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     ops: `${apiUrl}/ops/`,
   };
 
-  // Scheduled jobs, as EventBridge runs them on AWS, on the virtual clock.
-  const jobs: Record<string, () => Promise<unknown>> = {
-    'reconcile-workflows': () => invokeLocal(lambdas, 'tierdesk-reconcile-workflows'),
-    'sweep-outbound-mail': () => invokeLocal(lambdas, 'tierdesk-sweep-outbound-mail'),
-    'sweep-incident-reviews': () => invokeLocal(lambdas, 'tierdesk-sweep-incident-reviews'),
-    // Compliance (docs/compliance.md): the daily purge is a state machine execution, as on AWS.
-    'retention-purge': () =>
-      runExecution(
-        stepFunctions,
-        stepFunctions.listStateMachines().find((m) => m.name === RETENTION_PURGE_STATE_MACHINE)!
-          .stateMachineArn,
-        { time: clock.now().toISOString(), trigger: 'schedule' },
-        'purge',
-      ),
-    'compliance-sweep': () => invokeLocal(lambdas, 'tierdesk-sweep-compliance-deadlines'),
-  };
+  // The manifest's schedules, as EventBridge runs them on AWS, on the virtual clock.
+  const runScheduleTarget = (entry: ScheduleEntry) =>
+    'function' in entry.target
+      ? invokeLocal(lambdas, entry.target.function)
+      : // The scheduled purge is a state machine execution, as on AWS (docs/compliance.md).
+        runExecution(
+          stepFunctions,
+          stateMachineArnOf(entry.target.stateMachine),
+          { time: clock.now().toISOString(), trigger: 'schedule' },
+          entry.id,
+        );
+  const jobs: Record<string, () => Promise<unknown>> = Object.fromEntries(
+    SCHEDULES.map((entry) => [entry.id, () => runScheduleTarget(entry)]),
+  );
   const inFlight = new Set<Promise<unknown>>();
   const tracked = (job: () => Promise<unknown>) => () => {
     const run = job().finally(() => inFlight.delete(run));
@@ -234,17 +239,15 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     AWS_ENDPOINT_URL_SCHEDULER: scheduler.url,
     COMPLIANCE_SCHEDULE_GROUP: 'tierdesk-local-compliance',
     COMPLIANCE_SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/tierdesk-local-compliance-scheduler',
-    COMPLIANCE_DEADLINE_FUNCTION_ARN: functionArn('tierdesk-handle-compliance-deadline'),
+    COMPLIANCE_DEADLINE_FUNCTION_ARN: localFunctionArn('HandleComplianceDeadline'),
   });
   resetComplianceDeps();
   scheduler.resume();
-  const stopSchedules = [
-    timers.every(60_000, tracked(jobs['reconcile-workflows']!)),
-    timers.every(24 * 3_600_000, tracked(jobs['retention-purge']!)),
-    timers.every(15 * 60_000, tracked(jobs['compliance-sweep']!)),
-    timers.every(60_000, tracked(jobs['sweep-outbound-mail']!)),
-    timers.every(60_000, tracked(jobs['sweep-incident-reviews']!)),
-  ];
+  const stopSchedules = SCHEDULES.map((entry) =>
+    timers.every(cadencePeriodMs(entry.cadence), tracked(jobs[entry.id]!), {
+      firstDue: nextRun(entry.cadence, clock.now()),
+    }),
+  );
   const settle = () =>
     Promise.race([
       // Scheduled jobs and schedule deliveries that the move fired, then the executions they started.
@@ -256,6 +259,13 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
   const localRoutes: Record<string, (body: unknown) => Promise<[number, unknown]> | [number, unknown]> = {
     'GET /': () => [200, { name: 'tierdesk (local stack)', desks, urls, now: clock.now().toISOString() }],
     'GET /.well-known/jwks.json': () => [200, identity.jwks],
+    // Every schedule can be run by hand (npm run job <id>); the purge's manual run is below.
+    ...Object.fromEntries(
+      SCHEDULES.map((entry) => [
+        `POST /_local/jobs/${entry.id}`,
+        async (): Promise<[number, unknown]> => [200, await jobs[entry.id]!()],
+      ]),
+    ),
     'GET /_local/clock': () => [200, { now: clock.now().toISOString(), offsetMs: clock.offset }],
     'POST /_local/clock': async (body) => {
       const parsed = ClockChange.safeParse(body);
@@ -291,24 +301,19 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
         faults.failNext.set(parsed.data.operation, { remaining: parsed.data.count, kind: parsed.data.kind });
       return [200, { armed: parsed.data }];
     },
-    'POST /_local/jobs/reconcile-workflows': async () => [200, await jobs['reconcile-workflows']!()],
-    'POST /_local/jobs/sweep-outbound-mail': async () => [200, await jobs['sweep-outbound-mail']!()],
     // What SES would have sent (outbound mail) and what became of each received email.
     'GET /_local/outbox': async () => [200, { items: await mail.outbox() }],
     'GET /_local/inbound-mail': async () => [200, { items: await mail.inboundRecords() }],
-    'POST /_local/jobs/sweep-incident-reviews': async () => [200, await jobs['sweep-incident-reviews']!()],
     // By hand (npm run job / npm run purge): a run of its own, even if today's scheduled run is done.
     'POST /_local/jobs/retention-purge': async () => [
       200,
       await runExecution(
         stepFunctions,
-        stepFunctions.listStateMachines().find((m) => m.name === RETENTION_PURGE_STATE_MACHINE)!
-          .stateMachineArn,
+        stateMachineArnOf('retention-purge'),
         { trigger: 'manual', runId: `manual-${clock.now().toISOString().replace(/[-:.]/g, '')}` },
         'purge-manual',
       ),
     ],
-    'POST /_local/jobs/compliance-sweep': async () => [200, await jobs['compliance-sweep']!()],
     // Compliance notices (DSAR codes included) waiting for the mail sender, and the pending schedules.
     'GET /_local/compliance/notices': async () => [200, await pendingComplianceNotices(desks)],
     'GET /_local/scheduler': () => [200, { schedules: scheduler.list(), failures: scheduler.failures() }],

@@ -44,9 +44,14 @@ export class VirtualTimers {
   /**
    * Runs `job` every `periodMs` of virtual time, like an EventBridge rate schedule: ticks stay on
    * the period grid whatever the job's run time; a jump over many periods runs it once; a tick
-   * that comes while the previous run is still going is skipped (no overlapping runs).
+   * that comes while the previous run is still going is skipped (no overlapping runs). The grid
+   * starts at `firstDue` (default: one period from now).
    */
-  every(periodMs: number, job: () => Promise<unknown> | unknown): () => void {
+  every(
+    periodMs: number,
+    job: () => Promise<unknown> | unknown,
+    options: { firstDue?: Date } = {},
+  ): () => void {
     let cancel = () => {};
     let cancelled = false;
     let running = false;
@@ -68,7 +73,7 @@ export class VirtualTimers {
         })();
       });
     };
-    schedule(this.clock.now().getTime() + periodMs);
+    schedule(options.firstDue?.getTime() ?? this.clock.now().getTime() + periodMs);
     return () => {
       cancelled = true;
       cancel();

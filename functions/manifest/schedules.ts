@@ -1,4 +1,4 @@
-import type { StateMachineId } from './async-functions.ts';
+import { ASYNC_FUNCTIONS, type AsyncFunctionEntry, type StateMachineId } from './async-functions.ts';
 
 /**
  * The state machines in state-machines/ and the recurring schedules, declared once. infra/ loads each
@@ -84,4 +84,23 @@ export function nextRun(cadence: Cadence, now: Date): Date {
     'everyMinutes' in cadence ? 0 : (cadence.dailyAtUtc.hour * 60 + cadence.dailyAtUtc.minute) * 60_000;
   const t = now.getTime() - offset;
   return new Date((Math.floor(t / period) + 1) * period + offset);
+}
+
+/** A state machine's definition placeholders and the function (by id) whose ARN fills each. */
+export function stateMachineSubstitutions(
+  id: StateMachineId,
+  functions: readonly AsyncFunctionEntry[] = ASYNC_FUNCTIONS,
+): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const f of functions) {
+    if (f.trigger.kind === 'state-machine-task' && f.trigger.stateMachine === id)
+      result[f.trigger.placeholder] = f.id;
+  }
+  return result;
+}
+
+export function stateMachine(id: StateMachineId): StateMachineEntry {
+  const entry = STATE_MACHINES.find((m) => m.id === id);
+  if (!entry) throw new Error(`The app manifest declares no state machine ${id}`);
+  return entry;
 }

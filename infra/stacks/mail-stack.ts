@@ -8,7 +8,7 @@ import {
   type StackProps,
   Validations,
 } from 'aws-cdk-lib';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -35,13 +35,12 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { asyncFunction } from '#functions/manifest/async-functions.ts';
+import { schedule } from '#functions/manifest/schedules.ts';
 import { DESK_MAIL, inboundPrefix, rawMailRetentionDays } from '#shared/mail/desk-mail.ts';
 import type { DeploymentConfig } from '../config.ts';
-import {
-  AppFunction,
-  type AppFunctionSettings,
-  type BindableStateMachine,
-} from '../constructs/app-function.ts';
+import type { AppFunction, AppFunctionSettings, BindableStateMachine } from '../constructs/app-function.ts';
+import { buildAsyncFunction, eventSchedule } from '../manifest-functions.ts';
 import type { DataResources } from './data-stack.ts';
 
 export interface MailStackProps extends StackProps {
@@ -220,46 +219,26 @@ export class MailStack extends Stack {
       serviceName: 'tierdesk',
     };
 
-    const receiveEmail = new AppFunction(this, 'ReceiveEmail', {
-      entry: 'functions/mail/receive-email.ts',
-      description:
-        'SES inbound mail: reads the raw MIME the receipt rule stored and opens or continues a ticket.',
-      settings,
-      memorySize: 1024,
-      timeout: Duration.seconds(60),
-      deadLetterQueue: { encryptionKey: data.keys.data },
-    });
-    // Tickets, messages, inbound records, Message-ID map (GetItem, PutItem, UpdateItem); no queries.
-    receiveEmail.bindTable(data.table, { actions: ['GetItem', 'PutItem', 'UpdateItem'] });
-    receiveEmail.bindBucket(data.bodyBucket, { actions: ['PutObject'], prefix: 'bodies/' });
-    receiveEmail.bindBucket(data.bodyBucket, { actions: ['PutObject'], prefix: 'attachments/' });
-    receiveEmail.bindBucket(this.inboundBucket, {
-      actions: ['GetObject'],
-      prefix: 'inbound/',
-      environmentVariable: 'MAIL_BUCKET',
-    });
-    receiveEmail.bindStateMachine(props.ticketWorkflow, { actions: ['StartExecution', 'SendTaskSuccess'] });
+    const build = (functionId: string) =>
+      buildAsyncFunction(this, asyncFunction(functionId), {
+        settings,
+        deadLetterKey: data.keys.data,
+        targets: {
+          ...data,
+          ticketWorkflow: props.ticketWorkflow,
+          inboundMailBucket: this.inboundBucket,
+          desks: config.desks,
+        },
+      });
+    const receiveEmail = build('ReceiveEmail');
     this.inboundTopic.addSubscription(new LambdaSubscription(receiveEmail.function));
-
-    const handleFeedback = new AppFunction(this, 'HandleFeedback', {
-      entry: 'functions/mail/handle-feedback.ts',
-      description: 'SES bounces and complaints: suppresses the address for the desk that mailed it.',
-      settings,
-      deadLetterQueue: { encryptionKey: data.keys.data },
-    });
-    handleFeedback.bindTable(data.table, { actions: ['PutItem'] });
+    const handleFeedback = build('HandleFeedback');
     this.feedbackTopic.addSubscription(new LambdaSubscription(handleFeedback.function));
-
-    const sweep = new AppFunction(this, 'SweepOutboundMail', {
-      entry: 'functions/mail/sweep-outbound-mail.ts',
-      description: 'Every minute: sends outbound mail its writer could not (a crash, an SES error).',
-      settings,
-      timeout: Duration.seconds(55),
-      deadLetterQueue: { encryptionKey: data.keys.data },
-      environment: this.outboundEnvironment,
-    });
-    this.grantSendMail(sweep);
+    const sweep = build('SweepOutboundMail');
     this.functions = { ReceiveEmail: receiveEmail, HandleFeedback: handleFeedback, SweepOutboundMail: sweep };
+    for (const [functionId, fn] of Object.entries(this.functions)) {
+      if (asyncFunction(functionId).access.sendMail) this.grantSendMail(fn);
+    }
 
     const scheduleDeadLetters = new Queue(this, 'SweepScheduleDeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -272,9 +251,10 @@ export class MailStack extends Stack {
         'This queue is itself a dead-letter queue: the DeadLetterConfig of the sweep rule’s Lambda target. cdk-nag ' +
         'recognises DLQs of queues and functions only, not of EventBridge targets.',
     });
+    const sweepSchedule = schedule('sweep-outbound-mail');
     new Rule(this, 'SweepSchedule', {
-      description: 'Runs the outbound mail sweep every minute.',
-      schedule: Schedule.rate(Duration.minutes(1)),
+      description: sweepSchedule.description,
+      schedule: eventSchedule(sweepSchedule.cadence),
       targets: [
         new LambdaFunction(sweep.function, {
           deadLetterQueue: scheduleDeadLetters,

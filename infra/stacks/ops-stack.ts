@@ -29,7 +29,7 @@ import {
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
@@ -46,9 +46,12 @@ import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { asyncFunction } from '#functions/manifest/async-functions.ts';
+import { schedule } from '#functions/manifest/schedules.ts';
 import { OPS_CONSOLE_CSP, OPS_CONSOLE_DIR, OPS_CONSOLE_HEADERS } from '#shared/ops/console-site.ts';
 import type { DeploymentConfig } from '../config.ts';
-import { AppFunction, type AppFunctionSettings } from '../constructs/app-function.ts';
+import type { AppFunction, AppFunctionSettings } from '../constructs/app-function.ts';
+import { buildAsyncFunction, eventSchedule } from '../manifest-functions.ts';
 import type { DataResources } from './data-stack.ts';
 
 export interface OpsStackProps extends StackProps {
@@ -238,20 +241,10 @@ export class OpsStack extends Stack {
       logRemovalPolicy: removalPolicy,
       serviceName: 'tierdesk',
     };
-    this.sweepIncidentReviews = new AppFunction(this, 'SweepIncidentReviews', {
-      entry: 'functions/incidents/sweep-incident-reviews.ts',
-      description:
-        'Every 15 minutes: records post-incident reviews that passed their due time or outer bound.',
+    this.sweepIncidentReviews = buildAsyncFunction(this, asyncFunction('SweepIncidentReviews'), {
       settings,
-      environment: { DESKS: config.desks.join(',') },
-      timeout: Duration.seconds(60),
-      deadLetterQueue: { encryptionKey: data.keys.data },
-    });
-    // Incidents with a review threshold ahead (byDeskStatusDue, sparse), then each by GetItem and a
-    // version-checked PutItem.
-    this.sweepIncidentReviews.bindTable(data.table, {
-      actions: ['Query', 'GetItem', 'PutItem'],
-      indexes: ['byDeskStatusDue'],
+      deadLetterKey: data.keys.data,
+      targets: { ...data, desks: config.desks },
     });
     const scheduleDeadLetters = new Queue(this, 'ReviewSweepScheduleDeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -264,9 +257,10 @@ export class OpsStack extends Stack {
         'This queue is itself a dead-letter queue: the DeadLetterConfig of the review sweep rule’s Lambda target. ' +
         'cdk-nag recognises DLQs of queues and functions only, not of EventBridge targets.',
     });
+    const reviewSchedule = schedule('sweep-incident-reviews');
     new Rule(this, 'ReviewSweepSchedule', {
-      description: 'Records post-incident reviews that are overdue or late, every 15 minutes.',
-      schedule: Schedule.rate(Duration.minutes(15)),
+      description: reviewSchedule.description,
+      schedule: eventSchedule(reviewSchedule.cadence),
       targets: [
         new LambdaFunction(this.sweepIncidentReviews.function, {
           deadLetterQueue: scheduleDeadLetters,

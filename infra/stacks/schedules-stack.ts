@@ -8,7 +8,7 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { EventField, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
+import { EventField, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction, SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import { type IGrantable, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
@@ -18,24 +18,24 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import type { Construct } from 'constructs';
+import { asyncFunction } from '#functions/manifest/async-functions.ts';
+import {
+  cadencePeriodMs,
+  schedule,
+  stateMachine,
+  stateMachineSubstitutions,
+} from '#functions/manifest/schedules.ts';
 import type { DeploymentConfig } from '../config.ts';
-import { AppFunction, type AppFunctionSettings } from '../constructs/app-function.ts';
+import type { AppFunction, AppFunctionSettings } from '../constructs/app-function.ts';
+import { buildAsyncFunction, eventSchedule } from '../manifest-functions.ts';
 import { definitionProblems, readDefinition } from '../state-machine-definition.ts';
 import type { DataResources } from './data-stack.ts';
 
 /** The daily retention purge's definition (the same file the local stack runs). */
-export const RETENTION_PURGE_DEFINITION_FILE = 'state-machines/retention-purge.asl.json';
+export const RETENTION_PURGE_DEFINITION_FILE = stateMachine('retention-purge').definitionFile;
 
-/** The definition's placeholders and the function (construct id) whose ARN fills each. */
-export const RETENTION_PURGE_SUBSTITUTIONS = {
-  PlanRetentionPurgeFunctionArn: 'PlanRetentionPurge',
-  RunRetentionPurgeBatchFunctionArn: 'RunRetentionPurgeBatch',
-} as const;
-
-/** When the purge runs: daily at 03:00 UTC (quiet hours for every desk's zone but Acentus's UTC night). */
-export const PURGE_SCHEDULE = 'cron(0 3 * * ? *)';
-/** How often the deadline sweep looks for DSAR and appeal deadlines a one-time schedule missed. */
-export const SWEEP_RATE_MINUTES = 15;
+/** The definition's placeholders and the function (construct id) whose ARN fills each, from the manifest. */
+export const RETENTION_PURGE_SUBSTITUTIONS = stateMachineSubstitutions('retention-purge');
 
 /**
  * What API routes need to create and delete per-item deadline schedules, derived from fixed names (like
@@ -173,74 +173,20 @@ export class SchedulesStack extends Stack {
       logRemovalPolicy: removalPolicy,
       serviceName: 'tierdesk',
     };
-    // ComplianceJobsEnv: the jobs cover the configured desks.
-    const environment = { DESKS: config.desks.join(',') };
-
+    const build = (functionId: string) =>
+      buildAsyncFunction(this, asyncFunction(functionId), {
+        settings,
+        deadLetterKey: data.keys.data,
+        targets: { ...data, compliance: this.scheduling, desks: config.desks },
+      });
     // --- retention purge: plan, then bounded batches (shared/compliance/purge.ts) ---
-    const planPurge = new AppFunction(this, 'PlanRetentionPurge', {
-      entry: 'functions/compliance/plan-retention-purge.ts',
-      description: "Retention purge, step 1: opens (or resumes) each desk's purge run for the day.",
-      settings,
-      environment,
-      timeout: Duration.seconds(60),
-    });
-    // Run records (Get, conditional Put, audit entries Put), the desk's recent runs (byDataClassCreated).
-    planPurge.bindTable(data.table, {
-      actions: ['GetItem', 'PutItem', 'Query'],
-      indexes: ['byDataClassCreated'],
-    });
-    // ComplianceEnv names the bucket for every compliance handler; this one never touches it (no grant).
-    planPurge.setEnvironment('BODY_BUCKET', data.bodyBucket.bucketName);
-
-    const runBatch = new AppFunction(this, 'RunRetentionPurgeBatch', {
-      entry: 'functions/compliance/run-retention-purge-batch.ts',
-      description:
-        'Retention purge, step 2: purges pages of expired items and their objects, checkpointing each page.',
-      settings,
-      environment,
-      memorySize: 1024,
-      // Below the task's TimeoutSeconds (330) in the ASL; the handler stops 20 s before its own timeout.
-      timeout: Duration.minutes(5),
-    });
-    // Pages of a data class (byDataClassCreated), whole ticket partitions (Query on the table), holds and
-    // tickets (GetItem), run checkpoints (PutItem), the purge itself (DeleteItem).
-    runBatch.bindTable(data.table, {
-      actions: ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
-      indexes: ['byDataClassCreated'],
-      queryTable: true,
-    });
-    // Message bodies and HTML (bodies/), attachments (attachments/), DSAR bundles (exports/).
-    for (const prefix of ['bodies/', 'attachments/', 'exports/']) {
-      runBatch.bindBucket(data.bodyBucket, { actions: ['DeleteObject'], prefix });
-    }
-
+    const planPurge = build('PlanRetentionPurge');
+    const runBatch = build('RunRetentionPurgeBatch');
     // --- DSAR and appeal deadlines: one-time schedules and the sweep behind them ---
-    const handleDeadline = new AppFunction(this, 'HandleComplianceDeadline', {
-      entry: 'functions/compliance/handle-compliance-deadline.ts',
-      description:
-        'Target of the one-time deadline schedules: applies a DSAR or billing-appeal deadline that came due.',
-      settings,
-      environment,
-      timeout: Duration.seconds(30),
-      deadLetterQueue: { encryptionKey: data.keys.data },
-    });
+    const handleDeadline = build('HandleComplianceDeadline');
     // Scheduler's target ARN is spelled from this name before the function exists (see complianceScheduling).
     (handleDeadline.function.node.defaultChild as CfnFunction).functionName = names.deadlineFunction;
-    handleDeadline.bindTable(data.table, { actions: ['GetItem', 'PutItem'] });
-    handleDeadline.setEnvironment('BODY_BUCKET', data.bodyBucket.bucketName);
-    grantDeadlineScheduling(handleDeadline, this.scheduling);
-
-    const sweep = new AppFunction(this, 'SweepComplianceDeadlines', {
-      entry: 'functions/compliance/sweep-compliance-deadlines.ts',
-      description: `Every ${SWEEP_RATE_MINUTES} minutes: applies DSAR and appeal deadlines that a one-time schedule missed.`,
-      settings,
-      environment,
-      timeout: Duration.minutes(2),
-      deadLetterQueue: { encryptionKey: data.keys.data },
-    });
-    sweep.bindTable(data.table, { actions: ['GetItem', 'PutItem', 'Query'], indexes: ['byDeskStatusDue'] });
-    sweep.setEnvironment('BODY_BUCKET', data.bodyBucket.bucketName);
-    grantDeadlineScheduling(sweep, this.scheduling);
+    const sweep = build('SweepComplianceDeadlines');
     this.functions = {
       PlanRetentionPurge: planPurge,
       RunRetentionPurgeBatch: runBatch,
@@ -308,7 +254,7 @@ export class SchedulesStack extends Stack {
     const substitutions = Object.fromEntries(
       Object.entries(RETENTION_PURGE_SUBSTITUTIONS).map(([placeholder, functionId]) => [
         placeholder,
-        this.functions[functionId].function.functionArn,
+        this.functions[functionId as keyof SchedulesStack['functions']].function.functionArn,
       ]),
     );
     this.node.addValidation({
@@ -347,9 +293,10 @@ export class SchedulesStack extends Stack {
         'delivery and X-Ray require Resource "*". The Lambda statement names its two functions.',
     });
 
+    const purgeSchedule = schedule('retention-purge');
     this.purgeRule = new Rule(this, 'RetentionPurgeSchedule', {
-      description: 'Starts the daily retention purge.',
-      schedule: Schedule.expression(PURGE_SCHEDULE),
+      description: purgeSchedule.description,
+      schedule: eventSchedule(purgeSchedule.cadence),
       targets: [
         new SfnStateMachine(this.purgeStateMachine, {
           // The scheduled day decides the run id, so a re-delivered event continues the same runs.
@@ -360,14 +307,15 @@ export class SchedulesStack extends Stack {
         }),
       ],
     });
+    const sweepSchedule = schedule('compliance-sweep');
     this.sweepRule = new Rule(this, 'DeadlineSweepSchedule', {
-      description: `Runs the compliance deadline sweep every ${SWEEP_RATE_MINUTES} minutes.`,
-      schedule: Schedule.rate(Duration.minutes(SWEEP_RATE_MINUTES)),
+      description: sweepSchedule.description,
+      schedule: eventSchedule(sweepSchedule.cadence),
       targets: [
         new LambdaFunction(sweep.function, {
           deadLetterQueue: sweepDeadLetters,
           retryAttempts: 2,
-          maxEventAge: Duration.minutes(SWEEP_RATE_MINUTES),
+          maxEventAge: Duration.millis(cadencePeriodMs(sweepSchedule.cadence)),
         }),
       ],
     });

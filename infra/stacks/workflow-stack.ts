@@ -8,33 +8,30 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { asyncFunction } from '#functions/manifest/async-functions.ts';
+import { schedule, stateMachine, stateMachineSubstitutions } from '#functions/manifest/schedules.ts';
 import type { DeploymentConfig } from '../config.ts';
-import {
-  AppFunction,
-  type AppFunctionSettings,
-  type BindableStateMachine,
-} from '../constructs/app-function.ts';
+import type { AppFunction, AppFunctionSettings, BindableStateMachine } from '../constructs/app-function.ts';
+import { buildAsyncFunction, eventSchedule } from '../manifest-functions.ts';
 import { definitionProblems, readDefinition } from '../state-machine-definition.ts';
 import type { DataResources } from './data-stack.ts';
 
 /** The per-ticket SLA workflow's definition (the same file the local stack runs). */
-export const TICKET_SLA_DEFINITION_FILE = 'state-machines/ticket-sla.asl.json';
+export const TICKET_SLA_DEFINITION_FILE = stateMachine('ticket-sla').definitionFile;
 
 /**
- * The definition's `${…}` placeholders and the function (construct id) whose ARN fills each. A test checks
- * that these and the placeholders in the file are the same set; synth refuses a mismatch as well.
+ * The definition's `${…}` placeholders and the function (construct id) whose ARN fills each, from the
+ * manifest's task triggers. A test checks that these and the placeholders in the file are the same set;
+ * synth refuses a mismatch as well.
  */
-export const TICKET_SLA_SUBSTITUTIONS = {
-  CheckTicketSlaFunctionArn: 'CheckTicketSla',
-  ParkTicketWorkflowFunctionArn: 'ParkTicketWorkflow',
-} as const;
+export const TICKET_SLA_SUBSTITUTIONS = stateMachineSubstitutions('ticket-sla');
 
 /** The state machine's name: `tierdesk-<env>-ticket-sla`. Fixed, so its ARN is known before it exists. */
 export function ticketSlaStateMachineName(config: Pick<DeploymentConfig, 'envName'>): string {
@@ -113,50 +110,15 @@ export class WorkflowStack extends Stack {
       logRemovalPolicy: removalPolicy,
       serviceName: 'tierdesk',
     };
-    // WorkflowEnv (shared/config/env.ts): every workflow function parses all three variables.
-    const environment = { DESKS: config.desks.join(',') };
-
-    const checkTicketSla = new AppFunction(this, 'CheckTicketSla', {
-      entry: 'functions/workflow/check-ticket-sla.ts',
-      description: 'SLA workflow task: applies due SLA actions to a ticket and plans its next checkpoint.',
-      settings,
-      environment,
-      // Below the task's TimeoutSeconds (60) in the ASL, so a slow run fails as a Lambda error and is retried.
-      timeout: Duration.seconds(30),
-    });
-    checkTicketSla.bindTable(data.table, { actions: ['GetItem', 'UpdateItem'] });
-    // Its config requires the ARN, but it never calls Step Functions: no states actions.
-    checkTicketSla.bindStateMachine(this.ticketSla);
-
-    const parkTicketWorkflow = new AppFunction(this, 'ParkTicketWorkflow', {
-      entry: 'functions/workflow/park-ticket-workflow.ts',
-      description:
-        'SLA workflow task: stores the sleeping step’s task token on the ticket, or wakes it at once.',
-      settings,
-      environment,
-    });
-    parkTicketWorkflow.bindTable(data.table, { actions: ['UpdateItem'] });
-    parkTicketWorkflow.bindStateMachine(this.ticketSla, { actions: ['SendTaskSuccess'] });
-
-    const reconcileWorkflows = new AppFunction(this, 'ReconcileWorkflows', {
-      entry: 'functions/workflow/reconcile-workflows.ts',
-      description: 'Every minute: starts or wakes SLA workflows that missed a ticket change.',
-      settings,
-      environment,
-      // Below the one-minute schedule, so a slow sweep does not overlap the next one for long.
-      timeout: Duration.seconds(55),
-      deadLetterQueue: { encryptionKey: data.keys.data },
-    });
-    // Changes its workflow has not seen (byWorkflowPending) and checkpoints long past with no execution
-    // running (byDeskStatusDue, listOverdueCheckpoints); each ticket then by GetItem.
-    reconcileWorkflows.bindTable(data.table, {
-      actions: ['GetItem', 'Query'],
-      indexes: ['byWorkflowPending', 'byDeskStatusDue'],
-    });
-    reconcileWorkflows.bindStateMachine(this.ticketSla, {
-      actions: ['StartExecution', 'SendTaskSuccess'],
-      executionActions: ['DescribeExecution'],
-    });
+    const build = (functionId: string) =>
+      buildAsyncFunction(this, asyncFunction(functionId), {
+        settings,
+        deadLetterKey: data.keys.data,
+        targets: { ...data, ticketWorkflow: this.ticketSla, desks: config.desks },
+      });
+    const checkTicketSla = build('CheckTicketSla');
+    const parkTicketWorkflow = build('ParkTicketWorkflow');
+    const reconcileWorkflows = build('ReconcileWorkflows');
     this.functions = {
       CheckTicketSla: checkTicketSla,
       ParkTicketWorkflow: parkTicketWorkflow,
@@ -177,7 +139,7 @@ export class WorkflowStack extends Stack {
     this.definitionSubstitutions = Object.fromEntries(
       Object.entries(TICKET_SLA_SUBSTITUTIONS).map(([placeholder, functionId]) => [
         placeholder,
-        this.functions[functionId].function.functionArn,
+        this.functions[functionId as keyof WorkflowStack['functions']].function.functionArn,
       ]),
     );
     this.node.addValidation({
@@ -238,9 +200,10 @@ export class WorkflowStack extends Stack {
         'This queue is itself a dead-letter queue: the DeadLetterConfig of the reconcile rule’s Lambda target. ' +
         'cdk-nag recognises DLQs of queues and functions only, not of EventBridge targets. It has an alarm.',
     });
+    const reconcile = schedule('reconcile-workflows');
     this.reconcileSchedule = new Rule(this, 'ReconcileSchedule', {
-      description: 'Runs the SLA workflow reconciler every minute.',
-      schedule: Schedule.rate(Duration.minutes(1)),
+      description: reconcile.description,
+      schedule: eventSchedule(reconcile.cadence),
       targets: [
         new LambdaFunction(reconcileWorkflows.function, {
           deadLetterQueue: this.reconcileScheduleDeadLetterQueue,

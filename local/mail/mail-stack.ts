@@ -35,7 +35,7 @@ export async function prepareLocalMail(options: {
     clock: options.clock,
     region: options.region,
     onFeedback: async (notification) => {
-      await invokeLocal(options.lambdas, 'tierdesk-handle-feedback', snsEvent(feedbackTopic, notification));
+      await invokeLocal(options.lambdas, 'HandleFeedback', snsEvent(feedbackTopic, notification));
     },
   });
   resetMailDeps();
@@ -58,7 +58,7 @@ export async function prepareLocalMail(options: {
         bucket: MAIL_BUCKET,
         clock: options.clock,
         topicArn: inboundTopic,
-        invoke: (event) => invokeLocal(options.lambdas, 'tierdesk-receive-email', event),
+        invoke: (event) => invokeLocal(options.lambdas, 'ReceiveEmail', event),
       });
       return smtp.port;
     },

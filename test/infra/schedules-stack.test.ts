@@ -4,7 +4,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES } from '#functions/manifest/api-routes.ts';
 import {
   complianceNames,
-  PURGE_SCHEDULE,
   RETENTION_PURGE_DEFINITION_FILE,
   RETENTION_PURGE_SUBSTITUTIONS,
 } from '../../infra/stacks/schedules-stack.ts';
@@ -90,7 +89,8 @@ describe('schedules stack', () => {
 
   it('starts the purge daily with the scheduled time as input, and sweeps deadlines every 15 minutes, each with a DLQ', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
-      ScheduleExpression: PURGE_SCHEDULE,
+      // Daily at 03:00 UTC (functions/manifest/schedules.ts).
+      ScheduleExpression: 'cron(0 3 * * ? *)',
       Targets: [
         Match.objectLike({
           Arn: { Ref: Match.stringLikeRegexp('^RetentionPurge') },
