@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Four layers (CONVENTIONS §9). `npm test` runs the fast three first, then e2e on its own.
+// Four layers: unit, integration, infra, e2e. `npm test` runs the fast three first, then e2e on its own.
 export default defineConfig({
   test: {
     maxWorkers: 2,

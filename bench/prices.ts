@@ -1,10 +1,10 @@
 /**
- * Unit prices for the cost model, us-east-1 list prices. Source: NOTES.md (the workplace's
- * recorded AWS pricing facts) for Step Functions, SES, Lambda requests and API Gateway; AWS
- * pricing pages as of 2025 for the rest. Check before relying on them: prices change.
+ * Unit prices for the cost model, us-east-1 list prices from the public AWS pricing pages (Step
+ * Functions, SES, Lambda, API Gateway, DynamoDB), as of 2025. Check before relying on them: prices
+ * change.
  */
 export const PRICES = {
-  asOf: '2025 (AWS list prices, us-east-1; Step Functions/SES/Lambda requests/API Gateway from shared/NOTES.md)',
+  asOf: '2025 (AWS public list prices, us-east-1)',
   stepFunctionsPerTransition: 0.025 / 1000,
   lambdaPerRequest: 0.2 / 1_000_000,
   /** arm64 Lambda, per GB-second. */

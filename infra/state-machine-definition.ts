@@ -4,7 +4,7 @@ import validateAsl from 'asl-validator';
 import { REPO_ROOT } from './constructs/app-function.ts';
 
 /**
- * State machines are data (DESIGN principle 3): `state-machines/*.asl.json` is the single definition, with
+ * State machines are data: `state-machines/*.asl.json` is the single definition, with
  * `${Name}` placeholders where deployment-specific values go. CDK passes the values as CloudFormation
  * `DefinitionSubstitutions`; the local stack fills the same placeholders with its own ARNs.
  *

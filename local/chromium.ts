@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-/** Debian's chromium: browsers are never downloaded (NOTES); playwright-core drives this one. */
+/** Debian's chromium: these machines cannot download browsers; playwright-core drives this one. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 export const CHROMIUM_ARGS = [

@@ -234,7 +234,7 @@ export class AppFunction extends Construct {
         sourceMapMode: SourceMapMode.DEFAULT,
         sourcesContent: false,
         // Bundle the AWS SDK instead of using the runtime's copy: AWS then runs the exact SDK versions the
-        // lock file pins and the local stack tests (DESIGN principle 1, "same code, two homes").
+        // lock file pins and the local stack tests ("same code, two homes": docs/architecture.md).
         bundleAwsSDK: true,
         tsconfig: `${REPO_ROOT}tsconfig.json`,
         forceDockerBundling: false,
@@ -251,7 +251,7 @@ export class AppFunction extends Construct {
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
-        'Node.js 22 is pinned on purpose (DESIGN: Lambda Node.js 22): the local stack, CI and the ' +
+        'Node.js 22 is pinned on purpose (docs/decisions.md): the local stack, CI and the ' +
         'esbuild target are on 22, and a runtime upgrade is a deliberate, tested change, not a side effect ' +
         'of upgrading aws-cdk-lib.',
     });

@@ -81,7 +81,7 @@ const SITE_ROUTING = `function handler(event) {
 // below say the same thing the edge stack's `logBucket` cast does.
 
 /**
- * The ops console on AWS (issue 9): the static files of shared/ops-console in a private S3 bucket,
+ * The ops console on AWS: the static files of shared/ops-console in a private S3 bucket,
  * served by CloudFront through origin access control (HTTPS only, the console's security headers),
  * with the console's API paths forwarded to the HTTP API on the same distribution; and the
  * post-incident review sweep on a 15-minute schedule.

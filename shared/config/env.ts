@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Environment every API handler needs, parsed once at cold start (CONVENTIONS §3). */
+/** Environment every API handler needs, parsed once at cold start (failing fast with a clear error, never an `undefined` at run time). */
 export const ApiEnv = z.object({
   TABLE_NAME: z.string().min(3),
   STATE_MACHINE_ARN: z.string().startsWith('arn:'),

@@ -1,5 +1,5 @@
 /**
- * KPI targets per desk, quoted from the policy documents (../shared/policy-docs/). The policy-pack
+ * KPI targets per desk, quoted from the policy documents (docs/policies/). The policy-pack
  * schema has no KPI field (packs time tickets; these are statistics over many tickets), so they
  * live here, beside the code that evaluates them. A desk whose document sets no target gets none:
  * the ops page then shows the value without a verdict rather than inventing a goal.

@@ -4,7 +4,7 @@
  * point that falls due (warnings, breaches, escalations, notices), so the same input always gives
  * the same log, the same actions (with stable ids) and the same next checkpoint.
  *
- * Semantics (issue 5 §3; the reasons are in docs/policy-packs.md):
+ * Semantics (the reasons are in docs/policy-packs.md):
  * - first response: from creation until the first public agent reply (an internal note does not count);
  * - next response: from a customer message that follows a public agent reply, until the next public reply;
  * - periodic update: from the first public reply (or creation, per pack), restarted by every public reply;

@@ -1,5 +1,5 @@
 /**
- * Time is an input (DESIGN principle 4). Domain code takes a `Clock` or a `now` argument;
+ * Time is an input. Domain code takes a `Clock` or a `now` argument;
  * the composition root picks the implementation once. On AWS that is the system clock;
  * the local stack installs its virtual clock before any handler runs.
  */

@@ -50,7 +50,7 @@ const minute = (iso: string | undefined) => iso?.slice(0, 16);
 const firstResponse = (s: { metrics: Array<{ metric: string; deadline: string; state: string }> }) =>
   s.metrics.find((m) => m.metric === 'first-response');
 
-describe('RareLogic (policy-docs/003)', () => {
+describe('RareLogic (docs/policies/003)', () => {
   it('"first touch within 2 business hours", Mon–Fri 9–5 Eastern, skipping Canada Day', async () => {
     await at('2030-06-28T20:00:00Z'); // Friday 16:00 in Toronto
     const ticket = await open('rarelogic', { priority: 'urgent' });
@@ -80,7 +80,7 @@ describe('RareLogic (policy-docs/003)', () => {
   });
 });
 
-describe('Acentus (policy-docs/002)', () => {
+describe('Acentus (docs/policies/002)', () => {
   it('Severity 1 = 1 hour; leads notified at 90 %; auto-escalation at 1× and 2× the target', async () => {
     await at('2030-07-08T14:00:00Z');
     const ticket = await open('acentus', { priority: 'urgent', plan: 'enterprise' });
@@ -104,7 +104,7 @@ describe('Acentus (policy-docs/002)', () => {
   });
 });
 
-describe('RCH SpyFocus (policy-docs/000)', () => {
+describe('RCH SpyFocus (docs/policies/000)', () => {
   it('chat is acknowledged within 15 minutes of support hours', async () => {
     await at('2030-07-15T17:00:00Z'); // Monday 10:00 Pacific
     const ticket = await open('rch-spyfocus', { channel: 'chat', plan: 'basic', priority: 'normal' });
@@ -114,7 +114,7 @@ describe('RCH SpyFocus (policy-docs/000)', () => {
   });
 });
 
-describe('TechFlow (policy-docs/001)', () => {
+describe('TechFlow (docs/policies/001)', () => {
   it('Standard P3 "24 hours" runs on Eastern business hours, and the log explains it', async () => {
     await at('2030-07-22T20:00:00Z'); // Monday 16:00 in New York
     const ticket = await open('techflow', { priority: 'normal' }, 'customer');

@@ -71,7 +71,7 @@ describe('GET /queue', () => {
 
   it('puts the breached ticket first, with time left, risk level and label', async () => {
     await at('2031-06-02T13:00:00Z'); // Monday
-    // TechFlow Enterprise Priority 1: "Response: 15 minutes (Enterprise)", 24/7 (policy-docs/001).
+    // TechFlow Enterprise Priority 1: "Response: 15 minutes (Enterprise)", 24/7 (docs/policies/001-techflow.txt).
     normal = await open('techflow', { priority: 'normal', plan: 'enterprise' });
     urgent = await open('techflow', { priority: 'urgent', plan: 'enterprise' });
     await advance('PT20M');

@@ -22,7 +22,7 @@ beforeAll(async () => {
     region: 'us-east-1',
     credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
   });
-  // TechFlow Enterprise: "Priority 1 ... Response: 15 minutes (Enterprise)", 24/7 (policy-docs/001).
+  // TechFlow Enterprise: "Priority 1 ... Response: 15 minutes (Enterprise)", 24/7 (docs/policies/001-techflow.txt).
   customer = await t.token('customer', 'techflow', { plan: 'enterprise' });
   agent = await t.token('agent', 'techflow');
 });

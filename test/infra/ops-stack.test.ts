@@ -1,7 +1,7 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { OPS_CONSOLE_CSP } from '#shared/ops/console-site.ts';
 import { OPS_CONSOLE_API_PATHS } from '../../infra/stacks/ops-stack.ts';
-import { OPS_CONSOLE_CSP } from '../../shared/ops/console-site.ts';
 import { actionsOfFunction, buildApp } from './infra-app.ts';
 
 const built = buildApp('dev');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type LocalStack, startLocalStack } from '#local/stack.ts';
 import type { Role } from '#shared/auth/principal.ts';
 
-/** One local stack per test file, on free ports with its own data directory (NOTES: tests never assume 3000). */
+/** One local stack per test file, on free ports with its own data directory (CI may run beside a dev stack: tests never assume port 3000). */
 export async function startTestStack(
   options: { dataDir?: string; keepData?: boolean } = {},
 ): Promise<TestStack> {

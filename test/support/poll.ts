@@ -1,4 +1,4 @@
-/** Polls until `check` returns a value that is not undefined, or fails after `timeoutMs` (CONVENTIONS §10). */
+/** Polls until `check` returns a value that is not undefined, or fails after `timeoutMs`. */
 export async function eventually<T>(
   check: () => Promise<T | undefined>,
   what: string,

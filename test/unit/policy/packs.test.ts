@@ -3,9 +3,9 @@
  * Instants are written in UTC and were computed by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { getPolicyPack, loadPolicyPacks, PACK_IDS } from '../../../shared/policy/packs.ts';
-import { computeSla, explainDeadline, type SlaInputEvent } from '../../../shared/sla/engine.ts';
-import type { Channel, Priority } from '../../../shared/tickets/model.ts';
+import { getPolicyPack, loadPolicyPacks, PACK_IDS } from '#shared/policy/packs.ts';
+import { computeSla, explainDeadline, type SlaInputEvent } from '#shared/sla/engine.ts';
+import type { Channel, Priority } from '#shared/tickets/model.ts';
 
 const techflow = getPolicyPack('techflow');
 const acentus = getPolicyPack('acentus');

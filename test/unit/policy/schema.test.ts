@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { policyPackJsonSchema } from '../../../shared/policy/export-schema.ts';
-import { getPolicyPack } from '../../../shared/policy/packs.ts';
-import { PolicyPackError, parsePolicyPack } from '../../../shared/policy/schema.ts';
+import { policyPackJsonSchema } from '#shared/policy/export-schema.ts';
+import { getPolicyPack } from '#shared/policy/packs.ts';
+import { PolicyPackError, parsePolicyPack } from '#shared/policy/schema.ts';
 
 const valid = () => structuredClone(getPolicyPack('techflow')) as Record<string, unknown>;
 const issues = (json: unknown): string[] => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Calendar } from '../../../shared/policy/schema.ts';
+import type { Calendar } from '#shared/policy/schema.ts';
 import {
   addBusinessDays,
   addBusinessMinutes,
@@ -10,7 +10,7 @@ import {
   holidayDates,
   toZoned,
   zonedTimeToUtc,
-} from '../../../shared/sla/calendar.ts';
+} from '#shared/sla/calendar.ts';
 
 const weekdays = (...p: string[]) => ({ mon: p, tue: p, wed: p, thu: p, fri: p });
 const d = (s: string) => new Date(s);

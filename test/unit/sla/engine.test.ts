@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeSla, type SlaInputEvent, type SlaState } from '../../../shared/sla/engine.ts';
+import { computeSla, type SlaInputEvent, type SlaState } from '#shared/sla/engine.ts';
 import { fixturePack } from './fixture-pack.ts';
 
 // Fixture: UTC, office Mon-Fri 09:00-17:00; first response 480 (urgent 60), next response 240,

@@ -1,5 +1,5 @@
 /** A small pack for engine semantics tests: UTC, Mon-Fri 09:00-17:00, every metric timed. */
-import { type PolicyPack, type PolicyPackInput, parsePolicyPack } from '../../../shared/policy/schema.ts';
+import { type PolicyPack, type PolicyPackInput, parsePolicyPack } from '#shared/policy/schema.ts';
 
 const weekdays = (p: string) => ({ mon: [p], tue: [p], wed: [p], thu: [p], fri: [p] });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { getPolicyPack } from '../../../shared/policy/packs.ts';
-import { previewSla, replayAttainment } from '../../../shared/sla/preview.ts';
+import { getPolicyPack } from '#shared/policy/packs.ts';
+import { previewSla, replayAttainment } from '#shared/sla/preview.ts';
 
 const techflow = getPolicyPack('techflow');
 

@@ -1,6 +1,6 @@
 /** Prints SLA results as JSON; run by tz-independence.test.ts in a child process with another TZ. */
-import { getPolicyPack, PACK_IDS } from '../../../shared/policy/packs.ts';
-import { computeDeadline, computeSla } from '../../../shared/sla/engine.ts';
+import { getPolicyPack, PACK_IDS } from '#shared/policy/packs.ts';
+import { computeDeadline, computeSla } from '#shared/sla/engine.ts';
 
 export function probe(): unknown {
   const out: Record<string, unknown> = {};
