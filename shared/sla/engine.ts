@@ -52,7 +52,13 @@ export const SlaInputEvent = z.discriminatedUnion('type', [
   z.strictObject({ at: At, type: z.literal('status-changed'), to: Status }),
   z.strictObject({ at: At, type: z.literal('priority-changed'), to: Priority }),
   z.strictObject({ at: At, type: z.literal('plan-changed'), to: z.string().min(1) }),
-  z.strictObject({ at: At, type: z.literal('tier-changed'), to: Tier }),
+  z.strictObject({
+    at: At,
+    type: z.literal('tier-changed'),
+    to: Tier,
+    /** Set when the SLA workflow made the change: the escalation action it applied. Absent: an agent's change. */
+    actionId: z.string().min(1).max(200).optional(),
+  }),
 ]);
 export type SlaInputEvent = z.infer<typeof SlaInputEvent>;
 
@@ -177,6 +183,8 @@ function clockText(rule: CompiledRule): string {
     : `${rule.minutes} business min on calendar "${rule.calendarName}" (${rule.calendar.timeZone})`;
 }
 
+const isWorkflowTierChange = (e: SlaInputEvent) => e.type === 'tier-changed' && e.actionId !== undefined;
+
 class SlaRun {
   private readonly cp: CompiledPack;
   private readonly version: string;
@@ -221,7 +229,10 @@ class SlaRun {
     }
     for (const { e, at } of sorted) {
       if (at > now) break;
-      this.fireDue(at, false);
+      // The workflow records an escalation when it applies it, at or after the instant it fell due:
+      // everything due by then has happened before that record (an agent's change at the same
+      // instant comes first instead, so a target met exactly at its deadline stays met).
+      this.fireDue(at, isWorkflowTierChange(e));
       this.apply(e, at);
     }
     this.fireDue(now, true);
@@ -296,6 +307,20 @@ class SlaRun {
         this.recalculate(at, `plan changed to ${e.to}`);
         return;
       case 'tier-changed':
+        if (e.actionId !== undefined) {
+          // The workflow applying an escalation this replay has already derived changes nothing;
+          // one the pack no longer derives (it changed since) still happened, once, by the workflow.
+          if (e.to > this.tier) {
+            this.entry(
+              at,
+              'escalated',
+              `tier ${this.tier} → ${e.to}${this.levelText(e.to)}, by the SLA workflow (action ${e.actionId})`,
+              'sla-workflow',
+            );
+            this.tier = e.to;
+          }
+          return;
+        }
         if (e.to !== this.tier) {
           this.entry(at, 'escalated', `tier ${this.tier} → ${e.to} (changed by an agent)`, 'manual');
           this.tier = e.to;
@@ -616,6 +641,11 @@ class SlaRun {
     return this.escalationTarget(t) <= this.tier;
   }
 
+  private levelText(tier: number): string {
+    const level = this.cp.pack.escalation.levels.find((l) => l.tier === tier);
+    return level ? ` (${level.name})` : '';
+  }
+
   private escalationTarget(t: CompiledTrigger): number {
     return Math.min(t.toTier === 'next' ? this.tier + 1 : t.toTier, this.cp.maxTier);
   }
@@ -631,11 +661,10 @@ class SlaRun {
     if (target <= this.tier) return; // already there: nothing to do, no notice
     const from = this.tier;
     this.tier = target;
-    const level = this.cp.pack.escalation.levels.find((l) => l.tier === target);
     this.entry(
       at,
       'escalated',
-      `${why}: tier ${from} → ${target}${level ? ` (${level.name})` : ''}`,
+      `${why}: tier ${from} → ${target}${this.levelText(target)}, by the SLA workflow`,
       t.id,
       metric,
     );

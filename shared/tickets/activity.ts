@@ -18,7 +18,13 @@ export type TicketActivity = { at: string; by: string } & (
   | { type: 'status-changed'; from: Status; to: Status }
   | { type: 'priority-changed'; from: Priority; to: Priority }
   | { type: 'plan-changed'; from: string; to: string }
-  | { type: 'tier-changed'; from: number; to: number }
+  | {
+      type: 'tier-changed';
+      from: number;
+      to: number;
+      /** Set when the SLA workflow made the change: the escalation action it applied. */
+      actionId?: string;
+    }
   | { type: 'assignee-changed'; from: string | null; to: string | null }
 );
 

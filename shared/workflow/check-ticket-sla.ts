@@ -70,6 +70,8 @@ export async function checkTicketSla(
           type: 'tier-changed',
           from: ticket.tier,
           to: action.toTier,
+          // Replays recognise it as this escalation, not as a change an agent made.
+          actionId: action.id,
         });
         ticket = { ...ticket, tier: action.toTier };
       }
