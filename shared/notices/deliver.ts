@@ -21,7 +21,13 @@ export interface DeliveryDeps {
   ticketStore: TicketStore;
   mailStore: MailStore;
   sender: MailSender;
+  /** The business clock: what a notice says, when a retry is due. */
   clock: Clock;
+  /**
+   * Measures send leases: the real clock, never a virtual business clock. A lease guards a send in
+   * flight, and a send takes real time; a jump of a virtual clock must not expire it.
+   */
+  leaseClock: Clock;
   publicBaseUrl: string;
   surveySecret: string;
 }
@@ -36,15 +42,16 @@ export interface DeliveryReport {
   pending: number;
 }
 
-/** How long a sender holds an entry before another may take it over. */
+/** How long (real time) a sender holds an entry before another may take it over. */
 export const SEND_LEASE_MS = 60_000;
 
 const backoffMs = (attempts: number) => Math.min(60, 2 ** attempts) * 60_000;
 
 /**
  * Sends a ticket's pending outbound mail, each entry at least once and, barring a crash between
- * the send and its record, exactly once: an entry is leased, rendered from the ticket as it is now,
- * sent with its stable Message-ID, then marked. Suppressed recipients are skipped with the reason;
+ * the send and its record, exactly once: an entry is leased (on the real clock), rendered from the
+ * ticket as it is now, sent with its stable Message-ID and its action id (`X-Tierdesk-Action-Id`,
+ * so a resend after a crash is recognisable as the same notice), then marked. Suppressed recipients are skipped with the reason;
  * transient failures are retried with backoff (by the next Apply step or the outbound sweep);
  * permanent ones and the eighth failure are recorded as failed.
  */
@@ -71,8 +78,15 @@ export async function deliverPendingMail(
       report.failed.push({ id: entry.id, reason: 'no mail configuration' });
       continue;
     }
-    const until = new Date(now.getTime() + SEND_LEASE_MS).toISOString();
-    if (!(await deps.mailStore.claimOutbound(desk, ticketId, index, entry.id, nowIso, until))) {
+    if (entry.retryAt && entry.retryAt > nowIso) {
+      report.pending++;
+      continue;
+    }
+    const leaseNow = deps.leaseClock.now();
+    const until = new Date(leaseNow.getTime() + SEND_LEASE_MS).toISOString();
+    if (
+      !(await deps.mailStore.claimOutbound(desk, ticketId, index, entry.id, leaseNow.toISOString(), until))
+    ) {
       report.pending++;
       continue;
     }
@@ -94,6 +108,7 @@ export async function deliverPendingMail(
         emailMessageId: sent.messageIdHeader,
         attempts: entry.attempts + 1,
         reason: undefined,
+        retryAt: undefined,
       });
       // The customer's client will quote SES's Message-ID in its reply: remember which ticket it is.
       await deps.mailStore.mapMessageId(desk, messageIdKey(sent.messageIdHeader), ticketId, nowIso);
@@ -118,7 +133,8 @@ export async function deliverPendingMail(
         await deps.mailStore.finishOutbound(desk, ticketId, index, entry.id, {
           attempts,
           reason,
-          claimedUntil: new Date(now.getTime() + backoffMs(attempts)).toISOString(),
+          claimedUntil: undefined,
+          retryAt: new Date(now.getTime() + backoffMs(attempts)).toISOString(),
         });
         report.retrying.push({ id: entry.id, reason });
         report.pending++;
@@ -222,6 +238,7 @@ async function buildMail(
     text: rendered.text,
     html: rendered.html,
     messageId: outboundMessageId(ticket.id, entry.id, config.domain),
+    actionId: entry.id,
     inReplyTo,
     references: toCustomer ? referencesHeader(thread) : [],
     date: now,

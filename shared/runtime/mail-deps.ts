@@ -14,7 +14,7 @@ import { dynamoMailStore, type MailStore } from '../store/mail-store.ts';
 import { dynamoTicketStore } from '../store/ticket-store.ts';
 import { deskDefaultsFor } from '../tickets/desk-policy.ts';
 import { ticketService } from '../tickets/service.ts';
-import { type Clock, currentClock } from '../time/clock.ts';
+import { type Clock, currentClock, systemClock } from '../time/clock.ts';
 import { sfnWorkflowSignals } from '../workflow/sfn-signals.ts';
 import { newId } from './ids.ts';
 
@@ -70,6 +70,8 @@ export function mailOutboundDeps(): MailOutboundDeps {
     mailStore: dynamoMailStore(doc, env.TABLE_NAME),
     sender: sesMailSender(new SESClient({})),
     clock,
+    // Leases guard sends in flight: always real time, whatever clock the business runs on.
+    leaseClock: systemClock,
     publicBaseUrl: env.PUBLIC_BASE_URL,
     surveySecret: env.SURVEY_SECRET,
   };

@@ -45,6 +45,7 @@ const mail = (to: string, from = 'support@techflowsolutions.com') =>
     text: 'Hi',
     html: '<p>Hi</p>',
     messageId: '<t.01JH0000000000000000000000.1@techflowsolutions.com>',
+    actionId: 'reply:1',
     inReplyTo: '<root@example.com>',
     references: ['<root@example.com>'],
     date: new Date('2020-01-01T00:00:00Z'),
