@@ -25,7 +25,10 @@ export interface SmtpListenerOptions {
  * the local object store under `inbound/<desk>/<message id>` exactly like the receipt rule's S3
  * action, then invokes the same handler with the S3 action's notification in an SNS event. One
  * object and one notification per desk, as one receipt rule per desk produces. A failing handler is
- * retried twice (Lambda's async retries); the mail was accepted either way, as on AWS.
+ * retried twice (Lambda's async retries). If it still fails, the sender gets `451 4.3.0` and sends
+ * again later: on AWS the failed event waits in the function's dead-letter queue for a redrive;
+ * here nothing else would process the message again, so a `250` would lose it. The handler drops
+ * a redelivery it already processed, so a resend after a partial success is harmless.
  */
 export async function startSmtpListener(options: SmtpListenerOptions) {
   const server = new SMTPServer({
@@ -59,8 +62,18 @@ export async function startSmtpListener(options: SmtpListenerOptions) {
         }
         receive(Buffer.concat(chunks), session).then(
           (ids) => callback(null, `Ok: queued as ${ids.join(', ')}`),
-          (error) =>
-            callback(Object.assign(new Error(`Temporary failure: ${String(error)}`), { responseCode: 451 })),
+          (error) => {
+            // The reason stays in our log; the sender only learns to try again later.
+            console.error('local SES receiving: message not processed, answered 451', error);
+            callback(
+              Object.assign(
+                new Error('4.3.0 Temporary failure processing the message; please try again later'),
+                {
+                  responseCode: 451,
+                },
+              ),
+            );
+          },
         );
       });
     },
@@ -137,7 +150,8 @@ export async function startSmtpListener(options: SmtpListenerOptions) {
           if (attempt < 3) await new Promise((r) => setTimeout(r, attempt * 1000));
         }
       }
-      if (lastError) console.error('local SES receiving: the inbound function failed 3 times', lastError);
+      if (lastError)
+        throw new Error(`the inbound function failed 3 times for desk ${desk}`, { cause: lastError });
       ids.push(messageId);
     }
     return ids;
