@@ -216,6 +216,7 @@ async function buildMail(
         : undefined,
     replyBody: kind === 'reply' ? reply?.body : kind === 'closure' ? lastPublicReply?.body : undefined,
     summary: entry.summary,
+    escalation: entry.escalation,
     audience: entry.audience,
   };
   const rendered = renderTemplate(template, ctx, { replyMarker: toCustomer });

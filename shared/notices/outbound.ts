@@ -1,4 +1,5 @@
 import type { Audience } from '../policy/schema.ts';
+import type { SlaEscalation } from '../sla/engine.ts';
 import type { Ticket } from '../tickets/model.ts';
 import type { SlaActionRecord } from '../workflow/model.ts';
 
@@ -23,6 +24,8 @@ export interface OutboundMail {
   messageId?: string;
   /** Staff notices: what happened, as the workflow recorded it. */
   summary?: string;
+  /** Escalation notices: the level reached and why (the text names both). */
+  escalation?: SlaEscalation;
   /** The SLA action's instant (notices) or the reply's. */
   at: string;
   queuedAt: string;
@@ -56,6 +59,7 @@ export function outboundForSlaActions(records: readonly SlaActionRecord[], now: 
             template: r.notice.template,
             promiseToCustomer: r.notice.promiseToCustomer,
             summary: r.summary,
+            ...(r.notice.escalation ? { escalation: r.notice.escalation } : {}),
             at: r.at,
             queuedAt: now.toISOString(),
             status: 'pending' as const,

@@ -226,6 +226,12 @@ export const EscalationTrigger = z
     template: z.string().min(1).optional(),
     ...Selector,
     source: z.string().optional(),
+    reason: z
+      .string()
+      .min(1)
+      .max(500)
+      .optional()
+      .describe("why the ticket moves up, in the policy's words: quoted in the escalation notice"),
   })
   .describe('afterMinutes is measured from ticket creation while the ticket is unresolved');
 

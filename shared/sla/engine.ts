@@ -105,10 +105,25 @@ export interface SlaLogEntry {
   packVersion: string;
 }
 
+/** What an escalation notice must say: the level reached and why. */
+export interface SlaEscalation {
+  toTier: number;
+  /** The level's name from the pack's ladder. */
+  level: string;
+  /** What happened, e.g. `ticket unresolved 240 calendar min after creation`. */
+  why: string;
+  /** The trigger's id in the pack. */
+  rule: string;
+  /** The policy's own words for the rule, when the pack quotes them. */
+  policy?: string;
+}
+
 export interface SlaNotice {
   template: string;
   audience: string;
   promiseToCustomer: boolean;
+  /** Escalation notices: the level and the reason. */
+  escalation?: SlaEscalation;
 }
 
 export interface SlaAction {
@@ -671,15 +686,23 @@ class SlaRun {
     const action: SlaAction = { id, at: iso(at), kind: 'escalate', toTier: target, rule: t.id };
     if (metric) action.metric = metric;
     this.action(action);
+    const escalation: SlaEscalation = {
+      toTier: target,
+      level: this.cp.pack.escalation.levels.find((l) => l.tier === target)?.name ?? `Tier ${target}`,
+      why,
+      rule: t.id,
+      ...(t.reason ? { policy: t.reason } : {}),
+    };
     for (const audience of t.notify) {
       this.notify(
         { id: `${t.id}.${audience}`, template: t.template, audience, promiseToCustomer: false },
         at,
         `notify:${t.id}.${audience}:${id}`,
         metric,
+        escalation,
       );
     }
-    this.emitNotices('escalation', at, id, metric ? { metric } : {});
+    this.emitNotices('escalation', at, id, metric ? { metric, escalation } : { escalation });
   }
 
   // ----- notices, log and actions ------------------------------------------------------------
@@ -688,13 +711,13 @@ class SlaRun {
     when: Notice['when'],
     at: number,
     causeId: string,
-    ctx: { metric?: Metric; fraction?: number | null },
+    ctx: { metric?: Metric; fraction?: number | null; escalation?: SlaEscalation },
   ): void {
     for (const n of this.cp.noticesByEvent.get(when) ?? []) {
       if (!selectorMatches(n, this.attrs)) continue;
       if (n.metric && (!ctx.metric || !n.metric.includes(ctx.metric))) continue;
       if (n.threshold !== undefined && ctx.fraction !== n.threshold) continue;
-      this.notify(n, at, `notify:${n.id}:${causeId}`, ctx.metric);
+      this.notify(n, at, `notify:${n.id}:${causeId}`, ctx.metric, ctx.escalation);
     }
   }
 
@@ -703,16 +726,18 @@ class SlaRun {
     at: number,
     id: string,
     metric: Metric | undefined,
+    escalation?: SlaEscalation,
   ): void {
     const promise = n.promiseToCustomer ? 'may state the target' : 'states no time';
-    this.entry(at, 'notice-due', `${n.template} to ${n.audience} (${promise})`, n.id, metric);
-    const action: SlaAction = {
-      id,
-      at: iso(at),
-      kind: 'notify',
-      notice: { template: n.template, audience: n.audience, promiseToCustomer: n.promiseToCustomer },
-      rule: n.id,
+    const level = escalation ? `: escalated to tier ${escalation.toTier} (${escalation.level})` : '';
+    this.entry(at, 'notice-due', `${n.template} to ${n.audience} (${promise})${level}`, n.id, metric);
+    const notice: SlaNotice = {
+      template: n.template,
+      audience: n.audience,
+      promiseToCustomer: n.promiseToCustomer,
     };
+    if (escalation) notice.escalation = escalation;
+    const action: SlaAction = { id, at: iso(at), kind: 'notify', notice, rule: n.id };
     if (metric) action.metric = metric;
     this.action(action);
   }

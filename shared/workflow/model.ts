@@ -1,3 +1,4 @@
+import type { SlaNotice } from '../sla/engine.ts';
 /**
  * What the SLA workflow keeps on the ticket item, beside the public ticket fields.
  */
@@ -13,7 +14,7 @@ export interface SlaActionRecord {
   appliedAt: string;
   metric?: string;
   toTier?: number;
-  notice?: { template: string; audience: string; promiseToCustomer: boolean };
+  notice?: SlaNotice;
   rule: string;
   summary: string;
 }

@@ -25,6 +25,7 @@ const ctx = (over: Partial<NoticeContext> = {}): NoticeContext => ({
   surveyUrl: undefined,
   replyBody: undefined,
   summary: undefined,
+  escalation: undefined,
   audience: 'customer',
   ...over,
 });
