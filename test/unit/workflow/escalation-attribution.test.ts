@@ -68,6 +68,20 @@ describe('escalations the workflow applied, replayed', () => {
   });
 });
 
+describe('older activity', () => {
+  it('a tier change the workflow recorded before changes named their action is still the workflow’s', () => {
+    const legacy: TicketActivity[] = [
+      created,
+      { at: FIVE_HOURS_LATER, by: 'sla-workflow', type: 'tier-changed', from: 1, to: 2 },
+      { at: FIVE_HOURS_LATER, by: 'sla-workflow', type: 'tier-changed', from: 2, to: 3 },
+    ];
+    const state = slaStateOf(ticket(3), legacy, new Date('2031-03-03T21:00:00.000Z'))!;
+    const lines = state.log.filter((e) => e.type === 'escalated').map((e) => e.detail);
+    expect(lines).toHaveLength(2);
+    expect(lines.some((d) => /agent/.test(d))).toBe(false);
+  });
+});
+
 describe('engine: a tier change recorded by the workflow', () => {
   const pack = fixturePack();
   const base: SlaInputEvent = {
