@@ -42,7 +42,11 @@ export interface DeliveryReport {
   pending: number;
 }
 
-/** How long (real time) a sender holds an entry before another may take it over. */
+/**
+ * How long (real time) a sender holds an entry before another may take it over: longer than any
+ * sending function may run (check-ticket-sla 30 s, the outbound sweep 55 s), so a live send is
+ * never taken over; only a sender that died leaves its entry to the next one.
+ */
 export const SEND_LEASE_MS = 60_000;
 
 const backoffMs = (attempts: number) => Math.min(60, 2 ** attempts) * 60_000;
