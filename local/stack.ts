@@ -385,7 +385,13 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     settle,
     resumedExecutions: resumed,
     /** Local SES: the outbox, the SMTP port, the inbound-mail records. */
-    mail: { outbox: mail.outbox, smtpPort, inboundRecords: mail.inboundRecords },
+    mail: {
+      outbox: mail.outbox,
+      smtpPort,
+      inboundRecords: mail.inboundRecords,
+      /** Holds the next outbound send in flight until released (tests of sends across a clock move). */
+      holdNextSend: mail.holdNextSend,
+    },
     /** Local EventBridge Scheduler: pending one-time schedules and failed deliveries. */
     scheduler,
     runJob: (name: keyof typeof jobs) => jobs[name]!(),

@@ -47,6 +47,7 @@ export async function prepareLocalMail(options: {
     sesUrl: ses.url,
     /** What SES would have sent, oldest first. */
     outbox: ses.outbox,
+    holdNextSend: ses.holdNextSend,
     get smtpPort() {
       return smtp?.port;
     },

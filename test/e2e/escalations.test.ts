@@ -104,6 +104,30 @@ describe('an unanswered urgent TechFlow ticket after a 5-hour clock move', () =>
   });
 });
 
+describe('a send in flight across a clock jump', () => {
+  it('is not sent again by the sweeps the jump runs', async () => {
+    const held = t.stack.mail.holdNextSend();
+    const id = await openUrgentTicket('Held acknowledgement');
+    await held.entered; // the Apply step's first send (the acknowledgement) is in flight
+    const before = Date.parse((await t.call('GET', '/_local/clock')).body.now);
+    // Not awaited: the move settles only once the held Apply step has finished.
+    const moved = t.call('POST', '/_local/clock', { json: { advance: 'PT3H' } });
+    await eventually(async () => {
+      const now = Date.parse((await t.call('GET', '/_local/clock')).body.now);
+      return now >= before + 3 * 3600_000 ? now : undefined;
+    }, 'the clock to move');
+    // The sweeps the move fired have run; one more, as the schedule would, while the send is held.
+    await t.call('POST', '/_local/jobs/sweep-outbound-mail');
+    held.release();
+    expect((await moved).status).toBe(200);
+    await t.stack.settle();
+    const mails = (await outbox()).filter((m) => header(m, 'x-tierdesk-ticket') === id);
+    const actions = mails.map((m) => header(m, 'x-tierdesk-action-id'));
+    expect(actions.filter((a) => a?.startsWith('notify:acknowledgement:'))).toHaveLength(1);
+    expect(actions.filter((a, i) => actions.indexOf(a) !== i)).toEqual([]);
+  });
+});
+
 describe('a big clock jump over many tickets', () => {
   it('sends every notice once: no action id twice in the outbox', async () => {
     const TICKETS = Number(process.env.ESCALATION_E2E_TICKETS ?? 40);
