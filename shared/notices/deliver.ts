@@ -55,9 +55,9 @@ const backoffMs = (attempts: number) => Math.min(60, 2 ** attempts) * 60_000;
  * Sends a ticket's pending outbound mail, each entry at least once and, barring a crash between
  * the send and its record, exactly once: an entry is leased (on the real clock), rendered from the
  * ticket as it is now, sent with its stable Message-ID and its action id (`X-Tierdesk-Action-Id`,
- * so a resend after a crash is recognisable as the same notice), then marked. Suppressed recipients are skipped with the reason;
- * transient failures are retried with backoff (by the next Apply step or the outbound sweep);
- * permanent ones and the eighth failure are recorded as failed.
+ * so a resend after a crash is recognisable as the same notice), then marked. Suppressed
+ * recipients are skipped with the reason; transient failures are retried with backoff (by the next
+ * Apply step or the outbound sweep); permanent ones and the eighth failure are recorded as failed.
  */
 export async function deliverPendingMail(
   deps: DeliveryDeps,
