@@ -6,6 +6,7 @@ import { MAX_BODY_BYTES, parseJsonBody, pathParameter } from '#shared/http/reque
 import { surveyDeps } from '#shared/runtime/ops-deps.ts';
 import { renderSurveyPage, SURVEY_PAGE_CSP, SurveyAnswer } from '#shared/survey/page.ts';
 import type { SurveySubmission } from '#shared/survey/service.ts';
+import { bannedProblem } from '#shared/tickets/bans.ts';
 
 const isForm = (event: APIGatewayProxyEventV2) =>
   /^application\/x-www-form-urlencoded\b/i.test(event.headers?.['content-type'] ?? '');
@@ -23,6 +24,7 @@ const PAGE_STATUS: Record<SurveySubmission['kind'], number> = {
   'invalid-link': 403,
   'not-found': 404,
   'not-resolved': 409,
+  banned: 403,
 };
 
 /**
@@ -78,6 +80,8 @@ export const handler = publicRoute('signed-link', async (event) => {
       throw problems.forbidden('The survey link is not valid (its signature does not match).');
     case 'not-found':
       throw problems.notFound(`Ticket ${ticketId}`);
+    case 'banned':
+      throw bannedProblem();
     case 'not-resolved':
       throw new Problem(
         409,
