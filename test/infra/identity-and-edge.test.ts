@@ -89,7 +89,11 @@ describe('Cognito: people', () => {
   it('signs people in with SRP (operators via the IAM-signed admin flow), without OAuth or a secret, and lets them write only email and name', () => {
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       ClientName: 'tierdesk-dev-users',
-      ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      ExplicitAuthFlows: [
+        'ALLOW_ADMIN_USER_PASSWORD_AUTH',
+        'ALLOW_USER_SRP_AUTH',
+        'ALLOW_REFRESH_TOKEN_AUTH',
+      ],
       AllowedOAuthFlowsUserPoolClient: false,
       GenerateSecret: false,
       PreventUserExistenceErrors: 'ENABLED',
