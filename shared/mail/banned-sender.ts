@@ -3,7 +3,15 @@ import type { BanCheck } from '../tickets/bans.ts';
 import type { IntakeOutcome } from './intake.ts';
 import type { SesReceiptNotification } from './ses-notification.ts';
 
-const ADDRESS = /[^\s<>(),;:"'[\]]+@[^\s<>(),;:"'[\]]+/g;
+const BRACKETED = /<([^<>]*)>/g;
+const ADDRESS_LIKE = /[^\s<>(),;:"'[\]]+@[^\s<>(),;:"'[\]]+/g;
+
+/** Addresses in a header value: each `<…>`, or each comma-separated part, plus anything address-like in display names. */
+function addressesIn(value: string): string[] {
+  const bracketed = [...value.matchAll(BRACKETED)].map((m) => m[1]!.trim());
+  const bare = bracketed.length ? [] : value.split(',').map((part) => part.trim());
+  return [...bracketed, ...bare, ...(value.match(ADDRESS_LIKE) ?? [])].filter((a) => a.includes('@'));
+}
 
 /**
  * Every address a received mail says it comes from, read from the receipt before the MIME is parsed:
@@ -14,7 +22,7 @@ export function senderAddresses(mail: SesReceiptNotification['mail']): string[] 
   const from =
     mail.commonHeaders?.from ??
     (mail.headers ?? []).filter((h) => h.name.toLowerCase() === 'from').map((h) => h.value);
-  return [mail.source, ...from].flatMap((text) => text.match(ADDRESS) ?? []);
+  return [...new Set([mail.source, ...from].flatMap(addressesIn))];
 }
 
 /** Records the mail as rejected with the ban as its reason and counts it on the ban (once per mail). */

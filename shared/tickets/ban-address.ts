@@ -58,12 +58,15 @@ export function parseBanPattern(raw: string): BanPattern | undefined {
 
 /**
  * The ban keys that would cover an address, most specific first: the mailbox, then its domain and
- * each parent domain of two labels or more. Empty for a string that is not an address.
+ * each parent domain of two labels or more. A local part no ban can name (quoted, with spaces) still
+ * meets the domain bans; a string without a host name meets none.
  */
 export function banKeysFor(rawAddress: string): string[] {
-  const address = normaliseAddress(rawAddress);
-  if (!address) return [];
-  const labels = address.domain.split('.');
+  const text = rawAddress.normalize('NFKC').trim();
+  const domain = normaliseDomain(text.slice(text.lastIndexOf('@') + 1));
+  if (!text.includes('@') || !domain) return [];
+  const labels = domain.split('.');
   const domains = labels.slice(0, -1).map((_, i) => `@${labels.slice(i).join('.')}`);
-  return [`${address.local}@${address.domain}`, ...domains];
+  const address = normaliseAddress(text);
+  return address ? [`${address.local}@${address.domain}`, ...domains] : domains;
 }

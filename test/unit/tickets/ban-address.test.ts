@@ -90,5 +90,9 @@ describe('banKeysFor', () => {
   });
   it('is empty for a string that is not an address', () => {
     expect(banKeysFor('not an address')).toEqual([]);
+    expect(banKeysFor('troll@localhost')).toEqual([]);
+  });
+  it('meets domain bans even when the local part is one no ban can name', () => {
+    expect(banKeysFor('"a b"@Mail.Spam.example')).toEqual(['@mail.spam.example', '@spam.example']);
   });
 });
