@@ -88,7 +88,7 @@ describe('request bodies', () => {
     });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    const problem = await res.json();
+    const problem = (await res.json()) as { type: string; detail: string };
     expect(problem).toMatchObject({ type: '/problems/invalid-utf8' });
     expect(problem.detail).toContain('offset 15');
     // Nothing was stored with a replacement character.
