@@ -1,6 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { z } from 'zod';
+import { isKnownDesk, PACK_IDS } from '#shared/policy/packs.ts';
 
 /**
  * Deployment configuration, read once from the CDK context (`cdk.json` → `context`) and parsed with zod
@@ -15,8 +16,8 @@ const LOG_RETENTION_DAYS = Object.values(RetentionDays).filter(
   (value): value is number => typeof value === 'number' && value !== RetentionDays.INFINITE,
 );
 
-/** The desks the product ships a policy pack for (shared/policies/*.json). */
-export const DEFAULT_DESKS = ['rch-spyfocus', 'techflow', 'acentus', 'rarelogic'] as const;
+/** The desks the product ships a policy pack for (shared/policies/*.json; listed once, in shared/policy/packs.ts). */
+export const DEFAULT_DESKS = PACK_IDS;
 
 export const EnvironmentName = z
   .string()
@@ -106,7 +107,12 @@ export const EnvironmentConfig = z.strictObject({
    * tickets lose the safety net that starts or wakes a workflow after a failed StartExecution.
    */
   desks: z
-    .array(z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes'))
+    .array(
+      z
+        .string()
+        .regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes')
+        .refine(isKnownDesk, { message: `not a desk with a policy pack (${PACK_IDS.join(', ')})` }),
+    )
     .min(1)
     .refine((desks) => new Set(desks).size === desks.length, { message: 'lists a desk twice' })
     .default([...DEFAULT_DESKS]),

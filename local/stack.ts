@@ -6,6 +6,7 @@ import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws
 import dynalite from 'dynalite';
 import { z } from 'zod';
 import { Role } from '#shared/auth/principal.ts';
+import { isKnownDesk, PACK_IDS } from '#shared/policy/packs.ts';
 import { resetApiDeps } from '#shared/runtime/api-deps.ts';
 import { resetComplianceDeps } from '#shared/runtime/compliance-deps.ts';
 import { resetOpsDeps } from '#shared/runtime/ops-deps.ts';
@@ -42,12 +43,12 @@ export interface LocalStackOptions {
   /** Local EventBridge Scheduler (SCHEDULER_PORT; default: any free port, shown in the banner). */
   schedulerPort?: number;
   /** The four policy packs' desks, served by the stack. */
-  desks?: string[];
+  desks?: readonly string[];
 }
 
 export const TABLE_NAME = 'tierdesk-local';
 export const BODY_BUCKET = 'tierdesk-local-bodies';
-export const LOCAL_DESKS = ['rch-spyfocus', 'techflow', 'acentus', 'rarelogic'];
+export const LOCAL_DESKS: readonly string[] = PACK_IDS;
 export const TICKET_SLA_STATE_MACHINE = 'tierdesk-ticket-sla';
 export const RETENTION_PURGE_STATE_MACHINE = 'tierdesk-retention-purge';
 /** How long `POST /_local/clock` waits for the workflows it woke to settle before answering. */
@@ -111,7 +112,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
   });
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const desks = options.desks ?? LOCAL_DESKS;
+  const desks = [...(options.desks ?? LOCAL_DESKS)];
   await loadLocalLambdas();
   const lambdaFaults: LambdaFaults = new Map();
   const lambdas = localLambdas(lambdaFaults, usage);
@@ -319,6 +320,8 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
           400,
           'Send {"role":"agent","desk":"techflow"} (optional sub, email, name, plan, tier).',
         );
+      if (!isKnownDesk(parsed.data.desk))
+        return problem(400, `Unknown desk ${parsed.data.desk}; desks: ${PACK_IDS.join(', ')}.`);
       return [200, { token: await identity.issueToken(parsed.data) }];
     },
   };

@@ -55,8 +55,8 @@ export interface UserDirectoryProps {
  * - People: one group per role (`ROLE_GROUPS`), immutable `custom:desk`, `custom:plan` (customers). A V2_0
  *   pre-token-generation trigger (functions/auth/pre-token-generation.ts) writes `role`, `desk`, `plan`,
  *   `tier`, `email`, `name` into access tokens and refuses users it cannot place; staff get those claims only
- *   with TOTP enabled. The `users` client signs people in (SRP, or USER_PASSWORD_AUTH for CLIs and server-side
- *   apps), without OAuth.
+ *   with TOTP enabled. The `users` client signs people in with SRP (and operators with IAM credentials through
+ *   ADMIN_USER_PASSWORD_AUTH), without OAuth; no flow sends a bare password to the public endpoint.
  * - Machines: one confidential client per desk with the client-credentials grant and the single scope
  *   `tierdesk/<desk>.app`, which the verifier maps to role `app` on that desk (the trigger does not run for
  *   client credentials on the V2_0 event). The pool's Cognito domain serves their `/oauth2/token`.
@@ -173,7 +173,9 @@ export class UserDirectory extends Construct {
 
     this.appClient = this.userPool.addClient('AppClient', {
       userPoolClientName: `tierdesk-${config.envName}-users`,
-      authFlows: { userSrp: true, userPassword: true },
+      // SRP only for the public: the password never leaves the client. ADMIN_USER_PASSWORD_AUTH needs the
+      // account's IAM credentials (AdminInitiateAuth), so it serves the operator's CLI and nobody else.
+      authFlows: { userSrp: true, adminUserPassword: true },
       disableOAuth: true,
       generateSecret: false,
       preventUserExistenceErrors: true,

@@ -77,8 +77,8 @@ export const TICKET_ROUTES: readonly ApiRoute[] = [
     // Idempotency claim (PutItem, GetItem on a replay), existence check (GetItem), message and ticket
     // (PutItem; long bodies to S3), then the ticket's workflow (StartExecution).
     bind: (fn, { table, bodyBucket, ticketWorkflow }) => {
-      // UpdateItem: counting a refused intake on the requester's ban.
-      fn.bindTable(table, { actions: ['PutItem', 'GetItem', 'UpdateItem'] });
+      // BatchGetItem: the ban keys covering the requester; UpdateItem: counting a refused intake on the ban.
+      fn.bindTable(table, { actions: ['PutItem', 'GetItem', 'BatchGetItem', 'UpdateItem'] });
       fn.bindBucket(bodyBucket, { actions: ['PutObject'], prefix: 'bodies/' });
       fn.bindStateMachine(ticketWorkflow, { actions: ['StartExecution'] });
     },
@@ -115,9 +115,10 @@ export const TICKET_ROUTES: readonly ApiRoute[] = [
     entry: 'functions/tickets/add-message.ts',
     description: 'POST /tickets/{id}/messages: a public reply or an internal note.',
     // Idempotency claim (PutItem, GetItem), the ticket (GetItem), the message (PutItem; long bodies to S3),
-    // the commit (UpdateItem returning the task token), then waking the workflow (SendTaskSuccess).
+    // the commit (UpdateItem returning the task token), then waking the workflow (SendTaskSuccess);
+    // the requester's ban keys (BatchGetItem) and a refusal counted on the ban (UpdateItem).
     bind: (fn, { table, bodyBucket, ticketWorkflow }) => {
-      fn.bindTable(table, { actions: ['GetItem', 'PutItem', 'UpdateItem'] });
+      fn.bindTable(table, { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] });
       fn.bindBucket(bodyBucket, { actions: ['PutObject'], prefix: 'bodies/' });
       fn.bindStateMachine(ticketWorkflow, { actions: ['SendTaskSuccess'] });
     },
@@ -219,8 +220,9 @@ export const COMPLIANCE_ROUTES: readonly ApiRoute[] = [
     description:
       'POST /dsar: a data subject request (access or erasure); a one-time code goes to the requester.',
     bind: (fn, { table, compliance }) => {
-      // Idempotency claim and replay (PutItem, GetItem), the request and its audit entries (PutItem), its deadline schedule.
-      fn.bindTable(table, { actions: ['GetItem', 'PutItem'] });
+      // Idempotency claim and replay (PutItem, GetItem), the request and its audit entries (PutItem), its deadline
+      // schedule; the requester's ban keys (BatchGetItem) and a refusal counted on the ban (UpdateItem).
+      fn.bindTable(table, { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] });
       grantDeadlineScheduling(fn, compliance);
     },
   },
@@ -347,8 +349,9 @@ export const COMPLIANCE_ROUTES: readonly ApiRoute[] = [
     description:
       'POST /billing-appeals: a billing appeal at the first stage of the desk’s process (or answered with the policy).',
     bind: (fn, { table, compliance }) => {
-      // The ticket it names and the idempotency claim (GetItem, PutItem), the appeal, its first deadline.
-      fn.bindTable(table, { actions: ['GetItem', 'PutItem'] });
+      // The ticket it names and the idempotency claim (GetItem, PutItem), the appeal, its first deadline;
+      // the requester's ban keys (BatchGetItem) and a refusal counted on the ban (UpdateItem).
+      fn.bindTable(table, { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] });
       grantDeadlineScheduling(fn, compliance);
     },
   },
@@ -566,7 +569,8 @@ export function publicRoutes(env: { surveySecret: string; publicBaseUrl: string 
       description: 'POST /survey/{desk}/{ticketId}: records one score per ticket.',
       public: { reason: survey, environment: surveyEnv },
       bind: (fn, { table }) => {
-        fn.bindTable(table, { actions: ['GetItem', 'PutItem'] });
+        // The ticket and the answer (GetItem, PutItem); the requester's ban keys and a refusal counted on the ban.
+        fn.bindTable(table, { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] });
       },
     },
     {

@@ -229,8 +229,9 @@ export class MailStack extends Stack {
       timeout: Duration.seconds(60),
       deadLetterQueue: { encryptionKey: data.keys.data },
     });
-    // Tickets, messages, inbound records, Message-ID map (GetItem, PutItem, UpdateItem); no queries.
-    receiveEmail.bindTable(data.table, { actions: ['GetItem', 'PutItem', 'UpdateItem'] });
+    // Tickets, messages, inbound records, Message-ID map (GetItem, PutItem, UpdateItem); the sender's ban
+    // keys (BatchGetItem) and refusals counted on the ban (UpdateItem); no queries.
+    receiveEmail.bindTable(data.table, { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] });
     receiveEmail.bindBucket(data.bodyBucket, { actions: ['PutObject'], prefix: 'bodies/' });
     receiveEmail.bindBucket(data.bodyBucket, { actions: ['PutObject'], prefix: 'attachments/' });
     receiveEmail.bindBucket(this.inboundBucket, {

@@ -8,6 +8,8 @@ export const ApiEnv = z.object({
   JWKS_URL: z.url(),
   JWT_ISSUER: z.string().min(1),
   JWT_AUDIENCE: z.string().min(1),
+  /** Longest bearer-token lifetime accepted, in seconds (Cognito issues at most one day). */
+  TOKEN_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(300).max(86_400).default(86_400),
   /** Path-style S3 addressing, for S3-compatible endpoints that have no virtual-host DNS. */
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
 });

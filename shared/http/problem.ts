@@ -29,6 +29,13 @@ export const problems = {
   validation: (errors: FieldError[], detail = 'The request has invalid fields; see `errors`.') =>
     new Problem(400, 'validation', 'Invalid request', detail, errors),
   malformedJson: (detail: string) => new Problem(400, 'malformed-json', 'Malformed JSON body', detail),
+  invalidUtf8: (offset: number) =>
+    new Problem(
+      400,
+      'invalid-utf8',
+      'Body is not valid UTF-8',
+      `The request body is not valid UTF-8: the byte at offset ${offset} does not start a well-formed sequence.`,
+    ),
   unsupportedMediaType: () =>
     new Problem(
       415,
@@ -86,7 +93,28 @@ export function fieldErrorsOf(error: z.ZodError, root = ''): FieldError[] {
   });
 }
 
+/**
+ * A caller-supplied value safe to quote in an answer: at most `max` characters, anything outside
+ * printable ASCII (and quotes, backslashes) escaped, and the length said when it was cut.
+ */
+export function quotePrefix(value: string, max = 16): string {
+  const chars = [...value];
+  const shown = chars
+    .slice(0, max)
+    .map((c) =>
+      /^[\x21-\x7e]$/.test(c) && c !== '"' && c !== '\\' ? c : `\\u{${c.codePointAt(0)!.toString(16)}}`,
+    )
+    .join('');
+  return chars.length > max ? `"${shown}…" (${chars.length} characters)` : `"${shown}"`;
+}
+
+/** The request path as `instance`, unless it is too long or odd to echo (a garbage id, say). */
+function safeInstance(path: string | undefined): string | undefined {
+  return path && path.length <= 200 && /^[\x21-\x7e]+$/.test(path) ? path : undefined;
+}
+
 export function renderProblem(problem: Problem, instance?: string): APIGatewayProxyStructuredResultV2 {
+  instance = safeInstance(instance);
   const body: Record<string, unknown> = {
     type: `/problems/${problem.slug}`,
     title: problem.title,

@@ -3,12 +3,14 @@ import { Problem } from '../http/problem.ts';
 import type { InboundMailRecord, MailStore } from '../store/mail-store.ts';
 import { blobKeys } from '../store/table-keys.ts';
 import type { TicketStore } from '../store/ticket-store.ts';
+import type { BanCheck } from '../tickets/bans.ts';
 import { MAX_MESSAGE_CHARS } from '../tickets/commands.ts';
 import type { MessageAttachment, MessageEmail } from '../tickets/model.ts';
 import type { TicketService } from '../tickets/service.ts';
 import type { Clock } from '../time/clock.ts';
 import { deskForDomain, routeRecipient, subjectWithToken } from './addresses.ts';
 import { detectAutomatedMail } from './automated.ts';
+import { rejectBannedSender, senderAddresses } from './banned-sender.ts';
 import type { MailObjects } from './object-store.ts';
 import {
   DEFAULT_MAIL_LIMITS,
@@ -25,6 +27,8 @@ export interface MailIntakeDeps {
   mailStore: MailStore;
   ticketStore: TicketStore;
   tickets: Pick<TicketService, 'openTicketFromEmail' | 'addEmailReply'>;
+  /** The desk's ban list: a banned sender's mail is rejected before anything else is done with it. */
+  bans: BanCheck;
   objects: MailObjects;
   clock: Clock;
   newId: (at: Date) => string;
@@ -86,6 +90,11 @@ export async function receiveInboundMail(
       });
     if (desk === UNROUTED_DESK) {
       outcomes.push(await early('rejected', `no desk receives mail for ${recipients.join(', ')}`));
+      continue;
+    }
+    const ban = await deps.bans.findBan(desk, senderAddresses(sesMail));
+    if (ban) {
+      outcomes.push(await rejectBannedSender(ban, deps.bans, early));
       continue;
     }
     if (action.bucketName !== deps.mailBucket || !action.objectKey.startsWith('inbound/')) {

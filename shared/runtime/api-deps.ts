@@ -4,6 +4,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTokenVerifier, type TokenVerifier } from '../auth/verify-token.ts';
 import { ApiEnv, parseEnv } from '../config/env.ts';
+import { PACK_IDS } from '../policy/packs.ts';
 import { dynamoBanStore } from '../store/ban-store.ts';
 import { s3BlobStore } from '../store/blob-store.ts';
 import { dynamoTicketStore, type TicketStore } from '../store/ticket-store.ts';
@@ -50,6 +51,8 @@ export function apiDeps(): ApiDeps {
       jwksUrl: env.JWKS_URL,
       issuer: env.JWT_ISSUER,
       audience: env.JWT_AUDIENCE,
+      knownDesks: PACK_IDS,
+      maxLifetimeSeconds: env.TOKEN_MAX_LIFETIME_SECONDS,
     }),
     tickets: ticketService({
       store,

@@ -9,9 +9,11 @@ import { s3MailObjects } from '../mail/object-store.ts';
 import type { DeliveryDeps } from '../notices/deliver.ts';
 import { type OutboundMailPort, outboundMailPort } from '../notices/outbound-port.ts';
 import { sesMailSender } from '../notices/sender.ts';
+import { dynamoBanStore } from '../store/ban-store.ts';
 import { s3BlobStore } from '../store/blob-store.ts';
 import { dynamoMailStore, type MailStore } from '../store/mail-store.ts';
 import { dynamoTicketStore } from '../store/ticket-store.ts';
+import { banService } from '../tickets/bans.ts';
 import { deskDefaultsFor } from '../tickets/desk-policy.ts';
 import { ticketService } from '../tickets/service.ts';
 import { type Clock, currentClock, systemClock } from '../time/clock.ts';
@@ -35,14 +37,17 @@ export function mailInboundDeps(): MailIntakeDeps {
   const doc = documentClient();
   const s3 = new S3Client({ forcePathStyle: env.S3_FORCE_PATH_STYLE === 'true' });
   const ticketStore = dynamoTicketStore(doc, env.TABLE_NAME, s3BlobStore(s3, env.BODY_BUCKET));
+  const bans = banService({ bans: dynamoBanStore(doc, env.TABLE_NAME), clock });
   inbound = {
     mailStore: dynamoMailStore(doc, env.TABLE_NAME),
     ticketStore,
+    bans,
     tickets: ticketService({
       store: ticketStore,
       clock,
       deskDefaults: deskDefaultsFor,
       signals: sfnWorkflowSignals(new SFNClient({}), env.STATE_MACHINE_ARN),
+      bans,
     }),
     objects: s3MailObjects(s3),
     clock,

@@ -16,7 +16,7 @@ import { executionNameFor } from '../workflow/model.ts';
 import { slaStateOf } from '../workflow/policy-planner.ts';
 import type { WorkflowSignals } from '../workflow/signals.ts';
 import { assertCanSeeTicket, canSeeInternalNotes } from './access.ts';
-import type { BanService } from './bans.ts';
+import type { BanCheck } from './bans.ts';
 import {
   type AddMessageBody,
   addMessage,
@@ -57,8 +57,8 @@ export interface TicketServiceDeps {
   deskDefaults(desk: string): DeskDefaults;
   /** Starts and wakes the SLA workflow. Failures are logged, never surfaced: the reconciler retries. */
   signals: WorkflowSignals;
-  /** The desk's ban list; a banned requester's intake is refused (and counted). */
-  bans?: BanService;
+  /** The desk's ban list; a banned requester's intake is refused (and counted) on every path. */
+  bans: BanCheck;
 }
 
 export interface Idempotency {
@@ -132,7 +132,7 @@ export function ticketService(deps: TicketServiceDeps) {
   return {
     async createTicket(principal: Principal, body: CreateTicketBody, idem?: Idempotency) {
       const requesterEmail = principal.role === 'customer' ? principal.email : body.requester?.email;
-      if (requesterEmail) await deps.bans?.assertNotBanned(principal.desk, requesterEmail);
+      await deps.bans.assertNotBanned(principal.desk, requesterEmail);
       const now = deps.clock.now();
       const id = await claim(principal, 'create-ticket', idem, newId(now));
       const existing = await store.getTicket(principal.desk, id);
@@ -223,7 +223,8 @@ export function ticketService(deps: TicketServiceDeps) {
         const ticket = assertCanSeeTicket(principal, stored?.ticket, ticketId);
         const existing = stored!.activity.find((a) => 'messageId' in a && a.messageId === messageId);
         if (existing) return { ticket, messageId, replayed: true };
-        if (!isStaff(principal)) await deps.bans?.assertNotBanned(ticket.desk, ticket.requester.email);
+        if (!isStaff(principal))
+          await deps.bans.assertNotBanned(ticket.desk, ticket.requester.email, principal.email);
         const now = deps.clock.now();
         const change = addMessage({ principal, ticket, body, messageId, now });
         await store.putMessage(change.message);
@@ -253,6 +254,8 @@ export function ticketService(deps: TicketServiceDeps) {
     async openTicketFromEmail(input: EmailTicketInput & { id: string }) {
       const existing = await store.getTicket(input.desk, input.id);
       if (existing) return { ticket: existing.ticket, replayed: true };
+      // Mail intake refuses banned senders before it gets here; this keeps the service safe on its own.
+      await deps.bans.assertNotBanned(input.desk, input.requester.email);
       const change = openTicket({
         principal: mailPrincipal(input.desk),
         body: {
@@ -298,6 +301,7 @@ export function ticketService(deps: TicketServiceDeps) {
         if (stored.activity.some((a) => 'messageId' in a && a.messageId === input.messageId)) {
           return { ticket, messageId: input.messageId, replayed: true };
         }
+        await deps.bans.assertNotBanned(input.desk, ticket.requester.email, input.requester.email);
         const requester: Principal = {
           ...mailPrincipal(input.desk),
           id: ticket.requester.id,

@@ -14,6 +14,7 @@ const { apiTemplate: prodTemplate } = buildApp('prod');
  */
 const EXPECTED_ACTIONS: Record<string, string[]> = {
   CreateTicket: [
+    'dynamodb:BatchGetItem',
     'dynamodb:GetItem',
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
@@ -25,6 +26,7 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   GetTicket: ['dynamodb:Query', 's3:GetObject', 'kms:Decrypt'],
   ListTickets: ['dynamodb:Query', 'kms:Decrypt'],
   AddMessage: [
+    'dynamodb:BatchGetItem',
     'dynamodb:GetItem',
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',

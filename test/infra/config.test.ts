@@ -118,6 +118,9 @@ describe('deployment config from CDK context', () => {
     });
     expect(parseDeploymentConfig('dev', withDesks(['techflow'])).desks).toEqual(['techflow']);
     expect(() => parseDeploymentConfig('dev', withDesks([]))).toThrow(/desks/);
+    expect(() => parseDeploymentConfig('dev', withDesks(['techflow', 'nosuchdesk']))).toThrow(
+      /not a desk with a policy pack/,
+    );
     expect(() => parseDeploymentConfig('dev', withDesks(['techflow', 'techflow']))).toThrow(/twice/);
     expect(() => parseDeploymentConfig('dev', withDesks(['Tech Flow']))).toThrow(/desks\.0/);
   });

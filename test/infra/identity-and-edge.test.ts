@@ -86,16 +86,29 @@ describe('Cognito: people', () => {
     for (const group of groups) expect(group.Precedence).toBe(ROLE_GROUP_NAMES.indexOf(group.GroupName));
   });
 
-  it('signs people in with SRP or password, without OAuth or a secret, and lets them write only email and name', () => {
+  it('signs people in with SRP (operators via the IAM-signed admin flow), without OAuth or a secret, and lets them write only email and name', () => {
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       ClientName: 'tierdesk-dev-users',
-      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      ExplicitAuthFlows: [
+        'ALLOW_ADMIN_USER_PASSWORD_AUTH',
+        'ALLOW_USER_SRP_AUTH',
+        'ALLOW_REFRESH_TOKEN_AUTH',
+      ],
       AllowedOAuthFlowsUserPoolClient: false,
       GenerateSecret: false,
       PreventUserExistenceErrors: 'ENABLED',
       EnableTokenRevocation: true,
       WriteAttributes: ['email', 'name'],
     });
+  });
+
+  it('offers no client the public password flow', () => {
+    for (const client of Object.values(template.findResources('AWS::Cognito::UserPoolClient'))) {
+      const flows: string[] = client.Properties.ExplicitAuthFlows ?? [];
+      expect(flows).not.toContain('ALLOW_USER_PASSWORD_AUTH');
+      expect(flows).not.toContain('ALLOW_USER_AUTH');
+      expect(flows).not.toContain('ALLOW_CUSTOM_AUTH');
+    }
   });
 });
 
