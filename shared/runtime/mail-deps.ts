@@ -14,6 +14,7 @@ import { dynamoMailStore, type MailStore } from '../store/mail-store.ts';
 import { dynamoTicketStore } from '../store/ticket-store.ts';
 import { deskDefaultsFor } from '../tickets/desk-policy.ts';
 import { ticketService } from '../tickets/service.ts';
+import { NO_STAFF } from '../tickets/staff-directory.ts';
 import { type Clock, currentClock } from '../time/clock.ts';
 import { sfnWorkflowSignals } from '../workflow/sfn-signals.ts';
 import { newId } from './ids.ts';
@@ -43,6 +44,8 @@ export function mailInboundDeps(): MailIntakeDeps {
       clock,
       deskDefaults: deskDefaultsFor,
       signals: sfnWorkflowSignals(new SFNClient({}), env.STATE_MACHINE_ARN),
+      // Mail intake opens tickets and adds replies; it never assigns one.
+      staff: NO_STAFF,
     }),
     objects: s3MailObjects(s3),
     clock,

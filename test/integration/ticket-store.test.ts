@@ -8,7 +8,9 @@ import {
   VersionConflict,
 } from '#shared/store/ticket-store.ts';
 import { addMessage, CreateTicketBody, openTicket } from '#shared/tickets/commands.ts';
+import { GENERIC_DESK_DEFAULTS } from '#shared/tickets/desk-policy.ts';
 import { ticketService } from '#shared/tickets/service.ts';
+import { NO_STAFF } from '#shared/tickets/staff-directory.ts';
 import { startDynalite } from '../support/dynalite.ts';
 
 /** A blob store kept in memory: the S3 adapter itself is exercised by the e2e tests. */
@@ -37,7 +39,7 @@ const customer: Principal = {
 };
 const agent: Principal = { ...customer, id: 'a1', role: 'agent', email: 'a1@example.com' };
 const body = CreateTicketBody.parse({ subject: 'Down', description: 'Everything is down' });
-const defaults = () => ({ plan: 'standard', priority: 'normal' as const });
+const defaults = () => GENERIC_DESK_DEFAULTS;
 /** Records workflow signals; the Step Functions side is covered by the e2e tests on the local engine. */
 const signals = {
   started: [] as string[],
@@ -152,7 +154,7 @@ describe('DynamoDB ticket store', () => {
 
 describe('ticket service over the store', () => {
   it('finishes a create that crashed after claiming its idempotency key', async () => {
-    const service = ticketService({ store, clock, deskDefaults: defaults, signals });
+    const service = ticketService({ store, clock, deskDefaults: defaults, staff: NO_STAFF, signals });
     const idem = { key: 'crash-key-01', requestHash: 'same' };
     // The first attempt claimed the key and died before writing the ticket.
     await store.claimIdempotencyKey({
@@ -171,7 +173,7 @@ describe('ticket service over the store', () => {
   });
 
   it('a retried message with the same key is stored once', async () => {
-    const service = ticketService({ store, clock, deskDefaults: defaults, signals });
+    const service = ticketService({ store, clock, deskDefaults: defaults, staff: NO_STAFF, signals });
     const { ticket } = await service.createTicket(customer, body);
     const idem = { key: 'msg-key-001', requestHash: 'm' };
     const first = await service.addMessage(agent, ticket.id, { body: 'hello', visibility: 'public' }, idem);
@@ -183,7 +185,7 @@ describe('ticket service over the store', () => {
   });
 
   it('serialises concurrent replies: every message lands, versions count each once', async () => {
-    const service = ticketService({ store, clock, deskDefaults: defaults, signals });
+    const service = ticketService({ store, clock, deskDefaults: defaults, staff: NO_STAFF, signals });
     const { ticket } = await service.createTicket(customer, body);
     await Promise.all(
       [1, 2, 3].map((i) =>
