@@ -302,9 +302,11 @@ export const AppealStage = z.strictObject({
 /** Information the desk releases only to a requester whose identity has been verified (one-time code or staff attestation). */
 export const IdentityVerification = z.strictObject({
   beforeReleasing: z
-    .array(z.enum(['billing-information']))
+    .array(z.enum(['billing-information', 'refund']))
     .min(1)
-    .describe('billing-information: invoices, amounts, refunds and appeal outcomes'),
+    .describe(
+      'billing-information: invoices, amounts, refunds and appeal outcomes; refund: a refund is approved only for a verified requester',
+    ),
   source: z.string().optional(),
 });
 
