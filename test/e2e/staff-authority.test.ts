@@ -150,6 +150,23 @@ describe("a customer's priority is a request checked against the plan", () => {
     expect(pages).toEqual([]);
   });
 
+  it('staff confirming the requested P1 pages on-call and clears the request', async () => {
+    const ticket = await openTicket(standardCustomer, { priority: 'urgent' });
+    expect(ticket).toMatchObject({ priority: 'high', requestedPriority: 'urgent' });
+    await t.stack.settle();
+    const confirmed = await patch(ticket.id, agent, { priority: 'urgent' });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.priority).toBe('urgent');
+    expect(confirmed.body).not.toHaveProperty('requestedPriority');
+    await t.stack.settle();
+    await eventually(async () => {
+      const r = await t.call('GET', `/tickets/${ticket.id}`, { token: lead });
+      return (r.body.mail ?? []).some((m: { audience: string }) => m.audience === 'on-call')
+        ? r.body
+        : undefined;
+    }, 'on-call page after confirmation');
+  });
+
   it('an Enterprise customer opens P1 directly and on-call is paged', async () => {
     const ticket = await openTicket(enterpriseCustomer, { priority: 'urgent' });
     expect(ticket.priority).toBe('urgent');
