@@ -241,3 +241,28 @@ describe('customers see the customer view on every route', () => {
     expect(staff.body).toMatchObject({ tier: 2, assignee: 'techflow-lead' });
   });
 });
+
+describe("notices to the assignee go to the directory's address", () => {
+  // Last in the file: it moves the virtual clock.
+  it('an SLA warning for an assigned ticket is mailed to the staff member, and to nobody the assignee names', async () => {
+    const { id } = await openTicket(enterpriseCustomer, { priority: 'normal' });
+    const refused = await patch(id, agent, { assignee: 'outsider@evil.example' });
+    expect(refused.status).toBe(422);
+    expect((await patch(id, agent, { assignee: 'techflow-agent-2' })).status).toBe(200);
+    await t.stack.settle();
+    // Enterprise normal: first response in 4 hours, warned before the breach.
+    expect((await t.call('POST', '/_local/clock', { json: { advance: 'PT5H' } })).status).toBe(200);
+    await t.stack.settle();
+    const toAssignee = await eventually(async () => {
+      const items = (await t.call('GET', '/_local/outbox')).body.items as Array<{
+        to: string[];
+        subject: string;
+      }>;
+      const mine = items.filter(
+        (m) => m.to.includes('techflow-agent-2@staff.example.com') && m.subject.includes(id),
+      );
+      return mine.length ? items : undefined;
+    }, 'a notice to the assignee');
+    expect(toAssignee.some((m) => m.to.some((to) => to.includes('evil.example')))).toBe(false);
+  });
+});
