@@ -66,7 +66,8 @@ interface Cell {
 }
 
 const OK = 200;
-let assignSwitch = false;
+let assignCount = 0;
+const nextAssignee = () => (assignCount++ % 2 === 0 ? 'techflow-agent' : 'techflow-agent-2');
 const cells: Cell[] = [
   {
     route: 'GET /tickets/{id}',
@@ -89,7 +90,7 @@ const cells: Cell[] = [
       t.call('PATCH', `/tickets/${ticketId}`, {
         token,
         // Alternating between two staff members of the desk, so each call changes something.
-        json: { assignee: (assignSwitch = !assignSwitch) ? 'techflow-agent' : 'techflow-agent-2' },
+        json: { assignee: nextAssignee() },
         headers: { 'if-match': await currentEtag() },
       }),
     expect: {
