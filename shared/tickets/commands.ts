@@ -252,8 +252,8 @@ export function updateTicket(input: {
   const loosenings = looseningsOf(ticket, patch, defaults.authority, input.answered);
   assertMayLoosen(principal, loosenings, defaults.authority, patch.reason);
   const at = now.toISOString();
-  // The reason is recorded on the changes that needed it, for the audit trail.
   const by = principal.id;
+  // The reason is recorded on the changes that needed it, for the audit trail.
   const why = (pointer: string) =>
     patch.reason && loosenings.some((l) => l.pointer === pointer) ? { reason: patch.reason } : {};
   const activity: TicketActivity[] = [];
