@@ -23,6 +23,7 @@ import { objectStorePath, startObjectStore } from './object-store.ts';
 import { serveOpsConsole } from './ops-console.ts';
 import { apiRoutes } from './routes.ts';
 import { startSchedulerEndpoint } from './scheduler.ts';
+import { localStaff, startStaffDirectoryEndpoint } from './staff-directory.ts';
 import { type FaultInjection, startSfnEndpoint } from './stepfunctions/endpoint.ts';
 import { LocalStepFunctions } from './stepfunctions/engine.ts';
 import { localSurveySecret } from './survey-secret.ts';
@@ -42,6 +43,7 @@ export interface LocalStackOptions {
   smtpPort?: number;
   /** Local EventBridge Scheduler (SCHEDULER_PORT; default: any free port, shown in the banner). */
   schedulerPort?: number;
+  directoryPort?: number;
   /** The four policy packs' desks, served by the stack. */
   desks?: readonly string[];
 }
@@ -98,6 +100,12 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     port: options.s3Port ?? envPort('S3_PORT', 4569),
   });
   const identity = await localIdentity(dataDir);
+  const desks = [...(options.desks ?? LOCAL_DESKS)];
+  // The identity provider's staff directory, behind the same Cognito calls the API makes on AWS.
+  const staffDirectory = await startStaffDirectoryEndpoint(
+    localStaff(desks),
+    options.directoryPort ?? envPort('DIRECTORY_PORT', 0),
+  );
 
   // The port must be known early (the JWKS URL), but requests wait until every route is wired:
   // an early request would otherwise get no answer at all.
@@ -112,7 +120,6 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
   });
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const desks = [...(options.desks ?? LOCAL_DESKS)];
   await loadLocalLambdas();
   const lambdaFaults: LambdaFaults = new Map();
   const lambdas = localLambdas(lambdaFaults, usage);
@@ -164,6 +171,8 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     AWS_ENDPOINT_URL_DYNAMODB: dynamoUrl,
     AWS_ENDPOINT_URL_S3: objects.url,
     AWS_ENDPOINT_URL_SFN: sfn.url,
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: staffDirectory.url,
+    USER_POOL_ID: 'us-east-1_tierdeskLocal',
     STATE_MACHINE_ARN: stateMachineArn,
     DESKS: desks.join(','),
     TABLE_NAME,
@@ -416,6 +425,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       stepFunctions.shutdown();
       timers.stop();
       await scheduler.close();
+      await staffDirectory.close();
       await sfn.close();
       await mail.close();
       server.closeAllConnections();

@@ -9,6 +9,8 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config.ts';
@@ -38,6 +40,8 @@ export interface ApiResources extends DataResources {
   readonly ticketWorkflow: BindableStateMachine;
   /** DSAR and appeal deadline schedules (name-derived; see infra/stacks/schedules-stack.ts). */
   readonly compliance: ComplianceScheduling;
+  /** The user pool, read as the staff directory. */
+  readonly userPool: IUserPool;
 }
 
 /** One HTTP route backed by its own function. */
@@ -130,9 +134,16 @@ export const TICKET_ROUTES: readonly ApiRoute[] = [
     entry: 'functions/tickets/update-ticket.ts',
     description: 'PATCH /tickets/{id}: status, priority, tier, assignee (If-Match version).',
     // The ticket (GetItem), the commit (UpdateItem returning the task token), waking the workflow.
-    bind: (fn, { table, ticketWorkflow }) => {
+    // An assignee must be a staff member of the desk: read from the user pool (the staff directory).
+    bind: (fn, { table, ticketWorkflow, userPool }) => {
       fn.bindTable(table, { actions: ['GetItem', 'UpdateItem'] });
       fn.bindStateMachine(ticketWorkflow, { actions: ['SendTaskSuccess'] });
+      fn.function.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser'],
+          resources: [userPool.userPoolArn],
+        }),
+      );
     },
   },
   {
@@ -647,11 +658,6 @@ export class ApiStack extends Stack {
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
     const { config, data } = props;
-    this.resources = {
-      ...data,
-      ticketWorkflow: props.ticketWorkflow,
-      compliance: complianceScheduling(this, config),
-    };
 
     this.functionSettings = {
       logRetention: config.logRetentionDays as RetentionDays,
@@ -661,6 +667,12 @@ export class ApiStack extends Stack {
     };
 
     this.users = new UserDirectory(this, 'Users', { config, functionSettings: this.functionSettings });
+    this.resources = {
+      ...data,
+      ticketWorkflow: props.ticketWorkflow,
+      compliance: complianceScheduling(this, config),
+      userPool: this.users.userPool,
+    };
 
     this.api = new HttpApi(this, 'HttpApi', {
       apiName: `tierdesk-${config.envName}`,
@@ -694,6 +706,7 @@ export class ApiStack extends Stack {
       TABLE_NAME: data.table.tableName,
       BODY_BUCKET: data.bodyBucket.bucketName,
       STATE_MACHINE_ARN: props.ticketWorkflow.stateMachineArn,
+      USER_POOL_ID: this.users.userPool.userPoolId,
     };
 
     for (const route of API_ROUTES) this.addRoute(route);

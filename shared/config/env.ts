@@ -12,6 +12,8 @@ export const ApiEnv = z.object({
   TOKEN_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(300).max(86_400).default(86_400),
   /** Path-style S3 addressing, for S3-compatible endpoints that have no virtual-host DNS. */
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
+  /** The Cognito user pool, read as the staff directory (who may be a ticket's assignee). */
+  USER_POOL_ID: z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'a Cognito user pool id'),
 });
 export type ApiEnv = z.infer<typeof ApiEnv>;
 

@@ -5,6 +5,9 @@ import type { z } from 'zod';
 export interface FieldError {
   pointer: string;
   detail: string;
+  /** For a refused loosening: the change and the least role that may make it. */
+  change?: string;
+  requiredRole?: string;
 }
 
 /**
@@ -55,6 +58,20 @@ export const problems = {
       'www-authenticate': 'Bearer realm="tierdesk"',
     }),
   forbidden: (detail: string) => new Problem(403, 'forbidden', 'Not allowed', detail),
+  /** A staff change that loosens a promise, beyond the caller's authority under the desk's policy. */
+  authorityRequired: (errors: FieldError[]) =>
+    new Problem(
+      403,
+      'authority-required',
+      'Needs more authority',
+      `This change loosens what the desk's policy promises: ${errors.map((e) => e.detail).join('; ')}.`,
+      errors,
+    ),
+  /** Well-formed, but naming something that does not exist or is not allowed here (422). */
+  unprocessable: (
+    errors: FieldError[],
+    detail = 'Some fields refer to something not allowed here; see `errors`.',
+  ) => new Problem(422, 'unprocessable', 'Unprocessable request', detail, errors),
   notFound: (what: string) =>
     new Problem(404, 'not-found', 'Not found', `${what} does not exist or is not yours.`),
   conflict: (slug: string, detail: string) => new Problem(409, slug, 'Conflict', detail),

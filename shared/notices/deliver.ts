@@ -256,12 +256,9 @@ async function buildMail(
 }
 
 function staffAddress(config: DeskMailConfig, entry: OutboundMail, ticket: Ticket): string {
-  if (
-    entry.audience === 'assignee' &&
-    ticket.assignee &&
-    /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(ticket.assignee)
-  ) {
-    return ticket.assignee.toLowerCase();
+  // Only the address the staff directory gave when the assignee was set; never the assignee string itself.
+  if (entry.audience === 'assignee' && ticket.assignee && ticket.assigneeContact) {
+    return ticket.assigneeContact.email;
   }
   const audience = entry.audience === 'customer' ? 'assignee' : entry.audience;
   return config.staff[audience];

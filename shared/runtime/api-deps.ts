@@ -1,7 +1,9 @@
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { cognitoStaffDirectory } from '../auth/cognito-staff-directory.ts';
 import { createTokenVerifier, type TokenVerifier } from '../auth/verify-token.ts';
 import { ApiEnv, parseEnv } from '../config/env.ts';
 import { PACK_IDS } from '../policy/packs.ts';
@@ -60,6 +62,7 @@ export function apiDeps(): ApiDeps {
       deskDefaults: deskDefaultsFor,
       signals: sfnWorkflowSignals(new SFNClient({}), env.STATE_MACHINE_ARN),
       bans,
+      staff: cognitoStaffDirectory(new CognitoIdentityProviderClient({}), env.USER_POOL_ID),
     }),
   };
   return built;

@@ -16,6 +16,7 @@ import { dynamoTicketStore } from '../store/ticket-store.ts';
 import { banService } from '../tickets/bans.ts';
 import { deskDefaultsFor } from '../tickets/desk-policy.ts';
 import { ticketService } from '../tickets/service.ts';
+import { NO_STAFF } from '../tickets/staff-directory.ts';
 import { type Clock, currentClock, systemClock } from '../time/clock.ts';
 import { sfnWorkflowSignals } from '../workflow/sfn-signals.ts';
 import { newId } from './ids.ts';
@@ -48,6 +49,8 @@ export function mailInboundDeps(): MailIntakeDeps {
       deskDefaults: deskDefaultsFor,
       signals: sfnWorkflowSignals(new SFNClient({}), env.STATE_MACHINE_ARN),
       bans,
+      // Mail intake opens tickets and adds replies; it never assigns one.
+      staff: NO_STAFF,
     }),
     objects: s3MailObjects(s3),
     clock,

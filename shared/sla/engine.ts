@@ -311,11 +311,14 @@ class SlaRun {
       case 'status-changed':
         this.changeStatus(at, e.to);
         return;
-      case 'priority-changed':
+      case 'priority-changed': {
         if (e.to === this.attrs.priority) return;
+        const before = this.attrs;
         this.attrs = { ...this.attrs, priority: e.to };
         this.recalculate(at, `priority changed to ${e.to}`);
+        this.emitStaffAlertsOfConfirmedPriority(before, at, e.to);
         return;
+      }
       case 'plan-changed':
         if (e.to === this.attrs.plan) return;
         this.attrs = { ...this.attrs, plan: e.to };
@@ -718,6 +721,19 @@ class SlaRun {
       if (n.metric && (!ctx.metric || !n.metric.includes(ctx.metric))) continue;
       if (n.threshold !== undefined && ctx.fraction !== n.threshold) continue;
       this.notify(n, at, `notify:${n.id}:${causeId}`, ctx.metric, ctx.escalation);
+    }
+  }
+
+  /**
+   * A priority raised by staff is a confirmed one: the staff alerts of a ticket opened at it (the
+   * on-call page of a P1) fire now, once per priority. Customers' requested priorities never get
+   * here: intake opens them at the entitled priority and only staff change a priority.
+   */
+  private emitStaffAlertsOfConfirmedPriority(before: typeof this.attrs, at: number, to: string): void {
+    for (const n of this.cp.noticesByEvent.get('ticket-created') ?? []) {
+      if (n.audience === 'customer' || !selectorMatches(n, this.attrs) || selectorMatches(n, before))
+        continue;
+      this.notify(n, at, `notify:${n.id}:priority-${to}`, undefined);
     }
   }
 

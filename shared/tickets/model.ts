@@ -39,11 +39,16 @@ export const Ticket = z.strictObject({
   subject: z.string().min(1).max(250),
   requester: Requester,
   priority: Priority,
+  /** The requester's stated priority, above what their plan may open; cleared when staff set the priority. */
+  requestedPriority: Priority.optional(),
   plan: Slug,
   channel: Channel,
   status: Status,
   tier: Tier,
+  /** A staff member's directory id. */
   assignee: z.string().min(1).max(128).nullable(),
+  /** The assignee as the directory knew them when assigned: their notice address and public first name. */
+  assigneeContact: z.strictObject({ email: Email, displayName: z.string().min(1).max(100) }).optional(),
   tags: z.array(Slug).max(20),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),

@@ -35,7 +35,10 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
     'kms:GenerateDataKey',
     'states:SendTaskSuccess',
   ],
+  // The staff directory (an assignee must be a staff member of the desk) is the user pool.
   UpdateTicket: [
+    'cognito-idp:AdminGetUser',
+    'cognito-idp:AdminListGroupsForUser',
     'dynamodb:GetItem',
     'dynamodb:UpdateItem',
     'kms:Decrypt',
@@ -224,6 +227,7 @@ describe('ApiStack', () => {
         'POWERTOOLS_SERVICE_NAME',
         'STATE_MACHINE_ARN',
         'TABLE_NAME',
+        'USER_POOL_ID',
       ]);
       expect(fn.Properties.Environment.Variables.STATE_MACHINE_ARN).toEqual(
         api.resolve(workflow.ticketSla.stateMachineArn),
@@ -257,6 +261,20 @@ describe('ApiStack', () => {
       expect(actions).toEqual([...new Set([...expected, ...EVERY_FUNCTION])].sort());
     });
   }
+
+  it('lets UpdateTicket read exactly the user pool (the staff directory)', () => {
+    const cognito = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+      (policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+        .filter((st) => [st.Action].flat().some((a) => a.startsWith('cognito-idp:')))
+        .map((st) => ({ role: policy.Properties.Roles[0].Ref as string, resource: st.Resource })),
+    );
+    // The pre-token trigger reads MFA settings; UpdateTicket reads staff. No other function touches the pool.
+    expect(cognito.map((c) => c.role.replace(/Role.*$/, '')).sort()).toEqual([
+      'UpdateTicket',
+      'UsersPreTokenGeneration',
+    ]);
+    for (const c of cognito) expect(JSON.stringify(c.resource)).toContain('UsersPool');
+  });
 
   it('lets ListTickets query exactly three indexes, and not the table itself', () => {
     const indexArns = (name: string) => ({

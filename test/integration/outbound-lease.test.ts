@@ -7,6 +7,7 @@ import type { BlobStore } from '#shared/store/blob-store.ts';
 import { dynamoMailStore, type MailStore } from '#shared/store/mail-store.ts';
 import { dynamoTicketStore, type TicketStore } from '#shared/store/ticket-store.ts';
 import { CreateTicketBody, openTicket } from '#shared/tickets/commands.ts';
+import { deskDefaultsFor } from '#shared/tickets/desk-policy.ts';
 import type { Clock } from '#shared/time/clock.ts';
 import { checkTicketSla } from '#shared/workflow/check-ticket-sla.ts';
 import { policyPackPlanner } from '#shared/workflow/policy-planner.ts';
@@ -77,7 +78,7 @@ describe('outbound mail leases', () => {
       body: CreateTicketBody.parse({ subject: 'Down', description: 'x', priority: 'urgent' }),
       id,
       now: created,
-      defaults: { plan: 'standard', priority: 'normal' },
+      defaults: { ...deskDefaultsFor('techflow'), plan: 'enterprise', priority: 'normal' },
     });
     await ticketStore.putNewTicket(change);
     // Queue the notices of the first Apply step (no mail port: nothing is sent yet).

@@ -10,7 +10,9 @@ import {
 } from '#shared/store/ticket-store.ts';
 import { type BanService, banService } from '#shared/tickets/bans.ts';
 import { addMessage, CreateTicketBody, openTicket } from '#shared/tickets/commands.ts';
+import { GENERIC_DESK_DEFAULTS } from '#shared/tickets/desk-policy.ts';
 import { ticketService } from '#shared/tickets/service.ts';
+import { NO_STAFF } from '#shared/tickets/staff-directory.ts';
 import { startDynalite } from '../support/dynalite.ts';
 
 /** A blob store kept in memory: the S3 adapter itself is exercised by the e2e tests. */
@@ -41,7 +43,7 @@ const customer: Principal = {
 };
 const agent: Principal = { ...customer, id: 'a1', role: 'agent', email: 'a1@example.com' };
 const body = CreateTicketBody.parse({ subject: 'Down', description: 'Everything is down' });
-const defaults = () => ({ plan: 'standard', priority: 'normal' as const });
+const defaults = () => GENERIC_DESK_DEFAULTS;
 /** Records workflow signals; the Step Functions side is covered by the e2e tests on the local engine. */
 const signals = {
   started: [] as string[],
@@ -158,7 +160,7 @@ describe('DynamoDB ticket store', () => {
 
 describe('ticket service over the store', () => {
   it('finishes a create that crashed after claiming its idempotency key', async () => {
-    const service = ticketService({ store, clock, deskDefaults: defaults, signals, bans });
+    const service = ticketService({ store, clock, deskDefaults: defaults, staff: NO_STAFF, signals, bans });
     const idem = { key: 'crash-key-01', requestHash: 'same' };
     // The first attempt claimed the key and died before writing the ticket.
     await store.claimIdempotencyKey({
@@ -177,7 +179,7 @@ describe('ticket service over the store', () => {
   });
 
   it('a retried message with the same key is stored once', async () => {
-    const service = ticketService({ store, clock, deskDefaults: defaults, signals, bans });
+    const service = ticketService({ store, clock, deskDefaults: defaults, staff: NO_STAFF, signals, bans });
     const { ticket } = await service.createTicket(customer, body);
     const idem = { key: 'msg-key-001', requestHash: 'm' };
     const first = await service.addMessage(agent, ticket.id, { body: 'hello', visibility: 'public' }, idem);
@@ -189,7 +191,7 @@ describe('ticket service over the store', () => {
   });
 
   it('serialises concurrent replies: every message lands, versions count each once', async () => {
-    const service = ticketService({ store, clock, deskDefaults: defaults, signals, bans });
+    const service = ticketService({ store, clock, deskDefaults: defaults, staff: NO_STAFF, signals, bans });
     const { ticket } = await service.createTicket(customer, body);
     await Promise.all(
       [1, 2, 3].map((i) =>
