@@ -22,6 +22,7 @@ import { objectStorePath, startObjectStore } from './object-store.ts';
 import { serveOpsConsole } from './ops-console.ts';
 import { apiRoutes } from './routes.ts';
 import { startSchedulerEndpoint } from './scheduler.ts';
+import { passedGate, startupGate } from './startup-gate.ts';
 import { type FaultInjection, startSfnEndpoint } from './stepfunctions/endpoint.ts';
 import { LocalStepFunctions } from './stepfunctions/engine.ts';
 import { localSurveySecret } from './survey-secret.ts';
@@ -63,6 +64,20 @@ const envPort = (name: string, fallback: number) => {
  * identity provider, the virtual clock and the HTTP API running the real handlers.
  */
 export async function startLocalStack(options: LocalStackOptions = {}) {
+  // Made before the first await: every server the stack opens waits on it inside its request
+  // handler, so a request that comes while the stack starts is answered once all is wired.
+  const gate = startupGate();
+  try {
+    const stack = await bootLocalStack(options, gate.ready);
+    gate.open();
+    return stack;
+  } catch (error) {
+    gate.fail(error);
+    throw error;
+  }
+}
+
+async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) {
   const started = Date.now();
   const dataDir = resolve(options.dataDir ?? process.env.DATA_DIR ?? '.data');
   mkdirSync(dataDir, { recursive: true });
@@ -98,13 +113,10 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
   });
   const identity = await localIdentity(dataDir);
 
-  // The port must be known early (the JWKS URL), but requests wait until every route is wired:
-  // an early request would otherwise get no answer at all.
-  let markReady!: () => void;
-  const ready = new Promise<void>((resolve) => {
-    markReady = resolve;
+  // The port must be known early (the JWKS URL); the handler is attached now and waits for `ready`.
+  const server = createServer(async (req, res) => {
+    if (await passedGate(ready, res)) await handleRequest(req, res);
   });
-  const server = createServer();
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
     server.listen(options.apiPort ?? envPort('PORT', 3000), '127.0.0.1', () => ok());
@@ -143,7 +155,11 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     ],
   });
   const faults: FaultInjection = { failNext: new Map() };
-  const sfn = await startSfnEndpoint(stepFunctions, options.sfnPort ?? envPort('SFN_PORT', 8083), faults);
+  const sfn = await startSfnEndpoint(stepFunctions, {
+    port: options.sfnPort ?? envPort('SFN_PORT', 8083),
+    faults,
+    ready,
+  });
   const stateMachineArn = stepFunctions.listStateMachines()[0]!.stateMachineArn;
   const mail = await prepareLocalMail({
     dataDir,
@@ -151,6 +167,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     lambdas,
     sesPort: options.sesPort ?? envPort('SES_PORT', 8084),
     smtpPort: options.smtpPort ?? envPort('SMTP_PORT', 2525),
+    ready,
     region: process.env.AWS_REGION ?? 'us-east-1',
     desks,
   });
@@ -228,6 +245,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     timers,
     now: () => clock.now(),
     dataFile: join(dataDir, 'scheduler', 'schedules.json'),
+    ready,
     invoke: (arn, input) => tracked(() => invokeByArn(lambdas, arn, input))(),
   });
   Object.assign(process.env, {
@@ -323,8 +341,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     },
   };
 
-  server.on('request', async (req: IncomingMessage, res: ServerResponse) => {
-    await ready;
+  const handleRequest = async (req: IncomingMessage, res: ServerResponse) => {
     try {
       const body = await readBody(req);
       if (await serveOpsConsole(req, res)) return;
@@ -370,9 +387,8 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       if (!res.headersSent)
         send(res, 500, { type: '/problems/internal', title: 'Internal error', status: 500 }, true);
     }
-  });
+  };
 
-  markReady();
   return {
     dataDir,
     urls,
