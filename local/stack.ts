@@ -53,6 +53,8 @@ export const TICKET_SLA_STATE_MACHINE = 'tierdesk-ticket-sla';
 export const RETENTION_PURGE_STATE_MACHINE = 'tierdesk-retention-purge';
 /** How long `POST /_local/clock` waits for the workflows it woke to settle before answering. */
 const SETTLE_TIMEOUT_MS = 15_000;
+/** The outbound-mail sweep also runs this often in real time (crash recovery; see below). */
+const OUTBOUND_SWEEP_REAL_MS = 20_000;
 
 const envPort = (name: string, fallback: number) => {
   const value = process.env[name];
@@ -263,6 +265,23 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
     timers.every(60_000, tracked(jobs['sweep-outbound-mail']!)),
     timers.every(60_000, tracked(jobs['sweep-incident-reviews']!)),
   ];
+  // Crash recovery of outbound mail runs on real time as well: once as soon as the stack is up (taking
+  // even the mail noted just before the crash), then every OUTBOUND_SWEEP_REAL_MS, so mail a dead
+  // process left pending goes out without waiting for a clock move or a workflow to wake.
+  const sweepAfterRestart = tracked(() =>
+    invokeLocal(lambdas, 'tierdesk-sweep-outbound-mail', { graceSeconds: 0 }),
+  );
+  let realTimeSweepRunning = false;
+  const realTimeSweep = setInterval(() => {
+    if (realTimeSweepRunning) return;
+    realTimeSweepRunning = true;
+    tracked(jobs['sweep-outbound-mail']!)()
+      .catch((error: unknown) => console.error('outbound mail sweep failed', error))
+      .finally(() => {
+        realTimeSweepRunning = false;
+      });
+  }, OUTBOUND_SWEEP_REAL_MS);
+  realTimeSweep.unref();
   const settle = () =>
     Promise.race([
       // Scheduled jobs and schedule deliveries that the move fired, then the executions they started.
@@ -270,6 +289,10 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
       new Promise<void>((ok) => setTimeout(ok, SETTLE_TIMEOUT_MS).unref()),
     ]);
   const resumed = stepFunctions.resume();
+  // Not awaited: it needs the SES endpoint, which answers once start-up is over.
+  void sweepAfterRestart().catch((error: unknown) =>
+    console.error('outbound mail sweep after start failed', error),
+  );
 
   const localRoutes: Record<string, (body: unknown) => Promise<[number, unknown]> | [number, unknown]> = {
     'GET /': () => [200, { name: 'tierdesk (local stack)', desks, urls, now: clock.now().toISOString() }],
@@ -419,6 +442,7 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
     readyInMs: Date.now() - started,
     async stop() {
       for (const stopSchedule of stopSchedules) stopSchedule();
+      clearInterval(realTimeSweep);
       await Promise.allSettled([...inFlight]);
       stepFunctions.shutdown();
       timers.stop();
