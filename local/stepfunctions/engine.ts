@@ -583,6 +583,9 @@ export class LocalStepFunctions {
     state: AslState,
     input: unknown,
   ): Promise<unknown> {
+    // As in runTask: the StateEntered event (this entry's raw input) is recorded first, or a Wait
+    // in a loop would read the previous entry's SecondsPath or TimestampPath.
+    await new Promise((resolve) => setImmediate(resolve));
     const raw = running.enteredInput.get(stateName) ?? input;
     let due: number;
     if (typeof state.Seconds === 'number') due = this.sleepStart(running) + state.Seconds * 1000;

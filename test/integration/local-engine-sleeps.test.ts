@@ -155,4 +155,50 @@ describe('local engine sleeps across a clock jump made while the workflow works'
     await engine.whenIdle();
     expect(engine.describeExecution(started.executionArn).status).toBe('SUCCEEDED');
   });
+
+  it('a Wait in a loop sleeps what this round planned, not the last round', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tierdesk-engine-'));
+    const clock = new VirtualClock();
+    const timers = new VirtualTimers(clock);
+    const plans = [3600, 60, 60];
+    let calls = 0;
+    const engine = await LocalStepFunctions.create({
+      dataDir,
+      clock,
+      timers,
+      lambdas: [{ arn: PLAN, invoke: async () => ({ sleepSeconds: plans[calls++] ?? 60, closed: false }) }],
+      stateMachines: [
+        {
+          name: 'looper',
+          definition: JSON.stringify({
+            StartAt: 'Plan',
+            States: {
+              Plan: { Type: 'Task', Resource: PLAN, TimeoutSeconds: 60, Next: 'Closed?' },
+              'Closed?': {
+                Type: 'Choice',
+                Choices: [{ Variable: '$.closed', BooleanEquals: true, Next: 'Done' }],
+                Default: 'Sleep',
+              },
+              Sleep: { Type: 'Wait', SecondsPath: '$.sleepSeconds', Next: 'Plan' },
+              Done: { Type: 'Succeed' },
+            },
+          }),
+          substitutions: {},
+        },
+      ],
+    });
+    cleanups.push(() => {
+      engine.shutdown();
+      timers.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+    engine.startExecution(engine.listStateMachines()[0]!.stateMachineArn, 'loop', '{}');
+    await engine.whenIdle();
+    clock.advance(3601_000);
+    await engine.whenIdle();
+    expect(calls).toBe(2);
+    clock.advance(61_000);
+    await engine.whenIdle();
+    expect(calls).toBe(3);
+  });
 });
