@@ -24,6 +24,7 @@ import { serveOpsConsole } from './ops-console.ts';
 import { apiRoutes } from './routes.ts';
 import { startSchedulerEndpoint } from './scheduler.ts';
 import { localStaff, startStaffDirectoryEndpoint } from './staff-directory.ts';
+import { passedGate, startupGate } from './startup-gate.ts';
 import { type FaultInjection, startSfnEndpoint } from './stepfunctions/endpoint.ts';
 import { LocalStepFunctions } from './stepfunctions/engine.ts';
 import { localSurveySecret } from './survey-secret.ts';
@@ -55,6 +56,8 @@ export const TICKET_SLA_STATE_MACHINE = 'tierdesk-ticket-sla';
 export const RETENTION_PURGE_STATE_MACHINE = 'tierdesk-retention-purge';
 /** How long `POST /_local/clock` waits for the workflows it woke to settle before answering. */
 const SETTLE_TIMEOUT_MS = 15_000;
+/** The outbound-mail sweep also runs this often in real time (crash recovery; see below). */
+const OUTBOUND_SWEEP_REAL_MS = 20_000;
 
 const envPort = (name: string, fallback: number) => {
   const value = process.env[name];
@@ -66,6 +69,20 @@ const envPort = (name: string, fallback: number) => {
  * identity provider, the virtual clock and the HTTP API running the real handlers.
  */
 export async function startLocalStack(options: LocalStackOptions = {}) {
+  // Made before the first await: every server the stack opens waits on it inside its request
+  // handler, so a request that comes while the stack starts is answered once all is wired.
+  const gate = startupGate();
+  try {
+    const stack = await bootLocalStack(options, gate.ready);
+    gate.open();
+    return stack;
+  } catch (error) {
+    gate.fail(error);
+    throw error;
+  }
+}
+
+async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) {
   const started = Date.now();
   const dataDir = resolve(options.dataDir ?? process.env.DATA_DIR ?? '.data');
   mkdirSync(dataDir, { recursive: true });
@@ -107,13 +124,10 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     options.directoryPort ?? envPort('DIRECTORY_PORT', 0),
   );
 
-  // The port must be known early (the JWKS URL), but requests wait until every route is wired:
-  // an early request would otherwise get no answer at all.
-  let markReady!: () => void;
-  const ready = new Promise<void>((resolve) => {
-    markReady = resolve;
+  // The port must be known early (the JWKS URL); the handler is attached now and waits for `ready`.
+  const server = createServer(async (req, res) => {
+    if (await passedGate(ready, res)) await handleRequest(req, res);
   });
-  const server = createServer();
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
     server.listen(options.apiPort ?? envPort('PORT', 3000), '127.0.0.1', () => ok());
@@ -151,7 +165,11 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     ],
   });
   const faults: FaultInjection = { failNext: new Map() };
-  const sfn = await startSfnEndpoint(stepFunctions, options.sfnPort ?? envPort('SFN_PORT', 8083), faults);
+  const sfn = await startSfnEndpoint(stepFunctions, {
+    port: options.sfnPort ?? envPort('SFN_PORT', 8083),
+    faults,
+    ready,
+  });
   const stateMachineArn = stepFunctions.listStateMachines()[0]!.stateMachineArn;
   const mail = await prepareLocalMail({
     dataDir,
@@ -159,6 +177,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     lambdas,
     sesPort: options.sesPort ?? envPort('SES_PORT', 8084),
     smtpPort: options.smtpPort ?? envPort('SMTP_PORT', 2525),
+    ready,
     region: process.env.AWS_REGION ?? 'us-east-1',
     desks,
   });
@@ -238,6 +257,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     timers,
     now: () => clock.now(),
     dataFile: join(dataDir, 'scheduler', 'schedules.json'),
+    ready,
     invoke: (arn, input) => tracked(() => invokeByArn(lambdas, arn, input))(),
   });
   Object.assign(process.env, {
@@ -255,6 +275,23 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     timers.every(60_000, tracked(jobs['sweep-outbound-mail']!)),
     timers.every(60_000, tracked(jobs['sweep-incident-reviews']!)),
   ];
+  // Crash recovery of outbound mail runs on real time as well: once as soon as the stack is up (taking
+  // even the mail noted just before the crash), then every OUTBOUND_SWEEP_REAL_MS, so mail a dead
+  // process left pending goes out without waiting for a clock move or a workflow to wake.
+  const sweepAfterRestart = tracked(() =>
+    invokeLocal(lambdas, 'tierdesk-sweep-outbound-mail', { graceSeconds: 0 }),
+  );
+  let realTimeSweepRunning = false;
+  const realTimeSweep = setInterval(() => {
+    if (realTimeSweepRunning) return;
+    realTimeSweepRunning = true;
+    tracked(jobs['sweep-outbound-mail']!)()
+      .catch((error: unknown) => console.error('outbound mail sweep failed', error))
+      .finally(() => {
+        realTimeSweepRunning = false;
+      });
+  }, OUTBOUND_SWEEP_REAL_MS);
+  realTimeSweep.unref();
   const settle = () =>
     Promise.race([
       // Scheduled jobs and schedule deliveries that the move fired, then the executions they started.
@@ -262,6 +299,10 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       new Promise<void>((ok) => setTimeout(ok, SETTLE_TIMEOUT_MS).unref()),
     ]);
   const resumed = stepFunctions.resume();
+  // Not awaited: it needs the SES endpoint, which answers once start-up is over.
+  void sweepAfterRestart().catch((error: unknown) =>
+    console.error('outbound mail sweep after start failed', error),
+  );
 
   const localRoutes: Record<string, (body: unknown) => Promise<[number, unknown]> | [number, unknown]> = {
     'GET /': () => [200, { name: 'tierdesk (local stack)', desks, urls, now: clock.now().toISOString() }],
@@ -335,8 +376,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     },
   };
 
-  server.on('request', async (req: IncomingMessage, res: ServerResponse) => {
-    await ready;
+  const handleRequest = async (req: IncomingMessage, res: ServerResponse) => {
     try {
       const body = await readBody(req);
       if (await serveOpsConsole(req, res)) return;
@@ -382,9 +422,8 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       if (!res.headersSent)
         send(res, 500, { type: '/problems/internal', title: 'Internal error', status: 500 }, true);
     }
-  });
+  };
 
-  markReady();
   return {
     dataDir,
     urls,
@@ -421,6 +460,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     readyInMs: Date.now() - started,
     async stop() {
       for (const stopSchedule of stopSchedules) stopSchedule();
+      clearInterval(realTimeSweep);
       await Promise.allSettled([...inFlight]);
       stepFunctions.shutdown();
       timers.stop();

@@ -24,6 +24,8 @@ export async function prepareLocalMail(options: {
   lambdas: LocalLambda[];
   sesPort: number;
   smtpPort: number;
+  /** The stack's start-up: both endpoints wait for it inside their handlers. */
+  ready: Promise<void>;
   region: string;
   desks: string[];
 }) {
@@ -34,6 +36,7 @@ export async function prepareLocalMail(options: {
     port: options.sesPort,
     clock: options.clock,
     region: options.region,
+    ready: options.ready,
     onFeedback: async (notification) => {
       await invokeLocal(options.lambdas, 'tierdesk-handle-feedback', snsEvent(feedbackTopic, notification));
     },
@@ -58,6 +61,7 @@ export async function prepareLocalMail(options: {
         s3: new S3Client({ forcePathStyle: true }),
         bucket: MAIL_BUCKET,
         clock: options.clock,
+        ready: options.ready,
         topicArn: inboundTopic,
         invoke: (event) => invokeLocal(options.lambdas, 'tierdesk-receive-email', event),
       });

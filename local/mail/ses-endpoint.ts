@@ -7,6 +7,7 @@ import { simpleParser } from 'mailparser';
 import { deskForDomain } from '#shared/mail/addresses.ts';
 import { sesMessageIdHeader } from '#shared/notices/sender.ts';
 import type { Clock } from '#shared/time/clock.ts';
+import { passedGate } from '../startup-gate.ts';
 
 /**
  * A small SES-compatible endpoint (query protocol, `Action=SendRawEmail`, form-encoded POST, XML
@@ -34,6 +35,8 @@ export interface SesEndpointOptions {
   port: number;
   clock: Clock;
   region: string;
+  /** Requests wait for the stack's start-up (feedback runs a handler that needs its environment). */
+  ready: Promise<void>;
   /** Called with an SES feedback notification (Bounce/Complaint) for mailbox-simulator recipients. */
   onFeedback?: (notification: Record<string, unknown>) => Promise<void>;
 }
@@ -150,6 +153,7 @@ export async function startSesEndpoint(options: SesEndpointOptions) {
   }
 
   const server: Server = createServer(async (req, res) => {
+    if (!(await passedGate(options.ready, res))) return;
     try {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);

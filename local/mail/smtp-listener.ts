@@ -14,6 +14,8 @@ export interface SmtpListenerOptions {
   s3: S3Client;
   bucket: string;
   clock: Clock;
+  /** Mail is received only once the stack has started (the handler needs its environment). */
+  ready: Promise<void>;
   topicArn: string;
   /** Invokes the inbound function with an SNS event, as the topic subscription does on AWS. */
   invoke: (event: unknown) => Promise<unknown>;
@@ -60,21 +62,21 @@ export async function startSmtpListener(options: SmtpListenerOptions) {
           callback(Object.assign(new Error('Message size exceeds the 40 MB limit'), { responseCode: 552 }));
           return;
         }
-        receive(Buffer.concat(chunks), session).then(
-          (ids) => callback(null, `Ok: queued as ${ids.join(', ')}`),
-          (error) => {
-            // The reason stays in our log; the sender only learns to try again later.
-            console.error('local SES receiving: message not processed, answered 451', error);
-            callback(
-              Object.assign(
-                new Error('4.3.0 Temporary failure processing the message; please try again later'),
-                {
-                  responseCode: 451,
-                },
-              ),
-            );
-          },
-        );
+        options.ready
+          .then(() => receive(Buffer.concat(chunks), session))
+          .then(
+            (ids) => callback(null, `Ok: queued as ${ids.join(', ')}`),
+            (error) => {
+              // The reason stays in our log; the sender only learns to try again later.
+              console.error('local SES receiving: message not processed, answered 451', error);
+              callback(
+                Object.assign(
+                  new Error('4.3.0 Temporary failure processing the message; please try again later'),
+                  { responseCode: 451 },
+                ),
+              );
+            },
+          );
       });
     },
   });

@@ -91,6 +91,7 @@ beforeAll(async () => {
     timers,
     now: () => clock.now(),
     dataFile: join(objectsDir, 'schedules.json'),
+    ready: Promise.resolve(),
     invoke: async (arn, input) => {
       fired.push(`${arn} ${JSON.stringify(input)}`);
       return services.deadlines.handle(input as never);

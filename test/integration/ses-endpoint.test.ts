@@ -20,6 +20,7 @@ beforeAll(async () => {
     port: 0,
     clock: { now: () => new Date('2031-03-03T15:00:00Z') },
     region: 'eu-west-1',
+    ready: Promise.resolve(),
     onFeedback: async (n) => {
       feedback.push(n);
     },
