@@ -111,6 +111,44 @@ export const EnvironmentConfig = z.strictObject({
     .refine((desks) => new Set(desks).size === desks.length, { message: 'lists a desk twice' })
     .default([...DEFAULT_DESKS]),
   /**
+   * A regional custom domain for the HTTP API, the origin CloudFront forwards to (docs/decisions.md, "No way
+   * around the edge"). With it, the API's default `execute-api` endpoint is disabled, so the public API is
+   * reachable only through this name (the edge distribution with WAF, the ops console's distribution).
+   * The certificate is an ACM certificate in the API's own Region; a DNS record (CNAME or alias) must
+   * point the name at the API's regional domain name (stack output `ApiOriginTarget`).
+   */
+  apiOriginDomain: z
+    .strictObject({
+      domainName: z.string().regex(/^(?=.{4,253}$)([a-z0-9-]+\.)+[a-z]{2,}$/, 'a lower-case DNS name'),
+      certificateArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/, 'an ACM certificate ARN'),
+    })
+    .optional(),
+  /**
+   * What the workflows log and trace. Step Functions execution logs at `ALL` with execution data carry
+   * task tokens and ticket content (subjects, requester addresses); `ERROR` without execution data logs
+   * failures only, by state name and error. X-Ray active tracing (Lambda and Step Functions) records a
+   * sample of requests under the account's sampling rules and is billed per trace. The defaults are the
+   * production ones; dev turns everything on in cdk.json, because dev holds test tickets only and the full
+   * history is what one debugs a workflow with.
+   */
+  observability: z
+    .strictObject({
+      workflowLogLevel: z.enum(['ALL', 'ERROR', 'FATAL', 'OFF']).default('ERROR'),
+      workflowLogExecutionData: z.boolean().default(false),
+      tracing: z.boolean().default(false),
+    })
+    .default({ workflowLogLevel: 'ERROR', workflowLogExecutionData: false, tracing: false }),
+  /**
+   * Cognito (docs/cost.md, "Cognito"): `featurePlan` ESSENTIALS (free tier of monthly active users) or PLUS
+   * (threat protection: compromised credentials, adaptive authentication; billed per MAU from the first
+   * user). Machine callers get one client-credentials app client per desk (each billed per month).
+   */
+  cognito: z
+    .strictObject({ featurePlan: z.enum(['ESSENTIALS', 'PLUS']).default('ESSENTIALS') })
+    .default({ featurePlan: 'ESSENTIALS' }),
+  /**
    * The public URL customers open links from mail at (the CSAT survey in closure notices), e.g. the API's
    * custom domain. Becomes `PUBLIC_BASE_URL` of the mail senders; without it synth warns and uses an example URL.
    */

@@ -37,6 +37,8 @@ export interface AppFunctionSettings {
   readonly logRemovalPolicy: RemovalPolicy;
   /** `POWERTOOLS_SERVICE_NAME`: the service dimension of logs, metrics and traces. */
   readonly serviceName: string;
+  /** X-Ray active tracing (`observability.tracing` of the environment). */
+  readonly tracing: boolean;
 }
 
 export interface AppFunctionProps {
@@ -218,7 +220,7 @@ export class AppFunction extends Construct {
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,
       applicationLogLevelV2: ApplicationLogLevel.INFO,
-      tracing: Tracing.ACTIVE,
+      tracing: settings.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       projectRoot: REPO_ROOT,
       depsLockFilePath: `${REPO_ROOT}package-lock.json`,
       ...(this.deadLetterQueue
@@ -242,7 +244,8 @@ export class AppFunction extends Construct {
     });
 
     // X-Ray has no resource-level permissions: PutTraceSegments/PutTelemetryRecords only accept "*".
-    Validations.of(this.role).acknowledge({
+    if (settings.tracing)
+      Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level ' +

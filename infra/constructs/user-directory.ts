@@ -86,6 +86,7 @@ export class UserDirectory extends Construct {
   constructor(scope: Construct, id: string, props: UserDirectoryProps) {
     super(scope, id);
     const { config } = props;
+    const plus = config.cognito.featurePlan === 'PLUS';
 
     this.userPool = new UserPool(this, 'Pool', {
       // Accounts are created by staff or an app's back end; open sign-up would let anyone into any desk.
@@ -121,8 +122,9 @@ export class UserDirectory extends Construct {
       mfa: Mfa.OPTIONAL,
       mfaSecondFactor: { sms: false, otp: true },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
-      featurePlan: FeaturePlan.PLUS,
-      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
+      // The plan is configuration (docs/cost.md): threat protection exists on PLUS only.
+      featurePlan: plus ? FeaturePlan.PLUS : FeaturePlan.ESSENTIALS,
+      ...(plus ? { standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION } : {}),
       deletionProtection: !config.removeDataOnDelete,
       removalPolicy: config.removeDataOnDelete ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     });
@@ -132,8 +134,17 @@ export class UserDirectory extends Construct {
         'MFA is optional pool-wide because the pool also holds the customers who open tickets, and mandatory ' +
         'MFA for every requester would block intake. Staff are held to TOTP by the pre-token-generation ' +
         'trigger: a user in an agent, lead, manager or ops group without an enabled TOTP factor gets tokens ' +
-        'without tierdesk claims, which the API rejects (docs/security.md). Threat protection runs enforced.',
+        'without tierdesk claims, which the API rejects (docs/security.md).',
     });
+    if (!plus) {
+      Validations.of(this.userPool).acknowledge({
+        id: 'AwsSolutions-COG3',
+        reason:
+          'Threat protection (adaptive authentication, compromised-credential checks) needs the Plus feature ' +
+          'plan, billed per monthly active user from the first one; cognito.featurePlan chooses it per ' +
+          'environment (docs/cost.md). Sign-in is rate-limited per IP by the user pool web ACL when waf is on.',
+      });
+    }
 
     // The trigger: role and desk claims into access tokens (V2_0 is the event version that can do that).
     this.preTokenGeneration = new AppFunction(this, 'PreTokenGeneration', {

@@ -654,6 +654,7 @@ export class ApiStack extends Stack {
       logEncryptionKey: data.keys.logs,
       logRemovalPolicy: config.removeDataOnDelete ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
       serviceName: 'tierdesk',
+      tracing: config.observability.tracing,
     };
 
     this.users = new UserDirectory(this, 'Users', { config, functionSettings: this.functionSettings });

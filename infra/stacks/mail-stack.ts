@@ -218,6 +218,7 @@ export class MailStack extends Stack {
       logEncryptionKey: data.keys.logs,
       logRemovalPolicy: removalPolicy,
       serviceName: 'tierdesk',
+      tracing: config.observability.tracing,
     };
 
     const receiveEmail = new AppFunction(this, 'ReceiveEmail', {

@@ -237,6 +237,7 @@ export class OpsStack extends Stack {
       logEncryptionKey: data.keys.logs,
       logRemovalPolicy: removalPolicy,
       serviceName: 'tierdesk',
+      tracing: config.observability.tracing,
     };
     this.sweepIncidentReviews = new AppFunction(this, 'SweepIncidentReviews', {
       entry: 'functions/incidents/sweep-incident-reviews.ts',

@@ -15,10 +15,11 @@ import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { DefinitionBody, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config.ts';
+import { acknowledgeWorkflowObservability, workflowLogOptions } from '../constructs/workflow-observability.ts';
 import { AppFunction, type AppFunctionSettings } from '../constructs/app-function.ts';
 import { definitionProblems, readDefinition } from '../state-machine-definition.ts';
 import type { DataResources } from './data-stack.ts';
@@ -172,6 +173,7 @@ export class SchedulesStack extends Stack {
       logEncryptionKey: data.keys.logs,
       logRemovalPolicy: removalPolicy,
       serviceName: 'tierdesk',
+      tracing: config.observability.tracing,
     };
     // ComplianceJobsEnv: the jobs cover the configured desks.
     const environment = { DESKS: config.desks.join(',') };
@@ -329,11 +331,12 @@ export class SchedulesStack extends Stack {
       comment: 'Daily retention purge in bounded, resumable batches. See docs/compliance.md.',
       definitionBody: DefinitionBody.fromString(definition),
       definitionSubstitutions: substitutions,
-      tracingEnabled: true,
-      // Execution data holds run ids and counts only (never content), so the full history is logged.
-      logs: { destination: executionLogs, level: LogLevel.ALL, includeExecutionData: true },
+      tracingEnabled: config.observability.tracing,
+      // The environment's level, like the ticket workflow: one setting says what the workflows log.
+      logs: workflowLogOptions(config, executionLogs),
       removalPolicy,
     });
+    acknowledgeWorkflowObservability(this.purgeStateMachine, config);
     this.purgeStateMachine.addToRolePolicy(
       new PolicyStatement({
         actions: ['lambda:InvokeFunction'],

@@ -13,9 +13,10 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { DefinitionBody, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config.ts';
+import { acknowledgeWorkflowObservability, workflowLogOptions } from '../constructs/workflow-observability.ts';
 import {
   AppFunction,
   type AppFunctionSettings,
@@ -112,6 +113,7 @@ export class WorkflowStack extends Stack {
       logEncryptionKey: data.keys.logs,
       logRemovalPolicy: removalPolicy,
       serviceName: 'tierdesk',
+      tracing: config.observability.tracing,
     };
     // WorkflowEnv (shared/config/env.ts): every workflow function parses all three variables.
     const environment = { DESKS: config.desks.join(',') };
@@ -163,7 +165,7 @@ export class WorkflowStack extends Stack {
       ReconcileWorkflows: reconcileWorkflows,
     };
 
-    // Execution logs: ALL events with execution data (docs/decisions.md, "Workflow execution logs").
+    // Execution logs at the environment's level (docs/decisions.md, "Workflow execution logs").
     // The /aws/vendedlogs/ prefix keeps CloudWatch Logs' account-wide resource policy from growing per group.
     this.executionLogs = new LogGroup(this, 'ExecutionLogs', {
       logGroupName: `/aws/vendedlogs/states/${stateMachineName}`,
@@ -194,10 +196,12 @@ export class WorkflowStack extends Stack {
         'One execution per ticket (name = ticket id): SLA timers that wake on change. See docs/workflow.md.',
       definitionBody: DefinitionBody.fromString(definition),
       definitionSubstitutions: { ...this.definitionSubstitutions },
-      tracingEnabled: true,
-      logs: { destination: this.executionLogs, level: LogLevel.ALL, includeExecutionData: true },
+      tracingEnabled: config.observability.tracing,
+      // Execution data holds task tokens and ticket content: production logs errors only, without it.
+      logs: workflowLogOptions(config, this.executionLogs),
       removalPolicy,
     });
+    acknowledgeWorkflowObservability(this.stateMachine, config);
     // Task states: the plain-ARN Lambda task and lambda:invoke.waitForTaskToken, both on the unqualified ARN.
     this.stateMachine.addToRolePolicy(
       new PolicyStatement({
