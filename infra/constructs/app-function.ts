@@ -246,11 +246,11 @@ export class AppFunction extends Construct {
     // X-Ray has no resource-level permissions: PutTraceSegments/PutTelemetryRecords only accept "*".
     if (settings.tracing)
       Validations.of(this.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level ' +
-        'permissions, so AWS requires Resource "*". No other statement of this role uses a wildcard resource.',
-    });
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level ' +
+          'permissions, so AWS requires Resource "*". No other statement of this role uses a wildcard resource.',
+      });
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
       reason:

@@ -1,5 +1,5 @@
 import { Validations } from 'aws-cdk-lib';
-import { type ILogGroup } from 'aws-cdk-lib/aws-logs';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { LogLevel, type LogOptions, type StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { DeploymentConfig } from '../config.ts';
 

@@ -19,8 +19,11 @@ import { DefinitionBody, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config.ts';
-import { acknowledgeWorkflowObservability, workflowLogOptions } from '../constructs/workflow-observability.ts';
 import { AppFunction, type AppFunctionSettings } from '../constructs/app-function.ts';
+import {
+  acknowledgeWorkflowObservability,
+  workflowLogOptions,
+} from '../constructs/workflow-observability.ts';
 import { definitionProblems, readDefinition } from '../state-machine-definition.ts';
 import type { DataResources } from './data-stack.ts';
 

@@ -16,12 +16,15 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config.ts';
-import { acknowledgeWorkflowObservability, workflowLogOptions } from '../constructs/workflow-observability.ts';
 import {
   AppFunction,
   type AppFunctionSettings,
   type BindableStateMachine,
 } from '../constructs/app-function.ts';
+import {
+  acknowledgeWorkflowObservability,
+  workflowLogOptions,
+} from '../constructs/workflow-observability.ts';
 import { definitionProblems, readDefinition } from '../state-machine-definition.ts';
 import type { DataResources } from './data-stack.ts';
 

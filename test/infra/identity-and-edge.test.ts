@@ -29,9 +29,22 @@ describe('Cognito: people', () => {
       UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] },
       MfaConfiguration: 'OPTIONAL',
       EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+    });
+  });
+
+  it('is on the Essentials plan by default, and on Plus with threat protection enforced when configured', () => {
+    for (const built of [dev, prod]) {
+      const [pool] = Object.values(built.apiTemplate.findResources('AWS::Cognito::UserPool'));
+      expect(pool?.Properties.UserPoolTier).toBe('ESSENTIALS');
+      expect(pool?.Properties.UserPoolAddOns).toBeUndefined();
+    }
+    const environments = structuredClone(CDK_JSON_CONTEXT['tierdesk:environments']) as Record<string, any>;
+    environments.dev.cognito = { featurePlan: 'PLUS' };
+    const { api } = addTierdeskStacks(testApp(), parseDeploymentConfig('dev', environments));
+    Template.fromStack(api).hasResourceProperties('AWS::Cognito::UserPool', {
       UserPoolTier: 'PLUS',
       UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
-      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
     });
   });
 
