@@ -12,6 +12,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config.ts';
+import { addApiOriginDomain, executeApiEndpointProps } from '../constructs/api-origin.ts';
 import { throttleRoutes } from '../constructs/api-throttling.ts';
 import {
   AppFunction,
@@ -663,6 +664,8 @@ export class ApiStack extends Stack {
       apiName: `tierdesk-${config.envName}`,
       description: 'tierdesk ticket API',
       createDefaultStage: false,
+      // Off when the API sits behind CloudFront on a custom origin domain (infra/constructs/api-origin.ts).
+      ...executeApiEndpointProps(config),
       defaultAuthorizer: new HttpJwtAuthorizer('CognitoJwt', this.users.issuer, {
         jwtAudience: this.users.audiences,
       }),
@@ -681,6 +684,7 @@ export class ApiStack extends Stack {
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: ACCESS_LOG_FORMAT },
     });
     throttleRoutes(this.api, this.stage, config);
+    addApiOriginDomain(this.api, this.stage, config);
 
     this.handlerEnvironment = {
       JWT_ISSUER: this.users.issuer,
@@ -695,7 +699,9 @@ export class ApiStack extends Stack {
 
     for (const route of API_ROUTES) this.addRoute(route);
 
-    new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
+    new CfnOutput(this, 'ApiUrl', {
+      value: config.apiOriginDomain ? `https://${config.apiOriginDomain.domainName}/` : this.stage.url,
+    });
     new CfnOutput(this, 'UserPoolId', { value: this.users.userPool.userPoolId });
     new CfnOutput(this, 'AppClientId', { value: this.users.appClient.userPoolClientId });
   }

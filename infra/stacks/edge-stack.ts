@@ -1,5 +1,4 @@
 import {
-  Aws,
   CfnOutput,
   CrossStackReferences,
   Duration,
@@ -34,6 +33,7 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config.ts';
+import { apiOriginHost } from '../constructs/api-origin.ts';
 import { RateLimitedWebAcl, webAclName } from '../constructs/web-acl.ts';
 
 /** CloudFront web ACLs (and so this stack) must live in us-east-1. */
@@ -127,7 +127,8 @@ export class EdgeStack extends Stack {
     });
 
     const customDomain = config.waf.customDomain;
-    const apiHost = `${props.api.apiId}.execute-api.${Stack.of(props.api).region}.${Aws.URL_SUFFIX}`;
+    // The API's custom origin domain when configured (its default endpoint is then off).
+    const apiHost = apiOriginHost(props.api, config);
     this.distribution = new Distribution(this, 'Distribution', {
       comment: `tierdesk ${config.envName} API behind AWS WAF`,
       defaultBehavior: {

@@ -1,6 +1,5 @@
 import {
   Annotations,
-  Aws,
   CfnOutput,
   Duration,
   RemovalPolicy,
@@ -48,6 +47,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { OPS_CONSOLE_CSP, OPS_CONSOLE_DIR, OPS_CONSOLE_HEADERS } from '#shared/ops/console-site.ts';
 import type { DeploymentConfig } from '../config.ts';
+import { apiOriginHost } from '../constructs/api-origin.ts';
 import { AppFunction, type AppFunctionSettings } from '../constructs/app-function.ts';
 import type { DataResources } from './data-stack.ts';
 
@@ -153,7 +153,8 @@ export class OpsStack extends Stack {
       },
     });
 
-    const apiHost = `${props.api.apiId}.execute-api.${Stack.of(props.api).region}.${Aws.URL_SUFFIX}`;
+    // The API's custom origin domain when configured (its default endpoint is then off).
+    const apiHost = apiOriginHost(props.api, config);
     const apiBehavior: AddBehaviorOptions = {
       allowedMethods: AllowedMethods.ALLOW_ALL,
       // API clients must not be redirected (a PATCH would be replayed as GET).
