@@ -6,7 +6,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import { Construct } from 'constructs';
 import type { INDEX } from '#shared/store/table-keys.ts';
@@ -199,6 +199,8 @@ export class AppFunction extends Construct {
 
     if (props.deadLetterQueue) {
       this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+        // Marks it as a dead-letter queue (CT.SQS.PR.1); any source may redrive to it, as by default.
+        redriveAllowPolicy: { redrivePermission: RedrivePermission.ALLOW_ALL },
         encryption: QueueEncryption.KMS,
         encryptionMasterKey: props.deadLetterQueue.encryptionKey,
         enforceSSL: true,

@@ -2,6 +2,7 @@ import { Validations } from 'aws-cdk-lib';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { LogLevel, type LogOptions, type StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { DeploymentConfig } from '../config.ts';
+import { acknowledgeGuardRule } from '../control-tower.ts';
 
 /** Execution logging of a state machine at the environment's level (`observability` in infra/config.ts). */
 export function workflowLogOptions(config: DeploymentConfig, destination: ILogGroup): LogOptions {
@@ -33,5 +34,11 @@ export function acknowledgeWorkflowObservability(stateMachine: StateMachine, con
         'X-Ray tracing is off in this environment (observability.tracing): traces are billed per trace and the ' +
         'execution history and metrics already show each step; turn it on while investigating latency.',
     });
+    acknowledgeGuardRule(
+      stateMachine,
+      'step_functions_state_machine_tracing_enabled_check',
+      'X-Ray tracing is off in this environment (observability.tracing), billed per trace; the execution ' +
+        'history (kept 90 days) and the CloudWatch metrics show each step. Turn it on while investigating.',
+    );
   }
 }

@@ -20,6 +20,7 @@ import {
   type BindableStateMachine,
 } from '../constructs/app-function.ts';
 import { UserDirectory } from '../constructs/user-directory.ts';
+import { acknowledgeGuardRule } from '../control-tower.ts';
 import type { DataResources } from './data-stack.ts';
 import {
   type ComplianceScheduling,
@@ -685,6 +686,12 @@ export class ApiStack extends Stack {
     });
     throttleRoutes(this.api, this.stage, config);
     addApiOriginDomain(this.api, this.stage, config);
+    acknowledgeGuardRule(
+      this.api,
+      'lambda_function_public_access_prohibited_check',
+      'Each route’s invoke permission names this API as its source (SourceArn of the route’s execute-api ' +
+        'ARN); the rule reads only literal or same-template SourceArn values, not the Fn::Join that builds it.',
+    );
 
     this.handlerEnvironment = {
       JWT_ISSUER: this.users.issuer,
@@ -729,6 +736,12 @@ export class ApiStack extends Stack {
           id: 'AwsSolutions-APIG4',
           reason: `Public by design: ${route.public.reason}.`,
         });
+      for (const r of routes)
+        acknowledgeGuardRule(
+          r,
+          'api_gw_v2_authorization_type_configured_check',
+          `Public by design: ${route.public.reason}.`,
+        );
     }
     this.functions[route.id] = fn;
     return fn;

@@ -14,7 +14,7 @@ import { type IGrantable, PolicyStatement, Role, ServicePrincipal } from 'aws-cd
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import type { Construct } from 'constructs';
@@ -257,6 +257,8 @@ export class SchedulesStack extends Stack {
     // and Scheduler and EventBridge need no grant on the data key (docs/decisions.md).
     const envelopeQueue = (queueId: string, what: string, queueName?: string) => {
       const queue = new Queue(this, queueId, {
+        // Marks it as a dead-letter queue (CT.SQS.PR.1); any source may redrive to it, as by default.
+        redriveAllowPolicy: { redrivePermission: RedrivePermission.ALLOW_ALL },
         ...(queueName ? { queueName } : {}),
         encryption: QueueEncryption.SQS_MANAGED,
         enforceSSL: true,

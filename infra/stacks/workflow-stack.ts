@@ -12,7 +12,7 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config.ts';
@@ -235,6 +235,8 @@ export class WorkflowStack extends Stack {
     // schedule envelopes without ticket data, so SQS-managed encryption suffices and EventBridge needs no
     // grant in the data key's policy (docs/decisions.md).
     this.reconcileScheduleDeadLetterQueue = new Queue(this, 'ReconcileScheduleDeadLetterQueue', {
+      // Marks it as a dead-letter queue (CT.SQS.PR.1); any source may redrive to it, as by default.
+      redriveAllowPolicy: { redrivePermission: RedrivePermission.ALLOW_ALL },
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
