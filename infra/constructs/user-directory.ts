@@ -138,7 +138,7 @@ export class UserDirectory extends Construct {
     });
     if (!plus) {
       Validations.of(this.userPool).acknowledge({
-        id: 'AwsSolutions-COG3',
+        id: 'AwsSolutions-COG8',
         reason:
           'Threat protection (adaptive authentication, compromised-credential checks) needs the Plus feature ' +
           'plan, billed per monthly active user from the first one; cognito.featurePlan chooses it per ' +
@@ -215,15 +215,16 @@ export class UserDirectory extends Construct {
       // Cognito domain prefixes are global per Region: the account id keeps two deployments apart.
       cognitoDomain: { domainPrefix: `tierdesk-${config.envName}-${Aws.ACCOUNT_ID}` },
     });
-    const machineClients: Record<string, UserPoolClient> = {};
-    for (const desk of config.desks) {
-      const client = this.userPool.addClient(`MachineClient-${desk}`, {
-        userPoolClientName: `tierdesk-${config.envName}-${desk}-app`,
+    // One client per desk (default), or one client allowed every desk scope (`cognito.machineClients`):
+    // cheaper, but its one secret mints tokens for any desk (docs/decisions.md, "Cognito plan").
+    const machineClient = (id: string, name: string, desks: readonly string[]) => {
+      const client = this.userPool.addClient(id, {
+        userPoolClientName: name,
         generateSecret: true,
         authFlows: {},
         oAuth: {
           flows: { clientCredentials: true },
-          scopes: [OAuthScope.resourceServer(this.resourceServer, scopes[desk]!)],
+          scopes: desks.map((desk) => OAuthScope.resourceServer(this.resourceServer, scopes[desk]!)),
         },
         preventUserExistenceErrors: true,
         enableTokenRevocation: true,
@@ -231,6 +232,21 @@ export class UserDirectory extends Construct {
       });
       // No user sign-in flows at all on a machine client (Cognito's default would allow SRP and custom auth).
       (client.node.defaultChild as CfnUserPoolClient).explicitAuthFlows = ['ALLOW_REFRESH_TOKEN_AUTH'];
+      return client;
+    };
+    const machineClients: Record<string, UserPoolClient> = {};
+    if (config.cognito.machineClients === 'shared') {
+      const client = machineClient('MachineClient', `tierdesk-${config.envName}-app`, config.desks);
+      for (const desk of config.desks) machineClients[desk] = client;
+      new CfnOutput(this, 'MachineClientId', {
+        description:
+          'Client id of the machine client shared by all desks: request one desk scope per token ' +
+          '(secret: aws cognito-idp describe-user-pool-client).',
+        value: client.userPoolClientId,
+      }).overrideLogicalId('MachineClientIdShared');
+    }
+    for (const desk of config.cognito.machineClients === 'shared' ? [] : config.desks) {
+      const client = machineClient(`MachineClient-${desk}`, `tierdesk-${config.envName}-${desk}-app`, [desk]);
       machineClients[desk] = client;
       // Stable output names (docs/deploy.md reads them): MachineClientIdTechflow, MachineClientIdRchSpyfocus…
       new CfnOutput(this, `MachineClientId-${desk}`, {
@@ -245,7 +261,7 @@ export class UserDirectory extends Construct {
     this.tokenEndpoint = `${this.domain.baseUrl()}/oauth2/token`;
     this.audiences = [
       this.appClient.userPoolClientId,
-      ...Object.values(machineClients).map((c) => c.userPoolClientId),
+      ...[...new Set(Object.values(machineClients))].map((c) => c.userPoolClientId),
     ];
 
     this.webAcl = config.waf.enabled

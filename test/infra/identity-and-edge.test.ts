@@ -148,6 +148,28 @@ describe('Cognito: machine callers', () => {
     });
   });
 
+  it('with machineClients "shared", has one client allowed every desk scope, named once as audience', () => {
+    const environments = structuredClone(CDK_JSON_CONTEXT['tierdesk:environments']) as Record<string, any>;
+    environments.dev.cognito = { machineClients: 'shared' };
+    const { api } = addTierdeskStacks(testApp(), parseDeploymentConfig('dev', environments));
+    const shared = Template.fromStack(api);
+    const machine = Object.values(
+      shared.findResources('AWS::Cognito::UserPoolClient', {
+        Properties: { AllowedOAuthFlows: ['client_credentials'] },
+      }),
+    );
+    expect(machine).toHaveLength(1);
+    expect(machine[0]?.Properties).toMatchObject({ ClientName: 'tierdesk-dev-app', GenerateSecret: true });
+    expect(JSON.stringify(machine[0]?.Properties.AllowedOAuthScopes)).toEqual(
+      expect.stringContaining(`/${appScopeName(DESKS[0]!)}`),
+    );
+    expect(machine[0]?.Properties.AllowedOAuthScopes).toHaveLength(DESKS.length);
+    shared.hasOutput('MachineClientIdShared', {
+      Value: { Ref: Match.stringLikeRegexp('^UsersPoolMachineClient') },
+    });
+    expect(api.users.audiences).toHaveLength(2);
+  });
+
   it('serves /oauth2/token from a Cognito domain unique per account, and names every client as audience', () => {
     template.hasOutput('TokenEndpoint', { Value: Match.objectLike({ 'Fn::Join': Match.anyValue() }) });
     template.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
