@@ -28,7 +28,7 @@ function guardAcknowledgements(app: App): Array<{ rule: string; path: string; re
  */
 function rawFailures(envName: string) {
   const app = testApp({ 'tierdesk:env': envName });
-  addTierdeskStacks(app);
+  const { config } = addTierdeskStacks(app);
   const assembly = app.synth();
   const pathOf = new Map<string, string>();
   for (const construct of app.node.findAll()) {
@@ -48,16 +48,15 @@ function rawFailures(envName: string) {
         pathOf.get(`${r.templatePath.split('/').pop()}#${r.resourceLogicalId}`) ?? `?${r.resourceLogicalId}`,
     })),
   );
-  return { app, failures };
+  return { app, config, failures };
 }
 
 const coveredBy = (ackPath: string, path: string) =>
   ackPath === '' || path === ackPath || path.startsWith(`${ackPath}/`);
 
 describe.each(['dev', 'prod'])('Control Tower proactive controls on the %s app', (envName) => {
-  const { app, failures } = rawFailures(envName);
+  const { app, config, failures } = rawFailures(envName);
   // enableControlTowerChecks adds the app-wide acknowledgements (and the plugin, which this synth did not run).
-  const config = addTierdeskStacks(testApp({ 'tierdesk:env': envName })).config;
   const appWide = testApp({ 'tierdesk:env': envName });
   enableControlTowerChecks(appWide, config);
   const acknowledgements = [...guardAcknowledgements(app), ...guardAcknowledgements(appWide)];
