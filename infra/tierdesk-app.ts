@@ -9,6 +9,7 @@ import {
 } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ConfigError, type DeploymentConfig, readDeploymentConfig } from './config.ts';
+import { applyControlTowerHardening } from './control-tower.ts';
 import { ApiStack, publicRoutes } from './stacks/api-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
 import { EDGE_REGION, EdgeStack } from './stacks/edge-stack.ts';
@@ -99,6 +100,7 @@ export function addTierdeskStacks(
 ): TierdeskStacks {
   const prefix = `tierdesk-${config.envName}`;
   const env = deploymentEnvironment(config);
+  applyControlTowerHardening(app);
   Tags.of(app).add('app', 'tierdesk');
   Tags.of(app).add('tierdesk:env', config.envName);
 

@@ -14,6 +14,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config.ts';
+import { addApiOriginDomain, executeApiEndpointProps } from '../constructs/api-origin.ts';
 import { throttleRoutes } from '../constructs/api-throttling.ts';
 import {
   AppFunction,
@@ -21,6 +22,7 @@ import {
   type BindableStateMachine,
 } from '../constructs/app-function.ts';
 import { UserDirectory } from '../constructs/user-directory.ts';
+import { acknowledgeGuardRule } from '../control-tower.ts';
 import type { DataResources } from './data-stack.ts';
 import {
   type ComplianceScheduling,
@@ -664,6 +666,7 @@ export class ApiStack extends Stack {
       logEncryptionKey: data.keys.logs,
       logRemovalPolicy: config.removeDataOnDelete ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
       serviceName: 'tierdesk',
+      tracing: config.observability.tracing,
     };
 
     this.users = new UserDirectory(this, 'Users', { config, functionSettings: this.functionSettings });
@@ -678,6 +681,8 @@ export class ApiStack extends Stack {
       apiName: `tierdesk-${config.envName}`,
       description: 'tierdesk ticket API',
       createDefaultStage: false,
+      // Off when the API sits behind CloudFront on a custom origin domain (infra/constructs/api-origin.ts).
+      ...executeApiEndpointProps(config),
       defaultAuthorizer: new HttpJwtAuthorizer('CognitoJwt', this.users.issuer, {
         jwtAudience: this.users.audiences,
       }),
@@ -696,6 +701,13 @@ export class ApiStack extends Stack {
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: ACCESS_LOG_FORMAT },
     });
     throttleRoutes(this.api, this.stage, config);
+    addApiOriginDomain(this.api, this.stage, config);
+    acknowledgeGuardRule(
+      this.api,
+      'lambda_function_public_access_prohibited_check',
+      'Each route’s invoke permission names this API as its source (SourceArn of the route’s execute-api ' +
+        'ARN); the rule reads only literal or same-template SourceArn values, not the Fn::Join that builds it.',
+    );
 
     this.handlerEnvironment = {
       JWT_ISSUER: this.users.issuer,
@@ -711,7 +723,9 @@ export class ApiStack extends Stack {
 
     for (const route of API_ROUTES) this.addRoute(route);
 
-    new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
+    new CfnOutput(this, 'ApiUrl', {
+      value: config.apiOriginDomain ? `https://${config.apiOriginDomain.domainName}/` : this.stage.url,
+    });
     new CfnOutput(this, 'UserPoolId', { value: this.users.userPool.userPoolId });
     new CfnOutput(this, 'AppClientId', { value: this.users.appClient.userPoolClientId });
   }
@@ -739,6 +753,12 @@ export class ApiStack extends Stack {
           id: 'AwsSolutions-APIG4',
           reason: `Public by design: ${route.public.reason}.`,
         });
+      for (const r of routes)
+        acknowledgeGuardRule(
+          r,
+          'api_gw_v2_authorization_type_configured_check',
+          `Public by design: ${route.public.reason}.`,
+        );
     }
     this.functions[route.id] = fn;
     return fn;

@@ -33,7 +33,7 @@ import {
 import { S3 } from 'aws-cdk-lib/aws-ses-actions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { DESK_MAIL, inboundPrefix, rawMailRetentionDays } from '#shared/mail/desk-mail.ts';
 import type { DeploymentConfig } from '../config.ts';
@@ -42,7 +42,8 @@ import {
   type AppFunctionSettings,
   type BindableStateMachine,
 } from '../constructs/app-function.ts';
-import type { DataResources } from './data-stack.ts';
+import { acknowledgeAccessLogBucket } from '../control-tower.ts';
+import { type DataResources, NONCURRENT_VERSION_DAYS } from './data-stack.ts';
 
 export interface MailStackProps extends StackProps {
   readonly config: DeploymentConfig;
@@ -114,6 +115,7 @@ export class MailStack extends Stack {
       removalPolicy,
       autoDeleteObjects: config.removeDataOnDelete,
     });
+    acknowledgeAccessLogBucket(accessLogs);
     this.inboundBucket = new Bucket(this, 'Inbound', {
       encryption: BucketEncryption.KMS,
       encryptionKey: this.mailKey,
@@ -124,6 +126,9 @@ export class MailStack extends Stack {
       minimumTLSVersion: 1.2,
       serverAccessLogsBucket: accessLogs as IBucket,
       serverAccessLogsPrefix: 'inbound/',
+      // Versioned like the bodies bucket: an overwrite or delete can be undone for a week, after which the
+      // old version goes too (so expiry and erasure still reach raw mail).
+      versioned: true,
       // Raw MIME lives as long as the desk keeps tickets (the parsed content is the ticket).
       lifecycleRules: [
         ...desks.map((d) => ({
@@ -131,7 +136,12 @@ export class MailStack extends Stack {
           prefix: inboundPrefix(d.desk),
           expiration: Duration.days(rawMailRetentionDays(d.desk)),
         })),
-        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        {
+          id: 'expire-noncurrent-versions',
+          noncurrentVersionExpiration: Duration.days(NONCURRENT_VERSION_DAYS),
+          expiredObjectDeleteMarker: true,
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
       ],
       removalPolicy,
       autoDeleteObjects: config.removeDataOnDelete,
@@ -218,6 +228,7 @@ export class MailStack extends Stack {
       logEncryptionKey: data.keys.logs,
       logRemovalPolicy: removalPolicy,
       serviceName: 'tierdesk',
+      tracing: config.observability.tracing,
     };
 
     const receiveEmail = new AppFunction(this, 'ReceiveEmail', {
@@ -263,6 +274,8 @@ export class MailStack extends Stack {
     this.functions = { ReceiveEmail: receiveEmail, HandleFeedback: handleFeedback, SweepOutboundMail: sweep };
 
     const scheduleDeadLetters = new Queue(this, 'SweepScheduleDeadLetterQueue', {
+      // Marks it as a dead-letter queue (CT.SQS.PR.1); any source may redrive to it, as by default.
+      redriveAllowPolicy: { redrivePermission: RedrivePermission.ALLOW_ALL },
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
