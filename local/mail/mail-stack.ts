@@ -26,6 +26,8 @@ export async function prepareLocalMail(options: {
   smtpPort: number;
   region: string;
   desks: string[];
+  /** Domains the SMTP stand-in treats as authenticated senders (local/mail/sender-verdicts.ts). */
+  authenticatedDomains: readonly string[];
 }) {
   const feedbackTopic = `arn:aws:sns:${options.region}:${LOCAL_ACCOUNT}:tierdesk-mail-feedback`;
   const inboundTopic = `arn:aws:sns:${options.region}:${LOCAL_ACCOUNT}:tierdesk-inbound-mail`;
@@ -59,6 +61,7 @@ export async function prepareLocalMail(options: {
         clock: options.clock,
         topicArn: inboundTopic,
         invoke: (event) => invokeLocal(options.lambdas, 'tierdesk-receive-email', event),
+        authenticatedDomains: options.authenticatedDomains,
       });
       return smtp.port;
     },

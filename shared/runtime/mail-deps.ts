@@ -4,6 +4,7 @@ import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { MailFeedbackEnv, MailInboundEnv, MailOutboundEnv, parseEnv } from '../config/env.ts';
+import { envThreadKeys } from '../mail/env-thread-keys.ts';
 import type { MailIntakeDeps } from '../mail/intake.ts';
 import { s3MailObjects } from '../mail/object-store.ts';
 import type { DeliveryDeps } from '../notices/deliver.ts';
@@ -49,6 +50,7 @@ export function mailInboundDeps(): MailIntakeDeps {
     newId,
     mailBucket: env.MAIL_BUCKET,
     bodyBucket: env.BODY_BUCKET,
+    threadKeys: envThreadKeys(env),
   };
   return inbound;
 }
@@ -72,6 +74,7 @@ export function mailOutboundDeps(): MailOutboundDeps {
     clock,
     publicBaseUrl: env.PUBLIC_BASE_URL,
     surveySecret: env.SURVEY_SECRET,
+    threadKeys: envThreadKeys(env),
   };
   outbound = {
     ...delivery,
