@@ -85,6 +85,18 @@ export const MailOutboundEnv = z.object({
 });
 export type MailOutboundEnv = z.infer<typeof MailOutboundEnv>;
 
+/**
+ * Staff's suspended-mail routes (functions/mail/*-suspended-mail.ts): releasing reads the raw mail
+ * from the receipt rule's bucket and writes the ticket as the inbound function does.
+ */
+export const SuspendedMailEnv = z.object({
+  TABLE_NAME: z.string().min(3),
+  BODY_BUCKET: z.string().min(3),
+  MAIL_BUCKET: z.string().min(3),
+  STATE_MACHINE_ARN: z.string().startsWith('arn:'),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
+});
+
 /** SES bounce and complaint feedback (functions/mail/handle-feedback.ts). */
 export const MailFeedbackEnv = z.object({ TABLE_NAME: z.string().min(3) });
 

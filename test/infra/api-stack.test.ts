@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { API_ROUTES, publicRoutes } from '../../infra/stacks/api-stack.ts';
+import { API_ROUTES, publicRoutes, suspendedMailRoutes } from '../../infra/stacks/api-stack.ts';
 import { apiRoutes } from '../../local/routes.ts';
 import { actionsOfFunction, buildApp } from './infra-app.ts';
 
@@ -143,6 +143,9 @@ describe('ApiStack', () => {
     const all = [
       ...API_ROUTES,
       ...publicRoutes({ surveySecret: 'x'.repeat(32), publicBaseUrl: 'https://support.example.com' }),
+      ...suspendedMailRoutes({
+        inboundBucket: { bucketName: 'mail', arnForObjects: (k) => `arn:aws:s3:::mail/${k}` },
+      }),
     ];
     const cdk = all.map((r) => `${r.method} ${r.path} ${basename(r.entry, '.ts')}`).sort();
     const local = apiRoutes.map((r) => `${r.method} ${r.path} ${r.functionName}`).sort();
