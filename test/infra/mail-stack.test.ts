@@ -181,9 +181,7 @@ describe('mail stack: outbound and feedback', () => {
   it('the inbound function and the senders read the thread keys (current and previous) by dynamic reference', () => {
     const reference = (field: string) =>
       Match.objectLike({
-        'Fn::Join': Match.arrayWith([
-          Match.arrayWith([Match.stringLikeRegexp(`^:SecretString:${field}::`)]),
-        ]),
+        'Fn::Join': Match.arrayWith([Match.arrayWith([Match.stringLikeRegexp(`^:SecretString:${field}::`)])]),
       });
     for (const [template, description] of [
       [mail, 'SES inbound mail'],
