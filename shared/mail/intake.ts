@@ -211,13 +211,18 @@ async function suspendMail(
   const tokenId = route.ticketToken?.split('.')[0]?.toUpperCase();
   const subjectId = ticketIdInSubject(mail.subject);
   const replyId = [...mail.inReplyTo, ...mail.references].find((id) => /^<t\./i.test(id));
+  // What the mail claims to continue, unverified, as a hint for staff (never used to thread it).
+  const mappedId = mail.inReplyTo[0] ? messageIdKey(mail.inReplyTo[0]) : undefined;
+  const mapped = mappedId ? await deps.mailStore.ticketForMessageId(record.desk, mappedId) : undefined;
   const claimed = tokenId
     ? { ticketId: tokenId, via: 'reply-address' }
     : replyId
       ? { ticketId: replyId.split('.')[1]?.toUpperCase() ?? '', via: 'in-reply-to' }
-      : subjectId
-        ? { ticketId: subjectId, via: 'subject' }
-        : undefined;
+      : mapped
+        ? { ticketId: mapped, via: 'in-reply-to' }
+        : subjectId
+          ? { ticketId: subjectId, via: 'subject' }
+          : undefined;
   // The suspended item first: a redelivery finds it (conditional put) and then a claimed record.
   await deps.mailStore.putSuspended({
     desk: record.desk,

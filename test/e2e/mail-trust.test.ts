@@ -113,6 +113,11 @@ describe('forged From: suspended, nothing added to the ticket', () => {
       text: 'y',
     });
     expect(await recordFor('Forged via In-Reply-To')).toMatchObject({ status: 'suspended' });
+    const listed = (await t.call('GET', '/mail/suspended', { token: lead })).body.items;
+    expect(listed.find((m: any) => m.subject === 'Forged via In-Reply-To').claimedTicket).toEqual({
+      ticketId,
+      via: 'in-reply-to',
+    });
     expect(await recordFor('Forged via made-up id')).toMatchObject({ status: 'suspended' });
     expect((await ticket(ticketId)).messages).toHaveLength(before);
   });
