@@ -223,7 +223,16 @@ async function suspendMail(
         : subjectId
           ? { ticketId: subjectId, via: 'subject' }
           : undefined;
-  // The suspended item first: a redelivery finds it (conditional put) and then a claimed record.
+  // Claim the record first (a mail recorded as anything else stays that), then store the item; a
+  // redelivery of a suspension that died half-way stores it then (the put is conditional).
+  const claim = await deps.mailStore.claimInbound({
+    ...record,
+    status: 'suspended',
+    reason: sender.reason,
+    threading: 'suspended: sender not authenticated (no thread evidence considered)',
+  });
+  if (!claim.claimed && claim.existing.status !== 'suspended')
+    return { desk: record.desk, status: 'duplicate', reason: `already recorded as ${claim.existing.status}` };
   await deps.mailStore.putSuspended({
     desk: record.desk,
     id: record.dedupeKey,
@@ -242,17 +251,11 @@ async function suspendMail(
     dkimDomains: sender.dkimDomains,
     ...(claimed?.ticketId ? { claimedTicket: claimed } : {}),
     rawObject: record.rawObject,
-    receivedAt: record.receivedAt,
-  });
-  const claim = await deps.mailStore.claimInbound({
-    ...record,
-    status: 'suspended',
-    reason: sender.reason,
-    threading: 'suspended: sender not authenticated (no thread evidence considered)',
+    receivedAt: claim.claimed ? record.receivedAt : claim.existing.receivedAt,
   });
   return claim.claimed
     ? { desk: record.desk, status: 'suspended', reason: sender.reason }
-    : { desk: record.desk, status: 'duplicate', reason: `already recorded as ${claim.existing.status}` };
+    : { desk: record.desk, status: 'duplicate', reason: 'already recorded as suspended' };
 }
 
 /** Which ticket the mail continues, if any: the first piece of evidence that names a ticket of this desk whose requester sent it. */
