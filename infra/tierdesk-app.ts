@@ -10,7 +10,7 @@ import {
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ConfigError, type DeploymentConfig, readDeploymentConfig } from './config.ts';
 import { applyControlTowerHardening } from './control-tower.ts';
-import { ApiStack, publicRoutes } from './stacks/api-stack.ts';
+import { ApiStack, publicRoutes, suspendedMailRoutes } from './stacks/api-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
 import { EDGE_REGION, EdgeStack } from './stacks/edge-stack.ts';
 import { MailStack } from './stacks/mail-stack.ts';
@@ -147,6 +147,8 @@ export function addTierdeskStacks(
   })) {
     api.addRoute(route);
   }
+  // Leads release or reject suspended mail (its raw MIME is in the mail stack's inbound bucket).
+  for (const route of suspendedMailRoutes(mail)) api.addRoute(route);
   // The workflow's Apply step sends the mail its SLA actions cause (and agents' replies) right after its write.
   mail.grantSendMail(workflow.functions.CheckTicketSla);
   // Abuse protection in front of the API (docs/decisions.md, "Edge protection: CloudFront + WAF").

@@ -63,6 +63,31 @@ export const apiRoutes: Route[] = [
     functionName: 'remove-ban',
     load: () => import('#functions/bans/remove-ban.ts'),
   },
+  // Suspended mail: inbound mail whose sender was not authenticated, for leads to release or reject.
+  {
+    method: 'GET',
+    path: '/mail/suspended',
+    functionName: 'list-suspended-mail',
+    load: () => import('#functions/mail/list-suspended-mail.ts'),
+  },
+  {
+    method: 'GET',
+    path: '/mail/suspended/{id}',
+    functionName: 'get-suspended-mail',
+    load: () => import('#functions/mail/get-suspended-mail.ts'),
+  },
+  {
+    method: 'POST',
+    path: '/mail/suspended/{id}/release',
+    functionName: 'release-suspended-mail',
+    load: () => import('#functions/mail/release-suspended-mail.ts'),
+  },
+  {
+    method: 'POST',
+    path: '/mail/suspended/{id}/reject',
+    functionName: 'reject-suspended-mail',
+    load: () => import('#functions/mail/reject-suspended-mail.ts'),
+  },
   // Ops console (issue 9): queue, execution histories, KPIs, incidents.
   {
     method: 'GET',

@@ -19,6 +19,7 @@ import { invokeByArn, pendingComplianceNotices, runExecution } from './complianc
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, localIdentity } from './identity.ts';
 import { functionArn, invokeLocal, type LambdaFaults, loadLocalLambdas, localLambdas } from './lambdas.ts';
 import { prepareLocalMail } from './mail/mail-stack.ts';
+import { authenticatedDomainsFromEnv } from './mail/sender-verdicts.ts';
 import { objectStorePath, startObjectStore } from './object-store.ts';
 import { serveOpsConsole } from './ops-console.ts';
 import { apiRoutes } from './routes.ts';
@@ -27,7 +28,7 @@ import { localStaff, startStaffDirectoryEndpoint } from './staff-directory.ts';
 import { passedGate, startupGate } from './startup-gate.ts';
 import { type FaultInjection, startSfnEndpoint } from './stepfunctions/endpoint.ts';
 import { LocalStepFunctions } from './stepfunctions/engine.ts';
-import { localSurveySecret } from './survey-secret.ts';
+import { localSurveySecret, localThreadTokenSecret } from './survey-secret.ts';
 import { VirtualTimers } from './timers.ts';
 import { UsageMeter } from './usage-meter.ts';
 import { parseIsoDuration, VirtualClock } from './virtual-clock.ts';
@@ -47,6 +48,11 @@ export interface LocalStackOptions {
   directoryPort?: number;
   /** The four policy packs' desks, served by the stack. */
   desks?: readonly string[];
+  /**
+   * Sender domains whose mail the local SES stand-in treats as authenticated (SPF/DKIM/DMARC PASS);
+   * default: LOCAL_AUTHENTICATED_MAIL_DOMAINS, else example.com and example.org.
+   */
+  authenticatedMailDomains?: string[];
 }
 
 export const TABLE_NAME = 'tierdesk-local';
@@ -180,6 +186,9 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
     ready,
     region: process.env.AWS_REGION ?? 'us-east-1',
     desks,
+    authenticatedDomains:
+      options.authenticatedMailDomains ??
+      authenticatedDomainsFromEnv(process.env.LOCAL_AUTHENTICATED_MAIL_DOMAINS),
   });
 
   // The handlers' environment, exactly the variables infra/ sets on AWS, pointed at the stand-ins.
@@ -202,6 +211,9 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
     JWT_AUDIENCE: LOCAL_AUDIENCE,
     // Survey links (closure notices) and the status feeds' absolute links.
     SURVEY_SECRET: localSurveySecret(dataDir),
+    // Thread tokens (reply addresses, Message-IDs); a rotation's previous key may come from the shell.
+    THREAD_TOKEN_SECRET: localThreadTokenSecret(dataDir),
+    THREAD_TOKEN_PREVIOUS_SECRET: process.env.THREAD_TOKEN_PREVIOUS_SECRET ?? '',
     PUBLIC_BASE_URL: apiUrl,
     ...mail.environment,
   });

@@ -19,6 +19,7 @@ import { throttleRoutes } from '../constructs/api-throttling.ts';
 import {
   AppFunction,
   type AppFunctionSettings,
+  type BindableBucket,
   type BindableStateMachine,
 } from '../constructs/app-function.ts';
 import { UserDirectory } from '../constructs/user-directory.ts';
@@ -66,6 +67,70 @@ export interface ApiRoute {
    * checks its own credential: the signed survey link and the public status feeds.
    */
   readonly public?: { readonly reason: string; readonly environment?: Record<string, string> };
+}
+
+/**
+ * Staff's suspended mail (docs/email.md, "Sender trust"): leads list, read, release and reject inbound
+ * mail whose sender was not authenticated. Added by the app once the mail stack (which owns the
+ * inbound bucket) exists. Releasing reads the raw mail and writes the ticket as the inbound function does.
+ */
+export function suspendedMailRoutes(mail: { inboundBucket: BindableBucket }): ApiRoute[] {
+  const bindMailBucket = (fn: AppFunction) => fn.setEnvironment('MAIL_BUCKET', mail.inboundBucket.bucketName);
+  return [
+    {
+      id: 'ListSuspendedMail',
+      method: HttpMethod.GET,
+      path: '/mail/suspended',
+      entry: 'functions/mail/list-suspended-mail.ts',
+      description: 'GET /mail/suspended: mail whose sender was not authenticated (lead+).',
+      bind: (fn, { table }) => {
+        fn.bindTable(table, { actions: ['Query'] });
+        bindMailBucket(fn);
+      },
+    },
+    {
+      id: 'GetSuspendedMail',
+      method: HttpMethod.GET,
+      path: '/mail/suspended/{id}',
+      entry: 'functions/mail/get-suspended-mail.ts',
+      description: 'GET /mail/suspended/{id}: one suspended mail with its verdicts (lead+).',
+      bind: (fn, { table }) => {
+        fn.bindTable(table, { actions: ['GetItem'] });
+        bindMailBucket(fn);
+      },
+    },
+    {
+      id: 'ReleaseSuspendedMail',
+      method: HttpMethod.POST,
+      path: '/mail/suspended/{id}/release',
+      entry: 'functions/mail/release-suspended-mail.ts',
+      description: 'POST /mail/suspended/{id}/release: to a named ticket or a new one (lead+).',
+      // The suspended item and inbound record (GetItem, UpdateItem), the ticket (GetItem), the message and
+      // new ticket (PutItem), the commit (UpdateItem); the raw mail; bodies and attachments; the workflow.
+      bind: (fn, { table, bodyBucket, ticketWorkflow }) => {
+        fn.bindTable(table, { actions: ['GetItem', 'PutItem', 'UpdateItem'] });
+        fn.bindBucket(bodyBucket, { actions: ['PutObject'], prefix: 'bodies/' });
+        fn.bindBucket(bodyBucket, { actions: ['PutObject'], prefix: 'attachments/' });
+        fn.bindBucket(mail.inboundBucket, {
+          actions: ['GetObject'],
+          prefix: 'inbound/',
+          environmentVariable: 'MAIL_BUCKET',
+        });
+        fn.bindStateMachine(ticketWorkflow, { actions: ['StartExecution', 'SendTaskSuccess'] });
+      },
+    },
+    {
+      id: 'RejectSuspendedMail',
+      method: HttpMethod.POST,
+      path: '/mail/suspended/{id}/reject',
+      entry: 'functions/mail/reject-suspended-mail.ts',
+      description: 'POST /mail/suspended/{id}/reject: with a reason; the mail reaches no ticket (lead+).',
+      bind: (fn, { table }) => {
+        fn.bindTable(table, { actions: ['GetItem', 'UpdateItem'] });
+        bindMailBucket(fn);
+      },
+    },
+  ];
 }
 
 /**

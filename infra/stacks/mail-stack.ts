@@ -69,6 +69,8 @@ export class MailStack extends Stack {
   readonly ruleSet: ReceiptRuleSet;
   readonly configurationSet: ConfigurationSet;
   readonly surveySecret: Secret;
+  /** Signs the thread tokens in reply addresses and Message-IDs: `{"current": …, "previous": …}`. */
+  readonly threadTokenSecret: Secret;
   readonly functions: {
     readonly ReceiveEmail: AppFunction;
     readonly HandleFeedback: AppFunction;
@@ -216,11 +218,36 @@ export class MailStack extends Stack {
         'The secret signs survey links already in customers’ mailboxes; rotating it would invalidate every open ' +
         'survey link. Rotation needs verification against the previous secret too, which the survey endpoint does not do yet.',
     });
+    this.threadTokenSecret = new Secret(this, 'ThreadTokenSecret', {
+      description: `tierdesk ${config.envName}: signs the ticket tokens in reply addresses and Message-IDs`,
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ previous: '' }),
+        generateStringKey: 'current',
+        passwordLength: 48,
+        excludePunctuation: true,
+      },
+      removalPolicy,
+    });
+    Validations.of(this.threadTokenSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Rotated by the operator with an overlap window (docs/email.md): the old key moves to "previous" so ' +
+        'reply addresses already in customers’ mailboxes keep threading; an automatic rotation would drop it.',
+    });
+    // Dynamic references: resolved by CloudFormation at deploy time, never written into the template.
+    const threadKeys = {
+      THREAD_TOKEN_SECRET: SecretValue.secretsManager(this.threadTokenSecret.secretArn, {
+        jsonField: 'current',
+      }).unsafeUnwrap(),
+      THREAD_TOKEN_PREVIOUS_SECRET: SecretValue.secretsManager(this.threadTokenSecret.secretArn, {
+        jsonField: 'previous',
+      }).unsafeUnwrap(),
+    };
     this.outboundEnvironment = {
       PUBLIC_BASE_URL: props.publicBaseUrl,
-      // A dynamic reference: resolved by CloudFormation at deploy time, never written into the template.
       SURVEY_SECRET: SecretValue.secretsManager(this.surveySecret.secretArn).unsafeUnwrap(),
       DESKS: config.desks.join(','),
+      ...threadKeys,
     };
 
     const settings: AppFunctionSettings = {
@@ -239,9 +266,10 @@ export class MailStack extends Stack {
       memorySize: 1024,
       timeout: Duration.seconds(60),
       deadLetterQueue: { encryptionKey: data.keys.data },
+      environment: threadKeys,
     });
-    // Tickets, messages, inbound records, Message-ID map (GetItem, PutItem, UpdateItem); the sender's ban
-    // keys (BatchGetItem) and refusals counted on the ban (UpdateItem); no queries.
+    // Tickets, messages, inbound records, suspended mail, Message-ID map (GetItem, PutItem, UpdateItem); the
+    // sender's ban keys (BatchGetItem) and refusals counted on the ban (UpdateItem); no queries.
     receiveEmail.bindTable(data.table, { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] });
     receiveEmail.bindBucket(data.bodyBucket, { actions: ['PutObject'], prefix: 'bodies/' });
     receiveEmail.bindBucket(data.bodyBucket, { actions: ['PutObject'], prefix: 'attachments/' });

@@ -28,6 +28,8 @@ export async function prepareLocalMail(options: {
   ready: Promise<void>;
   region: string;
   desks: string[];
+  /** Domains the SMTP stand-in treats as authenticated senders (local/mail/sender-verdicts.ts). */
+  authenticatedDomains: readonly string[];
 }) {
   const feedbackTopic = `arn:aws:sns:${options.region}:${LOCAL_ACCOUNT}:tierdesk-mail-feedback`;
   const inboundTopic = `arn:aws:sns:${options.region}:${LOCAL_ACCOUNT}:tierdesk-inbound-mail`;
@@ -64,6 +66,7 @@ export async function prepareLocalMail(options: {
         ready: options.ready,
         topicArn: inboundTopic,
         invoke: (event) => invokeLocal(options.lambdas, 'tierdesk-receive-email', event),
+        authenticatedDomains: options.authenticatedDomains,
       });
       return smtp.port;
     },

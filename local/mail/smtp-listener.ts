@@ -4,6 +4,7 @@ import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp
 import { deskForDomain } from '#shared/mail/addresses.ts';
 import { inboundPrefix } from '#shared/mail/desk-mail.ts';
 import type { Clock } from '#shared/time/clock.ts';
+import { localSenderVerdicts } from './sender-verdicts.ts';
 import { s3ActionNotification, sesMessageId, snsEvent } from './ses-events.ts';
 
 /** SES receiving's own limit for the S3 action. */
@@ -19,6 +20,8 @@ export interface SmtpListenerOptions {
   topicArn: string;
   /** Invokes the inbound function with an SNS event, as the topic subscription does on AWS. */
   invoke: (event: unknown) => Promise<unknown>;
+  /** Domains whose mail counts as sent by their authorised servers (SPF/DKIM/DMARC verdicts). */
+  authenticatedDomains: readonly string[];
 }
 
 /**
@@ -81,10 +84,21 @@ export async function startSmtpListener(options: SmtpListenerOptions) {
     },
   });
 
-  async function receive(raw: Buffer, session: SMTPServerSession): Promise<string[]> {
+  async function receive(received: Buffer, session: SMTPServerSession): Promise<string[]> {
     const recipients = session.envelope.rcptTo.map((r) => r.address);
     const mailFrom = session.envelope.mailFrom;
     const envelopeSender = mailFrom ? mailFrom.address : '';
+    const first = await simpleParser(received, { skipHtmlToText: true, skipTextToHtml: true });
+    const sender = localSenderVerdicts({
+      authenticatedDomains: options.authenticatedDomains,
+      envelopeSender,
+      from: first.from?.value[0]?.address,
+      hasDkimSignature: first.headers.has('dkim-signature'),
+    });
+    // The sender's server signs before the mail leaves it: the stored mail carries its signature.
+    const raw = sender.dkimSignature
+      ? Buffer.concat([Buffer.from(`DKIM-Signature: ${sender.dkimSignature.value}\r\n`), received])
+      : received;
     const parsed = await simpleParser(raw, {
       skipHtmlToText: true,
       skipTextToHtml: true,
@@ -137,6 +151,8 @@ export async function startSmtpListener(options: SmtpListenerOptions) {
         bucketName: options.bucket,
         objectKeyPrefix: prefix,
         topicArn: options.topicArn,
+        verdicts: { spf: sender.spf, dkim: sender.dkim, dmarc: sender.dmarc },
+        ...(sender.dmarcPolicy ? { dmarcPolicy: sender.dmarcPolicy } : {}),
       });
       const event = snsEvent(options.topicArn, notification, 'Amazon SES Email Receipt Notification');
       let lastError: unknown;

@@ -56,6 +56,8 @@ export const PathParameter = {
   desk: { pattern: /^[a-z0-9][a-z0-9-]{1,39}$/, describe: 'a desk id (lower-case letters, digits, dashes)' },
   /** `tk-<ticket id>` or `rq-<32 hex digits>` (shared/compliance/legal-hold.ts). */
   legalHold: { pattern: /^(tk-[0-9A-HJKMNP-TV-Z]{26}|rq-[0-9a-f]{32})$/, describe: 'a legal hold id' },
+  /** A received mail's dedupe key (40 hex digits of a hash), which names suspended mail. */
+  mailKey: { pattern: /^(ses-)?[0-9a-f]{40}$/, describe: 'a suspended mail id (40 hexadecimal digits)' },
   /** An address or `@domain` (checked in full by the ban service). */
   banTarget: { pattern: /^[^\s/]{3,254}$/, describe: 'an email address or @domain' },
 } as const satisfies Record<string, { pattern: RegExp; describe: string }>;

@@ -1,5 +1,6 @@
 import { isOwnAddress, replyAddressFor, routeRecipient, subjectWithToken } from '../mail/addresses.ts';
 import { type DeskMailConfig, deskMailConfig, deskSupportAddress } from '../mail/desk-mail.ts';
+import { signThreadToken, type ThreadKeySource } from '../mail/thread-token.ts';
 import { messageIdKey, outboundMessageId, referencesHeader } from '../mail/threading.ts';
 import { emitMetric } from '../observability/metrics.ts';
 import { findPolicyPack } from '../policy/packs.ts';
@@ -15,7 +16,12 @@ import { missingIntakeFields } from './intake-check.ts';
 import { MAX_SEND_ATTEMPTS, type OutboundMail } from './outbound.ts';
 import { renderTemplate } from './render.ts';
 import { type MailSender, PermanentSendError } from './sender.ts';
-import { type NoticeContext, noticeKind, resolveTemplate } from './templates.ts';
+import {
+  type NoticeContext,
+  neutralAcknowledgementSubject,
+  noticeKind,
+  resolveTemplate,
+} from './templates.ts';
 
 export interface DeliveryDeps {
   ticketStore: TicketStore;
@@ -30,6 +36,8 @@ export interface DeliveryDeps {
   leaseClock: Clock;
   publicBaseUrl: string;
   surveySecret: string;
+  /** Signs the thread tokens in our Reply-To and Message-ID. */
+  threadKeys: ThreadKeySource;
 }
 
 export interface DeliveryReport {
@@ -182,9 +190,9 @@ async function buildMail(
   const queue = routeRecipient(queueAddress)?.queue ?? config.queues[0]!;
   const toCustomer = entry.audience === 'customer';
 
-  const recipients = toCustomer
-    ? [emails.at(-1)?.email?.replyTo ?? ticket.requester.email]
-    : [staffAddress(config, entry, ticket)];
+  // Customer mail goes to the ticket's requester only: a Reply-To in their mail is recorded as a
+  // request (pending), never followed, so a forged or hijacked Reply-To cannot redirect our mail.
+  const recipients = toCustomer ? [ticket.requester.email] : [staffAddress(config, entry, ticket)];
   for (const r of recipients) {
     if (isOwnAddress(r) && toCustomer)
       return { skip: `recipient ${r} is one of our own addresses (loop guard)` };
@@ -224,6 +232,12 @@ async function buildMail(
     audience: entry.audience,
   };
   const rendered = renderTemplate(template, ctx, { replyMarker: toCustomer });
+  // A ticket opened from mail whose sender was not authenticated (released by staff): the
+  // acknowledgement repeats none of that mail's words in its subject.
+  if (kind === 'acknowledgement' && first?.email?.senderVerified === false) {
+    rendered.subject = neutralAcknowledgementSubject(usedLang);
+  }
+  const keys = await deps.threadKeys.keyring();
 
   // Thread: the customer's mails and what we sent them, in order; answer the latest customer mail.
   const sentIds = (stored.outbox ?? [])
@@ -238,11 +252,13 @@ async function buildMail(
   const raw = await composeMail({
     from: { name: queue.displayName, address: `${queue.localPart}@${config.domain}` },
     to: recipients,
-    replyTo: toCustomer ? replyAddressFor(queueAddress, ticket.id) : `${queue.localPart}@${config.domain}`,
+    replyTo: toCustomer
+      ? replyAddressFor(queueAddress, signThreadToken(keys, ticket.desk, ticket.id))
+      : `${queue.localPart}@${config.domain}`,
     subject: subjectWithToken(rendered.subject, ticket.id),
     text: rendered.text,
     html: rendered.html,
-    messageId: outboundMessageId(ticket.id, entry.id, config.domain),
+    messageId: outboundMessageId(keys, ticket.desk, ticket.id, entry.id, config.domain),
     actionId: entry.id,
     inReplyTo,
     references: toCustomer ? referencesHeader(thread) : [],

@@ -252,6 +252,11 @@ const PACK_TEMPLATES: Record<string, Partial<Record<string, Template>>> = {
 
 const base = (lang: string) => lang.toLowerCase().split('-')[0] ?? 'en';
 
+/** The acknowledgement's subject when the sender was not authenticated: none of the mail's own words. */
+export function neutralAcknowledgementSubject(lang: string): string {
+  return lang === 'fr' ? 'Nous avons bien reçu votre message' : 'We received your message';
+}
+
 /** The template for a notice: pack template → generic by kind, each in the customer's language, then the desk's, then English. */
 export function resolveTemplate(
   templateId: string | undefined,

@@ -3,9 +3,17 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { MailFeedbackEnv, MailInboundEnv, MailOutboundEnv, parseEnv } from '../config/env.ts';
+import {
+  MailFeedbackEnv,
+  MailInboundEnv,
+  MailOutboundEnv,
+  parseEnv,
+  SuspendedMailEnv,
+} from '../config/env.ts';
+import { envThreadKeys } from '../mail/env-thread-keys.ts';
 import type { MailIntakeDeps } from '../mail/intake.ts';
 import { s3MailObjects } from '../mail/object-store.ts';
+import { type SuspendedMailService, suspendedMailService } from '../mail/suspended.ts';
 import type { DeliveryDeps } from '../notices/deliver.ts';
 import { type OutboundMailPort, outboundMailPort } from '../notices/outbound-port.ts';
 import { sesMailSender } from '../notices/sender.ts';
@@ -57,6 +65,7 @@ export function mailInboundDeps(): MailIntakeDeps {
     newId,
     mailBucket: env.MAIL_BUCKET,
     bodyBucket: env.BODY_BUCKET,
+    threadKeys: envThreadKeys(env),
   };
   return inbound;
 }
@@ -82,6 +91,7 @@ export function mailOutboundDeps(): MailOutboundDeps {
     leaseClock: systemClock,
     publicBaseUrl: env.PUBLIC_BASE_URL,
     surveySecret: env.SURVEY_SECRET,
+    threadKeys: envThreadKeys(env),
   };
   outbound = {
     ...delivery,
@@ -100,8 +110,39 @@ export function mailFeedbackDeps() {
   return feedback;
 }
 
+let suspended: SuspendedMailService | undefined;
+/** Staff's suspended-mail routes: the same stores and ticket service the inbound function writes with. */
+export function suspendedMailDeps(): SuspendedMailService {
+  if (suspended) return suspended;
+  const env = parseEnv(SuspendedMailEnv);
+  const doc = documentClient();
+  const s3 = new S3Client({ forcePathStyle: env.S3_FORCE_PATH_STYLE === 'true' });
+  const ticketStore = dynamoTicketStore(doc, env.TABLE_NAME, s3BlobStore(s3, env.BODY_BUCKET));
+  const bans = banService({ bans: dynamoBanStore(doc, env.TABLE_NAME), clock });
+  suspended = suspendedMailService({
+    mailStore: dynamoMailStore(doc, env.TABLE_NAME),
+    ticketStore,
+    tickets: ticketService({
+      store: ticketStore,
+      clock,
+      deskDefaults: deskDefaultsFor,
+      signals: sfnWorkflowSignals(new SFNClient({}), env.STATE_MACHINE_ARN),
+      // Released mail is intake like any other: a requester banned since it arrived stays out.
+      bans,
+      // Releasing opens a ticket or adds a reply; it never assigns one.
+      staff: NO_STAFF,
+    }),
+    objects: s3MailObjects(s3),
+    clock,
+    newId,
+    bodyBucket: env.BODY_BUCKET,
+  });
+  return suspended;
+}
+
 /** For the local stack and tests after they change the environment. */
 export function resetMailDeps(): void {
+  suspended = undefined;
   inbound = undefined;
   outbound = undefined;
   feedback = undefined;

@@ -42,6 +42,11 @@ export interface EmailTicketInput {
   tags: string[];
   attachments: MessageAttachment[];
   email: MessageEmail;
+  /**
+   * When the mail arrived, for mail released from the suspended list: the ticket is opened at that
+   * instant (SLA clocks start when the customer wrote), a reply no earlier than the ticket's last change.
+   */
+  receivedAt?: string;
 }
 
 /** The system principal that opens tickets from email on a requester's behalf. */
@@ -301,7 +306,7 @@ export function ticketService(deps: TicketServiceDeps) {
           tags: input.tags,
         },
         id: input.id,
-        now: deps.clock.now(),
+        now: input.receivedAt ? new Date(input.receivedAt) : deps.clock.now(),
         defaults: deps.deskDefaults(input.desk),
       });
       const message: Message = {
@@ -345,7 +350,7 @@ export function ticketService(deps: TicketServiceDeps) {
           ticket,
           body: { body: input.body, visibility: 'public' },
           messageId: input.messageId,
-          now: deps.clock.now(),
+          now: replyInstant(input.receivedAt, stored, deps.clock.now()),
         });
         const message: Message = {
           ...change.message,
@@ -403,6 +408,13 @@ export function ticketService(deps: TicketServiceDeps) {
       return change.ticket;
     },
   };
+}
+
+/** A released reply keeps its received time, but the activity log stays in time order. */
+function replyInstant(receivedAt: string | undefined, stored: StoredTicket, now: Date): Date {
+  if (!receivedAt) return now;
+  const last = stored.activity.at(-1)?.at ?? stored.ticket.updatedAt;
+  return new Date(Math.max(Date.parse(receivedAt), Date.parse(last)));
 }
 
 function describe(activity: StoredTicket['activity']): string {

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { API_ROUTES, publicRoutes } from '../../infra/stacks/api-stack.ts';
+import { API_ROUTES, publicRoutes, suspendedMailRoutes } from '../../infra/stacks/api-stack.ts';
 import { apiRoutes } from '../../local/routes.ts';
 import { actionsOfFunction, buildApp } from './infra-app.ts';
 
@@ -50,7 +50,24 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   ListBans: ['dynamodb:Query', 'kms:Decrypt'],
   AddBan: ['dynamodb:PutItem', 'kms:Decrypt', 'kms:GenerateDataKey'],
   RemoveBan: ['dynamodb:DeleteItem', 'kms:Decrypt', 'kms:GenerateDataKey'],
+  ListSuspendedMail: ['dynamodb:Query', 'kms:Decrypt'],
+  GetSuspendedMail: ['dynamodb:GetItem', 'kms:Decrypt'],
+  // The raw mail (mail key, through S3), bodies and attachments, the ticket writes and the workflow.
+  ReleaseSuspendedMail: [
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    's3:GetObject',
+    's3:PutObject',
+    'kms:Decrypt',
+    'kms:GenerateDataKey',
+    'states:StartExecution',
+    'states:SendTaskSuccess',
+  ],
+  RejectSuspendedMail: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'kms:Decrypt', 'kms:GenerateDataKey'],
 };
+/** Added by the app once the mail stack exists (it owns the inbound bucket). */
+const SUSPENDED_MAIL_ROUTES = 4;
 const EVERY_FUNCTION = [
   'logs:CreateLogStream',
   'logs:PutLogEvents',
@@ -95,6 +112,8 @@ describe('ApiStack', () => {
       'GET /incidents/{id}',
       'GET /kpis',
       'GET /legal-holds',
+      'GET /mail/suspended',
+      'GET /mail/suspended/{id}',
       'GET /queue',
       'GET /survey/{desk}/{ticketId}',
       'GET /tickets',
@@ -118,6 +137,8 @@ describe('ApiStack', () => {
       'POST /incidents',
       'POST /legal-holds',
       'POST /legal-holds/{id}/release',
+      'POST /mail/suspended/{id}/reject',
+      'POST /mail/suspended/{id}/release',
       'POST /retention/preview',
       'POST /sla/preview',
       'POST /survey/{desk}/{ticketId}',
@@ -148,6 +169,9 @@ describe('ApiStack', () => {
     const all = [
       ...API_ROUTES,
       ...publicRoutes({ surveySecret: 'x'.repeat(32), publicBaseUrl: 'https://support.example.com' }),
+      ...suspendedMailRoutes({
+        inboundBucket: { bucketName: 'mail', arnForObjects: (k) => `arn:aws:s3:::mail/${k}` },
+      }),
     ];
     const cdk = all.map((r) => `${r.method} ${r.path} ${basename(r.entry, '.ts')}`).sort();
     const local = apiRoutes.map((r) => `${r.method} ${r.path} ${r.functionName}`).sort();
@@ -184,7 +208,7 @@ describe('ApiStack', () => {
 
   it('runs every handler on Node.js 22, arm64, with tracing, JSON logs and source maps', () => {
     // One per route, and Cognito's pre-token-generation trigger.
-    template.resourceCountIs('AWS::Lambda::Function', API_ROUTES.length + 4 + 1);
+    template.resourceCountIs('AWS::Lambda::Function', API_ROUTES.length + 4 + SUSPENDED_MAIL_ROUTES + 1);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
@@ -217,7 +241,8 @@ describe('ApiStack', () => {
         ]);
       }
       // The public survey and status routes add what they check links against or link to.
-      const publicExtras = new Set(['SURVEY_SECRET', 'PUBLIC_BASE_URL']);
+      // Suspended-mail routes name the inbound mail bucket (releasing reads the raw mail).
+      const publicExtras = new Set(['SURVEY_SECRET', 'PUBLIC_BASE_URL', 'MAIL_BUCKET']);
       expect(variables.filter((v) => !v.startsWith('COMPLIANCE_') && !publicExtras.has(v)).sort()).toEqual([
         'BODY_BUCKET',
         'JWKS_URL',
@@ -245,7 +270,7 @@ describe('ApiStack', () => {
   });
 
   it('has an Errors alarm per function', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', API_ROUTES.length + 4 + 1);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', API_ROUTES.length + 4 + SUSPENDED_MAIL_ROUTES + 1);
     template.allResourcesProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'Errors',
       Namespace: 'AWS/Lambda',
@@ -313,6 +338,7 @@ describe('ApiStack', () => {
       'AddMessage states:SendTaskSuccess',
       'CreateTicket states:StartExecution',
       'GetTicketHistory states:DescribeExecution,states:GetExecutionHistory',
+      'ReleaseSuspendedMail states:SendTaskSuccess,states:StartExecution',
       'UpdateTicket states:SendTaskSuccess',
     ]);
     for (const statement of statesStatements) {

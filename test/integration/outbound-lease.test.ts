@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '#shared/auth/principal.ts';
+import { staticThreadKeys } from '#shared/mail/thread-token.ts';
 import { type DeliveryDeps, deliverPendingMail } from '#shared/notices/deliver.ts';
 import { sweepOutboundMail } from '#shared/notices/outbound-port.ts';
 import type { MailSender } from '#shared/notices/sender.ts';
@@ -98,6 +99,7 @@ describe('outbound mail leases', () => {
       ticketStore,
       mailStore,
       sender,
+      threadKeys: staticThreadKeys({ current: 'outbound-lease-test-thread-key-0123456789' }),
       clock: businessClock,
       leaseClock: { now: () => realNow },
       publicBaseUrl: 'http://127.0.0.1',
