@@ -16,7 +16,16 @@ const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 16;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tierdesk-bench-intake-'));
-const stack = await startLocalStack({ dataDir, apiPort: 0, dynamoPort: 0, s3Port: 0, sfnPort: 0 });
+const stack = await startLocalStack({
+  dataDir,
+  apiPort: 0,
+  dynamoPort: 0,
+  s3Port: 0,
+  sfnPort: 0,
+  sesPort: 0,
+  smtpPort: 0,
+  schedulerPort: 0,
+});
 // Keep the engine quiet during the run: structured logs would dominate the measurement.
 const token = await stack.identity.issueToken({ role: 'customer', desk: 'techflow' });
 

@@ -17,7 +17,16 @@ process.env.LOG_LEVEL ??= 'ERROR';
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 300);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tierdesk-soak-'));
-const stack = await startLocalStack({ dataDir, apiPort: 0, dynamoPort: 0, s3Port: 0, sfnPort: 0 });
+const stack = await startLocalStack({
+  dataDir,
+  apiPort: 0,
+  dynamoPort: 0,
+  s3Port: 0,
+  sfnPort: 0,
+  sesPort: 0,
+  smtpPort: 0,
+  schedulerPort: 0,
+});
 const api = stack.urls.api;
 const customer = await stack.identity.issueToken({ role: 'customer', desk: 'techflow', plan: 'enterprise' });
 const agent = await stack.identity.issueToken({ role: 'agent', desk: 'techflow' });

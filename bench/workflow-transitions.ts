@@ -14,7 +14,16 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.LOG_LEVEL ??= 'ERROR';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tierdesk-bench-'));
-const stack = await startLocalStack({ dataDir, apiPort: 0, dynamoPort: 0, s3Port: 0, sfnPort: 0 });
+const stack = await startLocalStack({
+  dataDir,
+  apiPort: 0,
+  dynamoPort: 0,
+  s3Port: 0,
+  sfnPort: 0,
+  sesPort: 0,
+  smtpPort: 0,
+  schedulerPort: 0,
+});
 await fetch(`${stack.urls.api}/_local/clock`, {
   method: 'POST',
   headers: { 'content-type': 'application/json' },

@@ -1,6 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { z } from 'zod';
+import { isKnownDesk, PACK_IDS } from '#shared/policy/packs.ts';
 
 /**
  * Deployment configuration, read once from the CDK context (`cdk.json` → `context`) and parsed with zod
@@ -15,8 +16,8 @@ const LOG_RETENTION_DAYS = Object.values(RetentionDays).filter(
   (value): value is number => typeof value === 'number' && value !== RetentionDays.INFINITE,
 );
 
-/** The desks the product ships a policy pack for (shared/policies/*.json). */
-export const DEFAULT_DESKS = ['rch-spyfocus', 'techflow', 'acentus', 'rarelogic'] as const;
+/** The desks the product ships a policy pack for (shared/policies/*.json; listed once, in shared/policy/packs.ts). */
+export const DEFAULT_DESKS = PACK_IDS;
 
 export const EnvironmentName = z
   .string()
@@ -28,94 +29,154 @@ const Throttle = z.strictObject({
   burstLimit: z.number().int().min(1).max(5_000),
 });
 
-export const EnvironmentConfig = z.strictObject({
-  /**
-   * true: deleting the stacks deletes the table, buckets, keys and user pool (dev).
-   * false: they are retained and deletion protection is on (prod).
-   */
-  removeDataOnDelete: z.boolean(),
-  /** Retention of every log group (Lambda, API access logs) and of the S3 server access logs. */
-  logRetentionDays: z
-    .number()
-    .int()
-    .refine((days) => LOG_RETENTION_DAYS.includes(days), {
-      message: `must be one of the CloudWatch Logs retention periods: ${LOG_RETENTION_DAYS.join(', ')}`,
-    }),
-  /**
-   * HTTP API throttling (requests per second, steady and burst), for all callers together: the stage default,
-   * and `routes` overriding it per route key (`POST /tickets`) on top of the built-in per-route limits
-   * (`throttle` on the routes of functions/manifest/api-routes.ts). Per-client limits are WAF's (`waf`).
-   */
-  apiThrottle: z
-    .strictObject({
-      rateLimit: z.number().int().min(1).max(10_000),
-      burstLimit: z.number().int().min(1).max(5_000),
-      routes: z
-        .record(
-          z.string().regex(/^(GET|POST|PUT|PATCH|DELETE) \/\S*$/, "a route key such as 'POST /tickets'"),
-          Throttle,
-        )
-        .default({}),
-    })
-    .default({ rateLimit: 50, burstLimit: 100, routes: {} }),
-  /**
-   * AWS Region of the environment's stacks; without it, the CLI's Region (`CDK_DEFAULT_REGION`). With
-   * `waf.enabled` one of the two must be known at synth: the CloudFront stack lives in us-east-1 and reads
-   * the API's address across Regions.
-   */
-  region: z
-    .string()
-    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS Region such as eu-west-1')
-    .optional(),
-  /** Where alarm notifications go (an email subscription to the alarm topic, confirmed by the recipient). */
-  alarmEmail: z.email().optional(),
-  /**
-   * Abuse protection in front of the API and the user pool (docs/decisions.md, "Edge protection"): CloudFront
-   * with an AWS WAF web ACL (managed rule groups, rate limits per bearer token and per IP, a request-size
-   * rule) and a web ACL on the Cognito user pool (rate limit per IP on sign-in). Rate limits count requests
-   * per 5 minutes.
-   */
-  waf: z
-    .strictObject({
-      enabled: z.boolean(),
-      apiRequestsPerTokenPer5Minutes: z.number().int().min(10).max(2_000_000_000).default(3_000),
-      apiRequestsPerIpPer5Minutes: z.number().int().min(10).max(2_000_000_000).default(6_000),
-      signInRequestsPerIpPer5Minutes: z.number().int().min(10).max(2_000_000_000).default(300),
-      /** A custom domain for the CloudFront distribution (TLS 1.2+); its ACM certificate must be in us-east-1. */
-      customDomain: z
-        .strictObject({
-          domainName: z.string().regex(/^(?=.{4,253}$)([a-z0-9-]+\.)+[a-z]{2,}$/, 'a lower-case DNS name'),
-          certificateArn: z
-            .string()
-            .regex(
-              /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/,
-              'an ACM certificate ARN in us-east-1',
-            ),
-        })
-        .optional(),
-    })
-    .default({
-      enabled: false,
-      apiRequestsPerTokenPer5Minutes: 3_000,
-      apiRequestsPerIpPer5Minutes: 6_000,
-      signInRequestsPerIpPer5Minutes: 300,
-    }),
-  /**
-   * Desks (one per policy pack) whose tickets the workflow reconciler sweeps; becomes `DESKS` of the
-   * workflow functions (`WorkflowEnv` in shared/config/env.ts). A desk missing here keeps working, but its
-   * tickets lose the safety net that starts or wakes a workflow after a failed StartExecution.
-   */
-  desks: z
-    .array(z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes'))
-    .min(1)
-    .refine((desks) => new Set(desks).size === desks.length, { message: 'lists a desk twice' })
-    .default([...DEFAULT_DESKS]),
-  /**
-   * The public URL customers open links from mail at (the CSAT survey in closure notices), e.g. the API's
-   * custom domain. Becomes `PUBLIC_BASE_URL` of the mail senders; without it synth warns and uses an example URL.
-   */
-  publicBaseUrl: z.url().optional(),
-});
+export const EnvironmentConfig = z
+  .strictObject({
+    /**
+     * true: deleting the stacks deletes the table, buckets, keys and user pool (dev).
+     * false: they are retained and deletion protection is on (prod).
+     */
+    removeDataOnDelete: z.boolean(),
+    /** Retention of every log group (Lambda, API access logs) and of the S3 server access logs. */
+    logRetentionDays: z
+      .number()
+      .int()
+      .refine((days) => LOG_RETENTION_DAYS.includes(days), {
+        message: `must be one of the CloudWatch Logs retention periods: ${LOG_RETENTION_DAYS.join(', ')}`,
+      }),
+    /**
+     * HTTP API throttling (requests per second, steady and burst), for all callers together: the stage default,
+     * and `routes` overriding it per route key (`POST /tickets`) on top of the built-in per-route limits
+     * (`throttle` on the routes of functions/manifest/api-routes.ts). Per-client limits are WAF's (`waf`).
+     */
+    apiThrottle: z
+      .strictObject({
+        rateLimit: z.number().int().min(1).max(10_000),
+        burstLimit: z.number().int().min(1).max(5_000),
+        routes: z
+          .record(
+            z.string().regex(/^(GET|POST|PUT|PATCH|DELETE) \/\S*$/, "a route key such as 'POST /tickets'"),
+            Throttle,
+          )
+          .default({}),
+      })
+      .default({ rateLimit: 50, burstLimit: 100, routes: {} }),
+    /**
+     * AWS Region of the environment's stacks; without it, the CLI's Region (`CDK_DEFAULT_REGION`). With
+     * `waf.enabled` one of the two must be known at synth: the CloudFront stack lives in us-east-1 and reads
+     * the API's address across Regions.
+     */
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS Region such as eu-west-1')
+      .optional(),
+    /** Where alarm notifications go (an email subscription to the alarm topic, confirmed by the recipient). */
+    alarmEmail: z.email().optional(),
+    /**
+     * Abuse protection in front of the API and the user pool (docs/decisions.md, "Edge protection"): CloudFront
+     * with an AWS WAF web ACL (managed rule groups, rate limits per bearer token and per IP, a request-size
+     * rule) and a web ACL on the Cognito user pool (rate limit per IP on sign-in). Rate limits count requests
+     * per 5 minutes.
+     */
+    waf: z
+      .strictObject({
+        enabled: z.boolean(),
+        apiRequestsPerTokenPer5Minutes: z.number().int().min(10).max(2_000_000_000).default(3_000),
+        apiRequestsPerIpPer5Minutes: z.number().int().min(10).max(2_000_000_000).default(6_000),
+        signInRequestsPerIpPer5Minutes: z.number().int().min(10).max(2_000_000_000).default(300),
+        /** A custom domain for the CloudFront distribution (TLS 1.2+); its ACM certificate must be in us-east-1. */
+        customDomain: z
+          .strictObject({
+            domainName: z.string().regex(/^(?=.{4,253}$)([a-z0-9-]+\.)+[a-z]{2,}$/, 'a lower-case DNS name'),
+            certificateArn: z
+              .string()
+              .regex(
+                /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/,
+                'an ACM certificate ARN in us-east-1',
+              ),
+          })
+          .optional(),
+      })
+      .default({
+        enabled: false,
+        apiRequestsPerTokenPer5Minutes: 3_000,
+        apiRequestsPerIpPer5Minutes: 6_000,
+        signInRequestsPerIpPer5Minutes: 300,
+      }),
+    /**
+     * Desks (one per policy pack) whose tickets the workflow reconciler sweeps; becomes `DESKS` of the
+     * workflow functions (`WorkflowEnv` in shared/config/env.ts). A desk missing here keeps working, but its
+     * tickets lose the safety net that starts or wakes a workflow after a failed StartExecution.
+     */
+    desks: z
+      .array(
+        z
+          .string()
+          .regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes')
+          .refine(isKnownDesk, { message: `not a desk with a policy pack (${PACK_IDS.join(', ')})` }),
+      )
+      .min(1)
+      .refine((desks) => new Set(desks).size === desks.length, { message: 'lists a desk twice' })
+      .default([...DEFAULT_DESKS]),
+    /**
+     * A regional custom domain for the HTTP API, the origin CloudFront forwards to (docs/decisions.md, "No way
+     * around the edge"). With it, the API's default `execute-api` endpoint is disabled, so the public API is
+     * reachable only through this name (the edge distribution with WAF, the ops console's distribution).
+     * The certificate is an ACM certificate in the API's own Region; a DNS record (CNAME or alias) must
+     * point the name at the API's regional domain name (stack output `ApiOriginTarget`).
+     */
+    apiOriginDomain: z
+      .strictObject({
+        domainName: z.string().regex(/^(?=.{4,253}$)([a-z0-9-]+\.)+[a-z]{2,}$/, 'a lower-case DNS name'),
+        certificateArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/, 'an ACM certificate ARN'),
+      })
+      .optional(),
+    /**
+     * What the workflows log and trace. Step Functions execution logs at `ALL` with execution data carry
+     * task tokens and ticket content (subjects, requester addresses); `ERROR` without execution data logs
+     * failures only, by state name and error. X-Ray active tracing (Lambda and Step Functions) records a
+     * sample of requests under the account's sampling rules and is billed per trace. The defaults are the
+     * production ones; dev turns everything on in cdk.json, because dev holds test tickets only and the full
+     * history is what one debugs a workflow with.
+     */
+    observability: z
+      .strictObject({
+        workflowLogLevel: z.enum(['ALL', 'ERROR', 'FATAL', 'OFF']).default('ERROR'),
+        workflowLogExecutionData: z.boolean().default(false),
+        tracing: z.boolean().default(false),
+      })
+      .default({ workflowLogLevel: 'ERROR', workflowLogExecutionData: false, tracing: false }),
+    /**
+     * Cognito (docs/cost.md, "Cognito"): `featurePlan` ESSENTIALS (free tier of monthly active users) or PLUS
+     * (threat protection: compromised credentials, adaptive authentication; billed per MAU from the first
+     * user). `machineClients`: one client-credentials app client per desk (default; each billed per month,
+     * each secret good for its own desk only) or one `shared` client allowed every desk's scope (one bill,
+     * but its secret mints tokens for any desk; each token must request exactly one desk scope).
+     */
+    cognito: z
+      .strictObject({
+        featurePlan: z.enum(['ESSENTIALS', 'PLUS']).default('ESSENTIALS'),
+        machineClients: z.enum(['per-desk', 'shared']).default('per-desk'),
+      })
+      .default({ featurePlan: 'ESSENTIALS', machineClients: 'per-desk' }),
+    /**
+     * The public URL customers open links from mail at (the CSAT survey in closure notices), e.g. the API's
+     * custom domain. Becomes `PUBLIC_BASE_URL` of the mail senders; without it synth warns and uses an example URL.
+     */
+    publicBaseUrl: z.url().optional(),
+  })
+  .superRefine((env, ctx) => {
+    // API Gateway takes a regional custom domain's certificate from the API's own Region only.
+    const certificateRegion = env.apiOriginDomain?.certificateArn.split(':')[3];
+    if (env.region && certificateRegion && certificateRegion !== env.region) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['apiOriginDomain', 'certificateArn'],
+        message: `must be an ACM certificate in the API's Region ${env.region}, not ${certificateRegion}`,
+      });
+    }
+  });
 export type EnvironmentConfig = z.infer<typeof EnvironmentConfig>;
 
 /** The parsed configuration the stacks receive. */

@@ -1,5 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import { Schedule } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import type { FunctionAccess } from '#functions/manifest/access.ts';
@@ -27,6 +29,10 @@ export interface AccessTargets {
   readonly inboundMailBucket?: BindableBucket;
   /** The deployment's desks (`DESKS`). */
   readonly desks?: readonly string[];
+  /** The thread-token keys, as dynamic references (`THREAD_TOKEN_SECRET`, `THREAD_TOKEN_PREVIOUS_SECRET`). */
+  readonly threadKeys?: Readonly<Record<string, string>>;
+  /** The user pool read as the staff directory. */
+  readonly userPool?: IUserPool;
 }
 
 /**
@@ -60,6 +66,22 @@ export function bindAccess(fn: AppFunction, access: FunctionAccess, targets: Acc
   if (access.publicBaseUrl)
     fn.setEnvironment('PUBLIC_BASE_URL', need(targets.publicBaseUrl, 'the public base URL'));
   if (access.desks) fn.setEnvironment('DESKS', need(targets.desks, 'the desk list').join(','));
+  if (access.inboundMailBucketName) {
+    fn.setEnvironment('MAIL_BUCKET', need(targets.inboundMailBucket, 'the inbound mail bucket').bucketName);
+  }
+  if (access.threadKeys) {
+    for (const [name, value] of Object.entries(need(targets.threadKeys, 'the thread-token keys'))) {
+      fn.setEnvironment(name, value);
+    }
+  }
+  if (access.staffDirectory) {
+    fn.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['cognito-idp:AdminGetUser', 'cognito-idp:AdminListGroupsForUser'],
+        resources: [need(targets.userPool, 'the user pool').userPoolArn],
+      }),
+    );
+  }
 }
 
 /**

@@ -10,6 +10,7 @@ import {
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ASYNC_FUNCTIONS } from '#functions/manifest/async-functions.ts';
 import { ConfigError, type DeploymentConfig, readDeploymentConfig } from './config.ts';
+import { applyControlTowerHardening } from './control-tower.ts';
 import { ApiStack } from './stacks/api-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
 import { EDGE_REGION, EdgeStack } from './stacks/edge-stack.ts';
@@ -100,6 +101,7 @@ export function addTierdeskStacks(
 ): TierdeskStacks {
   const prefix = `tierdesk-${config.envName}`;
   const env = deploymentEnvironment(config);
+  applyControlTowerHardening(app);
   Tags.of(app).add('app', 'tierdesk');
   Tags.of(app).add('tierdesk:env', config.envName);
 
@@ -139,10 +141,12 @@ export function addTierdeskStacks(
       `Set publicBaseUrl for ${config.envName}: survey links in closure mail point at ${EXAMPLE_PUBLIC_BASE_URL}.`,
     );
   }
-  // The survey and status routes need the survey secret (mail stack) and the public URL.
-  api.addPublicRoutes({
+  // Routes that need the mail stack: the survey and status routes (the survey secret, the public URL) and
+  // the suspended-mail routes (raw MIME in the inbound bucket).
+  api.addRoutesNeedingMail({
     surveySecret: SecretValue.secretsManager(mail.surveySecret.secretArn).unsafeUnwrap(),
     publicBaseUrl: config.publicBaseUrl ?? EXAMPLE_PUBLIC_BASE_URL,
+    inboundMailBucket: mail.inboundBucket,
   });
   // The workflow's Apply step sends the mail its SLA actions cause (and agents' replies) right after its write.
   // (The mail stack grants its own functions; the workflow stack exists before the mail stack.)

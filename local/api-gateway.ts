@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { ApiRouteEntry } from '#functions/manifest/api-routes.ts';
+import { firstInvalidUtf8Offset } from '#shared/http/utf8.ts';
 import { functionNameOf, lambdaContext, loadHandlerModule } from './handler-modules.ts';
 
 /** A Lambda handler for HTTP API payload format 2.0, as functions/ export them. */
@@ -45,7 +46,7 @@ export function apiGateway(routes: readonly ApiRouteEntry[]) {
           .end('{"message":"Request Entity Too Large"}');
         return true;
       }
-      const pathParameters = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1] ?? '')]));
+      const pathParameters = Object.fromEntries(names.map((n, i) => [n, decodePathSegment(m[i + 1] ?? '')]));
       const event = toEvent(req, url, body, route, pathParameters);
       let module = handlers.get(route.handler);
       if (!module) {
@@ -119,8 +120,11 @@ function toEvent(
   if (Object.keys(query).length) event.queryStringParameters = query;
   if (Object.keys(pathParameters).length) event.pathParameters = pathParameters;
   if (body.length) {
-    event.body = textual ? body.toString('utf8') : body.toString('base64');
-    event.isBase64Encoded = !textual;
+    // A string cannot carry bytes that are not UTF-8: such a body goes base64, so the handler sees the
+    // bytes as sent (and refuses them) instead of U+FFFD replacements.
+    const asText = textual && firstInvalidUtf8Offset(body) === -1;
+    event.body = asText ? body.toString('utf8') : body.toString('base64');
+    event.isBase64Encoded = !asText;
   }
   return event;
 }
@@ -132,4 +136,13 @@ function writeResult(res: ServerResponse, result: APIGatewayProxyStructuredResul
   const body = result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : undefined;
   res.writeHead(result.statusCode ?? 200, headers);
   res.end(body);
+}
+
+/** A percent-encoded segment decoded; one that does not decode (e.g. `%ff`) is passed as sent, for the handler to refuse. */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }

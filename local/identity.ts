@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import { ROLES, type Role } from '#shared/auth/principal.ts';
+import { isKnownDesk, PACK_IDS } from '#shared/policy/packs.ts';
 
 /**
  * The local identity provider: one ES256 key kept in the data directory, its public half served
@@ -55,6 +56,9 @@ export async function localIdentity(dataDir: string) {
     jwks: { keys: [{ ...publicJwk, use: 'sig' }] },
     async issueToken(request: LocalTokenRequest): Promise<string> {
       if (!ROLES.includes(request.role)) throw new Error(`Unknown role ${request.role}`);
+      // As Cognito's pre-token trigger does: no token for a desk without a policy pack.
+      if (!isKnownDesk(request.desk))
+        throw new Error(`Unknown desk ${request.desk}; desks: ${PACK_IDS.join(', ')}`);
       const demo = demoUser(request.role);
       const claims: Record<string, unknown> = {
         role: request.role,

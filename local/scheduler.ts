@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
+import { passedGate } from './startup-gate.ts';
 import type { VirtualTimers } from './timers.ts';
 
 /**
@@ -29,6 +30,8 @@ export interface SchedulerEndpointOptions {
   timers: VirtualTimers;
   now: () => Date;
   dataFile: string;
+  /** Requests wait for the stack's start-up (the handlers' environment). */
+  ready: Promise<void>;
   /** Delivers a schedule's input to its target (a Lambda function ARN of the local stack). */
   invoke(targetArn: string, input: unknown): Promise<unknown>;
 }
@@ -80,6 +83,7 @@ export async function startSchedulerEndpoint(options: SchedulerEndpointOptions) 
   }
 
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    if (!(await passedGate(options.ready, res))) return;
     const send = (status: number, body: unknown, errorType?: string) => {
       res.writeHead(status, {
         'content-type': 'application/json',

@@ -16,6 +16,7 @@ import {
   stateMachineSubstitutions,
 } from '#functions/manifest/schedules.ts';
 import { Role } from '#shared/auth/principal.ts';
+import { isKnownDesk, PACK_IDS } from '#shared/policy/packs.ts';
 import { resetApiDeps } from '#shared/runtime/api-deps.ts';
 import { resetComplianceDeps } from '#shared/runtime/compliance-deps.ts';
 import { resetOpsDeps } from '#shared/runtime/ops-deps.ts';
@@ -34,12 +35,15 @@ import {
   localLambdas,
 } from './lambdas.ts';
 import { prepareLocalMail } from './mail/mail-stack.ts';
+import { authenticatedDomainsFromEnv } from './mail/sender-verdicts.ts';
 import { objectStorePath, startObjectStore } from './object-store.ts';
 import { serveOpsConsole } from './ops-console.ts';
 import { startSchedulerEndpoint } from './scheduler.ts';
+import { localStaff, startStaffDirectoryEndpoint } from './staff-directory.ts';
+import { passedGate, startupGate } from './startup-gate.ts';
 import { type FaultInjection, startSfnEndpoint } from './stepfunctions/endpoint.ts';
 import { LocalStepFunctions } from './stepfunctions/engine.ts';
-import { localSurveySecret } from './survey-secret.ts';
+import { localSurveySecret, localThreadTokenSecret } from './survey-secret.ts';
 import { VirtualTimers } from './timers.ts';
 import { UsageMeter } from './usage-meter.ts';
 import { parseIsoDuration, VirtualClock } from './virtual-clock.ts';
@@ -56,17 +60,25 @@ export interface LocalStackOptions {
   smtpPort?: number;
   /** Local EventBridge Scheduler (SCHEDULER_PORT; default: any free port, shown in the banner). */
   schedulerPort?: number;
+  directoryPort?: number;
   /** The four policy packs' desks, served by the stack. */
-  desks?: string[];
+  desks?: readonly string[];
+  /**
+   * Sender domains whose mail the local SES stand-in treats as authenticated (SPF/DKIM/DMARC PASS);
+   * default: LOCAL_AUTHENTICATED_MAIL_DOMAINS, else example.com and example.org.
+   */
+  authenticatedMailDomains?: string[];
 }
 
 export const TABLE_NAME = 'tierdesk-local';
 export const BODY_BUCKET = 'tierdesk-local-bodies';
-export const LOCAL_DESKS = ['rch-spyfocus', 'techflow', 'acentus', 'rarelogic'];
+export const LOCAL_DESKS: readonly string[] = PACK_IDS;
 /** Local state machine names: `tierdesk-<manifest id>`, e.g. `tierdesk-ticket-sla`. */
 export const localStateMachineName = (id: StateMachineId) => `tierdesk-${id}`;
 /** How long `POST /_local/clock` waits for the workflows it woke to settle before answering. */
 const SETTLE_TIMEOUT_MS = 15_000;
+/** The outbound-mail sweep also runs this often in real time (crash recovery; see below). */
+const OUTBOUND_SWEEP_REAL_MS = 20_000;
 
 const envPort = (name: string, fallback: number) => {
   const value = process.env[name];
@@ -78,6 +90,20 @@ const envPort = (name: string, fallback: number) => {
  * identity provider, the virtual clock and the HTTP API running the real handlers.
  */
 export async function startLocalStack(options: LocalStackOptions = {}) {
+  // Made before the first await: every server the stack opens waits on it inside its request
+  // handler, so a request that comes while the stack starts is answered once all is wired.
+  const gate = startupGate();
+  try {
+    const stack = await bootLocalStack(options, gate.ready);
+    gate.open();
+    return stack;
+  } catch (error) {
+    gate.fail(error);
+    throw error;
+  }
+}
+
+async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) {
   const started = Date.now();
   const dataDir = resolve(options.dataDir ?? process.env.DATA_DIR ?? '.data');
   mkdirSync(dataDir, { recursive: true });
@@ -112,21 +138,23 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     port: options.s3Port ?? envPort('S3_PORT', 4569),
   });
   const identity = await localIdentity(dataDir);
+  const desks = [...(options.desks ?? LOCAL_DESKS)];
+  // The identity provider's staff directory, behind the same Cognito calls the API makes on AWS.
+  const staffDirectory = await startStaffDirectoryEndpoint(
+    localStaff(desks),
+    options.directoryPort ?? envPort('DIRECTORY_PORT', 0),
+  );
 
-  // The port must be known early (the JWKS URL), but requests wait until every route is wired:
-  // an early request would otherwise get no answer at all.
-  let markReady!: () => void;
-  const ready = new Promise<void>((resolve) => {
-    markReady = resolve;
+  // The port must be known early (the JWKS URL); the handler is attached now and waits for `ready`.
+  const server = createServer(async (req, res) => {
+    if (await passedGate(ready, res)) await handleRequest(req, res);
   });
-  const server = createServer();
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
     server.listen(options.apiPort ?? envPort('PORT', 3000), '127.0.0.1', () => ok());
   });
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const desks = options.desks ?? LOCAL_DESKS;
   await loadLocalLambdas();
   const lambdaFaults: LambdaFaults = new Map();
   const lambdas = localLambdas(lambdaFaults, usage);
@@ -148,7 +176,11 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     })),
   });
   const faults: FaultInjection = { failNext: new Map() };
-  const sfn = await startSfnEndpoint(stepFunctions, options.sfnPort ?? envPort('SFN_PORT', 8083), faults);
+  const sfn = await startSfnEndpoint(stepFunctions, {
+    port: options.sfnPort ?? envPort('SFN_PORT', 8083),
+    faults,
+    ready,
+  });
   const stateMachineArnOf = (id: StateMachineId) =>
     stepFunctions.listStateMachines().find((m) => m.name === localStateMachineName(id))!.stateMachineArn;
   const stateMachineArn = stateMachineArnOf('ticket-sla');
@@ -158,8 +190,12 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     lambdas,
     sesPort: options.sesPort ?? envPort('SES_PORT', 8084),
     smtpPort: options.smtpPort ?? envPort('SMTP_PORT', 2525),
+    ready,
     region: process.env.AWS_REGION ?? 'us-east-1',
     desks,
+    authenticatedDomains:
+      options.authenticatedMailDomains ??
+      authenticatedDomainsFromEnv(process.env.LOCAL_AUTHENTICATED_MAIL_DOMAINS),
   });
 
   // The handlers' environment, exactly the variables infra/ sets on AWS, pointed at the stand-ins.
@@ -170,6 +206,8 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     AWS_ENDPOINT_URL_DYNAMODB: dynamoUrl,
     AWS_ENDPOINT_URL_S3: objects.url,
     AWS_ENDPOINT_URL_SFN: sfn.url,
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: staffDirectory.url,
+    USER_POOL_ID: 'us-east-1_tierdeskLocal',
     STATE_MACHINE_ARN: stateMachineArn,
     DESKS: desks.join(','),
     TABLE_NAME,
@@ -180,6 +218,9 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     JWT_AUDIENCE: LOCAL_AUDIENCE,
     // Survey links (closure notices) and the status feeds' absolute links.
     SURVEY_SECRET: localSurveySecret(dataDir),
+    // Thread tokens (reply addresses, Message-IDs); a rotation's previous key may come from the shell.
+    THREAD_TOKEN_SECRET: localThreadTokenSecret(dataDir),
+    THREAD_TOKEN_PREVIOUS_SECRET: process.env.THREAD_TOKEN_PREVIOUS_SECRET ?? '',
     PUBLIC_BASE_URL: apiUrl,
     ...mail.environment,
   });
@@ -233,6 +274,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     timers,
     now: () => clock.now(),
     dataFile: join(dataDir, 'scheduler', 'schedules.json'),
+    ready,
     invoke: (arn, input) => tracked(() => invokeByArn(lambdas, arn, input))(),
   });
   Object.assign(process.env, {
@@ -248,6 +290,21 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       firstDue: nextRun(entry.cadence, clock.now()),
     }),
   );
+  // Crash recovery of outbound mail runs on real time as well: once as soon as the stack is up (taking
+  // even the mail noted just before the crash), then every OUTBOUND_SWEEP_REAL_MS, so mail a dead
+  // process left pending goes out without waiting for a clock move or a workflow to wake.
+  const sweepAfterRestart = tracked(() => invokeLocal(lambdas, 'SweepOutboundMail', { graceSeconds: 0 }));
+  let realTimeSweepRunning = false;
+  const realTimeSweep = setInterval(() => {
+    if (realTimeSweepRunning) return;
+    realTimeSweepRunning = true;
+    tracked(jobs['sweep-outbound-mail']!)()
+      .catch((error: unknown) => console.error('outbound mail sweep failed', error))
+      .finally(() => {
+        realTimeSweepRunning = false;
+      });
+  }, OUTBOUND_SWEEP_REAL_MS);
+  realTimeSweep.unref();
   const settle = () =>
     Promise.race([
       // Scheduled jobs and schedule deliveries that the move fired, then the executions they started.
@@ -255,6 +312,10 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       new Promise<void>((ok) => setTimeout(ok, SETTLE_TIMEOUT_MS).unref()),
     ]);
   const resumed = stepFunctions.resume();
+  // Not awaited: it needs the SES endpoint, which answers once start-up is over.
+  void sweepAfterRestart().catch((error: unknown) =>
+    console.error('outbound mail sweep after start failed', error),
+  );
 
   const localRoutes: Record<string, (body: unknown) => Promise<[number, unknown]> | [number, unknown]> = {
     'GET /': () => [200, { name: 'tierdesk (local stack)', desks, urls, now: clock.now().toISOString() }],
@@ -324,12 +385,13 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
           400,
           'Send {"role":"agent","desk":"techflow"} (optional sub, email, name, plan, tier).',
         );
+      if (!isKnownDesk(parsed.data.desk))
+        return problem(400, `Unknown desk ${parsed.data.desk}; desks: ${PACK_IDS.join(', ')}.`);
       return [200, { token: await identity.issueToken(parsed.data) }];
     },
   };
 
-  server.on('request', async (req: IncomingMessage, res: ServerResponse) => {
-    await ready;
+  const handleRequest = async (req: IncomingMessage, res: ServerResponse) => {
     try {
       const body = await readBody(req);
       if (await serveOpsConsole(req, res)) return;
@@ -375,9 +437,8 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       if (!res.headersSent)
         send(res, 500, { type: '/problems/internal', title: 'Internal error', status: 500 }, true);
     }
-  });
+  };
 
-  markReady();
   return {
     dataDir,
     urls,
@@ -390,7 +451,13 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     settle,
     resumedExecutions: resumed,
     /** Local SES: the outbox, the SMTP port, the inbound-mail records. */
-    mail: { outbox: mail.outbox, smtpPort, inboundRecords: mail.inboundRecords },
+    mail: {
+      outbox: mail.outbox,
+      smtpPort,
+      inboundRecords: mail.inboundRecords,
+      /** Holds the next outbound send in flight until released (tests of sends across a clock move). */
+      holdNextSend: mail.holdNextSend,
+    },
     /** Local EventBridge Scheduler: pending one-time schedules and failed deliveries. */
     scheduler,
     runJob: (name: keyof typeof jobs) => jobs[name]!(),
@@ -408,10 +475,12 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     readyInMs: Date.now() - started,
     async stop() {
       for (const stopSchedule of stopSchedules) stopSchedule();
+      clearInterval(realTimeSweep);
       await Promise.allSettled([...inFlight]);
       stepFunctions.shutdown();
       timers.stop();
       await scheduler.close();
+      await staffDirectory.close();
       await sfn.close();
       await mail.close();
       server.closeAllConnections();

@@ -7,7 +7,19 @@ import { join } from 'node:path';
  * in the local outbox stay valid across restarts. (On AWS it is a Secrets Manager secret.)
  */
 export function localSurveySecret(dataDir: string): string {
-  const file = join(dataDir, 'survey-secret');
+  return localSecret(dataDir, 'survey-secret');
+}
+
+/**
+ * The local stack's thread-token key (signs reply addresses and Message-IDs), kept like the survey
+ * secret so replies to mail in the local outbox still thread after a restart.
+ */
+export function localThreadTokenSecret(dataDir: string): string {
+  return localSecret(dataDir, 'thread-token-secret');
+}
+
+function localSecret(dataDir: string, name: string): string {
+  const file = join(dataDir, name);
   try {
     const secret = readFileSync(file, 'utf8').trim();
     if (secret.length >= 32) return secret;

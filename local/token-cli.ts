@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Role } from '#shared/auth/principal.ts';
+import { isKnownDesk, PACK_IDS } from '#shared/policy/packs.ts';
 import { Slug } from '#shared/tickets/model.ts';
 import { localIdentity } from './identity.ts';
 
@@ -26,6 +27,10 @@ const role = Role.safeParse(values.role);
 const desk = Slug.safeParse(values.desk);
 if (!role.success || !desk.success) {
   console.error(usage);
+  process.exit(2);
+}
+if (!isKnownDesk(desk.data)) {
+  console.error(`Unknown desk "${desk.data}": a desk needs a policy pack. Desks: ${PACK_IDS.join(', ')}.`);
   process.exit(2);
 }
 const identity = await localIdentity(resolve(values['data-dir'] ?? process.env.DATA_DIR ?? '.data'));

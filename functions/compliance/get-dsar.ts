@@ -1,5 +1,5 @@
 import { apiRoute, json } from '#shared/http/api-handler.ts';
-import { pathParameter } from '#shared/http/request.ts';
+import { PathParameter, pathParameter } from '#shared/http/request.ts';
 import { apiDeps } from '#shared/runtime/api-deps.ts';
 import { complianceDeps } from '#shared/runtime/compliance-deps.ts';
 
@@ -7,7 +7,10 @@ import { complianceDeps } from '#shared/runtime/compliance-deps.ts';
 export const handler = apiRoute(
   () => apiDeps().verifyToken,
   async ({ event, principal }) => {
-    const result = await complianceDeps().dsars.get(principal, pathParameter(event, 'id'));
+    const result = await complianceDeps().dsars.get(
+      principal,
+      pathParameter(event, 'id', PathParameter.ulid),
+    );
     return json(200, result);
   },
 );

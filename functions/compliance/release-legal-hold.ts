@@ -1,6 +1,6 @@
 import { ReleaseHoldBody } from '#shared/compliance/hold-service.ts';
 import { apiRoute, json } from '#shared/http/api-handler.ts';
-import { parseJsonBody, pathParameter } from '#shared/http/request.ts';
+import { PathParameter, parseJsonBody, pathParameter } from '#shared/http/request.ts';
 import { apiDeps } from '#shared/runtime/api-deps.ts';
 import { complianceDeps } from '#shared/runtime/compliance-deps.ts';
 
@@ -8,8 +8,9 @@ import { complianceDeps } from '#shared/runtime/compliance-deps.ts';
 export const handler = apiRoute(
   () => apiDeps().verifyToken,
   async ({ event, principal }) => {
+    const id = pathParameter(event, 'id', PathParameter.legalHold);
     const body = parseJsonBody(event, ReleaseHoldBody);
-    const result = await complianceDeps().holds.release(principal, pathParameter(event, 'id'), body);
+    const result = await complianceDeps().holds.release(principal, id, body);
     return json(200, result);
   },
 );

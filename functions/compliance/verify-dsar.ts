@@ -1,6 +1,6 @@
 import { VerificationBody } from '#shared/compliance/dsar.ts';
 import { apiRoute, json } from '#shared/http/api-handler.ts';
-import { parseJsonBody, pathParameter } from '#shared/http/request.ts';
+import { PathParameter, parseJsonBody, pathParameter } from '#shared/http/request.ts';
 import { apiDeps } from '#shared/runtime/api-deps.ts';
 import { complianceDeps } from '#shared/runtime/compliance-deps.ts';
 
@@ -8,8 +8,9 @@ import { complianceDeps } from '#shared/runtime/compliance-deps.ts';
 export const handler = apiRoute(
   () => apiDeps().verifyToken,
   async ({ event, principal }) => {
+    const id = pathParameter(event, 'id', PathParameter.ulid);
     const body = parseJsonBody(event, VerificationBody);
-    const result = await complianceDeps().dsars.verify(principal, pathParameter(event, 'id'), body);
+    const result = await complianceDeps().dsars.verify(principal, id, body);
     return json(200, result);
   },
 );

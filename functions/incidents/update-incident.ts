@@ -1,5 +1,11 @@
 import { apiRoute, json } from '#shared/http/api-handler.ts';
-import { etagOf, parseJsonBody, pathParameter, requiredIfMatchVersion } from '#shared/http/request.ts';
+import {
+  etagOf,
+  PathParameter,
+  parseJsonBody,
+  pathParameter,
+  requiredIfMatchVersion,
+} from '#shared/http/request.ts';
 import { UpdateIncidentBody } from '#shared/incidents/commands.ts';
 import { opsDeps } from '#shared/runtime/ops-deps.ts';
 
@@ -7,7 +13,7 @@ import { opsDeps } from '#shared/runtime/ops-deps.ts';
 export const handler = apiRoute(
   () => opsDeps().verifyToken,
   async ({ event, principal }) => {
-    const id = pathParameter(event, 'id');
+    const id = pathParameter(event, 'id', PathParameter.ulid);
     const expectedVersion = requiredIfMatchVersion(event);
     const patch = parseJsonBody(event, UpdateIncidentBody);
     const incident = await opsDeps().incidents.update(principal, id, patch, expectedVersion);

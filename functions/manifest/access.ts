@@ -79,4 +79,10 @@ export interface FunctionAccess {
   readonly bodyBucketName?: true;
   /** The desks the function serves (`DESKS`): sweeps and jobs that loop over every desk. */
   readonly desks?: true;
+  /** Names the inbound mail bucket (`MAIL_BUCKET`) for a config that requires it, with no access to it. */
+  readonly inboundMailBucketName?: true;
+  /** Signs and verifies thread tokens (`THREAD_TOKEN_SECRET`, `THREAD_TOKEN_PREVIOUS_SECRET`). */
+  readonly threadKeys?: true;
+  /** Reads the staff directory (the Cognito user pool): who may be an assignee, and their address. */
+  readonly staffDirectory?: true;
 }

@@ -21,7 +21,7 @@ export interface ApiRouteEntry {
   /** Names the function: construct id on AWS (`CreateTicket`), e.g. in alarms and logs. */
   readonly id: string;
   /** The part of the API it belongs to (docs and stack layout). */
-  readonly group: 'tickets' | 'sla' | 'bans' | 'compliance' | 'ops' | 'public';
+  readonly group: 'tickets' | 'sla' | 'bans' | 'mail' | 'compliance' | 'ops' | 'public';
   readonly method: HttpMethod;
   /** API Gateway path, e.g. `/tickets/{id}`. */
   readonly path: string;
@@ -43,6 +43,58 @@ const SIGNED_SURVEY_LINK =
 const PUBLIC_STATUS_FEED = 'the status feed is public by design (Acentus and TechFlow publish status pages)';
 
 export const API_ROUTES: readonly ApiRouteEntry[] = [
+  // Staff's suspended mail (docs/email.md, "Sender trust"): mail whose sender was not authenticated.
+  {
+    id: 'ListSuspendedMail',
+    group: 'mail',
+    method: 'GET',
+    path: '/mail/suspended',
+    handler: 'functions/mail/list-suspended-mail.ts',
+    description: 'GET /mail/suspended: mail whose sender was not authenticated (lead+).',
+    auth: { kind: 'jwt' },
+    access: { table: { actions: ['Query'] }, inboundMailBucketName: true },
+  },
+  {
+    id: 'GetSuspendedMail',
+    group: 'mail',
+    method: 'GET',
+    path: '/mail/suspended/{id}',
+    handler: 'functions/mail/get-suspended-mail.ts',
+    description: 'GET /mail/suspended/{id}: one suspended mail with its verdicts (lead+).',
+    auth: { kind: 'jwt' },
+    access: { table: { actions: ['GetItem'] }, inboundMailBucketName: true },
+  },
+  {
+    id: 'ReleaseSuspendedMail',
+    group: 'mail',
+    method: 'POST',
+    path: '/mail/suspended/{id}/release',
+    handler: 'functions/mail/release-suspended-mail.ts',
+    description: 'POST /mail/suspended/{id}/release: to a named ticket or a new one (lead+).',
+    auth: { kind: 'jwt' },
+    // The suspended item and inbound record (GetItem, UpdateItem), the ticket (GetItem), the message and
+    // new ticket (PutItem), the commit (UpdateItem); the requester's ban keys (BatchGetItem); the raw mail;
+    // bodies and attachments; the workflow.
+    access: {
+      table: { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
+      bodies: [
+        { actions: ['PutObject'], prefix: 'bodies/' },
+        { actions: ['PutObject'], prefix: 'attachments/' },
+      ],
+      inboundMail: { actions: ['GetObject'], prefix: 'inbound/' },
+      ticketWorkflow: { actions: ['StartExecution', 'SendTaskSuccess'] },
+    },
+  },
+  {
+    id: 'RejectSuspendedMail',
+    group: 'mail',
+    method: 'POST',
+    path: '/mail/suspended/{id}/reject',
+    handler: 'functions/mail/reject-suspended-mail.ts',
+    description: 'POST /mail/suspended/{id}/reject: with a reason; the mail reaches no ticket (lead+).',
+    auth: { kind: 'jwt' },
+    access: { table: { actions: ['GetItem', 'UpdateItem'] }, inboundMailBucketName: true },
+  },
   // Each new ticket starts a Standard workflow execution (StartExecution is a throttled, billed call).
   {
     id: 'CreateTicket',
@@ -55,9 +107,9 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
     throttle: { rateLimit: 10, burstLimit: 20 },
     // Idempotency claim (PutItem, GetItem on a replay), existence check (GetItem), message and ticket
     // (PutItem; long bodies to S3), then the ticket's workflow (StartExecution).
-    // UpdateItem: counting a refused intake on the requester's ban.
+    // BatchGetItem: the ban keys covering the requester; UpdateItem: counting a refused intake on the ban.
     access: {
-      table: { actions: ['PutItem', 'GetItem', 'UpdateItem'] },
+      table: { actions: ['PutItem', 'GetItem', 'BatchGetItem', 'UpdateItem'] },
       bodies: [{ actions: ['PutObject'], prefix: 'bodies/' }],
       ticketWorkflow: { actions: ['StartExecution'] },
     },
@@ -95,9 +147,10 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
     auth: { kind: 'jwt' },
     throttle: { rateLimit: 20, burstLimit: 40 },
     // Idempotency claim (PutItem, GetItem), the ticket (GetItem), the message (PutItem; long bodies to S3),
-    // the commit (UpdateItem returning the task token), then waking the workflow (SendTaskSuccess).
+    // the commit (UpdateItem returning the task token), then waking the workflow (SendTaskSuccess);
+    // the requester's ban keys (BatchGetItem) and a refusal counted on the ban (UpdateItem).
     access: {
-      table: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
+      table: { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
       bodies: [{ actions: ['PutObject'], prefix: 'bodies/' }],
       ticketWorkflow: { actions: ['SendTaskSuccess'] },
     },
@@ -112,9 +165,11 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
     auth: { kind: 'jwt' },
     throttle: { rateLimit: 20, burstLimit: 40 },
     // The ticket (GetItem), the commit (UpdateItem returning the task token), waking the workflow.
+    // An assignee must be a staff member of the desk: read from the user pool (the staff directory).
     access: {
       table: { actions: ['GetItem', 'UpdateItem'] },
       ticketWorkflow: { actions: ['SendTaskSuccess'] },
+      staffDirectory: true,
     },
   },
   {
@@ -199,8 +254,12 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
     description:
       'POST /dsar: a data subject request (access or erasure); a one-time code goes to the requester.',
     auth: { kind: 'jwt' },
-    // Idempotency claim and replay (PutItem, GetItem), the request and its audit entries (PutItem), its deadline schedule.
-    access: { table: { actions: ['GetItem', 'PutItem'] }, complianceSchedules: true },
+    // Idempotency claim and replay (PutItem, GetItem), the request and its audit entries (PutItem), its deadline
+    // schedule; the requester's ban keys (BatchGetItem) and a refusal counted on the ban (UpdateItem).
+    access: {
+      table: { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
+      complianceSchedules: true,
+    },
   },
   {
     id: 'ListDsars',
@@ -330,8 +389,12 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
     description:
       'POST /billing-appeals: a billing appeal at the first stage of the desk’s process (or answered with the policy).',
     auth: { kind: 'jwt' },
-    // The ticket it names and the idempotency claim (GetItem, PutItem), the appeal, its first deadline.
-    access: { table: { actions: ['GetItem', 'PutItem'] }, complianceSchedules: true },
+    // The ticket it names and the idempotency claim (GetItem, PutItem), the appeal, its first deadline;
+    // the requester's ban keys (BatchGetItem) and a refusal counted on the ban (UpdateItem).
+    access: {
+      table: { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
+      complianceSchedules: true,
+    },
   },
   {
     id: 'ListBillingAppeals',
@@ -532,7 +595,8 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
     handler: 'functions/survey/submit-survey.ts',
     description: 'POST /survey/{desk}/{ticketId}: records one score per ticket.',
     auth: { kind: 'signed-link', reason: SIGNED_SURVEY_LINK },
-    access: { table: { actions: ['GetItem', 'PutItem'] }, surveySecret: true },
+    // The ticket and the answer (GetItem, PutItem); the requester's ban keys and a refusal counted on the ban.
+    access: { table: { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] }, surveySecret: true },
   },
   {
     id: 'GetStatusJson',

@@ -117,14 +117,17 @@ export const ASYNC_FUNCTIONS: readonly AsyncFunctionEntry[] = [
     timeoutSeconds: 60,
     deadLetterQueue: true,
     access: {
-      // Tickets, messages, inbound records, Message-ID map (GetItem, PutItem, UpdateItem); no queries.
-      table: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
+      // Tickets, messages, inbound records, suspended mail, Message-ID map (GetItem, PutItem, UpdateItem); the
+      // sender's ban keys (BatchGetItem) and refusals counted on the ban (UpdateItem); no queries.
+      table: { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
       bodies: [
         { actions: ['PutObject'], prefix: 'bodies/' },
         { actions: ['PutObject'], prefix: 'attachments/' },
       ],
       inboundMail: { actions: ['GetObject'], prefix: 'inbound/' },
       ticketWorkflow: { actions: ['StartExecution', 'SendTaskSuccess'] },
+      // Threads replies only through our signed tokens.
+      threadKeys: true,
     },
   },
   {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { apiRoute, json } from '#shared/http/api-handler.ts';
-import { parseQuery, pathParameter } from '#shared/http/request.ts';
+import { PathParameter, parseQuery, pathParameter } from '#shared/http/request.ts';
 import { opsDeps } from '#shared/runtime/ops-deps.ts';
 
 const HistoryQuery = z.strictObject({
@@ -15,7 +15,7 @@ export const handler = apiRoute(
     const { includeData } = parseQuery(event, HistoryQuery);
     return json(
       200,
-      await opsDeps().ops.ticketHistory(principal, pathParameter(event, 'id'), {
+      await opsDeps().ops.ticketHistory(principal, pathParameter(event, 'id', PathParameter.ulid), {
         withData: includeData === 'true',
       }),
     );

@@ -1,11 +1,11 @@
 import { problems } from '#shared/http/problem.ts';
 import { PUBLIC_SECURITY_HEADERS, publicRoute } from '#shared/http/public-route.ts';
-import { pathParameter } from '#shared/http/request.ts';
+import { PathParameter, pathParameter } from '#shared/http/request.ts';
 import { statusFeedDeps } from '#shared/runtime/ops-deps.ts';
 
 /** GET /desks/{desk}/status.rss — RSS 2.0, one item per public incident update (no token). */
 export const handler = publicRoute('public-read', async (event) => {
-  const desk = pathParameter(event, 'desk');
+  const desk = pathParameter(event, 'desk', PathParameter.desk);
   const { incidents, publicBaseUrl } = statusFeedDeps();
   const rss = await incidents.feed(desk, publicBaseUrl, 'rss');
   if (typeof rss !== 'string') throw problems.notFound(`Desk ${desk}`);

@@ -1,5 +1,5 @@
 import { html, publicRoute } from '#shared/http/public-route.ts';
-import { pathParameter } from '#shared/http/request.ts';
+import { PathParameter, pathParameter } from '#shared/http/request.ts';
 import { surveyDeps } from '#shared/runtime/ops-deps.ts';
 import { renderSurveyPage, SURVEY_PAGE_CSP } from '#shared/survey/page.ts';
 
@@ -13,8 +13,8 @@ const STATUS = {
 
 /** GET /survey/{desk}/{ticketId}?sig= — the closure survey page; the signed link is the credential. */
 export const handler = publicRoute('signed-link', async (event) => {
-  const desk = pathParameter(event, 'desk');
-  const ticketId = pathParameter(event, 'ticketId');
+  const desk = pathParameter(event, 'desk', PathParameter.desk);
+  const ticketId = pathParameter(event, 'ticketId', PathParameter.ulid);
   const { surveys } = surveyDeps();
   const state = await surveys.check(desk, ticketId, event.queryStringParameters?.sig);
   const deskName = state.kind === 'open' ? state.deskName : surveys.deskName(desk);

@@ -2,19 +2,17 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { json } from '#shared/http/api-handler.ts';
 import { fieldErrorsOf, Problem, problems } from '#shared/http/problem.ts';
 import { html, publicRoute } from '#shared/http/public-route.ts';
-import { MAX_BODY_BYTES, parseJsonBody, pathParameter } from '#shared/http/request.ts';
+import { bodyText, PathParameter, parseJsonBody, pathParameter } from '#shared/http/request.ts';
 import { surveyDeps } from '#shared/runtime/ops-deps.ts';
 import { renderSurveyPage, SURVEY_PAGE_CSP, SurveyAnswer } from '#shared/survey/page.ts';
 import type { SurveySubmission } from '#shared/survey/service.ts';
+import { bannedProblem } from '#shared/tickets/bans.ts';
 
 const isForm = (event: APIGatewayProxyEventV2) =>
   /^application\/x-www-form-urlencoded\b/i.test(event.headers?.['content-type'] ?? '');
 
 function formFields(event: APIGatewayProxyEventV2): Record<string, string> {
-  const raw = event.body ?? '';
-  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw problems.payloadTooLarge(MAX_BODY_BYTES);
-  return Object.fromEntries(new URLSearchParams(text));
+  return Object.fromEntries(new URLSearchParams(bodyText(event)));
 }
 
 const PAGE_STATUS: Record<SurveySubmission['kind'], number> = {
@@ -23,6 +21,7 @@ const PAGE_STATUS: Record<SurveySubmission['kind'], number> = {
   'invalid-link': 403,
   'not-found': 404,
   'not-resolved': 409,
+  banned: 403,
 };
 
 /**
@@ -30,8 +29,8 @@ const PAGE_STATUS: Record<SurveySubmission['kind'], number> = {
  * form posts form-encoded and gets pages back; a JSON client gets JSON (201, or 409 the second time).
  */
 export const handler = publicRoute('signed-link', async (event) => {
-  const desk = pathParameter(event, 'desk');
-  const ticketId = pathParameter(event, 'ticketId');
+  const desk = pathParameter(event, 'desk', PathParameter.desk);
+  const ticketId = pathParameter(event, 'ticketId', PathParameter.ulid);
   const sig = event.queryStringParameters?.sig;
   const { surveys } = surveyDeps();
 
@@ -78,6 +77,8 @@ export const handler = publicRoute('signed-link', async (event) => {
       throw problems.forbidden('The survey link is not valid (its signature does not match).');
     case 'not-found':
       throw problems.notFound(`Ticket ${ticketId}`);
+    case 'banned':
+      throw bannedProblem();
     case 'not-resolved':
       throw new Problem(
         409,

@@ -1,6 +1,6 @@
 import { AddAttachmentBody } from '#shared/compliance/attachment-service.ts';
 import { apiRoute, json } from '#shared/http/api-handler.ts';
-import { parseJsonBody, pathParameter } from '#shared/http/request.ts';
+import { PathParameter, parseJsonBody, pathParameter } from '#shared/http/request.ts';
 import { apiDeps } from '#shared/runtime/api-deps.ts';
 import { complianceDeps } from '#shared/runtime/compliance-deps.ts';
 
@@ -10,7 +10,7 @@ export const handler = apiRoute(
   async ({ event, principal }) => {
     const attachment = await complianceDeps().attachments.add(
       principal,
-      pathParameter(event, 'id'),
+      pathParameter(event, 'id', PathParameter.ulid),
       parseJsonBody(event, AddAttachmentBody),
     );
     const { objectKey: _key, ...visible } = attachment;

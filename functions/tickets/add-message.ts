@@ -2,6 +2,7 @@ import { apiRoute, json } from '#shared/http/api-handler.ts';
 import {
   etagOf,
   idempotencyKey,
+  PathParameter,
   parseJsonBody,
   pathParameter,
   requestFingerprint,
@@ -13,7 +14,7 @@ import { AddMessageBody } from '#shared/tickets/commands.ts';
 export const handler = apiRoute(
   () => apiDeps().verifyToken,
   async ({ event, principal }) => {
-    const ticketId = pathParameter(event, 'id');
+    const ticketId = pathParameter(event, 'id', PathParameter.ulid);
     const body = parseJsonBody(event, AddMessageBody);
     const key = idempotencyKey(event);
     const idem = key ? { key, requestHash: requestFingerprint(event) } : undefined;

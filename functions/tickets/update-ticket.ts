@@ -1,5 +1,11 @@
 import { apiRoute, json } from '#shared/http/api-handler.ts';
-import { etagOf, parseJsonBody, pathParameter, requiredIfMatchVersion } from '#shared/http/request.ts';
+import {
+  etagOf,
+  PathParameter,
+  parseJsonBody,
+  pathParameter,
+  requiredIfMatchVersion,
+} from '#shared/http/request.ts';
 import { apiDeps } from '#shared/runtime/api-deps.ts';
 import { UpdateTicketBody } from '#shared/tickets/commands.ts';
 
@@ -7,7 +13,7 @@ import { UpdateTicketBody } from '#shared/tickets/commands.ts';
 export const handler = apiRoute(
   () => apiDeps().verifyToken,
   async ({ event, principal }) => {
-    const ticketId = pathParameter(event, 'id');
+    const ticketId = pathParameter(event, 'id', PathParameter.ulid);
     const expectedVersion = requiredIfMatchVersion(event);
     const patch = parseJsonBody(event, UpdateTicketBody);
     const ticket = await apiDeps().tickets.updateTicket(principal, ticketId, patch, expectedVersion);

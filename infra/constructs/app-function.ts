@@ -6,7 +6,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import { Construct } from 'constructs';
 import type { INDEX } from '#shared/store/table-keys.ts';
@@ -37,6 +37,8 @@ export interface AppFunctionSettings {
   readonly logRemovalPolicy: RemovalPolicy;
   /** `POWERTOOLS_SERVICE_NAME`: the service dimension of logs, metrics and traces. */
   readonly serviceName: string;
+  /** X-Ray active tracing (`observability.tracing` of the environment). */
+  readonly tracing: boolean;
 }
 
 export interface AppFunctionProps {
@@ -197,6 +199,8 @@ export class AppFunction extends Construct {
 
     if (props.deadLetterQueue) {
       this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+        // Marks it as a dead-letter queue (CT.SQS.PR.1); any source may redrive to it, as by default.
+        redriveAllowPolicy: { redrivePermission: RedrivePermission.ALLOW_ALL },
         encryption: QueueEncryption.KMS,
         encryptionMasterKey: props.deadLetterQueue.encryptionKey,
         enforceSSL: true,
@@ -218,7 +222,7 @@ export class AppFunction extends Construct {
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,
       applicationLogLevelV2: ApplicationLogLevel.INFO,
-      tracing: Tracing.ACTIVE,
+      tracing: settings.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       projectRoot: REPO_ROOT,
       depsLockFilePath: `${REPO_ROOT}package-lock.json`,
       ...(this.deadLetterQueue
@@ -242,12 +246,13 @@ export class AppFunction extends Construct {
     });
 
     // X-Ray has no resource-level permissions: PutTraceSegments/PutTelemetryRecords only accept "*".
-    Validations.of(this.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level ' +
-        'permissions, so AWS requires Resource "*". No other statement of this role uses a wildcard resource.',
-    });
+    if (settings.tracing)
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level ' +
+          'permissions, so AWS requires Resource "*". No other statement of this role uses a wildcard resource.',
+      });
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
       reason:

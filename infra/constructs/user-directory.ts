@@ -55,8 +55,8 @@ export interface UserDirectoryProps {
  * - People: one group per role (`ROLE_GROUPS`), immutable `custom:desk`, `custom:plan` (customers). A V2_0
  *   pre-token-generation trigger (functions/auth/pre-token-generation.ts) writes `role`, `desk`, `plan`,
  *   `tier`, `email`, `name` into access tokens and refuses users it cannot place; staff get those claims only
- *   with TOTP enabled. The `users` client signs people in (SRP, or USER_PASSWORD_AUTH for CLIs and server-side
- *   apps), without OAuth.
+ *   with TOTP enabled. The `users` client signs people in with SRP (and operators with IAM credentials through
+ *   ADMIN_USER_PASSWORD_AUTH), without OAuth; no flow sends a bare password to the public endpoint.
  * - Machines: one confidential client per desk with the client-credentials grant and the single scope
  *   `tierdesk/<desk>.app`, which the verifier maps to role `app` on that desk (the trigger does not run for
  *   client credentials on the V2_0 event). The pool's Cognito domain serves their `/oauth2/token`.
@@ -86,6 +86,7 @@ export class UserDirectory extends Construct {
   constructor(scope: Construct, id: string, props: UserDirectoryProps) {
     super(scope, id);
     const { config } = props;
+    const plus = config.cognito.featurePlan === 'PLUS';
 
     this.userPool = new UserPool(this, 'Pool', {
       // Accounts are created by staff or an app's back end; open sign-up would let anyone into any desk.
@@ -121,8 +122,9 @@ export class UserDirectory extends Construct {
       mfa: Mfa.OPTIONAL,
       mfaSecondFactor: { sms: false, otp: true },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
-      featurePlan: FeaturePlan.PLUS,
-      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
+      // The plan is configuration (docs/cost.md): threat protection exists on PLUS only.
+      featurePlan: plus ? FeaturePlan.PLUS : FeaturePlan.ESSENTIALS,
+      ...(plus ? { standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION } : {}),
       deletionProtection: !config.removeDataOnDelete,
       removalPolicy: config.removeDataOnDelete ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     });
@@ -132,8 +134,17 @@ export class UserDirectory extends Construct {
         'MFA is optional pool-wide because the pool also holds the customers who open tickets, and mandatory ' +
         'MFA for every requester would block intake. Staff are held to TOTP by the pre-token-generation ' +
         'trigger: a user in an agent, lead, manager or ops group without an enabled TOTP factor gets tokens ' +
-        'without tierdesk claims, which the API rejects (docs/security.md). Threat protection runs enforced.',
+        'without tierdesk claims, which the API rejects (docs/security.md).',
     });
+    if (!plus) {
+      Validations.of(this.userPool).acknowledge({
+        id: 'AwsSolutions-COG8',
+        reason:
+          'Threat protection (adaptive authentication, compromised-credential checks) needs the Plus feature ' +
+          'plan, billed per monthly active user from the first one; cognito.featurePlan chooses it per ' +
+          'environment (docs/cost.md). Sign-in is rate-limited per IP by the user pool web ACL when waf is on.',
+      });
+    }
 
     // The trigger: role and desk claims into access tokens (V2_0 is the event version that can do that).
     this.preTokenGeneration = new AppFunction(this, 'PreTokenGeneration', {
@@ -173,7 +184,9 @@ export class UserDirectory extends Construct {
 
     this.appClient = this.userPool.addClient('AppClient', {
       userPoolClientName: `tierdesk-${config.envName}-users`,
-      authFlows: { userSrp: true, userPassword: true },
+      // SRP only for the public: the password never leaves the client. ADMIN_USER_PASSWORD_AUTH needs the
+      // account's IAM credentials (AdminInitiateAuth), so it serves the operator's CLI and nobody else.
+      authFlows: { userSrp: true, adminUserPassword: true },
       disableOAuth: true,
       generateSecret: false,
       preventUserExistenceErrors: true,
@@ -204,15 +217,16 @@ export class UserDirectory extends Construct {
       // Cognito domain prefixes are global per Region: the account id keeps two deployments apart.
       cognitoDomain: { domainPrefix: `tierdesk-${config.envName}-${Aws.ACCOUNT_ID}` },
     });
-    const machineClients: Record<string, UserPoolClient> = {};
-    for (const desk of config.desks) {
-      const client = this.userPool.addClient(`MachineClient-${desk}`, {
-        userPoolClientName: `tierdesk-${config.envName}-${desk}-app`,
+    // One client per desk (default), or one client allowed every desk scope (`cognito.machineClients`):
+    // cheaper, but its one secret mints tokens for any desk (docs/decisions.md, "Cognito plan").
+    const machineClient = (id: string, name: string, desks: readonly string[]) => {
+      const client = this.userPool.addClient(id, {
+        userPoolClientName: name,
         generateSecret: true,
         authFlows: {},
         oAuth: {
           flows: { clientCredentials: true },
-          scopes: [OAuthScope.resourceServer(this.resourceServer, scopes[desk]!)],
+          scopes: desks.map((desk) => OAuthScope.resourceServer(this.resourceServer, scopes[desk]!)),
         },
         preventUserExistenceErrors: true,
         enableTokenRevocation: true,
@@ -220,6 +234,21 @@ export class UserDirectory extends Construct {
       });
       // No user sign-in flows at all on a machine client (Cognito's default would allow SRP and custom auth).
       (client.node.defaultChild as CfnUserPoolClient).explicitAuthFlows = ['ALLOW_REFRESH_TOKEN_AUTH'];
+      return client;
+    };
+    const machineClients: Record<string, UserPoolClient> = {};
+    if (config.cognito.machineClients === 'shared') {
+      const client = machineClient('MachineClient', `tierdesk-${config.envName}-app`, config.desks);
+      for (const desk of config.desks) machineClients[desk] = client;
+      new CfnOutput(this, 'MachineClientId', {
+        description:
+          'Client id of the machine client shared by all desks: request one desk scope per token ' +
+          '(secret: aws cognito-idp describe-user-pool-client).',
+        value: client.userPoolClientId,
+      }).overrideLogicalId('MachineClientIdShared');
+    }
+    for (const desk of config.cognito.machineClients === 'shared' ? [] : config.desks) {
+      const client = machineClient(`MachineClient-${desk}`, `tierdesk-${config.envName}-${desk}-app`, [desk]);
       machineClients[desk] = client;
       // Stable output names (docs/deploy.md reads them): MachineClientIdTechflow, MachineClientIdRchSpyfocus…
       new CfnOutput(this, `MachineClientId-${desk}`, {
@@ -234,7 +263,7 @@ export class UserDirectory extends Construct {
     this.tokenEndpoint = `${this.domain.baseUrl()}/oauth2/token`;
     this.audiences = [
       this.appClient.userPoolClientId,
-      ...Object.values(machineClients).map((c) => c.userPoolClientId),
+      ...[...new Set(Object.values(machineClients))].map((c) => c.userPoolClientId),
     ];
 
     this.webAcl = config.waf.enabled

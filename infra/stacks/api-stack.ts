@@ -13,16 +13,30 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { API_ROUTES, type ApiRouteEntry } from '#functions/manifest/api-routes.ts';
 import type { DeploymentConfig } from '../config.ts';
+import { addApiOriginDomain, executeApiEndpointProps } from '../constructs/api-origin.ts';
 import { throttleRoutes } from '../constructs/api-throttling.ts';
 import {
   AppFunction,
   type AppFunctionSettings,
+  type BindableBucket,
   type BindableStateMachine,
 } from '../constructs/app-function.ts';
 import { UserDirectory } from '../constructs/user-directory.ts';
+import { acknowledgeGuardRule } from '../control-tower.ts';
 import { type AccessTargets, bindAccess } from '../manifest-functions.ts';
 import type { DataResources } from './data-stack.ts';
 import { complianceScheduling } from './schedules-stack.ts';
+
+/** What the mail stack lends the routes that need it. */
+export interface MailTargets {
+  readonly surveySecret: string;
+  readonly publicBaseUrl: string;
+  readonly inboundMailBucket: BindableBucket;
+}
+
+/** A route whose access names something the mail stack owns. */
+const needsMailStack = ({ access }: ApiRouteEntry) =>
+  Boolean(access.surveySecret || access.publicBaseUrl || access.inboundMail || access.inboundMailBucketName);
 
 export interface ApiStackProps extends StackProps {
   readonly config: DeploymentConfig;
@@ -71,25 +85,29 @@ export class ApiStack extends Stack {
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
     const { config, data } = props;
-    this.resources = {
-      ...data,
-      ticketWorkflow: props.ticketWorkflow,
-      compliance: complianceScheduling(this, config),
-    };
 
     this.functionSettings = {
       logRetention: config.logRetentionDays as RetentionDays,
       logEncryptionKey: data.keys.logs,
       logRemovalPolicy: config.removeDataOnDelete ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
       serviceName: 'tierdesk',
+      tracing: config.observability.tracing,
     };
 
     this.users = new UserDirectory(this, 'Users', { config, functionSettings: this.functionSettings });
+    this.resources = {
+      ...data,
+      ticketWorkflow: props.ticketWorkflow,
+      compliance: complianceScheduling(this, config),
+      userPool: this.users.userPool,
+    };
 
     this.api = new HttpApi(this, 'HttpApi', {
       apiName: `tierdesk-${config.envName}`,
       description: 'tierdesk ticket API',
       createDefaultStage: false,
+      // Off when the API sits behind CloudFront on a custom origin domain (infra/constructs/api-origin.ts).
+      ...executeApiEndpointProps(config),
       defaultAuthorizer: new HttpJwtAuthorizer('CognitoJwt', this.users.issuer, {
         jwtAudience: this.users.audiences,
       }),
@@ -108,6 +126,13 @@ export class ApiStack extends Stack {
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: ACCESS_LOG_FORMAT },
     });
     throttleRoutes(this.api, this.stage, config);
+    addApiOriginDomain(this.api, this.stage, config);
+    acknowledgeGuardRule(
+      this.api,
+      'lambda_function_public_access_prohibited_check',
+      'Each route’s invoke permission names this API as its source (SourceArn of the route’s execute-api ' +
+        'ARN); the rule reads only literal or same-template SourceArn values, not the Fn::Join that builds it.',
+    );
 
     this.handlerEnvironment = {
       JWT_ISSUER: this.users.issuer,
@@ -118,28 +143,29 @@ export class ApiStack extends Stack {
       TABLE_NAME: data.table.tableName,
       BODY_BUCKET: data.bodyBucket.bucketName,
       STATE_MACHINE_ARN: props.ticketWorkflow.stateMachineArn,
+      USER_POOL_ID: this.users.userPool.userPoolId,
     };
 
-    for (const route of API_ROUTES) if (route.auth.kind === 'jwt') this.addRoute(route);
+    for (const route of API_ROUTES) if (!needsMailStack(route)) this.addRoute(route);
 
-    new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
+    new CfnOutput(this, 'ApiUrl', {
+      value: config.apiOriginDomain ? `https://${config.apiOriginDomain.domainName}/` : this.stage.url,
+    });
     new CfnOutput(this, 'UserPoolId', { value: this.users.userPool.userPoolId });
     new CfnOutput(this, 'AppClientId', { value: this.users.appClient.userPoolClientId });
   }
 
   /**
-   * Adds the routes customers reach without an account (the signed survey link, the public status feeds):
-   * added by the app once the mail stack, which owns the survey secret, exists.
+   * Adds the routes that need the mail stack's resources: the survey and status routes (the survey secret,
+   * the public URL for absolute links) and the suspended-mail routes (raw MIME in the inbound bucket).
+   * Added by the app once the mail stack exists.
    */
-  addPublicRoutes(env: { surveySecret: string; publicBaseUrl: string }): void {
-    for (const route of API_ROUTES) if (route.auth.kind !== 'jwt') this.addRoute(route, env);
+  addRoutesNeedingMail(mail: MailTargets): void {
+    for (const route of API_ROUTES) if (needsMailStack(route)) this.addRoute(route, mail);
   }
 
   /** Adds a manifest route with its own AppFunction; the API's JWT authorizer applies unless it is public. */
-  private addRoute(
-    route: ApiRouteEntry,
-    publicEnv?: { surveySecret: string; publicBaseUrl: string },
-  ): AppFunction {
+  private addRoute(route: ApiRouteEntry, mail?: MailTargets): AppFunction {
     if (this.functions[route.id]) throw new Error(`ApiStack: route id ${route.id} is used twice`);
     const fn = new AppFunction(this, route.id, {
       entry: route.handler,
@@ -147,7 +173,7 @@ export class ApiStack extends Stack {
       settings: this.functionSettings,
       environment: this.handlerEnvironment,
     });
-    bindAccess(fn, route.access, { ...this.resources, ...publicEnv });
+    bindAccess(fn, route.access, { ...this.resources, ...mail });
     const routes = this.api.addRoutes({
       path: route.path,
       methods: [HttpMethod[route.method]],
@@ -161,6 +187,12 @@ export class ApiStack extends Stack {
           id: 'AwsSolutions-APIG4',
           reason: `Public by design: ${route.auth.reason}.`,
         });
+      for (const r of routes)
+        acknowledgeGuardRule(
+          r,
+          'api_gw_v2_authorization_type_configured_check',
+          `Public by design: ${route.auth.reason}.`,
+        );
     }
     this.functions[route.id] = fn;
     return fn;

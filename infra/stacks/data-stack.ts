@@ -12,6 +12,7 @@ import {
 import type { Construct } from 'constructs';
 import { tableDefinition } from '#shared/store/table-definition.ts';
 import type { DeploymentConfig } from '../config.ts';
+import { acknowledgeAccessLogBucket } from '../control-tower.ts';
 
 /**
  * What the data stack hands to the stacks that use it (passed as props, so CDK wires the references
@@ -105,6 +106,7 @@ export class DataStack extends Stack implements DataResources {
       removalPolicy,
       autoDeleteObjects: config.removeDataOnDelete,
     });
+    acknowledgeAccessLogBucket(this.accessLogsBucket);
 
     this.bodyBucket = new Bucket(this, 'Bodies', {
       encryption: BucketEncryption.KMS,

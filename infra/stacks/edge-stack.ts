@@ -1,5 +1,4 @@
 import {
-  Aws,
   CfnOutput,
   CrossStackReferences,
   Duration,
@@ -34,7 +33,13 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config.ts';
+import { apiOriginHost } from '../constructs/api-origin.ts';
 import { RateLimitedWebAcl, webAclName } from '../constructs/web-acl.ts';
+import {
+  acknowledgeAccessLogBucket,
+  acknowledgeDefaultCloudFrontCertificate,
+  acknowledgeGuardRule,
+} from '../control-tower.ts';
 
 /** CloudFront web ACLs (and so this stack) must live in us-east-1. */
 export const EDGE_REGION = 'us-east-1';
@@ -118,6 +123,7 @@ export class EdgeStack extends Stack {
       removalPolicy,
       autoDeleteObjects: config.removeDataOnDelete,
     });
+    acknowledgeAccessLogBucket(accessLogs);
     Validations.of(accessLogs).acknowledge({
       id: 'AwsSolutions-S1',
       reason:
@@ -127,7 +133,8 @@ export class EdgeStack extends Stack {
     });
 
     const customDomain = config.waf.customDomain;
-    const apiHost = `${props.api.apiId}.execute-api.${Stack.of(props.api).region}.${Aws.URL_SUFFIX}`;
+    // The API's custom origin domain when configured (its default endpoint is then off).
+    const apiHost = apiOriginHost(props.api, config);
     this.distribution = new Distribution(this, 'Distribution', {
       comment: `tierdesk ${config.envName} API behind AWS WAF`,
       defaultBehavior: {
@@ -164,7 +171,17 @@ export class EdgeStack extends Stack {
         'No geo restriction: the desks serve customers worldwide, and none of the four policy packs limits ' +
         'support by country. Abuse is handled by the rate-based and managed WAF rules instead.',
     });
+    acknowledgeGuardRule(
+      this.distribution,
+      'cloudfront_default_root_object_configured_check',
+      'This distribution fronts an API: GET / must reach the API (which answers 404), not be rewritten to a ' +
+        'document. There is no root object to serve.',
+    );
     if (!customDomain) {
+      acknowledgeDefaultCloudFrontCertificate(
+        this.distribution,
+        'Set waf.customDomain (ACM certificate in us-east-1) for TLSv1.2_2021 with SNI; docs/deploy.md says so.',
+      );
       Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR4',
         reason:

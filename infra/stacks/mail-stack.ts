@@ -33,15 +33,16 @@ import {
 import { S3 } from 'aws-cdk-lib/aws-ses-actions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { asyncFunction } from '#functions/manifest/async-functions.ts';
 import { schedule } from '#functions/manifest/schedules.ts';
 import { DESK_MAIL, inboundPrefix, rawMailRetentionDays } from '#shared/mail/desk-mail.ts';
 import type { DeploymentConfig } from '../config.ts';
 import type { AppFunction, AppFunctionSettings, BindableStateMachine } from '../constructs/app-function.ts';
+import { acknowledgeAccessLogBucket } from '../control-tower.ts';
 import { buildAsyncFunction, eventSchedule } from '../manifest-functions.ts';
-import type { DataResources } from './data-stack.ts';
+import { type DataResources, NONCURRENT_VERSION_DAYS } from './data-stack.ts';
 
 export interface MailStackProps extends StackProps {
   readonly config: DeploymentConfig;
@@ -67,6 +68,8 @@ export class MailStack extends Stack {
   readonly ruleSet: ReceiptRuleSet;
   readonly configurationSet: ConfigurationSet;
   readonly surveySecret: Secret;
+  /** Signs the thread tokens in reply addresses and Message-IDs: `{"current": …, "previous": …}`. */
+  readonly threadTokenSecret: Secret;
   readonly functions: {
     readonly ReceiveEmail: AppFunction;
     readonly HandleFeedback: AppFunction;
@@ -113,6 +116,7 @@ export class MailStack extends Stack {
       removalPolicy,
       autoDeleteObjects: config.removeDataOnDelete,
     });
+    acknowledgeAccessLogBucket(accessLogs);
     this.inboundBucket = new Bucket(this, 'Inbound', {
       encryption: BucketEncryption.KMS,
       encryptionKey: this.mailKey,
@@ -123,6 +127,9 @@ export class MailStack extends Stack {
       minimumTLSVersion: 1.2,
       serverAccessLogsBucket: accessLogs as IBucket,
       serverAccessLogsPrefix: 'inbound/',
+      // Versioned like the bodies bucket: an overwrite or delete can be undone for a week, after which the
+      // old version goes too (so expiry and erasure still reach raw mail).
+      versioned: true,
       // Raw MIME lives as long as the desk keeps tickets (the parsed content is the ticket).
       lifecycleRules: [
         ...desks.map((d) => ({
@@ -130,7 +137,12 @@ export class MailStack extends Stack {
           prefix: inboundPrefix(d.desk),
           expiration: Duration.days(rawMailRetentionDays(d.desk)),
         })),
-        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        {
+          id: 'expire-noncurrent-versions',
+          noncurrentVersionExpiration: Duration.days(NONCURRENT_VERSION_DAYS),
+          expiredObjectDeleteMarker: true,
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
       ],
       removalPolicy,
       autoDeleteObjects: config.removeDataOnDelete,
@@ -205,11 +217,36 @@ export class MailStack extends Stack {
         'The secret signs survey links already in customers’ mailboxes; rotating it would invalidate every open ' +
         'survey link. Rotation needs verification against the previous secret too, which the survey endpoint does not do yet.',
     });
+    this.threadTokenSecret = new Secret(this, 'ThreadTokenSecret', {
+      description: `tierdesk ${config.envName}: signs the ticket tokens in reply addresses and Message-IDs`,
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ previous: '' }),
+        generateStringKey: 'current',
+        passwordLength: 48,
+        excludePunctuation: true,
+      },
+      removalPolicy,
+    });
+    Validations.of(this.threadTokenSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Rotated by the operator with an overlap window (docs/email.md): the old key moves to "previous" so ' +
+        'reply addresses already in customers’ mailboxes keep threading; an automatic rotation would drop it.',
+    });
+    // Dynamic references: resolved by CloudFormation at deploy time, never written into the template.
+    const threadKeys = {
+      THREAD_TOKEN_SECRET: SecretValue.secretsManager(this.threadTokenSecret.secretArn, {
+        jsonField: 'current',
+      }).unsafeUnwrap(),
+      THREAD_TOKEN_PREVIOUS_SECRET: SecretValue.secretsManager(this.threadTokenSecret.secretArn, {
+        jsonField: 'previous',
+      }).unsafeUnwrap(),
+    };
     this.outboundEnvironment = {
       PUBLIC_BASE_URL: props.publicBaseUrl,
-      // A dynamic reference: resolved by CloudFormation at deploy time, never written into the template.
       SURVEY_SECRET: SecretValue.secretsManager(this.surveySecret.secretArn).unsafeUnwrap(),
       DESKS: config.desks.join(','),
+      ...threadKeys,
     };
 
     const settings: AppFunctionSettings = {
@@ -217,6 +254,7 @@ export class MailStack extends Stack {
       logEncryptionKey: data.keys.logs,
       logRemovalPolicy: removalPolicy,
       serviceName: 'tierdesk',
+      tracing: config.observability.tracing,
     };
 
     const build = (functionId: string) =>
@@ -228,6 +266,7 @@ export class MailStack extends Stack {
           ticketWorkflow: props.ticketWorkflow,
           inboundMailBucket: this.inboundBucket,
           desks: config.desks,
+          threadKeys,
         },
       });
     const receiveEmail = build('ReceiveEmail');
@@ -241,6 +280,8 @@ export class MailStack extends Stack {
     }
 
     const scheduleDeadLetters = new Queue(this, 'SweepScheduleDeadLetterQueue', {
+      // Marks it as a dead-letter queue (CT.SQS.PR.1); any source may redrive to it, as by default.
+      redriveAllowPolicy: { redrivePermission: RedrivePermission.ALLOW_ALL },
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),

@@ -1,6 +1,5 @@
 import {
   Annotations,
-  Aws,
   CfnOutput,
   Duration,
   RemovalPolicy,
@@ -44,13 +43,19 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { asyncFunction } from '#functions/manifest/async-functions.ts';
 import { schedule } from '#functions/manifest/schedules.ts';
 import { OPS_CONSOLE_CSP, OPS_CONSOLE_DIR, OPS_CONSOLE_HEADERS } from '#shared/ops/console-site.ts';
 import type { DeploymentConfig } from '../config.ts';
+import { apiOriginHost } from '../constructs/api-origin.ts';
 import type { AppFunction, AppFunctionSettings } from '../constructs/app-function.ts';
+import {
+  acknowledgeAccessLogBucket,
+  acknowledgeDefaultCloudFrontCertificate,
+  acknowledgeGuardRule,
+} from '../control-tower.ts';
 import { buildAsyncFunction, eventSchedule } from '../manifest-functions.ts';
 import type { DataResources } from './data-stack.ts';
 
@@ -112,6 +117,7 @@ export class OpsStack extends Stack {
       removalPolicy,
       autoDeleteObjects: config.removeDataOnDelete,
     });
+    acknowledgeAccessLogBucket(accessLogs);
 
     // Its own key: CloudFront's origin access control needs a grant in the key policy, which the data key
     // (ticket content) must never carry.
@@ -156,7 +162,8 @@ export class OpsStack extends Stack {
       },
     });
 
-    const apiHost = `${props.api.apiId}.execute-api.${Stack.of(props.api).region}.${Aws.URL_SUFFIX}`;
+    // The API's custom origin domain when configured (its default endpoint is then off).
+    const apiHost = apiOriginHost(props.api, config);
     const apiBehavior: AddBehaviorOptions = {
       allowedMethods: AllowedMethods.ALLOW_ALL,
       // API clients must not be redirected (a PATCH would be replayed as GET).
@@ -219,6 +226,16 @@ export class OpsStack extends Stack {
         'the HTTP API authenticates (Cognito JWT) and throttles. A deployment that enables waf puts its web ACL ' +
         'in front of the public API (edge stack); putting the console behind it too is noted in docs/ops.md.',
     });
+    acknowledgeDefaultCloudFrontCertificate(
+      this.distribution,
+      'The ops console is an internal tool whose every API path requires a staff JWT; its own domain is not configurable yet.',
+    );
+    acknowledgeGuardRule(
+      this.distribution,
+      'cloudfront_default_root_object_configured_check',
+      'The viewer-request function answers / with a redirect to /ops/, so that the page’s relative links ' +
+        '(styles.css, app.js) resolve under /ops/; a default root object would serve the page at / and break them.',
+    );
     Validations.of(this.distribution).acknowledge({
       id: 'AwsSolutions-CFR4',
       reason:
@@ -240,6 +257,7 @@ export class OpsStack extends Stack {
       logEncryptionKey: data.keys.logs,
       logRemovalPolicy: removalPolicy,
       serviceName: 'tierdesk',
+      tracing: config.observability.tracing,
     };
     this.sweepIncidentReviews = buildAsyncFunction(this, asyncFunction('SweepIncidentReviews'), {
       settings,
@@ -247,6 +265,8 @@ export class OpsStack extends Stack {
       targets: { ...data, desks: config.desks },
     });
     const scheduleDeadLetters = new Queue(this, 'ReviewSweepScheduleDeadLetterQueue', {
+      // Marks it as a dead-letter queue (CT.SQS.PR.1); any source may redrive to it, as by default.
+      redriveAllowPolicy: { redrivePermission: RedrivePermission.ALLOW_ALL },
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),

@@ -14,8 +14,8 @@ import { type IGrantable, PolicyStatement, Role, ServicePrincipal } from 'aws-cd
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
+import { DefinitionBody, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import type { Construct } from 'constructs';
 import { asyncFunction } from '#functions/manifest/async-functions.ts';
@@ -27,6 +27,10 @@ import {
 } from '#functions/manifest/schedules.ts';
 import type { DeploymentConfig } from '../config.ts';
 import type { AppFunction, AppFunctionSettings } from '../constructs/app-function.ts';
+import {
+  acknowledgeWorkflowObservability,
+  workflowLogOptions,
+} from '../constructs/workflow-observability.ts';
 import { buildAsyncFunction, eventSchedule } from '../manifest-functions.ts';
 import { definitionProblems, readDefinition } from '../state-machine-definition.ts';
 import type { DataResources } from './data-stack.ts';
@@ -172,6 +176,7 @@ export class SchedulesStack extends Stack {
       logEncryptionKey: data.keys.logs,
       logRemovalPolicy: removalPolicy,
       serviceName: 'tierdesk',
+      tracing: config.observability.tracing,
     };
     const build = (functionId: string) =>
       buildAsyncFunction(this, asyncFunction(functionId), {
@@ -198,6 +203,8 @@ export class SchedulesStack extends Stack {
     // and Scheduler and EventBridge need no grant on the data key (docs/decisions.md).
     const envelopeQueue = (queueId: string, what: string, queueName?: string) => {
       const queue = new Queue(this, queueId, {
+        // Marks it as a dead-letter queue (CT.SQS.PR.1); any source may redrive to it, as by default.
+        redriveAllowPolicy: { redrivePermission: RedrivePermission.ALLOW_ALL },
         ...(queueName ? { queueName } : {}),
         encryption: QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
@@ -275,11 +282,12 @@ export class SchedulesStack extends Stack {
       comment: 'Daily retention purge in bounded, resumable batches. See docs/compliance.md.',
       definitionBody: DefinitionBody.fromString(definition),
       definitionSubstitutions: substitutions,
-      tracingEnabled: true,
-      // Execution data holds run ids and counts only (never content), so the full history is logged.
-      logs: { destination: executionLogs, level: LogLevel.ALL, includeExecutionData: true },
+      tracingEnabled: config.observability.tracing,
+      // The environment's level, like the ticket workflow: one setting says what the workflows log.
+      logs: workflowLogOptions(config, executionLogs),
       removalPolicy,
     });
+    acknowledgeWorkflowObservability(this.purgeStateMachine, config);
     this.purgeStateMachine.addToRolePolicy(
       new PolicyStatement({
         actions: ['lambda:InvokeFunction'],

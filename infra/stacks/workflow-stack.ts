@@ -12,13 +12,17 @@ import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
+import { DefinitionBody, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { asyncFunction } from '#functions/manifest/async-functions.ts';
 import { schedule, stateMachine, stateMachineSubstitutions } from '#functions/manifest/schedules.ts';
 import type { DeploymentConfig } from '../config.ts';
 import type { AppFunction, AppFunctionSettings, BindableStateMachine } from '../constructs/app-function.ts';
+import {
+  acknowledgeWorkflowObservability,
+  workflowLogOptions,
+} from '../constructs/workflow-observability.ts';
 import { buildAsyncFunction, eventSchedule } from '../manifest-functions.ts';
 import { definitionProblems, readDefinition } from '../state-machine-definition.ts';
 import type { DataResources } from './data-stack.ts';
@@ -109,6 +113,7 @@ export class WorkflowStack extends Stack {
       logEncryptionKey: data.keys.logs,
       logRemovalPolicy: removalPolicy,
       serviceName: 'tierdesk',
+      tracing: config.observability.tracing,
     };
     const build = (functionId: string) =>
       buildAsyncFunction(this, asyncFunction(functionId), {
@@ -125,7 +130,7 @@ export class WorkflowStack extends Stack {
       ReconcileWorkflows: reconcileWorkflows,
     };
 
-    // Execution logs: ALL events with execution data (docs/decisions.md, "Workflow execution logs").
+    // Execution logs at the environment's level (docs/decisions.md, "Workflow execution logs").
     // The /aws/vendedlogs/ prefix keeps CloudWatch Logs' account-wide resource policy from growing per group.
     this.executionLogs = new LogGroup(this, 'ExecutionLogs', {
       logGroupName: `/aws/vendedlogs/states/${stateMachineName}`,
@@ -156,10 +161,12 @@ export class WorkflowStack extends Stack {
         'One execution per ticket (name = ticket id): SLA timers that wake on change. See docs/workflow.md.',
       definitionBody: DefinitionBody.fromString(definition),
       definitionSubstitutions: { ...this.definitionSubstitutions },
-      tracingEnabled: true,
-      logs: { destination: this.executionLogs, level: LogLevel.ALL, includeExecutionData: true },
+      tracingEnabled: config.observability.tracing,
+      // Execution data holds task tokens and ticket content: production logs errors only, without it.
+      logs: workflowLogOptions(config, this.executionLogs),
       removalPolicy,
     });
+    acknowledgeWorkflowObservability(this.stateMachine, config);
     // Task states: the plain-ARN Lambda task and lambda:invoke.waitForTaskToken, both on the unqualified ARN.
     this.stateMachine.addToRolePolicy(
       new PolicyStatement({
@@ -190,6 +197,8 @@ export class WorkflowStack extends Stack {
     // schedule envelopes without ticket data, so SQS-managed encryption suffices and EventBridge needs no
     // grant in the data key's policy (docs/decisions.md).
     this.reconcileScheduleDeadLetterQueue = new Queue(this, 'ReconcileScheduleDeadLetterQueue', {
+      // Marks it as a dead-letter queue (CT.SQS.PR.1); any source may redrive to it, as by default.
+      redriveAllowPolicy: { redrivePermission: RedrivePermission.ALLOW_ALL },
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),

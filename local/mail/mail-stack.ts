@@ -24,8 +24,12 @@ export async function prepareLocalMail(options: {
   lambdas: LocalLambda[];
   sesPort: number;
   smtpPort: number;
+  /** The stack's start-up: both endpoints wait for it inside their handlers. */
+  ready: Promise<void>;
   region: string;
   desks: string[];
+  /** Domains the SMTP stand-in treats as authenticated senders (local/mail/sender-verdicts.ts). */
+  authenticatedDomains: readonly string[];
 }) {
   const feedbackTopic = `arn:aws:sns:${options.region}:${LOCAL_ACCOUNT}:tierdesk-mail-feedback`;
   const inboundTopic = `arn:aws:sns:${options.region}:${LOCAL_ACCOUNT}:tierdesk-inbound-mail`;
@@ -34,6 +38,7 @@ export async function prepareLocalMail(options: {
     port: options.sesPort,
     clock: options.clock,
     region: options.region,
+    ready: options.ready,
     onFeedback: async (notification) => {
       await invokeLocal(options.lambdas, 'HandleFeedback', snsEvent(feedbackTopic, notification));
     },
@@ -47,6 +52,7 @@ export async function prepareLocalMail(options: {
     sesUrl: ses.url,
     /** What SES would have sent, oldest first. */
     outbox: ses.outbox,
+    holdNextSend: ses.holdNextSend,
     get smtpPort() {
       return smtp?.port;
     },
@@ -57,8 +63,10 @@ export async function prepareLocalMail(options: {
         s3: new S3Client({ forcePathStyle: true }),
         bucket: MAIL_BUCKET,
         clock: options.clock,
+        ready: options.ready,
         topicArn: inboundTopic,
         invoke: (event) => invokeLocal(options.lambdas, 'ReceiveEmail', event),
+        authenticatedDomains: options.authenticatedDomains,
       });
       return smtp.port;
     },

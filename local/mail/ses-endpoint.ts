@@ -7,6 +7,7 @@ import { simpleParser } from 'mailparser';
 import { deskForDomain } from '#shared/mail/addresses.ts';
 import { sesMessageIdHeader } from '#shared/notices/sender.ts';
 import type { Clock } from '#shared/time/clock.ts';
+import { passedGate } from '../startup-gate.ts';
 
 /**
  * A small SES-compatible endpoint (query protocol, `Action=SendRawEmail`, form-encoded POST, XML
@@ -34,6 +35,8 @@ export interface SesEndpointOptions {
   port: number;
   clock: Clock;
   region: string;
+  /** Requests wait for the stack's start-up (feedback runs a handler that needs its environment). */
+  ready: Promise<void>;
   /** Called with an SES feedback notification (Bounce/Complaint) for mailbox-simulator recipients. */
   onFeedback?: (notification: Record<string, unknown>) => Promise<void>;
 }
@@ -60,8 +63,15 @@ function setHeader(raw: string, name: string, value: string): string {
 export async function startSesEndpoint(options: SesEndpointOptions) {
   const outboxDir = options.dir;
   await mkdir(outboxDir, { recursive: true });
+  // Sends a test holds in flight until it releases them (a send that spans a clock move).
+  const holds: Array<{ entered: () => void; released: Promise<void> }> = [];
 
   async function sendRawEmail(params: URLSearchParams): Promise<[number, string]> {
+    const hold = holds.shift();
+    if (hold) {
+      hold.entered();
+      await hold.released;
+    }
     const data = params.get('RawMessage.Data');
     if (!data) return [400, errorXml('Sender', 'InvalidParameterValue', 'RawMessage.Data is required')];
     let raw = Buffer.from(data, 'base64').toString('utf8');
@@ -143,6 +153,7 @@ export async function startSesEndpoint(options: SesEndpointOptions) {
   }
 
   const server: Server = createServer(async (req, res) => {
+    if (!(await passedGate(options.ready, res))) return;
     try {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -178,6 +189,19 @@ export async function startSesEndpoint(options: SesEndpointOptions) {
 
   return {
     url: `http://127.0.0.1:${port}`,
+    /** Test hook: the next SendRawEmail waits, in flight, until `release()`; `entered` says it arrived. */
+    holdNextSend() {
+      let entered!: () => void;
+      let release!: () => void;
+      const arrived = new Promise<void>((ok) => {
+        entered = ok;
+      });
+      const released = new Promise<void>((ok) => {
+        release = ok;
+      });
+      holds.push({ entered, released });
+      return { entered: arrived, release };
+    },
     /** What SES would have sent, oldest first. */
     async outbox(): Promise<OutboxMail[]> {
       const files = (await readdir(outboxDir)).filter((f) => f.endsWith('.json')).sort();

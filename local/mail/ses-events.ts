@@ -27,6 +27,8 @@ export function s3ActionNotification(input: {
   objectKeyPrefix: string;
   topicArn: string;
   verdicts?: Partial<Record<'spam' | 'virus' | 'spf' | 'dkim' | 'dmarc', string>>;
+  /** The From domain's DMARC policy, present when SES found one (e.g. `NONE`, `QUARANTINE`, `REJECT`). */
+  dmarcPolicy?: string;
 }): SesReceiptNotification {
   const v = (name: 'spam' | 'virus' | 'spf' | 'dkim' | 'dmarc', fallback: string) => ({
     status: input.verdicts?.[name] ?? fallback,
@@ -46,12 +48,14 @@ export function s3ActionNotification(input: {
       timestamp: input.receivedAt.toISOString(),
       processingTimeMillis: 12,
       recipients: input.recipients,
-      // The local listener runs no scans: spam and virus pass, authentication is not evaluated (GRAY).
+      // The local listener runs no content scans (spam and virus pass); sender verdicts come from
+      // its table of authenticated domains (local/mail/sender-verdicts.ts), GRAY when not given.
       spamVerdict: v('spam', 'PASS'),
       virusVerdict: v('virus', 'PASS'),
       spfVerdict: v('spf', 'GRAY'),
       dkimVerdict: v('dkim', 'GRAY'),
       dmarcVerdict: v('dmarc', 'GRAY'),
+      ...(input.dmarcPolicy ? { dmarcPolicy: input.dmarcPolicy } : {}),
       action: {
         type: 'S3',
         topicArn: input.topicArn,

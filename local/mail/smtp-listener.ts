@@ -4,6 +4,7 @@ import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp
 import { deskForDomain } from '#shared/mail/addresses.ts';
 import { inboundPrefix } from '#shared/mail/desk-mail.ts';
 import type { Clock } from '#shared/time/clock.ts';
+import { localSenderVerdicts } from './sender-verdicts.ts';
 import { s3ActionNotification, sesMessageId, snsEvent } from './ses-events.ts';
 
 /** SES receiving's own limit for the S3 action. */
@@ -14,9 +15,13 @@ export interface SmtpListenerOptions {
   s3: S3Client;
   bucket: string;
   clock: Clock;
+  /** Mail is received only once the stack has started (the handler needs its environment). */
+  ready: Promise<void>;
   topicArn: string;
   /** Invokes the inbound function with an SNS event, as the topic subscription does on AWS. */
   invoke: (event: unknown) => Promise<unknown>;
+  /** Domains whose mail counts as sent by their authorised servers (SPF/DKIM/DMARC verdicts). */
+  authenticatedDomains: readonly string[];
 }
 
 /**
@@ -25,7 +30,10 @@ export interface SmtpListenerOptions {
  * the local object store under `inbound/<desk>/<message id>` exactly like the receipt rule's S3
  * action, then invokes the same handler with the S3 action's notification in an SNS event. One
  * object and one notification per desk, as one receipt rule per desk produces. A failing handler is
- * retried twice (Lambda's async retries); the mail was accepted either way, as on AWS.
+ * retried twice (Lambda's async retries). If it still fails, the sender gets `451 4.3.0` and sends
+ * again later: on AWS the failed event waits in the function's dead-letter queue for a redrive;
+ * here nothing else would process the message again, so a `250` would lose it. The handler drops
+ * a redelivery it already processed, so a resend after a partial success is harmless.
  */
 export async function startSmtpListener(options: SmtpListenerOptions) {
   const server = new SMTPServer({
@@ -57,19 +65,40 @@ export async function startSmtpListener(options: SmtpListenerOptions) {
           callback(Object.assign(new Error('Message size exceeds the 40 MB limit'), { responseCode: 552 }));
           return;
         }
-        receive(Buffer.concat(chunks), session).then(
-          (ids) => callback(null, `Ok: queued as ${ids.join(', ')}`),
-          (error) =>
-            callback(Object.assign(new Error(`Temporary failure: ${String(error)}`), { responseCode: 451 })),
-        );
+        options.ready
+          .then(() => receive(Buffer.concat(chunks), session))
+          .then(
+            (ids) => callback(null, `Ok: queued as ${ids.join(', ')}`),
+            (error) => {
+              // The reason stays in our log; the sender only learns to try again later.
+              console.error('local SES receiving: message not processed, answered 451', error);
+              callback(
+                Object.assign(
+                  new Error('4.3.0 Temporary failure processing the message; please try again later'),
+                  { responseCode: 451 },
+                ),
+              );
+            },
+          );
       });
     },
   });
 
-  async function receive(raw: Buffer, session: SMTPServerSession): Promise<string[]> {
+  async function receive(received: Buffer, session: SMTPServerSession): Promise<string[]> {
     const recipients = session.envelope.rcptTo.map((r) => r.address);
     const mailFrom = session.envelope.mailFrom;
     const envelopeSender = mailFrom ? mailFrom.address : '';
+    const first = await simpleParser(received, { skipHtmlToText: true, skipTextToHtml: true });
+    const sender = localSenderVerdicts({
+      authenticatedDomains: options.authenticatedDomains,
+      envelopeSender,
+      from: first.from?.value[0]?.address,
+      hasDkimSignature: first.headers.has('dkim-signature'),
+    });
+    // The sender's server signs before the mail leaves it: the stored mail carries its signature.
+    const raw = sender.dkimSignature
+      ? Buffer.concat([Buffer.from(`DKIM-Signature: ${sender.dkimSignature.value}\r\n`), received])
+      : received;
     const parsed = await simpleParser(raw, {
       skipHtmlToText: true,
       skipTextToHtml: true,
@@ -122,6 +151,8 @@ export async function startSmtpListener(options: SmtpListenerOptions) {
         bucketName: options.bucket,
         objectKeyPrefix: prefix,
         topicArn: options.topicArn,
+        verdicts: { spf: sender.spf, dkim: sender.dkim, dmarc: sender.dmarc },
+        ...(sender.dmarcPolicy ? { dmarcPolicy: sender.dmarcPolicy } : {}),
       });
       const event = snsEvent(options.topicArn, notification, 'Amazon SES Email Receipt Notification');
       let lastError: unknown;
@@ -137,7 +168,8 @@ export async function startSmtpListener(options: SmtpListenerOptions) {
           if (attempt < 3) await new Promise((r) => setTimeout(r, attempt * 1000));
         }
       }
-      if (lastError) console.error('local SES receiving: the inbound function failed 3 times', lastError);
+      if (lastError)
+        throw new Error(`the inbound function failed 3 times for desk ${desk}`, { cause: lastError });
       ids.push(messageId);
     }
     return ids;

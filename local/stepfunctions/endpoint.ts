@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { passedGate } from '../startup-gate.ts';
 import { type ExecutionRecord, type ExecutionStatus, type LocalStepFunctions, SfnError } from './engine.ts';
 import type { HistoryEvent } from './history.ts';
 
@@ -142,9 +143,19 @@ export function sfnOperations(engine: LocalStepFunctions) {
   } as Record<string, (body: Record<string, unknown>) => unknown>;
 }
 
-export async function startSfnEndpoint(engine: LocalStepFunctions, port: number, faults: FaultInjection) {
+export async function startSfnEndpoint(
+  engine: LocalStepFunctions,
+  options: {
+    port: number;
+    faults: FaultInjection;
+    /** Requests wait for the stack's start-up (executions run handlers that need its environment). */
+    ready: Promise<void>;
+  },
+) {
+  const { port, faults } = options;
   const operations = sfnOperations(engine);
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    if (!(await passedGate(options.ready, res))) return;
     const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', ...headers });
       res.end(JSON.stringify(body));

@@ -68,7 +68,8 @@ class StateError extends Error {
 interface Waiter {
   executionArn: string;
   resolve(output: unknown): void;
-  reject(error: Error): void;
+  /** `wokeAt`: the virtual instant of the timeout that ends the wait (default: now). */
+  reject(error: Error, wokeAt?: number): void;
 }
 
 interface Running {
@@ -81,6 +82,8 @@ interface Running {
   pendingRetry: Map<string, { attempt: number; retrier: Record<string, unknown> }>;
   /** Doing work now (not finished, not waiting on a token or a timer): what whenIdle() waits for. */
   busy?: boolean;
+  /** The execution's own time (see sleepStart): a virtual instant and the real instant it was set. */
+  ownTime?: { virtual: number; real: number };
 }
 
 type AslState = Record<string, unknown> & { Type: string };
@@ -303,7 +306,13 @@ export class LocalStepFunctions {
     return waiter;
   }
 
-  private setBusy(running: Running, busy: boolean) {
+  /**
+   * `wokeAt`: for a wake by a timer, its due instant (a clock move may process it later). Every
+   * wake, even one that comes while still working (a timeout already due when armed), sets the
+   * execution's own time.
+   */
+  private setBusy(running: Running, busy: boolean, wokeAt?: number) {
+    if (busy) this.setOwnTime(running, wokeAt ?? this.options.clock.now().getTime());
     if (!!running.busy === busy) return;
     running.busy = busy;
     this.busy += busy ? 1 : -1;
@@ -490,6 +499,8 @@ export class LocalStepFunctions {
     timeoutSeconds: number | undefined,
   ) {
     const lambda = this.lambda(arn);
+    // The function reads the clock as it is now: what it plans is relative to this instant.
+    this.setOwnTime(running, this.options.clock.now().getTime());
     this.append(running, events.lambdaScheduled(arn, input, timeoutSeconds));
     this.append(running, events.lambdaStarted());
     try {
@@ -523,8 +534,8 @@ export class LocalStepFunctions {
           this.setBusy(running, true);
           resolve(output);
         },
-        reject: (error) => {
-          this.setBusy(running, true);
+        reject: (error, wokeAt) => {
+          this.setBusy(running, true, wokeAt);
           reject(error);
         },
       });
@@ -542,15 +553,13 @@ export class LocalStepFunctions {
       throw new StateError(e.name || 'Error', e.message);
     }
     if (timeoutSeconds !== undefined) {
-      cancelTimer = this.options.timers.at(
-        new Date(this.options.clock.now().getTime() + timeoutSeconds * 1000),
-        () => {
-          const waiter = this.waiters.get(token);
-          if (!waiter) return;
-          this.waiters.delete(token);
-          waiter.reject(timeoutError());
-        },
-      );
+      const due = this.sleepStart(running) + timeoutSeconds * 1000;
+      cancelTimer = this.options.timers.at(new Date(due), () => {
+        const waiter = this.waiters.get(token);
+        if (!waiter) return;
+        this.waiters.delete(token);
+        waiter.reject(timeoutError(), due);
+      });
     }
     // Asleep unless the callback already came (the parked function may wake its own task).
     if (this.waiters.has(token)) this.setBusy(running, false);
@@ -574,21 +583,25 @@ export class LocalStepFunctions {
     state: AslState,
     input: unknown,
   ): Promise<unknown> {
+    // As in runTask: the StateEntered event (this entry's raw input) is recorded first, or a Wait
+    // in a loop would read the previous entry's SecondsPath or TimestampPath.
+    await new Promise((resolve) => setImmediate(resolve));
     const raw = running.enteredInput.get(stateName) ?? input;
-    let ms = 0;
-    if (typeof state.Seconds === 'number') ms = state.Seconds * 1000;
-    else if (typeof state.SecondsPath === 'string') ms = Number(readPath(raw, state.SecondsPath)) * 1000;
+    let due: number;
+    if (typeof state.Seconds === 'number') due = this.sleepStart(running) + state.Seconds * 1000;
+    else if (typeof state.SecondsPath === 'string')
+      due = this.sleepStart(running) + Number(readPath(raw, state.SecondsPath)) * 1000;
     else {
       const at =
         typeof state.Timestamp === 'string'
           ? state.Timestamp
           : String(readPath(raw, String(state.TimestampPath)));
-      ms = Date.parse(at) - this.options.clock.now().getTime();
+      due = Date.parse(at);
     }
     this.setBusy(running, false);
     await new Promise<void>((resolve) =>
-      this.options.timers.at(new Date(this.options.clock.now().getTime() + Math.max(0, ms)), () => {
-        this.setBusy(running, true);
+      this.options.timers.at(new Date(due), () => {
+        this.setBusy(running, true, due);
         resolve();
       }),
     );
@@ -609,13 +622,33 @@ export class LocalStepFunctions {
     let seconds = (r.IntervalSeconds ?? 1) * (r.BackoffRate ?? 2) ** (retry.attempt - 1);
     if (r.MaxDelaySeconds !== undefined) seconds = Math.min(seconds, r.MaxDelaySeconds);
     if (r.JitterStrategy === 'FULL') seconds = Math.random() * seconds;
+    const due = this.sleepStart(running) + seconds * 1000;
     this.setBusy(running, false);
     await new Promise<void>((resolve) =>
-      this.options.timers.at(new Date(this.options.clock.now().getTime() + seconds * 1000), () => {
-        this.setBusy(running, true);
+      this.options.timers.at(new Date(due), () => {
+        this.setBusy(running, true, due);
         resolve();
       }),
     );
+  }
+
+  /**
+   * Where a relative sleep of this execution starts (TimeoutSeconds(Path), Wait Seconds, retry
+   * intervals): the execution's own time, which runs at real speed from the instant it was last
+   * set: a wake (a timer that a move crossed wakes it at the timer's due instant, not at the end of
+   * the move) or the start of a Lambda task (the function sees the clock as it is then). Without a
+   * clock move this is now. A move made while the execution works counts as coming after the sleep
+   * was armed: a deadline the move crossed fires during that move, as it would have had the time
+   * passed naturally, instead of one sleep length after it.
+   */
+  private sleepStart(running: Running): number {
+    const now = this.options.clock.now().getTime();
+    if (!running.ownTime) return now;
+    return Math.min(now, running.ownTime.virtual + (Date.now() - running.ownTime.real));
+  }
+
+  private setOwnTime(running: Running, virtual: number) {
+    running.ownTime = { virtual, real: Date.now() };
   }
 
   private timeoutOf(running: Running, stateName: string, state: AslState): number | undefined {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isKnownDesk, PACK_IDS } from '../policy/packs.ts';
 import { Slug } from '../tickets/model.ts';
 import { type Role, STAFF_ROLES } from './principal.ts';
 
@@ -98,6 +99,12 @@ export function identityFromCognito(input: {
     return {
       outcome: 'refuse',
       reason: `The user has no valid ${DESK_ATTRIBUTE} (lower-case letters, digits and dashes, 2–40 characters).`,
+    };
+  }
+  if (!isKnownDesk(desk.data)) {
+    return {
+      outcome: 'refuse',
+      reason: `The user's ${DESK_ATTRIBUTE} "${desk.data}" is not a desk of this deployment (${PACK_IDS.join(', ')}).`,
     };
   }
 

@@ -7,7 +7,7 @@ export type Role = z.infer<typeof Role>;
 
 /** Staff act for the desk; customers only for themselves; apps are machine callers of one desk. */
 export const STAFF_ROLES: ReadonlySet<Role> = new Set(['agent', 'lead', 'manager', 'ops']);
-/** Roles allowed to lower a priority (a lowered priority loosens every SLA target). */
+/** Supervisor actions (bans, incidents, KPIs, SLA preview). Loosening a ticket's promise is decided in shared/tickets/authority.ts. */
 export const SUPERVISOR_ROLES: ReadonlySet<Role> = new Set(['lead', 'manager', 'ops']);
 
 /** The claims tierdesk reads from a verified access token. */

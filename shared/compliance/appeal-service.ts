@@ -6,6 +6,7 @@ import type { PolicyPack } from '../policy/schema.ts';
 import { newId } from '../runtime/ids.ts';
 import type { ComplianceStore } from '../store/compliance-store.ts';
 import type { TicketStore } from '../store/ticket-store.ts';
+import type { BanCheck } from '../tickets/bans.ts';
 import type { Clock } from '../time/clock.ts';
 import {
   APPEAL_STATUSES,
@@ -28,6 +29,8 @@ import { actorOf } from './records.ts';
 
 export interface AppealServiceDeps {
   records: ComplianceStore;
+  /** A banned requester's appeal is refused, as their tickets are. */
+  bans: BanCheck;
   tickets: TicketStore;
   scheduler: DeadlineScheduler;
   clock: Clock;
@@ -112,6 +115,7 @@ export function appealService(deps: AppealServiceDeps) {
       const requester = onBehalf
         ? { id: `email:${body.requester!.email}`, email: body.requester!.email, name: body.requester!.name }
         : { id: principal.id, email: principal.email!, name: principal.name };
+      await deps.bans.assertNotBanned(principal.desk, requester.email);
       if (body.ticketId) {
         const stored = await deps.tickets.getTicket(principal.desk, body.ticketId);
         const ticket = stored?.ticket;

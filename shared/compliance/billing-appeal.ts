@@ -86,6 +86,19 @@ export function billingNeedsVerification(pack: PolicyPack | undefined): boolean 
   return pack?.identityVerification?.beforeReleasing.includes('billing-information') ?? false;
 }
 
+/** Money goes only to a requester whose identity has been verified, where the pack says so. */
+export function refundNeedsVerification(pack: PolicyPack | undefined): boolean {
+  return pack?.identityVerification?.beforeReleasing.includes('refund') ?? false;
+}
+
+/** Refunds above this amount need a second, different lead or manager (four eyes); none without the pack field. */
+export function secondApproverAbove(pack: PolicyPack | undefined): number | undefined {
+  return pack?.staffAuthority?.refundSecondApproverAbove;
+}
+
+/** Roles that may give the second approval of a large refund. */
+const SECOND_APPROVERS: ReadonlySet<string> = new Set(['lead', 'manager']);
+
 /** The settlement window that sets a refund's due date after approval, if the pack has one. */
 export function settlementWindow(pack: PolicyPack | undefined) {
   return pack?.refunds?.windows.find((w) => w.kind === 'settlement');
@@ -130,6 +143,8 @@ export interface BillingAppeal extends RecordBase {
     refund?: Money;
   };
   refund?: { amount?: Money; dueAt: string | null; window?: string; issuedAt?: string; reference?: string };
+  /** A refund above the desk's four-eyes threshold, approved once and waiting for a second, different approver. */
+  pendingApproval?: { refund: Money; note: string; at: string; by: Actor };
   identity: IdentityCheck & { required: boolean };
   overdueSince?: string;
   appliedDeadlines: string[];
@@ -391,7 +406,7 @@ export function decideAppeal(
   if (body.outcome === 'deny') {
     const next = withHistory(
       {
-        ...nextVersion(appeal),
+        ...withoutPendingApproval(nextVersion(appeal)),
         stages,
         currentStage: null,
         status: 'denied' as const,
@@ -412,12 +427,56 @@ export function decideAppeal(
       params: customerParams(appeal, { outcome: 'denied', stage: stage.name }),
     });
   }
+  if (body.refund) {
+    assertRefundWithinClaim(appeal, body.refund);
+    if (refundNeedsVerification(pack) && !isVerified(appeal.identity)) {
+      throw problems.conflict(
+        'identity-not-verified',
+        "This desk refunds only a verified requester: verify the requester's identity first.",
+      );
+    }
+    const threshold = secondApproverAbove(pack);
+    if (threshold !== undefined && body.refund.value > threshold) {
+      const pending = appeal.pendingApproval;
+      if (!pending) {
+        return withHistory<BillingAppeal>(
+          { ...nextVersion(appeal), pendingApproval: { refund: body.refund, note: body.note, at, by } },
+          {
+            at,
+            action: 'billing-appeal.approval-pending',
+            by,
+            details: {
+              stage: stage.name,
+              refund: `${body.refund.value} ${body.refund.currency}`,
+              secondApproverAbove: threshold,
+            },
+          },
+        );
+      }
+      if (pending.by.id === by.id) {
+        throw problems.forbidden(
+          `A refund above ${threshold} needs a second approver: someone other than ${pending.by.id} must approve it.`,
+        );
+      }
+      if (!SECOND_APPROVERS.has(by.role)) {
+        throw problems.forbidden(
+          `The second approval of a refund above ${threshold} is given by a lead or manager.`,
+        );
+      }
+      if (pending.refund.value !== body.refund.value || pending.refund.currency !== body.refund.currency) {
+        throw problems.conflict(
+          'approval-mismatch',
+          `The first approval was for ${pending.refund.value} ${pending.refund.currency}; approve that amount or deny.`,
+        );
+      }
+    }
+  }
   const window = settlementWindow(pack);
   const refundDueAt =
     body.refund && window ? addPolicyDuration(pack, now, window.duration).toISOString() : null;
   const next = withHistory<BillingAppeal>(
     {
-      ...nextVersion(appeal),
+      ...withoutPendingApproval(nextVersion(appeal)),
       stages,
       currentStage: null,
       status: 'approved',
@@ -448,6 +507,7 @@ export function decideAppeal(
         refund: body.refund ? `${body.refund.value} ${body.refund.currency}` : null,
         refundDueAt,
         onTime: stage.dueAt === null || at <= stage.dueAt,
+        ...(appeal.pendingApproval && body.refund ? { firstApprover: appeal.pendingApproval.by.id } : {}),
       },
     },
   );
@@ -467,6 +527,34 @@ export function decideAppeal(
       }),
     ),
   });
+}
+
+function withoutPendingApproval(appeal: BillingAppeal): BillingAppeal {
+  const { pendingApproval: _pending, ...rest } = appeal;
+  return rest;
+}
+
+/** A refund is capped at what the requester claimed, in the same currency; without a claimed amount there is no cap to check. */
+function assertRefundWithinClaim(appeal: BillingAppeal, refund: Money): void {
+  const claimed = appeal.billing.amount;
+  if (!claimed) {
+    throw problems.unprocessable([
+      { pointer: '/refund', detail: 'the appeal claims no amount; a refund is capped at the claimed amount' },
+    ]);
+  }
+  if (refund.currency !== claimed.currency) {
+    throw problems.unprocessable([
+      { pointer: '/refund/currency', detail: `the claim is in ${claimed.currency}` },
+    ]);
+  }
+  if (refund.value > claimed.value) {
+    throw problems.unprocessable([
+      {
+        pointer: '/refund/value',
+        detail: `above the claimed amount (${claimed.value} ${claimed.currency})`,
+      },
+    ]);
+  }
 }
 
 /** Figures go into a customer notice only when the requester may see billing information. */

@@ -14,6 +14,7 @@ import type { ComplianceStore } from '../store/compliance-store.ts';
 import type { ObjectStore } from '../store/objects.ts';
 import type { RetentionStore } from '../store/retention-store.ts';
 import type { TicketStore } from '../store/ticket-store.ts';
+import type { BanCheck } from '../tickets/bans.ts';
 import type { Clock } from '../time/clock.ts';
 import { type BillingAppeal, isAppealOpen, nextAppealDeadline } from './billing-appeal.ts';
 import {
@@ -50,6 +51,8 @@ import { eraseRequesterTicket, exportRequesterTicket, listRequesterTickets } fro
 
 export interface DsarServiceDeps {
   records: ComplianceStore;
+  /** Self-service requests from a banned address are refused (staff can still file one for them). */
+  bans: BanCheck;
   retention: RetentionStore;
   tickets: TicketStore;
   attachments: AttachmentStore;
@@ -206,6 +209,9 @@ export function dsarService(deps: DsarServiceDeps) {
       } else if (!body.requester) {
         throw problems.validation([{ pointer: '/requester', detail: 'required when filing for someone' }]);
       }
+      // The right of access outlives a support ban: staff who received the request another way file it.
+      if (!isStaff(principal))
+        await deps.bans.assertNotBanned(principal.desk, principal.email, body.requester?.email);
       let id = newId(now());
       if (idem) {
         const claim = await deps.tickets.claimIdempotencyKey({

@@ -8,8 +8,12 @@ export const ApiEnv = z.object({
   JWKS_URL: z.url(),
   JWT_ISSUER: z.string().min(1),
   JWT_AUDIENCE: z.string().min(1),
+  /** Longest bearer-token lifetime accepted, in seconds (Cognito issues at most one day). */
+  TOKEN_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(300).max(86_400).default(86_400),
   /** Path-style S3 addressing, for S3-compatible endpoints that have no virtual-host DNS. */
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
+  /** The Cognito user pool, read as the staff directory (who may be a ticket's assignee). */
+  USER_POOL_ID: z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'a Cognito user pool id'),
 });
 export type ApiEnv = z.infer<typeof ApiEnv>;
 
@@ -45,6 +49,18 @@ export const IncidentSweepEnv = z.object({
 });
 export type IncidentSweepEnv = z.infer<typeof IncidentSweepEnv>;
 
+/**
+ * Signs and verifies the thread tokens in our reply addresses and Message-IDs (shared/mail/thread-token.ts).
+ * The previous key only verifies, for the overlap window of a rotation; empty means none.
+ */
+const ThreadTokenEnv = {
+  THREAD_TOKEN_SECRET: z.string().min(32),
+  THREAD_TOKEN_PREVIOUS_SECRET: z
+    .string()
+    .optional()
+    .refine((v) => !v || v.length >= 32, 'at least 32 characters, or empty'),
+};
+
 /** Inbound email (functions/mail/receive-email.ts): the receipt rule's bucket, the table, bodies, workflows. */
 export const MailInboundEnv = z.object({
   TABLE_NAME: z.string().min(3),
@@ -53,6 +69,7 @@ export const MailInboundEnv = z.object({
   MAIL_BUCKET: z.string().min(3),
   STATE_MACHINE_ARN: z.string().startsWith('arn:'),
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
+  ...ThreadTokenEnv,
 });
 export type MailInboundEnv = z.infer<typeof MailInboundEnv>;
 
@@ -68,8 +85,21 @@ export const MailOutboundEnv = z.object({
   SURVEY_SECRET: z.string().min(16),
   /** Desks the outbound sweep looks at, comma-separated. */
   DESKS: z.string().regex(/^[a-z0-9-]+(,[a-z0-9-]+)*$/),
+  ...ThreadTokenEnv,
 });
 export type MailOutboundEnv = z.infer<typeof MailOutboundEnv>;
+
+/**
+ * Staff's suspended-mail routes (functions/mail/*-suspended-mail.ts): releasing reads the raw mail
+ * from the receipt rule's bucket and writes the ticket as the inbound function does.
+ */
+export const SuspendedMailEnv = z.object({
+  TABLE_NAME: z.string().min(3),
+  BODY_BUCKET: z.string().min(3),
+  MAIL_BUCKET: z.string().min(3),
+  STATE_MACHINE_ARN: z.string().startsWith('arn:'),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
+});
 
 /** SES bounce and complaint feedback (functions/mail/handle-feedback.ts). */
 export const MailFeedbackEnv = z.object({ TABLE_NAME: z.string().min(3) });

@@ -5,6 +5,9 @@ import type { z } from 'zod';
 export interface FieldError {
   pointer: string;
   detail: string;
+  /** For a refused loosening: the change and the least role that may make it. */
+  change?: string;
+  requiredRole?: string;
 }
 
 /**
@@ -29,6 +32,13 @@ export const problems = {
   validation: (errors: FieldError[], detail = 'The request has invalid fields; see `errors`.') =>
     new Problem(400, 'validation', 'Invalid request', detail, errors),
   malformedJson: (detail: string) => new Problem(400, 'malformed-json', 'Malformed JSON body', detail),
+  invalidUtf8: (offset: number) =>
+    new Problem(
+      400,
+      'invalid-utf8',
+      'Body is not valid UTF-8',
+      `The request body is not valid UTF-8: the byte at offset ${offset} does not start a well-formed sequence.`,
+    ),
   unsupportedMediaType: () =>
     new Problem(
       415,
@@ -48,6 +58,20 @@ export const problems = {
       'www-authenticate': 'Bearer realm="tierdesk"',
     }),
   forbidden: (detail: string) => new Problem(403, 'forbidden', 'Not allowed', detail),
+  /** A staff change that loosens a promise, beyond the caller's authority under the desk's policy. */
+  authorityRequired: (errors: FieldError[]) =>
+    new Problem(
+      403,
+      'authority-required',
+      'Needs more authority',
+      `This change loosens what the desk's policy promises: ${errors.map((e) => e.detail).join('; ')}.`,
+      errors,
+    ),
+  /** Well-formed, but naming something that does not exist or is not allowed here (422). */
+  unprocessable: (
+    errors: FieldError[],
+    detail = 'Some fields refer to something not allowed here; see `errors`.',
+  ) => new Problem(422, 'unprocessable', 'Unprocessable request', detail, errors),
   notFound: (what: string) =>
     new Problem(404, 'not-found', 'Not found', `${what} does not exist or is not yours.`),
   conflict: (slug: string, detail: string) => new Problem(409, slug, 'Conflict', detail),
@@ -86,7 +110,28 @@ export function fieldErrorsOf(error: z.ZodError, root = ''): FieldError[] {
   });
 }
 
+/**
+ * A caller-supplied value safe to quote in an answer: at most `max` characters, anything outside
+ * printable ASCII (and quotes, backslashes) escaped, and the length said when it was cut.
+ */
+export function quotePrefix(value: string, max = 16): string {
+  const chars = [...value];
+  const shown = chars
+    .slice(0, max)
+    .map((c) =>
+      /^[\x21-\x7e]$/.test(c) && c !== '"' && c !== '\\' ? c : `\\u{${c.codePointAt(0)!.toString(16)}}`,
+    )
+    .join('');
+  return chars.length > max ? `"${shown}…" (${chars.length} characters)` : `"${shown}"`;
+}
+
+/** The request path as `instance`, unless it is too long or odd to echo (a garbage id, say). */
+function safeInstance(path: string | undefined): string | undefined {
+  return path && path.length <= 200 && /^[\x21-\x7e]+$/.test(path) ? path : undefined;
+}
+
 export function renderProblem(problem: Problem, instance?: string): APIGatewayProxyStructuredResultV2 {
+  instance = safeInstance(instance);
   const body: Record<string, unknown> = {
     type: `/problems/${problem.slug}`,
     title: problem.title,

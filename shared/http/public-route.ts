@@ -6,8 +6,9 @@ type Event = APIGatewayProxyEventV2;
 type Result = APIGatewayProxyStructuredResultV2;
 
 /**
- * How a route without a token is protected. Every public route states it, and infra/ and
- * local/routes.ts list it, so "every route has auth" stays a checked rule with named exceptions.
+ * How a route without a token is protected. Every public route states it, and the app manifest
+ * (functions/manifest/api-routes.ts) names the same kind, so "every route has auth" stays a checked rule
+ * with named exceptions.
  */
 export type PublicAccess =
   /** Anyone may read it (the status feeds). */

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
-import { fieldErrorsOf, problems } from './problem.ts';
+import { fieldErrorsOf, problems, quotePrefix } from './problem.ts';
+import { decodeUtf8 } from './utf8.ts';
 
 /** Largest request body accepted (bytes). Message bodies are capped lower by their schemas. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -11,15 +12,24 @@ function rawBody(event: APIGatewayProxyEventV2): Buffer {
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
 }
 
-/** Parses a JSON body against a schema: size, media type, syntax and fields each get their own problem. */
-export function parseJsonBody<T extends z.ZodType>(event: APIGatewayProxyEventV2, schema: T): z.infer<T> {
+/** The request body as text: bounded, and refused (400, with the byte offset) unless it is valid UTF-8. */
+export function bodyText(event: APIGatewayProxyEventV2): string {
   const raw = rawBody(event);
   if (raw.length > MAX_BODY_BYTES) throw problems.payloadTooLarge(MAX_BODY_BYTES);
+  const decoded = decodeUtf8(raw);
+  if (!decoded.ok) throw problems.invalidUtf8(decoded.offset);
+  return decoded.text;
+}
+
+/** Parses a JSON body against a schema: size, media type, syntax and fields each get their own problem. */
+export function parseJsonBody<T extends z.ZodType>(event: APIGatewayProxyEventV2, schema: T): z.infer<T> {
+  if (rawBody(event).length > MAX_BODY_BYTES) throw problems.payloadTooLarge(MAX_BODY_BYTES);
   const contentType = event.headers?.['content-type'] ?? '';
   if (!/^application\/([a-z.+-]*\+)?json\b/i.test(contentType)) throw problems.unsupportedMediaType();
+  const text = bodyText(event);
   let value: unknown;
   try {
-    value = JSON.parse(raw.toString('utf8'));
+    value = JSON.parse(text);
   } catch (error) {
     throw problems.malformedJson((error as Error).message);
   }
@@ -39,9 +49,37 @@ export function parseQuery<T extends z.ZodType>(event: APIGatewayProxyEventV2, s
   return result.data;
 }
 
-export function pathParameter(event: APIGatewayProxyEventV2, name: string): string {
+/** The shapes of path parameters: every route names one, so no unchecked id reaches a service. */
+export const PathParameter = {
+  /** Ticket, DSAR, billing appeal and incident ids. */
+  ulid: { pattern: /^[0-9A-HJKMNP-TV-Z]{26}$/, describe: 'a ULID (26 characters of Crockford base32)' },
+  desk: { pattern: /^[a-z0-9][a-z0-9-]{1,39}$/, describe: 'a desk id (lower-case letters, digits, dashes)' },
+  /** `tk-<ticket id>` or `rq-<32 hex digits>` (shared/compliance/legal-hold.ts). */
+  legalHold: { pattern: /^(tk-[0-9A-HJKMNP-TV-Z]{26}|rq-[0-9a-f]{32})$/, describe: 'a legal hold id' },
+  /** A received mail's dedupe key (40 hex digits of a hash), which names suspended mail. */
+  mailKey: { pattern: /^(ses-)?[0-9a-f]{40}$/, describe: 'a suspended mail id (40 hexadecimal digits)' },
+  /** An address or `@domain` (checked in full by the ban service). */
+  banTarget: { pattern: /^[^\s/]{3,254}$/, describe: 'an email address or @domain' },
+} as const satisfies Record<string, { pattern: RegExp; describe: string }>;
+export type PathParameterShape = (typeof PathParameter)[keyof typeof PathParameter];
+
+/**
+ * A path parameter of the expected shape. Anything else is a 400 that quotes only a short, escaped
+ * prefix, so a garbage id is neither looked up nor echoed back.
+ */
+export function pathParameter(
+  event: APIGatewayProxyEventV2,
+  name: string,
+  shape: PathParameterShape,
+): string {
   const value = event.pathParameters?.[name];
   if (!value) throw problems.notFound(`/${name}`);
+  if (!shape.pattern.test(value)) {
+    throw problems.validation(
+      [{ pointer: `path:${name}`, detail: `${shape.describe}; got ${quotePrefix(value)}` }],
+      'A path parameter is malformed; see `errors`.',
+    );
+  }
   return value;
 }
 

@@ -2,6 +2,8 @@ import { DESK_MAIL, type DeskMailConfig, type DeskQueue } from './desk-mail.ts';
 
 /** A ticket id (ULID, Crockford base32) as it appears in a plus address or a subject token. */
 const TICKET_ID_RE = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+/** A plus tag that claims to be a thread token (a bare ticket id, or one with a mac): checked by the intake. */
+const THREAD_TAG_RE = /^[0-9A-HJKMNP-TV-Z]{26}(\.[0-9a-z]+)?$/i;
 
 export interface ParsedAddress {
   localPart: string;
@@ -28,7 +30,7 @@ export interface RecipientRoute {
   queue: DeskQueue;
   /** The address as the desk knows it (no plus tag), e.g. billing@techflowsolutions.com. */
   address: string;
-  /** Ticket id carried in the plus tag, when it is one. */
+  /** The thread token in the plus tag (`<ticket id>.<mac>`), when the tag looks like one; unverified. */
   ticketToken: string | undefined;
 }
 
@@ -42,12 +44,12 @@ export function routeRecipient(
   const desk = desks.find((d) => d.domain === parsed.domain);
   const queue = desk?.queues.find((q) => q.localPart === parsed.localPart);
   if (!desk || !queue) return undefined;
-  const token = parsed.tag?.toUpperCase();
+  const token = parsed.tag && THREAD_TAG_RE.test(parsed.tag) ? parsed.tag : undefined;
   return {
     desk: desk.desk,
     queue,
     address: `${queue.localPart}@${desk.domain}`,
-    ticketToken: token && TICKET_ID_RE.test(token) ? token : undefined,
+    ticketToken: token,
   };
 }
 
@@ -62,11 +64,11 @@ export function isOwnAddress(address: string, desks: readonly DeskMailConfig[] =
   return deskForDomain(address, desks) !== undefined;
 }
 
-/** The reply address that threads a customer's answer onto its ticket: `support+<ticket id>@domain`. */
-export function replyAddressFor(queueAddress: string, ticketId: string): string {
+/** The reply address that threads a customer's answer onto its ticket: `support+<signed thread token>@domain`. */
+export function replyAddressFor(queueAddress: string, threadToken: string): string {
   const parsed = parseAddress(queueAddress);
   if (!parsed) throw new Error(`not an address: ${queueAddress}`);
-  return `${parsed.localPart}+${ticketId}@${parsed.domain}`;
+  return `${parsed.localPart}+${threadToken}@${parsed.domain}`;
 }
 
 /** `[#01J…]` anywhere in a subject. */

@@ -26,7 +26,7 @@ export interface DeskMailConfig {
   domain: string;
   /** The first queue is the default: replies and notices go out from its address. */
   queues: readonly DeskQueue[];
-  /** Staff audiences of SLA notices (the assignee falls back to `assignee` when not an email). */
+  /** Staff audiences of SLA notices (the assignee's directory address when the ticket has one, else `assignee`). */
   staff: Readonly<Record<Exclude<Audience, 'customer'>, string>>;
   /** Language of notices when the customer's mail states none. */
   defaultLanguage: string;

@@ -3,12 +3,14 @@ import { Problem } from '../http/problem.ts';
 import type { InboundMailRecord, MailStore } from '../store/mail-store.ts';
 import { blobKeys } from '../store/table-keys.ts';
 import type { TicketStore } from '../store/ticket-store.ts';
+import type { BanCheck } from '../tickets/bans.ts';
 import { MAX_MESSAGE_CHARS } from '../tickets/commands.ts';
 import type { MessageAttachment, MessageEmail } from '../tickets/model.ts';
 import type { TicketService } from '../tickets/service.ts';
 import type { Clock } from '../time/clock.ts';
-import { deskForDomain, routeRecipient, subjectWithToken } from './addresses.ts';
+import { deskForDomain, routeRecipient, subjectWithToken, ticketIdInSubject } from './addresses.ts';
 import { detectAutomatedMail } from './automated.ts';
+import { rejectBannedSender, senderAddresses } from './banned-sender.ts';
 import type { MailObjects } from './object-store.ts';
 import {
   DEFAULT_MAIL_LIMITS,
@@ -18,13 +20,17 @@ import {
   parseInboundMail,
 } from './parse.ts';
 import { extractNewTicketText, extractReply } from './reply-text.ts';
+import { authenticateSender, type SenderAuthentication } from './sender-auth.ts';
 import { judgeVerdicts, type SesReceiptNotification } from './ses-notification.ts';
+import type { ThreadKeySource } from './thread-token.ts';
 import { messageIdKey, threadEvidence } from './threading.ts';
 
 export interface MailIntakeDeps {
   mailStore: MailStore;
   ticketStore: TicketStore;
   tickets: Pick<TicketService, 'openTicketFromEmail' | 'addEmailReply'>;
+  /** The desk's ban list: a banned sender's mail is rejected before anything else is done with it. */
+  bans: BanCheck;
   objects: MailObjects;
   clock: Clock;
   newId: (at: Date) => string;
@@ -33,11 +39,13 @@ export interface MailIntakeDeps {
   /** Bucket for attachments and HTML bodies (the bodies bucket). */
   bodyBucket: string;
   limits?: MailLimits;
+  /** Verifies the signed thread tokens in reply addresses and our Message-IDs. */
+  threadKeys: ThreadKeySource;
 }
 
 export interface IntakeOutcome {
   desk: string;
-  status: 'ticket-created' | 'reply-added' | 'ignored' | 'rejected' | 'duplicate';
+  status: 'ticket-created' | 'reply-added' | 'ignored' | 'rejected' | 'suspended' | 'duplicate';
   reason?: string;
   ticketId?: string;
   messageId?: string;
@@ -86,6 +94,11 @@ export async function receiveInboundMail(
       });
     if (desk === UNROUTED_DESK) {
       outcomes.push(await early('rejected', `no desk receives mail for ${recipients.join(', ')}`));
+      continue;
+    }
+    const ban = await deps.bans.findBan(desk, senderAddresses(sesMail));
+    if (ban) {
+      outcomes.push(await rejectBannedSender(ban, deps.bans, early));
       continue;
     }
     if (action.bucketName !== deps.mailBucket || !action.objectKey.startsWith('inbound/')) {
@@ -153,7 +166,23 @@ export async function receiveInboundMail(
       );
       continue;
     }
-    outcomes.push(await acceptMail(deps, mail, { ...base, route }));
+    // Only an aligned SPF, DKIM or DMARC pass proves From; unproven mail never threads onto a
+    // ticket, never speaks as a requester and never steers where replies go: staff decide.
+    const sender = authenticateSender({
+      from: mail.from.address,
+      envelopeSender: sesMail.source,
+      verdicts: {
+        spf: receipt.spfVerdict?.status,
+        dkim: receipt.dkimVerdict?.status,
+        dmarc: receipt.dmarcVerdict?.status,
+      },
+      headers: sesMail.headers ?? [],
+    });
+    if (!sender.authenticated) {
+      outcomes.push(await suspendMail(deps, mail, { ...base, route }, sender, sesMail.source));
+      continue;
+    }
+    outcomes.push(await acceptMail(deps, mail, { ...base, route }, sender));
   }
   return outcomes;
 }
@@ -172,11 +201,70 @@ async function recordEarly(
     : { desk: record.desk, status: 'duplicate', reason: `already recorded as ${claim.existing.status}` };
 }
 
-interface Decision {
+export interface Decision {
   ticketId: string;
   messageId: string;
   reply: boolean;
   threading: string;
+}
+
+/** Records mail whose sender was not authenticated as suspended: nothing reaches a ticket. */
+async function suspendMail(
+  deps: MailIntakeDeps,
+  mail: InboundMail,
+  base: Omit<InboundMailRecord, 'status'> & { route: NonNullable<ReturnType<typeof routeRecipient>> },
+  sender: SenderAuthentication,
+  envelopeSender: string,
+): Promise<IntakeOutcome> {
+  const { route, ...record } = base;
+  const tokenId = route.ticketToken?.split('.')[0]?.toUpperCase();
+  const subjectId = ticketIdInSubject(mail.subject);
+  const replyId = [...mail.inReplyTo, ...mail.references].find((id) => /^<t\./i.test(id));
+  // What the mail claims to continue, unverified, as a hint for staff (never used to thread it).
+  const mappedId = mail.inReplyTo[0] ? messageIdKey(mail.inReplyTo[0]) : undefined;
+  const mapped = mappedId ? await deps.mailStore.ticketForMessageId(record.desk, mappedId) : undefined;
+  const claimed = tokenId
+    ? { ticketId: tokenId, via: 'reply-address' }
+    : replyId
+      ? { ticketId: replyId.split('.')[1]?.toUpperCase() ?? '', via: 'in-reply-to' }
+      : mapped
+        ? { ticketId: mapped, via: 'in-reply-to' }
+        : subjectId
+          ? { ticketId: subjectId, via: 'subject' }
+          : undefined;
+  // Claim the record first (a mail recorded as anything else stays that), then store the item; a
+  // redelivery of a suspension that died half-way stores it then (the put is conditional).
+  const claim = await deps.mailStore.claimInbound({
+    ...record,
+    status: 'suspended',
+    reason: sender.reason,
+    threading: 'suspended: sender not authenticated (no thread evidence considered)',
+  });
+  if (!claim.claimed && claim.existing.status !== 'suspended')
+    return { desk: record.desk, status: 'duplicate', reason: `already recorded as ${claim.existing.status}` };
+  await deps.mailStore.putSuspended({
+    desk: record.desk,
+    id: record.dedupeKey,
+    status: 'suspended',
+    reason: sender.reason,
+    from: mail.from.address,
+    to: route.ticketToken ? `${route.address.replace('@', `+${route.ticketToken}@`)}` : route.address,
+    queueAddress: route.address,
+    subject: mail.subject.slice(0, 1000),
+    envelopeSender,
+    ...(mail.messageId ? { emailMessageId: mail.messageId } : {}),
+    ...(mail.replyTo && mail.replyTo.address !== mail.from.address ? { replyTo: mail.replyTo.address } : {}),
+    verdicts: sender.verdicts,
+    ...(sender.fromDomain ? { fromDomain: sender.fromDomain } : {}),
+    ...(sender.spfDomain ? { spfDomain: sender.spfDomain } : {}),
+    dkimDomains: sender.dkimDomains,
+    ...(claimed?.ticketId ? { claimedTicket: claimed } : {}),
+    rawObject: record.rawObject,
+    receivedAt: claim.claimed ? record.receivedAt : claim.existing.receivedAt,
+  });
+  return claim.claimed
+    ? { desk: record.desk, status: 'suspended', reason: sender.reason }
+    : { desk: record.desk, status: 'duplicate', reason: 'already recorded as suspended' };
 }
 
 /** Which ticket the mail continues, if any: the first piece of evidence that names a ticket of this desk whose requester sent it. */
@@ -188,7 +276,10 @@ async function decideThread(
 ): Promise<Decision> {
   const now = deps.clock.now();
   const notes: string[] = [];
-  for (const evidence of threadEvidence(mail, token)) {
+  const found = threadEvidence(mail, token, await deps.threadKeys.keyring(), desk);
+  if (token && !found.some((e) => e.via === 'reply-address'))
+    notes.push('reply-address token did not verify');
+  for (const evidence of found) {
     const ticketId =
       evidence.ticketId ??
       ('messageId' in evidence
@@ -254,6 +345,7 @@ async function acceptMail(
   deps: MailIntakeDeps,
   mail: InboundMail,
   base: Omit<InboundMailRecord, 'status'> & { route: NonNullable<ReturnType<typeof routeRecipient>> },
+  sender: SenderAuthentication,
 ): Promise<IntakeOutcome> {
   const { route, ...record } = base;
   const desk = record.desk;
@@ -292,7 +384,49 @@ async function acceptMail(
       threading: existing.threading ?? fresh.threading,
     };
   }
+  const written = await writeMailToTicket(deps, mail, desk, route.address, route.queue.queue, decision, {
+    senderVerified: true,
+    senderCheck: sender.reason,
+  });
+  await deps.mailStore.completeInbound(desk, record.dedupeKey, {
+    status: written.status,
+    ticketId: written.ticketId,
+    messageId: written.messageId,
+    threading: written.threading,
+    updatedAt: deps.clock.now().toISOString(),
+  });
+  return { desk, status: written.status, ticketId: written.ticketId, messageId: written.messageId };
+}
 
+/** How the mail reached the ticket: checked by SES (threading allowed) or released by staff. */
+export interface MailTrust {
+  senderVerified: boolean;
+  senderCheck: string;
+  releasedBy?: string;
+  /** Released mail: its original received time. */
+  receivedAt?: string;
+}
+
+/**
+ * Writes a mail onto the ticket a decision names (attachments, HTML body, the message, the ticket
+ * change) and returns what happened. The Message-ID is remembered for threading only for mail whose
+ * sender was authenticated, so an unauthenticated mail's id can never become evidence later.
+ */
+export async function writeMailToTicket(
+  deps: Pick<MailIntakeDeps, 'objects' | 'bodyBucket' | 'tickets' | 'mailStore' | 'clock'>,
+  mail: InboundMail,
+  desk: string,
+  queueAddress: string,
+  queueName: string,
+  initial: Decision,
+  trust: MailTrust,
+): Promise<{
+  status: 'ticket-created' | 'reply-added';
+  ticketId: string;
+  messageId: string;
+  threading: string;
+}> {
+  let decision = initial;
   const body = bodyOf(mail, decision.reply);
   const attachments: MessageAttachment[] = [];
   for (const [i, a] of mail.attachments.entries()) {
@@ -316,7 +450,7 @@ async function acceptMail(
   }
   const email: MessageEmail = {
     from: mail.from.address,
-    to: route.address,
+    to: queueAddress,
     subject: mail.subject.slice(0, 1000),
     ...(mail.messageId ? { messageId: mail.messageId } : {}),
     ...(mail.replyTo && mail.replyTo.address !== mail.from.address ? { replyTo: mail.replyTo.address } : {}),
@@ -324,15 +458,19 @@ async function acceptMail(
     ...(htmlKey ? { htmlKey } : {}),
     ...(body.trimmed.length ? { trimmed: body.trimmed } : {}),
     ...(body.truncated ? { truncated: true } : {}),
+    senderVerified: trust.senderVerified,
+    senderCheck: trust.senderCheck.slice(0, 500),
+    ...(trust.releasedBy ? { releasedBy: trust.releasedBy } : {}),
   };
   const input = {
     desk,
     requester: { email: mail.from.address, name: mail.from.name },
     subject: ticketSubject(mail.subject),
     body: body.text,
-    tags: [`queue-${route.queue.queue}`],
+    tags: [`queue-${queueName}`],
     attachments,
     email,
+    ...(trust.receivedAt ? { receivedAt: trust.receivedAt } : {}),
   };
 
   let status: 'ticket-created' | 'reply-added' = decision.reply ? 'reply-added' : 'ticket-created';
@@ -362,22 +500,20 @@ async function acceptMail(
   } else {
     await deps.tickets.openTicketFromEmail({ ...input, id: decision.ticketId });
   }
-  if (mail.messageId) {
+  if (mail.messageId && trust.senderVerified) {
     await deps.mailStore.mapMessageId(
       desk,
       messageIdKey(mail.messageId),
       decision.ticketId,
-      record.receivedAt,
+      deps.clock.now().toISOString(),
     );
   }
-  await deps.mailStore.completeInbound(desk, record.dedupeKey, {
+  return {
     status,
     ticketId: decision.ticketId,
     messageId: decision.messageId,
     threading: decision.threading,
-    updatedAt: deps.clock.now().toISOString(),
-  });
-  return { desk, status, ticketId: decision.ticketId, messageId: decision.messageId };
+  };
 }
 
 export { subjectWithToken };

@@ -175,6 +175,24 @@ function hasPlainTextPart(raw: Buffer): boolean {
   return /^content-type:\s*text\/plain/im.test(head);
 }
 
+/** The first text part with an inline disposition, however malformed the rest of that header. */
+function inlineBodyPart(parts: Attachment[]): Attachment | undefined {
+  return parts.find(
+    (a) => /^text\/(html|plain)$/i.test(a.contentType) && /^\s*inline\b/i.test(a.contentDisposition ?? ''),
+  );
+}
+
+/** An attachment's bytes as text, in the charset its Content-Type names (UTF-8 when unknown). */
+function decodePart(part: Attachment): string {
+  const type = part.headers.get('content-type') as { params?: Record<string, unknown> } | undefined;
+  const charset = typeof type?.params?.charset === 'string' ? type.params.charset : 'utf-8';
+  try {
+    return new TextDecoder(charset).decode(part.content);
+  } catch {
+    return new TextDecoder('utf-8').decode(part.content);
+  }
+}
+
 /** A file name safe as an object-key segment: no paths, no control characters, bounded. */
 export function safeFilename(name: string | undefined, index: number, contentType: string): string {
   const base = (name ?? '')
@@ -226,14 +244,25 @@ export async function parseInboundMail(
         : 'no From header',
     };
   }
-  const html =
-    typeof parsed.html === 'string' && parsed.html.trim() ? sanitizeMailHtml(parsed.html) : undefined;
-  // Without a text/plain part mailparser derives the text from the raw HTML (script and tracking
-  // URLs included); derive it from the sanitised HTML instead.
-  const htmlOnly = html !== undefined && !hasPlainTextPart(raw);
-  const text = (htmlOnly ? htmlToPlainText(html) : (parsed.text ?? '')).replace(/\r\n?/g, '\n').trim();
+  let parts = parsed.attachments ?? [];
+  let rawHtml = typeof parsed.html === 'string' && parsed.html.trim() ? parsed.html : undefined;
+  let rawText = parsed.text ?? '';
+  // A body part the sender marked inline that mailparser still filed as an attachment (its
+  // disposition did not read as plain `inline`) is the text when the mail has no other.
+  const bodyPart = !rawHtml && !rawText.trim() ? inlineBodyPart(parts) : undefined;
+  if (bodyPart) {
+    parts = parts.filter((a) => a !== bodyPart);
+    if (bodyPart.contentType.toLowerCase() === 'text/html') rawHtml = decodePart(bodyPart);
+    else rawText = decodePart(bodyPart);
+  }
+  const html = rawHtml?.trim() ? sanitizeMailHtml(rawHtml) : undefined;
+  // Without a text/plain body mailparser derives the text from the raw HTML (script and tracking
+  // URLs included) or, when the HTML sits beside a text/plain attachment, gives none; derive it
+  // from the sanitised HTML instead.
+  const htmlOnly = html !== undefined && (!hasPlainTextPart(raw) || !rawText.trim());
+  const text = (htmlOnly ? htmlToPlainText(html) : rawText).replace(/\r\n?/g, '\n').trim();
   const subject = (parsed.subject ?? '').replace(/\s+/g, ' ').trim();
-  const { accepted, refused } = judgeAttachments(parsed.attachments ?? [], limits);
+  const { accepted, refused } = judgeAttachments(parts, limits);
   const hash = createHash('sha256');
   hash.update(`${subject}\u0000${text}\u0000${html ?? ''}`);
   for (const a of [...accepted.map((a) => a.sha256), ...refused.map((r) => `${r.filename}:${r.size}`)].sort())

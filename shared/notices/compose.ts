@@ -9,6 +9,8 @@ export interface OutgoingMail {
   html: string;
   /** Ours; SES replaces it on the wire (see docs/email.md), so threading never depends on it alone. */
   messageId: string;
+  /** The outbound entry's id (`notify:…`, `reply:…`): a resend after a crash carries the same one. */
+  actionId: string;
   inReplyTo: string | undefined;
   references: string[];
   date: Date;
@@ -27,6 +29,8 @@ export function composeMail(mail: OutgoingMail): Promise<Buffer> {
   const headers: Record<string, string> = {
     'Content-Language': mail.language,
     'X-Tierdesk-Ticket': mail.ticketId,
+    // SES replaces our Message-ID; this header survives, so a duplicate is recognisable as one.
+    'X-Tierdesk-Action-Id': mail.actionId,
     // Ask Exchange and others not to answer with out-of-office replies.
     'X-Auto-Response-Suppress': 'All',
   };

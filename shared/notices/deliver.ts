@@ -1,5 +1,6 @@
 import { isOwnAddress, replyAddressFor, routeRecipient, subjectWithToken } from '../mail/addresses.ts';
 import { type DeskMailConfig, deskMailConfig, deskSupportAddress } from '../mail/desk-mail.ts';
+import { signThreadToken, type ThreadKeySource } from '../mail/thread-token.ts';
 import { messageIdKey, outboundMessageId, referencesHeader } from '../mail/threading.ts';
 import { emitMetric } from '../observability/metrics.ts';
 import { findPolicyPack } from '../policy/packs.ts';
@@ -15,15 +16,28 @@ import { missingIntakeFields } from './intake-check.ts';
 import { MAX_SEND_ATTEMPTS, type OutboundMail } from './outbound.ts';
 import { renderTemplate } from './render.ts';
 import { type MailSender, PermanentSendError } from './sender.ts';
-import { type NoticeContext, noticeKind, resolveTemplate } from './templates.ts';
+import {
+  type NoticeContext,
+  neutralAcknowledgementSubject,
+  noticeKind,
+  resolveTemplate,
+} from './templates.ts';
 
 export interface DeliveryDeps {
   ticketStore: TicketStore;
   mailStore: MailStore;
   sender: MailSender;
+  /** The business clock: what a notice says, when a retry is due. */
   clock: Clock;
+  /**
+   * Measures send leases: the real clock, never a virtual business clock. A lease guards a send in
+   * flight, and a send takes real time; a jump of a virtual clock must not expire it.
+   */
+  leaseClock: Clock;
   publicBaseUrl: string;
   surveySecret: string;
+  /** Signs the thread tokens in our Reply-To and Message-ID. */
+  threadKeys: ThreadKeySource;
 }
 
 export interface DeliveryReport {
@@ -36,17 +50,22 @@ export interface DeliveryReport {
   pending: number;
 }
 
-/** How long a sender holds an entry before another may take it over. */
+/**
+ * How long (real time) a sender holds an entry before another may take it over: longer than any
+ * sending function may run (check-ticket-sla 30 s, the outbound sweep 55 s), so a live send is
+ * never taken over; only a sender that died leaves its entry to the next one.
+ */
 export const SEND_LEASE_MS = 60_000;
 
 const backoffMs = (attempts: number) => Math.min(60, 2 ** attempts) * 60_000;
 
 /**
  * Sends a ticket's pending outbound mail, each entry at least once and, barring a crash between
- * the send and its record, exactly once: an entry is leased, rendered from the ticket as it is now,
- * sent with its stable Message-ID, then marked. Suppressed recipients are skipped with the reason;
- * transient failures are retried with backoff (by the next Apply step or the outbound sweep);
- * permanent ones and the eighth failure are recorded as failed.
+ * the send and its record, exactly once: an entry is leased (on the real clock), rendered from the
+ * ticket as it is now, sent with its stable Message-ID and its action id (`X-Tierdesk-Action-Id`,
+ * so a resend after a crash is recognisable as the same notice), then marked. Suppressed
+ * recipients are skipped with the reason; transient failures are retried with backoff (by the next
+ * Apply step or the outbound sweep); permanent ones and the eighth failure are recorded as failed.
  */
 export async function deliverPendingMail(
   deps: DeliveryDeps,
@@ -71,8 +90,15 @@ export async function deliverPendingMail(
       report.failed.push({ id: entry.id, reason: 'no mail configuration' });
       continue;
     }
-    const until = new Date(now.getTime() + SEND_LEASE_MS).toISOString();
-    if (!(await deps.mailStore.claimOutbound(desk, ticketId, index, entry.id, nowIso, until))) {
+    if (entry.retryAt && entry.retryAt > nowIso) {
+      report.pending++;
+      continue;
+    }
+    const leaseNow = deps.leaseClock.now();
+    const until = new Date(leaseNow.getTime() + SEND_LEASE_MS).toISOString();
+    if (
+      !(await deps.mailStore.claimOutbound(desk, ticketId, index, entry.id, leaseNow.toISOString(), until))
+    ) {
       report.pending++;
       continue;
     }
@@ -94,6 +120,7 @@ export async function deliverPendingMail(
         emailMessageId: sent.messageIdHeader,
         attempts: entry.attempts + 1,
         reason: undefined,
+        retryAt: undefined,
       });
       // The customer's client will quote SES's Message-ID in its reply: remember which ticket it is.
       await deps.mailStore.mapMessageId(desk, messageIdKey(sent.messageIdHeader), ticketId, nowIso);
@@ -118,7 +145,8 @@ export async function deliverPendingMail(
         await deps.mailStore.finishOutbound(desk, ticketId, index, entry.id, {
           attempts,
           reason,
-          claimedUntil: new Date(now.getTime() + backoffMs(attempts)).toISOString(),
+          claimedUntil: undefined,
+          retryAt: new Date(now.getTime() + backoffMs(attempts)).toISOString(),
         });
         report.retrying.push({ id: entry.id, reason });
         report.pending++;
@@ -162,9 +190,9 @@ async function buildMail(
   const queue = routeRecipient(queueAddress)?.queue ?? config.queues[0]!;
   const toCustomer = entry.audience === 'customer';
 
-  const recipients = toCustomer
-    ? [emails.at(-1)?.email?.replyTo ?? ticket.requester.email]
-    : [staffAddress(config, entry, ticket)];
+  // Customer mail goes to the ticket's requester only: a Reply-To in their mail is recorded as a
+  // request (pending), never followed, so a forged or hijacked Reply-To cannot redirect our mail.
+  const recipients = toCustomer ? [ticket.requester.email] : [staffAddress(config, entry, ticket)];
   for (const r of recipients) {
     if (isOwnAddress(r) && toCustomer)
       return { skip: `recipient ${r} is one of our own addresses (loop guard)` };
@@ -200,9 +228,16 @@ async function buildMail(
         : undefined,
     replyBody: kind === 'reply' ? reply?.body : kind === 'closure' ? lastPublicReply?.body : undefined,
     summary: entry.summary,
+    escalation: entry.escalation,
     audience: entry.audience,
   };
   const rendered = renderTemplate(template, ctx, { replyMarker: toCustomer });
+  // A ticket opened from mail whose sender was not authenticated (released by staff): the
+  // acknowledgement repeats none of that mail's words in its subject.
+  if (kind === 'acknowledgement' && first?.email?.senderVerified === false) {
+    rendered.subject = neutralAcknowledgementSubject(usedLang);
+  }
+  const keys = await deps.threadKeys.keyring();
 
   // Thread: the customer's mails and what we sent them, in order; answer the latest customer mail.
   const sentIds = (stored.outbox ?? [])
@@ -217,11 +252,14 @@ async function buildMail(
   const raw = await composeMail({
     from: { name: queue.displayName, address: `${queue.localPart}@${config.domain}` },
     to: recipients,
-    replyTo: toCustomer ? replyAddressFor(queueAddress, ticket.id) : `${queue.localPart}@${config.domain}`,
+    replyTo: toCustomer
+      ? replyAddressFor(queueAddress, signThreadToken(keys, ticket.desk, ticket.id))
+      : `${queue.localPart}@${config.domain}`,
     subject: subjectWithToken(rendered.subject, ticket.id),
     text: rendered.text,
     html: rendered.html,
-    messageId: outboundMessageId(ticket.id, entry.id, config.domain),
+    messageId: outboundMessageId(keys, ticket.desk, ticket.id, entry.id, config.domain),
+    actionId: entry.id,
     inReplyTo,
     references: toCustomer ? referencesHeader(thread) : [],
     date: now,
@@ -234,12 +272,9 @@ async function buildMail(
 }
 
 function staffAddress(config: DeskMailConfig, entry: OutboundMail, ticket: Ticket): string {
-  if (
-    entry.audience === 'assignee' &&
-    ticket.assignee &&
-    /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(ticket.assignee)
-  ) {
-    return ticket.assignee.toLowerCase();
+  // Only the address the staff directory gave when the assignee was set; never the assignee string itself.
+  if (entry.audience === 'assignee' && ticket.assignee && ticket.assigneeContact) {
+    return ticket.assigneeContact.email;
   }
   const audience = entry.audience === 'customer' ? 'assignee' : entry.audience;
   return config.staff[audience];

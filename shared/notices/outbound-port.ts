@@ -43,13 +43,18 @@ export function outboundMailPort(
 /** Notes older than this are the sweep's; younger ones belong to a writer that may still be delivering. */
 export const OUTBOX_SWEEP_GRACE_MS = 60_000;
 
-/** The safety net: delivers for every ticket noted in a desk's outbox partition for longer than the grace period. */
+/**
+ * The safety net: delivers for every ticket noted in a desk's outbox partition for longer than the
+ * grace period. A sweep after a restart passes `graceMs` 0: no writer of this process is delivering
+ * yet, and entries a resumed writer takes meanwhile are protected by their claim.
+ */
 export async function sweepOutboundMail(
   deps: DeliveryDeps & { mailStore: MailStore; clock: Clock },
   desk: string,
   limit = 100,
+  graceMs = OUTBOX_SWEEP_GRACE_MS,
 ) {
-  const before = deps.clock.now().getTime() - OUTBOX_SWEEP_GRACE_MS;
+  const before = deps.clock.now().getTime() - graceMs;
   const pointers = (await deps.mailStore.listOutbox(desk, limit)).filter(
     (p) => Date.parse(p.touchedAt) <= before,
   );

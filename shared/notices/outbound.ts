@@ -1,4 +1,5 @@
 import type { Audience } from '../policy/schema.ts';
+import type { SlaEscalation } from '../sla/engine.ts';
 import type { Ticket } from '../tickets/model.ts';
 import type { SlaActionRecord } from '../workflow/model.ts';
 
@@ -8,7 +9,8 @@ import type { SlaActionRecord } from '../workflow/model.ts';
  * can be neither lost nor queued twice: its `id` is the cause's stable id (`reply:<message id>`,
  * the SLA action id `notify:…`). The list is append-only; an entry moves pending → sent | skipped |
  * failed in place. Sending is at-least-once: an entry is claimed for a short lease before the send,
- * and a send that dies before it is marked is retried (same Message-ID) after the lease.
+ * and a send that dies before it is marked is retried (same Message-ID and action id) after the
+ * lease. The lease is real time: a send in flight holds it however far a virtual clock jumps.
  */
 export interface OutboundMail {
   id: string;
@@ -22,13 +24,17 @@ export interface OutboundMail {
   messageId?: string;
   /** Staff notices: what happened, as the workflow recorded it. */
   summary?: string;
+  /** Escalation notices: the level reached and why (the text names both). */
+  escalation?: SlaEscalation;
   /** The SLA action's instant (notices) or the reply's. */
   at: string;
   queuedAt: string;
   status: 'pending' | 'sent' | 'skipped' | 'failed';
   attempts: number;
-  /** A sender holds the entry until then; another may take it over afterwards. */
+  /** A sender holds the entry until then (real time); another may take it over afterwards. */
   claimedUntil?: string;
+  /** After a transient failure: not retried before then (business clock). */
+  retryAt?: string;
   sentAt?: string;
   to?: string[];
   /** Message-ID the recipient sees (SES replaces ours with its own). */
@@ -53,6 +59,7 @@ export function outboundForSlaActions(records: readonly SlaActionRecord[], now: 
             template: r.notice.template,
             promiseToCustomer: r.notice.promiseToCustomer,
             summary: r.summary,
+            ...(r.notice.escalation ? { escalation: r.notice.escalation } : {}),
             at: r.at,
             queuedAt: now.toISOString(),
             status: 'pending' as const,

@@ -1,3 +1,5 @@
+import type { SlaEscalation } from '../sla/engine.ts';
+
 /**
  * The notice templates: per pack template id and language, with fallbacks. Language comes first (a
  * customer should be written to in their language): the pack's template in the customer's
@@ -31,6 +33,8 @@ export interface NoticeContext {
   replyBody: string | undefined;
   /** Staff notices: what the workflow applied, as it recorded it. */
   summary: string | undefined;
+  /** Escalation notices: the level reached and why; every escalation text names both. */
+  escalation: SlaEscalation | undefined;
   audience: string;
 }
 
@@ -92,6 +96,13 @@ const missingBlocks = (ctx: NoticeContext): Block[] =>
       ]
     : [];
 
+/** The level an escalation reached and why: the rule that fired and, when the pack quotes it, the policy. */
+const escalationBlocks = (e: SlaEscalation): Block[] => [
+  `Escalated to tier ${e.toTier}: ${e.level}.`,
+  `Why: ${e.why} (rule ${e.rule}).`,
+  ...(e.policy ? ['The support policy says:', { quote: e.policy }] : []),
+];
+
 const replyHint = 'Reply to this email to add to your request; please keep the reference in the subject.';
 
 const GENERIC_EN: Record<NoticeKind, Template> = {
@@ -130,16 +141,21 @@ const GENERIC_EN: Record<NoticeKind, Template> = {
     subject: (ctx) => `Update on your request: ${ctx.subject}`,
     body: (ctx) => [
       hello(ctx),
-      ctx.summary ?? `There is an update on your request ${ctx.ticketId}.`,
+      ctx.escalation
+        ? `Your request ${ctx.ticketId} has been passed to ${ctx.escalation.level} (tier ${ctx.escalation.toTier}).`
+        : (ctx.summary ?? `There is an update on your request ${ctx.ticketId}.`),
       replyHint,
       ctx.queueName,
     ],
   },
   'staff-alert': {
-    subject: (ctx) => `[${ctx.priorityLabel}] ${ctx.summary ?? 'SLA notice'}: ${ctx.subject}`,
+    subject: (ctx) =>
+      ctx.escalation
+        ? `[${ctx.priorityLabel}] Escalated to tier ${ctx.escalation.toTier} (${ctx.escalation.level}): ${ctx.subject}`
+        : `[${ctx.priorityLabel}] ${ctx.summary ?? 'SLA notice'}: ${ctx.subject}`,
     body: (ctx) => [
       `Ticket ${ctx.ticketId} (${ctx.deskName}, ${ctx.priorityLabel}): ${ctx.subject}`,
-      ctx.summary ?? 'An SLA notice is due.',
+      ...(ctx.escalation ? escalationBlocks(ctx.escalation) : [ctx.summary ?? 'An SLA notice is due.']),
       `This notice goes to the ${ctx.audience} of the ticket, as the desk's support policy asks.`,
     ],
   },
@@ -235,6 +251,11 @@ const PACK_TEMPLATES: Record<string, Partial<Record<string, Template>>> = {
 };
 
 const base = (lang: string) => lang.toLowerCase().split('-')[0] ?? 'en';
+
+/** The acknowledgement's subject when the sender was not authenticated: none of the mail's own words. */
+export function neutralAcknowledgementSubject(lang: string): string {
+  return lang === 'fr' ? 'Nous avons bien reçu votre message' : 'We received your message';
+}
 
 /** The template for a notice: pack template → generic by kind, each in the customer's language, then the desk's, then English. */
 export function resolveTemplate(

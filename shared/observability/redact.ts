@@ -4,9 +4,21 @@
  * masked. Ids (ticket, desk, execution) stay readable: they are how ops correlate.
  */
 const SENSITIVE_KEY =
-  /(^|[_-])(email|e-mail|name|firstname|lastname|body|description|subject|text|html|phone|address|requester|token|tasktoken|authorization|cookie|password|secret|signature|sig|raw)$/i;
+  /(^|[_-])(email|e-mail|firstname|lastname|body|description|subject|text|html|phone|address|requester|token|tasktoken|authorization|cookie|password|secret|signature|sig|raw)$/i;
+/**
+ * `name` alone, or a name of a person (`requesterName`, `display-name`): a person's name. Other
+ * `…Name` keys name things ops correlate by (`executionName`, `queueName`, `functionName`).
+ */
+const PERSON_NAME_KEY =
+  /^((requester|customer|user|first|last|full|display|given|family|middle|contact|sender|recipient|author|agent|assignee|staff|person|account-holder|holder)[_-]?)?name$/i;
 const EMAIL = /[A-Z0-9._%+-]+@[A-Z0-9.-]+\.[A-Z]{2,}/gi;
-const PHONE = /\+?\d[\d ().-]{8,}\d/g;
+/**
+ * A phone number stands on its own: not glued to letters, digits or id punctuation on either side
+ * (so the digit runs inside a ULID, an execution name or an ARN's account id stay readable), and at
+ * most 15 digits (E.164).
+ */
+const PHONE = /(?<![\w:/#.@-])\+?\d[\d ().-]{8,}\d(?![\w:/#@-])/g;
+const MAX_PHONE_DIGITS = 15;
 const JWT = /\beyJ[\w-]+\.[\w-]+\.[\w-]+/g;
 
 export const REDACTED = '[redacted]';
@@ -18,7 +30,9 @@ export function redactString(text: string): string {
   return text
     .replace(JWT, '[jwt]')
     .replace(EMAIL, '[email]')
-    .replace(PHONE, (match) => (DATE_LIKE.test(match) ? match : '[phone]'));
+    .replace(PHONE, (match) =>
+      DATE_LIKE.test(match) || match.replace(/\D/g, '').length > MAX_PHONE_DIGITS ? match : '[phone]',
+    );
 }
 
 export function redact(value: unknown, depth = 0): unknown {
@@ -29,8 +43,9 @@ export function redact(value: unknown, depth = 0): unknown {
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, v] of Object.entries(value)) {
+      const dashed = key.replace(/([a-z])([A-Z])/g, '$1-$2');
       out[key] =
-        SENSITIVE_KEY.test(key.replace(/([a-z])([A-Z])/g, '$1-$2')) && v !== undefined && v !== null
+        (SENSITIVE_KEY.test(dashed) || PERSON_NAME_KEY.test(dashed)) && v !== undefined && v !== null
           ? REDACTED
           : redact(v, depth + 1);
     }

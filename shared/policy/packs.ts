@@ -16,8 +16,16 @@ const SOURCES: ReadonlyArray<readonly [string, unknown]> = [
   ['rarelogic', rarelogic],
 ];
 
-/** Desk ids of the shipped packs, in document order (000-003). */
-export const PACK_IDS = SOURCES.map(([id]) => id);
+/**
+ * Desk ids of the shipped packs, in document order (000-003): the one list of desks. A desk without a
+ * pack has no SLA and no rules, so nothing else (tokens, infra, the local stack) may name another.
+ */
+export const PACK_IDS: readonly string[] = SOURCES.map(([id]) => id);
+
+/** Whether a desk is served (has a policy pack). */
+export function isKnownDesk(deskId: string): boolean {
+  return PACK_IDS.includes(deskId);
+}
 
 let loaded: ReadonlyMap<string, PolicyPack> | undefined;
 

@@ -226,6 +226,12 @@ export const EscalationTrigger = z
     template: z.string().min(1).optional(),
     ...Selector,
     source: z.string().optional(),
+    reason: z
+      .string()
+      .min(1)
+      .max(500)
+      .optional()
+      .describe("why the ticket moves up, in the policy's words: quoted in the escalation notice"),
   })
   .describe('afterMinutes is measured from ticket creation while the ticket is unresolved');
 
@@ -302,9 +308,11 @@ export const AppealStage = z.strictObject({
 /** Information the desk releases only to a requester whose identity has been verified (one-time code or staff attestation). */
 export const IdentityVerification = z.strictObject({
   beforeReleasing: z
-    .array(z.enum(['billing-information']))
+    .array(z.enum(['billing-information', 'refund']))
     .min(1)
-    .describe('billing-information: invoices, amounts, refunds and appeal outcomes'),
+    .describe(
+      'billing-information: invoices, amounts, refunds and appeal outcomes; refund: a refund is approved only for a verified requester',
+    ),
   source: z.string().optional(),
 });
 
@@ -316,6 +324,58 @@ export const RefundWindow = z.strictObject({
   plans: z.array(Slug).optional(),
   source: z.string().optional(),
 });
+
+/** Staff changes that loosen what the policy promises a customer; each needs the pack's authority. */
+export const LOOSENING_CHANGES = [
+  'plan-downgrade',
+  'priority-downgrade',
+  'tier-down',
+  'close-unanswered-urgent',
+] as const;
+export const LooseningChange = z.enum(LOOSENING_CHANGES);
+export type LooseningChange = z.infer<typeof LooseningChange>;
+
+export const StaffAuthority = z
+  .strictObject({
+    loosening: z
+      .array(
+        z.strictObject({
+          change: LooseningChange,
+          allowed: z
+            .enum(['lead', 'agent-with-reason'])
+            .describe('lead: leads and managers only; agent-with-reason: agents too, with a recorded reason'),
+          source: z.string().optional(),
+        }),
+      )
+      .default([])
+      .describe('a change not listed needs a lead or manager'),
+    refundSecondApproverAbove: z
+      .number()
+      .nonnegative()
+      .optional()
+      .describe('a refund approval above this amount needs a second, different lead or manager'),
+    source: z.string().optional(),
+  })
+  .describe('Which staff role may make changes that loosen a promise (plan, priority, tier down, closing)');
+
+export const CustomerIntake = z
+  .strictObject({
+    priorityEntitlement: z
+      .array(
+        z.strictObject({
+          priority: PriorityEnum,
+          plans: z.array(Slug).describe('plans whose customers may open this priority directly'),
+          source: z.string().optional(),
+        }),
+      )
+      .default([])
+      .describe('a priority not listed may be opened by every plan'),
+    customerTags: z.array(Slug).default([]).describe('tags a customer may set; any other tag is refused'),
+    source: z.string().optional(),
+  })
+  .describe(
+    "What a customer's stated priority and tags are entitled to; above it they are requests for triage",
+  );
 
 const SEMVER_RE = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/;
 
@@ -375,6 +435,8 @@ export const PolicyPack = z
       })
       .optional(),
     identityVerification: IdentityVerification.optional(),
+    staffAuthority: StaffAuthority.optional(),
+    customerIntake: CustomerIntake.optional(),
   })
   .superRefine((pack, ctx) => {
     const calendars = new Set(Object.keys(pack.calendars));
@@ -482,6 +544,25 @@ export const PolicyPack = z
         });
       }
     });
+    pack.customerIntake?.priorityEntitlement.forEach((e, i) => {
+      needPlans(e.plans, ['customerIntake', 'priorityEntitlement', i, 'plans']);
+    });
+    const entitled = new Set(pack.customerIntake?.priorityEntitlement.map((e) => e.priority));
+    if (entitled.size !== (pack.customerIntake?.priorityEntitlement.length ?? 0)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'one entry per priority',
+        path: ['customerIntake', 'priorityEntitlement'],
+      });
+    }
+    const changes = new Set(pack.staffAuthority?.loosening.map((l) => l.change));
+    if (changes.size !== (pack.staffAuthority?.loosening.length ?? 0)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'one entry per change',
+        path: ['staffAuthority', 'loosening'],
+      });
+    }
     pack.billingAppeals?.stages.forEach((s, i) => {
       needCalendar(s.calendar, ['billingAppeals', 'stages', i, 'calendar']);
     });

@@ -1,9 +1,12 @@
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { cognitoStaffDirectory } from '../auth/cognito-staff-directory.ts';
 import { createTokenVerifier, type TokenVerifier } from '../auth/verify-token.ts';
 import { ApiEnv, parseEnv } from '../config/env.ts';
+import { PACK_IDS } from '../policy/packs.ts';
 import { dynamoBanStore } from '../store/ban-store.ts';
 import { s3BlobStore } from '../store/blob-store.ts';
 import { dynamoTicketStore, type TicketStore } from '../store/ticket-store.ts';
@@ -50,6 +53,8 @@ export function apiDeps(): ApiDeps {
       jwksUrl: env.JWKS_URL,
       issuer: env.JWT_ISSUER,
       audience: env.JWT_AUDIENCE,
+      knownDesks: PACK_IDS,
+      maxLifetimeSeconds: env.TOKEN_MAX_LIFETIME_SECONDS,
     }),
     tickets: ticketService({
       store,
@@ -57,6 +62,7 @@ export function apiDeps(): ApiDeps {
       deskDefaults: deskDefaultsFor,
       signals: sfnWorkflowSignals(new SFNClient({}), env.STATE_MACHINE_ARN),
       bans,
+      staff: cognitoStaffDirectory(new CognitoIdentityProviderClient({}), env.USER_POOL_ID),
     }),
   };
   return built;

@@ -14,11 +14,13 @@ import { ComplianceEnv, ComplianceSchedulerEnv, parseEnv } from '../config/env.t
 import { findPolicyPack } from '../policy/packs.ts';
 import { eventBridgeScheduler } from '../schedules/eventbridge-scheduler.ts';
 import { dynamoAttachmentStore } from '../store/attachment-store.ts';
+import { dynamoBanStore } from '../store/ban-store.ts';
 import { s3BlobStore } from '../store/blob-store.ts';
 import { type ComplianceStore, dynamoComplianceStore } from '../store/compliance-store.ts';
 import { s3ObjectStore } from '../store/objects.ts';
 import { dynamoRetentionStore } from '../store/retention-store.ts';
 import { dynamoTicketStore } from '../store/ticket-store.ts';
+import { banService } from '../tickets/bans.ts';
 import { type Clock, currentClock } from '../time/clock.ts';
 
 /**
@@ -67,7 +69,8 @@ export function complianceDeps(): ComplianceDeps {
       return real.cancel(...args);
     },
   };
-  const common = { records, tickets, scheduler, clock, random: cryptoRandom, packFor: findPolicyPack };
+  const bans = banService({ bans: dynamoBanStore(doc, env.TABLE_NAME), clock });
+  const common = { records, tickets, bans, scheduler, clock, random: cryptoRandom, packFor: findPolicyPack };
   const dsars = dsarService({ ...common, retention, attachments, objects });
   const appeals = appealService(common);
   built = {

@@ -3,18 +3,29 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { MailFeedbackEnv, MailInboundEnv, MailOutboundEnv, parseEnv } from '../config/env.ts';
+import {
+  MailFeedbackEnv,
+  MailInboundEnv,
+  MailOutboundEnv,
+  parseEnv,
+  SuspendedMailEnv,
+} from '../config/env.ts';
+import { envThreadKeys } from '../mail/env-thread-keys.ts';
 import type { MailIntakeDeps } from '../mail/intake.ts';
 import { s3MailObjects } from '../mail/object-store.ts';
+import { type SuspendedMailService, suspendedMailService } from '../mail/suspended.ts';
 import type { DeliveryDeps } from '../notices/deliver.ts';
 import { type OutboundMailPort, outboundMailPort } from '../notices/outbound-port.ts';
 import { sesMailSender } from '../notices/sender.ts';
+import { dynamoBanStore } from '../store/ban-store.ts';
 import { s3BlobStore } from '../store/blob-store.ts';
 import { dynamoMailStore, type MailStore } from '../store/mail-store.ts';
 import { dynamoTicketStore } from '../store/ticket-store.ts';
+import { banService } from '../tickets/bans.ts';
 import { deskDefaultsFor } from '../tickets/desk-policy.ts';
 import { ticketService } from '../tickets/service.ts';
-import { type Clock, currentClock } from '../time/clock.ts';
+import { NO_STAFF } from '../tickets/staff-directory.ts';
+import { type Clock, currentClock, systemClock } from '../time/clock.ts';
 import { sfnWorkflowSignals } from '../workflow/sfn-signals.ts';
 import { newId } from './ids.ts';
 
@@ -35,20 +46,26 @@ export function mailInboundDeps(): MailIntakeDeps {
   const doc = documentClient();
   const s3 = new S3Client({ forcePathStyle: env.S3_FORCE_PATH_STYLE === 'true' });
   const ticketStore = dynamoTicketStore(doc, env.TABLE_NAME, s3BlobStore(s3, env.BODY_BUCKET));
+  const bans = banService({ bans: dynamoBanStore(doc, env.TABLE_NAME), clock });
   inbound = {
     mailStore: dynamoMailStore(doc, env.TABLE_NAME),
     ticketStore,
+    bans,
     tickets: ticketService({
       store: ticketStore,
       clock,
       deskDefaults: deskDefaultsFor,
       signals: sfnWorkflowSignals(new SFNClient({}), env.STATE_MACHINE_ARN),
+      bans,
+      // Mail intake opens tickets and adds replies; it never assigns one.
+      staff: NO_STAFF,
     }),
     objects: s3MailObjects(s3),
     clock,
     newId,
     mailBucket: env.MAIL_BUCKET,
     bodyBucket: env.BODY_BUCKET,
+    threadKeys: envThreadKeys(env),
   };
   return inbound;
 }
@@ -70,8 +87,11 @@ export function mailOutboundDeps(): MailOutboundDeps {
     mailStore: dynamoMailStore(doc, env.TABLE_NAME),
     sender: sesMailSender(new SESClient({})),
     clock,
+    // Leases guard sends in flight: always real time, whatever clock the business runs on.
+    leaseClock: systemClock,
     publicBaseUrl: env.PUBLIC_BASE_URL,
     surveySecret: env.SURVEY_SECRET,
+    threadKeys: envThreadKeys(env),
   };
   outbound = {
     ...delivery,
@@ -90,8 +110,39 @@ export function mailFeedbackDeps() {
   return feedback;
 }
 
+let suspended: SuspendedMailService | undefined;
+/** Staff's suspended-mail routes: the same stores and ticket service the inbound function writes with. */
+export function suspendedMailDeps(): SuspendedMailService {
+  if (suspended) return suspended;
+  const env = parseEnv(SuspendedMailEnv);
+  const doc = documentClient();
+  const s3 = new S3Client({ forcePathStyle: env.S3_FORCE_PATH_STYLE === 'true' });
+  const ticketStore = dynamoTicketStore(doc, env.TABLE_NAME, s3BlobStore(s3, env.BODY_BUCKET));
+  const bans = banService({ bans: dynamoBanStore(doc, env.TABLE_NAME), clock });
+  suspended = suspendedMailService({
+    mailStore: dynamoMailStore(doc, env.TABLE_NAME),
+    ticketStore,
+    tickets: ticketService({
+      store: ticketStore,
+      clock,
+      deskDefaults: deskDefaultsFor,
+      signals: sfnWorkflowSignals(new SFNClient({}), env.STATE_MACHINE_ARN),
+      // Released mail is intake like any other: a requester banned since it arrived stays out.
+      bans,
+      // Releasing opens a ticket or adds a reply; it never assigns one.
+      staff: NO_STAFF,
+    }),
+    objects: s3MailObjects(s3),
+    clock,
+    newId,
+    bodyBucket: env.BODY_BUCKET,
+  });
+  return suspended;
+}
+
 /** For the local stack and tests after they change the environment. */
 export function resetMailDeps(): void {
+  suspended = undefined;
   inbound = undefined;
   outbound = undefined;
   feedback = undefined;

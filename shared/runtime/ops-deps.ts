@@ -7,12 +7,14 @@ import { type IncidentService, incidentService } from '../incidents/service.ts';
 import { type KpiService, kpiService } from '../kpis/service.ts';
 import { type OpsService, opsService } from '../ops/service.ts';
 import { sfnExecutionReader } from '../ops/sfn-history-reader.ts';
+import { dynamoBanStore } from '../store/ban-store.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import { dynamoIncidentStore } from '../store/incident-store.ts';
 import { dynamoSurveyStore } from '../store/survey-store.ts';
 import { dynamoTicketReads } from '../store/ticket-reads.ts';
 import { dynamoTicketStore } from '../store/ticket-store.ts';
 import { type SurveyService, surveyService } from '../survey/service.ts';
+import { banService } from '../tickets/bans.ts';
 import { type Clock, currentClock } from '../time/clock.ts';
 import { apiDeps } from './api-deps.ts';
 
@@ -77,6 +79,7 @@ export function surveyDeps(): { surveys: SurveyService } {
   survey = {
     surveys: surveyService({
       secret: env.SURVEY_SECRET,
+      bans: banService({ bans: dynamoBanStore(doc, env.TABLE_NAME), clock }),
       surveys: dynamoSurveyStore(doc, env.TABLE_NAME),
       tickets: dynamoTicketStore(doc, env.TABLE_NAME, noBlobs),
       clock,

@@ -53,6 +53,8 @@ export interface CompiledTrigger {
   plan?: readonly string[];
   channel?: readonly Channel[];
   source: string | undefined;
+  /** Why, in the policy's words (quoted in escalation notices). */
+  reason: string | undefined;
 }
 
 export interface CompiledPack {
@@ -123,6 +125,7 @@ export function compilePack(pack: PolicyPack): CompiledPack {
       notify: t.notify,
       template: t.template ?? 'escalation',
       source: t.source,
+      reason: t.reason,
     };
     if (t.priority) base.priority = t.priority;
     if (t.plan) base.plan = t.plan;

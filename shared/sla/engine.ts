@@ -52,7 +52,13 @@ export const SlaInputEvent = z.discriminatedUnion('type', [
   z.strictObject({ at: At, type: z.literal('status-changed'), to: Status }),
   z.strictObject({ at: At, type: z.literal('priority-changed'), to: Priority }),
   z.strictObject({ at: At, type: z.literal('plan-changed'), to: z.string().min(1) }),
-  z.strictObject({ at: At, type: z.literal('tier-changed'), to: Tier }),
+  z.strictObject({
+    at: At,
+    type: z.literal('tier-changed'),
+    to: Tier,
+    /** Set when the SLA workflow made the change: the escalation action it applied. Absent: an agent's change. */
+    actionId: z.string().min(1).max(200).optional(),
+  }),
 ]);
 export type SlaInputEvent = z.infer<typeof SlaInputEvent>;
 
@@ -99,10 +105,25 @@ export interface SlaLogEntry {
   packVersion: string;
 }
 
+/** What an escalation notice must say: the level reached and why. */
+export interface SlaEscalation {
+  toTier: number;
+  /** The level's name from the pack's ladder. */
+  level: string;
+  /** What happened, e.g. `ticket unresolved 240 calendar min after creation`. */
+  why: string;
+  /** The trigger's id in the pack. */
+  rule: string;
+  /** The policy's own words for the rule, when the pack quotes them. */
+  policy?: string;
+}
+
 export interface SlaNotice {
   template: string;
   audience: string;
   promiseToCustomer: boolean;
+  /** Escalation notices: the level and the reason. */
+  escalation?: SlaEscalation;
 }
 
 export interface SlaAction {
@@ -177,6 +198,8 @@ function clockText(rule: CompiledRule): string {
     : `${rule.minutes} business min on calendar "${rule.calendarName}" (${rule.calendar.timeZone})`;
 }
 
+const isWorkflowTierChange = (e: SlaInputEvent) => e.type === 'tier-changed' && e.actionId !== undefined;
+
 class SlaRun {
   private readonly cp: CompiledPack;
   private readonly version: string;
@@ -221,7 +244,10 @@ class SlaRun {
     }
     for (const { e, at } of sorted) {
       if (at > now) break;
-      this.fireDue(at, false);
+      // The workflow records an escalation when it applies it, at or after the instant it fell due:
+      // everything due by then has happened before that record (an agent's change at the same
+      // instant comes first instead, so a target met exactly at its deadline stays met).
+      this.fireDue(at, isWorkflowTierChange(e));
       this.apply(e, at);
     }
     this.fireDue(now, true);
@@ -285,17 +311,34 @@ class SlaRun {
       case 'status-changed':
         this.changeStatus(at, e.to);
         return;
-      case 'priority-changed':
+      case 'priority-changed': {
         if (e.to === this.attrs.priority) return;
+        const before = this.attrs;
         this.attrs = { ...this.attrs, priority: e.to };
         this.recalculate(at, `priority changed to ${e.to}`);
+        this.emitStaffAlertsOfConfirmedPriority(before, at, e.to);
         return;
+      }
       case 'plan-changed':
         if (e.to === this.attrs.plan) return;
         this.attrs = { ...this.attrs, plan: e.to };
         this.recalculate(at, `plan changed to ${e.to}`);
         return;
       case 'tier-changed':
+        if (e.actionId !== undefined) {
+          // The workflow applying an escalation this replay has already derived changes nothing;
+          // one the pack no longer derives (it changed since) still happened, once, by the workflow.
+          if (e.to > this.tier) {
+            this.entry(
+              at,
+              'escalated',
+              `tier ${this.tier} → ${e.to}${this.levelText(e.to)}, by the SLA workflow (action ${e.actionId})`,
+              'sla-workflow',
+            );
+            this.tier = e.to;
+          }
+          return;
+        }
         if (e.to !== this.tier) {
           this.entry(at, 'escalated', `tier ${this.tier} → ${e.to} (changed by an agent)`, 'manual');
           this.tier = e.to;
@@ -616,6 +659,11 @@ class SlaRun {
     return this.escalationTarget(t) <= this.tier;
   }
 
+  private levelText(tier: number): string {
+    const level = this.cp.pack.escalation.levels.find((l) => l.tier === tier);
+    return level ? ` (${level.name})` : '';
+  }
+
   private escalationTarget(t: CompiledTrigger): number {
     return Math.min(t.toTier === 'next' ? this.tier + 1 : t.toTier, this.cp.maxTier);
   }
@@ -631,26 +679,33 @@ class SlaRun {
     if (target <= this.tier) return; // already there: nothing to do, no notice
     const from = this.tier;
     this.tier = target;
-    const level = this.cp.pack.escalation.levels.find((l) => l.tier === target);
     this.entry(
       at,
       'escalated',
-      `${why}: tier ${from} → ${target}${level ? ` (${level.name})` : ''}`,
+      `${why}: tier ${from} → ${target}${this.levelText(target)}, by the SLA workflow`,
       t.id,
       metric,
     );
     const action: SlaAction = { id, at: iso(at), kind: 'escalate', toTier: target, rule: t.id };
     if (metric) action.metric = metric;
     this.action(action);
+    const escalation: SlaEscalation = {
+      toTier: target,
+      level: this.cp.pack.escalation.levels.find((l) => l.tier === target)?.name ?? `Tier ${target}`,
+      why,
+      rule: t.id,
+      ...(t.reason ? { policy: t.reason } : {}),
+    };
     for (const audience of t.notify) {
       this.notify(
         { id: `${t.id}.${audience}`, template: t.template, audience, promiseToCustomer: false },
         at,
         `notify:${t.id}.${audience}:${id}`,
         metric,
+        escalation,
       );
     }
-    this.emitNotices('escalation', at, id, metric ? { metric } : {});
+    this.emitNotices('escalation', at, id, metric ? { metric, escalation } : { escalation });
   }
 
   // ----- notices, log and actions ------------------------------------------------------------
@@ -659,13 +714,26 @@ class SlaRun {
     when: Notice['when'],
     at: number,
     causeId: string,
-    ctx: { metric?: Metric; fraction?: number | null },
+    ctx: { metric?: Metric; fraction?: number | null; escalation?: SlaEscalation },
   ): void {
     for (const n of this.cp.noticesByEvent.get(when) ?? []) {
       if (!selectorMatches(n, this.attrs)) continue;
       if (n.metric && (!ctx.metric || !n.metric.includes(ctx.metric))) continue;
       if (n.threshold !== undefined && ctx.fraction !== n.threshold) continue;
-      this.notify(n, at, `notify:${n.id}:${causeId}`, ctx.metric);
+      this.notify(n, at, `notify:${n.id}:${causeId}`, ctx.metric, ctx.escalation);
+    }
+  }
+
+  /**
+   * A priority raised by staff is a confirmed one: the staff alerts of a ticket opened at it (the
+   * on-call page of a P1) fire now, once per priority. Customers' requested priorities never get
+   * here: intake opens them at the entitled priority and only staff change a priority.
+   */
+  private emitStaffAlertsOfConfirmedPriority(before: typeof this.attrs, at: number, to: string): void {
+    for (const n of this.cp.noticesByEvent.get('ticket-created') ?? []) {
+      if (n.audience === 'customer' || !selectorMatches(n, this.attrs) || selectorMatches(n, before))
+        continue;
+      this.notify(n, at, `notify:${n.id}:priority-${to}`, undefined);
     }
   }
 
@@ -674,16 +742,18 @@ class SlaRun {
     at: number,
     id: string,
     metric: Metric | undefined,
+    escalation?: SlaEscalation,
   ): void {
     const promise = n.promiseToCustomer ? 'may state the target' : 'states no time';
-    this.entry(at, 'notice-due', `${n.template} to ${n.audience} (${promise})`, n.id, metric);
-    const action: SlaAction = {
-      id,
-      at: iso(at),
-      kind: 'notify',
-      notice: { template: n.template, audience: n.audience, promiseToCustomer: n.promiseToCustomer },
-      rule: n.id,
+    const level = escalation ? `: escalated to tier ${escalation.toTier} (${escalation.level})` : '';
+    this.entry(at, 'notice-due', `${n.template} to ${n.audience} (${promise})${level}`, n.id, metric);
+    const notice: SlaNotice = {
+      template: n.template,
+      audience: n.audience,
+      promiseToCustomer: n.promiseToCustomer,
     };
+    if (escalation) notice.escalation = escalation;
+    const action: SlaAction = { id, at: iso(at), kind: 'notify', notice, rule: n.id };
     if (metric) action.metric = metric;
     this.action(action);
   }

@@ -1,8 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
+  type BatchGetCommandInput,
+  type BatchGetCommandOutput,
   DeleteCommand,
   type DynamoDBDocumentClient,
-  GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
@@ -11,6 +13,7 @@ import {
 /** A requester banned from a desk's support (RareLogic: "abusive or fraudulent" requesters). */
 export interface Ban {
   desk: string;
+  /** What is banned, normalised (shared/tickets/ban-address.ts): `troll@example.com`, or `@example.com` for a domain. */
   email: string;
   reason: string;
   bannedBy: string;
@@ -21,7 +24,8 @@ export interface Ban {
 }
 
 export interface BanStore {
-  get(desk: string, email: string): Promise<Ban | undefined>;
+  /** The first of `keys` (most specific first) that is banned at the desk, in one batch read. */
+  find(desk: string, keys: readonly string[]): Promise<Ban | undefined>;
   /** `false` if the address is already banned. */
   add(ban: Ban): Promise<boolean>;
   /** `false` if there was no ban. */
@@ -38,11 +42,28 @@ export function dynamoBanStore(doc: DynamoDBDocumentClient, tableName: string): 
     return ban as unknown as Ban;
   };
   return {
-    async get(desk, email) {
-      const { Item } = await doc.send(
-        new GetCommand({ TableName: tableName, Key: key(desk, email), ConsistentRead: true }),
-      );
-      return Item ? toBan(Item) : undefined;
+    async find(desk, keys) {
+      // An address has at most ~127 domain suffixes (253-character domain); BatchGetItem takes 100 keys.
+      const unique = [...new Set(keys)];
+      const found = new Map<string, Ban>();
+      for (let i = 0; i < unique.length; i += 100) {
+        let request: BatchGetCommandInput['RequestItems'] = {
+          [tableName]: { Keys: unique.slice(i, i + 100).map((k) => key(desk, k)), ConsistentRead: true },
+        };
+        while (request && Object.keys(request).length) {
+          const page: BatchGetCommandOutput = await doc.send(new BatchGetCommand({ RequestItems: request }));
+          for (const item of page.Responses?.[tableName] ?? []) {
+            const ban = toBan(item);
+            found.set(ban.email, ban);
+          }
+          request = page.UnprocessedKeys;
+        }
+      }
+      for (const k of keys) {
+        const ban = found.get(k);
+        if (ban) return ban;
+      }
+      return undefined;
     },
     async add(ban) {
       try {

@@ -13,7 +13,13 @@ import { INDEX, keys } from './table-keys.ts';
 /** Data class of inbound-mail records (retention purges and the desk's mail log read it by date). */
 export const INBOUND_MAIL_CLASS = 'inbound-mail';
 
-export type InboundStatus = 'processing' | 'ticket-created' | 'reply-added' | 'ignored' | 'rejected';
+export type InboundStatus =
+  | 'processing'
+  | 'ticket-created'
+  | 'reply-added'
+  | 'ignored'
+  | 'rejected'
+  | 'suspended';
 
 /**
  * What became of one inbound email at one desk. Written before anything else (the claim that makes
@@ -38,6 +44,42 @@ export interface InboundMailRecord {
   receivedAt: string;
   updatedAt: string;
   refusedAttachments?: Array<{ filename: string; reason: string }>;
+}
+
+/**
+ * Mail whose From address SES's checks did not prove (no aligned SPF, DKIM or DMARC pass), held for
+ * staff: nothing was added to any ticket. Leads release it (to a named ticket, or to a new one, with
+ * its original received time) or reject it. The id is the inbound record's dedupe key.
+ */
+export interface SuspendedMail {
+  desk: string;
+  id: string;
+  status: 'suspended' | 'releasing' | 'released' | 'rejected';
+  reason: string;
+  from: string;
+  /** The address it was sent to (with any plus tag) and the queue address. */
+  to: string;
+  queueAddress: string;
+  subject: string;
+  envelopeSender: string;
+  emailMessageId?: string;
+  /** Reply-To the mail asked for (never followed). */
+  replyTo?: string;
+  verdicts: { spf: string; dkim: string; dmarc: string };
+  /** Domains the checks were about, for staff judging it. */
+  fromDomain?: string;
+  spfDomain?: string;
+  dkimDomains: string[];
+  /** The ticket the mail tried to reach (plus address, In-Reply-To, subject tag), unverified. */
+  claimedTicket?: { ticketId: string; via: string };
+  rawObject: { bucket: string; key: string };
+  receivedAt: string;
+  /** The release or rejection. */
+  decidedBy?: string;
+  decidedAt?: string;
+  decision?: string;
+  ticketId?: string;
+  messageId?: string;
 }
 
 export interface SuppressedAddress {
@@ -74,6 +116,17 @@ export interface MailStore {
   ticketForMessageId(desk: string, idHash: string): Promise<string | undefined>;
   suppress(entry: SuppressedAddress): Promise<void>;
   suppression(desk: string, email: string): Promise<SuppressedAddress | undefined>;
+  /** Stores suspended mail once (a redelivery finds it there and changes nothing). */
+  putSuspended(mail: SuspendedMail): Promise<void>;
+  getSuspended(desk: string, id: string): Promise<SuspendedMail | undefined>;
+  listSuspended(desk: string, limit: number): Promise<SuspendedMail[]>;
+  /** Moves suspended mail from one status to the next; false if it was no longer in `from`. */
+  decideSuspended(
+    desk: string,
+    id: string,
+    from: SuspendedMail['status'],
+    patch: Partial<SuspendedMail> & Pick<SuspendedMail, 'status'>,
+  ): Promise<boolean>;
   /** Notes that the ticket has mail to send (before the write that queues it); returns the nonce. */
   touchOutbox(desk: string, ticketId: string, at: string): Promise<string>;
   /** Forgets the note unless it was touched again since `nonce` was read. */
@@ -181,6 +234,75 @@ export function dynamoMailStore(doc: DynamoDBDocumentClient, tableName: string):
         new GetCommand({ TableName: tableName, Key: keys.mailMessageId(desk, idHash), ConsistentRead: true }),
       );
       return typeof Item?.ticketId === 'string' ? Item.ticketId : undefined;
+    },
+
+    async putSuspended(mail) {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...keys.suspendedMail(mail.desk, mail.id), kind: 'suspended-mail', ...mail },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    },
+
+    async getSuspended(desk, id) {
+      const { Item } = await doc.send(
+        new GetCommand({ TableName: tableName, Key: keys.suspendedMail(desk, id), ConsistentRead: true }),
+      );
+      if (!Item) return undefined;
+      const { pk, sk, kind, ...rest } = Item;
+      return rest as SuspendedMail;
+    },
+
+    async listSuspended(desk, limit) {
+      const items: SuspendedMail[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': keys.suspendedMailPartition(desk) },
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        for (const { pk, sk, kind, ...rest } of page.Items ?? []) items.push(rest as SuspendedMail);
+        start = page.LastEvaluatedKey;
+      } while (start && items.length < 1000);
+      return items.sort((a, b) => b.receivedAt.localeCompare(a.receivedAt)).slice(0, limit);
+    },
+
+    async decideSuspended(desk, id, from, patch) {
+      const names: Record<string, string> = { '#status': 'status' };
+      const values: Record<string, unknown> = { ':from': from };
+      const sets = Object.entries(patch)
+        .filter(([, v]) => v !== undefined)
+        .map(([name, v], i) => {
+          names[`#a${i}`] = name;
+          values[`:v${i}`] = v;
+          return `#a${i} = :v${i}`;
+        });
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.suspendedMail(desk, id),
+            UpdateExpression: `SET ${sets.join(', ')}`,
+            ConditionExpression: '#status = :from',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
     },
 
     async suppress(entry) {

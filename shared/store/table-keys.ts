@@ -52,6 +52,9 @@ export const keys = {
     pk: `DESK#${desk}#SUPPRESSED#${email}`,
     sk: 'SUPPRESSED',
   }),
+  /** Mail whose sender was not authenticated, held for staff (one partition per desk; id = dedupe key). */
+  suspendedMail: (desk: string, id: string) => ({ pk: `DESK#${desk}#SUSPENDED_MAIL`, sk: `MAIL#${id}` }),
+  suspendedMailPartition: (desk: string) => `DESK#${desk}#SUSPENDED_MAIL`,
   /** Tickets that may have outbound mail left to send (the outbound sweep reads this partition). */
   outboxPartition: (desk: string) => `DESK#${desk}#OUTBOX`,
 };

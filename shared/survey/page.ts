@@ -49,7 +49,8 @@ export type SurveyPageState =
   | { kind: 'already'; submittedAt: string }
   | { kind: 'invalid-link' }
   | { kind: 'not-found' }
-  | { kind: 'not-resolved' };
+  | { kind: 'not-resolved' }
+  | { kind: 'banned' };
 
 function layout(title: string, body: string): string {
   return `<!doctype html>
@@ -107,6 +108,11 @@ export function renderSurveyPage(input: {
       );
     case 'not-found':
       return layout('Not found', '<h1>Survey not found</h1><p>There is no ticket for this survey link.</p>');
+    case 'banned':
+      return layout(
+        'Support unavailable',
+        '<h1>Support unavailable</h1><p>This address may no longer send answers to this desk.</p>',
+      );
     case 'not-resolved':
       return layout(
         'Not resolved yet',

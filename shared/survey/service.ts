@@ -1,12 +1,15 @@
 import { findPolicyPack } from '../policy/packs.ts';
 import type { SurveyStore } from '../store/survey-store.ts';
 import type { TicketStore } from '../store/ticket-store.ts';
+import type { BanCheck } from '../tickets/bans.ts';
 import type { Clock } from '../time/clock.ts';
 import { verifySurveySignature } from './link.ts';
 import type { SurveyAnswer } from './page.ts';
 
 export interface SurveyServiceDeps {
   secret: string;
+  /** A banned requester's answer is refused (and counted), as any other intake of theirs. */
+  bans: BanCheck;
   surveys: SurveyStore;
   tickets: TicketStore;
   clock: Clock;
@@ -18,10 +21,11 @@ export type SurveyLinkState =
   | { kind: 'not-found' }
   | { kind: 'not-resolved' }
   | { kind: 'already'; submittedAt: string }
-  | { kind: 'open'; deskName: string };
+  | { kind: 'open'; deskName: string; requesterEmail: string };
 
 export type SurveySubmission =
   | Exclude<SurveyLinkState, { kind: 'open' }>
+  | { kind: 'banned' }
   | { kind: 'recorded'; submittedAt: string };
 
 /**
@@ -39,7 +43,7 @@ export function surveyService(deps: SurveyServiceDeps) {
     // The link goes out when the ticket is solved; a reopened ticket is asked again once resolved.
     if (stored.ticket.status !== 'solved' && stored.ticket.status !== 'closed')
       return { kind: 'not-resolved' };
-    return { kind: 'open', deskName: pack.name };
+    return { kind: 'open', deskName: pack.name, requesterEmail: stored.ticket.requester.email };
   }
 
   return {
@@ -54,6 +58,11 @@ export function surveyService(deps: SurveyServiceDeps) {
     ): Promise<SurveySubmission> {
       const state = await check(desk, ticketId, sig);
       if (state.kind !== 'open') return state;
+      const ban = await deps.bans.findBan(desk, [state.requesterEmail]);
+      if (ban) {
+        await deps.bans.recordRefusal(ban);
+        return { kind: 'banned' };
+      }
       const submittedAt = deps.clock.now().toISOString();
       const result = await deps.surveys.putOnce({
         desk,

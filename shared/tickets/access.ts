@@ -1,6 +1,6 @@
-import { isStaff, type Principal, SUPERVISOR_ROLES } from '../auth/principal.ts';
+import { isStaff, type Principal } from '../auth/principal.ts';
 import { problems } from '../http/problem.ts';
-import { PRIORITIES, type Priority, type Ticket } from './model.ts';
+import type { Ticket } from './model.ts';
 
 /**
  * Who may see and do what. Desk isolation is also structural (keys carry the desk), but every
@@ -24,12 +24,4 @@ export function canSeeInternalNotes(principal: Principal): boolean {
 
 export function assertCanUpdateTicket(principal: Principal): void {
   if (!isStaff(principal)) throw problems.forbidden('Only support staff can change a ticket.');
-}
-
-/** Lowering a priority loosens every SLA target, so it needs a lead or above. */
-export function assertCanChangePriority(principal: Principal, from: Priority, to: Priority): void {
-  const lowered = PRIORITIES.indexOf(to) > PRIORITIES.indexOf(from);
-  if (lowered && !SUPERVISOR_ROLES.has(principal.role)) {
-    throw problems.forbidden('Only a lead, manager or ops can lower a priority.');
-  }
 }

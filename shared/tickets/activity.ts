@@ -6,7 +6,15 @@ import type { Channel, Priority, Status } from './model.ts';
  * the input of the SLA engine: replaying it gives every clock's state at any instant.
  */
 export type TicketActivity = { at: string; by: string } & (
-  | { type: 'ticket-created'; priority: Priority; plan: string; channel: Channel; status: Status }
+  | {
+      type: 'ticket-created';
+      priority: Priority;
+      /** The customer's stated priority, when above what their plan may open (kept for triage). */
+      requestedPriority?: Priority;
+      plan: string;
+      channel: Channel;
+      status: Status;
+    }
   | { type: 'customer-message'; messageId: string }
   | {
       type: 'agent-reply';
@@ -15,10 +23,18 @@ export type TicketActivity = { at: string; by: string } & (
       /** Agent time spent on this update, as recorded by the agent (feeds average handle time). */
       timeSpentSeconds?: number;
     }
-  | { type: 'status-changed'; from: Status; to: Status }
-  | { type: 'priority-changed'; from: Priority; to: Priority }
-  | { type: 'plan-changed'; from: string; to: string }
-  | { type: 'tier-changed'; from: number; to: number }
+  | { type: 'status-changed'; from: Status; to: Status; reason?: string }
+  | { type: 'priority-changed'; from: Priority; to: Priority; reason?: string }
+  | { type: 'plan-changed'; from: string; to: string; reason?: string }
+  | {
+      type: 'tier-changed';
+      from: number;
+      to: number;
+      /** Set when the SLA workflow made the change: the escalation action it applied. */
+      actionId?: string;
+      /** Set when staff loosened the promise and the pack asks for a reason. */
+      reason?: string;
+    }
   | { type: 'assignee-changed'; from: string | null; to: string | null }
 );
 

@@ -3,10 +3,26 @@ import { isStaff, type Principal, SUPERVISOR_ROLES } from '../auth/principal.ts'
 import { Problem, problems } from '../http/problem.ts';
 import type { Ban, BanStore } from '../store/ban-store.ts';
 import type { Clock } from '../time/clock.ts';
-import { Email } from './model.ts';
+import { banKeysFor, parseBanPattern } from './ban-address.ts';
+
+/** What a lead bans: an address (`troll@example.com`) or a domain with its sub-domains (`@example.com`). */
+export const BanTarget = z
+  .string()
+  .max(254)
+  .transform((raw, ctx) => {
+    const pattern = parseBanPattern(raw);
+    if (!pattern) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'an email address, or @domain (two labels or more) to ban a domain and its sub-domains',
+      });
+      return z.NEVER;
+    }
+    return pattern.key;
+  });
 
 export const AddBanBody = z.strictObject({
-  email: Email,
+  email: BanTarget,
   reason: z.string().trim().min(3).max(500),
 });
 
@@ -21,17 +37,43 @@ export function bannedProblem(): Problem {
 }
 
 /**
+ * The check every intake path must pass (API tickets and messages, email, DSAR, billing appeals,
+ * surveys). Services take it as a required dependency, so no composition root can leave it out.
+ */
+export interface BanCheck {
+  /** The ban covering any of these addresses (normalised, domain bans included), or undefined. */
+  findBan(desk: string, addresses: readonly string[]): Promise<Ban | undefined>;
+  /** Counts a refused attempt on the ban (count and time only, never its content). */
+  recordRefusal(ban: Ban): Promise<void>;
+  /** Refuses a banned requester: counts the attempt and throws the 403 problem. */
+  assertNotBanned(desk: string, ...addresses: Array<string | undefined>): Promise<void>;
+}
+
+/**
  * The desk's ban list. Leads and above ban and unban (audited by who and when on the item);
  * every refused intake is counted on the ban so staff can see it is working.
  */
 export function banService(deps: { bans: BanStore; clock: Clock }) {
-  return {
-    async assertNotBanned(desk: string, email: string): Promise<void> {
-      const ban = await deps.bans.get(desk, email.toLowerCase());
+  const check: BanCheck = {
+    async findBan(desk, addresses) {
+      const keys = addresses.flatMap((a) => banKeysFor(a));
+      return keys.length ? deps.bans.find(desk, keys) : undefined;
+    },
+    async recordRefusal(ban) {
+      await deps.bans.recordBlocked(ban.desk, ban.email, deps.clock.now().toISOString());
+    },
+    async assertNotBanned(desk, ...addresses) {
+      const ban = await check.findBan(
+        desk,
+        addresses.filter((a): a is string => !!a),
+      );
       if (!ban) return;
-      await deps.bans.recordBlocked(desk, ban.email, deps.clock.now().toISOString());
+      await check.recordRefusal(ban);
       throw bannedProblem();
     },
+  };
+  return {
+    ...check,
     async add(principal: Principal, body: z.infer<typeof AddBanBody>): Promise<Ban> {
       if (!SUPERVISOR_ROLES.has(principal.role))
         throw problems.forbidden('Only a lead, manager or ops can ban a requester.');
@@ -51,8 +93,9 @@ export function banService(deps: { bans: BanStore; clock: Clock }) {
     async remove(principal: Principal, email: string): Promise<void> {
       if (!SUPERVISOR_ROLES.has(principal.role))
         throw problems.forbidden('Only a lead, manager or ops can lift a ban.');
-      const parsed = Email.safeParse(email);
-      if (!parsed.success) throw problems.validation([{ pointer: '/email', detail: 'an email address' }]);
+      const parsed = BanTarget.safeParse(email);
+      if (!parsed.success)
+        throw problems.validation([{ pointer: '/email', detail: 'an email address or @domain' }]);
       if (!(await deps.bans.remove(principal.desk, parsed.data)))
         throw problems.notFound(`Ban of ${parsed.data}`);
     },

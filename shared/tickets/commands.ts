@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { isStaff, type Principal } from '../auth/principal.ts';
 import { problems } from '../http/problem.ts';
-import { assertCanChangePriority, assertCanUpdateTicket } from './access.ts';
+import { assertCanUpdateTicket } from './access.ts';
 import type { TicketActivity } from './activity.ts';
+import { type AuthorityRules, assertMayLoosen, looseningsOf } from './authority.ts';
+import { assertCustomerTags, type EntitlementRules, entitledPriority } from './entitlement.ts';
 import {
   Channel,
   Email,
@@ -44,9 +46,14 @@ export const UpdateTicketBody = z
     priority: Priority.optional(),
     plan: Slug.optional(),
     tier: Tier.optional(),
+    /** A staff member of the desk (directory id), or null to unassign. */
     assignee: z.string().trim().min(1).max(128).nullable().optional(),
+    /** Why a promise is loosened; lets an agent make a change the pack allows agents with a reason. */
+    reason: z.string().trim().min(3).max(500).optional(),
   })
-  .refine((patch) => Object.keys(patch).length > 0, { message: 'Send at least one field to change.' });
+  .refine((patch) => Object.keys(patch).some((k) => k !== 'reason'), {
+    message: 'Send at least one field to change.',
+  });
 export type UpdateTicketBody = z.infer<typeof UpdateTicketBody>;
 
 export interface DeskDefaults {
@@ -56,6 +63,10 @@ export interface DeskDefaults {
   plans?: readonly string[];
   /** A priority for a ticket that states none, from its text (the pack's intake rules). */
   priorityFor?: (text: string) => z.infer<typeof Priority> | undefined;
+  /** Who may loosen a promise (the pack's staff authority). */
+  authority: AuthorityRules;
+  /** What a customer's plan may open directly, and the tags customers may set. */
+  entitlement: EntitlementRules;
 }
 
 function assertKnownPlan(plan: string, defaults: DeskDefaults): void {
@@ -91,14 +102,22 @@ export function openTicket(input: {
     );
   }
   if (body.plan) assertKnownPlan(body.plan, defaults);
+  if (principal.role === 'customer' && body.tags) assertCustomerTags(body.tags, defaults.entitlement);
+  const plan = body.plan ?? (onBehalf ? defaults.plan : customerPlan(principal.plan, defaults));
+  const stated =
+    body.priority ?? defaults.priorityFor?.(`${body.subject}\n${body.description}`) ?? defaults.priority;
+  // Staff set a priority on their own authority; anyone else's (customer, app, mail keywords) is a request.
+  const { priority, requestedPriority } = isStaff(principal)
+    ? { priority: stated, requestedPriority: undefined }
+    : entitledPriority(stated, plan, defaults.entitlement);
   const ticket: Ticket = {
     id,
     desk: principal.desk,
     subject: body.subject,
     requester,
-    priority:
-      body.priority ?? defaults.priorityFor?.(`${body.subject}\n${body.description}`) ?? defaults.priority,
-    plan: body.plan ?? (onBehalf ? defaults.plan : customerPlan(principal.plan, defaults)),
+    priority,
+    ...(requestedPriority ? { requestedPriority } : {}),
+    plan,
     channel: body.channel ?? 'api',
     status: 'new',
     tier: 1,
@@ -123,6 +142,7 @@ export function openTicket(input: {
     by: principal.id,
     type: 'ticket-created',
     priority: ticket.priority,
+    ...(requestedPriority ? { requestedPriority } : {}),
     plan: ticket.plan,
     channel: ticket.channel,
     status: ticket.status,
@@ -216,10 +236,12 @@ export function updateTicket(input: {
   ticket: Ticket;
   patch: UpdateTicketBody;
   now: Date;
-  defaults?: DeskDefaults;
+  defaults: DeskDefaults;
+  /** Has a public agent reply answered the customer? (Closing an unanswered P1 needs authority.) */
+  answered: boolean;
 }): TicketChange {
-  const { principal, ticket, patch, now } = input;
-  if (patch.plan !== undefined && input.defaults) assertKnownPlan(patch.plan, input.defaults);
+  const { principal, ticket, patch, now, defaults } = input;
+  if (patch.plan !== undefined) assertKnownPlan(patch.plan, defaults);
   assertCanUpdateTicket(principal);
   if (ticket.status === 'closed') {
     throw problems.conflict(
@@ -227,21 +249,34 @@ export function updateTicket(input: {
       'A closed ticket cannot change; open a new ticket to follow up.',
     );
   }
+  const loosenings = looseningsOf(ticket, patch, defaults.authority, input.answered);
+  assertMayLoosen(principal, loosenings, defaults.authority, patch.reason);
   const at = now.toISOString();
   const by = principal.id;
+  // The reason is recorded on the changes that needed it, for the audit trail.
+  const why = (pointer: string) =>
+    patch.reason && loosenings.some((l) => l.pointer === pointer) ? { reason: patch.reason } : {};
   const activity: TicketActivity[] = [];
   const next: Ticket = { ...ticket };
   if (patch.priority !== undefined && patch.priority !== ticket.priority) {
-    assertCanChangePriority(principal, ticket.priority, patch.priority);
-    activity.push({ at, by, type: 'priority-changed', from: ticket.priority, to: patch.priority });
+    activity.push({
+      at,
+      by,
+      type: 'priority-changed',
+      from: ticket.priority,
+      to: patch.priority,
+      ...why('/priority'),
+    });
     next.priority = patch.priority;
+    // A staff member has triaged the priority: the customer's request is answered.
+    delete next.requestedPriority;
   }
   if (patch.plan !== undefined && patch.plan !== ticket.plan) {
-    activity.push({ at, by, type: 'plan-changed', from: ticket.plan, to: patch.plan });
+    activity.push({ at, by, type: 'plan-changed', from: ticket.plan, to: patch.plan, ...why('/plan') });
     next.plan = patch.plan;
   }
   if (patch.tier !== undefined && patch.tier !== ticket.tier) {
-    activity.push({ at, by, type: 'tier-changed', from: ticket.tier, to: patch.tier });
+    activity.push({ at, by, type: 'tier-changed', from: ticket.tier, to: patch.tier, ...why('/tier') });
     next.tier = patch.tier;
   }
   if (patch.assignee !== undefined && patch.assignee !== ticket.assignee) {
@@ -249,7 +284,14 @@ export function updateTicket(input: {
     next.assignee = patch.assignee;
   }
   if (patch.status !== undefined && patch.status !== ticket.status) {
-    activity.push({ at, by, type: 'status-changed', from: ticket.status, to: patch.status });
+    activity.push({
+      at,
+      by,
+      type: 'status-changed',
+      from: ticket.status,
+      to: patch.status,
+      ...why('/status'),
+    });
     next.status = patch.status;
   }
   if (activity.length === 0) return { ticket, activity };

@@ -39,11 +39,16 @@ export const Ticket = z.strictObject({
   subject: z.string().min(1).max(250),
   requester: Requester,
   priority: Priority,
+  /** The requester's stated priority, above what their plan may open; cleared when staff set the priority. */
+  requestedPriority: Priority.optional(),
   plan: Slug,
   channel: Channel,
   status: Status,
   tier: Tier,
+  /** A staff member's directory id. */
   assignee: z.string().min(1).max(128).nullable(),
+  /** The assignee as the directory knew them when assigned: their notice address and public first name. */
+  assigneeContact: z.strictObject({ email: Email, displayName: z.string().min(1).max(100) }).optional(),
   tags: z.array(Slug).max(20),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
@@ -76,8 +81,16 @@ export const MessageEmail = z.strictObject({
   /** The mail's Message-ID header (`<…>`), the key that threads replies to it. */
   messageId: z.string().min(3).max(998).optional(),
   from: z.string().min(3).max(254),
-  /** Reply-To of the mail when it differs from From: where mail about the ticket is sent. */
+  /**
+   * Reply-To of the mail when it differs from From: a *request*, recorded for staff and never
+   * followed (mail about the ticket goes to the requester's address).
+   */
   replyTo: z.string().min(3).max(254).optional(),
+  /** Whether SES's checks proved the From address (aligned SPF, DKIM or DMARC), and how or why not. */
+  senderVerified: z.boolean().optional(),
+  senderCheck: z.string().max(500).optional(),
+  /** Mail released by staff from the suspended list: who released it. */
+  releasedBy: z.string().max(128).optional(),
   /** The desk address it was sent to (queue), e.g. billing@techflowsolutions.com. */
   to: z.string().min(3).max(254),
   subject: z.string().max(1000),

@@ -4,19 +4,15 @@ import { type OutboundMail, outboundForAgentReply } from '../notices/outbound.ts
 import { logger } from '../observability/logger.ts';
 import { emitMetric } from '../observability/metrics.ts';
 import { newId } from '../runtime/ids.ts';
-import {
-  type StoredTicket,
-  type TicketPage,
-  type TicketStore,
-  VersionConflict,
-} from '../store/ticket-store.ts';
+import { type StoredTicket, type TicketStore, VersionConflict } from '../store/ticket-store.ts';
 import type { Clock } from '../time/clock.ts';
 import type { TicketSlaState } from '../workflow/model.ts';
 import { executionNameFor } from '../workflow/model.ts';
 import { slaStateOf } from '../workflow/policy-planner.ts';
 import type { WorkflowSignals } from '../workflow/signals.ts';
 import { assertCanSeeTicket, canSeeInternalNotes } from './access.ts';
-import type { BanService } from './bans.ts';
+import { isAnswered } from './authority.ts';
+import type { BanCheck } from './bans.ts';
 import {
   type AddMessageBody,
   addMessage,
@@ -26,7 +22,15 @@ import {
   type UpdateTicketBody,
   updateTicket,
 } from './commands.ts';
+import {
+  type CustomerMessageView,
+  type CustomerTicketView,
+  customerMessageView,
+  customerTicketView,
+  ticketFor,
+} from './customer-view.ts';
 import type { Message, MessageAttachment, MessageEmail, Priority, Status, Ticket } from './model.ts';
+import type { StaffDirectory } from './staff-directory.ts';
 
 /** A customer's email as the ticket service takes it (parsed, routed and trimmed by shared/mail/). */
 export interface EmailTicketInput {
@@ -38,6 +42,11 @@ export interface EmailTicketInput {
   tags: string[];
   attachments: MessageAttachment[];
   email: MessageEmail;
+  /**
+   * When the mail arrived, for mail released from the suspended list: the ticket is opened at that
+   * instant (SLA clocks start when the customer wrote), a reply no earlier than the ticket's last change.
+   */
+  receivedAt?: string;
 }
 
 /** The system principal that opens tickets from email on a requester's behalf. */
@@ -57,8 +66,10 @@ export interface TicketServiceDeps {
   deskDefaults(desk: string): DeskDefaults;
   /** Starts and wakes the SLA workflow. Failures are logged, never surfaced: the reconciler retries. */
   signals: WorkflowSignals;
-  /** The desk's ban list; a banned requester's intake is refused (and counted). */
-  bans?: BanService;
+  /** The desk's ban list; a banned requester's intake is refused (and counted) on every path. */
+  bans: BanCheck;
+  /** Who may be an assignee: the desk's staff, with the address notices to them go to. */
+  staff: StaffDirectory;
 }
 
 export interface Idempotency {
@@ -129,34 +140,55 @@ export function ticketService(deps: TicketServiceDeps) {
     return outcome.kind === 'replay' ? outcome.resourceId : resourceId;
   }
 
+  /** The assignee must be a staff member of the desk; notices to them go to the directory's address only. */
+  async function withAssigneeContact(ticket: Ticket, assignee: string | null): Promise<Ticket> {
+    const { assigneeContact: _previous, ...rest } = ticket;
+    if (assignee === null) return rest;
+    const member = await deps.staff.lookup(ticket.desk, assignee);
+    if (!member) {
+      throw problems.unprocessable([{ pointer: '/assignee', detail: 'not a staff member of this desk' }]);
+    }
+    return { ...rest, assigneeContact: { email: member.email, displayName: member.displayName } };
+  }
+
   return {
     async createTicket(principal: Principal, body: CreateTicketBody, idem?: Idempotency) {
       const requesterEmail = principal.role === 'customer' ? principal.email : body.requester?.email;
-      if (requesterEmail) await deps.bans?.assertNotBanned(principal.desk, requesterEmail);
+      await deps.bans.assertNotBanned(principal.desk, requesterEmail);
       const now = deps.clock.now();
       const id = await claim(principal, 'create-ticket', idem, newId(now));
       const existing = await store.getTicket(principal.desk, id);
-      if (existing) return { ticket: existing.ticket, replayed: true };
+      if (existing) return { ticket: ticketFor(principal, existing.ticket), replayed: true };
       const change = openTicket({ principal, body, id, now, defaults: deps.deskDefaults(principal.desk) });
       await store.putMessage(change.message);
       const created = await store.putNewTicket({ ticket: change.ticket, activity: change.activity });
       if (!created) {
         const raced = await store.getTicket(principal.desk, id);
         if (!raced) throw new Error(`Ticket ${id} reported as existing but not found`);
-        return { ticket: raced.ticket, replayed: true };
+        return { ticket: ticketFor(principal, raced.ticket), replayed: true };
       }
       await startWorkflow(change.ticket);
       emitMetric('TicketsAccepted', 1, change.ticket.desk);
-      return { ticket: change.ticket, replayed: false };
+      return { ticket: ticketFor(principal, change.ticket), replayed: false };
     },
 
-    async getTicket(principal: Principal, id: string): Promise<TicketWithMessages> {
+    async getTicket(
+      principal: Principal,
+      id: string,
+    ): Promise<TicketWithMessages | (CustomerTicketView & { messages: CustomerMessageView[] })> {
       const found = await store.getTicketWithMessages(principal.desk, id);
       const ticket = assertCanSeeTicket(principal, found?.stored.ticket, id);
       const internalAllowed = canSeeInternalNotes(principal);
       const messages = (found?.messages ?? [])
         .filter((m) => internalAllowed || m.visibility === 'public')
         .sort((a, b) => (a.id < b.id ? -1 : 1));
+      if (principal.role === 'customer') {
+        const agent = ticket.assigneeContact?.displayName;
+        return {
+          ...customerTicketView(ticket),
+          messages: messages.map((m) => customerMessageView(m, agent)),
+        };
+      }
       const sla = internalAllowed ? found?.stored.sla : undefined;
       const mail = internalAllowed
         ? (found?.stored.outbox ?? []).map(
@@ -198,7 +230,7 @@ export function ticketService(deps: TicketServiceDeps) {
         limit: number;
         cursor?: string | undefined;
       },
-    ): Promise<TicketPage> {
+    ): Promise<{ tickets: Array<Ticket | CustomerTicketView>; nextCursor?: string | undefined }> {
       if (principal.role === 'customer') {
         if (filters.requester && filters.requester !== principal.email) {
           throw problems.forbidden('Customers can list only their own tickets.');
@@ -206,7 +238,7 @@ export function ticketService(deps: TicketServiceDeps) {
         if (!principal.email) throw problems.forbidden('Your token carries no email address.');
       }
       const requesterEmail = principal.role === 'customer' ? principal.email : filters.requester;
-      return store.listTickets({
+      const page = await store.listTickets({
         desk: principal.desk,
         status: filters.status,
         priority: filters.priority,
@@ -214,6 +246,7 @@ export function ticketService(deps: TicketServiceDeps) {
         limit: filters.limit,
         cursor: filters.cursor,
       });
+      return { ...page, tickets: page.tickets.map((t) => ticketFor(principal, t)) };
     },
 
     async addMessage(principal: Principal, ticketId: string, body: AddMessageBody, idem?: Idempotency) {
@@ -222,8 +255,9 @@ export function ticketService(deps: TicketServiceDeps) {
         const stored = await store.getTicket(principal.desk, ticketId);
         const ticket = assertCanSeeTicket(principal, stored?.ticket, ticketId);
         const existing = stored!.activity.find((a) => 'messageId' in a && a.messageId === messageId);
-        if (existing) return { ticket, messageId, replayed: true };
-        if (!isStaff(principal)) await deps.bans?.assertNotBanned(ticket.desk, ticket.requester.email);
+        if (existing) return { ticket: ticketFor(principal, ticket), messageId, replayed: true };
+        if (!isStaff(principal))
+          await deps.bans.assertNotBanned(ticket.desk, ticket.requester.email, principal.email);
         const now = deps.clock.now();
         const change = addMessage({ principal, ticket, body, messageId, now });
         await store.putMessage(change.message);
@@ -238,7 +272,11 @@ export function ticketService(deps: TicketServiceDeps) {
             mail,
           );
           await wakeWorkflow(change.ticket, taskToken, describe(change.activity));
-          return { ticket: change.ticket, message: change.message, messageId, replayed: false };
+          const message =
+            principal.role === 'customer'
+              ? customerMessageView(change.message, ticket.assigneeContact?.displayName)
+              : change.message;
+          return { ticket: ticketFor(principal, change.ticket), message, messageId, replayed: false };
         } catch (error) {
           if (!(error instanceof VersionConflict) || attempt >= MAX_COMMIT_ATTEMPTS) throw error;
         }
@@ -253,6 +291,8 @@ export function ticketService(deps: TicketServiceDeps) {
     async openTicketFromEmail(input: EmailTicketInput & { id: string }) {
       const existing = await store.getTicket(input.desk, input.id);
       if (existing) return { ticket: existing.ticket, replayed: true };
+      // Mail intake refuses banned senders before it gets here; this keeps the service safe on its own.
+      await deps.bans.assertNotBanned(input.desk, input.requester.email);
       const change = openTicket({
         principal: mailPrincipal(input.desk),
         body: {
@@ -266,7 +306,7 @@ export function ticketService(deps: TicketServiceDeps) {
           tags: input.tags,
         },
         id: input.id,
-        now: deps.clock.now(),
+        now: input.receivedAt ? new Date(input.receivedAt) : deps.clock.now(),
         defaults: deps.deskDefaults(input.desk),
       });
       const message: Message = {
@@ -298,6 +338,7 @@ export function ticketService(deps: TicketServiceDeps) {
         if (stored.activity.some((a) => 'messageId' in a && a.messageId === input.messageId)) {
           return { ticket, messageId: input.messageId, replayed: true };
         }
+        await deps.bans.assertNotBanned(input.desk, ticket.requester.email, input.requester.email);
         const requester: Principal = {
           ...mailPrincipal(input.desk),
           id: ticket.requester.id,
@@ -309,7 +350,7 @@ export function ticketService(deps: TicketServiceDeps) {
           ticket,
           body: { body: input.body, visibility: 'public' },
           messageId: input.messageId,
-          now: deps.clock.now(),
+          now: replyInstant(input.receivedAt, stored, deps.clock.now()),
         });
         const message: Message = {
           ...change.message,
@@ -347,8 +388,12 @@ export function ticketService(deps: TicketServiceDeps) {
         patch,
         now: deps.clock.now(),
         defaults: deps.deskDefaults(ticket.desk),
+        answered: isAnswered(stored!.activity),
       });
       if (change.activity.length === 0) return change.ticket;
+      if (patch.assignee !== undefined && patch.assignee !== ticket.assignee) {
+        change.ticket = await withAssigneeContact(change.ticket, patch.assignee);
+      }
       try {
         const { taskToken } = await store.commitChange(appendActivity(stored!, change), expectedVersion);
         await wakeWorkflow(change.ticket, taskToken, describe(change.activity));
@@ -363,6 +408,13 @@ export function ticketService(deps: TicketServiceDeps) {
       return change.ticket;
     },
   };
+}
+
+/** A released reply keeps its received time, but the activity log stays in time order. */
+function replyInstant(receivedAt: string | undefined, stored: StoredTicket, now: Date): Date {
+  if (!receivedAt) return now;
+  const last = stored.activity.at(-1)?.at ?? stored.ticket.updatedAt;
+  return new Date(Math.max(Date.parse(receivedAt), Date.parse(last)));
 }
 
 function describe(activity: StoredTicket['activity']): string {

@@ -7,7 +7,7 @@ import { VersionConflict } from '../store/ticket-store.ts';
 import type { TicketActivity } from '../tickets/activity.ts';
 import type { Ticket } from '../tickets/model.ts';
 import type { Clock } from '../time/clock.ts';
-import { executionNameFor, type SlaActionRecord } from './model.ts';
+import { executionNameFor, SLA_WORKFLOW_ACTOR, type SlaActionRecord } from './model.ts';
 import type { SlaPlanner } from './sla-planner.ts';
 
 /** Longest single sleep. A quiet ticket wakes this often anyway (cheap, and below every engine's timer limit). */
@@ -66,10 +66,12 @@ export async function checkTicketSla(
       if (action.kind === 'escalate' && action.toTier && action.toTier > ticket.tier) {
         newActivity.push({
           at: now.toISOString(),
-          by: 'sla-workflow',
+          by: SLA_WORKFLOW_ACTOR,
           type: 'tier-changed',
           from: ticket.tier,
           to: action.toTier,
+          // Replays recognise it as this escalation, not as a change an agent made.
+          actionId: action.id,
         });
         ticket = { ...ticket, tier: action.toTier };
       }

@@ -1,3 +1,7 @@
+import type { SlaNotice } from '../sla/engine.ts';
+
+/** Who the ticket's activity names for changes the SLA workflow makes. */
+export const SLA_WORKFLOW_ACTOR = 'sla-workflow';
 /**
  * What the SLA workflow keeps on the ticket item, beside the public ticket fields.
  */
@@ -13,7 +17,7 @@ export interface SlaActionRecord {
   appliedAt: string;
   metric?: string;
   toTier?: number;
-  notice?: { template: string; audience: string; promiseToCustomer: boolean };
+  notice?: SlaNotice;
   rule: string;
   summary: string;
 }

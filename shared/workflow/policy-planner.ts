@@ -8,9 +8,10 @@ import {
 } from '../sla/engine.ts';
 import type { TicketActivity } from '../tickets/activity.ts';
 import type { Ticket } from '../tickets/model.ts';
+import { SLA_WORKFLOW_ACTOR } from './model.ts';
 import type { PlannedAction, SlaPlanner } from './sla-planner.ts';
 
-/** The ticket's activity as the SLA engine's input (the engine ignores who did it and assignee changes). */
+/** The ticket's activity as the SLA engine's input (the engine ignores assignee changes and who made a change, except that a tier change the workflow made names its action). */
 export function slaEventsOf(activity: readonly TicketActivity[]): SlaInputEvent[] {
   const events: SlaInputEvent[] = [];
   for (const a of activity) {
@@ -34,9 +35,14 @@ export function slaEventsOf(activity: readonly TicketActivity[]): SlaInputEvent[
       case 'status-changed':
       case 'priority-changed':
       case 'plan-changed':
-      case 'tier-changed':
         events.push({ at: a.at, type: a.type, to: a.to } as SlaInputEvent);
         break;
+      case 'tier-changed': {
+        // Changes recorded by the workflow before they named their action are still the workflow's.
+        const actionId = a.actionId ?? (a.by === SLA_WORKFLOW_ACTOR ? 'not recorded' : undefined);
+        events.push({ at: a.at, type: a.type, to: a.to, ...(actionId ? { actionId } : {}) });
+        break;
+      }
       case 'assignee-changed':
         break;
     }

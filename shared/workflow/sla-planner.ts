@@ -1,3 +1,4 @@
+import type { SlaNotice } from '../sla/engine.ts';
 import type { TicketActivity } from '../tickets/activity.ts';
 import type { Priority, Ticket } from '../tickets/model.ts';
 
@@ -13,7 +14,7 @@ export interface PlannedAction {
   metric?: string;
   toTier?: number;
   /** A notice to send (template, audience); delivered by the notices issue, recorded now. */
-  notice?: { template: string; audience: string; promiseToCustomer: boolean };
+  notice?: SlaNotice;
   rule: string;
   summary: string;
 }

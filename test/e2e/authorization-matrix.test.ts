@@ -1,3 +1,4 @@
+import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 
@@ -33,6 +34,9 @@ const OWNER_EMAIL = 'matrix-owner@example.com';
 let t: TestStack;
 let tokens: Record<Caller, string>;
 let ticketId: string;
+/** A suspended mail of the techflow desk (a forged From), for the suspended-mail routes. */
+let suspendedId: string;
+const SUSPENDED_SUBJECT = 'Matrix forged mail 91c2';
 
 beforeAll(async () => {
   t = await startTestStack();
@@ -52,6 +56,21 @@ beforeAll(async () => {
     json: { subject: SECRET_SUBJECT, description: 'private details' },
   });
   ticketId = res.body.id;
+  const smtp = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: t.stack.mail.smtpPort,
+    ignoreTLS: true,
+  });
+  await smtp.sendMail({
+    from: OWNER_EMAIL,
+    to: 'support@techflowsolutions.com',
+    subject: SUSPENDED_SUBJECT,
+    text: 'forged',
+    envelope: { from: 'mallory@evil.test', to: ['support@techflowsolutions.com'] },
+  });
+  smtp.close();
+  const list = await t.call('GET', '/mail/suspended', { token: tokens.lead });
+  suspendedId = list.body.items.find((m: { subject: string }) => m.subject === SUSPENDED_SUBJECT).id;
 });
 afterAll(() => t.stop());
 
@@ -66,6 +85,8 @@ interface Cell {
 }
 
 const OK = 200;
+let assignCount = 0;
+const nextAssignee = () => (assignCount++ % 2 === 0 ? 'techflow-agent' : 'techflow-agent-2');
 const cells: Cell[] = [
   {
     route: 'GET /tickets/{id}',
@@ -87,7 +108,8 @@ const cells: Cell[] = [
     send: async (token) =>
       t.call('PATCH', `/tickets/${ticketId}`, {
         token,
-        json: { assignee: `a-${Math.random()}` },
+        // Alternating between two staff members of the desk, so each call changes something.
+        json: { assignee: nextAssignee() },
         headers: { 'if-match': await currentEtag() },
       }),
     expect: {
@@ -230,6 +252,69 @@ const cells: Cell[] = [
       otherDeskLead: 404,
     },
   },
+  {
+    route: 'GET /mail/suspended',
+    send: (token) => t.call('GET', '/mail/suspended', { token }),
+    expect: {
+      owner: 403,
+      otherCustomer: 403,
+      agent: 403,
+      lead: OK,
+      manager: OK,
+      ops: OK,
+      app: 403,
+      otherDeskAgent: 403,
+      otherDeskLead: OK, // their own desk's list (checked below: without this desk's mail)
+    },
+  },
+  {
+    route: 'GET /mail/suspended/{id}',
+    send: (token) => t.call('GET', `/mail/suspended/${suspendedId}`, { token }),
+    expect: {
+      owner: 403,
+      otherCustomer: 403,
+      agent: 403,
+      lead: OK,
+      manager: OK,
+      ops: OK,
+      app: 403,
+      otherDeskAgent: 403,
+      otherDeskLead: 404,
+    },
+  },
+  {
+    // A ticket id that does not exist: leads of the desk get the field error, nothing is released.
+    route: 'POST /mail/suspended/{id}/release',
+    send: (token) =>
+      t.call('POST', `/mail/suspended/${suspendedId}/release`, { token, json: { ticketId: '0'.repeat(26) } }),
+    expect: {
+      owner: 403,
+      otherCustomer: 403,
+      agent: 403,
+      lead: 400,
+      manager: 400,
+      ops: 400,
+      app: 403,
+      otherDeskAgent: 403,
+      otherDeskLead: 404,
+    },
+  },
+  {
+    route: 'POST /mail/suspended/{id}/reject (no such mail)',
+    send: (token) =>
+      t.call('POST', `/mail/suspended/${'f'.repeat(40)}/reject`, { token, json: { reason: 'spam' } }),
+    expect: {
+      owner: 403,
+      otherCustomer: 403,
+      agent: 403,
+      lead: 404,
+      manager: 404,
+      ops: 404,
+      app: 403,
+      otherDeskAgent: 403,
+      otherDeskLead: 404,
+    },
+  },
 ];
 
 describe('authorisation matrix', () => {
@@ -256,6 +341,15 @@ describe('authorisation matrix', () => {
     expect(await seen('otherCustomer')).not.toContain(ticketId);
     expect(await seen('agent')).toContain(ticketId);
     expect(await seen('otherDeskAgent')).not.toContain(ticketId);
+  });
+
+  it('shows suspended mail to the desk’s leads only', async () => {
+    const subjects = async (caller: Caller) =>
+      (await t.call('GET', '/mail/suspended', { token: tokens[caller] })).body.items.map(
+        (m: { subject: string }) => m.subject,
+      );
+    expect(await subjects('lead')).toContain(SUSPENDED_SUBJECT);
+    expect(await subjects('otherDeskLead')).not.toContain(SUSPENDED_SUBJECT);
   });
 
   it('never shows internal notes to the requester or the app', async () => {

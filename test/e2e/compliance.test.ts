@@ -490,13 +490,21 @@ describe('billing appeals', () => {
         })
       ).status,
     ).toBe(403);
-    const approved = await t.call('POST', `/billing-appeals/${id}/decision`, {
+    // RCH refunds only a verified requester: the approval waits for the identity check.
+    const early = await t.call('POST', `/billing-appeals/${id}/decision`, {
       token: lead,
       json: { outcome: 'approve', note: 'Cancelled in time', refund: { value: 24.99, currency: 'USD' } },
     });
-    expect(approved.body).toMatchObject({ status: 'approved', decision: { outcome: 'approved' } });
+    expect(early.body.type).toBe('/problems/identity-not-verified');
+    // Above the claimed amount is refused whatever the identity.
+    const tooMuch = await t.call('POST', `/billing-appeals/${id}/decision`, {
+      token: lead,
+      json: { outcome: 'approve', note: 'Cancelled in time', refund: { value: 25, currency: 'USD' } },
+    });
+    expect(tooMuch.status).toBe(422);
+    expect(tooMuch.body.errors[0].pointer).toBe('/refund/value');
     const customerView = (await t.call('GET', `/billing-appeals/${id}`, { token: eve })).body;
-    expect(customerView).toMatchObject({ status: 'approved', billingWithheld: expect.any(String) });
+    expect(customerView).toMatchObject({ status: 'in-review', billingWithheld: expect.any(String) });
     // The first code expired after 24 hours: the customer asks for a new one.
     expect(
       (await t.call('POST', `/billing-appeals/${id}/verify`, { token: eve, json: { code: '12345678' } })).body
@@ -507,9 +515,47 @@ describe('billing appeals', () => {
       token: eve,
       json: { code: await codeFor(id, 'billing-identity-code') },
     });
-    expect(verified.body).toMatchObject({
-      billing: { invoiceId: 'INV-9', amount: { value: 24.99 } },
+    expect(verified.body).toMatchObject({ billing: { invoiceId: 'INV-9', amount: { value: 24.99 } } });
+    const approved = await t.call('POST', `/billing-appeals/${id}/decision`, {
+      token: lead,
+      json: { outcome: 'approve', note: 'Cancelled in time', refund: { value: 24.99, currency: 'USD' } },
+    });
+    expect(approved.body).toMatchObject({ status: 'approved', decision: { outcome: 'approved' } });
+    expect((await t.call('GET', `/billing-appeals/${id}`, { token: eve })).body).toMatchObject({
+      status: 'approved',
       refund: { amount: { value: 24.99 } },
+    });
+  });
+
+  it('RCH SpyFocus: a refund above 149 needs a second, different lead or manager (four eyes)', async () => {
+    const kai = await tokens.customer('rch-spyfocus', 'kai@example.com', 'Kai');
+    const created = await t.call('POST', '/billing-appeals', {
+      token: kai,
+      json: { summary: 'Enterprise renewal charged twice', amount: { value: 1500, currency: 'USD' } },
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    const verified = await t.call('POST', `/billing-appeals/${id}/verify`, {
+      token: kai,
+      json: { code: await codeFor(id, 'billing-identity-code') },
+    });
+    expect(verified.status).toBe(200);
+    const decide = async (token: string, value: number) =>
+      t.call('POST', `/billing-appeals/${id}/decision`, {
+        token,
+        json: { outcome: 'approve', note: 'Duplicate renewal', refund: { value, currency: 'USD' } },
+      });
+    const agent = await tokens.agent('rch-spyfocus');
+    const first = await decide(agent, 1500);
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ status: 'in-review', pendingApproval: { refund: { value: 1500 } } });
+    expect((await decide(agent, 1500)).status).toBe(403); // the same approver twice
+    const second = await decide(await tokens.lead('rch-spyfocus'), 1500);
+    expect(second.status).toBe(200);
+    expect(second.body).toMatchObject({ status: 'approved', refund: { amount: { value: 1500 } } });
+    expect(second.body.history.at(-1)).toMatchObject({
+      action: 'billing-appeal.approved',
+      details: { firstApprover: 'agent-rch-spyfocus' },
     });
   });
 

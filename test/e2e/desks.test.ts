@@ -128,12 +128,12 @@ describe('TechFlow (docs/policies/001)', () => {
   });
 
   it('takes the priority from the intake rules when the customer states none', async () => {
-    const ticket = await open(
-      'techflow',
-      { subject: 'Production outage', description: 'Everything is down since 9am' },
-      'customer',
-    );
-    expect(ticket.priority).toBe('urgent');
+    const outage = { subject: 'Production outage', description: 'Everything is down since 9am' };
+    const enterprise = await open('techflow', outage, 'customer', { plan: 'enterprise' });
+    expect(enterprise.priority).toBe('urgent');
+    // P1 is opened directly by Enterprise only; on Standard it is a request for triage.
+    const standard = await open('techflow', outage, 'customer');
+    expect(standard).toMatchObject({ priority: 'high', requestedPriority: 'urgent' });
   });
 
   it('refuses a plan the desk does not sell', async () => {

@@ -116,6 +116,8 @@ describe('MIME fuzzing through the inbound-mail handler', () => {
           bucketName: MAIL_BUCKET,
           objectKeyPrefix: 'inbound/techflow/',
           topicArn: TOPIC,
+          // A genuine (authenticated) sender, so malformed mail reaches the write path, not suspension.
+          verdicts: { spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' },
         });
         const result = (await receiveEmail(snsEvent(TOPIC, notification))) as {
           results: Array<{ outcomes: Array<{ status: string; reason?: string }> }>;

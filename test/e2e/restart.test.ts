@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startTestStack } from '../support/local-stack.ts';
+import { mailOutboundDeps } from '#shared/runtime/mail-deps.ts';
+import { startTestStack, type TestStack } from '../support/local-stack.ts';
 import { eventually } from '../support/poll.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tierdesk-restart-'));
@@ -44,6 +45,67 @@ describe('restarting the local stack', () => {
       }, 'the breach after the restart');
     } finally {
       await second.stop();
+    }
+  });
+
+  it('sends the mail a crash left pending as soon as it is back, with no clock move', async () => {
+    const crashDir = mkdtempSync(join(tmpdir(), 'tierdesk-restart-mail-'));
+    const address = 'pat.restart@example.com';
+    const mailTo = async (t: TestStack) =>
+      ((await t.call('GET', '/_local/outbox')).body.items as Array<{ to: string[]; subject: string }>).filter(
+        (m) => m.to.includes(address),
+      );
+    const first = await startTestStack({ dataDir: crashDir, keepData: true });
+    let ticketId: string;
+    try {
+      const customer = await first.token('customer', 'techflow', { email: address });
+      const created = await first.call('POST', '/tickets', {
+        token: customer,
+        json: { subject: 'Invoice missing', description: 'x', priority: 'normal' },
+      });
+      expect(created.status).toBe(201);
+      ticketId = created.body.id;
+      await first.stack.settle();
+      const [ack] = await eventually(async () => {
+        const mails = await mailTo(first);
+        return mails.length ? mails : undefined;
+      }, 'the acknowledgement');
+      // The state a crash leaves between queuing the acknowledgement and sending it: the entry is
+      // pending and noted in the desk's outbox, and no workflow is left to deliver it.
+      const deps = mailOutboundDeps();
+      const found = await deps.ticketStore.getTicketWithMessages('techflow', ticketId);
+      const index = found!.stored.outbox!.findIndex((e) => e.status === 'sent');
+      const entry = found!.stored.outbox![index]!;
+      await deps.mailStore.finishOutbound('techflow', ticketId, index, entry.id, {
+        status: 'pending',
+        sentAt: undefined,
+        claimedUntil: undefined,
+      });
+      await deps.mailStore.touchOutbox('techflow', ticketId, first.stack.clock.now().toISOString());
+      first.stack.stepFunctions.stopExecution(
+        `${first.stack.stateMachineArn.replace(':stateMachine:', ':execution:')}:${ticketId}`,
+      );
+      expect(ack?.subject).toBeTruthy();
+    } finally {
+      await first.stop();
+    }
+
+    const second = await startTestStack({ dataDir: crashDir });
+    try {
+      const clockAtStart = second.stack.clock.offset;
+      const mails = await eventually(
+        async () => {
+          const all = await mailTo(second);
+          return all.length === 2 ? all : undefined;
+        },
+        'the pending acknowledgement after the restart',
+        15_000,
+      );
+      expect(mails[1]!.subject).toBe(mails[0]!.subject);
+      expect(second.stack.clock.offset).toBe(clockAtStart);
+    } finally {
+      await second.stop();
+      rmSync(crashDir, { recursive: true, force: true });
     }
   });
 });

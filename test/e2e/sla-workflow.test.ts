@@ -184,6 +184,48 @@ describe('the per-ticket SLA workflow on the local engine', () => {
     expect(woken.some((o) => o.includes('priority-changed to urgent'))).toBe(true);
   });
 
+  it('a priority raise followed at once by one move across warning, breach and escalation applies all three during that move', async () => {
+    // P3 Enterprise (4 hours) raised to P1 (15 minutes, warned at 75 %, Level 2 after 2 hours), then
+    // the clock moved at once, while the woken workflows have planned their next sleep but not yet
+    // armed it: parking fails once, so each waits its retry interval (2 s) when the move comes.
+    const tickets = await Promise.all([1, 2, 3, 4].map(() => openTicket('normal')));
+    const etags = await Promise.all(
+      tickets.map(async (ticket) => (await t.call('GET', `/tickets/${ticket.id}`, { token: agent })).headers),
+    );
+    const fault = await t.call('POST', '/_local/faults', {
+      json: { lambda: 'tierdesk-park-ticket-workflow', count: tickets.length },
+    });
+    expect(fault.status).toBe(200);
+    await Promise.all(
+      tickets.map(async (ticket, i) => {
+        const res = await t.call('PATCH', `/tickets/${ticket.id}`, {
+          token: agent,
+          json: { priority: 'urgent' },
+          headers: { 'if-match': etags[i]!.get('etag')! },
+        });
+        expect(res.status).toBe(200);
+      }),
+    );
+    await t.stack.settle();
+    await advance('PT2H1M');
+    for (const ticket of tickets) {
+      const at = (minutes: number) => new Date(Date.parse(ticket.createdAt) + minutes * 60_000).toISOString();
+      // Applied by the time the move has settled; the short poll only covers reading our own writes.
+      const read = await eventually(
+        async () => {
+          const r = await t.call('GET', `/tickets/${ticket.id}`, { token: agent });
+          return r.body.tier === 2 ? r : undefined;
+        },
+        `the escalation of ${ticket.id} without a further move`,
+        3_000,
+      );
+      const kinds = read.body.sla.actions.map((a: { kind: string }) => a.kind);
+      expect(kinds).toEqual(expect.arrayContaining(['warn', 'breach', 'escalate']));
+      expect(breachOf(read.body)?.at).toBe(at(15));
+      expect(read.body.sla.actions.find((a: { kind: string }) => a.kind === 'escalate')?.at).toBe(at(120));
+    }
+  });
+
   it('closing the ticket ends the execution, and a ticket answered once and solved stays within 12 transitions', async () => {
     const ticket = await openTicket('high');
     await t.call('POST', `/tickets/${ticket.id}/messages`, {

@@ -50,9 +50,11 @@ describe('a customer opens, reads and follows up a ticket', () => {
       status: 'new',
       priority: 'high',
       channel: 'api',
-      tier: 1,
+      // The customer view: whether someone works on it, never the tier or staff ids.
+      assigned: false,
       requester: { email: 'customer@example.com' },
     });
+    expect(res.body).not.toHaveProperty('tier');
     const got = await t.call('GET', `/tickets/${res.body.id}`, { token: customer });
     expect(got.status).toBe(200);
     expect(got.body.messages).toHaveLength(1);
@@ -145,11 +147,11 @@ describe('updates use optimistic concurrency', () => {
     expect(missing.status).toBe(428);
     const ok = await t.call('PATCH', `/tickets/${ticket.id}`, {
       token: agent,
-      json: { tier: 2, assignee: 'agent-7' },
+      json: { tier: 2, assignee: 'techflow-agent-2' },
       headers: { 'if-match': '"1"' },
     });
     expect(ok.status).toBe(200);
-    expect(ok.body).toMatchObject({ tier: 2, assignee: 'agent-7', version: 2 });
+    expect(ok.body).toMatchObject({ tier: 2, assignee: 'techflow-agent-2', version: 2 });
     const stale = await t.call('PATCH', `/tickets/${ticket.id}`, {
       token: agent,
       json: { tier: 3 },

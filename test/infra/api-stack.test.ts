@@ -13,6 +13,7 @@ const { apiTemplate: prodTemplate } = buildApp('prod');
  */
 const EXPECTED_ACTIONS: Record<string, string[]> = {
   CreateTicket: [
+    'dynamodb:BatchGetItem',
     'dynamodb:GetItem',
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
@@ -24,6 +25,7 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   GetTicket: ['dynamodb:Query', 's3:GetObject', 'kms:Decrypt'],
   ListTickets: ['dynamodb:Query', 'kms:Decrypt'],
   AddMessage: [
+    'dynamodb:BatchGetItem',
     'dynamodb:GetItem',
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
@@ -32,7 +34,10 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
     'kms:GenerateDataKey',
     'states:SendTaskSuccess',
   ],
+  // The staff directory (an assignee must be a staff member of the desk) is the user pool.
   UpdateTicket: [
+    'cognito-idp:AdminGetUser',
+    'cognito-idp:AdminListGroupsForUser',
     'dynamodb:GetItem',
     'dynamodb:UpdateItem',
     'kms:Decrypt',
@@ -44,7 +49,23 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   ListBans: ['dynamodb:Query', 'kms:Decrypt'],
   AddBan: ['dynamodb:PutItem', 'kms:Decrypt', 'kms:GenerateDataKey'],
   RemoveBan: ['dynamodb:DeleteItem', 'kms:Decrypt', 'kms:GenerateDataKey'],
+  ListSuspendedMail: ['dynamodb:Query', 'kms:Decrypt'],
+  GetSuspendedMail: ['dynamodb:GetItem', 'kms:Decrypt'],
+  // The raw mail (mail key, through S3), bodies and attachments, the ticket writes and the workflow.
+  ReleaseSuspendedMail: [
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    's3:GetObject',
+    's3:PutObject',
+    'kms:Decrypt',
+    'kms:GenerateDataKey',
+    'states:StartExecution',
+    'states:SendTaskSuccess',
+  ],
+  RejectSuspendedMail: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'kms:Decrypt', 'kms:GenerateDataKey'],
 };
+/** Added by the app once the mail stack exists (it owns the inbound bucket). */
 const EVERY_FUNCTION = [
   'logs:CreateLogStream',
   'logs:PutLogEvents',
@@ -89,6 +110,8 @@ describe('ApiStack', () => {
       'GET /incidents/{id}',
       'GET /kpis',
       'GET /legal-holds',
+      'GET /mail/suspended',
+      'GET /mail/suspended/{id}',
       'GET /queue',
       'GET /survey/{desk}/{ticketId}',
       'GET /tickets',
@@ -112,6 +135,8 @@ describe('ApiStack', () => {
       'POST /incidents',
       'POST /legal-holds',
       'POST /legal-holds/{id}/release',
+      'POST /mail/suspended/{id}/reject',
+      'POST /mail/suspended/{id}/release',
       'POST /retention/preview',
       'POST /sla/preview',
       'POST /survey/{desk}/{ticketId}',
@@ -217,7 +242,8 @@ describe('ApiStack', () => {
         ]);
       }
       // The public survey and status routes add what they check links against or link to.
-      const publicExtras = new Set(['SURVEY_SECRET', 'PUBLIC_BASE_URL']);
+      // Suspended-mail routes name the inbound mail bucket (releasing reads the raw mail).
+      const publicExtras = new Set(['SURVEY_SECRET', 'PUBLIC_BASE_URL', 'MAIL_BUCKET']);
       expect(variables.filter((v) => !v.startsWith('COMPLIANCE_') && !publicExtras.has(v)).sort()).toEqual([
         'BODY_BUCKET',
         'JWKS_URL',
@@ -227,6 +253,7 @@ describe('ApiStack', () => {
         'POWERTOOLS_SERVICE_NAME',
         'STATE_MACHINE_ARN',
         'TABLE_NAME',
+        'USER_POOL_ID',
       ]);
       expect(fn.Properties.Environment.Variables.STATE_MACHINE_ARN).toEqual(
         api.resolve(workflow.ticketSla.stateMachineArn),
@@ -260,6 +287,20 @@ describe('ApiStack', () => {
       expect(actions).toEqual([...new Set([...expected, ...EVERY_FUNCTION])].sort());
     });
   }
+
+  it('lets UpdateTicket read exactly the user pool (the staff directory)', () => {
+    const cognito = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+      (policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+        .filter((st) => [st.Action].flat().some((a) => a.startsWith('cognito-idp:')))
+        .map((st) => ({ role: policy.Properties.Roles[0].Ref as string, resource: st.Resource })),
+    );
+    // The pre-token trigger reads MFA settings; UpdateTicket reads staff. No other function touches the pool.
+    expect(cognito.map((c) => c.role.replace(/Role.*$/, '')).sort()).toEqual([
+      'UpdateTicket',
+      'UsersPreTokenGeneration',
+    ]);
+    for (const c of cognito) expect(JSON.stringify(c.resource)).toContain('UsersPool');
+  });
 
   it('lets ListTickets query exactly three indexes, and not the table itself', () => {
     const indexArns = (name: string) => ({
@@ -298,6 +339,7 @@ describe('ApiStack', () => {
       'AddMessage states:SendTaskSuccess',
       'CreateTicket states:StartExecution',
       'GetTicketHistory states:DescribeExecution,states:GetExecutionHistory',
+      'ReleaseSuspendedMail states:SendTaskSuccess,states:StartExecution',
       'UpdateTicket states:SendTaskSuccess',
     ]);
     for (const statement of statesStatements) {
@@ -343,8 +385,7 @@ describe('ApiStack', () => {
     template.hasResourceProperties('AWS::Cognito::UserPool', {
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
       Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 12, RequireSymbols: true }) },
-      UserPoolTier: 'PLUS',
-      UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+      UserPoolTier: 'ESSENTIALS',
     });
     const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup'));
     expect(groups.map((g) => g.Properties.GroupName).sort()).toEqual([

@@ -26,6 +26,7 @@ function fixture() {
       logEncryptionKey: key,
       logRemovalPolicy: RemovalPolicy.DESTROY,
       serviceName: 'tierdesk',
+      tracing: true,
     },
   };
   return { stack, key, table, bucket, props };

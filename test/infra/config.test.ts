@@ -19,12 +19,32 @@ describe('deployment config from CDK context', () => {
         apiRequestsPerIpPer5Minutes: 6000,
         signInRequestsPerIpPer5Minutes: 300,
       },
+      observability: { workflowLogLevel: 'ALL', workflowLogExecutionData: true, tracing: true },
+      cognito: { featurePlan: 'ESSENTIALS', machineClients: 'per-desk' },
     });
     expect(parseDeploymentConfig('prod', environments)).toMatchObject({
       removeDataOnDelete: false,
       region: 'eu-west-1',
       waf: { enabled: true, apiRequestsPerTokenPer5Minutes: 3000 },
+      // The defaults are the production settings: errors only, no execution data, no X-Ray.
+      observability: { workflowLogLevel: 'ERROR', workflowLogExecutionData: false, tracing: false },
+      cognito: { featurePlan: 'ESSENTIALS', machineClients: 'per-desk' },
     });
+  });
+
+  it('wants the API origin domain’s certificate in the API’s Region', () => {
+    const origin = (region: string) => ({
+      domainName: 'o-7f3k9q.api.example.com',
+      certificateArn: `arn:aws:acm:${region}:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666`,
+    });
+    const prod = (environments as Record<string, Record<string, unknown>>).prod!;
+    expect(
+      parseDeploymentConfig('prod', { prod: { ...prod, apiOriginDomain: origin('eu-west-1') } })
+        .apiOriginDomain,
+    ).toEqual(origin('eu-west-1'));
+    expect(() =>
+      parseDeploymentConfig('prod', { prod: { ...prod, apiOriginDomain: origin('us-east-1') } }),
+    ).toThrow(/apiOriginDomain\.certificateArn: .*eu-west-1/);
   });
 
   it('takes per-route throttles, an alarm email, WAF limits and a custom domain, and rejects bad ones', () => {
@@ -118,6 +138,9 @@ describe('deployment config from CDK context', () => {
     });
     expect(parseDeploymentConfig('dev', withDesks(['techflow'])).desks).toEqual(['techflow']);
     expect(() => parseDeploymentConfig('dev', withDesks([]))).toThrow(/desks/);
+    expect(() => parseDeploymentConfig('dev', withDesks(['techflow', 'nosuchdesk']))).toThrow(
+      /not a desk with a policy pack/,
+    );
     expect(() => parseDeploymentConfig('dev', withDesks(['techflow', 'techflow']))).toThrow(/twice/);
     expect(() => parseDeploymentConfig('dev', withDesks(['Tech Flow']))).toThrow(/desks\.0/);
   });

@@ -1,5 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { HttpApi, HttpMethod, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUrlIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -29,9 +29,22 @@ describe('Cognito: people', () => {
       UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] },
       MfaConfiguration: 'OPTIONAL',
       EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+    });
+  });
+
+  it('is on the Essentials plan by default, and on Plus with threat protection enforced when configured', () => {
+    for (const built of [dev, prod]) {
+      const [pool] = Object.values(built.apiTemplate.findResources('AWS::Cognito::UserPool'));
+      expect(pool?.Properties.UserPoolTier).toBe('ESSENTIALS');
+      expect(pool?.Properties.UserPoolAddOns).toBeUndefined();
+    }
+    const environments = structuredClone(CDK_JSON_CONTEXT['tierdesk:environments']) as Record<string, any>;
+    environments.dev.cognito = { featurePlan: 'PLUS' };
+    const { api } = addTierdeskStacks(testApp(), parseDeploymentConfig('dev', environments));
+    Template.fromStack(api).hasResourceProperties('AWS::Cognito::UserPool', {
       UserPoolTier: 'PLUS',
       UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
-      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
     });
   });
 
@@ -86,16 +99,29 @@ describe('Cognito: people', () => {
     for (const group of groups) expect(group.Precedence).toBe(ROLE_GROUP_NAMES.indexOf(group.GroupName));
   });
 
-  it('signs people in with SRP or password, without OAuth or a secret, and lets them write only email and name', () => {
+  it('signs people in with SRP (operators via the IAM-signed admin flow), without OAuth or a secret, and lets them write only email and name', () => {
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       ClientName: 'tierdesk-dev-users',
-      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      ExplicitAuthFlows: [
+        'ALLOW_ADMIN_USER_PASSWORD_AUTH',
+        'ALLOW_USER_SRP_AUTH',
+        'ALLOW_REFRESH_TOKEN_AUTH',
+      ],
       AllowedOAuthFlowsUserPoolClient: false,
       GenerateSecret: false,
       PreventUserExistenceErrors: 'ENABLED',
       EnableTokenRevocation: true,
       WriteAttributes: ['email', 'name'],
     });
+  });
+
+  it('offers no client the public password flow', () => {
+    for (const client of Object.values(template.findResources('AWS::Cognito::UserPoolClient'))) {
+      const flows: string[] = client.Properties.ExplicitAuthFlows ?? [];
+      expect(flows).not.toContain('ALLOW_USER_PASSWORD_AUTH');
+      expect(flows).not.toContain('ALLOW_USER_AUTH');
+      expect(flows).not.toContain('ALLOW_CUSTOM_AUTH');
+    }
   });
 });
 
@@ -133,6 +159,28 @@ describe('Cognito: machine callers', () => {
     template.hasOutput(outputName, {
       Value: { Ref: Match.stringLikeRegexp(`^UsersPoolMachineClient${idOf(desk)}`) },
     });
+  });
+
+  it('with machineClients "shared", has one client allowed every desk scope, named once as audience', () => {
+    const environments = structuredClone(CDK_JSON_CONTEXT['tierdesk:environments']) as Record<string, any>;
+    environments.dev.cognito = { machineClients: 'shared' };
+    const { api } = addTierdeskStacks(testApp(), parseDeploymentConfig('dev', environments));
+    const shared = Template.fromStack(api);
+    const machine = Object.values(
+      shared.findResources('AWS::Cognito::UserPoolClient', {
+        Properties: { AllowedOAuthFlows: ['client_credentials'] },
+      }),
+    );
+    expect(machine).toHaveLength(1);
+    expect(machine[0]?.Properties).toMatchObject({ ClientName: 'tierdesk-dev-app', GenerateSecret: true });
+    expect(JSON.stringify(machine[0]?.Properties.AllowedOAuthScopes)).toEqual(
+      expect.stringContaining(`/${appScopeName(DESKS[0]!)}`),
+    );
+    expect(machine[0]?.Properties.AllowedOAuthScopes).toHaveLength(DESKS.length);
+    shared.hasOutput('MachineClientIdShared', {
+      Value: { Ref: Match.stringLikeRegexp('^UsersPoolMachineClient') },
+    });
+    expect(api.users.audiences).toHaveLength(2);
   });
 
   it('serves /oauth2/token from a Cognito domain unique per account, and names every client as audience', () => {
@@ -342,6 +390,53 @@ describe('edge protection (prod: waf.enabled)', () => {
         }),
       }),
     });
+  });
+});
+
+describe('no way around the edge', () => {
+  const ORIGIN_CERTIFICATE =
+    'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666';
+
+  it('with apiOriginDomain, turns the execute-api endpoint off and sends both distributions to the domain', () => {
+    const environments = structuredClone(CDK_JSON_CONTEXT['tierdesk:environments']) as Record<string, any>;
+    environments.prod.apiOriginDomain = {
+      domainName: 'o-7f3k9q.api.example.com',
+      certificateArn: ORIGIN_CERTIFICATE,
+    };
+    const { api, edge, ops } = addTierdeskStacks(testApp(), parseDeploymentConfig('prod', environments));
+    const apiTemplate = Template.fromStack(api);
+    apiTemplate.hasResourceProperties('AWS::ApiGatewayV2::Api', { DisableExecuteApiEndpoint: true });
+    apiTemplate.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainName: 'o-7f3k9q.api.example.com',
+      DomainNameConfigurations: [Match.objectLike({ CertificateArn: ORIGIN_CERTIFICATE })],
+    });
+    apiTemplate.hasResourceProperties('AWS::ApiGatewayV2::ApiMapping', {
+      ApiId: { Ref: Match.stringLikeRegexp('^HttpApi') },
+      DomainName: { Ref: Match.stringLikeRegexp('^OriginDomain') },
+      Stage: '$default',
+    });
+    const originsOf = (template: Template) =>
+      Object.values(template.findResources('AWS::CloudFront::Distribution')).flatMap((d) =>
+        (d.Properties.DistributionConfig.Origins as Array<Record<string, any>>)
+          .filter((o) => o.CustomOriginConfig)
+          .map((o) => o.DomainName),
+      );
+    expect(originsOf(Template.fromStack(edge!))).toEqual(['o-7f3k9q.api.example.com']);
+    expect(originsOf(Template.fromStack(ops))).toEqual(['o-7f3k9q.api.example.com']);
+    expect(Annotations.fromStack(api).findWarning('*', Match.stringLikeRegexp('apiOriginDomain'))).toEqual(
+      [],
+    );
+  });
+
+  it('without it, keeps the default endpoint (the edge forwards to it) and warns where WAF is on', () => {
+    for (const built of [dev, prod]) {
+      const [httpApi] = Object.values(built.apiTemplate.findResources('AWS::ApiGatewayV2::Api'));
+      expect(httpApi?.Properties.DisableExecuteApiEndpoint).toBeFalsy();
+    }
+    const warningsOf = (built: typeof dev) =>
+      Annotations.fromStack(built.api).findWarning('*', Match.stringLikeRegexp('Set apiOriginDomain'));
+    expect(warningsOf(prod)).toHaveLength(1);
+    expect(warningsOf(dev)).toEqual([]);
   });
 });
 

@@ -178,6 +178,31 @@ describe('mail stack: outbound and feedback', () => {
     });
   });
 
+  it('the inbound function and the senders read the thread keys (current and previous) by dynamic reference', () => {
+    const reference = (field: string) =>
+      Match.objectLike({
+        'Fn::Join': Match.arrayWith([Match.arrayWith([Match.stringLikeRegexp(`^:SecretString:${field}::`)])]),
+      });
+    for (const [template, description] of [
+      [mail, 'SES inbound mail'],
+      [mail, 'Every minute: sends outbound mail'],
+      [workflow, 'applies due SLA actions'],
+    ] as const) {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Description: Match.stringLikeRegexp(description),
+        Environment: {
+          Variables: Match.objectLike({
+            THREAD_TOKEN_SECRET: reference('current'),
+            THREAD_TOKEN_PREVIOUS_SECRET: reference('previous'),
+          }),
+        },
+      });
+    }
+    mail.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ GenerateStringKey: 'current' }),
+    });
+  });
+
   it('async mail functions have encrypted dead-letter queues', () => {
     for (const id of ['ReceiveEmail', 'HandleFeedback', 'SweepOutboundMail']) {
       const fns = mail.findResources('AWS::Lambda::Function');

@@ -361,3 +361,37 @@ describe('cdk.json', () => {
     expect(environments.dev.waf).toBeUndefined();
   });
 });
+
+describe('what the workflows log and trace, per environment', () => {
+  const expected = {
+    // dev holds test tickets: the full history with execution data, and traces, are what one debugs with.
+    dev: { Level: 'ALL', IncludeExecutionData: true, tracing: true },
+    // prod: failures only, without execution data (task tokens, ticket content); no X-Ray bill.
+    prod: { Level: 'ERROR', IncludeExecutionData: false, tracing: false },
+  } as const;
+
+  it.each(['dev', 'prod'] as const)(
+    '%s: every state machine logs at its level and traces as configured',
+    (env) => {
+      const machines = everyResource(builds[env], 'AWS::StepFunctions::StateMachine');
+      expect(machines.length).toBeGreaterThanOrEqual(2);
+      for (const { id, resource } of machines) {
+        expect(resource.Properties.LoggingConfiguration, id).toMatchObject({
+          Level: expected[env].Level,
+          IncludeExecutionData: expected[env].IncludeExecutionData,
+        });
+        expect(resource.Properties.TracingConfiguration, id).toEqual({ Enabled: expected[env].tracing });
+      }
+    },
+  );
+
+  it.each(['dev', 'prod'] as const)('%s: every tierdesk function traces with X-Ray as configured', (env) => {
+    const functions = everyResource(builds[env], 'AWS::Lambda::Function').filter(
+      ({ resource }) => resource.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === 'tierdesk',
+    );
+    expect(functions.length).toBeGreaterThan(40);
+    for (const { id, resource } of functions) {
+      expect(resource.Properties.TracingConfig?.Mode === 'Active', id).toBe(expected[env].tracing);
+    }
+  });
+});

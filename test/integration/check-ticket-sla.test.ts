@@ -3,6 +3,7 @@ import type { Principal } from '#shared/auth/principal.ts';
 import type { BlobStore } from '#shared/store/blob-store.ts';
 import { dynamoTicketStore, type TicketStore } from '#shared/store/ticket-store.ts';
 import { CreateTicketBody, openTicket } from '#shared/tickets/commands.ts';
+import { GENERIC_DESK_DEFAULTS } from '#shared/tickets/desk-policy.ts';
 import { checkTicketSla, MAX_EXECUTION_AGE_MS } from '#shared/workflow/check-ticket-sla.ts';
 import { policyPackPlanner } from '#shared/workflow/policy-planner.ts';
 import { DEFAULT_FIRST_RESPONSE_MINUTES, fixedFirstResponsePlanner } from '#shared/workflow/sla-planner.ts';
@@ -36,7 +37,7 @@ async function newTicket(id: string) {
     body,
     id,
     now: created,
-    defaults: { plan: 'standard', priority: 'normal' },
+    defaults: GENERIC_DESK_DEFAULTS,
   });
   await store.putNewTicket(change);
   return change.ticket;

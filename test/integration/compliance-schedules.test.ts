@@ -18,11 +18,13 @@ import { cryptoRandom, deadlineScheduleName } from '#shared/compliance/ports.ts'
 import { findPolicyPack } from '#shared/policy/packs.ts';
 import { eventBridgeScheduler } from '#shared/schedules/eventbridge-scheduler.ts';
 import { dynamoAttachmentStore } from '#shared/store/attachment-store.ts';
+import { dynamoBanStore } from '#shared/store/ban-store.ts';
 import { s3BlobStore } from '#shared/store/blob-store.ts';
 import { dynamoComplianceStore } from '#shared/store/compliance-store.ts';
 import { s3ObjectStore } from '#shared/store/objects.ts';
 import { dynamoRetentionStore } from '#shared/store/retention-store.ts';
 import { dynamoTicketStore } from '#shared/store/ticket-store.ts';
+import { banService } from '#shared/tickets/bans.ts';
 import { startDynalite } from '../support/dynalite.ts';
 
 /**
@@ -55,6 +57,7 @@ function build() {
   const common = {
     records,
     tickets,
+    bans: banService({ bans: dynamoBanStore(doc, db.tableName), clock }),
     scheduler: adapter,
     clock,
     random: cryptoRandom,
@@ -88,6 +91,7 @@ beforeAll(async () => {
     timers,
     now: () => clock.now(),
     dataFile: join(objectsDir, 'schedules.json'),
+    ready: Promise.resolve(),
     invoke: async (arn, input) => {
       fired.push(`${arn} ${JSON.stringify(input)}`);
       return services.deadlines.handle(input as never);

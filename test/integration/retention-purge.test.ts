@@ -18,6 +18,7 @@ import { s3ObjectStore } from '#shared/store/objects.ts';
 import { dynamoRetentionStore, type RetentionStore } from '#shared/store/retention-store.ts';
 import { dynamoTicketStore } from '#shared/store/ticket-store.ts';
 import { openTicket } from '#shared/tickets/commands.ts';
+import { GENERIC_DESK_DEFAULTS } from '#shared/tickets/desk-policy.ts';
 import { startDynalite } from '../support/dynalite.ts';
 
 const BUCKET = 'purge-test-bodies';
@@ -106,7 +107,7 @@ async function seedTicket(
     },
     id: newId(at),
     now: at,
-    defaults: { plan: 'standard', priority: 'normal' },
+    defaults: GENERIC_DESK_DEFAULTS,
   });
   await tickets.putMessage(change.message);
   await tickets.putNewTicket({ ticket: change.ticket, activity: change.activity });

@@ -20,6 +20,7 @@ beforeAll(async () => {
     port: 0,
     clock: { now: () => new Date('2031-03-03T15:00:00Z') },
     region: 'eu-west-1',
+    ready: Promise.resolve(),
     onFeedback: async (n) => {
       feedback.push(n);
     },
@@ -45,6 +46,7 @@ const mail = (to: string, from = 'support@techflowsolutions.com') =>
     text: 'Hi',
     html: '<p>Hi</p>',
     messageId: '<t.01JH0000000000000000000000.1@techflowsolutions.com>',
+    actionId: 'reply:1',
     inReplyTo: '<root@example.com>',
     references: ['<root@example.com>'],
     date: new Date('2020-01-01T00:00:00Z'),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '#shared/auth/principal.ts';
+import { type BanStore, dynamoBanStore } from '#shared/store/ban-store.ts';
 import type { BlobStore } from '#shared/store/blob-store.ts';
 import {
   dynamoTicketStore,
@@ -7,8 +8,11 @@ import {
   type TicketStore,
   VersionConflict,
 } from '#shared/store/ticket-store.ts';
+import { type BanService, banService } from '#shared/tickets/bans.ts';
 import { addMessage, CreateTicketBody, openTicket } from '#shared/tickets/commands.ts';
+import { GENERIC_DESK_DEFAULTS } from '#shared/tickets/desk-policy.ts';
 import { ticketService } from '#shared/tickets/service.ts';
+import { NO_STAFF } from '#shared/tickets/staff-directory.ts';
 import { startDynalite } from '../support/dynalite.ts';
 
 /** A blob store kept in memory: the S3 adapter itself is exercised by the e2e tests. */
@@ -24,6 +28,8 @@ function memoryBlobs(): BlobStore & { keys(): string[] } {
 let db: Awaited<ReturnType<typeof startDynalite>>;
 let store: TicketStore;
 let blobs: ReturnType<typeof memoryBlobs>;
+let banStore: BanStore;
+let bans: BanService;
 const now = new Date('2026-03-06T15:00:00Z');
 const clock = { now: () => now };
 const customer: Principal = {
@@ -37,7 +43,7 @@ const customer: Principal = {
 };
 const agent: Principal = { ...customer, id: 'a1', role: 'agent', email: 'a1@example.com' };
 const body = CreateTicketBody.parse({ subject: 'Down', description: 'Everything is down' });
-const defaults = () => ({ plan: 'standard', priority: 'normal' as const });
+const defaults = () => GENERIC_DESK_DEFAULTS;
 /** Records workflow signals; the Step Functions side is covered by the e2e tests on the local engine. */
 const signals = {
   started: [] as string[],
@@ -50,6 +56,8 @@ beforeAll(async () => {
   db = await startDynalite();
   blobs = memoryBlobs();
   store = dynamoTicketStore(db.doc, db.tableName, blobs);
+  banStore = dynamoBanStore(db.doc, db.tableName);
+  bans = banService({ bans: banStore, clock });
 });
 afterAll(() => db.stop());
 
@@ -152,7 +160,7 @@ describe('DynamoDB ticket store', () => {
 
 describe('ticket service over the store', () => {
   it('finishes a create that crashed after claiming its idempotency key', async () => {
-    const service = ticketService({ store, clock, deskDefaults: defaults, signals });
+    const service = ticketService({ store, clock, deskDefaults: defaults, staff: NO_STAFF, signals, bans });
     const idem = { key: 'crash-key-01', requestHash: 'same' };
     // The first attempt claimed the key and died before writing the ticket.
     await store.claimIdempotencyKey({
@@ -171,7 +179,7 @@ describe('ticket service over the store', () => {
   });
 
   it('a retried message with the same key is stored once', async () => {
-    const service = ticketService({ store, clock, deskDefaults: defaults, signals });
+    const service = ticketService({ store, clock, deskDefaults: defaults, staff: NO_STAFF, signals, bans });
     const { ticket } = await service.createTicket(customer, body);
     const idem = { key: 'msg-key-001', requestHash: 'm' };
     const first = await service.addMessage(agent, ticket.id, { body: 'hello', visibility: 'public' }, idem);
@@ -183,7 +191,7 @@ describe('ticket service over the store', () => {
   });
 
   it('serialises concurrent replies: every message lands, versions count each once', async () => {
-    const service = ticketService({ store, clock, deskDefaults: defaults, signals });
+    const service = ticketService({ store, clock, deskDefaults: defaults, staff: NO_STAFF, signals, bans });
     const { ticket } = await service.createTicket(customer, body);
     await Promise.all(
       [1, 2, 3].map((i) =>
@@ -193,5 +201,37 @@ describe('ticket service over the store', () => {
     const read = await service.getTicket(agent, ticket.id);
     expect(read.messages).toHaveLength(4);
     expect(read.version).toBe(4);
+  });
+});
+
+describe('ban store and check', () => {
+  const lead: Principal = { ...customer, id: 'l1', role: 'lead', desk: 'rarelogic', email: 'l1@example.com' };
+  it('finds an address ban through its variants and a domain ban through sub-domains, counting refusals', async () => {
+    await bans.add(lead, { email: 'troll@example.com', reason: 'abuse' });
+    await bans.add(lead, { email: '@spam.example', reason: 'fraud' });
+    for (const variant of ['troll@example.com', 'Troll+x@EXAMPLE.com', 'ｔｒｏｌｌ@example.com']) {
+      expect((await bans.findBan('rarelogic', [variant]))?.email, variant).toBe('troll@example.com');
+    }
+    expect((await bans.findBan('rarelogic', ['x@a.b.spam.example']))?.email).toBe('@spam.example');
+    expect(await bans.findBan('rarelogic', ['troll@mail.example.com', 'friend@example.com'])).toBeUndefined();
+    // Another desk's ban list is another list.
+    expect(await bans.findBan('techflow', ['troll@example.com'])).toBeUndefined();
+    // The mailbox ban wins over a domain ban when both cover the address.
+    await bans.add(lead, { email: '@example.com', reason: 'whole domain' });
+    expect((await bans.findBan('rarelogic', ['troll@example.com']))?.email).toBe('troll@example.com');
+    expect((await bans.findBan('rarelogic', ['friend@example.com']))?.email).toBe('@example.com');
+
+    await expect(bans.assertNotBanned('rarelogic', undefined, 'TROLL+y@example.com')).rejects.toMatchObject({
+      status: 403,
+    });
+    await expect(bans.assertNotBanned('rarelogic', 'friend@elsewhere.example')).resolves.toBeUndefined();
+    const troll = (await bans.list(lead)).find((b) => b.email === 'troll@example.com');
+    expect(troll).toMatchObject({ blockedAttempts: 1, lastBlockedAt: now.toISOString() });
+  });
+
+  it('reads a domain of many labels in batches of 100 keys', async () => {
+    await bans.add(lead, { email: '@deep.example', reason: 'fraud' });
+    const labels = Array.from({ length: 120 }, () => 'a').join('.');
+    expect((await bans.findBan('rarelogic', [`x@${labels}.deep.example`]))?.email).toBe('@deep.example');
   });
 });

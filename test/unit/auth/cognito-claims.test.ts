@@ -90,6 +90,13 @@ describe('identityFromCognito', () => {
     }
   });
 
+  it('refuses a well-formed desk that has no policy pack', () => {
+    const attributes = { ...agent, 'custom:desk': 'nosuchdesk' };
+    expect(refusal(identityFromCognito({ groups: ['agent-tier1'], attributes }))).toMatch(
+      /"nosuchdesk" is not a desk of this deployment/,
+    );
+  });
+
   it('refuses a malformed plan and a customer without a verified email', () => {
     const badPlan = { ...customer, 'custom:plan': 'Gold Plus!' };
     expect(refusal(identityFromCognito({ groups: ['customer'], attributes: badPlan }))).toMatch(

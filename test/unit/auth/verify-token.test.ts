@@ -24,6 +24,7 @@ beforeAll(async () => {
     jwksUrl: url,
     issuer: 'https://idp.example',
     audience: 'api-aud,client-123',
+    knownDesks: ['techflow', 'acentus'],
   });
   sign = (claims, options = {}) =>
     new SignJWT(claims)
@@ -87,5 +88,63 @@ describe('createTokenVerifier', () => {
     await rejected(await sign({ aud: 'api-aud', role: 'root', desk: 'techflow' }), /claims/);
     await expect(verify(undefined)).rejects.toThrow(/Bearer/);
     await expect(verify('Basic abc')).rejects.toThrow(/Bearer/);
+  });
+
+  // Signs with explicit iat/exp (seconds from now; null leaves the claim out).
+  const signTimed = (claims: Record<string, unknown>, iat: number | null, exp: number | null) => {
+    const now = Math.floor(Date.now() / 1000);
+    const jwt = new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .setIssuer('https://idp.example')
+      .setSubject('u1');
+    if (iat !== null) jwt.setIssuedAt(now + iat);
+    if (exp !== null) jwt.setExpirationTime(now + exp);
+    return jwt.sign(signingKey);
+  };
+  const user = { ...tierdesk, aud: 'api-aud' };
+
+  it('requires an expiry', async () => {
+    await rejected(await signTimed(user, 0, null), /no expiry/);
+    await rejected(await signTimed(user, null, null), /no expiry/);
+  });
+
+  it('caps the lifetime at one day by default, with or without iat', async () => {
+    expect(await verify(`Bearer ${await signTimed(user, 0, 24 * 3600)}`)).toMatchObject({ id: 'u1' });
+    await rejected(await signTimed(user, 0, 24 * 3600 + 1), /longer than the 86400 seconds/);
+    await rejected(await signTimed(user, 0, 10 * 365 * 24 * 3600), /longer than/);
+    await rejected(await signTimed(user, null, 10 * 365 * 24 * 3600), /longer than/);
+    // Issued long ago with a long life: still refused, although only part of it remains.
+    await rejected(await signTimed(user, -30 * 24 * 3600, 3600), /longer than/);
+  });
+
+  it('takes the cap from configuration', async () => {
+    const strict = createTokenVerifier({
+      jwksUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`,
+      issuer: 'https://idp.example',
+      audience: 'api-aud',
+      knownDesks: ['techflow'],
+      maxLifetimeSeconds: 3600,
+    });
+    expect(await strict(`Bearer ${await signTimed(user, 0, 3600)}`)).toMatchObject({ id: 'u1' });
+    const error = await strict(`Bearer ${await signTimed(user, 0, 7200)}`).catch((e: unknown) => e);
+    expect((error as Problem).detail).toMatch(/longer than the 3600 seconds/);
+  });
+
+  it('refuses a token issued in the future beyond 60 seconds of skew', async () => {
+    expect(await verify(`Bearer ${await signTimed(user, 50, 3600)}`)).toMatchObject({ id: 'u1' });
+    await rejected(await signTimed(user, 120, 3600), /issued in the future/);
+  });
+
+  it('refuses a desk that has no policy pack, for people and machines', async () => {
+    await rejected(await sign({ ...user, desk: 'nosuchdesk' }), /desk this deployment does not serve/);
+    const machine = { client_id: 'client-123', token_use: 'access', scope: 'tierdesk/nosuchdesk.app' };
+    const token = await new SignJWT(machine)
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .setIssuer('https://idp.example')
+      .setSubject('client-123')
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(signingKey);
+    await rejected(token, /desk this deployment does not serve/);
   });
 });

@@ -7,6 +7,7 @@ import {
   openAppeal,
   verifyAppealIdentity,
 } from '#shared/compliance/billing-appeal.ts';
+import type { Actor } from '#shared/compliance/records.ts';
 import { Problem } from '#shared/http/problem.ts';
 import { getPolicyPack } from '#shared/policy/packs.ts';
 
@@ -169,10 +170,22 @@ describe('RCH SpyFocus staged appeal', () => {
   });
 
   it('withholds figures from the customer until their identity is verified', () => {
+    // RCH refunds only a verified requester; an approval without a refund still withholds figures.
+    expect(
+      slug(() =>
+        decideAppeal(
+          open(),
+          rch,
+          { outcome: 'approve', note: 'Duplicate charge', refund: { value: 149, currency: 'USD' } },
+          agent,
+          new Date('2030-05-23T16:00:00Z'),
+        ),
+      ),
+    ).toBe('409 identity-not-verified');
     const approved = decideAppeal(
       open(),
       rch,
-      { outcome: 'approve', note: 'Duplicate charge', refund: { value: 149, currency: 'USD' } },
+      { outcome: 'approve', note: 'Duplicate charge' },
       agent,
       new Date('2030-05-23T16:00:00Z'),
     );
@@ -182,7 +195,6 @@ describe('RCH SpyFocus staged appeal', () => {
       stage: 'Billing agent review',
       billingWithheld: 'identity-not-verified',
     });
-    expect(approved.refund).toMatchObject({ amount: { value: 149, currency: 'USD' }, dueAt: null }); // RCH names no settlement time
     const verified = verifyAppealIdentity(
       open(),
       { code: '87654321' },
@@ -198,6 +210,56 @@ describe('RCH SpyFocus staged appeal', () => {
       new Date('2030-05-23T16:00:00Z'),
     );
     expect(released.notices.at(-1)?.params).toMatchObject({ refund: '149 USD' });
+    expect(released.refund).toMatchObject({ amount: { value: 149, currency: 'USD' }, dueAt: null }); // RCH names no settlement time
+  });
+});
+
+describe('refund approvals: capped, verified, four eyes above the threshold', () => {
+  const verified = (amount: number) => {
+    const base = open();
+    const withAmount = { ...base, billing: { ...base.billing, amount: { value: amount, currency: 'USD' } } };
+    return verifyAppealIdentity(
+      withAmount,
+      { code: '87654321' },
+      { id: 'cust-1', role: 'customer' },
+      new Date('2030-05-22T17:00:00Z'),
+    ).appeal;
+  };
+  const approve = (a: BillingAppeal, value: number, by: Actor = agent, currency = 'USD') =>
+    decideAppeal(
+      a,
+      rch,
+      { outcome: 'approve', note: 'ok', refund: { value, currency } },
+      by,
+      new Date('2030-05-23T16:00:00Z'),
+    );
+
+  it('refuses a refund above the claimed amount, in another currency, or without a claimed amount', () => {
+    expect(slug(() => approve(verified(100), 100.01))).toBe('422 unprocessable');
+    expect(slug(() => approve(verified(100), 50, agent, 'EUR'))).toBe('422 unprocessable');
+    const noClaim = verified(100);
+    const { amount: _a, ...billing } = noClaim.billing;
+    expect(slug(() => approve({ ...noClaim, billing }, 10))).toBe('422 unprocessable');
+    expect(approve(verified(100), 100).status).toBe('approved');
+  });
+
+  it('above the threshold (RCH: 149) the first approval is pending and a different lead or manager completes it', () => {
+    const first = approve(verified(500), 400);
+    expect(first).toMatchObject({
+      status: 'in-review',
+      pendingApproval: { by: agent, refund: { value: 400 } },
+    });
+    expect(first.refund).toBeUndefined();
+    expect(first.history.at(-1)?.action).toBe('billing-appeal.approval-pending');
+    expect(slug(() => approve(first, 400, agent))).toBe('403 forbidden'); // the same person again
+    expect(slug(() => approve(first, 400, { id: 'agent-2', role: 'agent' }))).toBe('403 forbidden'); // not a lead
+    expect(slug(() => approve(first, 300, lead))).toBe('409 approval-mismatch');
+    const done = approve(first, 400, lead);
+    expect(done).toMatchObject({ status: 'approved', refund: { amount: { value: 400 } } });
+    expect(done).not.toHaveProperty('pendingApproval');
+    expect(done.history.at(-1)?.details).toMatchObject({ firstApprover: 'agent-1' });
+    // At or below the threshold one approval is enough.
+    expect(approve(verified(500), 149).status).toBe('approved');
   });
 });
 
@@ -210,7 +272,7 @@ describe('refund due dates and desks without stages', () => {
     const approved = decideAppeal(
       appeal,
       acentus,
-      { outcome: 'approve', note: 'Goodwill', refund: { value: 20, currency: 'EUR' } },
+      { outcome: 'approve', note: 'Goodwill', refund: { value: 20, currency: 'USD' } },
       agent,
       new Date('2030-04-05T10:00:00Z'),
     );

@@ -17,6 +17,7 @@ import {
   stripSignature,
 } from '#shared/mail/reply-text.ts';
 import { judgeVerdicts } from '#shared/mail/ses-notification.ts';
+import { signThreadToken, verifyThreadToken } from '#shared/mail/thread-token.ts';
 import {
   outboundMessageId,
   referencesHeader,
@@ -83,6 +84,8 @@ describe('loop and bulk detection (RFC 3834 and friends)', () => {
   });
 });
 
+const KEYS = { current: 'k'.repeat(40) };
+
 describe('routing by recipient', () => {
   it('desk and queue from the address; plus tag carries the ticket id', () => {
     expect(routeRecipient('Billing@TechFlowSolutions.com')).toMatchObject({
@@ -91,9 +94,10 @@ describe('routing by recipient', () => {
       address: 'billing@techflowsolutions.com',
       ticketToken: undefined,
     });
-    expect(routeRecipient(`support+${TICKET.toLowerCase()}@techflowsolutions.com`)).toMatchObject({
+    // The tag is taken as a claimed token (the intake verifies its signature), never trusted here.
+    expect(routeRecipient(`support+${TICKET.toLowerCase()}.0a1b@techflowsolutions.com`)).toMatchObject({
       desk: 'techflow',
-      ticketToken: TICKET,
+      ticketToken: `${TICKET.toLowerCase()}.0a1b`,
     });
     expect(routeRecipient('support+newsletter@techflowsolutions.com')?.ticketToken).toBeUndefined();
     expect(routeRecipient('security@spyfocus-example.com')).toMatchObject({
@@ -103,8 +107,8 @@ describe('routing by recipient', () => {
     expect(routeRecipient('nobody@techflowsolutions.com')).toBeUndefined();
     expect(routeRecipient('support@elsewhere.example')).toBeUndefined();
     expect(parseAddress('no-at-sign')).toBeUndefined();
-    expect(replyAddressFor('billing@techflowsolutions.com', TICKET)).toBe(
-      `billing+${TICKET}@techflowsolutions.com`,
+    expect(replyAddressFor('billing@techflowsolutions.com', `${TICKET}.00ff`)).toBe(
+      `billing+${TICKET}.00ff@techflowsolutions.com`,
     );
   });
 
@@ -122,12 +126,14 @@ describe('threading evidence', () => {
         inReplyTo: ['<ses-id@email.amazonses.com>'],
         references: [
           '<root@customer.example>',
-          outboundMessageId(other, 'reply:x', 'techflowsolutions.com'),
+          outboundMessageId(KEYS, 'techflow', other, 'reply:x', 'techflowsolutions.com'),
           '<ses-id@email.amazonses.com>',
         ],
         subject: `Re: Printer on fire [#${other}]`,
       },
-      TICKET,
+      signThreadToken(KEYS, 'techflow', TICKET),
+      KEYS,
+      'techflow',
     );
     expect(evidence.map((e) => e.via)).toEqual([
       'reply-address',
@@ -142,12 +148,51 @@ describe('threading evidence', () => {
   });
 
   it('our Message-IDs carry the ticket id and are stable per outbound entry', () => {
-    const id = outboundMessageId(TICKET, 'notify:acknowledgement:ticket-created', 'techflowsolutions.com');
-    expect(id).toBe(
-      outboundMessageId(TICKET, 'notify:acknowledgement:ticket-created', 'techflowsolutions.com'),
+    const id = outboundMessageId(
+      KEYS,
+      'techflow',
+      TICKET,
+      'notify:acknowledgement:ticket-created',
+      'techflowsolutions.com',
     );
-    expect(ticketIdInMessageId(id)).toBe(TICKET);
-    expect(ticketIdInMessageId('<abc@example.com>')).toBeUndefined();
+    expect(id).toBe(
+      outboundMessageId(
+        KEYS,
+        'techflow',
+        TICKET,
+        'notify:acknowledgement:ticket-created',
+        'techflowsolutions.com',
+      ),
+    );
+    expect(ticketIdInMessageId(KEYS, 'techflow', id)).toBe(TICKET);
+    expect(ticketIdInMessageId(KEYS, 'techflow', '<abc@example.com>')).toBeUndefined();
+  });
+
+  it('a forged or stale token names no ticket; the previous key verifies during a rotation', () => {
+    const token = signThreadToken(KEYS, 'techflow', TICKET);
+    expect(verifyThreadToken(KEYS, 'techflow', token)).toBe(TICKET);
+    expect(verifyThreadToken(KEYS, 'techflow', token.toLowerCase())).toBe(TICKET);
+    // Same ticket, another desk; a made-up mac; an unsigned id; a key nobody holds any more.
+    expect(verifyThreadToken(KEYS, 'acentus', token)).toBeUndefined();
+    expect(verifyThreadToken(KEYS, 'techflow', `${TICKET}.${'0'.repeat(20)}`)).toBeUndefined();
+    expect(verifyThreadToken(KEYS, 'techflow', TICKET)).toBeUndefined();
+    const rotated = { current: 'n'.repeat(40), previous: KEYS.current };
+    expect(verifyThreadToken(rotated, 'techflow', token)).toBe(TICKET);
+    expect(verifyThreadToken({ current: 'n'.repeat(40) }, 'techflow', token)).toBeUndefined();
+    // Our Message-ID shape with a forged mac threads nothing (and is not looked up as a customer id).
+    const forged = `<t.${TICKET}.${'1'.repeat(20)}.abcdef0123456789@techflowsolutions.com>`;
+    expect(ticketIdInMessageId(KEYS, 'techflow', forged)).toBeUndefined();
+    expect(
+      threadEvidence({ inReplyTo: [forged], references: [], subject: 'x' }, undefined, KEYS, 'techflow'),
+    ).toEqual([]);
+    expect(
+      threadEvidence(
+        { inReplyTo: [], references: [], subject: 'x' },
+        `${TICKET}.${'2'.repeat(20)}`,
+        KEYS,
+        'techflow',
+      ),
+    ).toEqual([]);
   });
 
   it('subject token: found anywhere, written once', () => {

@@ -25,6 +25,7 @@ const ctx = (over: Partial<NoticeContext> = {}): NoticeContext => ({
   surveyUrl: undefined,
   replyBody: undefined,
   summary: undefined,
+  escalation: undefined,
   audience: 'customer',
   ...over,
 });
@@ -154,6 +155,7 @@ describe('composed MIME', () => {
       text: 'Plain words',
       html: '<p>Plain words</p>',
       messageId: '<t.01JH0000000000000000000000.abc@techflowsolutions.com>',
+      actionId: 'notify:acknowledgement:ticket-created',
       inReplyTo: '<pat-first@mail.example.com>',
       references: ['<pat-first@mail.example.com>'],
       date: new Date('2031-03-03T15:00:00Z'),
@@ -169,6 +171,7 @@ describe('composed MIME', () => {
     expect(parsed.messageId).toBe('<t.01JH0000000000000000000000.abc@techflowsolutions.com>');
     expect(parsed.inReplyTo).toBe('<pat-first@mail.example.com>');
     expect(parsed.headers.get('auto-submitted')).toBe('auto-replied');
+    expect(parsed.headers.get('x-tierdesk-action-id')).toBe('notify:acknowledgement:ticket-created');
     expect(parsed.text?.trim()).toBe('Plain words');
   });
 });

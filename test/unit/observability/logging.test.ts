@@ -87,3 +87,52 @@ describe('EMF metrics', () => {
     expect(JSON.parse(metricLine('TicketsAccepted', 1, 'acentus', new Date(0)))._aws.Timestamp).toBe(0);
   });
 });
+
+describe('log redaction keeps the ids ops correlate by', () => {
+  const ticketId = '01JH6Z4N8Q2W3E5R7T9Y1U3I5O'.replace(/[IO]/g, 'K');
+  const digitTicketId = '01J2024061512345678PAGING'.slice(0, 26);
+  const executionName = `${ticketId}-v3-20300301T120000`;
+  const executionArn = `arn:aws:states:us-east-1:123456789012:execution:tierdesk-prod-ticket-sla:${ticketId}`;
+
+  it('leaves ticket, desk, execution, message and request ids readable', () => {
+    const fields = {
+      ticketId,
+      digitTicketId,
+      desk: 'techflow',
+      executionName,
+      executionArn,
+      stateMachineName: 'tierdesk-prod-ticket-sla',
+      queueName: 'tierdesk-prod-mail-dlq',
+      messageId: `<${ticketId}.01JH6Z4N8Q2W3E5R7T9Y1U3ZZZ@techflowsolutions.com>`,
+      requestId: 'c0a8012e-4b5f-4c2a-9d1e-5f6a7b8c9d0e',
+      accountId: '123456789012',
+      note: `ticket ${digitTicketId} woke execution ${executionArn}`,
+    };
+    const out = redact(fields) as Record<string, string>;
+    for (const key of Object.keys(fields) as Array<keyof typeof fields>) {
+      if (key === 'messageId' || key === 'accountId') continue;
+      expect(out[key], key).toBe(fields[key]);
+    }
+    // A Message-ID looks like an address; its id part stays readable in the masked form.
+    expect(out.requestId).toBe(fields.requestId);
+  });
+
+  it('still masks names in name fields, addresses and real phone numbers', () => {
+    const out = redact({
+      name: 'Pat Doe',
+      requesterName: 'Pat Doe',
+      firstName: 'Pat',
+      displayName: 'Pat D.',
+      address: '1250 Meridian Ave, Suite 400',
+      note: 'call 1-800-356-9832 or +1 (555) 010-9999 or 020 7946 0958, mail pat.doe@example.co.uk',
+    });
+    expect(out).toEqual({
+      name: REDACTED,
+      requesterName: REDACTED,
+      firstName: REDACTED,
+      displayName: REDACTED,
+      address: REDACTED,
+      note: 'call [phone] or [phone] or [phone], mail [email]',
+    });
+  });
+});

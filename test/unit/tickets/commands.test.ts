@@ -3,6 +3,7 @@ import type { Principal } from '#shared/auth/principal.ts';
 import { Problem } from '#shared/http/problem.ts';
 import { canSeeTicket } from '#shared/tickets/access.ts';
 import { addMessage, CreateTicketBody, openTicket, updateTicket } from '#shared/tickets/commands.ts';
+import { GENERIC_DESK_DEFAULTS } from '#shared/tickets/desk-policy.ts';
 import type { Ticket } from '#shared/tickets/model.ts';
 
 const now = new Date('2026-03-06T15:00:00Z');
@@ -16,7 +17,7 @@ const principal = (role: Principal['role'], extra: Partial<Principal> = {}): Pri
   tier: undefined,
   ...extra,
 });
-const defaults = { plan: 'standard', priority: 'normal' } as const;
+const defaults = GENERIC_DESK_DEFAULTS;
 const body = CreateTicketBody.parse({ subject: 'Down', description: 'Everything is down' });
 
 function open(by = principal('customer', { plan: 'enterprise' })): Ticket {
@@ -187,6 +188,8 @@ describe('updateTicket', () => {
       ticket: open(),
       patch: { priority: 'urgent', tier: 2, status: 'open' },
       now,
+      defaults,
+      answered: false,
     });
     expect(change.activity.map((a) => a.type)).toEqual([
       'priority-changed',
@@ -203,6 +206,8 @@ describe('updateTicket', () => {
       ticket: t,
       patch: { priority: 'normal' },
       now,
+      defaults,
+      answered: false,
     });
     expect(change.activity).toEqual([]);
     expect(change.ticket).toBe(t);
@@ -211,17 +216,37 @@ describe('updateTicket', () => {
   it('only lets leads and above lower a priority', () => {
     const t = { ...open(), priority: 'urgent' as const };
     expect(() =>
-      updateTicket({ principal: principal('agent'), ticket: t, patch: { priority: 'high' }, now }),
+      updateTicket({
+        principal: principal('agent'),
+        ticket: t,
+        patch: { priority: 'high' },
+        now,
+        defaults,
+        answered: false,
+      }),
     ).toThrow(/lead/);
     expect(
-      updateTicket({ principal: principal('lead'), ticket: t, patch: { priority: 'high' }, now }).ticket
-        .priority,
+      updateTicket({
+        principal: principal('lead'),
+        ticket: t,
+        patch: { priority: 'high' },
+        now,
+        defaults,
+        answered: false,
+      }).ticket.priority,
     ).toBe('high');
   });
 
   it('refuses customers', () => {
     expect(() =>
-      updateTicket({ principal: principal('customer'), ticket: open(), patch: { status: 'solved' }, now }),
+      updateTicket({
+        principal: principal('customer'),
+        ticket: open(),
+        patch: { status: 'solved' },
+        now,
+        defaults,
+        answered: false,
+      }),
     ).toThrow(/staff/);
   });
 });

@@ -1,0 +1,87 @@
+import type { Principal } from '../auth/principal.ts';
+import type { Message, Ticket } from './model.ts';
+
+/**
+ * What a customer sees of a ticket: its state and the public conversation, never how the desk
+ * works it. No tier, no tags (routing and internal), no staff ids: whether someone is on it
+ * (`assigned`) and the first name the agent shows customers (`agent`). The one projection every
+ * customer-facing route uses.
+ */
+export interface CustomerTicketView {
+  id: string;
+  desk: string;
+  subject: string;
+  requester: Ticket['requester'];
+  priority: Ticket['priority'];
+  /** The priority they asked for, when above their plan's; triage decides. */
+  requestedPriority?: Ticket['priority'];
+  plan: string;
+  channel: Ticket['channel'];
+  status: Ticket['status'];
+  assigned: boolean;
+  agent?: string;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export interface CustomerMessageView {
+  id: string;
+  ticketId: string;
+  author: { role: Message['author']['role']; name?: string };
+  body: string;
+  channel: Message['channel'];
+  createdAt: string;
+  attachments?: Array<{ filename: string; contentType: string; size: number; refused?: string }>;
+  email?: { from: string; subject: string };
+}
+
+export function customerTicketView(ticket: Ticket): CustomerTicketView {
+  return {
+    id: ticket.id,
+    desk: ticket.desk,
+    subject: ticket.subject,
+    requester: ticket.requester,
+    priority: ticket.priority,
+    ...(ticket.requestedPriority ? { requestedPriority: ticket.requestedPriority } : {}),
+    plan: ticket.plan,
+    channel: ticket.channel,
+    status: ticket.status,
+    assigned: ticket.assignee !== null,
+    ...(ticket.assignee && ticket.assigneeContact ? { agent: ticket.assigneeContact.displayName } : {}),
+    createdAt: ticket.createdAt,
+    updatedAt: ticket.updatedAt,
+    version: ticket.version,
+  };
+}
+
+/** A public message as its customer sees it: the author's role (and agent's public name), no staff ids or storage keys. */
+export function customerMessageView(message: Message, agentName?: string): CustomerMessageView {
+  return {
+    id: message.id,
+    ticketId: message.ticketId,
+    author: {
+      role: message.author.role,
+      ...(message.author.role === 'agent' && agentName ? { name: agentName } : {}),
+    },
+    body: message.body,
+    channel: message.channel,
+    createdAt: message.createdAt,
+    ...(message.attachments
+      ? {
+          attachments: message.attachments.map((a) => ({
+            filename: a.filename,
+            contentType: a.contentType,
+            size: a.size,
+            ...(a.refused ? { refused: a.refused } : {}),
+          })),
+        }
+      : {}),
+    ...(message.email ? { email: { from: message.email.from, subject: message.email.subject } } : {}),
+  };
+}
+
+/** Customers get the customer view; staff and apps (desk callers) the whole ticket. */
+export function ticketFor(principal: Principal, ticket: Ticket): Ticket | CustomerTicketView {
+  return principal.role === 'customer' ? customerTicketView(ticket) : ticket;
+}

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Principal } from '#shared/auth/principal.ts';
+import { staticThreadKeys } from '#shared/mail/thread-token.ts';
+import { type DeliveryDeps, deliverPendingMail } from '#shared/notices/deliver.ts';
+import { sweepOutboundMail } from '#shared/notices/outbound-port.ts';
+import type { MailSender } from '#shared/notices/sender.ts';
+import type { BlobStore } from '#shared/store/blob-store.ts';
+import { dynamoMailStore, type MailStore } from '#shared/store/mail-store.ts';
+import { dynamoTicketStore, type TicketStore } from '#shared/store/ticket-store.ts';
+import { CreateTicketBody, openTicket } from '#shared/tickets/commands.ts';
+import { deskDefaultsFor } from '#shared/tickets/desk-policy.ts';
+import type { Clock } from '#shared/time/clock.ts';
+import { checkTicketSla } from '#shared/workflow/check-ticket-sla.ts';
+import { policyPackPlanner } from '#shared/workflow/policy-planner.ts';
+import { DEFAULT_FIRST_RESPONSE_MINUTES, fixedFirstResponsePlanner } from '#shared/workflow/sla-planner.ts';
+import { startDynalite } from '../support/dynalite.ts';
+
+/**
+ * A send lease is measured on the real clock: a jump of the business (virtual) clock while a send
+ * is in flight must not let another sender take the entry over and send it a second time.
+ */
+const noBlobs: BlobStore = { put: async () => {}, getText: async () => '' };
+const planner = policyPackPlanner(fixedFirstResponsePlanner(DEFAULT_FIRST_RESPONSE_MINUTES));
+const customer: Principal = {
+  id: 'c1',
+  role: 'customer',
+  desk: 'techflow',
+  email: 'c1@example.com',
+  name: undefined,
+  plan: 'enterprise',
+  tier: undefined,
+};
+const created = new Date('2030-01-07T15:00:00Z');
+
+let db: Awaited<ReturnType<typeof startDynalite>>;
+let ticketStore: TicketStore;
+let mailStore: MailStore;
+
+beforeAll(async () => {
+  db = await startDynalite();
+  ticketStore = dynamoTicketStore(db.doc, db.tableName, noBlobs);
+  mailStore = dynamoMailStore(db.doc, db.tableName);
+});
+afterAll(() => db.stop());
+
+/** A sender that records every send and holds the first one until released. */
+function holdingSender() {
+  const sent: string[] = [];
+  let release!: () => void;
+  const released = new Promise<void>((ok) => {
+    release = ok;
+  });
+  let entered!: () => void;
+  const firstEntered = new Promise<void>((ok) => {
+    entered = ok;
+  });
+  const sender: MailSender = {
+    async send(mail) {
+      const action =
+        /^X-Tierdesk-Action-Id: (.+)$/im
+          .exec(mail.raw.toString().replace(/\r?\n[ \t]+/g, ' '))?.[1]
+          ?.trim() ?? '?';
+      sent.push(action);
+      if (sent.length === 1) {
+        entered();
+        await released;
+      }
+      return { providerMessageId: `p-${sent.length}`, messageIdHeader: `<p-${sent.length}@local>` };
+    },
+  };
+  return { sender, sent, release, firstEntered };
+}
+
+describe('outbound mail leases', () => {
+  it('a virtual clock jump past the lease while a send is in flight does not send it again', async () => {
+    const id = '01J00000000000000000LEASE1';
+    const change = openTicket({
+      principal: customer,
+      body: CreateTicketBody.parse({ subject: 'Down', description: 'x', priority: 'urgent' }),
+      id,
+      now: created,
+      defaults: { ...deskDefaultsFor('techflow'), plan: 'enterprise', priority: 'normal' },
+    });
+    await ticketStore.putNewTicket(change);
+    // Queue the notices of the first Apply step (no mail port: nothing is sent yet).
+    let virtualNow = new Date(created.getTime() + 20 * 60_000);
+    const businessClock: Clock = { now: () => virtualNow };
+    await checkTicketSla(
+      { store: ticketStore, planner, clock: businessClock },
+      { ticketId: id, desk: 'techflow', executionName: id },
+    );
+    const queued = (await ticketStore.getTicket('techflow', id))!.outbox!.map((m) => m.id);
+    expect(queued.length).toBeGreaterThan(0);
+    await mailStore.touchOutbox('techflow', id, virtualNow.toISOString());
+
+    const { sender, sent, release, firstEntered } = holdingSender();
+    const realNow = new Date('2030-01-07T15:20:00Z');
+    const deps: DeliveryDeps = {
+      ticketStore,
+      mailStore,
+      sender,
+      threadKeys: staticThreadKeys({ current: 'outbound-lease-test-thread-key-0123456789' }),
+      clock: businessClock,
+      leaseClock: { now: () => realNow },
+      publicBaseUrl: 'http://127.0.0.1',
+      surveySecret: 'secret',
+    };
+    const writer = deliverPendingMail(deps, 'techflow', id);
+    await firstEntered; // the first send is in flight
+    virtualNow = new Date(virtualNow.getTime() + 5 * 3600_000); // a big jump of the business clock
+    const sweep = await sweepOutboundMail(deps, 'techflow');
+    release();
+    const report = await writer;
+
+    expect(sweep.examined).toBe(1);
+    expect(new Set(sent).size).toBe(sent.length); // no action sent twice
+    expect([...sent].sort()).toEqual([...queued].sort()); // and each sent once
+    expect(report.sent[0]).toBe(sent[0]);
+    const outbox = (await ticketStore.getTicket('techflow', id))!.outbox!;
+    expect(outbox.every((m) => m.status === 'sent')).toBe(true);
+  });
+});

@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+/** docs/performance.md quotes bench/results/*.json: a re-run bench must be followed by its figures. */
+const doc = readFileSync(new URL('../../../docs/performance.md', import.meta.url), 'utf8');
+const result = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../../../bench/results/${name}.json`, import.meta.url), 'utf8'));
+const n = (value: number) => Math.round(value).toLocaleString('en-US');
+const range = (values: number[]) =>
+  Math.min(...values) === Math.max(...values)
+    ? n(values[0]!)
+    : `${n(Math.min(...values))}–${n(Math.max(...values))}`;
+const rowOf = (label: string) => doc.split('\n').find((line) => line.startsWith(`| ${label}`)) ?? '';
+
+describe('docs/performance.md shows the committed bench results', () => {
+  it('SLA engine', () => {
+    const rows = result('sla-engine').rows as Array<{ name: string; perSecond: number; seconds: number }>;
+    const by = (prefix: string) => rows.find((r) => r.name.startsWith(prefix))!;
+    expect(rowOf('SLA engine: deadline computations')).toContain(`${n(by('deadline').perSecond)} /s`);
+    expect(rowOf('SLA engine: raw business-time additions')).toContain(
+      `${n(by('business-time').perSecond)} /s`,
+    );
+    expect(rowOf('SLA engine: `computeSla`')).toContain(`${n(by('computeSla').perSecond)} /s`);
+    expect(rowOf('Replay of 100,000')).toContain(`${by('replay').seconds.toFixed(2)} s`);
+  });
+
+  it('workflow transitions', () => {
+    const rows = result('workflow-transitions').rows as Array<{ lifecycle: string; transitions: number }>;
+    const of = (prefix: string) =>
+      rows.filter((r) => r.lifecycle.startsWith(prefix)).map((r) => r.transitions);
+    expect(rowOf('Workflow: state transitions, ticket answered once')).toContain(
+      `| ${range(of('answered once'))} `,
+    );
+    expect(rowOf('Workflow: back-and-forth')).toContain(`| ${range(of('back-and-forth'))} `);
+    expect(rowOf('Workflow: unanswered 3 days')).toContain(`| ${range(of('unanswered'))} `);
+  });
+
+  it('timer lateness', () => {
+    const rows = result('timer-lateness').rows as Array<Record<string, number | string | boolean | null>>;
+    const [natural, jumps, armed, flows] = rows;
+    expect(rowOf('Timer lateness, 1,000 timers, time passing naturally')).toContain(
+      `p50 ${natural!.virtualP50ms} ms, p99 ${natural!.virtualP99ms} ms, max ${natural!.virtualMaxMs} ms`,
+    );
+    expect(rowOf('Timer lateness, 1,000 timers, clock jumps')).toContain(`≤ ${jumps!.realMaxMs} ms (real)`);
+    expect(rowOf('Timer lateness, 10,000 timers armed during a move')).toContain(
+      `≤ ${armed!.realMaxMs} ms (real)`,
+    );
+    expect(rowOf('Timer lateness, 100 workflows')).toContain(
+      `${flows!.timers} sleeps: none early, none after the move that crossed it; p50 ${flows!.realP50ms} ms, p99 ${flows!.realP99ms} ms`,
+    );
+    for (const row of rows) {
+      expect(row.early).toBe(0);
+      expect(row.missedTheirMove).toBe(0);
+    }
+  });
+
+  it('API intake', () => {
+    const intake = result('api-intake');
+    const [raw, api] = intake.rows as Array<{ perSecond: number; p50ms: number; p99ms: number }>;
+    expect(rowOf('API intake')).toContain(
+      `${n(api!.perSecond)} req/s, p50 ${n(api!.p50ms)} ms, p99 ${n(api!.p99ms)} ms (${intake.durationSeconds} s run`,
+    );
+    expect(rowOf('Raw dynalite PutItem')).toContain(
+      `${n(raw!.perSecond)} /s (ratio ${intake.ratioApiToRawPutItem})`,
+    );
+  });
+
+  it('bundles', () => {
+    const rows = result('bundles').rows as Array<{ function: string; kb: number; initMs: number }>;
+    const big = rows.filter((r) => r.kb > 2000);
+    const rest = rows.filter((r) => r.kb <= 2000).map((r) => r.kb);
+    expect(rowOf('Lambda bundles')).toContain(`${range(rest)} KB`);
+    for (const r of big) expect(rowOf('Lambda bundles')).toContain(`${n(r.kb)} KB`);
+    const init = rows.map((r) => r.initMs).sort((a, b) => a - b);
+    expect(rowOf('Lambda init')).toContain(
+      `${range(init)} ms, median ${n(init[Math.floor(init.length / 2)]!)} ms`,
+    );
+  });
+
+  it('soak', () => {
+    const soak = result('soak');
+    expect(rowOf('Soak with faults')).toContain(
+      `${soak.seconds} s run: ${soak.ticketsAccepted} tickets, ${soak.repliesAccepted} replies, ${soak.emailsAccepted} emails (${soak.emailRecords} recorded), ${soak.problems} problems`,
+    );
+  });
+});
