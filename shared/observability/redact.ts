@@ -35,19 +35,24 @@ export function redactString(text: string): string {
     );
 }
 
-export function redact(value: unknown, depth = 0): unknown {
+/** An error's `name` is its class (`ConditionalCheckFailedException`), which ops need; not a person's. */
+const ERROR_KEY = /(^|[_-])(error|err|cause)$/i;
+
+export function redact(value: unknown, depth = 0, parentKey = ''): unknown {
   if (depth > 8) return '[deep]';
   if (typeof value === 'string') return redactString(value);
-  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1, parentKey));
   if (value instanceof Error) return { name: value.name, message: redactString(value.message) };
   if (value && typeof value === 'object') {
+    const inError = ERROR_KEY.test(parentKey);
     const out: Record<string, unknown> = {};
     for (const [key, v] of Object.entries(value)) {
       const dashed = key.replace(/([a-z])([A-Z])/g, '$1-$2');
+      const personName = PERSON_NAME_KEY.test(dashed) && !(inError && key === 'name');
       out[key] =
-        (SENSITIVE_KEY.test(dashed) || PERSON_NAME_KEY.test(dashed)) && v !== undefined && v !== null
+        (SENSITIVE_KEY.test(dashed) || personName) && v !== undefined && v !== null
           ? REDACTED
-          : redact(v, depth + 1);
+          : redact(v, depth + 1, key);
     }
     return out;
   }

@@ -150,27 +150,28 @@ describe('a ban holds on every intake path', () => {
   });
 
   it('rejects a mailed reply to an existing ticket once its requester is banned', async () => {
+    // example.org is a domain the local SES stand-in authenticates, so the first mail opens a ticket.
     await smtp.sendMail({
-      from: 'Kim <kim@example.net>',
+      from: 'Kim <kim@example.org>',
       to: 'support@techflowsolutions.com',
       subject: 'Before my ban',
-      messageId: '<kim-1@example.net>',
+      messageId: '<kim-1@example.org>',
       text: 'Hello.',
     });
     const created = (await inboundRecords()).find((r) => r.subject === 'Before my ban');
     expect(created).toMatchObject({ status: 'ticket-created' });
-    await ban('KIM@example.net');
+    await ban('KIM@example.org');
     await smtp.sendMail({
-      from: 'Kim <kim@example.net>',
+      from: 'Kim <kim@example.org>',
       to: `support+${created!.ticketId}@techflowsolutions.com`,
       subject: `Re: Before my ban [#${created!.ticketId}]`,
-      inReplyTo: '<kim-1@example.net>',
-      references: '<kim-1@example.net>',
-      messageId: '<kim-2@example.net>',
+      inReplyTo: '<kim-1@example.org>',
+      references: '<kim-1@example.org>',
+      messageId: '<kim-2@example.org>',
       text: 'Still there?',
     });
     const reply = (await inboundRecords()).find((r) => r.subject?.startsWith('Re: Before my ban'));
-    expect(reply).toMatchObject({ status: 'rejected', reason: 'banned sender (ban on kim@example.net)' });
+    expect(reply).toMatchObject({ status: 'rejected', reason: 'banned sender (ban on kim@example.org)' });
     const full = (await t.call('GET', `/tickets/${created!.ticketId}`, { token: agent })).body;
     expect(full.messages).toHaveLength(1);
   });

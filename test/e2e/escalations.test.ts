@@ -21,7 +21,8 @@ interface OutboxMail {
 beforeAll(async () => {
   t = await startTestStack();
   await t.call('POST', '/_local/clock', { json: { set: '2031-03-03T15:00:00Z' } }); // a Monday
-  customer = await t.token('customer', 'techflow', { plan: 'standard' });
+  // Enterprise may open P1 directly (a Standard customer's P1 opens at P2 until staff confirm it).
+  customer = await t.token('customer', 'techflow', { plan: 'enterprise' });
   agent = await t.token('agent', 'techflow');
 });
 afterAll(async () => {

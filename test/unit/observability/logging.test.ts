@@ -135,4 +135,25 @@ describe('log redaction keeps the ids ops correlate by', () => {
       note: 'call [phone] or [phone] or [phone], mail [email]',
     });
   });
+
+  it('keeps the class of a logged error readable (its name is not a person’s)', () => {
+    const out = redact({
+      message: 'unhandled error',
+      error: {
+        name: 'ConditionalCheckFailedException',
+        message: 'mail pat@example.com failed',
+        stack: 'at x',
+      },
+      requester: { name: 'Pat Doe' },
+    });
+    expect(out).toEqual({
+      message: 'unhandled error',
+      error: { name: 'ConditionalCheckFailedException', message: 'mail [email] failed', stack: 'at x' },
+      requester: REDACTED,
+    });
+    expect(redact({ cause: { name: 'TimeoutError' }, owner: { name: 'Pat' } })).toEqual({
+      cause: { name: 'TimeoutError' },
+      owner: { name: REDACTED },
+    });
+  });
 });
