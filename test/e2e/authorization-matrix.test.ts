@@ -1,5 +1,6 @@
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_ROUTES, routeKey } from '#functions/manifest/api-routes.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 
 /**
@@ -36,6 +37,12 @@ let tokens: Record<Caller, string>;
 let ticketId: string;
 /** A suspended mail of the techflow desk (a forged From), for the suspended-mail routes. */
 let suspendedId: string;
+/** Fixtures of the compliance and ops rows: the owner's DSAR and appeal, an incident. */
+let dsarId: string;
+let appealId: string;
+let incidentId: string;
+/** A well-formed id nothing has: rows that would change or erase data use it, so each caller starts equal. */
+const NO_SUCH_ID = '01JZZZZZZZZZZZZZZZZZZZZZZZ';
 const SUSPENDED_SUBJECT = 'Matrix forged mail 91c2';
 
 beforeAll(async () => {
@@ -71,8 +78,27 @@ beforeAll(async () => {
   smtp.close();
   const list = await t.call('GET', '/mail/suspended', { token: tokens.lead });
   suspendedId = list.body.items.find((m: { subject: string }) => m.subject === SUSPENDED_SUBJECT).id;
+  dsarId = (await t.call('POST', '/dsar', { token: tokens.owner, json: { kind: 'access' } })).body.id;
+  appealId = (
+    await t.call('POST', '/billing-appeals', {
+      token: tokens.owner,
+      json: { summary: 'Charged twice', invoiceId: 'INV-1', amount: { value: 10, currency: 'USD' } },
+    })
+  ).body.id;
+  incidentId = (
+    await t.call('POST', '/incidents', {
+      token: tokens.ops,
+      json: { title: 'Matrix incident', impact: 'minor', message: 'Investigating.' },
+    })
+  ).body.id;
 });
 afterAll(() => t.stop());
+
+/** Staff and apps open tickets, DSARs and appeals for a named requester; customers for themselves. */
+const onBehalfOf = (caller: Caller, name?: string) =>
+  caller === 'owner' || caller === 'otherCustomer'
+    ? {}
+    : { requester: { email: 'matrix-requester@example.com', ...(name ? { name } : {}) } };
 
 async function currentEtag() {
   return (await t.call('GET', `/tickets/${ticketId}`, { token: tokens.agent })).headers.get('etag')!;
@@ -80,7 +106,7 @@ async function currentEtag() {
 
 interface Cell {
   route: string;
-  send: (token: string) => Promise<{ status: number; body: unknown }>;
+  send: (token: string, caller: Caller) => Promise<{ status: number; body: unknown }>;
   expect: Record<Caller, number>;
 }
 
@@ -315,13 +341,614 @@ const cells: Cell[] = [
       otherDeskLead: 404,
     },
   },
+  // --- every other route of the app manifest (the coverage test below keeps this list complete) ---
+  {
+    route: 'POST /tickets',
+    send: (token, caller) =>
+      t.call('POST', '/tickets', {
+        token,
+        json: { subject: 'Matrix new', description: 'x', ...onBehalfOf(caller) },
+      }),
+    expect: {
+      owner: 201,
+      otherCustomer: 201,
+      agent: 201,
+      lead: 201,
+      manager: 201,
+      ops: 201,
+      app: 201,
+      otherDeskAgent: 201,
+      otherDeskLead: 201,
+    },
+  },
+  {
+    route: 'GET /tickets',
+    send: (token) => t.call('GET', '/tickets', { token }),
+    expect: {
+      owner: 200,
+      otherCustomer: 200,
+      agent: 200,
+      lead: 200,
+      manager: 200,
+      ops: 200,
+      app: 200,
+      otherDeskAgent: 200,
+      otherDeskLead: 200,
+    },
+  },
+  {
+    route: 'GET /tickets/{id}/history',
+    send: (token) => t.call('GET', `/tickets/${ticketId}/history`, { token }),
+    expect: {
+      owner: 403,
+      otherCustomer: 404,
+      agent: 200,
+      lead: 200,
+      manager: 200,
+      ops: 200,
+      app: 403,
+      otherDeskAgent: 404,
+      otherDeskLead: 404,
+    },
+  },
+  {
+    route: 'POST /tickets/{id}/attachments',
+    send: (token) =>
+      t.call('POST', `/tickets/${ticketId}/attachments`, {
+        token,
+        json: {
+          filename: 'a.log',
+          contentType: 'text/plain',
+          contentBase64: Buffer.from('x').toString('base64'),
+        },
+      }),
+    expect: {
+      owner: 201,
+      otherCustomer: 404,
+      agent: 201,
+      lead: 201,
+      manager: 201,
+      ops: 201,
+      app: 201,
+      otherDeskAgent: 404,
+      otherDeskLead: 404,
+    },
+  },
+  {
+    route: 'GET /queue',
+    send: (token) => t.call('GET', '/queue', { token }),
+    expect: {
+      owner: 403,
+      otherCustomer: 403,
+      agent: 200,
+      lead: 200,
+      manager: 200,
+      ops: 200,
+      app: 403,
+      otherDeskAgent: 200,
+      otherDeskLead: 200,
+    },
+  },
+  {
+    route: 'GET /kpis',
+    send: (token) => t.call('GET', '/kpis', { token }),
+    expect: {
+      owner: 403,
+      otherCustomer: 403,
+      agent: 403,
+      lead: 200,
+      manager: 200,
+      ops: 200,
+      app: 403,
+      otherDeskAgent: 403,
+      otherDeskLead: 200,
+    },
+  },
+  {
+    route: 'POST /incidents',
+    send: (token) =>
+      t.call('POST', '/incidents', { token, json: { title: 'x', impact: 'minor', message: 'x' } }),
+    expect: {
+      owner: 403,
+      otherCustomer: 403,
+      agent: 403,
+      lead: 201,
+      manager: 201,
+      ops: 201,
+      app: 403,
+      otherDeskAgent: 403,
+      otherDeskLead: 201,
+    },
+  },
+  {
+    route: 'GET /incidents',
+    send: (token) => t.call('GET', '/incidents', { token }),
+    expect: {
+      owner: 403,
+      otherCustomer: 403,
+      agent: 200,
+      lead: 200,
+      manager: 200,
+      ops: 200,
+      app: 403,
+      otherDeskAgent: 200,
+      otherDeskLead: 200,
+    },
+  },
+  {
+    route: 'GET /incidents/{id}',
+    send: (token) => t.call('GET', `/incidents/${incidentId}`, { token }),
+    expect: {
+      owner: 404,
+      otherCustomer: 404,
+      agent: 200,
+      lead: 200,
+      manager: 200,
+      ops: 200,
+      app: 404,
+      otherDeskAgent: 404,
+      otherDeskLead: 404,
+    },
+  },
+  {
+    route: 'PATCH /incidents/{id} (no such incident)',
+    send: (token) =>
+      t.call('PATCH', `/incidents/${NO_SUCH_ID}`, {
+        token,
+        json: { status: 'monitoring', message: 'x' },
+        headers: { 'if-match': '"1"' },
+      }),
+    expect: {
+      owner: 404,
+      otherCustomer: 404,
+      agent: 404,
+      lead: 404,
+      manager: 404,
+      ops: 404,
+      app: 404,
+      otherDeskAgent: 404,
+      otherDeskLead: 404,
+    },
+  },
+  {
+    route: 'POST /dsar',
+    send: (token, caller) =>
+      t.call('POST', '/dsar', { token, json: { kind: 'access', ...onBehalfOf(caller, 'Matrix Requester') } }),
+    expect: {
+      owner: 201,
+      otherCustomer: 201,
+      agent: 201,
+      lead: 201,
+      manager: 201,
+      ops: 201,
+      app: 201,
+      otherDeskAgent: 201,
+      otherDeskLead: 201,
+    },
+  },
+  {
+    route: 'GET /dsar',
+    send: (token) => t.call('GET', '/dsar', { token }),
+    expect: {
+      owner: 200,
+      otherCustomer: 200,
+      agent: 200,
+      lead: 200,
+      manager: 200,
+      ops: 200,
+      app: 403,
+      otherDeskAgent: 200,
+      otherDeskLead: 200,
+    },
+  },
+  {
+    route: 'GET /dsar/{id}',
+    send: (token) => t.call('GET', `/dsar/${dsarId}`, { token }),
+    expect: {
+      owner: 200,
+      otherCustomer: 404,
+      agent: 200,
+      lead: 200,
+      manager: 200,
+      ops: 200,
+      app: 404,
+      otherDeskAgent: 404,
+      otherDeskLead: 404,
+    },
+  },
+  {
+    route: 'POST /dsar/{id}/verification (no such request)',
+    send: (token) => t.call('POST', `/dsar/${NO_SUCH_ID}/verification`, { token }),
+    expect: {
+      owner: 404,
+      otherCustomer: 404,
+      agent: 404,
+      lead: 404,
+      manager: 404,
+      ops: 404,
+      app: 404,
+      otherDeskAgent: 404,
+      otherDeskLead: 404,
+    },
+  },
+  {
+    route: 'POST /dsar/{id}/verify (no such request)',
+    send: (token) => t.call('POST', `/dsar/${NO_SUCH_ID}/verify`, { token, json: { code: '12345678' } }),
+    expect: {
+      owner: 404,
+      otherCustomer: 404,
+      agent: 404,
+      lead: 404,
+      manager: 404,
+      ops: 404,
+      app: 404,
+      otherDeskAgent: 404,
+      otherDeskLead: 404,
+    },
+  },
+  {
+    route: 'POST /dsar/{id}/extension (no such request)',
+    send: (token) =>
+      t.call('POST', `/dsar/${NO_SUCH_ID}/extension`, {
+        token,
+        json: { months: 2, reason: 'Complex request across many systems' },
+      }),
+    expect: {
+      owner: 404,
+      otherCustomer: 404,
+      agent: 404,
+      lead: 404,
+      manager: 404,
+      ops: 404,
+      app: 404,
+      otherDeskAgent: 404,
+      otherDeskLead: 404,
+    },
+  },
+  {
+    route: 'POST /dsar/{id}/rejection (no such request)',
+    send: (token) =>
+      t.call('POST', `/dsar/${NO_SUCH_ID}/rejection`, {
+        token,
+        json: { reason: 'Manifestly unfounded request' },
+      }),
+    expect: {
+      owner: 404,
+      otherCustomer: 404,
+      agent: 404,
+      lead: 404,
+      manager: 404,
+      ops: 404,
+      app: 404,
+      otherDeskAgent: 404,
+      otherDeskLead: 404,
+    },
+  },
+  {
+    route: 'POST /dsar/{id}/export (no such request)',
+    send: (token) => t.call('POST', `/dsar/${NO_SUCH_ID}/export`, { token }),
+    expect: {
+      owner: 404,
+      otherCustomer: 404,
+      agent: 404,
+      lead: 404,
+      manager: 404,
+      ops: 404,
+      app: 404,
+      otherDeskAgent: 404,
+      otherDeskLead: 404,
+    },
+  },
+  {
+    route: 'GET /dsar/{id}/export',
+    send: (token) => t.call('GET', `/dsar/${dsarId}/export`, { token }),
+    expect: {
+      owner: 409,
+      otherCustomer: 404,
+      agent: 403,
+      lead: 409,
+      manager: 409,
+      ops: 409,
+      app: 404,
+      otherDeskAgent: 404,
+      otherDeskLead: 404,
+    },
+  },
+  {
+    route: 'POST /dsar/{id}/erasure (no such request)',
+    send: (token) => t.call('POST', `/dsar/${NO_SUCH_ID}/erasure`, { token }),
+    expect: {
+      owner: 404,
+      otherCustomer: 404,
+      agent: 404,
+      lead: 404,
+      manager: 404,
+      ops: 404,
+      app: 404,
+      otherDeskAgent: 404,
+      otherDeskLead: 404,
+    },
+  },
+  {
+    route: 'POST /billing-appeals',
+    send: (token, caller) =>
+      t.call('POST', '/billing-appeals', {
+        token,
+        json: {
+          summary: 'Charged twice',
+          invoiceId: 'INV-2',
+          amount: { value: 5, currency: 'USD' },
+          ...onBehalfOf(caller),
+        },
+      }),
+    expect: {
+      owner: 201,
+      otherCustomer: 201,
+      agent: 201,
+      lead: 201,
+      manager: 201,
+      ops: 201,
+      app: 201,
+      otherDeskAgent: 201,
+      otherDeskLead: 201,
+    },
+  },
+  {
+    route: 'GET /billing-appeals',
+    send: (token) => t.call('GET', '/billing-appeals', { token }),
+    expect: {
+      owner: 200,
+      otherCustomer: 200,
+      agent: 200,
+      lead: 200,
+      manager: 200,
+      ops: 200,
+      app: 403,
+      otherDeskAgent: 200,
+      otherDeskLead: 200,
+    },
+  },
+  {
+    route: 'GET /billing-appeals/{id}',
+    send: (token) => t.call('GET', `/billing-appeals/${appealId}`, { token }),
+    expect: {
+      owner: 200,
+      otherCustomer: 404,
+      agent: 200,
+      lead: 200,
+      manager: 200,
+      ops: 200,
+      app: 404,
+      otherDeskAgent: 404,
+      otherDeskLead: 404,
+    },
+  },
+  {
+    route: 'POST /billing-appeals/{id}/decision (no such appeal)',
+    send: (token) =>
+      t.call('POST', `/billing-appeals/${NO_SUCH_ID}/decision`, {
+        token,
+        json: { outcome: 'deny', note: 'No billing error found' },
+      }),
+    expect: {
+      owner: 403,
+      otherCustomer: 403,
+      agent: 404,
+      lead: 404,
+      manager: 404,
+      ops: 404,
+      app: 403,
+      otherDeskAgent: 404,
+      otherDeskLead: 404,
+    },
+  },
+  {
+    route: 'POST /billing-appeals/{id}/verification (no such appeal)',
+    send: (token) => t.call('POST', `/billing-appeals/${NO_SUCH_ID}/verification`, { token }),
+    expect: {
+      owner: 404,
+      otherCustomer: 404,
+      agent: 404,
+      lead: 404,
+      manager: 404,
+      ops: 404,
+      app: 404,
+      otherDeskAgent: 404,
+      otherDeskLead: 404,
+    },
+  },
+  {
+    route: 'POST /billing-appeals/{id}/verify (no such appeal)',
+    send: (token) =>
+      t.call('POST', `/billing-appeals/${NO_SUCH_ID}/verify`, { token, json: { code: '12345678' } }),
+    expect: {
+      owner: 404,
+      otherCustomer: 404,
+      agent: 404,
+      lead: 404,
+      manager: 404,
+      ops: 404,
+      app: 404,
+      otherDeskAgent: 404,
+      otherDeskLead: 404,
+    },
+  },
+  {
+    route: 'POST /legal-holds',
+    send: (token) =>
+      t.call('POST', '/legal-holds', { token, json: { ticketId, reason: 'Matrix dispute, matter 1' } }),
+    expect: {
+      owner: 403,
+      otherCustomer: 403,
+      agent: 403,
+      lead: 201,
+      manager: 200,
+      ops: 200,
+      app: 403,
+      otherDeskAgent: 403,
+      otherDeskLead: 400,
+    },
+  },
+  {
+    route: 'GET /legal-holds',
+    send: (token) => t.call('GET', '/legal-holds', { token }),
+    expect: {
+      owner: 403,
+      otherCustomer: 403,
+      agent: 200,
+      lead: 200,
+      manager: 200,
+      ops: 200,
+      app: 403,
+      otherDeskAgent: 200,
+      otherDeskLead: 200,
+    },
+  },
+  {
+    route: 'POST /legal-holds/{id}/release (no such hold)',
+    send: (token) =>
+      t.call('POST', `/legal-holds/tk-${NO_SUCH_ID}/release`, {
+        token,
+        json: { reason: 'Matter closed now' },
+      }),
+    expect: {
+      owner: 403,
+      otherCustomer: 403,
+      agent: 403,
+      lead: 404,
+      manager: 404,
+      ops: 404,
+      app: 403,
+      otherDeskAgent: 403,
+      otherDeskLead: 404,
+    },
+  },
+  {
+    route: 'POST /retention/preview',
+    send: (token) => t.call('POST', '/retention/preview', { token, json: {} }),
+    expect: {
+      owner: 403,
+      otherCustomer: 403,
+      agent: 403,
+      lead: 200,
+      manager: 200,
+      ops: 200,
+      app: 403,
+      otherDeskAgent: 403,
+      otherDeskLead: 200,
+    },
+  },
+  {
+    route: 'GET /compliance/audit',
+    send: (token) => t.call('GET', '/compliance/audit?from=2020-01-01&to=2040-01-01', { token }),
+    expect: {
+      owner: 403,
+      otherCustomer: 403,
+      agent: 403,
+      lead: 403,
+      manager: 200,
+      ops: 200,
+      app: 403,
+      otherDeskAgent: 403,
+      otherDeskLead: 403,
+    },
+  },
+  // Public routes: a token changes nothing; what protects them is the signed link or nothing at all.
+  {
+    route: 'GET /survey/{desk}/{ticketId} (unsigned link)',
+    send: (token) => t.call('GET', `/survey/techflow/${ticketId}`, { token }),
+    expect: {
+      owner: 403,
+      otherCustomer: 403,
+      agent: 403,
+      lead: 403,
+      manager: 403,
+      ops: 403,
+      app: 403,
+      otherDeskAgent: 403,
+      otherDeskLead: 403,
+    },
+  },
+  {
+    route: 'POST /survey/{desk}/{ticketId} (unsigned link)',
+    send: (token) => t.call('POST', `/survey/techflow/${ticketId}`, { token, json: { score: 5 } }),
+    expect: {
+      owner: 400,
+      otherCustomer: 400,
+      agent: 400,
+      lead: 400,
+      manager: 400,
+      ops: 400,
+      app: 400,
+      otherDeskAgent: 400,
+      otherDeskLead: 400,
+    },
+  },
+  {
+    route: 'GET /desks/{desk}/status.json',
+    send: (token) => t.call('GET', '/desks/techflow/status.json', { token }),
+    expect: {
+      owner: 200,
+      otherCustomer: 200,
+      agent: 200,
+      lead: 200,
+      manager: 200,
+      ops: 200,
+      app: 200,
+      otherDeskAgent: 200,
+      otherDeskLead: 200,
+    },
+  },
+  {
+    route: 'GET /desks/{desk}/status.rss',
+    send: (token) => t.call('GET', '/desks/techflow/status.rss', { token }),
+    expect: {
+      owner: 200,
+      otherCustomer: 200,
+      agent: 200,
+      lead: 200,
+      manager: 200,
+      ops: 200,
+      app: 200,
+      otherDeskAgent: 200,
+      otherDeskLead: 200,
+    },
+  },
 ];
 
 describe('authorisation matrix', () => {
+  it('has a row for every route of the app manifest', () => {
+    const covered = new Set(cells.map((c) => c.route.replace(/ \(.*\)$/, '')));
+    expect(API_ROUTES.map(routeKey).filter((key) => !covered.has(key))).toEqual([]);
+  });
+
+  // Derived from the manifest alone: a route behind the JWT authorizer refuses a missing or forged token
+  // before anything else, and a public route never asks for one.
+  for (const route of API_ROUTES) {
+    const path = route.path
+      .replace('{desk}', 'techflow')
+      .replace('{email}', 'nobody@example.com')
+      .replace(/\{\w+\}/g, NO_SUCH_ID);
+    const jwt = route.auth.kind === 'jwt';
+    const body = route.method === 'GET' ? {} : { json: {} };
+    it(`${routeKey(route)} without a token → ${jwt ? 401 : 'not 401'}`, async () => {
+      const res = await t.call(route.method, path, body);
+      if (jwt) expect(res.status).toBe(401);
+      else expect(res.status).not.toBe(401);
+    });
+    if (jwt) {
+      it(`${routeKey(route)} with a token signed by someone else → 401`, async () => {
+        const [header, payload] = tokens.lead.split('.');
+        const forged = `${header}.${payload}.${'A'.repeat(43)}`;
+        expect((await t.call(route.method, path, { token: forged, ...body })).status).toBe(401);
+      });
+    }
+  }
+
   for (const cell of cells) {
     for (const caller of CALLERS) {
       it(`${cell.route} as ${caller} → ${cell.expect[caller]}`, async () => {
-        const res = await cell.send(tokens[caller]);
+        const res = await cell.send(tokens[caller], caller);
         expect(res.status).toBe(cell.expect[caller]);
         if (res.status >= 400) {
           const text = JSON.stringify(res.body);

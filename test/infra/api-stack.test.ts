@@ -54,6 +54,8 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   // The raw mail (mail key, through S3), bodies and attachments, the ticket writes and the workflow.
   ReleaseSuspendedMail: [
     'dynamodb:GetItem',
+    // The ban check: released mail is intake like any other.
+    'dynamodb:BatchGetItem',
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
     's3:GetObject',
