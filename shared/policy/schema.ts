@@ -10,7 +10,13 @@
 import { z } from 'zod';
 import { CHANNELS, PRIORITIES, Slug, STATUSES } from '../tickets/model.ts';
 
-export const METRICS = ['first-response', 'next-response', 'periodic-update', 'resolution'] as const;
+export const METRICS = [
+  'first-response',
+  'next-response',
+  'periodic-update',
+  'resolution',
+  'assignment',
+] as const;
 export const Metric = z.enum(METRICS);
 export type Metric = z.infer<typeof Metric>;
 
@@ -94,6 +100,44 @@ export const HolidaySource = z
   })
   .describe('Public holidays from date-holidays; each holiday closes its whole local date');
 
+const MONTH = z.number().int().min(1).max(12);
+const WeekdayEnum = z.enum(WEEKDAYS);
+
+/** One holiday as a rule the reader can check against the calendar on the wall; computed for any year. */
+export const ClosedDayRule = z.union([
+  z.strictObject({ name: z.string().min(1), month: MONTH, day: z.number().int().min(1).max(31) }),
+  z.strictObject({
+    name: z.string().min(1),
+    month: MONTH,
+    weekday: WeekdayEnum,
+    nth: z.number().int().min(1).max(4).describe('1 = first, 2 = second ... of the month'),
+  }),
+  z.strictObject({
+    name: z.string().min(1),
+    month: MONTH,
+    weekday: WeekdayEnum,
+    before: z.number().int().min(2).max(31).describe('the last such weekday strictly before this day'),
+  }),
+  z.strictObject({
+    name: z.string().min(1),
+    easterOffset: z.number().int().min(-60).max(60).describe('days after Easter Sunday (Good Friday: -2)'),
+  }),
+]);
+export type ClosedDayRule = z.infer<typeof ClosedDayRule>;
+
+export const ClosedDays = z
+  .strictObject({
+    days: z.array(ClosedDayRule).min(1),
+    weekend: z
+      .enum(['next-weekday', 'not-observed'])
+      .describe(
+        'a holiday on a Saturday or Sunday closes the next weekday that is not itself closed, or nothing',
+      ),
+    source: z.string().optional(),
+  })
+  .describe('Holidays written out as rules in the pack (computed for every year, no table)');
+export type ClosedDays = z.infer<typeof ClosedDays>;
+
 export const Calendar = z
   .strictObject({
     description: z.string().optional(),
@@ -101,6 +145,7 @@ export const Calendar = z
     alwaysOpen: z.literal(true).optional().describe('24/7: open every minute of every day'),
     hours: WeeklyHours.optional(),
     holidays: HolidaySource.optional(),
+    closedDays: ClosedDays.optional(),
     closedDates: z
       .array(IsoDate)
       .optional()
@@ -153,6 +198,12 @@ export const Plan = z.strictObject({
   name: z.string().min(1),
   description: z.string().optional(),
   calendar: z.string().min(1).optional().describe('calendar for business-clock targets of this plan'),
+  channelCalendars: z
+    .partialRecord(ChannelEnum, z.string().min(1))
+    .optional()
+    .describe(
+      'per channel, a calendar that replaces `calendar` for this plan (hours that differ by channel)',
+    ),
   channels: z.array(ChannelEnum).optional().describe('channels offered to this plan (default: all)'),
 });
 
@@ -182,7 +233,15 @@ export const TargetRule = z
       .array(z.number().int().positive())
       .optional()
       .describe('extra warnings at these elapsed minutes (e.g. the lower bound of a range)'),
+    assignee: z
+      .enum(['staff', 'on-call'])
+      .optional()
+      .describe('assignment metric: who must be assigned (default staff; on-call: a staff member on call)'),
     source: z.string().optional().describe('the sentence of the policy document this rule encodes'),
+  })
+  .refine((t) => t.assignee === undefined || t.metric === 'assignment', {
+    message: 'assignee is only for the assignment metric',
+    path: ['assignee'],
   })
   .describe(
     'Most specific match wins: priority (4) + plan (2) + channel (1); identical selectors are an error',
@@ -414,6 +473,13 @@ export const PolicyPack = z
     escalation: z.strictObject({
       levels: z.array(EscalationLevel).min(1),
       triggers: z.array(EscalationTrigger),
+      capByAge: z
+        .boolean()
+        .default(false)
+        .describe(
+          'true: a fraction-of-target trigger never raises a ticket above the highest tier an elapsed (age) trigger matching it allows by then',
+        ),
+      source: z.string().optional(),
     }),
     notices: z.array(Notice),
     intake: z.strictObject({ requiredFields: z.array(IntakeField) }),
@@ -460,6 +526,8 @@ export const PolicyPack = z
       ctx.addIssue({ code: 'custom', message: 'duplicate plan id', path: ['plans'] });
     pack.plans.forEach((p, i) => {
       needCalendar(p.calendar, ['plans', i, 'calendar']);
+      for (const [channel, name] of Object.entries(p.channelCalendars ?? {}))
+        needCalendar(name, ['plans', i, 'channelCalendars', channel]);
     });
     pack.channels.forEach((c, i) => {
       needCalendar(c.calendar, ['channels', i, 'calendar']);

@@ -14,6 +14,7 @@
 
 import type { Calendar } from '../policy/schema.ts';
 import { parsePeriod, WEEKDAYS } from '../policy/schema.ts';
+import { closedDaysOf } from './closed-days.ts';
 import { currentHolidaySource, type HolidaySpec, holidaySpecKey } from './holiday-source.ts';
 
 export const MINUTE_MS = 60_000;
@@ -175,6 +176,7 @@ export class BusinessCalendar {
   /** Open periods per weekday (0 = Sunday) as minutes after local midnight. */
   private readonly week: ReadonlyArray<ReadonlyArray<{ from: number; to: number }>>;
   private readonly holidays: HolidaySpec | undefined;
+  private readonly closedDays: Calendar['closedDays'];
   private readonly closedDates: ReadonlySet<string>;
   private readonly chunks = new Map<number, YearChunk>();
   private minYear = 0;
@@ -196,6 +198,7 @@ export class BusinessCalendar {
     }
     this.week = week;
     this.holidays = def.holidays;
+    this.closedDays = def.closedDays;
     this.closedDates = new Set(def.closedDates ?? []);
     // Validate the zone eagerly so a bad zone fails at compile time, not mid-computation.
     formatterFor(this.timeZone);
@@ -211,8 +214,11 @@ export class BusinessCalendar {
   /** Why the calendar is closed on a local date, if it is a holiday or closed date. */
   closedReason(date: string): string | undefined {
     if (this.closedDates.has(date)) return 'closed date';
+    const year = Number(date.slice(0, 4));
+    const ruled = this.closedDays ? closedDaysOf(this.closedDays, year).get(date) : undefined;
+    if (ruled) return ruled;
     if (!this.holidays) return undefined;
-    return holidayDates(this.holidays, Number(date.slice(0, 4))).get(date);
+    return holidayDates(this.holidays, year).get(date);
   }
 
   /** Open ms from the calendar's origin to `ms` (a monotonic "business clock reading"). */
@@ -319,11 +325,12 @@ export class BusinessCalendar {
         ends.push(e);
       }
     };
-    const noClosures = !this.holidays && this.closedDates.size === 0;
+    const noClosures = !this.holidays && !this.closedDays && this.closedDates.size === 0;
     if (this.alwaysOpen && noClosures) {
       push(startMs, endMs);
     } else {
       const holidays = this.holidays ? holidayDates(this.holidays, year) : undefined;
+      const ruled = this.closedDays ? closedDaysOf(this.closedDays, year) : undefined;
       const first = Date.UTC(year, 0, 1);
       const last = Date.UTC(year + 1, 0, 1);
       for (let d = first; d < last; d += DAY_MS) {
@@ -331,7 +338,7 @@ export class BusinessCalendar {
         const periods = this.week[date.getUTCDay()]!;
         if (periods.length === 0) continue;
         const iso = date.toISOString().slice(0, 10);
-        if (this.closedDates.has(iso) || holidays?.has(iso)) continue;
+        if (this.closedDates.has(iso) || holidays?.has(iso) || ruled?.has(iso)) continue;
         const m = date.getUTCMonth() + 1;
         const dd = date.getUTCDate();
         for (const p of periods) {

@@ -186,6 +186,7 @@ const METRIC_ORDER: Record<Metric, number> = {
   'next-response': 1,
   'periodic-update': 2,
   resolution: 3,
+  assignment: 4,
 };
 const POINT_ORDER = { warn: 0, breach: 1, escalate: 2 } as const;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -222,6 +223,7 @@ class SlaRun {
     'next-response': 0,
     'periodic-update': 0,
     resolution: 0,
+    assignment: 0,
   };
   private readonly firedTicket = new Set<string>();
   readonly log: SlaLogEntry[] = [];

@@ -11,6 +11,12 @@ import {
   toZoned,
   zonedTimeToUtc,
 } from '#shared/sla/calendar.ts';
+import { dateHolidaysSource } from '#shared/sla/date-holidays-source.ts';
+import { useHolidaySource } from '#shared/sla/holiday-source.ts';
+
+// These calendars use a date-holidays source (CA) that no shipped pack names any more (RareLogic
+// writes its holidays out as rules), so it is not in the precomputed table: read the library.
+useHolidaySource(dateHolidaysSource);
 
 const weekdays = (...p: string[]) => ({ mon: p, tue: p, wed: p, thu: p, fri: p });
 const d = (s: string) => new Date(s);

@@ -13,11 +13,11 @@ describe('the precomputed holiday table', () => {
   });
 
   it('answers like date-holidays for the packs’ sources, and refuses what it does not cover', () => {
-    expect([...precomputedHolidaySource({ country: 'CA', types: ['public'] }, 2030)]).toEqual([
-      ...dateHolidaysSource({ country: 'CA', types: ['public'] }, 2030),
+    expect([...precomputedHolidaySource({ country: 'US', types: ['public'] }, 2030)]).toEqual([
+      ...dateHolidaysSource({ country: 'US', types: ['public'] }, 2030),
     ]);
-    expect(precomputedHolidaySource({ country: 'CA' }, 2030).get('2030-07-01')).toBe('Canada Day');
+    expect(precomputedHolidaySource({ country: 'US' }, 2030).get('2030-07-04')).toBe('Independence Day');
     expect(() => precomputedHolidaySource({ country: 'FR' }, 2030)).toThrow(/npm run holidays/);
-    expect(() => precomputedHolidaySource({ country: 'CA' }, 2099)).toThrow(/2020–2060/);
+    expect(() => precomputedHolidaySource({ country: 'US' }, 2099)).toThrow(/2020–2060/);
   });
 });

@@ -1,0 +1,53 @@
+/** The pack readings that follow the documents' own sentences, at the instants the documents imply. */
+import { describe, expect, it } from 'vitest';
+import { getPolicyPack } from '#shared/policy/packs.ts';
+import { closedDaysOf, ruleDate } from '#shared/sla/closed-days.ts';
+import { computeDeadline } from '#shared/sla/engine.ts';
+
+const rarelogic = getPolicyPack('rarelogic');
+const firstTouch = (createdAt: string) =>
+  computeDeadline(
+    rarelogic,
+    { priority: 'normal', plan: 'standard', channel: 'email' },
+    'first-response',
+    new Date(createdAt),
+  )?.toISOString();
+
+describe('RareLogic: "Excluding major Canadian holidays" (Ontario public holidays)', () => {
+  it('a ticket the Friday before Victoria Day 2027 is not due on the holiday Monday', () => {
+    // Fri 21 May 2027 16:00 EDT: one hour left on Friday, Mon 24 May is Victoria Day.
+    expect(firstTouch('2027-05-21T16:00:00-04:00')).toBe('2027-05-25T14:00:00.000Z'); // Tue 10:00 EDT
+  });
+
+  it('a ticket the Friday before Thanksgiving 2027 is not due on the holiday Monday', () => {
+    expect(firstTouch('2027-10-08T16:00:00-04:00')).toBe('2027-10-12T14:00:00.000Z'); // Tue 10:00 EDT
+  });
+
+  it('closes Family Day, and a weekend holiday on the next weekday (Christmas and Boxing Day 2027)', () => {
+    expect(firstTouch('2027-02-12T16:00:00-05:00')).toBe('2027-02-16T15:00:00.000Z'); // Family Day Mon 15 Feb
+    // Sat 25 and Sun 26 Dec 2027 close Mon 27 and Tue 28: due Wed 29 Dec 10:00 EST.
+    expect(firstTouch('2027-12-24T16:00:00-05:00')).toBe('2027-12-29T15:00:00.000Z');
+  });
+
+  it('computes the rules for any year a deadline can reach, with no table to run out', () => {
+    const def = rarelogic.calendars['support-hours']!.closedDays!;
+    const y2099 = closedDaysOf(def, 2099);
+    expect(y2099.get('2099-05-18')).toBe('Victoria Day'); // Monday before 25 May
+    expect(y2099.get('2099-10-12')).toBe('Thanksgiving');
+    expect(y2099.get('2099-04-10')).toBe('Good Friday');
+    expect(firstTouch('2099-05-15T16:00:00-04:00')).toBe('2099-05-19T14:00:00.000Z');
+  });
+
+  it('reads the date rules like the calendar does', () => {
+    expect(new Date(ruleDate({ name: 'v', month: 5, weekday: 'mon', before: 25 }, 2026)).toISOString()).toBe(
+      '2026-05-18T00:00:00.000Z',
+    );
+    // 25 May itself a Monday: Victoria Day is the Monday before, 18 May 2020
+    expect(new Date(ruleDate({ name: 'v', month: 5, weekday: 'mon', before: 25 }, 2020)).toISOString()).toBe(
+      '2020-05-18T00:00:00.000Z',
+    );
+    expect(new Date(ruleDate({ name: 'e', easterOffset: 0 }, 2027)).toISOString()).toBe(
+      '2027-03-28T00:00:00.000Z',
+    );
+  });
+});
