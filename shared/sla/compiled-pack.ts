@@ -117,6 +117,13 @@ export function compilePack(pack: PolicyPack): CompiledPack {
     return cal;
   };
   const planCalendar = new Map(pack.plans.map((p) => [p.id, p.calendar ?? pack.defaultCalendar]));
+  const planChannelCalendar = new Map(pack.plans.map((p) => [p.id, p.channelCalendars ?? {}]));
+  /** A business clock runs on the rule's calendar, else the plan's for the channel, else the plan's, else the default. */
+  const businessCalendarName = (rule: TargetRule, t: TicketAttributes): string =>
+    rule.calendar ??
+    planChannelCalendar.get(t.plan)?.[t.channel] ??
+    planCalendar.get(t.plan) ??
+    pack.defaultCalendar;
 
   const triggers: CompiledTrigger[] = pack.escalation.triggers.map((t) => {
     const base: CompiledTrigger = {
@@ -152,8 +159,7 @@ export function compilePack(pack: PolicyPack): CompiledPack {
 
   const compileRule = (rule: TargetRule, t: TicketAttributes): CompiledRule => {
     const targetMs = rule.minutes * MINUTE_MS;
-    const calendarName =
-      rule.clock === 'calendar' ? null : (rule.calendar ?? planCalendar.get(t.plan) ?? pack.defaultCalendar);
+    const calendarName = rule.clock === 'calendar' ? null : businessCalendarName(rule, t);
     const points: ClockPoint[] = [];
     for (const f of pack.warnings.thresholds) {
       points.push({

@@ -51,3 +51,24 @@ describe('RareLogic: "Excluding major Canadian holidays" (Ontario public holiday
     );
   });
 });
+
+const techflow = getPolicyPack('techflow');
+
+describe('TechFlow: calendars by plan and channel', () => {
+  const deadline = (channel: 'chat' | 'phone', createdAt: string) =>
+    computeDeadline(
+      techflow,
+      { priority: 'high', plan: 'professional', channel },
+      'first-response',
+      new Date(createdAt),
+    )?.toISOString();
+
+  it('a Professional chat ticket at 17:30 EST stops its clock at 18:00 (Live Chat: Mon-Fri 8AM-6PM)', () => {
+    // 120 business min: 30 on Tuesday until 18:00, the other 90 from 08:00 Wednesday.
+    expect(deadline('chat', '2027-01-12T17:30:00-05:00')).toBe('2027-01-13T14:30:00.000Z'); // Wed 09:30 EST
+  });
+
+  it('a Professional phone ticket at 17:30 EST runs until 20:00 (Phone: Mon-Fri 8AM-8PM)', () => {
+    expect(deadline('phone', '2027-01-12T17:30:00-05:00')).toBe('2027-01-13T00:30:00.000Z'); // Tue 19:30 EST
+  });
+});
