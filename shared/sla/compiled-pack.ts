@@ -62,6 +62,8 @@ export interface CompiledPack {
   version: string;
   calendars: ReadonlyMap<string, BusinessCalendar>;
   maxTier: number;
+  /** Fraction triggers never raise a ticket above the tier its age (the elapsed triggers) allows. */
+  capByAge: boolean;
   pausedMetrics: ReadonlyMap<Status, ReadonlySet<Metric>>;
   periodicStartsAfter: 'ticket-created' | 'first-response';
   /** Escalation triggers measured from ticket creation. */
@@ -251,6 +253,7 @@ export function compilePack(pack: PolicyPack): CompiledPack {
     version: packVersion(pack),
     calendars,
     maxTier: Math.max(...pack.escalation.levels.map((l) => l.tier)),
+    capByAge: pack.escalation.capByAge,
     pausedMetrics,
     periodicStartsAfter: pack.periodicUpdates.startAfter,
     elapsedTriggers: triggers.filter((t) => t.afterMs !== undefined),

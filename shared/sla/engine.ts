@@ -557,9 +557,10 @@ class SlaRun {
     for (const c of this.openCycles.values()) {
       if (c.segStart === null) continue;
       for (const p of c.rule.points) {
-        if (c.fired.has(p.key) || (p.trigger && this.escalationIsNoop(p.trigger))) continue;
+        if (c.fired.has(p.key)) continue;
         const at = this.pointTime(c, p.atMs);
         if (!within(at)) break; // points are sorted by clock time
+        if (p.trigger && this.escalationIsNoop(p.trigger, at)) continue;
         sink({
           at,
           order: POINT_ORDER[p.kind] * 10 + METRIC_ORDER[c.metric],
@@ -570,8 +571,9 @@ class SlaRun {
     if (!UNRESOLVED.has(this.status)) return;
     for (const t of this.cp.elapsedTriggers) {
       const key = `escalate:${t.id}`;
-      if (this.firedTicket.has(key) || !selectorMatches(t, this.attrs) || this.escalationIsNoop(t)) continue;
+      if (this.firedTicket.has(key) || !selectorMatches(t, this.attrs)) continue;
       const due = Math.max(t.calendar!.add(this.createdAt, t.afterMs!), this.lastChangeAt);
+      if (this.escalationIsNoop(t, due)) continue;
       if (within(due)) sink({ at: due, order: 25, fire: () => this.fireElapsedTrigger(t, key, due) });
     }
     for (const n of this.cp.elapsedNotices) {
@@ -656,9 +658,22 @@ class SlaRun {
     this.escalate(t, at, key, undefined, `ticket unresolved ${mins} ${clock} min after creation`);
   }
 
-  /** Tiers only rise between events, so a trigger that cannot raise the tier now never will. */
-  private escalationIsNoop(t: CompiledTrigger): boolean {
-    return this.escalationTarget(t) <= this.tier;
+  /** Whether `t` firing at `at` would leave the tier where it is now (tiers only rise between events). */
+  private escalationIsNoop(t: CompiledTrigger, at: number): boolean {
+    return this.escalationTarget(t, at) <= this.tier;
+  }
+
+  /**
+   * The highest tier the ticket's age allows at `at` when the pack caps by age: the top tier of the
+   * elapsed (age) triggers that match the ticket and are due by then, at least 1.
+   */
+  private ageCap(at: number): number {
+    let cap = 1;
+    for (const t of this.cp.elapsedTriggers) {
+      if (typeof t.toTier !== 'number' || t.toTier <= cap || !selectorMatches(t, this.attrs)) continue;
+      if (t.calendar!.add(this.createdAt, t.afterMs!) <= at) cap = t.toTier;
+    }
+    return cap;
   }
 
   private levelText(tier: number): string {
@@ -666,8 +681,9 @@ class SlaRun {
     return level ? ` (${level.name})` : '';
   }
 
-  private escalationTarget(t: CompiledTrigger): number {
-    return Math.min(t.toTier === 'next' ? this.tier + 1 : t.toTier, this.cp.maxTier);
+  private escalationTarget(t: CompiledTrigger, at: number): number {
+    const target = Math.min(t.toTier === 'next' ? this.tier + 1 : t.toTier, this.cp.maxTier);
+    return this.cp.capByAge && t.fraction !== undefined ? Math.min(target, this.ageCap(at)) : target;
   }
 
   private escalate(
@@ -677,8 +693,8 @@ class SlaRun {
     metric: Metric | undefined,
     why: string,
   ): void {
-    const target = this.escalationTarget(t);
-    if (target <= this.tier) return; // already there: nothing to do, no notice
+    const target = this.escalationTarget(t, at);
+    if (target <= this.tier) return; // already there (or capped by age): nothing to do, no notice
     const from = this.tier;
     this.tier = target;
     this.entry(

@@ -199,8 +199,11 @@ describe('Acentus (002)', () => {
       at: '2026-03-02T14:00:00.000Z',
       toTier: 2,
     });
-    expect(action(s, 'escalate:breach-2x:first-response:1')).toMatchObject({
-      at: '2026-03-02T18:00:00.000Z',
+    // 2× at +8 h would jump the ticket past "Level 2 — Technical Specialist (4–24 hours)": the
+    // ladder by age caps it, and Level 3 comes at +24 h.
+    expect(action(s, 'escalate:breach-2x:first-response:1')).toBeUndefined();
+    expect(action(s, 'escalate:level-3-after-24h.enterprise')).toMatchObject({
+      at: '2026-03-03T10:00:00.000Z',
       toTier: 3,
     });
     // "Level 4 — Executive Customer Success (72+ hours)"

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { getPolicyPack } from '#shared/policy/packs.ts';
 import { closedDaysOf, ruleDate } from '#shared/sla/closed-days.ts';
-import { computeDeadline } from '#shared/sla/engine.ts';
+import { computeDeadline, computeSla, type SlaInputEvent } from '#shared/sla/engine.ts';
 
 const rarelogic = getPolicyPack('rarelogic');
 const firstTouch = (createdAt: string) =>
@@ -70,5 +70,87 @@ describe('TechFlow: calendars by plan and channel', () => {
 
   it('a Professional phone ticket at 17:30 EST runs until 20:00 (Phone: Mon-Fri 8AM-8PM)', () => {
     expect(deadline('phone', '2027-01-12T17:30:00-05:00')).toBe('2027-01-13T00:30:00.000Z'); // Tue 19:30 EST
+  });
+});
+
+const acentus = getPolicyPack('acentus');
+
+describe('Acentus: the escalation ladder by age caps every escalation', () => {
+  const created = '2027-03-01T00:00:00.000Z';
+  const h = (hours: number) => new Date(Date.parse(created) + hours * 3_600_000);
+  const tierAt = (events: SlaInputEvent[], hours: number) =>
+    computeSla(acentus, events, h(hours)).ticket.tier;
+  const ticket: SlaInputEvent = {
+    at: created,
+    type: 'ticket-created',
+    priority: 'normal',
+    plan: 'enterprise',
+    channel: 'email',
+    status: 'open',
+  };
+
+  it('a ticket acknowledged at +1 h is at Level 3 (not 4) at +25 h and reaches Level 4 only at +72 h', () => {
+    const events: SlaInputEvent[] = [
+      ticket,
+      { at: h(1).toISOString(), type: 'agent-reply', visibility: 'public' },
+    ];
+    expect(tierAt(events, 3)).toBe(1);
+    expect(tierAt(events, 4)).toBe(2);
+    expect(tierAt(events, 25)).toBe(3);
+    expect(tierAt(events, 71.9)).toBe(3);
+    expect(tierAt(events, 72)).toBe(4);
+  });
+
+  it('an unanswered Severity 3 ticket: the 2× breach at +48 h does not jump it past Level 3', () => {
+    expect(tierAt([ticket], 24)).toBe(3);
+    expect(tierAt([ticket], 48)).toBe(3);
+    expect(tierAt([ticket], 72)).toBe(4);
+  });
+
+  it('a missed Severity 2 response moves the ticket to Level 2 at 4 h (its age allows it), no further at 8 h', () => {
+    const sev2: SlaInputEvent = { ...ticket, priority: 'high' } as SlaInputEvent;
+    const state = computeSla(acentus, [sev2], h(23));
+    expect(state.ticket.tier).toBe(2);
+    expect(state.actions.filter((a) => a.kind === 'escalate').map((a) => [a.rule, a.at, a.toTier])).toEqual([
+      ['breach-1x', h(4).toISOString(), 2],
+    ]);
+  });
+});
+
+describe('capByAge in the engine', () => {
+  it('caps a breach escalation on any clock: with 1×/2× on every metric, the +1 h ticket is still Level 3 at +25 h', () => {
+    const anyMetric = {
+      ...acentus,
+      escalation: {
+        ...acentus.escalation,
+        triggers: acentus.escalation.triggers.map((t) =>
+          'atFractionOfTarget' in t.when
+            ? { ...t, when: { atFractionOfTarget: t.when.atFractionOfTarget } }
+            : t,
+        ),
+      },
+    };
+    const created = '2027-03-01T00:00:00.000Z';
+    const events: SlaInputEvent[] = [
+      {
+        at: created,
+        type: 'ticket-created',
+        priority: 'normal',
+        plan: 'enterprise',
+        channel: 'email',
+        status: 'open',
+      },
+      { at: '2027-03-01T01:00:00.000Z', type: 'agent-reply', visibility: 'public' },
+    ];
+    const at25h = computeSla(anyMetric, events, new Date('2027-03-02T01:00:00.000Z'));
+    expect(at25h.log.some((e) => e.type === 'breached' && e.metric === 'periodic-update')).toBe(true);
+    expect(at25h.ticket.tier).toBe(3);
+    expect(
+      computeSla(
+        { ...anyMetric, escalation: { ...anyMetric.escalation, capByAge: false } },
+        events,
+        new Date('2027-03-02T01:00:00.000Z'),
+      ).ticket.tier,
+    ).toBe(4);
   });
 });
