@@ -38,6 +38,8 @@ export interface CompiledRule {
   calendarName: string | null;
   points: ClockPoint[];
   source: string | undefined;
+  /** Assignment metric: who must be assigned to meet it. */
+  assignee: 'staff' | 'on-call';
 }
 
 export interface CompiledTrigger {
@@ -199,6 +201,7 @@ export function compilePack(pack: PolicyPack): CompiledPack {
       calendarName,
       points,
       source: rule.source,
+      assignee: rule.assignee ?? 'staff',
     };
   };
 

@@ -9,6 +9,8 @@
  * - next response: from a customer message that follows a public agent reply, until the next public reply;
  * - periodic update: from the first public reply (or creation, per pack), restarted by every public reply;
  * - resolution: from creation (or reopen) until solved;
+ * - assignment: from creation until the ticket is assigned to a staff member (an on-call one when
+ *   the rule says so); never restarts;
  * - pausing keeps elapsed time; a priority or plan change re-times every open metric from its elapsed
  *   time (if the new target is already used up, the breach happens at the change instant);
  * - a public reply while solved does not count; reopening restarts resolution, next response and
@@ -49,6 +51,14 @@ export const SlaInputEvent = z.discriminatedUnion('type', [
   }),
   z.strictObject({ at: At, type: z.literal('customer-message') }),
   z.strictObject({ at: At, type: z.literal('agent-reply'), visibility: z.enum(['public', 'internal']) }),
+  z.strictObject({
+    at: At,
+    type: z.literal('assigned'),
+    /** The staff member's id; null when the ticket is unassigned. */
+    to: z.string().min(1).max(128).nullable(),
+    /** Whether the directory listed the assignee as on call when they were assigned. */
+    onCall: z.boolean().default(false),
+  }),
   z.strictObject({ at: At, type: z.literal('status-changed'), to: Status }),
   z.strictObject({ at: At, type: z.literal('priority-changed'), to: Priority }),
   z.strictObject({ at: At, type: z.literal('plan-changed'), to: z.string().min(1) }),
@@ -211,6 +221,8 @@ class SlaRun {
   private createdAt = 0;
   private closed = false;
   private firstResponseDone = false;
+  /** The current assignee, and whether they were on call when assigned. */
+  private assignee: { id: string; onCall: boolean } | null = null;
   private awaitingReplySince: number | null = null;
   private resolutionAnchor = 0;
   private solvedCount = 0;
@@ -284,6 +296,7 @@ class SlaRun {
       if (e.status === 'solved') return;
       this.activate('first-response', at);
       this.activate('resolution', at);
+      this.activate('assignment', at);
       if (this.cp.periodicStartsAfter === 'ticket-created') this.activate('periodic-update', at);
       return;
     }
@@ -309,6 +322,10 @@ class SlaRun {
         this.end('next-response', at, 'fulfilled', 'public agent reply');
         this.end('periodic-update', at, 'fulfilled', 'public agent update');
         this.activate('periodic-update', at);
+        return;
+      case 'assigned':
+        this.assignee = e.to === null ? null : { id: e.to, onCall: e.onCall };
+        this.checkAssignment(at);
         return;
       case 'status-changed':
         this.changeStatus(at, e.to);
@@ -369,6 +386,7 @@ class SlaRun {
       this.end('first-response', at, 'cancelled', 'ticket solved before any public reply');
       this.end('next-response', at, 'cancelled', 'ticket solved without replying');
       this.end('periodic-update', at, 'cancelled', 'ticket solved');
+      this.end('assignment', at, 'cancelled', 'ticket solved before the assignment');
       this.emitNotices('solved', at, `solved:${this.solvedCount}`, {});
       return;
     }
@@ -422,6 +440,15 @@ class SlaRun {
     }
   }
 
+  /** Meets the open assignment clock when the current assignee is who its rule asks for. */
+  private checkAssignment(at: number): void {
+    const c = this.openCycles.get('assignment');
+    if (!c || !this.assignee) return;
+    if (c.rule.assignee === 'on-call' && !this.assignee.onCall) return;
+    const who = c.rule.assignee === 'on-call' ? 'an on-call staff member' : 'a staff member';
+    this.end('assignment', at, 'fulfilled', `assigned to ${who}`);
+  }
+
   private isPaused(metric: Metric): boolean {
     return this.cp.pausedMetrics.get(this.status)?.has(metric) ?? false;
   }
@@ -459,6 +486,10 @@ class SlaRun {
     // no-op for a metric that already has an open clock or still has no target.
     if (!this.firstResponseDone && this.solvedCount === 0) {
       this.activate('first-response', at, this.createdAt, why);
+    }
+    if (this.counts.assignment === 0 && this.solvedCount === 0) {
+      this.activate('assignment', at, this.createdAt, why);
+      this.checkAssignment(at);
     }
     this.activate('resolution', at, this.resolutionAnchor, why);
     if (this.awaitingReplySince !== null) this.activate('next-response', at, this.awaitingReplySince, why);

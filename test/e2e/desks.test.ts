@@ -81,7 +81,7 @@ describe('RareLogic (docs/policies/003)', () => {
 });
 
 describe('Acentus (docs/policies/002)', () => {
-  it('Severity 1 = 1 hour; leads notified at 90 %; auto-escalation at 1× and 2× the target', async () => {
+  it('Severity 1 = 1 hour; leads notified at 90 %; auto-escalation at 1× and 2× the target, capped by the ladder', async () => {
     await at('2030-07-08T14:00:00Z');
     const ticket = await open('acentus', { priority: 'urgent', plan: 'enterprise' });
     await at('2030-07-08T14:55:00Z');
@@ -95,8 +95,10 @@ describe('Acentus (docs/policies/002)', () => {
     await at('2030-07-08T16:01:00Z');
     state = await sla('acentus', ticket.id);
     const escalations = state.applied.filter((a: { kind: string }) => a.kind === 'escalate');
+    // The 1× breach at 15:00 would jump past "Level 1 — Support Agent (0–4 hours)": capped by
+    // age. At 2× (16:00) the Severity 1 "engineering engagement within 2–4 hours" allows Level 3.
     expect(escalations.map((a: { at: string; toTier: number }) => [minute(a.at), a.toTier])).toEqual([
-      ['2030-07-08T15:00', 2],
+      ['2030-07-08T16:00', 2],
       ['2030-07-08T16:00', 3],
     ]);
     const agent = await t.token('agent', 'acentus');
