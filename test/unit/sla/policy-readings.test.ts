@@ -154,3 +154,59 @@ describe('capByAge in the engine', () => {
     ).toBe(4);
   });
 });
+
+describe('RCH SpyFocus: "Critical / P1 incidents should have an on-call engineer assigned within 30 minutes"', () => {
+  const rch = getPolicyPack('rch-spyfocus');
+  const created = '2027-01-12T18:00:00.000Z'; // Tuesday 10:00 Pacific
+  const min = (m: number) => new Date(Date.parse(created) + m * 60_000).toISOString();
+  const p1: SlaInputEvent = {
+    at: created,
+    type: 'ticket-created',
+    priority: 'urgent',
+    plan: 'enterprise',
+    channel: 'email',
+    status: 'open',
+  };
+  const assignment = (s: ReturnType<typeof computeSla>) => s.metrics.find((m) => m.metric === 'assignment');
+
+  it('answered publicly but not assigned: breaches the assignment target at +30 min', () => {
+    const s = computeSla(
+      rch,
+      [p1, { at: min(5), type: 'agent-reply', visibility: 'public' }],
+      new Date(min(31)),
+    );
+    expect(assignment(s)).toMatchObject({ state: 'breached', breachedAt: min(30), rule: 'p1.on-call' });
+    expect(s.actions.some((a) => a.id === 'breach:assignment:1' && a.at === min(30))).toBe(true);
+  });
+
+  it('assigned at +20 min to an on-call engineer: fulfilled', () => {
+    const s = computeSla(
+      rch,
+      [p1, { at: min(20), type: 'assigned', to: 'eng-1', onCall: true }],
+      new Date(min(60)),
+    );
+    expect(assignment(s)).toMatchObject({ state: 'fulfilled', endedAt: min(20) });
+    expect(s.actions.some((a) => a.kind === 'breach' && a.metric === 'assignment')).toBe(false);
+  });
+
+  it('assigned to a staff member who is not on call: still breaches at +30 min', () => {
+    const s = computeSla(
+      rch,
+      [p1, { at: min(10), type: 'assigned', to: 'agent-1', onCall: false }],
+      new Date(min(31)),
+    );
+    expect(assignment(s)).toMatchObject({ state: 'breached', breachedAt: min(30) });
+  });
+
+  it('a ticket raised to P1 later counts the assignment from creation', () => {
+    const s = computeSla(
+      rch,
+      [
+        { ...p1, priority: 'normal' } as SlaInputEvent,
+        { at: min(40), type: 'priority-changed', to: 'urgent' },
+      ],
+      new Date(min(41)),
+    );
+    expect(assignment(s)).toMatchObject({ state: 'breached', breachedAt: min(40) });
+  });
+});
