@@ -15,11 +15,14 @@ export interface LocalStaffUser {
   group: Role;
   email: string;
   name: string;
+  /** Also in the `on-call` group (the on-call rotation). */
+  onCall?: boolean;
 }
 
-const PEOPLE: Array<{ suffix: string; group: Role; first: string; last: string }> = [
+const PEOPLE: Array<{ suffix: string; group: Role; first: string; last: string; onCall?: boolean }> = [
   { suffix: 'agent', group: 'agent', first: 'Ana', last: 'Agent' },
-  { suffix: 'agent-2', group: 'agent', first: 'Ben', last: 'Second' },
+  // Ben is on the on-call rotation (the `on-call` group, next to his role group).
+  { suffix: 'agent-2', group: 'agent', first: 'Ben', last: 'Second', onCall: true },
   { suffix: 'lead', group: 'lead', first: 'Lee', last: 'Lead' },
   { suffix: 'manager', group: 'manager', first: 'Mia', last: 'Manager' },
   { suffix: 'ops', group: 'ops', first: 'Oz', last: 'Ops' },
@@ -33,6 +36,7 @@ export function localStaff(desks: readonly string[]): LocalStaffUser[] {
       group: p.group,
       email: `${desk}-${p.suffix}@staff.example.com`,
       name: `${p.first} ${p.last}`,
+      ...(p.onCall ? { onCall: true } : {}),
     })),
   );
 }
@@ -71,7 +75,9 @@ export async function startStaffDirectoryEndpoint(users: readonly LocalStaffUser
           });
         case 'AdminListGroupsForUser':
           if (!user) return notFound();
-          return send(200, { Groups: [{ GroupName: user.group }] });
+          return send(200, {
+            Groups: [{ GroupName: user.group }, ...(user.onCall ? [{ GroupName: 'on-call' }] : [])],
+          });
         case 'ListUsersInGroup':
           return send(200, {
             Users: users

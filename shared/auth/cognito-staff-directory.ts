@@ -14,6 +14,9 @@ const STAFF_GROUPS = [...STAFF_ROLES];
 const attribute = (attributes: AttributeType[] | undefined, name: string) =>
   attributes?.find((a) => a.Name === name)?.Value;
 
+/** The Cognito group, next to the role group, of staff on the on-call rotation. */
+export const ON_CALL_GROUP = 'on-call';
+
 /** The first word of a person's name: what customers see of the agent working their ticket. */
 export function publicDisplayName(name: string | undefined, role: Role): string {
   const first = name?.trim().split(/\s+/)[0];
@@ -54,12 +57,12 @@ export function cognitoStaffDirectory(
         const groups = await client.send(
           new AdminListGroupsForUserCommand({ UserPoolId: userPoolId, Username: id }),
         );
-        const staffGroups = (groups.Groups ?? [])
-          .map((g) => g.GroupName as Role)
-          .filter((g) => STAFF_GROUPS.includes(g));
+        const names = (groups.Groups ?? []).map((g) => g.GroupName);
+        const staffGroups = names.map((g) => g as Role).filter((g) => STAFF_GROUPS.includes(g));
         if (staffGroups.length !== 1) return undefined;
         const found = member(id, user.UserAttributes, staffGroups[0]!, user.Enabled);
-        return found?.desk === desk ? found : undefined;
+        if (found?.desk !== desk) return undefined;
+        return names.includes(ON_CALL_GROUP) ? { ...found, onCall: true } : found;
       } catch (error) {
         if (error instanceof UserNotFoundException) return undefined;
         throw error;

@@ -35,7 +35,13 @@ export type TicketActivity = { at: string; by: string } & (
       /** Set when staff loosened the promise and the pack asks for a reason. */
       reason?: string;
     }
-  | { type: 'assignee-changed'; from: string | null; to: string | null }
+  | {
+      type: 'assignee-changed';
+      from: string | null;
+      to: string | null;
+      /** The new assignee was on call when assigned (feeds a pack's on-call assignment target). */
+      onCall?: boolean;
+    }
 );
 
 export type TicketActivityType = TicketActivity['type'];

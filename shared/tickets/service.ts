@@ -141,14 +141,20 @@ export function ticketService(deps: TicketServiceDeps) {
   }
 
   /** The assignee must be a staff member of the desk; notices to them go to the directory's address only. */
-  async function withAssigneeContact(ticket: Ticket, assignee: string | null): Promise<Ticket> {
+  async function withAssigneeContact(
+    ticket: Ticket,
+    assignee: string | null,
+  ): Promise<{ ticket: Ticket; onCall: boolean }> {
     const { assigneeContact: _previous, ...rest } = ticket;
-    if (assignee === null) return rest;
+    if (assignee === null) return { ticket: rest, onCall: false };
     const member = await deps.staff.lookup(ticket.desk, assignee);
     if (!member) {
       throw problems.unprocessable([{ pointer: '/assignee', detail: 'not a staff member of this desk' }]);
     }
-    return { ...rest, assigneeContact: { email: member.email, displayName: member.displayName } };
+    return {
+      ticket: { ...rest, assigneeContact: { email: member.email, displayName: member.displayName } },
+      onCall: member.onCall === true,
+    };
   }
 
   return {
@@ -392,7 +398,14 @@ export function ticketService(deps: TicketServiceDeps) {
       });
       if (change.activity.length === 0) return change.ticket;
       if (patch.assignee !== undefined && patch.assignee !== ticket.assignee) {
-        change.ticket = await withAssigneeContact(change.ticket, patch.assignee);
+        const assigned = await withAssigneeContact(change.ticket, patch.assignee);
+        change.ticket = assigned.ticket;
+        // Recorded with the assignment: whether it meets an on-call assignment target.
+        if (assigned.onCall) {
+          change.activity = change.activity.map((a) =>
+            a.type === 'assignee-changed' ? { ...a, onCall: true } : a,
+          );
+        }
       }
       try {
         const { taskToken } = await store.commitChange(appendActivity(stored!, change), expectedVersion);

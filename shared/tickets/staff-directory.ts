@@ -10,6 +10,8 @@ export interface StaffMember {
   email: string;
   /** The name customers may see ("Ana"), never the full name or address. */
   displayName: string;
+  /** On the on-call rotation (Cognito group `on-call`, next to the role group): meets a pack's on-call assignment target. */
+  onCall?: boolean;
 }
 
 /** Port: the staff directory (Cognito on AWS; the local identity provider's stand-in locally). */

@@ -11,7 +11,7 @@ import type { Ticket } from '../tickets/model.ts';
 import { SLA_WORKFLOW_ACTOR } from './model.ts';
 import type { PlannedAction, SlaPlanner } from './sla-planner.ts';
 
-/** The ticket's activity as the SLA engine's input (the engine ignores assignee changes and who made a change, except that a tier change the workflow made names its action). */
+/** The ticket's activity as the SLA engine's input (the engine ignores who made a change, except that a tier change the workflow made names its action). */
 export function slaEventsOf(activity: readonly TicketActivity[]): SlaInputEvent[] {
   const events: SlaInputEvent[] = [];
   for (const a of activity) {
@@ -44,6 +44,7 @@ export function slaEventsOf(activity: readonly TicketActivity[]): SlaInputEvent[
         break;
       }
       case 'assignee-changed':
+        events.push({ at: a.at, type: 'assigned', to: a.to, onCall: a.onCall === true });
         break;
     }
   }

@@ -116,6 +116,36 @@ describe('RCH SpyFocus (docs/policies/000)', () => {
   });
 });
 
+describe('RCH SpyFocus: "Critical / P1 incidents should have an on-call engineer assigned within 30 minutes"', () => {
+  async function assign(id: string, assignee: string) {
+    const lead = await t.token('lead', 'rch-spyfocus');
+    const current = await t.call('GET', `/tickets/${id}`, { token: lead });
+    const res = await t.call('PATCH', `/tickets/${id}`, {
+      token: lead,
+      json: { assignee },
+      headers: { 'if-match': current.headers.get('etag')! },
+    });
+    expect(res.status).toBe(200);
+    await t.stack.settle();
+  }
+  const assignment = (s: { metrics: Array<{ metric: string; state: string; breachedAt: string | null }> }) =>
+    s.metrics.find((m) => m.metric === 'assignment');
+
+  it('assigned at +20 min to the on-call engineer: met; to an agent not on call: breached at +30 min', async () => {
+    await at('2030-07-16T17:00:00Z');
+    const onCall = await open('rch-spyfocus', { priority: 'urgent', plan: 'enterprise' });
+    const notOnCall = await open('rch-spyfocus', { priority: 'urgent', plan: 'enterprise' });
+    await at('2030-07-16T17:20:00Z');
+    await assign(onCall.id, 'rch-spyfocus-agent-2'); // Ben, in the on-call group
+    await assign(notOnCall.id, 'rch-spyfocus-agent');
+    await at('2030-07-16T17:31:00Z');
+    expect(assignment(await sla('rch-spyfocus', onCall.id))?.state).toBe('fulfilled');
+    const missed = assignment(await sla('rch-spyfocus', notOnCall.id));
+    expect(missed?.state).toBe('breached');
+    expect(minute(missed?.breachedAt ?? undefined)).toBe('2030-07-16T17:30');
+  });
+});
+
 describe('TechFlow (docs/policies/001)', () => {
   it('Standard P3 "24 hours" runs on Eastern business hours, and the log explains it', async () => {
     await at('2030-07-22T20:00:00Z'); // Monday 16:00 in New York
