@@ -1,8 +1,11 @@
 /** The pack readings that follow the documents' own sentences, at the instants the documents imply. */
 import { describe, expect, it } from 'vitest';
+import type { Principal } from '#shared/auth/principal.ts';
 import { getPolicyPack } from '#shared/policy/packs.ts';
+import { parsePolicyPack } from '#shared/policy/schema.ts';
 import { closedDaysOf, ruleDate } from '#shared/sla/closed-days.ts';
 import { computeDeadline, computeSla, type SlaInputEvent } from '#shared/sla/engine.ts';
+import { PreviewRequest, previewForCaller } from '#shared/sla/preview-request.ts';
 
 const rarelogic = getPolicyPack('rarelogic');
 const firstTouch = (createdAt: string) =>
@@ -208,5 +211,66 @@ describe('RCH SpyFocus: "Critical / P1 incidents should have an on-call engineer
       new Date(min(41)),
     );
     expect(assignment(s)).toMatchObject({ state: 'breached', breachedAt: min(40) });
+  });
+});
+
+describe('POST /sla/preview shows the readings', () => {
+  const agentOf = (desk: string): Principal => ({
+    id: `${desk}-agent`,
+    role: 'agent',
+    desk,
+    email: undefined,
+    name: undefined,
+    plan: undefined,
+    tier: undefined,
+  });
+
+  it('an RCH P1 answered but assigned to no on-call engineer breaches the assignment at +30 min', () => {
+    const request = PreviewRequest.parse({
+      desk: 'rch-spyfocus',
+      ticket: { priority: 'urgent', plan: 'enterprise', channel: 'email', createdAt: '2030-03-05T18:00:00Z' },
+      events: [
+        { at: '2030-03-05T18:05:00Z', type: 'agent-reply', visibility: 'public' },
+        { at: '2030-03-05T18:10:00Z', type: 'assigned', to: 'rch-spyfocus-agent' },
+      ],
+      now: '2030-03-05T18:31:00Z',
+    });
+    const p = previewForCaller(agentOf('rch-spyfocus'), request);
+    expect(p.metrics.find((m) => m.metric === 'assignment')).toMatchObject({
+      state: 'breached',
+      breachedAt: '2030-03-05T18:30:00.000Z',
+    });
+  });
+
+  it('a TechFlow Professional chat ticket at 17:30 EST is due the next morning; by phone the same evening', () => {
+    const due = (channel: string) =>
+      previewForCaller(
+        agentOf('techflow'),
+        PreviewRequest.parse({
+          desk: 'techflow',
+          ticket: { priority: 'high', plan: 'professional', channel, createdAt: '2030-03-05T17:30:00-05:00' },
+        }),
+      ).metrics.find((m) => m.metric === 'first-response')?.deadline;
+    expect(due('chat')).toBe('2030-03-06T14:30:00.000Z'); // Wed 09:30 EST
+    expect(due('phone')).toBe('2030-03-06T00:30:00.000Z'); // Tue 19:30 EST
+  });
+});
+
+describe('pack format for the readings', () => {
+  it('names the field of a channel calendar that does not exist, and an assignee on a non-assignment rule', () => {
+    const pack = structuredClone(techflow) as unknown as {
+      plans: Array<{ channelCalendars?: Record<string, string> }>;
+      targets: Array<Record<string, unknown>>;
+    };
+    pack.plans[1]!.channelCalendars = { chat: 'nowhere' };
+    pack.targets[0]!.assignee = 'on-call';
+    expect(() => parsePolicyPack(pack)).toThrow(
+      expect.objectContaining({
+        issues: expect.arrayContaining([
+          { path: 'plans[1].channelCalendars.chat', message: 'unknown calendar "nowhere"' },
+          { path: 'targets[0].assignee', message: 'assignee is only for the assignment metric' },
+        ]),
+      }),
+    );
   });
 });
