@@ -605,7 +605,9 @@ class SlaRun {
       if (this.firedTicket.has(key) || !selectorMatches(t, this.attrs)) continue;
       const due = Math.max(t.calendar!.add(this.createdAt, t.afterMs!), this.lastChangeAt);
       if (this.escalationIsNoop(t, due)) continue;
-      if (within(due)) sink({ at: due, order: 25, fire: () => this.fireElapsedTrigger(t, key, due) });
+      // Capped by age, the age step at an instant goes first: one escalation, not 1 → 2 → 3 at once.
+      const order = this.cp.capByAge ? 19 : 25;
+      if (within(due)) sink({ at: due, order, fire: () => this.fireElapsedTrigger(t, key, due) });
     }
     for (const n of this.cp.elapsedNotices) {
       const key = `notify:${n.notice.id}`;

@@ -195,10 +195,13 @@ describe('Acentus (002)', () => {
       at: '2026-03-02T13:36:00.000Z',
       notice: { audience: 'lead', promiseToCustomer: false },
     });
-    expect(action(s, 'escalate:breach-1x:first-response:1')).toMatchObject({
+    // The missed 4-hour response and "Level 2 — Technical Specialist (4–24 hours)" fall due together:
+    // one escalation to Level 2 (the age step goes first when the pack caps by age).
+    expect(action(s, 'escalate:level-2-after-4h.enterprise')).toMatchObject({
       at: '2026-03-02T14:00:00.000Z',
       toTier: 2,
     });
+    expect(action(s, 'escalate:breach-1x:first-response:1')).toBeUndefined();
     // 2× at +8 h would jump the ticket past "Level 2 — Technical Specialist (4–24 hours)": the
     // ladder by age caps it, and Level 3 comes at +24 h.
     expect(action(s, 'escalate:breach-2x:first-response:1')).toBeUndefined();

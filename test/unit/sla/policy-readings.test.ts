@@ -110,12 +110,12 @@ describe('Acentus: the escalation ladder by age caps every escalation', () => {
     expect(tierAt([ticket], 72)).toBe(4);
   });
 
-  it('a missed Severity 2 response moves the ticket to Level 2 at 4 h (its age allows it), no further at 8 h', () => {
+  it('a missed Severity 2 response: one escalation to Level 2 at 4 h (its age allows it), none at 8 h (2×)', () => {
     const sev2: SlaInputEvent = { ...ticket, priority: 'high' } as SlaInputEvent;
     const state = computeSla(acentus, [sev2], h(23));
     expect(state.ticket.tier).toBe(2);
     expect(state.actions.filter((a) => a.kind === 'escalate').map((a) => [a.rule, a.at, a.toTier])).toEqual([
-      ['breach-1x', h(4).toISOString(), 2],
+      ['level-2-after-4h.enterprise', h(4).toISOString(), 2],
     ]);
   });
 });
