@@ -1,10 +1,21 @@
+import { portInUseMessage } from './ports.ts';
 import { startLocalStack } from './stack.ts';
 
 // Lambda runs Node 22; a laptop may run 20. The SDK's upgrade notice is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+// The handlers log every request as JSON (what CloudWatch keeps on AWS); in a terminal that buries the
+// banner, so `npm start` shows warnings and errors only unless LOG_LEVEL says otherwise (tests unaffected).
+process.env.LOG_LEVEL ||= 'WARN';
+
 /** `npm start`: the whole product on this machine, no AWS account, no Docker. */
-const stack = await startLocalStack();
+const stack = await startLocalStack().catch((error: unknown) => {
+  const message = portInUseMessage(error);
+  if (!message) throw error;
+  // A taken port is a configuration problem, not a crash: one line naming the variable, no stack trace.
+  console.error(message);
+  process.exit(1);
+});
 const { api, dynamodb, s3, stepfunctions, clock } = stack.urls;
 const desk = stack.desks[1] ?? stack.desks[0];
 
