@@ -1,5 +1,6 @@
 import { isStaff, type Principal } from '../auth/principal.ts';
 import { type FieldError, problems } from '../http/problem.ts';
+import { logger } from '../observability/logger.ts';
 import { findPolicyPack } from '../policy/packs.ts';
 import { newId } from '../runtime/ids.ts';
 import { type IncidentStore, IncidentVersionConflict } from '../store/incident-store.ts';
@@ -160,17 +161,13 @@ export function incidentService(deps: IncidentServiceDeps) {
             }
             const thresholds = next.review.events.slice(incident.review.events.length).map((e) => e.type);
             recorded.push({ desk, incidentId: id, thresholds });
-            console.warn(
-              JSON.stringify({
-                level: 'WARN',
-                message: 'post-incident review overdue',
-                desk,
-                incidentId: id,
-                thresholds,
-                dueAt: next.review.dueAt,
-                latestAt: next.review.latestAt,
-              }),
-            );
+            logger.warn('post-incident review overdue', {
+              desk,
+              incidentId: id,
+              thresholds,
+              dueAt: next.review.dueAt,
+              latestAt: next.review.latestAt,
+            });
             break;
           }
         }

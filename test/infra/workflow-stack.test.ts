@@ -220,7 +220,7 @@ describe('WorkflowStack', () => {
         [
           'DESKS',
           'NODE_OPTIONS',
-          'POWERTOOLS_SERVICE_NAME',
+          'SERVICE_NAME',
           'STATE_MACHINE_ARN',
           'TABLE_NAME',
           ...mail,
