@@ -4,7 +4,7 @@
  * Shared by the DSAR, appeal, hold and deadline use cases.
  */
 
-import { problems } from '../http/problem.ts';
+import { DomainError } from '../errors/domain-error.ts';
 import { logger } from '../observability/logger.ts';
 import type { ComplianceRecordKind } from '../store/compliance-keys.ts';
 import { type ComplianceStore, RecordConflict, type RecordIndex } from '../store/compliance-store.ts';
@@ -82,7 +82,7 @@ export function recordRepository<T extends RecordBase>(deps: RepositoryDeps, ind
     ): Promise<T> {
       for (let attempt = 1; ; attempt++) {
         const current = await records.get<T>(indexer.kind, desk, id);
-        if (!current) throw problems.notFound(notFound);
+        if (!current) throw DomainError.notFound(notFound);
         const next = change(current);
         if (next === current) return current;
         try {
