@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { Principal } from '../auth/principal.ts';
 import type { TokenVerifier } from '../auth/verify-token.ts';
 import { DomainError } from '../errors/domain-error.ts';
-import { logger } from '../observability/logger.ts';
+import { logger, withLogContext } from '../observability/logger.ts';
 import { internalError, Problem, problemOf, renderProblem } from './problem.ts';
 
 export interface ApiCall {
@@ -43,6 +43,11 @@ export function problemResponses(): MiddlewareObj<Event, Result> {
   };
 }
 
+/** Correlation ids on every line logged while a route runs (domain code included). */
+export function routeLogContext(event: Event): Record<string, unknown> {
+  return { requestId: event.requestContext?.requestId, routeKey: event.routeKey };
+}
+
 /**
  * Wraps a route: authenticates the bearer token, runs the route, renders errors. Every API route
  * goes through here, so no route can forget authentication.
@@ -50,10 +55,12 @@ export function problemResponses(): MiddlewareObj<Event, Result> {
 export function apiRoute(verifyToken: () => TokenVerifier, route: (call: ApiCall) => Promise<Result>) {
   return middy<Event, Result, Error, Context>({ timeoutEarlyInMillis: 0 })
     .use(problemResponses())
-    .handler(async (event) => {
-      const principal = await verifyToken()(event.headers?.authorization);
-      return route({ event, principal, requestId: event.requestContext.requestId });
-    });
+    .handler(async (event) =>
+      withLogContext(routeLogContext(event), async () => {
+        const principal = await verifyToken()(event.headers?.authorization);
+        return route({ event, principal, requestId: event.requestContext.requestId });
+      }),
+    );
 }
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): Result {

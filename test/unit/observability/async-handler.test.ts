@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { publicRoute } from '#shared/http/public-route.ts';
 import { logger } from '#shared/observability/logger.ts';
 import { asyncHandler } from '#shared/runtime/async-handler.ts';
 
@@ -73,6 +74,22 @@ describe('asyncHandler', () => {
         message: 'function failed',
         ticketId: 'T1',
         error: { name: 'Error', message: 'SES said no to [email]' },
+      }),
+    ]);
+  });
+
+  it('HTTP routes put their request id and route on the lines logged while they run', async () => {
+    const route = publicRoute('public-read', async () => {
+      logger.info('domain line');
+      return { statusCode: 204 };
+    });
+    const event = { routeKey: 'GET /status/{desk}', requestContext: { requestId: 'api-req-1' } };
+    await route(event as never, context);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        message: 'domain line',
+        requestId: 'api-req-1',
+        routeKey: 'GET /status/{desk}',
       }),
     ]);
   });
