@@ -17,6 +17,7 @@ import {
 } from '#functions/manifest/schedules.ts';
 import { Role } from '#shared/auth/principal.ts';
 import { Problem, renderProblem } from '#shared/http/problem.ts';
+import { logger } from '#shared/observability/logger.ts';
 import { isKnownDesk, PACK_IDS } from '#shared/policy/packs.ts';
 import { resetApiDeps } from '#shared/runtime/api-deps.ts';
 import { resetComplianceDeps } from '#shared/runtime/compliance-deps.ts';
@@ -296,7 +297,7 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
     if (realTimeSweepRunning) return;
     realTimeSweepRunning = true;
     tracked(jobs['sweep-outbound-mail']!)()
-      .catch((error: unknown) => console.error('outbound mail sweep failed', error))
+      .catch((error: unknown) => logger.error('outbound mail sweep failed', { error }))
       .finally(() => {
         realTimeSweepRunning = false;
       });
@@ -311,7 +312,7 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
   const resumed = stepFunctions.resume();
   // Not awaited: it needs the SES endpoint, which answers once start-up is over.
   void sweepAfterRestart().catch((error: unknown) =>
-    console.error('outbound mail sweep after start failed', error),
+    logger.error('outbound mail sweep after start failed', { error }),
   );
 
   const localRoutes: Record<string, (body: unknown) => Promise<[number, unknown]> | [number, unknown]> = {
@@ -424,7 +425,7 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
       const [status, payload] = await local(parsedBody);
       send(res, status, payload, status >= 400);
     } catch (error) {
-      console.error('local stack error', error);
+      logger.error('local stack error', { error });
       if (!res.headersSent)
         send(res, 500, { type: '/problems/internal', title: 'Internal error', status: 500 }, true);
     }
