@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { ApiRouteEntry } from '#functions/manifest/api-routes.ts';
+import { Problem, renderProblem } from '#shared/http/problem.ts';
 import { firstInvalidUtf8Offset } from '#shared/http/utf8.ts';
 import { functionNameOf, lambdaContext, loadHandlerModule } from './handler-modules.ts';
 
@@ -34,12 +35,14 @@ export function apiGateway(routes: readonly ApiRouteEntry[]) {
   return async function handle(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean> {
     const url = new URL(req.url ?? '/', 'http://local');
     const method = req.method ?? 'GET';
-    let pathMatched = false;
+    const allowed: string[] = [];
     for (const { route, regex, names } of compiled) {
       const m = regex.exec(url.pathname);
       if (!m) continue;
-      pathMatched = true;
-      if (route.method !== method) continue;
+      if (route.method !== method) {
+        allowed.push(route.method);
+        continue;
+      }
       if (body.length > MAX_PAYLOAD_BYTES) {
         res
           .writeHead(413, { 'content-type': 'application/json' })
@@ -62,11 +65,24 @@ export function apiGateway(routes: readonly ApiRouteEntry[]) {
       writeResult(res, result, event.requestContext.requestId);
       return true;
     }
-    if (pathMatched) {
-      res.writeHead(405, { 'content-type': 'application/problem+json' });
-      res.end(
-        JSON.stringify({ type: '/problems/method-not-allowed', title: 'Method not allowed', status: 405 }),
+    if (allowed.length) {
+      // API Gateway (HTTP API) itself answers 404 here; the local 405 says which methods the path has.
+      const allow = [...new Set(allowed)].join(', ');
+      const result = renderProblem(
+        new Problem(
+          405,
+          'method-not-allowed',
+          'Method not allowed',
+          `${url.pathname} allows ${allow}.`,
+          undefined,
+          {
+            allow,
+          },
+        ),
+        url.pathname,
       );
+      res.writeHead(405, result.headers as Record<string, string>);
+      res.end(result.body);
       return true;
     }
     return false;

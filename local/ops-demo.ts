@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { surveyPath } from '#shared/survey/link.ts';
+import { localApiUrl } from './cli-env.ts';
 
 /**
  * Demo data for the ops console, made the way users make it: HTTP calls to a running local stack
@@ -228,7 +229,7 @@ export async function seedOpsDemo(options: DemoOptions): Promise<DemoResult> {
 
 // CLI: seed a running `npm start` stack.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const apiUrl = process.env.API_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
+  const apiUrl = localApiUrl();
   const dataDir = resolve(process.env.DATA_DIR ?? '.data');
   const surveySecret = readFileSync(join(dataDir, 'survey-secret'), 'utf8').trim();
   const result = await seedOpsDemo({ apiUrl, surveySecret });

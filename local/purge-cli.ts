@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
+import { localApiUrl } from './cli-env.ts';
 
 /**
  * `npm run purge -- --dry-run [--desk techflow] [--list] [--url http://127.0.0.1:3000]` shows, per desk
@@ -25,7 +26,7 @@ if (values.help) {
   );
   process.exit(0);
 }
-const base = values.url ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
+const base = values.url ?? localApiUrl();
 
 async function call(method: string, path: string, body?: unknown, token?: string) {
   const res = await fetch(`${base}${path}`, {

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
+import { logger } from '#shared/observability/logger.ts';
 import { passedGate } from './startup-gate.ts';
 import type { VirtualTimers } from './timers.ts';
 
@@ -69,7 +70,7 @@ export async function startSchedulerEndpoint(options: SchedulerEndpointOptions) 
         }
         options.invoke(schedule.target.Arn, input).catch((error: unknown) => {
           failures.push({ name: schedule.name, at: options.now().toISOString(), error: String(error) });
-          console.error(`local scheduler: ${schedule.name} failed`, error);
+          logger.error('local scheduler: schedule failed', { schedule: schedule.name, error });
         });
       }),
     );

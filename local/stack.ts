@@ -16,6 +16,8 @@ import {
   stateMachineSubstitutions,
 } from '#functions/manifest/schedules.ts';
 import { Role } from '#shared/auth/principal.ts';
+import { Problem, renderProblem } from '#shared/http/problem.ts';
+import { logger } from '#shared/observability/logger.ts';
 import { isKnownDesk, PACK_IDS } from '#shared/policy/packs.ts';
 import { resetApiDeps } from '#shared/runtime/api-deps.ts';
 import { resetComplianceDeps } from '#shared/runtime/compliance-deps.ts';
@@ -38,6 +40,7 @@ import { prepareLocalMail } from './mail/mail-stack.ts';
 import { authenticatedDomainsFromEnv } from './mail/sender-verdicts.ts';
 import { objectStorePath, startObjectStore } from './object-store.ts';
 import { serveOpsConsole } from './ops-console.ts';
+import { envPort } from './ports.ts';
 import { startSchedulerEndpoint } from './scheduler.ts';
 import { localStaff, startStaffDirectoryEndpoint } from './staff-directory.ts';
 import { passedGate, startupGate } from './startup-gate.ts';
@@ -79,11 +82,6 @@ export const localStateMachineName = (id: StateMachineId) => `tierdesk-${id}`;
 const SETTLE_TIMEOUT_MS = 15_000;
 /** The outbound-mail sweep also runs this often in real time (crash recovery; see below). */
 const OUTBOUND_SWEEP_REAL_MS = 20_000;
-
-const envPort = (name: string, fallback: number) => {
-  const value = process.env[name];
-  return value === undefined ? fallback : Number(value);
-};
 
 /**
  * Boots the whole product in this process: dynalite, an S3-compatible object store, the local
@@ -130,19 +128,19 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
     );
     return server;
   };
-  let dynamo = await startDynamo(options.dynamoPort ?? envPort('DYNAMODB_PORT', 8000));
+  let dynamo = await startDynamo(options.dynamoPort ?? envPort('DYNAMODB_PORT'));
   const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
 
   const objects = await startObjectStore({
     dir: objectStorePath(dataDir),
-    port: options.s3Port ?? envPort('S3_PORT', 4569),
+    port: options.s3Port ?? envPort('S3_PORT'),
   });
   const identity = await localIdentity(dataDir);
   const desks = [...(options.desks ?? LOCAL_DESKS)];
   // The identity provider's staff directory, behind the same Cognito calls the API makes on AWS.
   const staffDirectory = await startStaffDirectoryEndpoint(
     localStaff(desks),
-    options.directoryPort ?? envPort('DIRECTORY_PORT', 0),
+    options.directoryPort ?? envPort('DIRECTORY_PORT'),
   );
 
   // The port must be known early (the JWKS URL); the handler is attached now and waits for `ready`.
@@ -151,7 +149,7 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
   });
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
-    server.listen(options.apiPort ?? envPort('PORT', 3000), '127.0.0.1', () => ok());
+    server.listen(options.apiPort ?? envPort('PORT'), '127.0.0.1', () => ok());
   });
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -177,7 +175,7 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
   });
   const faults: FaultInjection = { failNext: new Map() };
   const sfn = await startSfnEndpoint(stepFunctions, {
-    port: options.sfnPort ?? envPort('SFN_PORT', 8083),
+    port: options.sfnPort ?? envPort('SFN_PORT'),
     faults,
     ready,
   });
@@ -188,8 +186,8 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
     dataDir,
     clock,
     lambdas,
-    sesPort: options.sesPort ?? envPort('SES_PORT', 8084),
-    smtpPort: options.smtpPort ?? envPort('SMTP_PORT', 2525),
+    sesPort: options.sesPort ?? envPort('SES_PORT'),
+    smtpPort: options.smtpPort ?? envPort('SMTP_PORT'),
     ready,
     region: process.env.AWS_REGION ?? 'us-east-1',
     desks,
@@ -270,7 +268,7 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
   };
   // EventBridge Scheduler's one-time deadline schedules (DSARs, billing appeals), on the virtual clock.
   const scheduler = await startSchedulerEndpoint({
-    port: options.schedulerPort ?? envPort('SCHEDULER_PORT', 0),
+    port: options.schedulerPort ?? envPort('SCHEDULER_PORT'),
     timers,
     now: () => clock.now(),
     dataFile: join(dataDir, 'scheduler', 'schedules.json'),
@@ -299,7 +297,7 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
     if (realTimeSweepRunning) return;
     realTimeSweepRunning = true;
     tracked(jobs['sweep-outbound-mail']!)()
-      .catch((error: unknown) => console.error('outbound mail sweep failed', error))
+      .catch((error: unknown) => logger.error('outbound mail sweep failed', { error }))
       .finally(() => {
         realTimeSweepRunning = false;
       });
@@ -314,7 +312,7 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
   const resumed = stepFunctions.resume();
   // Not awaited: it needs the SES endpoint, which answers once start-up is over.
   void sweepAfterRestart().catch((error: unknown) =>
-    console.error('outbound mail sweep after start failed', error),
+    logger.error('outbound mail sweep after start failed', { error }),
   );
 
   const localRoutes: Record<string, (body: unknown) => Promise<[number, unknown]> | [number, unknown]> = {
@@ -403,17 +401,11 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
       const path = new URL(req.url ?? '/', 'http://local').pathname;
       const local = localRoutes[`${req.method} ${path}`];
       if (!local) {
-        send(
-          res,
-          404,
-          {
-            type: '/problems/not-found',
-            title: 'Not found',
-            status: 404,
-            detail: `No route ${req.method} ${path}`,
-          },
-          true,
+        const { body: problemBody } = renderProblem(
+          new Problem(404, 'not-found', 'Not found', `No route ${req.method} ${path}`),
+          path,
         );
+        send(res, 404, JSON.parse(problemBody ?? '{}'), true);
         return;
       }
       let parsedBody: unknown;
@@ -433,7 +425,7 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
       const [status, payload] = await local(parsedBody);
       send(res, status, payload, status >= 400);
     } catch (error) {
-      console.error('local stack error', error);
+      logger.error('local stack error', { error });
       if (!res.headersSent)
         send(res, 500, { type: '/problems/internal', title: 'Internal error', status: 500 }, true);
     }

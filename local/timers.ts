@@ -1,3 +1,4 @@
+import { logger } from '#shared/observability/logger.ts';
 import type { VirtualClock } from './virtual-clock.ts';
 
 interface Timer {
@@ -81,7 +82,7 @@ export class VirtualTimers {
           try {
             await job();
           } catch (error) {
-            console.error('scheduled job failed', error);
+            logger.error('scheduled job failed', { error });
           } finally {
             running = false;
           }
@@ -128,7 +129,7 @@ export class VirtualTimers {
         try {
           next.fire();
         } catch (error) {
-          console.error('virtual timer failed', error);
+          logger.error('virtual timer failed', { error });
         }
         if (this.stopped) return;
       }

@@ -1,7 +1,12 @@
 import { createCognitoMfaReader } from '#shared/auth/cognito-user-mfa.ts';
-import { customiseTokens, type PreTokenDeps } from '#shared/auth/pre-token-trigger.ts';
+import {
+  customiseTokens,
+  type PreTokenDeps,
+  PreTokenGenerationEvent,
+} from '#shared/auth/pre-token-trigger.ts';
 import { PreTokenTriggerEnv, parseEnv } from '#shared/config/env.ts';
-import { createLogger } from '#shared/observability/logger.ts';
+import { logger } from '#shared/observability/logger.ts';
+import { asyncHandler } from '#shared/runtime/async-handler.ts';
 
 let deps: PreTokenDeps | undefined;
 
@@ -19,10 +24,12 @@ function triggerDeps(): PreTokenDeps {
         sessionToken: env.AWS_SESSION_TOKEN,
       },
     }),
-    logger: createLogger({ function: 'pre-token-generation' }),
+    logger,
   };
   return deps;
 }
 
 /** Cognito pre-token-generation trigger (V2_0): tierdesk's role/desk claims, or a refused sign-in. */
-export const handler = async (event: unknown) => customiseTokens(triggerDeps(), event);
+export const handler = asyncHandler('pre-token-generation', PreTokenGenerationEvent, async (event) =>
+  customiseTokens(triggerDeps(), event),
+);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { asyncHandler } from '#shared/runtime/async-handler.ts';
 import { complianceDeps } from '#shared/runtime/compliance-deps.ts';
 
 const DeadlineEvent = z.object({
@@ -9,16 +10,8 @@ const DeadlineEvent = z.object({
 });
 
 /** Target of the one-time EventBridge Scheduler schedules: applies whatever deadline of the record has come due. */
-export const handler = async (event: unknown) => {
-  const input = DeadlineEvent.parse(event);
+export const handler = asyncHandler('handle-compliance-deadline', DeadlineEvent, async (input, { log }) => {
   const result = await complianceDeps().deadlines.handle(input);
-  console.log(
-    JSON.stringify({
-      level: 'INFO',
-      message: 'compliance deadline',
-      kind: input.kind,
-      ...result,
-    }),
-  );
+  log.info('compliance deadline', { ...result });
   return result;
-};
+});

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { runIdFor } from '#shared/compliance/purge.ts';
 import { ComplianceJobsEnv, parseEnv } from '#shared/config/env.ts';
+import { asyncHandler } from '#shared/runtime/async-handler.ts';
 import { complianceDeps } from '#shared/runtime/compliance-deps.ts';
 
 /** The state machine's input: EventBridge's scheduled time (`time`), or a manual run. */
@@ -17,8 +18,7 @@ const PlanInput = z.object({
  * Purge task 1 of 2 ("Open today's purge runs"): one run per desk for the day the schedule fired
  * (a re-delivery or a retry of the execution continues the same runs).
  */
-export const handler = async (event: unknown) => {
-  const input = PlanInput.parse(event ?? {});
+export const handler = asyncHandler('plan-retention-purge', PlanInput, async (input, { log }) => {
   const desks = parseEnv(ComplianceJobsEnv).DESKS.split(',');
   const runId = input.runId ?? (input.time ? runIdFor(new Date(input.time)) : undefined);
   const runs = await complianceDeps().purge.plan({
@@ -26,6 +26,6 @@ export const handler = async (event: unknown) => {
     trigger: input.trigger,
     ...(runId ? { runId } : {}),
   });
-  console.log(JSON.stringify({ level: 'INFO', message: 'retention purge planned', runs }));
+  log.info('retention purge planned', { runs });
   return { runs: runs.map(({ desk, runId }) => ({ desk, runId })), planned: runs };
-};
+});

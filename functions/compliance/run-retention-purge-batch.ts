@@ -1,5 +1,5 @@
-import type { Context } from 'aws-lambda';
 import { z } from 'zod';
+import { asyncHandler } from '#shared/runtime/async-handler.ts';
 import { complianceDeps } from '#shared/runtime/compliance-deps.ts';
 
 const BatchInput = z.object({
@@ -16,27 +16,23 @@ const SAFETY_MS = 20_000;
  * Purge task 2 of 2 ("Purge a batch of pages"): works through the runs until they finish or the
  * invocation's time is nearly up; the state machine loops until `done`. Bounded, resumable, idempotent.
  */
-export const handler = async (event: unknown, context?: Context) => {
-  const input = BatchInput.parse(event ?? {});
-  const result = await complianceDeps().purge.runBatch({
-    runs: input.runs,
-    owner: input.owner,
-    maxPages: MAX_PAGES,
-    shouldStop: () => (context ? context.getRemainingTimeInMillis() < SAFETY_MS : false),
-  });
-  console.log(
-    JSON.stringify({
-      level: 'INFO',
-      message: 'retention purge batch',
+export const handler = asyncHandler(
+  'run-retention-purge-batch',
+  BatchInput,
+  async (input, { log, context }) => {
+    const result = await complianceDeps().purge.runBatch({
+      runs: input.runs,
+      owner: input.owner,
+      maxPages: MAX_PAGES,
+      shouldStop: () => (context ? context.getRemainingTimeInMillis() < SAFETY_MS : false),
+    });
+    log.info('retention purge batch', { done: result.done, pages: result.pages });
+    return {
+      runs: input.runs,
+      owner: input.owner,
       done: result.done,
       pages: result.pages,
-    }),
-  );
-  return {
-    runs: input.runs,
-    owner: input.owner,
-    done: result.done,
-    pages: result.pages,
-    summary: result.runs,
-  };
-};
+      summary: result.runs,
+    };
+  },
+);

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { asyncHandler } from '#shared/runtime/async-handler.ts';
 import { incidentSweepDeps } from '#shared/runtime/ops-deps.ts';
 
 /**
@@ -5,7 +7,7 @@ import { incidentSweepDeps } from '#shared/runtime/ops-deps.ts';
  * review threshold that has passed, once, and logs it. The recurring-sweep pattern of the workflow
  * reconciler; a per-item one-time schedule can replace it when the scheduler mechanism exists.
  */
-export const handler = async () => {
+export const handler = asyncHandler('sweep-incident-reviews', z.unknown(), async () => {
   const { incidents, desks } = incidentSweepDeps();
   return incidents.sweepReviews(desks);
-};
+});

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { sweepOutboundMail } from '#shared/notices/outbound-port.ts';
+import { asyncHandler } from '#shared/runtime/async-handler.ts';
 import { mailOutboundDeps } from '#shared/runtime/mail-deps.ts';
 
 /**
@@ -9,28 +10,23 @@ import { mailOutboundDeps } from '#shared/runtime/mail-deps.ts';
 const SweepRequest = z.looseObject({ graceSeconds: z.number().int().min(0).max(3600).optional() });
 
 /** Scheduled every minute: sends outbound mail that its writer could not (a crash, an SES error). */
-export const handler = async (event: unknown) => {
-  const request = SweepRequest.parse(event ?? {});
+export const handler = asyncHandler('sweep-outbound-mail', SweepRequest, async (request, { log }) => {
   const deps = mailOutboundDeps();
   const graceMs = request.graceSeconds === undefined ? undefined : request.graceSeconds * 1000;
   const sweeps = [];
   for (const desk of deps.desks) sweeps.push(await sweepOutboundMail(deps, desk, 100, graceMs));
   const acted = sweeps.filter((s) => s.examined > 0);
   if (acted.length) {
-    console.log(
-      JSON.stringify({
-        level: 'INFO',
-        message: 'outbound mail sweep',
-        ...(request.graceSeconds === undefined ? {} : { graceSeconds: request.graceSeconds }),
-        sweeps: acted.map((s) => ({
-          desk: s.desk,
-          tickets: s.examined,
-          sent: s.reports.reduce((n, r) => n + r.sent.length, 0),
-          failed: s.reports.reduce((n, r) => n + r.failed.length, 0),
-          pending: s.reports.reduce((n, r) => n + r.pending, 0),
-        })),
-      }),
-    );
+    log.info('outbound mail sweep', {
+      ...(request.graceSeconds === undefined ? {} : { graceSeconds: request.graceSeconds }),
+      sweeps: acted.map((s) => ({
+        desk: s.desk,
+        tickets: s.examined,
+        sent: s.reports.reduce((n, r) => n + r.sent.length, 0),
+        failed: s.reports.reduce((n, r) => n + r.failed.length, 0),
+        pending: s.reports.reduce((n, r) => n + r.pending, 0),
+      })),
+    });
   }
   return { sweeps };
-};
+});

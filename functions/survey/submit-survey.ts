@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { DomainError } from '#shared/errors/domain-error.ts';
 import { json } from '#shared/http/api-handler.ts';
 import { fieldErrorsOf, Problem, problems } from '#shared/http/problem.ts';
 import { html, publicRoute } from '#shared/http/public-route.ts';
@@ -6,7 +7,6 @@ import { bodyText, PathParameter, parseJsonBody, pathParameter } from '#shared/h
 import { surveyDeps } from '#shared/runtime/ops-deps.ts';
 import { renderSurveyPage, SURVEY_PAGE_CSP, SurveyAnswer } from '#shared/survey/page.ts';
 import type { SurveySubmission } from '#shared/survey/service.ts';
-import { bannedProblem } from '#shared/tickets/bans.ts';
 
 const isForm = (event: APIGatewayProxyEventV2) =>
   /^application\/x-www-form-urlencoded\b/i.test(event.headers?.['content-type'] ?? '');
@@ -78,7 +78,7 @@ export const handler = publicRoute('signed-link', async (event) => {
     case 'not-found':
       throw problems.notFound(`Ticket ${ticketId}`);
     case 'banned':
-      throw bannedProblem();
+      throw DomainError.banned();
     case 'not-resolved':
       throw new Problem(
         409,

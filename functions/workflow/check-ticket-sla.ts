@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { logger } from '#shared/observability/logger.ts';
+import { asyncHandler } from '#shared/runtime/async-handler.ts';
 import { mailOutboundDeps } from '#shared/runtime/mail-deps.ts';
 import { workflowDeps } from '#shared/runtime/workflow-deps.ts';
 import { checkTicketSla } from '#shared/workflow/check-ticket-sla.ts';
@@ -16,13 +18,12 @@ function mailPort() {
   try {
     return mailOutboundDeps().port;
   } catch (error) {
-    console.error(
-      JSON.stringify({ level: 'ERROR', message: 'outbound mail not configured', error: String(error) }),
-    );
+    logger.error('outbound mail not configured', { error: String(error) });
     return undefined;
   }
 }
 
 /** Step Functions task "Apply due SLA actions and plan the next checkpoint" (and send the mail they cause). */
-export const handler = async (event: unknown) =>
-  checkTicketSla({ ...workflowDeps(), mail: mailPort() }, Input.parse(event));
+export const handler = asyncHandler('check-ticket-sla', Input, async (input) =>
+  checkTicketSla({ ...workflowDeps(), mail: mailPort() }, input),
+);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { asyncHandler } from '#shared/runtime/async-handler.ts';
 import { workflowDeps } from '#shared/runtime/workflow-deps.ts';
 import { parkWorkflow } from '#shared/workflow/park-workflow.ts';
 
@@ -11,4 +12,6 @@ const Input = z.object({
 });
 
 /** Step Functions task "Sleep until the next SLA checkpoint or a ticket change" (waitForTaskToken). */
-export const handler = async (event: unknown) => parkWorkflow(workflowDeps(), Input.parse(event));
+export const handler = asyncHandler('park-ticket-workflow', Input, async (input) =>
+  parkWorkflow(workflowDeps(), input),
+);

@@ -25,7 +25,7 @@ const ESM_REQUIRE_BANNER =
   "import { createRequire as topLevelCreateRequire } from 'node:module'; const require = topLevelCreateRequire(import.meta.url);";
 
 /** Environment variables the construct owns; handlers may read them, stacks may not set them. */
-export const RESERVED_ENVIRONMENT = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME'] as const;
+export const RESERVED_ENVIRONMENT = ['NODE_OPTIONS', 'SERVICE_NAME'] as const;
 
 /** What every function in a stack shares; a stack builds this once from the deployment config. */
 export interface AppFunctionSettings {
@@ -35,7 +35,7 @@ export interface AppFunctionSettings {
   readonly logEncryptionKey: IKey;
   /** What happens to the log group when the stack is deleted (RETAIN in environments that keep data). */
   readonly logRemovalPolicy: RemovalPolicy;
-  /** `POWERTOOLS_SERVICE_NAME`: the service dimension of logs, metrics and traces. */
+  /** `SERVICE_NAME`: the `service` field of every log line (shared/observability/logger.ts). */
   readonly serviceName: string;
   /** X-Ray active tracing (`observability.tracing` of the environment). */
   readonly tracing: boolean;
@@ -262,7 +262,7 @@ export class AppFunction extends Construct {
     });
 
     this.setEnvironment('NODE_OPTIONS', '--enable-source-maps', { reserved: true });
-    this.setEnvironment('POWERTOOLS_SERVICE_NAME', settings.serviceName, { reserved: true });
+    this.setEnvironment('SERVICE_NAME', settings.serviceName, { reserved: true });
     for (const [name, value] of Object.entries(props.environment ?? {})) this.setEnvironment(name, value);
 
     this.alarms.push(

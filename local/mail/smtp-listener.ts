@@ -3,6 +3,7 @@ import { simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
 import { deskForDomain } from '#shared/mail/addresses.ts';
 import { inboundPrefix } from '#shared/mail/desk-mail.ts';
+import { logger } from '#shared/observability/logger.ts';
 import type { Clock } from '#shared/time/clock.ts';
 import { localSenderVerdicts } from './sender-verdicts.ts';
 import { s3ActionNotification, sesMessageId, snsEvent } from './ses-events.ts';
@@ -71,7 +72,7 @@ export async function startSmtpListener(options: SmtpListenerOptions) {
             (ids) => callback(null, `Ok: queued as ${ids.join(', ')}`),
             (error) => {
               // The reason stays in our log; the sender only learns to try again later.
-              console.error('local SES receiving: message not processed, answered 451', error);
+              logger.error('local SES receiving: message not processed, answered 451', { error });
               callback(
                 Object.assign(
                   new Error('4.3.0 Temporary failure processing the message; please try again later'),

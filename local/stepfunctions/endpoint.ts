@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { logger } from '#shared/observability/logger.ts';
 import { passedGate } from '../startup-gate.ts';
 import { type ExecutionRecord, type ExecutionStatus, type LocalStepFunctions, SfnError } from './engine.ts';
 import type { HistoryEvent } from './history.ts';
@@ -188,7 +189,7 @@ export async function startSfnEndpoint(
     } catch (error) {
       if (error instanceof SfnError) return fail(400, error.code, error.message);
       if (error instanceof SyntaxError) return fail(400, 'SerializationException', 'Malformed JSON');
-      console.error('local Step Functions endpoint error', error);
+      logger.error('local Step Functions endpoint error', { error });
       fail(500, 'InternalFailure', String(error));
     }
   });

@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
-import { problems } from '../http/problem.ts';
+import { DomainError } from '../errors/domain-error.ts';
 import { appClaimsFromScopes } from './cognito-claims.ts';
 import { type Principal, principalFromClaims, TokenClaims } from './principal.ts';
 
@@ -46,7 +46,7 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
   const skew = config.clockSkewSeconds ?? DEFAULT_TOKEN_CLOCK_SKEW_SECONDS;
   return async (authorization) => {
     const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(authorization?.trim() ?? '');
-    if (!match?.[1]) throw problems.unauthenticated('Send `Authorization: Bearer <token>`.');
+    if (!match?.[1]) throw DomainError.unauthenticated('Send `Authorization: Bearer <token>`.');
     let payload: Record<string, unknown>;
     try {
       ({ payload } = await jwtVerify(match[1], jwks, {
@@ -56,27 +56,27 @@ export function createTokenVerifier(config: TokenVerifierConfig): TokenVerifier 
         requiredClaims: ['exp'],
       }));
     } catch (error) {
-      if (error instanceof joseErrors.JWTExpired) throw problems.unauthenticated('The token has expired.');
+      if (error instanceof joseErrors.JWTExpired) throw DomainError.unauthenticated('The token has expired.');
       if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'exp')
-        throw problems.unauthenticated('The token has no expiry (exp).');
-      if (error instanceof joseErrors.JOSEError) throw problems.unauthenticated('The token is not valid.');
+        throw DomainError.unauthenticated('The token has no expiry (exp).');
+      if (error instanceof joseErrors.JOSEError) throw DomainError.unauthenticated('The token is not valid.');
       throw error;
     }
     assertLifetime(payload, Math.floor(Date.now() / 1000), maxLifetime, skew);
     const aud = payload.aud === undefined ? [] : Array.isArray(payload.aud) ? payload.aud : [payload.aud];
     const presented = [...aud, ...(typeof payload.client_id === 'string' ? [payload.client_id] : [])];
     if (!presented.some((a) => audiences.has(String(a))))
-      throw problems.unauthenticated('The token is not for this API.');
+      throw DomainError.unauthenticated('The token is not for this API.');
     if (payload.token_use !== undefined && payload.token_use !== 'access') {
-      throw problems.unauthenticated('Send an access token, not an ID token.');
+      throw DomainError.unauthenticated('Send an access token, not an ID token.');
     }
     // Client-credentials tokens (machine callers) carry their desk as the scope `tierdesk/<desk>.app`.
     const claims = TokenClaims.safeParse(appClaimsFromScopes(payload) ?? payload);
     if (!claims.success) {
-      throw problems.unauthenticated('The token lacks the tierdesk claims (sub, role, desk).');
+      throw DomainError.unauthenticated('The token lacks the tierdesk claims (sub, role, desk).');
     }
     if (!knownDesks.has(claims.data.desk))
-      throw problems.unauthenticated('The token names a desk this deployment does not serve.');
+      throw DomainError.unauthenticated('The token names a desk this deployment does not serve.');
     return principalFromClaims(claims.data);
   };
 }
@@ -89,7 +89,7 @@ function assertLifetime(payload: Record<string, unknown>, now: number, max: numb
   const exp = payload.exp as number; // required and checked numeric by jwtVerify
   const iat = typeof payload.iat === 'number' ? payload.iat : undefined;
   if (iat !== undefined && iat > now + skew)
-    throw problems.unauthenticated('The token is issued in the future (iat).');
+    throw DomainError.unauthenticated('The token is issued in the future (iat).');
   if (exp - (iat ?? now) > max)
-    throw problems.unauthenticated(`The token lives longer than the ${max} seconds this API accepts.`);
+    throw DomainError.unauthenticated(`The token lives longer than the ${max} seconds this API accepts.`);
 }

@@ -1,7 +1,7 @@
 /** Billing appeal use cases around the pure rules of billing-appeal.ts. */
 import { z } from 'zod';
 import { isStaff, type Principal } from '../auth/principal.ts';
-import { problems } from '../http/problem.ts';
+import { DomainError } from '../errors/domain-error.ts';
 import type { PolicyPack } from '../policy/schema.ts';
 import { newId } from '../runtime/ids.ts';
 import type { ComplianceStore } from '../store/compliance-store.ts';
@@ -98,7 +98,7 @@ export function appealService(deps: AppealServiceDeps) {
     const appeal = await repo.get(principal.desk, id);
     const mine =
       principal.role === 'customer' && !!principal.email && appeal?.requester.email === principal.email;
-    if (!appeal || (!isStaff(principal) && !mine)) throw problems.notFound(`Billing appeal ${id}`);
+    if (!appeal || (!isStaff(principal) && !mine)) throw DomainError.notFound(`Billing appeal ${id}`);
     return appeal;
   }
 
@@ -106,12 +106,14 @@ export function appealService(deps: AppealServiceDeps) {
     async create(principal: Principal, body: CreateAppealBody, idem?: { key: string; requestHash: string }) {
       const onBehalf = principal.role !== 'customer';
       if (!onBehalf && body.requester) {
-        throw problems.validation([{ pointer: '/requester', detail: 'set from your sign-in' }]);
+        throw DomainError.validation([{ pointer: '/requester', detail: 'set from your sign-in' }]);
       }
       if (onBehalf && !body.requester) {
-        throw problems.validation([{ pointer: '/requester', detail: 'required when appealing for someone' }]);
+        throw DomainError.validation([
+          { pointer: '/requester', detail: 'required when appealing for someone' },
+        ]);
       }
-      if (!onBehalf && !principal.email) throw problems.forbidden('Your token carries no email address.');
+      if (!onBehalf && !principal.email) throw DomainError.forbidden('Your token carries no email address.');
       const requester = onBehalf
         ? { id: `email:${body.requester!.email}`, email: body.requester!.email, name: body.requester!.name }
         : { id: principal.id, email: principal.email!, name: principal.name };
@@ -120,7 +122,9 @@ export function appealService(deps: AppealServiceDeps) {
         const stored = await deps.tickets.getTicket(principal.desk, body.ticketId);
         const ticket = stored?.ticket;
         if (!ticket || (!onBehalf && ticket.requester.email !== principal.email)) {
-          throw problems.validation([{ pointer: '/ticketId', detail: 'not a ticket of yours on this desk' }]);
+          throw DomainError.validation([
+            { pointer: '/ticketId', detail: 'not a ticket of yours on this desk' },
+          ]);
         }
       }
       let id = newId(now());
@@ -134,7 +138,7 @@ export function appealService(deps: AppealServiceDeps) {
           resourceId: id,
           at: now().toISOString(),
         });
-        if (claim.kind === 'mismatch') throw problems.idempotencyKeyReused();
+        if (claim.kind === 'mismatch') throw DomainError.idempotencyKeyReused();
         if (claim.kind === 'replay') id = claim.resourceId;
       }
       const pack = deps.packFor(principal.desk);
@@ -157,7 +161,7 @@ export function appealService(deps: AppealServiceDeps) {
     async list(principal: Principal, query: z.infer<typeof ListAppealsQuery>) {
       if (!isStaff(principal)) {
         if (principal.role !== 'customer' || !principal.email)
-          throw problems.forbidden('Customers see their own appeals.');
+          throw DomainError.forbidden('Customers see their own appeals.');
         const own = await deps.records.listForRequester<BillingAppeal>(
           'billing-appeal',
           principal.desk,
@@ -190,7 +194,7 @@ export function appealService(deps: AppealServiceDeps) {
     },
 
     async decide(principal: Principal, id: string, body: DecisionBody) {
-      if (!isStaff(principal)) throw problems.forbidden('Billing appeals are decided by support staff.');
+      if (!isStaff(principal)) throw DomainError.forbidden('Billing appeals are decided by support staff.');
       await visible(principal, id);
       const pack = deps.packFor(principal.desk);
       const at = now();
@@ -210,7 +214,7 @@ export function appealService(deps: AppealServiceDeps) {
         return result.appeal;
       });
       if (!outcome.verified) {
-        throw problems.conflict(
+        throw DomainError.conflict(
           `verification-${outcome.reason ?? 'failed'}`,
           outcome.reason === 'locked'
             ? 'Too many wrong codes: ask support to verify your identity another way.'

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { isStaff, type Principal } from '../auth/principal.ts';
-import { problems } from '../http/problem.ts';
+import { DomainError } from '../errors/domain-error.ts';
 import type { PolicyPack } from '../policy/schema.ts';
 import { newId } from '../runtime/ids.ts';
 import type { AttachmentStore } from '../store/attachment-store.ts';
@@ -45,16 +45,16 @@ export function attachmentService(deps: {
     async add(principal: Principal, ticketId: string, body: z.infer<typeof AddAttachmentBody>) {
       const stored = await deps.tickets.getTicket(principal.desk, ticketId);
       const ticket = assertCanSeeTicket(principal, stored?.ticket, ticketId);
-      if (ticket.status === 'closed') throw problems.conflict('ticket-closed', 'This ticket is closed.');
+      if (ticket.status === 'closed') throw DomainError.conflict('ticket-closed', 'This ticket is closed.');
       if (STAFF_ONLY.has(body.dataClass) && !isStaff(principal)) {
-        throw problems.validation([
+        throw DomainError.validation([
           { pointer: '/dataClass', detail: 'only support staff file under this class' },
         ]);
       }
       const pack = deps.packFor(principal.desk);
       const known = new Set(['attachments', ...(pack?.retention?.classes.map((c) => c.dataClass) ?? [])]);
       if (!known.has(body.dataClass)) {
-        throw problems.validation([
+        throw DomainError.validation([
           {
             pointer: '/dataClass',
             detail: `not a data class of this desk (${[...known].filter((c) => (ATTACHMENT_CLASSES as readonly string[]).includes(c)).join(', ')})`,
@@ -63,7 +63,7 @@ export function attachmentService(deps: {
       }
       const content = Buffer.from(body.contentBase64, 'base64');
       if (content.length > MAX_ATTACHMENT_BYTES) {
-        throw problems.validation([
+        throw DomainError.validation([
           { pointer: '/contentBase64', detail: `at most ${MAX_ATTACHMENT_BYTES} bytes` },
         ]);
       }

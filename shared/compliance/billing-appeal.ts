@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import type { Role } from '../auth/principal.ts';
-import { problems } from '../http/problem.ts';
+import { DomainError } from '../errors/domain-error.ts';
 import type { PolicyPack } from '../policy/schema.ts';
 import { addPolicyDuration, describeDuration, type PolicyDuration } from './durations.ts';
 import {
@@ -329,7 +329,7 @@ export type DecisionBody = z.infer<typeof DecisionBody>;
 
 function assertMayDecide(stage: AppealStage, by: Actor) {
   if (ROLE_RANK[by.role] < ROLE_RANK[stage.decidedBy]) {
-    throw problems.forbidden(`The ${stage.name} stage is decided by ${stage.decidedBy} or above.`);
+    throw DomainError.forbidden(`The ${stage.name} stage is decided by ${stage.decidedBy} or above.`);
   }
 }
 
@@ -344,12 +344,13 @@ export function decideAppeal(
   const at = now.toISOString();
   if (body.outcome === 'refund-issued') {
     if (appeal.status !== 'approved' || !appeal.refund) {
-      throw problems.conflict(
+      throw DomainError.conflict(
         'no-refund-due',
         'Only an approved appeal with a refund can have its refund recorded.',
       );
     }
-    if (ROLE_RANK[by.role] < ROLE_RANK.agent) throw problems.forbidden('Only support staff record refunds.');
+    if (ROLE_RANK[by.role] < ROLE_RANK.agent)
+      throw DomainError.forbidden('Only support staff record refunds.');
     const next = withHistory(
       {
         ...nextVersion(appeal),
@@ -376,7 +377,7 @@ export function decideAppeal(
     });
   }
   if (appeal.status !== 'in-review' || appeal.currentStage === null) {
-    throw problems.conflict('appeal-decided', `This appeal is already ${appeal.status}.`);
+    throw DomainError.conflict('appeal-decided', `This appeal is already ${appeal.status}.`);
   }
   const stage = appeal.stages[appeal.currentStage]!;
   assertMayDecide(stage, by);
@@ -389,7 +390,7 @@ export function decideAppeal(
   if (body.outcome === 'escalate') {
     const defs = appealStages(pack);
     if (stage.index + 1 >= defs.length) {
-      throw problems.conflict('final-stage', `${stage.name} is the final stage: approve or deny.`);
+      throw DomainError.conflict('final-stage', `${stage.name} is the final stage: approve or deny.`);
     }
     const started = startStage(pack, stage.index + 1, now);
     const next = withHistory(
@@ -430,7 +431,7 @@ export function decideAppeal(
   if (body.refund) {
     assertRefundWithinClaim(appeal, body.refund);
     if (refundNeedsVerification(pack) && !isVerified(appeal.identity)) {
-      throw problems.conflict(
+      throw DomainError.conflict(
         'identity-not-verified',
         "This desk refunds only a verified requester: verify the requester's identity first.",
       );
@@ -454,17 +455,17 @@ export function decideAppeal(
         );
       }
       if (pending.by.id === by.id) {
-        throw problems.forbidden(
+        throw DomainError.forbidden(
           `A refund above ${threshold} needs a second approver: someone other than ${pending.by.id} must approve it.`,
         );
       }
       if (!SECOND_APPROVERS.has(by.role)) {
-        throw problems.forbidden(
+        throw DomainError.forbidden(
           `The second approval of a refund above ${threshold} is given by a lead or manager.`,
         );
       }
       if (pending.refund.value !== body.refund.value || pending.refund.currency !== body.refund.currency) {
-        throw problems.conflict(
+        throw DomainError.conflict(
           'approval-mismatch',
           `The first approval was for ${pending.refund.value} ${pending.refund.currency}; approve that amount or deny.`,
         );
@@ -538,17 +539,17 @@ function withoutPendingApproval(appeal: BillingAppeal): BillingAppeal {
 function assertRefundWithinClaim(appeal: BillingAppeal, refund: Money): void {
   const claimed = appeal.billing.amount;
   if (!claimed) {
-    throw problems.unprocessable([
+    throw DomainError.unprocessable([
       { pointer: '/refund', detail: 'the appeal claims no amount; a refund is capped at the claimed amount' },
     ]);
   }
   if (refund.currency !== claimed.currency) {
-    throw problems.unprocessable([
+    throw DomainError.unprocessable([
       { pointer: '/refund/currency', detail: `the claim is in ${claimed.currency}` },
     ]);
   }
   if (refund.value > claimed.value) {
-    throw problems.unprocessable([
+    throw DomainError.unprocessable([
       {
         pointer: '/refund/value',
         detail: `above the claimed amount (${claimed.value} ${claimed.currency})`,
@@ -688,14 +689,14 @@ export function resendAppealCode(
   now: Date,
 ): BillingAppeal {
   if (!appeal.identity.required) {
-    throw problems.conflict(
+    throw DomainError.conflict(
       'not-required',
       'This desk releases billing information without a separate check.',
     );
   }
   const issued = issueCode(appeal.identity, code, salt, now);
   if (!issued.ok) {
-    throw problems.conflict(
+    throw DomainError.conflict(
       issued.reason,
       issued.reason === 'already-verified'
         ? 'The requester is already verified.'
@@ -733,17 +734,17 @@ export function verifyAppealIdentity(
   now: Date,
 ): { appeal: BillingAppeal; verified: boolean; reason?: string } {
   if (!appeal.identity.required) {
-    throw problems.conflict(
+    throw DomainError.conflict(
       'not-required',
       'This desk releases billing information without a separate check.',
     );
   }
   if (isVerified(appeal.identity))
-    throw problems.conflict('already-verified', 'The requester is already verified.');
+    throw DomainError.conflict('already-verified', 'The requester is already verified.');
   const at = now.toISOString();
   if ('attestation' in input) {
     if (ROLE_RANK[by.role] < ROLE_RANK.lead)
-      throw problems.forbidden('Only a lead, manager or ops can attest an identity.');
+      throw DomainError.forbidden('Only a lead, manager or ops can attest an identity.');
     const identity = { ...attest(appeal.identity, input.attestation, now, by), required: true };
     return {
       appeal: withHistory(

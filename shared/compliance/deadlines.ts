@@ -4,6 +4,7 @@
  * delivered late, failed into its dead-letter queue). Both end in the same idempotent
  * `applyDeadlines`: each deadline action is applied once, however often it is asked for.
  */
+import { logger } from '../observability/logger.ts';
 import type { ComplianceStore } from '../store/compliance-store.ts';
 import type { Clock } from '../time/clock.ts';
 import type { AppealService } from './appeal-service.ts';
@@ -41,15 +42,7 @@ export function deadlineService(deps: {
           } catch (error) {
             // One bad record must not stop the sweep; it stays due and is retried next time.
             failed.push(record.id);
-            console.error(
-              JSON.stringify({
-                level: 'ERROR',
-                message: 'deadline sweep failed for a record',
-                desk,
-                id: record.id,
-                error: String(error),
-              }),
-            );
+            logger.error('deadline sweep failed for a record', { desk, id: record.id, error: String(error) });
           }
         }
         reports.push({ desk, due: due.length, applied, failed });

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { isStaff, type Principal } from '../auth/principal.ts';
-import { problems } from '../http/problem.ts';
+import { DomainError } from '../errors/domain-error.ts';
 import type { PolicyPack } from '../policy/schema.ts';
 import { newId } from '../runtime/ids.ts';
 import type { AttachmentStore } from '../store/attachment-store.ts';
@@ -161,7 +161,7 @@ export function dsarService(deps: DsarServiceDeps) {
   /** The request, if the caller may see it (customers: their own; staff: their desk's). */
   async function visible(principal: Principal, id: string): Promise<Dsar> {
     const dsar = await repo.get(principal.desk, id);
-    if (!dsar || !canSee(principal, dsar)) throw problems.notFound(`Data subject request ${id}`);
+    if (!dsar || !canSee(principal, dsar)) throw DomainError.notFound(`Data subject request ${id}`);
     return dsar;
   }
 
@@ -201,13 +201,13 @@ export function dsarService(deps: DsarServiceDeps) {
       if (!onBehalf) {
         const fields = (['requester', 'channel', 'receivedAt'] as const).filter((f) => body[f] !== undefined);
         if (fields.length) {
-          throw problems.validation(
+          throw DomainError.validation(
             fields.map((f) => ({ pointer: `/${f}`, detail: 'set by the system for your own request' })),
           );
         }
-        if (!principal.email) throw problems.forbidden('Your token carries no email address.');
+        if (!principal.email) throw DomainError.forbidden('Your token carries no email address.');
       } else if (!body.requester) {
-        throw problems.validation([{ pointer: '/requester', detail: 'required when filing for someone' }]);
+        throw DomainError.validation([{ pointer: '/requester', detail: 'required when filing for someone' }]);
       }
       // The right of access outlives a support ban: staff who received the request another way file it.
       if (!isStaff(principal))
@@ -223,7 +223,7 @@ export function dsarService(deps: DsarServiceDeps) {
           resourceId: id,
           at: now().toISOString(),
         });
-        if (claim.kind === 'mismatch') throw problems.idempotencyKeyReused();
+        if (claim.kind === 'mismatch') throw DomainError.idempotencyKeyReused();
         if (claim.kind === 'replay') id = claim.resourceId;
       }
       const requester = onBehalf
@@ -276,7 +276,7 @@ export function dsarService(deps: DsarServiceDeps) {
     async list(principal: Principal, query: z.infer<typeof ListDsarQuery>) {
       if (!isStaff(principal)) {
         if (principal.role !== 'customer' || !principal.email)
-          throw problems.forbidden('Customers see their own requests.');
+          throw DomainError.forbidden('Customers see their own requests.');
         const own = await deps.records.listForRequester<Dsar>('dsar', principal.desk, principal.email);
         const items = own
           .filter((d) => !query.status || d.status === query.status)
@@ -319,7 +319,7 @@ export function dsarService(deps: DsarServiceDeps) {
             : outcome.reason === 'expired'
               ? 'The code has expired: request a new one.'
               : 'That code is not right.';
-        throw problems.conflict(`verification-${outcome.reason ?? 'failed'}`, detail);
+        throw DomainError.conflict(`verification-${outcome.reason ?? 'failed'}`, detail);
       }
       return dsarView(dsar, principal);
     },
@@ -398,22 +398,23 @@ export function dsarService(deps: DsarServiceDeps) {
     async download(principal: Principal, id: string) {
       const dsar = await visible(principal, id);
       if (isStaff(principal) && ROLE_RANK[principal.role] < ROLE_RANK.lead) {
-        throw problems.forbidden('Only the requester, or a lead, manager or ops, can download an export.');
+        throw DomainError.forbidden('Only the requester, or a lead, manager or ops, can download an export.');
       }
       if (!isStaff(principal) && dsar.identity.status !== 'verified') {
-        throw problems.conflict('identity-not-verified', 'Verify your identity first.');
+        throw DomainError.conflict('identity-not-verified', 'Verify your identity first.');
       }
-      if (!dsar.export) throw problems.conflict('export-not-ready', 'The export has not been prepared yet.');
+      if (!dsar.export)
+        throw DomainError.conflict('export-not-ready', 'The export has not been prepared yet.');
       const record = await deps.records.getExportRecord(principal.desk, id);
       const body = record ? await deps.objects.get(record.objectKey) : undefined;
       if (!record || !body) {
-        throw problems.conflict(
+        throw DomainError.conflict(
           'export-expired',
           'The export was deleted after its retention period; a lead can prepare a new one on a new request.',
         );
       }
       if (body.length > MAX_INLINE_EXPORT_BYTES) {
-        throw problems.conflict(
+        throw DomainError.conflict(
           'export-too-large',
           `The bundle is ${body.length} bytes; ops can hand it over from the object store (${record.objectKey}).`,
         );
@@ -435,7 +436,7 @@ export function dsarService(deps: DsarServiceDeps) {
       const email = dsar.requester.email;
       const hold = await holds.get(desk, requesterHoldId(desk, email));
       if (isActive(hold)) {
-        throw problems.conflict(
+        throw DomainError.conflict(
           'requester-under-legal-hold',
           'A legal hold covers this requester (GDPR Art. 17(3)(e)); reject the request with that reason, or release the hold first.',
         );

@@ -10,7 +10,7 @@
  * one (RCH SpyFocus does not).
  */
 import { z } from 'zod';
-import { problems } from '../http/problem.ts';
+import { DomainError } from '../errors/domain-error.ts';
 import type { PolicyPack } from '../policy/schema.ts';
 import { addCalendarDays, addCalendarMonths } from '../sla/calendar.ts';
 import { Email } from '../tickets/model.ts';
@@ -141,11 +141,11 @@ const isOpen = (d: Dsar) => d.status === 'awaiting-verification' || d.status ===
 
 function assertLead(by: Actor, what: string) {
   if (ROLE_RANK[by.role] < ROLE_RANK.lead)
-    throw problems.forbidden(`Only a lead, manager or ops can ${what}.`);
+    throw DomainError.forbidden(`Only a lead, manager or ops can ${what}.`);
 }
 
 function assertOpen(dsar: Dsar) {
-  if (!isOpen(dsar)) throw problems.conflict('dsar-closed', `This request is already ${dsar.status}.`);
+  if (!isOpen(dsar)) throw DomainError.conflict('dsar-closed', `This request is already ${dsar.status}.`);
 }
 
 export const DsarRequesterBody = z.strictObject({
@@ -169,10 +169,12 @@ export function openDsar(input: {
 }): Dsar {
   const { now, receivedAt, pack } = input;
   if (receivedAt.getTime() > now.getTime()) {
-    throw problems.validation([{ pointer: '/receivedAt', detail: 'cannot be in the future' }]);
+    throw DomainError.validation([{ pointer: '/receivedAt', detail: 'cannot be in the future' }]);
   }
   if (now.getTime() - receivedAt.getTime() > MAX_BACKDATE_DAYS * 86_400_000) {
-    throw problems.validation([{ pointer: '/receivedAt', detail: `at most ${MAX_BACKDATE_DAYS} days ago` }]);
+    throw DomainError.validation([
+      { pointer: '/receivedAt', detail: `at most ${MAX_BACKDATE_DAYS} days ago` },
+    ]);
   }
   const { dueAt, rule } = dsarDueAt(pack, receivedAt);
   const issued = issueCode(pendingCheck(), input.code, input.salt, now);
@@ -246,7 +248,7 @@ export function resendDsarCode(dsar: Dsar, code: string, salt: string, by: Actor
   assertOpen(dsar);
   const issued = issueCode(dsar.identity, code, salt, now);
   if (!issued.ok) {
-    throw problems.conflict(
+    throw DomainError.conflict(
       issued.reason === 'already-verified' ? 'already-verified' : 'too-many-codes',
       issued.reason === 'already-verified'
         ? 'The requester is already verified.'
@@ -298,7 +300,7 @@ export function verifyDsarIdentity(
 ): { dsar: Dsar; verified: boolean; reason?: string } {
   assertOpen(dsar);
   if (isVerified(dsar.identity))
-    throw problems.conflict('already-verified', 'The requester is already verified.');
+    throw DomainError.conflict('already-verified', 'The requester is already verified.');
   const at = now.toISOString();
   if ('attestation' in input) {
     assertLead(by, 'attest a requester’s identity');
@@ -323,7 +325,7 @@ export function verifyDsarIdentity(
   const outcome = submitCode(dsar.identity, input.code, now, by);
   if (!outcome.ok) {
     if (outcome.reason === 'already-verified')
-      throw problems.conflict('already-verified', 'Already verified.');
+      throw DomainError.conflict('already-verified', 'Already verified.');
     const changed = outcome.check !== dsar.identity;
     const next = changed
       ? withHistory(
@@ -378,21 +380,21 @@ export function extendDsar(
   assertOpen(dsar);
   const policy = dsarPolicy(pack);
   if (!policy.extension) {
-    throw problems.conflict(
+    throw DomainError.conflict(
       'extension-not-allowed',
       `${pack?.name ?? 'This desk'}'s policy allows no extension: the request is due ${dsar.dueAt}.`,
     );
   }
-  if (dsar.extension) throw problems.conflict('already-extended', 'A request can be extended once.');
+  if (dsar.extension) throw DomainError.conflict('already-extended', 'A request can be extended once.');
   if (now.getTime() > Date.parse(dsar.dueAt)) {
-    throw problems.conflict(
+    throw DomainError.conflict(
       'overdue',
       'The request is already overdue; an extension must be decided before the due date.',
     );
   }
   const maxMonths = policy.extension.by.unit === 'calendar-months' ? policy.extension.by.amount : 2;
   if (input.months > maxMonths) {
-    throw problems.validation([
+    throw DomainError.validation([
       { pointer: '/months', detail: `at most ${maxMonths} under this desk's policy` },
     ]);
   }
@@ -510,13 +512,13 @@ export function assertReadyToFulfil(dsar: Dsar, kind: DsarKind, by: Actor): void
   assertLead(by, kind === 'access' ? 'approve a data export' : 'carry out an erasure');
   assertOpen(dsar);
   if (dsar.kind !== kind) {
-    throw problems.conflict(
+    throw DomainError.conflict(
       'wrong-kind',
       `This is ${dsar.kind === 'access' ? 'an access' : 'an erasure'} request.`,
     );
   }
   if (!isVerified(dsar.identity)) {
-    throw problems.conflict(
+    throw DomainError.conflict(
       'identity-not-verified',
       'Nothing is released or erased before the requester’s identity is verified.',
     );

@@ -1,7 +1,7 @@
 /** Legal hold use cases: set, release, list (lead+ to change, staff to read). */
 import { z } from 'zod';
 import { isStaff, type Principal } from '../auth/principal.ts';
-import { problems } from '../http/problem.ts';
+import { DomainError } from '../errors/domain-error.ts';
 import type { ComplianceStore } from '../store/compliance-store.ts';
 import type { TicketStore } from '../store/ticket-store.ts';
 import { Email, Ulid } from '../tickets/model.ts';
@@ -60,7 +60,7 @@ export function holdService(deps: {
       if (body.ticketId) {
         const stored = await deps.tickets.getTicket(principal.desk, body.ticketId);
         if (!stored)
-          throw problems.validation([{ pointer: '/ticketId', detail: 'no such ticket on this desk' }]);
+          throw DomainError.validation([{ pointer: '/ticketId', detail: 'no such ticket on this desk' }]);
         subject = { kind: 'ticket', ticketId: body.ticketId };
       } else {
         subject = { kind: 'requester', email: body.requesterEmail! };
@@ -96,7 +96,7 @@ export function holdService(deps: {
     },
 
     async list(principal: Principal, query: z.infer<typeof ListHoldsQuery>) {
-      if (!isStaff(principal)) throw problems.forbidden('Legal holds are for support staff.');
+      if (!isStaff(principal)) throw DomainError.forbidden('Legal holds are for support staff.');
       const page = await deps.records.list<LegalHold>(
         'legal-hold',
         principal.desk,

@@ -8,7 +8,7 @@
  * address out of URLs and access logs).
  */
 import { createHash } from 'node:crypto';
-import { problems } from '../http/problem.ts';
+import { DomainError } from '../errors/domain-error.ts';
 import { type Actor, nextVersion, type RecordBase, ROLE_RANK, withHistory } from './records.ts';
 
 export type HoldSubject = { kind: 'ticket'; ticketId: string } | { kind: 'requester'; email: string };
@@ -36,7 +36,7 @@ export function holdIdFor(desk: string, subject: HoldSubject): string {
 
 export function assertCanManageHolds(actor: Actor): void {
   if (ROLE_RANK[actor.role] < ROLE_RANK.lead) {
-    throw problems.forbidden('Only a lead, manager or ops can set or release a legal hold.');
+    throw DomainError.forbidden('Only a lead, manager or ops can set or release a legal hold.');
   }
 }
 
@@ -91,7 +91,7 @@ export function setHold(input: {
 export function releaseHold(hold: LegalHold, reason: string, by: Actor, now: Date): LegalHold {
   assertCanManageHolds(by);
   if (hold.status !== 'active')
-    throw problems.conflict('hold-not-active', 'This legal hold is already released.');
+    throw DomainError.conflict('hold-not-active', 'This legal hold is already released.');
   const at = now.toISOString();
   return withHistory(
     { ...nextVersion(hold), status: 'released', releasedAt: at, releasedBy: by, releaseReason: reason },

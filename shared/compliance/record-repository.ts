@@ -3,7 +3,9 @@
  * one-time deadline schedule in step with its next deadline, and retries a change that lost a race.
  * Shared by the DSAR, appeal, hold and deadline use cases.
  */
-import { problems } from '../http/problem.ts';
+
+import { DomainError } from '../errors/domain-error.ts';
+import { logger } from '../observability/logger.ts';
 import type { ComplianceRecordKind } from '../store/compliance-keys.ts';
 import { type ComplianceStore, RecordConflict, type RecordIndex } from '../store/compliance-store.ts';
 import type { Clock } from '../time/clock.ts';
@@ -44,15 +46,11 @@ export function recordRepository<T extends RecordBase>(deps: RepositoryDeps, ind
       }
     } catch (error) {
       // The record is saved; the recurring sweep applies its deadline even without a schedule.
-      console.warn(
-        JSON.stringify({
-          level: 'WARN',
-          message: 'deadline schedule not updated; the compliance sweep will catch it',
-          kind,
-          id: record.id,
-          error: String(error),
-        }),
-      );
+      logger.warn('deadline schedule not updated; the compliance sweep will catch it', {
+        kind,
+        id: record.id,
+        error: String(error),
+      });
     }
   }
 
@@ -84,7 +82,7 @@ export function recordRepository<T extends RecordBase>(deps: RepositoryDeps, ind
     ): Promise<T> {
       for (let attempt = 1; ; attempt++) {
         const current = await records.get<T>(indexer.kind, desk, id);
-        if (!current) throw problems.notFound(notFound);
+        if (!current) throw DomainError.notFound(notFound);
         const next = change(current);
         if (next === current) return current;
         try {

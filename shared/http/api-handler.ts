@@ -2,8 +2,9 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Principal } from '../auth/principal.ts';
 import type { TokenVerifier } from '../auth/verify-token.ts';
-import { logger } from '../observability/logger.ts';
-import { internalError, Problem, renderProblem } from './problem.ts';
+import { DomainError } from '../errors/domain-error.ts';
+import { logger, withLogContext } from '../observability/logger.ts';
+import { internalError, Problem, problemOf, renderProblem } from './problem.ts';
 
 export interface ApiCall {
   event: APIGatewayProxyEventV2;
@@ -14,15 +15,18 @@ export interface ApiCall {
 type Event = APIGatewayProxyEventV2;
 type Result = APIGatewayProxyStructuredResultV2;
 
-/** Renders every thrown Problem as problem+json; anything else is a 500 that leaks nothing. */
+/**
+ * Renders every thrown Problem, and every DomainError through its problem type, as problem+json;
+ * anything else is a 500 that leaks nothing.
+ */
 export function problemResponses(): MiddlewareObj<Event, Result> {
   return {
     name: 'problem-responses',
     onError: async (request) => {
       const error = request.error;
       const instance = request.event.requestContext?.http?.path;
-      if (error instanceof Problem) {
-        request.response = renderProblem(error, instance);
+      if (error instanceof Problem || error instanceof DomainError) {
+        request.response = renderProblem(error instanceof DomainError ? problemOf(error) : error, instance);
         return;
       }
       const requestId = request.event.requestContext?.requestId ?? 'unknown';
@@ -39,6 +43,11 @@ export function problemResponses(): MiddlewareObj<Event, Result> {
   };
 }
 
+/** Correlation ids on every line logged while a route runs (domain code included). */
+export function routeLogContext(event: Event): Record<string, unknown> {
+  return { requestId: event.requestContext?.requestId, routeKey: event.routeKey };
+}
+
 /**
  * Wraps a route: authenticates the bearer token, runs the route, renders errors. Every API route
  * goes through here, so no route can forget authentication.
@@ -46,10 +55,12 @@ export function problemResponses(): MiddlewareObj<Event, Result> {
 export function apiRoute(verifyToken: () => TokenVerifier, route: (call: ApiCall) => Promise<Result>) {
   return middy<Event, Result, Error, Context>({ timeoutEarlyInMillis: 0 })
     .use(problemResponses())
-    .handler(async (event) => {
-      const principal = await verifyToken()(event.headers?.authorization);
-      return route({ event, principal, requestId: event.requestContext.requestId });
-    });
+    .handler(async (event) =>
+      withLogContext(routeLogContext(event), async () => {
+        const principal = await verifyToken()(event.headers?.authorization);
+        return route({ event, principal, requestId: event.requestContext.requestId });
+      }),
+    );
 }
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): Result {

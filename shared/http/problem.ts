@@ -1,17 +1,12 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import { DomainError, type DomainErrorKind, type FieldError } from '../errors/domain-error.ts';
 
-/** One invalid field, addressed by a JSON Pointer into the request (RFC 6901). */
-export interface FieldError {
-  pointer: string;
-  detail: string;
-  /** For a refused loosening: the change and the least role that may make it. */
-  change?: string;
-  requiredRole?: string;
-}
+export type { FieldError } from '../errors/domain-error.ts';
+export { fieldErrorsOf, pointerOf } from '../errors/domain-error.ts';
 
 /**
- * An RFC 9457 problem. Handlers and domain code throw it; the error middleware renders it.
+ * An RFC 9457 problem. Handlers throw it (domain code throws a DomainError, mapped by `problemOf`);
+ * the error middleware renders it.
  * `type` is a relative URI documented in docs/api.md.
  */
 export class Problem extends Error {
@@ -28,9 +23,36 @@ export class Problem extends Error {
   }
 }
 
+/** Status, problem type and title of each domain error kind (the types are listed in docs/api.md). */
+const KINDS: Record<DomainErrorKind, { status: number; slug: string; title: string }> = {
+  validation: { status: 400, slug: 'validation', title: 'Invalid request' },
+  unauthenticated: { status: 401, slug: 'unauthenticated', title: 'Authentication required' },
+  forbidden: { status: 403, slug: 'forbidden', title: 'Not allowed' },
+  banned: { status: 403, slug: 'requester-banned', title: 'Support unavailable' },
+  'authority-required': { status: 403, slug: 'authority-required', title: 'Needs more authority' },
+  'not-found': { status: 404, slug: 'not-found', title: 'Not found' },
+  conflict: { status: 409, slug: 'conflict', title: 'Conflict' },
+  'precondition-failed': { status: 412, slug: 'precondition-failed', title: 'Precondition failed' },
+  unprocessable: { status: 422, slug: 'unprocessable', title: 'Unprocessable request' },
+  'idempotency-key-reused': { status: 422, slug: 'idempotency-key-reused', title: 'Idempotency key reused' },
+};
+
+/** The problem a domain error is answered with; a conflict's code is its problem type. */
+export function problemOf(error: DomainError): Problem {
+  const { status, slug, title } = KINDS[error.kind];
+  return new Problem(
+    status,
+    error.kind === 'conflict' && error.code ? error.code : slug,
+    title,
+    error.detail,
+    error.errors,
+    error.kind === 'unauthenticated' ? { 'www-authenticate': 'Bearer realm="tierdesk"' } : undefined,
+  );
+}
+
+/** Problems of the HTTP layer itself, and the domain's kinds for handlers that refuse a request directly. */
 export const problems = {
-  validation: (errors: FieldError[], detail = 'The request has invalid fields; see `errors`.') =>
-    new Problem(400, 'validation', 'Invalid request', detail, errors),
+  validation: (errors: FieldError[], detail?: string) => problemOf(DomainError.validation(errors, detail)),
   malformedJson: (detail: string) => new Problem(400, 'malformed-json', 'Malformed JSON body', detail),
   invalidUtf8: (offset: number) =>
     new Problem(
@@ -53,62 +75,13 @@ export const problems = {
       'Request body too large',
       `The body must be at most ${limit} bytes.`,
     ),
-  unauthenticated: (detail: string) =>
-    new Problem(401, 'unauthenticated', 'Authentication required', detail, undefined, {
-      'www-authenticate': 'Bearer realm="tierdesk"',
-    }),
-  forbidden: (detail: string) => new Problem(403, 'forbidden', 'Not allowed', detail),
-  /** A staff change that loosens a promise, beyond the caller's authority under the desk's policy. */
-  authorityRequired: (errors: FieldError[]) =>
-    new Problem(
-      403,
-      'authority-required',
-      'Needs more authority',
-      `This change loosens what the desk's policy promises: ${errors.map((e) => e.detail).join('; ')}.`,
-      errors,
-    ),
-  /** Well-formed, but naming something that does not exist or is not allowed here (422). */
-  unprocessable: (
-    errors: FieldError[],
-    detail = 'Some fields refer to something not allowed here; see `errors`.',
-  ) => new Problem(422, 'unprocessable', 'Unprocessable request', detail, errors),
-  notFound: (what: string) =>
-    new Problem(404, 'not-found', 'Not found', `${what} does not exist or is not yours.`),
-  conflict: (slug: string, detail: string) => new Problem(409, slug, 'Conflict', detail),
-  preconditionFailed: (detail: string) =>
-    new Problem(412, 'precondition-failed', 'Precondition failed', detail),
+  unauthenticated: (detail: string) => problemOf(DomainError.unauthenticated(detail)),
+  forbidden: (detail: string) => problemOf(DomainError.forbidden(detail)),
+  notFound: (what: string) => problemOf(DomainError.notFound(what)),
+  conflict: (code: string, detail: string) => problemOf(DomainError.conflict(code, detail)),
   preconditionRequired: (detail: string) =>
     new Problem(428, 'precondition-required', 'Precondition required', detail),
-  idempotencyKeyReused: () =>
-    new Problem(
-      422,
-      'idempotency-key-reused',
-      'Idempotency key reused',
-      'This Idempotency-Key was already used with a different request body.',
-    ),
 };
-
-/** JSON Pointer of a zod issue path, prefixed with where the value came from (body, query, header). */
-export function pointerOf(path: ReadonlyArray<PropertyKey>, root = ''): string {
-  return (
-    `${root}/${path.map((p) => String(p).replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`.replace(
-      /\/$/,
-      '',
-    ) || '/'
-  );
-}
-
-export function fieldErrorsOf(error: z.ZodError, root = ''): FieldError[] {
-  return error.issues.flatMap((issue) => {
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({
-        pointer: pointerOf([...issue.path, key], root),
-        detail: 'unknown field',
-      }));
-    }
-    return [{ pointer: pointerOf(issue.path, root), detail: issue.message }];
-  });
-}
 
 /**
  * A caller-supplied value safe to quote in an answer: at most `max` characters, anything outside

@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { problemResponses } from './api-handler.ts';
+import { withLogContext } from '../observability/logger.ts';
+import { problemResponses, routeLogContext } from './api-handler.ts';
 
 type Event = APIGatewayProxyEventV2;
 type Result = APIGatewayProxyStructuredResultV2;
@@ -23,7 +24,7 @@ export type PublicAccess =
 export function publicRoute(_access: PublicAccess, route: (event: Event) => Promise<Result>) {
   return middy<Event, Result, Error, Context>({ timeoutEarlyInMillis: 0 })
     .use(problemResponses())
-    .handler(async (event) => route(event));
+    .handler(async (event) => withLogContext(routeLogContext(event), () => route(event)));
 }
 
 /** Headers every public page and feed carries. */

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { type Principal, SUPERVISOR_ROLES } from '../auth/principal.ts';
-import { problems } from '../http/problem.ts';
+import { DomainError } from '../errors/domain-error.ts';
 import { Ulid } from '../tickets/model.ts';
 import {
   Impact,
@@ -48,7 +48,7 @@ const HOUR_MS = 3_600_000;
 
 export function assertCanManageIncidents(principal: Principal): void {
   if (!SUPERVISOR_ROLES.has(principal.role)) {
-    throw problems.forbidden('Only ops, leads and managers publish incidents.');
+    throw DomainError.forbidden('Only ops, leads and managers publish incidents.');
   }
 }
 
@@ -109,7 +109,7 @@ export function updateIncident(input: {
   const next: Incident = { ...incident, review: { ...incident.review } };
   const statusChanges = patch.status !== undefined && patch.status !== incident.status;
   if (statusChanges && !patch.message) {
-    throw problems.validation([
+    throw DomainError.validation([
       { pointer: '/message', detail: 'required with a status change: the status page says what changed' },
     ]);
   }
@@ -135,7 +135,7 @@ export function updateIncident(input: {
   }
   if (patch.message) {
     if (incident.updates.length >= MAX_UPDATES) {
-      throw problems.conflict(
+      throw DomainError.conflict(
         'too-many-updates',
         `An incident keeps at most ${MAX_UPDATES} updates; open a follow-up incident.`,
       );
@@ -150,7 +150,7 @@ export function updateIncident(input: {
     for (const id of patch.linkTickets ?? []) ids.add(id);
     for (const id of patch.unlinkTickets ?? []) ids.delete(id);
     if (ids.size > MAX_LINKED_TICKETS) {
-      throw problems.validation([
+      throw DomainError.validation([
         { pointer: '/linkTickets', detail: `an incident links at most ${MAX_LINKED_TICKETS} tickets` },
       ]);
     }
@@ -158,7 +158,7 @@ export function updateIncident(input: {
   }
   if (patch.review) {
     if (next.status !== 'resolved') {
-      throw problems.conflict(
+      throw DomainError.conflict(
         'incident-not-resolved',
         'The post-incident review can be completed once the incident is resolved.',
       );

@@ -1,5 +1,6 @@
 import { isStaff, type Principal } from '../auth/principal.ts';
-import { type FieldError, problems } from '../http/problem.ts';
+import { DomainError, type FieldError } from '../errors/domain-error.ts';
+import { logger } from '../observability/logger.ts';
 import { findPolicyPack } from '../policy/packs.ts';
 import { newId } from '../runtime/ids.ts';
 import { type IncidentStore, IncidentVersionConflict } from '../store/incident-store.ts';
@@ -45,7 +46,7 @@ export function incidentService(deps: IncidentServiceDeps) {
     found.forEach((t, i) => {
       if (!t) errors.push({ pointer: `${pointer}/${i}`, detail: 'no such ticket on this desk' });
     });
-    if (errors.length) throw problems.validation(errors);
+    if (errors.length) throw DomainError.validation(errors);
   }
 
   return {
@@ -62,7 +63,7 @@ export function incidentService(deps: IncidentServiceDeps) {
           resourceId: id,
           at: now.toISOString(),
         });
-        if (outcome.kind === 'mismatch') throw problems.idempotencyKeyReused();
+        if (outcome.kind === 'mismatch') throw DomainError.idempotencyKeyReused();
         if (outcome.kind === 'replay') id = outcome.resourceId;
       }
       const existing = await deps.incidents.get(principal.desk, id);
@@ -79,9 +80,9 @@ export function incidentService(deps: IncidentServiceDeps) {
 
     async update(principal: Principal, id: string, patch: UpdateIncidentBody, expectedVersion: number) {
       const incident = await deps.incidents.get(principal.desk, id);
-      if (!incident || !isStaff(principal)) throw problems.notFound(`Incident ${id}`);
+      if (!incident || !isStaff(principal)) throw DomainError.notFound(`Incident ${id}`);
       if (incident.version !== expectedVersion) {
-        throw problems.preconditionFailed(
+        throw DomainError.preconditionFailed(
           `The incident is at version ${incident.version}; re-read it and retry.`,
         );
       }
@@ -99,7 +100,7 @@ export function incidentService(deps: IncidentServiceDeps) {
         await deps.incidents.replace(next, expectedVersion);
       } catch (error) {
         if (error instanceof IncidentVersionConflict) {
-          throw problems.preconditionFailed(
+          throw DomainError.preconditionFailed(
             'The incident changed while you were updating it; re-read it and retry.',
           );
         }
@@ -110,12 +111,12 @@ export function incidentService(deps: IncidentServiceDeps) {
 
     async get(principal: Principal, id: string) {
       const incident = await deps.incidents.get(principal.desk, id);
-      if (!incident || !isStaff(principal)) throw problems.notFound(`Incident ${id}`);
+      if (!incident || !isStaff(principal)) throw DomainError.notFound(`Incident ${id}`);
       return withReviewState(incident, deps.clock.now());
     },
 
     async list(principal: Principal, limit: number) {
-      if (!isStaff(principal)) throw problems.forbidden('The incident list is for support staff.');
+      if (!isStaff(principal)) throw DomainError.forbidden('The incident list is for support staff.');
       const now = deps.clock.now();
       const incidents = await deps.incidents.list(principal.desk, limit);
       return {
@@ -160,17 +161,13 @@ export function incidentService(deps: IncidentServiceDeps) {
             }
             const thresholds = next.review.events.slice(incident.review.events.length).map((e) => e.type);
             recorded.push({ desk, incidentId: id, thresholds });
-            console.warn(
-              JSON.stringify({
-                level: 'WARN',
-                message: 'post-incident review overdue',
-                desk,
-                incidentId: id,
-                thresholds,
-                dueAt: next.review.dueAt,
-                latestAt: next.review.latestAt,
-              }),
-            );
+            logger.warn('post-incident review overdue', {
+              desk,
+              incidentId: id,
+              thresholds,
+              dueAt: next.review.dueAt,
+              latestAt: next.review.latestAt,
+            });
             break;
           }
         }

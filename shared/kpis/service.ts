@@ -1,5 +1,5 @@
 import { type Principal, SUPERVISOR_ROLES } from '../auth/principal.ts';
-import { problems } from '../http/problem.ts';
+import { DomainError } from '../errors/domain-error.ts';
 import { findPolicyPack } from '../policy/packs.ts';
 import type { SurveyStore } from '../store/survey-store.ts';
 import type { TicketReads } from '../store/ticket-reads.ts';
@@ -26,7 +26,7 @@ export function kpiService(deps: KpiServiceDeps) {
   return {
     async report(principal: Principal, query: { period: Period; trend: TrendSize }): Promise<KpiReport> {
       if (!SUPERVISOR_ROLES.has(principal.role)) {
-        throw problems.forbidden('KPIs are for leads, managers and ops.');
+        throw DomainError.forbidden('KPIs are for leads, managers and ops.');
       }
       const now = deps.clock.now();
       const { from, to } = periodWindow(query.period, now);

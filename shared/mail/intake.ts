@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Problem } from '../http/problem.ts';
+import { DomainError } from '../errors/domain-error.ts';
 import type { InboundMailRecord, MailStore } from '../store/mail-store.ts';
 import { blobKeys } from '../store/table-keys.ts';
 import type { TicketStore } from '../store/ticket-store.ts';
@@ -482,7 +482,7 @@ export async function writeMailToTicket(
         messageId: decision.messageId,
       });
     } catch (error) {
-      if (!(error instanceof Problem) || error.status !== 409) throw error;
+      if (!(error instanceof DomainError) || error.kind !== 'conflict') throw error;
       // Closed between threading and writing: a follow-up ticket, under the id already claimed.
       decision = {
         ...decision,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type Principal, SUPERVISOR_ROLES } from '../auth/principal.ts';
-import { Problem, problems } from '../http/problem.ts';
+import { DomainError } from '../errors/domain-error.ts';
 import type { SuspendedMail } from '../store/mail-store.ts';
 import { Ulid } from '../tickets/model.ts';
 import { routeRecipient } from './addresses.ts';
@@ -18,7 +18,7 @@ export type SuspendedMailDeps = Pick<
 
 const assertLead = (principal: Principal, what: string) => {
   if (!SUPERVISOR_ROLES.has(principal.role))
-    throw problems.forbidden(`Only a lead, manager or ops can ${what} suspended mail.`);
+    throw DomainError.forbidden(`Only a lead, manager or ops can ${what} suspended mail.`);
 };
 
 /**
@@ -32,7 +32,7 @@ export function suspendedMailService(deps: SuspendedMailDeps) {
     const mail = /^[0-9a-z-]{1,64}$/i.test(id)
       ? await deps.mailStore.getSuspended(principal.desk, id)
       : undefined;
-    if (!mail) throw problems.notFound(`Suspended mail ${id}`);
+    if (!mail) throw DomainError.notFound(`Suspended mail ${id}`);
     return mail;
   }
 
@@ -56,19 +56,22 @@ export function suspendedMailService(deps: SuspendedMailDeps) {
       const desk = principal.desk;
       let mail = await find(principal, id);
       if (mail.status === 'released' || mail.status === 'rejected')
-        throw problems.conflict('already-decided', `This mail was already ${mail.status}.`);
+        throw DomainError.conflict('already-decided', `This mail was already ${mail.status}.`);
       const target = body.ticketId;
       // A release that died half-way is finished with the ids it claimed, if asked for the same target.
       const claimedTarget = mail.decision === 'existing-ticket' ? mail.ticketId : undefined;
       if (mail.status === 'releasing' && target !== claimedTarget)
-        throw problems.conflict('release-in-progress', 'This mail is being released to another target.');
+        throw DomainError.conflict('release-in-progress', 'This mail is being released to another target.');
       if (mail.status === 'suspended') {
         if (target) {
           const stored = await deps.ticketStore.getTicket(desk, target);
           if (!stored)
-            throw problems.validation([{ pointer: '/ticketId', detail: 'not a ticket of your desk' }]);
+            throw DomainError.validation([{ pointer: '/ticketId', detail: 'not a ticket of your desk' }]);
           if (stored.ticket.status === 'closed')
-            throw problems.conflict('ticket-closed', `Ticket ${target} is closed; release to a new ticket.`);
+            throw DomainError.conflict(
+              'ticket-closed',
+              `Ticket ${target} is closed; release to a new ticket.`,
+            );
         }
         const now = deps.clock.now();
         // A new ticket's id is stamped with the received time, so it sorts where the customer wrote it.
@@ -82,7 +85,7 @@ export function suspendedMailService(deps: SuspendedMailDeps) {
           messageId: newId,
         };
         if (!(await deps.mailStore.decideSuspended(desk, id, 'suspended', claim)))
-          throw problems.conflict('already-decided', 'This mail was decided by someone else meanwhile.');
+          throw DomainError.conflict('already-decided', 'This mail was decided by someone else meanwhile.');
         mail = { ...mail, ...claim };
       }
       const raw = await deps.objects.get(mail.rawObject.bucket, mail.rawObject.key);
@@ -105,9 +108,9 @@ export function suspendedMailService(deps: SuspendedMailDeps) {
           receivedAt: mail.receivedAt,
         });
       } catch (error) {
-        if (error instanceof Problem && error.status === 409) {
+        if (error instanceof DomainError && error.kind === 'conflict') {
           // The ticket closed between the check and the write: release to a new ticket instead.
-          throw problems.conflict(
+          throw DomainError.conflict(
             'ticket-closed',
             'The ticket was closed meanwhile; release to a new ticket.',
           );
@@ -147,7 +150,7 @@ export function suspendedMailService(deps: SuspendedMailDeps) {
         mail.status !== 'suspended' ||
         !(await deps.mailStore.decideSuspended(principal.desk, id, 'suspended', decided))
       )
-        throw problems.conflict('already-decided', `This mail was already ${mail.status}.`);
+        throw DomainError.conflict('already-decided', `This mail was already ${mail.status}.`);
       await deps.mailStore.completeInbound(principal.desk, id, {
         status: 'rejected',
         reason: `suspended mail rejected by ${principal.id}: ${body.reason}`,

@@ -2,6 +2,7 @@ import { isOwnAddress, replyAddressFor, routeRecipient, subjectWithToken } from 
 import { type DeskMailConfig, deskMailConfig, deskSupportAddress } from '../mail/desk-mail.ts';
 import { signThreadToken, type ThreadKeySource } from '../mail/thread-token.ts';
 import { messageIdKey, outboundMessageId, referencesHeader } from '../mail/threading.ts';
+import { logger } from '../observability/logger.ts';
 import { emitMetric } from '../observability/metrics.ts';
 import { findPolicyPack } from '../policy/packs.ts';
 import type { PolicyPack } from '../policy/schema.ts';
@@ -131,16 +132,7 @@ export async function deliverPendingMail(
       if (error instanceof PermanentSendError || attempts >= MAX_SEND_ATTEMPTS) {
         await finish({ status: 'failed', attempts, reason });
         report.failed.push({ id: entry.id, reason });
-        console.error(
-          JSON.stringify({
-            level: 'ERROR',
-            message: 'outbound mail failed',
-            desk,
-            ticketId,
-            outboundId: entry.id,
-            reason,
-          }),
-        );
+        logger.error('outbound mail failed', { desk, ticketId, outboundId: entry.id, reason });
       } else {
         await deps.mailStore.finishOutbound(desk, ticketId, index, entry.id, {
           attempts,
@@ -150,17 +142,13 @@ export async function deliverPendingMail(
         });
         report.retrying.push({ id: entry.id, reason });
         report.pending++;
-        console.warn(
-          JSON.stringify({
-            level: 'WARN',
-            message: 'outbound mail will be retried',
-            desk,
-            ticketId,
-            outboundId: entry.id,
-            attempts,
-            reason,
-          }),
-        );
+        logger.warn('outbound mail will be retried', {
+          desk,
+          ticketId,
+          outboundId: entry.id,
+          attempts,
+          reason,
+        });
       }
     }
   }

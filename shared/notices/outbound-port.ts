@@ -1,3 +1,4 @@
+import { logger } from '../observability/logger.ts';
 import type { MailStore } from '../store/mail-store.ts';
 import type { Clock } from '../time/clock.ts';
 import { type DeliveryDeps, type DeliveryReport, deliverPendingMail } from './deliver.ts';
@@ -25,15 +26,7 @@ export function outboundMailPort(
         return report;
       } catch (error) {
         // The note stays: the outbound sweep retries within a minute or two.
-        console.warn(
-          JSON.stringify({
-            level: 'WARN',
-            message: 'outbound mail deferred to the sweep',
-            desk,
-            ticketId,
-            error: String(error),
-          }),
-        );
+        logger.warn('outbound mail deferred to the sweep', { desk, ticketId, error: String(error) });
         return undefined;
       }
     },

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { redact } from './redact.ts';
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -12,6 +13,17 @@ export interface Logger {
 }
 
 const ORDER: Record<LogLevel, number> = { DEBUG: 10, INFO: 20, WARN: 30, ERROR: 40 };
+
+/**
+ * Correlation fields of the invocation in progress (set by the function wrappers), so a line logged
+ * deep in domain code still names its ticket, desk, execution or request.
+ */
+const invocation = new AsyncLocalStorage<Record<string, unknown>>();
+
+/** Runs `fn` with `fields` added to every line any logger writes during it (nested calls add more). */
+export function withLogContext<T>(fields: Record<string, unknown>, fn: () => T): T {
+  return invocation.run({ ...invocation.getStore(), ...fields }, fn);
+}
 
 /**
  * Structured JSON logs, one object per line (what CloudWatch Logs Insights queries), with PII
@@ -29,7 +41,8 @@ export function createLogger(
     const entry = {
       level: lvl,
       timestamp: now().toISOString(),
-      service: 'tierdesk',
+      service: process.env.SERVICE_NAME || 'tierdesk',
+      ...invocation.getStore(),
       ...base,
       message,
       ...fields,

@@ -1,5 +1,5 @@
 import { isStaff, type Principal } from '../auth/principal.ts';
-import { problems } from '../http/problem.ts';
+import { DomainError } from '../errors/domain-error.ts';
 import { findPolicyPack } from '../policy/packs.ts';
 import type { PolicyPack } from '../policy/schema.ts';
 import { ALWAYS_OPEN, businessMinutesBetween } from '../sla/calendar.ts';
@@ -66,7 +66,7 @@ function clockMeasureOf(pack: PolicyPack): ClockMeasure {
 }
 
 function assertStaff(principal: Principal, what: string) {
-  if (!isStaff(principal)) throw problems.forbidden(`${what} is for support staff.`);
+  if (!isStaff(principal)) throw DomainError.forbidden(`${what} is for support staff.`);
 }
 
 export function opsService(deps: OpsServiceDeps) {

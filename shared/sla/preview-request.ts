@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isStaff, type Principal, SUPERVISOR_ROLES } from '../auth/principal.ts';
-import { fieldErrorsOf, problems } from '../http/problem.ts';
+import { DomainError, fieldErrorsOf } from '../errors/domain-error.ts';
 import { findPolicyPack } from '../policy/packs.ts';
 import { PolicyPack } from '../policy/schema.ts';
 import { Slug } from '../tickets/model.ts';
@@ -27,20 +27,20 @@ export type PreviewRequest = z.infer<typeof PreviewRequest>;
  * pack; a draft (inline) pack needs a lead, manager or ops, since it is how policy changes are tried.
  */
 export function previewForCaller(principal: Principal, request: PreviewRequest): SlaPreview {
-  if (!isStaff(principal)) throw problems.forbidden('Only support staff can preview SLA timing.');
+  if (!isStaff(principal)) throw DomainError.forbidden('Only support staff can preview SLA timing.');
   let pack: PolicyPack;
   if (request.desk !== undefined) {
     if (request.desk !== principal.desk)
-      throw problems.forbidden('You can preview only your own desk’s policy.');
+      throw DomainError.forbidden('You can preview only your own desk’s policy.');
     const found = findPolicyPack(request.desk);
-    if (!found) throw problems.validation([{ pointer: '/desk', detail: 'this desk has no policy pack' }]);
+    if (!found) throw DomainError.validation([{ pointer: '/desk', detail: 'this desk has no policy pack' }]);
     pack = found;
   } else {
     if (!SUPERVISOR_ROLES.has(principal.role))
-      throw problems.forbidden('Previewing a draft pack needs a lead, manager or ops.');
+      throw DomainError.forbidden('Previewing a draft pack needs a lead, manager or ops.');
     const parsed = PolicyPack.safeParse(request.pack);
     if (!parsed.success)
-      throw problems.validation(fieldErrorsOf(parsed.error, '/pack'), 'The inline pack is not valid.');
+      throw DomainError.validation(fieldErrorsOf(parsed.error, '/pack'), 'The inline pack is not valid.');
     pack = parsed.data;
   }
   try {
@@ -52,7 +52,7 @@ export function previewForCaller(principal: Principal, request: PreviewRequest):
     });
   } catch (error) {
     if (error instanceof SlaInputError)
-      throw problems.validation([{ pointer: '/events', detail: error.message }]);
+      throw DomainError.validation([{ pointer: '/events', detail: error.message }]);
     throw error;
   }
 }

@@ -1,4 +1,4 @@
-import { problems } from '../http/problem.ts';
+import { DomainError } from '../errors/domain-error.ts';
 
 /** Opaque pagination cursor: DynamoDB's LastEvaluatedKey, base64url-encoded. */
 export function encodeCursor(lastEvaluatedKey: Record<string, unknown>): string {
@@ -15,7 +15,7 @@ export function decodeCursor(
   partition: string,
 ): Record<string, unknown> {
   const invalid = () =>
-    problems.validation([{ pointer: '?cursor', detail: 'not a cursor from this listing' }]);
+    DomainError.validation([{ pointer: '?cursor', detail: 'not a cursor from this listing' }]);
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

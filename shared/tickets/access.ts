@@ -1,5 +1,5 @@
 import { isStaff, type Principal } from '../auth/principal.ts';
-import { problems } from '../http/problem.ts';
+import { DomainError } from '../errors/domain-error.ts';
 import type { Ticket } from './model.ts';
 
 /**
@@ -14,7 +14,7 @@ export function canSeeTicket(principal: Principal, ticket: Ticket): boolean {
 }
 
 export function assertCanSeeTicket(principal: Principal, ticket: Ticket | undefined, id: string): Ticket {
-  if (!ticket || !canSeeTicket(principal, ticket)) throw problems.notFound(`Ticket ${id}`);
+  if (!ticket || !canSeeTicket(principal, ticket)) throw DomainError.notFound(`Ticket ${id}`);
   return ticket;
 }
 
@@ -23,5 +23,5 @@ export function canSeeInternalNotes(principal: Principal): boolean {
 }
 
 export function assertCanUpdateTicket(principal: Principal): void {
-  if (!isStaff(principal)) throw problems.forbidden('Only support staff can change a ticket.');
+  if (!isStaff(principal)) throw DomainError.forbidden('Only support staff can change a ticket.');
 }

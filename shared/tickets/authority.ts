@@ -1,5 +1,5 @@
 import type { Principal, Role } from '../auth/principal.ts';
-import { problems } from '../http/problem.ts';
+import { DomainError } from '../errors/domain-error.ts';
 import type { LooseningChange } from '../policy/schema.ts';
 import type { TicketActivity } from './activity.ts';
 import { PRIORITIES, type Priority, type Status, type Ticket } from './model.ts';
@@ -104,7 +104,7 @@ export function assertMayLoosen(
     return !(allowed === 'agent-with-reason' && principal.role === 'agent' && reason);
   });
   if (refused.length === 0) return;
-  throw problems.authorityRequired(
+  throw DomainError.authorityRequired(
     refused.map((l) => {
       const withReason = rules.loosening(l.change) === 'agent-with-reason';
       return {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isStaff, type Principal, SUPERVISOR_ROLES } from '../auth/principal.ts';
-import { Problem, problems } from '../http/problem.ts';
+import { DomainError } from '../errors/domain-error.ts';
 import type { Ban, BanStore } from '../store/ban-store.ts';
 import type { Clock } from '../time/clock.ts';
 import { banKeysFor, parseBanPattern } from './ban-address.ts';
@@ -25,16 +25,6 @@ export const AddBanBody = z.strictObject({
   email: BanTarget,
   reason: z.string().trim().min(3).max(500),
 });
-
-/** The answer a banned requester gets: clear, final, and without the internal reason. */
-export function bannedProblem(): Problem {
-  return new Problem(
-    403,
-    'requester-banned',
-    'Support unavailable',
-    'This address may no longer open support requests with this desk. If you believe this is a mistake, contact the company through its other channels.',
-  );
-}
 
 /**
  * The check every intake path must pass (API tickets and messages, email, DSAR, billing appeals,
@@ -69,14 +59,14 @@ export function banService(deps: { bans: BanStore; clock: Clock }) {
       );
       if (!ban) return;
       await check.recordRefusal(ban);
-      throw bannedProblem();
+      throw DomainError.banned();
     },
   };
   return {
     ...check,
     async add(principal: Principal, body: z.infer<typeof AddBanBody>): Promise<Ban> {
       if (!SUPERVISOR_ROLES.has(principal.role))
-        throw problems.forbidden('Only a lead, manager or ops can ban a requester.');
+        throw DomainError.forbidden('Only a lead, manager or ops can ban a requester.');
       const ban: Ban = {
         desk: principal.desk,
         email: body.email,
@@ -87,20 +77,20 @@ export function banService(deps: { bans: BanStore; clock: Clock }) {
         lastBlockedAt: null,
       };
       if (!(await deps.bans.add(ban)))
-        throw problems.conflict('already-banned', `${body.email} is already banned.`);
+        throw DomainError.conflict('already-banned', `${body.email} is already banned.`);
       return ban;
     },
     async remove(principal: Principal, email: string): Promise<void> {
       if (!SUPERVISOR_ROLES.has(principal.role))
-        throw problems.forbidden('Only a lead, manager or ops can lift a ban.');
+        throw DomainError.forbidden('Only a lead, manager or ops can lift a ban.');
       const parsed = BanTarget.safeParse(email);
       if (!parsed.success)
-        throw problems.validation([{ pointer: '/email', detail: 'an email address or @domain' }]);
+        throw DomainError.validation([{ pointer: '/email', detail: 'an email address or @domain' }]);
       if (!(await deps.bans.remove(principal.desk, parsed.data)))
-        throw problems.notFound(`Ban of ${parsed.data}`);
+        throw DomainError.notFound(`Ban of ${parsed.data}`);
     },
     async list(principal: Principal): Promise<Ban[]> {
-      if (!isStaff(principal)) throw problems.forbidden('Only support staff can see the ban list.');
+      if (!isStaff(principal)) throw DomainError.forbidden('Only support staff can see the ban list.');
       return deps.bans.list(principal.desk);
     },
   };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isStaff, type Principal } from '../auth/principal.ts';
-import { problems } from '../http/problem.ts';
+import { DomainError } from '../errors/domain-error.ts';
 import { assertCanUpdateTicket } from './access.ts';
 import type { TicketActivity } from './activity.ts';
 import { type AuthorityRules, assertMayLoosen, looseningsOf } from './authority.ts';
@@ -71,7 +71,7 @@ export interface DeskDefaults {
 
 function assertKnownPlan(plan: string, defaults: DeskDefaults): void {
   if (defaults.plans && !defaults.plans.includes(plan)) {
-    throw problems.validation([
+    throw DomainError.validation([
       { pointer: '/plan', detail: `not a plan of this desk (${defaults.plans.join(', ')})` },
     ]);
   }
@@ -94,7 +94,7 @@ export function openTicket(input: {
   const requester = requesterFor(principal, body);
   const onBehalf = principal.role !== 'customer';
   if (!onBehalf && (body.plan || body.channel)) {
-    throw problems.validation(
+    throw DomainError.validation(
       [
         body.plan ? { pointer: '/plan', detail: 'set from your account' } : null,
         body.channel ? { pointer: '/channel', detail: 'set by the system' } : null,
@@ -158,12 +158,12 @@ function customerPlan(plan: string | undefined, defaults: DeskDefaults): string 
 function requesterFor(principal: Principal, body: CreateTicketBody): Ticket['requester'] {
   if (principal.role === 'customer') {
     if (body.requester)
-      throw problems.validation([{ pointer: '/requester', detail: 'set from your sign-in' }]);
-    if (!principal.email) throw problems.forbidden('Your token carries no email address.');
+      throw DomainError.validation([{ pointer: '/requester', detail: 'set from your sign-in' }]);
+    if (!principal.email) throw DomainError.forbidden('Your token carries no email address.');
     return { id: principal.id, email: principal.email, ...(principal.name ? { name: principal.name } : {}) };
   }
   if (!body.requester) {
-    throw problems.validation([
+    throw DomainError.validation([
       { pointer: '/requester', detail: 'required when opening a ticket for someone' },
     ]);
   }
@@ -184,16 +184,18 @@ export function addMessage(input: {
   const { principal, ticket, body, messageId, now } = input;
   const at = now.toISOString();
   if (ticket.status === 'closed') {
-    throw problems.conflict('ticket-closed', 'This ticket is closed; open a new ticket to follow up.');
+    throw DomainError.conflict('ticket-closed', 'This ticket is closed; open a new ticket to follow up.');
   }
   const fromStaff = isStaff(principal);
   if (!fromStaff && body.visibility === 'internal') {
-    throw problems.validation([
+    throw DomainError.validation([
       { pointer: '/visibility', detail: 'only support staff can write internal notes' },
     ]);
   }
   if (!fromStaff && body.timeSpentSeconds !== undefined) {
-    throw problems.validation([{ pointer: '/timeSpentSeconds', detail: 'recorded by support staff only' }]);
+    throw DomainError.validation([
+      { pointer: '/timeSpentSeconds', detail: 'recorded by support staff only' },
+    ]);
   }
   const message: Message = {
     id: messageId,
@@ -244,7 +246,7 @@ export function updateTicket(input: {
   if (patch.plan !== undefined) assertKnownPlan(patch.plan, defaults);
   assertCanUpdateTicket(principal);
   if (ticket.status === 'closed') {
-    throw problems.conflict(
+    throw DomainError.conflict(
       'ticket-closed',
       'A closed ticket cannot change; open a new ticket to follow up.',
     );

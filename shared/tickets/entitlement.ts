@@ -1,4 +1,4 @@
-import { problems } from '../http/problem.ts';
+import { DomainError } from '../errors/domain-error.ts';
 import { PRIORITIES, type Priority } from './model.ts';
 
 /**
@@ -46,5 +46,5 @@ export function assertCustomerTags(tags: readonly string[], rules: EntitlementRu
           },
         ],
   );
-  if (errors.length) throw problems.unprocessable(errors);
+  if (errors.length) throw DomainError.unprocessable(errors);
 }

@@ -1,5 +1,5 @@
 import { isStaff, type Principal } from '../auth/principal.ts';
-import { problems } from '../http/problem.ts';
+import { DomainError } from '../errors/domain-error.ts';
 import { type OutboundMail, outboundForAgentReply } from '../notices/outbound.ts';
 import { logger } from '../observability/logger.ts';
 import { emitMetric } from '../observability/metrics.ts';
@@ -136,7 +136,7 @@ export function ticketService(deps: TicketServiceDeps) {
       resourceId,
       at: deps.clock.now().toISOString(),
     });
-    if (outcome.kind === 'mismatch') throw problems.idempotencyKeyReused();
+    if (outcome.kind === 'mismatch') throw DomainError.idempotencyKeyReused();
     return outcome.kind === 'replay' ? outcome.resourceId : resourceId;
   }
 
@@ -149,7 +149,7 @@ export function ticketService(deps: TicketServiceDeps) {
     if (assignee === null) return { ticket: rest, onCall: false };
     const member = await deps.staff.lookup(ticket.desk, assignee);
     if (!member) {
-      throw problems.unprocessable([{ pointer: '/assignee', detail: 'not a staff member of this desk' }]);
+      throw DomainError.unprocessable([{ pointer: '/assignee', detail: 'not a staff member of this desk' }]);
     }
     return {
       ticket: { ...rest, assigneeContact: { email: member.email, displayName: member.displayName } },
@@ -211,7 +211,7 @@ export function ticketService(deps: TicketServiceDeps) {
     async getTicketSla(principal: Principal, id: string) {
       const stored = await store.getTicket(principal.desk, id);
       const ticket = assertCanSeeTicket(principal, stored?.ticket, id);
-      if (!canSeeInternalNotes(principal)) throw problems.forbidden('SLA details are for support staff.');
+      if (!canSeeInternalNotes(principal)) throw DomainError.forbidden('SLA details are for support staff.');
       const now = deps.clock.now();
       const state = slaStateOf(ticket, stored!.activity, now);
       return {
@@ -239,9 +239,9 @@ export function ticketService(deps: TicketServiceDeps) {
     ): Promise<{ tickets: Array<Ticket | CustomerTicketView>; nextCursor?: string | undefined }> {
       if (principal.role === 'customer') {
         if (filters.requester && filters.requester !== principal.email) {
-          throw problems.forbidden('Customers can list only their own tickets.');
+          throw DomainError.forbidden('Customers can list only their own tickets.');
         }
-        if (!principal.email) throw problems.forbidden('Your token carries no email address.');
+        if (!principal.email) throw DomainError.forbidden('Your token carries no email address.');
       }
       const requesterEmail = principal.role === 'customer' ? principal.email : filters.requester;
       const page = await store.listTickets({
@@ -339,7 +339,7 @@ export function ticketService(deps: TicketServiceDeps) {
     async addEmailReply(input: EmailTicketInput & { ticketId: string; messageId: string }) {
       for (let attempt = 1; ; attempt++) {
         const stored = await store.getTicket(input.desk, input.ticketId);
-        if (!stored) throw problems.notFound(`Ticket ${input.ticketId}`);
+        if (!stored) throw DomainError.notFound(`Ticket ${input.ticketId}`);
         const ticket = stored.ticket;
         if (stored.activity.some((a) => 'messageId' in a && a.messageId === input.messageId)) {
           return { ticket, messageId: input.messageId, replayed: true };
@@ -384,7 +384,7 @@ export function ticketService(deps: TicketServiceDeps) {
       const stored = await store.getTicket(principal.desk, ticketId);
       const ticket = assertCanSeeTicket(principal, stored?.ticket, ticketId);
       if (ticket.version !== expectedVersion) {
-        throw problems.preconditionFailed(
+        throw DomainError.preconditionFailed(
           `The ticket is at version ${ticket.version}; re-read it and retry.`,
         );
       }
@@ -412,7 +412,7 @@ export function ticketService(deps: TicketServiceDeps) {
         await wakeWorkflow(change.ticket, taskToken, describe(change.activity));
       } catch (error) {
         if (error instanceof VersionConflict) {
-          throw problems.preconditionFailed(
+          throw DomainError.preconditionFailed(
             'The ticket changed while you were updating it; re-read it and retry.',
           );
         }

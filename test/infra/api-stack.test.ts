@@ -223,7 +223,7 @@ describe('ApiStack', () => {
       Environment: {
         Variables: Match.objectLike({
           NODE_OPTIONS: '--enable-source-maps',
-          POWERTOOLS_SERVICE_NAME: 'tierdesk',
+          SERVICE_NAME: 'tierdesk',
         }),
       },
     });
@@ -252,7 +252,7 @@ describe('ApiStack', () => {
         'JWT_AUDIENCE',
         'JWT_ISSUER',
         'NODE_OPTIONS',
-        'POWERTOOLS_SERVICE_NAME',
+        'SERVICE_NAME',
         'STATE_MACHINE_ARN',
         'TABLE_NAME',
         'USER_POOL_ID',

@@ -387,7 +387,7 @@ describe('what the workflows log and trace, per environment', () => {
 
   it.each(['dev', 'prod'] as const)('%s: every tierdesk function traces with X-Ray as configured', (env) => {
     const functions = everyResource(builds[env], 'AWS::Lambda::Function').filter(
-      ({ resource }) => resource.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === 'tierdesk',
+      ({ resource }) => resource.Properties.Environment?.Variables?.SERVICE_NAME === 'tierdesk',
     );
     expect(functions.length).toBeGreaterThan(40);
     for (const { id, resource } of functions) {

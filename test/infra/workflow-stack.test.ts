@@ -217,14 +217,7 @@ describe('WorkflowStack', () => {
           ]
         : [];
       expect(Object.keys(variables).sort()).toEqual(
-        [
-          'DESKS',
-          'NODE_OPTIONS',
-          'POWERTOOLS_SERVICE_NAME',
-          'STATE_MACHINE_ARN',
-          'TABLE_NAME',
-          ...mail,
-        ].sort(),
+        ['DESKS', 'NODE_OPTIONS', 'SERVICE_NAME', 'STATE_MACHINE_ARN', 'TABLE_NAME', ...mail].sort(),
       );
       expect(variables.DESKS).toBe('rch-spyfocus,techflow,acentus,rarelogic');
       expect(variables.STATE_MACHINE_ARN).toEqual(stateMachineArn);

@@ -234,7 +234,7 @@ describe('retention purge (TechFlow: tickets 730 days, chat 365, call recordings
     });
     await expect(
       s.holds.set(agent(desk), { ticketId: heldTicket.id, reason: 'An agent tries this' }),
-    ).rejects.toMatchObject({ status: 403 });
+    ).rejects.toMatchObject({ kind: 'forbidden' });
 
     await runToEnd(s, [desk]);
     const run = await s.purge.get(desk, '2032-06-02');

@@ -222,7 +222,7 @@ describe('ban store and check', () => {
     expect((await bans.findBan('rarelogic', ['friend@example.com']))?.email).toBe('@example.com');
 
     await expect(bans.assertNotBanned('rarelogic', undefined, 'TROLL+y@example.com')).rejects.toMatchObject({
-      status: 403,
+      kind: 'banned',
     });
     await expect(bans.assertNotBanned('rarelogic', 'friend@elsewhere.example')).resolves.toBeUndefined();
     const troll = (await bans.list(lead)).find((b) => b.email === 'troll@example.com');

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenVerifier, type TokenVerifier } from '#shared/auth/verify-token.ts';
-import { Problem } from '#shared/http/problem.ts';
+import { DomainError } from '#shared/errors/domain-error.ts';
+import { problemOf } from '#shared/http/problem.ts';
 
 let server: Server;
 let verify: TokenVerifier;
@@ -40,9 +41,9 @@ afterAll(() => new Promise<void>((ok) => server.close(() => ok())));
 const tierdesk = { role: 'agent', desk: 'techflow' };
 const rejected = async (token: string, detail: RegExp) => {
   const error = await verify(`Bearer ${token}`).catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(Problem);
-  expect((error as Problem).status).toBe(401);
-  expect((error as Problem).detail).toMatch(detail);
+  expect(error).toBeInstanceOf(DomainError);
+  expect(problemOf(error as DomainError).status).toBe(401);
+  expect((error as DomainError).detail).toMatch(detail);
 };
 
 describe('createTokenVerifier', () => {
@@ -127,7 +128,7 @@ describe('createTokenVerifier', () => {
     });
     expect(await strict(`Bearer ${await signTimed(user, 0, 3600)}`)).toMatchObject({ id: 'u1' });
     const error = await strict(`Bearer ${await signTimed(user, 0, 7200)}`).catch((e: unknown) => e);
-    expect((error as Problem).detail).toMatch(/longer than the 3600 seconds/);
+    expect((error as DomainError).detail).toMatch(/longer than the 3600 seconds/);
   });
 
   it('refuses a token issued in the future beyond 60 seconds of skew', async () => {

@@ -8,7 +8,8 @@ import {
   verifyAppealIdentity,
 } from '#shared/compliance/billing-appeal.ts';
 import type { Actor } from '#shared/compliance/records.ts';
-import { Problem } from '#shared/http/problem.ts';
+import { DomainError } from '#shared/errors/domain-error.ts';
+import { problemOf } from '#shared/http/problem.ts';
 import { getPolicyPack } from '#shared/policy/packs.ts';
 
 const rch = getPolicyPack('rch-spyfocus');
@@ -42,7 +43,9 @@ const slug = (fn: () => unknown) => {
   try {
     fn();
   } catch (error) {
-    return error instanceof Problem ? `${error.status} ${error.slug}` : String(error);
+    if (!(error instanceof DomainError)) return String(error);
+    const problem = problemOf(error);
+    return `${problem.status} ${problem.slug}`;
   }
   return 'no error';
 };

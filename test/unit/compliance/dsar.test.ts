@@ -8,7 +8,8 @@ import {
   openDsar,
   verifyDsarIdentity,
 } from '#shared/compliance/dsar.ts';
-import { Problem } from '#shared/http/problem.ts';
+import { DomainError } from '#shared/errors/domain-error.ts';
+import { problemOf } from '#shared/http/problem.ts';
 import { getPolicyPack } from '#shared/policy/packs.ts';
 
 const techflow = getPolicyPack('techflow');
@@ -37,7 +38,9 @@ const problemSlug = (fn: () => unknown) => {
   try {
     fn();
   } catch (error) {
-    return error instanceof Problem ? `${error.status} ${error.slug}` : String(error);
+    if (!(error instanceof DomainError)) return String(error);
+    const problem = problemOf(error);
+    return `${problem.status} ${problem.slug}`;
   }
   return 'no error';
 };

@@ -1,7 +1,7 @@
 import { parseDocument } from 'htmlparser2';
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '#shared/auth/principal.ts';
-import { Problem } from '#shared/http/problem.ts';
+import { DomainError } from '#shared/errors/domain-error.ts';
 import { openIncident, recordReviewThresholds, updateIncident } from '#shared/incidents/commands.ts';
 import { escapeXml, statusJson, statusRss } from '#shared/incidents/feed.ts';
 import { reviewStateOf } from '#shared/incidents/model.ts';
@@ -44,7 +44,7 @@ describe('incident lifecycle', () => {
         now: t(0),
         policy,
       }),
-    ).toThrow(Problem);
+    ).toThrow(DomainError);
   });
 
   it('resolving sets the review due per the desk’s policy; reopening clears it', () => {

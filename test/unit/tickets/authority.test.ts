@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '#shared/auth/principal.ts';
-import { Problem } from '#shared/http/problem.ts';
+import { DomainError } from '#shared/errors/domain-error.ts';
+import { problemOf } from '#shared/http/problem.ts';
 import { getPolicyPack } from '#shared/policy/packs.ts';
 import { assertMayLoosen, isAnswered, looseningsOf } from '#shared/tickets/authority.ts';
 import { authorityRulesOf, entitlementRulesOf } from '#shared/tickets/desk-policy.ts';
@@ -38,7 +39,7 @@ const refusal = (fn: () => void) => {
   try {
     fn();
   } catch (e) {
-    if (e instanceof Problem) return { status: e.status, errors: e.errors };
+    if (e instanceof DomainError) return { status: problemOf(e).status, errors: e.errors };
     throw e;
   }
   return undefined;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '#shared/auth/principal.ts';
-import { Problem } from '#shared/http/problem.ts';
+import { DomainError } from '#shared/errors/domain-error.ts';
 import { canSeeTicket } from '#shared/tickets/access.ts';
 import { addMessage, CreateTicketBody, openTicket, updateTicket } from '#shared/tickets/commands.ts';
 import { GENERIC_DESK_DEFAULTS } from '#shared/tickets/desk-policy.ts';
@@ -63,7 +63,7 @@ describe('openTicket', () => {
   it('needs a requester when staff open a ticket on someone’s behalf', () => {
     expect(() =>
       openTicket({ principal: principal('agent'), body, id: '01J00000000000000000000000', now, defaults }),
-    ).toThrow(Problem);
+    ).toThrow(DomainError);
     const withRequester = CreateTicketBody.parse({
       ...body,
       requester: { email: 'A@B.example' },
