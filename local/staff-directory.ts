@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Role } from '#shared/auth/principal.ts';
+import type { RoleGroup } from '#shared/auth/cognito-claims.ts';
 
 /**
  * The local identity provider's staff directory, served as the few Cognito calls the staff
@@ -12,17 +12,18 @@ import type { Role } from '#shared/auth/principal.ts';
 export interface LocalStaffUser {
   username: string;
   desk: string;
-  group: Role;
+  /** The Cognito group, named as operators create them (`agent-tier1`, `lead`, …). */
+  group: RoleGroup;
   email: string;
   name: string;
   /** Also in the `on-call` group (the on-call rotation). */
   onCall?: boolean;
 }
 
-const PEOPLE: Array<{ suffix: string; group: Role; first: string; last: string; onCall?: boolean }> = [
-  { suffix: 'agent', group: 'agent', first: 'Ana', last: 'Agent' },
+const PEOPLE: Array<{ suffix: string; group: RoleGroup; first: string; last: string; onCall?: boolean }> = [
+  { suffix: 'agent', group: 'agent-tier1', first: 'Ana', last: 'Agent' },
   // Ben is on the on-call rotation (the `on-call` group, next to his role group).
-  { suffix: 'agent-2', group: 'agent', first: 'Ben', last: 'Second', onCall: true },
+  { suffix: 'agent-2', group: 'agent-tier2', first: 'Ben', last: 'Second', onCall: true },
   { suffix: 'lead', group: 'lead', first: 'Lee', last: 'Lead' },
   { suffix: 'manager', group: 'manager', first: 'Mia', last: 'Manager' },
   { suffix: 'ops', group: 'ops', first: 'Oz', last: 'Ops' },

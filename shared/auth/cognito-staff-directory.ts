@@ -7,9 +7,13 @@ import {
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { StaffDirectory, StaffMember } from '../tickets/staff-directory.ts';
+import { ROLE_GROUP_NAMES, ROLE_GROUPS, type RoleGroup } from './cognito-claims.ts';
 import { type Role, STAFF_ROLES } from './principal.ts';
 
-const STAFF_GROUPS = [...STAFF_ROLES];
+/** The Cognito groups that make a user staff (`agent-tier1`…`4`, `lead`, `manager`, `ops`) and their roles. */
+const STAFF_GROUPS = ROLE_GROUP_NAMES.filter((g) => STAFF_ROLES.has(ROLE_GROUPS[g].role));
+const isStaffGroup = (name: string | undefined): name is RoleGroup =>
+  name !== undefined && (STAFF_GROUPS as readonly string[]).includes(name);
 
 const attribute = (attributes: AttributeType[] | undefined, name: string) =>
   attributes?.find((a) => a.Name === name)?.Value;
@@ -43,7 +47,7 @@ function member(
 
 /**
  * The staff directory on Cognito: a staff member is an enabled user in exactly one staff group
- * (agent, lead, manager, ops) whose immutable `custom:desk` is the desk, as the pre-token trigger
+ * (`agent-tier1`…`agent-tier4`, `lead`, `manager`, `ops`: the groups the pre-token trigger maps) whose immutable `custom:desk` is the desk, as the pre-token trigger
  * requires. The endpoint comes from the SDK's own configuration (`AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`).
  */
 export function cognitoStaffDirectory(
@@ -58,9 +62,9 @@ export function cognitoStaffDirectory(
           new AdminListGroupsForUserCommand({ UserPoolId: userPoolId, Username: id }),
         );
         const names = (groups.Groups ?? []).map((g) => g.GroupName);
-        const staffGroups = names.map((g) => g as Role).filter((g) => STAFF_GROUPS.includes(g));
+        const staffGroups = names.filter(isStaffGroup);
         if (staffGroups.length !== 1) return undefined;
-        const found = member(id, user.UserAttributes, staffGroups[0]!, user.Enabled);
+        const found = member(id, user.UserAttributes, ROLE_GROUPS[staffGroups[0]!].role, user.Enabled);
         if (found?.desk !== desk) return undefined;
         return names.includes(ON_CALL_GROUP) ? { ...found, onCall: true } : found;
       } catch (error) {
@@ -70,11 +74,12 @@ export function cognitoStaffDirectory(
     },
     async list(desk) {
       const out: StaffMember[] = [];
-      for (const role of STAFF_GROUPS) {
+      for (const group of STAFF_GROUPS) {
+        const role = ROLE_GROUPS[group].role;
         let token: string | undefined;
         do {
           const page = await client.send(
-            new ListUsersInGroupCommand({ UserPoolId: userPoolId, GroupName: role, NextToken: token }),
+            new ListUsersInGroupCommand({ UserPoolId: userPoolId, GroupName: group, NextToken: token }),
           );
           for (const u of page.Users ?? []) {
             const found = u.Username ? member(u.Username, u.Attributes, role, u.Enabled) : undefined;
