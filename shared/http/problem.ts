@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** One invalid field, addressed by a JSON Pointer into the request (RFC 6901). */
 export interface FieldError {
@@ -27,6 +27,25 @@ export class Problem extends Error {
     this.name = 'Problem';
   }
 }
+
+/** The problem+json body `renderProblem` writes (RFC 9457), as the API contract states it. */
+export const ProblemDocument = z.strictObject({
+  type: z.string().describe('`/problems/<slug>`, e.g. `/problems/validation`'),
+  title: z.string(),
+  status: z.number().int().min(400).max(599),
+  detail: z.string().optional(),
+  instance: z.string().optional(),
+  errors: z
+    .array(
+      z.strictObject({
+        pointer: z.string().describe('JSON Pointer into the body, or `query:<name>`, `path:<name>`, `header:<name>`'),
+        detail: z.string(),
+        change: z.string().optional(),
+        requiredRole: z.string().optional(),
+      }),
+    )
+    .optional(),
+});
 
 export const problems = {
   validation: (errors: FieldError[], detail = 'The request has invalid fields; see `errors`.') =>
