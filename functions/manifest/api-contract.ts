@@ -35,6 +35,8 @@ export interface RouteContract {
   readonly responses: Readonly<Record<number, ResponseContract>>;
   /** Statuses answered as problem+json beyond those every route of its kind may answer. */
   readonly problems?: readonly number[];
+  /** Statuses that may also answer an HTML page (the survey link, opened in a browser or posted by its form). */
+  readonly pages?: readonly number[];
   /** Request headers the route reads. */
   readonly headers?: readonly ('Idempotency-Key' | 'If-Match')[];
 }
@@ -53,6 +55,9 @@ export interface ResponseContract {
 const DescribedObject = z.looseObject({});
 const Page = (item: z.ZodType) => z.strictObject({ items: z.array(item), nextCursor: z.string().optional() });
 const Items = z.looseObject({ items: z.array(z.looseObject({})) });
+
+/** The survey link's signature (shared/survey/link.ts); a missing or wrong one gets 403. */
+const SignedLinkQuery = z.strictObject({ sig: z.string().describe('the link’s HMAC signature') });
 
 /** What a caller gets for a ticket: the whole ticket (staff, apps) or the customer view. */
 const TicketForCaller = z.union([Ticket, CustomerTicketView]);
@@ -176,7 +181,11 @@ export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
   CreateBillingAppeal: {
     body: {
       schema: CreateAppealBody,
-      example: { summary: 'Charged twice in March', invoiceId: 'INV-1', amount: { value: 10, currency: 'USD' } },
+      example: {
+        summary: 'Charged twice in March',
+        invoiceId: 'INV-1',
+        amount: { value: 10, currency: 'USD' },
+      },
     },
     responses: { 201: json('The appeal at its first stage, or answered by policy.') },
     problems: [409, 422],
@@ -200,7 +209,11 @@ export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
   SetLegalHold: {
     body: {
       schema: SetHoldBody,
-      example: { requesterEmail: 'someone@example.com', reason: 'Litigation hold for case 42', reference: 'CASE-42' },
+      example: {
+        requesterEmail: 'someone@example.com',
+        reason: 'Litigation hold for case 42',
+        reference: 'CASE-42',
+      },
     },
     responses: { 201: json('The new hold.'), 200: json('The renewed hold.') },
     problems: [409, 422],
@@ -240,20 +253,26 @@ export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
     problems: [409, 412, 422, 428],
   },
   GetSurvey: {
+    query: SignedLinkQuery,
     responses: { 200: { description: 'The survey page.', mediaType: 'text/html' } },
     problems: [409],
+    pages: [403, 404, 409],
   },
   SubmitSurvey: {
+    query: SignedLinkQuery,
     body: { schema: SurveyAnswer, example: { csat: 5, nps: 9, comment: 'Quick and kind.' } },
     responses: {
       201: json('The recorded answer (JSON requests).'),
       200: { description: 'The thank-you page (form posts).', mediaType: 'text/html' },
     },
     problems: [409],
+    pages: [400, 403, 404, 409],
   },
   GetStatusJson: { responses: { 200: json('The desk’s status and incident history.') } },
   GetStatusRss: {
-    responses: { 200: { description: 'RSS 2.0, one item per public update.', mediaType: 'application/rss+xml' } },
+    responses: {
+      200: { description: 'RSS 2.0, one item per public update.', mediaType: 'application/rss+xml' },
+    },
   },
   GetOpenApi: { responses: { 200: json('This document (OpenAPI 3.1).') } },
 };

@@ -38,7 +38,9 @@ export const ProblemDocument = z.strictObject({
   errors: z
     .array(
       z.strictObject({
-        pointer: z.string().describe('JSON Pointer into the body, or `query:<name>`, `path:<name>`, `header:<name>`'),
+        pointer: z
+          .string()
+          .describe('JSON Pointer into the body, or `query:<name>`, `path:<name>`, `header:<name>`'),
         detail: z.string(),
         change: z.string().optional(),
         requiredRole: z.string().optional(),

@@ -1,5 +1,5 @@
-import type { Principal } from '../auth/principal.ts';
 import { z } from 'zod';
+import type { Principal } from '../auth/principal.ts';
 import {
   Channel,
   type Message,

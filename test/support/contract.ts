@@ -39,7 +39,7 @@ function validatorAt(pointer: string): ValidateFunction {
   return validate;
 }
 
-const escape = (segment: string) => segment.replaceAll('~', '~0').replaceAll('/', '~1');
+const pointerSegment = (segment: string) => segment.replaceAll('~', '~0').replaceAll('/', '~1');
 
 /** The contract violations of one answer (none when it conforms). */
 export function contractViolations(
@@ -53,14 +53,15 @@ export function contractViolations(
   // The most specific template: literal segments beat parameters (`/dsar/{id}/export` vs others).
   const template = templates
     .filter((t) => t.pattern.test(path))
-    .sort((a, b) => b.template.replace(/\{\w+\}/g, '').length - a.template.replace(/\{\w+\}/g, '').length)[0]
-    ?.template;
+    .sort(
+      (a, b) => b.template.replace(/\{\w+\}/g, '').length - a.template.replace(/\{\w+\}/g, '').length,
+    )[0]?.template;
   if (!template) return [`${method} ${path}: no path of the document matches`];
   const verb = method.toLowerCase();
   const operation = document.paths[template]?.[verb];
   if (!operation) return [`${method} ${template}: not in the document`];
   let response = operation.responses[String(status)];
-  let pointer = `/paths/${escape(template)}/${verb}/responses/${status}`;
+  let pointer = `/paths/${pointerSegment(template)}/${verb}/responses/${status}`;
   if (response?.$ref) {
     pointer = response.$ref.slice(1);
     response = document.components.responses[response.$ref.split('/').pop()!];
@@ -74,7 +75,7 @@ export function contractViolations(
     ];
   }
   if (!mediaType.endsWith('json')) return [];
-  const validate = validatorAt(`${pointer}/content/${escape(mediaType)}/schema`);
+  const validate = validatorAt(`${pointer}/content/${pointerSegment(mediaType)}/schema`);
   if (validate(body)) return [];
   return (validate.errors ?? []).map(
     (e) => `${method} ${template} ${status}: body${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`,

@@ -45,7 +45,13 @@ export async function startTestStack(
         parsed = text;
       }
       if (checkContract) {
-        const violations = contractViolations(method, path, res.status, res.headers.get('content-type'), parsed);
+        const violations = contractViolations(
+          method,
+          path,
+          res.status,
+          res.headers.get('content-type'),
+          parsed,
+        );
         if (violations.length) throw new Error(`Contract (docs/openapi.json):\n${violations.join('\n')}`);
       }
       return { status: res.status, headers: res.headers, body: parsed };
