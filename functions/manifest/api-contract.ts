@@ -14,6 +14,7 @@ import { CreateDsarBody, ListDsarQuery } from '#shared/compliance/dsar-service.t
 import { ListHoldsQuery, ReleaseHoldBody, SetHoldBody } from '#shared/compliance/hold-service.ts';
 import { PathParameter, type PathParameterShape } from '#shared/http/request.ts';
 import { CreateIncidentBody, UpdateIncidentBody } from '#shared/incidents/commands.ts';
+import { IncidentView } from '#shared/incidents/model.ts';
 import { RejectSuspendedMailBody, ReleaseSuspendedMailBody } from '#shared/mail/suspended.ts';
 import { PreviewRequest } from '#shared/sla/preview-request.ts';
 import { SurveyAnswer } from '#shared/survey/page.ts';
@@ -241,15 +242,28 @@ export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
       example: { title: 'Mail delays', impact: 'minor', message: 'We are investigating slow mail.' },
     },
     headers: ['Idempotency-Key'],
-    responses: { 201: json('The new incident.') },
+    responses: { 201: json('The new incident.', IncidentView) },
     problems: [409, 422],
   },
-  ListIncidents: { query: ListIncidentsQuery, responses: { 200: json('Incidents, newest first.', Items) } },
-  GetIncident: { responses: { 200: json('One incident with its review state.') } },
+  ListIncidents: {
+    query: ListIncidentsQuery,
+    responses: {
+      200: json(
+        'Incidents, newest first.',
+        z.strictObject({
+          desk: z.string(),
+          timeZone: z.string(),
+          now: z.iso.datetime(),
+          items: z.array(IncidentView),
+        }),
+      ),
+    },
+  },
+  GetIncident: { responses: { 200: json('One incident with its review state.', IncidentView) } },
   UpdateIncident: {
     body: { schema: UpdateIncidentBody, example: { status: 'identified', message: 'A mail relay is slow.' } },
     headers: ['If-Match'],
-    responses: { 200: json('The changed incident.') },
+    responses: { 200: json('The changed incident.', IncidentView) },
     problems: [409, 412, 422, 428],
   },
   GetSurvey: {
