@@ -181,12 +181,17 @@ export function openApiDocument(): OpenApiDocument {
       responses: {
         TooManyRequests: {
           description:
-            'Throttled by API Gateway (`{"message":"Too Many Requests"}`) or by WAF (problem+json).',
+            'Throttled: by API Gateway (`{"message":"Too Many Requests"}`) or, behind WAF, a ' +
+            '`/problems/rate-limited` problem (both sent as `application/json`).',
           content: {
             'application/json': {
-              schema: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] },
+              schema: {
+                anyOf: [
+                  { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] },
+                  PROBLEM_REF,
+                ],
+              },
             },
-            'application/problem+json': { schema: PROBLEM_REF },
           },
         },
       },
