@@ -233,9 +233,17 @@ export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
     query: AuditQuery,
     responses: { 200: json('One page of the compliance audit log.', Items) },
   },
-  GetQueue: { query: QueueQuery, responses: { 200: json('The desk’s queue, soonest deadline first.') } },
+  GetQueue: {
+    query: QueueQuery,
+    responses: { 200: json('The desk’s queue, soonest deadline first.') },
+    problems: [404],
+  },
   GetTicketHistory: { query: HistoryQuery, responses: { 200: json('The ticket’s workflow executions.') } },
-  GetKpis: { query: KpiQuery, responses: { 200: json('Every KPI with its target and verdict.') } },
+  GetKpis: {
+    query: KpiQuery,
+    responses: { 200: json('Every KPI with its target and verdict.') },
+    problems: [404],
+  },
   CreateIncident: {
     body: {
       schema: CreateIncidentBody,
