@@ -18,7 +18,7 @@ import { IncidentView } from '#shared/incidents/model.ts';
 import { RejectSuspendedMailBody, ReleaseSuspendedMailBody } from '#shared/mail/suspended.ts';
 import { PreviewRequest } from '#shared/sla/preview-request.ts';
 import { SurveyAnswer } from '#shared/survey/page.ts';
-import { AddBanBody } from '#shared/tickets/bans.ts';
+import { AddBanBody, BanView } from '#shared/tickets/bans.ts';
 import { AddMessageBody, CreateTicketBody, UpdateTicketBody } from '#shared/tickets/commands.ts';
 import { CustomerMessageView, CustomerTicketView } from '#shared/tickets/customer-view.ts';
 import { Message, Ticket, TicketWithMessages } from '#shared/tickets/model.ts';
@@ -134,10 +134,10 @@ export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
     },
     responses: { 200: json('Every deadline, warning and action, and what comes next.') },
   },
-  ListBans: { responses: { 200: json('The desk’s ban list.', Items) } },
+  ListBans: { responses: { 200: json('The desk’s ban list.', z.strictObject({ items: z.array(BanView) })) } },
   AddBan: {
     body: { schema: AddBanBody, example: { email: '@spam.example', reason: 'Bulk spam' } },
-    responses: { 201: json('The ban, normalised.') },
+    responses: { 201: json('The ban, normalised.', BanView) },
     problems: [409],
   },
   RemoveBan: { responses: { 204: { description: 'The ban is lifted.' } } },
