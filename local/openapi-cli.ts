@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { openApiDocument } from '#functions/docs/openapi-document.ts';
+import { openApiDocument } from '#functions/manifest/openapi-document.ts';
 
 /** `npm run openapi`: writes docs/openapi.json, the contract GET /openapi.json serves. */
 export const OPENAPI_FILE = new URL('../docs/openapi.json', import.meta.url);

@@ -26,7 +26,7 @@ import { Message, Ticket, TicketWithMessages } from '#shared/tickets/model.ts';
 /**
  * The request and response contract of each route of functions/manifest/api-routes.ts, keyed by route
  * id: the zod schemas the handlers parse with, and the schemas of what they answer. `npm run openapi`
- * turns manifest + contract into docs/openapi.json (shared/http/openapi.ts); the e2e contract check
+ * turns manifest + contract into docs/openapi.json (openapi-document.ts); the e2e contract check
  * validates every answer of the local stack against that document.
  */
 export interface RouteContract {

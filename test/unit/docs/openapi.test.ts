@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { openApiDocument } from '#functions/docs/openapi-document.ts';
 import { API_CONTRACT, pathParameterShape } from '#functions/manifest/api-contract.ts';
 import { API_ROUTES, routeKey } from '#functions/manifest/api-routes.ts';
+import { openApiDocument } from '#functions/manifest/openapi-document.ts';
 import { openApiText } from '#local/openapi-cli.ts';
 
 const committed = readFileSync(new URL('../../../docs/openapi.json', import.meta.url), 'utf8');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { API_CONTRACT, pathParameterShape, type RouteContract } from '#functions/manifest/api-contract.ts';
-import { API_ROUTES, type ApiRouteEntry } from '#functions/manifest/api-routes.ts';
 import { ProblemDocument } from '#shared/http/problem.ts';
+import { API_CONTRACT, pathParameterShape, type RouteContract } from './api-contract.ts';
+import { API_ROUTES, type ApiRouteEntry } from './api-routes.ts';
 
 /**
  * The OpenAPI 3.1 document of the HTTP API, built from the app manifest (routes, auth) and the route
