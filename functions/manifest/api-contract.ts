@@ -14,6 +14,7 @@ import { CreateDsarBody, ListDsarQuery } from '#shared/compliance/dsar-service.t
 import { ListHoldsQuery, ReleaseHoldBody, SetHoldBody } from '#shared/compliance/hold-service.ts';
 import { PathParameter, type PathParameterShape } from '#shared/http/request.ts';
 import { CreateIncidentBody, UpdateIncidentBody } from '#shared/incidents/commands.ts';
+import { StatusFeed } from '#shared/incidents/feed.ts';
 import { IncidentView } from '#shared/incidents/model.ts';
 import { RejectSuspendedMailBody, ReleaseSuspendedMailBody } from '#shared/mail/suspended.ts';
 import { PreviewRequest } from '#shared/sla/preview-request.ts';
@@ -290,7 +291,7 @@ export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
     problems: [409],
     pages: [400, 403, 404, 409],
   },
-  GetStatusJson: { responses: { 200: json('The desk’s status and incident history.') } },
+  GetStatusJson: { responses: { 200: json('The desk’s status and incident history.', StatusFeed) } },
   GetStatusRss: {
     responses: {
       200: { description: 'RSS 2.0, one item per public update.', mediaType: 'application/rss+xml' },
