@@ -65,11 +65,11 @@ export const StatusFeed = z.strictObject({
       impact: Impact,
       createdAt: z.iso.datetime(),
       updatedAt: z.iso.datetime(),
-      resolvedAt: z.iso.datetime().optional(),
+      resolvedAt: z.iso.datetime().nullable(),
       updates: z.array(z.strictObject({ at: z.iso.datetime(), status: IncidentStatus, message: z.string() })),
     }),
   ),
-});
+}) satisfies z.ZodType<ReturnType<typeof statusJson>>;
 
 export function statusJson(incidents: readonly Incident[], ctx: FeedContext) {
   const published = publishedIncidents(incidents, ctx.now);

@@ -56,9 +56,8 @@ export function contractViolations(
     .sort(
       (a, b) => b.template.replace(/\{\w+\}/g, '').length - a.template.replace(/\{\w+\}/g, '').length,
     )[0]?.template;
-  // The local stack's own controls (the virtual clock) are not part of the API.
-  if (path.startsWith('/_local/')) return [];
-  if (!template) return [`${method} ${path}: no path of the document matches`];
+  // No route of the API (a fuzzed path, the local stack's virtual clock): the gateway answers it itself.
+  if (!template) return [];
   const verb = method.toLowerCase();
   const operation = document.paths[template]?.[verb];
   if (!operation) return [`${method} ${template}: not in the document`];
