@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { handler } from '#functions/docs/get-openapi.ts';
 import { API_CONTRACT, pathParameterShape } from '#functions/manifest/api-contract.ts';
 import { API_ROUTES, routeKey } from '#functions/manifest/api-routes.ts';
 import { openApiDocument } from '#functions/manifest/openapi-document.ts';
@@ -54,5 +55,13 @@ describe('the OpenAPI document', () => {
         schema: { type: 'string', pattern: '^[0-9A-HJKMNP-TV-Z]{26}$' },
       }),
     );
+  });
+
+  it('is what GET /openapi.json serves, to anyone, as JSON', async () => {
+    const event = { headers: {}, requestContext: { http: { method: 'GET', path: '/openapi.json' } } };
+    const res = await handler(event as never, {} as never);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers?.['content-type']).toBe('application/json');
+    expect(JSON.parse(res.body!)).toEqual(openApiDocument());
   });
 });
