@@ -6,7 +6,7 @@ import { parseQuery } from '#shared/http/request.ts';
 import { apiDeps } from '#shared/runtime/api-deps.ts';
 import { complianceDeps } from '#shared/runtime/compliance-deps.ts';
 
-const AuditQuery = z.strictObject({
+export const AuditQuery = z.strictObject({
   from: z.iso.datetime().or(z.iso.date()),
   to: z.iso.datetime().or(z.iso.date()),
   limit: z.coerce.number().int().min(1).max(500).default(100),

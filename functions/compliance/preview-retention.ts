@@ -7,7 +7,7 @@ import { parseJsonBody } from '#shared/http/request.ts';
 import { apiDeps } from '#shared/runtime/api-deps.ts';
 import { complianceDeps } from '#shared/runtime/compliance-deps.ts';
 
-const PreviewBody = z.strictObject({
+export const PreviewBody = z.strictObject({
   cursor: z.string().max(4000).optional(),
   limit: z.number().int().min(1).max(500).default(200),
   /** Count every candidate per class first (reads the whole range once; for progress bars). */

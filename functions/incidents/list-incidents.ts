@@ -3,7 +3,7 @@ import { apiRoute, json } from '#shared/http/api-handler.ts';
 import { parseQuery } from '#shared/http/request.ts';
 import { opsDeps } from '#shared/runtime/ops-deps.ts';
 
-const ListIncidentsQuery = z.strictObject({
+export const ListIncidentsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 

@@ -6,7 +6,7 @@ import { PERIODS } from '#shared/kpis/report.ts';
 import { opsDeps } from '#shared/runtime/ops-deps.ts';
 import { Slug } from '#shared/tickets/model.ts';
 
-const KpiQuery = z.strictObject({
+export const KpiQuery = z.strictObject({
   /** Optional, and must be the token's desk. */
   desk: Slug.optional(),
   period: z.enum(Object.keys(PERIODS) as [keyof typeof PERIODS]).default('30d'),

@@ -618,6 +618,17 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
     auth: { kind: 'public-read', reason: PUBLIC_STATUS_FEED },
     access: { table: { actions: ['Query'], indexes: ['byDataClassCreated'] }, publicBaseUrl: true },
   },
+  // The API's own contract (docs/api.md), built from this manifest and functions/manifest/api-contract.ts.
+  {
+    id: 'GetOpenApi',
+    group: 'public',
+    method: 'GET',
+    path: '/openapi.json',
+    handler: 'functions/docs/get-openapi.ts',
+    description: 'GET /openapi.json: the OpenAPI 3.1 document of this API.',
+    auth: { kind: 'public-read', reason: 'the contract is public, like the API’s documentation' },
+    access: {},
+  },
 ];
 
 /** `METHOD /path`, the route key API Gateway and the throttle settings use. */

@@ -6,7 +6,7 @@ import { RISK_LEVELS } from '#shared/ops/queue.ts';
 import { opsDeps } from '#shared/runtime/ops-deps.ts';
 import { Priority, Slug, Status } from '#shared/tickets/model.ts';
 
-const QueueQuery = z.strictObject({
+export const QueueQuery = z.strictObject({
   /** Optional, and must be the token's desk: another desk's queue does not exist for the caller. */
   desk: Slug.optional(),
   status: Status.exclude(['solved', 'closed']).optional(),

@@ -3,7 +3,7 @@ import { apiRoute, json } from '#shared/http/api-handler.ts';
 import { PathParameter, parseQuery, pathParameter } from '#shared/http/request.ts';
 import { opsDeps } from '#shared/runtime/ops-deps.ts';
 
-const HistoryQuery = z.strictObject({
+export const HistoryQuery = z.strictObject({
   /** Raw state inputs and outputs (larger responses); off by default. */
   includeData: z.enum(['true', 'false']).default('false'),
 });

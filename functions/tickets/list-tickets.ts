@@ -4,7 +4,7 @@ import { parseQuery } from '#shared/http/request.ts';
 import { apiDeps } from '#shared/runtime/api-deps.ts';
 import { Email, Priority, Status } from '#shared/tickets/model.ts';
 
-const ListTicketsQuery = z.strictObject({
+export const ListTicketsQuery = z.strictObject({
   status: Status.optional(),
   priority: Priority.optional(),
   requester: Email.optional(),

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
 import { DomainError, type DomainErrorKind, type FieldError } from '../errors/domain-error.ts';
 
 export type { FieldError } from '../errors/domain-error.ts';
@@ -49,6 +50,27 @@ export function problemOf(error: DomainError): Problem {
     error.kind === 'unauthenticated' ? { 'www-authenticate': 'Bearer realm="tierdesk"' } : undefined,
   );
 }
+
+/** The problem+json body `renderProblem` writes (RFC 9457), as the API contract states it. */
+export const ProblemDocument = z.strictObject({
+  type: z.string().describe('`/problems/<slug>`, e.g. `/problems/validation`'),
+  title: z.string(),
+  status: z.number().int().min(400).max(599),
+  detail: z.string().optional(),
+  instance: z.string().optional(),
+  errors: z
+    .array(
+      z.strictObject({
+        pointer: z
+          .string()
+          .describe('JSON Pointer into the body, or `query:<name>`, `path:<name>`, `header:<name>`'),
+        detail: z.string(),
+        change: z.string().optional(),
+        requiredRole: z.string().optional(),
+      }),
+    )
+    .optional(),
+});
 
 /** Problems of the HTTP layer itself, and the domain's kinds for handlers that refuse a request directly. */
 export const problems = {

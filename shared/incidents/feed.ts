@@ -3,7 +3,8 @@
  * `status.rss` (RSS 2.0, one item per public update, so a feed reader notifies on each). Pure.
  * Only public fields are published: never linked ticket ids, authors or review details.
  */
-import type { Impact, Incident, IncidentStatus } from './model.ts';
+import { z } from 'zod';
+import { Impact, type Incident, IncidentStatus } from './model.ts';
 
 /** Resolved incidents stay in the published history this long. */
 export const HISTORY_DAYS = 90;
@@ -48,6 +49,27 @@ export function publishedIncidents(incidents: readonly Incident[], now: Date): I
     .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0))
     .slice(0, MAX_FEED_INCIDENTS);
 }
+
+/** What `statusJson` publishes, as the API contract states it (GET /desks/{desk}/status.json). */
+export const StatusFeed = z.strictObject({
+  desk: z.string(),
+  name: z.string(),
+  links: z.strictObject({ self: z.string(), rss: z.string() }),
+  generatedAt: z.iso.datetime(),
+  status: z.strictObject({ indicator: Impact, description: z.string(), openIncidents: z.number().int() }),
+  incidents: z.array(
+    z.strictObject({
+      id: z.string(),
+      title: z.string(),
+      status: IncidentStatus,
+      impact: Impact,
+      createdAt: z.iso.datetime(),
+      updatedAt: z.iso.datetime(),
+      resolvedAt: z.iso.datetime().nullable(),
+      updates: z.array(z.strictObject({ at: z.iso.datetime(), status: IncidentStatus, message: z.string() })),
+    }),
+  ),
+}) satisfies z.ZodType<ReturnType<typeof statusJson>>;
 
 export function statusJson(incidents: readonly Incident[], ctx: FeedContext) {
   const published = publishedIncidents(incidents, ctx.now);

@@ -60,7 +60,8 @@ export const Incident = z.strictObject({
 export type Incident = z.infer<typeof Incident>;
 
 /** Where the review stands at `now`. */
-export type ReviewState = 'not-due' | 'due' | 'overdue' | 'late' | 'completed';
+export const REVIEW_STATES = ['not-due', 'due', 'overdue', 'late', 'completed'] as const;
+export type ReviewState = (typeof REVIEW_STATES)[number];
 
 export function reviewStateOf(incident: Incident, now: Date): ReviewState {
   const r = incident.review;
@@ -70,3 +71,6 @@ export function reviewStateOf(incident: Incident, now: Date): ReviewState {
   if (r.latestAt && t >= r.latestAt && r.latestAt !== r.dueAt) return 'late';
   return t >= r.dueAt ? 'overdue' : 'due';
 }
+
+/** An incident as the staff routes answer it (shared/incidents/service.ts): with its review state now. */
+export const IncidentView = Incident.extend({ reviewState: z.enum(REVIEW_STATES) });

@@ -21,6 +21,17 @@ export const BanTarget = z
     return pattern.key;
   });
 
+/** A ban as GET /bans and POST /bans answer it (the stored `Ban`, checked against its type). */
+export const BanView = z.strictObject({
+  desk: z.string(),
+  email: z.string(),
+  reason: z.string(),
+  bannedBy: z.string(),
+  bannedAt: z.iso.datetime(),
+  blockedAttempts: z.number().int().nonnegative(),
+  lastBlockedAt: z.iso.datetime().nullable(),
+}) satisfies z.ZodType<Ban>;
+
 export const AddBanBody = z.strictObject({
   email: BanTarget,
   reason: z.string().trim().min(3).max(500),

@@ -1,5 +1,16 @@
+import { z } from 'zod';
 import type { Principal } from '../auth/principal.ts';
-import type { Message, Ticket } from './model.ts';
+import {
+  Channel,
+  type Message,
+  MessageAuthorRole,
+  Priority,
+  Requester,
+  Slug,
+  Status,
+  type Ticket,
+  Ulid,
+} from './model.ts';
 
 /**
  * What a customer sees of a ticket: its state and the public conversation, never how the desk
@@ -7,34 +18,45 @@ import type { Message, Ticket } from './model.ts';
  * (`assigned`) and the first name the agent shows customers (`agent`). The one projection every
  * customer-facing route uses.
  */
-export interface CustomerTicketView {
-  id: string;
-  desk: string;
-  subject: string;
-  requester: Ticket['requester'];
-  priority: Ticket['priority'];
+export const CustomerTicketView = z.strictObject({
+  id: Ulid,
+  desk: Slug,
+  subject: z.string(),
+  requester: Requester,
+  priority: Priority,
   /** The priority they asked for, when above their plan's; triage decides. */
-  requestedPriority?: Ticket['priority'];
-  plan: string;
-  channel: Ticket['channel'];
-  status: Ticket['status'];
-  assigned: boolean;
-  agent?: string;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-}
+  requestedPriority: Priority.optional(),
+  plan: Slug,
+  channel: Channel,
+  status: Status,
+  assigned: z.boolean(),
+  agent: z.string().optional(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  version: z.number().int().min(1),
+});
+export type CustomerTicketView = z.infer<typeof CustomerTicketView>;
 
-export interface CustomerMessageView {
-  id: string;
-  ticketId: string;
-  author: { role: Message['author']['role']; name?: string };
-  body: string;
-  channel: Message['channel'];
-  createdAt: string;
-  attachments?: Array<{ filename: string; contentType: string; size: number; refused?: string }>;
-  email?: { from: string; subject: string };
-}
+export const CustomerMessageView = z.strictObject({
+  id: Ulid,
+  ticketId: Ulid,
+  author: z.strictObject({ role: MessageAuthorRole, name: z.string().optional() }),
+  body: z.string(),
+  channel: Channel,
+  createdAt: z.iso.datetime(),
+  attachments: z
+    .array(
+      z.strictObject({
+        filename: z.string(),
+        contentType: z.string(),
+        size: z.number().int().nonnegative(),
+        refused: z.string().optional(),
+      }),
+    )
+    .optional(),
+  email: z.strictObject({ from: z.string(), subject: z.string() }).optional(),
+});
+export type CustomerMessageView = z.infer<typeof CustomerMessageView>;
 
 export function customerTicketView(ticket: Ticket): CustomerTicketView {
   return {

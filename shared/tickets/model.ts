@@ -116,3 +116,24 @@ export const Message = z.strictObject({
   email: MessageEmail.optional(),
 });
 export type Message = z.infer<typeof Message>;
+
+/**
+ * GET /tickets/{id} for staff and apps (shared/tickets/service.ts `TicketWithMessages`): the ticket and
+ * the messages the caller may see; for staff also the workflow's SLA state and the ticket's outbound mail,
+ * both described field by field in docs/api.md and GET /tickets/{id}/sla.
+ */
+export const TicketWithMessages = Ticket.extend({
+  messages: z.array(Message),
+  sla: z.looseObject({}).optional(),
+  mail: z
+    .array(
+      z.looseObject({
+        id: z.string(),
+        kind: z.string(),
+        audience: z.string(),
+        status: z.string(),
+        queuedAt: z.string(),
+      }),
+    )
+    .optional(),
+});

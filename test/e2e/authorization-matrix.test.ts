@@ -46,7 +46,8 @@ const NO_SUCH_ID = '01JZZZZZZZZZZZZZZZZZZZZZZZ';
 const SUSPENDED_SUBJECT = 'Matrix forged mail 91c2';
 
 beforeAll(async () => {
-  t = await startTestStack();
+  // Every answer of the matrix (each route's successes and refusals) is checked against docs/openapi.json.
+  t = await startTestStack({ contract: true });
   tokens = {
     owner: await t.token('customer', 'techflow', { sub: 'owner', email: OWNER_EMAIL }),
     otherCustomer: await t.token('customer', 'techflow', { sub: 'other', email: 'other@example.com' }),
@@ -887,6 +888,21 @@ const cells: Cell[] = [
   {
     route: 'GET /desks/{desk}/status.json',
     send: (token) => t.call('GET', '/desks/techflow/status.json', { token }),
+    expect: {
+      owner: 200,
+      otherCustomer: 200,
+      agent: 200,
+      lead: 200,
+      manager: 200,
+      ops: 200,
+      app: 200,
+      otherDeskAgent: 200,
+      otherDeskLead: 200,
+    },
+  },
+  {
+    route: 'GET /openapi.json',
+    send: (token) => t.call('GET', '/openapi.json', { token }),
     expect: {
       owner: 200,
       otherCustomer: 200,

@@ -66,6 +66,8 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
     'states:SendTaskSuccess',
   ],
   RejectSuspendedMail: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'kms:Decrypt', 'kms:GenerateDataKey'],
+  // The document is bundled with the handler: no table, bucket or workflow.
+  GetOpenApi: [],
 };
 /** Added by the app once the mail stack exists (it owns the inbound bucket). */
 const EVERY_FUNCTION = [
@@ -114,6 +116,7 @@ describe('ApiStack', () => {
       'GET /legal-holds',
       'GET /mail/suspended',
       'GET /mail/suspended/{id}',
+      'GET /openapi.json',
       'GET /queue',
       'GET /survey/{desk}/{ticketId}',
       'GET /tickets',
@@ -146,8 +149,9 @@ describe('ApiStack', () => {
       'POST /tickets/{id}/attachments',
       'POST /tickets/{id}/messages',
     ]);
-    // The only routes without the JWT authorizer: the signed survey link and the public status feeds.
+    // The only routes without the JWT authorizer: the signed survey link, the public status feeds and the contract.
     const PUBLIC = [
+      'GET /openapi.json',
       'GET /desks/{desk}/status.json',
       'GET /desks/{desk}/status.rss',
       'GET /survey/{desk}/{ticketId}',

@@ -3,11 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LocalStack, startLocalStack } from '#local/stack.ts';
 import type { Role } from '#shared/auth/principal.ts';
+import { contractViolations } from './contract.ts';
 
 /** One local stack per test file, on free ports with its own data directory (CI may run beside a dev stack: tests never assume port 3000). */
 export async function startTestStack(
-  options: { dataDir?: string; keepData?: boolean } = {},
+  options: { dataDir?: string; keepData?: boolean; contract?: boolean } = {},
 ): Promise<TestStack> {
+  // Every answer checked against docs/openapi.json: on request, or for every suite with TIERDESK_CONTRACT=1.
+  const checkContract = options.contract ?? process.env.TIERDESK_CONTRACT === '1';
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tierdesk-e2e-'));
   const stack = await startLocalStack({
     dataDir,
@@ -40,6 +43,16 @@ export async function startTestStack(
         parsed = text ? JSON.parse(text) : undefined;
       } catch {
         parsed = text;
+      }
+      if (checkContract) {
+        const violations = contractViolations(
+          method,
+          path,
+          res.status,
+          res.headers.get('content-type'),
+          parsed,
+        );
+        if (violations.length) throw new Error(`Contract (docs/openapi.json):\n${violations.join('\n')}`);
       }
       return { status: res.status, headers: res.headers, body: parsed };
     },
