@@ -14,6 +14,10 @@ export const ApiEnv = z.object({
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
   /** The Cognito user pool, read as the staff directory (who may be a ticket's assignee). */
   USER_POOL_ID: z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'a Cognito user pool id'),
+  /** Requests per second one desk may send in all (shared/quota/desk-quota.ts); infra sets it from the config. */
+  DESK_QUOTA_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** Requests per second one app client of a desk may send. */
+  APP_CLIENT_QUOTA_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(5),
 });
 export type ApiEnv = z.infer<typeof ApiEnv>;
 
