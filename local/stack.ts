@@ -204,6 +204,9 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_DYNAMODB: dynamoUrl,
+    // The desk quota runs locally too (same code path), sized so the test suite's bursts stay under it.
+    DESK_QUOTA_PER_SECOND: process.env.DESK_QUOTA_PER_SECOND ?? '1000',
+    APP_CLIENT_QUOTA_PER_SECOND: process.env.APP_CLIENT_QUOTA_PER_SECOND ?? '1000',
     AWS_ENDPOINT_URL_S3: objects.url,
     AWS_ENDPOINT_URL_SFN: sfn.url,
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: staffDirectory.url,

@@ -359,6 +359,25 @@ export class AppFunction extends Construct {
   }
 
   /**
+   * The desk quota counters (shared/quota/desk-quota.ts): `UpdateItem` on the table's `QUOTA#` items only
+   * (IAM's `dynamodb:LeadingKeys`), so a route that may only read tickets still cannot write one.
+   */
+  bindQuotaCounter(table: BindableTable, quota: { perDesk: number; perAppClient: number }): this {
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['QUOTA#*'] } },
+      }),
+    );
+    if (table.encryptionKey) {
+      this.grantKeyUse(table.encryptionKey, 'dynamodb', ['kms:Decrypt', 'kms:GenerateDataKey']);
+    }
+    this.setEnvironment('DESK_QUOTA_PER_SECOND', String(quota.perDesk));
+    return this.setEnvironment('APP_CLIENT_QUOTA_PER_SECOND', String(quota.perAppClient));
+  }
+
+  /**
    * Grants exactly `actions` on objects under `prefix` (never on the whole bucket), the KMS use they need on
    * the bucket's key, and sets `BODY_BUCKET` (or `environmentVariable`) to the bucket name.
    */

@@ -81,10 +81,12 @@ export class ApiStack extends Stack {
   readonly handlerEnvironment: Readonly<Record<string, string>>;
 
   private readonly resources: AccessTargets;
+  private readonly deskQuota: DeploymentConfig['apiThrottle'];
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
     const { config, data } = props;
+    this.deskQuota = config.apiThrottle;
 
     this.functionSettings = {
       logRetention: config.logRetentionDays as RetentionDays,
@@ -174,6 +176,13 @@ export class ApiStack extends Stack {
       environment: this.handlerEnvironment,
     });
     bindAccess(fn, route.access, { ...this.resources, ...mail });
+    // Every token-authenticated route charges the caller's desk quota (shared/http/api-handler.ts).
+    if (route.auth.kind === 'jwt') {
+      fn.bindQuotaCounter(this.resources.table, {
+        perDesk: this.deskQuota.perDeskPerSecond,
+        perAppClient: this.deskQuota.perAppClientPerSecond,
+      });
+    }
     const routes = this.api.addRoutes({
       path: route.path,
       methods: [HttpMethod[route.method]],

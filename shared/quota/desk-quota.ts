@@ -38,7 +38,7 @@ export function dynamoQuotaCounter(doc: DynamoDBDocumentClient, tableName: strin
           new UpdateCommand({
             TableName: tableName,
             Key: { pk: `QUOTA#${key}#${epochSecond}`, sk: 'QUOTA' },
-            UpdateExpression: 'ADD #n :one SET expiresAt = if_not_exists(expiresAt, :expires)',
+            UpdateExpression: 'ADD #n :one SET ttlEpochSeconds = if_not_exists(ttlEpochSeconds, :expires)',
             ConditionExpression: 'attribute_not_exists(#n) OR #n < :limit',
             ExpressionAttributeNames: { '#n': 'requests' },
             ExpressionAttributeValues: {

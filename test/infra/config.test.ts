@@ -36,7 +36,10 @@ describe('deployment config from CDK context', () => {
   it('sizes the WAF rate rules from the desk quota, and refuses limits above one desk’s quota', () => {
     const base = { removeDataOnDelete: true, logRetentionDays: 30, waf: { enabled: true } };
     // Defaults: 20 requests/s per desk → per IP one desk's 5 minutes, per token half of it.
-    expect(wafRateLimits(parseDeploymentConfig('dev', { dev: base }))).toEqual({ perToken: 3000, perIp: 6000 });
+    expect(wafRateLimits(parseDeploymentConfig('dev', { dev: base }))).toEqual({
+      perToken: 3000,
+      perIp: 6000,
+    });
     const quota = { rateLimit: 200, burstLimit: 400, perDeskPerSecond: 40, perAppClientPerSecond: 10 };
     expect(wafRateLimits(parseDeploymentConfig('dev', { dev: { ...base, apiThrottle: quota } }))).toEqual({
       perToken: 6000,

@@ -3,8 +3,8 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { HttpApi, HttpMethod, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUrlIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { appScope, appScopeName, ROLE_GROUP_NAMES } from '#shared/auth/cognito-claims.ts';
 import { API_ROUTES, routeKey } from '#functions/manifest/api-routes.ts';
+import { appScope, appScopeName, ROLE_GROUP_NAMES } from '#shared/auth/cognito-claims.ts';
 import { MAX_BODY_BYTES } from '#shared/http/request.ts';
 import {
   ConfigError,
@@ -255,7 +255,7 @@ describe('API throttling', () => {
         integration: new HttpUrlIntegration('Url', 'https://example.com'),
       });
       const stage = new HttpStage(stack, 'Stage', { httpApi: api, stageName: '$default' });
-      throttleRoutes(api, stage, { apiThrottle: { rateLimit: 50, burstLimit: 100, routes } });
+      throttleRoutes(api, stage, { apiThrottle: { routes } });
       return { app, stack };
     };
     const { stack } = throttledApp({ 'GET /tickets': { rateLimit: 7, burstLimit: 9 } });
