@@ -9,6 +9,7 @@ import type { MailStore, OutboundPatch } from '../store/mail-store.ts';
 import type { StoredTicket, TicketStore } from '../store/ticket-store.ts';
 import { surveyPath } from '../survey/link.ts';
 import type { Message, Ticket } from '../tickets/model.ts';
+import type { KeyringSource } from '../secrets/keyring.ts';
 import type { Clock } from '../time/clock.ts';
 import { slaStateOf } from '../workflow/policy-planner.ts';
 import { composeMail } from './compose.ts';
@@ -35,7 +36,8 @@ export interface DeliveryDeps {
    */
   leaseClock: Clock;
   publicBaseUrl: string;
-  surveySecret: string;
+  /** Signs the survey links in closure notices. */
+  surveyKeys: KeyringSource;
   /** Signs the thread tokens in our Reply-To and Message-ID. */
   threadKeys: ThreadKeySource;
 }
@@ -224,7 +226,12 @@ async function buildMail(
         : [],
     surveyUrl:
       kind === 'closure'
-        ? `${deps.publicBaseUrl.replace(/\/$/, '')}${surveyPath(deps.surveySecret, ticket.desk, ticket.id)}`
+        ? `${deps.publicBaseUrl.replace(/\/$/, '')}${surveyPath(
+            await deps.surveyKeys.keyring(),
+            ticket.desk,
+            ticket.id,
+            new Date(deps.clock.now().getTime() + (pack?.surveyLinkDays ?? 30) * 86_400_000),
+          )}`
         : undefined,
     replyBody: kind === 'reply' ? reply?.body : kind === 'closure' ? lastPublicReply?.body : undefined,
     summary: entry.summary,
