@@ -5,11 +5,11 @@ import { messageIdKey, outboundMessageId, referencesHeader } from '../mail/threa
 import { emitMetric } from '../observability/metrics.ts';
 import { findPolicyPack } from '../policy/packs.ts';
 import type { PolicyPack } from '../policy/schema.ts';
+import type { KeyringSource } from '../secrets/keyring.ts';
 import type { MailStore, OutboundPatch } from '../store/mail-store.ts';
 import type { StoredTicket, TicketStore } from '../store/ticket-store.ts';
 import { surveyPath } from '../survey/link.ts';
 import type { Message, Ticket } from '../tickets/model.ts';
-import type { KeyringSource } from '../secrets/keyring.ts';
 import type { Clock } from '../time/clock.ts';
 import { slaStateOf } from '../workflow/policy-planner.ts';
 import { composeMail } from './compose.ts';

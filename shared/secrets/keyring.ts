@@ -32,7 +32,11 @@ export function parseKeyring(secretString: string): Keyring {
   if (typeof current !== 'string' || current.length < MIN_KEY_CHARS) {
     throw new Error(`the keyring's current key needs at least ${MIN_KEY_CHARS} characters`);
   }
-  if (previous !== undefined && previous !== '' && (typeof previous !== 'string' || previous.length < MIN_KEY_CHARS)) {
+  if (
+    previous !== undefined &&
+    previous !== '' &&
+    (typeof previous !== 'string' || previous.length < MIN_KEY_CHARS)
+  ) {
     throw new Error(`the keyring's previous key needs at least ${MIN_KEY_CHARS} characters, or is empty`);
   }
   return { current, ...(typeof previous === 'string' && previous ? { previous } : {}) };

@@ -9,7 +9,9 @@ import type { Keyring } from '../secrets/keyring.ts';
  * working until the previous key is dropped. One score per ticket is recorded (by the survey endpoint).
  */
 function mac(key: string, desk: string, ticketId: string, expiresAtSeconds: number): string {
-  return createHmac('sha256', key).update(`survey:${desk}:${ticketId}:${expiresAtSeconds}`).digest('base64url');
+  return createHmac('sha256', key)
+    .update(`survey:${desk}:${ticketId}:${expiresAtSeconds}`)
+    .digest('base64url');
 }
 
 export function surveySignature(keys: Keyring, desk: string, ticketId: string, expiresAt: Date): string {

@@ -1,9 +1,9 @@
 import { findPolicyPack } from '../policy/packs.ts';
+import type { KeyringSource } from '../secrets/keyring.ts';
 import type { SurveyStore } from '../store/survey-store.ts';
 import type { TicketStore } from '../store/ticket-store.ts';
 import type { BanCheck } from '../tickets/bans.ts';
 import type { Clock } from '../time/clock.ts';
-import type { KeyringSource } from '../secrets/keyring.ts';
 import { verifySurveySignature } from './link.ts';
 import type { SurveyAnswer } from './page.ts';
 
@@ -37,7 +37,10 @@ export type SurveySubmission =
 export function surveyService(deps: SurveyServiceDeps) {
   async function check(desk: string, ticketId: string, sig: string | undefined): Promise<SurveyLinkState> {
     // An expired link is as good as none: the page says the link is not valid.
-    if (!sig || verifySurveySignature(await deps.keys.keyring(), desk, ticketId, sig, deps.clock.now()) !== 'valid')
+    if (
+      !sig ||
+      verifySurveySignature(await deps.keys.keyring(), desk, ticketId, sig, deps.clock.now()) !== 'valid'
+    )
       return { kind: 'invalid-link' };
     const pack = findPolicyPack(desk);
     const stored = pack ? await deps.tickets.getTicket(desk, ticketId) : undefined;
