@@ -144,7 +144,7 @@ export function addTierdeskStacks(
   // Routes that need the mail stack: the survey and status routes (the survey secret, the public URL) and
   // the suspended-mail routes (raw MIME in the inbound bucket).
   api.addRoutesNeedingMail({
-    surveySecret: SecretValue.secretsManager(mail.surveySecret.secretArn).unsafeUnwrap(),
+    secrets: { survey: mail.surveySecret },
     publicBaseUrl: config.publicBaseUrl ?? EXAMPLE_PUBLIC_BASE_URL,
     inboundMailBucket: mail.inboundBucket,
   });

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Keyring } from '#shared/secrets/keyring.ts';
 import { surveyPath } from '#shared/survey/link.ts';

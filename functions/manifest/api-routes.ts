@@ -592,7 +592,7 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
     description: 'GET /survey/{desk}/{ticketId}: the CSAT/NPS page behind a signed link.',
     auth: { kind: 'signed-link', reason: SIGNED_SURVEY_LINK },
     throttle: SURVEY_THROTTLE,
-    access: { table: { actions: ['GetItem'] }, surveySecret: true },
+    access: { table: { actions: ['GetItem'] }, secrets: ['survey'] },
   },
   {
     id: 'SubmitSurvey',
@@ -604,7 +604,10 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
     auth: { kind: 'signed-link', reason: SIGNED_SURVEY_LINK },
     throttle: SURVEY_THROTTLE,
     // The ticket and the answer (GetItem, PutItem); the requester's ban keys and a refusal counted on the ban.
-    access: { table: { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] }, surveySecret: true },
+    access: {
+      table: { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
+      secrets: ['survey'],
+    },
   },
   {
     id: 'GetStatusJson',

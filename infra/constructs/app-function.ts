@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -359,6 +360,18 @@ export class AppFunction extends Construct {
   }
 
   /**
+   * A signing keyring the handler reads at run time: `secretsmanager:GetSecretValue` on exactly this secret,
+   * and its ARN (never its value) in `environmentVariable`.
+   */
+  bindSecret(secret: ISecret, environmentVariable: string): this {
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
+    );
+    if (secret.encryptionKey) this.grantKeyUse(secret.encryptionKey, 'secretsmanager', ['kms:Decrypt']);
+    return this.setEnvironment(environmentVariable, secret.secretArn);
+  }
+
+  /**
    * The desk quota counters (shared/quota/desk-quota.ts): `UpdateItem` on the table's `QUOTA#` items only
    * (IAM's `dynamodb:LeadingKeys`), so a route that may only read tickets still cannot write one.
    */
@@ -461,7 +474,7 @@ export class AppFunction extends Construct {
   }
 
   /** KMS use limited to one key and to calls made through one service on the function's behalf. */
-  private grantKeyUse(key: IKey, service: 'dynamodb' | 's3' | 'sqs', actions: readonly string[]): void {
+  private grantKeyUse(key: IKey, service: 'dynamodb' | 's3' | 'sqs' | 'secretsmanager', actions: readonly string[]): void {
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: [...actions],
