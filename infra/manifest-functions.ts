@@ -3,7 +3,6 @@ import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import { Schedule } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { type FunctionAccess, SECRET_ENVIRONMENT, type SecretName } from '#functions/manifest/access.ts';
 import type { AsyncFunctionEntry } from '#functions/manifest/async-functions.ts';
@@ -12,6 +11,7 @@ import {
   AppFunction,
   type AppFunctionSettings,
   type BindableBucket,
+  type BindableSecret,
   type BindableStateMachine,
   type BindableTable,
 } from './constructs/app-function.ts';
@@ -24,7 +24,7 @@ export interface AccessTargets {
   readonly ticketWorkflow?: BindableStateMachine;
   readonly compliance?: ComplianceScheduling;
   /** The signing keyrings (`secrets` in the manifest), by name. */
-  readonly secrets?: Partial<Readonly<Record<SecretName, ISecret>>>;
+  readonly secrets?: Partial<Readonly<Record<SecretName, BindableSecret>>>;
   readonly publicBaseUrl?: string;
   /** The bucket SES stores received mail in. */
   readonly inboundMailBucket?: BindableBucket;

@@ -2,7 +2,6 @@ import { fileURLToPath } from 'node:url';
 import { Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -93,6 +92,12 @@ const INDEX_ACTIONS: ReadonlySet<TableAction> = new Set(['Query', 'Scan']);
 export interface BindableTable {
   readonly tableArn: string;
   readonly tableName: string;
+  readonly encryptionKey?: IKey | undefined;
+}
+
+/** The parts of a secret `bindSecret` uses. */
+export interface BindableSecret {
+  readonly secretArn: string;
   readonly encryptionKey?: IKey | undefined;
 }
 
@@ -363,7 +368,7 @@ export class AppFunction extends Construct {
    * A signing keyring the handler reads at run time: `secretsmanager:GetSecretValue` on exactly this secret,
    * and its ARN (never its value) in `environmentVariable`.
    */
-  bindSecret(secret: ISecret, environmentVariable: string): this {
+  bindSecret(secret: BindableSecret, environmentVariable: string): this {
     this.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
     );
@@ -474,7 +479,11 @@ export class AppFunction extends Construct {
   }
 
   /** KMS use limited to one key and to calls made through one service on the function's behalf. */
-  private grantKeyUse(key: IKey, service: 'dynamodb' | 's3' | 'sqs' | 'secretsmanager', actions: readonly string[]): void {
+  private grantKeyUse(
+    key: IKey,
+    service: 'dynamodb' | 's3' | 'sqs' | 'secretsmanager',
+    actions: readonly string[],
+  ): void {
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: [...actions],

@@ -29,14 +29,19 @@ import { complianceScheduling } from './schedules-stack.ts';
 
 /** What the mail stack lends the routes that need it. */
 export interface MailTargets {
-  readonly secrets: AccessTargets['secrets'];
+  readonly secrets: NonNullable<AccessTargets['secrets']>;
   readonly publicBaseUrl: string;
   readonly inboundMailBucket: BindableBucket;
 }
 
 /** A route whose access names something the mail stack owns. */
 const needsMailStack = ({ access }: ApiRouteEntry) =>
-  Boolean(access.secrets?.includes('survey') || access.publicBaseUrl || access.inboundMail || access.inboundMailBucketName);
+  Boolean(
+    access.secrets?.includes('survey') ||
+      access.publicBaseUrl ||
+      access.inboundMail ||
+      access.inboundMailBucketName,
+  );
 
 export interface ApiStackProps extends StackProps {
   readonly config: DeploymentConfig;

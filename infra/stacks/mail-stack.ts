@@ -35,6 +35,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { SECRET_ENVIRONMENT } from '#functions/manifest/access.ts';
 import { asyncFunction } from '#functions/manifest/async-functions.ts';
 import { schedule } from '#functions/manifest/schedules.ts';
 import { DESK_MAIL, inboundPrefix, rawMailRetentionDays } from '#shared/mail/desk-mail.ts';
