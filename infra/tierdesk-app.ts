@@ -1,12 +1,4 @@
-import {
-  Annotations,
-  App,
-  type AppProps,
-  type Environment,
-  SecretValue,
-  Tags,
-  Validations,
-} from 'aws-cdk-lib';
+import { Annotations, App, type AppProps, type Environment, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ASYNC_FUNCTIONS } from '#functions/manifest/async-functions.ts';
 import { ConfigError, type DeploymentConfig, readDeploymentConfig } from './config.ts';

@@ -249,7 +249,7 @@ describe('ApiStack', () => {
       // Suspended-mail routes name the inbound mail bucket (releasing reads the raw mail).
       // Token routes carry their desk quota (checked below).
       const publicExtras = new Set([
-        'SURVEY_SECRET',
+        'SURVEY_SECRET_ID',
         'PUBLIC_BASE_URL',
         'MAIL_BUCKET',
         'DESK_QUOTA_PER_SECOND',

@@ -208,13 +208,7 @@ describe('WorkflowStack', () => {
       const variables = fn.Properties.Environment.Variables;
       // The Apply step also sends mail (MailOutboundEnv, set by the mail stack).
       const mail = String(fn.Properties.Description).includes('applies due SLA actions')
-        ? [
-            'BODY_BUCKET',
-            'PUBLIC_BASE_URL',
-            'SURVEY_SECRET',
-            'THREAD_TOKEN_PREVIOUS_SECRET',
-            'THREAD_TOKEN_SECRET',
-          ]
+        ? ['BODY_BUCKET', 'PUBLIC_BASE_URL', 'SURVEY_SECRET_ID', 'THREAD_TOKEN_SECRET_ID']
         : [];
       expect(Object.keys(variables).sort()).toEqual(
         [
