@@ -15,7 +15,8 @@ const executionArns = workflow.resolve(workflow.ticketSla.executionArns);
 const EXPECTED_ACTIONS: Record<string, string[]> = {
   // shared/workflow/check-ticket-sla.ts: getTicket, recordSlaProgress; then the mail its actions cause
   // (shared/notices/deliver.ts, granted by the mail stack): the ticket partition (Query), long bodies, the
-  // outbox note (PutItem, DeleteItem), suppressions and Message-ID map, SendRawEmail on the desks' identities.
+  // outbox note (PutItem, DeleteItem), suppressions and Message-ID map, SendRawEmail on the desks' identities,
+  // and the survey and thread keyrings it signs with (GetSecretValue).
   CheckTicketSla: [
     'dynamodb:DeleteItem',
     'dynamodb:GetItem',
@@ -25,6 +26,7 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
     'kms:Decrypt',
     'kms:GenerateDataKey',
     's3:GetObject',
+    'secretsmanager:GetSecretValue',
     'ses:SendRawEmail',
   ],
   // shared/workflow/park-workflow.ts: parkWorkflow, and a wake of itself when the ticket moved on.
