@@ -37,12 +37,8 @@ import { newId } from './ids.ts';
  */
 const clock: Clock = { now: () => currentClock().now() };
 
-/** One client per process for the keyrings (each keyring caches its own secret). */
-let secretsClient: SecretsManagerClient | undefined;
-const secretsManager = () => {
-  secretsClient ??= new SecretsManagerClient({});
-  return secretsClient;
-};
+/** A client per composition (built with the deps, so a reset picks up a new endpoint). */
+const secretsManager = () => new SecretsManagerClient({});
 
 const documentClient = () =>
   DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
