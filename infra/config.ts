@@ -23,6 +23,13 @@ export const EnvironmentName = z
   .string()
   .regex(/^[a-z][a-z0-9-]{1,15}$/, 'lower-case letters, digits and dashes, 2–16 characters');
 
+/** A desk's quota, requests per second (staff, customers and apps together). */
+export const DEFAULT_PER_DESK_PER_SECOND = 20;
+/** One app client's quota, requests per second. */
+export const DEFAULT_PER_APP_CLIENT_PER_SECOND = 5;
+/** AWS WAF rate-based rules count over this window. */
+export const WAF_WINDOW_SECONDS = 300;
+
 /** Requests per second, steady and burst (API Gateway's token bucket). */
 const Throttle = z.strictObject({
   rateLimit: z.number().int().min(1).max(10_000),
@@ -58,8 +65,21 @@ export const EnvironmentConfig = z
             Throttle,
           )
           .default({}),
+        /**
+         * Requests per second one desk may send in all, counted per desk across Lambda instances after the
+         * token is verified (shared/quota/desk-quota.ts); 429 with Retry-After above it. Sizes the WAF rules.
+         */
+        perDeskPerSecond: z.number().int().min(1).max(10_000).default(DEFAULT_PER_DESK_PER_SECOND),
+        /** Requests per second one app client (client-credentials token) of a desk may send. */
+        perAppClientPerSecond: z.number().int().min(1).max(10_000).default(DEFAULT_PER_APP_CLIENT_PER_SECOND),
       })
-      .default({ rateLimit: 50, burstLimit: 100, routes: {} }),
+      .default({
+        rateLimit: 50,
+        burstLimit: 100,
+        routes: {},
+        perDeskPerSecond: DEFAULT_PER_DESK_PER_SECOND,
+        perAppClientPerSecond: DEFAULT_PER_APP_CLIENT_PER_SECOND,
+      }),
     /**
      * AWS Region of the environment's stacks; without it, the CLI's Region (`CDK_DEFAULT_REGION`). With
      * `waf.enabled` one of the two must be known at synth: the CloudFront stack lives in us-east-1 and reads
@@ -80,8 +100,10 @@ export const EnvironmentConfig = z
     waf: z
       .strictObject({
         enabled: z.boolean(),
-        apiRequestsPerTokenPer5Minutes: z.number().int().min(10).max(2_000_000_000).default(3_000),
-        apiRequestsPerIpPer5Minutes: z.number().int().min(10).max(2_000_000_000).default(6_000),
+        /** Without it: half of a desk's quota over 5 minutes (`wafRateLimits`). */
+        apiRequestsPerTokenPer5Minutes: z.number().int().min(10).max(2_000_000_000).optional(),
+        /** Without it: one desk's quota over 5 minutes (`wafRateLimits`). */
+        apiRequestsPerIpPer5Minutes: z.number().int().min(10).max(2_000_000_000).optional(),
         signInRequestsPerIpPer5Minutes: z.number().int().min(10).max(2_000_000_000).default(300),
         /** A custom domain for the CloudFront distribution (TLS 1.2+); its ACM certificate must be in us-east-1. */
         customDomain: z
@@ -96,12 +118,7 @@ export const EnvironmentConfig = z
           })
           .optional(),
       })
-      .default({
-        enabled: false,
-        apiRequestsPerTokenPer5Minutes: 3_000,
-        apiRequestsPerIpPer5Minutes: 6_000,
-        signInRequestsPerIpPer5Minutes: 300,
-      }),
+      .default({ enabled: false, signInRequestsPerIpPer5Minutes: 300 }),
     /**
      * Desks (one per policy pack) whose tickets the workflow reconciler sweeps; becomes `DESKS` of the
      * workflow functions (`WorkflowEnv` in shared/config/env.ts). A desk missing here keeps working, but its
@@ -167,6 +184,25 @@ export const EnvironmentConfig = z
     publicBaseUrl: z.url().optional(),
   })
   .superRefine((env, ctx) => {
+    // Neither WAF rule may let one client past what its whole desk may send (docs/security.md).
+    const deskPer5Minutes = env.apiThrottle.perDeskPerSecond * WAF_WINDOW_SECONDS;
+    for (const field of ['apiRequestsPerTokenPer5Minutes', 'apiRequestsPerIpPer5Minutes'] as const) {
+      const value = env.waf[field];
+      if (value !== undefined && value > deskPer5Minutes) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['waf', field],
+          message: `at most apiThrottle.perDeskPerSecond × ${WAF_WINDOW_SECONDS} = ${deskPer5Minutes}`,
+        });
+      }
+    }
+    if (env.apiThrottle.perAppClientPerSecond > env.apiThrottle.perDeskPerSecond) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['apiThrottle', 'perAppClientPerSecond'],
+        message: 'at most apiThrottle.perDeskPerSecond (an app client is part of its desk)',
+      });
+    }
     // API Gateway takes a regional custom domain's certificate from the API's own Region only.
     const certificateRegion = env.apiOriginDomain?.certificateArn.split(':')[3];
     if (env.region && certificateRegion && certificateRegion !== env.region) {
@@ -178,6 +214,22 @@ export const EnvironmentConfig = z
     }
   });
 export type EnvironmentConfig = z.infer<typeof EnvironmentConfig>;
+
+/**
+ * The API firewall's rate limits, per 5 minutes, sized from the desk quota unless configured: one IP (a
+ * desk's office behind one NAT) may send what one desk may, never more; one bearer token (one user or app
+ * client) half of that, so a single leaked or runaway token cannot use its whole desk's share.
+ */
+export function wafRateLimits(config: Pick<EnvironmentConfig, 'apiThrottle' | 'waf'>): {
+  perToken: number;
+  perIp: number;
+} {
+  const deskPer5Minutes = config.apiThrottle.perDeskPerSecond * WAF_WINDOW_SECONDS;
+  return {
+    perToken: config.waf.apiRequestsPerTokenPer5Minutes ?? Math.max(10, Math.floor(deskPer5Minutes / 2)),
+    perIp: config.waf.apiRequestsPerIpPer5Minutes ?? Math.max(10, deskPer5Minutes),
+  };
+}
 
 /** The parsed configuration the stacks receive. */
 export interface DeploymentConfig extends EnvironmentConfig {

@@ -4,13 +4,14 @@ import { Schedule } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
-import type { FunctionAccess } from '#functions/manifest/access.ts';
+import { type FunctionAccess, SECRET_ENVIRONMENT, type SecretName } from '#functions/manifest/access.ts';
 import type { AsyncFunctionEntry } from '#functions/manifest/async-functions.ts';
 import type { Cadence } from '#functions/manifest/schedules.ts';
 import {
   AppFunction,
   type AppFunctionSettings,
   type BindableBucket,
+  type BindableSecret,
   type BindableStateMachine,
   type BindableTable,
 } from './constructs/app-function.ts';
@@ -22,15 +23,13 @@ export interface AccessTargets {
   readonly bodyBucket: BindableBucket;
   readonly ticketWorkflow?: BindableStateMachine;
   readonly compliance?: ComplianceScheduling;
-  /** The survey-link signing secret (a deploy-time reference). */
-  readonly surveySecret?: string;
+  /** The signing keyrings (`secrets` in the manifest), by name. */
+  readonly secrets?: Partial<Readonly<Record<SecretName, BindableSecret>>>;
   readonly publicBaseUrl?: string;
   /** The bucket SES stores received mail in. */
   readonly inboundMailBucket?: BindableBucket;
   /** The deployment's desks (`DESKS`). */
   readonly desks?: readonly string[];
-  /** The thread-token keys, as dynamic references (`THREAD_TOKEN_SECRET`, `THREAD_TOKEN_PREVIOUS_SECRET`). */
-  readonly threadKeys?: Readonly<Record<string, string>>;
   /** The user pool read as the staff directory. */
   readonly userPool?: IUserPool;
 }
@@ -61,18 +60,14 @@ export function bindAccess(fn: AppFunction, access: FunctionAccess, targets: Acc
   }
   if (access.complianceSchedules)
     grantDeadlineScheduling(fn, need(targets.compliance, 'compliance scheduling'));
-  if (access.surveySecret)
-    fn.setEnvironment('SURVEY_SECRET', need(targets.surveySecret, 'the survey secret'));
+  for (const name of access.secrets ?? []) {
+    fn.bindSecret(need(targets.secrets?.[name], `the ${name} secret`), SECRET_ENVIRONMENT[name]);
+  }
   if (access.publicBaseUrl)
     fn.setEnvironment('PUBLIC_BASE_URL', need(targets.publicBaseUrl, 'the public base URL'));
   if (access.desks) fn.setEnvironment('DESKS', need(targets.desks, 'the desk list').join(','));
   if (access.inboundMailBucketName) {
     fn.setEnvironment('MAIL_BUCKET', need(targets.inboundMailBucket, 'the inbound mail bucket').bucketName);
-  }
-  if (access.threadKeys) {
-    for (const [name, value] of Object.entries(need(targets.threadKeys, 'the thread-token keys'))) {
-      fn.setEnvironment(name, value);
-    }
   }
   if (access.staffDirectory) {
     fn.function.addToRolePolicy(

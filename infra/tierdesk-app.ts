@@ -1,12 +1,4 @@
-import {
-  Annotations,
-  App,
-  type AppProps,
-  type Environment,
-  SecretValue,
-  Tags,
-  Validations,
-} from 'aws-cdk-lib';
+import { Annotations, App, type AppProps, type Environment, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ASYNC_FUNCTIONS } from '#functions/manifest/async-functions.ts';
 import { ConfigError, type DeploymentConfig, readDeploymentConfig } from './config.ts';
@@ -144,7 +136,7 @@ export function addTierdeskStacks(
   // Routes that need the mail stack: the survey and status routes (the survey secret, the public URL) and
   // the suspended-mail routes (raw MIME in the inbound bucket).
   api.addRoutesNeedingMail({
-    surveySecret: SecretValue.secretsManager(mail.surveySecret.secretArn).unsafeUnwrap(),
+    secrets: { survey: mail.surveySecret },
     publicBaseUrl: config.publicBaseUrl ?? EXAMPLE_PUBLIC_BASE_URL,
     inboundMailBucket: mail.inboundBucket,
   });

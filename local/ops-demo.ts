@@ -1,8 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Keyring } from '#shared/secrets/keyring.ts';
 import { surveyPath } from '#shared/survey/link.ts';
 import { localApiUrl } from './cli-env.ts';
+import { localSurveyKeyring } from './survey-secret.ts';
+
+/** The demo's survey links stay valid whatever the virtual clock says. */
+const DEMO_LINK_EXPIRY = new Date('2100-01-01T00:00:00Z');
 
 /**
  * Demo data for the ops console, made the way users make it: HTTP calls to a running local stack
@@ -16,8 +20,8 @@ import { localApiUrl } from './cli-env.ts';
  */
 export interface DemoOptions {
   apiUrl: string;
-  /** Signs the survey links (the stack's SURVEY_SECRET). */
-  surveySecret: string;
+  /** Signs the survey links (the stack's survey keyring). */
+  surveyKeys: Keyring;
   /** When the open tickets arrive; the history starts `historyDays` earlier. Default: after a history from tomorrow. */
   start?: Date;
   historyDays?: number;
@@ -117,7 +121,7 @@ export async function seedOpsDemo(options: DemoOptions): Promise<DemoResult> {
           auth(await token('customer', { email }, forDesk)),
         ),
       survey: (id: string, csat: number, nps: number) =>
-        call('POST', surveyPath(options.surveySecret, forDesk, id), { csat, nps }),
+        call('POST', surveyPath(options.surveyKeys, forDesk, id, DEMO_LINK_EXPIRY), { csat, nps }),
     };
   };
 
@@ -231,8 +235,7 @@ export async function seedOpsDemo(options: DemoOptions): Promise<DemoResult> {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const apiUrl = localApiUrl();
   const dataDir = resolve(process.env.DATA_DIR ?? '.data');
-  const surveySecret = readFileSync(join(dataDir, 'survey-secret'), 'utf8').trim();
-  const result = await seedOpsDemo({ apiUrl, surveySecret });
+  const result = await seedOpsDemo({ apiUrl, surveyKeys: localSurveyKeyring(dataDir) });
   console.log(
     `Seeded desk ${result.desk}. Open ${apiUrl}/ops/ and sign in as ops on ${result.desk}; the breached ticket is ${result.breachedTicketId}.`,
   );

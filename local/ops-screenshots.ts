@@ -5,6 +5,7 @@ import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.ts';
 import { seedOpsDemo } from './ops-demo.ts';
 import { startLocalStack } from './stack.ts';
+import { localSurveyKeyring } from './survey-secret.ts';
 
 /**
  * Takes the ops console screenshots in docs/: boots a throwaway local stack, seeds the demo data
@@ -26,7 +27,7 @@ const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHR
 try {
   const demo = await seedOpsDemo({
     apiUrl: stack.urls.api,
-    surveySecret: process.env.SURVEY_SECRET!,
+    surveyKeys: localSurveyKeyring(stack.dataDir),
     start: new Date('2031-09-15T13:00:00Z'),
     historyDays: 21,
   });

@@ -11,6 +11,11 @@ export const LOCAL_PORTS = [
   { variable: 'SMTP_PORT', fallback: 2525, serves: 'SMTP listener (inbound mail)' },
   { variable: 'SCHEDULER_PORT', fallback: 0, serves: 'EventBridge Scheduler endpoint (0: any free port)' },
   { variable: 'DIRECTORY_PORT', fallback: 0, serves: 'staff directory (Cognito stand-in; 0: any free port)' },
+  {
+    variable: 'SECRETS_PORT',
+    fallback: 0,
+    serves: 'Secrets Manager stand-in (signing keys; 0: any free port)',
+  },
 ] as const;
 
 export type PortVariable = (typeof LOCAL_PORTS)[number]['variable'];

@@ -42,6 +42,7 @@ import { objectStorePath, startObjectStore } from './object-store.ts';
 import { serveOpsConsole } from './ops-console.ts';
 import { envPort } from './ports.ts';
 import { startSchedulerEndpoint } from './scheduler.ts';
+import { LOCAL_SECRETS, startSecretsManagerEndpoint } from './secrets-manager.ts';
 import { localStaff, startStaffDirectoryEndpoint } from './staff-directory.ts';
 import { passedGate, startupGate } from './startup-gate.ts';
 import { type FaultInjection, startSfnEndpoint } from './stepfunctions/endpoint.ts';
@@ -143,6 +144,11 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
     options.directoryPort ?? envPort('DIRECTORY_PORT'),
   );
 
+  // The survey and thread-token keyrings, served from files in the data directory (created on first start).
+  localSurveySecret(dataDir);
+  localThreadTokenSecret(dataDir);
+  const secrets = await startSecretsManagerEndpoint(dataDir, envPort('SECRETS_PORT'));
+
   // The port must be known early (the JWKS URL); the handler is attached now and waits for `ready`.
   const server = createServer(async (req, res) => {
     if (await passedGate(ready, res)) await handleRequest(req, res);
@@ -202,9 +208,13 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_DYNAMODB: dynamoUrl,
+    // The desk quota runs locally too (same code path), sized so the test suite's bursts stay under it.
+    DESK_QUOTA_PER_SECOND: process.env.DESK_QUOTA_PER_SECOND ?? '1000',
+    APP_CLIENT_QUOTA_PER_SECOND: process.env.APP_CLIENT_QUOTA_PER_SECOND ?? '1000',
     AWS_ENDPOINT_URL_S3: objects.url,
     AWS_ENDPOINT_URL_SFN: sfn.url,
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: staffDirectory.url,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
     USER_POOL_ID: 'us-east-1_tierdeskLocal',
     STATE_MACHINE_ARN: stateMachineArn,
     DESKS: desks.join(','),
@@ -214,11 +224,10 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
     JWKS_URL: `${apiUrl}/.well-known/jwks.json`,
     JWT_ISSUER: LOCAL_ISSUER,
     JWT_AUDIENCE: LOCAL_AUDIENCE,
-    // Survey links (closure notices) and the status feeds' absolute links.
-    SURVEY_SECRET: localSurveySecret(dataDir),
-    // Thread tokens (reply addresses, Message-IDs); a rotation's previous key may come from the shell.
-    THREAD_TOKEN_SECRET: localThreadTokenSecret(dataDir),
-    THREAD_TOKEN_PREVIOUS_SECRET: process.env.THREAD_TOKEN_PREVIOUS_SECRET ?? '',
+    // The keyrings of survey links and thread tokens (reply addresses, Message-IDs), by secret id.
+    SURVEY_SECRET_ID: LOCAL_SECRETS.survey.id,
+    THREAD_TOKEN_SECRET_ID: LOCAL_SECRETS.threadToken.id,
+    // The status feeds' and survey links' absolute links.
     PUBLIC_BASE_URL: apiUrl,
     ...mail.environment,
   });
@@ -473,6 +482,7 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
       timers.stop();
       await scheduler.close();
       await staffDirectory.close();
+      await secrets.close();
       await sfn.close();
       await mail.close();
       server.closeAllConnections();

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type Keyring, parseKeyring } from '#shared/secrets/keyring.ts';
 
 /**
  * The local stack's survey-link secret: generated once per data directory and kept there, so links
@@ -16,6 +17,11 @@ export function localSurveySecret(dataDir: string): string {
  */
 export function localThreadTokenSecret(dataDir: string): string {
   return localSecret(dataDir, 'thread-token-secret');
+}
+
+/** The survey keyring as the handlers read it (tests sign links with it). */
+export function localSurveyKeyring(dataDir: string): Keyring {
+  return parseKeyring(localSurveySecret(dataDir));
 }
 
 function localSecret(dataDir: string, name: string): string {

@@ -9,6 +9,15 @@ import type { INDEX } from '#shared/store/table-keys.ts';
 /** A GSI of the single table, by the name the store uses. */
 export type TableIndexName = keyof typeof INDEX;
 
+/** The signing keyrings kept in Secrets Manager, by the name the manifest uses. */
+export type SecretName = 'survey' | 'threadKeys';
+
+/** The environment variable a secret's ARN is handed to the handler in (shared/config/env.ts). */
+export const SECRET_ENVIRONMENT: Readonly<Record<SecretName, string>> = {
+  survey: 'SURVEY_SECRET_ID',
+  threadKeys: 'THREAD_TOKEN_SECRET_ID',
+};
+
 /** DynamoDB data-plane actions a function may be granted (IAM names; transactions need the per-item actions). */
 export type TableAction =
   | 'GetItem'
@@ -64,15 +73,19 @@ export interface FunctionAccess {
   readonly ticketWorkflow?: WorkflowAccess;
   /** Creates and deletes the one-time deadline schedules of DSARs and billing appeals (`COMPLIANCE_*`). */
   readonly complianceSchedules?: true;
-  /** The survey-link signing secret (`SURVEY_SECRET`). */
-  readonly surveySecret?: true;
+  /**
+   * Signing keyrings the function reads at run time (shared/secrets/keyring.ts): `survey` (survey links,
+   * `SURVEY_SECRET_ID`), `threadKeys` (thread tokens, `THREAD_TOKEN_SECRET_ID`). Each becomes the secret's ARN
+   * in the environment and `secretsmanager:GetSecretValue` on exactly that secret; never the value.
+   */
+  readonly secrets?: readonly SecretName[];
   /** The public base URL for absolute links in feeds (`PUBLIC_BASE_URL`). */
   readonly publicBaseUrl?: true;
   /** The raw inbound mail SES stored (`MAIL_BUCKET`). */
   readonly inboundMail?: ObjectAccess;
   /**
    * Delivers outbound mail (shared/notices/deliver.ts): the outbox items of the table, long bodies, and
-   * `ses:SendRawEmail` on the desks' identities, with the outbound settings (survey secret, public URL).
+   * `ses:SendRawEmail` on the desks' identities, with the outbound settings (public URL) and both keyrings.
    */
   readonly sendMail?: true;
   /** Names the bodies bucket (`BODY_BUCKET`) for a config that requires it, with no access to it. */
@@ -81,8 +94,6 @@ export interface FunctionAccess {
   readonly desks?: true;
   /** Names the inbound mail bucket (`MAIL_BUCKET`) for a config that requires it, with no access to it. */
   readonly inboundMailBucketName?: true;
-  /** Signs and verifies thread tokens (`THREAD_TOKEN_SECRET`, `THREAD_TOKEN_PREVIOUS_SECRET`). */
-  readonly threadKeys?: true;
   /** Reads the staff directory (the Cognito user pool): who may be an assignee, and their address. */
   readonly staffDirectory?: true;
 }

@@ -41,6 +41,12 @@ export interface ApiRouteEntry {
 const SIGNED_SURVEY_LINK =
   'the survey link is HMAC-signed per desk and ticket; the handler verifies it and records one score';
 const PUBLIC_STATUS_FEED = 'the status feed is public by design (Acentus and TechFlow publish status pages)';
+/**
+ * The public routes' own limits (no token, so no desk quota): a customer opens a survey once and answers
+ * once; status pages poll. Their own buckets keep a flood of them from taking staff routes' capacity.
+ */
+const SURVEY_THROTTLE = { rateLimit: 5, burstLimit: 10 };
+const STATUS_FEED_THROTTLE = { rateLimit: 10, burstLimit: 20 };
 
 export const API_ROUTES: readonly ApiRouteEntry[] = [
   // Staff's suspended mail (docs/email.md, "Sender trust"): mail whose sender was not authenticated.
@@ -585,7 +591,8 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
     handler: 'functions/survey/get-survey.ts',
     description: 'GET /survey/{desk}/{ticketId}: the CSAT/NPS page behind a signed link.',
     auth: { kind: 'signed-link', reason: SIGNED_SURVEY_LINK },
-    access: { table: { actions: ['GetItem'] }, surveySecret: true },
+    throttle: SURVEY_THROTTLE,
+    access: { table: { actions: ['GetItem'] }, secrets: ['survey'] },
   },
   {
     id: 'SubmitSurvey',
@@ -595,8 +602,12 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
     handler: 'functions/survey/submit-survey.ts',
     description: 'POST /survey/{desk}/{ticketId}: records one score per ticket.',
     auth: { kind: 'signed-link', reason: SIGNED_SURVEY_LINK },
+    throttle: SURVEY_THROTTLE,
     // The ticket and the answer (GetItem, PutItem); the requester's ban keys and a refusal counted on the ban.
-    access: { table: { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] }, surveySecret: true },
+    access: {
+      table: { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
+      secrets: ['survey'],
+    },
   },
   {
     id: 'GetStatusJson',
@@ -606,6 +617,7 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
     handler: 'functions/status/get-status-json.ts',
     description: 'GET /desks/{desk}/status.json: public incident feed (JSON).',
     auth: { kind: 'public-read', reason: PUBLIC_STATUS_FEED },
+    throttle: STATUS_FEED_THROTTLE,
     access: { table: { actions: ['Query'], indexes: ['byDataClassCreated'] }, publicBaseUrl: true },
   },
   {
@@ -616,6 +628,7 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
     handler: 'functions/status/get-status-rss.ts',
     description: 'GET /desks/{desk}/status.rss: public incident feed (RSS 2.0).',
     auth: { kind: 'public-read', reason: PUBLIC_STATUS_FEED },
+    throttle: STATUS_FEED_THROTTLE,
     access: { table: { actions: ['Query'], indexes: ['byDataClassCreated'] }, publicBaseUrl: true },
   },
   // The API's own contract (docs/api.md), built from this manifest and functions/manifest/api-contract.ts.

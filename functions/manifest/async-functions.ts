@@ -127,7 +127,7 @@ export const ASYNC_FUNCTIONS: readonly AsyncFunctionEntry[] = [
       inboundMail: { actions: ['GetObject'], prefix: 'inbound/' },
       ticketWorkflow: { actions: ['StartExecution', 'SendTaskSuccess'] },
       // Threads replies only through our signed tokens.
-      threadKeys: true,
+      secrets: ['threadKeys'],
     },
   },
   {

@@ -74,7 +74,7 @@ class RouteThrottling implements IAspect {
 export function throttleRoutes(
   api: HttpApi,
   stage: HttpStage,
-  config: Pick<DeploymentConfig, 'apiThrottle'>,
+  config: { readonly apiThrottle: Pick<DeploymentConfig['apiThrottle'], 'routes'> },
 ) {
   Aspects.of(stage).add(new RouteThrottling(api, stage, config.apiThrottle.routes));
 }

@@ -95,6 +95,12 @@ export interface BindableTable {
   readonly encryptionKey?: IKey | undefined;
 }
 
+/** The parts of a secret `bindSecret` uses. */
+export interface BindableSecret {
+  readonly secretArn: string;
+  readonly encryptionKey?: IKey | undefined;
+}
+
 /** The parts of a bucket `bindBucket` uses. */
 export interface BindableBucket {
   readonly bucketName: string;
@@ -359,6 +365,37 @@ export class AppFunction extends Construct {
   }
 
   /**
+   * A signing keyring the handler reads at run time: `secretsmanager:GetSecretValue` on exactly this secret,
+   * and its ARN (never its value) in `environmentVariable`.
+   */
+  bindSecret(secret: BindableSecret, environmentVariable: string): this {
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
+    );
+    if (secret.encryptionKey) this.grantKeyUse(secret.encryptionKey, 'secretsmanager', ['kms:Decrypt']);
+    return this.setEnvironment(environmentVariable, secret.secretArn);
+  }
+
+  /**
+   * The desk quota counters (shared/quota/desk-quota.ts): `UpdateItem` on the table's `QUOTA#` items only
+   * (IAM's `dynamodb:LeadingKeys`), so a route that may only read tickets still cannot write one.
+   */
+  bindQuotaCounter(table: BindableTable, quota: { perDesk: number; perAppClient: number }): this {
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['QUOTA#*'] } },
+      }),
+    );
+    if (table.encryptionKey) {
+      this.grantKeyUse(table.encryptionKey, 'dynamodb', ['kms:Decrypt', 'kms:GenerateDataKey']);
+    }
+    this.setEnvironment('DESK_QUOTA_PER_SECOND', String(quota.perDesk));
+    return this.setEnvironment('APP_CLIENT_QUOTA_PER_SECOND', String(quota.perAppClient));
+  }
+
+  /**
    * Grants exactly `actions` on objects under `prefix` (never on the whole bucket), the KMS use they need on
    * the bucket's key, and sets `BODY_BUCKET` (or `environmentVariable`) to the bucket name.
    */
@@ -442,7 +479,11 @@ export class AppFunction extends Construct {
   }
 
   /** KMS use limited to one key and to calls made through one service on the function's behalf. */
-  private grantKeyUse(key: IKey, service: 'dynamodb' | 's3' | 'sqs', actions: readonly string[]): void {
+  private grantKeyUse(
+    key: IKey,
+    service: 'dynamodb' | 's3' | 'sqs' | 'secretsmanager',
+    actions: readonly string[],
+  ): void {
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: [...actions],

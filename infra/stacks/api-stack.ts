@@ -29,14 +29,19 @@ import { complianceScheduling } from './schedules-stack.ts';
 
 /** What the mail stack lends the routes that need it. */
 export interface MailTargets {
-  readonly surveySecret: string;
+  readonly secrets: NonNullable<AccessTargets['secrets']>;
   readonly publicBaseUrl: string;
   readonly inboundMailBucket: BindableBucket;
 }
 
 /** A route whose access names something the mail stack owns. */
 const needsMailStack = ({ access }: ApiRouteEntry) =>
-  Boolean(access.surveySecret || access.publicBaseUrl || access.inboundMail || access.inboundMailBucketName);
+  Boolean(
+    access.secrets?.includes('survey') ||
+      access.publicBaseUrl ||
+      access.inboundMail ||
+      access.inboundMailBucketName,
+  );
 
 export interface ApiStackProps extends StackProps {
   readonly config: DeploymentConfig;
@@ -81,10 +86,12 @@ export class ApiStack extends Stack {
   readonly handlerEnvironment: Readonly<Record<string, string>>;
 
   private readonly resources: AccessTargets;
+  private readonly deskQuota: DeploymentConfig['apiThrottle'];
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
     const { config, data } = props;
+    this.deskQuota = config.apiThrottle;
 
     this.functionSettings = {
       logRetention: config.logRetentionDays as RetentionDays,
@@ -174,6 +181,13 @@ export class ApiStack extends Stack {
       environment: this.handlerEnvironment,
     });
     bindAccess(fn, route.access, { ...this.resources, ...mail });
+    // Every token-authenticated route charges the caller's desk quota (shared/http/api-handler.ts).
+    if (route.auth.kind === 'jwt') {
+      fn.bindQuotaCounter(this.resources.table, {
+        perDesk: this.deskQuota.perDeskPerSecond,
+        perAppClient: this.deskQuota.perAppClientPerSecond,
+      });
+    }
     const routes = this.api.addRoutes({
       path: route.path,
       methods: [HttpMethod[route.method]],

@@ -161,6 +161,8 @@ function buildTable(scope: Stack, config: DeploymentConfig, key: IKey, removalPo
     partitionKey: attributeType(keyOf(definition.KeySchema, 'HASH')),
     ...(sortKeyName ? { sortKey: attributeType(sortKeyName) } : {}),
     billingMode: BillingMode.PAY_PER_REQUEST,
+    // Short-lived items (the desk quota counters) carry their expiry in epoch seconds; DynamoDB deletes them.
+    timeToLiveAttribute: 'ttlEpochSeconds',
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     encryption: TableEncryption.CUSTOMER_MANAGED,
     encryptionKey: key,

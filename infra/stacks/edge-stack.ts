@@ -32,7 +32,7 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import type { DeploymentConfig } from '../config.ts';
+import { type DeploymentConfig, wafRateLimits } from '../config.ts';
 import { apiOriginHost } from '../constructs/api-origin.ts';
 import { RateLimitedWebAcl, webAclName } from '../constructs/web-acl.ts';
 import {
@@ -105,8 +105,8 @@ export class EdgeStack extends Stack {
       scope: 'CLOUDFRONT',
       description:
         'tierdesk API: IP reputation, managed rules, rate limits per bearer token and per IP, size.',
-      ipRateLimitPer5Minutes: config.waf.apiRequestsPerIpPer5Minutes,
-      api: { tokenRateLimitPer5Minutes: config.waf.apiRequestsPerTokenPer5Minutes },
+      ipRateLimitPer5Minutes: wafRateLimits(config).perIp,
+      api: { tokenRateLimitPer5Minutes: wafRateLimits(config).perToken },
       logRetention: config.logRetentionDays,
       logRemovalPolicy: removalPolicy,
       logEncryptionKey: logsKey,

@@ -3,7 +3,6 @@ import {
   CfnOutput,
   Duration,
   RemovalPolicy,
-  SecretValue,
   Stack,
   type StackProps,
   Validations,
@@ -35,6 +34,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { SECRET_ENVIRONMENT } from '#functions/manifest/access.ts';
 import { asyncFunction } from '#functions/manifest/async-functions.ts';
 import { schedule } from '#functions/manifest/schedules.ts';
 import { DESK_MAIL, inboundPrefix, rawMailRetentionDays } from '#shared/mail/desk-mail.ts';
@@ -206,47 +206,39 @@ export class MailStack extends Stack {
       ],
     });
 
-    this.surveySecret = new Secret(this, 'SurveySecret', {
-      description: `tierdesk ${config.envName}: signs the CSAT survey links in closure notices`,
-      generateSecretString: { passwordLength: 48, excludePunctuation: true },
-      removalPolicy,
-    });
-    Validations.of(this.surveySecret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'The secret signs survey links already in customers’ mailboxes; rotating it would invalidate every open ' +
-        'survey link. Rotation needs verification against the previous secret too, which the survey endpoint does not do yet.',
-    });
-    this.threadTokenSecret = new Secret(this, 'ThreadTokenSecret', {
-      description: `tierdesk ${config.envName}: signs the ticket tokens in reply addresses and Message-IDs`,
-      generateSecretString: {
-        secretStringTemplate: JSON.stringify({ previous: '' }),
-        generateStringKey: 'current',
-        passwordLength: 48,
-        excludePunctuation: true,
-      },
-      removalPolicy,
-    });
-    Validations.of(this.threadTokenSecret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'Rotated by the operator with an overlap window (docs/email.md): the old key moves to "previous" so ' +
-        'reply addresses already in customers’ mailboxes keep threading; an automatic rotation would drop it.',
-    });
-    // Dynamic references: resolved by CloudFormation at deploy time, never written into the template.
-    const threadKeys = {
-      THREAD_TOKEN_SECRET: SecretValue.secretsManager(this.threadTokenSecret.secretArn, {
-        jsonField: 'current',
-      }).unsafeUnwrap(),
-      THREAD_TOKEN_PREVIOUS_SECRET: SecretValue.secretsManager(this.threadTokenSecret.secretArn, {
-        jsonField: 'previous',
-      }).unsafeUnwrap(),
+    // Both keyrings are `{"current","previous"}` (shared/secrets/keyring.ts): functions get the ARN and
+    // GetSecretValue on it, read the value at run time and cache it for five minutes, so a rotation needs no
+    // deploy. Rotation moves current to previous (docs/deploy.md, "Rotating the signing keys").
+    const keyring = (id: string, description: string) => {
+      const secret = new Secret(this, id, {
+        description,
+        generateSecretString: {
+          secretStringTemplate: JSON.stringify({ previous: '' }),
+          generateStringKey: 'current',
+          passwordLength: 48,
+          excludePunctuation: true,
+        },
+        removalPolicy,
+      });
+      Validations.of(secret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'Rotated by the operator with an overlap window (docs/deploy.md): the old key moves to "previous" so ' +
+          'links and reply addresses already in customers’ mailboxes stay valid; a managed rotation would drop it.',
+      });
+      return secret;
     };
+    this.surveySecret = keyring(
+      'SurveySecret',
+      `tierdesk ${config.envName}: signs the CSAT survey links in closure notices`,
+    );
+    this.threadTokenSecret = keyring(
+      'ThreadTokenSecret',
+      `tierdesk ${config.envName}: signs the ticket tokens in reply addresses and Message-IDs`,
+    );
     this.outboundEnvironment = {
       PUBLIC_BASE_URL: props.publicBaseUrl,
-      SURVEY_SECRET: SecretValue.secretsManager(this.surveySecret.secretArn).unsafeUnwrap(),
       DESKS: config.desks.join(','),
-      ...threadKeys,
     };
 
     const settings: AppFunctionSettings = {
@@ -266,7 +258,7 @@ export class MailStack extends Stack {
           ticketWorkflow: props.ticketWorkflow,
           inboundMailBucket: this.inboundBucket,
           desks: config.desks,
-          threadKeys,
+          secrets: { survey: this.surveySecret, threadKeys: this.threadTokenSecret },
         },
       });
     const receiveEmail = build('ReceiveEmail');
@@ -324,5 +316,7 @@ export class MailStack extends Stack {
     fn.bindBucket(this.data.bodyBucket, { actions: ['GetObject'], prefix: 'bodies/' });
     fn.role.addToPrincipalPolicy(this.sendMailStatement);
     for (const [name, value] of Object.entries(this.outboundEnvironment)) fn.setEnvironment(name, value);
+    fn.bindSecret(this.surveySecret, SECRET_ENVIRONMENT.survey);
+    fn.bindSecret(this.threadTokenSecret, SECRET_ENVIRONMENT.threadKeys);
   }
 }

@@ -14,6 +14,10 @@ export const ApiEnv = z.object({
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
   /** The Cognito user pool, read as the staff directory (who may be a ticket's assignee). */
   USER_POOL_ID: z.string().regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'a Cognito user pool id'),
+  /** Requests per second one desk may send in all (shared/quota/desk-quota.ts); infra sets it from the config. */
+  DESK_QUOTA_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** Requests per second one app client of a desk may send. */
+  APP_CLIENT_QUOTA_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(5),
 });
 export type ApiEnv = z.infer<typeof ApiEnv>;
 
@@ -26,11 +30,16 @@ export const WorkflowEnv = z.object({
 });
 export type WorkflowEnv = z.infer<typeof WorkflowEnv>;
 
-/** The closure survey's public routes: no token; the link's HMAC under SURVEY_SECRET is the credential. */
+/**
+ * A Secrets Manager secret holding a signing keyring (`{"current","previous"}`, shared/secrets/keyring.ts),
+ * by ARN or name: the function reads it at run time (cached), so the value is never in its environment.
+ */
+const SecretId = z.string().min(1).max(2048);
+
+/** The closure survey's public routes: no token; the link's HMAC under the survey keyring is the credential. */
 export const SurveyEnv = z.object({
   TABLE_NAME: z.string().min(3),
-  /** At least 32 characters (a 256-bit secret in base64url is 43). */
-  SURVEY_SECRET: z.string().min(32),
+  SURVEY_SECRET_ID: SecretId,
 });
 export type SurveyEnv = z.infer<typeof SurveyEnv>;
 
@@ -50,15 +59,11 @@ export const IncidentSweepEnv = z.object({
 export type IncidentSweepEnv = z.infer<typeof IncidentSweepEnv>;
 
 /**
- * Signs and verifies the thread tokens in our reply addresses and Message-IDs (shared/mail/thread-token.ts).
- * The previous key only verifies, for the overlap window of a rotation; empty means none.
+ * Signs and verifies the thread tokens in our reply addresses and Message-IDs (shared/mail/thread-token.ts):
+ * the secret with the thread keyring (its previous key only verifies, for the overlap window of a rotation).
  */
 const ThreadTokenEnv = {
-  THREAD_TOKEN_SECRET: z.string().min(32),
-  THREAD_TOKEN_PREVIOUS_SECRET: z
-    .string()
-    .optional()
-    .refine((v) => !v || v.length >= 32, 'at least 32 characters, or empty'),
+  THREAD_TOKEN_SECRET_ID: SecretId,
 };
 
 /** Inbound email (functions/mail/receive-email.ts): the receipt rule's bucket, the table, bodies, workflows. */
@@ -82,7 +87,7 @@ export const MailOutboundEnv = z.object({
   /** Where customers open links from mail (the CSAT survey), e.g. https://support.example.com. */
   PUBLIC_BASE_URL: z.url(),
   /** Signs the survey links (shared/survey/link.ts). */
-  SURVEY_SECRET: z.string().min(16),
+  SURVEY_SECRET_ID: SecretId,
   /** Desks the outbound sweep looks at, comma-separated. */
   DESKS: z.string().regex(/^[a-z0-9-]+(,[a-z0-9-]+)*$/),
   ...ThreadTokenEnv,

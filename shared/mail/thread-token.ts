@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { type Keyring, type KeyringSource, staticKeyring } from '../secrets/keyring.ts';
 
 /**
  * Signed thread tokens: the ticket reference we put where a reply carries it back to us (the plus
@@ -10,24 +11,14 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * Rotation: sign with the current key, verify with the current and the previous one, so tokens in
  * customers' mailboxes keep working for one overlap window (until the previous key is dropped).
  */
-export interface ThreadKeyring {
-  current: string;
-  previous?: string | undefined;
-}
+export type ThreadKeyring = Keyring;
 
-/** The port behind which the keys live (environment today; a secrets store is one more adapter). */
-export interface ThreadKeySource {
-  keyring(): Promise<ThreadKeyring>;
-}
+/** The port behind which the keys live (shared/secrets/keyring.ts: Secrets Manager, cached). */
+export type ThreadKeySource = KeyringSource;
 
-/** Keys given at composition (from the environment, or a test). */
+/** Keys given at composition (a test). */
 export function staticThreadKeys(keyring: ThreadKeyring): ThreadKeySource {
-  if (keyring.current.length < 32) throw new Error('the thread token key needs at least 32 characters');
-  const fixed: ThreadKeyring = {
-    current: keyring.current,
-    ...(keyring.previous ? { previous: keyring.previous } : {}),
-  };
-  return { keyring: async () => fixed };
+  return staticKeyring(keyring);
 }
 
 const TICKET_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;

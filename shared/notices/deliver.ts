@@ -6,6 +6,7 @@ import { logger } from '../observability/logger.ts';
 import { emitMetric } from '../observability/metrics.ts';
 import { findPolicyPack } from '../policy/packs.ts';
 import type { PolicyPack } from '../policy/schema.ts';
+import type { KeyringSource } from '../secrets/keyring.ts';
 import type { MailStore, OutboundPatch } from '../store/mail-store.ts';
 import type { StoredTicket, TicketStore } from '../store/ticket-store.ts';
 import { surveyPath } from '../survey/link.ts';
@@ -36,7 +37,8 @@ export interface DeliveryDeps {
    */
   leaseClock: Clock;
   publicBaseUrl: string;
-  surveySecret: string;
+  /** Signs the survey links in closure notices. */
+  surveyKeys: KeyringSource;
   /** Signs the thread tokens in our Reply-To and Message-ID. */
   threadKeys: ThreadKeySource;
 }
@@ -212,7 +214,12 @@ async function buildMail(
         : [],
     surveyUrl:
       kind === 'closure'
-        ? `${deps.publicBaseUrl.replace(/\/$/, '')}${surveyPath(deps.surveySecret, ticket.desk, ticket.id)}`
+        ? `${deps.publicBaseUrl.replace(/\/$/, '')}${surveyPath(
+            await deps.surveyKeys.keyring(),
+            ticket.desk,
+            ticket.id,
+            new Date(deps.clock.now().getTime() + (pack?.surveyLinkDays ?? 30) * 86_400_000),
+          )}`
         : undefined,
     replyBody: kind === 'reply' ? reply?.body : kind === 'closure' ? lastPublicReply?.body : undefined,
     summary: entry.summary,

@@ -462,6 +462,8 @@ export const PolicyPack = z
     defaultPlan: Slug,
     channels: z.array(ChannelDefinition).min(1),
     targets: z.array(TargetRule),
+    /** Days a closure notice's survey link stays valid (the link carries its signed expiry). */
+    surveyLinkDays: z.number().int().min(1).max(365).default(30),
     periodicUpdates: z
       .strictObject({ startAfter: z.enum(['ticket-created', 'first-response']) })
       .default({ startAfter: 'first-response' }),

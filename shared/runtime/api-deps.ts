@@ -7,6 +7,7 @@ import { cognitoStaffDirectory } from '../auth/cognito-staff-directory.ts';
 import { createTokenVerifier, type TokenVerifier } from '../auth/verify-token.ts';
 import { ApiEnv, parseEnv } from '../config/env.ts';
 import { PACK_IDS } from '../policy/packs.ts';
+import { dynamoQuotaCounter, withDeskQuota } from '../quota/desk-quota.ts';
 import { dynamoBanStore } from '../store/ban-store.ts';
 import { s3BlobStore } from '../store/blob-store.ts';
 import { dynamoTicketStore, type TicketStore } from '../store/ticket-store.ts';
@@ -49,13 +50,22 @@ export function apiDeps(): ApiDeps {
     bans,
     clock,
     deskDefaults: deskDefaultsFor,
-    verifyToken: createTokenVerifier({
-      jwksUrl: env.JWKS_URL,
-      issuer: env.JWT_ISSUER,
-      audience: env.JWT_AUDIENCE,
-      knownDesks: PACK_IDS,
-      maxLifetimeSeconds: env.TOKEN_MAX_LIFETIME_SECONDS,
-    }),
+    // Every authenticated request is charged to its desk's quota (and its app client's), after the token
+    // is verified: bad tokens are rejected without touching a desk's budget.
+    verifyToken: withDeskQuota(
+      createTokenVerifier({
+        jwksUrl: env.JWKS_URL,
+        issuer: env.JWT_ISSUER,
+        audience: env.JWT_AUDIENCE,
+        knownDesks: PACK_IDS,
+        maxLifetimeSeconds: env.TOKEN_MAX_LIFETIME_SECONDS,
+      }),
+      {
+        counter: dynamoQuotaCounter(doc, env.TABLE_NAME),
+        quota: { perDesk: env.DESK_QUOTA_PER_SECOND, perAppClient: env.APP_CLIENT_QUOTA_PER_SECOND },
+        nowMs: () => Date.now(),
+      },
+    ),
     tickets: ticketService({
       store,
       clock,

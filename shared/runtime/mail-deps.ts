@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -10,13 +11,13 @@ import {
   parseEnv,
   SuspendedMailEnv,
 } from '../config/env.ts';
-import { envThreadKeys } from '../mail/env-thread-keys.ts';
 import type { MailIntakeDeps } from '../mail/intake.ts';
 import { s3MailObjects } from '../mail/object-store.ts';
 import { type SuspendedMailService, suspendedMailService } from '../mail/suspended.ts';
 import type { DeliveryDeps } from '../notices/deliver.ts';
 import { type OutboundMailPort, outboundMailPort } from '../notices/outbound-port.ts';
 import { sesMailSender } from '../notices/sender.ts';
+import { secretsManagerKeyring } from '../secrets/keyring.ts';
 import { dynamoBanStore } from '../store/ban-store.ts';
 import { s3BlobStore } from '../store/blob-store.ts';
 import { dynamoMailStore, type MailStore } from '../store/mail-store.ts';
@@ -35,6 +36,9 @@ import { newId } from './ids.ts';
  * SES on AWS and through the local SES endpoint on a laptop.
  */
 const clock: Clock = { now: () => currentClock().now() };
+
+/** A client per composition (built with the deps, so a reset picks up a new endpoint). */
+const secretsManager = () => new SecretsManagerClient({});
 
 const documentClient = () =>
   DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
@@ -65,7 +69,7 @@ export function mailInboundDeps(): MailIntakeDeps {
     newId,
     mailBucket: env.MAIL_BUCKET,
     bodyBucket: env.BODY_BUCKET,
-    threadKeys: envThreadKeys(env),
+    threadKeys: secretsManagerKeyring(secretsManager(), env.THREAD_TOKEN_SECRET_ID),
   };
   return inbound;
 }
@@ -90,8 +94,8 @@ export function mailOutboundDeps(): MailOutboundDeps {
     // Leases guard sends in flight: always real time, whatever clock the business runs on.
     leaseClock: systemClock,
     publicBaseUrl: env.PUBLIC_BASE_URL,
-    surveySecret: env.SURVEY_SECRET,
-    threadKeys: envThreadKeys(env),
+    surveyKeys: secretsManagerKeyring(secretsManager(), env.SURVEY_SECRET_ID),
+    threadKeys: secretsManagerKeyring(secretsManager(), env.THREAD_TOKEN_SECRET_ID),
   };
   outbound = {
     ...delivery,

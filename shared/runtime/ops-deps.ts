@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TokenVerifier } from '../auth/verify-token.ts';
@@ -7,6 +8,7 @@ import { type IncidentService, incidentService } from '../incidents/service.ts';
 import { type KpiService, kpiService } from '../kpis/service.ts';
 import { type OpsService, opsService } from '../ops/service.ts';
 import { sfnExecutionReader } from '../ops/sfn-history-reader.ts';
+import { secretsManagerKeyring } from '../secrets/keyring.ts';
 import { dynamoBanStore } from '../store/ban-store.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import { dynamoIncidentStore } from '../store/incident-store.ts';
@@ -78,7 +80,7 @@ export function surveyDeps(): { surveys: SurveyService } {
   const doc = documentClient();
   survey = {
     surveys: surveyService({
-      secret: env.SURVEY_SECRET,
+      keys: secretsManagerKeyring(new SecretsManagerClient({}), env.SURVEY_SECRET_ID),
       bans: banService({ bans: dynamoBanStore(doc, env.TABLE_NAME), clock }),
       surveys: dynamoSurveyStore(doc, env.TABLE_NAME),
       tickets: dynamoTicketStore(doc, env.TABLE_NAME, noBlobs),

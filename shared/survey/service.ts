@@ -1,4 +1,5 @@
 import { findPolicyPack } from '../policy/packs.ts';
+import type { KeyringSource } from '../secrets/keyring.ts';
 import type { SurveyStore } from '../store/survey-store.ts';
 import type { TicketStore } from '../store/ticket-store.ts';
 import type { BanCheck } from '../tickets/bans.ts';
@@ -7,7 +8,8 @@ import { verifySurveySignature } from './link.ts';
 import type { SurveyAnswer } from './page.ts';
 
 export interface SurveyServiceDeps {
-  secret: string;
+  /** The survey keyring (current signs, previous still verifies during a rotation). */
+  keys: KeyringSource;
   /** A banned requester's answer is refused (and counted), as any other intake of theirs. */
   bans: BanCheck;
   surveys: SurveyStore;
@@ -34,7 +36,12 @@ export type SurveySubmission =
  */
 export function surveyService(deps: SurveyServiceDeps) {
   async function check(desk: string, ticketId: string, sig: string | undefined): Promise<SurveyLinkState> {
-    if (!sig || !verifySurveySignature(deps.secret, desk, ticketId, sig)) return { kind: 'invalid-link' };
+    // An expired link is as good as none: the page says the link is not valid.
+    if (
+      !sig ||
+      verifySurveySignature(await deps.keys.keyring(), desk, ticketId, sig, deps.clock.now()) !== 'valid'
+    )
+      return { kind: 'invalid-link' };
     const pack = findPolicyPack(desk);
     const stored = pack ? await deps.tickets.getTicket(desk, ticketId) : undefined;
     if (!pack || !stored) return { kind: 'not-found' };

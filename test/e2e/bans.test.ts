@@ -1,5 +1,6 @@
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localSurveyKeyring } from '#local/survey-secret.ts';
 import { surveyPath } from '#shared/survey/link.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 
@@ -224,7 +225,12 @@ describe('a ban holds on every intake path', () => {
     });
     expect(solved.status).toBe(200);
     await ban('lee@example.com');
-    const link = surveyPath(process.env.SURVEY_SECRET!, 'techflow', id);
+    const link = surveyPath(
+      localSurveyKeyring(t.stack.dataDir),
+      'techflow',
+      id,
+      new Date('2100-01-01T00:00:00Z'),
+    );
     expectBanned(await t.call('POST', link, { json: { csat: 1, nps: 0 } }));
     const form = await fetch(`${t.url}${link}`, {
       method: 'POST',

@@ -201,8 +201,21 @@ describe('email to ticket and back, threaded', () => {
       async () => (await mailTo('pat@example.com')).find((m) => m.subject.startsWith('Resolved:')),
       'the closure mail',
     );
-    expect(closure.text).toMatch(new RegExp(`/survey/techflow/${ticketId}\\?sig=[A-Za-z0-9_-]{43}`));
+    const link = new RegExp(`/survey/techflow/${ticketId}\\?sig=(\\d+)\\.[A-Za-z0-9_-]{43}`).exec(
+      closure.text,
+    );
+    expect(link, 'the signed survey link').not.toBeNull();
     expect(closure.text).toContain('technician is on the way'); // the resolution, quoted
+    // The link carries its expiry: TechFlow's pack keeps the default of 30 days from the send.
+    const expiresAt = Number(link![1]) * 1000;
+    const days = (expiresAt - t.stack.clock.now().getTime()) / 86_400_000;
+    expect(days).toBeGreaterThan(29.9);
+    expect(days).toBeLessThanOrEqual(30);
+    // The link from the mail opens the survey (its key read through the local Secrets Manager endpoint);
+    // expiry itself is unit-tested (the virtual clock only moves forward, and this stack is shared).
+    const page = await fetch(`${t.url}${link![0]}`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<form');
   });
 });
 

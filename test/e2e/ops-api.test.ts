@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localSurveyKeyring } from '#local/survey-secret.ts';
+import type { Keyring } from '#shared/secrets/keyring.ts';
 import { surveyPath } from '#shared/survey/link.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 
@@ -7,12 +9,14 @@ import { startTestStack, type TestStack } from '../support/local-stack.ts';
  * and the status feed. Fixed 2031 dates in increasing order (the virtual clock only moves forward).
  */
 let t: TestStack;
-let secret: string;
+let secret: Keyring;
+/** Links valid whatever the virtual clock says (expiry is tested in the unit tests). */
+const LATER = new Date('2100-01-01T00:00:00Z');
 
 beforeAll(async () => {
   t = await startTestStack();
-  // The stack generated it in its data directory and handed it to the handlers' environment.
-  secret = process.env.SURVEY_SECRET!;
+  // The stack generated it in its data directory and serves it to the handlers (local Secrets Manager).
+  secret = localSurveyKeyring(t.stack.dataDir);
 });
 afterAll(() => t.stop());
 
@@ -167,7 +171,7 @@ describe('closure survey and KPIs (Acentus)', () => {
   it('the signed link opens a page once the ticket is solved, and records one answer', async () => {
     await at('2031-07-01T10:00:00Z'); // Tuesday, Acentus 9–5 UTC
     a = await open('acentus', { priority: 'normal' });
-    const link = surveyPath(secret, 'acentus', a.id);
+    const link = surveyPath(secret, 'acentus', a.id, LATER);
     const early = await t.call('GET', link);
     expect(early.status).toBe(409); // not resolved yet
     await advance('PT10M');
@@ -202,13 +206,15 @@ describe('closure survey and KPIs (Acentus)', () => {
 
   it('refuses altered links and bad scores with a clear answer', async () => {
     b = await open('acentus', { priority: 'normal' }, 'kim@example.com');
-    const goodForA = surveyPath(secret, 'acentus', a.id);
+    const goodForA = surveyPath(secret, 'acentus', a.id, LATER);
     const altered = goodForA.replace(a.id, b.id);
     const res = await t.call('GET', altered);
     expect(res.status).toBe(403);
     expect(res.body).toContain('not valid');
     expect((await t.call('GET', `/survey/acentus/${b.id}`)).status).toBe(403);
-    const bad = await t.call('POST', surveyPath(secret, 'acentus', b.id), { json: { csat: 7, nps: 11 } });
+    const bad = await t.call('POST', surveyPath(secret, 'acentus', b.id, LATER), {
+      json: { csat: 7, nps: 11 },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(['/csat', '/nps']);
   });
@@ -223,7 +229,9 @@ describe('closure survey and KPIs (Acentus)', () => {
     await customerWrites('acentus', b.id, 'kim@example.com');
     await advance('PT30M');
     await setStatus('acentus', b.id, 'solved');
-    const answered = await t.call('POST', surveyPath(secret, 'acentus', b.id), { json: { csat: 3, nps: 6 } });
+    const answered = await t.call('POST', surveyPath(secret, 'acentus', b.id, LATER), {
+      json: { csat: 3, nps: 6 },
+    });
     expect(answered.status).toBe(201);
 
     const lead = await t.token('lead', 'acentus');

@@ -2,6 +2,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, ensureChromium } from '#local/chromium.ts';
 import { type DemoResult, seedOpsDemo } from '#local/ops-demo.ts';
+import { localSurveyKeyring } from '#local/survey-secret.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 
 /**
@@ -29,7 +30,7 @@ beforeAll(async () => {
     chromium.launch({ executablePath, args: CHROMIUM_ARGS }),
     seedOpsDemo({
       apiUrl: t.url,
-      surveySecret: process.env.SURVEY_SECRET!,
+      surveyKeys: localSurveyKeyring(t.stack.dataDir),
       start: new Date('2031-09-15T13:00:00Z'), // a Monday; history on Thursday and Friday before
       historyDays: 4,
       historyDesks: ['techflow'],

@@ -69,6 +69,8 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   // The document is bundled with the handler: no table, bucket or workflow.
   GetOpenApi: [],
 };
+/** Every token route counts its caller's desk quota (shared/quota/desk-quota.ts). */
+const QUOTA_COUNTER = ['dynamodb:UpdateItem', 'kms:Decrypt', 'kms:GenerateDataKey'];
 /** Added by the app once the mail stack exists (it owns the inbound bucket). */
 const EVERY_FUNCTION = [
   'logs:CreateLogStream',
@@ -249,7 +251,14 @@ describe('ApiStack', () => {
       }
       // The public survey and status routes add what they check links against or link to.
       // Suspended-mail routes name the inbound mail bucket (releasing reads the raw mail).
-      const publicExtras = new Set(['SURVEY_SECRET', 'PUBLIC_BASE_URL', 'MAIL_BUCKET']);
+      // Token routes carry their desk quota (checked below).
+      const publicExtras = new Set([
+        'SURVEY_SECRET_ID',
+        'PUBLIC_BASE_URL',
+        'MAIL_BUCKET',
+        'DESK_QUOTA_PER_SECOND',
+        'APP_CLIENT_QUOTA_PER_SECOND',
+      ]);
       expect(variables.filter((v) => !v.startsWith('COMPLIANCE_') && !publicExtras.has(v)).sort()).toEqual([
         'BODY_BUCKET',
         'JWKS_URL',
@@ -290,9 +299,39 @@ describe('ApiStack', () => {
     it(`grants ${routeId} exactly the actions it uses, none with a wildcard`, () => {
       const actions = actionsOfFunction(template, routeId);
       expect(actions.filter((a) => a.includes('*'))).toEqual([]);
-      expect(actions).toEqual([...new Set([...expected, ...EVERY_FUNCTION])].sort());
+      const jwt = API_ROUTES.find((r) => r.id === routeId)?.auth.kind === 'jwt';
+      expect(actions).toEqual(
+        [...new Set([...expected, ...EVERY_FUNCTION, ...(jwt ? QUOTA_COUNTER : [])])].sort(),
+      );
     });
   }
+
+  it('lets every token route count its desk quota: UpdateItem on QUOTA# items only, with the quota', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    for (const route of API_ROUTES) {
+      const fn = Object.entries(functions).find(([id]) => id.startsWith(`${route.id}Function`))?.[1];
+      expect(fn, route.id).toBeDefined();
+      const variables = fn!.Properties.Environment.Variables;
+      if (route.auth.kind !== 'jwt') {
+        expect(variables.DESK_QUOTA_PER_SECOND, route.id).toBeUndefined();
+        continue;
+      }
+      expect(variables.DESK_QUOTA_PER_SECOND, route.id).toBe('20');
+      expect(variables.APP_CLIENT_QUOTA_PER_SECOND, route.id).toBe('5');
+    }
+    const quotaStatements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+      (policy.Properties.PolicyDocument.Statement as { Condition?: unknown; Action: unknown }[]).filter(
+        (st) => st.Condition !== undefined && JSON.stringify(st.Condition).includes('dynamodb:LeadingKeys'),
+      ),
+    );
+    expect(quotaStatements.length).toBe(API_ROUTES.filter((r) => r.auth.kind === 'jwt').length);
+    for (const statement of quotaStatements) {
+      expect(statement).toMatchObject({
+        Action: 'dynamodb:UpdateItem',
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['QUOTA#*'] } },
+      });
+    }
+  });
 
   it('lets UpdateTicket read exactly the user pool (the staff directory)', () => {
     const cognito = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PACK_IDS } from '#shared/policy/packs.ts';
-import { ConfigError, DEFAULT_DESKS, parseDeploymentConfig } from '../../infra/config.ts';
+import { ConfigError, DEFAULT_DESKS, parseDeploymentConfig, wafRateLimits } from '../../infra/config.ts';
 import { CDK_JSON_CONTEXT } from './infra-app.ts';
 
 const environments = CDK_JSON_CONTEXT['tierdesk:environments'];
@@ -11,25 +11,51 @@ describe('deployment config from CDK context', () => {
       envName: 'dev',
       removeDataOnDelete: true,
       logRetentionDays: 30,
-      apiThrottle: { rateLimit: 50, burstLimit: 100, routes: {} },
-      desks: ['rch-spyfocus', 'techflow', 'acentus', 'rarelogic'],
-      waf: {
-        enabled: false,
-        apiRequestsPerTokenPer5Minutes: 3000,
-        apiRequestsPerIpPer5Minutes: 6000,
-        signInRequestsPerIpPer5Minutes: 300,
+      apiThrottle: {
+        rateLimit: 50,
+        burstLimit: 100,
+        routes: {},
+        perDeskPerSecond: 20,
+        perAppClientPerSecond: 5,
       },
+      desks: ['rch-spyfocus', 'techflow', 'acentus', 'rarelogic'],
+      waf: { enabled: false, signInRequestsPerIpPer5Minutes: 300 },
       observability: { workflowLogLevel: 'ALL', workflowLogExecutionData: true, tracing: true },
       cognito: { featurePlan: 'ESSENTIALS', machineClients: 'per-desk' },
     });
     expect(parseDeploymentConfig('prod', environments)).toMatchObject({
       removeDataOnDelete: false,
       region: 'eu-west-1',
-      waf: { enabled: true, apiRequestsPerTokenPer5Minutes: 3000 },
+      waf: { enabled: true },
       // The defaults are the production settings: errors only, no execution data, no X-Ray.
       observability: { workflowLogLevel: 'ERROR', workflowLogExecutionData: false, tracing: false },
       cognito: { featurePlan: 'ESSENTIALS', machineClients: 'per-desk' },
     });
+  });
+
+  it('sizes the WAF rate rules from the desk quota, and refuses limits above one desk’s quota', () => {
+    const base = { removeDataOnDelete: true, logRetentionDays: 30, waf: { enabled: true } };
+    // Defaults: 20 requests/s per desk → per IP one desk's 5 minutes, per token half of it.
+    expect(wafRateLimits(parseDeploymentConfig('dev', { dev: base }))).toEqual({
+      perToken: 3000,
+      perIp: 6000,
+    });
+    const quota = { rateLimit: 200, burstLimit: 400, perDeskPerSecond: 40, perAppClientPerSecond: 10 };
+    expect(wafRateLimits(parseDeploymentConfig('dev', { dev: { ...base, apiThrottle: quota } }))).toEqual({
+      perToken: 6000,
+      perIp: 12_000,
+    });
+    const bad = (extra: Record<string, unknown>) => () =>
+      parseDeploymentConfig('dev', { dev: { ...base, ...extra } });
+    expect(bad({ waf: { enabled: true, apiRequestsPerIpPer5Minutes: 6001 } })).toThrow(
+      /waf\.apiRequestsPerIpPer5Minutes: at most .* = 6000/,
+    );
+    expect(bad({ waf: { enabled: true, apiRequestsPerTokenPer5Minutes: 7000 } })).toThrow(
+      /waf\.apiRequestsPerTokenPer5Minutes/,
+    );
+    expect(
+      bad({ apiThrottle: { rateLimit: 50, burstLimit: 100, perDeskPerSecond: 5, perAppClientPerSecond: 6 } }),
+    ).toThrow(/apiThrottle\.perAppClientPerSecond/);
   });
 
   it('wants the API origin domain’s certificate in the API’s Region', () => {
@@ -71,11 +97,8 @@ describe('deployment config from CDK context', () => {
     });
     expect(parsed.alarmEmail).toBe('oncall@example.com');
     expect(parsed.apiThrottle.routes['POST /tickets']).toEqual({ rateLimit: 2, burstLimit: 4 });
-    expect(parsed.waf).toMatchObject({
-      enabled: true,
-      apiRequestsPerTokenPer5Minutes: 500,
-      apiRequestsPerIpPer5Minutes: 6000,
-    });
+    expect(parsed.waf).toMatchObject({ enabled: true, apiRequestsPerTokenPer5Minutes: 500 });
+    expect(wafRateLimits(parsed)).toEqual({ perToken: 500, perIp: 6000 });
     const bad = (extra: Record<string, unknown>) => () =>
       parseDeploymentConfig('dev', { dev: { ...base, ...extra } });
     expect(bad({ alarmEmail: 'not-an-address' })).toThrow(/alarmEmail/);

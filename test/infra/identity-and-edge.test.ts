@@ -3,9 +3,15 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { HttpApi, HttpMethod, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUrlIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { API_ROUTES, routeKey } from '#functions/manifest/api-routes.ts';
 import { appScope, appScopeName, ROLE_GROUP_NAMES } from '#shared/auth/cognito-claims.ts';
 import { MAX_BODY_BYTES } from '#shared/http/request.ts';
-import { ConfigError, parseDeploymentConfig } from '../../infra/config.ts';
+import {
+  ConfigError,
+  DEFAULT_PER_DESK_PER_SECOND,
+  parseDeploymentConfig,
+  WAF_WINDOW_SECONDS,
+} from '../../infra/config.ts';
 import { DEFAULT_ROUTE_THROTTLES, throttleRoutes } from '../../infra/constructs/api-throttling.ts';
 import { contentLengthAbove } from '../../infra/constructs/web-acl.ts';
 import { addTierdeskStacks } from '../../infra/tierdesk-app.ts';
@@ -221,6 +227,23 @@ describe('API throttling', () => {
     expect([...(stage?.DependsOn ?? [])].sort()).toEqual(expect.arrayContaining(throttled.sort()));
   });
 
+  it('gives every public route (no token, no desk quota) its own limit, below the stage default', () => {
+    const [stage] = Object.values(dev.apiTemplate.findResources('AWS::ApiGatewayV2::Stage'));
+    const settings = stage?.Properties.RouteSettings as Record<string, { ThrottlingRateLimit: number }>;
+    const publicKeys = API_ROUTES.filter((r) => r.auth.kind !== 'jwt').map(routeKey);
+    expect(publicKeys).toEqual(
+      expect.arrayContaining(['GET /survey/{desk}/{ticketId}', 'GET /desks/{desk}/status.json']),
+    );
+    for (const key of publicKeys) {
+      expect(settings[key], key).toBeDefined();
+      expect(settings[key]!.ThrottlingRateLimit, key).toBeLessThan(50);
+    }
+    expect(settings['POST /survey/{desk}/{ticketId}']).toEqual({
+      ThrottlingRateLimit: 5,
+      ThrottlingBurstLimit: 10,
+    });
+  });
+
   it('takes limits from config, and refuses a configured route the API does not have', () => {
     const throttledApp = (routes: Record<string, { rateLimit: number; burstLimit: number }>) => {
       const app = new App();
@@ -232,7 +255,7 @@ describe('API throttling', () => {
         integration: new HttpUrlIntegration('Url', 'https://example.com'),
       });
       const stage = new HttpStage(stack, 'Stage', { httpApi: api, stageName: '$default' });
-      throttleRoutes(api, stage, { apiThrottle: { rateLimit: 50, burstLimit: 100, routes } });
+      throttleRoutes(api, stage, { apiThrottle: { routes } });
       return { app, stack };
     };
     const { stack } = throttledApp({ 'GET /tickets': { rateLimit: 7, burstLimit: 9 } });
@@ -303,7 +326,8 @@ describe('edge protection (prod: waf.enabled)', () => {
     ]);
     expect(rules.RatePerIp.Statement.RateBasedStatement).toEqual({
       AggregateKeyType: 'IP',
-      Limit: 6000,
+      // Sized from the desk quota (infra/config.ts, wafRateLimits): one desk's 5 minutes per IP.
+      Limit: DEFAULT_PER_DESK_PER_SECOND * WAF_WINDOW_SECONDS,
       EvaluationWindowSec: 300,
     });
     expect(rules.RatePerToken.Statement.RateBasedStatement).toEqual({
@@ -311,7 +335,8 @@ describe('edge protection (prod: waf.enabled)', () => {
       CustomKeys: [
         { Header: { Name: 'authorization', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } },
       ],
-      Limit: 3000,
+      // Half a desk's 5 minutes per bearer token.
+      Limit: (DEFAULT_PER_DESK_PER_SECOND * WAF_WINDOW_SECONDS) / 2,
       EvaluationWindowSec: 300,
     });
     for (const name of ['RatePerIp', 'RatePerToken']) {

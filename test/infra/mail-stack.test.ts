@@ -161,46 +161,85 @@ describe('mail stack: outbound and feedback', () => {
     });
   });
 
-  it('the Apply step gets the mail senders’ environment; the survey secret is a dynamic reference, not a value', () => {
-    workflow.hasResourceProperties('AWS::Lambda::Function', {
-      Description: Match.stringLikeRegexp('applies due SLA actions'),
-      Environment: {
-        Variables: Match.objectLike({
-          PUBLIC_BASE_URL: Match.anyValue(),
-          BODY_BUCKET: Match.anyValue(),
-          SURVEY_SECRET: Match.objectLike({
-            'Fn::Join': Match.arrayWith([
-              Match.arrayWith([Match.stringLikeRegexp('resolve:secretsmanager')]),
-            ]),
-          }),
-        }),
-      },
-    });
+  it('no function has a signing key in its environment: it gets the secret’s ARN, never a value', () => {
+    for (const template of [mail, workflow, built.apiTemplate]) {
+      for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+        const variables = fn.Properties.Environment?.Variables ?? {};
+        for (const name of ['SURVEY_SECRET', 'THREAD_TOKEN_SECRET', 'THREAD_TOKEN_PREVIOUS_SECRET']) {
+          expect(variables[name], `${fn.Properties.Description}: ${name}`).toBeUndefined();
+        }
+        expect(JSON.stringify(variables)).not.toMatch(/resolve:secretsmanager/);
+      }
+    }
   });
 
-  it('the inbound function and the senders read the thread keys (current and previous) by dynamic reference', () => {
-    const reference = (field: string) =>
-      Match.objectLike({
-        'Fn::Join': Match.arrayWith([Match.arrayWith([Match.stringLikeRegexp(`^:SecretString:${field}::`)])]),
-      });
-    for (const [template, description] of [
-      [mail, 'SES inbound mail'],
-      [mail, 'Every minute: sends outbound mail'],
-      [workflow, 'applies due SLA actions'],
-    ] as const) {
-      template.hasResourceProperties('AWS::Lambda::Function', {
+  it('each keyring reader has GetSecretValue on exactly its secret, and the ARN in the variable it reads', () => {
+    const readers = (template: Template, secretId: RegExp) =>
+      Object.values(template.findResources('AWS::Lambda::Function')).filter((fn) =>
+        Object.values(fn.Properties.Environment?.Variables ?? {}).some((v) =>
+          secretId.test(JSON.stringify(v)),
+        ),
+      );
+    // Mail stack: the inbound function reads the thread keys; the sweep both keyrings.
+    const expectations = [
+      [mail, 'SES inbound mail', ['ThreadTokenSecret']],
+      [mail, 'Every minute: sends outbound mail', ['SurveySecret', 'ThreadTokenSecret']],
+      [workflow, 'applies due SLA actions', ['SurveySecret', 'ThreadTokenSecret']],
+    ] as const;
+    for (const [template, description, secrets] of expectations) {
+      const [roleFn] = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([, fn]) =>
+        String(fn.Properties.Description).match(description),
+      );
+      expect(roleFn, description).toBeDefined();
+      const variables = roleFn![1].Properties.Environment.Variables;
+      expect(Boolean(variables.SURVEY_SECRET_ID), description).toBe(
+        secrets.includes('SurveySecret' as never),
+      );
+      expect(Boolean(variables.THREAD_TOKEN_SECRET_ID), description).toBe(true);
+      const roleId = roleFn![1].Properties.Role['Fn::GetAtt'][0] as string;
+      const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+        .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])
+        .filter((st) => actionsOf(st).some((a) => a.startsWith('secretsmanager:')));
+      // (IAM policy minimisation may merge both secrets into one statement.)
+      expect([...new Set(statements.flatMap(actionsOf))], description).toEqual([
+        'secretsmanager:GetSecretValue',
+      ]);
+      expect(statements.flatMap((st) => [st.Resource].flat()).length, description).toBe(secrets.length);
+      const resources = JSON.stringify(statements.map((st) => st.Resource));
+      for (const secret of ['SurveySecret', 'ThreadTokenSecret']) {
+        expect(resources.includes(secret), `${description}: ${secret}`).toBe(
+          secrets.includes(secret as never),
+        );
+      }
+    }
+    expect(readers(mail, /SurveySecret/).length).toBe(1);
+    // The survey routes read the survey keyring only; no other route reads any.
+    const api = built.apiTemplate;
+    for (const [logicalId, fn] of Object.entries(api.findResources('AWS::Lambda::Function'))) {
+      const roleId = fn.Properties.Role['Fn::GetAtt'][0] as string;
+      const statements = Object.values(api.findResources('AWS::IAM::Policy'))
+        .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])
+        .filter((st) => actionsOf(st).some((a) => a.startsWith('secretsmanager:')));
+      if (/^(Get|Submit)SurveyFunction/.test(logicalId)) {
+        expect(statements.flatMap(actionsOf), logicalId).toEqual(['secretsmanager:GetSecretValue']);
+        expect(JSON.stringify(statements[0]?.Resource), logicalId).toMatch(/SurveySecret/);
+        expect(JSON.stringify(fn.Properties.Environment.Variables.SURVEY_SECRET_ID)).toMatch(/SurveySecret/);
+      } else {
+        expect(statements, logicalId).toEqual([]);
+      }
+    }
+    // Both keyrings are `{"current","previous"}` JSON, so a rotation keeps the previous key.
+    for (const description of ['CSAT survey links', 'reply addresses']) {
+      mail.hasResourceProperties('AWS::SecretsManager::Secret', {
         Description: Match.stringLikeRegexp(description),
-        Environment: {
-          Variables: Match.objectLike({
-            THREAD_TOKEN_SECRET: reference('current'),
-            THREAD_TOKEN_PREVIOUS_SECRET: reference('previous'),
-          }),
-        },
+        GenerateSecretString: Match.objectLike({
+          SecretStringTemplate: JSON.stringify({ previous: '' }),
+          GenerateStringKey: 'current',
+        }),
       });
     }
-    mail.hasResourceProperties('AWS::SecretsManager::Secret', {
-      GenerateSecretString: Match.objectLike({ GenerateStringKey: 'current' }),
-    });
   });
 
   it('async mail functions have encrypted dead-letter queues', () => {

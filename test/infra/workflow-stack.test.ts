@@ -15,7 +15,8 @@ const executionArns = workflow.resolve(workflow.ticketSla.executionArns);
 const EXPECTED_ACTIONS: Record<string, string[]> = {
   // shared/workflow/check-ticket-sla.ts: getTicket, recordSlaProgress; then the mail its actions cause
   // (shared/notices/deliver.ts, granted by the mail stack): the ticket partition (Query), long bodies, the
-  // outbox note (PutItem, DeleteItem), suppressions and Message-ID map, SendRawEmail on the desks' identities.
+  // outbox note (PutItem, DeleteItem), suppressions and Message-ID map, SendRawEmail on the desks' identities,
+  // and the survey and thread keyrings it signs with (GetSecretValue).
   CheckTicketSla: [
     'dynamodb:DeleteItem',
     'dynamodb:GetItem',
@@ -25,6 +26,7 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
     'kms:Decrypt',
     'kms:GenerateDataKey',
     's3:GetObject',
+    'secretsmanager:GetSecretValue',
     'ses:SendRawEmail',
   ],
   // shared/workflow/park-workflow.ts: parkWorkflow, and a wake of itself when the ticket moved on.
@@ -208,13 +210,7 @@ describe('WorkflowStack', () => {
       const variables = fn.Properties.Environment.Variables;
       // The Apply step also sends mail (MailOutboundEnv, set by the mail stack).
       const mail = String(fn.Properties.Description).includes('applies due SLA actions')
-        ? [
-            'BODY_BUCKET',
-            'PUBLIC_BASE_URL',
-            'SURVEY_SECRET',
-            'THREAD_TOKEN_PREVIOUS_SECRET',
-            'THREAD_TOKEN_SECRET',
-          ]
+        ? ['BODY_BUCKET', 'PUBLIC_BASE_URL', 'SURVEY_SECRET_ID', 'THREAD_TOKEN_SECRET_ID']
         : [];
       expect(Object.keys(variables).sort()).toEqual(
         ['DESKS', 'NODE_OPTIONS', 'SERVICE_NAME', 'STATE_MACHINE_ARN', 'TABLE_NAME', ...mail].sort(),

@@ -4,6 +4,7 @@ import { staticThreadKeys } from '#shared/mail/thread-token.ts';
 import { type DeliveryDeps, deliverPendingMail } from '#shared/notices/deliver.ts';
 import { sweepOutboundMail } from '#shared/notices/outbound-port.ts';
 import type { MailSender } from '#shared/notices/sender.ts';
+import { staticKeyring } from '#shared/secrets/keyring.ts';
 import type { BlobStore } from '#shared/store/blob-store.ts';
 import { dynamoMailStore, type MailStore } from '#shared/store/mail-store.ts';
 import { dynamoTicketStore, type TicketStore } from '#shared/store/ticket-store.ts';
@@ -103,7 +104,7 @@ describe('outbound mail leases', () => {
       clock: businessClock,
       leaseClock: { now: () => realNow },
       publicBaseUrl: 'http://127.0.0.1',
-      surveySecret: 'secret',
+      surveyKeys: staticKeyring({ current: 'outbound-lease-test-survey-key-0123456789' }),
     };
     const writer = deliverPendingMail(deps, 'techflow', id);
     await firstEntered; // the first send is in flight

@@ -27,14 +27,40 @@ describe('survey answers', () => {
 });
 
 describe('signed survey links', () => {
-  const path = surveyPath(SECRET, 'acentus', '01JAAAAAAAAAAAAAAAAAAAAAAA');
-  const sig = new URL(path, 'https://x').searchParams.get('sig')!;
+  const keys = { current: SECRET };
+  const ticket = '01JAAAAAAAAAAAAAAAAAAAAAAA';
+  const sent = new Date('2030-03-01T10:00:00Z');
+  const expires = new Date('2030-03-31T10:00:00Z'); // 30 days, the default surveyLinkDays
+  const sigOf = (path: string) => new URL(path, 'https://x').searchParams.get('sig')!;
+  const sig = sigOf(surveyPath(keys, 'acentus', ticket, expires));
+
   it('verify for the desk and ticket they were made for only', () => {
-    expect(verifySurveySignature(SECRET, 'acentus', '01JAAAAAAAAAAAAAAAAAAAAAAA', sig)).toBe(true);
-    expect(verifySurveySignature(SECRET, 'acentus', '01JBBBBBBBBBBBBBBBBBBBBBBB', sig)).toBe(false);
-    expect(verifySurveySignature(SECRET, 'techflow', '01JAAAAAAAAAAAAAAAAAAAAAAA', sig)).toBe(false);
-    expect(verifySurveySignature(`${SECRET}x`, 'acentus', '01JAAAAAAAAAAAAAAAAAAAAAAA', sig)).toBe(false);
-    expect(verifySurveySignature(SECRET, 'acentus', '01JAAAAAAAAAAAAAAAAAAAAAAA', sig.slice(1))).toBe(false);
+    expect(verifySurveySignature(keys, 'acentus', ticket, sig, sent)).toBe('valid');
+    expect(verifySurveySignature(keys, 'acentus', '01JBBBBBBBBBBBBBBBBBBBBBBB', sig, sent)).toBe('invalid');
+    expect(verifySurveySignature(keys, 'techflow', ticket, sig, sent)).toBe('invalid');
+    expect(verifySurveySignature({ current: `${SECRET}x` }, 'acentus', ticket, sig, sent)).toBe('invalid');
+    expect(verifySurveySignature(keys, 'acentus', ticket, sig.slice(1), sent)).toBe('invalid');
+  });
+
+  it('expire at the time they carry, which cannot be moved without the key', () => {
+    expect(verifySurveySignature(keys, 'acentus', ticket, sig, new Date(expires.getTime() - 1000))).toBe(
+      'valid',
+    );
+    expect(verifySurveySignature(keys, 'acentus', ticket, sig, expires)).toBe('expired');
+    // Pushing the expiry further out breaks the signature.
+    const [exp, mac] = sig.split('.');
+    const later = `${Number(exp) + 86_400}.${mac}`;
+    expect(verifySurveySignature(keys, 'acentus', ticket, later, sent)).toBe('invalid');
+  });
+
+  it('survive a rotation while the previous key is kept, and not after it is dropped', () => {
+    const rotated = { current: 'the-next-survey-key-of-more-than-32-chars', previous: SECRET };
+    expect(verifySurveySignature(rotated, 'acentus', ticket, sig, sent)).toBe('valid');
+    const fresh = sigOf(surveyPath(rotated, 'acentus', ticket, expires));
+    expect(verifySurveySignature(rotated, 'acentus', ticket, fresh, sent)).toBe('valid');
+    const dropped = { current: rotated.current };
+    expect(verifySurveySignature(dropped, 'acentus', ticket, sig, sent)).toBe('invalid');
+    expect(verifySurveySignature(dropped, 'acentus', ticket, fresh, sent)).toBe('valid');
   });
 });
 
