@@ -640,6 +640,8 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
     handler: 'functions/docs/get-openapi.ts',
     description: 'GET /openapi.json: the OpenAPI 3.1 document of this API.',
     auth: { kind: 'public-read', reason: 'the contract is public, like the API’s documentation' },
+    // A static document: a low limit of its own, like the status feeds.
+    throttle: { rateLimit: 10, burstLimit: 20 },
     access: {},
   },
 ];

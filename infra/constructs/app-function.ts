@@ -9,10 +9,16 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import { Construct } from 'constructs';
-import type { INDEX } from '#shared/store/table-keys.ts';
+import type {
+  ExecutionAction,
+  ObjectAction,
+  StateMachineAction,
+  TableAction,
+  TableIndexName,
+} from '#functions/manifest/access.ts';
 
-/** A GSI of the single table, by the name the store uses. */
-export type TableIndexName = keyof typeof INDEX;
+// The action vocabulary is the app manifest's (no CDK there); re-exported for the stacks.
+export type { ExecutionAction, ObjectAction, StateMachineAction, TableAction, TableIndexName };
 
 /** Repository root: entries, the lock file and tsconfig are resolved from here. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -65,21 +71,6 @@ export interface AppFunctionProps {
   };
 }
 
-/** DynamoDB data-plane actions a function may be granted (IAM names; transactions need the per-item actions). */
-export type TableAction =
-  | 'GetItem'
-  | 'BatchGetItem'
-  | 'Query'
-  | 'Scan'
-  | 'PutItem'
-  | 'UpdateItem'
-  | 'DeleteItem'
-  | 'BatchWriteItem'
-  | 'ConditionCheckItem';
-
-/** S3 object actions a function may be granted, always under a key prefix. */
-export type ObjectAction = 'GetObject' | 'PutObject' | 'DeleteObject';
-
 const TABLE_WRITE_ACTIONS: ReadonlySet<TableAction> = new Set([
   'PutItem',
   'UpdateItem',
@@ -129,16 +120,6 @@ export interface BucketBinding {
   /** @default 'BODY_BUCKET' */
   readonly environmentVariable?: string;
 }
-
-/** Step Functions actions on a state machine a function may be granted (the task-token calls take its ARN). */
-export type StateMachineAction =
-  | 'StartExecution'
-  | 'SendTaskSuccess'
-  | 'SendTaskFailure'
-  | 'SendTaskHeartbeat';
-
-/** Step Functions actions on the executions of one state machine. */
-export type ExecutionAction = 'DescribeExecution' | 'StopExecution' | 'GetExecutionHistory';
 
 /** The parts of a state machine `bindStateMachine` uses (plain ARNs, so a name-derived ARN fits too). */
 export interface BindableStateMachine {

@@ -33,7 +33,9 @@ export type DomainErrorKind =
   /** Well-formed, but naming something not allowed here (`errors` point at it). */
   | 'unprocessable'
   /** An idempotency key reused for a different request. */
-  | 'idempotency-key-reused';
+  | 'idempotency-key-reused'
+  /** Over a quota for this second (the desk's or an app client's); retry after a second. */
+  | 'rate-limited';
 
 export class DomainError extends Error {
   constructor(

@@ -36,6 +36,7 @@ const KINDS: Record<DomainErrorKind, { status: number; slug: string; title: stri
   'precondition-failed': { status: 412, slug: 'precondition-failed', title: 'Precondition failed' },
   unprocessable: { status: 422, slug: 'unprocessable', title: 'Unprocessable request' },
   'idempotency-key-reused': { status: 422, slug: 'idempotency-key-reused', title: 'Idempotency key reused' },
+  'rate-limited': { status: 429, slug: 'rate-limited', title: 'Too many requests' },
 };
 
 /** The problem a domain error is answered with; a conflict's code is its problem type. */
@@ -47,7 +48,11 @@ export function problemOf(error: DomainError): Problem {
     title,
     error.detail,
     error.errors,
-    error.kind === 'unauthenticated' ? { 'www-authenticate': 'Bearer realm="tierdesk"' } : undefined,
+    error.kind === 'unauthenticated'
+      ? { 'www-authenticate': 'Bearer realm="tierdesk"' }
+      : error.kind === 'rate-limited'
+        ? { 'retry-after': '1' }
+        : undefined,
   );
 }
 

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Principal } from '../auth/principal.ts';
 import type { TokenVerifier } from '../auth/verify-token.ts';
-import { Problem } from '../http/problem.ts';
+import { DomainError } from '../errors/domain-error.ts';
 
 /**
  * Per-desk request quotas, shared by every Lambda instance: one atomic DynamoDB counter per desk (and per
@@ -57,22 +57,18 @@ export function dynamoQuotaCounter(doc: DynamoDBDocumentClient, tableName: strin
   };
 }
 
-export function quotaExceeded(scope: 'desk' | 'app client'): Problem {
-  return new Problem(
-    429,
+export function quotaExceeded(scope: 'desk' | 'app client'): DomainError {
+  return new DomainError(
     'rate-limited',
-    'Too many requests',
     scope === 'desk'
       ? 'This desk sent more requests this second than its quota allows; retry after the Retry-After delay.'
       : 'This app client sent more requests this second than its quota allows; retry after the Retry-After delay.',
-    undefined,
-    { 'retry-after': '1' },
   );
 }
 
 /**
  * Charges a verified principal's request to its app client (apps only) and to its desk; throws a 429
- * Problem when either is over quota. `nowMs` is the real wall clock (quotas are not part of the
+ * DomainError (`rate-limited`, answered 429 with Retry-After) when either is over quota. `nowMs` is the real wall clock (quotas are not part of the
  * simulated world the local virtual clock drives).
  */
 export async function chargeDeskQuota(

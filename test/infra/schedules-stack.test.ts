@@ -225,9 +225,13 @@ describe('compliance API routes', () => {
       'PreviewRetention',
       'ListComplianceAudit',
     ]) {
-      const actions = actionsOfFunction(built.apiTemplate, id).filter((a) => !BASE.includes(a));
+      // Outside the desk quota counter (UpdateItem on QUOTA# items only, which needs the table key's
+      // GenerateDataKey), a read-only route writes nothing.
+      const actions = actionsOfFunction(built.apiTemplate, id, { exceptDeskQuota: true }).filter(
+        (a) => !BASE.includes(a) && a !== 'kms:GenerateDataKey',
+      );
       expect(
-        actions.filter((a) => /Put|Delete|Update|Create|GenerateDataKey/.test(a)),
+        actions.filter((a) => /Put|Delete|Update|Create/.test(a)),
         id,
       ).toEqual([]);
     }
