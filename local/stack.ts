@@ -113,6 +113,7 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
   const usage = new UsageMeter();
 
   // dynalite on LevelDB; `restartDynamo` (fault tests) closes it and opens the same data on the same port.
+  let dynamoRequestsInFlight = 0;
   const startDynamo = async (port: number) => {
     const server = dynalite({
       path: join(dataDir, 'dynamodb'),
@@ -124,9 +125,11 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
       server.once('error', fail);
       server.listen(port, '127.0.0.1', () => ok());
     });
-    server.on('request', (req) =>
-      usage.add(`dynamodb:${String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? 'unknown'}`),
-    );
+    server.on('request', (req, res) => {
+      usage.add(`dynamodb:${String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? 'unknown'}`);
+      dynamoRequestsInFlight++;
+      res.on('close', () => dynamoRequestsInFlight--);
+    });
     return server;
   };
   let dynamo = await startDynamo(options.dynamoPort ?? envPort('DYNAMODB_PORT'));
@@ -467,9 +470,17 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
     /** Stops DynamoDB and starts it again on the same port and data (fault tests). */
     async restartDynamo(downForMs = 0) {
       const port = (dynamo.address() as AddressInfo).port;
-      // Drop keep-alive connections too, or clients keep talking to the closed instance.
+      // Stop accepting connections, let the requests dynalite is serving finish (dropping each keep-alive
+      // connection once idle), then drop the rest: a request cut off mid-operation makes dynalite touch
+      // its closed database and throw outside any handler. Bounded, as a real outage would be abrupt.
+      const closed = new Promise<void>((ok) => dynamo.close(() => ok()));
+      const drainUntil = Date.now() + 2_000;
+      while (dynamoRequestsInFlight > 0 && Date.now() < drainUntil) {
+        dynamo.closeIdleConnections();
+        await new Promise((r) => setTimeout(r, 5));
+      }
       dynamo.closeAllConnections();
-      await new Promise<void>((ok) => dynamo.close(() => ok()));
+      await closed;
       if (downForMs) await new Promise((r) => setTimeout(r, downForMs));
       dynamo = await startDynamo(port);
     },
