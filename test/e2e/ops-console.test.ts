@@ -37,6 +37,9 @@ beforeAll(async () => {
     }),
   ]);
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  // The suite runs two e2e files at once on two cores (the fuzzers beside this one): a view that loads
+  // an execution history can take longer than Playwright's default 30 s there.
+  page.setDefaultTimeout(90_000);
   // Generous: on a fresh machine ensureChromium runs apt-get first.
 }, 600_000);
 
@@ -96,7 +99,9 @@ describe('the ops console', () => {
     }
   });
 
-  it('is usable from the keyboard: skip link, then Tab to the breached ticket and Enter opens it', async () => {
+  it('is usable from the keyboard: skip link, then Tab to the breached ticket and Enter opens it', {
+    timeout: 180_000,
+  }, async () => {
     await page.reload();
     await page.locator('table.queue').waitFor();
     await page.keyboard.press('Tab');
@@ -117,7 +122,9 @@ describe('the ops console', () => {
     expect(await page.locator('h1').innerText()).toBe('Checkout fails with HTTP 500 for all EU customers');
   });
 
-  it('shows which rule fired when (timeline) and what the workflow did (history steps)', async () => {
+  it('shows which rule fired when (timeline) and what the workflow did (history steps)', {
+    timeout: 180_000,
+  }, async () => {
     const breach = page.locator('ol.timeline li.event-breached');
     expect(await breach.innerText()).toMatch(/breached · first response[\s\S]*target 15 calendar min missed/);
     expect(await breach.innerText()).toMatch(
