@@ -43,15 +43,21 @@ const secretsManager = () => new SecretsManagerClient({});
 const documentClient = () =>
   DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
 
-let inbound: MailIntakeDeps | undefined;
-export function mailInboundDeps(): MailIntakeDeps {
-  if (inbound) return inbound;
-  const env = parseEnv(MailInboundEnv);
+/**
+ * What writes received mail onto tickets: the stores and the ticket service, with the ban check, built
+ * one way for the inbound function and the suspended-mail routes (releasing is intake like any other).
+ */
+function mailIntakeCore(env: {
+  TABLE_NAME: string;
+  BODY_BUCKET: string;
+  STATE_MACHINE_ARN: string;
+  S3_FORCE_PATH_STYLE: 'true' | 'false';
+}) {
   const doc = documentClient();
   const s3 = new S3Client({ forcePathStyle: env.S3_FORCE_PATH_STYLE === 'true' });
   const ticketStore = dynamoTicketStore(doc, env.TABLE_NAME, s3BlobStore(s3, env.BODY_BUCKET));
   const bans = banService({ bans: dynamoBanStore(doc, env.TABLE_NAME), clock });
-  inbound = {
+  return {
     mailStore: dynamoMailStore(doc, env.TABLE_NAME),
     ticketStore,
     bans,
@@ -61,14 +67,23 @@ export function mailInboundDeps(): MailIntakeDeps {
       deskDefaults: deskDefaultsFor,
       signals: sfnWorkflowSignals(new SFNClient({}), env.STATE_MACHINE_ARN),
       bans,
-      // Mail intake opens tickets and adds replies; it never assigns one.
+      // Mail opens tickets and adds replies; it never assigns one.
       staff: NO_STAFF,
     }),
     objects: s3MailObjects(s3),
     clock,
     newId,
-    mailBucket: env.MAIL_BUCKET,
     bodyBucket: env.BODY_BUCKET,
+  };
+}
+
+let inbound: MailIntakeDeps | undefined;
+export function mailInboundDeps(): MailIntakeDeps {
+  if (inbound) return inbound;
+  const env = parseEnv(MailInboundEnv);
+  inbound = {
+    ...mailIntakeCore(env),
+    mailBucket: env.MAIL_BUCKET,
     threadKeys: secretsManagerKeyring(secretsManager(), env.THREAD_TOKEN_SECRET_ID),
   };
   return inbound;
@@ -118,29 +133,7 @@ let suspended: SuspendedMailService | undefined;
 /** Staff's suspended-mail routes: the same stores and ticket service the inbound function writes with. */
 export function suspendedMailDeps(): SuspendedMailService {
   if (suspended) return suspended;
-  const env = parseEnv(SuspendedMailEnv);
-  const doc = documentClient();
-  const s3 = new S3Client({ forcePathStyle: env.S3_FORCE_PATH_STYLE === 'true' });
-  const ticketStore = dynamoTicketStore(doc, env.TABLE_NAME, s3BlobStore(s3, env.BODY_BUCKET));
-  const bans = banService({ bans: dynamoBanStore(doc, env.TABLE_NAME), clock });
-  suspended = suspendedMailService({
-    mailStore: dynamoMailStore(doc, env.TABLE_NAME),
-    ticketStore,
-    tickets: ticketService({
-      store: ticketStore,
-      clock,
-      deskDefaults: deskDefaultsFor,
-      signals: sfnWorkflowSignals(new SFNClient({}), env.STATE_MACHINE_ARN),
-      // Released mail is intake like any other: a requester banned since it arrived stays out.
-      bans,
-      // Releasing opens a ticket or adds a reply; it never assigns one.
-      staff: NO_STAFF,
-    }),
-    objects: s3MailObjects(s3),
-    clock,
-    newId,
-    bodyBucket: env.BODY_BUCKET,
-  });
+  suspended = suspendedMailService(mailIntakeCore(parseEnv(SuspendedMailEnv)));
   return suspended;
 }
 
