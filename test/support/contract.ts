@@ -5,8 +5,7 @@ import addFormats from 'ajv-formats';
 /**
  * Checks an answer of the local stack against docs/openapi.json: the status must be one the operation
  * documents, and a JSON body must match the schema of that status and media type. Used by `call()` of
- * test/support/local-stack.ts when a test stack is started with `{ contract: true }` (or with
- * `TIERDESK_CONTRACT=1` for every e2e suite).
+ * test/support/local-stack.ts for every test stack (`TIERDESK_CONTRACT=0` turns it off).
  */
 interface Operation {
   responses: Record<string, { $ref?: string; content?: Record<string, { schema?: unknown }> }>;

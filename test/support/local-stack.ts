@@ -9,8 +9,8 @@ import { contractViolations } from './contract.ts';
 export async function startTestStack(
   options: { dataDir?: string; keepData?: boolean; contract?: boolean } = {},
 ): Promise<TestStack> {
-  // Every answer checked against docs/openapi.json: on request, or for every suite with TIERDESK_CONTRACT=1.
-  const checkContract = options.contract ?? process.env.TIERDESK_CONTRACT === '1';
+  // Every answer of every suite is checked against docs/openapi.json (TIERDESK_CONTRACT=0 turns it off).
+  const checkContract = options.contract ?? process.env.TIERDESK_CONTRACT !== '0';
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tierdesk-e2e-'));
   const stack = await startLocalStack({
     dataDir,
