@@ -23,6 +23,14 @@ import { AddBanBody, BanView } from '#shared/tickets/bans.ts';
 import { AddMessageBody, CreateTicketBody, UpdateTicketBody } from '#shared/tickets/commands.ts';
 import { CustomerMessageView, CustomerTicketView } from '#shared/tickets/customer-view.ts';
 import { Message, Ticket, TicketWithMessages } from '#shared/tickets/model.ts';
+import {
+  AttachmentView,
+  LegalHoldView,
+  SlaPreviewView,
+  SuspendedMailView,
+  TicketHistoryView,
+  TicketSlaView,
+} from './response-schemas.ts';
 
 /**
  * The request and response contract of each route of functions/manifest/api-routes.ts, keyed by route
@@ -70,16 +78,20 @@ const json = (description: string, schema: z.ZodType = DescribedObject): Respons
 });
 
 export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
-  ListSuspendedMail: { responses: { 200: json('The desk’s suspended mail, newest first.', Items) } },
-  GetSuspendedMail: { responses: { 200: json('One suspended mail with its verdicts.') } },
+  ListSuspendedMail: {
+    responses: {
+      200: json('The desk’s suspended mail, newest first.', z.object({ items: z.array(SuspendedMailView) })),
+    },
+  },
+  GetSuspendedMail: { responses: { 200: json('One suspended mail with its verdicts.', SuspendedMailView) } },
   ReleaseSuspendedMail: {
     body: { schema: ReleaseSuspendedMailBody, example: { ticketId: '01JABCDEFGHJKMNPQRSTVWXYZ0' } },
-    responses: { 200: json('The released mail and the ticket it reached.') },
+    responses: { 200: json('The released mail and the ticket it reached.', SuspendedMailView) },
     problems: [409],
   },
   RejectSuspendedMail: {
     body: { schema: RejectSuspendedMailBody, example: { reason: 'Phishing attempt' } },
-    responses: { 200: json('The rejected mail.') },
+    responses: { 200: json('The rejected mail.', SuspendedMailView) },
     problems: [409],
   },
   CreateTicket: {
@@ -124,7 +136,9 @@ export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
     responses: { 200: json('The changed ticket.', Ticket) },
     problems: [409, 412, 422, 428],
   },
-  GetTicketSla: { responses: { 200: json('Clocks, the metric event log and the workflow’s actions.') } },
+  GetTicketSla: {
+    responses: { 200: json('Clocks, the metric event log and the workflow’s actions.', TicketSlaView) },
+  },
   PreviewSla: {
     body: {
       schema: PreviewRequest,
@@ -133,7 +147,7 @@ export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
         ticket: { priority: 'high', plan: 'business', channel: 'email', createdAt: '2026-03-02T09:00:00Z' },
       },
     },
-    responses: { 200: json('Every deadline, warning and action, and what comes next.') },
+    responses: { 200: json('Every deadline, warning and action, and what comes next.', SlaPreviewView) },
   },
   ListBans: { responses: { 200: json('The desk’s ban list.', z.strictObject({ items: z.array(BanView) })) } },
   AddBan: {
@@ -147,7 +161,7 @@ export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
       schema: AddAttachmentBody,
       example: { filename: 'log.txt', contentType: 'text/plain', contentBase64: 'aGVsbG8K' },
     },
-    responses: { 201: json('The stored file’s metadata.') },
+    responses: { 201: json('The stored file’s metadata.', AttachmentView) },
     problems: [409, 422],
   },
   CreateDsar: {
@@ -217,13 +231,16 @@ export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
         reference: 'CASE-42',
       },
     },
-    responses: { 201: json('The new hold.'), 200: json('The renewed hold.') },
+    responses: { 201: json('The new hold.', LegalHoldView), 200: json('The renewed hold.', LegalHoldView) },
     problems: [409, 422],
   },
-  ListLegalHolds: { query: ListHoldsQuery, responses: { 200: json('The desk’s holds.', Items) } },
+  ListLegalHolds: {
+    query: ListHoldsQuery,
+    responses: { 200: json('The desk’s holds.', Page(LegalHoldView)) },
+  },
   ReleaseLegalHold: {
     body: { schema: ReleaseHoldBody, example: { reason: 'The case was settled.' } },
-    responses: { 200: json('The released hold.') },
+    responses: { 200: json('The released hold.', LegalHoldView) },
     problems: [409],
   },
   PreviewRetention: {
@@ -239,7 +256,10 @@ export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
     responses: { 200: json('The desk’s queue, soonest deadline first.') },
     problems: [404],
   },
-  GetTicketHistory: { query: HistoryQuery, responses: { 200: json('The ticket’s workflow executions.') } },
+  GetTicketHistory: {
+    query: HistoryQuery,
+    responses: { 200: json('The ticket’s workflow executions.', TicketHistoryView) },
+  },
   GetKpis: {
     query: KpiQuery,
     responses: { 200: json('Every KPI with its target and verdict.') },
