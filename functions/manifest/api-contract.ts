@@ -25,8 +25,11 @@ import { CustomerMessageView, CustomerTicketView } from '#shared/tickets/custome
 import { Message, Ticket, TicketWithMessages } from '#shared/tickets/model.ts';
 import {
   AttachmentView,
+  AuditLogEntryView,
   LegalHoldView,
+  RetentionPreviewView,
   SlaPreviewView,
+  SurveyAnswerView,
   SuspendedMailView,
   TicketHistoryView,
   TicketSlaView,
@@ -245,11 +248,11 @@ export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
   },
   PreviewRetention: {
     body: { schema: PreviewBody, example: { limit: 100 } },
-    responses: { 200: json('One page of the purge’s dry run.') },
+    responses: { 200: json('One page of the purge’s dry run.', RetentionPreviewView) },
   },
   ListComplianceAudit: {
     query: AuditQuery,
-    responses: { 200: json('One page of the compliance audit log.', Items) },
+    responses: { 200: json('One page of the compliance audit log.', Page(AuditLogEntryView)) },
   },
   GetQueue: {
     query: QueueQuery,
@@ -305,7 +308,7 @@ export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
     query: SignedLinkQuery,
     body: { schema: SurveyAnswer, example: { csat: 5, nps: 9, comment: 'Quick and kind.' } },
     responses: {
-      201: json('The recorded answer (JSON requests).'),
+      201: json('The recorded answer (JSON requests).', SurveyAnswerView),
       200: { description: 'The thank-you page (form posts).', mediaType: 'text/html' },
     },
     problems: [409],

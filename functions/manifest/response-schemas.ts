@@ -238,3 +238,52 @@ export const TicketHistoryView = z.object({
     }),
   ),
 });
+
+// ---- Retention, audit, survey -------------------------------------------------------------------
+
+export const RetentionPreviewView = z.object({
+  desk: z.string(),
+  asOf: Instant.describe('the instant every page of this dry run is computed at'),
+  rules: z.array(
+    z.object({
+      dataClass: z.string(),
+      days: z.number().int(),
+      cutoff: Instant.describe('items created strictly before it are due'),
+      origin: z.enum(['pack', 'product-default']),
+      source: z.string().optional().describe('the policy’s sentence, when the rule comes from the pack'),
+    }),
+  ),
+  notPurged: z.array(z.object({ dataClass: z.string(), reason: z.string() })),
+  candidates: z
+    .record(z.string(), z.number().int())
+    .optional()
+    .describe('with `totals`: candidates per data class'),
+  page: z
+    .object({
+      dataClass: z.string(),
+      examined: z.number().int(),
+      wouldPurge: z.number().int(),
+      keptLegalHold: z.number().int(),
+      keptRecentActivity: z.number().int(),
+      items: z.array(z.object({ id: z.string(), createdAt: Instant })),
+    })
+    .nullable(),
+  cursor: z.string().optional().describe('send it back for the next page; absent on the last'),
+});
+
+export const AuditLogEntryView = z.object({
+  at: Instant,
+  subject: z.object({ kind: z.string(), id: z.string() }),
+  action: z.string(),
+  by: Actor,
+  details: HistoryEntry.shape.details,
+});
+
+export const SurveyAnswerView = z.object({
+  desk: z.string(),
+  ticketId: z.string(),
+  submittedAt: Instant,
+  csat: z.number().int().optional(),
+  nps: z.number().int().optional(),
+  comment: z.string().optional(),
+});
