@@ -1,27 +1,92 @@
-/** Formatting shared by the views: desk-local times, durations, numbers. */
+/**
+ * Formatting shared by the views. Every instant is shown in the desk's time zone with its UTC offset
+ * ("Mon 15 Sep, 09:12 UTC−4"), inside a <time> whose title holds the ISO instant, so the exact value
+ * is one hover away and never sits beside the local one.
+ */
+import { h } from './dom.js';
 
-/** "Mon 2 Jun, 09:15" in the desk's time zone. */
-export function at(iso, timeZone) {
+const formatters = new Map();
+function formatter(timeZone, options) {
+  const key = `${timeZone}|${JSON.stringify(options)}`;
+  if (!formatters.has(key)) formatters.set(key, new Intl.DateTimeFormat('en-GB', { timeZone, ...options }));
+  return formatters.get(key);
+}
+
+/** "UTC+2", "UTC−4", "UTC+5:30", "UTC" of `date` in `timeZone`. */
+export function offsetOf(date, timeZone) {
+  const part = formatter(timeZone, { timeZoneName: 'longOffset' })
+    .formatToParts(date)
+    .find((p) => p.type === 'timeZoneName');
+  const match = /GMT([+-])(\d\d):(\d\d)/.exec(part?.value ?? '');
+  if (!match) return 'UTC';
+  const [, sign, hours, minutes] = match;
+  return `UTC${sign === '-' ? '−' : '+'}${Number(hours)}${minutes === '00' ? '' : `:${minutes}`}`;
+}
+
+/** "Mon 15 Sep, 09:12 UTC−4": the text of an instant in the desk's zone. */
+export function atText(iso, timeZone) {
   if (!iso) return '—';
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone,
+  const date = new Date(iso);
+  const local = formatter(timeZone, {
     weekday: 'short',
     day: 'numeric',
     month: 'short',
     hour: '2-digit',
     minute: '2-digit',
-  }).format(new Date(iso));
+  }).format(date);
+  return `${local} ${offsetOf(date, timeZone)}`;
 }
 
-/** "09:15:04": for steps of one execution, where the day is usually the same. */
+/** "09:12:04 UTC−4": for the steps of one execution, where the day is usually the same. */
+export function clockText(iso, timeZone) {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  const local = formatter(timeZone, { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(date);
+  return `${local} ${offsetOf(date, timeZone)}`;
+}
+
+/** An instant as a <time> element: desk-local text, the ISO instant on hover and in `datetime`. */
+export function at(iso, timeZone) {
+  if (!iso) return '—';
+  return h('time', { datetime: iso, title: iso }, atText(iso, timeZone));
+}
+
+/** The same with the time of day only. */
 export function clockTime(iso, timeZone) {
   if (!iso) return '—';
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).format(new Date(iso));
+  return h('time', { datetime: iso, title: iso }, clockText(iso, timeZone));
+}
+
+/** ISO 8601 instants inside server sentences ("deadline 2031-09-15T13:15:00.000Z"). */
+const ISO_INSTANT = /\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)/g;
+
+/** A sentence from the API with every ISO instant in it shown as a desk-local <time>. */
+export function withTimes(text, timeZone) {
+  const source = String(text ?? '');
+  const parts = [];
+  let last = 0;
+  for (const match of source.matchAll(ISO_INSTANT)) {
+    parts.push(source.slice(last, match.index), at(match[0], timeZone));
+    last = match.index + match[0].length;
+  }
+  parts.push(source.slice(last));
+  return parts.filter((p) => p !== '');
+}
+
+/** Ticket ids are ULIDs: their last six characters are random, and enough to tell a desk's tickets apart. */
+export const SHORT_ID_LENGTH = 6;
+export function shortId(id) {
+  return String(id ?? '').slice(-SHORT_ID_LENGTH);
+}
+
+/** A ticket id shown short ("#Q7K2QF"), the full id on hover. */
+export function idBadge(id) {
+  return h('span', { class: 'id', title: id, 'data-id': id }, `#${shortId(id)}`);
+}
+
+/** Execution names carry the ticket id (`<ticket>` or `<ticket>-<n>`): shorten that part. */
+export function shortExecutionName(name) {
+  return String(name ?? '').replace(/[0-9A-HJKMNP-TV-Z]{26}/g, (id) => `#${shortId(id)}`);
 }
 
 export function duration(ms) {
@@ -33,6 +98,16 @@ export function duration(ms) {
   const hours = Math.floor(minutes / 60);
   if (hours < 48) return `${hours} h ${minutes % 60} min`;
   return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+}
+
+/** How long ago `iso` was at `nowIso`, briefly: "45 min", "5 h", "3 d". */
+export function age(iso, nowIso) {
+  if (!iso) return '—';
+  const minutes = Math.max(0, Math.floor((Date.parse(nowIso) - Date.parse(iso)) / 60_000));
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h`;
+  return `${Math.floor(hours / 24)} d`;
 }
 
 /** Minutes of an SLA clock, signed: "1 h 20 min left" or "5 min overdue". */

@@ -85,12 +85,13 @@ function attainmentTable(report) {
   );
 }
 
-export async function kpisView(params, { navigate }) {
+export async function kpisView(params, { navigate, rememberZone }) {
   const period = params.get('period') ?? '30d';
   const trend = params.get('trend') ?? 'daily';
   const { body: report } = await api(
     `/kpis?period=${encodeURIComponent(period)}&trend=${encodeURIComponent(trend)}`,
   );
+  rememberZone(report.timeZone);
   const points = report.trend.points;
   const csatTarget = report.kpis.find((k) => k.kpi === 'csat')?.target;
   const fcrTarget = report.kpis.find((k) => k.kpi === 'firstContactResolution')?.target;
@@ -132,7 +133,10 @@ export async function kpisView(params, { navigate }) {
     h(
       'p',
       { class: 'muted' },
-      `${at(report.period.from, report.timeZone)} to ${at(report.period.to, report.timeZone)} (${report.timeZone}): ${report.population.tickets} tickets created, ${report.population.surveys} survey answers, ${report.population.backlog} unresolved now.`,
+      at(report.period.from, report.timeZone),
+      ' to ',
+      at(report.period.to, report.timeZone),
+      ` (${report.timeZone}): ${report.population.tickets} tickets created, ${report.population.surveys} survey answers, ${report.population.backlog} unresolved now.`,
       truncated ? ' Some data was left out: the window holds more than one report reads.' : '',
     ),
     h(
