@@ -20,29 +20,52 @@ export function offsetOf(date, timeZone) {
   const match = /GMT([+-])(\d\d):(\d\d)/.exec(part?.value ?? '');
   if (!match) return 'UTC';
   const [, sign, hours, minutes] = match;
+  if (Number(hours) === 0 && minutes === '00') return 'UTC';
   return `UTC${sign === '-' ? '−' : '+'}${Number(hours)}${minutes === '00' ? '' : `:${minutes}`}`;
 }
 
-/** "Mon 15 Sep, 09:12 UTC−4": the text of an instant in the desk's zone. */
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** The wall-clock fields of `date` in `timeZone` (numbers), from the platform's time zone data. */
+function wallClock(date, timeZone) {
+  const parts = formatter(timeZone, {
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+    hourCycle: 'h23',
+  }).formatToParts(date);
+  const get = (type) => Number(parts.find((p) => p.type === type)?.value);
+  return {
+    year: get('year'),
+    month: get('month'),
+    day: get('day'),
+    hour: get('hour'),
+    minute: get('minute'),
+    second: get('second'),
+  };
+}
+
+const two = (n) => String(n).padStart(2, '0');
+
+/** "Mon 15 Sep, 09:12 UTC−4": the text of an instant in the desk's zone (names fixed, not the locale's). */
 export function atText(iso, timeZone) {
   if (!iso) return '—';
   const date = new Date(iso);
-  const local = formatter(timeZone, {
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(date);
-  return `${local} ${offsetOf(date, timeZone)}`;
+  const w = wallClock(date, timeZone);
+  const weekday = WEEKDAYS[new Date(Date.UTC(w.year, w.month - 1, w.day)).getUTCDay()];
+  return `${weekday} ${w.day} ${MONTHS[w.month - 1]}, ${two(w.hour)}:${two(w.minute)} ${offsetOf(date, timeZone)}`;
 }
 
 /** "09:12:04 UTC−4": for the steps of one execution, where the day is usually the same. */
 export function clockText(iso, timeZone) {
   if (!iso) return '—';
   const date = new Date(iso);
-  const local = formatter(timeZone, { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(date);
-  return `${local} ${offsetOf(date, timeZone)}`;
+  const w = wallClock(date, timeZone);
+  return `${two(w.hour)}:${two(w.minute)}:${two(w.second)} ${offsetOf(date, timeZone)}`;
 }
 
 /** An instant as a <time> element: desk-local text, the ISO instant on hover and in `datetime`. */
