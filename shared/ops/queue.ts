@@ -37,7 +37,7 @@ export interface QueueDeadline {
 }
 
 /** The requester's address and name (no id): the queue's requester column and its search. */
-export type QueueTicket = { requester?: { email: string; name?: string } } & Pick<
+export type QueueTicket = { requester?: { email: string; name?: string | undefined } } & Pick<
   Ticket,
   | 'id'
   | 'subject'
