@@ -58,7 +58,7 @@ try {
   await open('#/queue', 'table.queue tbody tr');
   await shot(page, 'ops-queue.png');
   // Searching and sorting: the requester column, oldest first.
-  await page.getByLabel('Search').fill('example.com');
+  await page.getByLabel('Search', { exact: true }).fill('example.com');
   await page.getByRole('button', { name: 'Age' }).click();
   await page.getByRole('button', { name: 'Age' }).click();
   await shot(page, 'ops-queue-search.png');

@@ -167,11 +167,11 @@ describe('the ops console: the queue', () => {
     expect(page.url()).toContain('sort=priority');
     await page.getByRole('button', { name: 'Time left', exact: true }).click();
 
-    await page.getByLabel('Plan').selectOption('enterprise');
+    await page.getByLabel('Plan', { exact: true }).selectOption('enterprise');
     await expect.poll(async () => new Set(await cells('Plan'))).toEqual(new Set(['enterprise']));
-    await page.getByLabel('Plan').selectOption('');
+    await page.getByLabel('Plan', { exact: true }).selectOption('');
 
-    const search = page.getByLabel('Search');
+    const search = page.getByLabel('Search', { exact: true });
     const short = demo.breachedTicketId.slice(-6);
     await search.fill(`#${short}`);
     await expect.poll(rowIds).toEqual([demo.breachedTicketId]);
@@ -185,7 +185,7 @@ describe('the ops console: the queue', () => {
 
   it('refreshes on its own without losing the scroll position, the selected row or the focus', async () => {
     await page.setViewportSize({ width: 1600, height: 420 });
-    await page.getByLabel('Auto-refresh').selectOption('15');
+    await page.getByLabel('Auto-refresh', { exact: true }).selectOption('15');
     const target = page.locator(`tr[data-ticket="${demo.openTicketIds[2]}"]`);
     await target.locator('td').first().click();
     expect(await target.getAttribute('class')).toContain('selected');
@@ -200,10 +200,21 @@ describe('the ops console: the queue', () => {
     const customer = await t.token('customer', 'techflow', { sub: 'late', email: 'late@example.com' });
     const created = await t.call('POST', '/tickets', {
       token: customer,
-      json: { subject: 'Arrived while the queue was open', description: 'x' },
+      json: {
+        subject: 'Arrived <b>while</b> the queue was open <img src=x onerror="window.pwned=1">',
+        description: 'x',
+      },
     });
     expect(created.status).toBe(201);
-    await page.locator(`tr[data-ticket="${created.body.id}"]`).waitFor({ state: 'attached' });
+    const arrived = page.locator(`tr[data-ticket="${created.body.id}"]`);
+    await arrived.waitFor({ state: 'attached' });
+    // Its subject is text, never markup.
+    expect(await arrived.locator('th a').textContent()).toBe(
+      'Arrived <b>while</b> the queue was open <img src=x onerror="window.pwned=1">',
+    );
+    expect(
+      await page.evaluate(() => [window.pwned, document.querySelectorAll('main img, main b').length]),
+    ).toEqual([undefined, 0]);
     const after = await page.evaluate(() => ({
       scrollY: window.scrollY,
       marker: document.querySelector('table.queue').dataset.marker,
@@ -216,7 +227,7 @@ describe('the ops console: the queue', () => {
       focused: demo.openTicketIds[2],
       selected: [demo.openTicketIds[2]],
     });
-    await page.getByLabel('Auto-refresh').selectOption('30');
+    await page.getByLabel('Auto-refresh', { exact: true }).selectOption('30');
     await page.setViewportSize({ width: 1600, height: 900 });
   });
 
