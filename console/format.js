@@ -80,16 +80,21 @@ export function clockTime(iso, timeZone) {
   return h('time', { datetime: iso, title: iso }, clockText(iso, timeZone));
 }
 
-/** ISO 8601 instants inside server sentences ("deadline 2031-09-15T13:15:00.000Z"). */
-const ISO_INSTANT = /\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)/g;
+/** ISO 8601 instants and ticket ids (ULIDs) inside server sentences ("deadline 2031-09-15T13:15:00.000Z"). */
+const ISO_INSTANT = /\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)/;
+const ULID = /\b[0-9A-HJKMNP-TV-Z]{26}\b/;
+const READABLE = new RegExp(`${ISO_INSTANT.source}|${ULID.source}`, 'g');
 
-/** A sentence from the API with every ISO instant in it shown as a desk-local <time>. */
-export function withTimes(text, timeZone) {
+/** A sentence from the API with its instants in the desk's zone and its ticket ids short (full ones on hover). */
+export function readable(text, timeZone) {
   const source = String(text ?? '');
   const parts = [];
   let last = 0;
-  for (const match of source.matchAll(ISO_INSTANT)) {
-    parts.push(source.slice(last, match.index), at(match[0], timeZone));
+  for (const match of source.matchAll(READABLE)) {
+    parts.push(
+      source.slice(last, match.index),
+      ULID.test(match[0]) ? idBadge(match[0]) : at(match[0], timeZone),
+    );
     last = match.index + match[0].length;
   }
   parts.push(source.slice(last));

@@ -9,8 +9,8 @@ import {
   idBadge,
   label,
   minutesLeft,
+  readable,
   shortExecutionName,
-  withTimes,
 } from '../format.js';
 import { permissionsOf } from '../roles.js';
 import { queueHash } from './queue.js';
@@ -120,7 +120,7 @@ function timeline(sla, zone) {
             h('strong', {}, label(entry.type)),
             entry.metric ? ` · ${label(entry.metric)}` : '',
           ),
-          h('p', {}, withTimes(entry.detail, zone)),
+          h('p', {}, readable(entry.detail, zone)),
           h(
             'p',
             { class: 'muted' },
@@ -177,7 +177,7 @@ function stepItem(step, zone, withData) {
       ? h(
           'ul',
           { class: 'step-summary' },
-          step.summary.map((line) => h('li', {}, withTimes(line, zone))),
+          step.summary.map((line) => h('li', {}, readable(line, zone))),
         )
       : null,
     step.attempts.length
@@ -191,7 +191,7 @@ function stepItem(step, zone, withData) {
               'Failed attempt at ',
               clockTime(a.at, zone),
               `: ${a.error} `,
-              withTimes(a.cause, zone),
+              readable(a.cause, zone),
             ),
           ),
         )
