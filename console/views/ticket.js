@@ -405,26 +405,22 @@ export async function ticketView(id, params, { announce, reload, role, me, remem
         },
         children,
       );
+    /** A form that sets one field of the ticket from its select ("Status changed to on hold"). */
+    const setter = (name, title, select) =>
+      form(
+        `Change the ${name}`,
+        () =>
+          select.value !== ticket[name] &&
+          patch({ [name]: select.value }, `${title} changed to ${label(select.value)}`),
+        field(`action-${name}`, title, select),
+        h('button', { type: 'submit' }, `Set ${name}`),
+      );
     return h(
       'section',
       { class: 'panel actions', 'aria-labelledby': 'actions-title' },
       h('h2', { id: 'actions-title' }, 'Change the ticket'),
-      form(
-        'Change the status',
-        () =>
-          statusSelect.value !== ticket.status &&
-          patch({ status: statusSelect.value }, `Status changed to ${label(statusSelect.value)}`),
-        field('action-status', 'Status', statusSelect),
-        h('button', { type: 'submit' }, 'Set status'),
-      ),
-      form(
-        'Change the priority',
-        () =>
-          prioritySelect.value !== ticket.priority &&
-          patch({ priority: prioritySelect.value }, `Priority changed to ${label(prioritySelect.value)}`),
-        field('action-priority', 'Priority', prioritySelect),
-        h('button', { type: 'submit' }, 'Set priority'),
-      ),
+      setter('status', 'Status', statusSelect),
+      setter('priority', 'Priority', prioritySelect),
       form(
         'Assign the ticket',
         () => {
