@@ -3,7 +3,6 @@ import { h, render } from '../dom.js';
 import {
   age,
   at,
-  atText,
   clockTime,
   duration,
   idBadge,
@@ -611,7 +610,7 @@ export async function ticketView(id, params, { announce, reload, role, me, remem
           'section',
           { class: 'panel', 'aria-labelledby': 'clocks-title' },
           h('h2', { id: 'clocks-title' }, 'SLA clocks'),
-          h('p', { class: 'muted small' }, `As of ${atText(sla.now, zone)}`),
+          h('p', { class: 'muted small' }, 'As of ', at(sla.now, zone)),
           clocksList(sla, zone),
         ),
         actions,
