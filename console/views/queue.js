@@ -104,6 +104,19 @@ function writeParams(view) {
   sessionStorage.setItem(QUEUE_HASH_KEY, hash);
 }
 
+const ASSIGNEES_KEY = 'tierdesk.ops.assignees';
+/** Staff the queue shows as assignees: the ticket view offers them in its assignee field. */
+function rememberAssignees(ids) {
+  sessionStorage.setItem(ASSIGNEES_KEY, JSON.stringify([...new Set(ids)].sort()));
+}
+export function knownAssignees() {
+  try {
+    return JSON.parse(sessionStorage.getItem(ASSIGNEES_KEY) ?? '[]');
+  } catch {
+    return [];
+  }
+}
+
 /** The queue as the user left it (filters, search, sort), for the ticket view's way back. */
 export function queueHash() {
   return sessionStorage.getItem(QUEUE_HASH_KEY) ?? '#/queue';
@@ -214,7 +227,7 @@ export async function queueView(params, { onLeave, announce, rememberZone }) {
     type: 'search',
     name: 'q',
     value: view.q,
-    placeholder: 'subject, requester or #id',
+    placeholder: 'subject, requester or #id (press /)',
     autocomplete: 'off',
     oninput: () => {
       view.q = search.value;
@@ -246,6 +259,7 @@ export async function queueView(params, { onLeave, announce, rememberZone }) {
 
   function fillSelects() {
     const items = body.items;
+    rememberAssignees(items.map((i) => i.ticket.assignee).filter(Boolean));
     const f = view.filters;
     render(
       selects.risk,
@@ -354,6 +368,15 @@ export async function queueView(params, { onLeave, announce, rememberZone }) {
   }
   onLeave(() => clearInterval(timer));
   schedule();
+
+  // "/" jumps to the search from anywhere on the queue (not while typing in a field).
+  const slash = (event) => {
+    if (event.key !== '/' || event.target.closest?.('input, textarea, select')) return;
+    event.preventDefault();
+    search.focus();
+  };
+  document.addEventListener('keydown', slash);
+  onLeave(() => document.removeEventListener('keydown', slash));
 
   // A click on a row (or focus on its link) selects it; the selection survives refreshes and visits.
   tbody.addEventListener('click', (event) => {

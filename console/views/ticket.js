@@ -12,7 +12,7 @@ import {
   shortExecutionName,
 } from '../format.js';
 import { permissionsOf } from '../roles.js';
-import { queueHash } from './queue.js';
+import { knownAssignees, queueHash } from './queue.js';
 
 /**
  * One ticket as an agent works it: the conversation first (with the reply box), the SLA clocks and the
@@ -388,7 +388,9 @@ export async function ticketView(id, params, { announce, reload, role, me, remem
     const choices = h(
       'datalist',
       { id: 'assignee-choices' },
-      [...new Set([ticket.assignee, me].filter(Boolean))].map((v) => h('option', { value: v })),
+      [...new Set([ticket.assignee, me, ...knownAssignees()].filter(Boolean))].map((v) =>
+        h('option', { value: v }),
+      ),
     );
     const field = (id, text, control) => h('div', { class: 'field' }, h('label', { for: id }, text), control);
     const form = (name, onsubmit, ...children) =>

@@ -171,6 +171,10 @@ describe('the ops console: the queue', () => {
     await expect.poll(async () => new Set(await cells('Plan'))).toEqual(new Set(['enterprise']));
     await page.getByLabel('Plan', { exact: true }).selectOption('');
 
+    // "/" jumps to the search, as in other tools people keep open all day.
+    await page.locator('h1').click();
+    await page.keyboard.press('/');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('queue-search');
     const search = page.getByLabel('Search', { exact: true });
     const short = demo.breachedTicketId.slice(-6);
     await search.fill(`#${short}`);
@@ -495,6 +499,16 @@ describe('the ops console: KPIs of every desk', () => {
     for (const selector of pairs) {
       expect(await contrastOf(selector), selector).toBeGreaterThanOrEqual(4.5);
     }
+  });
+});
+
+describe('the ops console: a desk without KPI targets', () => {
+  it('says once that its policy sets none, instead of a "No target" pill on every card', async () => {
+    // Signed in as a TechFlow lead by the test before.
+    await openView('#/kpis?period=30d&trend=daily', '.kpi');
+    expect(await page.locator('main').innerText()).toContain('sets no KPI target');
+    expect(await page.locator('.kpi .verdict-no-target').count()).toBe(0);
+    expect(await page.locator('.kpi').count()).toBeGreaterThan(5);
   });
 });
 
