@@ -175,13 +175,15 @@ function row(item, zone, now) {
   );
 }
 
-function options(values, selected, anyText) {
+/** Options of a filter: "any", then each value (ids such as plans and staff shown as they are). */
+function options(values, selected, anyText, text = label) {
   const list = [...new Set([...values, ...(selected ? [selected] : [])])];
   return [
     h('option', { value: '' }, anyText),
-    ...list.map((v) => h('option', { value: v, selected: v === selected }, label(v))),
+    ...list.map((v) => h('option', { value: v, selected: v === selected }, text(v))),
   ];
 }
+const asIs = (v) => v;
 
 export async function queueView(params, { onLeave, announce, rememberZone }) {
   const view = readParams(params);
@@ -268,13 +270,14 @@ export async function queueView(params, { onLeave, announce, rememberZone }) {
     );
     render(selects.priority, options(Object.keys(PRIORITY_RANK), f.priority, 'Any priority'));
     render(selects.status, options(STATUSES, f.status, 'Any open status'));
-    render(selects.plan, options(items.map((i) => i.ticket.plan).sort(), f.plan, 'Any plan'));
+    render(selects.plan, options(items.map((i) => i.ticket.plan).sort(), f.plan, 'Any plan', asIs));
     render(
       selects.assignee,
       options(
         ['(unassigned)', ...items.map((i) => i.ticket.assignee).filter(Boolean)].sort(),
         f.assignee,
         'Anyone',
+        asIs,
       ),
     );
   }
