@@ -13,7 +13,7 @@ const TYPES: Record<string, string> = {
 };
 
 /**
- * Serves `/ops` and `/ops/*` from shared/ops-console/ with the console's security headers (as
+ * Serves `/ops` and `/ops/*` from console/ with the console's security headers (as
  * CloudFront's response headers policy does). Returns false for any other path.
  */
 export async function serveOpsConsole(req: IncomingMessage, res: ServerResponse): Promise<boolean> {

@@ -11,8 +11,9 @@ const DEMO_LINK_EXPIRY = new Date('2100-01-01T00:00:00Z');
 /**
  * Demo data for the ops console, made the way users make it: HTTP calls to a running local stack
  * (tickets, replies, solves, survey answers, an incident) while the virtual clock moves forward.
- * Two weeks of resolved TechFlow tickets give the KPI charts something to draw; then a few open
- * tickets, one of which breaches its first-response target.
+ * Two weeks of resolved tickets on every desk, each handled its own way (so each desk's KPIs have
+ * their own numbers against its own targets); then a few open tickets per desk, one of TechFlow's
+ * breaching its first-response target.
  *
  *   npx tsx local/ops-demo.ts            # against http://127.0.0.1:3000 (npm start), from its clock
  *
@@ -27,9 +28,36 @@ export interface DemoOptions {
   historyDays?: number;
   /** The desk whose queue gets the open tickets (default techflow: its Enterprise P1 target is 15 minutes). */
   desk?: string;
-  /** Desks that get the resolved history (default: the desk, and Acentus, whose Playbook sets KPI targets). */
+  /** Desks that get the resolved history and an open queue (default: every desk). */
   historyDesks?: string[];
 }
+
+/** Every desk the local stack serves (one per policy pack). */
+const DESKS = ['techflow', 'acentus', 'rch-spyfocus', 'rarelogic'];
+
+/**
+ * How each desk handles its demo tickets, so each shows its own numbers: agent time per reply (a
+ * factor), survey score shifts, whether urgent tickets get the fix in one reply (first contact
+ * resolution) and how often a solved ticket is reopened (every n-th day, 0 never).
+ */
+interface DeskProfile {
+  handle: number;
+  csat: number;
+  nps: number;
+  oneReplyUrgent: boolean;
+  reopenEvery: number;
+}
+const PROFILES: Record<string, DeskProfile> = {
+  techflow: { handle: 1, csat: 0, nps: 0, oneReplyUrgent: false, reopenEvery: 4 },
+  // Acentus: quick, well-liked, but reopens above its 5 % goal.
+  acentus: { handle: 0.8, csat: 0, nps: 1, oneReplyUrgent: true, reopenEvery: 3 },
+  // RCH SpyFocus: handle time inside its 7–12 minutes, FCR above 70 %, scores just under the NPS goal.
+  'rch-spyfocus': { handle: 0.85, csat: 0, nps: -1, oneReplyUrgent: true, reopenEvery: 0 },
+  rarelogic: { handle: 1.4, csat: -1, nps: -2, oneReplyUrgent: false, reopenEvery: 5 },
+};
+const profileOf = (desk: string): DeskProfile => PROFILES[desk] ?? PROFILES.techflow!;
+const csat = (v: number) => Math.min(5, Math.max(1, v));
+const nps = (v: number) => Math.min(10, Math.max(0, v));
 
 /** Three plans per desk, cheapest first, as the packs name them. */
 const PLANS: Record<string, [string, string, string]> = {
@@ -46,6 +74,20 @@ export interface DemoResult {
   incidentId: string;
   now: string;
 }
+
+const NAMES = [
+  'Ada Park',
+  'Bruno Costa',
+  'Chen Wei',
+  'Dana Levi',
+  'Emeka Obi',
+  'Freya Lund',
+  'Goran Ilic',
+  'Hana Sato',
+];
+/** A requester's name, the same for the same address. */
+const nameFor = (email: string) =>
+  NAMES[[...email].reduce((sum, ch) => sum + ch.charCodeAt(0), 0) % NAMES.length]!;
 
 const SUBJECTS = [
   'Cannot log in after password reset',
@@ -102,7 +144,7 @@ export async function seedOpsDemo(options: DemoOptions): Promise<DemoResult> {
               description: `${subject}. Steps and screenshots attached.`,
               priority,
               plan,
-              requester: { email },
+              requester: { email, name: nameFor(email) },
             },
             auth(app),
           )
@@ -128,9 +170,11 @@ export async function seedOpsDemo(options: DemoOptions): Promise<DemoResult> {
   const days = options.historyDays ?? 14;
   // The clock only moves forward: by default the history starts tomorrow and "today" follows it.
   const startAt = options.start ?? new Date((await clockNow()).getTime() + (days + 1) * 86_400_000);
-  const historyDesks = options.historyDesks ?? [...new Set([desk, 'acentus'])];
-  const calls = await Promise.all(historyDesks.map(deskCalls));
-  // History: each weekday at 14:00 UTC (10:00 in New York), three tickets per desk handled at different speeds.
+  const historyDesks = options.historyDesks ?? DESKS;
+  const calls = await Promise.all(
+    historyDesks.map(async (d) => ({ ...(await deskCalls(d)), profile: profileOf(d) })),
+  );
+  // History: each weekday at 14:00 UTC, three tickets per desk, handled as the desk's profile says.
   for (let d = days; d >= 1; d--) {
     const day = new Date(startAt.getTime() - d * 86_400_000);
     const weekday = day.getUTCDay();
@@ -140,6 +184,7 @@ export async function seedOpsDemo(options: DemoOptions): Promise<DemoResult> {
     const day3 = await Promise.all(
       calls.map(async (c, i) => ({
         c,
+        p: c.profile,
         a: await c.open(SUBJECTS[n]!, 'normal', c.plans[1], `a${d}.${i}@example.com`),
         b: await c.open(SUBJECTS[(n + 3) % SUBJECTS.length]!, 'high', c.plans[2], `b${d}.${i}@example.com`),
         cc: await c.open(
@@ -152,41 +197,52 @@ export async function seedOpsDemo(options: DemoOptions): Promise<DemoResult> {
       })),
     );
     const each = (f: (x: (typeof day3)[number]) => Promise<unknown>) => Promise.all(day3.map(f));
+    const spent = (p: DeskProfile, seconds: number) => Math.max(60, Math.round(seconds * p.handle));
     await advance(5 + (d % 4) * 3);
-    await each(({ c, cc }) => c.reply(cc.id, 'We are on it; the on-call engineer is looking.', 420));
+    // A desk that answers urgent tickets with the fix in one reply resolves them at first contact.
+    await each(({ c, cc, p }) =>
+      p.oneReplyUrgent
+        ? Promise.resolve()
+        : c.reply(cc.id, 'We are on it; the on-call engineer is looking.', spent(p, 420)),
+    );
     await advance(20 + (d % 3) * 20);
-    await each(async ({ c, a, b }) => {
-      await c.reply(a.id, 'Here is how to fix it: clear the session and sign in again.', 480 + d * 20);
+    await each(async ({ c, a, b, p }) => {
+      await c.reply(
+        a.id,
+        'Here is how to fix it: clear the session and sign in again.',
+        spent(p, 480 + d * 20),
+      );
       await c.patch(a.id, { status: 'solved' });
-      await c.reply(b.id, 'Could you send the request id?', 300);
+      await c.reply(b.id, 'Could you send the request id?', spent(p, 300));
     });
     await advance(40);
     if (d % 3 === 0) {
       await each(({ c, b, i }) => c.customerWrites(b.id, `b${d}.${i}@example.com`));
       await advance(30);
-      await each(({ c, b }) => c.reply(b.id, 'Thanks, we found it and deployed a fix.', 600));
+      await each(({ c, b, p }) => c.reply(b.id, 'Thanks, we found it and deployed a fix.', spent(p, 600)));
     }
     await each(({ c, b }) => c.patch(b.id, { status: 'solved' }));
     await advance(90 + (d % 5) * 30);
-    await each(async ({ c, cc }) => {
-      await c.reply(cc.id, 'Fixed: the failing node was replaced.', 900);
+    await each(async ({ c, cc, p }) => {
+      await c.reply(cc.id, 'Fixed: the failing node was replaced.', spent(p, p.oneReplyUrgent ? 600 : 900));
       await c.patch(cc.id, { status: 'solved' });
     });
-    if (d % 4 === 1) {
-      // A reopen: the customer writes back after the solve.
-      await each(({ c, a, i }) => c.customerWrites(a.id, `a${d}.${i}@example.com`));
+    // A reopen: the customer writes back after the solve (on the desk's reopen days).
+    const reopening = day3.filter(({ p }) => p.reopenEvery > 0 && d % p.reopenEvery === 1);
+    if (reopening.length) {
+      await Promise.all(reopening.map(({ c, a, i }) => c.customerWrites(a.id, `a${d}.${i}@example.com`)));
       await advance(20);
-      await each(({ c, a }) => c.patch(a.id, { status: 'solved' }));
+      await Promise.all(reopening.map(({ c, a }) => c.patch(a.id, { status: 'solved' })));
     }
     await advance(60);
-    await each(async ({ c, a, b, cc }) => {
-      await c.survey(a.id, 4 + (d % 2), 7 + (d % 4));
-      await c.survey(b.id, 3 + (d % 3), 5 + (d % 6));
-      await c.survey(cc.id, 5, 9 + (d % 2));
+    await each(async ({ c, a, b, cc, p }) => {
+      await c.survey(a.id, csat(4 + (d % 2) + p.csat), nps(7 + (d % 4) + p.nps));
+      await c.survey(b.id, csat(3 + (d % 3) + p.csat), nps(5 + (d % 6) + p.nps));
+      await c.survey(cc.id, csat(5 + p.csat), nps(9 + (d % 2) + p.nps));
     });
   }
 
-  // Today: the open queue. The urgent Enterprise ticket breaches its 15-minute first response.
+  // Today: the open queue of every desk. TechFlow's urgent Enterprise ticket breaches its 15-minute first response.
   await setClock(startAt);
   const { open, reply, patch } = await deskCalls(desk);
   const breached = await open(
@@ -200,6 +256,24 @@ export async function seedOpsDemo(options: DemoOptions): Promise<DemoResult> {
   openIds.push((await open('Add a second admin to our account', 'low', 'standard', 'l@example.com')).id);
   const pending = await open('Single sign-on fails for one user', 'high', 'professional', 'p@example.com');
   openIds.push(pending.id);
+  await patch(pending.id, { assignee: `${desk}-agent` });
+  // The other desks' queues: a few open tickets each, on their own plans, one assigned.
+  const others = DESKS.filter((d) => d !== desk && historyDesks.includes(d));
+  await Promise.all(
+    others.map(async (other, i) => {
+      const c = await deskCalls(other);
+      const [cheap, middle, top] = c.plans;
+      const first = await c.open(
+        SUBJECTS[(i + 1) % SUBJECTS.length]!,
+        'high',
+        top,
+        `q1.${other}@example.com`,
+      );
+      await c.open(SUBJECTS[(i + 2) % SUBJECTS.length]!, 'normal', middle, `q2.${other}@example.com`);
+      await c.open(SUBJECTS[(i + 4) % SUBJECTS.length]!, 'low', cheap, `q3.${other}@example.com`);
+      await c.patch(first.id, { assignee: `${other}-agent` });
+    }),
+  );
   await advance(10);
   await reply(pending.id, 'Which identity provider do you use?', 240);
   await patch(pending.id, { status: 'pending' });
@@ -237,6 +311,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const dataDir = resolve(process.env.DATA_DIR ?? '.data');
   const result = await seedOpsDemo({ apiUrl, surveyKeys: localSurveyKeyring(dataDir) });
   console.log(
-    `Seeded desk ${result.desk}. Open ${apiUrl}/ops/ and sign in as ops on ${result.desk}; the breached ticket is ${result.breachedTicketId}.`,
+    [
+      `Seeded every desk (${DESKS.join(', ')}). Open ${apiUrl}/ops/ and get a demo token:`,
+      `  the queue: any staff role on ${result.desk} (the breached ticket is ${result.breachedTicketId});`,
+      '  KPIs against the policy targets: lead, manager or ops on acentus or rch-spyfocus.',
+    ].join('\n'),
   );
 }

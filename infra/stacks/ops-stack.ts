@@ -86,7 +86,7 @@ const SITE_ROUTING = `function handler(event) {
 // below say the same thing the edge stack's `logBucket` cast does.
 
 /**
- * The ops console on AWS: the static files of shared/ops-console in a private S3 bucket,
+ * The ops console on AWS: the static files of console/ in a private S3 bucket,
  * served by CloudFront through origin access control (HTTPS only, the console's security headers),
  * with the console's API paths forwarded to the HTTP API on the same distribution; and the
  * post-incident review sweep on a 15-minute schedule.
@@ -311,7 +311,7 @@ export class OpsStack extends Stack {
   }
 
   /**
-   * Copies shared/ops-console to `ops/` in the bucket and invalidates CloudFront (CDK's BucketDeployment).
+   * Copies console/ to `ops/` in the bucket and invalidates CloudFront (CDK's BucketDeployment).
    * Its provider gets a role of our own with exactly the actions it uses: CDK's default grants
    * (s3:GetObject*, s3:List*, cloudfront:* on "*") would put wildcard actions in the account.
    */

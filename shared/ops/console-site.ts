@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 
 /** The console's static files (HTML, ES modules, CSS): no build step, deployed as they are. */
-export const OPS_CONSOLE_DIR = fileURLToPath(new URL('../ops-console/', import.meta.url));
+export const OPS_CONSOLE_DIR = fileURLToPath(new URL('../../console/', import.meta.url));
 
 /**
  * Response headers of the ops console's static files, in one place: the local stack sends them

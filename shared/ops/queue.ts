@@ -36,7 +36,8 @@ export interface QueueDeadline {
   rule: string;
 }
 
-export type QueueTicket = Pick<
+/** The requester's address and name (no id): the queue's requester column and its search. */
+export type QueueTicket = { requester?: { email: string; name?: string | undefined } } & Pick<
   Ticket,
   | 'id'
   | 'subject'
@@ -163,6 +164,14 @@ export function queueEntryOf(
       assignee: ticket.assignee,
       createdAt: ticket.createdAt,
       updatedAt: ticket.updatedAt,
+      ...(ticket.requester
+        ? {
+            requester: {
+              email: ticket.requester.email,
+              ...(ticket.requester.name ? { name: ticket.requester.name } : {}),
+            },
+          }
+        : {}),
     },
     risk: riskOf(metrics, now, measure),
     next: clocks[0] ?? null,

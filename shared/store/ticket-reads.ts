@@ -3,8 +3,11 @@ import type { TicketActivity } from '../tickets/activity.ts';
 import type { Status, Ticket } from '../tickets/model.ts';
 import { INDEX, keys, NO_DEADLINE } from './table-keys.ts';
 
-/** The ticket fields the ops queue and the KPIs read (projected, so requester details never travel). */
-export type TicketSummary = Pick<
+/**
+ * The ticket fields the ops queue and the KPIs read (projected: messages and the rest stay behind). The
+ * requester's address and name travel for the queue's requester column (staff see them on the ticket).
+ */
+export type TicketSummary = { requester?: Ticket['requester'] } & Pick<
   Ticket,
   | 'id'
   | 'desk'
@@ -54,6 +57,7 @@ const FIELDS = [
   'assignee',
   'createdAt',
   'updatedAt',
+  'requester',
   'activity',
   'sla',
 ];
@@ -82,6 +86,7 @@ export function dynamoTicketReads(doc: DynamoDBDocumentClient, tableName: string
         assignee: (item.assignee as string | null | undefined) ?? null,
         createdAt: item.createdAt as string,
         updatedAt: item.updatedAt as string,
+        ...(item.requester ? { requester: item.requester as Ticket['requester'] } : {}),
       },
       activity: (item.activity ?? []) as TicketActivity[],
       nextCheckpoint: sla?.nextCheckpoint && sla.nextCheckpoint !== NO_DEADLINE ? sla.nextCheckpoint : null,

@@ -3,6 +3,7 @@ import { DomainError } from '../errors/domain-error.ts';
 import { type OutboundMail, outboundForAgentReply } from '../notices/outbound.ts';
 import { logger } from '../observability/logger.ts';
 import { emitMetric } from '../observability/metrics.ts';
+import { findPolicyPack } from '../policy/packs.ts';
 import { newId } from '../runtime/ids.ts';
 import { type StoredTicket, type TicketStore, VersionConflict } from '../store/ticket-store.ts';
 import type { Clock } from '../time/clock.ts';
@@ -217,6 +218,8 @@ export function ticketService(deps: TicketServiceDeps) {
       return {
         ticketId: ticket.id,
         now: now.toISOString(),
+        /** The desk's zone (its policy pack), for showing the instants as the desk reads its clocks. */
+        timeZone: findPolicyPack(ticket.desk)?.timeZone ?? 'UTC',
         pack: state ? `${state.packId}@${state.packVersion}` : null,
         metrics: state?.metrics ?? [],
         log: state?.log ?? [],

@@ -10,6 +10,17 @@ export class ApiError extends Error {
     this.status = status;
     this.problem = problem;
   }
+
+  /** 412: the resource changed since it was read (If-Match no longer matches). */
+  get conflict() {
+    return this.status === 412;
+  }
+
+  /** The problem's sentence with its field errors ("/priority: needs a lead"). */
+  get explanation() {
+    const fields = (this.problem?.errors ?? []).map((e) => `${e.pointer ?? ''}: ${e.detail ?? ''}`);
+    return [this.message, ...fields].join(' — ');
+  }
 }
 
 export function token() {
@@ -54,6 +65,24 @@ export async function api(path, options = {}) {
   return { body: parsed, etag: response.headers.get('etag') };
 }
 
+/**
+ * A list read page by page while the response names a `next` cursor (as `cursor=`), up to `maxPages`;
+ * `pick` takes a page's items. Fields it does not know are left alone, so an API that adds some keeps
+ * working here. Returns the first page's body with every page's items.
+ */
+export async function apiPages(path, { maxPages = 4, pick = (body) => body.items ?? [] } = {}) {
+  const first = (await api(path)).body;
+  const items = [...pick(first)];
+  let next = first.next ?? null;
+  for (let page = 1; next && page < maxPages; page++) {
+    const separator = path.includes('?') ? '&' : '?';
+    const body = (await api(`${path}${separator}cursor=${encodeURIComponent(next)}`)).body;
+    items.push(...pick(body));
+    next = body.next ?? null;
+  }
+  return { ...first, items, next };
+}
+
 /** The local stack's extras (virtual clock, demo tokens); absent on AWS. */
 export async function localStack() {
   try {
@@ -65,11 +94,12 @@ export async function localStack() {
   }
 }
 
+/** A demo token as the desk's staff member of that role in the local directory (`techflow-lead`), so "Assign to me" works. */
 export async function localToken(role, desk) {
   const response = await fetch('/_local/token', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ role, desk }),
+    body: JSON.stringify({ role, desk, sub: `${desk}-${role}`, email: `${desk}-${role}@staff.example.com` }),
   });
   if (!response.ok) throw new ApiError(response.status);
   return (await response.json()).token;

@@ -22,13 +22,16 @@ function verdictBadge(verdict) {
   );
 }
 
-function card(kpi) {
+/** One KPI; `verdicts` false when the desk's policy sets no target at all (one note says so instead). */
+function card(kpi, verdicts) {
   return h(
     'li',
     { class: `kpi kpi-${kpi.verdict}` },
     h('h3', {}, kpi.label),
     h('p', { class: 'kpi-value' }, kpiValue(kpi.value, kpi.unit)),
-    h('p', {}, verdictBadge(kpi.verdict), kpi.target ? ` · target ${kpi.target.text}` : ''),
+    verdicts || kpi.verdict === 'no-data'
+      ? h('p', {}, verdictBadge(kpi.verdict), kpi.target ? ` · target ${kpi.target.text}` : '')
+      : null,
     h('p', { class: 'muted' }, `Based on ${kpi.basis}`),
     kpi.target ? h('p', { class: 'muted source' }, `“${kpi.target.source}”`) : null,
   );
@@ -85,12 +88,13 @@ function attainmentTable(report) {
   );
 }
 
-export async function kpisView(params, { navigate }) {
+export async function kpisView(params, { navigate, rememberZone }) {
   const period = params.get('period') ?? '30d';
   const trend = params.get('trend') ?? 'daily';
   const { body: report } = await api(
     `/kpis?period=${encodeURIComponent(period)}&trend=${encodeURIComponent(trend)}`,
   );
+  rememberZone(report.timeZone);
   const points = report.trend.points;
   const csatTarget = report.kpis.find((k) => k.kpi === 'csat')?.target;
   const fcrTarget = report.kpis.find((k) => k.kpi === 'firstContactResolution')?.target;
@@ -126,23 +130,33 @@ export async function kpisView(params, { navigate }) {
     ),
     h('button', { type: 'submit' }, 'Show'),
   );
+  const withTargets = report.kpis.some((k) => k.target);
   const truncated = Object.values(report.population.truncated).some(Boolean);
   return [
     h('h1', { tabindex: '-1' }, `KPIs — ${report.desk}`),
     h(
       'p',
       { class: 'muted' },
-      `${at(report.period.from, report.timeZone)} to ${at(report.period.to, report.timeZone)} (${report.timeZone}): ${report.population.tickets} tickets created, ${report.population.surveys} survey answers, ${report.population.backlog} unresolved now.`,
+      at(report.period.from, report.timeZone),
+      ' to ',
+      at(report.period.to, report.timeZone),
+      ` (${report.timeZone}): ${report.population.tickets} tickets created, ${report.population.surveys} survey answers, ${report.population.backlog} unresolved now.`,
       truncated ? ' Some data was left out: the window holds more than one report reads.' : '',
     ),
     h(
       'p',
       { class: 'muted' },
-      `Targets from ${report.policy.document}.`,
+      withTargets
+        ? `Targets from ${report.policy.document}.`
+        : `${report.policy.document} sets no KPI target: the values are shown without a verdict.`,
       report.policy.cadence ? ` The document says: “${report.policy.cadence}”` : '',
     ),
     controls,
-    h('ul', { class: 'kpis', 'aria-label': 'Key performance indicators' }, report.kpis.map(card)),
+    h(
+      'ul',
+      { class: 'kpis', 'aria-label': 'Key performance indicators' },
+      report.kpis.map((kpi) => card(kpi, withTargets)),
+    ),
     h(
       'section',
       { class: 'charts', 'aria-labelledby': 'charts-title' },

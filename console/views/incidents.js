@@ -1,6 +1,7 @@
 import { api } from '../api.js';
 import { h } from '../dom.js';
-import { at, label } from '../format.js';
+import { at, label, shortId } from '../format.js';
+import { permissionsOf } from '../roles.js';
 
 const STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'];
 const IMPACTS = ['none', 'minor', 'major', 'critical'];
@@ -108,12 +109,12 @@ function reviewBlock(incident, zone, onDone) {
       'p',
       {},
       h('strong', {}, REVIEW_TEXT[state]),
-      r.dueAt ? ` · due ${at(r.dueAt, zone)}` : '',
-      r.latestAt && r.latestAt !== r.dueAt ? `, late after ${at(r.latestAt, zone)}` : '',
-      r.completedAt ? ` · completed ${at(r.completedAt, zone)}` : '',
+      r.dueAt ? [' · due ', at(r.dueAt, zone)] : '',
+      r.latestAt && r.latestAt !== r.dueAt ? [', late after ', at(r.latestAt, zone)] : '',
+      r.completedAt ? [' · completed ', at(r.completedAt, zone)] : '',
     ),
     h('p', { class: 'muted source' }, r.policy),
-    incident.status === 'resolved' && !r.completedAt
+    onDone && incident.status === 'resolved' && !r.completedAt
       ? h(
           'button',
           {
@@ -133,9 +134,12 @@ function reviewBlock(incident, zone, onDone) {
   );
 }
 
-export async function incidentsView(_params, { reload, announce }) {
+export async function incidentsView(_params, { reload, announce, role, rememberZone }) {
+  // Agents read incidents; publishing them is for supervisors (the API refuses agents).
+  const publish = permissionsOf(role).publishIncidents;
   const { body } = await api('/incidents?limit=50');
   const zone = body.timeZone;
+  rememberZone(zone);
   const done = (message) => {
     announce(message);
     reload();
@@ -151,7 +155,7 @@ export async function incidentsView(_params, { reload, announce }) {
       ' · ',
       h('a', { href: `${feeds}.rss` }, 'status.rss'),
     ),
-    createForm(done),
+    publish ? createForm(done) : h('p', { class: 'muted' }, 'Leads, managers and ops publish incidents.'),
     h('h2', {}, 'Recent incidents'),
     body.items.length
       ? h(
@@ -165,8 +169,9 @@ export async function incidentsView(_params, { reload, announce }) {
               h(
                 'p',
                 {},
-                `${label(incident.status)} · impact ${incident.impact} · opened ${at(incident.createdAt, zone)}`,
-                incident.resolvedAt ? ` · resolved ${at(incident.resolvedAt, zone)}` : '',
+                `${label(incident.status)} · impact ${incident.impact} · opened `,
+                at(incident.createdAt, zone),
+                incident.resolvedAt ? [' · resolved ', at(incident.resolvedAt, zone)] : '',
               ),
               incident.ticketIds.length
                 ? h(
@@ -175,7 +180,7 @@ export async function incidentsView(_params, { reload, announce }) {
                     'Linked tickets: ',
                     incident.ticketIds.map((id, i) => [
                       i ? ', ' : '',
-                      h('a', { href: `#/tickets/${id}` }, id),
+                      h('a', { href: `#/tickets/${id}`, title: id }, `#${shortId(id)}`),
                     ]),
                   )
                 : null,
@@ -185,11 +190,11 @@ export async function incidentsView(_params, { reload, announce }) {
                 [...incident.updates]
                   .reverse()
                   .map((u) =>
-                    h('li', {}, h('strong', {}, label(u.status)), ` ${at(u.at, zone)}: ${u.message}`),
+                    h('li', {}, h('strong', {}, label(u.status)), ' ', at(u.at, zone), `: ${u.message}`),
                   ),
               ),
-              reviewBlock(incident, zone, done),
-              updateForm(incident, done),
+              reviewBlock(incident, zone, publish ? done : null),
+              publish ? updateForm(incident, done) : null,
             ),
           ),
         )
