@@ -89,6 +89,7 @@ const AppliedSlaAction = SlaAction.extend({
 export const TicketSlaView = z.object({
   ticketId: z.string(),
   now: Instant,
+  timeZone: z.string().describe('the desk’s zone, for showing the clocks as the desk reads them'),
   pack: z.string().nullable().describe('`<pack id>@<version>` the clocks are computed with'),
   metrics: z.array(SlaMetric),
   log: z.array(SlaLogEntry),
