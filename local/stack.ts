@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { z } from 'zod';
 import { API_ROUTES } from '#functions/manifest/api-routes.ts';
@@ -19,13 +19,10 @@ import { Role } from '#shared/auth/principal.ts';
 import { Problem, renderProblem } from '#shared/http/problem.ts';
 import { logger } from '#shared/observability/logger.ts';
 import { isKnownDesk, PACK_IDS } from '#shared/policy/packs.ts';
-import { resetApiDeps } from '#shared/runtime/api-deps.ts';
-import { resetComplianceDeps } from '#shared/runtime/compliance-deps.ts';
-import { resetOpsDeps } from '#shared/runtime/ops-deps.ts';
-import { resetWorkflowDeps } from '#shared/runtime/workflow-deps.ts';
+import { awsClients } from '#shared/runtime/aws-clients.ts';
+import { installRuntime } from '#shared/runtime/runtime.ts';
 import { tableDefinition } from '#shared/store/table-definition.ts';
 import { Slug } from '#shared/tickets/model.ts';
-import { useClock } from '#shared/time/clock.ts';
 import { apiGateway } from './api-gateway.ts';
 import { invokeByArn, pendingComplianceNotices, runExecution } from './compliance-jobs.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, localIdentity } from './identity.ts';
@@ -36,7 +33,7 @@ import {
   localFunctionArn,
   localLambdas,
 } from './lambdas.ts';
-import { prepareLocalMail } from './mail/mail-stack.ts';
+import { MAIL_BUCKET, prepareLocalMail } from './mail/mail-stack.ts';
 import { authenticatedDomainsFromEnv } from './mail/sender-verdicts.ts';
 import { objectStorePath, startObjectStore } from './object-store.ts';
 import { serveOpsConsole } from './ops-console.ts';
@@ -108,7 +105,6 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
   mkdirSync(dataDir, { recursive: true });
 
   const clock = new VirtualClock(join(dataDir, 'clock.json'));
-  useClock(clock);
   const timers = new VirtualTimers(clock);
   const usage = new UsageMeter();
 
@@ -205,46 +201,74 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
       authenticatedDomainsFromEnv(process.env.LOCAL_AUTHENTICATED_MAIL_DOMAINS),
   });
 
-  // The handlers' environment, exactly the variables infra/ sets on AWS, pointed at the stand-ins.
-  Object.assign(process.env, {
-    AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamoUrl,
-    // The desk quota runs locally too (same code path), sized so the test suite's bursts stay under it.
-    DESK_QUOTA_PER_SECOND: process.env.DESK_QUOTA_PER_SECOND ?? '1000',
-    APP_CLIENT_QUOTA_PER_SECOND: process.env.APP_CLIENT_QUOTA_PER_SECOND ?? '1000',
-    AWS_ENDPOINT_URL_S3: objects.url,
-    AWS_ENDPOINT_URL_SFN: sfn.url,
-    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: staffDirectory.url,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
-    USER_POOL_ID: 'us-east-1_tierdeskLocal',
-    STATE_MACHINE_ARN: stateMachineArn,
-    DESKS: desks.join(','),
-    TABLE_NAME,
-    BODY_BUCKET,
-    S3_FORCE_PATH_STYLE: 'true',
-    JWKS_URL: `${apiUrl}/.well-known/jwks.json`,
-    JWT_ISSUER: LOCAL_ISSUER,
-    JWT_AUDIENCE: LOCAL_AUDIENCE,
-    // The keyrings of survey links and thread tokens (reply addresses, Message-IDs), by secret id.
-    SURVEY_SECRET_ID: LOCAL_SECRETS.survey.id,
-    THREAD_TOKEN_SECRET_ID: LOCAL_SECRETS.threadToken.id,
-    // The status feeds' and survey links' absolute links.
-    PUBLIC_BASE_URL: apiUrl,
-    ...mail.environment,
+  const inFlight = new Set<Promise<unknown>>();
+  const tracked = (job: () => Promise<unknown>) => () => {
+    const run = job().finally(() => inFlight.delete(run));
+    inFlight.add(run);
+    return run;
+  };
+  // EventBridge Scheduler's one-time deadline schedules (DSARs, billing appeals), on the virtual clock.
+  const scheduler = await startSchedulerEndpoint({
+    port: options.schedulerPort ?? envPort('SCHEDULER_PORT'),
+    timers,
+    now: () => clock.now(),
+    dataFile: join(dataDir, 'scheduler', 'schedules.json'),
+    ready,
+    invoke: (arn, input) => tracked(() => invokeByArn(lambdas, arn, input))(),
   });
-  resetApiDeps();
-  resetWorkflowDeps();
-  resetOpsDeps();
+  // The handlers' configuration, exactly the variables infra/ sets on AWS, pointed at the stand-ins, and
+  // the clients that reach them: installed as the runtime every composition root builds from. The
+  // process environment is left alone (a second stack in the same process installs its own).
+  const region = process.env.AWS_REGION ?? 'us-east-1';
+  const clients = awsClients({
+    region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    s3ForcePathStyle: true,
+    endpoints: {
+      dynamodb: dynamoUrl,
+      s3: objects.url,
+      sfn: sfn.url,
+      scheduler: scheduler.url,
+      ses: mail.sesUrl,
+      secretsManager: secrets.url,
+      cognito: staffDirectory.url,
+    },
+  });
+  installRuntime({
+    clock,
+    clients,
+    env: {
+      AWS_REGION: region,
+      // The desk quota runs locally too (same code path), sized so the test suite's bursts stay under it.
+      DESK_QUOTA_PER_SECOND: process.env.DESK_QUOTA_PER_SECOND ?? '1000',
+      APP_CLIENT_QUOTA_PER_SECOND: process.env.APP_CLIENT_QUOTA_PER_SECOND ?? '1000',
+      USER_POOL_ID: 'us-east-1_tierdeskLocal',
+      STATE_MACHINE_ARN: stateMachineArn,
+      DESKS: desks.join(','),
+      TABLE_NAME,
+      BODY_BUCKET,
+      MAIL_BUCKET,
+      S3_FORCE_PATH_STYLE: 'true',
+      JWKS_URL: `${apiUrl}/.well-known/jwks.json`,
+      JWT_ISSUER: LOCAL_ISSUER,
+      JWT_AUDIENCE: LOCAL_AUDIENCE,
+      // The keyrings of survey links and thread tokens (reply addresses, Message-IDs), by secret id.
+      SURVEY_SECRET_ID: LOCAL_SECRETS.survey.id,
+      THREAD_TOKEN_SECRET_ID: LOCAL_SECRETS.threadToken.id,
+      // The status feeds' and survey links' absolute links.
+      PUBLIC_BASE_URL: apiUrl,
+      COMPLIANCE_SCHEDULE_GROUP: 'tierdesk-local-compliance',
+      COMPLIANCE_SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/tierdesk-local-compliance-scheduler',
+      COMPLIANCE_DEADLINE_FUNCTION_ARN: localFunctionArn('HandleComplianceDeadline'),
+    },
+  });
 
-  const ddb = new DynamoDBClient({ endpoint: dynamoUrl });
   try {
-    await ddb.send(new CreateTableCommand(tableDefinition(TABLE_NAME)));
+    await clients.dynamo.send(new CreateTableCommand(tableDefinition(TABLE_NAME)));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
-  const smtpPort = await mail.listen();
+  const smtpPort = await mail.listen(clients, TABLE_NAME);
 
   const api = apiGateway(API_ROUTES);
   const urls = {
@@ -272,28 +296,6 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
   const jobs: Record<string, () => Promise<unknown>> = Object.fromEntries(
     SCHEDULES.map((entry) => [entry.id, () => runScheduleTarget(entry)]),
   );
-  const inFlight = new Set<Promise<unknown>>();
-  const tracked = (job: () => Promise<unknown>) => () => {
-    const run = job().finally(() => inFlight.delete(run));
-    inFlight.add(run);
-    return run;
-  };
-  // EventBridge Scheduler's one-time deadline schedules (DSARs, billing appeals), on the virtual clock.
-  const scheduler = await startSchedulerEndpoint({
-    port: options.schedulerPort ?? envPort('SCHEDULER_PORT'),
-    timers,
-    now: () => clock.now(),
-    dataFile: join(dataDir, 'scheduler', 'schedules.json'),
-    ready,
-    invoke: (arn, input) => tracked(() => invokeByArn(lambdas, arn, input))(),
-  });
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_SCHEDULER: scheduler.url,
-    COMPLIANCE_SCHEDULE_GROUP: 'tierdesk-local-compliance',
-    COMPLIANCE_SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/tierdesk-local-compliance-scheduler',
-    COMPLIANCE_DEADLINE_FUNCTION_ARN: localFunctionArn('HandleComplianceDeadline'),
-  });
-  resetComplianceDeps();
   scheduler.resume();
   const stopSchedules = SCHEDULES.map((entry) =>
     timers.every(cadencePeriodMs(entry.cadence), tracked(jobs[entry.id]!), {
@@ -453,6 +455,8 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
     stateMachineArn,
     faults,
     settle,
+    /** The AWS clients the handlers use, pointed at the stand-ins (tests write through them too). */
+    clients,
     resumedExecutions: resumed,
     /** Local SES: the outbox, the SMTP port, the inbound-mail records. */
     mail: {
@@ -500,7 +504,7 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
       await new Promise<void>((ok) => server.close(() => ok()));
       await objects.close();
       await new Promise<void>((ok) => dynamo.close(() => ok()));
-      ddb.destroy();
+      clients.destroy();
     },
   };
 }

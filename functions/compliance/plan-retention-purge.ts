@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { runIdFor } from '#shared/compliance/purge.ts';
-import { ComplianceJobsEnv, parseEnv } from '#shared/config/env.ts';
+import { ComplianceJobsEnv } from '#shared/config/env.ts';
 import { asyncHandler } from '#shared/runtime/async-handler.ts';
 import { complianceDeps } from '#shared/runtime/compliance-deps.ts';
+import { runtimeEnv } from '#shared/runtime/runtime.ts';
 
 /** The state machine's input: EventBridge's scheduled time (`time`), or a manual run. */
 const PlanInput = z.object({
@@ -19,7 +20,7 @@ const PlanInput = z.object({
  * (a re-delivery or a retry of the execution continues the same runs).
  */
 export const handler = asyncHandler('plan-retention-purge', PlanInput, async (input, { log }) => {
-  const desks = parseEnv(ComplianceJobsEnv).DESKS.split(',');
+  const desks = runtimeEnv(ComplianceJobsEnv).DESKS.split(',');
   const runId = input.runId ?? (input.time ? runIdFor(new Date(input.time)) : undefined);
   const runs = await complianceDeps().purge.plan({
     desks,

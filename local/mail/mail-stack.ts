@@ -1,8 +1,6 @@
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { resetMailDeps } from '#shared/runtime/mail-deps.ts';
+import type { MailStore } from '#shared/mail/ports.ts';
+import type { AwsClients } from '#shared/runtime/aws-clients.ts';
 import { dynamoMailStore } from '#shared/store/mail-store.ts';
 import type { Clock } from '#shared/time/clock.ts';
 import { invokeLocal } from '../lambdas.ts';
@@ -43,12 +41,10 @@ export async function prepareLocalMail(options: {
       await invokeLocal(options.lambdas, 'HandleFeedback', snsEvent(feedbackTopic, notification));
     },
   });
-  resetMailDeps();
   let smtp: Awaited<ReturnType<typeof startSmtpListener>> | undefined;
+  let store: MailStore | undefined;
 
   return {
-    /** Merged into the handlers' environment by the stack. */
-    environment: { AWS_ENDPOINT_URL_SES: ses.url, MAIL_BUCKET },
     sesUrl: ses.url,
     /** What SES would have sent, oldest first. */
     outbox: ses.outbox,
@@ -56,11 +52,12 @@ export async function prepareLocalMail(options: {
     get smtpPort() {
       return smtp?.port;
     },
-    /** Opens the SMTP port; call after the environment is in place. */
-    async listen() {
+    /** Opens the SMTP port, writing raw mail through the runtime's clients (call once they are installed). */
+    async listen(clients: AwsClients, tableName: string) {
+      store = dynamoMailStore(clients.dynamo, tableName);
       smtp = await startSmtpListener({
         port: options.smtpPort,
-        s3: new S3Client({ forcePathStyle: true }),
+        s3: clients.s3,
         bucket: MAIL_BUCKET,
         clock: options.clock,
         ready: options.ready,
@@ -72,11 +69,9 @@ export async function prepareLocalMail(options: {
     },
     /** The inbound-mail records of every desk, newest first (what happened to each received email). */
     async inboundRecords(limit = 50) {
-      const store = dynamoMailStore(
-        DynamoDBDocumentClient.from(new DynamoDBClient({})),
-        process.env.TABLE_NAME ?? 'tierdesk-local',
-      );
-      const all = await Promise.all([...options.desks, 'unrouted'].map((d) => store.listInbound(d, limit)));
+      if (!store) return [];
+      const records = store;
+      const all = await Promise.all([...options.desks, 'unrouted'].map((d) => records.listInbound(d, limit)));
       return all
         .flat()
         .sort((a, b) => b.receivedAt.localeCompare(a.receivedAt))

@@ -2,11 +2,10 @@
 import { z } from 'zod';
 import { isStaff, type Principal } from '../auth/principal.ts';
 import { DomainError } from '../errors/domain-error.ts';
+import type { IdempotencyStore } from '../idempotency/ports.ts';
 import type { PolicyPack } from '../policy/schema.ts';
-import { newId } from '../runtime/ids.ts';
-import type { ComplianceStore } from '../store/compliance-store.ts';
-import type { TicketStore } from '../store/ticket-store.ts';
 import type { BanCheck } from '../tickets/bans.ts';
+import type { TicketReader } from '../tickets/ports.ts';
 import type { Clock } from '../time/clock.ts';
 import {
   APPEAL_STATUSES,
@@ -23,15 +22,18 @@ import {
 import type { VerificationBody } from './dsar.ts';
 import { appealIndex } from './dsar-service.ts';
 import { CODE_DIGITS } from './identity.ts';
-import type { DeadlineScheduler, RandomSource } from './ports.ts';
+import type { ComplianceStore, DeadlineScheduler, RandomSource } from './ports.ts';
 import { recordRepository } from './record-repository.ts';
 import { actorOf } from './records.ts';
+import { listRequests, requestIdFor, verificationRefused } from './verifiable-request.ts';
 
 export interface AppealServiceDeps {
   records: ComplianceStore;
   /** A banned requester's appeal is refused, as their tickets are. */
   bans: BanCheck;
-  tickets: TicketStore;
+  tickets: TicketReader;
+  /** Creates under an Idempotency-Key (and one request per mailed Message-ID) happen once. */
+  idempotency: IdempotencyStore;
   scheduler: DeadlineScheduler;
   clock: Clock;
   random: RandomSource;
@@ -127,20 +129,7 @@ export function appealService(deps: AppealServiceDeps) {
           ]);
         }
       }
-      let id = newId(now());
-      if (idem) {
-        const claim = await deps.tickets.claimIdempotencyKey({
-          desk: principal.desk,
-          principalId: principal.id,
-          scope: 'create-billing-appeal',
-          key: idem.key,
-          requestHash: idem.requestHash,
-          resourceId: id,
-          at: now().toISOString(),
-        });
-        if (claim.kind === 'mismatch') throw DomainError.idempotencyKeyReused();
-        if (claim.kind === 'replay') id = claim.resourceId;
-      }
+      const id = await requestIdFor(deps.idempotency, principal, 'create-billing-appeal', idem, now());
       const pack = deps.packFor(principal.desk);
       const { record, created } = await repo.create(
         openAppeal({
@@ -158,35 +147,15 @@ export function appealService(deps: AppealServiceDeps) {
       return { appeal: appealView(record, principal), replayed: !created };
     },
 
-    async list(principal: Principal, query: z.infer<typeof ListAppealsQuery>) {
-      if (!isStaff(principal)) {
-        if (principal.role !== 'customer' || !principal.email)
-          throw DomainError.forbidden('Customers see their own appeals.');
-        const own = await deps.records.listForRequester<BillingAppeal>(
-          'billing-appeal',
-          principal.desk,
-          principal.email,
-        );
-        return {
-          items: own
-            .filter((a) => !query.status || a.status === query.status)
-            .sort((a, b) => b.receivedAt.localeCompare(a.receivedAt))
-            .map((a) => appealView(a, principal)),
-          nextCursor: undefined,
-        };
-      }
-      const page = await deps.records.list<BillingAppeal>(
+    list(principal: Principal, query: z.infer<typeof ListAppealsQuery>) {
+      return listRequests<BillingAppeal, ReturnType<typeof appealView>>(
+        deps.records,
         'billing-appeal',
-        principal.desk,
-        query.limit,
-        query.cursor,
+        principal,
+        query,
+        (r) => appealView(r, principal),
+        'Customers see their own appeals.',
       );
-      return {
-        items: page.items
-          .filter((a) => !query.status || a.status === query.status)
-          .map((a) => appealView(a, principal)),
-        nextCursor: page.nextCursor,
-      };
     },
 
     async get(principal: Principal, id: string) {
@@ -213,16 +182,7 @@ export function appealService(deps: AppealServiceDeps) {
         outcome = { verified: result.verified, reason: result.reason };
         return result.appeal;
       });
-      if (!outcome.verified) {
-        throw DomainError.conflict(
-          `verification-${outcome.reason ?? 'failed'}`,
-          outcome.reason === 'locked'
-            ? 'Too many wrong codes: ask support to verify your identity another way.'
-            : outcome.reason === 'expired'
-              ? 'The code has expired: ask support for a new one.'
-              : 'That code is not right.',
-        );
-      }
+      if (!outcome.verified) throw verificationRefused(outcome.reason, 'ask support for a new one.');
       return appealView(saved, principal);
     },
 

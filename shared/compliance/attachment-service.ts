@@ -9,11 +9,11 @@ import { isStaff, type Principal } from '../auth/principal.ts';
 import { DomainError } from '../errors/domain-error.ts';
 import type { PolicyPack } from '../policy/schema.ts';
 import { newId } from '../runtime/ids.ts';
-import type { AttachmentStore } from '../store/attachment-store.ts';
-import type { TicketStore } from '../store/ticket-store.ts';
 import { assertCanSeeTicket } from '../tickets/access.ts';
+import type { TicketReader } from '../tickets/ports.ts';
 import type { Clock } from '../time/clock.ts';
 import { ATTACHMENT_CLASSES, type AttachmentClass } from './data-classes.ts';
+import type { AttachmentStore } from './ports.ts';
 
 /** Largest file accepted through the API (the JSON body, base64 included, stays under 256 KiB). */
 export const MAX_ATTACHMENT_BYTES = 180 * 1024;
@@ -36,7 +36,7 @@ export const AddAttachmentBody = z.strictObject({
 const STAFF_ONLY: ReadonlySet<AttachmentClass> = new Set(['diagnostic-logs-compliance', 'call-recordings']);
 
 export function attachmentService(deps: {
-  tickets: TicketStore;
+  tickets: TicketReader;
   attachments: AttachmentStore;
   clock: Clock;
   packFor(desk: string): PolicyPack | undefined;

@@ -15,15 +15,7 @@ import type { Role } from '../auth/principal.ts';
 import { DomainError } from '../errors/domain-error.ts';
 import type { PolicyPack } from '../policy/schema.ts';
 import { addPolicyDuration, describeDuration, type PolicyDuration } from './durations.ts';
-import {
-  type AttestationMethod,
-  attest,
-  type IdentityCheck,
-  issueCode,
-  isVerified,
-  pendingCheck,
-  submitCode,
-} from './identity.ts';
+import { type IdentityCheck, issueCode, isVerified, pendingCheck } from './identity.ts';
 import {
   type Actor,
   nextVersion,
@@ -33,6 +25,12 @@ import {
   withHistory,
   withNotice,
 } from './records.ts';
+import {
+  resendVerificationCode,
+  type VerificationInput,
+  type VerificationRules,
+  verifyRequester,
+} from './verifiable-request.ts';
 
 export interface AppealStageDefinition {
   name: string;
@@ -680,6 +678,25 @@ export function applyAppealDeadlines(
   return current;
 }
 
+/** How an appeal's requester is verified before billing information is released (where the pack asks). */
+const APPEAL_VERIFICATION: VerificationRules<BillingAppeal> = {
+  actionPrefix: 'billing-appeal',
+  noun: 'appeal',
+  codeNotice: (appeal, code, expiresAt) => ({
+    template: 'billing-identity-code',
+    params: { appealId: appeal.id, code, expiresAt },
+  }),
+  assertVerifiable: (appeal) => {
+    if (!appeal.identity.required)
+      throw DomainError.conflict(
+        'not-required',
+        'This desk releases billing information without a separate check.',
+      );
+  },
+  identity: (check) => ({ ...check, required: true }),
+  verified: (appeal) => appeal,
+};
+
 /** A new one-time code for the billing-information check (the previous one stops working). */
 export function resendAppealCode(
   appeal: BillingAppeal,
@@ -688,111 +705,18 @@ export function resendAppealCode(
   by: Actor,
   now: Date,
 ): BillingAppeal {
-  if (!appeal.identity.required) {
-    throw DomainError.conflict(
-      'not-required',
-      'This desk releases billing information without a separate check.',
-    );
-  }
-  const issued = issueCode(appeal.identity, code, salt, now);
-  if (!issued.ok) {
-    throw DomainError.conflict(
-      issued.reason,
-      issued.reason === 'already-verified'
-        ? 'The requester is already verified.'
-        : 'No more codes can be sent for this appeal; a lead can attest the identity instead.',
-    );
-  }
-  const at = now.toISOString();
-  const next = withHistory(
-    { ...nextVersion(appeal), identity: { ...issued.check, required: true }, notices: scrub(appeal.notices) },
-    {
-      at,
-      action: 'billing-appeal.verification-code-sent',
-      by,
-      details: { expiresAt: issued.check.codeExpiresAt },
-    },
-  );
-  return withNotice(next, {
-    template: 'billing-identity-code',
-    audience: 'customer',
-    to: appeal.requester.email,
-    createdAt: at,
-    params: { appealId: appeal.id, code, expiresAt: issued.check.codeExpiresAt ?? null },
-  });
+  return resendVerificationCode(APPEAL_VERIFICATION, appeal, code, salt, by, now);
 }
 
-export type AppealVerification =
-  | { code: string }
-  | { attestation: { method: AttestationMethod; note: string } };
-
-/** Identity verification for the release of billing information (same code/attestation rules as DSARs). */
+/** Identity verification for the release of billing information (the same code/attestation rules as DSARs). */
 export function verifyAppealIdentity(
   appeal: BillingAppeal,
-  input: AppealVerification,
+  input: VerificationInput,
   by: Actor,
   now: Date,
 ): { appeal: BillingAppeal; verified: boolean; reason?: string } {
-  if (!appeal.identity.required) {
-    throw DomainError.conflict(
-      'not-required',
-      'This desk releases billing information without a separate check.',
-    );
-  }
-  if (isVerified(appeal.identity))
-    throw DomainError.conflict('already-verified', 'The requester is already verified.');
-  const at = now.toISOString();
-  if ('attestation' in input) {
-    if (ROLE_RANK[by.role] < ROLE_RANK.lead)
-      throw DomainError.forbidden('Only a lead, manager or ops can attest an identity.');
-    const identity = { ...attest(appeal.identity, input.attestation, now, by), required: true };
-    return {
-      appeal: withHistory(
-        { ...nextVersion(appeal), identity, notices: scrub(appeal.notices) },
-        {
-          at,
-          action: 'billing-appeal.identity-verified',
-          by,
-          details: { method: 'staff-attestation', note: input.attestation.note },
-        },
-      ),
-      verified: true,
-    };
-  }
-  const outcome = submitCode(appeal.identity, input.code, now, by);
-  if (!outcome.ok) {
-    const changed = outcome.check !== appeal.identity;
-    return {
-      appeal: changed
-        ? withHistory(
-            { ...nextVersion(appeal), identity: { ...outcome.check, required: true } },
-            {
-              at,
-              action: 'billing-appeal.verification-failed',
-              by,
-              details: { reason: outcome.reason, attempts: outcome.check.attempts },
-            },
-          )
-        : appeal,
-      verified: false,
-      reason: outcome.reason,
-    };
-  }
-  return {
-    appeal: withHistory(
-      {
-        ...nextVersion(appeal),
-        identity: { ...outcome.check, required: true },
-        notices: scrub(appeal.notices),
-      },
-      { at, action: 'billing-appeal.identity-verified', by, details: { method: 'one-time-code' } },
-    ),
-    verified: true,
-  };
-}
-
-function scrub(notices: BillingAppeal['notices']): BillingAppeal['notices'] {
-  return notices.map((n) => ('code' in n.params ? { ...n, params: { ...n.params, code: null } } : n));
+  const { record, ...outcome } = verifyRequester(APPEAL_VERIFICATION, appeal, input, by, now);
+  return { appeal: record, ...outcome };
 }
 
 export const isAppealOpen = (a: BillingAppeal) => a.status === 'in-review' || a.status === 'approved';

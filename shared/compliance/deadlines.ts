@@ -5,11 +5,10 @@
  * `applyDeadlines`: each deadline action is applied once, however often it is asked for.
  */
 import { logger } from '../observability/logger.ts';
-import type { ComplianceStore } from '../store/compliance-store.ts';
 import type { Clock } from '../time/clock.ts';
 import type { AppealService } from './appeal-service.ts';
 import type { DsarService } from './dsar-service.ts';
-import type { DeadlineEvent } from './ports.ts';
+import type { ComplianceStore, DeadlineEvent } from './ports.ts';
 
 /** Records per desk one sweep handles; the rest wait for the next sweep (they stay in the index). */
 export const SWEEP_LIMIT = 200;

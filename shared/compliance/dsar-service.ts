@@ -6,15 +6,13 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { isStaff, type Principal } from '../auth/principal.ts';
 import { DomainError } from '../errors/domain-error.ts';
+import type { IdempotencyStore } from '../idempotency/ports.ts';
+import { complianceObjectKeys } from '../objects/keys.ts';
+import type { ObjectStore } from '../objects/ports.ts';
 import type { PolicyPack } from '../policy/schema.ts';
 import { newId } from '../runtime/ids.ts';
-import type { AttachmentStore } from '../store/attachment-store.ts';
-import { complianceObjectKeys } from '../store/compliance-keys.ts';
-import type { ComplianceStore } from '../store/compliance-store.ts';
-import type { ObjectStore } from '../store/objects.ts';
-import type { RetentionStore } from '../store/retention-store.ts';
-import type { TicketStore } from '../store/ticket-store.ts';
 import type { BanCheck } from '../tickets/bans.ts';
+import type { TicketReader } from '../tickets/ports.ts';
 import type { Clock } from '../time/clock.ts';
 import { type BillingAppeal, isAppealOpen, nextAppealDeadline } from './billing-appeal.ts';
 import {
@@ -44,17 +42,26 @@ import { eraseAppeal, eraseOtherRequest } from './erasure.ts';
 import { buildExportBundle } from './export-bundle.ts';
 import { CODE_DIGITS } from './identity.ts';
 import { holdIdFor, isActive, type LegalHold, requesterHoldId } from './legal-hold.ts';
-import type { DeadlineScheduler, RandomSource } from './ports.ts';
+import type {
+  AttachmentStore,
+  ComplianceStore,
+  DeadlineScheduler,
+  RandomSource,
+  RetentionStore,
+} from './ports.ts';
 import { recordRepository } from './record-repository.ts';
 import { actorOf, ROLE_RANK } from './records.ts';
 import { eraseRequesterTicket, exportRequesterTicket, listRequesterTickets } from './requester-data.ts';
+import { listRequests, requestIdFor, verificationRefused } from './verifiable-request.ts';
 
 export interface DsarServiceDeps {
   records: ComplianceStore;
   /** Self-service requests from a banned address are refused (staff can still file one for them). */
   bans: BanCheck;
   retention: RetentionStore;
-  tickets: TicketStore;
+  tickets: TicketReader;
+  /** Creates under an Idempotency-Key (and one request per mailed Message-ID) happen once. */
+  idempotency: IdempotencyStore;
   attachments: AttachmentStore;
   objects: ObjectStore;
   scheduler: DeadlineScheduler;
@@ -212,20 +219,7 @@ export function dsarService(deps: DsarServiceDeps) {
       // The right of access outlives a support ban: staff who received the request another way file it.
       if (!isStaff(principal))
         await deps.bans.assertNotBanned(principal.desk, principal.email, body.requester?.email);
-      let id = newId(now());
-      if (idem) {
-        const claim = await deps.tickets.claimIdempotencyKey({
-          desk: principal.desk,
-          principalId: principal.id,
-          scope: 'create-dsar',
-          key: idem.key,
-          requestHash: idem.requestHash,
-          resourceId: id,
-          at: now().toISOString(),
-        });
-        if (claim.kind === 'mismatch') throw DomainError.idempotencyKeyReused();
-        if (claim.kind === 'replay') id = claim.resourceId;
-      }
+      const id = await requestIdFor(deps.idempotency, principal, 'create-dsar', idem, now());
       const requester = onBehalf
         ? body.requester!
         : { email: principal.email!, ...(principal.name ? { name: principal.name } : {}) };
@@ -250,7 +244,7 @@ export function dsarService(deps: DsarServiceDeps) {
       receivedAt: Date;
     }) {
       let id = newId(now());
-      const claim = await deps.tickets.claimIdempotencyKey({
+      const claim = await deps.idempotency.claimIdempotencyKey({
         desk: input.desk,
         principalId: 'email-intake',
         scope: 'dsar-email',
@@ -273,24 +267,15 @@ export function dsarService(deps: DsarServiceDeps) {
       return { dsarId: record.id, created, dueAt: record.dueAt };
     },
 
-    async list(principal: Principal, query: z.infer<typeof ListDsarQuery>) {
-      if (!isStaff(principal)) {
-        if (principal.role !== 'customer' || !principal.email)
-          throw DomainError.forbidden('Customers see their own requests.');
-        const own = await deps.records.listForRequester<Dsar>('dsar', principal.desk, principal.email);
-        const items = own
-          .filter((d) => !query.status || d.status === query.status)
-          .sort((a, b) => b.receivedAt.localeCompare(a.receivedAt))
-          .map((d) => dsarView(d, principal));
-        return { items, nextCursor: undefined };
-      }
-      const page = await deps.records.list<Dsar>('dsar', principal.desk, query.limit, query.cursor);
-      return {
-        items: page.items
-          .filter((d) => !query.status || d.status === query.status)
-          .map((d) => dsarView(d, principal)),
-        nextCursor: page.nextCursor,
-      };
+    list(principal: Principal, query: z.infer<typeof ListDsarQuery>) {
+      return listRequests<Dsar, ReturnType<typeof dsarView>>(
+        deps.records,
+        'dsar',
+        principal,
+        query,
+        (r) => dsarView(r, principal),
+        'Customers see their own requests.',
+      );
     },
 
     async get(principal: Principal, id: string) {
@@ -312,15 +297,7 @@ export function dsarService(deps: DsarServiceDeps) {
         outcome = { verified: result.verified, reason: result.reason };
         return result.dsar;
       });
-      if (!outcome.verified) {
-        const detail =
-          outcome.reason === 'locked'
-            ? 'Too many wrong codes: ask support to verify your identity another way.'
-            : outcome.reason === 'expired'
-              ? 'The code has expired: request a new one.'
-              : 'That code is not right.';
-        throw DomainError.conflict(`verification-${outcome.reason ?? 'failed'}`, detail);
-      }
+      if (!outcome.verified) throw verificationRefused(outcome.reason, 'request a new one.');
       return dsarView(dsar, principal);
     },
 

@@ -15,17 +15,16 @@ import type { PolicyPack } from '../policy/schema.ts';
 import { addCalendarDays, addCalendarMonths } from '../sla/calendar.ts';
 import { Email } from '../tickets/model.ts';
 import { addPolicyDuration, describeDuration, type PolicyDuration, zoneOf } from './durations.ts';
-import {
-  ATTESTATION_METHODS,
-  type AttestationMethod,
-  attest,
-  type IdentityCheck,
-  issueCode,
-  isVerified,
-  pendingCheck,
-  submitCode,
-} from './identity.ts';
+import { type IdentityCheck, issueCode, isVerified, pendingCheck } from './identity.ts';
 import { type Actor, nextVersion, type RecordBase, ROLE_RANK, withHistory, withNotice } from './records.ts';
+import {
+  resendVerificationCode,
+  scrubCodes,
+  VerificationBody,
+  type VerificationInput,
+  type VerificationRules,
+  verifyRequester,
+} from './verifiable-request.ts';
 
 export const DSAR_KINDS = ['access', 'erasure'] as const;
 export type DsarKind = (typeof DSAR_KINDS)[number];
@@ -243,50 +242,25 @@ export function openDsar(input: {
   });
 }
 
+/** How a DSAR is verified: its audit actions, its code notice, and `verified` once the requester is. */
+const DSAR_VERIFICATION: VerificationRules<Dsar> = {
+  actionPrefix: 'dsar',
+  noun: 'request',
+  codeNotice: (dsar, code, expiresAt) => ({
+    template: 'dsar-verification-code',
+    params: { dsarId: dsar.id, code, expiresAt },
+  }),
+  assertVerifiable: assertOpen,
+  identity: (check) => check,
+  verified: (dsar) => ({ ...dsar, status: 'verified' }),
+};
+
+export { VerificationBody };
+
 /** A new one-time code (the previous one stops working). */
 export function resendDsarCode(dsar: Dsar, code: string, salt: string, by: Actor, now: Date): Dsar {
-  assertOpen(dsar);
-  const issued = issueCode(dsar.identity, code, salt, now);
-  if (!issued.ok) {
-    throw DomainError.conflict(
-      issued.reason === 'already-verified' ? 'already-verified' : 'too-many-codes',
-      issued.reason === 'already-verified'
-        ? 'The requester is already verified.'
-        : 'No more codes can be sent for this request; a lead can attest the identity instead.',
-    );
-  }
-  const at = now.toISOString();
-  const next = withHistory(
-    { ...nextVersion(dsar), identity: issued.check, notices: scrubCodes(dsar.notices) },
-    { at, action: 'dsar.verification-code-sent', by, details: { expiresAt: issued.check.codeExpiresAt } },
-  );
-  return withNotice(next, {
-    template: 'dsar-verification-code',
-    audience: 'customer',
-    to: dsar.requester.email,
-    createdAt: at,
-    params: { dsarId: dsar.id, code, expiresAt: issued.check.codeExpiresAt ?? null },
-  });
+  return resendVerificationCode(DSAR_VERIFICATION, dsar, code, salt, by, now);
 }
-
-export type VerificationInput =
-  | { code: string }
-  | { attestation: { method: AttestationMethod; note: string } };
-
-export const VerificationBody = z.union([
-  z.strictObject({
-    code: z
-      .string()
-      .trim()
-      .regex(/^\d{8}$/, 'the 8-digit code from the email'),
-  }),
-  z.strictObject({
-    attestation: z.strictObject({
-      method: z.enum(ATTESTATION_METHODS),
-      note: z.string().trim().min(10).max(1000),
-    }),
-  }),
-]);
 
 /**
  * Verifies the requester's identity. A wrong code is recorded (attempts count) and reported as
@@ -298,69 +272,8 @@ export function verifyDsarIdentity(
   by: Actor,
   now: Date,
 ): { dsar: Dsar; verified: boolean; reason?: string } {
-  assertOpen(dsar);
-  if (isVerified(dsar.identity))
-    throw DomainError.conflict('already-verified', 'The requester is already verified.');
-  const at = now.toISOString();
-  if ('attestation' in input) {
-    assertLead(by, 'attest a requester’s identity');
-    const identity = attest(dsar.identity, input.attestation, now, by);
-    return {
-      dsar: withHistory(
-        { ...nextVersion(dsar), identity, status: 'verified' as const, notices: scrubCodes(dsar.notices) },
-        {
-          at,
-          action: 'dsar.identity-verified',
-          by,
-          details: {
-            method: 'staff-attestation',
-            attestation: input.attestation.method,
-            note: input.attestation.note,
-          },
-        },
-      ),
-      verified: true,
-    };
-  }
-  const outcome = submitCode(dsar.identity, input.code, now, by);
-  if (!outcome.ok) {
-    if (outcome.reason === 'already-verified')
-      throw DomainError.conflict('already-verified', 'Already verified.');
-    const changed = outcome.check !== dsar.identity;
-    const next = changed
-      ? withHistory(
-          { ...nextVersion(dsar), identity: outcome.check },
-          {
-            at,
-            action: 'dsar.verification-failed',
-            by,
-            details: {
-              reason: outcome.reason,
-              attempts: outcome.check.attempts,
-              locked: outcome.check.status === 'locked',
-            },
-          },
-        )
-      : dsar;
-    return { dsar: next, verified: false, reason: outcome.reason };
-  }
-  return {
-    dsar: withHistory(
-      {
-        ...nextVersion(dsar),
-        identity: outcome.check,
-        status: 'verified',
-        notices: scrubCodes(dsar.notices),
-      },
-      { at, action: 'dsar.identity-verified', by, details: { method: 'one-time-code' } },
-    ),
-    verified: true,
-  };
-}
-
-/** Removes one-time codes from notices that still hold one (a used or replaced code is worthless; keep it out of the table). */
-function scrubCodes(notices: Dsar['notices']): Dsar['notices'] {
-  return notices.map((n) => ('code' in n.params ? { ...n, params: { ...n.params, code: null } } : n));
+  const { record, ...outcome } = verifyRequester(DSAR_VERIFICATION, dsar, input, by, now);
+  return { dsar: record, ...outcome };
 }
 
 export const ExtensionBody = z.strictObject({

@@ -2,9 +2,8 @@
 import { z } from 'zod';
 import { isStaff, type Principal } from '../auth/principal.ts';
 import { DomainError } from '../errors/domain-error.ts';
-import type { ComplianceStore } from '../store/compliance-store.ts';
-import type { TicketStore } from '../store/ticket-store.ts';
 import { Email, Ulid } from '../tickets/model.ts';
+import type { TicketReader } from '../tickets/ports.ts';
 import type { Clock } from '../time/clock.ts';
 import {
   assertCanManageHolds,
@@ -14,7 +13,7 @@ import {
   releaseHold,
   setHold,
 } from './legal-hold.ts';
-import type { DeadlineScheduler } from './ports.ts';
+import type { ComplianceStore, DeadlineScheduler } from './ports.ts';
 import { recordRepository } from './record-repository.ts';
 import { actorOf } from './records.ts';
 
@@ -45,7 +44,7 @@ export function holdIndexer() {
 
 export function holdService(deps: {
   records: ComplianceStore;
-  tickets: TicketStore;
+  tickets: TicketReader;
   scheduler: DeadlineScheduler;
   clock: Clock;
 }) {

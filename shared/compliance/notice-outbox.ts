@@ -9,12 +9,11 @@
 
 import { findPolicyPack } from '../policy/packs.ts';
 import type { ComplianceRecordKind } from '../store/compliance-keys.ts';
-import type { ComplianceStore } from '../store/compliance-store.ts';
 import type { Clock } from '../time/clock.ts';
 import type { BillingAppeal } from './billing-appeal.ts';
 import type { Dsar } from './dsar.ts';
 import { appealIndex, dsarIndex } from './dsar-service.ts';
-import type { DeadlineScheduler } from './ports.ts';
+import type { ComplianceStore, DeadlineScheduler } from './ports.ts';
 import { recordRepository } from './record-repository.ts';
 import type { PendingNotice } from './records.ts';
 

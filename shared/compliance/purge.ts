@@ -9,15 +9,14 @@
  * The run record is the audit record: cut-offs, counts per class, start, finish, duration. Never
  * content, never requester details.
  */
+
+import { objectKeysOf } from '../objects/keys.ts';
+import type { ObjectStore } from '../objects/ports.ts';
 import type { PolicyPack } from '../policy/schema.ts';
-import { objectKeysOf } from '../store/compliance-keys.ts';
-import type { ComplianceStore } from '../store/compliance-store.ts';
-import type { ObjectStore } from '../store/objects.ts';
-import type { RetentionStore } from '../store/retention-store.ts';
 import type { Clock } from '../time/clock.ts';
 import type { PurgeUnit } from './data-classes.ts';
 import { holdIdFor, type LegalHold } from './legal-hold.ts';
-import type { DeadlineScheduler } from './ports.ts';
+import type { ComplianceStore, DeadlineScheduler, RetentionStore } from './ports.ts';
 import { recordRepository } from './record-repository.ts';
 import { nextVersion, type RecordBase, SYSTEM, withHistory } from './records.ts';
 import {

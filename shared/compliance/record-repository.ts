@@ -7,9 +7,15 @@
 import { DomainError } from '../errors/domain-error.ts';
 import { logger } from '../observability/logger.ts';
 import type { ComplianceRecordKind } from '../store/compliance-keys.ts';
-import { type ComplianceStore, RecordConflict, type RecordIndex } from '../store/compliance-store.ts';
 import type { Clock } from '../time/clock.ts';
-import { type DeadlineEvent, type DeadlineScheduler, deadlineScheduleName } from './ports.ts';
+import {
+  type ComplianceStore,
+  type DeadlineEvent,
+  type DeadlineScheduler,
+  deadlineScheduleName,
+  RecordConflict,
+  type RecordIndex,
+} from './ports.ts';
 import type { RecordBase } from './records.ts';
 
 const MAX_ATTEMPTS = 5;

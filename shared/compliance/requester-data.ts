@@ -3,43 +3,32 @@
  * messages, attachments, and whatever else other modules keep there), with their S3 objects.
  */
 
-import { objectKeysOf } from '../store/compliance-keys.ts';
-import type { ObjectStore } from '../store/objects.ts';
-import type { RetentionStore } from '../store/retention-store.ts';
-import type { TicketStore } from '../store/ticket-store.ts';
+import { objectKeysOf } from '../objects/keys.ts';
+import type { ObjectStore } from '../objects/ports.ts';
 import type { TicketActivity } from '../tickets/activity.ts';
 import type { Message, Ticket } from '../tickets/model.ts';
+import type { TicketReader } from '../tickets/ports.ts';
 import { ERASED_TEXT, eraseMessage, eraseTicket, requesterIds } from './erasure.ts';
 import type { AttachmentExport, TicketExport } from './export-bundle.ts';
+import type { RetentionStore } from './ports.ts';
 
-const KEY_ATTRIBUTES = [
-  'pk',
-  'sk',
-  'kind',
-  'gsi1pk',
-  'gsi1sk',
-  'gsi2pk',
-  'gsi2sk',
-  'gsi3pk',
-  'gsi3sk',
-  'gsi4pk',
-  'gsi4sk',
-];
 const TICKET_INTERNALS = ['activity', 'sla', 'workflow', 'outbound', 'outbox'];
 const MAX_ATTEMPTS = 5;
 /** Ticket attributes where the mail module keeps the ticket's outbound mail (entries carry `to`). */
 const MAIL_LOGS = ['outbox', 'outbound'] as const;
 
-function strip(item: Record<string, unknown>, extra: string[] = []): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(item))
-    if (!KEY_ATTRIBUTES.includes(k) && !extra.includes(k)) out[k] = v;
-  return out;
+/** The item's own fields (the store drops its key attributes), without `extra`. */
+function strip(
+  retention: RetentionStore,
+  item: Record<string, unknown>,
+  extra: string[] = [],
+): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(retention.fieldsOf(item)).filter(([k]) => !extra.includes(k)));
 }
 
 /** Every ticket the requester opened (the byRequester index), all pages. */
 export async function listRequesterTickets(
-  tickets: TicketStore,
+  tickets: TicketReader,
   desk: string,
   email: string,
 ): Promise<Ticket[]> {
@@ -61,7 +50,7 @@ export async function exportRequesterTicket(
   const items = await deps.retention.ticketPartition(desk, ticketId);
   const ticketItem = items.find((i) => i.sk === 'TICKET');
   if (!ticketItem) return undefined;
-  const ticket = strip(ticketItem, TICKET_INTERNALS) as Ticket;
+  const ticket = strip(deps.retention, ticketItem, TICKET_INTERNALS) as Ticket;
   const activity = (ticketItem.activity ?? []) as TicketActivity[];
   const committed = new Set(activity.flatMap((a) => ('messageId' in a ? [a.messageId] : [])));
   committed.add(ticketId);
@@ -76,7 +65,7 @@ export async function exportRequesterTicket(
         typeof item.bodyRef === 'string'
           ? ((await deps.objects.get(item.bodyRef))?.toString('utf8') ?? '')
           : String(item.body ?? '');
-      const message = { ...strip(item, ['bodyRef', 'body']), body } as Message;
+      const message = { ...strip(deps.retention, item, ['bodyRef', 'body']), body } as Message;
       messages.push(message);
       for (const [i, a] of (message.attachments ?? []).entries()) {
         if (!a.key) continue;
@@ -107,7 +96,7 @@ export async function exportRequesterTicket(
         contentBase64: content ? content.toString('base64') : null,
       });
     } else {
-      otherRecords.push(strip(item));
+      otherRecords.push(strip(deps.retention, item));
     }
   }
   return { ticket, activity, messages, attachments, ...(otherRecords.length ? { otherRecords } : {}) };
@@ -136,7 +125,7 @@ export async function eraseRequesterTicket(
     const items = await deps.retention.ticketPartition(desk, ticketId);
     const ticketItem = items.find((i) => i.sk === 'TICKET');
     if (!ticketItem) return counts;
-    const ticket = strip(ticketItem, TICKET_INTERNALS) as Ticket;
+    const ticket = strip(deps.retention, ticketItem, TICKET_INTERNALS) as Ticket;
     const ids = requesterIds(ticket);
     for (const item of items) {
       if (item.sk === 'TICKET') continue;

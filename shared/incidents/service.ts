@@ -3,8 +3,7 @@ import { DomainError, type FieldError } from '../errors/domain-error.ts';
 import { logger } from '../observability/logger.ts';
 import { findPolicyPack } from '../policy/packs.ts';
 import { newId } from '../runtime/ids.ts';
-import { type IncidentStore, IncidentVersionConflict } from '../store/incident-store.ts';
-import type { TicketStore } from '../store/ticket-store.ts';
+import type { TicketStore } from '../tickets/ports.ts';
 import type { Clock } from '../time/clock.ts';
 import {
   type CreateIncidentBody,
@@ -15,6 +14,7 @@ import {
 } from './commands.ts';
 import { type FeedContext, statusJson, statusRss } from './feed.ts';
 import { type Incident, reviewStateOf } from './model.ts';
+import { type IncidentStore, IncidentVersionConflict } from './ports.ts';
 import { reviewPolicyOf } from './review-policy.ts';
 
 export interface IncidentServiceDeps {

@@ -1,8 +1,8 @@
 import { type Principal, SUPERVISOR_ROLES } from '../auth/principal.ts';
 import { DomainError } from '../errors/domain-error.ts';
 import { findPolicyPack } from '../policy/packs.ts';
-import type { SurveyStore } from '../store/survey-store.ts';
-import type { TicketReads } from '../store/ticket-reads.ts';
+import type { SurveyStore } from '../survey/ports.ts';
+import type { TicketReads } from '../tickets/ports.ts';
 import type { Clock } from '../time/clock.ts';
 import type { TrendSize } from './metrics.ts';
 import { buildKpiReport, type KpiReport, type Period, periodWindow } from './report.ts';

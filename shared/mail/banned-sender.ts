@@ -1,5 +1,5 @@
-import type { Ban } from '../store/ban-store.ts';
 import type { BanCheck } from '../tickets/bans.ts';
+import type { Ban } from '../tickets/ports.ts';
 import type { IntakeOutcome } from './intake.ts';
 import type { SesReceiptNotification } from './ses-notification.ts';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { SuppressedAddress } from '../store/mail-store.ts';
 import { deskForDomain } from './addresses.ts';
+import type { SuppressedAddress } from './ports.ts';
 
 /**
  * SES bounce and complaint feedback (identity notifications use `notificationType`, configuration-set

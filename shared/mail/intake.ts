@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import { DomainError } from '../errors/domain-error.ts';
-import type { InboundMailRecord, MailStore } from '../store/mail-store.ts';
-import { blobKeys } from '../store/table-keys.ts';
-import type { TicketStore } from '../store/ticket-store.ts';
+import { blobKeys } from '../objects/keys.ts';
 import type { BanCheck } from '../tickets/bans.ts';
 import { MAX_MESSAGE_CHARS } from '../tickets/commands.ts';
 import type { MessageAttachment, MessageEmail } from '../tickets/model.ts';
+import type { TicketStore } from '../tickets/ports.ts';
 import type { TicketService } from '../tickets/service.ts';
 import type { Clock } from '../time/clock.ts';
 import { deskForDomain, routeRecipient, subjectWithToken, ticketIdInSubject } from './addresses.ts';
@@ -19,6 +18,7 @@ import {
   type MailLimits,
   parseInboundMail,
 } from './parse.ts';
+import type { InboundMailRecord, MailStore } from './ports.ts';
 import { extractNewTicketText, extractReply } from './reply-text.ts';
 import { authenticateSender, type SenderAuthentication } from './sender-auth.ts';
 import { judgeVerdicts, type SesReceiptNotification } from './ses-notification.ts';

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { type Principal, SUPERVISOR_ROLES } from '../auth/principal.ts';
 import { DomainError } from '../errors/domain-error.ts';
-import type { SuspendedMail } from '../store/mail-store.ts';
 import { Ulid } from '../tickets/model.ts';
 import { routeRecipient } from './addresses.ts';
 import { type Decision, type MailIntakeDeps, writeMailToTicket } from './intake.ts';
 import { DEFAULT_MAIL_LIMITS, parseInboundMail } from './parse.ts';
+import type { SuspendedMail } from './ports.ts';
 
 /** `{}` opens a new ticket; `{"ticketId": …}` adds the mail to that ticket of the desk. */
 export const ReleaseSuspendedMailBody = z.strictObject({ ticketId: Ulid.optional() });

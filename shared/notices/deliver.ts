@@ -1,5 +1,6 @@
 import { isOwnAddress, replyAddressFor, routeRecipient, subjectWithToken } from '../mail/addresses.ts';
 import { type DeskMailConfig, deskMailConfig, deskSupportAddress } from '../mail/desk-mail.ts';
+import type { MailStore, OutboundPatch } from '../mail/ports.ts';
 import { signThreadToken, type ThreadKeySource } from '../mail/thread-token.ts';
 import { messageIdKey, outboundMessageId, referencesHeader } from '../mail/threading.ts';
 import { logger } from '../observability/logger.ts';
@@ -7,10 +8,9 @@ import { emitMetric } from '../observability/metrics.ts';
 import { findPolicyPack } from '../policy/packs.ts';
 import type { PolicyPack } from '../policy/schema.ts';
 import type { KeyringSource } from '../secrets/keyring.ts';
-import type { MailStore, OutboundPatch } from '../store/mail-store.ts';
-import type { StoredTicket, TicketStore } from '../store/ticket-store.ts';
 import { surveyPath } from '../survey/link.ts';
 import type { Message, Ticket } from '../tickets/model.ts';
+import type { StoredTicket, TicketStore } from '../tickets/ports.ts';
 import type { Clock } from '../time/clock.ts';
 import { slaStateOf } from '../workflow/policy-planner.ts';
 import { composeMail } from './compose.ts';

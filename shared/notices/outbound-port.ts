@@ -1,5 +1,5 @@
+import type { MailStore } from '../mail/ports.ts';
 import { logger } from '../observability/logger.ts';
-import type { MailStore } from '../store/mail-store.ts';
 import type { Clock } from '../time/clock.ts';
 import { type DeliveryDeps, type DeliveryReport, deliverPendingMail } from './deliver.ts';
 

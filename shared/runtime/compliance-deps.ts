@@ -1,32 +1,24 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type AppealService, appealService } from '../compliance/appeal-service.ts';
 import { type AttachmentService, attachmentService } from '../compliance/attachment-service.ts';
 import { type DeadlineService, deadlineService } from '../compliance/deadlines.ts';
 import { type DsarService, dsarService } from '../compliance/dsar-service.ts';
 import { type HoldService, holdService } from '../compliance/hold-service.ts';
 import { type NoticeOutbox, noticeOutbox } from '../compliance/notice-outbox.ts';
-import { cryptoRandom, type DeadlineScheduler } from '../compliance/ports.ts';
+import { type ComplianceStore, cryptoRandom, type DeadlineScheduler } from '../compliance/ports.ts';
 import { type PurgeService, purgeService } from '../compliance/purge.ts';
-import { ComplianceEnv, ComplianceSchedulerEnv, parseEnv } from '../config/env.ts';
+import { ComplianceEnv, ComplianceSchedulerEnv } from '../config/env.ts';
 import { findPolicyPack } from '../policy/packs.ts';
 import { eventBridgeScheduler } from '../schedules/eventbridge-scheduler.ts';
 import { dynamoAttachmentStore } from '../store/attachment-store.ts';
-import { dynamoBanStore } from '../store/ban-store.ts';
-import { s3BlobStore } from '../store/blob-store.ts';
-import { type ComplianceStore, dynamoComplianceStore } from '../store/compliance-store.ts';
-import { s3ObjectStore } from '../store/objects.ts';
+import { dynamoComplianceStore } from '../store/compliance-store.ts';
 import { dynamoRetentionStore } from '../store/retention-store.ts';
-import { dynamoTicketStore } from '../store/ticket-store.ts';
-import { banService } from '../tickets/bans.ts';
-import { type Clock, currentClock } from '../time/clock.ts';
+import type { Clock } from '../time/clock.ts';
+import { perRuntime, type Runtime, runtimeEnv } from './runtime.ts';
+import { bans, bodyObjects, tableName, ticketStore } from './services.ts';
 
 /**
- * Composition root of the compliance handlers (API routes, purge tasks, deadline handler, sweep).
- * Built once per process; SDK clients reach local stand-ins through AWS_ENDPOINT_URL_* (the
- * Scheduler stand-in included), so nothing here knows whether it runs on AWS.
+ * Composition root of the compliance handlers (API routes, purge tasks, deadline handler, sweep),
+ * built once per runtime (shared/runtime/runtime.ts).
  */
 export interface ComplianceDeps {
   clock: Clock;
@@ -41,39 +33,43 @@ export interface ComplianceDeps {
   notices: NoticeOutbox;
 }
 
-let built: ComplianceDeps | undefined;
-
-export function complianceDeps(): ComplianceDeps {
-  if (built) return built;
-  const env = parseEnv(ComplianceEnv);
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  const s3 = new S3Client({ forcePathStyle: env.S3_FORCE_PATH_STYLE === 'true' });
-  const objects = s3ObjectStore(s3, env.BODY_BUCKET);
-  const tickets = dynamoTicketStore(doc, env.TABLE_NAME, s3BlobStore(s3, env.BODY_BUCKET));
-  const records = dynamoComplianceStore(doc, env.TABLE_NAME);
-  const retention = dynamoRetentionStore(doc, env.TABLE_NAME);
-  const attachments = dynamoAttachmentStore(doc, env.TABLE_NAME, objects);
-  // Read the process clock on every call: the local stack may install its virtual clock after import.
-  const clock: Clock = { now: () => currentClock().now() };
-  // Built on first use: only handlers that schedule deadlines need the Scheduler settings.
+/**
+ * Deadline schedules, built on first use: only handlers that schedule need the Scheduler settings, so a
+ * route that never schedules does not fail for want of them.
+ */
+function deadlineScheduler(runtime: Runtime): DeadlineScheduler {
   let real: DeadlineScheduler | undefined;
-  const scheduler: DeadlineScheduler = {
-    scheduleOnce: (...args) => {
-      real ??= eventBridgeScheduler(new SchedulerClient({}), parseEnv(ComplianceSchedulerEnv));
-      return real.scheduleOnce(...args);
-    },
-    cancel: (...args) => {
-      real ??= eventBridgeScheduler(new SchedulerClient({}), parseEnv(ComplianceSchedulerEnv));
-      return real.cancel(...args);
-    },
+  const scheduler = () =>
+    (real ??= eventBridgeScheduler(runtime.clients.scheduler, runtimeEnv(ComplianceSchedulerEnv)));
+  return {
+    scheduleOnce: (...args) => scheduler().scheduleOnce(...args),
+    cancel: (...args) => scheduler().cancel(...args),
   };
-  const bans = banService({ bans: dynamoBanStore(doc, env.TABLE_NAME), clock });
-  const common = { records, tickets, bans, scheduler, clock, random: cryptoRandom, packFor: findPolicyPack };
+}
+
+export const complianceDeps = perRuntime((runtime): ComplianceDeps => {
+  runtimeEnv(ComplianceEnv);
+  const { dynamo } = runtime.clients;
+  const clock = runtime.clock;
+  const objects = bodyObjects();
+  const tickets = ticketStore();
+  const records = dynamoComplianceStore(dynamo, tableName());
+  const retention = dynamoRetentionStore(dynamo, tableName());
+  const attachments = dynamoAttachmentStore(dynamo, tableName(), objects);
+  const scheduler = deadlineScheduler(runtime);
+  const common = {
+    records,
+    tickets,
+    idempotency: tickets,
+    bans: bans(),
+    scheduler,
+    clock,
+    random: cryptoRandom,
+    packFor: findPolicyPack,
+  };
   const dsars = dsarService({ ...common, retention, attachments, objects });
   const appeals = appealService(common);
-  built = {
+  return {
     clock,
     records,
     dsars,
@@ -84,10 +80,4 @@ export function complianceDeps(): ComplianceDeps {
     attachments: attachmentService({ tickets, attachments, clock, packFor: findPolicyPack }),
     notices: noticeOutbox({ records, scheduler, clock }),
   };
-  return built;
-}
-
-/** For tests and the local stack after they change the environment. */
-export function resetComplianceDeps(): void {
-  built = undefined;
-}
+});

@@ -1,18 +1,15 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { parseEnv, WorkflowEnv } from '../config/env.ts';
-import type { BlobStore } from '../store/blob-store.ts';
-import { dynamoTicketStore, type TicketStore } from '../store/ticket-store.ts';
-import { type Clock, currentClock } from '../time/clock.ts';
+import { WorkflowEnv } from '../config/env.ts';
+import type { TicketStore } from '../tickets/ports.ts';
+import type { Clock } from '../time/clock.ts';
 import { policyPackPlanner } from '../workflow/policy-planner.ts';
-import { sfnWorkflowSignals } from '../workflow/sfn-signals.ts';
 import type { WorkflowSignals } from '../workflow/signals.ts';
 import {
   DEFAULT_FIRST_RESPONSE_MINUTES,
   fixedFirstResponsePlanner,
   type SlaPlanner,
 } from '../workflow/sla-planner.ts';
+import { perRuntime, runtimeEnv } from './runtime.ts';
+import { ticketStoreWithoutBodies, workflowSignals } from './services.ts';
 
 /** Composition root of the workflow's task functions and the reconciler. */
 export interface WorkflowDeps {
@@ -23,30 +20,14 @@ export interface WorkflowDeps {
   desks: string[];
 }
 
-let built: WorkflowDeps | undefined;
-
-/** The workflow never reads message bodies; a store without blob access makes that explicit. */
-const noBlobs: BlobStore = {
-  put: () => Promise.reject(new Error('the workflow does not write bodies')),
-  getText: () => Promise.reject(new Error('the workflow does not read bodies')),
-};
-
-export function workflowDeps(): WorkflowDeps {
-  if (built) return built;
-  const env = parseEnv(WorkflowEnv);
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  built = {
-    store: dynamoTicketStore(doc, env.TABLE_NAME, noBlobs),
-    signals: sfnWorkflowSignals(new SFNClient({}), env.STATE_MACHINE_ARN),
+export const workflowDeps = perRuntime((runtime): WorkflowDeps => {
+  const env = runtimeEnv(WorkflowEnv);
+  return {
+    // The workflow never reads message bodies.
+    store: ticketStoreWithoutBodies(),
+    signals: workflowSignals(),
     planner: policyPackPlanner(fixedFirstResponsePlanner(DEFAULT_FIRST_RESPONSE_MINUTES)),
-    clock: { now: () => currentClock().now() },
+    clock: runtime.clock,
     desks: env.DESKS.split(','),
   };
-  return built;
-}
-
-export function resetWorkflowDeps(): void {
-  built = undefined;
-}
+});

@@ -1,34 +1,10 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { AttachmentClass } from '../compliance/data-classes.ts';
-import { complianceKeys, complianceObjectKeys } from './compliance-keys.ts';
-import type { ObjectStore } from './objects.ts';
-import { keys } from './table-keys.ts';
-
-/**
- * A file filed on a ticket under a data class (a diagnostic log extract, a call recording, a
- * document), kept in the ticket's partition so it goes wherever the ticket goes, indexed by its class
- * so the retention purge finds it when its own period ends.
- */
-export interface TicketAttachment {
-  id: string;
-  desk: string;
-  ticketId: string;
-  filename: string;
-  contentType: string;
-  size: number;
-  sha256: string;
-  dataClass: AttachmentClass;
-  objectKey: string;
-  uploadedBy: { id: string; role: string };
-  createdAt: string;
-}
-
-export interface AttachmentStore {
-  /** Stores the bytes first, then the item that makes them visible (an orphan object is harmless). */
-  put(attachment: Omit<TicketAttachment, 'objectKey'>, content: Buffer): Promise<TicketAttachment>;
-  list(desk: string, ticketId: string): Promise<TicketAttachment[]>;
-  content(attachment: TicketAttachment): Promise<Buffer | undefined>;
-}
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { AttachmentStore, TicketAttachment } from '../compliance/ports.ts';
+import { complianceObjectKeys } from '../objects/keys.ts';
+import type { ObjectStore } from '../objects/ports.ts';
+import { complianceKeys } from './compliance-keys.ts';
+import { queryAll } from './query-all.ts';
+import { keys, withoutKeys } from './table-keys.ts';
 
 export function dynamoAttachmentStore(
   doc: DynamoDBDocumentClient,
@@ -58,21 +34,14 @@ export function dynamoAttachmentStore(
     },
 
     async list(desk, ticketId) {
-      const page = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: {
-            ':pk': keys.ticketPartition(desk, ticketId),
-            ':prefix': 'ATTACHMENT#',
-          },
-          ConsistentRead: true,
-        }),
-      );
-      return (page.Items ?? []).map((item) => {
-        const { pk: _pk, sk: _sk, kind: _kind, gsi3pk: _g, gsi3sk: _s, ...attachment } = item;
-        return attachment as TicketAttachment;
+      // Every page: a ticket's attachments are not bounded by one query's 1 MB.
+      const items = await queryAll(doc, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.ticketPartition(desk, ticketId), ':prefix': 'ATTACHMENT#' },
+        ConsistentRead: true,
       });
+      return items.map((item) => withoutKeys(item) as unknown as TicketAttachment);
     },
 
     content(attachment) {

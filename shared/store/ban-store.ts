@@ -1,46 +1,20 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type BatchGetCommandInput,
   type BatchGetCommandOutput,
   DeleteCommand,
   type DynamoDBDocumentClient,
-  PutCommand,
-  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-
-/** A requester banned from a desk's support (RareLogic: "abusive or fraudulent" requesters). */
-export interface Ban {
-  desk: string;
-  /** What is banned, normalised (shared/tickets/ban-address.ts): `troll@example.com`, or `@example.com` for a domain. */
-  email: string;
-  reason: string;
-  bannedBy: string;
-  bannedAt: string;
-  /** Intake attempts refused since the ban (count and last time; never their content). */
-  blockedAttempts: number;
-  lastBlockedAt: string | null;
-}
-
-export interface BanStore {
-  /** The first of `keys` (most specific first) that is banned at the desk, in one batch read. */
-  find(desk: string, keys: readonly string[]): Promise<Ban | undefined>;
-  /** `false` if the address is already banned. */
-  add(ban: Ban): Promise<boolean>;
-  /** `false` if there was no ban. */
-  remove(desk: string, email: string): Promise<boolean>;
-  list(desk: string): Promise<Ban[]>;
-  recordBlocked(desk: string, email: string, at: string): Promise<void>;
-}
+import type { Ban, BanStore } from '../tickets/ports.ts';
+import { claimOnce, conditionHeld } from './conditional-put.ts';
+import { queryAll } from './query-all.ts';
+import { withoutKeys } from './table-keys.ts';
 
 const key = (desk: string, email: string) => ({ pk: `DESK#${desk}#BANS`, sk: `BAN#${email}` });
 
 export function dynamoBanStore(doc: DynamoDBDocumentClient, tableName: string): BanStore {
-  const toBan = (item: Record<string, unknown>): Ban => {
-    const { pk, sk, kind, ...ban } = item;
-    return ban as unknown as Ban;
-  };
+  const toBan = (item: Record<string, unknown>) => withoutKeys(item) as unknown as Ban;
   return {
     async find(desk, keys) {
       // An address has at most ~127 domain suffixes (253-character domain); BatchGetItem takes 100 keys.
@@ -65,56 +39,30 @@ export function dynamoBanStore(doc: DynamoDBDocumentClient, tableName: string): 
       }
       return undefined;
     },
-    async add(ban) {
-      try {
-        await doc.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...key(ban.desk, ban.email), kind: 'ban', ...ban },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
-    },
+    add: (ban) => claimOnce(doc, tableName, { ...key(ban.desk, ban.email), kind: 'ban', ...ban }),
     async remove(desk, email) {
-      try {
-        await doc.send(
+      return conditionHeld(
+        doc.send(
           new DeleteCommand({
             TableName: tableName,
             Key: key(desk, email),
             ConditionExpression: 'attribute_exists(pk)',
           }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+        ),
+      );
     },
     async list(desk) {
-      const bans: Ban[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ban)',
-            ExpressionAttributeValues: { ':pk': `DESK#${desk}#BANS`, ':ban': 'BAN#' },
-            ExclusiveStartKey: start,
-          }),
-        );
-        bans.push(...(page.Items ?? []).map(toBan));
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return bans;
+      const items = await queryAll(doc, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ban)',
+        ExpressionAttributeValues: { ':pk': `DESK#${desk}#BANS`, ':ban': 'BAN#' },
+      });
+      return items.map(toBan);
     },
     async recordBlocked(desk, email, at) {
-      await doc
-        .send(
+      // A ban lifted meanwhile has nothing to count.
+      await conditionHeld(
+        doc.send(
           new UpdateCommand({
             TableName: tableName,
             Key: key(desk, email),
@@ -122,10 +70,8 @@ export function dynamoBanStore(doc: DynamoDBDocumentClient, tableName: string): 
             ConditionExpression: 'attribute_exists(pk)',
             ExpressionAttributeValues: { ':one': 1, ':at': at },
           }),
-        )
-        .catch((error: unknown) => {
-          if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        });
+        ),
+      );
     },
   };
 }

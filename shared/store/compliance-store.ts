@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -7,28 +6,17 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { INDEX_CLASS } from '../compliance/data-classes.ts';
-import type { AuditValue, HistoryEntry, RecordBase } from '../compliance/records.ts';
+import {
+  type AuditLogEntry,
+  type ComplianceStore,
+  RecordConflict,
+  type RecordIndex,
+} from '../compliance/ports.ts';
+import type { AuditValue, RecordBase } from '../compliance/records.ts';
 import { type ComplianceRecordKind, complianceKeys } from './compliance-keys.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
-import { INDEX, keys } from './table-keys.ts';
-
-/** The record changed since it was read (optimistic concurrency on `version`). */
-export class RecordConflict extends Error {
-  constructor(readonly id: string) {
-    super(`Record ${id} changed concurrently`);
-    this.name = 'RecordConflict';
-  }
-}
-
-/** How a record is found besides its key; computed by the service that knows the domain. */
-export interface RecordIndex {
-  /** Creation instant: the desk-wide list (byDataClassCreated) sorts by it. */
-  createdAt: string;
-  /** Next deadline action (byDeskStatusDue); null when nothing more is due. */
-  nextDeadlineAt: string | null;
-  /** The requester's address (byRequester); null once erased or for records without one. */
-  requesterEmail: string | null;
-}
+import { claimOnce, putAtVersion } from './conditional-put.ts';
+import { queryAll, queryPage } from './query-all.ts';
+import { INDEX, keys, withoutKeys } from './table-keys.ts';
 
 const INDEX_CLASS_OF: Record<ComplianceRecordKind, string> = {
   dsar: INDEX_CLASS.dsar,
@@ -40,99 +28,10 @@ const INDEX_CLASS_OF: Record<ComplianceRecordKind, string> = {
 /** Detail keys that hold text typed by people; the desk-wide log leaves them on the record. */
 const FREE_TEXT = new Set(['note', 'reason', 'policy', 'summary']);
 
-export interface AuditLogEntry {
-  at: string;
-  subject: { kind: ComplianceRecordKind; id: string };
-  action: string;
-  by: HistoryEntry['by'];
-  details?: Record<string, AuditValue>;
-}
-
-export interface DueRecord {
-  kind: ComplianceRecordKind;
-  id: string;
-  dueAt: string;
-}
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | undefined;
-}
-
-export interface ExportRecordItem {
-  desk: string;
-  dsarId: string;
-  objectKey: string;
-  bytes: number;
-  sha256: string;
-  createdAt: string;
-}
-
-export interface ComplianceStore {
-  get<T extends RecordBase>(kind: ComplianceRecordKind, desk: string, id: string): Promise<T | undefined>;
-  /** Writes a new record; false if one with that id exists (a retried create). */
-  create<T extends RecordBase>(kind: ComplianceRecordKind, record: T, index: RecordIndex): Promise<boolean>;
-  /**
-   * Replaces the record if it is still at `expectedVersion` (else RecordConflict), then mirrors its new
-   * history entries into the desk-wide audit log.
-   */
-  save<T extends RecordBase>(
-    kind: ComplianceRecordKind,
-    record: T,
-    expectedVersion: number,
-    index: RecordIndex,
-    previousHistoryLength: number,
-  ): Promise<void>;
-  /** The desk's records of a kind, newest first. */
-  list<T extends RecordBase>(
-    kind: ComplianceRecordKind,
-    desk: string,
-    limit: number,
-    cursor?: string,
-  ): Promise<Page<T>>;
-  listForRequester<T extends RecordBase>(
-    kind: ComplianceRecordKind,
-    desk: string,
-    email: string,
-  ): Promise<T[]>;
-  /** Open records whose next deadline is at or before `at`. */
-  listDue(desk: string, at: string, limit: number): Promise<DueRecord[]>;
-  /** Records with notices waiting for the mail sender, oldest first. */
-  listWithPendingNotices(
-    desk: string,
-    limit: number,
-  ): Promise<Array<{ kind: ComplianceRecordKind; id: string }>>;
-  listAudit(
-    desk: string,
-    range: { from: string; to: string },
-    limit: number,
-    cursor?: string,
-  ): Promise<Page<AuditLogEntry>>;
-  putExportRecord(record: ExportRecordItem): Promise<void>;
-  getExportRecord(desk: string, dsarId: string): Promise<ExportRecordItem | undefined>;
-}
-
-const RECORD_ATTRIBUTES = [
-  'pk',
-  'sk',
-  'kind',
-  'gsi1pk',
-  'gsi1sk',
-  'gsi2pk',
-  'gsi2sk',
-  'gsi3pk',
-  'gsi3sk',
-  'gsi4pk',
-  'gsi4sk',
-];
-
 /** `kind` names the item type in the table; a record's own `kind` field (a DSAR's) is kept as `recordKind`. */
 function stripKeys<T>(item: Record<string, unknown>): T {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(item))
-    if (!RECORD_ATTRIBUTES.includes(k) && k !== 'recordKind') out[k] = v;
-  if (item.recordKind !== undefined) out.kind = item.recordKind;
-  return out as T;
+  const { recordKind, ...out } = withoutKeys(item);
+  return (recordKind === undefined ? out : { ...out, kind: recordKind }) as T;
 }
 
 export function dynamoComplianceStore(doc: DynamoDBDocumentClient, tableName: string): ComplianceStore {
@@ -212,73 +111,45 @@ export function dynamoComplianceStore(doc: DynamoDBDocumentClient, tableName: st
     },
 
     async create(kind, record, index) {
-      try {
-        await doc.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: itemFor(kind, record, index),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+      if (!(await claimOnce(doc, tableName, itemFor(kind, record, index)))) return false;
       await mirror(kind, record, 0);
       return true;
     },
 
     async save(kind, record, expectedVersion, index, previousHistoryLength) {
-      try {
-        await doc.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: itemFor(kind, record, index),
-            ConditionExpression: '#version = :expected',
-            ExpressionAttributeNames: { '#version': 'version' },
-            ExpressionAttributeValues: { ':expected': expectedVersion },
-          }),
-        );
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) throw new RecordConflict(record.id);
-        throw error;
-      }
+      if (!(await putAtVersion(doc, tableName, itemFor(kind, record, index), expectedVersion)))
+        throw new RecordConflict(record.id);
       await mirror(kind, record, previousHistoryLength);
     },
 
     async list(kind, desk, limit, cursor) {
       const partition = keys.dataClass(desk, INDEX_CLASS_OF[kind]);
-      const page = await query({
-        IndexName: INDEX.byDataClassCreated,
-        KeyConditionExpression: 'gsi3pk = :pk',
-        ExpressionAttributeValues: { ':pk': partition },
-        ScanIndexForward: false,
-        Limit: limit,
-        ExclusiveStartKey: cursor ? decodeCursor(cursor, 'gsi3pk', partition) : undefined,
-      });
-      return {
-        items: (page.Items ?? []).map((i) => stripKeys(i)),
-        nextCursor: page.LastEvaluatedKey ? encodeCursor(page.LastEvaluatedKey) : undefined,
-      };
+      const page = await queryPage(
+        doc,
+        {
+          TableName: tableName,
+          IndexName: INDEX.byDataClassCreated,
+          KeyConditionExpression: 'gsi3pk = :pk',
+          ExpressionAttributeValues: { ':pk': partition },
+          ScanIndexForward: false,
+          Limit: limit,
+        },
+        { value: cursor, attribute: 'gsi3pk', partition },
+      );
+      return { items: page.items.map((i) => stripKeys(i)), nextCursor: page.nextCursor };
     },
 
     async listForRequester<T extends RecordBase>(kind: ComplianceRecordKind, desk: string, email: string) {
-      const out: T[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await query({
-          IndexName: INDEX.byRequester,
-          KeyConditionExpression: 'gsi2pk = :pk AND begins_with(gsi2sk, :kind)',
-          ExpressionAttributeValues: {
-            ':pk': complianceKeys.requesterRecords(desk, email),
-            ':kind': `${kind}#`,
-          },
-          ExclusiveStartKey: start,
-        });
-        out.push(...(page.Items ?? []).map((i) => stripKeys<T>(i)));
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return out;
+      const items = await queryAll(doc, {
+        TableName: tableName,
+        IndexName: INDEX.byRequester,
+        KeyConditionExpression: 'gsi2pk = :pk AND begins_with(gsi2sk, :kind)',
+        ExpressionAttributeValues: {
+          ':pk': complianceKeys.requesterRecords(desk, email),
+          ':kind': `${kind}#`,
+        },
+      });
+      return items.map((i) => stripKeys<T>(i));
     },
 
     async listDue(desk, at, limit) {
@@ -307,23 +178,27 @@ export function dynamoComplianceStore(doc: DynamoDBDocumentClient, tableName: st
 
     async listAudit(desk, range, limit, cursor) {
       const partition = keys.dataClass(desk, INDEX_CLASS.audit);
-      const page = await query({
-        IndexName: INDEX.byDataClassCreated,
-        KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': partition, ':from': range.from, ':to': `${range.to}#~` },
-        ScanIndexForward: true,
-        Limit: limit,
-        ExclusiveStartKey: cursor ? decodeCursor(cursor, 'gsi3pk', partition) : undefined,
-      });
+      const page = await queryPage(
+        doc,
+        {
+          TableName: tableName,
+          IndexName: INDEX.byDataClassCreated,
+          KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': partition, ':from': range.from, ':to': `${range.to}#~` },
+          ScanIndexForward: true,
+          Limit: limit,
+        },
+        { value: cursor, attribute: 'gsi3pk', partition },
+      );
       return {
-        items: (page.Items ?? []).map((i) => ({
+        items: page.items.map((i) => ({
           at: i.at as string,
           subject: i.subject as AuditLogEntry['subject'],
           action: i.action as string,
           by: i.by as AuditLogEntry['by'],
           ...(i.details ? { details: i.details as Record<string, AuditValue> } : {}),
         })),
-        nextCursor: page.LastEvaluatedKey ? encodeCursor(page.LastEvaluatedKey) : undefined,
+        nextCursor: page.nextCursor,
       };
     },
 

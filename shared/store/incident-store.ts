@@ -1,32 +1,12 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { nextReviewThreshold } from '../incidents/commands.ts';
 import type { Incident } from '../incidents/model.ts';
-import { INDEX, keys } from './table-keys.ts';
-
-export class IncidentVersionConflict extends Error {
-  constructor(readonly incidentId: string) {
-    super(`Incident ${incidentId} changed concurrently`);
-    this.name = 'IncidentVersionConflict';
-  }
-}
-
-export interface IncidentStore {
-  get(desk: string, id: string): Promise<Incident | undefined>;
-  /** `false` when it already exists (a retried create). */
-  putNew(incident: Incident): Promise<boolean>;
-  /** Replaces the incident if the stored version is still `expectedVersion`, else IncidentVersionConflict. */
-  replace(incident: Incident, expectedVersion: number): Promise<void>;
-  /** Newest first. */
-  list(desk: string, limit: number): Promise<Incident[]>;
-  /** Incidents whose next review threshold is before `before`, soonest first. */
-  listReviewDue(desk: string, before: string, limit: number): Promise<Array<{ id: string; at: string }>>;
-}
+import { type IncidentStore, IncidentVersionConflict } from '../incidents/ports.ts';
+import { claimOnce, putAtVersion } from './conditional-put.ts';
+import { INDEX, keys, withoutKeys } from './table-keys.ts';
 
 /** Data class of incidents on the byDataClassCreated index. */
 export const INCIDENT_CLASS = 'incident';
-
-const ITEM_KEYS = new Set(['pk', 'sk', 'kind', 'gsi1pk', 'gsi1sk', 'gsi3pk', 'gsi3sk']);
 
 function toItem(incident: Incident) {
   const threshold = nextReviewThreshold(incident);
@@ -43,9 +23,7 @@ function toItem(incident: Incident) {
   };
 }
 
-function toIncident(item: Record<string, unknown>): Incident {
-  return Object.fromEntries(Object.entries(item).filter(([k]) => !ITEM_KEYS.has(k))) as Incident;
-}
+const toIncident = (item: Record<string, unknown>) => withoutKeys(item) as unknown as Incident;
 
 export function dynamoIncidentStore(doc: DynamoDBDocumentClient, tableName: string): IncidentStore {
   return {
@@ -56,37 +34,11 @@ export function dynamoIncidentStore(doc: DynamoDBDocumentClient, tableName: stri
       return Item ? toIncident(Item) : undefined;
     },
 
-    async putNew(incident) {
-      try {
-        await doc.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: toItem(incident),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
-    },
+    putNew: (incident) => claimOnce(doc, tableName, toItem(incident)),
 
     async replace(incident, expectedVersion) {
-      try {
-        await doc.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: toItem(incident),
-            ConditionExpression: '#version = :expected',
-            ExpressionAttributeNames: { '#version': 'version' },
-            ExpressionAttributeValues: { ':expected': expectedVersion },
-          }),
-        );
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) throw new IncidentVersionConflict(incident.id);
-        throw error;
-      }
+      if (!(await putAtVersion(doc, tableName, toItem(incident), expectedVersion)))
+        throw new IncidentVersionConflict(incident.id);
     },
 
     async list(desk, limit) {

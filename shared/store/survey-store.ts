@@ -1,33 +1,8 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { SurveyResponse, SurveyStore } from '../survey/ports.ts';
+import { claimOnceOrExisting } from './conditional-put.ts';
+import { queryAll } from './query-all.ts';
 import { INDEX, keys } from './table-keys.ts';
-
-/** A customer's answer to the closure survey: one per ticket. */
-export interface SurveyResponse {
-  desk: string;
-  ticketId: string;
-  /** 1–5 */
-  csat?: number | undefined;
-  /** 0–10 */
-  nps?: number | undefined;
-  comment?: string | undefined;
-  submittedAt: string;
-}
-
-export interface SurveyStore {
-  get(desk: string, ticketId: string): Promise<SurveyResponse | undefined>;
-  /** Records the answer unless the ticket already has one (then returns the stored one). */
-  putOnce(
-    response: SurveyResponse,
-  ): Promise<{ recorded: true } | { recorded: false; existing: SurveyResponse }>;
-  /** Answers submitted in [from, to), at most `cap` (newest first). */
-  listSubmittedBetween(
-    desk: string,
-    from: string,
-    to: string,
-    cap: number,
-  ): Promise<{ responses: SurveyResponse[]; truncated: boolean }>;
-}
 
 /** Data class of survey answers on the byDataClassCreated index (keyed by submission time). */
 export const SURVEY_CLASS = 'survey';
@@ -51,56 +26,34 @@ export function dynamoSurveyStore(doc: DynamoDBDocumentClient, tableName: string
     },
 
     async putOnce(response) {
-      try {
-        await doc.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: {
-              ...keys.survey(response.desk, response.ticketId),
-              kind: 'survey',
-              ...response,
-              gsi3pk: keys.dataClass(response.desk, SURVEY_CLASS),
-              gsi3sk: `${response.submittedAt}#${response.ticketId}`,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return { recorded: true };
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        const existing = await store.get(response.desk, response.ticketId);
-        if (!existing) throw new Error('Survey answer vanished between write and read');
-        return { recorded: false, existing };
-      }
+      const outcome = await claimOnceOrExisting(doc, tableName, {
+        ...keys.survey(response.desk, response.ticketId),
+        kind: 'survey',
+        ...response,
+        gsi3pk: keys.dataClass(response.desk, SURVEY_CLASS),
+        gsi3sk: `${response.submittedAt}#${response.ticketId}`,
+      });
+      return outcome.claimed
+        ? { recorded: true }
+        : { recorded: false, existing: toResponse(outcome.existing) };
     },
 
     async listSubmittedBetween(desk, from, to, cap) {
-      const responses: SurveyResponse[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: INDEX.byDataClassCreated,
-            KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: {
-              ':pk': keys.dataClass(desk, SURVEY_CLASS),
-              ':from': from,
-              ':to': to,
-            },
-            ScanIndexForward: false,
-            ExclusiveStartKey: start,
-            Limit: Math.min(500, cap - responses.length + 1),
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          const r = toResponse(item);
-          if (r.submittedAt < to) responses.push(r);
-        }
-        start = page.LastEvaluatedKey;
-      } while (start && responses.length <= cap);
-      const truncated = responses.length > cap || Boolean(start && responses.length >= cap);
-      return { responses: responses.slice(0, cap), truncated };
+      const items = await queryAll(
+        doc,
+        {
+          TableName: tableName,
+          IndexName: INDEX.byDataClassCreated,
+          KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': keys.dataClass(desk, SURVEY_CLASS), ':from': from, ':to': to },
+          ScanIndexForward: false,
+          Limit: Math.min(500, cap + 1),
+        },
+        // One past the cap tells a truncated read from one that ended exactly at it.
+        { max: cap + 1 },
+      );
+      const responses = items.map(toResponse).filter((r) => r.submittedAt < to);
+      return { responses: responses.slice(0, cap), truncated: responses.length > cap };
     },
   };
   return store;

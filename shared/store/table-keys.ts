@@ -10,6 +10,31 @@ export const INDEX = {
   byWorkflowPending: 'byWorkflowPending',
 } as const;
 
+/**
+ * The attributes the table and its indexes key on, and `kind` (which item type a row is): the store's
+ * own attributes, never a domain field. The table definition declares the same names.
+ */
+export const KEY_ATTRIBUTES = [
+  'pk',
+  'sk',
+  'kind',
+  'gsi1pk',
+  'gsi1sk',
+  'gsi2pk',
+  'gsi2sk',
+  'gsi3pk',
+  'gsi3sk',
+  'gsi4pk',
+  'gsi4sk',
+] as const;
+
+const KEY_ATTRIBUTE_SET: ReadonlySet<string> = new Set(KEY_ATTRIBUTES);
+
+/** An item's own fields: the item without the store's key, index and kind attributes. */
+export function withoutKeys(item: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(item).filter(([name]) => !KEY_ATTRIBUTE_SET.has(name)));
+}
+
 /** Sort value for tickets that have no SLA deadline yet: after every real instant. */
 export const NO_DEADLINE = '9999-12-31T23:59:59.999Z';
 
@@ -57,13 +82,4 @@ export const keys = {
   suspendedMailPartition: (desk: string) => `DESK#${desk}#SUSPENDED_MAIL`,
   /** Tickets that may have outbound mail left to send (the outbound sweep reads this partition). */
   outboxPartition: (desk: string) => `DESK#${desk}#OUTBOX`,
-};
-
-export const blobKeys = {
-  messageBody: (desk: string, ticketId: string, messageId: string) =>
-    `bodies/${desk}/${ticketId}/${messageId}.txt`,
-  messageHtml: (desk: string, ticketId: string, messageId: string) =>
-    `bodies/${desk}/${ticketId}/${messageId}.html`,
-  attachment: (desk: string, ticketId: string, messageId: string, index: number, filename: string) =>
-    `attachments/${desk}/${ticketId}/${messageId}/${index + 1}-${filename}`,
 };

@@ -1,47 +1,8 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { TicketActivity } from '../tickets/activity.ts';
 import type { Status, Ticket } from '../tickets/model.ts';
+import type { TicketReads, TicketRecord } from '../tickets/ports.ts';
 import { INDEX, keys, NO_DEADLINE } from './table-keys.ts';
-
-/**
- * The ticket fields the ops queue and the KPIs read (projected: messages and the rest stay behind). The
- * requester's address and name travel for the queue's requester column (staff see them on the ticket).
- */
-export type TicketSummary = { requester?: Ticket['requester'] } & Pick<
-  Ticket,
-  | 'id'
-  | 'desk'
-  | 'subject'
-  | 'status'
-  | 'priority'
-  | 'plan'
-  | 'channel'
-  | 'tier'
-  | 'assignee'
-  | 'createdAt'
-  | 'updatedAt'
->;
-
-export interface TicketRecord {
-  ticket: TicketSummary;
-  activity: TicketActivity[];
-  /** The SLA workflow's next look at the ticket (null: nothing more is due, or not planned yet). */
-  nextCheckpoint: string | null;
-}
-
-export interface BoundedRead {
-  records: TicketRecord[];
-  /** True when the cap stopped the read before the index ran out. */
-  truncated: boolean;
-}
-
-/** Desk-wide reads for ops views: many tickets at once, bounded, through the indexes built for them. */
-export interface TicketReads {
-  /** Unresolved tickets (new, open, pending, on-hold), each status soonest checkpoint first, at most `cap`. */
-  listUnresolved(desk: string, cap: number): Promise<BoundedRead>;
-  /** Tickets created in [from, to), newest first, at most `cap`. */
-  listCreatedBetween(desk: string, from: string, to: string, cap: number): Promise<BoundedRead>;
-}
 
 export const UNRESOLVED_STATUSES: readonly Status[] = ['new', 'open', 'pending', 'on-hold'];
 

@@ -9,123 +9,23 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { INDEX_CLASS } from '../compliance/data-classes.ts';
 import type { OutboundMail } from '../notices/outbound.ts';
+import { blobKeys } from '../objects/keys.ts';
+import type { BlobStore } from '../objects/ports.ts';
 import type { TicketActivity } from '../tickets/activity.ts';
-import type { Message, Priority, Status, Ticket } from '../tickets/model.ts';
-import type { SlaActionRecord, TicketSlaState, WorkflowState } from '../workflow/model.ts';
-import type { BlobStore } from './blob-store.ts';
+import type { Message, Ticket } from '../tickets/model.ts';
+import {
+  type ListTicketsQuery,
+  type StoredTicket,
+  type TicketStore,
+  VersionConflict,
+} from '../tickets/ports.ts';
+import type { TicketSlaState, WorkflowState } from '../workflow/model.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
-import { blobKeys, INDEX, keys, NO_DEADLINE } from './table-keys.ts';
-
-/** A ticket as stored: the public ticket plus its activity log (the SLA engine's input). */
-export interface StoredTicket {
-  ticket: Ticket;
-  activity: TicketActivity[];
-  /** Written by the SLA workflow only; absent until its first run. */
-  sla?: TicketSlaState | undefined;
-  workflow?: WorkflowState | undefined;
-  /** Set with every change and cleared by the workflow once it has seen it (the outbox marker). */
-  workflowDueSince?: string | undefined;
-  /** Outbound mail of the ticket, appended only (entries change status in place; see shared/notices/outbound.ts). */
-  outbox?: OutboundMail[] | undefined;
-}
-
-/** What the SLA workflow writes after applying due actions (see shared/workflow/check-ticket-sla.ts). */
-export interface SlaProgress {
-  expectedVersion: number;
-  /** The ticket after the workflow's own changes (an escalation raises the tier and the version). */
-  ticket: Ticket;
-  newActivity: TicketActivity[];
-  newActions: SlaActionRecord[];
-  /** Mail the applied actions send (notices), queued in the same write so each is sent once. */
-  newOutbound?: OutboundMail[];
-  nextCheckpoint: string | null;
-  /** When the workflow will look again (the checkpoint, or its longest sleep); null once closed. */
-  wakeAt?: string | null;
-  packVersion: string;
-  executionName: string;
-  executionStartedAt: string;
-}
-
-export interface WorkflowDue {
-  desk: string;
-  ticketId: string;
-  since: string;
-}
-
-export interface ListTicketsQuery {
-  desk: string;
-  status?: Status | undefined;
-  priority?: Priority | undefined;
-  requesterEmail?: string | undefined;
-  limit: number;
-  cursor?: string | undefined;
-}
-
-export interface TicketPage {
-  tickets: Ticket[];
-  nextCursor: string | undefined;
-}
-
-export interface IdempotencyClaim {
-  desk: string;
-  principalId: string;
-  scope: string;
-  key: string;
-  requestHash: string;
-  resourceId: string;
-  at: string;
-}
-
-export type IdempotencyOutcome =
-  | { kind: 'claimed' }
-  | { kind: 'replay'; resourceId: string }
-  | { kind: 'mismatch' };
-
-export class VersionConflict extends Error {
-  constructor(readonly ticketId: string) {
-    super(`Ticket ${ticketId} changed concurrently`);
-    this.name = 'VersionConflict';
-  }
-}
+import { dynamoIdempotencyStore } from './idempotency-store.ts';
+import { INDEX, keys, NO_DEADLINE } from './table-keys.ts';
 
 /** Bodies longer than this many characters are kept in the object store, not in the item. */
 export const INLINE_BODY_LIMIT = 4096;
-
-export interface TicketStore {
-  getTicket(desk: string, ticketId: string): Promise<StoredTicket | undefined>;
-  getTicketWithMessages(
-    desk: string,
-    ticketId: string,
-  ): Promise<{ stored: StoredTicket; messages: Message[] } | undefined>;
-  /** Writes a new ticket; `false` when it already exists (a retried create). */
-  putNewTicket(stored: StoredTicket): Promise<boolean>;
-  /** Writes a message item. Invisible until a committed ticket change references it. */
-  putMessage(message: Message): Promise<void>;
-  /**
-   * Commits a change if the stored version is still `expectedVersion` (else VersionConflict), marks
-   * the ticket as due for its workflow, and returns the sleeping workflow's task token, if any.
-   * `newOutbound` is appended to the ticket's outbound mail in the same write.
-   */
-  commitChange(
-    stored: StoredTicket,
-    expectedVersion: number,
-    newOutbound?: OutboundMail[],
-  ): Promise<{ taskToken: string | undefined }>;
-  /** The workflow's write: applied actions, escalation, next checkpoint; clears the due marker. */
-  recordSlaProgress(progress: SlaProgress): Promise<void>;
-  /** Stores the sleeping step's task token unless the ticket changed since `seenVersion`. */
-  parkWorkflow(
-    desk: string,
-    ticketId: string,
-    park: { taskToken: string; seenVersion: number; until: string },
-  ): Promise<boolean>;
-  /** Tickets whose workflow has not seen their latest change since before `before`. */
-  listWorkflowDue(desk: string, before: string, limit: number): Promise<WorkflowDue[]>;
-  /** Tickets in `status` whose next SLA checkpoint is before `before` (byDeskStatusDue). */
-  listOverdueCheckpoints(desk: string, status: Status, before: string, limit: number): Promise<WorkflowDue[]>;
-  listTickets(query: ListTicketsQuery): Promise<TicketPage>;
-  claimIdempotencyKey(claim: IdempotencyClaim): Promise<IdempotencyOutcome>;
-}
 
 export function dynamoTicketStore(
   doc: DynamoDBDocumentClient,
@@ -439,37 +339,8 @@ export function dynamoTicketStore(
       };
     },
 
-    async claimIdempotencyKey(claim) {
-      const key = keys.idempotency(claim.desk, claim.principalId, claim.scope, claim.key);
-      try {
-        await doc.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: {
-              ...key,
-              kind: 'idempotency',
-              requestHash: claim.requestHash,
-              resourceId: claim.resourceId,
-              createdAt: claim.at,
-              // Purged after a month (product retention default), so keys do not pile up forever.
-              gsi3pk: keys.dataClass(claim.desk, INDEX_CLASS.idempotencyKey),
-              gsi3sk: `${claim.at}#${claim.principalId}#${claim.key}`,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return { kind: 'claimed' };
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
-      const { Item } = await doc.send(
-        new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
-      );
-      if (!Item) throw new Error('Idempotency record vanished between write and read');
-      return Item.requestHash === claim.requestHash
-        ? { kind: 'replay', resourceId: Item.resourceId as string }
-        : { kind: 'mismatch' };
-    },
+    // Claimed in the idempotency store; the ticket store still offers it to the ticket service.
+    claimIdempotencyKey: dynamoIdempotencyStore(doc, tableName).claimIdempotencyKey,
   };
 }
 

@@ -1,11 +1,11 @@
 import { findPolicyPack } from '../policy/packs.ts';
 import type { KeyringSource } from '../secrets/keyring.ts';
-import type { SurveyStore } from '../store/survey-store.ts';
-import type { TicketStore } from '../store/ticket-store.ts';
 import type { BanCheck } from '../tickets/bans.ts';
+import type { TicketStore } from '../tickets/ports.ts';
 import type { Clock } from '../time/clock.ts';
 import { verifySurveySignature } from './link.ts';
 import type { SurveyAnswer } from './page.ts';
+import type { SurveyStore } from './ports.ts';
 
 export interface SurveyServiceDeps {
   /** The survey keyring (current signs, previous still verifies during a rotation). */

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { isStaff, type Principal, SUPERVISOR_ROLES } from '../auth/principal.ts';
 import { DomainError } from '../errors/domain-error.ts';
-import type { Ban, BanStore } from '../store/ban-store.ts';
 import type { Clock } from '../time/clock.ts';
 import { banKeysFor, parseBanPattern } from './ban-address.ts';
+import type { Ban, BanStore } from './ports.ts';
 
 /** What a lead bans: an address (`troll@example.com`) or a domain with its sub-domains (`@example.com`). */
 export const BanTarget = z

@@ -5,7 +5,6 @@ import { logger } from '../observability/logger.ts';
 import { emitMetric } from '../observability/metrics.ts';
 import { findPolicyPack } from '../policy/packs.ts';
 import { newId } from '../runtime/ids.ts';
-import { type StoredTicket, type TicketStore, VersionConflict } from '../store/ticket-store.ts';
 import type { Clock } from '../time/clock.ts';
 import type { TicketSlaState } from '../workflow/model.ts';
 import { executionNameFor } from '../workflow/model.ts';
@@ -31,6 +30,7 @@ import {
   ticketFor,
 } from './customer-view.ts';
 import type { Message, MessageAttachment, MessageEmail, Priority, Status, Ticket } from './model.ts';
+import { type StoredTicket, type TicketStore, VersionConflict } from './ports.ts';
 import type { StaffDirectory } from './staff-directory.ts';
 
 /** A customer's email as the ticket service takes it (parsed, routed and trimmed by shared/mail/). */

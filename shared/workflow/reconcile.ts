@@ -1,4 +1,4 @@
-import type { TicketStore } from '../store/ticket-store.ts';
+import type { TicketStore } from '../tickets/ports.ts';
 import type { Clock } from '../time/clock.ts';
 import { executionNameFor } from './model.ts';
 import type { WorkflowSignals } from './signals.ts';

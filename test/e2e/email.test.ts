@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as receiveEmail } from '#functions/mail/receive-email.ts';
@@ -223,9 +223,7 @@ describe('mail that must not become a ticket', () => {
   it('rejects mail SES marked as spam, with the reason, without reading it into a ticket', async () => {
     const raw = readFileSync(new URL('../fixtures/mail/multipart-alternative.eml', import.meta.url));
     const key = 'inbound/techflow/spamtest0000000000000000000000000000000';
-    await new S3Client({ forcePathStyle: true }).send(
-      new PutObjectCommand({ Bucket: MAIL_BUCKET, Key: key, Body: raw }),
-    );
+    await t.stack.clients.s3.send(new PutObjectCommand({ Bucket: MAIL_BUCKET, Key: key, Body: raw }));
     const topic = 'arn:aws:sns:us-east-1:000000000000:tierdesk-inbound-mail';
     const notification = s3ActionNotification({
       messageId: 'spamtest0000000000000000000000000000000',

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as receiveEmail } from '#functions/mail/receive-email.ts';
@@ -30,11 +30,10 @@ const fixtures = readdirSync(fixturesDir)
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
   t = await startTestStack();
-  s3 = new S3Client({ forcePathStyle: true });
+  s3 = t.stack.clients.s3;
 });
 afterAll(async () => {
   process.off('unhandledRejection', onUnhandled);
-  s3.destroy();
   await t.stop();
 });
 

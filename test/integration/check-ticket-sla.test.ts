@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '#shared/auth/principal.ts';
-import type { BlobStore } from '#shared/store/blob-store.ts';
-import { dynamoTicketStore, type TicketStore } from '#shared/store/ticket-store.ts';
+import type { BlobStore } from '#shared/objects/ports.ts';
+import { dynamoTicketStore } from '#shared/store/ticket-store.ts';
 import { CreateTicketBody, openTicket } from '#shared/tickets/commands.ts';
 import { GENERIC_DESK_DEFAULTS } from '#shared/tickets/desk-policy.ts';
+import type { TicketStore } from '#shared/tickets/ports.ts';
 import { checkTicketSla, MAX_EXECUTION_AGE_MS } from '#shared/workflow/check-ticket-sla.ts';
 import { policyPackPlanner } from '#shared/workflow/policy-planner.ts';
 import { DEFAULT_FIRST_RESPONSE_MINUTES, fixedFirstResponsePlanner } from '#shared/workflow/sla-planner.ts';

@@ -19,10 +19,10 @@ import { findPolicyPack } from '#shared/policy/packs.ts';
 import { eventBridgeScheduler } from '#shared/schedules/eventbridge-scheduler.ts';
 import { dynamoAttachmentStore } from '#shared/store/attachment-store.ts';
 import { dynamoBanStore } from '#shared/store/ban-store.ts';
-import { s3BlobStore } from '#shared/store/blob-store.ts';
 import { dynamoComplianceStore } from '#shared/store/compliance-store.ts';
-import { s3ObjectStore } from '#shared/store/objects.ts';
+import { dynamoIdempotencyStore } from '#shared/store/idempotency-store.ts';
 import { dynamoRetentionStore } from '#shared/store/retention-store.ts';
+import { s3ObjectStore } from '#shared/store/s3-objects.ts';
 import { dynamoTicketStore } from '#shared/store/ticket-store.ts';
 import { banService } from '#shared/tickets/bans.ts';
 import { startDynalite } from '../support/dynalite.ts';
@@ -47,8 +47,8 @@ let services: ReturnType<typeof build>;
 function build() {
   const doc = db.doc;
   const records = dynamoComplianceStore(doc, db.tableName);
-  const tickets = dynamoTicketStore(doc, db.tableName, s3BlobStore(s3, BUCKET));
   const objectStore = s3ObjectStore(s3, BUCKET);
+  const tickets = dynamoTicketStore(doc, db.tableName, objectStore);
   const adapter = eventBridgeScheduler(schedulerClient, {
     COMPLIANCE_SCHEDULE_GROUP: 'test-group',
     COMPLIANCE_SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/test-scheduler',
@@ -57,6 +57,7 @@ function build() {
   const common = {
     records,
     tickets,
+    idempotency: dynamoIdempotencyStore(doc, db.tableName),
     bans: banService({ bans: dynamoBanStore(doc, db.tableName), clock }),
     scheduler: adapter,
     clock,

@@ -7,15 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startObjectStore } from '#local/object-store.ts';
 import type { Principal } from '#shared/auth/principal.ts';
 import { holdService } from '#shared/compliance/hold-service.ts';
-import type { DeadlineScheduler } from '#shared/compliance/ports.ts';
+import type { DeadlineScheduler, RetentionStore } from '#shared/compliance/ports.ts';
 import { type PurgeRun, purgeService } from '#shared/compliance/purge.ts';
 import { getPolicyPack } from '#shared/policy/packs.ts';
 import { newId } from '#shared/runtime/ids.ts';
 import { dynamoAttachmentStore } from '#shared/store/attachment-store.ts';
-import { s3BlobStore } from '#shared/store/blob-store.ts';
 import { dynamoComplianceStore } from '#shared/store/compliance-store.ts';
-import { s3ObjectStore } from '#shared/store/objects.ts';
-import { dynamoRetentionStore, type RetentionStore } from '#shared/store/retention-store.ts';
+import { dynamoRetentionStore } from '#shared/store/retention-store.ts';
+import { s3ObjectStore } from '#shared/store/s3-objects.ts';
 import { dynamoTicketStore } from '#shared/store/ticket-store.ts';
 import { openTicket } from '#shared/tickets/commands.ts';
 import { GENERIC_DESK_DEFAULTS } from '#shared/tickets/desk-policy.ts';
@@ -58,7 +57,7 @@ afterAll(async () => {
 
 function stores(retentionOverride?: RetentionStore) {
   const objects = s3ObjectStore(s3, BUCKET);
-  const tickets = dynamoTicketStore(db.doc, db.tableName, s3BlobStore(s3, BUCKET));
+  const tickets = dynamoTicketStore(db.doc, db.tableName, objects);
   const records = dynamoComplianceStore(db.doc, db.tableName);
   const retention = retentionOverride ?? dynamoRetentionStore(db.doc, db.tableName);
   const deps = {

@@ -1,16 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '#shared/auth/principal.ts';
-import { type BanStore, dynamoBanStore } from '#shared/store/ban-store.ts';
-import type { BlobStore } from '#shared/store/blob-store.ts';
-import {
-  dynamoTicketStore,
-  INLINE_BODY_LIMIT,
-  type TicketStore,
-  VersionConflict,
-} from '#shared/store/ticket-store.ts';
+import type { BlobStore } from '#shared/objects/ports.ts';
+import { dynamoBanStore } from '#shared/store/ban-store.ts';
+import { dynamoTicketStore, INLINE_BODY_LIMIT } from '#shared/store/ticket-store.ts';
 import { type BanService, banService } from '#shared/tickets/bans.ts';
 import { addMessage, CreateTicketBody, openTicket } from '#shared/tickets/commands.ts';
 import { GENERIC_DESK_DEFAULTS } from '#shared/tickets/desk-policy.ts';
+import { type BanStore, type TicketStore, VersionConflict } from '#shared/tickets/ports.ts';
 import { ticketService } from '#shared/tickets/service.ts';
 import { NO_STAFF } from '#shared/tickets/staff-directory.ts';
 import { startDynalite } from '../support/dynalite.ts';
@@ -19,7 +15,7 @@ import { startDynalite } from '../support/dynalite.ts';
 function memoryBlobs(): BlobStore & { keys(): string[] } {
   const objects = new Map<string, string>();
   return {
-    put: async (key, body) => void objects.set(key, body),
+    put: async (key, body) => void objects.set(key, body.toString()),
     getText: async (key) => objects.get(key) ?? Promise.reject(new Error(`no ${key}`)),
     keys: () => [...objects.keys()],
   };

@@ -1,0 +1,62 @@
+import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+
+type Item = Record<string, unknown>;
+
+/**
+ * Every item a query matches, page after page (DynamoDB returns at most 1 MB a call). `max` stops
+ * early once that many items are in hand (the result may hold a page more).
+ */
+export async function queryAll(
+  doc: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+  options: { max?: number } = {},
+): Promise<Item[]> {
+  const items: Item[] = [];
+  let start: Item | undefined;
+  do {
+    const page = await doc.send(
+      new QueryCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start && (options.max === undefined || items.length < options.max));
+  return items;
+}
+
+/** How many items a query matches, counted page by page without reading them. */
+export async function countAll(doc: DynamoDBDocumentClient, input: QueryCommandInput): Promise<number> {
+  let count = 0;
+  let start: Item | undefined;
+  do {
+    const page = await doc.send(
+      new QueryCommand({ ...input, Select: 'COUNT', ...(start ? { ExclusiveStartKey: start } : {}) }),
+    );
+    count += page.Count ?? 0;
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return count;
+}
+
+/**
+ * One page of a query for a caller that pages itself, with an opaque cursor checked to belong to the
+ * partition being read (so a cursor cannot point the query at another desk's items).
+ */
+export async function queryPage(
+  doc: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+  cursor: { value: string | undefined; attribute: string; partition: string },
+): Promise<{ items: Item[]; nextCursor: string | undefined }> {
+  const page = await doc.send(
+    new QueryCommand({
+      ...input,
+      ...(cursor.value
+        ? { ExclusiveStartKey: decodeCursor(cursor.value, cursor.attribute, cursor.partition) }
+        : {}),
+    }),
+  );
+  return {
+    items: page.Items ?? [],
+    nextCursor: page.LastEvaluatedKey ? encodeCursor(page.LastEvaluatedKey) : undefined,
+  };
+}
