@@ -5,6 +5,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TokenVerifier } from '../auth/verify-token.ts';
 import { ApiEnv, IncidentSweepEnv, parseEnv, StatusFeedEnv, SurveyEnv } from '../config/env.ts';
 import { type IncidentService, incidentService } from '../incidents/service.ts';
+import { kpiRecorder } from '../kpis/recorder.ts';
 import { type KpiService, kpiService } from '../kpis/service.ts';
 import { type OpsService, opsService } from '../ops/service.ts';
 import { sfnExecutionReader } from '../ops/sfn-history-reader.ts';
@@ -12,8 +13,9 @@ import { secretsManagerKeyring } from '../secrets/keyring.ts';
 import { dynamoBanStore } from '../store/ban-store.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import { dynamoIncidentStore } from '../store/incident-store.ts';
+import { dynamoKpiRollupStore } from '../store/kpi-rollup-store.ts';
+import { dynamoQueueReads } from '../store/queue-reads.ts';
 import { dynamoSurveyStore } from '../store/survey-store.ts';
-import { dynamoTicketReads } from '../store/ticket-reads.ts';
 import { dynamoTicketStore } from '../store/ticket-store.ts';
 import { type SurveyService, surveyService } from '../survey/service.ts';
 import { banService } from '../tickets/bans.ts';
@@ -53,16 +55,16 @@ export function opsDeps(): OpsDeps {
   const env = parseEnv(ApiEnv);
   const api = apiDeps();
   const doc = documentClient();
-  const reads = dynamoTicketReads(doc, env.TABLE_NAME);
+  const queue = dynamoQueueReads(doc, env.TABLE_NAME);
   ops = {
     verifyToken: api.verifyToken,
     ops: opsService({
       store: api.store,
-      reads,
+      queue,
       executions: sfnExecutionReader(new SFNClient({}), env.STATE_MACHINE_ARN),
       clock,
     }),
-    kpis: kpiService({ reads, surveys: dynamoSurveyStore(doc, env.TABLE_NAME), clock }),
+    kpis: kpiService({ rollups: dynamoKpiRollupStore(doc, env.TABLE_NAME), backlog: queue.backlog, clock }),
     incidents: incidentService({
       incidents: dynamoIncidentStore(doc, env.TABLE_NAME),
       tickets: api.store,
@@ -83,6 +85,7 @@ export function surveyDeps(): { surveys: SurveyService } {
       keys: secretsManagerKeyring(new SecretsManagerClient({}), env.SURVEY_SECRET_ID),
       bans: banService({ bans: dynamoBanStore(doc, env.TABLE_NAME), clock }),
       surveys: dynamoSurveyStore(doc, env.TABLE_NAME),
+      kpis: kpiRecorder(dynamoKpiRollupStore(doc, env.TABLE_NAME)),
       tickets: dynamoTicketStore(doc, env.TABLE_NAME, noBlobs),
       clock,
     }),

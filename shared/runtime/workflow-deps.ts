@@ -2,7 +2,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parseEnv, WorkflowEnv } from '../config/env.ts';
+import { type KpiRecorder, kpiRecorder } from '../kpis/recorder.ts';
 import type { BlobStore } from '../store/blob-store.ts';
+import { dynamoKpiRollupStore } from '../store/kpi-rollup-store.ts';
 import { dynamoTicketStore, type TicketStore } from '../store/ticket-store.ts';
 import { type Clock, currentClock } from '../time/clock.ts';
 import { policyPackPlanner } from '../workflow/policy-planner.ts';
@@ -21,6 +23,8 @@ export interface WorkflowDeps {
   planner: SlaPlanner;
   clock: Clock;
   desks: string[];
+  /** KPI roll-ups, kept in step by the workflow's step after every ticket change. */
+  kpis: KpiRecorder;
 }
 
 let built: WorkflowDeps | undefined;
@@ -43,6 +47,7 @@ export function workflowDeps(): WorkflowDeps {
     planner: policyPackPlanner(fixedFirstResponsePlanner(DEFAULT_FIRST_RESPONSE_MINUTES)),
     clock: { now: () => currentClock().now() },
     desks: env.DESKS.split(','),
+    kpis: kpiRecorder(dynamoKpiRollupStore(doc, env.TABLE_NAME)),
   };
   return built;
 }

@@ -5,7 +5,9 @@ import { type DeliveryDeps, deliverPendingMail } from '#shared/notices/deliver.t
 import { sweepOutboundMail } from '#shared/notices/outbound-port.ts';
 import type { MailSender } from '#shared/notices/sender.ts';
 import { staticKeyring } from '#shared/secrets/keyring.ts';
+import { kpiRecorder } from '#shared/kpis/recorder.ts';
 import type { BlobStore } from '#shared/store/blob-store.ts';
+import { dynamoKpiRollupStore } from '#shared/store/kpi-rollup-store.ts';
 import { dynamoMailStore, type MailStore } from '#shared/store/mail-store.ts';
 import { dynamoTicketStore, type TicketStore } from '#shared/store/ticket-store.ts';
 import { CreateTicketBody, openTicket } from '#shared/tickets/commands.ts';
@@ -87,7 +89,12 @@ describe('outbound mail leases', () => {
     let virtualNow = new Date(created.getTime() + 20 * 60_000);
     const businessClock: Clock = { now: () => virtualNow };
     await checkTicketSla(
-      { store: ticketStore, planner, clock: businessClock },
+      {
+        store: ticketStore,
+        planner,
+        clock: businessClock,
+        kpis: kpiRecorder(dynamoKpiRollupStore(db.doc, db.tableName)),
+      },
       { ticketId: id, desk: 'techflow', executionName: id },
     );
     const queued = (await ticketStore.getTicket('techflow', id))!.outbox!.map((m) => m.id);
