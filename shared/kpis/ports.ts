@@ -20,5 +20,9 @@ export interface KpiRollupStore {
     contribution: Contribution,
   ): Promise<'applied' | 'unchanged' | 'stale'>;
   /** The roll-ups of the local days in [fromDay, toDay] (inclusive), with how many items were read. */
-  readDays(desk: string, fromDay: string, toDay: string): Promise<{ days: Map<string, Counters>; itemsRead: number }>;
+  readDays(
+    desk: string,
+    fromDay: string,
+    toDay: string,
+  ): Promise<{ days: Map<string, Counters>; itemsRead: number }>;
 }

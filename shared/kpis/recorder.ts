@@ -17,7 +17,13 @@ export function kpiRecorder(store: KpiRollupStore) {
     async ticketChanged(ticket: RollupTicket, activity: readonly TicketActivity[], now: Date) {
       const contribution = ticketContribution(
         findPolicyPack(ticket.desk),
-        { id: ticket.id, createdAt: ticket.createdAt, priority: ticket.priority, status: ticket.status, activity },
+        {
+          id: ticket.id,
+          createdAt: ticket.createdAt,
+          priority: ticket.priority,
+          status: ticket.status,
+          activity,
+        },
         now,
       );
       return store.applyContribution(

@@ -169,7 +169,8 @@ export function dynamoKpiRollupStore(doc: DynamoDBDocumentClient, tableName: str
           itemsRead += 1;
           const counters: Counters = {};
           for (const [k, v] of Object.entries(item)) {
-            if (k.startsWith(COUNTER_PREFIX) && typeof v === 'number') counters[k.slice(COUNTER_PREFIX.length)] = v;
+            if (k.startsWith(COUNTER_PREFIX) && typeof v === 'number')
+              counters[k.slice(COUNTER_PREFIX.length)] = v;
           }
           days.set(item.day as string, counters);
         }

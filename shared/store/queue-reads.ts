@@ -76,7 +76,8 @@ export function decodeQueuePosition(cursor: string): QueuePosition {
   if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) throw invalid();
   const entries = Object.entries(decoded);
   const ok = entries.every(
-    ([k, v]) => (UNRESOLVED_STATUSES as readonly string[]).includes(k) && typeof v === 'string' && v.length < 200,
+    ([k, v]) =>
+      (UNRESOLVED_STATUSES as readonly string[]).includes(k) && typeof v === 'string' && v.length < 200,
   );
   if (!ok) throw invalid();
   return decoded as QueuePosition;
@@ -96,7 +97,10 @@ export function dynamoQueueReads(doc: DynamoDBDocumentClient, tableName: string)
         TableName: tableName,
         IndexName: INDEX.byDeskStatusDue,
         KeyConditionExpression: after ? 'gsi1pk = :pk AND gsi1sk > :after' : 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.deskStatus(desk, status), ...(after ? { ':after': after } : {}) },
+        ExpressionAttributeValues: {
+          ':pk': keys.deskStatus(desk, status),
+          ...(after ? { ':after': after } : {}),
+        },
         ...projection(fields),
         ScanIndexForward: true,
         Limit: limit,

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '#shared/auth/principal.ts';
+import { kpiRecorder } from '#shared/kpis/recorder.ts';
 import { staticThreadKeys } from '#shared/mail/thread-token.ts';
 import { type DeliveryDeps, deliverPendingMail } from '#shared/notices/deliver.ts';
 import { sweepOutboundMail } from '#shared/notices/outbound-port.ts';
 import type { MailSender } from '#shared/notices/sender.ts';
 import { staticKeyring } from '#shared/secrets/keyring.ts';
-import { kpiRecorder } from '#shared/kpis/recorder.ts';
 import type { BlobStore } from '#shared/store/blob-store.ts';
 import { dynamoKpiRollupStore } from '#shared/store/kpi-rollup-store.ts';
 import { dynamoMailStore, type MailStore } from '#shared/store/mail-store.ts';
