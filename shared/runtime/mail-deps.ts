@@ -21,6 +21,7 @@ import { secretsManagerKeyring } from '../secrets/keyring.ts';
 import { dynamoBanStore } from '../store/ban-store.ts';
 import { s3BlobStore } from '../store/blob-store.ts';
 import { dynamoMailStore, type MailStore } from '../store/mail-store.ts';
+import { dynamoSweepPages, type SweepPages } from '../store/sweep-pages.ts';
 import { dynamoTicketStore } from '../store/ticket-store.ts';
 import { banService } from '../tickets/bans.ts';
 import { deskDefaultsFor } from '../tickets/desk-policy.ts';
@@ -92,6 +93,8 @@ export function mailInboundDeps(): MailIntakeDeps {
 export interface MailOutboundDeps extends DeliveryDeps {
   mailStore: MailStore;
   port: OutboundMailPort;
+  /** Paged reads for the outbound sweep. */
+  pages: SweepPages;
   desks: string[];
 }
 
@@ -116,6 +119,7 @@ export function mailOutboundDeps(): MailOutboundDeps {
     ...delivery,
     mailStore: delivery.mailStore,
     port: outboundMailPort(delivery),
+    pages: dynamoSweepPages(doc, env.TABLE_NAME),
     desks: env.DESKS.split(','),
   };
   return outbound;

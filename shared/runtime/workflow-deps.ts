@@ -5,6 +5,7 @@ import { parseEnv, WorkflowEnv } from '../config/env.ts';
 import { type KpiRecorder, kpiRecorder } from '../kpis/recorder.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import { dynamoKpiRollupStore } from '../store/kpi-rollup-store.ts';
+import { dynamoSweepPages, type SweepPages } from '../store/sweep-pages.ts';
 import { dynamoTicketStore, type TicketStore } from '../store/ticket-store.ts';
 import { type Clock, currentClock } from '../time/clock.ts';
 import { policyPackPlanner } from '../workflow/policy-planner.ts';
@@ -25,6 +26,8 @@ export interface WorkflowDeps {
   desks: string[];
   /** KPI roll-ups, kept in step by the workflow's step after every ticket change. */
   kpis: KpiRecorder;
+  /** Paged reads for the reconciler. */
+  pages: SweepPages;
 }
 
 let built: WorkflowDeps | undefined;
@@ -48,6 +51,7 @@ export function workflowDeps(): WorkflowDeps {
     clock: { now: () => currentClock().now() },
     desks: env.DESKS.split(','),
     kpis: kpiRecorder(dynamoKpiRollupStore(doc, env.TABLE_NAME)),
+    pages: dynamoSweepPages(doc, env.TABLE_NAME),
   };
   return built;
 }
