@@ -8,7 +8,14 @@ import { toZoned, zonedTimeToUtc } from '../sla/calendar.ts';
 import type { AttainmentReport } from '../sla/preview.ts';
 import type { Status } from '../tickets/model.ts';
 import { PRIORITIES, type Priority } from '../tickets/model.ts';
-import { type BacklogAge, backlogAgeOf, type KpiValues, type TrendSize, trendBuckets } from './metrics.ts';
+import {
+  type BacklogAge,
+  backlogAgeOf,
+  bucketIndexOf,
+  type KpiValues,
+  type TrendSize,
+  trendBuckets,
+} from './metrics.ts';
 import { COUNTER, type Counters, histogramPercentile, sumCounters } from './rollups.ts';
 import { describeTarget, judge, type KpiName, type KpiTarget, kpiPolicyOf, type Verdict } from './targets.ts';
 
@@ -205,12 +212,14 @@ export function buildKpiReport(input: KpiReportInput): KpiReport {
       ? [{ id: `created ${d}`, error: `${count} ticket(s) whose history could not be replayed` }]
       : [];
   });
-  const points: TrendPoint[] = trendBuckets(from, to, zone, input.trend).map((bucket) => {
-    const inBucket = dayLabels.filter((d) => {
-      const at = zonedMidnight(zone, d);
-      return at >= Date.parse(bucket.start) && at < Date.parse(bucket.end);
-    });
-    const c = sumCounters(inBucket.map((d) => input.days.get(d) ?? {}));
+  const buckets = trendBuckets(from, to, zone, input.trend);
+  const dayCounters = buckets.map(() => [] as Counters[]);
+  for (const d of dayLabels) {
+    const b = bucketIndexOf(buckets, new Date(zonedMidnight(zone, d)).toISOString());
+    if (b >= 0) dayCounters[b]!.push(input.days.get(d) ?? {});
+  }
+  const points: TrendPoint[] = buckets.map((bucket, b) => {
+    const c = sumCounters(dayCounters[b]!);
     const v = kpiValuesOf(c);
     return {
       ...bucket,
