@@ -1,12 +1,18 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backfillKpiRollups } from '#shared/kpis/backfill.ts';
 import type { KpiTicket } from '#shared/kpis/metrics.ts';
 import { kpiRecorder } from '#shared/kpis/recorder.ts';
 import { buildKpiReport, windowDays } from '#shared/kpis/report.ts';
 import { type Counters, rollUp, sumCounters, ticketContribution } from '#shared/kpis/rollups.ts';
 import { getPolicyPack } from '#shared/policy/packs.ts';
+import { dynamoKpiBackfillSource } from '#shared/store/kpi-backfill-source.ts';
 import { dynamoKpiRollupStore } from '#shared/store/kpi-rollup-store.ts';
+import { dynamoSurveyStore } from '#shared/store/survey-store.ts';
+import { dynamoTicketStore } from '#shared/store/ticket-store.ts';
 import type { TicketActivity } from '#shared/tickets/activity.ts';
+import { CreateTicketBody, openTicket } from '#shared/tickets/commands.ts';
+import { deskDefaultsFor } from '#shared/tickets/desk-policy.ts';
 import { startDynalite } from '../support/dynalite.ts';
 
 let db: Awaited<ReturnType<typeof startDynalite>>;
@@ -172,5 +178,62 @@ describe('KPI roll-ups in DynamoDB', () => {
     });
     expect(report.population).toMatchObject({ tickets: 25_000, truncated: { tickets: false } });
     expect(report.trend.points.reduce((s, p) => s + p.tickets, 0)).toBe(25_000);
+  });
+});
+
+describe('the KPI backfill', () => {
+  it('rolls up tickets and answers written before the roll-ups existed, and a second run adds nothing', async () => {
+    const desk = 'rarelogic';
+    const tickets = dynamoTicketStore(db.doc, db.tableName, { put: async () => {}, getText: async () => '' });
+    const created = new Date('2031-03-20T15:00:00Z');
+    for (const id of [
+      '01J0000000000000000000BF01',
+      '01J0000000000000000000BF02',
+      '01J0000000000000000000BF03',
+    ]) {
+      const change = openTicket({
+        principal: {
+          id: 'c',
+          role: 'customer',
+          desk,
+          email: 'c@example.com',
+          name: undefined,
+          plan: undefined,
+          tier: undefined,
+        },
+        body: CreateTicketBody.parse({ subject: 'Help', description: 'x' }),
+        id,
+        now: created,
+        defaults: deskDefaultsFor(desk),
+      });
+      await tickets.putNewTicket(change);
+    }
+    await dynamoSurveyStore(db.doc, db.tableName).putOnce({
+      desk,
+      ticketId: '01J0000000000000000000BF01',
+      csat: 5,
+      nps: 9,
+      submittedAt: '2031-03-21T10:00:00.000Z',
+    });
+    const store = dynamoKpiRollupStore(db.doc, db.tableName);
+    const deps = {
+      source: dynamoKpiBackfillSource(db.doc, db.tableName),
+      recorder: kpiRecorder(store),
+      clock: { now: () => now },
+    };
+    expect(await backfillKpiRollups(deps, desk, {})).toEqual({ tickets: 3, surveys: 1 });
+    await backfillKpiRollups(deps, desk, {});
+    const { days } = await store.readDays(desk, '2031-03-01', '2031-03-31');
+    const report = buildKpiReport({
+      desk,
+      pack: getPolicyPack(desk),
+      now,
+      period: '30d',
+      trend: 'daily',
+      days,
+      backlog: [],
+    });
+    expect(report.population).toMatchObject({ tickets: 3, surveys: 1 });
+    expect(report.kpis.find((k) => k.kpi === 'csat')).toMatchObject({ value: 5, basis: 1 });
   });
 });
