@@ -236,13 +236,17 @@ export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
   },
   GetQueue: {
     query: QueueQuery,
-    responses: { 200: json('The desk’s queue, soonest deadline first.') },
+    responses: {
+      200: json(
+        'One page of the desk’s queue across every open status, soonest checkpoint first; `nextCursor` continues.',
+      ),
+    },
     problems: [404],
   },
   GetTicketHistory: { query: HistoryQuery, responses: { 200: json('The ticket’s workflow executions.') } },
   GetKpis: {
     query: KpiQuery,
-    responses: { 200: json('Every KPI with its target and verdict.') },
+    responses: { 200: json('Every KPI with its target and verdict, from the desk’s daily roll-ups.') },
     problems: [404],
   },
   CreateIncident: {
