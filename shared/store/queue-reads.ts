@@ -6,9 +6,14 @@
  */
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../errors/domain-error.ts';
-import type { Status, Ticket } from '../tickets/model.ts';
+import type { Status } from '../tickets/model.ts';
 import { INDEX, keys, NO_DEADLINE } from './table-keys.ts';
-import { type TicketRecord, UNRESOLVED_STATUSES } from './ticket-reads.ts';
+import {
+  FIELDS as TICKET_READ_FIELDS,
+  type TicketRecord,
+  type TicketSummary,
+  UNRESOLVED_STATUSES,
+} from './ticket-reads.ts';
 
 /** Where a listing stopped: per status, the last index sort key returned. */
 export type QueuePosition = Partial<Record<Status, string>>;
@@ -31,33 +36,23 @@ export interface QueueReads {
   backlog(desk: string): Promise<Array<{ createdAt: string; status: Status }>>;
 }
 
-const FIELDS = ['gsi1sk', 'id', 'desk', 'subject', 'status', 'priority', 'plan', 'channel', 'tier'];
-const MORE_FIELDS = ['assignee', 'createdAt', 'updatedAt', 'activity', 'sla'];
+/** The queue row's fields, as the desk-wide reads project them (requester details never travel). */
+const FIELDS = ['gsi1sk', ...TICKET_READ_FIELDS];
+const SUMMARY = TICKET_READ_FIELDS.filter((f) => f !== 'activity' && f !== 'sla');
 const projection = (fields: readonly string[]) => ({
   ProjectionExpression: fields.map((_, i) => `#p${i}`).join(', '),
   ExpressionAttributeNames: Object.fromEntries(fields.map((f, i) => [`#p${i}`, f])),
 });
 
-const toRecord = (item: Record<string, unknown>): TicketRecord => {
-  const sla = item.sla as { nextCheckpoint?: string | null } | undefined;
+function toRecord(item: Record<string, unknown>): TicketRecord {
+  const checkpoint = (item.sla as { nextCheckpoint?: string | null } | undefined)?.nextCheckpoint;
+  const ticket = Object.fromEntries(SUMMARY.map((f) => [f, item[f]])) as TicketSummary;
   return {
-    ticket: {
-      id: item.id as string,
-      desk: item.desk as string,
-      subject: item.subject as string,
-      status: item.status as Status,
-      priority: item.priority as Ticket['priority'],
-      plan: item.plan as string,
-      channel: item.channel as Ticket['channel'],
-      tier: item.tier as number,
-      assignee: (item.assignee as string | null | undefined) ?? null,
-      createdAt: item.createdAt as string,
-      updatedAt: item.updatedAt as string,
-    },
+    ticket: { ...ticket, assignee: ticket.assignee ?? null },
     activity: (item.activity ?? []) as TicketRecord['activity'],
-    nextCheckpoint: sla?.nextCheckpoint && sla.nextCheckpoint !== NO_DEADLINE ? sla.nextCheckpoint : null,
+    nextCheckpoint: checkpoint && checkpoint !== NO_DEADLINE ? checkpoint : null,
   };
-};
+}
 
 export function encodeQueuePosition(position: QueuePosition): string {
   return Buffer.from(JSON.stringify(position)).toString('base64url');
@@ -65,22 +60,21 @@ export function encodeQueuePosition(position: QueuePosition): string {
 
 /** A cursor only ever bounds sort keys inside the caller's own desk partitions; anything else is refused. */
 export function decodeQueuePosition(cursor: string): QueuePosition {
-  const invalid = () =>
-    DomainError.validation([{ pointer: '?cursor', detail: 'not a cursor from this listing' }]);
-  let decoded: unknown;
+  let entries: Array<[string, unknown]> = [];
   try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (decoded && typeof decoded === 'object' && !Array.isArray(decoded)) entries = Object.entries(decoded);
   } catch {
-    throw invalid();
+    // not JSON: refused below
   }
-  if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) throw invalid();
-  const entries = Object.entries(decoded);
-  const ok = entries.every(
-    ([k, v]) =>
-      (UNRESOLVED_STATUSES as readonly string[]).includes(k) && typeof v === 'string' && v.length < 200,
-  );
-  if (!ok) throw invalid();
-  return decoded as QueuePosition;
+  const valid = ([status, sortKey]: [string, unknown]) =>
+    (UNRESOLVED_STATUSES as readonly string[]).includes(status) &&
+    typeof sortKey === 'string' &&
+    sortKey.length < 200;
+  if (entries.length === 0 || !entries.every(valid)) {
+    throw DomainError.validation([{ pointer: '?cursor', detail: 'not a cursor from this listing' }]);
+  }
+  return Object.fromEntries(entries) as QueuePosition;
 }
 
 export function dynamoQueueReads(doc: DynamoDBDocumentClient, tableName: string): QueueReads {
@@ -112,7 +106,7 @@ export function dynamoQueueReads(doc: DynamoDBDocumentClient, tableName: string)
     async pageUnresolved(desk, statuses, limit, from) {
       const runs = await Promise.all(
         statuses.map(async (status) => {
-          const page = await queryStatus(desk, status, from?.[status], limit, [...FIELDS, ...MORE_FIELDS]);
+          const page = await queryStatus(desk, status, from?.[status], limit, FIELDS);
           return { status, items: page.Items ?? [], more: page.LastEvaluatedKey !== undefined };
         }),
       );

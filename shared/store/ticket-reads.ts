@@ -42,7 +42,7 @@ export interface TicketReads {
 
 export const UNRESOLVED_STATUSES: readonly Status[] = ['new', 'open', 'pending', 'on-hold'];
 
-const FIELDS = [
+export const FIELDS = [
   'id',
   'desk',
   'subject',
