@@ -80,8 +80,6 @@ export function localDay(zone: string, iso: string): string {
   return `${z.year}-${String(z.month).padStart(2, '0')}-${String(z.day).padStart(2, '0')}`;
 }
 
-const msBetween = (from: string, to: string) => Date.parse(to) - Date.parse(from);
-
 /** A ticket's contribution at `now`: its facts, and its SLA clocks replayed through the pack. */
 export function ticketContribution(pack: PolicyPack | undefined, ticket: KpiTicket, now: Date): Contribution {
   const c: Counters = {};
