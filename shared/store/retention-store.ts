@@ -5,7 +5,6 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { INDEX, keys } from './table-keys.ts';
@@ -29,10 +28,7 @@ export interface RetentionStore {
     limit: number,
     cursor?: string,
   ): Promise<{ items: Array<Record<string, unknown>>; nextCursor: string | undefined }>;
-  /**
-   * How many items of a class were created before `before` (dry runs only). Reads only what was
-   * created since the last count; a full count at most once per week of cut-off movement.
-   */
+  /** How many items of a class were created before `before` (reads the whole range; dry runs only). */
   countClass(desk: string, indexClass: string, before: string): Promise<number>;
   getItem(key: ItemKey): Promise<Record<string, unknown> | undefined>;
   ticketPartition(desk: string, ticketId: string): Promise<Array<Record<string, unknown>>>;
@@ -67,34 +63,22 @@ export function dynamoRetentionStore(doc: DynamoDBDocumentClient, tableName: str
     },
 
     async countClass(desk, indexClass, before) {
-      // Incremental: a cached count up to `countedTo`, extended by the range since (deletes through
-      // deleteItem take themselves off); a full recount once the cut-off has moved a week past the last.
-      const cacheKey = countKey(desk, indexClass);
-      const { Item: cached } = await doc.send(new GetCommand({ TableName: tableName, Key: cacheKey }));
-      const fresh =
-        cached &&
-        String(cached.countedTo) <= before &&
-        Date.parse(before) - Date.parse(String(cached.fullCountAt)) < FULL_RECOUNT_MS;
-      const from = fresh ? String(cached.countedTo) : undefined;
-      const count = (fresh ? Number(cached.count) : 0) + (await countRange(desk, indexClass, from, before));
-      try {
-        await doc.send(
-          new PutCommand({
+      let count = 0;
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await doc.send(
+          new QueryCommand({
             TableName: tableName,
-            Item: {
-              ...cacheKey,
-              countedTo: before,
-              count,
-              fullCountAt: fresh ? cached.fullCountAt : before,
-            },
-            ConditionExpression: cached ? 'countedTo = :seen' : 'attribute_not_exists(pk)',
-            ...(cached ? { ExpressionAttributeValues: { ':seen': cached.countedTo } } : {}),
+            IndexName: INDEX.byDataClassCreated,
+            KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk < :before',
+            ExpressionAttributeValues: { ':pk': keys.dataClass(desk, indexClass), ':before': before },
+            Select: 'COUNT',
+            ExclusiveStartKey: start,
           }),
         );
-      } catch (error) {
-        // Another preview moved the cache meanwhile; this answer is still right.
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
+        count += page.Count ?? 0;
+        start = page.LastEvaluatedKey;
+      } while (start);
       return count;
     },
 
@@ -150,65 +134,7 @@ export function dynamoRetentionStore(doc: DynamoDBDocumentClient, tableName: str
       const result = await doc.send(
         new DeleteCommand({ TableName: tableName, Key: key, ReturnValues: 'ALL_OLD' }),
       );
-      const old = result.Attributes;
-      const dataClass = typeof old?.gsi3pk === 'string' ? old.gsi3pk.split('#CLASS#')[1] : undefined;
-      if (old && dataClass && typeof old.gsi3sk === 'string') {
-        // Keep the cached count of its class true (only if the item was inside the counted range).
-        try {
-          await doc.send(
-            new UpdateCommand({
-              TableName: tableName,
-              Key: countKey(
-                String(old.gsi3pk)
-                  .split('#CLASS#')[0]!
-                  .replace(/^DESK#/, ''),
-                dataClass,
-              ),
-              UpdateExpression: 'ADD #count :minusOne',
-              ConditionExpression: 'countedTo > :sk',
-              ExpressionAttributeNames: { '#count': 'count' },
-              ExpressionAttributeValues: { ':minusOne': -1, ':sk': old.gsi3sk },
-            }),
-          );
-        } catch (error) {
-          if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        }
-      }
-      return old !== undefined;
+      return result.Attributes !== undefined;
     },
   };
-
-  async function countRange(desk: string, indexClass: string, from: string | undefined, before: string) {
-    let count = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: INDEX.byDataClassCreated,
-          KeyConditionExpression: from
-            ? 'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :before'
-            : 'gsi3pk = :pk AND gsi3sk < :before',
-          ExpressionAttributeValues: {
-            ':pk': keys.dataClass(desk, indexClass),
-            ':before': before,
-            ...(from ? { ':from': from } : {}),
-          },
-          Select: 'COUNT',
-          ExclusiveStartKey: start,
-        }),
-      );
-      count += page.Count ?? 0;
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return count;
-  }
 }
-
-/** Retention previews' cached count per desk and data class (counts only). */
-const countKey = (desk: string, indexClass: string) => ({
-  pk: `DESK#${desk}#RETENTION_COUNT#${indexClass}`,
-  sk: 'COUNT',
-});
-/** Cut-off movement after which a preview recounts a class in full (bounds any drift). */
-const FULL_RECOUNT_MS = 7 * 86_400_000;
