@@ -1,6 +1,8 @@
 import * as z from 'zod';
-import { sweepOutboundMail } from '#shared/notices/outbound-port.ts';
+import { sweepDeskOutbox } from '#shared/notices/outbound-sweep.ts';
+import { emitGauge } from '#shared/observability/metrics.ts';
 import { asyncHandler } from '#shared/runtime/async-handler.ts';
+import { mapBounded, SWEEP_CONCURRENCY } from '#shared/runtime/bounded-concurrency.ts';
 import { mailOutboundDeps } from '#shared/runtime/mail-deps.ts';
 
 /**
@@ -9,12 +11,18 @@ import { mailOutboundDeps } from '#shared/runtime/mail-deps.ts';
  */
 const SweepRequest = z.looseObject({ graceSeconds: z.number().int().min(0).max(3600).optional() });
 
-/** Scheduled every minute: sends outbound mail that its writer could not (a crash, an SES error). */
+/** Real time one run may spend delivering, below the one-minute schedule. */
+const BUDGET_MS = 45_000;
+
+/** Scheduled every minute: sends outbound mail that its writer could not (a crash, an SES error); desks in parallel. */
 export const handler = asyncHandler('sweep-outbound-mail', SweepRequest, async (request, { log }) => {
   const deps = mailOutboundDeps();
   const graceMs = request.graceSeconds === undefined ? undefined : request.graceSeconds * 1000;
-  const sweeps = [];
-  for (const desk of deps.desks) sweeps.push(await sweepOutboundMail(deps, desk, 100, graceMs));
+  const stopAt = Date.now() + BUDGET_MS;
+  const sweeps = await mapBounded(deps.desks, SWEEP_CONCURRENCY, (desk) =>
+    sweepDeskOutbox(deps, desk, { graceMs, timeLeft: () => Date.now() < stopAt }),
+  );
+  for (const s of sweeps) emitGauge('OutboundSweepBacklog', s.backlog, s.desk);
   const acted = sweeps.filter((s) => s.examined > 0);
   if (acted.length) {
     log.info('outbound mail sweep', {
@@ -25,6 +33,7 @@ export const handler = asyncHandler('sweep-outbound-mail', SweepRequest, async (
         sent: s.reports.reduce((n, r) => n + r.sent.length, 0),
         failed: s.reports.reduce((n, r) => n + r.failed.length, 0),
         pending: s.reports.reduce((n, r) => n + r.pending, 0),
+        backlog: s.backlog,
       })),
     });
   }

@@ -256,7 +256,11 @@ export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
   },
   GetQueue: {
     query: QueueQuery,
-    responses: { 200: json('The desk’s queue, soonest deadline first.') },
+    responses: {
+      200: json(
+        'One page of the desk’s queue across every open status, soonest checkpoint first; `nextCursor` continues.',
+      ),
+    },
     problems: [404],
   },
   GetTicketHistory: {
@@ -265,7 +269,7 @@ export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
   },
   GetKpis: {
     query: KpiQuery,
-    responses: { 200: json('Every KPI with its target and verdict.') },
+    responses: { 200: json('Every KPI with its target and verdict, from the desk’s daily roll-ups.') },
     problems: [404],
   },
   CreateIncident: {

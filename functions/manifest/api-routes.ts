@@ -539,7 +539,8 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
     handler: 'functions/kpis/get-kpis.ts',
     description: 'GET /kpis: KPIs per desk and period against the pack targets.',
     auth: { kind: 'jwt' },
-    access: { table: { actions: ['Query'], indexes: ['byDataClassCreated', 'byDeskStatusDue'] } },
+    // The desk's daily roll-ups (table partition) and its open backlog (byDeskStatusDue).
+    access: { table: { actions: ['Query'], indexes: ['byDeskStatusDue'], queryTable: true } },
   },
   {
     id: 'CreateIncident',

@@ -13,9 +13,11 @@ export const QueueQuery = z.strictObject({
   priority: Priority.optional(),
   risk: z.enum(RISK_LEVELS).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
+  /** `nextCursor` of the previous page. */
+  cursor: z.string().min(1).max(2000).optional(),
 });
 
-/** GET /queue — the desk's unresolved tickets, soonest SLA deadline first, with time left and risk. */
+/** GET /queue — the desk's unresolved tickets, soonest SLA checkpoint first, paged, with time left and risk. */
 export const handler = apiRoute(
   () => opsDeps().verifyToken,
   async ({ event, principal }) => {

@@ -1,26 +1,22 @@
 /**
  * The KPI report of one desk over one window: every KPI beside the desk's target, SLA attainment
  * per metric and priority (the SLA engine's replay), backlog age, and a daily or weekly trend.
- * Pure: the caller reads the tickets and survey answers and passes `now`.
+ * Pure: the caller reads the daily roll-ups (rollups.ts) and the backlog, and passes `now`.
  */
 import { METRICS, type Metric, type PolicyPack } from '../policy/schema.ts';
-import { type AttainmentCell, type AttainmentReport, replayAttainment } from '../sla/preview.ts';
+import { toZoned, zonedTimeToUtc } from '../sla/calendar.ts';
+import type { AttainmentReport } from '../sla/preview.ts';
 import type { Status } from '../tickets/model.ts';
 import { PRIORITIES, type Priority } from '../tickets/model.ts';
-import { slaEventsOf } from '../workflow/policy-planner.ts';
 import {
-  aggregateKpis,
   type BacklogAge,
   backlogAgeOf,
   bucketIndexOf,
-  factsOf,
-  type KpiTicket,
   type KpiValues,
-  type SurveyScore,
-  type TicketFacts,
   type TrendSize,
   trendBuckets,
 } from './metrics.ts';
+import { COUNTER, type Counters, histogramPercentile, sumCounters } from './rollups.ts';
 import { describeTarget, judge, type KpiName, type KpiTarget, kpiPolicyOf, type Verdict } from './targets.ts';
 
 export const PERIODS = { '30d': 30, '90d': 90, '365d': 365 } as const;
@@ -32,14 +28,10 @@ export interface KpiReportInput {
   now: Date;
   period: Period;
   trend: TrendSize;
-  /** Tickets created in the window. */
-  tickets: readonly KpiTicket[];
-  /** Survey answers submitted in the window. */
-  surveys: readonly SurveyScore[];
+  /** The desk's daily roll-ups (local date → counters) covering the window; missing days count as empty. */
+  days: ReadonlyMap<string, Counters>;
   /** The desk's unresolved tickets now. */
   backlog: ReadonlyArray<{ createdAt: string; status: Status }>;
-  /** Whether a read cap cut the population short (the report says so). */
-  truncated: { tickets: boolean; surveys: boolean; backlog: boolean };
 }
 
 export type KpiUnit = 'min' | 'h' | '%' | 'score';
@@ -88,7 +80,7 @@ export interface KpiReport {
     tickets: number;
     surveys: number;
     backlog: number;
-    truncated: KpiReportInput['truncated'];
+    truncated: { tickets: boolean; surveys: boolean; backlog: boolean };
   };
   policy: { document: string; cadence: string | null };
   kpis: KpiLine[];
@@ -105,76 +97,130 @@ export interface KpiReport {
 const DAY_MS = 86_400_000;
 
 const emptyCell = (): AttainmentSummary => ({ measured: 0, met: 0, breached: 0, open: 0, attainment: null });
-const addCell = (into: AttainmentSummary, cell: AttainmentCell) => {
-  into.measured += cell.measured;
-  into.met += cell.met;
-  into.breached += cell.breached;
-  into.open += cell.open;
-};
 const finish = (cell: AttainmentSummary) => {
   cell.attainment = cell.measured === 0 ? null : cell.met / cell.measured;
   return cell;
 };
 
-/** The window [now − days, now). */
-export function periodWindow(period: Period, now: Date): { from: Date; to: Date } {
-  return { from: new Date(now.getTime() - PERIODS[period] * DAY_MS), to: now };
+/**
+ * The window: from the desk's local midnight `days` days before `now`'s day, to `now`. Whole local
+ * days, because the roll-ups are kept per day.
+ */
+export function periodWindow(period: Period, now: Date, zone = 'UTC'): { from: Date; to: Date } {
+  const start = toZoned(zone, now.getTime() - PERIODS[period] * DAY_MS);
+  return { from: new Date(zonedTimeToUtc(zone, start.year, start.month, start.day)), to: now };
+}
+
+/** The local dates a window covers, oldest first (the roll-up items a report reads). */
+export function windowDays(period: Period, now: Date, zone: string): string[] {
+  const { from, to } = periodWindow(period, now, zone);
+  return trendBuckets(from, to, zone, 'daily').map((b) => b.label);
+}
+
+const ratio = (part: number, whole: number) => (whole === 0 ? null : part / whole);
+
+/** Every KPI value from summed roll-up counters. */
+export function kpiValuesOf(c: Counters): KpiValues {
+  const n = (name: string) => c[name] ?? 0;
+  const frtCount = n(COUNTER.frtCount);
+  const handleCount = n(COUNTER.handleCount);
+  const csatCount = n(COUNTER.csatCount);
+  const npsCount = n(COUNTER.npsCount);
+  const promoters = n(COUNTER.npsPromoters);
+  const detractors = n(COUNTER.npsDetractors);
+  return {
+    tickets: n(COUNTER.tickets),
+    resolved: n(COUNTER.resolved),
+    firstResponseTime: {
+      count: frtCount,
+      medianMinutes: histogramPercentile(c, COUNTER.frtBucket, 50),
+      meanMinutes: frtCount === 0 ? null : n(COUNTER.frtSumMs) / frtCount / 60_000,
+      p90Minutes: histogramPercentile(c, COUNTER.frtBucket, 90),
+    },
+    averageHandleTime: {
+      count: handleCount,
+      minutes: handleCount === 0 ? null : n(COUNTER.handleSumSeconds) / handleCount / 60,
+    },
+    firstContactResolution: {
+      eligible: n(COUNTER.fcrEligible),
+      resolvedOnFirstContact: n(COUNTER.fcrYes),
+      rate: ratio(n(COUNTER.fcrYes), n(COUNTER.fcrEligible)),
+    },
+    reopenRate: {
+      resolved: n(COUNTER.everResolved),
+      reopened: n(COUNTER.reopened),
+      rate: ratio(n(COUNTER.reopened), n(COUNTER.everResolved)),
+    },
+    timeToResolve: {
+      count: n(COUNTER.ttrCount),
+      p50Minutes: histogramPercentile(c, COUNTER.ttrBucket, 50),
+      p90Minutes: histogramPercentile(c, COUNTER.ttrBucket, 90),
+      p95Minutes: histogramPercentile(c, COUNTER.ttrBucket, 95),
+    },
+    csat: {
+      responses: csatCount,
+      average: csatCount === 0 ? null : n(COUNTER.csatSum) / csatCount,
+      satisfiedShare: ratio(n(COUNTER.csatSatisfied), csatCount),
+    },
+    nps: {
+      responses: npsCount,
+      promoters,
+      passives: npsCount - promoters - detractors,
+      detractors,
+      score: npsCount === 0 ? null : ((promoters - detractors) / npsCount) * 100,
+    },
+  };
+}
+
+function attainmentOf(c: Counters, metrics: readonly Metric[], priorities: readonly Priority[]) {
+  const cell = emptyCell();
+  for (const m of metrics) {
+    for (const p of priorities) {
+      cell.measured += c[COUNTER.sla(m, p, 'measured')] ?? 0;
+      cell.met += c[COUNTER.sla(m, p, 'met')] ?? 0;
+      cell.breached += c[COUNTER.sla(m, p, 'breached')] ?? 0;
+      cell.open += c[COUNTER.sla(m, p, 'open')] ?? 0;
+    }
+  }
+  return finish(cell);
 }
 
 export function buildKpiReport(input: KpiReportInput): KpiReport {
   const { now, pack } = input;
-  const { from, to } = periodWindow(input.period, now);
   const zone = pack?.timeZone ?? 'UTC';
+  const { from, to } = periodWindow(input.period, now, zone);
   const policy = kpiPolicyOf(input.desk);
-  const facts = input.tickets.map(factsOf);
-  const values = aggregateKpis(facts, input.surveys);
-
-  // SLA replay per trend bucket (each ticket replayed once), merged for the window.
-  const buckets = trendBuckets(from, to, zone, input.trend);
-  const ticketsByBucket = buckets.map(() => [] as KpiTicket[]);
-  const factsByBucket = buckets.map(() => [] as TicketFacts[]);
-  const surveysByBucket = buckets.map(() => [] as SurveyScore[]);
-  input.tickets.forEach((t, i) => {
-    const b = bucketIndexOf(buckets, t.createdAt);
-    if (b < 0) return;
-    ticketsByBucket[b]!.push(t);
-    factsByBucket[b]!.push(facts[i]!);
-  });
-  for (const s of input.surveys) {
-    const b = bucketIndexOf(buckets, s.submittedAt);
-    if (b >= 0) surveysByBucket[b]!.push(s);
-  }
-  const overall = emptyCell();
+  const dayLabels = windowDays(input.period, now, zone);
+  const total = sumCounters(dayLabels.map((d) => input.days.get(d) ?? {}));
+  const values = kpiValuesOf(total);
+  const overall = attainmentOf(total, METRICS, PRIORITIES);
   const byMetric = pack
     ? (Object.fromEntries(
         METRICS.map((m) => [
           m,
-          { ...emptyCell(), byPriority: Object.fromEntries(PRIORITIES.map((p) => [p, emptyCell()])) },
+          {
+            ...attainmentOf(total, [m], PRIORITIES),
+            byPriority: Object.fromEntries(PRIORITIES.map((p) => [p, attainmentOf(total, [m], [p])])),
+          },
         ]),
       ) as NonNullable<KpiReport['slaAttainment']['byMetric']>)
     : null;
-  const rejected: AttainmentReport['rejected'] = [];
+  // Replays that failed are counted per day; the report names the days to look at.
+  const rejected: AttainmentReport['rejected'] = dayLabels.flatMap((d) => {
+    const count = input.days.get(d)?.[COUNTER.rejected] ?? 0;
+    return count > 0
+      ? [{ id: `created ${d}`, error: `${count} ticket(s) whose history could not be replayed` }]
+      : [];
+  });
+  const buckets = trendBuckets(from, to, zone, input.trend);
+  const dayCounters = buckets.map(() => [] as Counters[]);
+  for (const d of dayLabels) {
+    const b = bucketIndexOf(buckets, new Date(zonedMidnight(zone, d)).toISOString());
+    if (b >= 0) dayCounters[b]!.push(input.days.get(d) ?? {});
+  }
   const points: TrendPoint[] = buckets.map((bucket, b) => {
-    const bucketCell = emptyCell();
-    if (pack && byMetric) {
-      const replay = replayAttainment(
-        pack,
-        ticketsByBucket[b]!.map((t) => ({
-          id: t.id,
-          events: slaEventsOf(t.activity),
-          now: now.toISOString(),
-        })),
-      );
-      rejected.push(...replay.rejected);
-      for (const m of METRICS) {
-        const cell = replay.byMetric[m];
-        addCell(byMetric[m], cell);
-        addCell(overall, cell);
-        addCell(bucketCell, cell);
-        for (const p of PRIORITIES) addCell(byMetric[m].byPriority[p], cell.byPriority[p]);
-      }
-    }
-    const v = aggregateKpis(factsByBucket[b]!, surveysByBucket[b]!);
+    const c = sumCounters(dayCounters[b]!);
+    const v = kpiValuesOf(c);
     return {
       ...bucket,
       tickets: v.tickets,
@@ -184,16 +230,9 @@ export function buildKpiReport(input: KpiReportInput): KpiReport {
       reopenRate: v.reopenRate.rate,
       csat: v.csat.average,
       nps: v.nps.score,
-      slaAttainment: finish(bucketCell).attainment,
+      slaAttainment: pack ? attainmentOf(c, METRICS, PRIORITIES).attainment : null,
     };
   });
-  finish(overall);
-  if (byMetric) {
-    for (const m of METRICS) {
-      finish(byMetric[m]);
-      for (const p of PRIORITIES) finish(byMetric[m].byPriority[p]);
-    }
-  }
   const backlog = backlogAgeOf(input.backlog, now);
 
   return {
@@ -207,10 +246,11 @@ export function buildKpiReport(input: KpiReportInput): KpiReport {
     timeZone: zone,
     generatedAt: now.toISOString(),
     population: {
-      tickets: input.tickets.length,
-      surveys: input.surveys.length,
+      tickets: values.tickets,
+      surveys: total[COUNTER.surveys] ?? 0,
       backlog: backlog.count,
-      truncated: input.truncated,
+      // Kept for the response's shape: roll-ups and paged reads have no cap.
+      truncated: { tickets: false, surveys: false, backlog: false },
     },
     policy: { document: policy.document, cadence: policy.cadence },
     kpis: kpiLines(values, overall, backlog, policy.targets),
@@ -224,6 +264,11 @@ export function buildKpiReport(input: KpiReportInput): KpiReport {
     trend: { size: input.trend, points },
   };
 }
+
+const zonedMidnight = (zone: string, day: string) => {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return zonedTimeToUtc(zone, y, m, d);
+};
 
 const UNIT_TEXT: Record<KpiUnit, '%' | 'min' | ''> = { '%': '%', min: 'min', h: '', score: '' };
 

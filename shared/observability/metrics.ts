@@ -8,7 +8,9 @@ export type MetricName =
   | 'SlaBreaches'
   | 'Escalations'
   | 'NoticesSent'
-  | 'NoticesFailed';
+  | 'NoticesFailed'
+  | 'ReconcileBacklog'
+  | 'OutboundSweepBacklog';
 
 export function metricLine(name: MetricName, value: number, desk: string, at: Date = new Date()): string {
   return JSON.stringify({
@@ -29,6 +31,11 @@ let write = (line: string) => {
 
 export function emitMetric(name: MetricName, value: number, desk: string): void {
   if (value > 0) write(metricLine(name, value, desk));
+}
+
+/** A level rather than a count: written even when 0, so a drained backlog shows as 0, not as silence. */
+export function emitGauge(name: MetricName, value: number, desk: string): void {
+  write(metricLine(name, value, desk));
 }
 
 /** Tests capture metric lines here. */

@@ -6,11 +6,12 @@ import { ALWAYS_OPEN, businessMinutesBetween } from '../sla/calendar.ts';
 import { compilePack } from '../sla/compiled-pack.ts';
 import { computeSla } from '../sla/engine.ts';
 import { assertCanSeeTicket } from '../tickets/access.ts';
-import type { Priority, Status } from '../tickets/model.ts';
+import { type Priority, type Status, UNRESOLVED_STATUSES } from '../tickets/model.ts';
 import type { TicketReads, TicketStore } from '../tickets/ports.ts';
 import type { Clock } from '../time/clock.ts';
 import { slaEventsOf } from '../workflow/policy-planner.ts';
 import { consoleUrlOf, type ExecutionStep, executionSteps } from './execution-history.ts';
+import type { QueueReads } from './ports.ts';
 import {
   type ClockMeasure,
   compareQueueEntries,
@@ -19,10 +20,11 @@ import {
   RISK_LEVELS,
   type RiskLevel,
 } from './queue.ts';
+import { decodeQueuePosition, encodeQueuePosition } from './queue-position.ts';
 import type { ExecutionReader } from './sfn-history-reader.ts';
 
-/** Most unresolved tickets one queue request reads (soonest checkpoint first per status). */
-export const QUEUE_READ_CAP = 2000;
+/** Tickets read per index page while filling a queue page (the filters may skip some). */
+export const QUEUE_PAGE_READ = 100;
 /** Most executions shown per ticket (the current one and those it was handed over from). */
 export const MAX_EXECUTIONS = 5;
 /** Most history events read per execution (newest kept); a loop is ~13 events. */
@@ -30,7 +32,7 @@ export const MAX_HISTORY_EVENTS = 3000;
 
 export interface OpsServiceDeps {
   store: TicketStore;
-  reads: TicketReads;
+  queue: QueueReads;
   executions: ExecutionReader;
   clock: Clock;
 }
@@ -40,6 +42,7 @@ export interface QueueQuery {
   priority?: Priority | undefined;
   risk?: RiskLevel | undefined;
   limit: number;
+  cursor?: string | undefined;
 }
 
 export interface ExecutionView {
@@ -70,40 +73,56 @@ function assertStaff(principal: Principal, what: string) {
 
 export function opsService(deps: OpsServiceDeps) {
   return {
-    /** The desk's unresolved tickets, most urgent SLA deadline first, with time left and risk. */
+    /**
+     * The desk's unresolved tickets across every open status, soonest workflow checkpoint first,
+     * a page at a time (`nextCursor` continues); each page is ordered most urgent SLA deadline first.
+     * Counts describe the tickets this page read, so no request reads the whole backlog.
+     */
     async queue(principal: Principal, query: QueueQuery) {
       assertStaff(principal, 'The queue');
       const now = deps.clock.now();
-      const { records, truncated } = await deps.reads.listUnresolved(principal.desk, QUEUE_READ_CAP);
       const pack = findPolicyPack(principal.desk);
       const measure = pack ? clockMeasureOf(pack) : undefined;
-      const entries: QueueEntry[] = records.map((r) =>
-        queueEntryOf(
-          r.ticket,
-          pack ? computeSla(pack, slaEventsOf(r.activity), now) : undefined,
-          r.nextCheckpoint,
-          now,
-          measure,
-        ),
-      );
+      const statuses = query.status ? [query.status] : UNRESOLVED_STATUSES;
       const counts = Object.fromEntries(RISK_LEVELS.map((l) => [l, 0])) as Record<RiskLevel, number>;
-      for (const e of entries) counts[e.risk.level] += 1;
-      const matching = entries
-        .filter(
-          (e) =>
-            (!query.status || e.ticket.status === query.status) &&
-            (!query.priority || e.ticket.priority === query.priority) &&
-            (!query.risk || e.risk.level === query.risk),
-        )
-        .sort(compareQueueEntries);
+      const matching: QueueEntry[] = [];
+      let position = query.cursor ? decodeQueuePosition(query.cursor) : undefined;
+      // Read index pages until the page is full or the index runs out; no cap on how far that goes.
+      do {
+        const room = query.limit - matching.length;
+        const page = await deps.queue.pageUnresolved(
+          principal.desk,
+          statuses,
+          Math.min(room, QUEUE_PAGE_READ),
+          position,
+        );
+        for (const r of page.records) {
+          const entry = queueEntryOf(
+            r.ticket,
+            pack ? computeSla(pack, slaEventsOf(r.activity), now) : undefined,
+            r.nextCheckpoint,
+            now,
+            measure,
+          );
+          counts[entry.risk.level] += 1;
+          if (
+            (!query.priority || entry.ticket.priority === query.priority) &&
+            (!query.risk || entry.risk.level === query.risk)
+          )
+            matching.push(entry);
+        }
+        position = page.next ?? undefined;
+      } while (position && matching.length < query.limit);
+      matching.sort(compareQueueEntries);
       return {
         desk: principal.desk,
         timeZone: pack?.timeZone ?? 'UTC',
         now: now.toISOString(),
         counts,
         total: matching.length,
-        truncated,
-        items: matching.slice(0, query.limit),
+        truncated: position !== undefined,
+        nextCursor: position ? encodeQueuePosition(position) : null,
+        items: matching,
       };
     },
 

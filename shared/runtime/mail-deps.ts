@@ -10,7 +10,9 @@ import type { ObjectStore } from '../objects/ports.ts';
 import { secretsManagerKeyring } from '../secrets/keyring.ts';
 import { dynamoMailStore } from '../store/mail-store.ts';
 import { s3ObjectStore } from '../store/s3-objects.ts';
+import { dynamoSweepPages } from '../store/sweep-pages.ts';
 import { type Clock, systemClock } from '../time/clock.ts';
+import type { SweepPages } from '../workflow/ports.ts';
 import { newId } from './ids.ts';
 import { perRuntime, type Runtime, runtimeEnv } from './runtime.ts';
 import { bans, bodyBucket, mailTicketService, tableName, ticketStore } from './services.ts';
@@ -71,6 +73,8 @@ export const mailInboundDeps = perRuntime((runtime): MailIntakeDeps => {
 export interface MailOutboundDeps extends DeliveryDeps {
   mailStore: MailStore;
   port: OutboundMailPort;
+  /** Paged reads for the outbound sweep. */
+  pages: SweepPages;
   desks: string[];
 }
 
@@ -87,7 +91,13 @@ export const mailOutboundDeps = perRuntime((runtime): MailOutboundDeps => {
     surveyKeys: secretsManagerKeyring(runtime.clients.secretsManager, env.SURVEY_SECRET_ID),
     threadKeys: secretsManagerKeyring(runtime.clients.secretsManager, env.THREAD_TOKEN_SECRET_ID),
   };
-  return { ...delivery, port: outboundMailPort(delivery), desks: env.DESKS.split(',') };
+  return {
+    ...delivery,
+    mailStore: mailStore(),
+    port: outboundMailPort(delivery),
+    pages: dynamoSweepPages(runtime.clients.dynamo, tableName()),
+    desks: env.DESKS.split(','),
+  };
 });
 
 export const mailFeedbackDeps = perRuntime((runtime): { mailStore: MailStore; clock: Clock } => {

@@ -1,13 +1,15 @@
 import type { TokenVerifier } from '../auth/verify-token.ts';
 import { ApiEnv, IncidentSweepEnv, StatusFeedEnv, SurveyEnv } from '../config/env.ts';
 import { type IncidentService, incidentService } from '../incidents/service.ts';
+import { kpiRecorder } from '../kpis/recorder.ts';
 import { type KpiService, kpiService } from '../kpis/service.ts';
 import { type OpsService, opsService } from '../ops/service.ts';
 import { sfnExecutionReader } from '../ops/sfn-history-reader.ts';
 import { secretsManagerKeyring } from '../secrets/keyring.ts';
 import { dynamoIncidentStore } from '../store/incident-store.ts';
+import { dynamoKpiRollupStore } from '../store/kpi-rollup-store.ts';
+import { dynamoQueueReads } from '../store/queue-reads.ts';
 import { dynamoSurveyStore } from '../store/survey-store.ts';
-import { dynamoTicketReads } from '../store/ticket-reads.ts';
 import { type SurveyService, surveyService } from '../survey/service.ts';
 import { apiTokenVerifier } from './api-deps.ts';
 import { perRuntime, runtimeEnv } from './runtime.ts';
@@ -30,6 +32,7 @@ const incidents = perRuntime(
 );
 
 const surveyStore = perRuntime((runtime) => dynamoSurveyStore(runtime.clients.dynamo, tableName()));
+const kpiRollups = perRuntime((runtime) => dynamoKpiRollupStore(runtime.clients.dynamo, tableName()));
 
 export interface OpsDeps {
   verifyToken: TokenVerifier;
@@ -41,16 +44,16 @@ export interface OpsDeps {
 /** Authenticated ops routes: the API's token verifier and ticket store, plus desk-wide reads and Step Functions. */
 export const opsDeps = perRuntime((runtime): OpsDeps => {
   const env = runtimeEnv(ApiEnv);
-  const reads = dynamoTicketReads(runtime.clients.dynamo, tableName());
+  const queue = dynamoQueueReads(runtime.clients.dynamo, tableName());
   return {
     verifyToken: apiTokenVerifier(),
     ops: opsService({
       store: ticketStore(),
-      reads,
+      queue,
       executions: sfnExecutionReader(runtime.clients.sfn, env.STATE_MACHINE_ARN),
       clock: runtime.clock,
     }),
-    kpis: kpiService({ reads, surveys: surveyStore(), clock: runtime.clock }),
+    kpis: kpiService({ rollups: kpiRollups(), backlog: queue.backlog, clock: runtime.clock }),
     incidents: incidents(),
   };
 });
@@ -62,6 +65,7 @@ export const surveyDeps = perRuntime((runtime): { surveys: SurveyService } => {
       keys: secretsManagerKeyring(runtime.clients.secretsManager, env.SURVEY_SECRET_ID),
       bans: bans(),
       surveys: surveyStore(),
+      kpis: kpiRecorder(kpiRollups()),
       tickets: ticketStoreWithoutBodies(),
       clock: runtime.clock,
     }),

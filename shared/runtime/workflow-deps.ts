@@ -1,7 +1,11 @@
 import { WorkflowEnv } from '../config/env.ts';
+import { type KpiRecorder, kpiRecorder } from '../kpis/recorder.ts';
+import { dynamoKpiRollupStore } from '../store/kpi-rollup-store.ts';
+import { dynamoSweepPages } from '../store/sweep-pages.ts';
 import type { TicketStore } from '../tickets/ports.ts';
 import type { Clock } from '../time/clock.ts';
 import { policyPackPlanner } from '../workflow/policy-planner.ts';
+import type { SweepPages } from '../workflow/ports.ts';
 import type { WorkflowSignals } from '../workflow/signals.ts';
 import {
   DEFAULT_FIRST_RESPONSE_MINUTES,
@@ -9,7 +13,7 @@ import {
   type SlaPlanner,
 } from '../workflow/sla-planner.ts';
 import { perRuntime, runtimeEnv } from './runtime.ts';
-import { ticketStoreWithoutBodies, workflowSignals } from './services.ts';
+import { tableName, ticketStoreWithoutBodies, workflowSignals } from './services.ts';
 
 /** Composition root of the workflow's task functions and the reconciler. */
 export interface WorkflowDeps {
@@ -18,6 +22,10 @@ export interface WorkflowDeps {
   planner: SlaPlanner;
   clock: Clock;
   desks: string[];
+  /** KPI roll-ups, kept in step by the workflow's step after every ticket change. */
+  kpis: KpiRecorder;
+  /** Paged reads for the reconciler. */
+  pages: SweepPages;
 }
 
 export const workflowDeps = perRuntime((runtime): WorkflowDeps => {
@@ -29,5 +37,7 @@ export const workflowDeps = perRuntime((runtime): WorkflowDeps => {
     planner: policyPackPlanner(fixedFirstResponsePlanner(DEFAULT_FIRST_RESPONSE_MINUTES)),
     clock: runtime.clock,
     desks: env.DESKS.split(','),
+    kpis: kpiRecorder(dynamoKpiRollupStore(runtime.clients.dynamo, tableName())),
+    pages: dynamoSweepPages(runtime.clients.dynamo, tableName()),
   };
 });

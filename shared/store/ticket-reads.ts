@@ -1,12 +1,10 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { TicketActivity } from '../tickets/activity.ts';
-import type { Status, Ticket } from '../tickets/model.ts';
+import { type Status, type Ticket, UNRESOLVED_STATUSES } from '../tickets/model.ts';
 import type { TicketReads, TicketRecord } from '../tickets/ports.ts';
 import { INDEX, keys, NO_DEADLINE } from './table-keys.ts';
 
-export const UNRESOLVED_STATUSES: readonly Status[] = ['new', 'open', 'pending', 'on-hold'];
-
-const FIELDS = [
+export const FIELDS = [
   'id',
   'desk',
   'subject',

@@ -1,3 +1,4 @@
+import type { KpiRecorder } from '../kpis/recorder.ts';
 import { findPolicyPack } from '../policy/packs.ts';
 import type { KeyringSource } from '../secrets/keyring.ts';
 import type { BanCheck } from '../tickets/bans.ts';
@@ -13,6 +14,8 @@ export interface SurveyServiceDeps {
   /** A banned requester's answer is refused (and counted), as any other intake of theirs. */
   bans: BanCheck;
   surveys: SurveyStore;
+  /** Keeps the desk's CSAT/NPS roll-ups in step with the answers. */
+  kpis: KpiRecorder;
   tickets: TicketStore;
   clock: Clock;
 }
@@ -79,6 +82,9 @@ export function surveyService(deps: SurveyServiceDeps) {
         ...(answer.comment ? { comment: answer.comment } : {}),
         submittedAt,
       });
+      const stored = result.recorded ? { ...answer, ticketId, submittedAt } : result.existing;
+      // Also on a repeat: it finishes a roll-up an earlier attempt may have left undone.
+      await deps.kpis.surveyAnswered(desk, stored);
       return result.recorded
         ? { kind: 'recorded', submittedAt }
         : { kind: 'already', submittedAt: result.existing.submittedAt };

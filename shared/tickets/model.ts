@@ -16,6 +16,8 @@ export type Channel = z.infer<typeof Channel>;
 /** `pending` means waiting on the customer; `on-hold` means waiting on a third party. */
 export const STATUSES = ['new', 'open', 'pending', 'on-hold', 'solved', 'closed'] as const;
 export const Status = z.enum(STATUSES);
+/** The statuses the queue works: a ticket in one of them still needs someone. */
+export const UNRESOLVED_STATUSES: readonly Status[] = ['new', 'open', 'pending', 'on-hold'];
 export type Status = z.infer<typeof Status>;
 
 export const Tier = z.number().int().min(1).max(4);

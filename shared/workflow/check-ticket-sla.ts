@@ -1,3 +1,4 @@
+import type { KpiRecorder } from '../kpis/recorder.ts';
 import { hasPendingMail, outboundForSlaActions } from '../notices/outbound.ts';
 import type { OutboundMailPort } from '../notices/outbound-port.ts';
 import { logger } from '../observability/logger.ts';
@@ -45,7 +46,13 @@ export type CheckSlaResult = {
  * under it, so the workflow always plans from the latest version.
  */
 export async function checkTicketSla(
-  deps: { store: TicketStore; planner: SlaPlanner; clock: Clock; mail?: OutboundMailPort | undefined },
+  deps: {
+    store: TicketStore;
+    planner: SlaPlanner;
+    clock: Clock;
+    kpis: KpiRecorder;
+    mail?: OutboundMailPort | undefined;
+  },
   input: CheckSlaInput,
 ): Promise<CheckSlaResult> {
   const cycle = (input.cycle ?? 0) + 1;
@@ -123,6 +130,8 @@ export async function checkTicketSla(
       if (error instanceof VersionConflict && attempt < MAX_ATTEMPTS) continue;
       throw error;
     }
+    // Every ticket change and every breach passes here: the KPI roll-ups follow (idempotently).
+    await deps.kpis.ticketChanged(ticket, [...stored.activity, ...newActivity], now);
     const applied = records.map((r) => `${r.summary} (${r.rule}; due ${r.at})`);
     if (mailNonce !== undefined && deps.mail) {
       const mailed = await deps.mail.afterCommit(input.desk, input.ticketId, mailNonce);

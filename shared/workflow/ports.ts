@@ -1,3 +1,4 @@
+import type { OutboxPointer } from '../mail/ports.ts';
 import type { OutboundMail } from '../notices/outbound.ts';
 import type { TicketActivity } from '../tickets/activity.ts';
 import type { Status, Ticket } from '../tickets/model.ts';
@@ -44,4 +45,41 @@ export interface WorkflowTicketStore extends WorkflowParking {
   listWorkflowDue(desk: string, before: string, limit: number): Promise<WorkflowDue[]>;
   /** Tickets in `status` whose next SLA checkpoint is before `before` (byDeskStatusDue). */
   listOverdueCheckpoints(desk: string, status: Status, before: string, limit: number): Promise<WorkflowDue[]>;
+}
+
+/**
+ * Paged reads for the minute sweeps (workflow reconciler, outbound mail): each returns a page and where to
+ * continue, so a sweep works through a whole backlog instead of its first 100 items.
+ */
+export type PageKey = Record<string, unknown>;
+export interface Page<T> {
+  items: T[];
+  /** Where the next page starts; undefined at the end. */
+  next: PageKey | undefined;
+}
+export interface DueTicket {
+  ticketId: string;
+  since: string;
+}
+
+export interface SweepPages {
+  /** Tickets whose workflow has not seen their latest change since before `before`. */
+  workflowDue(
+    desk: string,
+    before: string,
+    from: PageKey | undefined,
+    limit: number,
+  ): Promise<Page<DueTicket>>;
+  /** Tickets in `status` whose workflow checkpoint passed before `before`. */
+  overdueCheckpoints(
+    desk: string,
+    status: string,
+    before: string,
+    from: PageKey | undefined,
+    limit: number,
+  ): Promise<Page<DueTicket>>;
+  /** The desk's outbox notes (tickets that may have mail left to send). */
+  outbox(desk: string, from: PageKey | undefined, limit: number): Promise<Page<OutboxPointer>>;
+  /** How many items a `workflowDue` listing would return in all (keys only, paged to the end). */
+  countWorkflowDue(desk: string, before: string): Promise<number>;
 }

@@ -110,6 +110,27 @@ describe('GET /queue', () => {
     expect((await t.call('GET', '/queue')).status).toBe(401);
   });
 
+  it('pages across every open status with a cursor, and refuses a forged one', async () => {
+    const lead = await t.token('lead', 'techflow');
+    const first = await t.call('GET', '/queue?limit=1', { token: lead });
+    expect(first.status).toBe(200);
+    expect(first.body.items).toHaveLength(1);
+    expect(first.body.truncated).toBe(true);
+    const ids = [first.body.items[0].ticket.id];
+    let cursor: string | null = first.body.nextCursor;
+    while (cursor) {
+      const next = await t.call('GET', `/queue?limit=1&cursor=${cursor}`, { token: lead });
+      expect(next.status).toBe(200);
+      ids.push(...next.body.items.map((i: { ticket: { id: string } }) => i.ticket.id));
+      cursor = next.body.nextCursor;
+    }
+    expect(new Set(ids)).toEqual(new Set([urgent.id, normal.id]));
+    const forged = Buffer.from(JSON.stringify({ solved: 'x' })).toString('base64url');
+    const bad = await t.call('GET', `/queue?cursor=${forged}`, { token: lead });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(['?cursor']);
+  });
+
   it('counts time left in business time (RareLogic: 2 business hours, Mon–Fri 9–5 Toronto)', async () => {
     await at('2031-06-06T20:00:00Z'); // Friday 16:00 in Toronto
     const ticket = await open('rarelogic', { priority: 'normal' });

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '#shared/auth/principal.ts';
+import { type KpiRecorder, kpiRecorder } from '#shared/kpis/recorder.ts';
 import type { BlobStore } from '#shared/objects/ports.ts';
+import { dynamoKpiRollupStore } from '#shared/store/kpi-rollup-store.ts';
 import { dynamoTicketStore } from '#shared/store/ticket-store.ts';
 import { CreateTicketBody, openTicket } from '#shared/tickets/commands.ts';
 import { GENERIC_DESK_DEFAULTS } from '#shared/tickets/desk-policy.ts';
@@ -13,6 +15,7 @@ import { startDynalite } from '../support/dynalite.ts';
 const noBlobs: BlobStore = { put: async () => {}, getText: async () => '' };
 let db: Awaited<ReturnType<typeof startDynalite>>;
 let store: TicketStore;
+let kpis: KpiRecorder;
 const planner = policyPackPlanner(fixedFirstResponsePlanner(DEFAULT_FIRST_RESPONSE_MINUTES));
 const customer: Principal = {
   id: 'c1',
@@ -28,6 +31,7 @@ const created = new Date('2030-01-07T15:00:00Z');
 beforeAll(async () => {
   db = await startDynalite();
   store = dynamoTicketStore(db.doc, db.tableName, noBlobs);
+  kpis = kpiRecorder(dynamoKpiRollupStore(db.doc, db.tableName));
 });
 afterAll(() => db.stop());
 
@@ -49,8 +53,8 @@ describe('the Apply step (check-ticket-sla) against DynamoDB', () => {
     const ticket = await newTicket('01J000000000000000000APPLY');
     const at = new Date(created.getTime() + 20 * 60_000); // past TechFlow Enterprise P1's 15 minutes
     const input = { ticketId: ticket.id, desk: 'techflow', executionName: ticket.id };
-    const first = await checkTicketSla({ store, planner, clock: { now: () => at } }, input);
-    const second = await checkTicketSla({ store, planner, clock: { now: () => at } }, input);
+    const first = await checkTicketSla({ store, planner, kpis, clock: { now: () => at } }, input);
+    const second = await checkTicketSla({ store, planner, kpis, clock: { now: () => at } }, input);
     expect(first.applied.length).toBeGreaterThan(0);
     expect(second.applied).toEqual([]);
     const stored = await store.getTicket('techflow', ticket.id);
@@ -64,10 +68,10 @@ describe('the Apply step (check-ticket-sla) against DynamoDB', () => {
     const ticket = await newTicket('01J000000000000000000AGING');
     const input = { ticketId: ticket.id, desk: 'techflow', executionName: ticket.id };
     // The execution's first step records when it started; later steps measure its age from that.
-    const first = await checkTicketSla({ store, planner, clock: { now: () => created } }, input);
+    const first = await checkTicketSla({ store, planner, kpis, clock: { now: () => created } }, input);
     expect(first.next).toBe('sleep');
     const now = new Date(created.getTime() + MAX_EXECUTION_AGE_MS + 1000);
-    const result = await checkTicketSla({ store, planner, clock: { now: () => now } }, input);
+    const result = await checkTicketSla({ store, planner, kpis, clock: { now: () => now } }, input);
     expect(result).toMatchObject({ next: 'continue-as-new', nextGeneration: 2 });
     if (result.next === 'continue-as-new')
       expect(result.nextExecutionName).toMatch(new RegExp(`^${ticket.id}-g2-`));
@@ -75,7 +79,7 @@ describe('the Apply step (check-ticket-sla) against DynamoDB', () => {
 
   it('stops when the ticket no longer exists', async () => {
     const result = await checkTicketSla(
-      { store, planner, clock: { now: () => created } },
+      { store, planner, kpis, clock: { now: () => created } },
       { ticketId: '01J0000000000000000MISSING', desk: 'techflow', executionName: 'x' },
     );
     expect(result.next).toBe('stop');

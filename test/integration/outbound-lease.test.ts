@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '#shared/auth/principal.ts';
+import { kpiRecorder } from '#shared/kpis/recorder.ts';
 import type { MailStore } from '#shared/mail/ports.ts';
 import { staticThreadKeys } from '#shared/mail/thread-token.ts';
 import { type DeliveryDeps, deliverPendingMail } from '#shared/notices/deliver.ts';
@@ -7,6 +8,7 @@ import { sweepOutboundMail } from '#shared/notices/outbound-port.ts';
 import type { MailSender } from '#shared/notices/sender.ts';
 import type { BlobStore } from '#shared/objects/ports.ts';
 import { staticKeyring } from '#shared/secrets/keyring.ts';
+import { dynamoKpiRollupStore } from '#shared/store/kpi-rollup-store.ts';
 import { dynamoMailStore } from '#shared/store/mail-store.ts';
 import { dynamoTicketStore } from '#shared/store/ticket-store.ts';
 import { CreateTicketBody, openTicket } from '#shared/tickets/commands.ts';
@@ -89,7 +91,12 @@ describe('outbound mail leases', () => {
     let virtualNow = new Date(created.getTime() + 20 * 60_000);
     const businessClock: Clock = { now: () => virtualNow };
     await checkTicketSla(
-      { store: ticketStore, planner, clock: businessClock },
+      {
+        store: ticketStore,
+        planner,
+        clock: businessClock,
+        kpis: kpiRecorder(dynamoKpiRollupStore(db.doc, db.tableName)),
+      },
       { ticketId: id, desk: 'techflow', executionName: id },
     );
     const queued = (await ticketStore.getTicket('techflow', id))!.outbox!.map((m) => m.id);

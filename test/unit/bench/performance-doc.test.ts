@@ -77,6 +77,19 @@ describe('docs/performance.md shows the committed bench results', () => {
     );
   });
 
+  it('KPIs', () => {
+    const [row] = result('kpis').rows as Array<{
+      itemsReadPerReport: number;
+      requestsPerReport: number;
+      medianMs: number;
+      requestsToRecordChange: number;
+    }>;
+    expect(rowOf('KPI report, 90 days over 1,000,000 tickets')).toContain(
+      `${n(row!.itemsReadPerReport)} items read in ${n(row!.requestsPerReport)} requests, median ${n(row!.medianMs)} ms; not truncated`,
+    );
+    expect(doc).toContain(`costs\n  ${n(row!.requestsToRecordChange)} DynamoDB requests`);
+  });
+
   it('soak', () => {
     const soak = result('soak');
     expect(rowOf('Soak with faults')).toContain(

@@ -1,0 +1,65 @@
+import type { TicketActivity } from '../tickets/activity.ts';
+import type { Clock } from '../time/clock.ts';
+import type { SurveyScore } from './metrics.ts';
+import type { KpiRecorder, RollupTicket } from './recorder.ts';
+
+/** One page of a desk's tickets or survey answers, and where the next begins (opaque). */
+export interface BackfillPage<T> {
+  items: T[];
+  next: string | undefined;
+}
+
+export interface BackfillSource {
+  tickets(
+    desk: string,
+    from: string | undefined,
+  ): Promise<BackfillPage<{ ticket: RollupTicket; activity: TicketActivity[] }>>;
+  surveys(desk: string, from: string | undefined): Promise<BackfillPage<SurveyScore>>;
+}
+
+export interface BackfillProgress {
+  desk: string;
+  kind: 'tickets' | 'surveys';
+  done: number;
+  /** Give it back as `from` to resume after an interruption. */
+  next: string | undefined;
+}
+
+/**
+ * Writes the roll-ups of a desk's existing tickets and survey answers (tickets created before the
+ * roll-ups existed). Safe to run again, or beside the live workflow: each record is idempotent and
+ * an older look at a ticket never replaces a newer one.
+ */
+export async function backfillKpiRollups(
+  deps: { source: BackfillSource; recorder: KpiRecorder; clock: Clock },
+  desk: string,
+  options: {
+    from?: { kind: 'tickets' | 'surveys'; next: string } | undefined;
+    onPage?: (p: BackfillProgress) => void;
+  },
+) {
+  const counts = { tickets: 0, surveys: 0 };
+  if (options.from?.kind !== 'surveys') {
+    let next = options.from?.next;
+    do {
+      const page = await deps.source.tickets(desk, next);
+      for (const { ticket, activity } of page.items) {
+        await deps.recorder.ticketChanged(ticket, activity, deps.clock.now());
+        counts.tickets += 1;
+      }
+      next = page.next;
+      options.onPage?.({ desk, kind: 'tickets', done: counts.tickets, next });
+    } while (next);
+  }
+  let next = options.from?.kind === 'surveys' ? options.from.next : undefined;
+  do {
+    const page = await deps.source.surveys(desk, next);
+    for (const answer of page.items) {
+      await deps.recorder.surveyAnswered(desk, answer);
+      counts.surveys += 1;
+    }
+    next = page.next;
+    options.onPage?.({ desk, kind: 'surveys', done: counts.surveys, next });
+  } while (next);
+  return counts;
+}

@@ -1,0 +1,42 @@
+import type { MailStore } from '../mail/ports.ts';
+import type { Clock } from '../time/clock.ts';
+import type { PageKey, SweepPages } from '../workflow/ports.ts';
+import { type DeliveryDeps, type DeliveryReport, deliverPendingMail } from './deliver.ts';
+import { OUTBOX_SWEEP_GRACE_MS } from './outbound-port.ts';
+
+/** Outbox notes read per page. */
+export const OUTBOX_SWEEP_PAGE = 100;
+
+/**
+ * The outbound sweep over a whole desk: pages through every outbox note older than the grace
+ * period while time is left (a note stuck on a failing address no longer hides the ones behind
+ * it). The backlog is the notes it did not reach plus those still pending after this run.
+ */
+export async function sweepDeskOutbox(
+  deps: DeliveryDeps & { mailStore: MailStore; clock: Clock; pages: SweepPages },
+  desk: string,
+  options: { timeLeft: () => boolean; graceMs?: number | undefined; pageSize?: number },
+) {
+  const before = deps.clock.now().getTime() - (options.graceMs ?? OUTBOX_SWEEP_GRACE_MS);
+  const reports: DeliveryReport[] = [];
+  let examined = 0;
+  let backlog = 0;
+  let from: PageKey | undefined;
+  do {
+    const page = await deps.pages.outbox(desk, from, options.pageSize ?? OUTBOX_SWEEP_PAGE);
+    const due = page.items.filter((p) => Date.parse(p.touchedAt) <= before);
+    for (const p of due) {
+      if (!options.timeLeft()) {
+        backlog += 1;
+        continue;
+      }
+      examined += 1;
+      const report = await deliverPendingMail(deps, desk, p.ticketId);
+      if (report.pending === 0) await deps.mailStore.clearOutbox(desk, p.ticketId, p.nonce);
+      else backlog += 1;
+      reports.push(report);
+    }
+    from = page.next;
+  } while (from);
+  return { desk, examined, reports, backlog };
+}
