@@ -70,10 +70,45 @@ const NOT_A_CARD_CONTEXT =
   /(order|tracking|shipment|invoice|reference|ref|ticket|case|confirmation|transaction|serial|build|imei)\s*(no\.?|number|num|id|#)?\s*[:#]?\s*$/i;
 
 const IBAN_LENGTHS: Readonly<Record<string, number>> = {
-  AD: 24, AE: 23, AT: 20, BE: 16, BG: 22, CH: 21, CY: 28, CZ: 24, DE: 22, DK: 18, EE: 20, ES: 24,
-  FI: 18, FR: 27, GB: 22, GI: 23, GR: 27, HR: 21, HU: 28, IE: 22, IS: 26, IT: 27, LI: 21, LT: 20,
-  LU: 20, LV: 21, MC: 27, MT: 31, NL: 18, NO: 15, PL: 28, PT: 25, RO: 24, SA: 24, SE: 24, SI: 19,
-  SK: 24, SM: 27, TR: 26,
+  AD: 24,
+  AE: 23,
+  AT: 20,
+  BE: 16,
+  BG: 22,
+  CH: 21,
+  CY: 28,
+  CZ: 24,
+  DE: 22,
+  DK: 18,
+  EE: 20,
+  ES: 24,
+  FI: 18,
+  FR: 27,
+  GB: 22,
+  GI: 23,
+  GR: 27,
+  HR: 21,
+  HU: 28,
+  IE: 22,
+  IS: 26,
+  IT: 27,
+  LI: 21,
+  LT: 20,
+  LU: 20,
+  LV: 21,
+  MC: 27,
+  MT: 31,
+  NL: 18,
+  NO: 15,
+  PL: 28,
+  PT: 25,
+  RO: 24,
+  SA: 24,
+  SE: 24,
+  SI: 19,
+  SK: 24,
+  SM: 27,
+  TR: 26,
 };
 
 export function ibanValid(candidate: string): boolean {
@@ -92,8 +127,7 @@ export function ibanValid(candidate: string): boolean {
 function abaValid(d: string): boolean {
   if (d.length !== 9) return false;
   const n = [...d].map(Number) as number[];
-  const sum =
-    3 * (n[0]! + n[3]! + n[6]!) + 7 * (n[1]! + n[4]! + n[7]!) + (n[2]! + n[5]! + n[8]!);
+  const sum = 3 * (n[0]! + n[3]! + n[6]!) + 7 * (n[1]! + n[4]! + n[7]!) + (n[2]! + n[5]! + n[8]!);
   return sum % 10 === 0;
 }
 
@@ -151,15 +185,13 @@ const EMAIL = /(?<![\w.+%-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\
 const IBAN = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b/g;
 /** Routing (ABA) and account numbers are unstructured: only beside the words that name them. */
 const ROUTING = /\b(?:routing|aba|transit)\s*(?:number|no\.?|#)?\s*[:#]?\s*(\d{9})\b/gi;
-const ACCOUNT =
-  /\b(?:bank\s+)?(?:account|acct)\s*(?:number|no\.?|#)\s*[:#]?\s*(\d(?:[ -]?\d){5,16})\b/gi;
+const ACCOUNT = /\b(?:bank\s+)?(?:account|acct)\s*(?:number|no\.?|#)\s*[:#]?\s*(\d(?:[ -]?\d){5,16})\b/gi;
 const CARD = /(?<![\w.-]|\d[ -])\d(?:[ -]?\d){12,18}(?![\w-]|[ -]\d|\.\d)/g;
 const SSN = /(?<![\w.-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w-]|\.\d)/g;
 const SSN_BARE = /\b(?:ssn|social security(?: number| no\.?)?)\s*[:#]?\s*(\d{9})\b/gi;
 const SIN = /(?<![\w.-])\d{3}([- ])\d{3}\1\d{3}(?![\w-]|\.\d)/g;
 const SIN_BARE = /\b(?:sin|social insurance(?: number| no\.?)?)\s*[:#]?\s*(\d{9})\b/gi;
-const NINO =
-  /\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/g;
+const NINO = /\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/g;
 const PHONE_INTERNATIONAL =
   /(?<![\w+/.:=-])\+\d{1,3}(?:[ .-]?\(\d{1,4}\))?(?:[ .-]?\d{1,4}){2,5}(?![\w-]|\.\d)/g;
 const PHONE_NANP = /(?<![\w/.:+=-])(?:1[ .-]?)?(?:\((\d{3})\) ?|(\d{3})[ .-])\d{3}[ .-]\d{4}(?![\w-]|\.\d)/g;
@@ -209,7 +241,8 @@ export function findPii(text: string, options: DetectOptions): Finding[] {
   }
   if (wanted.has('bank-account')) {
     for (const c of matches(IBAN, text)) if (ibanValid(text.slice(c.start, c.end))) add('bank-account', c);
-    for (const c of matches(ROUTING, text, 1)) if (abaValid(text.slice(c.start, c.end))) add('bank-account', c);
+    for (const c of matches(ROUTING, text, 1))
+      if (abaValid(text.slice(c.start, c.end))) add('bank-account', c);
     for (const c of matches(ACCOUNT, text, 1)) add('bank-account', c);
   }
   if (wanted.has('card-number')) {
