@@ -22,6 +22,7 @@ import { isKnownDesk, PACK_IDS } from '#shared/policy/packs.ts';
 import { resetApiDeps } from '#shared/runtime/api-deps.ts';
 import { resetComplianceDeps } from '#shared/runtime/compliance-deps.ts';
 import { resetOpsDeps } from '#shared/runtime/ops-deps.ts';
+import { resetPrivacyDeps } from '#shared/runtime/privacy-deps.ts';
 import { resetWorkflowDeps } from '#shared/runtime/workflow-deps.ts';
 import { tableDefinition } from '#shared/store/table-definition.ts';
 import { Slug } from '#shared/tickets/model.ts';
@@ -237,6 +238,7 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
   resetApiDeps();
   resetWorkflowDeps();
   resetOpsDeps();
+  resetPrivacyDeps();
 
   const ddb = new DynamoDBClient({ endpoint: dynamoUrl });
   try {

@@ -4,7 +4,7 @@ import { DomainError } from '../errors/domain-error.ts';
 import { newId } from '../runtime/ids.ts';
 import type { KeyringSource } from '../secrets/keyring.ts';
 import { assertCanSeeTicket } from '../tickets/access.ts';
-import type { Message, Ticket } from '../tickets/model.ts';
+import type { Ticket } from '../tickets/model.ts';
 import type { Clock } from '../time/clock.ts';
 import {
   type Consent,
@@ -31,7 +31,8 @@ export interface ConsentServiceDeps {
   mailer: ConsentMailer;
   /** Signs the grant and refuse links (the survey keyring; the MAC names its purpose). */
   linkKeys: KeyringSource;
-  publicBaseUrl: string;
+  /** Where customers open links from mail, e.g. https://support.example.com. */
+  publicBaseUrl(): string;
 }
 
 export const RecordAccessBody = z.strictObject({
@@ -41,11 +42,46 @@ export const RecordAccessBody = z.strictObject({
 });
 
 /** What the staff ticket view withheld, or the consent it was opened under. */
-export interface PrivateDataMarker {
-  withheld?: Array<{ messageId: string; dataClass: PrivateDataClass; count: number }>;
-  detail?: string;
-  openedUnder?: { consentId: string; until: string };
-}
+export const PrivateDataMarker = z.strictObject({
+  withheld: z
+    .array(z.strictObject({ messageId: z.string(), dataClass: PrivateDataClass, count: z.number().int() }))
+    .optional(),
+  detail: z.string().optional(),
+  openedUnder: z.strictObject({ consentId: z.string(), until: z.string() }).optional(),
+});
+export type PrivateDataMarker = z.infer<typeof PrivateDataMarker>;
+
+/** A consent as the API answers it (shared/privacy/consent.ts `consentView`). */
+export const ConsentViewSchema = z.strictObject({
+  id: z.string(),
+  desk: z.string(),
+  ticketId: z.string(),
+  scope: z.array(PrivateDataClass),
+  reason: z.string(),
+  requestedBy: z.strictObject({ id: z.string(), role: z.string() }),
+  requestedAt: z.string(),
+  answerBy: z.string(),
+  decision: z.enum(['granted', 'refused']).optional(),
+  decidedAt: z.string().optional(),
+  decidedVia: z.enum(['api', 'link']).optional(),
+  expiresAt: z.string().optional(),
+  revokedAt: z.string().optional(),
+  mail: z
+    .strictObject({ status: z.enum(['sent', 'failed']), at: z.string(), reason: z.string().optional() })
+    .optional(),
+  state: z.enum(['requested', 'unanswered', 'granted', 'expired', 'refused', 'revoked']),
+});
+
+export const PrivateAccessRecordSchema = z.strictObject({
+  id: z.string(),
+  desk: z.string(),
+  ticketId: z.string(),
+  at: z.string(),
+  actor: z.strictObject({ id: z.string(), role: z.string() }),
+  dataClass: PrivateDataClass,
+  what: z.string(),
+  consentId: z.string(),
+});
 
 export type ConsentLinkState =
   | { kind: 'invalid-link' }
@@ -77,7 +113,7 @@ export function consentService(deps: ConsentServiceDeps) {
 
   async function linksFor(consent: Consent) {
     const keys = await deps.linkKeys.keyring();
-    const base = deps.publicBaseUrl.replace(/\/$/, '');
+    const base = deps.publicBaseUrl().replace(/\/$/, '');
     const ref = { desk: consent.desk, ticketId: consent.ticketId, consentId: consent.id };
     const until = new Date(consent.answerBy);
     return {
@@ -93,7 +129,8 @@ export function consentService(deps: ConsentServiceDeps) {
       const next = decideConsent(consent, decision, via, policy, clock.now());
       if (await store.replaceConsent(next, consent.version)) return next;
       const fresh = await store.getConsent(consent.desk, consent.ticketId, consent.id);
-      if (!fresh || attempt >= 3) throw DomainError.conflict('consent-changed', 'The consent changed; retry.');
+      if (!fresh || attempt >= 3)
+        throw DomainError.conflict('consent-changed', 'The consent changed; retry.');
       consent = fresh;
     }
   }
@@ -138,7 +175,11 @@ export function consentService(deps: ConsentServiceDeps) {
       } catch (error) {
         // The request stands (the customer can answer through the API); staff see why no mail went.
         const reason = `${(error as Error).name}: ${(error as Error).message}`.slice(0, 300);
-        mailed = { ...consent, mail: { status: 'failed', at: clock.now().toISOString(), reason }, version: 2 };
+        mailed = {
+          ...consent,
+          mail: { status: 'failed', at: clock.now().toISOString(), reason },
+          version: 2,
+        };
       }
       await store.replaceConsent(mailed, consent.version);
       return consentView(mailed, clock.now());
@@ -211,10 +252,13 @@ export function consentService(deps: ConsentServiceDeps) {
      * `attachments` is; without a live consent they are withheld (with a marker saying where and how many),
      * under one they are shown and the opening is recorded.
      */
-    async staffTicketView<V extends { id: string; desk: string; messages: Message[] }>(
-      principal: Principal,
-      view: V,
-    ): Promise<V & { privateData?: PrivateDataMarker }> {
+    async staffTicketView<
+      V extends {
+        id: string;
+        desk: string;
+        messages: Array<{ id: string; attachments?: unknown[] | undefined }>;
+      },
+    >(principal: Principal, view: V): Promise<V & { privateData?: PrivateDataMarker }> {
       const policy = deps.policyFor(view.desk);
       if (!isStaff(principal) || !policy?.privateClasses.includes('attachments')) return view;
       const withFiles = view.messages.filter((m) => m.attachments?.length);
@@ -224,15 +268,24 @@ export function consentService(deps: ConsentServiceDeps) {
         : undefined;
       if (consent) {
         const ticket = await ticketFor(principal, view.id);
-        await recordAccess(principal, ticket, 'attachments', `attachments of ${withFiles.length} message(s)`, consent);
-        return { ...view, privateData: { openedUnder: { consentId: consent.id, until: consent.expiresAt! } } };
+        await recordAccess(
+          principal,
+          ticket,
+          'attachments',
+          `attachments of ${withFiles.length} message(s)`,
+          consent,
+        );
+        return {
+          ...view,
+          privateData: { openedUnder: { consentId: consent.id, until: consent.expiresAt! } },
+        };
       }
       return {
         ...view,
         messages: view.messages.map((m) => {
           if (!m.attachments?.length) return m;
           const { attachments: _files, ...rest } = m;
-          return rest as Message;
+          return rest as V['messages'][number];
         }),
         privateData: {
           withheld: withFiles.map((m) => ({
@@ -262,7 +315,11 @@ export function consentService(deps: ConsentServiceDeps) {
           { pointer: '/dataClass', detail: `not private on this desk (${policy.privateClasses.join(', ')})` },
         ]);
       }
-      const consent = liveConsentFor(await store.listConsents(ticket.desk, ticket.id), body.dataClass, clock.now());
+      const consent = liveConsentFor(
+        await store.listConsents(ticket.desk, ticket.id),
+        body.dataClass,
+        clock.now(),
+      );
       if (!consent) {
         throw DomainError.forbidden(
           `${body.dataClass} needs the customer’s live consent; ask for it with POST /tickets/${ticket.id}/consents.`,

@@ -115,7 +115,10 @@ export function decideConsent(
   const at = now.toISOString();
   if (decision === 'revoke') {
     if (state !== 'granted') {
-      throw DomainError.conflict('consent-not-live', `This consent is ${state}; only a live grant can be revoked.`);
+      throw DomainError.conflict(
+        'consent-not-live',
+        `This consent is ${state}; only a live grant can be revoked.`,
+      );
     }
     return { ...consent, revokedAt: at, version: consent.version + 1 };
   }

@@ -67,7 +67,11 @@ export function dynamoPrivacyStore(doc: DynamoDBDocumentClient, tableName: strin
     },
     async getConsent(desk, ticketId, consentId) {
       const { Item } = await doc.send(
-        new GetCommand({ TableName: tableName, Key: consentKey(desk, ticketId, consentId), ConsistentRead: true }),
+        new GetCommand({
+          TableName: tableName,
+          Key: consentKey(desk, ticketId, consentId),
+          ConsistentRead: true,
+        }),
       );
       return Item ? strip<Consent>(Item) : undefined;
     },
