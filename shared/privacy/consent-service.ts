@@ -160,8 +160,8 @@ export function consentService(deps: ConsentServiceDeps) {
   return {
     /** An agent asks the ticket's requester; the request is mailed with its grant and refuse links. */
     async request(principal: Principal, ticketId: string, body: RequestConsentBody): Promise<ConsentView> {
-      if (!isStaff(principal)) throw DomainError.forbidden('Only support staff ask for consent.');
       const ticket = await ticketFor(principal, ticketId);
+      if (!isStaff(principal)) throw DomainError.forbidden('Only support staff ask for consent.');
       if (ticket.status === 'closed') throw DomainError.conflict('ticket-closed', 'This ticket is closed.');
       const policy = policyOf(ticket.desk);
       const now = clock.now();
@@ -201,10 +201,10 @@ export function consentService(deps: ConsentServiceDeps) {
       consentId: string,
       decision: ConsentDecision,
     ): Promise<ConsentView> {
+      const ticket = await ticketFor(principal, ticketId);
       if (principal.role !== 'customer') {
         throw DomainError.forbidden('Only the customer who opened the ticket answers a consent request.');
       }
-      const ticket = await ticketFor(principal, ticketId);
       const consent = await store.getConsent(ticket.desk, ticket.id, consentId);
       if (!consent) throw DomainError.notFound(`Consent ${consentId}`);
       return consentView(await decide(consent, decision, 'api'), clock.now());
@@ -305,10 +305,10 @@ export function consentService(deps: ConsentServiceDeps) {
       ticketId: string,
       body: z.infer<typeof RecordAccessBody>,
     ): Promise<PrivateAccessRecord> {
+      const ticket = await ticketFor(principal, ticketId);
       if (!mayOpenPrivateData(principal.role)) {
         throw DomainError.forbidden('Only agents, leads and managers open a customer’s private data.');
       }
-      const ticket = await ticketFor(principal, ticketId);
       const policy = policyOf(ticket.desk);
       if (!policy.privateClasses.includes(body.dataClass)) {
         throw DomainError.validation([
@@ -330,10 +330,10 @@ export function consentService(deps: ConsentServiceDeps) {
 
     /** Every opening of the ticket's private data, oldest first (leads and managers). */
     async accessLog(principal: Principal, ticketId: string): Promise<PrivateAccessRecord[]> {
+      const ticket = await ticketFor(principal, ticketId);
       if (principal.role !== 'lead' && principal.role !== 'manager') {
         throw DomainError.forbidden('The private-data access log is for leads and managers.');
       }
-      const ticket = await ticketFor(principal, ticketId);
       return store.listAccess(ticket.desk, ticket.id);
     },
   };
