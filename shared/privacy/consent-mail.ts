@@ -3,6 +3,7 @@ import { deskMailConfig, deskSupportAddress } from '../mail/desk-mail.ts';
 import { composeMail } from '../notices/compose.ts';
 import type { MailSender } from '../notices/sender.ts';
 import type { Consent } from './consent.ts';
+import { escapeHtml } from './consent-page.ts';
 import type { PrivateDataClass } from './pack-schema.ts';
 import type { ConsentMailer, ConsentTicket } from './ports.ts';
 
@@ -12,9 +13,6 @@ const CLASS_WORDS: Record<PrivateDataClass, string> = {
   'call-recordings': 'recordings of your calls',
   'screen-sharing': 'a screen-sharing session with you',
 };
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** The request text: what the agent wants to open and why, how long a grant lasts, and the two links. */
 export function consentRequestText(input: {

@@ -4,7 +4,7 @@ import type { ConsentLinkState } from './consent-service.ts';
 export const CONSENT_PAGE_CSP =
   "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-const escapeHtml = (s: string) =>
+export const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const page = (title: string, body: string) =>

@@ -1,6 +1,7 @@
-import nodemailer from 'nodemailer';
+import type nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
+import { mailTo as mailToIn, smtpClient } from '../support/mail.ts';
 import { eventually } from '../support/poll.ts';
 
 /**
@@ -11,24 +12,12 @@ import { eventually } from '../support/poll.ts';
 let t: TestStack;
 let smtp: nodemailer.Transporter;
 
-interface OutboxMail {
-  to: string[];
-  subject: string;
-  text: string;
-  html?: string;
-}
-const mailTo = async (address: string): Promise<OutboxMail[]> =>
-  ((await t.call('GET', '/_local/outbox')).body.items as OutboxMail[]).filter((m) => m.to.includes(address));
+const mailTo = (address: string) => mailToIn(t, address);
 
 beforeAll(async () => {
   t = await startTestStack();
   await t.call('POST', '/_local/clock', { json: { set: '2031-03-04T10:00:00Z' } });
-  smtp = nodemailer.createTransport({
-    host: '127.0.0.1',
-    port: t.stack.mail.smtpPort,
-    secure: false,
-    ignoreTLS: true,
-  });
+  smtp = smtpClient(t);
 }, 60_000);
 afterAll(async () => {
   smtp?.close();
