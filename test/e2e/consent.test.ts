@@ -1,7 +1,7 @@
 import type nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
-import { mailTo as mailToIn, type OutboxMail, smtpClient } from '../support/mail.ts';
+import { mailTo as mailToIn, type OutboxMail, smtpClient, ticketFromMail } from '../support/mail.ts';
 import { eventually } from '../support/poll.ts';
 
 /**
@@ -28,9 +28,8 @@ afterAll(async () => {
   await t?.stop();
 });
 
-async function acentusTicketWithAttachment(from: string, subject: string) {
-  const agent = await t.token('agent', 'acentus', { sub: 'acentus-agent' });
-  await smtp.sendMail({
+function acentusTicketWithAttachment(from: string, subject: string) {
+  return ticketFromMail(t, smtp, 'acentus', {
     from,
     to: 'support@acentus.example.com',
     subject,
@@ -39,11 +38,6 @@ async function acentusTicketWithAttachment(from: string, subject: string) {
       { filename: 'export.log', content: 'ERROR 500 at /v2/export\n', contentType: 'text/plain' },
     ],
   });
-  const ticket = await eventually(async () => {
-    const items = (await t.call('GET', '/tickets?limit=100', { token: agent })).body.items as any[];
-    return items.find((x) => x.subject === subject);
-  }, 'the ticket from mail');
-  return { agent, id: ticket.id as string };
 }
 
 describe('consent by the mailed link (Acentus)', () => {

@@ -1,7 +1,7 @@
 import type nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
-import { mailTo as mailToIn, smtpClient } from '../support/mail.ts';
+import { mailTo as mailToIn, smtpClient, ticketFromMail } from '../support/mail.ts';
 import { eventually } from '../support/poll.ts';
 
 /**
@@ -24,15 +24,8 @@ afterAll(async () => {
   await t?.stop();
 });
 
-async function emailTicket(desk: string, to: string, from: string, subject: string) {
-  const agent = await t.token('agent', desk);
-  await smtp.sendMail({ from, to, subject, text: 'Please help, details above.' });
-  const ticket = await eventually(async () => {
-    const items = (await t.call('GET', '/tickets?limit=100', { token: agent })).body.items as any[];
-    return items.find((x) => x.subject === subject);
-  }, 'the ticket from mail');
-  return { agent, id: ticket.id as string };
-}
+const emailTicket = (desk: string, to: string, from: string, subject: string) =>
+  ticketFromMail(t, smtp, desk, { from, to, subject, text: 'Please help, details above.' });
 
 describe('PII redaction (Acentus)', () => {
   it('stores and mails a public reply redacted, keeps the internal note, and redacts the acknowledgement', async () => {
