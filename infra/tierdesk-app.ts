@@ -1,5 +1,6 @@
 import { Annotations, App, type AppProps, type Environment, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { API_ROUTES } from '#functions/manifest/api-routes.ts';
 import { ASYNC_FUNCTIONS } from '#functions/manifest/async-functions.ts';
 import { ConfigError, type DeploymentConfig, readDeploymentConfig } from './config.ts';
 import { applyControlTowerHardening } from './control-tower.ts';
@@ -140,6 +141,9 @@ export function addTierdeskStacks(
     publicBaseUrl: config.publicBaseUrl ?? EXAMPLE_PUBLIC_BASE_URL,
     inboundMailBucket: mail.inboundBucket,
   });
+  // API routes that send mail themselves (a consent request with its signed links).
+  for (const route of API_ROUTES.filter((r) => r.access.sendMail))
+    mail.grantSendMail(api.functions[route.id]!);
   // The workflow's Apply step sends the mail its SLA actions cause (and agents' replies) right after its write.
   // (The mail stack grants its own functions; the workflow stack exists before the mail stack.)
   for (const entry of ASYNC_FUNCTIONS.filter((f) => f.access.sendMail && f.home === 'workflow')) {

@@ -5,6 +5,7 @@ import { ListIncidentsQuery } from '#functions/incidents/list-incidents.ts';
 import { KpiQuery } from '#functions/kpis/get-kpis.ts';
 import { QueueQuery } from '#functions/ops/get-queue.ts';
 import { HistoryQuery } from '#functions/ops/get-ticket-history.ts';
+import { ConsentLinkAnswer } from '#functions/privacy/submit-consent-page.ts';
 import { ListTicketsQuery } from '#functions/tickets/list-tickets.ts';
 import { ListAppealsQuery } from '#shared/compliance/appeal-service.ts';
 import { AddAttachmentBody } from '#shared/compliance/attachment-service.ts';
@@ -17,6 +18,13 @@ import { CreateIncidentBody, UpdateIncidentBody } from '#shared/incidents/comman
 import { StatusFeed } from '#shared/incidents/feed.ts';
 import { IncidentView } from '#shared/incidents/model.ts';
 import { RejectSuspendedMailBody, ReleaseSuspendedMailBody } from '#shared/mail/suspended.ts';
+import { ConsentDecisionBody, RequestConsentBody } from '#shared/privacy/consent.ts';
+import {
+  ConsentViewSchema,
+  PrivateAccessRecordSchema,
+  PrivateDataMarker,
+  RecordAccessBody,
+} from '#shared/privacy/consent-service.ts';
 import { PreviewRequest } from '#shared/sla/preview-request.ts';
 import { SurveyAnswer } from '#shared/survey/page.ts';
 import { AddBanBody, BanView } from '#shared/tickets/bans.ts';
@@ -110,7 +118,10 @@ export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
     responses: {
       200: json(
         'The ticket with the messages the caller may see.',
-        z.union([TicketWithMessages, CustomerTicketView.extend({ messages: z.array(CustomerMessageView) })]),
+        z.union([
+          TicketWithMessages.extend({ privateData: PrivateDataMarker.optional() }),
+          CustomerTicketView.extend({ messages: z.array(CustomerMessageView) }),
+        ]),
       ),
     },
   },
@@ -301,6 +312,54 @@ export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
     headers: ['If-Match'],
     responses: { 200: json('The changed incident.', IncidentView) },
     problems: [409, 412, 422, 428],
+  },
+  RequestConsent: {
+    body: {
+      schema: RequestConsentBody,
+      example: { scope: ['attachments'], reason: 'To read the error in the log file you attached.' },
+    },
+    responses: { 201: json('The consent request, mailed to the requester (see `mail`).', ConsentViewSchema) },
+    problems: [409],
+  },
+  ListConsents: {
+    responses: {
+      200: json(
+        'The ticket’s consents, newest first.',
+        z.strictObject({ items: z.array(ConsentViewSchema) }),
+      ),
+    },
+  },
+  DecideConsent: {
+    body: { schema: ConsentDecisionBody, example: { decision: 'grant' } },
+    responses: { 200: json('The consent after the answer.', ConsentViewSchema) },
+    problems: [409],
+  },
+  RecordPrivateAccess: {
+    body: {
+      schema: RecordAccessBody,
+      example: { dataClass: 'screen-sharing', what: 'screen-sharing session to check the SSO settings' },
+    },
+    responses: { 201: json('The access record.', PrivateAccessRecordSchema) },
+    problems: [409],
+  },
+  ListPrivateAccess: {
+    responses: {
+      200: json(
+        'Every opening of the ticket’s private data, oldest first.',
+        z.strictObject({ items: z.array(PrivateAccessRecordSchema) }),
+      ),
+    },
+  },
+  GetConsentPage: {
+    query: SignedLinkQuery.extend({ decision: z.enum(['grant', 'refuse']).optional() }),
+    responses: { 200: { description: 'The consent question (or its outcome).', mediaType: 'text/html' } },
+    pages: [403, 404, 410],
+  },
+  SubmitConsentPage: {
+    query: SignedLinkQuery.extend({ decision: z.enum(['grant', 'refuse']).optional() }),
+    body: { schema: ConsentLinkAnswer, example: { decision: 'grant' } },
+    responses: { 200: { description: 'The outcome page.', mediaType: 'text/html' } },
+    pages: [403, 404, 410],
   },
   GetSurvey: {
     query: SignedLinkQuery,

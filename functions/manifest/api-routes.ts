@@ -40,6 +40,8 @@ export interface ApiRouteEntry {
 
 const SIGNED_SURVEY_LINK =
   'the survey link is HMAC-signed per desk and ticket; the handler verifies it and records one score';
+const SIGNED_CONSENT_LINK =
+  'the consent link is HMAC-signed per desk, ticket and request (survey keyring, its own purpose); opening it decides nothing, its form records one answer';
 const PUBLIC_STATUS_FEED = 'the status feed is public by design (Acentus and TechFlow publish status pages)';
 /**
  * The public routes' own limits (no token, so no desk quota): a customer opens a survey once and answers
@@ -128,8 +130,12 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
     handler: 'functions/tickets/get-ticket.ts',
     description: 'GET /tickets/{id}: a ticket with its visible messages.',
     auth: { kind: 'jwt' },
-    // The ticket partition in one Query (ticket and message items); long bodies from S3.
-    access: { table: { actions: ['Query'] }, bodies: [{ actions: ['GetObject'], prefix: 'bodies/' }] },
+    // The ticket partition in one Query (ticket and message items); long bodies from S3. Staff views: the
+    // ticket's consents (Query) and a record of each opening of private data under one (GetItem, PutItem).
+    access: {
+      table: { actions: ['Query', 'GetItem', 'PutItem'] },
+      bodies: [{ actions: ['GetObject'], prefix: 'bodies/' }],
+    },
   },
   {
     id: 'ListTickets',
@@ -631,6 +637,87 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
     auth: { kind: 'public-read', reason: PUBLIC_STATUS_FEED },
     throttle: STATUS_FEED_THROTTLE,
     access: { table: { actions: ['Query'], indexes: ['byDataClassCreated'] }, publicBaseUrl: true },
+  },
+  // Consent before staff open a customer's private data, and the record of each opening (docs/privacy.md).
+  {
+    id: 'RequestConsent',
+    group: 'tickets',
+    method: 'POST',
+    path: '/tickets/{id}/consents',
+    handler: 'functions/privacy/request-consent.ts',
+    description:
+      'POST /tickets/{id}/consents: staff ask the requester for consent; mailed with signed links.',
+    auth: { kind: 'jwt' },
+    throttle: { rateLimit: 5, burstLimit: 10 },
+    // The ticket (GetItem), the consent (PutItem, then its mail status); the request mail through SES with
+    // links signed under the survey keyring and the public URL.
+    access: { table: { actions: ['GetItem', 'PutItem'] }, sendMail: true },
+  },
+  {
+    id: 'ListConsents',
+    group: 'tickets',
+    method: 'GET',
+    path: '/tickets/{id}/consents',
+    handler: 'functions/privacy/list-consents.ts',
+    description:
+      'GET /tickets/{id}/consents: the ticket’s consent requests and their state (staff, requester).',
+    auth: { kind: 'jwt' },
+    access: { table: { actions: ['GetItem', 'Query'] } },
+  },
+  {
+    id: 'DecideConsent',
+    group: 'tickets',
+    method: 'POST',
+    path: '/tickets/{id}/consents/{consentId}/decision',
+    handler: 'functions/privacy/decide-consent.ts',
+    description:
+      'POST /tickets/{id}/consents/{consentId}/decision: the requester grants, refuses or revokes.',
+    auth: { kind: 'jwt' },
+    access: { table: { actions: ['GetItem', 'PutItem'] } },
+  },
+  {
+    id: 'RecordPrivateAccess',
+    group: 'tickets',
+    method: 'POST',
+    path: '/tickets/{id}/private-access',
+    handler: 'functions/privacy/record-private-access.ts',
+    description:
+      'POST /tickets/{id}/private-access: staff open private data (a screen share) under a live consent; recorded.',
+    auth: { kind: 'jwt' },
+    access: { table: { actions: ['GetItem', 'Query', 'PutItem'] } },
+  },
+  {
+    id: 'ListPrivateAccess',
+    group: 'tickets',
+    method: 'GET',
+    path: '/tickets/{id}/private-access',
+    handler: 'functions/privacy/list-private-access.ts',
+    description: 'GET /tickets/{id}/private-access: who opened which private data when (leads, managers).',
+    auth: { kind: 'jwt' },
+    access: { table: { actions: ['GetItem', 'Query'] } },
+  },
+  {
+    id: 'GetConsentPage',
+    group: 'public',
+    method: 'GET',
+    path: '/consent/{desk}/{ticketId}/{consentId}',
+    handler: 'functions/privacy/get-consent-page.ts',
+    description: 'GET /consent/{desk}/{ticketId}/{consentId}: the consent question behind a signed link.',
+    auth: { kind: 'signed-link', reason: SIGNED_CONSENT_LINK },
+    throttle: SURVEY_THROTTLE,
+    access: { table: { actions: ['GetItem'] }, secrets: ['survey'] },
+  },
+  {
+    id: 'SubmitConsentPage',
+    group: 'public',
+    method: 'POST',
+    path: '/consent/{desk}/{ticketId}/{consentId}',
+    handler: 'functions/privacy/submit-consent-page.ts',
+    description:
+      'POST /consent/{desk}/{ticketId}/{consentId}: records the grant or refusal from the link’s page.',
+    auth: { kind: 'signed-link', reason: SIGNED_CONSENT_LINK },
+    throttle: SURVEY_THROTTLE,
+    access: { table: { actions: ['GetItem', 'PutItem'] }, secrets: ['survey'] },
   },
   // The API's own contract (docs/api.md), built from this manifest and functions/manifest/api-contract.ts.
   {

@@ -40,7 +40,8 @@ const needsMailStack = ({ access }: ApiRouteEntry) =>
     access.secrets?.includes('survey') ||
       access.publicBaseUrl ||
       access.inboundMail ||
-      access.inboundMailBucketName,
+      access.inboundMailBucketName ||
+      access.sendMail,
   );
 
 export interface ApiStackProps extends StackProps {

@@ -1,4 +1,5 @@
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { redactOutgoingMail } from '../privacy/redaction.ts';
 
 export interface OutgoingMail {
   from: { name: string; address: string };
@@ -26,6 +27,8 @@ export interface OutgoingMail {
  * List-Unsubscribe (these are transactional messages about the recipient's own request).
  */
 export function composeMail(mail: OutgoingMail): Promise<Buffer> {
+  // Personal data and secrets are redacted where the desk's pack asks for it (shared/privacy/redaction.ts).
+  mail = redactOutgoingMail(mail);
   const headers: Record<string, string> = {
     'Content-Language': mail.language,
     'X-Tierdesk-Ticket': mail.ticketId,

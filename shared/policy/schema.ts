@@ -8,6 +8,7 @@
  * `docs/policy-packs.md` explains each field and the target-rule precedence.
  */
 import { z } from 'zod';
+import { PrivacyPolicy } from '../privacy/pack-schema.ts';
 import { CHANNELS, PRIORITIES, Slug, STATUSES } from '../tickets/model.ts';
 
 export const METRICS = [
@@ -505,6 +506,8 @@ export const PolicyPack = z
     identityVerification: IdentityVerification.optional(),
     staffAuthority: StaffAuthority.optional(),
     customerIntake: CustomerIntake.optional(),
+    /** Consent before staff open private data; PII redaction in what the customer is sent (shared/privacy/). */
+    privacy: PrivacyPolicy.optional(),
   })
   .superRefine((pack, ctx) => {
     const calendars = new Set(Object.keys(pack.calendars));

@@ -4,6 +4,7 @@ import { type OutboundMail, outboundForAgentReply } from '../notices/outbound.ts
 import { logger } from '../observability/logger.ts';
 import { emitMetric } from '../observability/metrics.ts';
 import { findPolicyPack } from '../policy/packs.ts';
+import { redactPublicReply } from '../privacy/redaction.ts';
 import { newId } from '../runtime/ids.ts';
 import type { Clock } from '../time/clock.ts';
 import type { TicketSlaState } from '../workflow/model.ts';
@@ -268,7 +269,13 @@ export function ticketService(deps: TicketServiceDeps) {
         if (!isStaff(principal))
           await deps.bans.assertNotBanned(ticket.desk, ticket.requester.email, principal.email);
         const now = deps.clock.now();
-        const change = addMessage({ principal, ticket, body, messageId, now });
+        const change = addMessage({
+          principal,
+          ticket,
+          body: redactPublicReply(principal, ticket, body),
+          messageId,
+          now,
+        });
         await store.putMessage(change.message);
         // An email ticket's requester gets the public reply by mail: queued in the same write.
         const mail = isStaff(principal)

@@ -854,6 +854,129 @@ const cells: Cell[] = [
       otherDeskLead: 403,
     },
   },
+  // Consent before staff open private data (TechFlow: screen sharing).
+  {
+    route: 'POST /tickets/{id}/consents',
+    send: (token) =>
+      t.call('POST', `/tickets/${ticketId}/consents`, {
+        token,
+        json: { reason: 'To look at your SSO settings with you.' },
+      }),
+    expect: {
+      owner: 403,
+      otherCustomer: 404,
+      agent: 201,
+      lead: 201,
+      manager: 201,
+      ops: 403,
+      app: 403,
+      otherDeskAgent: 404,
+      otherDeskLead: 404,
+    },
+  },
+  {
+    route: 'GET /tickets/{id}/consents',
+    send: (token) => t.call('GET', `/tickets/${ticketId}/consents`, { token }),
+    expect: {
+      owner: OK,
+      otherCustomer: 404,
+      agent: OK,
+      lead: OK,
+      manager: OK,
+      ops: OK,
+      app: OK,
+      otherDeskAgent: 404,
+      otherDeskLead: 404,
+    },
+  },
+  {
+    route: 'POST /tickets/{id}/consents/{consentId}/decision',
+    send: (token) =>
+      t.call('POST', `/tickets/${ticketId}/consents/${NO_SUCH_ID}/decision`, {
+        token,
+        json: { decision: 'grant' },
+      }),
+    expect: {
+      owner: 404,
+      otherCustomer: 404,
+      agent: 403,
+      lead: 403,
+      manager: 403,
+      ops: 403,
+      app: 403,
+      otherDeskAgent: 404,
+      otherDeskLead: 404,
+    },
+  },
+  {
+    route: 'POST /tickets/{id}/private-access (no live consent)',
+    send: (token) =>
+      t.call('POST', `/tickets/${ticketId}/private-access`, {
+        token,
+        json: { dataClass: 'screen-sharing', what: 'screen-sharing session' },
+      }),
+    expect: {
+      owner: 403,
+      otherCustomer: 404,
+      agent: 403,
+      lead: 403,
+      manager: 403,
+      ops: 403,
+      app: 403,
+      otherDeskAgent: 404,
+      otherDeskLead: 404,
+    },
+  },
+  {
+    route: 'GET /tickets/{id}/private-access',
+    send: (token) => t.call('GET', `/tickets/${ticketId}/private-access`, { token }),
+    expect: {
+      owner: 403,
+      otherCustomer: 404,
+      agent: 403,
+      lead: OK,
+      manager: OK,
+      ops: 403,
+      app: 403,
+      otherDeskAgent: 404,
+      otherDeskLead: 404,
+    },
+  },
+  {
+    route: 'GET /consent/{desk}/{ticketId}/{consentId} (unsigned link)',
+    send: (token) => t.call('GET', `/consent/techflow/${ticketId}/${NO_SUCH_ID}`, { token }),
+    expect: {
+      owner: 403,
+      otherCustomer: 403,
+      agent: 403,
+      lead: 403,
+      manager: 403,
+      ops: 403,
+      app: 403,
+      otherDeskAgent: 403,
+      otherDeskLead: 403,
+    },
+  },
+  {
+    route: 'POST /consent/{desk}/{ticketId}/{consentId} (unsigned link)',
+    send: (token) =>
+      t.call('POST', `/consent/techflow/${ticketId}/${NO_SUCH_ID}`, {
+        token,
+        raw: 'decision=grant',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
+    expect: {
+      owner: 403,
+      otherCustomer: 403,
+      agent: 403,
+      lead: 403,
+      manager: 403,
+      ops: 403,
+      app: 403,
+      otherDeskAgent: 403,
+      otherDeskLead: 403,
+    },
+  },
   // Public routes: a token changes nothing; what protects them is the signed link or nothing at all.
   {
     route: 'GET /survey/{desk}/{ticketId} (unsigned link)',

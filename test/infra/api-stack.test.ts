@@ -22,7 +22,15 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
     'kms:GenerateDataKey',
     'states:StartExecution',
   ],
-  GetTicket: ['dynamodb:Query', 's3:GetObject', 'kms:Decrypt'],
+  // Staff views also read the ticket's consents and record each opening of private data under one.
+  GetTicket: [
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:Query',
+    's3:GetObject',
+    'kms:Decrypt',
+    'kms:GenerateDataKey',
+  ],
   ListTickets: ['dynamodb:Query', 'kms:Decrypt'],
   AddMessage: [
     'dynamodb:BatchGetItem',
@@ -68,6 +76,37 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   RejectSuspendedMail: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'kms:Decrypt', 'kms:GenerateDataKey'],
   // The document is bundled with the handler: no table, bucket or workflow.
   GetOpenApi: [],
+  // A consent request mails its signed links itself: the mail stack's sending grant (shared/privacy/).
+  RequestConsent: [
+    'dynamodb:DeleteItem',
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:Query',
+    'dynamodb:UpdateItem',
+    's3:GetObject',
+    'kms:Decrypt',
+    'kms:GenerateDataKey',
+    'secretsmanager:GetSecretValue',
+    'ses:SendRawEmail',
+  ],
+  ListConsents: ['dynamodb:GetItem', 'dynamodb:Query', 'kms:Decrypt'],
+  DecideConsent: ['dynamodb:GetItem', 'dynamodb:PutItem', 'kms:Decrypt', 'kms:GenerateDataKey'],
+  RecordPrivateAccess: [
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:Query',
+    'kms:Decrypt',
+    'kms:GenerateDataKey',
+  ],
+  ListPrivateAccess: ['dynamodb:GetItem', 'dynamodb:Query', 'kms:Decrypt'],
+  GetConsentPage: ['dynamodb:GetItem', 'kms:Decrypt', 'secretsmanager:GetSecretValue'],
+  SubmitConsentPage: [
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'kms:Decrypt',
+    'kms:GenerateDataKey',
+    'secretsmanager:GetSecretValue',
+  ],
 };
 /** Every token route counts its caller's desk quota (shared/quota/desk-quota.ts). */
 const QUOTA_COUNTER = ['dynamodb:UpdateItem', 'kms:Decrypt', 'kms:GenerateDataKey'];
@@ -107,6 +146,7 @@ describe('ApiStack', () => {
       'GET /billing-appeals',
       'GET /billing-appeals/{id}',
       'GET /compliance/audit',
+      'GET /consent/{desk}/{ticketId}/{consentId}',
       'GET /desks/{desk}/status.json',
       'GET /desks/{desk}/status.rss',
       'GET /dsar',
@@ -123,7 +163,9 @@ describe('ApiStack', () => {
       'GET /survey/{desk}/{ticketId}',
       'GET /tickets',
       'GET /tickets/{id}',
+      'GET /tickets/{id}/consents',
       'GET /tickets/{id}/history',
+      'GET /tickets/{id}/private-access',
       'GET /tickets/{id}/sla',
       'PATCH /incidents/{id}',
       'PATCH /tickets/{id}',
@@ -132,6 +174,7 @@ describe('ApiStack', () => {
       'POST /billing-appeals/{id}/decision',
       'POST /billing-appeals/{id}/verification',
       'POST /billing-appeals/{id}/verify',
+      'POST /consent/{desk}/{ticketId}/{consentId}',
       'POST /dsar',
       'POST /dsar/{id}/erasure',
       'POST /dsar/{id}/export',
@@ -149,10 +192,15 @@ describe('ApiStack', () => {
       'POST /survey/{desk}/{ticketId}',
       'POST /tickets',
       'POST /tickets/{id}/attachments',
+      'POST /tickets/{id}/consents',
+      'POST /tickets/{id}/consents/{consentId}/decision',
       'POST /tickets/{id}/messages',
+      'POST /tickets/{id}/private-access',
     ]);
-    // The only routes without the JWT authorizer: the signed survey link, the public status feeds and the contract.
+    // The only routes without the JWT authorizer: the signed survey and consent links, the public status feeds and the contract.
     const PUBLIC = [
+      'GET /consent/{desk}/{ticketId}/{consentId}',
+      'POST /consent/{desk}/{ticketId}/{consentId}',
       'GET /openapi.json',
       'GET /desks/{desk}/status.json',
       'GET /desks/{desk}/status.rss',
@@ -251,8 +299,10 @@ describe('ApiStack', () => {
       }
       // The public survey and status routes add what they check links against or link to.
       // Suspended-mail routes name the inbound mail bucket (releasing reads the raw mail).
-      // Token routes carry their desk quota (checked below).
+      // Token routes carry their desk quota (checked below). A consent request mails on its own (DESKS, THREAD_TOKEN_SECRET_ID).
       const publicExtras = new Set([
+        'DESKS',
+        'THREAD_TOKEN_SECRET_ID',
         'SURVEY_SECRET_ID',
         'PUBLIC_BASE_URL',
         'MAIL_BUCKET',

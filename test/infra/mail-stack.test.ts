@@ -214,7 +214,7 @@ describe('mail stack: outbound and feedback', () => {
       }
     }
     expect(readers(mail, /SurveySecret/).length).toBe(1);
-    // The survey routes read the survey keyring only; no other route reads any.
+    // The survey and consent-link routes read the survey keyring only; no other route reads any.
     const api = built.apiTemplate;
     for (const [logicalId, fn] of Object.entries(api.findResources('AWS::Lambda::Function'))) {
       const roleId = fn.Properties.Role['Fn::GetAtt'][0] as string;
@@ -222,7 +222,14 @@ describe('mail stack: outbound and feedback', () => {
         .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))
         .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])
         .filter((st) => actionsOf(st).some((a) => a.startsWith('secretsmanager:')));
-      if (/^(Get|Submit)SurveyFunction/.test(logicalId)) {
+      // A consent request mails its own signed links: the sending grant, with both keyrings.
+      if (/^RequestConsentFunction/.test(logicalId)) {
+        expect(statements.flatMap(actionsOf), logicalId).toEqual(['secretsmanager:GetSecretValue']);
+        expect(JSON.stringify(statements[0]?.Resource), logicalId).toMatch(/SurveySecret.*ThreadTokenSecret/);
+        continue;
+      }
+      // The consent links are signed under the survey keyring, with a purpose of their own.
+      if (/^(Get|Submit)(Survey|ConsentPage)Function/.test(logicalId)) {
         expect(statements.flatMap(actionsOf), logicalId).toEqual(['secretsmanager:GetSecretValue']);
         expect(JSON.stringify(statements[0]?.Resource), logicalId).toMatch(/SurveySecret/);
         expect(JSON.stringify(fn.Properties.Environment.Variables.SURVEY_SECRET_ID)).toMatch(/SurveySecret/);
