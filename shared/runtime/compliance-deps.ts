@@ -11,12 +11,14 @@ import { type NoticeOutbox, noticeOutbox } from '../compliance/notice-outbox.ts'
 import { cryptoRandom, type DeadlineScheduler } from '../compliance/ports.ts';
 import { type PurgeService, purgeService } from '../compliance/purge.ts';
 import { ComplianceEnv, ComplianceSchedulerEnv, parseEnv } from '../config/env.ts';
+import { breachService } from '../incidents/breach-service.ts';
 import { findPolicyPack } from '../policy/packs.ts';
 import { eventBridgeScheduler } from '../schedules/eventbridge-scheduler.ts';
 import { dynamoAttachmentStore } from '../store/attachment-store.ts';
 import { dynamoBanStore } from '../store/ban-store.ts';
 import { s3BlobStore } from '../store/blob-store.ts';
 import { type ComplianceStore, dynamoComplianceStore } from '../store/compliance-store.ts';
+import { dynamoIncidentStore } from '../store/incident-store.ts';
 import { s3ObjectStore } from '../store/objects.ts';
 import { dynamoRetentionStore } from '../store/retention-store.ts';
 import { dynamoTicketStore } from '../store/ticket-store.ts';
@@ -80,7 +82,13 @@ export function complianceDeps(): ComplianceDeps {
     appeals,
     holds: holdService(common),
     purge: purgeService({ records, retention, objects, scheduler, clock, packFor: findPolicyPack }),
-    deadlines: deadlineService({ dsars, appeals, records, clock }),
+    deadlines: deadlineService({
+      dsars,
+      appeals,
+      records,
+      clock,
+      breaches: breachService({ incidents: dynamoIncidentStore(doc, env.TABLE_NAME), scheduler, clock }),
+    }),
     attachments: attachmentService({ tickets, attachments, clock, packFor: findPolicyPack }),
     notices: noticeOutbox({ records, scheduler, clock }),
   };

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { nextBreachThreshold } from '../incidents/breach.ts';
 import { nextReviewThreshold } from '../incidents/commands.ts';
 import type { Incident } from '../incidents/model.ts';
 import { INDEX, keys } from './table-keys.ts';
@@ -21,6 +22,8 @@ export interface IncidentStore {
   list(desk: string, limit: number): Promise<Incident[]>;
   /** Incidents whose next review threshold is before `before`, soonest first. */
   listReviewDue(desk: string, before: string, limit: number): Promise<Array<{ id: string; at: string }>>;
+  /** Every incident opened in [from, to), oldest first (availability reads a month and its lead-in). */
+  listCreatedBetween(desk: string, from: string, to: string): Promise<Incident[]>;
 }
 
 /** Data class of incidents on the byDataClassCreated index. */
@@ -28,8 +31,14 @@ export const INCIDENT_CLASS = 'incident';
 
 const ITEM_KEYS = new Set(['pk', 'sk', 'kind', 'gsi1pk', 'gsi1sk', 'gsi3pk', 'gsi3sk']);
 
+/** The soonest of the review's and the reportable breach's next thresholds: where the sweep looks next. */
+function nextThreshold(incident: Incident): { at: string } | null {
+  const candidates = [nextReviewThreshold(incident), nextBreachThreshold(incident)].filter((t) => t !== null);
+  return candidates.sort((a, b) => a.at.localeCompare(b.at))[0] ?? null;
+}
+
 function toItem(incident: Incident) {
-  const threshold = nextReviewThreshold(incident);
+  const threshold = nextThreshold(incident);
   return {
     ...keys.incident(incident.desk, incident.id),
     kind: 'incident',
@@ -117,6 +126,25 @@ export function dynamoIncidentStore(doc: DynamoDBDocumentClient, tableName: stri
         id: item.id as string,
         at: String(item.gsi1sk).split('#')[0] ?? '',
       }));
+    },
+
+    async listCreatedBetween(desk, from, to) {
+      const incidents: Incident[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: INDEX.byDataClassCreated,
+            KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: { ':pk': keys.dataClass(desk, INCIDENT_CLASS), ':from': from, ':to': to },
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of page.Items ?? []) incidents.push(toIncident(item));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return incidents.filter((i) => i.createdAt < to);
     },
   };
 }
