@@ -21,6 +21,7 @@ import { logger } from '#shared/observability/logger.ts';
 import { isKnownDesk, PACK_IDS } from '#shared/policy/packs.ts';
 import { resetApiDeps } from '#shared/runtime/api-deps.ts';
 import { resetComplianceDeps } from '#shared/runtime/compliance-deps.ts';
+import { resetIncidentDeps } from '#shared/runtime/incident-deps.ts';
 import { resetOpsDeps } from '#shared/runtime/ops-deps.ts';
 import { resetWorkflowDeps } from '#shared/runtime/workflow-deps.ts';
 import { tableDefinition } from '#shared/store/table-definition.ts';
@@ -294,6 +295,7 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
     COMPLIANCE_DEADLINE_FUNCTION_ARN: localFunctionArn('HandleComplianceDeadline'),
   });
   resetComplianceDeps();
+  resetIncidentDeps();
   scheduler.resume();
   const stopSchedules = SCHEDULES.map((entry) =>
     timers.every(cadencePeriodMs(entry.cadence), tracked(jobs[entry.id]!), {

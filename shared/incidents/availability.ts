@@ -109,9 +109,9 @@ export function availabilityOf(
   const relevant = events
     .map((e) => ({ ...e, start: Math.max(e.start, window.start), end: Math.min(e.end, window.end) }))
     .filter((e) => e.end > e.start && components.some((c) => touches(e, c)));
-  const cuts = [
-    ...new Set([window.start, window.end, ...relevant.flatMap((e) => [e.start, e.end])]),
-  ].sort((a, b) => a - b);
+  const cuts = [...new Set([window.start, window.end, ...relevant.flatMap((e) => [e.start, e.end])])].sort(
+    (a, b) => a - b,
+  );
   let eligible = 0;
   let down = 0;
   for (let i = 0; i + 1 < cuts.length; i++) {

@@ -27,7 +27,10 @@ const MAX_ATTEMPTS = 5;
 
 /** Scheduler names: 64 characters of `[0-9A-Za-z_.-]`, unique per incident and threshold. */
 export function breachScheduleName(incidentId: string, at: Date): string {
-  return `breach-${incidentId}-${at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z')}`;
+  return `breach-${incidentId}-${at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z')}`;
 }
 
 const view = (incident: Incident, now: Date) => ({

@@ -8,7 +8,13 @@ import { z } from 'zod';
 import { type Principal, SUPERVISOR_ROLES } from '../auth/principal.ts';
 import { DomainError } from '../errors/domain-error.ts';
 import type { PolicyPack } from '../policy/schema.ts';
-import { type BreachEvent, BreachNotification, type Incident, type ReportableBreach } from './model.ts';
+import {
+  type BreachEvent,
+  BreachNotification,
+  type BreachState,
+  type Incident,
+  type ReportableBreach,
+} from './model.ts';
 
 export type BreachPolicy = NonNullable<PolicyPack['reportableBreaches']>;
 
@@ -25,9 +31,6 @@ export const RecordNotificationBody = BreachNotification.pick({
   sentAt: true,
 }).extend({ reference: z.string().trim().min(1).max(200) });
 export type RecordNotificationBody = z.infer<typeof RecordNotificationBody>;
-
-export const BREACH_STATES = ['not-reportable', 'open', 'warned', 'overdue', 'notified', 'notified-late'] as const;
-export type BreachState = (typeof BREACH_STATES)[number];
 
 function assertSupervisor(principal: Principal) {
   if (!SUPERVISOR_ROLES.has(principal.role)) {
@@ -61,7 +64,10 @@ export function markReportable(input: {
   const { principal, incident, body, now, policy } = input;
   assertSupervisor(principal);
   if ((incident.kind ?? 'incident') !== 'security') {
-    throw DomainError.conflict('not-a-security-incident', 'Only a security incident can be a reportable breach.');
+    throw DomainError.conflict(
+      'not-a-security-incident',
+      'Only a security incident can be a reportable breach.',
+    );
   }
   if (!policy) {
     throw DomainError.conflict(
@@ -162,7 +168,12 @@ export function recordBreachThresholds(
   for (;;) {
     const next = nextBreachThreshold(current);
     if (!next || next.at > now.toISOString() || !current.breach) break;
-    const event: BreachEvent = { type: next.type, hours: next.hours, at: next.at, recordedAt: now.toISOString() };
+    const event: BreachEvent = {
+      type: next.type,
+      hours: next.hours,
+      at: next.at,
+      recordedAt: now.toISOString(),
+    };
     recorded.push(event);
     current = { ...current, breach: { ...current.breach, events: [...current.breach.events, event] } };
   }

@@ -73,13 +73,19 @@ const policyText = (policy: ReviewPolicy) =>
   policy.source ? `"${policy.source}" — ${policy.reading}` : policy.reading;
 
 /** Components must be the desk's (its availability policy); a desk without one takes none. */
-function assertComponents(components: readonly string[] | undefined, known: readonly string[], pointer: string) {
+function assertComponents(
+  components: readonly string[] | undefined,
+  known: readonly string[],
+  pointer: string,
+) {
   const errors: FieldError[] = [];
   components?.forEach((c, i) => {
     if (!known.includes(c))
       errors.push({
         pointer: `${pointer}/${i}`,
-        detail: known.length ? `not a component of this desk (${known.join(', ')})` : 'this desk names no components',
+        detail: known.length
+          ? `not a component of this desk (${known.join(', ')})`
+          : 'this desk names no components',
       });
   });
   if (errors.length) throw DomainError.validation(errors);
@@ -99,7 +105,8 @@ function kindFields(body: CreateIncidentBody, now: Date): Pick<Incident, 'starte
       if (Date.parse(body.window.endsAt) <= Date.parse(body.window.startsAt))
         errors.push({ pointer: '/window/endsAt', detail: 'after startsAt' });
     }
-    if (body.startedAt) errors.push({ pointer: '/startedAt', detail: 'a maintenance window has window.startsAt' });
+    if (body.startedAt)
+      errors.push({ pointer: '/startedAt', detail: 'a maintenance window has window.startsAt' });
   } else {
     if (body.window) errors.push({ pointer: '/window', detail: 'only maintenance has a window' });
     if (body.startedAt && Date.parse(body.startedAt) > now.getTime())

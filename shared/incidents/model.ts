@@ -131,5 +131,19 @@ export function reviewStateOf(incident: Incident, now: Date): ReviewState {
   return t >= r.dueAt ? 'overdue' : 'due';
 }
 
-/** An incident as the staff routes answer it (shared/incidents/service.ts): with its review state now. */
-export const IncidentView = Incident.extend({ reviewState: z.enum(REVIEW_STATES) });
+/** Where a reportable breach's notification window stands (shared/incidents/breach.ts). */
+export const BREACH_STATES = [
+  'not-reportable',
+  'open',
+  'warned',
+  'overdue',
+  'notified',
+  'notified-late',
+] as const;
+export type BreachState = (typeof BREACH_STATES)[number];
+
+/** An incident as the staff routes answer it (shared/incidents/service.ts): with its review and breach states now. */
+export const IncidentView = Incident.extend({
+  reviewState: z.enum(REVIEW_STATES),
+  breachState: z.enum(BREACH_STATES),
+});

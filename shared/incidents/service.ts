@@ -6,6 +6,8 @@ import { newId } from '../runtime/ids.ts';
 import { type IncidentStore, IncidentVersionConflict } from '../store/incident-store.ts';
 import type { TicketStore } from '../store/ticket-store.ts';
 import type { Clock } from '../time/clock.ts';
+import { breachStateOf, recordBreachThresholds } from './breach.ts';
+import { reportBreachThresholds } from './breach-alarms.ts';
 import {
   type CreateIncidentBody,
   openIncident,
@@ -14,8 +16,6 @@ import {
   updateIncident,
 } from './commands.ts';
 import { type FeedContext, statusJson, statusRss } from './feed.ts';
-import { breachStateOf, recordBreachThresholds } from './breach.ts';
-import { reportBreachThresholds } from './breach-alarms.ts';
 import { type Incident, reviewStateOf } from './model.ts';
 import { reviewPolicyOf } from './review-policy.ts';
 
@@ -43,8 +43,7 @@ const withReviewState = (incident: Incident, now: Date) => ({
 });
 
 /** The components a desk's availability policy names (none without one). */
-const componentsOf = (desk: string) =>
-  findPolicyPack(desk)?.availability?.components.map((c) => c.id) ?? [];
+const componentsOf = (desk: string) => findPolicyPack(desk)?.availability?.components.map((c) => c.id) ?? [];
 
 export function incidentService(deps: IncidentServiceDeps) {
   async function assertTicketsExist(desk: string, ids: readonly string[], pointer: string) {

@@ -469,6 +469,13 @@ export const Availability = z
       })
       .describe('share of an affected minute counted as down, by incident impact'),
     creditsNote: z.string().optional().describe('where the credit schedule comes from'),
+    creditReaders: z
+      .array(z.enum(['agent', 'lead', 'manager', 'ops', 'app']))
+      .min(1)
+      .default(['manager'])
+      .describe(
+        'roles that may read the monthly credits (GET /sla-credits): billing staff, or its app client',
+      ),
     source: z.string().optional(),
   })
   .describe(

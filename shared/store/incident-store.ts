@@ -137,7 +137,11 @@ export function dynamoIncidentStore(doc: DynamoDBDocumentClient, tableName: stri
             TableName: tableName,
             IndexName: INDEX.byDataClassCreated,
             KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: { ':pk': keys.dataClass(desk, INCIDENT_CLASS), ':from': from, ':to': to },
+            ExpressionAttributeValues: {
+              ':pk': keys.dataClass(desk, INCIDENT_CLASS),
+              ':from': from,
+              ':to': to,
+            },
             ExclusiveStartKey: start,
           }),
         );
