@@ -61,9 +61,9 @@ export function availabilityEvent(
   weights: AvailabilityPolicy['impactWeights'],
   now: Date,
 ): AvailabilityEvent | null {
-  const kind = incident.kind ?? 'incident';
-  if (kind === 'security') return null;
-  if (kind === 'maintenance') {
+  const category = incident.category ?? 'incident';
+  if (category === 'security') return null;
+  if (category === 'maintenance') {
     if (!incident.window) return null;
     return {
       kind: 'maintenance',

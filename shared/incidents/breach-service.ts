@@ -14,7 +14,7 @@ import {
   recordNotification,
 } from './breach.ts';
 import { reportBreachThresholds } from './breach-alarms.ts';
-import { type Incident, reviewStateOf } from './model.ts';
+import { type Incident, type ReportableBreach, reviewStateOf } from './model.ts';
 
 export interface BreachServiceDeps {
   incidents: IncidentStore;
@@ -32,6 +32,13 @@ export function breachScheduleName(incidentId: string, at: Date): string {
     .replace(/[-:]/g, '')
     .replace(/\.\d{3}Z$/, 'Z')}`;
 }
+
+/**
+ * When the schedules fire: each threshold rounded up to the second, because Scheduler's `at()` has
+ * second precision and a delivery a fraction of a second early would find nothing due yet.
+ */
+const scheduleTimes = (breach: ReportableBreach) =>
+  breachScheduleTimes(breach).map((at) => new Date(Math.ceil(at.getTime() / 1000) * 1000));
 
 const view = (incident: Incident, now: Date) => ({
   ...incident,
@@ -64,7 +71,7 @@ export function breachService(deps: BreachServiceDeps) {
 
   const schedule = async (incident: Incident) => {
     if (!incident.breach) return;
-    for (const at of breachScheduleTimes(incident.breach)) {
+    for (const at of scheduleTimes(incident.breach)) {
       await deps.scheduler.scheduleOnce(breachScheduleName(incident.id, at), at, {
         desk: incident.desk,
         kind: 'security-incident',
@@ -96,7 +103,7 @@ export function breachService(deps: BreachServiceDeps) {
       );
       if (after.breach?.notifications.some((n) => n.recipient === 'authority')) {
         // The window is closed: the remaining schedules have nothing left to do.
-        for (const at of breachScheduleTimes(after.breach))
+        for (const at of scheduleTimes(after.breach))
           if (at.getTime() > now.getTime()) await deps.scheduler.cancel(breachScheduleName(after.id, at));
       }
       return view(after, now);

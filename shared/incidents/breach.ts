@@ -63,7 +63,7 @@ export function markReportable(input: {
 }): Incident {
   const { principal, incident, body, now, policy } = input;
   assertSupervisor(principal);
-  if ((incident.kind ?? 'incident') !== 'security') {
+  if ((incident.category ?? 'incident') !== 'security') {
     throw DomainError.conflict(
       'not-a-security-incident',
       'Only a security incident can be a reportable breach.',

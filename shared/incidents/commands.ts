@@ -10,7 +10,7 @@ import { Slug, Ulid } from '../tickets/model.ts';
 import {
   Impact,
   type Incident,
-  IncidentKind,
+  IncidentCategory,
   IncidentStatus,
   MAX_LINKED_TICKETS,
   MAX_UPDATES,
@@ -29,7 +29,7 @@ export const CreateIncidentBody = z.strictObject({
   message: Message,
   ticketIds: z.array(Ulid).max(100).optional(),
   /** `maintenance` needs `window`; `security` incidents stay off the public feeds. */
-  kind: IncidentKind.optional(),
+  category: IncidentCategory.optional(),
   /** Affected components (the desk's availability policy names them); none = every component. */
   components: z.array(Slug).max(20).optional(),
   /** When the outage began, if before now. */
@@ -91,10 +91,10 @@ function assertComponents(
   if (errors.length) throw DomainError.validation(errors);
 }
 
-/** Checks kind-specific fields: a maintenance window is announced before it starts; an outage started in the past. */
-function kindFields(body: CreateIncidentBody, now: Date): Pick<Incident, 'startedAt' | 'window'> {
+/** Checks category-specific fields: a maintenance window is announced before it starts; an outage started in the past. */
+function categoryFields(body: CreateIncidentBody, now: Date): Pick<Incident, 'startedAt' | 'window'> {
   const errors: FieldError[] = [];
-  if (body.kind === 'maintenance') {
+  if (body.category === 'maintenance') {
     if (!body.window) errors.push({ pointer: '/window', detail: 'required for a maintenance window' });
     else {
       if (Date.parse(body.window.startsAt) < now.getTime())
@@ -114,7 +114,7 @@ function kindFields(body: CreateIncidentBody, now: Date): Pick<Incident, 'starte
   }
   if (errors.length) throw DomainError.validation(errors);
   const iso = (t: string) => new Date(t).toISOString();
-  if (body.kind === 'maintenance' && body.window)
+  if (body.category === 'maintenance' && body.window)
     return { window: { startsAt: iso(body.window.startsAt), endsAt: iso(body.window.endsAt) } };
   return body.startedAt ? { startedAt: iso(body.startedAt) } : {};
 }
@@ -131,7 +131,7 @@ export function openIncident(input: {
   const { principal, body, id, now, policy } = input;
   assertCanManageIncidents(principal);
   assertComponents(body.components, input.components ?? [], '/components');
-  const extra = kindFields(body, now);
+  const extra = categoryFields(body, now);
   const at = now.toISOString();
   return {
     id,
@@ -152,7 +152,7 @@ export function openIncident(input: {
       url: null,
       events: [],
     },
-    kind: body.kind ?? 'incident',
+    category: body.category ?? 'incident',
     ...(body.components?.length ? { components: [...new Set(body.components)] } : {}),
     ...extra,
     version: 1,

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { type AvailabilityPolicy, deskAvailability, monthOf, monthWindow } from './availability.ts';
-import { Impact, type Incident, IncidentKind, IncidentStatus, MaintenanceWindow } from './model.ts';
+import { Impact, type Incident, IncidentCategory, IncidentStatus, MaintenanceWindow } from './model.ts';
 
 /** Resolved incidents stay in the published history this long. */
 export const HISTORY_DAYS = 90;
@@ -47,7 +47,7 @@ export const feedPaths = (desk: string) => ({
 export function publishedIncidents(incidents: readonly Incident[], now: Date): Incident[] {
   const since = new Date(now.getTime() - HISTORY_DAYS * 86_400_000).toISOString();
   return incidents
-    .filter((i) => i.kind !== 'security')
+    .filter((i) => i.category !== 'security')
     .filter((i) => i.status !== 'resolved' || (i.resolvedAt ?? i.updatedAt) >= since)
     .filter((i) => i.createdAt <= now.toISOString())
     .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0))
@@ -70,7 +70,7 @@ export const StatusFeed = z.strictObject({
       createdAt: z.iso.datetime(),
       updatedAt: z.iso.datetime(),
       resolvedAt: z.iso.datetime().nullable(),
-      kind: IncidentKind,
+      category: IncidentCategory,
       /** Affected components; empty = every component. */
       components: z.array(z.string()),
       window: MaintenanceWindow.nullable(),
@@ -124,7 +124,7 @@ export function statusJson(incidents: readonly Incident[], ctx: FeedContext) {
       createdAt: i.createdAt,
       updatedAt: i.updatedAt,
       resolvedAt: i.resolvedAt,
-      kind: i.kind ?? 'incident',
+      category: i.category ?? 'incident',
       components: i.components ?? [],
       window: i.window ?? null,
       updates: [...i.updates].reverse().map((u) => ({ at: u.at, status: u.status, message: u.message })),

@@ -46,9 +46,9 @@ export type PostIncidentReview = z.infer<typeof PostIncidentReview>;
  * What an incident is: a service incident (counts against availability), an announced maintenance window
  * (excluded from it) or a security incident (internal: never on the public feeds; may be marked reportable).
  */
-export const INCIDENT_KINDS = ['incident', 'maintenance', 'security'] as const;
-export const IncidentKind = z.enum(INCIDENT_KINDS);
-export type IncidentKind = z.infer<typeof IncidentKind>;
+export const INCIDENT_CATEGORIES = ['incident', 'maintenance', 'security'] as const;
+export const IncidentCategory = z.enum(INCIDENT_CATEGORIES);
+export type IncidentCategory = z.infer<typeof IncidentCategory>;
 
 export const MaintenanceWindow = z.strictObject({ startsAt: z.iso.datetime(), endsAt: z.iso.datetime() });
 export type MaintenanceWindow = z.infer<typeof MaintenanceWindow>;
@@ -104,8 +104,8 @@ export const Incident = z.strictObject({
   updatedAt: z.iso.datetime(),
   resolvedAt: z.iso.datetime().nullable(),
   review: PostIncidentReview,
-  /** Absent on incidents recorded before kinds existed: `incident`. */
-  kind: IncidentKind.optional(),
+  /** Absent on incidents recorded before categories existed: `incident`. */
+  category: IncidentCategory.optional(),
   /** Affected components of the desk's availability policy; absent or empty = every component. */
   components: z.array(Slug).max(20).optional(),
   /** When the outage began, if before the incident was opened (availability counts from here). */

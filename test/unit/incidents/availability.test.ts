@@ -165,7 +165,7 @@ describe('credits', () => {
       '2031-06-10T10:50:00Z',
     );
     const security = open(
-      { title: 'Leak', impact: 'critical', status: 'investigating', message: 'x', kind: 'security' },
+      { title: 'Leak', impact: 'critical', status: 'investigating', message: 'x', category: 'security' },
       '2031-06-11T10:00:00Z',
       '01JAAAAAAAAAAAAAAAAAAAAAA2',
     );
@@ -213,7 +213,7 @@ describe('credits', () => {
           impact: 'none',
           status: 'identified',
           message: 'x',
-          kind: 'maintenance',
+          category: 'maintenance',
           window: { startsAt: '2031-06-10T09:00:00Z', endsAt: '2031-06-10T11:00:00Z' },
         },
         '2031-06-10T10:00:00Z',
@@ -251,7 +251,7 @@ describe('credits', () => {
       '01JAAAAAAAAAAAAAAAAAAAAAA5',
     );
     const security = open(
-      { title: 'Leak', impact: 'critical', status: 'investigating', message: 'x', kind: 'security' },
+      { title: 'Leak', impact: 'critical', status: 'investigating', message: 'x', category: 'security' },
       '2031-06-10T11:40:00Z',
       '01JAAAAAAAAAAAAAAAAAAAAAA6',
     );

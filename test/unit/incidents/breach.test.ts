@@ -27,7 +27,13 @@ const t = (h: number) => new Date(Date.parse('2031-03-02T09:00:00Z') + h * 3_600
 const security = (kind: 'security' | 'incident' = 'security') =>
   openIncident({
     principal: lead,
-    body: { title: 'Credential stuffing', impact: 'major', status: 'investigating', message: 'x', kind },
+    body: {
+      title: 'Credential stuffing',
+      impact: 'major',
+      status: 'investigating',
+      message: 'x',
+      category: kind,
+    },
     id: '01JAAAAAAAAAAAAAAAAAAAAAAA',
     now: t(0),
     policy: reviewPolicyOf('rch-spyfocus'),
