@@ -3,6 +3,7 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } fro
 import { nextBreachThreshold } from '../incidents/breach.ts';
 import { nextReviewThreshold } from '../incidents/commands.ts';
 import type { Incident } from '../incidents/model.ts';
+import { queryAll } from './query-all.ts';
 import { INDEX, keys } from './table-keys.ts';
 
 export class IncidentVersionConflict extends Error {
@@ -129,26 +130,13 @@ export function dynamoIncidentStore(doc: DynamoDBDocumentClient, tableName: stri
     },
 
     async listCreatedBetween(desk, from, to) {
-      const incidents: Incident[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: INDEX.byDataClassCreated,
-            KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: {
-              ':pk': keys.dataClass(desk, INCIDENT_CLASS),
-              ':from': from,
-              ':to': to,
-            },
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const item of page.Items ?? []) incidents.push(toIncident(item));
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return incidents.filter((i) => i.createdAt < to);
+      const items = await queryAll(doc, {
+        TableName: tableName,
+        IndexName: INDEX.byDataClassCreated,
+        KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': keys.dataClass(desk, INCIDENT_CLASS), ':from': from, ':to': to },
+      });
+      return items.map(toIncident).filter((i) => i.createdAt < to);
     },
   };
 }

@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AccountCredit, CreditReport } from '../incidents/credits.ts';
 import type { AccountSource, CreditStore } from '../incidents/ports.ts';
+import { queryAll } from './query-all.ts';
 import { INDEX, keys } from './table-keys.ts';
 
 /** A month's credits in one partition: `REPORT` last, so a report means its account items are all written. */
@@ -50,21 +51,14 @@ export function dynamoCreditStore(doc: DynamoDBDocumentClient, tableName: string
     },
 
     async listCredits(desk, month, cap) {
-      const items: AccountCredit[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :account)',
-            ExpressionAttributeValues: { ':pk': keys.slaCredits(desk, month), ':account': 'ACCOUNT#' },
-            ExclusiveStartKey: start,
-            Limit: Math.min(250, cap + 1 - items.length),
-          }),
-        );
-        for (const item of page.Items ?? []) items.push(item.credit as AccountCredit);
-        start = page.LastEvaluatedKey;
-      } while (start && items.length <= cap);
+      // A month holds one item per credited account: read it whole, answer at most `cap`.
+      const items = (
+        await queryAll(doc, {
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :account)',
+          ExpressionAttributeValues: { ':pk': keys.slaCredits(desk, month), ':account': 'ACCOUNT#' },
+        })
+      ).map((item) => item.credit as AccountCredit);
       return { items: items.slice(0, cap), truncated: items.length > cap };
     },
   };
@@ -74,30 +68,22 @@ export function dynamoCreditStore(doc: DynamoDBDocumentClient, tableName: string
 export function dynamoAccountSource(doc: DynamoDBDocumentClient, tableName: string): AccountSource {
   return {
     async ticketsCreatedBetween(desk, from, to) {
-      const out: Array<{ email: string; plan: string; createdAt: string }> = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: INDEX.byDataClassCreated,
-            KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: { ':pk': keys.dataClass(desk, 'ticket'), ':from': from, ':to': to },
-            // Only what an account needs: never subjects or bodies.
-            ProjectionExpression: '#r.#e, #p, #c',
-            ExpressionAttributeNames: { '#r': 'requester', '#e': 'email', '#p': 'plan', '#c': 'createdAt' },
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          const email = (item.requester as { email?: string } | undefined)?.email;
-          const createdAt = String(item.createdAt ?? '');
-          if (email && typeof item.plan === 'string' && createdAt < to)
-            out.push({ email, plan: item.plan, createdAt });
-        }
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return out;
+      const items = await queryAll(doc, {
+        TableName: tableName,
+        IndexName: INDEX.byDataClassCreated,
+        KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': keys.dataClass(desk, 'ticket'), ':from': from, ':to': to },
+        // Only what an account needs: never subjects or bodies.
+        ProjectionExpression: '#r.#e, #p, #c',
+        ExpressionAttributeNames: { '#r': 'requester', '#e': 'email', '#p': 'plan', '#c': 'createdAt' },
+      });
+      return items.flatMap((item) => {
+        const email = (item.requester as { email?: string } | undefined)?.email;
+        const createdAt = String(item.createdAt ?? '');
+        return email && typeof item.plan === 'string' && createdAt < to
+          ? [{ email, plan: item.plan, createdAt }]
+          : [];
+      });
     },
   };
 }
