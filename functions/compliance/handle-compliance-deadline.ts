@@ -4,7 +4,7 @@ import { complianceDeps } from '#shared/runtime/compliance-deps.ts';
 
 const DeadlineEvent = z.object({
   desk: z.string().min(1),
-  kind: z.enum(['dsar', 'billing-appeal']),
+  kind: z.enum(['dsar', 'billing-appeal', 'security-incident']),
   id: z.string().min(1),
   dueAt: z.string().optional(),
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AuditQuery } from '#functions/compliance/list-compliance-audit.ts';
 import { PreviewBody } from '#functions/compliance/preview-retention.ts';
 import { ListIncidentsQuery } from '#functions/incidents/list-incidents.ts';
+import { ListSlaCreditsQuery } from '#functions/incidents/list-sla-credits.ts';
 import { KpiQuery } from '#functions/kpis/get-kpis.ts';
 import { QueueQuery } from '#functions/ops/get-queue.ts';
 import { HistoryQuery } from '#functions/ops/get-ticket-history.ts';
@@ -14,6 +15,7 @@ import { ExtensionBody, RejectionBody, VerificationBody } from '#shared/complian
 import { CreateDsarBody, ListDsarQuery } from '#shared/compliance/dsar-service.ts';
 import { ListHoldsQuery, ReleaseHoldBody, SetHoldBody } from '#shared/compliance/hold-service.ts';
 import { PathParameter, type PathParameterShape } from '#shared/http/request.ts';
+import { MarkReportableBody, RecordNotificationBody } from '#shared/incidents/breach.ts';
 import { CreateIncidentBody, UpdateIncidentBody } from '#shared/incidents/commands.ts';
 import { StatusFeed } from '#shared/incidents/feed.ts';
 import { IncidentView } from '#shared/incidents/model.ts';
@@ -360,6 +362,24 @@ export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
     body: { schema: ConsentLinkAnswer, example: { decision: 'grant' } },
     responses: { 200: { description: 'The outcome page.', mediaType: 'text/html' } },
     pages: [403, 404, 410],
+  },
+  MarkReportableBreach: {
+    body: { schema: MarkReportableBody, example: { awareAt: '2031-03-02T09:00:00Z' } },
+    responses: { 200: json('The incident with its notification deadline.', IncidentView) },
+    problems: [409],
+  },
+  RecordBreachNotification: {
+    body: {
+      schema: RecordNotificationBody,
+      example: { recipient: 'authority', sentAt: '2031-03-03T15:00:00Z', reference: 'ICO case 2031-0042' },
+    },
+    responses: { 201: json('The incident with the notification recorded.', IncidentView) },
+    problems: [409],
+  },
+  ListSlaCredits: {
+    query: ListSlaCreditsQuery,
+    responses: { 200: json('The month’s report (null until computed) and account credits.') },
+    problems: [404],
   },
   GetSurvey: {
     query: SignedLinkQuery,

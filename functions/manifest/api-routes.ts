@@ -589,6 +589,40 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
     auth: { kind: 'jwt' },
     access: { table: { actions: ['GetItem', 'PutItem'] } },
   },
+  // Reportable breaches (docs/incident-playbook.md): the notification window runs on one-time schedules.
+  {
+    id: 'MarkReportableBreach',
+    group: 'ops',
+    method: 'POST',
+    path: '/incidents/{id}/reportable-breach',
+    handler: 'functions/incidents/mark-reportable-breach.ts',
+    description:
+      'POST /incidents/{id}/reportable-breach: a security incident is reportable; its deadline starts.',
+    auth: { kind: 'jwt' },
+    access: { table: { actions: ['GetItem', 'PutItem'] }, complianceSchedules: true },
+  },
+  {
+    id: 'RecordBreachNotification',
+    group: 'ops',
+    method: 'POST',
+    path: '/incidents/{id}/breach-notifications',
+    handler: 'functions/incidents/record-breach-notification.ts',
+    description: 'POST /incidents/{id}/breach-notifications: a notification sent about a reportable breach.',
+    auth: { kind: 'jwt' },
+    // Cancels the remaining deadline schedules once the authority is notified.
+    access: { table: { actions: ['GetItem', 'PutItem'] }, complianceSchedules: true },
+  },
+  {
+    id: 'ListSlaCredits',
+    group: 'ops',
+    method: 'GET',
+    path: '/sla-credits',
+    handler: 'functions/incidents/list-sla-credits.ts',
+    description: 'GET /sla-credits: a month’s availability per plan and account credits (billing roles).',
+    auth: { kind: 'jwt' },
+    // The month's report (GetItem) and its account items (Query on the table's partition).
+    access: { table: { actions: ['GetItem', 'Query'] } },
+  },
 
   {
     id: 'GetSurvey',

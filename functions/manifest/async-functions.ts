@@ -18,7 +18,7 @@ export type AsyncTrigger =
   | { readonly kind: 'mail-received' }
   /** SES bounce and complaint notifications through SNS. */
   | { readonly kind: 'mail-feedback' }
-  /** The target of the one-time EventBridge Scheduler schedules of DSAR and appeal deadlines. */
+  /** The target of the one-time EventBridge Scheduler schedules of DSAR, appeal and reportable-breach deadlines. */
   | { readonly kind: 'deadline-schedule' };
 
 export type StateMachineId = 'ticket-sla' | 'retention-purge';
@@ -245,6 +245,21 @@ export const ASYNC_FUNCTIONS: readonly AsyncFunctionEntry[] = [
       // Incidents with a review threshold ahead (byDeskStatusDue, sparse), then each by GetItem and a
       // version-checked PutItem.
       table: { actions: ['Query', 'GetItem', 'PutItem'], indexes: ['byDeskStatusDue'] },
+      desks: true,
+    },
+  },
+  {
+    id: 'ComputeSlaCredits',
+    home: 'ops',
+    handler: 'functions/incidents/compute-sla-credits.ts',
+    description: "Daily: computes the last closed month's availability per plan and SLA credits, once.",
+    trigger: { kind: 'schedule' },
+    timeoutSeconds: 120,
+    deadLetterQueue: true,
+    access: {
+      // The month's incidents and tickets (byDataClassCreated), its report (GetItem), the credit items
+      // and the report (conditional PutItem).
+      table: { actions: ['Query', 'GetItem', 'PutItem'], indexes: ['byDataClassCreated'] },
       desks: true,
     },
   },

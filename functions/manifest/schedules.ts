@@ -65,6 +65,14 @@ export const SCHEDULES: readonly ScheduleEntry[] = [
     cadence: { everyMinutes: 15 },
     target: { function: 'SweepIncidentReviews' },
   },
+  {
+    id: 'compute-sla-credits',
+    // Daily rather than monthly: the first run after a month closes computes it, so a missed run is
+    // made up the next day; later runs find the month's report and write nothing.
+    description: "Computes the last closed month's availability and SLA credits once (daily, 00:30 UTC).",
+    cadence: { dailyAtUtc: { hour: 0, minute: 30 } },
+    target: { function: 'ComputeSlaCredits' },
+  },
 ];
 
 export function schedule(id: string): ScheduleEntry {

@@ -27,7 +27,7 @@ import {
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -48,6 +48,7 @@ import type { Construct } from 'constructs';
 import { asyncFunction } from '#functions/manifest/async-functions.ts';
 import { schedule } from '#functions/manifest/schedules.ts';
 import { OPS_CONSOLE_CSP, OPS_CONSOLE_DIR, OPS_CONSOLE_HEADERS } from '#shared/ops/console-site.ts';
+import { findPolicyPack } from '#shared/policy/packs.ts';
 import type { DeploymentConfig } from '../config.ts';
 import { apiOriginHost } from '../constructs/api-origin.ts';
 import type { AppFunction, AppFunctionSettings } from '../constructs/app-function.ts';
@@ -289,6 +290,43 @@ export class OpsStack extends Stack {
         }),
       ],
     });
+    // The monthly SLA credits (docs/ops.md): daily, computing the last closed month once.
+    const computeCredits = buildAsyncFunction(this, asyncFunction('ComputeSlaCredits'), {
+      settings,
+      deadLetterKey: data.keys.data,
+      targets: { ...data, desks: config.desks },
+    });
+    const creditSchedule = schedule('compute-sla-credits');
+    new Rule(this, 'SlaCreditSchedule', {
+      description: creditSchedule.description,
+      schedule: eventSchedule(creditSchedule.cadence),
+      targets: [
+        new LambdaFunction(computeCredits.function, {
+          deadLetterQueue: scheduleDeadLetters,
+          retryAttempts: 2,
+          maxEventAge: Duration.hours(6),
+        }),
+      ],
+    });
+    // A reportable breach past its notification deadline (EMF metric of the deadline handler and sweep).
+    for (const desk of config.desks.filter((d) => findPolicyPack(d)?.reportableBreaches)) {
+      this.alarms.push(
+        new Alarm(this, `ReportableBreachOverdueAlarm-${desk}`, {
+          alarmDescription: `A reportable breach at ${desk} passed its notification deadline with no authority notification recorded (docs/incident-playbook.md).`,
+          metric: new Metric({
+            namespace: 'tierdesk',
+            metricName: 'ReportableBreachOverdue',
+            dimensionsMap: { desk },
+            period: Duration.minutes(15),
+            statistic: 'Sum',
+          }),
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
     // The sweep logs one line per review that passed a threshold; leads hear of it through the alarm topic.
     const overdue = new MetricFilter(this, 'ReviewOverdueMetric', {
       logGroup: this.sweepIncidentReviews.logGroup,

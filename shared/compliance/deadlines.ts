@@ -17,12 +17,16 @@ export function deadlineService(deps: {
   dsars: DsarService;
   appeals: AppealService;
   records: ComplianceStore;
+  /** Reportable breaches' notification windows share the deadline schedules (shared/incidents/breach-service.ts). */
+  breaches: { applyDeadlines(desk: string, id: string): Promise<{ applied: number }> };
   clock: Clock;
 }) {
   const handle = (event: Pick<DeadlineEvent, 'desk' | 'kind' | 'id'>) =>
     event.kind === 'dsar'
       ? deps.dsars.applyDeadlines(event.desk, event.id)
-      : deps.appeals.applyDeadlines(event.desk, event.id);
+      : event.kind === 'security-incident'
+        ? deps.breaches.applyDeadlines(event.desk, event.id)
+        : deps.appeals.applyDeadlines(event.desk, event.id);
 
   return {
     handle,

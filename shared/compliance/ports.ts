@@ -13,7 +13,8 @@ export type ComplianceRecordKind = 'dsar' | 'billing-appeal' | 'legal-hold' | 'p
 /** What a one-time deadline schedule delivers to functions/compliance/handle-compliance-deadline.ts. */
 export interface DeadlineEvent {
   desk: string;
-  kind: Extract<ComplianceRecordKind, 'dsar' | 'billing-appeal'>;
+  /** `security-incident`: a reportable breach's notification window (shared/incidents/breach-service.ts). */
+  kind: Extract<ComplianceRecordKind, 'dsar' | 'billing-appeal'> | 'security-incident';
   id: string;
   /** The deadline the schedule was made for (informational: the handler recomputes what is due). */
   dueAt: string;

@@ -5,11 +5,12 @@
  */
 import { z } from 'zod';
 import { type Principal, SUPERVISOR_ROLES } from '../auth/principal.ts';
-import { DomainError } from '../errors/domain-error.ts';
-import { Ulid } from '../tickets/model.ts';
+import { DomainError, type FieldError } from '../errors/domain-error.ts';
+import { Slug, Ulid } from '../tickets/model.ts';
 import {
   Impact,
   type Incident,
+  IncidentCategory,
   IncidentStatus,
   MAX_LINKED_TICKETS,
   MAX_UPDATES,
@@ -27,6 +28,13 @@ export const CreateIncidentBody = z.strictObject({
   /** The first public update. */
   message: Message,
   ticketIds: z.array(Ulid).max(100).optional(),
+  /** `maintenance` needs `window`; `security` incidents stay off the public feeds. */
+  category: IncidentCategory.optional(),
+  /** Affected components (the desk's availability policy names them); none = every component. */
+  components: z.array(Slug).max(20).optional(),
+  /** When the outage began, if before now. */
+  startedAt: z.iso.datetime().optional(),
+  window: z.strictObject({ startsAt: z.iso.datetime(), endsAt: z.iso.datetime() }).optional(),
 });
 export type CreateIncidentBody = z.infer<typeof CreateIncidentBody>;
 
@@ -40,6 +48,7 @@ export const UpdateIncidentBody = z
     linkTickets: TicketIds.optional(),
     unlinkTickets: TicketIds.optional(),
     review: z.strictObject({ completed: z.literal(true), url: z.url().max(2000).optional() }).optional(),
+    components: z.array(Slug).max(20).optional(),
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'Send at least one field to change.' });
 export type UpdateIncidentBody = z.infer<typeof UpdateIncidentBody>;
@@ -63,15 +72,66 @@ function reviewDue(resolvedAt: string, policy: ReviewPolicy) {
 const policyText = (policy: ReviewPolicy) =>
   policy.source ? `"${policy.source}" — ${policy.reading}` : policy.reading;
 
+/** Components must be the desk's (its availability policy); a desk without one takes none. */
+function assertComponents(
+  components: readonly string[] | undefined,
+  known: readonly string[],
+  pointer: string,
+) {
+  const errors: FieldError[] = [];
+  components?.forEach((c, i) => {
+    if (!known.includes(c))
+      errors.push({
+        pointer: `${pointer}/${i}`,
+        detail: known.length
+          ? `not a component of this desk (${known.join(', ')})`
+          : 'this desk names no components',
+      });
+  });
+  if (errors.length) throw DomainError.validation(errors);
+}
+
+/** Checks category-specific fields: a maintenance window is announced before it starts; an outage started in the past. */
+function categoryFields(body: CreateIncidentBody, now: Date): Pick<Incident, 'startedAt' | 'window'> {
+  const errors: FieldError[] = [];
+  if (body.category === 'maintenance') {
+    if (!body.window) errors.push({ pointer: '/window', detail: 'required for a maintenance window' });
+    else {
+      if (Date.parse(body.window.startsAt) < now.getTime())
+        errors.push({
+          pointer: '/window/startsAt',
+          detail: 'announce maintenance before it starts; an outage already under way is an incident',
+        });
+      if (Date.parse(body.window.endsAt) <= Date.parse(body.window.startsAt))
+        errors.push({ pointer: '/window/endsAt', detail: 'after startsAt' });
+    }
+    if (body.startedAt)
+      errors.push({ pointer: '/startedAt', detail: 'a maintenance window has window.startsAt' });
+  } else {
+    if (body.window) errors.push({ pointer: '/window', detail: 'only maintenance has a window' });
+    if (body.startedAt && Date.parse(body.startedAt) > now.getTime())
+      errors.push({ pointer: '/startedAt', detail: 'not in the future' });
+  }
+  if (errors.length) throw DomainError.validation(errors);
+  const iso = (t: string) => new Date(t).toISOString();
+  if (body.category === 'maintenance' && body.window)
+    return { window: { startsAt: iso(body.window.startsAt), endsAt: iso(body.window.endsAt) } };
+  return body.startedAt ? { startedAt: iso(body.startedAt) } : {};
+}
+
 export function openIncident(input: {
   principal: Principal;
   body: CreateIncidentBody;
   id: string;
   now: Date;
   policy: ReviewPolicy;
+  /** The desk's availability components (none when it has no availability policy). */
+  components?: readonly string[];
 }): Incident {
   const { principal, body, id, now, policy } = input;
   assertCanManageIncidents(principal);
+  assertComponents(body.components, input.components ?? [], '/components');
+  const extra = categoryFields(body, now);
   const at = now.toISOString();
   return {
     id,
@@ -92,6 +152,9 @@ export function openIncident(input: {
       url: null,
       events: [],
     },
+    category: body.category ?? 'incident',
+    ...(body.components?.length ? { components: [...new Set(body.components)] } : {}),
+    ...extra,
     version: 1,
   };
 }
@@ -102,9 +165,11 @@ export function updateIncident(input: {
   patch: UpdateIncidentBody;
   now: Date;
   policy: ReviewPolicy;
+  components?: readonly string[];
 }): Incident {
   const { principal, incident, patch, now, policy } = input;
   assertCanManageIncidents(principal);
+  assertComponents(patch.components, input.components ?? [], '/components');
   const at = now.toISOString();
   const next: Incident = { ...incident, review: { ...incident.review } };
   const statusChanges = patch.status !== undefined && patch.status !== incident.status;
@@ -114,6 +179,10 @@ export function updateIncident(input: {
     ]);
   }
   if (patch.title !== undefined) next.title = patch.title;
+  if (patch.components !== undefined) {
+    if (patch.components.length) next.components = [...new Set(patch.components)];
+    else delete next.components;
+  }
   if (patch.impact !== undefined) next.impact = patch.impact;
   if (statusChanges) {
     next.status = patch.status!;

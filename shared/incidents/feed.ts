@@ -4,7 +4,8 @@
  * Only public fields are published: never linked ticket ids, authors or review details.
  */
 import { z } from 'zod';
-import { Impact, type Incident, IncidentStatus } from './model.ts';
+import { type AvailabilityPolicy, deskAvailability, monthOf, monthWindow } from './availability.ts';
+import { Impact, type Incident, IncidentCategory, IncidentStatus, MaintenanceWindow } from './model.ts';
 
 /** Resolved incidents stay in the published history this long. */
 export const HISTORY_DAYS = 90;
@@ -33,6 +34,8 @@ export interface FeedContext {
   /** Absolute base URL the feeds are served from, without a trailing slash. */
   baseUrl: string;
   now: Date;
+  /** The desk's availability policy: status.json then shows the month's availability so far. */
+  availability?: AvailabilityPolicy | undefined;
 }
 
 export const feedPaths = (desk: string) => ({
@@ -40,10 +43,11 @@ export const feedPaths = (desk: string) => ({
   rss: `/desks/${encodeURIComponent(desk)}/status.rss`,
 });
 
-/** Open incidents, and resolved ones from the last HISTORY_DAYS, newest first. */
+/** Open incidents, and resolved ones from the last HISTORY_DAYS, newest first; never security incidents. */
 export function publishedIncidents(incidents: readonly Incident[], now: Date): Incident[] {
   const since = new Date(now.getTime() - HISTORY_DAYS * 86_400_000).toISOString();
   return incidents
+    .filter((i) => i.category !== 'security')
     .filter((i) => i.status !== 'resolved' || (i.resolvedAt ?? i.updatedAt) >= since)
     .filter((i) => i.createdAt <= now.toISOString())
     .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0))
@@ -66,9 +70,32 @@ export const StatusFeed = z.strictObject({
       createdAt: z.iso.datetime(),
       updatedAt: z.iso.datetime(),
       resolvedAt: z.iso.datetime().nullable(),
+      category: IncidentCategory,
+      /** Affected components; empty = every component. */
+      components: z.array(z.string()),
+      window: MaintenanceWindow.nullable(),
       updates: z.array(z.strictObject({ at: z.iso.datetime(), status: IncidentStatus, message: z.string() })),
     }),
   ),
+  /** The UTC month so far, per plan and component (desks with an availability policy). */
+  availability: z
+    .strictObject({
+      month: z.string(),
+      from: z.iso.datetime(),
+      to: z.iso.datetime(),
+      plans: z.array(
+        z.strictObject({
+          plan: z.string(),
+          targetPercent: z.number(),
+          availabilityPercent: z.number(),
+          met: z.boolean(),
+        }),
+      ),
+      components: z.array(
+        z.strictObject({ component: z.string(), name: z.string(), availabilityPercent: z.number() }),
+      ),
+    })
+    .exactOptional(),
 }) satisfies z.ZodType<ReturnType<typeof statusJson>>;
 
 export function statusJson(incidents: readonly Incident[], ctx: FeedContext) {
@@ -97,7 +124,34 @@ export function statusJson(incidents: readonly Incident[], ctx: FeedContext) {
       createdAt: i.createdAt,
       updatedAt: i.updatedAt,
       resolvedAt: i.resolvedAt,
+      category: i.category ?? 'incident',
+      components: i.components ?? [],
+      window: i.window ?? null,
       updates: [...i.updates].reverse().map((u) => ({ at: u.at, status: u.status, message: u.message })),
+    })),
+    ...(ctx.availability ? { availability: monthToDate(incidents, ctx.availability, ctx.now) } : {}),
+  };
+}
+
+/** The month's availability so far (its first instant to now), as the public page shows it. */
+export function monthToDate(incidents: readonly Incident[], policy: AvailabilityPolicy, now: Date) {
+  const month = monthOf(now);
+  const window = { start: monthWindow(month).start, end: now.getTime() };
+  const figures = deskAvailability(incidents, policy, window, now);
+  return {
+    month,
+    from: new Date(window.start).toISOString(),
+    to: now.toISOString(),
+    plans: figures.plans.map((p) => ({
+      plan: p.plan,
+      targetPercent: p.targetPercent,
+      availabilityPercent: p.availabilityPercent,
+      met: p.met,
+    })),
+    components: figures.components.map((c) => ({
+      component: c.component,
+      name: c.name,
+      availabilityPercent: c.availabilityPercent,
     })),
   };
 }

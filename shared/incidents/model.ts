@@ -42,6 +42,55 @@ export const PostIncidentReview = z.strictObject({
 });
 export type PostIncidentReview = z.infer<typeof PostIncidentReview>;
 
+/**
+ * What an incident is: a service incident (counts against availability), an announced maintenance window
+ * (excluded from it) or a security incident (internal: never on the public feeds; may be marked reportable).
+ */
+export const INCIDENT_CATEGORIES = ['incident', 'maintenance', 'security'] as const;
+export const IncidentCategory = z.enum(INCIDENT_CATEGORIES);
+export type IncidentCategory = z.infer<typeof IncidentCategory>;
+
+export const MaintenanceWindow = z.strictObject({ startsAt: z.iso.datetime(), endsAt: z.iso.datetime() });
+export type MaintenanceWindow = z.infer<typeof MaintenanceWindow>;
+
+/** A notification of a reportable breach, as staff record it once sent. */
+export const BreachNotification = z.strictObject({
+  recipient: z.enum(['authority', 'customers', 'other']),
+  /** When it was sent (recorded by staff; not after the recording). */
+  sentAt: z.iso.datetime(),
+  /** The authority's case number, the mailing's id, … */
+  reference: z.string().min(1).max(200),
+  recordedAt: z.iso.datetime(),
+  by: z.string().min(1).max(128),
+});
+export type BreachNotification = z.infer<typeof BreachNotification>;
+
+/** A threshold of the notification window, recorded once when it passes with no authority notified. */
+export const BreachEvent = z.strictObject({
+  type: z.enum(['warning', 'overdue']),
+  /** Hours after awareness. */
+  hours: z.number().int().positive(),
+  at: z.iso.datetime(),
+  recordedAt: z.iso.datetime(),
+});
+export type BreachEvent = z.infer<typeof BreachEvent>;
+
+/** A security incident marked reportable: the notification deadline and what was done about it. */
+export const ReportableBreach = z.strictObject({
+  /** When the company became aware of the breach: the window counts from here. */
+  awareAt: z.iso.datetime(),
+  notifyBy: z.iso.datetime(),
+  warnAtHours: z.array(z.number().int().positive()),
+  notifyWithinHours: z.number().int().positive(),
+  /** The policy sentence the window comes from. */
+  policy: z.string(),
+  markedAt: z.iso.datetime(),
+  markedBy: z.string().min(1).max(128),
+  events: z.array(BreachEvent),
+  notifications: z.array(BreachNotification).max(50),
+});
+export type ReportableBreach = z.infer<typeof ReportableBreach>;
+
 export const Incident = z.strictObject({
   id: Ulid,
   desk: Slug,
@@ -55,6 +104,16 @@ export const Incident = z.strictObject({
   updatedAt: z.iso.datetime(),
   resolvedAt: z.iso.datetime().nullable(),
   review: PostIncidentReview,
+  /** Absent on incidents recorded before categories existed: `incident`. */
+  category: IncidentCategory.optional(),
+  /** Affected components of the desk's availability policy; absent or empty = every component. */
+  components: z.array(Slug).max(20).optional(),
+  /** When the outage began, if before the incident was opened (availability counts from here). */
+  startedAt: z.iso.datetime().optional(),
+  /** A maintenance window, announced before it starts. */
+  window: MaintenanceWindow.optional(),
+  /** Set when a security incident is marked reportable. */
+  breach: ReportableBreach.optional(),
   version: z.number().int().min(1),
 });
 export type Incident = z.infer<typeof Incident>;
@@ -72,5 +131,19 @@ export function reviewStateOf(incident: Incident, now: Date): ReviewState {
   return t >= r.dueAt ? 'overdue' : 'due';
 }
 
-/** An incident as the staff routes answer it (shared/incidents/service.ts): with its review state now. */
-export const IncidentView = Incident.extend({ reviewState: z.enum(REVIEW_STATES) });
+/** Where a reportable breach's notification window stands (shared/incidents/breach.ts). */
+export const BREACH_STATES = [
+  'not-reportable',
+  'open',
+  'warned',
+  'overdue',
+  'notified',
+  'notified-late',
+] as const;
+export type BreachState = (typeof BREACH_STATES)[number];
+
+/** An incident as the staff routes answer it (shared/incidents/service.ts): with its review and breach states now. */
+export const IncidentView = Incident.extend({
+  reviewState: z.enum(REVIEW_STATES),
+  breachState: z.enum(BREACH_STATES),
+});

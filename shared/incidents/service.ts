@@ -5,6 +5,8 @@ import { findPolicyPack } from '../policy/packs.ts';
 import { newId } from '../runtime/ids.ts';
 import type { TicketStore } from '../tickets/ports.ts';
 import type { Clock } from '../time/clock.ts';
+import { breachStateOf, recordBreachThresholds } from './breach.ts';
+import { reportBreachThresholds } from './breach-alarms.ts';
 import {
   type CreateIncidentBody,
   openIncident,
@@ -37,7 +39,11 @@ const MAX_ATTEMPTS = 5;
 const withReviewState = (incident: Incident, now: Date) => ({
   ...incident,
   reviewState: reviewStateOf(incident, now),
+  breachState: breachStateOf(incident, now),
 });
+
+/** The components a desk's availability policy names (none without one). */
+const componentsOf = (desk: string) => findPolicyPack(desk)?.availability?.components.map((c) => c.id) ?? [];
 
 export function incidentService(deps: IncidentServiceDeps) {
   async function assertTicketsExist(desk: string, ids: readonly string[], pointer: string) {
@@ -68,7 +74,14 @@ export function incidentService(deps: IncidentServiceDeps) {
       }
       const existing = await deps.incidents.get(principal.desk, id);
       if (existing) return { incident: withReviewState(existing, now), replayed: true };
-      const incident = openIncident({ principal, body, id, now, policy: reviewPolicyOf(principal.desk) });
+      const incident = openIncident({
+        principal,
+        body,
+        id,
+        now,
+        policy: reviewPolicyOf(principal.desk),
+        components: componentsOf(principal.desk),
+      });
       await assertTicketsExist(principal.desk, incident.ticketIds, '/ticketIds');
       if (!(await deps.incidents.putNew(incident))) {
         const raced = await deps.incidents.get(principal.desk, id);
@@ -93,6 +106,7 @@ export function incidentService(deps: IncidentServiceDeps) {
         patch,
         now,
         policy: reviewPolicyOf(principal.desk),
+        components: componentsOf(principal.desk),
       });
       if (next === incident) return withReviewState(incident, now);
       if (patch.linkTickets) await assertTicketsExist(principal.desk, patch.linkTickets, '/linkTickets');
@@ -133,13 +147,20 @@ export function incidentService(deps: IncidentServiceDeps) {
       if (!pack) return undefined;
       const now = deps.clock.now();
       const incidents = await deps.incidents.list(desk, INCIDENT_LIST_LIMIT);
-      const ctx: FeedContext = { desk, name: pack.name, baseUrl: baseUrl.replace(/\/+$/, ''), now };
+      const ctx: FeedContext = {
+        desk,
+        name: pack.name,
+        baseUrl: baseUrl.replace(/\/+$/, ''),
+        now,
+        availability: pack.availability,
+      };
       return format === 'json' ? statusJson(incidents, ctx) : statusRss(incidents, ctx);
     },
 
     /**
      * The recurring review sweep: records each post-incident review threshold that has passed (due,
-     * then late), once per incident, and logs it for the alarm. Idempotent: a threshold is recorded
+     * then late), once per incident, and logs it for the alarm. It is also the safety net of the
+     * reportable-breach schedules: a warning or deadline their one-time schedule missed is recorded here. Idempotent: a threshold is recorded
      * once even if two sweeps overlap (version-checked writes).
      */
     async sweepReviews(desks: readonly string[]) {
@@ -151,7 +172,12 @@ export function incidentService(deps: IncidentServiceDeps) {
           for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             const incident = await deps.incidents.get(desk, id);
             if (!incident) break;
-            const next = recordReviewThresholds(incident, now);
+            const reviewed = recordReviewThresholds(incident, now);
+            const breach = recordBreachThresholds(reviewed, now);
+            const next =
+              breach.recorded.length && reviewed !== incident
+                ? { ...breach.incident, version: incident.version + 1 }
+                : breach.incident;
             if (next === incident) break;
             try {
               await deps.incidents.replace(next, incident.version);
@@ -159,15 +185,21 @@ export function incidentService(deps: IncidentServiceDeps) {
               if (error instanceof IncidentVersionConflict) continue;
               throw error;
             }
-            const thresholds = next.review.events.slice(incident.review.events.length).map((e) => e.type);
+            if (breach.recorded.length) reportBreachThresholds(desk, id, breach.recorded, 'sweep');
+            const thresholds = [
+              ...next.review.events.slice(incident.review.events.length).map((e) => e.type),
+              ...breach.recorded.map((e) => `breach-${e.type}-${e.hours}h`),
+            ];
             recorded.push({ desk, incidentId: id, thresholds });
-            logger.warn('post-incident review overdue', {
-              desk,
-              incidentId: id,
-              thresholds,
-              dueAt: next.review.dueAt,
-              latestAt: next.review.latestAt,
-            });
+            if (reviewed !== incident) {
+              logger.warn('post-incident review overdue', {
+                desk,
+                incidentId: id,
+                thresholds,
+                dueAt: next.review.dueAt,
+                latestAt: next.review.latestAt,
+              });
+            }
             break;
           }
         }

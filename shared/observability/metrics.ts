@@ -10,7 +10,11 @@ export type MetricName =
   | 'NoticesSent'
   | 'NoticesFailed'
   | 'ReconcileBacklog'
-  | 'OutboundSweepBacklog';
+  | 'OutboundSweepBacklog'
+  /** A reportable breach passed a warning of its notification window with no authority notified. */
+  | 'ReportableBreachWarnings'
+  /** A reportable breach passed its notification deadline with no authority notified (alarmed). */
+  | 'ReportableBreachOverdue';
 
 export function metricLine(name: MetricName, value: number, desk: string, at: Date = new Date()): string {
   return JSON.stringify({

@@ -437,6 +437,60 @@ export const CustomerIntake = z
     "What a customer's stated priority and tags are entitled to; above it they are requests for triage",
   );
 
+/** A tier of the credit schedule: a month below `belowPercent` availability earns `creditPercent` of the fee. */
+export const CreditTier = z.strictObject({
+  belowPercent: z.number().gt(0).max(100),
+  creditPercent: z.number().gt(0).max(100),
+});
+
+export const PlanAvailability = z.strictObject({
+  plan: Slug,
+  targetPercent: z.number().gt(0).max(100).describe('the monthly availability the plan promises'),
+  components: z
+    .array(Slug)
+    .min(1)
+    .optional()
+    .describe("the components the plan's service covers (default: every component)"),
+  credits: z
+    .array(CreditTier)
+    .min(1)
+    .describe('highest belowPercent first; the first tier is the target, so any miss earns a credit'),
+  source: z.string().optional(),
+});
+
+export const Availability = z
+  .strictObject({
+    components: z.array(z.strictObject({ id: Slug, name: z.string().min(1) })).min(1),
+    plans: z.array(PlanAvailability).min(1),
+    impactWeights: z
+      .strictObject({
+        minor: z.number().min(0).max(1),
+        major: z.number().min(0).max(1),
+        critical: z.number().min(0).max(1),
+      })
+      .describe('share of an affected minute counted as down, by incident impact'),
+    creditsNote: z.string().optional().describe('where the credit schedule comes from'),
+    creditReaders: z
+      .array(z.enum(['agent', 'lead', 'manager', 'ops', 'app']))
+      .min(1)
+      .default(['manager'])
+      .describe(
+        'roles that may read the monthly credits (GET /sla-credits): billing staff, or its app client',
+      ),
+    source: z.string().optional(),
+  })
+  .describe(
+    'Monthly availability per plan (UTC calendar months) from the status incidents, and the service credits for a missed target',
+  );
+
+export const ReportableBreaches = z
+  .strictObject({
+    notifyWithinHours: z.number().int().positive().describe('calendar hours from awareness'),
+    warnAtHours: z.array(z.number().int().positive()).max(5).describe('warnings before the deadline'),
+    source: z.string().optional(),
+  })
+  .describe('The notification window of a security incident marked reportable');
+
 const SEMVER_RE = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/;
 
 export const PolicyPack = z
@@ -508,6 +562,8 @@ export const PolicyPack = z
     customerIntake: CustomerIntake.optional(),
     /** Consent before staff open private data; PII redaction in what the customer is sent (shared/privacy/). */
     privacy: PrivacyPolicy.optional(),
+    availability: Availability.optional(),
+    reportableBreaches: ReportableBreaches.optional(),
   })
   .superRefine((pack, ctx) => {
     const calendars = new Set(Object.keys(pack.calendars));
@@ -639,8 +695,46 @@ export const PolicyPack = z
     pack.billingAppeals?.stages.forEach((s, i) => {
       needCalendar(s.calendar, ['billingAppeals', 'stages', i, 'calendar']);
     });
+    if (pack.availability) checkAvailability(pack.availability, plans, ctx);
+    const breaches = pack.reportableBreaches;
+    breaches?.warnAtHours.forEach((h, i) => {
+      if (h >= breaches.notifyWithinHours)
+        ctx.addIssue({
+          code: 'custom',
+          message: 'a warning comes before notifyWithinHours',
+          path: ['reportableBreaches', 'warnAtHours', i],
+        });
+    });
   });
 export type PolicyPack = z.infer<typeof PolicyPack>;
+
+function checkAvailability(
+  availability: z.infer<typeof Availability>,
+  plans: ReadonlySet<string>,
+  ctx: z.RefinementCtx,
+): void {
+  const components = new Set(availability.components.map((c) => c.id));
+  const issue = (message: string, path: (string | number)[]) =>
+    ctx.addIssue({ code: 'custom', message, path: ['availability', ...path] });
+  if (components.size !== availability.components.length) issue('duplicate component id', ['components']);
+  const seen = new Set<string>();
+  availability.plans.forEach((p, i) => {
+    if (!plans.has(p.plan)) issue(`unknown plan "${p.plan}"`, ['plans', i, 'plan']);
+    if (seen.has(p.plan)) issue('one entry per plan', ['plans', i, 'plan']);
+    seen.add(p.plan);
+    p.components?.forEach((c, j) => {
+      if (!components.has(c)) issue(`unknown component "${c}"`, ['plans', i, 'components', j]);
+    });
+    if (p.credits[0]?.belowPercent !== p.targetPercent)
+      issue('the first tier is the target: belowPercent equals targetPercent', ['plans', i, 'credits', 0]);
+    p.credits.forEach((tier, j) => {
+      const prev = p.credits[j - 1];
+      if (prev && (tier.belowPercent >= prev.belowPercent || tier.creditPercent <= prev.creditPercent))
+        issue('tiers go down in availability and up in credit', ['plans', i, 'credits', j]);
+    });
+  });
+}
+
 export type PolicyPackInput = z.input<typeof PolicyPack>;
 
 export class PolicyPackError extends Error {

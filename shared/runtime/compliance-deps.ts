@@ -7,10 +7,12 @@ import { type NoticeOutbox, noticeOutbox } from '../compliance/notice-outbox.ts'
 import { type ComplianceStore, cryptoRandom, type DeadlineScheduler } from '../compliance/ports.ts';
 import { type PurgeService, purgeService } from '../compliance/purge.ts';
 import { ComplianceEnv, ComplianceSchedulerEnv } from '../config/env.ts';
+import { breachService } from '../incidents/breach-service.ts';
 import { findPolicyPack } from '../policy/packs.ts';
 import { eventBridgeScheduler } from '../schedules/eventbridge-scheduler.ts';
 import { dynamoAttachmentStore } from '../store/attachment-store.ts';
 import { dynamoComplianceStore } from '../store/compliance-store.ts';
+import { dynamoIncidentStore } from '../store/incident-store.ts';
 import { dynamoRetentionStore } from '../store/retention-store.ts';
 import type { Clock } from '../time/clock.ts';
 import { perRuntime, type Runtime, runtimeEnv } from './runtime.ts';
@@ -76,7 +78,13 @@ export const complianceDeps = perRuntime((runtime): ComplianceDeps => {
     appeals,
     holds: holdService(common),
     purge: purgeService({ records, retention, objects, scheduler, clock, packFor: findPolicyPack }),
-    deadlines: deadlineService({ dsars, appeals, records, clock }),
+    deadlines: deadlineService({
+      dsars,
+      appeals,
+      records,
+      clock,
+      breaches: breachService({ incidents: dynamoIncidentStore(dynamo, tableName()), scheduler, clock }),
+    }),
     attachments: attachmentService({ tickets, attachments, clock, packFor: findPolicyPack }),
     notices: noticeOutbox({ records, scheduler, clock }),
   };

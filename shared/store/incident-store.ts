@@ -1,15 +1,23 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { nextBreachThreshold } from '../incidents/breach.ts';
 import { nextReviewThreshold } from '../incidents/commands.ts';
 import type { Incident } from '../incidents/model.ts';
 import { type IncidentStore, IncidentVersionConflict } from '../incidents/ports.ts';
 import { claimOnce, putAtVersion } from './conditional-put.ts';
+import { queryAll } from './query-all.ts';
 import { INDEX, keys, withoutKeys } from './table-keys.ts';
 
 /** Data class of incidents on the byDataClassCreated index. */
 export const INCIDENT_CLASS = 'incident';
 
+/** The soonest of the review's and the reportable breach's next thresholds: where the sweep looks next. */
+function nextThreshold(incident: Incident): { at: string } | null {
+  const candidates = [nextReviewThreshold(incident), nextBreachThreshold(incident)].filter((t) => t !== null);
+  return candidates.sort((a, b) => a.at.localeCompare(b.at))[0] ?? null;
+}
+
 function toItem(incident: Incident) {
-  const threshold = nextReviewThreshold(incident);
+  const threshold = nextThreshold(incident);
   return {
     ...keys.incident(incident.desk, incident.id),
     kind: 'incident',
@@ -69,6 +77,16 @@ export function dynamoIncidentStore(doc: DynamoDBDocumentClient, tableName: stri
         id: item.id as string,
         at: String(item.gsi1sk).split('#')[0] ?? '',
       }));
+    },
+
+    async listCreatedBetween(desk, from, to) {
+      const items = await queryAll(doc, {
+        TableName: tableName,
+        IndexName: INDEX.byDataClassCreated,
+        KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': keys.dataClass(desk, INCIDENT_CLASS), ':from': from, ':to': to },
+      });
+      return items.map(toIncident).filter((i) => i.createdAt < to);
     },
   };
 }

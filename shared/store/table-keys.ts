@@ -63,6 +63,8 @@ export const keys = {
     pk: `DESK#${desk}#INCIDENT#${incidentId}`,
     sk: 'INCIDENT',
   }),
+  /** A month's SLA credits: the report (sk REPORT) and one item per credited account (sk ACCOUNT#<email>). */
+  slaCredits: (desk: string, month: string) => `DESK#${desk}#SLA_CREDITS#${month}`,
   /** Incidents with a post-incident review threshold ahead (sparse, on byDeskStatusDue; the review sweep reads it). */
   incidentReviewDue: (desk: string) => `DESK#${desk}#INCIDENT_REVIEW_DUE`,
   /** One inbound email per desk, keyed by Message-ID + content hash: its outcome (ticket, reply, ignored, rejected). */

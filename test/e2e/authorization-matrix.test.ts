@@ -512,6 +512,57 @@ const cells: Cell[] = [
     },
   },
   {
+    // incidentId is a service incident: only a security incident can be a reportable breach (409).
+    route: 'POST /incidents/{id}/reportable-breach',
+    send: (token) => t.call('POST', `/incidents/${incidentId}/reportable-breach`, { token, json: {} }),
+    expect: {
+      owner: 404,
+      otherCustomer: 404,
+      agent: 403,
+      lead: 409,
+      manager: 409,
+      ops: 409,
+      app: 404,
+      otherDeskAgent: 404,
+      otherDeskLead: 404,
+    },
+  },
+  {
+    route: 'POST /incidents/{id}/breach-notifications',
+    send: (token) =>
+      t.call('POST', `/incidents/${incidentId}/breach-notifications`, {
+        token,
+        json: { recipient: 'authority', sentAt: '2020-01-01T00:00:00Z', reference: 'x' },
+      }),
+    expect: {
+      owner: 404,
+      otherCustomer: 404,
+      agent: 403,
+      lead: 409,
+      manager: 409,
+      ops: 409,
+      app: 404,
+      otherDeskAgent: 404,
+      otherDeskLead: 404,
+    },
+  },
+  {
+    // TechFlow's pack lets managers and its app client (billing) read credits; Acentus has no availability policy.
+    route: 'GET /sla-credits',
+    send: (token) => t.call('GET', '/sla-credits?month=2020-01', { token }),
+    expect: {
+      owner: 403,
+      otherCustomer: 403,
+      agent: 403,
+      lead: 403,
+      manager: 200,
+      ops: 403,
+      app: 200,
+      otherDeskAgent: 404,
+      otherDeskLead: 404,
+    },
+  },
+  {
     route: 'POST /dsar',
     send: (token, caller) =>
       t.call('POST', '/dsar', { token, json: { kind: 'access', ...onBehalfOf(caller, 'Matrix Requester') } }),

@@ -107,6 +107,26 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
     'kms:GenerateDataKey',
     'secretsmanager:GetSecretValue',
   ],
+  // A reportable breach's deadline schedules: created when marked, cancelled once the authority is notified.
+  MarkReportableBreach: [
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'kms:Decrypt',
+    'kms:GenerateDataKey',
+    'scheduler:CreateSchedule',
+    'scheduler:DeleteSchedule',
+    'iam:PassRole',
+  ],
+  RecordBreachNotification: [
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'kms:Decrypt',
+    'kms:GenerateDataKey',
+    'scheduler:CreateSchedule',
+    'scheduler:DeleteSchedule',
+    'iam:PassRole',
+  ],
+  ListSlaCredits: ['dynamodb:GetItem', 'dynamodb:Query', 'kms:Decrypt'],
 };
 /** Every token route counts its caller's desk quota (shared/quota/desk-quota.ts). */
 const QUOTA_COUNTER = ['dynamodb:UpdateItem', 'kms:Decrypt', 'kms:GenerateDataKey'];
@@ -160,6 +180,7 @@ describe('ApiStack', () => {
       'GET /mail/suspended/{id}',
       'GET /openapi.json',
       'GET /queue',
+      'GET /sla-credits',
       'GET /survey/{desk}/{ticketId}',
       'GET /tickets',
       'GET /tickets/{id}',
@@ -183,6 +204,8 @@ describe('ApiStack', () => {
       'POST /dsar/{id}/verification',
       'POST /dsar/{id}/verify',
       'POST /incidents',
+      'POST /incidents/{id}/breach-notifications',
+      'POST /incidents/{id}/reportable-breach',
       'POST /legal-holds',
       'POST /legal-holds/{id}/release',
       'POST /mail/suspended/{id}/reject',

@@ -75,10 +75,13 @@ function build() {
     dsars,
     appeals,
     records,
-    deadlines: deadlineService({ dsars, appeals, records, clock }),
+    deadlines: deadlineService({ dsars, appeals, records, clock, breaches: noBreaches }),
     outbox: noticeOutbox({ records, scheduler: adapter, clock }),
   };
 }
+
+/** These tests schedule DSAR and appeal deadlines only. */
+const noBreaches = { applyDeadlines: async () => ({ applied: 0 }) };
 
 beforeAll(async () => {
   db = await startDynalite('schedules-test');
