@@ -8,12 +8,13 @@ import {
 import { INDEX_CLASS } from '../compliance/data-classes.ts';
 import {
   type AuditLogEntry,
+  type ComplianceRecordKind,
   type ComplianceStore,
   RecordConflict,
   type RecordIndex,
 } from '../compliance/ports.ts';
 import type { AuditValue, RecordBase } from '../compliance/records.ts';
-import { type ComplianceRecordKind, complianceKeys } from './compliance-keys.ts';
+import { complianceKeys } from './compliance-keys.ts';
 import { claimOnce, putAtVersion } from './conditional-put.ts';
 import { queryAll, queryPage } from './query-all.ts';
 import { INDEX, keys, withoutKeys } from './table-keys.ts';
