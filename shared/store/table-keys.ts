@@ -38,6 +38,15 @@ export function withoutKeys(item: Record<string, unknown>): Record<string, unkno
 /** Sort value for tickets that have no SLA deadline yet: after every real instant. */
 export const NO_DEADLINE = '9999-12-31T23:59:59.999Z';
 
+/**
+ * An item's place on byDataClassCreated: its desk's data class (what the retention purge and the
+ * desk-wide lists read) and its sort value, which starts with the instant it was created.
+ */
+export const byClass = (desk: string, dataClass: string, sortValue: string) => ({
+  gsi3pk: `DESK#${desk}#CLASS#${dataClass}`,
+  gsi3sk: sortValue,
+});
+
 export const keys = {
   ticket: (desk: string, ticketId: string) => ({ pk: `DESK#${desk}#TICKET#${ticketId}`, sk: 'TICKET' }),
   message: (desk: string, ticketId: string, messageId: string) => ({
@@ -56,7 +65,7 @@ export const keys = {
   /** Tickets whose SLA workflow has not yet seen their latest change (sparse; the reconciler reads it). */
   workflowDue: (desk: string) => `DESK#${desk}#WORKFLOW_DUE`,
   /** Retention purges and the desk's full list: items of one data class by creation time. */
-  dataClass: (desk: string, dataClass: string) => `DESK#${desk}#CLASS#${dataClass}`,
+  dataClass: (desk: string, dataClass: string) => byClass(desk, dataClass, '').gsi3pk,
   /** The CSAT/NPS answer of a ticket: in the ticket's partition, so it goes wherever the ticket goes. */
   survey: (desk: string, ticketId: string) => ({ pk: `DESK#${desk}#TICKET#${ticketId}`, sk: 'SURVEY' }),
   incident: (desk: string, incidentId: string) => ({
