@@ -1,7 +1,7 @@
 import { findPolicyPack } from '../policy/packs.ts';
 import type { KeyringSource } from '../secrets/keyring.ts';
 import type { BanCheck } from '../tickets/bans.ts';
-import type { TicketStore } from '../tickets/ports.ts';
+import type { TicketReader } from '../tickets/ports.ts';
 import type { Clock } from '../time/clock.ts';
 import { verifySurveySignature } from './link.ts';
 import type { SurveyAnswer } from './page.ts';
@@ -13,7 +13,7 @@ export interface SurveyServiceDeps {
   /** A banned requester's answer is refused (and counted), as any other intake of theirs. */
   bans: BanCheck;
   surveys: SurveyStore;
-  tickets: TicketStore;
+  tickets: TicketReader;
   clock: Clock;
 }
 

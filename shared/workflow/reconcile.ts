@@ -1,6 +1,7 @@
-import type { TicketStore } from '../tickets/ports.ts';
+import type { TicketReader } from '../tickets/ports.ts';
 import type { Clock } from '../time/clock.ts';
 import { executionNameFor } from './model.ts';
+import type { WorkflowTicketStore } from './ports.ts';
 import type { WorkflowSignals } from './signals.ts';
 
 /** How long a change may wait for its workflow before the sweep steps in. */
@@ -25,7 +26,7 @@ const WATCHED_STATUSES = ['new', 'open', 'pending', 'on-hold', 'solved'] as cons
  * execution started (deterministic name, so a duplicate start is harmless) or woken.
  */
 export async function reconcileWorkflows(
-  deps: { store: TicketStore; signals: WorkflowSignals; clock: Clock },
+  deps: { store: TicketReader & WorkflowTicketStore; signals: WorkflowSignals; clock: Clock },
   desk: string,
   limit = 100,
 ): Promise<ReconcileReport> {
