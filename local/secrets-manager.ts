@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 /**
- * A local Secrets Manager endpoint (`AWS_ENDPOINT_URL_SECRETS_MANAGER`) serving `GetSecretValue` from files
+ * A local Secrets Manager endpoint (the stack's runtime points the client here) serving `GetSecretValue` from files
  * in the data directory, so the handlers read their keyrings through the same SDK call as on AWS. A file
  * holds one plain key (as first generated) or a keyring `{"current": "…", "previous": "…"}`; it is read on
  * every call, so editing it is a local rotation (picked up once the handlers' cache expires).

@@ -25,7 +25,7 @@ import { CODE_DIGITS } from './identity.ts';
 import type { ComplianceStore, DeadlineScheduler, RandomSource } from './ports.ts';
 import { recordRepository } from './record-repository.ts';
 import { actorOf } from './records.ts';
-import { listRequests, requestIdFor, verificationRefused } from './verifiable-request.ts';
+import { applyDueDeadlines, listRequests, requestIdFor, verificationRefused } from './verifiable-request.ts';
 
 export interface AppealServiceDeps {
   records: ComplianceStore;
@@ -194,12 +194,9 @@ export function appealService(deps: AppealServiceDeps) {
       return appealView(saved, principal);
     },
 
-    async applyDeadlines(desk: string, id: string) {
+    applyDeadlines(desk: string, id: string) {
       const pack = deps.packFor(desk);
-      const before = await repo.get(desk, id);
-      if (!before) return { id, applied: 0 };
-      const after = await repo.update(desk, id, (a) => applyAppealDeadlines(a, pack, now()));
-      return { id, applied: after.history.length - before.history.length };
+      return applyDueDeadlines(repo, desk, id, (a) => applyAppealDeadlines(a, pack, now()));
     },
   };
 }

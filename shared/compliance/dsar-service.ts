@@ -52,7 +52,7 @@ import type {
 import { recordRepository } from './record-repository.ts';
 import { actorOf, ROLE_RANK } from './records.ts';
 import { eraseRequesterTicket, exportRequesterTicket, listRequesterTickets } from './requester-data.ts';
-import { listRequests, requestIdFor, verificationRefused } from './verifiable-request.ts';
+import { applyDueDeadlines, listRequests, requestIdFor, verificationRefused } from './verifiable-request.ts';
 
 export interface DsarServiceDeps {
   records: ComplianceStore;
@@ -497,12 +497,9 @@ export function dsarService(deps: DsarServiceDeps) {
     },
 
     /** Deadline handler and sweep: applies reminders and escalation that have come due. */
-    async applyDeadlines(desk: string, id: string) {
+    applyDeadlines(desk: string, id: string) {
       const pack = deps.packFor(desk);
-      const before = await repo.get(desk, id);
-      if (!before) return { id, applied: 0 };
-      const after = await repo.update(desk, id, (d) => applyDsarDeadlines(d, pack, now()));
-      return { id, applied: after.history.length - before.history.length };
+      return applyDueDeadlines(repo, desk, id, (d) => applyDsarDeadlines(d, pack, now()));
     },
   };
 }

@@ -8,12 +8,11 @@
  */
 
 import { findPolicyPack } from '../policy/packs.ts';
-import type { ComplianceRecordKind } from '../store/compliance-keys.ts';
 import type { Clock } from '../time/clock.ts';
 import type { BillingAppeal } from './billing-appeal.ts';
 import type { Dsar } from './dsar.ts';
 import { appealIndex, dsarIndex } from './dsar-service.ts';
-import type { ComplianceStore, DeadlineScheduler } from './ports.ts';
+import type { ComplianceRecordKind, ComplianceStore, DeadlineScheduler } from './ports.ts';
 import { recordRepository } from './record-repository.ts';
 import type { PendingNotice } from './records.ts';
 

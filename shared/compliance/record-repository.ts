@@ -6,8 +6,8 @@
 
 import { DomainError } from '../errors/domain-error.ts';
 import { logger } from '../observability/logger.ts';
-import type { ComplianceRecordKind } from '../store/compliance-keys.ts';
 import type { Clock } from '../time/clock.ts';
+import type { ComplianceRecordKind } from './ports.ts';
 import {
   type ComplianceStore,
   type DeadlineEvent,

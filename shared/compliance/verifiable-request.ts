@@ -19,6 +19,7 @@ import {
   submitCode,
 } from './identity.ts';
 import type { ComplianceRecordKind, ComplianceStore } from './ports.ts';
+import type { recordRepository } from './record-repository.ts';
 import {
   type Actor,
   nextVersion,
@@ -245,4 +246,20 @@ export async function listRequests<R extends VerifiableRecord & { status: string
   }
   const page = await records.list<R>(kind, principal.desk, query.limit, query.cursor);
   return { items: page.items.filter(wanted).map(view), nextCursor: page.nextCursor };
+}
+
+/**
+ * Applies what has come due on a request (reminders, escalation, stage changes): the deadline handler
+ * and the sweep. Reports how many audit entries that added (0: nothing was due, or no such request).
+ */
+export async function applyDueDeadlines<R extends RecordBase>(
+  repo: Pick<ReturnType<typeof recordRepository<R>>, 'get' | 'update'>,
+  desk: string,
+  id: string,
+  apply: (record: R) => R,
+): Promise<{ id: string; applied: number }> {
+  const before = await repo.get(desk, id);
+  if (!before) return { id, applied: 0 };
+  const after = await repo.update(desk, id, apply);
+  return { id, applied: after.history.length - before.history.length };
 }

@@ -1,9 +1,10 @@
 import { isStaff, type Principal } from '../auth/principal.ts';
 import { DomainError, type FieldError } from '../errors/domain-error.ts';
+import type { IdempotencyStore } from '../idempotency/ports.ts';
 import { logger } from '../observability/logger.ts';
 import { findPolicyPack } from '../policy/packs.ts';
 import { newId } from '../runtime/ids.ts';
-import type { TicketStore } from '../tickets/ports.ts';
+import type { TicketReader } from '../tickets/ports.ts';
 import type { Clock } from '../time/clock.ts';
 import { breachStateOf, recordBreachThresholds } from './breach.ts';
 import { reportBreachThresholds } from './breach-alarms.ts';
@@ -22,7 +23,7 @@ import { reviewPolicyOf } from './review-policy.ts';
 export interface IncidentServiceDeps {
   incidents: IncidentStore;
   /** Linked ticket ids are checked against the desk's tickets; creates claim idempotency keys here. */
-  tickets: TicketStore;
+  tickets: TicketReader & IdempotencyStore;
   clock: Clock;
 }
 

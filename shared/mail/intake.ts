@@ -10,7 +10,6 @@ import type { Clock } from '../time/clock.ts';
 import { deskForDomain, routeRecipient, subjectWithToken, ticketIdInSubject } from './addresses.ts';
 import { detectAutomatedMail } from './automated.ts';
 import { rejectBannedSender, senderAddresses } from './banned-sender.ts';
-import type { MailObjects } from './object-store.ts';
 import {
   DEFAULT_MAIL_LIMITS,
   type InboundMail,
@@ -18,7 +17,7 @@ import {
   type MailLimits,
   parseInboundMail,
 } from './parse.ts';
-import type { InboundMailRecord, MailStore } from './ports.ts';
+import type { InboundMailRecord, MailObjects, MailStore } from './ports.ts';
 import { extractNewTicketText, extractReply } from './reply-text.ts';
 import { authenticateSender, type SenderAuthentication } from './sender-auth.ts';
 import { judgeVerdicts, type SesReceiptNotification } from './ses-notification.ts';

@@ -137,3 +137,11 @@ export interface MailStore {
     patch: OutboundPatch,
   ): Promise<void>;
 }
+
+/** Binary objects: raw inbound MIME (read), attachments and HTML bodies (written). */
+export interface MailObjects {
+  /** Size of an object in bytes, or undefined if it does not exist. */
+  size(bucket: string, key: string): Promise<number | undefined>;
+  get(bucket: string, key: string): Promise<Buffer>;
+  put(bucket: string, key: string, body: Buffer | string, contentType: string): Promise<void>;
+}

@@ -1,7 +1,6 @@
 import { MailFeedbackEnv, MailInboundEnv, MailOutboundEnv, SuspendedMailEnv } from '../config/env.ts';
 import type { MailIntakeDeps } from '../mail/intake.ts';
-import type { MailObjects } from '../mail/object-store.ts';
-import type { MailStore } from '../mail/ports.ts';
+import type { MailObjects, MailStore } from '../mail/ports.ts';
 import { type SuspendedMailService, suspendedMailService } from '../mail/suspended.ts';
 import type { DeliveryDeps } from '../notices/deliver.ts';
 import { type OutboundMailPort, outboundMailPort } from '../notices/outbound-port.ts';

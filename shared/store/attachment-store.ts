@@ -4,7 +4,7 @@ import { complianceObjectKeys } from '../objects/keys.ts';
 import type { ObjectStore } from '../objects/ports.ts';
 import { complianceKeys } from './compliance-keys.ts';
 import { queryAll } from './query-all.ts';
-import { keys, withoutKeys } from './table-keys.ts';
+import { byClass, keys, withoutKeys } from './table-keys.ts';
 
 export function dynamoAttachmentStore(
   doc: DynamoDBDocumentClient,
@@ -25,8 +25,7 @@ export function dynamoAttachmentStore(
             ...complianceKeys.attachment(attachment.desk, attachment.ticketId, attachment.id),
             kind: 'attachment',
             ...attachment,
-            gsi3pk: keys.dataClass(attachment.desk, attachment.dataClass),
-            gsi3sk: `${attachment.createdAt}#${attachment.id}`,
+            ...byClass(attachment.desk, attachment.dataClass, `${attachment.createdAt}#${attachment.id}`),
           },
         }),
       );

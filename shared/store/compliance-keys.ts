@@ -1,16 +1,17 @@
+import type { ComplianceRecordKind } from '../compliance/ports.ts';
+
 /**
  * Keys of the compliance items (DSARs, billing appeals, legal holds, purge runs, their audit entries,
  * export records, ticket attachments). Like every key in the table they start with the desk.
  * See docs/data-model.md.
  */
 
-export const RECORD_PARTITION = {
+export const RECORD_PARTITION: Record<ComplianceRecordKind, string> = {
   dsar: 'DSAR',
   'billing-appeal': 'APPEAL',
   'legal-hold': 'HOLD',
   'purge-run': 'PURGE_RUN',
-} as const;
-export type ComplianceRecordKind = keyof typeof RECORD_PARTITION;
+};
 
 export const complianceKeys = {
   partition: (desk: string, kind: ComplianceRecordKind, id: string) =>

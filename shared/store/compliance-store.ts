@@ -8,15 +8,16 @@ import {
 import { INDEX_CLASS } from '../compliance/data-classes.ts';
 import {
   type AuditLogEntry,
+  type ComplianceRecordKind,
   type ComplianceStore,
   RecordConflict,
   type RecordIndex,
 } from '../compliance/ports.ts';
 import type { AuditValue, RecordBase } from '../compliance/records.ts';
-import { type ComplianceRecordKind, complianceKeys } from './compliance-keys.ts';
+import { complianceKeys } from './compliance-keys.ts';
 import { claimOnce, putAtVersion } from './conditional-put.ts';
 import { queryAll, queryPage } from './query-all.ts';
-import { INDEX, keys, withoutKeys } from './table-keys.ts';
+import { byClass, INDEX, keys, withoutKeys } from './table-keys.ts';
 
 const INDEX_CLASS_OF: Record<ComplianceRecordKind, string> = {
   dsar: INDEX_CLASS.dsar,
@@ -43,8 +44,7 @@ export function dynamoComplianceStore(doc: DynamoDBDocumentClient, tableName: st
       ...record,
       kind,
       ...(own !== undefined ? { recordKind: own } : {}),
-      gsi3pk: keys.dataClass(record.desk, INDEX_CLASS_OF[kind]),
-      gsi3sk: `${index.createdAt}#${record.id}`,
+      ...byClass(record.desk, INDEX_CLASS_OF[kind], `${index.createdAt}#${record.id}`),
       ...(index.nextDeadlineAt
         ? {
             gsi1pk: complianceKeys.deadlines(record.desk),
@@ -86,8 +86,11 @@ export function dynamoComplianceStore(doc: DynamoDBDocumentClient, tableName: st
               action: entry.action,
               by: entry.by,
               ...(details && Object.keys(details).length ? { details } : {}),
-              gsi3pk: keys.dataClass(record.desk, INDEX_CLASS.audit),
-              gsi3sk: `${entry.at}#${kind}#${record.id}#${String(index).padStart(5, '0')}`,
+              ...byClass(
+                record.desk,
+                INDEX_CLASS.audit,
+                `${entry.at}#${kind}#${record.id}#${String(index).padStart(5, '0')}`,
+              ),
             },
           }),
         );
@@ -210,8 +213,7 @@ export function dynamoComplianceStore(doc: DynamoDBDocumentClient, tableName: st
             ...complianceKeys.exportRecord(record.desk, record.dsarId),
             kind: 'dsar-export',
             ...record,
-            gsi3pk: keys.dataClass(record.desk, INDEX_CLASS.dsarExport),
-            gsi3sk: `${record.createdAt}#${record.dsarId}`,
+            ...byClass(record.desk, INDEX_CLASS.dsarExport, `${record.createdAt}#${record.dsarId}`),
           },
         }),
       );

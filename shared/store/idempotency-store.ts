@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { INDEX_CLASS } from '../compliance/data-classes.ts';
 import type { IdempotencyStore } from '../idempotency/ports.ts';
 import { claimOnceOrExisting } from './conditional-put.ts';
-import { keys } from './table-keys.ts';
+import { byClass, keys } from './table-keys.ts';
 
 export function dynamoIdempotencyStore(doc: DynamoDBDocumentClient, tableName: string): IdempotencyStore {
   return {
@@ -14,8 +14,7 @@ export function dynamoIdempotencyStore(doc: DynamoDBDocumentClient, tableName: s
         resourceId: claim.resourceId,
         createdAt: claim.at,
         // Purged after a month (product retention default), so keys do not pile up forever.
-        gsi3pk: keys.dataClass(claim.desk, INDEX_CLASS.idempotencyKey),
-        gsi3sk: `${claim.at}#${claim.principalId}#${claim.key}`,
+        ...byClass(claim.desk, INDEX_CLASS.idempotencyKey, `${claim.at}#${claim.principalId}#${claim.key}`),
       });
       if (outcome.claimed) return { kind: 'claimed' };
       return outcome.existing.requestHash === claim.requestHash

@@ -4,8 +4,8 @@ import { nextReviewThreshold } from '../incidents/commands.ts';
 import type { Incident } from '../incidents/model.ts';
 import { type IncidentStore, IncidentVersionConflict } from '../incidents/ports.ts';
 import { claimOnce, putAtVersion } from './conditional-put.ts';
-import { queryAll } from './query-all.ts';
-import { INDEX, keys, withoutKeys } from './table-keys.ts';
+import { newestOfClass, queryAll } from './query-all.ts';
+import { byClass, INDEX, keys, withoutKeys } from './table-keys.ts';
 
 /** Data class of incidents on the byDataClassCreated index. */
 export const INCIDENT_CLASS = 'incident';
@@ -22,8 +22,7 @@ function toItem(incident: Incident) {
     ...keys.incident(incident.desk, incident.id),
     kind: 'incident',
     ...incident,
-    gsi3pk: keys.dataClass(incident.desk, INCIDENT_CLASS),
-    gsi3sk: `${incident.createdAt}#${incident.id}`,
+    ...byClass(incident.desk, INCIDENT_CLASS, `${incident.createdAt}#${incident.id}`),
     // Sparse: present only while a review threshold lies ahead, so the sweep reads only those.
     ...(threshold
       ? { gsi1pk: keys.incidentReviewDue(incident.desk), gsi1sk: `${threshold.at}#${incident.id}` }
@@ -49,19 +48,8 @@ export function dynamoIncidentStore(doc: DynamoDBDocumentClient, tableName: stri
         throw new IncidentVersionConflict(incident.id);
     },
 
-    async list(desk, limit) {
-      const page = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: INDEX.byDataClassCreated,
-          KeyConditionExpression: 'gsi3pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.dataClass(desk, INCIDENT_CLASS) },
-          ScanIndexForward: false,
-          Limit: limit,
-        }),
-      );
-      return (page.Items ?? []).map(toIncident);
-    },
+    list: async (desk, limit) =>
+      (await newestOfClass(doc, tableName, desk, INCIDENT_CLASS, limit)).map(toIncident),
 
     async listReviewDue(desk, before, limit) {
       const page = await doc.send(

@@ -8,8 +8,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { InboundMailRecord, MailStore, SuppressedAddress, SuspendedMail } from '../mail/ports.ts';
 import { claimOnce, claimOnceOrExisting, conditionHeld } from './conditional-put.ts';
-import { queryAll } from './query-all.ts';
-import { INDEX, keys, withoutKeys } from './table-keys.ts';
+import { newestOfClass, queryAll } from './query-all.ts';
+import { byClass, keys, withoutKeys } from './table-keys.ts';
 
 /** Data class of inbound-mail records (retention purges and the desk's mail log read it by date). */
 export const INBOUND_MAIL_CLASS = 'inbound-mail';
@@ -25,8 +25,7 @@ export function dynamoMailStore(doc: DynamoDBDocumentClient, tableName: string):
         ...keys.inboundMail(record.desk, record.dedupeKey),
         kind: 'inbound-mail',
         ...record,
-        gsi3pk: keys.dataClass(record.desk, INBOUND_MAIL_CLASS),
-        gsi3sk: `${record.receivedAt}#${record.dedupeKey}`,
+        ...byClass(record.desk, INBOUND_MAIL_CLASS, `${record.receivedAt}#${record.dedupeKey}`),
       });
       return outcome.claimed ? { claimed: true } : { claimed: false, existing: fromItem(outcome.existing) };
     },
@@ -53,19 +52,8 @@ export function dynamoMailStore(doc: DynamoDBDocumentClient, tableName: string):
       );
     },
 
-    async listInbound(desk, limit) {
-      const page = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: INDEX.byDataClassCreated,
-          KeyConditionExpression: 'gsi3pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.dataClass(desk, INBOUND_MAIL_CLASS) },
-          ScanIndexForward: false,
-          Limit: limit,
-        }),
-      );
-      return (page.Items ?? []).map(fromItem);
-    },
+    listInbound: async (desk, limit) =>
+      (await newestOfClass(doc, tableName, desk, INBOUND_MAIL_CLASS, limit)).map(fromItem),
 
     async mapMessageId(desk, idHash, ticketId, at) {
       await doc.send(

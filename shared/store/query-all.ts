@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import { INDEX, keys } from './table-keys.ts';
 
 type Item = Record<string, unknown>;
 
@@ -59,4 +60,25 @@ export async function queryPage(
     items: page.Items ?? [],
     nextCursor: page.LastEvaluatedKey ? encodeCursor(page.LastEvaluatedKey) : undefined,
   };
+}
+
+/** The newest items of a desk's data class (byDataClassCreated, newest first), one page of at most `limit`. */
+export async function newestOfClass(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  desk: string,
+  dataClass: string,
+  limit: number,
+): Promise<Item[]> {
+  const page = await doc.send(
+    new QueryCommand({
+      TableName: tableName,
+      IndexName: INDEX.byDataClassCreated,
+      KeyConditionExpression: 'gsi3pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.dataClass(desk, dataClass) },
+      ScanIndexForward: false,
+      Limit: limit,
+    }),
+  );
+  return page.Items ?? [];
 }

@@ -2,7 +2,7 @@ import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SurveyResponse, SurveyStore } from '../survey/ports.ts';
 import { claimOnceOrExisting } from './conditional-put.ts';
 import { queryAll } from './query-all.ts';
-import { INDEX, keys } from './table-keys.ts';
+import { byClass, INDEX, keys } from './table-keys.ts';
 
 /** Data class of survey answers on the byDataClassCreated index (keyed by submission time). */
 export const SURVEY_CLASS = 'survey';
@@ -30,8 +30,7 @@ export function dynamoSurveyStore(doc: DynamoDBDocumentClient, tableName: string
         ...keys.survey(response.desk, response.ticketId),
         kind: 'survey',
         ...response,
-        gsi3pk: keys.dataClass(response.desk, SURVEY_CLASS),
-        gsi3sk: `${response.submittedAt}#${response.ticketId}`,
+        ...byClass(response.desk, SURVEY_CLASS, `${response.submittedAt}#${response.ticketId}`),
       });
       return outcome.claimed
         ? { recorded: true }

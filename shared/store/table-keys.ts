@@ -10,33 +10,32 @@ export const INDEX = {
   byWorkflowPending: 'byWorkflowPending',
 } as const;
 
-/**
- * The attributes the table and its indexes key on, and `kind` (which item type a row is): the store's
- * own attributes, never a domain field. The table definition declares the same names.
- */
-export const KEY_ATTRIBUTES = [
+/** The attributes the table and its four indexes key on (index n keys on `gsi<n>pk` and `gsi<n>sk`). */
+export const KEY_ATTRIBUTES: readonly string[] = [
   'pk',
   'sk',
-  'kind',
-  'gsi1pk',
-  'gsi1sk',
-  'gsi2pk',
-  'gsi2sk',
-  'gsi3pk',
-  'gsi3sk',
-  'gsi4pk',
-  'gsi4sk',
-] as const;
+  ...[1, 2, 3, 4].flatMap((n) => [`gsi${n}pk`, `gsi${n}sk`]),
+];
 
-const KEY_ATTRIBUTE_SET: ReadonlySet<string> = new Set(KEY_ATTRIBUTES);
+/** The store's own attributes on an item: its keys, and `kind` (which item type a row is). */
+const STORE_ATTRIBUTES: ReadonlySet<string> = new Set([...KEY_ATTRIBUTES, 'kind']);
 
 /** An item's own fields: the item without the store's key, index and kind attributes. */
 export function withoutKeys(item: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(item).filter(([name]) => !KEY_ATTRIBUTE_SET.has(name)));
+  return Object.fromEntries(Object.entries(item).filter(([name]) => !STORE_ATTRIBUTES.has(name)));
 }
 
 /** Sort value for tickets that have no SLA deadline yet: after every real instant. */
 export const NO_DEADLINE = '9999-12-31T23:59:59.999Z';
+
+/**
+ * An item's place on byDataClassCreated: its desk's data class (what the retention purge and the
+ * desk-wide lists read) and its sort value, which starts with the instant it was created.
+ */
+export const byClass = (desk: string, dataClass: string, sortValue: string) => ({
+  gsi3pk: `DESK#${desk}#CLASS#${dataClass}`,
+  gsi3sk: sortValue,
+});
 
 export const keys = {
   ticket: (desk: string, ticketId: string) => ({ pk: `DESK#${desk}#TICKET#${ticketId}`, sk: 'TICKET' }),
@@ -56,7 +55,7 @@ export const keys = {
   /** Tickets whose SLA workflow has not yet seen their latest change (sparse; the reconciler reads it). */
   workflowDue: (desk: string) => `DESK#${desk}#WORKFLOW_DUE`,
   /** Retention purges and the desk's full list: items of one data class by creation time. */
-  dataClass: (desk: string, dataClass: string) => `DESK#${desk}#CLASS#${dataClass}`,
+  dataClass: (desk: string, dataClass: string) => byClass(desk, dataClass, '').gsi3pk,
   /** The CSAT/NPS answer of a ticket: in the ticket's partition, so it goes wherever the ticket goes. */
   survey: (desk: string, ticketId: string) => ({ pk: `DESK#${desk}#TICKET#${ticketId}`, sk: 'SURVEY' }),
   incident: (desk: string, incidentId: string) => ({

@@ -2,7 +2,7 @@ import type { KpiRecorder } from '../kpis/recorder.ts';
 import { findPolicyPack } from '../policy/packs.ts';
 import type { KeyringSource } from '../secrets/keyring.ts';
 import type { BanCheck } from '../tickets/bans.ts';
-import type { TicketStore } from '../tickets/ports.ts';
+import type { TicketReader } from '../tickets/ports.ts';
 import type { Clock } from '../time/clock.ts';
 import { verifySurveySignature } from './link.ts';
 import type { SurveyAnswer } from './page.ts';
@@ -16,7 +16,7 @@ export interface SurveyServiceDeps {
   surveys: SurveyStore;
   /** Keeps the desk's CSAT/NPS roll-ups in step with the answers. */
   kpis: KpiRecorder;
-  tickets: TicketStore;
+  tickets: TicketReader;
   clock: Clock;
 }
 

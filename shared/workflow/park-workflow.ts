@@ -1,4 +1,4 @@
-import type { TicketStore } from '../tickets/ports.ts';
+import type { WorkflowParking } from './ports.ts';
 import type { WorkflowSignals } from './signals.ts';
 
 export interface ParkInput {
@@ -15,7 +15,7 @@ export interface ParkInput {
  * a change is marked due), it wakes itself at once instead of sleeping on stale plans.
  */
 export async function parkWorkflow(
-  deps: { store: TicketStore; signals: WorkflowSignals },
+  deps: { store: WorkflowParking; signals: WorkflowSignals },
   input: ParkInput,
 ): Promise<{ parked: boolean }> {
   const parked = await deps.store.parkWorkflow(input.desk, input.ticketId, {

@@ -1,7 +1,7 @@
-import type { TicketStore } from '../tickets/ports.ts';
+import type { TicketReader } from '../tickets/ports.ts';
 import type { Clock } from '../time/clock.ts';
 import { executionNameFor } from './model.ts';
-import type { PageKey, SweepPages } from './ports.ts';
+import type { PageKey, SweepPages, WorkflowTicketStore } from './ports.ts';
 import type { WorkflowSignals } from './signals.ts';
 
 /** How long a change may wait for its workflow before the sweep steps in. */
@@ -38,7 +38,12 @@ export interface ReconcileOptions {
  * through every such ticket while time is left; what it could not reach is its backlog.
  */
 export async function reconcileWorkflows(
-  deps: { store: TicketStore; signals: WorkflowSignals; clock: Clock; pages: SweepPages },
+  deps: {
+    store: TicketReader & WorkflowTicketStore;
+    signals: WorkflowSignals;
+    clock: Clock;
+    pages: SweepPages;
+  },
   desk: string,
   options: ReconcileOptions,
 ): Promise<ReconcileReport> {

@@ -28,4 +28,90 @@ describe('layers', () => {
     }
     expect(found).toEqual([]);
   });
+
+  /** Modules under shared/ that hold domain code: everything but the adapters (store) and the composition roots (runtime). */
+  const domainFiles = () =>
+    tsFiles('shared').filter(
+      (file) => !file.startsWith(join('shared', 'store')) && !file.startsWith(join('shared', 'runtime')),
+    );
+
+  /** Imports of a file, with their line numbers. */
+  const importsOf = (file: string) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .flatMap((line, i) => {
+        const from = /\bfrom\s+['"]([^'"]+)['"]|import\(['"]([^'"]+)['"]\)/.exec(line);
+        const spec = from?.[1] ?? from?.[2];
+        return spec ? [{ spec, where: `${file}:${i + 1}` }] : [];
+      });
+
+  /**
+   * SDK adapters that still live beside their domain module (each one file named for its service).
+   * New domain code does not join this list: a port goes in `<module>/ports.ts`, its adapter in shared/store.
+   */
+  const DOMAIN_FOLDER_ADAPTERS = new Set(
+    [
+      'auth/cognito-staff-directory.ts',
+      'auth/cognito-user-mfa.ts',
+      'notices/sender.ts',
+      'ops/sfn-history-reader.ts',
+      'quota/desk-quota.ts',
+      'schedules/eventbridge-scheduler.ts',
+      'secrets/keyring.ts',
+      'workflow/sfn-signals.ts',
+    ].map((f) => join('shared', f)),
+  );
+
+  it('no domain module imports shared/store: ports belong to the domain, the store implements them', () => {
+    const found = domainFiles().flatMap((file) =>
+      importsOf(file)
+        .filter(({ spec }) => /(^|\/)store\/|^#shared\/store\//.test(spec))
+        .map(({ spec, where }) => `${where}: ${spec}`),
+    );
+    expect(found).toEqual([]);
+  });
+
+  it('no domain module imports the AWS SDK (but the named service adapters)', () => {
+    const found = domainFiles()
+      .filter((file) => !DOMAIN_FOLDER_ADAPTERS.has(file))
+      .flatMap((file) =>
+        importsOf(file)
+          .filter(({ spec }) => spec.startsWith('@aws-sdk/'))
+          .map(({ spec, where }) => `${where}: ${spec}`),
+      );
+    expect(found).toEqual([]);
+  });
+
+  it('shared/store declares no port: each adapter implements an interface imported from a domain ports file', () => {
+    const storeFiles = tsFiles(join('shared', 'store'));
+    const declared = storeFiles.flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .flatMap((line, i) => (/^export (interface|type) /.test(line) ? [`${file}:${i + 1}: ${line}`] : [])),
+    );
+    expect(declared).toEqual([]);
+    const adapters = storeFiles.filter((file) =>
+      /^export function (dynamo|s3)[A-Z]/m.test(readFileSync(file, 'utf8')),
+    );
+    expect(adapters.length).toBeGreaterThan(5);
+    const withoutPort = adapters.filter(
+      (file) => !importsOf(file).some(({ spec }) => /^\.\.\/[a-z-]+\/ports\.ts$/.test(spec)),
+    );
+    expect(withoutPort).toEqual([]);
+  });
+
+  it('only shared/runtime builds AWS clients (one factory) and only the local stack installs a runtime', () => {
+    const clients = [...tsFiles('shared'), ...tsFiles('functions'), ...tsFiles('local')].filter((file) =>
+      /new [A-Za-z]+Client\(|DynamoDBDocumentClient\.from\(/.test(readFileSync(file, 'utf8')),
+    );
+    expect(clients).toEqual([join('shared', 'runtime', 'aws-clients.ts')]);
+    const installers = [...tsFiles('shared'), ...tsFiles('functions'), ...tsFiles('local')].filter((file) =>
+      /installRuntime\(\{/.test(readFileSync(file, 'utf8')),
+    );
+    expect(installers).toEqual([join('local', 'stack.ts')]);
+    const mutations = [...tsFiles('shared'), ...tsFiles('local')].filter((file) =>
+      /Object\.assign\(process\.env/.test(readFileSync(file, 'utf8')),
+    );
+    expect(mutations).toEqual([]);
+  });
 });
