@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { backfillKpiRollups } from '#shared/kpis/backfill.ts';
 import { kpiRecorder } from '#shared/kpis/recorder.ts';
 import { PACK_IDS } from '#shared/policy/packs.ts';
+import { awsClients } from '#shared/runtime/aws-clients.ts';
 import { dynamoKpiBackfillSource } from '#shared/store/kpi-backfill-source.ts';
 import { dynamoKpiRollupStore } from '#shared/store/kpi-rollup-store.ts';
 
@@ -31,17 +30,19 @@ if (values.help || !values.table) {
   );
   process.exit(values.help ? 0 : 2);
 }
-const local = values.endpoint !== undefined;
-const client = new DynamoDBClient({
-  ...(local
+// The one client factory (shared/runtime/aws-clients.ts): the shell's credentials on AWS, the local
+// stack's DynamoDB with its placeholder credentials when an endpoint is given.
+const clients = awsClients({
+  s3ForcePathStyle: false,
+  ...(values.endpoint
     ? {
-        endpoint: values.endpoint,
         region: process.env.AWS_REGION ?? 'us-east-1',
         credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        endpoints: { dynamodb: values.endpoint },
       }
     : {}),
 });
-const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+const doc = clients.dynamo;
 const deps = {
   source: dynamoKpiBackfillSource(doc, values.table),
   recorder: kpiRecorder(dynamoKpiRollupStore(doc, values.table)),
@@ -64,4 +65,4 @@ for (const desk of values.desk ?? PACK_IDS) {
   });
   console.log(`${desk}: ${counts.tickets} tickets and ${counts.surveys} survey answers rolled up`);
 }
-client.destroy();
+clients.destroy();

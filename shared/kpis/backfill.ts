@@ -1,21 +1,8 @@
 import type { TicketActivity } from '../tickets/activity.ts';
 import type { Clock } from '../time/clock.ts';
 import type { SurveyScore } from './metrics.ts';
+import type { BackfillSource } from './ports.ts';
 import type { KpiRecorder, RollupTicket } from './recorder.ts';
-
-/** One page of a desk's tickets or survey answers, and where the next begins (opaque). */
-export interface BackfillPage<T> {
-  items: T[];
-  next: string | undefined;
-}
-
-export interface BackfillSource {
-  tickets(
-    desk: string,
-    from: string | undefined,
-  ): Promise<BackfillPage<{ ticket: RollupTicket; activity: TicketActivity[] }>>;
-  surveys(desk: string, from: string | undefined): Promise<BackfillPage<SurveyScore>>;
-}
 
 export interface BackfillProgress {
   desk: string;

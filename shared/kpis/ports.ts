@@ -1,3 +1,6 @@
+import type { TicketActivity } from '../tickets/activity.ts';
+import type { SurveyScore } from './metrics.ts';
+import type { RollupTicket } from './recorder.ts';
 import type { Contribution, Counters } from './rollups.ts';
 
 /** When a contribution was computed: the source's version, then the instant (a later look at the same version wins). */
@@ -25,4 +28,18 @@ export interface KpiRollupStore {
     fromDay: string,
     toDay: string,
   ): Promise<{ days: Map<string, Counters>; itemsRead: number }>;
+}
+
+/** One page of a desk's tickets or survey answers, and where the next begins (opaque). */
+export interface BackfillPage<T> {
+  items: T[];
+  next: string | undefined;
+}
+
+export interface BackfillSource {
+  tickets(
+    desk: string,
+    from: string | undefined,
+  ): Promise<BackfillPage<{ ticket: RollupTicket; activity: TicketActivity[] }>>;
+  surveys(desk: string, from: string | undefined): Promise<BackfillPage<SurveyScore>>;
 }

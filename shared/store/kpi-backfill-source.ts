@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { BackfillSource } from '../kpis/backfill.ts';
+import type { BackfillSource } from '../kpis/ports.ts';
 import type { TicketActivity } from '../tickets/activity.ts';
 import type { Ticket } from '../tickets/model.ts';
 import { SURVEY_CLASS } from './survey-store.ts';
