@@ -10,8 +10,8 @@
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AttributeValue, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
@@ -94,7 +94,10 @@ function kindOf(key: Item | undefined): string {
   if (sk === 'QUOTA') return 'QUOTA';
   const part = pk.split('#')[2] ?? '?';
   if (part !== 'TICKET') return part;
-  return sk.split('#').slice(0, sk.startsWith('TICKET#') ? 2 : 1).join('#');
+  return sk
+    .split('#')
+    .slice(0, sk.startsWith('TICKET#') ? 2 : 1)
+    .join('#');
 }
 
 const raw = new DynamoDBClient({
@@ -127,7 +130,9 @@ const forward = (path: string, headers: Record<string, unknown>, body: Buffer) =
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => ok({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('end', () =>
+          ok({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
       },
     );
     req.on('error', fail);
@@ -152,7 +157,9 @@ const proxy = createServer((req, res) => {
       }
     }
     if (op === 'TransactWriteItems') {
-      for (const t of input.TransactItems as Array<Record<string, { TableName: string; Key?: Item; Item?: Item }>>) {
+      for (const t of input.TransactItems as Array<
+        Record<string, { TableName: string; Key?: Item; Item?: Item }>
+      >) {
         const w = Object.values(t)[0]!;
         writes.push({ table: w.TableName, key: w.Key ?? keyOf(w.Item!), transactional: true });
       }
@@ -185,12 +192,19 @@ const proxy = createServer((req, res) => {
         const priced = writes.map((w, i) => {
           const p = price(before[i], after[i], failed);
           const factor = w.transactional ? 2 : 1;
-          return { ...p, table: p.table * factor, indexes: Object.fromEntries(Object.entries(p.indexes).map(([k, v]) => [k, v * factor])) };
+          return {
+            ...p,
+            table: p.table * factor,
+            indexes: Object.fromEntries(Object.entries(p.indexes).map(([k, v]) => [k, v * factor])),
+          };
         });
         call.indexWcu = {};
         for (const p of priced)
           for (const [k, v] of Object.entries(p.indexes)) call.indexWcu[k] = (call.indexWcu[k] ?? 0) + v;
-        call.wcu = priced.reduce((n, p) => n + p.table + Object.values(p.indexes).reduce((a, b) => a + b, 0), 0);
+        call.wcu = priced.reduce(
+          (n, p) => n + p.table + Object.values(p.indexes).reduce((a, b) => a + b, 0),
+          0,
+        );
         call.itemBytes = priced.map((p) => p.itemBytes);
       }
       calls.push(call);
@@ -262,7 +276,14 @@ async function measure(name: string, act: () => Promise<void>) {
     emails: (await stack.mail.outbox()).length - mailBefore,
     writes: mine
       .filter((c) => c.wcu !== undefined)
-      .map((c) => ({ phase: c.phase, op: c.op, what: c.what, wcu: c.wcu, indexes: c.indexWcu, bytes: c.itemBytes })),
+      .map((c) => ({
+        phase: c.phase,
+        op: c.op,
+        what: c.what,
+        wcu: c.wcu,
+        indexes: c.indexWcu,
+        bytes: c.itemBytes,
+      })),
   };
 }
 
@@ -308,8 +329,12 @@ results.push(
     id = await createTicket();
   }),
 );
-results.push(await measure('agent public reply (fresh ticket)', () => reply(id, agent, 'We reset your session.')));
-results.push(await measure('status change to pending (fresh ticket)', () => patch(id, { status: 'pending' })));
+results.push(
+  await measure('agent public reply (fresh ticket)', () => reply(id, agent, 'We reset your session.')),
+);
+results.push(
+  await measure('status change to pending (fresh ticket)', () => patch(id, { status: 'pending' })),
+);
 // A long history: 15 replies each way, then the same two changes.
 for (let i = 0; i < 15; i++) {
   await reply(id, customer, `Still failing, attempt ${i}. `.repeat(5));
@@ -331,7 +356,9 @@ raw.destroy();
 rmSync(dataDir, { recursive: true, force: true });
 
 for (const r of results) {
-  console.log(`\n${r.scenario}: ${r.requests} DynamoDB requests, ${r.writeUnits} WCU (table ${r.tableWriteUnits}, indexes ${JSON.stringify(r.indexWriteUnits)}), ticket item ≤ ${r.largestTicketItemBytes} B, ${r.functionInvocations} function invocations, ${r.emails} emails`);
+  console.log(
+    `\n${r.scenario}: ${r.requests} DynamoDB requests, ${r.writeUnits} WCU (table ${r.tableWriteUnits}, indexes ${JSON.stringify(r.indexWriteUnits)}), ticket item ≤ ${r.largestTicketItemBytes} B, ${r.functionInvocations} function invocations, ${r.emails} emails`,
+  );
   console.table(Object.entries(r.breakdown).map(([call, count]) => ({ call, count })));
 }
 console.log('\nwrites (WCU from item sizes):');

@@ -1,8 +1,9 @@
-import { hasPendingMail, outboundForSlaActions } from '../notices/outbound.ts';
+import { sendableEntries } from '../notices/deliver.ts';
+import { type OutboundMail, outboundForSlaActions, pendingAfter } from '../notices/outbound.ts';
 import type { OutboundMailPort } from '../notices/outbound-port.ts';
 import { logger } from '../observability/logger.ts';
 import { emitMetric } from '../observability/metrics.ts';
-import type { TicketStore } from '../store/ticket-store.ts';
+import type { MailRecord, TicketStore } from '../store/ticket-store.ts';
 import { VersionConflict } from '../store/ticket-store.ts';
 import type { TicketActivity } from '../tickets/activity.ts';
 import type { Ticket } from '../tickets/model.ts';
@@ -34,7 +35,14 @@ export type CheckSlaResult = {
   /** What this step did, as sentences for the execution history. */
   applied: string[];
 } & (
-  | { next: 'sleep'; wakeAt: string; sleepSeconds: number; seenVersion: number }
+  | {
+      next: 'sleep';
+      wakeAt: string;
+      sleepSeconds: number;
+      seenVersion: number;
+      /** Outcome of the sends this step made, recorded by the park in the same write as the task token. */
+      mail: MailRecord;
+    }
   | { next: 'continue-as-new'; nextExecutionName: string; nextGeneration: number }
   | { next: 'stop'; reason: string }
 );
@@ -52,7 +60,9 @@ export async function checkTicketSla(
   const generation = input.generation ?? 1;
   const base = { ticketId: input.ticketId, desk: input.desk, cycle, generation };
   for (let attempt = 1; ; attempt++) {
-    const stored = await deps.store.getTicket(input.desk, input.ticketId);
+    // With mail to send, one read serves both: the ticket and the messages mail is rendered from.
+    const found = deps.mail ? await deps.mail.read(input.desk, input.ticketId) : undefined;
+    const stored = deps.mail ? found?.stored : await deps.store.getTicket(input.desk, input.ticketId);
     if (!stored) return { ...base, applied: [], next: 'stop', reason: 'The ticket no longer exists.' };
     const now = deps.clock.now();
     const plan = deps.planner(stored.ticket, stored.activity, now);
@@ -100,11 +110,26 @@ export async function checkTicketSla(
       Math.max(1, Math.ceil((wakeAtMs - now.getTime()) / 1000)),
     );
     const wakeAt = new Date(now.getTime() + sleepSeconds * 1000).toISOString();
-    // Notices the applied actions send are queued in the same write, so each goes out once.
-    const newOutbound = outboundForSlaActions(records, now);
-    const mailDue = newOutbound.length > 0 || hasPendingMail(stored.outbox);
-    const mailNonce =
-      mailDue && deps.mail ? await deps.mail.beforeCommit(input.desk, input.ticketId) : undefined;
+    // Notices the applied actions send are queued in the same write, so each goes out once; this step
+    // takes them (and any other entry free to send) for its own send in that write too.
+    const outbox = stored.outbox ?? [];
+    const lease = deps.mail?.lease();
+    const newOutbound: OutboundMail[] = outboundForSlaActions(records, now).map((m) =>
+      lease ? { ...m, claimedUntil: lease.until } : m,
+    );
+    const waiting = lease ? sendableEntries(outbox, now.toISOString(), lease.now) : [];
+    const outboxAfter = [
+      ...outbox.map((m, i) =>
+        lease && waiting.some((w) => w.index === i) ? { ...m, claimedUntil: lease.until } : m,
+      ),
+      ...newOutbound,
+    ];
+    const claimed = lease
+      ? outboxAfter.flatMap((entry, index) =>
+          index >= outbox.length || waiting.some((w) => w.index === index) ? [{ index, entry }] : [],
+        )
+      : [];
+    const mailPending = outboxAfter.some((m) => m.status === 'pending');
     try {
       await deps.store.recordSlaProgress({
         newOutbound,
@@ -118,23 +143,52 @@ export async function checkTicketSla(
         packVersion: plan.packVersion,
         executionName: input.executionName,
         executionStartedAt,
+        ...(lease && waiting.length
+          ? {
+              claim: {
+                entries: waiting.map((w) => ({ index: w.index, id: w.entry.id })),
+                leaseNow: lease.now,
+                until: lease.until,
+              },
+            }
+          : {}),
+        mailPendingSince: mailPending ? now.toISOString() : undefined,
       });
     } catch (error) {
       if (error instanceof VersionConflict && attempt < MAX_ATTEMPTS) continue;
       throw error;
     }
     const applied = records.map((r) => `${r.summary} (${r.rule}; due ${r.at})`);
-    if (mailNonce !== undefined && deps.mail) {
-      const mailed = await deps.mail.afterCommit(input.desk, input.ticketId, mailNonce);
-      if (mailed?.sent.length) applied.push(`Mail sent: ${mailed.sent.join(', ')}`);
-      for (const s of mailed?.skipped ?? []) applied.push(`Mail skipped: ${s.id} (${s.reason})`);
-      for (const f of mailed?.failed ?? []) applied.push(`Mail failed: ${f.id} (${f.reason})`);
+    const mail: MailRecord = { outcomes: [], outboxLength: outboxAfter.length, settled: false };
+    if (deps.mail && found && claimed.length) {
+      const after = {
+        stored: { ...stored, ticket, activity: [...stored.activity, ...newActivity], outbox: outboxAfter },
+        messages: found.messages,
+      };
+      try {
+        const { outcomes, report } = await deps.mail.send(after, claimed);
+        mail.outcomes = outcomes;
+        mail.settled = !pendingAfter(outboxAfter, outcomes);
+        if (report.sent.length) applied.push(`Mail sent: ${report.sent.join(', ')}`);
+        for (const s of report.skipped) applied.push(`Mail skipped: ${s.id} (${s.reason})`);
+        for (const f of report.failed) applied.push(`Mail failed: ${f.id} (${f.reason})`);
+      } catch (error) {
+        // The entries stay claimed and listed: the outbound sweep sends them once the lease is over.
+        logger.warn('outbound mail deferred to the sweep', {
+          desk: input.desk,
+          ticketId: input.ticketId,
+          error: String(error),
+        });
+      }
     }
+    // Outcomes ride on the park's write; without a park they are recorded now.
+    if (closed && mail.outcomes.length) await deps.store.recordMailOutcome(input.desk, input.ticketId, mail);
     recordObservability(ticket, input.executionName, records);
     if (closed)
       return { ...base, applied, next: 'stop', reason: 'The ticket is closed; its SLA clocks are stopped.' };
     const age = now.getTime() - Date.parse(executionStartedAt);
     if (cycle >= CYCLES_PER_EXECUTION || age >= MAX_EXECUTION_AGE_MS) {
+      if (mail.outcomes.length) await deps.store.recordMailOutcome(input.desk, input.ticketId, mail);
       return {
         ...base,
         applied,
@@ -151,6 +205,7 @@ export async function checkTicketSla(
       wakeAt,
       sleepSeconds,
       seenVersion: ticket.version,
+      mail,
     };
   }
 }
