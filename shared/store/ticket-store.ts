@@ -51,7 +51,13 @@ export interface SlaProgress {
    * Pending entries already in the outbox that this write takes for a send (a lease until `until`,
    * real time), on condition that no other sender holds them. New entries come claimed already.
    */
-  claim?: { entries: Array<{ index: number; id: string }>; leaseNow: string; until: string };
+  claim?: {
+    entries: Array<{ index: number; id: string }>;
+    leaseNow: string;
+    until: string;
+    /** Length of the outbox as read (new entries are appended after it). */
+    outboxLength: number;
+  };
   /** Set when mail stays pending after this write: the ticket is listed for the mail sweep from then. */
   mailPendingSince?: string | undefined;
 }
@@ -440,6 +446,21 @@ export function dynamoTicketStore(
           );
         });
       }
+      // An entry's claim and an append cannot both address `outbox` in one expression: with claims, new
+      // entries go to the indexes after the last (that is an append, given the outbox is as read).
+      let appendOutbound = ', outbox = list_append(if_not_exists(outbox, :empty), :newOutbound)';
+      if (claims.length) {
+        const length = progress.claim!.outboxLength;
+        values[':outboxLength'] = length;
+        claimConditions.push('size(outbox) = :outboxLength');
+        appendOutbound = (progress.newOutbound ?? [])
+          .map((entry, i) => {
+            values[`:appended${i}`] = entry;
+            return `, outbox[${length + i}] = :appended${i}`;
+          })
+          .join('');
+        delete values[':newOutbound'];
+      }
       const removes = [
         ...(progress.mailPendingSince ? [] : ['gsi4pk', 'gsi4sk']),
         'workflow.taskToken',
@@ -450,7 +471,7 @@ export function dynamoTicketStore(
           new UpdateCommand({
             TableName: tableName,
             Key: keys.ticket(t.desk, t.id),
-            UpdateExpression: `${update.expression}, activity = list_append(activity, :newActivity), sla.actions = list_append(if_not_exists(sla.actions, :empty), :newActions), sla.nextCheckpoint = :next, sla.packVersion = :packVersion${claims.map((c) => `, ${c}`).join('')}, outbox = list_append(if_not_exists(outbox, :empty), :newOutbound) REMOVE ${removes.join(', ')}`,
+            UpdateExpression: `${update.expression}, activity = list_append(activity, :newActivity), sla.actions = list_append(if_not_exists(sla.actions, :empty), :newActions), sla.nextCheckpoint = :next, sla.packVersion = :packVersion${claims.map((c) => `, ${c}`).join('')}${appendOutbound} REMOVE ${removes.join(', ')}`,
             ConditionExpression: ['#version = :expectedVersion', ...claimConditions].join(' AND '),
             ExpressionAttributeNames: update.names,
             ExpressionAttributeValues: values,

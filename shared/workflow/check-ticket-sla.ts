@@ -149,6 +149,7 @@ export async function checkTicketSla(
                 entries: waiting.map((w) => ({ index: w.index, id: w.entry.id })),
                 leaseNow: lease.now,
                 until: lease.until,
+                outboxLength: outbox.length,
               },
             }
           : {}),
