@@ -16,12 +16,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AttributeValue, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { startLocalStack } from '../local/stack.ts';
-import { resetApiDeps } from '../shared/runtime/api-deps.ts';
-import { resetComplianceDeps } from '../shared/runtime/compliance-deps.ts';
-import { resetMailDeps } from '../shared/runtime/mail-deps.ts';
-import { resetOpsDeps } from '../shared/runtime/ops-deps.ts';
-import { resetWorkflowDeps } from '../shared/runtime/workflow-deps.ts';
-import { tableDefinition } from '../shared/store/table-definition.ts';
+import { resetApiDeps } from '#shared/runtime/api-deps.ts';
+import { resetComplianceDeps } from '#shared/runtime/compliance-deps.ts';
+import { resetMailDeps } from '#shared/runtime/mail-deps.ts';
+import { resetOpsDeps } from '#shared/runtime/ops-deps.ts';
+import { resetWorkflowDeps } from '#shared/runtime/workflow-deps.ts';
+import { tableDefinition } from '#shared/store/table-definition.ts';
 import { apiClient } from './api-client.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
