@@ -25,6 +25,11 @@ export interface CheckSlaInput {
   executionName: string;
   cycle?: number | undefined;
   generation?: number | undefined;
+  /**
+   * The execution's definition passes the send outcomes to the park, which records them. Executions
+   * started on an earlier definition (they keep it until they end) do not: their Apply step records them.
+   */
+  parkRecordsMail?: boolean | undefined;
 }
 
 export type CheckSlaResult = {
@@ -182,8 +187,12 @@ export async function checkTicketSla(
         });
       }
     }
-    // Outcomes ride on the park's write; without a park they are recorded now.
-    if (closed && mail.outcomes.length) await deps.store.recordMailOutcome(input.desk, input.ticketId, mail);
+    // Outcomes ride on the park's write; without a park (or a park that will not record them) now.
+    if ((closed || !input.parkRecordsMail) && mail.outcomes.length) {
+      await deps.store.recordMailOutcome(input.desk, input.ticketId, mail);
+      mail.outcomes = [];
+      mail.settled = false;
+    }
     recordObservability(ticket, input.executionName, records);
     if (closed)
       return { ...base, applied, next: 'stop', reason: 'The ticket is closed; its SLA clocks are stopped.' };

@@ -125,7 +125,7 @@ describe('acknowledgement bookkeeping', () => {
     const apply = calls.length;
     const result = await checkTicketSla(
       { store: ticketStore, planner, clock, mail: port },
-      { ticketId: id, desk: 'techflow', executionName: id },
+      { ticketId: id, desk: 'techflow', executionName: id, parkRecordsMail: true },
     );
     if (result.next !== 'sleep') throw new Error(`expected a sleep, got ${result.next}`);
     const parked = await parkWorkflow(
@@ -163,7 +163,7 @@ describe('acknowledgement bookkeeping', () => {
     );
     const again = await checkTicketSla(
       { store: ticketStore, planner, clock, mail: port },
-      { ticketId: id, desk: 'techflow', executionName: id },
+      { ticketId: id, desk: 'techflow', executionName: id, parkRecordsMail: true },
     );
     expect(again.applied.join(' ')).toMatch(/Mail skipped: reply:01J0000000000000000REPLY01/);
   });
@@ -176,7 +176,7 @@ describe('acknowledgement bookkeeping', () => {
     const port = outboundMailPort(deliveryDeps(sender, clock, { now: () => new Date() }));
     const result = await checkTicketSla(
       { store: ticketStore, planner, clock, mail: port },
-      { ticketId: id, desk: 'techflow', executionName: id },
+      { ticketId: id, desk: 'techflow', executionName: id, parkRecordsMail: true },
     );
     if (result.next !== 'sleep') throw new Error(`expected a sleep, got ${result.next}`);
     // A change lands between Apply and park.
@@ -223,7 +223,7 @@ describe('acknowledgement bookkeeping', () => {
     const crashedPort = { ...port, send: () => Promise.reject(new Error('killed mid-send')) };
     await checkTicketSla(
       { store: ticketStore, planner, clock, mail: crashedPort },
-      { ticketId: id, desk: 'techflow', executionName: id },
+      { ticketId: id, desk: 'techflow', executionName: id, parkRecordsMail: true },
     );
     const listed = (await ticketStore.getTicket('techflow', id))!;
     expect(listed.mailPendingSince).toBeDefined();
@@ -242,6 +242,24 @@ describe('acknowledgement bookkeeping', () => {
     expect(sweep.reports.find((r) => r.ticketId === id)?.sent.length).toBe(listed.outbox!.length);
     const after = (await ticketStore.getTicket('techflow', id))!;
     expect(after.outbox!.every((m) => m.status === 'sent')).toBe(true);
+    expect(after.mailPendingSince).toBeUndefined();
+  });
+
+  it('an execution started on the earlier definition (its park records nothing) has the Apply step record its sends', async () => {
+    const id = '01J0000000000000000ACKREQ4';
+    await newTicket(id);
+    const clock: Clock = { now: () => new Date(created.getTime() + 60_000) };
+    const { sender, sent } = recordingSender();
+    const port = outboundMailPort(deliveryDeps(sender, clock, { now: () => new Date() }));
+    const result = await checkTicketSla(
+      { store: ticketStore, planner, clock, mail: port },
+      { ticketId: id, desk: 'techflow', executionName: id },
+    );
+    if (result.next !== 'sleep') throw new Error(`expected a sleep, got ${result.next}`);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(result.mail.outcomes).toEqual([]);
+    const after = (await ticketStore.getTicket('techflow', id))!;
+    expect(after.outbox!.every((m) => m.status === 'sent' && m.claimedUntil === undefined)).toBe(true);
     expect(after.mailPendingSince).toBeUndefined();
   });
 });
