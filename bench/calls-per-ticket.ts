@@ -8,14 +8,11 @@
  * by mail and parked; then single changes (agent reply, status change) on a fresh ticket and on one
  * with a long history. Writes bench/results/calls-per-ticket.json and prints the breakdown.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type AttributeValue, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { startLocalStack } from '../local/stack.ts';
 import { resetApiDeps } from '#shared/runtime/api-deps.ts';
 import { resetComplianceDeps } from '#shared/runtime/compliance-deps.ts';
 import { resetMailDeps } from '#shared/runtime/mail-deps.ts';
@@ -23,6 +20,7 @@ import { resetOpsDeps } from '#shared/runtime/ops-deps.ts';
 import { resetWorkflowDeps } from '#shared/runtime/workflow-deps.ts';
 import { tableDefinition } from '#shared/store/table-definition.ts';
 import { apiClient } from './api-client.ts';
+import { startBenchStack } from './local-bench-stack.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.LOG_LEVEL ??= 'ERROR';
@@ -33,17 +31,8 @@ const { itemSize } = createRequire(import.meta.url)('dynalite/db/index.js') as {
 };
 const units = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
 
-const dataDir = mkdtempSync(join(tmpdir(), 'tierdesk-bench-calls-'));
-const stack = await startLocalStack({
-  dataDir,
-  apiPort: 0,
-  dynamoPort: 0,
-  s3Port: 0,
-  sfnPort: 0,
-  sesPort: 0,
-  smtpPort: 0,
-  schedulerPort: 0,
-});
+const bench = await startBenchStack('calls');
+const { stack } = bench;
 const dynamoUrl = stack.urls.dynamodb;
 const TABLE = tableDefinition('x');
 const INDEXES = (TABLE.GlobalSecondaryIndexes ?? []).map((g) => ({
@@ -350,10 +339,9 @@ results.push(
   await measure('status change to pending (after 30 replies)', () => patch(id, { status: 'pending' })),
 );
 
-await stack.stop();
+await bench.stop();
 proxy.close();
 raw.destroy();
-rmSync(dataDir, { recursive: true, force: true });
 
 for (const r of results) {
   console.log(

@@ -279,6 +279,24 @@ export function dynamoTicketStore(
     );
   }
 
+  /** Tickets listed under a byWorkflowPending partition since before `before`, oldest first. */
+  async function listMarked(partition: string, desk: string, before: string, limit: number) {
+    const page = await doc.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: INDEX.byWorkflowPending,
+        KeyConditionExpression: 'gsi4pk = :pk AND gsi4sk < :before',
+        ExpressionAttributeValues: { ':pk': partition, ':before': before },
+        Limit: limit,
+      }),
+    );
+    return (page.Items ?? []).map((item) => ({
+      desk,
+      ticketId: item.id as string,
+      since: String(item.gsi4sk).split('#')[0] ?? '',
+    }));
+  }
+
   async function recordMailOutcome(desk: string, ticketId: string, mail: MailRecord) {
     if (mail.settled) {
       try {
@@ -522,22 +540,7 @@ export function dynamoTicketStore(
 
     recordMailOutcome,
 
-    async listMailPending(desk, before, limit) {
-      const page = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: INDEX.byWorkflowPending,
-          KeyConditionExpression: 'gsi4pk = :pk AND gsi4sk < :before',
-          ExpressionAttributeValues: { ':pk': keys.mailPending(desk), ':before': before },
-          Limit: limit,
-        }),
-      );
-      return (page.Items ?? []).map((item) => ({
-        desk,
-        ticketId: String(item.gsi4sk).split('#')[1] ?? '',
-        since: String(item.gsi4sk).split('#')[0] ?? '',
-      }));
-    },
+    listMailPending: (desk, before, limit) => listMarked(keys.mailPending(desk), desk, before, limit),
 
     async listOverdueCheckpoints(desk, status, before, limit) {
       const page = await doc.send(
@@ -556,22 +559,7 @@ export function dynamoTicketStore(
       }));
     },
 
-    async listWorkflowDue(desk, before, limit) {
-      const page = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: INDEX.byWorkflowPending,
-          KeyConditionExpression: 'gsi4pk = :pk AND gsi4sk < :before',
-          ExpressionAttributeValues: { ':pk': keys.workflowDue(desk), ':before': before },
-          Limit: limit,
-        }),
-      );
-      return (page.Items ?? []).map((item) => ({
-        desk,
-        ticketId: item.id as string,
-        since: String(item.gsi4sk).split('#')[0] ?? '',
-      }));
-    },
+    listWorkflowDue: (desk, before, limit) => listMarked(keys.workflowDue(desk), desk, before, limit),
 
     async listTickets(query) {
       const plan = planListQuery(query);
