@@ -69,6 +69,11 @@ export interface LocalStackOptions {
    * default: LOCAL_AUTHENTICATED_MAIL_DOMAINS, else example.com and example.org.
    */
   authenticatedMailDomains?: string[];
+  /**
+   * Where the handlers' DynamoDB client sends its requests, given the local DynamoDB's URL (default:
+   * straight to it). The calls-per-ticket bench puts its counting proxy in between this way.
+   */
+  dynamoEndpointFor?: (dynamoUrl: string) => string;
 }
 
 export const TABLE_NAME = 'tierdesk-local';
@@ -225,7 +230,7 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     s3ForcePathStyle: true,
     endpoints: {
-      dynamodb: dynamoUrl,
+      dynamodb: options.dynamoEndpointFor?.(dynamoUrl) ?? dynamoUrl,
       s3: objects.url,
       sfn: sfn.url,
       scheduler: scheduler.url,

@@ -113,11 +113,12 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
     description: 'POST /tickets: opens a ticket (idempotent per Idempotency-Key).',
     auth: { kind: 'jwt' },
     throttle: { rateLimit: 10, burstLimit: 20 },
-    // Idempotency claim (PutItem, GetItem on a replay), existence check (GetItem), message and ticket
-    // (PutItem; long bodies to S3), then the ticket's workflow (StartExecution).
-    // BatchGetItem: the ban keys covering the requester; UpdateItem: counting a refused intake on the ban.
+    // Idempotency claim (PutItem, GetItem on a replay), existence check on a replay (GetItem), message and
+    // ticket (BatchWriteItem under a fresh id, else PutItem; long bodies to S3), then the ticket's workflow
+    // (StartExecution). BatchGetItem: the ban keys covering the requester; UpdateItem: counting a refused
+    // intake on the ban.
     access: {
-      table: { actions: ['PutItem', 'GetItem', 'BatchGetItem', 'UpdateItem'] },
+      table: { actions: ['PutItem', 'GetItem', 'BatchGetItem', 'BatchWriteItem', 'UpdateItem'] },
       bodies: [{ actions: ['PutObject'], prefix: 'bodies/' }],
       ticketWorkflow: { actions: ['StartExecution'] },
     },

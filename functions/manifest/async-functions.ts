@@ -147,7 +147,8 @@ export const ASYNC_FUNCTIONS: readonly AsyncFunctionEntry[] = [
     trigger: { kind: 'schedule' },
     timeoutSeconds: 55,
     deadLetterQueue: true,
-    access: { sendMail: true, desks: true },
+    // Tickets listed with mail pending (byWorkflowPending); the rest comes with sendMail.
+    access: { sendMail: true, desks: true, table: { actions: ['Query'], indexes: ['byWorkflowPending'] } },
   },
   // --- compliance (docs/compliance.md) ---
   {

@@ -11,6 +11,8 @@ const Input = z.object({
   executionName: z.string().min(1),
   cycle: z.number().int().min(0).optional(),
   generation: z.number().int().min(1).optional(),
+  /** Set by the definition whose park records the mail outcome; executions started earlier lack it. */
+  parkRecordsMail: z.boolean().optional(),
 });
 
 /** Outbound mail delivery; without its configuration the SLA workflow still runs and mail waits for the sweep. */

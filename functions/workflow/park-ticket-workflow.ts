@@ -9,6 +9,21 @@ const Input = z.object({
   taskToken: z.string().min(1),
   seenVersion: z.number().int().min(1),
   wakeAt: z.string().min(1),
+  /** The Apply step's send outcomes (see shared/workflow/park-workflow.ts); absent in older executions. */
+  mail: z
+    .object({
+      outcomes: z.array(
+        z.object({
+          index: z.number().int().min(0),
+          id: z.string().min(1),
+          set: z.record(z.string(), z.unknown()),
+          remove: z.array(z.string()),
+        }),
+      ),
+      outboxLength: z.number().int().min(0),
+      settled: z.boolean(),
+    })
+    .optional(),
 });
 
 /** Step Functions task "Sleep until the next SLA checkpoint or a ticket change" (waitForTaskToken). */

@@ -1,8 +1,6 @@
-import type { TicketActivity } from '../tickets/activity.ts';
 import type { Clock } from '../time/clock.ts';
-import type { SurveyScore } from './metrics.ts';
 import type { BackfillSource } from './ports.ts';
-import type { KpiRecorder, RollupTicket } from './recorder.ts';
+import type { KpiRecorder } from './recorder.ts';
 
 export interface BackfillProgress {
   desk: string;

@@ -1,6 +1,6 @@
 import { isOwnAddress, replyAddressFor, routeRecipient, subjectWithToken } from '../mail/addresses.ts';
 import { type DeskMailConfig, deskMailConfig, deskSupportAddress } from '../mail/desk-mail.ts';
-import type { MailStore, OutboundPatch } from '../mail/ports.ts';
+import type { MailStore } from '../mail/ports.ts';
 import { signThreadToken, type ThreadKeySource } from '../mail/thread-token.ts';
 import { messageIdKey, outboundMessageId, referencesHeader } from '../mail/threading.ts';
 import { logger } from '../observability/logger.ts';
@@ -15,7 +15,7 @@ import type { Clock } from '../time/clock.ts';
 import { slaStateOf } from '../workflow/policy-planner.ts';
 import { composeMail } from './compose.ts';
 import { missingIntakeFields } from './intake-check.ts';
-import { MAX_SEND_ATTEMPTS, type OutboundMail } from './outbound.ts';
+import { MAX_SEND_ATTEMPTS, type OutboundMail, type OutboundOutcome, outcomeOf } from './outbound.ts';
 import { renderTemplate } from './render.ts';
 import { type MailSender, PermanentSendError } from './sender.ts';
 import {
@@ -62,97 +62,158 @@ export const SEND_LEASE_MS = 60_000;
 
 const backoffMs = (attempts: number) => Math.min(60, 2 ** attempts) * 60_000;
 
+/** The entries a sender may take now: pending, not waiting for a retry, not held by another sender. */
+export function sendableEntries(
+  outbox: readonly OutboundMail[],
+  businessNow: string,
+  leaseNow: string,
+): Array<{ index: number; entry: OutboundMail }> {
+  return outbox.flatMap((entry, index) =>
+    entry.status === 'pending' &&
+    !(entry.retryAt && entry.retryAt > businessNow) &&
+    !(entry.claimedUntil && entry.claimedUntil >= leaseNow)
+      ? [{ index, entry }]
+      : [],
+  );
+}
+
+export const emptyReport = (ticketId: string): DeliveryReport => ({
+  ticketId,
+  sent: [],
+  skipped: [],
+  failed: [],
+  retrying: [],
+  pending: 0,
+});
+
 /**
- * Sends a ticket's pending outbound mail, each entry at least once and, barring a crash between
- * the send and its record, exactly once: an entry is leased (on the real clock), rendered from the
- * ticket as it is now, sent with its stable Message-ID and its action id (`X-Tierdesk-Action-Id`,
- * so a resend after a crash is recognisable as the same notice), then marked. Suppressed
- * recipients are skipped with the reason; transient failures are retried with backoff (by the next
- * Apply step or the outbound sweep); permanent ones and the eighth failure are recorded as failed.
+ * Renders and sends entries the caller has already claimed (leased), and says what became of each;
+ * the caller records the outcomes on the ticket (the workflow with its park, the sweep per entry).
+ * Suppressed recipients are skipped with the reason; transient failures get a retry time with
+ * backoff; permanent ones and the eighth failure are failed.
+ */
+export async function sendClaimedMail(
+  deps: DeliveryDeps,
+  found: { stored: StoredTicket; messages: Message[] },
+  claimed: ReadonlyArray<{ index: number; entry: OutboundMail }>,
+  report: DeliveryReport = emptyReport(found.stored.ticket.id),
+): Promise<{ outcomes: OutboundOutcome[]; report: DeliveryReport }> {
+  const outcomes: OutboundOutcome[] = [];
+  for (const { index, entry } of claimed) {
+    const outcome = await sendOne(deps, found, index, entry, report);
+    outcomes.push(outcome);
+  }
+  emitMetric('NoticesSent', report.sent.length, found.stored.ticket.desk);
+  emitMetric('NoticesFailed', report.failed.length, found.stored.ticket.desk);
+  return { outcomes, report };
+}
+
+async function sendOne(
+  deps: DeliveryDeps,
+  found: { stored: StoredTicket; messages: Message[] },
+  index: number,
+  entry: OutboundMail,
+  report: DeliveryReport,
+): Promise<OutboundOutcome> {
+  const { stored, messages } = found;
+  const { desk, id: ticketId } = stored.ticket;
+  const outcome = (patch: Parameters<typeof outcomeOf>[2]): OutboundOutcome =>
+    outcomeOf(index, entry.id, { ...patch, claimedUntil: undefined });
+  const config = deskMailConfig(desk);
+  if (!config) {
+    report.failed.push({ id: entry.id, reason: 'no mail configuration' });
+    return outcome({ status: 'failed', reason: `desk ${desk} has no mail configuration` });
+  }
+  const now = deps.clock.now();
+  try {
+    const built = await buildMail(deps, config, stored, messages, entry, now);
+    if ('skip' in built) {
+      report.skipped.push({ id: entry.id, reason: built.skip });
+      return outcome({ status: 'skipped', reason: built.skip });
+    }
+    const sent = await deps.sender.send({ from: built.from, to: built.to, raw: built.raw });
+    report.sent.push(entry.id);
+    // The customer's client will quote SES's Message-ID in its reply: remember which ticket it is.
+    await deps.mailStore
+      .mapMessageId(desk, messageIdKey(sent.messageIdHeader), ticketId, now.toISOString())
+      .catch((error: unknown) =>
+        logger.warn('Message-ID not mapped (replies quoting it thread by address only)', {
+          desk,
+          ticketId,
+          error: String(error),
+        }),
+      );
+    return outcome({
+      status: 'sent',
+      sentAt: deps.clock.now().toISOString(),
+      to: built.to,
+      providerMessageId: sent.providerMessageId,
+      emailMessageId: sent.messageIdHeader,
+      attempts: entry.attempts + 1,
+      reason: undefined,
+      retryAt: undefined,
+    });
+  } catch (error) {
+    const attempts = entry.attempts + 1;
+    const reason = `${(error as Error).name}: ${(error as Error).message}`.slice(0, 500);
+    if (error instanceof PermanentSendError || attempts >= MAX_SEND_ATTEMPTS) {
+      report.failed.push({ id: entry.id, reason });
+      logger.error('outbound mail failed', { desk, ticketId, outboundId: entry.id, reason });
+      return outcome({ status: 'failed', attempts, reason });
+    }
+    report.retrying.push({ id: entry.id, reason });
+    report.pending++;
+    logger.warn('outbound mail will be retried', { desk, ticketId, outboundId: entry.id, attempts, reason });
+    return outcome({
+      attempts,
+      reason,
+      retryAt: new Date(now.getTime() + backoffMs(attempts)).toISOString(),
+    });
+  }
+}
+
+/**
+ * Sends a ticket's pending outbound mail (the sweep's path), each entry at least once and, barring a
+ * crash between the send and its record, exactly once: an entry is leased (on the real clock),
+ * rendered from the ticket as it is now, sent with its stable Message-ID and its action id
+ * (`X-Tierdesk-Action-Id`, so a resend after a crash is recognisable as the same notice), then its
+ * outcome is recorded. The workflow's Apply step takes the same entries in its own write instead
+ * (shared/workflow/check-ticket-sla.ts).
  */
 export async function deliverPendingMail(
   deps: DeliveryDeps,
   desk: string,
   ticketId: string,
 ): Promise<DeliveryReport> {
-  const report: DeliveryReport = { ticketId, sent: [], skipped: [], failed: [], retrying: [], pending: 0 };
+  const report = emptyReport(ticketId);
   const found = await deps.ticketStore.getTicketWithMessages(desk, ticketId);
   if (!found) return report;
-  const { stored, messages } = found;
-  const outbox = stored.outbox ?? [];
-  const config = deskMailConfig(desk);
-  for (const [index, entry] of outbox.entries()) {
-    if (entry.status !== 'pending') continue;
-    const now = deps.clock.now();
-    const nowIso = now.toISOString();
-    if (!config) {
-      await deps.mailStore.finishOutbound(desk, ticketId, index, entry.id, {
-        status: 'failed',
-        reason: `desk ${desk} has no mail configuration`,
-      });
-      report.failed.push({ id: entry.id, reason: 'no mail configuration' });
-      continue;
-    }
-    if (entry.retryAt && entry.retryAt > nowIso) {
-      report.pending++;
-      continue;
-    }
-    const leaseNow = deps.leaseClock.now();
-    const until = new Date(leaseNow.getTime() + SEND_LEASE_MS).toISOString();
+  const outbox = found.stored.outbox ?? [];
+  const leaseNow = deps.leaseClock.now();
+  const sendable = sendableEntries(outbox, deps.clock.now().toISOString(), leaseNow.toISOString());
+  report.pending += outbox.filter((m) => m.status === 'pending').length - sendable.length;
+  const until = new Date(leaseNow.getTime() + SEND_LEASE_MS).toISOString();
+  for (const { index, entry } of sendable) {
     if (
       !(await deps.mailStore.claimOutbound(desk, ticketId, index, entry.id, leaseNow.toISOString(), until))
     ) {
       report.pending++;
       continue;
     }
-    const finish = (patch: OutboundPatch) =>
-      deps.mailStore.finishOutbound(desk, ticketId, index, entry.id, { ...patch, claimedUntil: undefined });
-    try {
-      const built = await buildMail(deps, config, stored, messages, entry, now);
-      if ('skip' in built) {
-        await finish({ status: 'skipped', reason: built.skip });
-        report.skipped.push({ id: entry.id, reason: built.skip });
-        continue;
-      }
-      const sent = await deps.sender.send({ from: built.from, to: built.to, raw: built.raw });
-      await finish({
-        status: 'sent',
-        sentAt: deps.clock.now().toISOString(),
-        to: built.to,
-        providerMessageId: sent.providerMessageId,
-        emailMessageId: sent.messageIdHeader,
-        attempts: entry.attempts + 1,
-        reason: undefined,
-        retryAt: undefined,
-      });
-      // The customer's client will quote SES's Message-ID in its reply: remember which ticket it is.
-      await deps.mailStore.mapMessageId(desk, messageIdKey(sent.messageIdHeader), ticketId, nowIso);
-      report.sent.push(entry.id);
-    } catch (error) {
-      const attempts = entry.attempts + 1;
-      const reason = `${(error as Error).name}: ${(error as Error).message}`.slice(0, 500);
-      if (error instanceof PermanentSendError || attempts >= MAX_SEND_ATTEMPTS) {
-        await finish({ status: 'failed', attempts, reason });
-        report.failed.push({ id: entry.id, reason });
-        logger.error('outbound mail failed', { desk, ticketId, outboundId: entry.id, reason });
-      } else {
-        await deps.mailStore.finishOutbound(desk, ticketId, index, entry.id, {
-          attempts,
-          reason,
-          claimedUntil: undefined,
-          retryAt: new Date(now.getTime() + backoffMs(attempts)).toISOString(),
-        });
-        report.retrying.push({ id: entry.id, reason });
-        report.pending++;
-        logger.warn('outbound mail will be retried', {
-          desk,
-          ticketId,
-          outboundId: entry.id,
-          attempts,
-          reason,
-        });
-      }
-    }
+    const outcome = await sendOne(deps, found, index, entry, report);
+    await deps.ticketStore.recordMailOutcome(desk, ticketId, {
+      outcomes: [outcome],
+      outboxLength: outbox.length,
+      settled: false,
+    });
+  }
+  // Nothing left to send: the ticket leaves the sweep's list (unless it changed meanwhile).
+  if (report.pending === 0 && found.stored.mailPendingSince) {
+    await deps.ticketStore.recordMailOutcome(desk, ticketId, {
+      outcomes: [],
+      outboxLength: outbox.length,
+      settled: true,
+    });
   }
   emitMetric('NoticesSent', report.sent.length, desk);
   emitMetric('NoticesFailed', report.failed.length, desk);

@@ -8,9 +8,10 @@ import { OUTBOX_SWEEP_GRACE_MS } from './outbound-port.ts';
 export const OUTBOX_SWEEP_PAGE = 100;
 
 /**
- * The outbound sweep over a whole desk: pages through every outbox note older than the grace
- * period while time is left (a note stuck on a failing address no longer hides the ones behind
- * it). The backlog is the notes it did not reach plus those still pending after this run.
+ * The outbound sweep over a whole desk: pages through every ticket listed with mail pending for longer
+ * than the grace period, then through the outbox notes earlier versions wrote, while time is left (a
+ * ticket stuck on a failing address no longer hides the ones behind it). The backlog is what it did not
+ * reach plus what is still pending after this run.
  */
 export async function sweepDeskOutbox(
   deps: DeliveryDeps & { mailStore: MailStore; clock: Clock; pages: SweepPages },
@@ -21,6 +22,28 @@ export async function sweepDeskOutbox(
   const reports: DeliveryReport[] = [];
   let examined = 0;
   let backlog = 0;
+  const deliver = async (ticketId: string) => {
+    examined += 1;
+    const report = await deliverPendingMail(deps, desk, ticketId);
+    reports.push(report);
+    return report;
+  };
+  // Tickets the Apply step listed with mail pending, listed longer than the grace period.
+  let listed: PageKey | undefined;
+  do {
+    const page = await deps.pages.mailPending(
+      desk,
+      new Date(before + 1).toISOString(),
+      listed,
+      options.pageSize ?? OUTBOX_SWEEP_PAGE,
+    );
+    for (const p of page.items) {
+      if (!options.timeLeft()) backlog += 1;
+      else if ((await deliver(p.ticketId)).pending > 0) backlog += 1;
+    }
+    listed = page.next;
+  } while (listed);
+  // Outbox notes earlier versions wrote before each mail-queuing write, while any are left.
   let from: PageKey | undefined;
   do {
     const page = await deps.pages.outbox(desk, from, options.pageSize ?? OUTBOX_SWEEP_PAGE);
@@ -30,11 +53,9 @@ export async function sweepDeskOutbox(
         backlog += 1;
         continue;
       }
-      examined += 1;
-      const report = await deliverPendingMail(deps, desk, p.ticketId);
+      const report = await deliver(p.ticketId);
       if (report.pending === 0) await deps.mailStore.clearOutbox(desk, p.ticketId, p.nonce);
       else backlog += 1;
-      reports.push(report);
     }
     from = page.next;
   } while (from);

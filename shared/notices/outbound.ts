@@ -44,6 +44,32 @@ export interface OutboundMail {
   reason?: string;
 }
 
+/**
+ * What became of one send (or a retry to schedule), to record on the entry at `index` of the ticket's
+ * outbox: fields to set and fields to remove (plain JSON: it travels through the workflow's state).
+ */
+export interface OutboundOutcome {
+  index: number;
+  id: string;
+  set: Record<string, unknown>;
+  remove: string[];
+}
+
+/** An outcome from a patch in which `undefined` means "remove the field". */
+export function outcomeOf(
+  index: number,
+  id: string,
+  patch: { [K in keyof Omit<OutboundMail, 'id'>]?: OutboundMail[K] | undefined },
+): OutboundOutcome {
+  const entries = Object.entries(patch);
+  return {
+    index,
+    id,
+    set: Object.fromEntries(entries.filter(([, v]) => v !== undefined)),
+    remove: entries.filter(([, v]) => v === undefined).map(([k]) => k),
+  };
+}
+
 /** Sends after this many failures are given up and recorded as failed. */
 export const MAX_SEND_ATTEMPTS = 8;
 
@@ -92,3 +118,9 @@ export function outboundForAgentReply(
 
 export const hasPendingMail = (outbox: readonly OutboundMail[] | undefined) =>
   (outbox ?? []).some((m) => m.status === 'pending');
+
+/** Whether any entry is still pending once `outcomes` are recorded (a retry leaves its entry pending). */
+export function pendingAfter(outbox: readonly OutboundMail[], outcomes: readonly OutboundOutcome[]): boolean {
+  const settled = new Map(outcomes.map((o) => [o.index, o.set.status]));
+  return outbox.some((m, i) => (settled.get(i) ?? m.status) === 'pending');
+}

@@ -7,7 +7,7 @@ import { compilePack } from '../sla/compiled-pack.ts';
 import { computeSla } from '../sla/engine.ts';
 import { assertCanSeeTicket } from '../tickets/access.ts';
 import { type Priority, type Status, UNRESOLVED_STATUSES } from '../tickets/model.ts';
-import type { TicketReads, TicketStore } from '../tickets/ports.ts';
+import type { TicketStore } from '../tickets/ports.ts';
 import type { Clock } from '../time/clock.ts';
 import { slaEventsOf } from '../workflow/policy-planner.ts';
 import { consoleUrlOf, type ExecutionStep, executionSteps } from './execution-history.ts';

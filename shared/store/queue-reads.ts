@@ -5,7 +5,7 @@
  * status can crowd out another (2,000 `new` tickets no longer hide an `open` one about to breach).
  */
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { QueuePage, QueuePosition, QueueReads } from '../ops/ports.ts';
+import type { QueuePosition, QueueReads } from '../ops/ports.ts';
 import { type Status, UNRESOLVED_STATUSES } from '../tickets/model.ts';
 import type { TicketRecord, TicketSummary } from '../tickets/ports.ts';
 import { INDEX, keys, NO_DEADLINE } from './table-keys.ts';

@@ -3,7 +3,7 @@
  * where to continue, so a sweep can work through a whole backlog instead of its first 100 items.
  */
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { DueTicket, Page, PageKey, SweepPages } from '../workflow/ports.ts';
+import type { PageKey, SweepPages } from '../workflow/ports.ts';
 import { INDEX, keys } from './table-keys.ts';
 
 export function dynamoSweepPages(doc: DynamoDBDocumentClient, tableName: string): SweepPages {
@@ -15,13 +15,20 @@ export function dynamoSweepPages(doc: DynamoDBDocumentClient, tableName: string)
     ticketId: item.id as string,
     since: String(item[sk]).split('#')[0] ?? '',
   });
-  const workflowDueQuery = (desk: string, before: string): QueryCommandInput => ({
+  /** Tickets listed on the byWorkflowPending index under `partition` since before `before`. */
+  const listedQuery = (partition: string, before: string): QueryCommandInput => ({
     TableName: tableName,
     IndexName: INDEX.byWorkflowPending,
     KeyConditionExpression: 'gsi4pk = :pk AND gsi4sk < :before',
-    ExpressionAttributeValues: { ':pk': keys.workflowDue(desk), ':before': before },
+    ExpressionAttributeValues: { ':pk': partition, ':before': before },
   });
+  const workflowDueQuery = (desk: string, before: string) => listedQuery(keys.workflowDue(desk), before);
   return {
+    mailPending: (desk, before, from, limit) =>
+      page(
+        { ...listedQuery(keys.mailPending(desk), before), ExclusiveStartKey: from, Limit: limit },
+        due('gsi4sk'),
+      ),
     workflowDue: (desk, before, from, limit) =>
       page({ ...workflowDueQuery(desk, before), ExclusiveStartKey: from, Limit: limit }, due('gsi4sk')),
     overdueCheckpoints: (desk, status, before, from, limit) =>

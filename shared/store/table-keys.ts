@@ -54,6 +54,8 @@ export const keys = {
   requester: (desk: string, email: string) => `DESK#${desk}#REQUESTER#${email}`,
   /** Tickets whose SLA workflow has not yet seen their latest change (sparse; the reconciler reads it). */
   workflowDue: (desk: string) => `DESK#${desk}#WORKFLOW_DUE`,
+  /** Tickets with outbound mail pending and no workflow run due (sparse, byWorkflowPending; the mail sweep reads it). */
+  mailPending: (desk: string) => `DESK#${desk}#MAIL_PENDING`,
   /** Retention purges and the desk's full list: items of one data class by creation time. */
   dataClass: (desk: string, dataClass: string) => byClass(desk, dataClass, '').gsi3pk,
   /** The CSAT/NPS answer of a ticket: in the ticket's partition, so it goes wherever the ticket goes. */

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -8,7 +9,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { INDEX_CLASS } from '../compliance/data-classes.ts';
-import type { OutboundMail } from '../notices/outbound.ts';
+import type { OutboundMail, OutboundOutcome } from '../notices/outbound.ts';
 import { blobKeys } from '../objects/keys.ts';
 import type { BlobStore } from '../objects/ports.ts';
 import type { TicketActivity } from '../tickets/activity.ts';
@@ -20,6 +21,7 @@ import {
   VersionConflict,
 } from '../tickets/ports.ts';
 import type { TicketSlaState, WorkflowState } from '../workflow/model.ts';
+import type { MailRecord } from '../workflow/ports.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { dynamoIdempotencyStore } from './idempotency-store.ts';
 import { INDEX, keys, NO_DEADLINE } from './table-keys.ts';
@@ -78,7 +80,10 @@ export function dynamoTicketStore(
       sla: sla as TicketSlaState | undefined,
       workflow: workflow as WorkflowState | undefined,
       outbox: (outbox ?? []) as OutboundMail[],
-      workflowDueSince: typeof gsi4sk === 'string' ? gsi4sk.split('#')[0] : undefined,
+      workflowDueSince:
+        gsi4pk === keys.workflowDue(String(item.desk)) ? String(gsi4sk).split('#')[0] : undefined,
+      mailPendingSince:
+        gsi4pk === keys.mailPending(String(item.desk)) ? String(gsi4sk).split('#')[0] : undefined,
     };
   };
 
@@ -87,6 +92,90 @@ export function dynamoTicketStore(
     const text = typeof bodyRef === 'string' ? await blobs.getText(bodyRef) : (body as string);
     return { ...(rest as Omit<Message, 'body'>), body: text };
   };
+
+  const messageItem = async (message: Message): Promise<Record<string, unknown>> => {
+    const { body, ...rest } = message;
+    let bodyAttributes: { body: string } | { bodyRef: string } = { body };
+    if (body.length > INLINE_BODY_LIMIT) {
+      const bodyRef = blobKeys.messageBody(message.desk, message.ticketId, message.id);
+      await blobs.put(bodyRef, body, 'text/plain; charset=utf-8');
+      bodyAttributes = { bodyRef };
+    }
+    return {
+      ...keys.message(message.desk, message.ticketId, message.id),
+      kind: 'message',
+      ...rest,
+      ...bodyAttributes,
+      // Chat transcripts have their own retention (shared/compliance/data-classes.ts).
+      ...(message.channel === 'chat'
+        ? {
+            gsi3pk: keys.dataClass(message.desk, INDEX_CLASS.chatTranscript),
+            gsi3sk: `${message.createdAt}#${message.id}`,
+          }
+        : {}),
+    };
+  };
+
+  /** Drops the mail sweep's listing: only while nothing else uses the marker and the outbox is as read. */
+  const settledMarker = (desk: string, outboxLength: number) => ({
+    remove: 'gsi4pk, gsi4sk',
+    condition: '(attribute_not_exists(gsi4pk) OR gsi4pk = :mailPending) AND size(outbox) = :outboxLength',
+    values: { ':mailPending': keys.mailPending(desk), ':outboxLength': outboxLength },
+  });
+
+  async function updateOutcomes(desk: string, ticketId: string, mail: MailRecord, dropListing: boolean) {
+    const o = outcomeExpression(mail.outcomes);
+    const marker = dropListing ? settledMarker(desk, mail.outboxLength) : undefined;
+    const removes = [...o.removes, ...(marker ? [marker.remove] : [])];
+    const expression = [
+      o.sets.length ? `SET ${o.sets.join(', ')}` : '',
+      removes.length ? `REMOVE ${removes.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+    if (!expression) return;
+    await doc.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.ticket(desk, ticketId),
+        UpdateExpression: expression,
+        ConditionExpression: [...o.conditions, ...(marker ? [marker.condition] : [])].join(' AND '),
+        ...(Object.keys(o.names).length ? { ExpressionAttributeNames: o.names } : {}),
+        ExpressionAttributeValues: { ...o.values, ...(marker?.values ?? {}) },
+      }),
+    );
+  }
+
+  /** Tickets listed under a byWorkflowPending partition since before `before`, oldest first. */
+  async function listMarked(partition: string, desk: string, before: string, limit: number) {
+    const page = await doc.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: INDEX.byWorkflowPending,
+        KeyConditionExpression: 'gsi4pk = :pk AND gsi4sk < :before',
+        ExpressionAttributeValues: { ':pk': partition, ':before': before },
+        Limit: limit,
+      }),
+    );
+    return (page.Items ?? []).map((item) => ({
+      desk,
+      ticketId: item.id as string,
+      since: String(item.gsi4sk).split('#')[0] ?? '',
+    }));
+  }
+
+  async function recordMailOutcome(desk: string, ticketId: string, mail: MailRecord) {
+    if (mail.settled) {
+      try {
+        await updateOutcomes(desk, ticketId, mail, true);
+        return;
+      } catch (error) {
+        // Something else happened to the ticket since (a change, new mail): it stays listed.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    await updateOutcomes(desk, ticketId, mail, false);
+  }
 
   return {
     async getTicket(desk, ticketId) {
@@ -123,7 +212,26 @@ export function dynamoTicketStore(
       return { stored, messages };
     },
 
-    async putNewTicket(stored) {
+    async putNewTicket(stored, options = {}) {
+      const { firstMessage, idIsFresh } = options;
+      if (firstMessage && idIsFresh) {
+        // Nothing can exist under a fresh id: one request for both, no condition needed.
+        let items: Array<{ PutRequest: { Item: Record<string, unknown> } }> = [
+          { PutRequest: { Item: await messageItem(firstMessage) } },
+          { PutRequest: { Item: newTicketItem(stored) } },
+        ];
+        for (let attempt = 1; items.length; attempt++) {
+          const { UnprocessedItems } = await doc.send(
+            new BatchWriteCommand({ RequestItems: { [tableName]: items } }),
+          );
+          items = (UnprocessedItems?.[tableName] ?? []) as typeof items;
+          if (items.length && attempt >= 5) throw new Error('ticket create: items left unprocessed');
+          if (items.length) await new Promise((ok) => setTimeout(ok, 50 * 2 ** attempt));
+        }
+        return true;
+      }
+      if (firstMessage)
+        await doc.send(new PutCommand({ TableName: tableName, Item: await messageItem(firstMessage) }));
       try {
         await doc.send(
           new PutCommand({
@@ -140,31 +248,7 @@ export function dynamoTicketStore(
     },
 
     async putMessage(message) {
-      const { body, ...rest } = message;
-      let bodyAttributes: { body: string } | { bodyRef: string } = { body };
-      if (body.length > INLINE_BODY_LIMIT) {
-        const bodyRef = blobKeys.messageBody(message.desk, message.ticketId, message.id);
-        await blobs.put(bodyRef, body, 'text/plain; charset=utf-8');
-        bodyAttributes = { bodyRef };
-      }
-      await doc.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: {
-            ...keys.message(message.desk, message.ticketId, message.id),
-            kind: 'message',
-            ...rest,
-            ...bodyAttributes,
-            // Chat transcripts have their own retention (shared/compliance/data-classes.ts).
-            ...(message.channel === 'chat'
-              ? {
-                  gsi3pk: keys.dataClass(message.desk, INDEX_CLASS.chatTranscript),
-                  gsi3sk: `${message.createdAt}#${message.id}`,
-                }
-              : {}),
-          },
-        }),
-      );
+      await doc.send(new PutCommand({ TableName: tableName, Item: await messageItem(message) }));
     },
 
     async commitChange(stored, expectedVersion, newOutbound = []) {
@@ -215,6 +299,10 @@ export function dynamoTicketStore(
         gsi1sk: `${progress.nextCheckpoint ?? progress.wakeAt ?? NO_DEADLINE}#${t.id}`,
         'workflow.executionName': progress.executionName,
         'workflow.executionStartedAt': progress.executionStartedAt,
+        // Mail left pending: listed for the sweep in this same write (no separate note to write or delete).
+        ...(progress.mailPendingSince
+          ? { gsi4pk: keys.mailPending(t.desk), gsi4sk: `${progress.mailPendingSince}#${t.id}` }
+          : {}),
       });
       const values: Record<string, unknown> = {
         ...update.values,
@@ -226,13 +314,50 @@ export function dynamoTicketStore(
         ':packVersion': progress.packVersion,
         ':newOutbound': progress.newOutbound ?? [],
       };
+      // Entries taken for a send in this write: only if still pending and no other sender holds them.
+      const claims: string[] = [];
+      const claimConditions: string[] = [];
+      if (progress.claim?.entries.length) {
+        update.names['#mailStatus'] = 'status';
+        values[':pending'] = 'pending';
+        values[':leaseNow'] = progress.claim.leaseNow;
+        values[':leaseUntil'] = progress.claim.until;
+        progress.claim.entries.forEach(({ index, id }, i) => {
+          const entry = `outbox[${index}]`;
+          values[`:claimId${i}`] = id;
+          claims.push(`${entry}.claimedUntil = :leaseUntil`);
+          claimConditions.push(
+            `${entry}.id = :claimId${i} AND ${entry}.#mailStatus = :pending AND (attribute_not_exists(${entry}.claimedUntil) OR ${entry}.claimedUntil < :leaseNow)`,
+          );
+        });
+      }
+      // An entry's claim and an append cannot both address `outbox` in one expression: with claims, new
+      // entries go to the indexes after the last (that is an append, given the outbox is as read).
+      let appendOutbound = ', outbox = list_append(if_not_exists(outbox, :empty), :newOutbound)';
+      if (claims.length) {
+        const length = progress.claim!.outboxLength;
+        values[':outboxLength'] = length;
+        claimConditions.push('size(outbox) = :outboxLength');
+        appendOutbound = (progress.newOutbound ?? [])
+          .map((entry, i) => {
+            values[`:appended${i}`] = entry;
+            return `, outbox[${length + i}] = :appended${i}`;
+          })
+          .join('');
+        delete values[':newOutbound'];
+      }
+      const removes = [
+        ...(progress.mailPendingSince ? [] : ['gsi4pk', 'gsi4sk']),
+        'workflow.taskToken',
+        'workflow.parkedVersion',
+      ];
       try {
         await doc.send(
           new UpdateCommand({
             TableName: tableName,
             Key: keys.ticket(t.desk, t.id),
-            UpdateExpression: `${update.expression}, activity = list_append(activity, :newActivity), sla.actions = list_append(if_not_exists(sla.actions, :empty), :newActions), sla.nextCheckpoint = :next, sla.packVersion = :packVersion, outbox = list_append(if_not_exists(outbox, :empty), :newOutbound) REMOVE gsi4pk, gsi4sk, workflow.taskToken, workflow.parkedVersion`,
-            ConditionExpression: '#version = :expectedVersion',
+            UpdateExpression: `${update.expression}, activity = list_append(activity, :newActivity), sla.actions = list_append(if_not_exists(sla.actions, :empty), :newActions), sla.nextCheckpoint = :next, sla.packVersion = :packVersion${claims.map((c) => `, ${c}`).join('')}${appendOutbound} REMOVE ${removes.join(', ')}`,
+            ConditionExpression: ['#version = :expectedVersion', ...claimConditions].join(' AND '),
             ExpressionAttributeNames: update.names,
             ExpressionAttributeValues: values,
           }),
@@ -244,28 +369,45 @@ export function dynamoTicketStore(
     },
 
     async parkWorkflow(desk, ticketId, park) {
+      // The outcome of the sends the last Apply step made is recorded in the same write as the park.
+      const o = outcomeExpression(park.mail?.outcomes ?? []);
+      const drop = park.mail?.settled ? settledMarker(desk, park.mail.outboxLength) : undefined;
+      const removes = [...o.removes, ...(drop ? [drop.remove] : [])];
       try {
         await doc.send(
           new UpdateCommand({
             TableName: tableName,
             Key: keys.ticket(desk, ticketId),
-            UpdateExpression:
-              'SET workflow.taskToken = :token, workflow.parkedVersion = :seen, workflow.sleepingUntil = :until',
-            ConditionExpression: '#version = :seen AND attribute_not_exists(gsi4pk)',
-            ExpressionAttributeNames: { '#version': 'version' },
+            UpdateExpression: `SET workflow.taskToken = :token, workflow.parkedVersion = :seen, workflow.sleepingUntil = :until${o.sets.map((x) => `, ${x}`).join('')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+            // Mail pending is no reason to stay awake; a change the workflow has not seen is.
+            ConditionExpression: [
+              '#version = :seen AND (attribute_not_exists(gsi4pk) OR gsi4pk = :mailPending)',
+              ...o.conditions,
+              ...(drop ? [drop.condition] : []),
+            ].join(' AND '),
+            ExpressionAttributeNames: { '#version': 'version', ...o.names },
             ExpressionAttributeValues: {
               ':token': park.taskToken,
               ':seen': park.seenVersion,
               ':until': park.until,
+              ':mailPending': keys.mailPending(desk),
+              ...o.values,
+              ...(drop?.values ?? {}),
             },
           }),
         );
         return true;
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
+      // Not parked (the ticket changed): the outcomes are recorded all the same, the workflow wakes.
+      if (park.mail?.outcomes.length) await recordMailOutcome(desk, ticketId, park.mail);
+      return false;
     },
+
+    recordMailOutcome,
+
+    listMailPending: (desk, before, limit) => listMarked(keys.mailPending(desk), desk, before, limit),
 
     async listOverdueCheckpoints(desk, status, before, limit) {
       const page = await doc.send(
@@ -284,22 +426,7 @@ export function dynamoTicketStore(
       }));
     },
 
-    async listWorkflowDue(desk, before, limit) {
-      const page = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: INDEX.byWorkflowPending,
-          KeyConditionExpression: 'gsi4pk = :pk AND gsi4sk < :before',
-          ExpressionAttributeValues: { ':pk': keys.workflowDue(desk), ':before': before },
-          Limit: limit,
-        }),
-      );
-      return (page.Items ?? []).map((item) => ({
-        desk,
-        ticketId: item.id as string,
-        since: String(item.gsi4sk).split('#')[0] ?? '',
-      }));
-    },
+    listWorkflowDue: (desk, before, limit) => listMarked(keys.workflowDue(desk), desk, before, limit),
 
     async listTickets(query) {
       const plan = planListQuery(query);
@@ -353,6 +480,30 @@ function ticketFields(t: Ticket): Record<string, unknown> {
 /** Marks the ticket as changed since its workflow last looked (byWorkflowPending index). */
 function workflowDueMarker(t: Ticket) {
   return { gsi4pk: keys.workflowDue(t.desk), gsi4sk: `${t.updatedAt}#${t.id}` };
+}
+
+/** SET/REMOVE clauses for send outcomes on `outbox[i]`, each on condition the entry is still the one decided on. */
+function outcomeExpression(outcomes: readonly OutboundOutcome[]) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets: string[] = [];
+  const removes: string[] = [];
+  const conditions: string[] = [];
+  outcomes.forEach(({ index, id, set, remove }, i) => {
+    const entry = `outbox[${index}]`;
+    values[`:outcomeId${i}`] = id;
+    conditions.push(`${entry}.id = :outcomeId${i}`);
+    Object.entries(set).forEach(([name, v], j) => {
+      names[`#o${i}_${j}`] = name;
+      values[`:o${i}_${j}`] = v;
+      sets.push(`${entry}.#o${i}_${j} = :o${i}_${j}`);
+    });
+    remove.forEach((name, j) => {
+      names[`#r${i}_${j}`] = name;
+      removes.push(`${entry}.#r${i}_${j}`);
+    });
+  });
+  return { names, values, sets, removes, conditions };
 }
 
 /** `SET #a = :a, #b = :b` for a flat record; dotted names address map members (`workflow.x`). */

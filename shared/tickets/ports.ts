@@ -18,6 +18,8 @@ export interface StoredTicket {
   workflow?: WorkflowState | undefined;
   /** Set with every change and cleared by the workflow once it has seen it (the outbox marker). */
   workflowDueSince?: string | undefined;
+  /** Set while outbound mail is pending and no workflow run is due (the mail sweep lists the ticket). */
+  mailPendingSince?: string | undefined;
   /** Outbound mail of the ticket, appended only (entries change status in place; see shared/notices/outbound.ts). */
   outbox?: OutboundMail[] | undefined;
 }
@@ -55,8 +57,15 @@ export interface TicketReader {
 
 /** Creating tickets and committing changes (optimistic concurrency on the version). */
 export interface TicketWriter {
-  /** Writes a new ticket; `false` when it already exists (a retried create). */
-  putNewTicket(stored: StoredTicket): Promise<boolean>;
+  /**
+   * Writes a new ticket; `false` when it already exists (a retried create). With `firstMessage` the
+   * message is written too: in one batch with the ticket when `idIsFresh` (the id was generated or
+   * claimed by this request, so nothing can exist under it), else before the conditional ticket write.
+   */
+  putNewTicket(
+    stored: StoredTicket,
+    options?: { firstMessage?: Message; idIsFresh?: boolean },
+  ): Promise<boolean>;
   /** Writes a message item. Invisible until a committed ticket change references it. */
   putMessage(message: Message): Promise<void>;
   /**

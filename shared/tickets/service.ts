@@ -128,7 +128,17 @@ export function ticketService(deps: TicketServiceDeps) {
     idem: Idempotency | undefined,
     resourceId: string,
   ) {
-    if (!idem) return resourceId;
+    return (await claimFresh(principal, scope, idem, resourceId)).id;
+  }
+
+  /** The id to use, and whether it is fresh (generated or just claimed: nothing can exist under it yet). */
+  async function claimFresh(
+    principal: Principal,
+    scope: string,
+    idem: Idempotency | undefined,
+    resourceId: string,
+  ): Promise<{ id: string; fresh: boolean }> {
+    if (!idem) return { id: resourceId, fresh: true };
     const outcome = await store.claimIdempotencyKey({
       desk: principal.desk,
       principalId: principal.id,
@@ -139,7 +149,9 @@ export function ticketService(deps: TicketServiceDeps) {
       at: deps.clock.now().toISOString(),
     });
     if (outcome.kind === 'mismatch') throw DomainError.idempotencyKeyReused();
-    return outcome.kind === 'replay' ? outcome.resourceId : resourceId;
+    return outcome.kind === 'replay'
+      ? { id: outcome.resourceId, fresh: false }
+      : { id: resourceId, fresh: true };
   }
 
   /** The assignee must be a staff member of the desk; notices to them go to the directory's address only. */
@@ -164,12 +176,15 @@ export function ticketService(deps: TicketServiceDeps) {
       const requesterEmail = principal.role === 'customer' ? principal.email : body.requester?.email;
       await deps.bans.assertNotBanned(principal.desk, requesterEmail);
       const now = deps.clock.now();
-      const id = await claim(principal, 'create-ticket', idem, newId(now));
-      const existing = await store.getTicket(principal.desk, id);
+      const { id, fresh } = await claimFresh(principal, 'create-ticket', idem, newId(now));
+      // No read after a fresh claim: only a replayed key can find its ticket already there.
+      const existing = fresh ? undefined : await store.getTicket(principal.desk, id);
       if (existing) return { ticket: ticketFor(principal, existing.ticket), replayed: true };
       const change = openTicket({ principal, body, id, now, defaults: deps.deskDefaults(principal.desk) });
-      await store.putMessage(change.message);
-      const created = await store.putNewTicket({ ticket: change.ticket, activity: change.activity });
+      const created = await store.putNewTicket(
+        { ticket: change.ticket, activity: change.activity },
+        { firstMessage: change.message, idIsFresh: fresh },
+      );
       if (!created) {
         const raced = await store.getTicket(principal.desk, id);
         if (!raced) throw new Error(`Ticket ${id} reported as existing but not found`);

@@ -1,5 +1,6 @@
 import type { KpiRecorder } from '../kpis/recorder.ts';
-import { hasPendingMail, outboundForSlaActions } from '../notices/outbound.ts';
+import { sendableEntries } from '../notices/deliver.ts';
+import { type OutboundMail, outboundForSlaActions, pendingAfter } from '../notices/outbound.ts';
 import type { OutboundMailPort } from '../notices/outbound-port.ts';
 import { logger } from '../observability/logger.ts';
 import { emitMetric } from '../observability/metrics.ts';
@@ -9,6 +10,7 @@ import type { TicketStore } from '../tickets/ports.ts';
 import { VersionConflict } from '../tickets/ports.ts';
 import type { Clock } from '../time/clock.ts';
 import { executionNameFor, SLA_WORKFLOW_ACTOR, type SlaActionRecord } from './model.ts';
+import type { MailRecord } from './ports.ts';
 import type { SlaPlanner } from './sla-planner.ts';
 
 /** Longest single sleep. A quiet ticket wakes this often anyway (cheap, and below every engine's timer limit). */
@@ -25,6 +27,11 @@ export interface CheckSlaInput {
   executionName: string;
   cycle?: number | undefined;
   generation?: number | undefined;
+  /**
+   * The execution's definition passes the send outcomes to the park, which records them. Executions
+   * started on an earlier definition (they keep it until they end) do not: their Apply step records them.
+   */
+  parkRecordsMail?: boolean | undefined;
 }
 
 export type CheckSlaResult = {
@@ -35,7 +42,14 @@ export type CheckSlaResult = {
   /** What this step did, as sentences for the execution history. */
   applied: string[];
 } & (
-  | { next: 'sleep'; wakeAt: string; sleepSeconds: number; seenVersion: number }
+  | {
+      next: 'sleep';
+      wakeAt: string;
+      sleepSeconds: number;
+      seenVersion: number;
+      /** Outcome of the sends this step made, recorded by the park in the same write as the task token. */
+      mail: MailRecord;
+    }
   | { next: 'continue-as-new'; nextExecutionName: string; nextGeneration: number }
   | { next: 'stop'; reason: string }
 );
@@ -59,7 +73,9 @@ export async function checkTicketSla(
   const generation = input.generation ?? 1;
   const base = { ticketId: input.ticketId, desk: input.desk, cycle, generation };
   for (let attempt = 1; ; attempt++) {
-    const stored = await deps.store.getTicket(input.desk, input.ticketId);
+    // With mail to send, one read serves both: the ticket and the messages mail is rendered from.
+    const found = deps.mail ? await deps.mail.read(input.desk, input.ticketId) : undefined;
+    const stored = deps.mail ? found?.stored : await deps.store.getTicket(input.desk, input.ticketId);
     if (!stored) return { ...base, applied: [], next: 'stop', reason: 'The ticket no longer exists.' };
     const now = deps.clock.now();
     const plan = deps.planner(stored.ticket, stored.activity, now);
@@ -107,11 +123,26 @@ export async function checkTicketSla(
       Math.max(1, Math.ceil((wakeAtMs - now.getTime()) / 1000)),
     );
     const wakeAt = new Date(now.getTime() + sleepSeconds * 1000).toISOString();
-    // Notices the applied actions send are queued in the same write, so each goes out once.
-    const newOutbound = outboundForSlaActions(records, now);
-    const mailDue = newOutbound.length > 0 || hasPendingMail(stored.outbox);
-    const mailNonce =
-      mailDue && deps.mail ? await deps.mail.beforeCommit(input.desk, input.ticketId) : undefined;
+    // Notices the applied actions send are queued in the same write, so each goes out once; this step
+    // takes them (and any other entry free to send) for its own send in that write too.
+    const outbox = stored.outbox ?? [];
+    const lease = deps.mail?.lease();
+    const newOutbound: OutboundMail[] = outboundForSlaActions(records, now).map((m) =>
+      lease ? { ...m, claimedUntil: lease.until } : m,
+    );
+    const waiting = lease ? sendableEntries(outbox, now.toISOString(), lease.now) : [];
+    const outboxAfter = [
+      ...outbox.map((m, i) =>
+        lease && waiting.some((w) => w.index === i) ? { ...m, claimedUntil: lease.until } : m,
+      ),
+      ...newOutbound,
+    ];
+    const claimed = lease
+      ? outboxAfter.flatMap((entry, index) =>
+          index >= outbox.length || waiting.some((w) => w.index === index) ? [{ index, entry }] : [],
+        )
+      : [];
+    const mailPending = outboxAfter.some((m) => m.status === 'pending');
     try {
       await deps.store.recordSlaProgress({
         newOutbound,
@@ -125,6 +156,17 @@ export async function checkTicketSla(
         packVersion: plan.packVersion,
         executionName: input.executionName,
         executionStartedAt,
+        ...(lease && waiting.length
+          ? {
+              claim: {
+                entries: waiting.map((w) => ({ index: w.index, id: w.entry.id })),
+                leaseNow: lease.now,
+                until: lease.until,
+                outboxLength: outbox.length,
+              },
+            }
+          : {}),
+        mailPendingSince: mailPending ? now.toISOString() : undefined,
       });
     } catch (error) {
       if (error instanceof VersionConflict && attempt < MAX_ATTEMPTS) continue;
@@ -133,17 +175,40 @@ export async function checkTicketSla(
     // Every ticket change and every breach passes here: the KPI roll-ups follow (idempotently).
     await deps.kpis.ticketChanged(ticket, [...stored.activity, ...newActivity], now);
     const applied = records.map((r) => `${r.summary} (${r.rule}; due ${r.at})`);
-    if (mailNonce !== undefined && deps.mail) {
-      const mailed = await deps.mail.afterCommit(input.desk, input.ticketId, mailNonce);
-      if (mailed?.sent.length) applied.push(`Mail sent: ${mailed.sent.join(', ')}`);
-      for (const s of mailed?.skipped ?? []) applied.push(`Mail skipped: ${s.id} (${s.reason})`);
-      for (const f of mailed?.failed ?? []) applied.push(`Mail failed: ${f.id} (${f.reason})`);
+    const mail: MailRecord = { outcomes: [], outboxLength: outboxAfter.length, settled: false };
+    if (deps.mail && found && claimed.length) {
+      const after = {
+        stored: { ...stored, ticket, activity: [...stored.activity, ...newActivity], outbox: outboxAfter },
+        messages: found.messages,
+      };
+      try {
+        const { outcomes, report } = await deps.mail.send(after, claimed);
+        mail.outcomes = outcomes;
+        mail.settled = !pendingAfter(outboxAfter, outcomes);
+        if (report.sent.length) applied.push(`Mail sent: ${report.sent.join(', ')}`);
+        for (const s of report.skipped) applied.push(`Mail skipped: ${s.id} (${s.reason})`);
+        for (const f of report.failed) applied.push(`Mail failed: ${f.id} (${f.reason})`);
+      } catch (error) {
+        // The entries stay claimed and listed: the outbound sweep sends them once the lease is over.
+        logger.warn('outbound mail deferred to the sweep', {
+          desk: input.desk,
+          ticketId: input.ticketId,
+          error: String(error),
+        });
+      }
+    }
+    // Outcomes ride on the park's write; without a park (or a park that will not record them) now.
+    if ((closed || !input.parkRecordsMail) && mail.outcomes.length) {
+      await deps.store.recordMailOutcome(input.desk, input.ticketId, mail);
+      mail.outcomes = [];
+      mail.settled = false;
     }
     recordObservability(ticket, input.executionName, records);
     if (closed)
       return { ...base, applied, next: 'stop', reason: 'The ticket is closed; its SLA clocks are stopped.' };
     const age = now.getTime() - Date.parse(executionStartedAt);
     if (cycle >= CYCLES_PER_EXECUTION || age >= MAX_EXECUTION_AGE_MS) {
+      if (mail.outcomes.length) await deps.store.recordMailOutcome(input.desk, input.ticketId, mail);
       return {
         ...base,
         applied,
@@ -160,6 +225,7 @@ export async function checkTicketSla(
       wakeAt,
       sleepSeconds,
       seenVersion: ticket.version,
+      mail,
     };
   }
 }

@@ -1,5 +1,5 @@
 import type { OutboxPointer } from '../mail/ports.ts';
-import type { OutboundMail } from '../notices/outbound.ts';
+import type { OutboundMail, OutboundOutcome } from '../notices/outbound.ts';
 import type { TicketActivity } from '../tickets/activity.ts';
 import type { Status, Ticket } from '../tickets/model.ts';
 import type { SlaActionRecord } from './model.ts';
@@ -19,6 +19,27 @@ export interface SlaProgress {
   packVersion: string;
   executionName: string;
   executionStartedAt: string;
+  /**
+   * Pending entries already in the outbox that this write takes for a send (a lease until `until`,
+   * real time), on condition that no other sender holds them. New entries come claimed already.
+   */
+  claim?: {
+    entries: Array<{ index: number; id: string }>;
+    leaseNow: string;
+    until: string;
+    /** Length of the outbox as read (new entries are appended after it). */
+    outboxLength: number;
+  };
+  /** Set when mail stays pending after this write: the ticket is listed for the mail sweep from then. */
+  mailPendingSince?: string | undefined;
+}
+
+/** The outcome of sends to record with the park (one write), and whether nothing stays pending. */
+export interface MailRecord {
+  outcomes: OutboundOutcome[];
+  /** Length of the outbox the outcomes were decided on; the sweep listing is dropped only if it is unchanged. */
+  outboxLength: number;
+  settled: boolean;
 }
 
 export interface WorkflowDue {
@@ -33,14 +54,18 @@ export interface WorkflowParking {
   parkWorkflow(
     desk: string,
     ticketId: string,
-    park: { taskToken: string; seenVersion: number; until: string },
+    park: { taskToken: string; seenVersion: number; until: string; mail?: MailRecord | undefined },
   ): Promise<boolean>;
+  /** Records send outcomes; drops the ticket from the mail sweep's list when settled and unchanged. */
+  recordMailOutcome(desk: string, ticketId: string, mail: MailRecord): Promise<void>;
 }
 
 /** What the SLA workflow and the reconciler write and list of tickets, besides reading them. */
 export interface WorkflowTicketStore extends WorkflowParking {
   /** The workflow's write: applied actions, escalation, next checkpoint; clears the due marker. */
   recordSlaProgress(progress: SlaProgress): Promise<void>;
+  /** Tickets whose outbound mail has been pending since before `before` (the mail sweep). */
+  listMailPending(desk: string, before: string, limit: number): Promise<WorkflowDue[]>;
   /** Tickets whose workflow has not seen their latest change since before `before`. */
   listWorkflowDue(desk: string, before: string, limit: number): Promise<WorkflowDue[]>;
   /** Tickets in `status` whose next SLA checkpoint is before `before` (byDeskStatusDue). */
@@ -78,7 +103,14 @@ export interface SweepPages {
     from: PageKey | undefined,
     limit: number,
   ): Promise<Page<DueTicket>>;
-  /** The desk's outbox notes (tickets that may have mail left to send). */
+  /** Tickets listed with mail pending since before `before` (the Apply step's own listing). */
+  mailPending(
+    desk: string,
+    before: string,
+    from: PageKey | undefined,
+    limit: number,
+  ): Promise<Page<DueTicket>>;
+  /** The desk's outbox notes, written by earlier versions before each mail-queuing write. */
   outbox(desk: string, from: PageKey | undefined, limit: number): Promise<Page<OutboxPointer>>;
   /** How many items a `workflowDue` listing would return in all (keys only, paged to the end). */
   countWorkflowDue(desk: string, before: string): Promise<number>;

@@ -14,6 +14,7 @@ const { apiTemplate: prodTemplate } = buildApp('prod');
 const EXPECTED_ACTIONS: Record<string, string[]> = {
   CreateTicket: [
     'dynamodb:BatchGetItem',
+    'dynamodb:BatchWriteItem',
     'dynamodb:GetItem',
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',

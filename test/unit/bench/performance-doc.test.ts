@@ -96,4 +96,24 @@ describe('docs/performance.md shows the committed bench results', () => {
       `${soak.seconds} s run: ${soak.ticketsAccepted} tickets, ${soak.repliesAccepted} replies, ${soak.emailsAccepted} emails (${soak.emailRecords} recorded), ${soak.problems} problems`,
     );
   });
+
+  it('DynamoDB requests and write units per ticket', () => {
+    const rows = result('calls-per-ticket').results as Array<{
+      requests: number;
+      writeUnits: number;
+      breakdown: Record<string, number>;
+    }>;
+    const quota = (r: (typeof rows)[number]) =>
+      Object.entries(r.breakdown)
+        .filter(([k]) => k.endsWith(' QUOTA'))
+        .reduce((sum, [, v]) => sum + v, 0);
+    const created = rows[0]!;
+    expect(rowOf('DynamoDB requests, ticket created')).toContain(
+      `| ${created.requests - quota(created)} (+${quota(created)} desk quota counter)`,
+    );
+    expect(rowOf('DynamoDB write units of that ticket')).toContain(`| ${created.writeUnits} WCU`);
+    expect(rowOf('DynamoDB write units of one ticket change')).toContain(
+      `| ${rows[1]!.writeUnits} WCU fresh ticket, ${rows[3]!.writeUnits} WCU after 30 replies`,
+    );
+  });
 });

@@ -19,6 +19,7 @@ function desk(waiting: number) {
   const pages: SweepPages = {
     workflowDue: async (_d, _b, from, limit) => pageOf(from, limit),
     overdueCheckpoints: async () => ({ items: [], next: undefined }),
+    mailPending: async () => ({ items: [], next: undefined }),
     outbox: async () => ({ items: [], next: undefined }),
     countWorkflowDue: async () => due.length,
   };

@@ -1,0 +1,30 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type LocalStackOptions, startLocalStack } from '../local/stack.ts';
+
+/** The whole local stack on free ports and a throw-away data directory, for one benchmark run. */
+export async function startBenchStack(
+  name: string,
+  options: Pick<LocalStackOptions, 'dynamoEndpointFor'> = {},
+) {
+  const dataDir = mkdtempSync(join(tmpdir(), `tierdesk-bench-${name}-`));
+  const stack = await startLocalStack({
+    dataDir,
+    apiPort: 0,
+    dynamoPort: 0,
+    s3Port: 0,
+    sfnPort: 0,
+    sesPort: 0,
+    smtpPort: 0,
+    schedulerPort: 0,
+    ...options,
+  });
+  return {
+    stack,
+    async stop() {
+      await stack.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

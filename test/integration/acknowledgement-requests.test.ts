@@ -1,0 +1,273 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Principal } from '#shared/auth/principal.ts';
+import type { KpiRecorder } from '#shared/kpis/recorder.ts';
+import type { MailStore } from '#shared/mail/ports.ts';
+import { staticThreadKeys } from '#shared/mail/thread-token.ts';
+import type { DeliveryDeps } from '#shared/notices/deliver.ts';
+import { outboundForAgentReply } from '#shared/notices/outbound.ts';
+import { outboundMailPort, sweepOutboundMail } from '#shared/notices/outbound-port.ts';
+import type { MailSender } from '#shared/notices/sender.ts';
+import type { BlobStore } from '#shared/objects/ports.ts';
+import { staticKeyring } from '#shared/secrets/keyring.ts';
+import { dynamoMailStore } from '#shared/store/mail-store.ts';
+import { dynamoTicketStore } from '#shared/store/ticket-store.ts';
+import { CreateTicketBody, openTicket } from '#shared/tickets/commands.ts';
+import { deskDefaultsFor } from '#shared/tickets/desk-policy.ts';
+import type { TicketStore } from '#shared/tickets/ports.ts';
+import type { Clock } from '#shared/time/clock.ts';
+import { checkTicketSla } from '#shared/workflow/check-ticket-sla.ts';
+import { parkWorkflow } from '#shared/workflow/park-workflow.ts';
+import { policyPackPlanner } from '#shared/workflow/policy-planner.ts';
+import type { WorkflowSignals } from '#shared/workflow/signals.ts';
+import { DEFAULT_FIRST_RESPONSE_MINUTES, fixedFirstResponsePlanner } from '#shared/workflow/sla-planner.ts';
+import { startDynalite } from '../support/dynalite.ts';
+
+/**
+ * The acknowledgement's bookkeeping rides on the ticket's own conditional writes: the Apply step
+ * claims the mail in its progress write, the park records what was sent, and nothing else is
+ * written but the Message-ID map. Counted per DynamoDB operation on a client middleware.
+ */
+const noBlobs: BlobStore = { put: async () => {}, getText: async () => '' };
+const planner = policyPackPlanner(fixedFirstResponsePlanner(DEFAULT_FIRST_RESPONSE_MINUTES));
+/**
+ * The KPI roll-ups' own requests are counted by test/integration/kpi-rollups.test.ts and the
+ * calls-per-ticket bench; here only the ticket's own bookkeeping is counted.
+ */
+const kpis: KpiRecorder = { ticketChanged: async () => 'unchanged', surveyAnswered: async () => 'unchanged' };
+const customer: Principal = {
+  id: 'c1',
+  role: 'customer',
+  desk: 'techflow',
+  email: 'c1@example.com',
+  name: undefined,
+  plan: 'enterprise',
+  tier: undefined,
+};
+const created = new Date('2030-01-07T15:00:00Z');
+
+let db: Awaited<ReturnType<typeof startDynalite>>;
+let ticketStore: TicketStore;
+let mailStore: MailStore;
+const calls: string[] = [];
+
+beforeAll(async () => {
+  db = await startDynalite();
+  db.client.middlewareStack.add(
+    (next, context) => (args) => {
+      calls.push(String(context.commandName).replace(/Command$/, ''));
+      return next(args);
+    },
+    { step: 'initialize', name: 'countRequests' },
+  );
+  ticketStore = dynamoTicketStore(db.doc, db.tableName, noBlobs);
+  mailStore = dynamoMailStore(db.doc, db.tableName);
+});
+afterAll(() => db.stop());
+
+const count = (from: number) => {
+  const out: Record<string, number> = {};
+  for (const c of calls.slice(from)) out[c] = (out[c] ?? 0) + 1;
+  return out;
+};
+
+function deliveryDeps(sender: MailSender, clock: Clock, leaseClock: Clock): DeliveryDeps {
+  return {
+    ticketStore,
+    mailStore,
+    sender,
+    threadKeys: staticThreadKeys({ current: 'ack-requests-test-thread-key-0123456789' }),
+    clock,
+    leaseClock,
+    publicBaseUrl: 'http://127.0.0.1',
+    surveyKeys: staticKeyring({ current: 'ack-requests-test-survey-key-0123456789' }),
+  };
+}
+
+const recordingSender = () => {
+  const sent: string[] = [];
+  const sender: MailSender = {
+    async send(mail) {
+      sent.push(mail.to.join(','));
+      return {
+        providerMessageId: `p-${sent.length}`,
+        messageIdHeader: `<p-${sent.length}-${Date.now()}@local>`,
+      };
+    },
+  };
+  return { sender, sent };
+};
+
+const signals = (woken: string[]): WorkflowSignals =>
+  ({
+    start: async () => ({ started: true }),
+    wake: async (token: string) => {
+      woken.push(token);
+      return { woken: true };
+    },
+  }) as unknown as WorkflowSignals;
+
+async function newTicket(id: string, priority: 'normal' | 'urgent' = 'normal') {
+  const change = openTicket({
+    principal: customer,
+    body: CreateTicketBody.parse({ subject: 'Cannot log in', description: 'x', priority }),
+    id,
+    now: created,
+    defaults: { ...deskDefaultsFor('techflow'), plan: 'enterprise', priority: 'normal' },
+  });
+  await ticketStore.putNewTicket(
+    { ticket: change.ticket, activity: change.activity },
+    { firstMessage: change.message, idIsFresh: true },
+  );
+}
+
+describe('acknowledgement bookkeeping', () => {
+  it('creates, acknowledges and parks a ticket in one batch, one read and two ticket writes (plus per mail: suppression check and Message-ID map)', async () => {
+    const id = '01J0000000000000000ACKREQ1';
+    const from = calls.length;
+    await newTicket(id);
+    expect(count(from)).toEqual({ BatchWriteItem: 1 });
+
+    const clock: Clock = { now: () => new Date(created.getTime() + 60_000) };
+    const { sender, sent } = recordingSender();
+    const port = outboundMailPort(deliveryDeps(sender, clock, { now: () => new Date() }));
+    const apply = calls.length;
+    const result = await checkTicketSla(
+      { store: ticketStore, planner, kpis, clock, mail: port },
+      { ticketId: id, desk: 'techflow', executionName: id, parkRecordsMail: true },
+    );
+    if (result.next !== 'sleep') throw new Error(`expected a sleep, got ${result.next}`);
+    const parked = await parkWorkflow(
+      { store: ticketStore, signals: signals([]) },
+      {
+        ticketId: id,
+        desk: 'techflow',
+        taskToken: 'token-1',
+        seenVersion: result.seenVersion,
+        wakeAt: result.wakeAt,
+        mail: result.mail,
+      },
+    );
+    expect(parked.parked).toBe(true);
+    expect(sent.length).toBeGreaterThan(0);
+    // Per mail sent: the recipient's suppression check (Get) and the Message-ID map (Put); no outbox note,
+    // no separate claim, no separate record, no re-read.
+    expect(count(apply)).toEqual({ Query: 1, UpdateItem: 2, GetItem: sent.length, PutItem: sent.length });
+
+    const after = await ticketStore.getTicket('techflow', id);
+    expect(after!.outbox!.every((m) => m.status === 'sent' && m.claimedUntil === undefined)).toBe(true);
+    expect(after!.mailPendingSince).toBeUndefined();
+    expect(after!.workflow?.taskToken).toBe('token-1');
+
+    // Later mail waiting on the ticket (an agent's reply) is claimed in the next Apply step's write too.
+    const reply = outboundForAgentReply(
+      { channel: 'email' },
+      { messageId: '01J0000000000000000REPLY01', visibility: 'public', at: clock.now().toISOString() },
+    );
+    const bumped = { ...after!.ticket, version: after!.ticket.version + 1 };
+    await ticketStore.commitChange(
+      { ticket: bumped, activity: after!.activity },
+      after!.ticket.version,
+      reply,
+    );
+    const again = await checkTicketSla(
+      { store: ticketStore, planner, kpis, clock, mail: port },
+      { ticketId: id, desk: 'techflow', executionName: id, parkRecordsMail: true },
+    );
+    expect(again.applied.join(' ')).toMatch(/Mail skipped: reply:01J0000000000000000REPLY01/);
+  });
+
+  it('records the sends even when the ticket changed before the park, and wakes the workflow instead', async () => {
+    const id = '01J0000000000000000ACKREQ2';
+    await newTicket(id);
+    const clock: Clock = { now: () => new Date(created.getTime() + 60_000) };
+    const { sender } = recordingSender();
+    const port = outboundMailPort(deliveryDeps(sender, clock, { now: () => new Date() }));
+    const result = await checkTicketSla(
+      { store: ticketStore, planner, kpis, clock, mail: port },
+      { ticketId: id, desk: 'techflow', executionName: id, parkRecordsMail: true },
+    );
+    if (result.next !== 'sleep') throw new Error(`expected a sleep, got ${result.next}`);
+    // A change lands between Apply and park.
+    const current = (await ticketStore.getTicket('techflow', id))!;
+    const bumped = {
+      ...current.ticket,
+      version: current.ticket.version + 1,
+      updatedAt: clock.now().toISOString(),
+    };
+    await ticketStore.commitChange({ ticket: bumped, activity: current.activity }, current.ticket.version);
+    const woken: string[] = [];
+    const parked = await parkWorkflow(
+      { store: ticketStore, signals: signals(woken) },
+      {
+        ticketId: id,
+        desk: 'techflow',
+        taskToken: 'token-2',
+        seenVersion: result.seenVersion,
+        wakeAt: result.wakeAt,
+        mail: result.mail,
+      },
+    );
+    expect(parked.parked).toBe(false);
+    expect(woken).toEqual(['token-2']);
+    const after = (await ticketStore.getTicket('techflow', id))!;
+    expect(after.outbox!.every((m) => m.status === 'sent')).toBe(true);
+    expect(after.workflowDueSince).toBeDefined(); // still the reconciler's until the workflow looks again
+  });
+
+  it('a ticket whose Apply step died after claiming its mail is listed for the sweep, which sends it after the lease', async () => {
+    const id = '01J0000000000000000ACKREQ3';
+    await newTicket(id);
+    let businessNow = new Date(created.getTime() + 60_000);
+    const clock: Clock = { now: () => businessNow };
+    let realNow = new Date('2030-01-07T15:01:00Z');
+    const leaseClock: Clock = { now: () => realNow };
+    const dying: MailSender = {
+      send: async () => {
+        throw new Error('process killed');
+      },
+    };
+    // The send fails as a crash would look to the store: claimed, listed, nothing recorded.
+    const port = outboundMailPort(deliveryDeps(dying, clock, leaseClock));
+    const crashedPort = { ...port, send: () => Promise.reject(new Error('killed mid-send')) };
+    await checkTicketSla(
+      { store: ticketStore, planner, kpis, clock, mail: crashedPort },
+      { ticketId: id, desk: 'techflow', executionName: id, parkRecordsMail: true },
+    );
+    const listed = (await ticketStore.getTicket('techflow', id))!;
+    expect(listed.mailPendingSince).toBeDefined();
+    expect(listed.outbox!.every((m) => m.status === 'pending' && m.claimedUntil)).toBe(true);
+
+    const { sender, sent } = recordingSender();
+    const deps = { ...deliveryDeps(sender, clock, leaseClock), mailStore };
+    businessNow = new Date(businessNow.getTime() + 5 * 60_000);
+    // Within the lease nothing is taken over.
+    expect((await sweepOutboundMail(deps, 'techflow')).reports.find((r) => r.ticketId === id)?.sent).toEqual(
+      [],
+    );
+    expect(sent).toEqual([]);
+    realNow = new Date(realNow.getTime() + 2 * 60_000);
+    const sweep = await sweepOutboundMail(deps, 'techflow');
+    expect(sweep.reports.find((r) => r.ticketId === id)?.sent.length).toBe(listed.outbox!.length);
+    const after = (await ticketStore.getTicket('techflow', id))!;
+    expect(after.outbox!.every((m) => m.status === 'sent')).toBe(true);
+    expect(after.mailPendingSince).toBeUndefined();
+  });
+
+  it('an execution started on the earlier definition (its park records nothing) has the Apply step record its sends', async () => {
+    const id = '01J0000000000000000ACKREQ4';
+    await newTicket(id);
+    const clock: Clock = { now: () => new Date(created.getTime() + 60_000) };
+    const { sender, sent } = recordingSender();
+    const port = outboundMailPort(deliveryDeps(sender, clock, { now: () => new Date() }));
+    const result = await checkTicketSla(
+      { store: ticketStore, planner, kpis, clock, mail: port },
+      { ticketId: id, desk: 'techflow', executionName: id },
+    );
+    if (result.next !== 'sleep') throw new Error(`expected a sleep, got ${result.next}`);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(result.mail.outcomes).toEqual([]);
+    const after = (await ticketStore.getTicket('techflow', id))!;
+    expect(after.outbox!.every((m) => m.status === 'sent' && m.claimedUntil === undefined)).toBe(true);
+    expect(after.mailPendingSince).toBeUndefined();
+  });
+});
