@@ -3,7 +3,7 @@
  * `status.rss` (RSS 2.0, one item per public update, so a feed reader notifies on each). Pure.
  * Only public fields are published: never linked ticket ids, authors or review details.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Impact, type Incident, IncidentStatus } from './model.ts';
 
 /** Resolved incidents stay in the published history this long. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SuppressedAddress } from '../store/mail-store.ts';
 import { deskForDomain } from './addresses.ts';
 
