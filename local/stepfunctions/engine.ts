@@ -118,6 +118,7 @@ export class LocalStepFunctions {
   private readonly pendingHistory = new Map<string, string>();
   private readonly records: RecordJournal<ExecutionRecord>;
   private flushScheduled = false;
+  private recorded = 0;
   private idleCallbacks: Array<() => void> = [];
   private library!: typeof import('aws-local-stepfunctions');
   private readonly historyDir: string;
@@ -278,6 +279,11 @@ export class LocalStepFunctions {
 
   sendTaskHeartbeat(taskToken: string): void {
     if (!this.waiters.has(taskToken)) throw new SfnError('TaskDoesNotExist', 'Task does not exist anymore');
+  }
+
+  /** History events recorded since this engine started (the volume bench counts with it). */
+  get eventsRecorded(): number {
+    return this.recorded;
   }
 
   /** Resolves once no execution is doing work: each is finished or waiting on a token or timer. */
@@ -691,6 +697,7 @@ export class LocalStepFunctions {
       timestamp: Math.max(event.timestamp ?? this.options.clock.now().getTime(), previous?.timestamp ?? 0),
     } as HistoryEvent;
     running.history.push(full);
+    this.recorded++;
     const file = this.historyFile(running.record);
     this.pendingHistory.set(file, `${this.pendingHistory.get(file) ?? ''}${JSON.stringify(full)}\n`);
     this.scheduleFlush();
