@@ -14,8 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import autocannon from 'autocannon';
+import { captureMetrics } from '#shared/observability/metrics.ts';
 import { startLocalStack } from '../local/stack.ts';
-import { captureMetrics } from '../shared/observability/metrics.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 // Quiet: a log and metric line per request would dominate the measurement.

@@ -36,8 +36,9 @@ const handlers = [
     ...DIRECTORY_TRIGGERS,
   ]),
 ].sort();
-// Inside the repository, so an external `@aws-sdk/*` import (the comparison) resolves from node_modules.
-const out = join(root, '.tmp', 'bench-bundles');
+// Under node_modules (out of the linter's way), so an external `@aws-sdk/*` import (the comparison)
+// resolves from node_modules as it does from the runtime's copy on Lambda.
+const out = join(root, 'node_modules', '.cache', 'tierdesk-bench-bundles');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
