@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import { getPolicyPack, PACK_IDS } from '#shared/policy/packs.ts';
 import { type PolicyPack, parsePolicyPack } from '#shared/policy/schema.ts';
 import { dateHolidaysSource } from '#shared/sla/date-holidays-source.ts';

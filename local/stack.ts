@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { CreateTableCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { z } from 'zod';
+import * as z from 'zod';
 import { API_ROUTES } from '#functions/manifest/api-routes.ts';
 import type { StateMachineId } from '#functions/manifest/async-functions.ts';
 import {

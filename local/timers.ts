@@ -1,11 +1,13 @@
 import { logger } from '#shared/observability/logger.ts';
+import { type HeapItem, IndexedHeap } from './timer-heap.ts';
 import type { VirtualClock } from './virtual-clock.ts';
 
-interface Timer {
+interface Timer extends HeapItem {
   due: number;
   seq: number;
   fire: () => void;
-  cancelled: boolean;
+  /** Fired or cancelled: a second cancel, or a cancel after firing, does nothing. */
+  done: boolean;
 }
 
 /** Node's setTimeout cannot wait longer than this; longer timers re-arm. */
@@ -18,12 +20,12 @@ const earlier = (a: Timer, b: Timer) => a.due < b.due || (a.due === b.due && a.s
  * before; moving the clock forward fires every timer that became due at once, in deadline order,
  * including timers armed by a firing timer while the move is being processed (they join the same
  * run, in their place). One real setTimeout is armed for the earliest timer, so time also passes
- * naturally. Timers sit in a binary heap: arming and firing cost O(log n).
+ * naturally. Timers sit in an indexed binary heap: arming, cancelling and firing each cost O(log n)
+ * comparisons (test/unit/local/timer-heap.test.ts counts them).
  */
 export class VirtualTimers {
-  /** Min-heap on (due, seq); cancelled timers stay until they reach the top. */
-  private heap: Timer[] = [];
-  private live = 0;
+  /** Min-heap on (due, seq): ties fire in arming order. */
+  private readonly heap = new IndexedHeap<Timer>(earlier);
   private seq = 0;
   private armed: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -38,17 +40,18 @@ export class VirtualTimers {
    * firing now: then in deadline order among them). Returns a cancel function.
    */
   at(due: Date, fire: () => void): () => void {
-    const timer: Timer = { due: due.getTime(), seq: this.seq++, fire, cancelled: false };
-    this.push(timer);
-    this.live++;
-    this.run();
+    const timer: Timer = { due: due.getTime(), seq: this.seq++, fire, done: false, heapIndex: -1 };
+    this.heap.push(timer);
+    if (timer.due <= this.clock.now().getTime()) this.run();
+    // Only a new earliest timer moves the real setTimeout.
+    else if (timer.heapIndex === 0 && !this.firing) this.arm();
     return () => {
-      if (timer.cancelled) return;
-      timer.cancelled = true;
-      this.live--;
-      // Cancelled timers leave the heap lazily; rebuild it when they are most of it.
-      if (this.heap.length > 64 && this.heap.length > 2 * this.live) this.compact();
-      this.arm();
+      if (timer.done) return;
+      timer.done = true;
+      const wasNext = timer.heapIndex === 0;
+      this.heap.remove(timer);
+      // The real setTimeout only follows the earliest timer.
+      if (wasNext) this.arm();
     };
   }
 
@@ -97,14 +100,13 @@ export class VirtualTimers {
   }
 
   get pending(): number {
-    return this.live;
+    return this.heap.size;
   }
 
   stop(): void {
     this.stopped = true;
     if (this.armed) clearTimeout(this.armed);
-    this.heap = [];
-    this.live = 0;
+    this.heap.clear();
   }
 
   /**
@@ -116,16 +118,10 @@ export class VirtualTimers {
     this.firing = true;
     try {
       for (;;) {
-        const next = this.heap[0];
-        if (!next) break;
-        if (next.cancelled) {
-          this.pop();
-          continue;
-        }
-        if (next.due > this.clock.now().getTime()) break;
-        this.pop();
-        this.live--;
-        next.cancelled = true;
+        const next = this.heap.peek();
+        if (!next || next.due > this.clock.now().getTime()) break;
+        this.heap.pop();
+        next.done = true;
         try {
           next.fire();
         } catch (error) {
@@ -142,49 +138,10 @@ export class VirtualTimers {
   private arm(): void {
     if (this.armed) clearTimeout(this.armed);
     this.armed = undefined;
-    while (this.heap[0]?.cancelled) this.pop();
-    const next = this.heap[0];
+    const next = this.heap.peek();
     if (!next || this.stopped) return;
     const delay = Math.min(MAX_REAL_DELAY, Math.max(0, next.due - this.clock.now().getTime()));
     this.armed = setTimeout(() => this.run(), delay);
     this.armed.unref?.();
-  }
-
-  private compact(): void {
-    const kept = this.heap.filter((t) => !t.cancelled);
-    this.heap = [];
-    for (const timer of kept) this.push(timer);
-  }
-
-  private push(timer: Timer): void {
-    const heap = this.heap;
-    heap.push(timer);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!earlier(timer, heap[parent]!)) break;
-      heap[i] = heap[parent]!;
-      i = parent;
-    }
-    heap[i] = timer;
-  }
-
-  private pop(): Timer | undefined {
-    const heap = this.heap;
-    const top = heap[0];
-    const last = heap.pop();
-    if (!top || !last || heap.length === 0) return top;
-    let i = 0;
-    for (;;) {
-      const left = 2 * i + 1;
-      if (left >= heap.length) break;
-      const right = left + 1;
-      const child = right < heap.length && earlier(heap[right]!, heap[left]!) ? right : left;
-      if (!earlier(heap[child]!, last)) break;
-      heap[i] = heap[child]!;
-      i = child;
-    }
-    heap[i] = last;
-    return top;
   }
 }

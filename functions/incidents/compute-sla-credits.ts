@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { asyncHandler } from '#shared/runtime/async-handler.ts';
 import { creditJobDeps } from '#shared/runtime/incident-deps.ts';
 

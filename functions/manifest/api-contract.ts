@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AuditQuery } from '#functions/compliance/list-compliance-audit.ts';
 import { PreviewBody } from '#functions/compliance/preview-retention.ts';
 import { ListIncidentsQuery } from '#functions/incidents/list-incidents.ts';

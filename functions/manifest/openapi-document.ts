@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProblemDocument } from '#shared/http/problem.ts';
 import { API_CONTRACT, pathParameterShape, type RouteContract } from './api-contract.ts';
 import { API_ROUTES, type ApiRouteEntry } from './api-routes.ts';

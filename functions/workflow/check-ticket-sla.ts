@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { logger } from '#shared/observability/logger.ts';
 import { asyncHandler } from '#shared/runtime/async-handler.ts';
 import { mailOutboundDeps } from '#shared/runtime/mail-deps.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { asyncHandler } from '#shared/runtime/async-handler.ts';
 import { workflowDeps } from '#shared/runtime/workflow-deps.ts';
 import { parkWorkflow } from '#shared/workflow/park-workflow.ts';

@@ -16,19 +16,13 @@ import type {
   TableAction,
   TableIndexName,
 } from '#functions/manifest/access.ts';
+import { LAMBDA_BUNDLING } from './lambda-bundling.ts';
 
 // The action vocabulary is the app manifest's (no CDK there); re-exported for the stacks.
 export type { ExecutionAction, ObjectAction, StateMachineAction, TableAction, TableIndexName };
 
 /** Repository root: entries, the lock file and tsconfig are resolved from here. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-/**
- * ESM bundles still meet CommonJS dependencies that call `require` (e.g. parts of the AWS SDK and
- * date-holidays); esbuild cannot rewrite those, so every bundle gets a real `require` first.
- */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as topLevelCreateRequire } from 'node:module'; const require = topLevelCreateRequire(import.meta.url);";
 
 /** Environment variables the construct owns; handlers may read them, stacks may not set them. */
 export const RESERVED_ENVIRONMENT = ['NODE_OPTIONS', 'SERVICE_NAME'] as const;
@@ -215,18 +209,17 @@ export class AppFunction extends Construct {
       ...(this.deadLetterQueue
         ? { deadLetterQueue: this.deadLetterQueue, retryAttempts: props.deadLetterQueue?.retryAttempts ?? 2 }
         : {}),
+      // Every esbuild option comes from LAMBDA_BUNDLING (shared with bench/bundles.ts, so they cannot drift).
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        sourceMap: true,
+        target: LAMBDA_BUNDLING.target,
+        mainFields: [...LAMBDA_BUNDLING.mainFields],
+        banner: LAMBDA_BUNDLING.banner,
+        minify: LAMBDA_BUNDLING.minify,
+        sourceMap: LAMBDA_BUNDLING.sourcemap,
         sourceMapMode: SourceMapMode.DEFAULT,
-        sourcesContent: false,
-        // Bundle the AWS SDK instead of using the runtime's copy: AWS then runs the exact SDK versions the
-        // lock file pins and the local stack tests ("same code, two homes": docs/architecture.md).
-        bundleAwsSDK: true,
+        sourcesContent: LAMBDA_BUNDLING.sourcesContent,
+        externalModules: [...LAMBDA_BUNDLING.external],
         tsconfig: `${REPO_ROOT}tsconfig.json`,
         forceDockerBundling: false,
       },

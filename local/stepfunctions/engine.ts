@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { VirtualTimers } from '../timers.ts';
 import type { VirtualClock } from '../virtual-clock.ts';
 import { events, type HistoryEvent, type NewHistoryEvent } from './history.ts';
+import { RecordJournal, readJsonLines } from './journal.ts';
 
 /**
  * A local Step Functions service: runs the project's ASL files on aws-local-stepfunctions with
  * every sleep and timeout on the virtual clock, implements task tokens (waitForTaskToken), keeps
- * GetExecutionHistory-shaped histories on disk, and resumes running executions after a restart
+ * GetExecutionHistory-shaped histories on disk (append-only: one JSON-lines file per execution, and a
+ * journal of the execution records), and resumes running executions after a restart
  * by running them again from their first state (the SLA workflow keeps its state in the table,
  * so a re-run is correct), appending to the same history.
  */
@@ -114,8 +116,9 @@ export class LocalStepFunctions {
   private busy = 0;
   private shuttingDown = false;
   private readonly pendingHistory = new Map<string, string>();
-  private recordsDirty = false;
+  private readonly records: RecordJournal<ExecutionRecord>;
   private flushScheduled = false;
+  private recorded = 0;
   private idleCallbacks: Array<() => void> = [];
   private library!: typeof import('aws-local-stepfunctions');
   private readonly historyDir: string;
@@ -131,6 +134,10 @@ export class LocalStepFunctions {
     },
   ) {
     this.historyDir = join(options.dataDir, 'history');
+    this.records = new RecordJournal(
+      join(options.dataDir, 'executions.jsonl'),
+      join(options.dataDir, 'executions.json'),
+    );
   }
 
   static async create(options: {
@@ -218,7 +225,7 @@ export class LocalStepFunctions {
     };
     const running: Running = { record, history: [], enteredInput: new Map(), pendingRetry: new Map() };
     this.executions.set(executionArn, running);
-    this.saveRecords();
+    this.saveRecord(record);
     this.append(running, events.executionStarted(input, machine.roleArn, stateMachineArn));
     this.run(running, machine);
     return record;
@@ -272,6 +279,11 @@ export class LocalStepFunctions {
 
   sendTaskHeartbeat(taskToken: string): void {
     if (!this.waiters.has(taskToken)) throw new SfnError('TaskDoesNotExist', 'Task does not exist anymore');
+  }
+
+  /** History events recorded since this engine started (the volume bench counts with it). */
+  get eventsRecorded(): number {
+    return this.recorded;
   }
 
   /** Resolves once no execution is doing work: each is finished or waiting on a token or timer. */
@@ -673,7 +685,7 @@ export class LocalStepFunctions {
   private finish(running: Running, outcome: Partial<ExecutionRecord> & { status: ExecutionStatus }) {
     Object.assign(running.record, outcome, { stopDate: this.options.clock.now().getTime() });
     delete running.abort;
-    this.saveRecords();
+    this.saveRecord(running.record);
   }
 
   private append(running: Running, event: NewHistoryEvent) {
@@ -685,6 +697,7 @@ export class LocalStepFunctions {
       timestamp: Math.max(event.timestamp ?? this.options.clock.now().getTime(), previous?.timestamp ?? 0),
     } as HistoryEvent;
     running.history.push(full);
+    this.recorded++;
     const file = this.historyFile(running.record);
     this.pendingHistory.set(file, `${this.pendingHistory.get(file) ?? ''}${JSON.stringify(full)}\n`);
     this.scheduleFlush();
@@ -695,18 +708,14 @@ export class LocalStepFunctions {
     return join(this.historyDir, `${machine}__${record.name}.jsonl`);
   }
 
-  private get recordsFile() {
-    return join(this.options.dataDir, 'executions.json');
-  }
-
-  private saveRecords() {
-    this.recordsDirty = true;
+  private saveRecord(record: ExecutionRecord) {
+    this.records.record(record);
     this.scheduleFlush();
   }
 
   /**
-   * Disk writes are batched once per turn of the event loop: under load, rewriting the index and
-   * appending one line per event synchronously cost more than running the workflows.
+   * Disk writes are batched once per turn of the event loop: under load, appending one line per event
+   * synchronously cost more than running the workflows.
    */
   private scheduleFlush() {
     if (this.flushScheduled) return;
@@ -719,10 +728,7 @@ export class LocalStepFunctions {
     this.flushScheduled = false;
     for (const [file, lines] of this.pendingHistory) appendFileSync(file, lines);
     this.pendingHistory.clear();
-    if (this.recordsDirty) {
-      this.recordsDirty = false;
-      writeFileSync(this.recordsFile, JSON.stringify([...this.executions.values()].map((e) => e.record)));
-    }
+    this.records.flush(() => [...this.executions.values()].map((e) => e.record));
   }
 
   /** Runs again the executions that were running when the stack stopped (call once everything is wired). */
@@ -740,16 +746,8 @@ export class LocalStepFunctions {
 
   /** Loads executions and their histories from disk. */
   private load() {
-    if (!existsSync(this.recordsFile)) return;
-    const records = JSON.parse(readFileSync(this.recordsFile, 'utf8')) as ExecutionRecord[];
-    for (const record of records) {
-      const file = this.historyFile(record);
-      const history = existsSync(file)
-        ? readFileSync(file, 'utf8')
-            .split('\n')
-            .filter(Boolean)
-            .map((line) => JSON.parse(line) as HistoryEvent)
-        : [];
+    for (const record of this.records.load()) {
+      const history = readJsonLines<HistoryEvent>(this.historyFile(record));
       this.executions.set(record.executionArn, {
         record,
         history,

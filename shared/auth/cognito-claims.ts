@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isKnownDesk, PACK_IDS } from '../policy/packs.ts';
 import { Slug } from '../tickets/model.ts';
 import { type Role, STAFF_ROLES } from './principal.ts';

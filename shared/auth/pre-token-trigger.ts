@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Logger } from '../observability/logger.ts';
 import { identityFromCognito, tokenClaimsFor } from './cognito-claims.ts';
 import type { UserMfaReader } from './cognito-user-mfa.ts';

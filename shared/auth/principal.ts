@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Slug, Tier } from '../tickets/model.ts';
 
 export const ROLES = ['customer', 'agent', 'lead', 'manager', 'ops', 'app'] as const;

@@ -1,5 +1,5 @@
 /** Billing appeal use cases around the pure rules of billing-appeal.ts. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isStaff, type Principal } from '../auth/principal.ts';
 import { DomainError } from '../errors/domain-error.ts';
 import type { IdempotencyStore } from '../idempotency/ports.ts';

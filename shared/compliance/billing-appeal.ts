@@ -10,7 +10,7 @@
  * Billing information (amounts, invoices, outcomes' figures) is released to the requester only after
  * identity verification on desks whose pack asks for it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Role } from '../auth/principal.ts';
 import { DomainError } from '../errors/domain-error.ts';
 import type { PolicyPack } from '../policy/schema.ts';

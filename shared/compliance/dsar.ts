@@ -9,7 +9,7 @@
  * to two further months, with a recorded reason, before the original due date, where the pack allows
  * one (RCH SpyFocus does not).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DomainError } from '../errors/domain-error.ts';
 import type { PolicyPack } from '../policy/schema.ts';
 import { addCalendarDays, addCalendarMonths } from '../sla/calendar.ts';

@@ -1,5 +1,5 @@
 /** Legal hold use cases: set, release, list (lead+ to change, staff to read). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isStaff, type Principal } from '../auth/principal.ts';
 import { DomainError } from '../errors/domain-error.ts';
 import { Email, Ulid } from '../tickets/model.ts';

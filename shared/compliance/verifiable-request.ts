@@ -4,7 +4,7 @@
  * attestation before anything personal or billing-related is released. Pure, but for the
  * idempotent create, which takes the idempotency port.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isStaff, type Principal } from '../auth/principal.ts';
 import { DomainError } from '../errors/domain-error.ts';
 import type { IdempotencyStore } from '../idempotency/ports.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Environment every API handler needs, parsed once at cold start (failing fast with a clear error, never an `undefined` at run time). */
 export const ApiEnv = z.object({

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** One invalid field, addressed by a JSON Pointer into the input (RFC 6901). */
 export interface FieldError {

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DomainError, type DomainErrorKind, type FieldError } from '../errors/domain-error.ts';
 
 export type { FieldError } from '../errors/domain-error.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { fieldErrorsOf, problems, quotePrefix } from './problem.ts';
 import { decodeUtf8 } from './utf8.ts';
 

@@ -4,7 +4,7 @@
  * warnings before it, and an overdue record when it passes with no notification to the authority
  * recorded. Each threshold is recorded once, whether a one-time schedule or the sweep gets there first.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Principal, SUPERVISOR_ROLES } from '../auth/principal.ts';
 import { DomainError } from '../errors/domain-error.ts';
 import type { PolicyPack } from '../policy/schema.ts';

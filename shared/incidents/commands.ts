@@ -3,7 +3,7 @@
  * tickets), resolve (which sets the post-incident review's due time from the desk's policy),
  * reopen, complete the review, and the review thresholds the sweep records.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Principal, SUPERVISOR_ROLES } from '../auth/principal.ts';
 import { DomainError, type FieldError } from '../errors/domain-error.ts';
 import { Slug, Ulid } from '../tickets/model.ts';

@@ -3,7 +3,7 @@
  * `status.rss` (RSS 2.0, one item per public update, so a feed reader notifies on each). Pure.
  * Only public fields are published: never linked ticket ids, authors or review details.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type AvailabilityPolicy, deskAvailability, monthOf, monthWindow } from './availability.ts';
 import { Impact, type Incident, IncidentCategory, IncidentStatus, MaintenanceWindow } from './model.ts';
 

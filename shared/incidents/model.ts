@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Slug, Ulid } from '../tickets/model.ts';
 
 /** Statuspage's vocabulary, which status-page readers already know. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { deskForDomain } from './addresses.ts';
 import type { SuppressedAddress } from './ports.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The event the inbound handler receives: SNS delivering the notification of an SES receipt rule's

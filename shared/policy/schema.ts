@@ -7,7 +7,7 @@
  * disables a rule. Cross-references (calendar names, plan ids, tiers, rule ids) are checked too.
  * `docs/policy-packs.md` explains each field and the target-rule precedence.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { PrivacyPolicy } from '../privacy/pack-schema.ts';
 import { CHANNELS, PRIORITIES, Slug, STATUSES } from '../tickets/model.ts';
 

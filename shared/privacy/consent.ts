@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Principal } from '../auth/principal.ts';
 import { DomainError } from '../errors/domain-error.ts';
 import { type ConsentPolicy, PrivateDataClass } from './pack-schema.ts';

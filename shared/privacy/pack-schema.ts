@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NATIONAL_ID_SCHEMES, PII_KINDS } from './pii-detectors.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type Logger, logger, withLogContext } from '../observability/logger.ts';
 
 /** What an async function gets besides its parsed event. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { cognitoStaffDirectory } from '../auth/cognito-staff-directory.ts';
 import { ApiEnv } from '../config/env.ts';
 import type { BlobStore } from '../objects/ports.ts';

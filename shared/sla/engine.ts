@@ -18,7 +18,7 @@
  * - a target that is met at exactly its deadline is met (the breach fires only if nothing happened
  *   by then).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Metric, Notice, PolicyPack } from '../policy/schema.ts';
 import { METRICS } from '../policy/schema.ts';
 import { Channel, Priority, Status, Tier } from '../tickets/model.ts';

@@ -3,7 +3,7 @@
  * ticket (and lists what would happen next if nothing else did), `replayAttainment` runs ticket
  * histories through a pack and reports how many targets were met per metric × priority.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { METRICS, type Metric, type PolicyPack } from '../policy/schema.ts';
 import { Channel, PRIORITIES, Priority, Status } from '../tickets/model.ts';
 import { computeSla, type SlaAction, SlaInputError, SlaInputEvent, type SlaState } from './engine.ts';

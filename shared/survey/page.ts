@@ -3,7 +3,7 @@
  * comment). The page works without JavaScript: a plain form that posts back to the signed link.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const score = (min: number, max: number) =>
   z.preprocess(

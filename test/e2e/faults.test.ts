@@ -1,3 +1,6 @@
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectConsistent } from '../support/consistency.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
@@ -138,6 +141,51 @@ describe('DynamoDB restarting under load', () => {
       ticketIds: [ticket.id],
       messages: bodies.map((body) => ({ ticketId: ticket.id, body })),
     });
+  });
+});
+
+describe('the local engine killed in the middle of a write', () => {
+  it('cuts the torn last line of the journal and of a history, and carries on with whole lines', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tierdesk-torn-'));
+    try {
+      const first = await startTestStack({ dataDir, keepData: true });
+      await first.call('POST', '/_local/clock', { json: { set: '2030-05-06T13:00:00Z' } });
+      const { body: ticket } = await first.call('POST', '/tickets', {
+        token: await first.token('customer', 'techflow'),
+        json: { subject: 'torn line', description: 'x', priority: 'urgent' },
+      });
+      await first.stack.settle();
+      const arn = `${first.stack.stateMachineArn.replace(':stateMachine:', ':execution:')}:${ticket.id}`;
+      const whole = first.stack.stepFunctions.getExecutionHistory(arn).length;
+      await first.stop();
+      // What kill -9 leaves during an append: the start of a line with no end.
+      const engineDir = join(dataDir, 'stepfunctions');
+      const historyName = readdirSync(join(engineDir, 'history')).find((f) => f.includes(ticket.id))!;
+      const historyFile = join(engineDir, 'history', historyName);
+      const journalFile = join(engineDir, 'executions.jsonl');
+      appendFileSync(historyFile, '{"id":999,"type":"LambdaFunctionSuc');
+      appendFileSync(journalFile, '{"executionArn":"arn:aws:states:us-');
+
+      const second = await startTestStack({ dataDir });
+      try {
+        expect(second.stack.stepFunctions.describeExecution(arn).status).toBe('RUNNING');
+        await second.call('POST', '/_local/clock', { json: { advance: 'PT3H' } });
+        await second.stack.settle();
+        const history = second.stack.stepFunctions.getExecutionHistory(arn);
+        expect(history.length).toBeGreaterThan(whole);
+        expect(history.map((e) => e.id)).toEqual(history.map((_, i) => i + 1));
+        second.stack.stepFunctions.flush();
+        // Every line on disk is whole JSON again, the resumed run's included.
+        for (const file of [historyFile, journalFile]) {
+          const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+          for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+        }
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseIsoDuration, VirtualClock } from '#local/virtual-clock.ts';
 import { fieldErrorsOf, pointerOf } from '#shared/http/problem.ts';
 

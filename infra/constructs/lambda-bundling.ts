@@ -1,0 +1,29 @@
+/**
+ * The esbuild options of every Lambda bundle, in one place with no CDK import: `AppFunction` hands them
+ * to NodejsFunction (which runs esbuild with them), and `bench/bundles.ts` to esbuild's API, so the
+ * bundle that is measured is the bundle that is deployed.
+ */
+
+/**
+ * ESM bundles still meet CommonJS dependencies that call `require` (e.g. mailparser's dependencies);
+ * esbuild cannot rewrite those, so every bundle gets a real `require` first.
+ */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as topLevelCreateRequire } from 'node:module'; const require = topLevelCreateRequire(import.meta.url);";
+
+export const LAMBDA_BUNDLING = {
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_BANNER,
+  minify: true,
+  sourcemap: true,
+  sourcesContent: false,
+  /**
+   * Nothing is left out, the AWS SDK included: AWS then runs the SDK versions the lock file pins and the
+   * tests exercise, and a single-file bundle initialises faster than the runtime's SDK loaded from its
+   * many files (docs/performance.md, "Bundles").
+   */
+  external: [] as string[],
+} as const;

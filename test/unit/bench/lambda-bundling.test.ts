@@ -1,0 +1,46 @@
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { LAMBDA_BUNDLING } from '#infra/constructs/lambda-bundling.ts';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** What a deployed function's bundle is made of, built with the options infra/ deploys with. */
+async function bundleInputs(handler: string) {
+  const { banner, external, ...options } = LAMBDA_BUNDLING;
+  const result = await build({
+    ...options,
+    mainFields: [...options.mainFields],
+    entryPoints: [`${root}${handler}`],
+    outfile: '/dev/null/index.mjs',
+    bundle: true,
+    write: false,
+    sourcemap: false,
+    banner: { js: banner },
+    external: [...external],
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const output = Object.values(result.metafile.outputs)[0]!;
+  return {
+    code: result.outputFiles[0]!.text,
+    inputs: Object.entries(output.inputs)
+      .filter(([, input]) => input.bytesInOutput > 0)
+      .map(([path]) => path),
+  };
+}
+
+describe('Lambda bundles', () => {
+  it('carry zod with its English messages only (a named `z` import pulled in every locale)', async () => {
+    const { inputs } = await bundleInputs('functions/tickets/create-ticket.ts');
+    expect(inputs.filter((path) => path.includes('zod/v4/locales/'))).toEqual([
+      'node_modules/zod/v4/locales/en.js',
+    ]);
+  }, 30_000);
+
+  it('carry the AWS SDK the lock file pins instead of importing the runtime copy', async () => {
+    const { code, inputs } = await bundleInputs('functions/tickets/create-ticket.ts');
+    expect(inputs.some((path) => path.startsWith('node_modules/@aws-sdk/client-dynamodb/'))).toBe(true);
+    expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
+  }, 30_000);
+});
