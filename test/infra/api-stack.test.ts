@@ -441,6 +441,7 @@ describe('ApiStack', () => {
       'customer',
       'lead',
       'manager',
+      'on-call',
       'ops',
     ]);
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {

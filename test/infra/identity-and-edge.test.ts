@@ -5,6 +5,7 @@ import { HttpUrlIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { API_ROUTES, routeKey } from '#functions/manifest/api-routes.ts';
 import { appScope, appScopeName, ROLE_GROUP_NAMES } from '#shared/auth/cognito-claims.ts';
+import { ON_CALL_GROUP } from '#shared/auth/cognito-staff-directory.ts';
 import { MAX_BODY_BYTES } from '#shared/http/request.ts';
 import {
   ConfigError,
@@ -97,12 +98,18 @@ describe('Cognito: people', () => {
     });
   });
 
-  it('has one group per role the claims mapping knows, in a fixed precedence', () => {
+  it('has one group per role the claims mapping knows, in a fixed precedence, and the on-call group after them', () => {
     const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup')).map(
       (g) => g.Properties,
     );
-    expect(groups.map((g) => g.GroupName).sort()).toEqual([...ROLE_GROUP_NAMES].sort());
-    for (const group of groups) expect(group.Precedence).toBe(ROLE_GROUP_NAMES.indexOf(group.GroupName));
+    expect(groups.map((g) => g.GroupName).sort()).toEqual([...ROLE_GROUP_NAMES, ON_CALL_GROUP].sort());
+    for (const group of groups.filter((g) => g.GroupName !== ON_CALL_GROUP))
+      expect(group.Precedence).toBe(ROLE_GROUP_NAMES.indexOf(group.GroupName));
+    // The staff directory reads this group; it must never win `cognito:preferred_role` over a role group.
+    const onCall = groups.find((g) => g.GroupName === ON_CALL_GROUP);
+    expect(onCall?.Precedence).toBeGreaterThan(
+      Math.max(...groups.filter((g) => g !== onCall).map((g) => g.Precedence)),
+    );
   });
 
   it('signs people in with SRP (operators via the IAM-signed admin flow), without OAuth or a secret, and lets them write only email and name', () => {
