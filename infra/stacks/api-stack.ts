@@ -1,4 +1,4 @@
-import { CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
@@ -23,6 +23,7 @@ import {
 } from '../constructs/app-function.ts';
 import { UserDirectory } from '../constructs/user-directory.ts';
 import { acknowledgeGuardRule } from '../control-tower.ts';
+import { functionSettings } from '../environment-settings.ts';
 import { type AccessTargets, bindAccess } from '../manifest-functions.ts';
 import type { DataResources } from './data-stack.ts';
 import { complianceScheduling } from './schedules-stack.ts';
@@ -93,13 +94,7 @@ export class ApiStack extends Stack {
     const { config, data } = props;
     this.deskQuota = config.apiThrottle;
 
-    this.functionSettings = {
-      logRetention: config.logRetentionDays as RetentionDays,
-      logEncryptionKey: data.keys.logs,
-      logRemovalPolicy: config.removeDataOnDelete ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
-      serviceName: 'tierdesk',
-      tracing: config.observability.tracing,
-    };
+    this.functionSettings = functionSettings(config, data.keys.logs);
 
     this.users = new UserDirectory(this, 'Users', { config, functionSettings: this.functionSettings });
     this.resources = {
