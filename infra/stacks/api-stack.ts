@@ -1,9 +1,11 @@
-import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, NestedStack, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
   HttpMethod,
   HttpNoneAuthorizer,
+  HttpRoute,
+  HttpRouteKey,
   HttpStage,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -71,6 +73,11 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
   }),
 );
 
+/** The nested stack of a route group: `tickets` → `TicketsRoutes`. */
+function routeGroupId(group: ApiRouteEntry['group']): string {
+  return `${group.charAt(0).toUpperCase()}${group.slice(1)}Routes`;
+}
+
 /**
  * The HTTPS API: an API Gateway HTTP API (see docs/decisions.md, "HTTP API, not REST API") with a Cognito
  * JWT authorizer on every route, one AppFunction per route, stage access logs and default throttling.
@@ -86,6 +93,12 @@ export class ApiStack extends Stack {
   /** Variables every API handler reads besides its bindings (see `shared/config/env.ts`). */
   readonly handlerEnvironment: Readonly<Record<string, string>>;
 
+  /**
+   * One nested stack per route group of the manifest (`group`) holds that group's functions, integrations and
+   * routes: one API, one URL, one stack to deploy, and each template far below CloudFormation's 500 resources
+   * (a route costs about eight: function, role, policy, log group, permission, integration, route, alarm).
+   */
+  readonly routeGroups = new Map<ApiRouteEntry['group'], NestedStack>();
   private readonly resources: AccessTargets;
   private readonly deskQuota: DeploymentConfig['apiThrottle'];
 
@@ -129,12 +142,6 @@ export class ApiStack extends Stack {
     });
     throttleRoutes(this.api, this.stage, config);
     addApiOriginDomain(this.api, this.stage, config);
-    acknowledgeGuardRule(
-      this.api,
-      'lambda_function_public_access_prohibited_check',
-      'Each route’s invoke permission names this API as its source (SourceArn of the route’s execute-api ' +
-        'ARN); the rule reads only literal or same-template SourceArn values, not the Fn::Join that builds it.',
-    );
 
     this.handlerEnvironment = {
       JWT_ISSUER: this.users.issuer,
@@ -169,7 +176,8 @@ export class ApiStack extends Stack {
   /** Adds a manifest route with its own AppFunction; the API's JWT authorizer applies unless it is public. */
   private addRoute(route: ApiRouteEntry, mail?: MailTargets): AppFunction {
     if (this.functions[route.id]) throw new Error(`ApiStack: route id ${route.id} is used twice`);
-    const fn = new AppFunction(this, route.id, {
+    const scope = this.routeGroup(route.group);
+    const fn = new AppFunction(scope, route.id, {
       entry: route.handler,
       description: route.description,
       settings: this.functionSettings,
@@ -183,13 +191,15 @@ export class ApiStack extends Stack {
         perAppClient: this.deskQuota.perAppClientPerSecond,
       });
     }
-    const routes = this.api.addRoutes({
-      path: route.path,
-      methods: [HttpMethod[route.method]],
-      integration: new HttpLambdaIntegration(`${route.id}Integration`, fn.function),
-      // Public routes check their own credential (a signed link) or serve public data.
-      ...(route.auth.kind !== 'jwt' ? { authorizer: new HttpNoneAuthorizer() } : {}),
-    });
+    // Public routes check their own credential (a signed link) or serve public data.
+    const routes = [
+      new HttpRoute(scope, `${route.method}${route.path}`, {
+        httpApi: this.api,
+        routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
+        integration: new HttpLambdaIntegration(`${route.id}Integration`, fn.function),
+        ...(route.auth.kind !== 'jwt' ? { authorizer: new HttpNoneAuthorizer() } : {}),
+      }),
+    ];
     if (route.auth.kind !== 'jwt') {
       for (const r of routes)
         Validations.of(r).acknowledge({
@@ -205,5 +215,21 @@ export class ApiStack extends Stack {
     }
     this.functions[route.id] = fn;
     return fn;
+  }
+
+  private routeGroup(group: ApiRouteEntry['group']): NestedStack {
+    const existing = this.routeGroups.get(group);
+    if (existing) return existing;
+    const stack = new NestedStack(this, routeGroupId(group), {
+      description: `tierdesk: the ${group} routes of the HTTP API (functions, integrations, routes)`,
+    });
+    acknowledgeGuardRule(
+      stack,
+      'lambda_function_public_access_prohibited_check',
+      'Each route’s invoke permission names this API as its source (SourceArn of the route’s execute-api ' +
+        'ARN); the rule reads only literal or same-template SourceArn values, not the Fn::Join that builds it.',
+    );
+    this.routeGroups.set(group, stack);
+    return stack;
   }
 }
