@@ -329,7 +329,7 @@ export function renderPriceSources(): string {
   const out = ['| price | per | source | as of |', '| ---: | --- | --- | --- |'];
   for (const p of [...Object.values(PRICES), ...Object.values(SEAT_PRICES)] as UnitPrice[]) {
     out.push(
-      `| ${p.usd < 0.01 ? `$${p.usd.toExponential(3)}` : money(p.usd)} | ${p.per} | ${p.source}${p.assumption ? ' (assumption: not re-checked)' : ''} | ${p.asOf} |`,
+      `| ${p.usd < 0.1 ? `$${p.usd.toPrecision(3)}` : money(p.usd)} | ${p.per} | ${p.source}${p.assumption ? ' (assumption: not re-checked)' : ''} | ${p.asOf} |`,
     );
   }
   return out.join('\n');

@@ -75,18 +75,32 @@ export function buildApp(envName: string, context: Record<string, unknown> = {})
  * appear as the nested stack's parameters.
  */
 export function withNestedStacks(stack: Stack): Template {
-  const parts = [
-    stack,
-    ...stack.node.findAll().filter((c): c is NestedStack => NestedStack.isNestedStack(c)),
-  ];
-  const merged: { Resources: Record<string, unknown>; Parameters: Record<string, unknown> } = {
-    Resources: {},
-    Parameters: {},
-  };
-  for (const part of parts) {
-    const json = Template.fromStack(part).toJSON() as typeof merged;
-    Object.assign(merged.Resources, json.Resources);
-    Object.assign(merged.Parameters, json.Parameters ?? {});
+  const parent = Template.fromStack(stack).toJSON() as Record<string, Record<string, unknown>>;
+  const merged = { ...parent, Resources: { ...parent.Resources } };
+  for (const nested of stack.node.findAll().filter((c): c is NestedStack => NestedStack.isNestedStack(c))) {
+    // The values the parent passes for the nested stack's parameters, so references read as before the split.
+    const resource = nested.nestedStackResource;
+    const passed = resource
+      ? ((
+          parent.Resources?.[stack.getLogicalId(resource)] as {
+            Properties?: { Parameters?: Record<string, unknown> };
+          }
+        )?.Properties?.Parameters ?? {})
+      : {};
+    const substitute = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(substitute);
+      if (value && typeof value === 'object') {
+        const ref = (value as { Ref?: unknown }).Ref;
+        if (typeof ref === 'string' && Object.keys(value).length === 1 && passed[ref] !== undefined)
+          return passed[ref];
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v)]));
+      }
+      return value;
+    };
+    Object.assign(
+      merged.Resources,
+      substitute((Template.fromStack(nested).toJSON() as typeof parent).Resources),
+    );
   }
   return Template.fromJSON(merged, { skipCyclicalDependenciesCheck: true });
 }
