@@ -86,61 +86,68 @@ export function fixedItems(env: CostInputs['environments'][string]): FixedItem[]
     (usd(PRICES.lambdaPerRequest) +
       (ASSUMPTIONS.scheduledRunMs.value / 1000) * (LAMBDA_MEMORY_MB / 1024) * usd(PRICES.lambdaPerGbSecond) +
       ASSUMPTIONS.scheduledRunReads.value * usd(PRICES.dynamoPerReadRequestUnit));
+  const billed = (item: string, count: number, price: UnitPrice, why: string): FixedItem => ({
+    item,
+    count,
+    monthlyUsd: count * price.usd,
+    why,
+  });
+  const customMetrics = env.emfMetrics + inv.metricFilters;
   const items: FixedItem[] = [
-    {
-      item: 'KMS customer-managed keys',
-      count: inv.kmsKeys,
-      monthlyUsd: inv.kmsKeys * usd(PRICES.kmsPerKeyMonth),
-      why: 'one per key policy that must admit a service the others must not (data, logs, mail, alarm topic, console, edge logs)',
-    },
-    {
-      item: 'CloudWatch alarm metrics',
-      count: inv.alarmMetrics,
-      monthlyUsd: inv.alarmMetrics * usd(PRICES.cloudWatchPerAlarmMetric),
-      why: 'an Errors alarm per function, one per dead-letter queue and state machine outcome, API and table alarms',
-    },
-    {
-      item: 'CloudWatch custom metrics',
-      count: env.emfMetrics + inv.metricFilters,
-      monthlyUsd: (env.emfMetrics + inv.metricFilters) * usd(PRICES.cloudWatchPerCustomMetric),
-      why: 'the business metrics per desk (tickets, SLA warnings and breaches, escalations, notices) and the overdue-review filter; billed only in hours they are emitted',
-    },
-    {
-      item: 'CloudWatch dashboards',
-      count: inv.dashboards,
-      monthlyUsd: inv.dashboards * usd(PRICES.cloudWatchPerDashboard),
-      why: 'the environment dashboard (the account’s first three dashboards of up to 50 metrics are free)',
-    },
-    {
-      item: 'Cognito machine-to-machine app clients',
-      count: inv.machineClients,
-      monthlyUsd: inv.machineClients * usd(PRICES.cognitoPerM2mAppClient),
-      why: 'cognito.machineClients: per-desk (a secret per desk) or shared (one client, a scope per desk)',
-    },
+    billed(
+      'KMS customer-managed keys',
+      inv.kmsKeys,
+      PRICES.kmsPerKeyMonth,
+      'one per key policy that must admit a service the others must not (data, logs, mail, alarm topic, console, edge logs)',
+    ),
+    billed(
+      'CloudWatch alarm metrics',
+      inv.alarmMetrics,
+      PRICES.cloudWatchPerAlarmMetric,
+      'an Errors alarm per function, one per dead-letter queue and state machine outcome, API and table alarms',
+    ),
+    billed(
+      'CloudWatch custom metrics',
+      customMetrics,
+      PRICES.cloudWatchPerCustomMetric,
+      'the business metrics per desk (tickets, SLA warnings and breaches, escalations, notices) and the overdue-review filter; billed only in hours they are emitted',
+    ),
+    billed(
+      'CloudWatch dashboards',
+      inv.dashboards,
+      PRICES.cloudWatchPerDashboard,
+      'the environment dashboard (the account’s first three dashboards of up to 50 metrics are free)',
+    ),
+    billed(
+      'Cognito machine-to-machine app clients',
+      inv.machineClients,
+      PRICES.cognitoPerM2mAppClient,
+      'cognito.machineClients: per-desk (a secret per desk) or shared (one client, a scope per desk)',
+    ),
     {
       item: `Cognito user pool (${[...new Set(inv.userPoolPlans)].join(', ')})`,
       count: inv.userPoolPlans.length,
       monthlyUsd: 0,
       why: 'billed per monthly active user (cognito.featurePlan); no monthly fee for the pool itself',
     },
-    {
-      item: 'Secrets Manager secrets',
-      count: inv.secrets,
-      monthlyUsd: inv.secrets * usd(PRICES.secretsManagerPerSecret),
-      why: 'the survey-link and thread-token signing keyrings, rotated with an overlap window',
-    },
-    {
-      item: 'AWS WAF web ACLs',
-      count: inv.webAcls,
-      monthlyUsd: inv.webAcls * usd(PRICES.wafPerWebAcl),
-      why: 'waf.enabled: the API (CloudFront) and sign-in (user pool) firewalls',
-    },
-    {
-      item: 'AWS WAF rules',
-      count: inv.webAclRules,
-      monthlyUsd: inv.webAclRules * usd(PRICES.wafPerRule),
-      why: 'managed rule groups, rate limits per token and per IP, the size rule',
-    },
+    billed(
+      'Secrets Manager secrets',
+      inv.secrets,
+      PRICES.secretsManagerPerSecret,
+      'the survey-link and thread-token signing keyrings, rotated with an overlap window',
+    ),
+    billed(
+      'AWS WAF web ACLs',
+      inv.webAcls,
+      PRICES.wafPerWebAcl,
+      'waf.enabled: the API (CloudFront) and sign-in (user pool) firewalls',
+    ),
+    billed(
+      'AWS WAF rules',
+      inv.webAclRules,
+      PRICES.wafPerRule,
+      'managed rule groups, rate limits per token and per IP, the size rule',
+    ),
     {
       item: 'Scheduled sweeps (Lambda and reads)',
       count: Math.round(inv.scheduledRunsPerMonth),
