@@ -159,33 +159,27 @@ for (const [stack, values] of Object.entries(outputs))
   for (const [key, value] of Object.entries(values)) console.log(`  ${stack}.${key} = ${value}`);
 
 const adminEmail = values['admin-email'];
+const admin = adminEmail ?? '<you@company.example>';
+const onAdmin = (action: string, ...args: string[]) => [
+  'cognito-idp',
+  action,
+  '--region',
+  region,
+  '--user-pool-id',
+  pool ?? '<UserPoolId>',
+  '--username',
+  admin,
+  ...args,
+];
 const createAdmin = [
-  [
-    'cognito-idp',
+  onAdmin(
     'admin-create-user',
-    '--region',
-    region,
-    '--user-pool-id',
-    pool ?? '<UserPoolId>',
-    '--username',
-    adminEmail ?? '<you@company.example>',
     '--user-attributes',
-    `Name=email,Value=${adminEmail ?? '<you@company.example>'}`,
+    `Name=email,Value=${admin}`,
     'Name=email_verified,Value=true',
     `Name=custom:desk,Value=${desk}`,
-  ],
-  [
-    'cognito-idp',
-    'admin-add-user-to-group',
-    '--region',
-    region,
-    '--user-pool-id',
-    pool ?? '<UserPoolId>',
-    '--username',
-    adminEmail ?? '<you@company.example>',
-    '--group-name',
-    'manager',
-  ],
+  ),
+  onAdmin('admin-add-user-to-group', '--group-name', 'manager'),
 ];
 if (adminEmail && pool) {
   console.log(

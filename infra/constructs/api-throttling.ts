@@ -1,4 +1,4 @@
-import { Aspects, type IAspect } from 'aws-cdk-lib';
+import { Aspects, type IAspect, Stack } from 'aws-cdk-lib';
 import { CfnRoute, type CfnStage, type HttpApi, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { IConstruct } from 'constructs';
 import { API_ROUTES, routeKey } from '#functions/manifest/api-routes.ts';
@@ -48,7 +48,10 @@ class RouteThrottling implements IAspect {
   visit(node: IConstruct): void {
     if (this.done || node !== this.stage) return;
     this.done = true;
-    const routes = this.api.node.findAll().filter((c): c is CfnRoute => c instanceof CfnRoute);
+    // Routes may live in nested stacks of the API's stack (one per route group).
+    const routes = Stack.of(this.api)
+      .node.findAll()
+      .filter((c): c is CfnRoute => c instanceof CfnRoute && c.apiId === this.api.apiId);
     const keys = routes.map((r) => r.routeKey);
     const unknown = Object.keys(this.configured).filter((key) => !keys.includes(key));
     if (unknown.length > 0) {

@@ -26,6 +26,7 @@ import {
   ROLE_GROUP_NAMES,
   type RoleGroup,
 } from '#shared/auth/cognito-claims.ts';
+import { ON_CALL_GROUP } from '#shared/auth/cognito-staff-directory.ts';
 import type { DeploymentConfig } from '../config.ts';
 import { AppFunction, type AppFunctionSettings } from './app-function.ts';
 import { RateLimitedWebAcl, webAclName } from './web-acl.ts';
@@ -181,6 +182,13 @@ export class UserDirectory extends Construct {
         precedence: ROLE_GROUP_NAMES.indexOf(groupName),
       });
     }
+    // Not a role: staff on the on-call rotation are in it next to their role group (the staff directory reads
+    // it). Its precedence comes after every role group so it never becomes `cognito:preferred_role`.
+    this.userPool.addGroup('Group-on-call', {
+      groupName: ON_CALL_GROUP,
+      description: 'Staff on the on-call rotation (in addition to their role group); grants no role.',
+      precedence: ROLE_GROUP_NAMES.length,
+    });
 
     this.appClient = this.userPool.addClient('AppClient', {
       userPoolClientName: `tierdesk-${config.envName}-users`,

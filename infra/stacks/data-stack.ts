@@ -1,18 +1,14 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, type RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  type IBucket,
-  ObjectOwnership,
-} from 'aws-cdk-lib/aws-s3';
+import type { IKey, Key } from 'aws-cdk-lib/aws-kms';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { tableDefinition } from '#shared/store/table-definition.ts';
 import type { DeploymentConfig } from '../config.ts';
-import { acknowledgeAccessLogBucket } from '../control-tower.ts';
+import { accessLogBucket } from '../constructs/access-log-bucket.ts';
+import { contentBucket } from '../constructs/content-bucket.ts';
+import { admitCloudWatchLogs, rotatingKey } from '../constructs/rotating-key.ts';
+import { removalPolicyOf } from '../environment-settings.ts';
 
 /**
  * What the data stack hands to the stacks that use it (passed as props, so CDK wires the references
@@ -54,86 +50,41 @@ export class DataStack extends Stack implements DataResources {
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
     const { config } = props;
-    const removalPolicy = config.removeDataOnDelete ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const removalPolicy = removalPolicyOf(config);
 
-    const dataKey = new Key(this, 'DataKey', {
+    const dataKey = rotatingKey(this, 'DataKey', {
       description: `tierdesk ${config.envName}: table, message bodies, attachments and dead-letter queues`,
       alias: `alias/tierdesk/${config.envName}/data`,
-      enableKeyRotation: true,
       removalPolicy,
     });
-    const logsKey = new Key(this, 'LogsKey', {
+    const logsKey = rotatingKey(this, 'LogsKey', {
       description: `tierdesk ${config.envName}: CloudWatch Logs log groups`,
       alias: `alias/tierdesk/${config.envName}/logs`,
-      enableKeyRotation: true,
       removalPolicy,
     });
-    // CloudWatch Logs encrypts with the key itself, so the key policy (not an IAM role) must admit it,
-    // limited to log groups of this account and Region. Actions spelled out instead of `kms:*Encrypt*`.
-    logsKey.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [new ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
-        actions: [
-          'kms:Encrypt',
-          'kms:Decrypt',
-          'kms:ReEncryptFrom',
-          'kms:ReEncryptTo',
-          'kms:GenerateDataKey',
-          'kms:GenerateDataKeyWithoutPlaintext',
-          'kms:DescribeKey',
-        ],
-        resources: ['*'],
-        conditions: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*`,
-          },
-        },
-      }),
-    );
+    admitCloudWatchLogs(logsKey);
     this.keys = { data: dataKey, logs: logsKey };
 
     this.table = buildTable(this, config, dataKey, removalPolicy);
 
     // Target of S3 server access logs (cdk-nag S1 accepts it unlogged because it is a log target).
     // Log delivery cannot write to SSE-KMS buckets, hence SSE-S3 here.
-    this.accessLogsBucket = new Bucket(this, 'AccessLogs', {
-      encryption: BucketEncryption.S3_MANAGED,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(config.logRetentionDays) }],
+    this.accessLogsBucket = accessLogBucket(this, 'AccessLogs', {
+      logRetentionDays: config.logRetentionDays,
       removalPolicy,
-      autoDeleteObjects: config.removeDataOnDelete,
+      forCloudFront: false,
     });
-    acknowledgeAccessLogBucket(this.accessLogsBucket);
 
-    this.bodyBucket = new Bucket(this, 'Bodies', {
-      encryption: BucketEncryption.KMS,
+    this.bodyBucket = contentBucket(this, 'Bodies', {
       encryptionKey: dataKey,
-      bucketKeyEnabled: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      // Cast: Bucket does not satisfy IBucket under exactOptionalPropertyTypes (see DataResources).
-      serverAccessLogsBucket: this.accessLogsBucket as IBucket,
-      serverAccessLogsPrefix: 'bodies/',
+      accessLogs: this.accessLogsBucket,
+      accessLogPrefix: 'bodies/',
+      removalPolicy,
       // Retention per data class is the purge's job (docs/compliance.md): it deletes the current objects. A
       // deleted object's older versions (and erased bodies) go a week later, so erasure reaches them too;
       // DSAR bundles expire after 35 days even if the purge never ran (a backstop to its 30 days).
-      lifecycleRules: [
-        {
-          id: 'expire-noncurrent-versions',
-          noncurrentVersionExpiration: Duration.days(NONCURRENT_VERSION_DAYS),
-          expiredObjectDeleteMarker: true,
-          abortIncompleteMultipartUploadAfter: Duration.days(1),
-        },
-        { id: 'expire-dsar-exports', prefix: 'exports/', expiration: Duration.days(35) },
-      ],
-      removalPolicy,
-      autoDeleteObjects: config.removeDataOnDelete,
+      noncurrentVersionDays: NONCURRENT_VERSION_DAYS,
+      lifecycleRules: [{ id: 'expire-dsar-exports', prefix: 'exports/', expiration: Duration.days(35) }],
     });
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });

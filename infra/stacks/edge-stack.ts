@@ -3,7 +3,6 @@ import {
   CrossStackReferences,
   Duration,
   ReferenceStrength,
-  RemovalPolicy,
   Stack,
   type StackProps,
   Validations,
@@ -22,24 +21,15 @@ import {
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  type IBucket,
-  ObjectOwnership,
-} from 'aws-cdk-lib/aws-s3';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { type DeploymentConfig, wafRateLimits } from '../config.ts';
+import { accessLogBucket } from '../constructs/access-log-bucket.ts';
 import { apiOriginHost } from '../constructs/api-origin.ts';
+import { admitCloudWatchLogs, rotatingKey } from '../constructs/rotating-key.ts';
 import { RateLimitedWebAcl, webAclName } from '../constructs/web-acl.ts';
-import {
-  acknowledgeAccessLogBucket,
-  acknowledgeDefaultCloudFrontCertificate,
-  acknowledgeGuardRule,
-} from '../control-tower.ts';
+import { acknowledgeDefaultCloudFrontCertificate, acknowledgeGuardRule } from '../control-tower.ts';
+import { removalPolicyOf } from '../environment-settings.ts';
 
 /** CloudFront web ACLs (and so this stack) must live in us-east-1. */
 export const EDGE_REGION = 'us-east-1';
@@ -70,35 +60,15 @@ export class EdgeStack extends Stack {
     // cross-Region references.
     CrossStackReferences.of(this).consume(ReferenceStrength.WEAK);
     const { config } = props;
-    const removalPolicy = config.removeDataOnDelete ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const removalPolicy = removalPolicyOf(config);
 
     // WAF logs must be in the web ACL's Region: a key of their own here, admitting CloudWatch Logs only.
-    const logsKey = new Key(this, 'LogsKey', {
+    const logsKey = rotatingKey(this, 'LogsKey', {
       description: `tierdesk ${config.envName}: WAF logs of the CloudFront web ACL (${EDGE_REGION})`,
       alias: `alias/tierdesk/${config.envName}/edge-logs`,
-      enableKeyRotation: true,
       removalPolicy,
     });
-    logsKey.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [new ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
-        actions: [
-          'kms:Encrypt',
-          'kms:Decrypt',
-          'kms:ReEncryptFrom',
-          'kms:ReEncryptTo',
-          'kms:GenerateDataKey',
-          'kms:GenerateDataKeyWithoutPlaintext',
-          'kms:DescribeKey',
-        ],
-        resources: ['*'],
-        conditions: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*`,
-          },
-        },
-      }),
-    );
+    admitCloudWatchLogs(logsKey);
 
     this.webAcl = new RateLimitedWebAcl(this, 'ApiFirewall', {
       name: webAclName(config, 'api'),
@@ -113,17 +83,11 @@ export class EdgeStack extends Stack {
     });
 
     // CloudFront standard logs need object ACLs on their bucket and cannot write SSE-KMS objects.
-    const accessLogs = new Bucket(this, 'AccessLogs', {
-      encryption: BucketEncryption.S3_MANAGED,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(config.logRetentionDays) }],
+    const accessLogs = accessLogBucket(this, 'AccessLogs', {
+      logRetentionDays: config.logRetentionDays,
       removalPolicy,
-      autoDeleteObjects: config.removeDataOnDelete,
+      forCloudFront: true,
     });
-    acknowledgeAccessLogBucket(accessLogs);
     Validations.of(accessLogs).acknowledge({
       id: 'AwsSolutions-S1',
       reason:

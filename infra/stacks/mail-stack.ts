@@ -1,24 +1,9 @@
-import {
-  ArnFormat,
-  CfnOutput,
-  Duration,
-  RemovalPolicy,
-  Stack,
-  type StackProps,
-  Validations,
-} from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
-import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  type IBucket,
-  ObjectOwnership,
-} from 'aws-cdk-lib/aws-s3';
+import type { Key } from 'aws-cdk-lib/aws-kms';
+import type { Bucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import {
   ConfigurationSet,
@@ -32,15 +17,18 @@ import {
 import { S3 } from 'aws-cdk-lib/aws-ses-actions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { SECRET_ENVIRONMENT } from '#functions/manifest/access.ts';
 import { asyncFunction } from '#functions/manifest/async-functions.ts';
 import { schedule } from '#functions/manifest/schedules.ts';
 import { DESK_MAIL, inboundPrefix, rawMailRetentionDays } from '#shared/mail/desk-mail.ts';
 import type { DeploymentConfig } from '../config.ts';
-import type { AppFunction, AppFunctionSettings, BindableStateMachine } from '../constructs/app-function.ts';
-import { acknowledgeAccessLogBucket } from '../control-tower.ts';
+import { accessLogBucket } from '../constructs/access-log-bucket.ts';
+import type { AppFunction, BindableStateMachine } from '../constructs/app-function.ts';
+import { contentBucket } from '../constructs/content-bucket.ts';
+import { envelopeDeadLetterQueue } from '../constructs/dead-letter-queue.ts';
+import { rotatingKey } from '../constructs/rotating-key.ts';
+import { functionSettings, removalPolicyOf } from '../environment-settings.ts';
 import { buildAsyncFunction, eventSchedule } from '../manifest-functions.ts';
 import { type DataResources, NONCURRENT_VERSION_DAYS } from './data-stack.ts';
 
@@ -86,15 +74,14 @@ export class MailStack extends Stack {
     super(scope, id, props);
     const { config, data } = props;
     this.data = data;
-    const removalPolicy = config.removeDataOnDelete ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const removalPolicy = removalPolicyOf(config);
     const desks = DESK_MAIL.filter((d) => config.desks.includes(d.desk));
     const ruleSetName = `tierdesk-${config.envName}-inbound`;
 
     // Own key: SES and SNS must be admitted in its key policy, which the data key's must never do.
-    this.mailKey = new Key(this, 'MailKey', {
+    this.mailKey = rotatingKey(this, 'MailKey', {
       description: `tierdesk ${config.envName}: raw inbound mail and the mail topics`,
       alias: `alias/tierdesk/${config.envName}/mail`,
-      enableKeyRotation: true,
       removalPolicy,
     });
     this.mailKey.addToResourcePolicy(
@@ -106,46 +93,24 @@ export class MailStack extends Stack {
       }),
     );
 
-    const accessLogs = new Bucket(this, 'AccessLogs', {
-      encryption: BucketEncryption.S3_MANAGED,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(config.logRetentionDays) }],
+    const accessLogs = accessLogBucket(this, 'AccessLogs', {
+      logRetentionDays: config.logRetentionDays,
       removalPolicy,
-      autoDeleteObjects: config.removeDataOnDelete,
+      forCloudFront: false,
     });
-    acknowledgeAccessLogBucket(accessLogs);
-    this.inboundBucket = new Bucket(this, 'Inbound', {
-      encryption: BucketEncryption.KMS,
+    // Versioned like the bodies bucket. Raw MIME lives as long as the desk keeps tickets (the parsed content
+    // is the ticket).
+    this.inboundBucket = contentBucket(this, 'Inbound', {
       encryptionKey: this.mailKey,
-      bucketKeyEnabled: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      serverAccessLogsBucket: accessLogs as IBucket,
-      serverAccessLogsPrefix: 'inbound/',
-      // Versioned like the bodies bucket: an overwrite or delete can be undone for a week, after which the
-      // old version goes too (so expiry and erasure still reach raw mail).
-      versioned: true,
-      // Raw MIME lives as long as the desk keeps tickets (the parsed content is the ticket).
-      lifecycleRules: [
-        ...desks.map((d) => ({
-          id: `expire-raw-mail-${d.desk}`,
-          prefix: inboundPrefix(d.desk),
-          expiration: Duration.days(rawMailRetentionDays(d.desk)),
-        })),
-        {
-          id: 'expire-noncurrent-versions',
-          noncurrentVersionExpiration: Duration.days(NONCURRENT_VERSION_DAYS),
-          expiredObjectDeleteMarker: true,
-          abortIncompleteMultipartUploadAfter: Duration.days(1),
-        },
-      ],
+      accessLogs,
+      accessLogPrefix: 'inbound/',
       removalPolicy,
-      autoDeleteObjects: config.removeDataOnDelete,
+      noncurrentVersionDays: NONCURRENT_VERSION_DAYS,
+      lifecycleRules: desks.map((d) => ({
+        id: `expire-raw-mail-${d.desk}`,
+        prefix: inboundPrefix(d.desk),
+        expiration: Duration.days(rawMailRetentionDays(d.desk)),
+      })),
     });
 
     const topic = (topicId: string, displayName: string) => {
@@ -241,17 +206,9 @@ export class MailStack extends Stack {
       DESKS: config.desks.join(','),
     };
 
-    const settings: AppFunctionSettings = {
-      logRetention: config.logRetentionDays as RetentionDays,
-      logEncryptionKey: data.keys.logs,
-      logRemovalPolicy: removalPolicy,
-      serviceName: 'tierdesk',
-      tracing: config.observability.tracing,
-    };
-
     const build = (functionId: string) =>
       buildAsyncFunction(this, asyncFunction(functionId), {
-        settings,
+        settings: functionSettings(config, data.keys.logs),
         deadLetterKey: data.keys.data,
         targets: {
           ...data,
@@ -271,18 +228,11 @@ export class MailStack extends Stack {
       if (asyncFunction(functionId).access.sendMail) this.grantSendMail(fn);
     }
 
-    const scheduleDeadLetters = new Queue(this, 'SweepScheduleDeadLetterQueue', {
-      // Marks it as a dead-letter queue (CT.SQS.PR.1); any source may redrive to it, as by default.
-      redriveAllowPolicy: { redrivePermission: RedrivePermission.ALLOW_ALL },
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(scheduleDeadLetters).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself a dead-letter queue: the DeadLetterConfig of the sweep rule’s Lambda target. cdk-nag ' +
-        'recognises DLQs of queues and functions only, not of EventBridge targets.',
+    const scheduleDeadLetters = envelopeDeadLetterQueue(this, 'SweepScheduleDeadLetterQueue', {
+      deadLetterOf: 'the DeadLetterConfig of the sweep rule’s Lambda target',
+      alarmId: 'SweepScheduleDeadLetterAlarm',
+      alarmDescription:
+        'EventBridge could not deliver an outbound mail sweep: notices that failed their first send wait for the next one.',
     });
     const sweepSchedule = schedule('sweep-outbound-mail');
     new Rule(this, 'SweepSchedule', {
@@ -290,7 +240,7 @@ export class MailStack extends Stack {
       schedule: eventSchedule(sweepSchedule.cadence),
       targets: [
         new LambdaFunction(sweep.function, {
-          deadLetterQueue: scheduleDeadLetters,
+          deadLetterQueue: scheduleDeadLetters.queue,
           retryAttempts: 2,
           maxEventAge: Duration.minutes(5),
         }),

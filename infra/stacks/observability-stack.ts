@@ -266,11 +266,9 @@ export class ObservabilityStack extends Stack {
       new GraphWidget({
         title: 'API latency (ms)',
         width: half,
-        left: [
-          api.metricLatency({ period: fiveMinutes, statistic: 'p50', label: 'p50' }),
-          api.metricLatency({ period: fiveMinutes, statistic: 'p95', label: 'p95' }),
-          api.metricLatency({ period: fiveMinutes, statistic: 'p99', label: 'p99' }),
-        ],
+        left: ['p50', 'p95', 'p99'].map((p) =>
+          api.metricLatency({ period: fiveMinutes, statistic: p, label: p }),
+        ),
       }),
     );
     for (const [stackName, functions] of found.functionsByStack) {

@@ -2,7 +2,7 @@ import {
   Annotations,
   CfnOutput,
   Duration,
-  RemovalPolicy,
+  type RemovalPolicy,
   Stack,
   type StackProps,
   Validations,
@@ -31,32 +31,26 @@ import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
+import type { IKey, Key } from 'aws-cdk-lib/aws-kms';
 import { FilterPattern, LogGroup, MetricFilter, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  type CfnBucket,
-  type IBucket,
-  ObjectOwnership,
-} from 'aws-cdk-lib/aws-s3';
+import type { Bucket, CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
-import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { asyncFunction } from '#functions/manifest/async-functions.ts';
 import { schedule } from '#functions/manifest/schedules.ts';
 import { OPS_CONSOLE_CSP, OPS_CONSOLE_DIR, OPS_CONSOLE_HEADERS } from '#shared/ops/console-site.ts';
 import { findPolicyPack } from '#shared/policy/packs.ts';
 import type { DeploymentConfig } from '../config.ts';
+import { accessLogBucket } from '../constructs/access-log-bucket.ts';
 import { apiOriginHost } from '../constructs/api-origin.ts';
-import type { AppFunction, AppFunctionSettings } from '../constructs/app-function.ts';
-import {
-  acknowledgeAccessLogBucket,
-  acknowledgeDefaultCloudFrontCertificate,
-  acknowledgeGuardRule,
-} from '../control-tower.ts';
+import type { AppFunction } from '../constructs/app-function.ts';
+import { contentBucket } from '../constructs/content-bucket.ts';
+import { envelopeDeadLetterQueue } from '../constructs/dead-letter-queue.ts';
+import { rotatingKey } from '../constructs/rotating-key.ts';
+import { thresholdAlarm } from '../constructs/threshold-alarm.ts';
+import { acknowledgeDefaultCloudFrontCertificate, acknowledgeGuardRule } from '../control-tower.ts';
+import { functionSettings, removalPolicyOf } from '../environment-settings.ts';
 import { buildAsyncFunction, eventSchedule } from '../manifest-functions.ts';
 import type { DataResources } from './data-stack.ts';
 
@@ -104,43 +98,29 @@ export class OpsStack extends Stack {
   constructor(scope: Construct, id: string, props: OpsStackProps) {
     super(scope, id, props);
     const { config, data } = props;
-    const removalPolicy = config.removeDataOnDelete ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const removalPolicy = removalPolicyOf(config);
     this.logsKey = data.keys.logs;
 
     // CloudFront standard logs need object ACLs on their bucket and cannot write SSE-KMS objects.
-    const accessLogs = new Bucket(this, 'AccessLogs', {
-      encryption: BucketEncryption.S3_MANAGED,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(config.logRetentionDays) }],
+    const accessLogs = accessLogBucket(this, 'AccessLogs', {
+      logRetentionDays: config.logRetentionDays,
       removalPolicy,
-      autoDeleteObjects: config.removeDataOnDelete,
+      forCloudFront: true,
     });
-    acknowledgeAccessLogBucket(accessLogs);
 
     // Its own key: CloudFront's origin access control needs a grant in the key policy, which the data key
     // (ticket content) must never carry.
-    const consoleKey = new Key(this, 'ConsoleKey', {
+    const consoleKey = rotatingKey(this, 'ConsoleKey', {
       description: `tierdesk ${config.envName}: the ops console's static files (read by CloudFront through OAC)`,
       alias: `alias/tierdesk/${config.envName}/ops-console`,
-      enableKeyRotation: true,
       removalPolicy,
     });
-    this.bucket = new Bucket(this, 'Console', {
-      encryption: BucketEncryption.KMS,
+    this.bucket = contentBucket(this, 'Console', {
       encryptionKey: consoleKey,
-      bucketKeyEnabled: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      lifecycleRules: [{ id: 'expire-old-versions', noncurrentVersionExpiration: Duration.days(30) }],
-      serverAccessLogsBucket: accessLogs as unknown as IBucket,
-      serverAccessLogsPrefix: 'console-bucket/',
+      accessLogs,
+      accessLogPrefix: 'console-bucket/',
       removalPolicy,
-      autoDeleteObjects: config.removeDataOnDelete,
+      noncurrentVersionDays: 30,
     });
 
     const consoleHeaders = new ResponseHeadersPolicy(this, 'ConsoleHeaders', {
@@ -253,38 +233,25 @@ export class OpsStack extends Stack {
     });
 
     // The post-incident review sweep: the recurring-sweep pattern of the workflow reconciler.
-    const settings: AppFunctionSettings = {
-      logRetention: config.logRetentionDays as RetentionDays,
-      logEncryptionKey: data.keys.logs,
-      logRemovalPolicy: removalPolicy,
-      serviceName: 'tierdesk',
-      tracing: config.observability.tracing,
-    };
     this.sweepIncidentReviews = buildAsyncFunction(this, asyncFunction('SweepIncidentReviews'), {
-      settings,
+      settings: functionSettings(config, data.keys.logs),
       deadLetterKey: data.keys.data,
       targets: { ...data, desks: config.desks },
     });
-    const scheduleDeadLetters = new Queue(this, 'ReviewSweepScheduleDeadLetterQueue', {
-      // Marks it as a dead-letter queue (CT.SQS.PR.1); any source may redrive to it, as by default.
-      redriveAllowPolicy: { redrivePermission: RedrivePermission.ALLOW_ALL },
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+    const scheduleDeadLetters = envelopeDeadLetterQueue(this, 'ReviewSweepScheduleDeadLetterQueue', {
+      deadLetterOf: 'the DeadLetterConfig of the review sweep rule’s Lambda target',
+      alarmId: 'ReviewSweepScheduleDeadLetterAlarm',
+      alarmDescription:
+        'EventBridge could not deliver a post-incident review sweep: overdue reviews go unreported.',
     });
-    Validations.of(scheduleDeadLetters).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself a dead-letter queue: the DeadLetterConfig of the review sweep rule’s Lambda target. ' +
-        'cdk-nag recognises DLQs of queues and functions only, not of EventBridge targets.',
-    });
+    this.alarms.push(scheduleDeadLetters.alarm);
     const reviewSchedule = schedule('sweep-incident-reviews');
     new Rule(this, 'ReviewSweepSchedule', {
       description: reviewSchedule.description,
       schedule: eventSchedule(reviewSchedule.cadence),
       targets: [
         new LambdaFunction(this.sweepIncidentReviews.function, {
-          deadLetterQueue: scheduleDeadLetters,
+          deadLetterQueue: scheduleDeadLetters.queue,
           retryAttempts: 2,
           maxEventAge: Duration.hours(1),
         }),
@@ -292,7 +259,7 @@ export class OpsStack extends Stack {
     });
     // The monthly SLA credits (docs/ops.md): daily, computing the last closed month once.
     const computeCredits = buildAsyncFunction(this, asyncFunction('ComputeSlaCredits'), {
-      settings,
+      settings: functionSettings(config, data.keys.logs),
       deadLetterKey: data.keys.data,
       targets: { ...data, desks: config.desks },
     });
@@ -302,7 +269,7 @@ export class OpsStack extends Stack {
       schedule: eventSchedule(creditSchedule.cadence),
       targets: [
         new LambdaFunction(computeCredits.function, {
-          deadLetterQueue: scheduleDeadLetters,
+          deadLetterQueue: scheduleDeadLetters.queue,
           retryAttempts: 2,
           maxEventAge: Duration.hours(6),
         }),
@@ -336,14 +303,11 @@ export class OpsStack extends Stack {
       metricValue: '1',
     });
     this.alarms.push(
-      new Alarm(this, 'ReviewOverdueAlarm', {
-        alarmDescription:
+      thresholdAlarm(this, 'ReviewOverdueAlarm', {
+        description:
           'A post-incident review passed its due time (Acentus: 72 h after resolution) or its outer bound.',
-        metric: overdue.metric({ period: Duration.minutes(15), statistic: 'Sum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+        metric: overdue.metric(),
+        period: Duration.minutes(15),
       }),
     );
   }

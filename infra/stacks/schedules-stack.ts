@@ -1,21 +1,12 @@
-import {
-  ArnFormat,
-  CfnOutput,
-  Duration,
-  RemovalPolicy,
-  Stack,
-  type StackProps,
-  Validations,
-} from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, type Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { ArnFormat, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { EventField, Rule, RuleTargetInput } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction, SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import { type IGrantable, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
-import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
-import { DefinitionBody, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import type { Construct } from 'constructs';
 import { asyncFunction } from '#functions/manifest/async-functions.ts';
@@ -26,13 +17,11 @@ import {
   stateMachineSubstitutions,
 } from '#functions/manifest/schedules.ts';
 import type { DeploymentConfig } from '../config.ts';
-import type { AppFunction, AppFunctionSettings } from '../constructs/app-function.ts';
-import {
-  acknowledgeWorkflowObservability,
-  workflowLogOptions,
-} from '../constructs/workflow-observability.ts';
+import type { AppFunction } from '../constructs/app-function.ts';
+import { AslStateMachine } from '../constructs/asl-state-machine.ts';
+import { envelopeDeadLetterQueue } from '../constructs/dead-letter-queue.ts';
+import { functionSettings, removalPolicyOf } from '../environment-settings.ts';
 import { buildAsyncFunction, eventSchedule } from '../manifest-functions.ts';
-import { definitionProblems, readDefinition } from '../state-machine-definition.ts';
 import type { DataResources } from './data-stack.ts';
 
 /** The daily retention purge's definition (the same file the local stack runs). */
@@ -169,18 +158,11 @@ export class SchedulesStack extends Stack {
     super(scope, id, props);
     const { config, data } = props;
     const names = complianceNames(config);
-    const removalPolicy = config.removeDataOnDelete ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const removalPolicy = removalPolicyOf(config);
     this.scheduling = complianceScheduling(this, config);
-    const settings: AppFunctionSettings = {
-      logRetention: config.logRetentionDays as RetentionDays,
-      logEncryptionKey: data.keys.logs,
-      logRemovalPolicy: removalPolicy,
-      serviceName: 'tierdesk',
-      tracing: config.observability.tracing,
-    };
     const build = (functionId: string) =>
       buildAsyncFunction(this, asyncFunction(functionId), {
-        settings,
+        settings: functionSettings(config, data.keys.logs),
         deadLetterKey: data.keys.data,
         targets: { ...data, compliance: this.scheduling, desks: config.desks },
       });
@@ -199,36 +181,27 @@ export class SchedulesStack extends Stack {
       SweepComplianceDeadlines: sweep,
     };
 
-    // Schedule envelopes carry a desk and a record id, never personal data: SQS-managed encryption suffices
-    // and Scheduler and EventBridge need no grant on the data key (docs/decisions.md).
-    const envelopeQueue = (queueId: string, what: string, queueName?: string) => {
-      const queue = new Queue(this, queueId, {
-        // Marks it as a dead-letter queue (CT.SQS.PR.1); any source may redrive to it, as by default.
-        redriveAllowPolicy: { redrivePermission: RedrivePermission.ALLOW_ALL },
-        ...(queueName ? { queueName } : {}),
-        encryption: QueueEncryption.SQS_MANAGED,
-        enforceSSL: true,
-        retentionPeriod: Duration.days(14),
-      });
-      Validations.of(queue).acknowledge({
-        id: 'AwsSolutions-SQS3',
-        reason: `This queue is itself a dead-letter queue: ${what}. cdk-nag recognises DLQs of queues and functions only. It has an alarm.`,
-      });
-      return queue;
-    };
-    this.deadlineDeadLetterQueue = envelopeQueue(
-      'DeadlineScheduleDeadLetterQueue',
-      'the DeadLetterConfig of every one-time deadline schedule (events Scheduler could not deliver)',
-      names.deadLetterQueue,
-    );
-    const purgeDeadLetters = envelopeQueue(
-      'PurgeScheduleDeadLetterQueue',
-      'the daily purge rule’s target DLQ',
-    );
-    const sweepDeadLetters = envelopeQueue(
-      'SweepScheduleDeadLetterQueue',
-      'the deadline sweep rule’s target DLQ',
-    );
+    // Schedule envelopes carry a desk and a record id, never personal data (envelopeDeadLetterQueue).
+    const deadline = envelopeDeadLetterQueue(this, 'DeadlineScheduleDeadLetterQueue', {
+      deadLetterOf:
+        'the DeadLetterConfig of every one-time deadline schedule (events Scheduler could not deliver)',
+      queueName: names.deadLetterQueue,
+      alarmId: 'DeadlineScheduleDeadLetterAlarm',
+      alarmDescription:
+        'Scheduler could not deliver a DSAR or billing-appeal deadline; the sweep applies it within 15 minutes, but look at why.',
+    });
+    const purgeDeadLetters = envelopeDeadLetterQueue(this, 'PurgeScheduleDeadLetterQueue', {
+      deadLetterOf: 'the daily purge rule’s target DLQ',
+      alarmId: 'PurgeScheduleDeadLetterAlarm',
+      alarmDescription: 'EventBridge could not start the daily retention purge.',
+    });
+    const sweepDeadLetters = envelopeDeadLetterQueue(this, 'SweepScheduleDeadLetterQueue', {
+      deadLetterOf: 'the deadline sweep rule’s target DLQ',
+      alarmId: 'SweepScheduleDeadLetterAlarm',
+      alarmDescription: 'EventBridge could not deliver a compliance deadline sweep.',
+    });
+    this.deadlineDeadLetterQueue = deadline.queue;
+    this.alarms.push(deadline.alarm, purgeDeadLetters.alarm, sweepDeadLetters.alarm);
 
     this.scheduleGroup = new CfnScheduleGroup(this, 'DeadlineScheduleGroup', { name: names.group });
     this.schedulerRole = new Role(this, 'SchedulerRole', {
@@ -257,49 +230,20 @@ export class SchedulesStack extends Stack {
     this.deadlineDeadLetterQueue.grantSendMessages(this.schedulerRole as IGrantable);
 
     // --- the purge state machine (state-machines/retention-purge.asl.json) ---
-    const definition = readDefinition(RETENTION_PURGE_DEFINITION_FILE);
-    const substitutions = Object.fromEntries(
-      Object.entries(RETENTION_PURGE_SUBSTITUTIONS).map(([placeholder, functionId]) => [
-        placeholder,
-        this.functions[functionId as keyof SchedulesStack['functions']].function.functionArn,
-      ]),
-    );
-    this.node.addValidation({
-      validate: () =>
-        definitionProblems(definition, Object.keys(substitutions)).map(
-          (problem) => `${RETENTION_PURGE_DEFINITION_FILE}: ${problem}`,
-        ),
-    });
-    const executionLogs = new LogGroup(this, 'PurgeExecutionLogs', {
-      logGroupName: `/aws/vendedlogs/states/${names.purgeStateMachine}`,
-      retention: config.logRetentionDays as RetentionDays,
-      encryptionKey: data.keys.logs,
-      removalPolicy,
-    });
-    this.purgeStateMachine = new StateMachine(this, 'RetentionPurge', {
-      stateMachineName: names.purgeStateMachine,
-      stateMachineType: StateMachineType.STANDARD,
+    const purge = new AslStateMachine(this, {
+      manifestId: 'retention-purge',
+      name: names.purgeStateMachine,
       comment: 'Daily retention purge in bounded, resumable batches. See docs/compliance.md.',
-      definitionBody: DefinitionBody.fromString(definition),
-      definitionSubstitutions: substitutions,
-      tracingEnabled: config.observability.tracing,
-      // The environment's level, like the ticket workflow: one setting says what the workflows log.
-      logs: workflowLogOptions(config, executionLogs),
+      config,
+      logsKey: data.keys.logs,
       removalPolicy,
+      functions: this.functions,
+      ids: { stateMachine: 'RetentionPurge', executionLogs: 'PurgeExecutionLogs', alarmPrefix: 'Purge' },
+      whenFailed:
+        'expired data is not being removed. Its runs resume on the next day; read the execution history.',
     });
-    acknowledgeWorkflowObservability(this.purgeStateMachine, config);
-    this.purgeStateMachine.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['lambda:InvokeFunction'],
-        resources: [planPurge.function.functionArn, runBatch.function.functionArn],
-      }),
-    );
-    Validations.of(this.purgeStateMachine.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Added by CDK for logging and tracing, which support no resource-level permissions: CloudWatch Logs log ' +
-        'delivery and X-Ray require Resource "*". The Lambda statement names its two functions.',
-    });
+    this.purgeStateMachine = purge.stateMachine;
+    this.alarms.push(...purge.alarms);
 
     const purgeSchedule = schedule('retention-purge');
     this.purgeRule = new Rule(this, 'RetentionPurgeSchedule', {
@@ -309,7 +253,7 @@ export class SchedulesStack extends Stack {
         new SfnStateMachine(this.purgeStateMachine, {
           // The scheduled day decides the run id, so a re-delivered event continues the same runs.
           input: RuleTargetInput.fromObject({ time: EventField.time, trigger: 'schedule' }),
-          deadLetterQueue: purgeDeadLetters,
+          deadLetterQueue: purgeDeadLetters.queue,
           retryAttempts: 10,
           maxEventAge: Duration.hours(12),
         }),
@@ -321,53 +265,12 @@ export class SchedulesStack extends Stack {
       schedule: eventSchedule(sweepSchedule.cadence),
       targets: [
         new LambdaFunction(sweep.function, {
-          deadLetterQueue: sweepDeadLetters,
+          deadLetterQueue: sweepDeadLetters.queue,
           retryAttempts: 2,
           maxEventAge: Duration.millis(cadencePeriodMs(sweepSchedule.cadence)),
         }),
       ],
     });
-
-    const alarm = (alarmId: string, metric: Metric, description: string, statistic = 'Sum') => {
-      this.alarms.push(
-        new Alarm(this, alarmId, {
-          alarmDescription: description,
-          metric: metric.with({ period: Duration.minutes(5), statistic }),
-          threshold: 1,
-          evaluationPeriods: 1,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
-      );
-    };
-    alarm(
-      'PurgeExecutionsFailedAlarm',
-      this.purgeStateMachine.metricFailed(),
-      'A retention purge execution failed: expired data is not being removed. Its runs resume on the next day; read the execution history.',
-    );
-    alarm(
-      'PurgeExecutionsTimedOutAlarm',
-      this.purgeStateMachine.metricTimedOut(),
-      'A retention purge execution timed out.',
-    );
-    alarm(
-      'DeadlineScheduleDeadLetterAlarm',
-      this.deadlineDeadLetterQueue.metricApproximateNumberOfMessagesVisible(),
-      'Scheduler could not deliver a DSAR or billing-appeal deadline; the sweep applies it within 15 minutes, but look at why.',
-      'Maximum',
-    );
-    alarm(
-      'PurgeScheduleDeadLetterAlarm',
-      purgeDeadLetters.metricApproximateNumberOfMessagesVisible(),
-      'EventBridge could not start the daily retention purge.',
-      'Maximum',
-    );
-    alarm(
-      'SweepScheduleDeadLetterAlarm',
-      sweepDeadLetters.metricApproximateNumberOfMessagesVisible(),
-      'EventBridge could not deliver a compliance deadline sweep.',
-      'Maximum',
-    );
 
     new CfnOutput(this, 'RetentionPurgeStateMachineArn', { value: this.purgeStateMachine.stateMachineArn });
     new CfnOutput(this, 'DeadlineScheduleGroupName', { value: names.group });

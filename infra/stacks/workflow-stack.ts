@@ -1,30 +1,20 @@
-import {
-  ArnFormat,
-  CfnOutput,
-  Duration,
-  RemovalPolicy,
-  Stack,
-  type StackProps,
-  Validations,
-} from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, type Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
-import { DefinitionBody, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import type { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { asyncFunction } from '#functions/manifest/async-functions.ts';
 import { schedule, stateMachine, stateMachineSubstitutions } from '#functions/manifest/schedules.ts';
 import type { DeploymentConfig } from '../config.ts';
-import type { AppFunction, AppFunctionSettings, BindableStateMachine } from '../constructs/app-function.ts';
-import {
-  acknowledgeWorkflowObservability,
-  workflowLogOptions,
-} from '../constructs/workflow-observability.ts';
+import type { AppFunction, BindableStateMachine } from '../constructs/app-function.ts';
+import { AslStateMachine } from '../constructs/asl-state-machine.ts';
+import { envelopeDeadLetterQueue } from '../constructs/dead-letter-queue.ts';
+import { functionSettings, removalPolicyOf } from '../environment-settings.ts';
 import { buildAsyncFunction, eventSchedule } from '../manifest-functions.ts';
-import { definitionProblems, readDefinition } from '../state-machine-definition.ts';
 import type { DataResources } from './data-stack.ts';
 
 /** The per-ticket SLA workflow's definition (the same file the local stack runs). */
@@ -79,10 +69,10 @@ export interface WorkflowStackProps extends StackProps {
 }
 
 /**
- * The per-ticket SLA workflow (docs/workflow.md): a Standard state machine loaded from the ASL file with
- * `DefinitionBody.fromString` + `definitionSubstitutions`, its two task functions, the reconciler that
- * EventBridge runs every minute, execution logs, X-Ray, and alarms on failed, timed-out and throttled
- * executions. Every principal gets exactly the calls its code makes.
+ * The per-ticket SLA workflow (docs/workflow.md): a Standard state machine loaded from the ASL file
+ * ({@link AslStateMachine}), its two task functions, the reconciler that EventBridge runs every minute,
+ * execution logs, X-Ray per environment, and alarms on failed, timed-out and throttled executions. Every
+ * principal gets exactly the calls its code makes.
  */
 export class WorkflowStack extends Stack {
   readonly stateMachine: StateMachine;
@@ -104,76 +94,43 @@ export class WorkflowStack extends Stack {
   constructor(scope: Construct, id: string, props: WorkflowStackProps) {
     super(scope, id, props);
     const { config, data } = props;
-    const removalPolicy = config.removeDataOnDelete ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const removalPolicy = removalPolicyOf(config);
     const stateMachineName = ticketSlaStateMachineName(config);
     this.ticketSla = ticketSlaArns(this, config);
 
-    const settings: AppFunctionSettings = {
-      logRetention: config.logRetentionDays as RetentionDays,
-      logEncryptionKey: data.keys.logs,
-      logRemovalPolicy: removalPolicy,
-      serviceName: 'tierdesk',
-      tracing: config.observability.tracing,
-    };
     const build = (functionId: string) =>
       buildAsyncFunction(this, asyncFunction(functionId), {
-        settings,
+        settings: functionSettings(config, data.keys.logs),
         deadLetterKey: data.keys.data,
         targets: { ...data, ticketWorkflow: this.ticketSla, desks: config.desks },
       });
-    const checkTicketSla = build('CheckTicketSla');
-    const parkTicketWorkflow = build('ParkTicketWorkflow');
-    const reconcileWorkflows = build('ReconcileWorkflows');
     this.functions = {
-      CheckTicketSla: checkTicketSla,
-      ParkTicketWorkflow: parkTicketWorkflow,
-      ReconcileWorkflows: reconcileWorkflows,
+      CheckTicketSla: build('CheckTicketSla'),
+      ParkTicketWorkflow: build('ParkTicketWorkflow'),
+      ReconcileWorkflows: build('ReconcileWorkflows'),
     };
+    const reconcileWorkflows = this.functions.ReconcileWorkflows;
 
-    // Execution logs at the environment's level (docs/decisions.md, "Workflow execution logs").
-    // The /aws/vendedlogs/ prefix keeps CloudWatch Logs' account-wide resource policy from growing per group.
-    this.executionLogs = new LogGroup(this, 'ExecutionLogs', {
-      logGroupName: `/aws/vendedlogs/states/${stateMachineName}`,
-      retention: config.logRetentionDays as RetentionDays,
-      encryptionKey: data.keys.logs,
-      removalPolicy,
-    });
-
-    const definitionFile = props.definitionFile ?? TICKET_SLA_DEFINITION_FILE;
-    const definition = readDefinition(definitionFile);
-    this.definitionSubstitutions = Object.fromEntries(
-      Object.entries(TICKET_SLA_SUBSTITUTIONS).map(([placeholder, functionId]) => [
-        placeholder,
-        this.functions[functionId as keyof WorkflowStack['functions']].function.functionArn,
-      ]),
-    );
-    this.node.addValidation({
-      validate: () =>
-        definitionProblems(definition, Object.keys(this.definitionSubstitutions)).map(
-          (problem) => `${definitionFile}: ${problem}`,
-        ),
-    });
-
-    this.stateMachine = new StateMachine(this, 'TicketSla', {
-      stateMachineName,
-      stateMachineType: StateMachineType.STANDARD,
+    const workflow = new AslStateMachine(this, {
+      manifestId: 'ticket-sla',
+      name: stateMachineName,
       comment:
         'One execution per ticket (name = ticket id): SLA timers that wake on change. See docs/workflow.md.',
-      definitionBody: DefinitionBody.fromString(definition),
-      definitionSubstitutions: { ...this.definitionSubstitutions },
-      tracingEnabled: config.observability.tracing,
-      // Execution data holds task tokens and ticket content: production logs errors only, without it.
-      logs: workflowLogOptions(config, this.executionLogs),
+      config,
+      logsKey: data.keys.logs,
       removalPolicy,
+      functions: this.functions,
+      ids: { stateMachine: 'TicketSla', executionLogs: 'ExecutionLogs', alarmPrefix: '' },
+      alarmOnThrottling: true,
+      whenFailed:
+        'that ticket has no running SLA workflow until the reconciler restarts it. Read the execution history ' +
+        'for the failing state.',
+      ...(props.definitionFile ? { definitionFile: props.definitionFile } : {}),
     });
-    acknowledgeWorkflowObservability(this.stateMachine, config);
-    // Task states: the plain-ARN Lambda task and lambda:invoke.waitForTaskToken, both on the unqualified ARN.
-    this.stateMachine.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['lambda:InvokeFunction'],
-        resources: [checkTicketSla.function.functionArn, parkTicketWorkflow.function.functionArn],
-      }),
-    );
+    this.stateMachine = workflow.stateMachine;
+    this.executionLogs = workflow.executionLogs;
+    this.definitionSubstitutions = workflow.substitutions;
+    this.alarms.push(...workflow.alarms);
     // "Hand over to a new execution": states:startExecution (request-response, not .sync) of itself, which
     // needs StartExecution only; DescribeExecution, StopExecution and the events rule are .sync's needs.
     this.stateMachine.addToRolePolicy(
@@ -182,33 +139,17 @@ export class WorkflowStack extends Stack {
         resources: [this.ticketSla.stateMachineArn],
       }),
     );
-    Validations.of(this.stateMachine.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Added by CDK for logging and tracing, which support no resource-level permissions: CloudWatch Logs ' +
-        'log delivery (logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ' +
-        'ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) and X-Ray ' +
-        '(xray:PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets) require Resource ' +
-        '"*". The Lambda and StartExecution statements name their resources.',
-    });
 
-    // The schedule's own DLQ holds events EventBridge could not deliver (throttling, a missing permission);
-    // failures inside the function land in the function's DLQ after Lambda's retries. These events are
-    // schedule envelopes without ticket data, so SQS-managed encryption suffices and EventBridge needs no
-    // grant in the data key's policy (docs/decisions.md).
-    this.reconcileScheduleDeadLetterQueue = new Queue(this, 'ReconcileScheduleDeadLetterQueue', {
-      // Marks it as a dead-letter queue (CT.SQS.PR.1); any source may redrive to it, as by default.
-      redriveAllowPolicy: { redrivePermission: RedrivePermission.ALLOW_ALL },
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+    // Failures inside the function land in the function's own DLQ after Lambda's retries; this one holds
+    // the schedule events EventBridge could not deliver (throttling, a missing permission).
+    const deadLetters = envelopeDeadLetterQueue(this, 'ReconcileScheduleDeadLetterQueue', {
+      deadLetterOf: 'the DeadLetterConfig of the reconcile rule’s Lambda target',
+      alarmId: 'ReconcileScheduleDeadLetterAlarm',
+      alarmDescription:
+        'EventBridge could not deliver a reconciler schedule event: missed ticket changes are not being swept.',
     });
-    Validations.of(this.reconcileScheduleDeadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself a dead-letter queue: the DeadLetterConfig of the reconcile rule’s Lambda target. ' +
-        'cdk-nag recognises DLQs of queues and functions only, not of EventBridge targets. It has an alarm.',
-    });
+    this.reconcileScheduleDeadLetterQueue = deadLetters.queue;
+    this.alarms.push(deadLetters.alarm);
     const reconcile = schedule('reconcile-workflows');
     this.reconcileSchedule = new Rule(this, 'ReconcileSchedule', {
       description: reconcile.description,
@@ -222,41 +163,6 @@ export class WorkflowStack extends Stack {
         }),
       ],
     });
-
-    const alarm = (id: string, metric: Metric, description: string, statistic = 'Sum') => {
-      this.alarms.push(
-        new Alarm(this, id, {
-          alarmDescription: description,
-          metric: metric.with({ period: Duration.minutes(5), statistic }),
-          threshold: 1,
-          evaluationPeriods: 1,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
-      );
-    };
-    alarm(
-      'ExecutionsFailedAlarm',
-      this.stateMachine.metricFailed(),
-      `A ${stateMachineName} execution failed: that ticket has no running SLA workflow until the reconciler ` +
-        'restarts it. Read the execution history for the failing state.',
-    );
-    alarm(
-      'ExecutionsTimedOutAlarm',
-      this.stateMachine.metricTimedOut(),
-      `A ${stateMachineName} execution timed out (Standard executions end after one year).`,
-    );
-    alarm(
-      'ExecutionThrottledAlarm',
-      this.stateMachine.metricThrottled(),
-      `${stateMachineName} state transitions were throttled: SLA actions may run late.`,
-    );
-    alarm(
-      'ReconcileScheduleDeadLetterAlarm',
-      this.reconcileScheduleDeadLetterQueue.metricApproximateNumberOfMessagesVisible(),
-      'EventBridge could not deliver a reconciler schedule event: missed ticket changes are not being swept.',
-      'Maximum',
-    );
 
     new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn });
     new CfnOutput(this, 'ExecutionLogGroupName', { value: this.executionLogs.logGroupName });

@@ -515,6 +515,7 @@ describe('ApiStack', () => {
       'customer',
       'lead',
       'manager',
+      'on-call',
       'ops',
     ]);
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {

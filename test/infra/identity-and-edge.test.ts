@@ -5,6 +5,7 @@ import { HttpUrlIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { API_ROUTES, routeKey } from '#functions/manifest/api-routes.ts';
 import { appScope, appScopeName, ROLE_GROUP_NAMES } from '#shared/auth/cognito-claims.ts';
+import { ON_CALL_GROUP } from '#shared/auth/cognito-staff-directory.ts';
 import { MAX_BODY_BYTES } from '#shared/http/request.ts';
 import {
   ConfigError,
@@ -97,12 +98,18 @@ describe('Cognito: people', () => {
     });
   });
 
-  it('has one group per role the claims mapping knows, in a fixed precedence', () => {
+  it('has one group per role the claims mapping knows, in a fixed precedence, and the on-call group after them', () => {
     const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup')).map(
       (g) => g.Properties,
     );
-    expect(groups.map((g) => g.GroupName).sort()).toEqual([...ROLE_GROUP_NAMES].sort());
-    for (const group of groups) expect(group.Precedence).toBe(ROLE_GROUP_NAMES.indexOf(group.GroupName));
+    expect(groups.map((g) => g.GroupName).sort()).toEqual([...ROLE_GROUP_NAMES, ON_CALL_GROUP].sort());
+    for (const group of groups.filter((g) => g.GroupName !== ON_CALL_GROUP))
+      expect(group.Precedence).toBe(ROLE_GROUP_NAMES.indexOf(group.GroupName));
+    // The staff directory reads this group; it must never win `cognito:preferred_role` over a role group.
+    const onCall = groups.find((g) => g.GroupName === ON_CALL_GROUP);
+    expect(onCall?.Precedence).toBeGreaterThan(
+      Math.max(...groups.filter((g) => g !== onCall).map((g) => g.Precedence)),
+    );
   });
 
   it('signs people in with SRP (operators via the IAM-signed admin flow), without OAuth or a secret, and lets them write only email and name', () => {
@@ -221,10 +228,16 @@ describe('API throttling', () => {
       ThrottlingRateLimit: 50,
       ThrottlingBurstLimit: 100,
     });
-    const throttled = Object.entries(routes)
-      .filter(([, r]) => expected[r.Properties.RouteKey])
-      .map(([id]) => id);
-    expect([...(stage?.DependsOn ?? [])].sort()).toEqual(expect.arrayContaining(throttled.sort()));
+    // The routes live in the nested stacks of their groups: the stage waits for those stacks.
+    const throttledGroups = new Set(
+      API_ROUTES.filter((route) => expected[routeKey(route)]).map((route) => route.group),
+    );
+    const groupStacks = [...throttledGroups].map((group) => {
+      const resource = dev.api.routeGroups.get(group)?.nestedStackResource;
+      if (!resource) throw new Error(`no nested stack for the ${group} routes`);
+      return dev.api.getLogicalId(resource);
+    });
+    expect([...(stage?.DependsOn ?? [])].sort()).toEqual(expect.arrayContaining(groupStacks.sort()));
   });
 
   it('gives every public route (no token, no desk quota) its own limit, below the stage default', () => {

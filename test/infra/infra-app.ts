@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type App, Stack } from 'aws-cdk-lib';
+import { type App, NestedStack, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { addTierdeskStacks, createApp, type TierdeskStacks } from '../../infra/tierdesk-app.ts';
 
@@ -26,11 +26,12 @@ export interface BuiltApp extends TierdeskStacks {
   readonly app: App;
   readonly dataTemplate: Template;
   readonly workflowTemplate: Template;
+  /** The API stack with its nested route-group stacks, merged into one template. */
   readonly apiTemplate: Template;
   readonly observabilityTemplate: Template;
   /** Only when the environment has `waf.enabled` (prod in cdk.json). */
   readonly edgeTemplate: Template;
-  /** Every stack of the app with its template, including stacks other features add. */
+  /** Every stack of the app (nested stacks included) with its template, including stacks other features add. */
   readonly allTemplates: ReadonlyArray<{ readonly stack: Stack; readonly template: Template }>;
 }
 
@@ -52,7 +53,7 @@ export function buildApp(envName: string, context: Record<string, unknown> = {})
     ...stacks,
     dataTemplate: templateOf(stacks.data),
     workflowTemplate: templateOf(stacks.workflow),
-    apiTemplate: templateOf(stacks.api),
+    apiTemplate: withNestedStacks(stacks.api),
     get observabilityTemplate() {
       return templateOf(stacks.observability);
     },
@@ -60,11 +61,48 @@ export function buildApp(envName: string, context: Record<string, unknown> = {})
       return templateOf(stacks.edge);
     },
     get allTemplates() {
-      return app.node.children
+      return app.node
+        .findAll()
         .filter((c): c is Stack => Stack.isStack(c))
         .map((stack) => ({ stack, template: templateOf(stack) }));
     },
   };
+}
+
+/**
+ * A stack and its nested stacks as one template (resources and parameters merged), so that assertions about
+ * "the API stack" see the functions of every route group. References from a nested stack to its parent
+ * appear as the nested stack's parameters.
+ */
+export function withNestedStacks(stack: Stack): Template {
+  const parent = Template.fromStack(stack).toJSON() as Record<string, Record<string, unknown>>;
+  const merged = { ...parent, Resources: { ...parent.Resources } };
+  for (const nested of stack.node.findAll().filter((c): c is NestedStack => NestedStack.isNestedStack(c))) {
+    // The values the parent passes for the nested stack's parameters, so references read as before the split.
+    const resource = nested.nestedStackResource;
+    const passed = resource
+      ? ((
+          parent.Resources?.[stack.getLogicalId(resource)] as {
+            Properties?: { Parameters?: Record<string, unknown> };
+          }
+        )?.Properties?.Parameters ?? {})
+      : {};
+    const substitute = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(substitute);
+      if (value && typeof value === 'object') {
+        const ref = (value as { Ref?: unknown }).Ref;
+        if (typeof ref === 'string' && Object.keys(value).length === 1 && passed[ref] !== undefined)
+          return passed[ref];
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v)]));
+      }
+      return value;
+    };
+    Object.assign(
+      merged.Resources,
+      substitute((Template.fromStack(nested).toJSON() as typeof parent).Resources),
+    );
+  }
+  return Template.fromJSON(merged, { skipCyclicalDependenciesCheck: true });
 }
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
