@@ -1,3 +1,11 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { countInventory, type TemplateJson } from '#infra/cost/inventory.ts';
+import { EMF_METRICS } from '#infra/stacks/observability-stack.ts';
+import { addTierdeskStacks, createApp } from '#infra/tierdesk-app.ts';
 /**
  * `npm run cost`: what tierdesk costs on AWS per month, for the dev and prod configurations of cdk.json.
  * The fixed floor is counted from the synthesized templates (KMS keys, alarms, app clients, secrets, WAF…);
@@ -8,13 +16,7 @@
  *   npm run cost -- --recorded        print from bench/results/cost.json without synthesizing
  *   npm run cost -- --mix 60,30,10    percent answered once / back-and-forth / unanswered 3 days
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { countInventory, type TemplateJson } from '#infra/cost/inventory.ts';
-import { EMF_METRICS } from '#infra/stacks/observability-stack.ts';
-import { addTierdeskStacks, createApp } from '#infra/tierdesk-app.ts';
+import { writeCostDoc } from './cost-doc.ts';
 import {
   type CostInputs,
   type MeasuredLifecycle,
@@ -73,7 +75,11 @@ if (mix.length !== 3 || mix.some((m) => !Number.isFinite(m) || m < 0)) {
 const inputs: CostInputs = values.recorded
   ? { ...(JSON.parse(readFileSync(RESULTS, 'utf8')) as CostInputs), mix }
   : gatherInputs(mix);
-if (!values.recorded) writeFileSync(RESULTS, `${JSON.stringify(inputs, null, 2)}\n`);
+if (!values.recorded) {
+  writeFileSync(RESULTS, `${JSON.stringify(inputs, null, 2)}\n`);
+  // docs/cost.md shows these figures (a unit test holds them equal).
+  writeCostDoc(fileURLToPath(new URL('../docs/cost.md', import.meta.url)), inputs);
+}
 
 console.log(
   `tierdesk on AWS, per month (mix ${mix.join('/')} %: answered once / back-and-forth / unanswered 3 days; ` +

@@ -1,5 +1,13 @@
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { type App, Aspects, type IAspect, Validations } from 'aws-cdk-lib';
+import {
+  type App,
+  Aspects,
+  type IAspect,
+  type IPolicyValidationContextBeta1,
+  Validations,
+} from 'aws-cdk-lib';
 import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IConstruct } from 'constructs';
@@ -66,11 +74,28 @@ export function applyControlTowerHardening(app: App): void {
 }
 
 /**
+ * The cfn-guard validator over the nested stacks' templates too: CDK hands a validation plugin the
+ * top-level templates only, and the API's route groups are nested stacks (their templates lie beside
+ * the others in the cloud assembly, `*.nested.template.json`).
+ */
+export class GuardValidatorWithNestedStacks extends CfnGuardValidator {
+  override validate(context: IPolicyValidationContextBeta1) {
+    const dirs = new Set(context.templatePaths.map((path) => dirname(path)));
+    const nested = [...dirs].flatMap((dir) =>
+      readdirSync(dir)
+        .filter((file) => file.endsWith('.nested.template.json'))
+        .map((file) => join(dir, file)),
+    );
+    return super.validate({ ...context, templatePaths: [...context.templatePaths, ...nested] });
+  }
+}
+
+/**
  * Runs the Control Tower rules on every synth, with the app-wide decisions acknowledged. Each reason is
  * a row of docs/security.md ("Control Tower proactive controls").
  */
 export function enableControlTowerChecks(app: App, config: DeploymentConfig): void {
-  Validations.of(app).addPlugins(new CfnGuardValidator({ controlTowerRulesEnabled: true }));
+  Validations.of(app).addPlugins(new GuardValidatorWithNestedStacks({ controlTowerRulesEnabled: true }));
   acknowledgeGuardRule(
     app,
     'lambda_inside_vpc_check',

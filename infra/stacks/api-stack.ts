@@ -24,6 +24,7 @@ import {
   type BindableStateMachine,
 } from '../constructs/app-function.ts';
 import { UserDirectory } from '../constructs/user-directory.ts';
+import { acknowledgeGuardRule } from '../control-tower.ts';
 import { functionSettings } from '../environment-settings.ts';
 import { type AccessTargets, bindAccess } from '../manifest-functions.ts';
 import type { DataResources } from './data-stack.ts';
@@ -206,8 +207,12 @@ export class ApiStack extends Stack {
           id: 'AwsSolutions-APIG4',
           reason: `Public by design: ${route.auth.reason}.`,
         });
-      // No cfn-guard acknowledgement: the synth-time Control Tower check reads the top-level templates only,
-      // not the route groups' nested ones (docs/security.md, "Infrastructure constructs and cost model").
+      for (const r of routes)
+        acknowledgeGuardRule(
+          r,
+          'api_gw_v2_authorization_type_configured_check',
+          `Public by design: ${route.auth.reason}.`,
+        );
     }
     this.functions[route.id] = fn;
     return fn;
@@ -219,6 +224,12 @@ export class ApiStack extends Stack {
     const stack = new NestedStack(this, routeGroupId(group), {
       description: `tierdesk: the ${group} routes of the HTTP API (functions, integrations, routes)`,
     });
+    acknowledgeGuardRule(
+      stack,
+      'lambda_function_public_access_prohibited_check',
+      'Each route’s invoke permission names this API as its source (SourceArn of the route’s execute-api ' +
+        'ARN); the rule reads only literal or same-template SourceArn values, not the Fn::Join that builds it.',
+    );
     this.routeGroups.set(group, stack);
     return stack;
   }

@@ -1,9 +1,13 @@
 import { join } from 'node:path';
-import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { type App, CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
-import { acknowledgeGuardRule, enableControlTowerChecks, GUARD_PLUGIN } from '../../infra/control-tower.ts';
+import {
+  acknowledgeGuardRule,
+  enableControlTowerChecks,
+  GUARD_PLUGIN,
+  GuardValidatorWithNestedStacks,
+} from '../../infra/control-tower.ts';
 import { addTierdeskStacks } from '../../infra/tierdesk-app.ts';
 import { testApp } from './infra-app.ts';
 
@@ -37,7 +41,7 @@ function rawFailures(envName: string) {
       pathOf.set(`${stack.templateFile}#${stack.resolve(construct.logicalId)}`, construct.node.path);
     }
   }
-  const report = new CfnGuardValidator({ controlTowerRulesEnabled: true }).validate({
+  const report = new GuardValidatorWithNestedStacks({ controlTowerRulesEnabled: true }).validate({
     templatePaths: assembly.stacks.map((s) => join(assembly.directory, s.templateFile)),
     appConstruct: app,
   });
@@ -96,7 +100,7 @@ describe('the synth check', () => {
           reason: 'fixture: this queue stands for a dead-letter queue.',
         });
       }
-      Validations.of(app).addPlugins(new CfnGuardValidator({ controlTowerRulesEnabled: true }));
+      Validations.of(app).addPlugins(new GuardValidatorWithNestedStacks({ controlTowerRulesEnabled: true }));
       return app;
     };
     expect(() => build(false).synth()).toThrow(/sqs_dlq_check|CT\.SQS\.PR\.1/);
