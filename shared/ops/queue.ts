@@ -5,7 +5,7 @@
  */
 import type { Metric } from '../policy/schema.ts';
 import type { SlaMetric, SlaState } from '../sla/engine.ts';
-import type { Ticket } from '../tickets/model.ts';
+import type { TicketSummary } from '../tickets/ports.ts';
 
 export const RISK_LEVELS = ['breached', 'at-risk', 'on-track', 'paused', 'no-clock'] as const;
 export type RiskLevel = (typeof RISK_LEVELS)[number];
@@ -37,18 +37,9 @@ export interface QueueDeadline {
 }
 
 /** The requester's address and name (no id): the queue's requester column and its search. */
-export type QueueTicket = { requester?: { email: string; name?: string | undefined } } & Pick<
-  Ticket,
-  | 'id'
-  | 'subject'
-  | 'status'
-  | 'priority'
-  | 'plan'
-  | 'channel'
-  | 'tier'
-  | 'assignee'
-  | 'createdAt'
-  | 'updatedAt'
+export type QueueTicket = { requester?: { email: string; name?: string | undefined } } & Omit<
+  TicketSummary,
+  'desk' | 'requester'
 >;
 
 export interface QueueEntry {
