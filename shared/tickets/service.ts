@@ -309,7 +309,13 @@ export function ticketService(deps: TicketServiceDeps) {
               : change.message;
           return { ticket: ticketFor(principal, change.ticket), message, messageId, replayed: false };
         } catch (error) {
-          if (!(error instanceof VersionConflict) || attempt >= MAX_COMMIT_ATTEMPTS) throw error;
+          if (!(error instanceof VersionConflict)) throw error;
+          // Others kept changing the ticket through every attempt: the caller may simply send it again.
+          if (attempt >= MAX_COMMIT_ATTEMPTS)
+            throw DomainError.conflict(
+              'ticket-busy',
+              'The ticket kept changing while your message was being added; nothing was added, send it again.',
+            );
         }
       }
     },
