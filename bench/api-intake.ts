@@ -9,13 +9,11 @@
  * the result is stated as a ratio to the bound: tickets/s ÷ (PutItem/s ÷ requests per ticket); goal
  * ≥ 0.5. Writes bench/results/api-intake.json.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import autocannon from 'autocannon';
 import { captureMetrics } from '#shared/observability/metrics.ts';
-import { startLocalStack } from '../local/stack.ts';
+import { startBenchStack } from './local-bench-stack.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 // Quiet: a log and metric line per request would dominate the measurement.
@@ -24,17 +22,8 @@ captureMetrics(() => {});
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 16;
 
-const dataDir = mkdtempSync(join(tmpdir(), 'tierdesk-bench-intake-'));
-const stack = await startLocalStack({
-  dataDir,
-  apiPort: 0,
-  dynamoPort: 0,
-  s3Port: 0,
-  sfnPort: 0,
-  sesPort: 0,
-  smtpPort: 0,
-  schedulerPort: 0,
-});
+const bench = await startBenchStack('intake');
+const { stack } = bench;
 // Keep the engine quiet during the run: structured logs would dominate the measurement.
 const token = await stack.identity.issueToken({ role: 'customer', desk: 'techflow' });
 
@@ -116,9 +105,8 @@ for (const e of stack.stepFunctions.listExecutions(stack.stateMachineArn)) {
   }
 }
 if (failures.size) console.log('workflow task failures during the run:', Object.fromEntries(failures));
-await stack.stop();
+await bench.stop();
 ddb.destroy();
-rmSync(dataDir, { recursive: true, force: true });
 
 const rows = [
   {

@@ -5,28 +5,17 @@
  * running workflow, every accepted reply present, every accepted email recorded with an outcome.
  * Writes bench/results/soak.json.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import nodemailer from 'nodemailer';
-import { startLocalStack } from '../local/stack.ts';
 import { apiClient } from './api-client.ts';
+import { startBenchStack } from './local-bench-stack.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.LOG_LEVEL ??= 'ERROR';
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 300);
 
-const dataDir = mkdtempSync(join(tmpdir(), 'tierdesk-soak-'));
-const stack = await startLocalStack({
-  dataDir,
-  apiPort: 0,
-  dynamoPort: 0,
-  s3Port: 0,
-  sfnPort: 0,
-  sesPort: 0,
-  smtpPort: 0,
-  schedulerPort: 0,
-});
+const bench = await startBenchStack('soak');
+const { stack } = bench;
 const api = stack.urls.api;
 const customer = await stack.identity.issueToken({ role: 'customer', desk: 'techflow', plan: 'enterprise' });
 const agent = await stack.identity.issueToken({ role: 'agent', desk: 'techflow' });
@@ -175,8 +164,7 @@ const recorded = new Set(records.map((r) => r.emailMessageId?.replace(/^<|>$/g, 
 const unrecorded = accepted.emails.filter((id) => !recorded.has(id.replace(/^<|>$/g, '')));
 if (unrecorded.length) problems.push(`${unrecorded.length} accepted emails without an inbound record`);
 
-await stack.stop();
-rmSync(dataDir, { recursive: true, force: true });
+await bench.stop();
 
 const result = {
   seconds: Math.round((Date.now() - started) / 1000),

@@ -4,26 +4,15 @@
  * time, DynamoDB operations, API requests and emails. The cost model (npm run cost) reads it.
  * Writes bench/results/workflow-transitions.json.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startLocalStack } from '../local/stack.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { apiClient } from './api-client.ts';
+import { startBenchStack } from './local-bench-stack.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.LOG_LEVEL ??= 'ERROR';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'tierdesk-bench-'));
-const stack = await startLocalStack({
-  dataDir,
-  apiPort: 0,
-  dynamoPort: 0,
-  s3Port: 0,
-  sfnPort: 0,
-  sesPort: 0,
-  smtpPort: 0,
-  schedulerPort: 0,
-});
+const bench = await startBenchStack('transitions');
+const { stack } = bench;
 await fetch(`${stack.urls.api}/_local/clock`, {
   method: 'POST',
   headers: { 'content-type': 'application/json' },
@@ -120,8 +109,7 @@ for (const [desk, { plan, priority }] of Object.entries(DESKS)) {
     });
   }
 }
-await stack.stop();
-rmSync(dataDir, { recursive: true, force: true });
+await bench.stop();
 
 console.table(
   rows.map(
