@@ -3,7 +3,8 @@
  * where to continue, so a sweep can work through a whole backlog instead of its first 100 items.
  */
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { PageKey, SweepPages } from '../workflow/ports.ts';
+import type { SweepPages } from '../workflow/ports.ts';
+import { countAll } from './query-all.ts';
 import { INDEX, keys } from './table-keys.ts';
 
 export function dynamoSweepPages(doc: DynamoDBDocumentClient, tableName: string): SweepPages {
@@ -59,17 +60,6 @@ export function dynamoSweepPages(doc: DynamoDBDocumentClient, tableName: string)
           nonce: String(i.nonce),
         }),
       ),
-    async countWorkflowDue(desk, before) {
-      let count = 0;
-      let start: PageKey | undefined;
-      do {
-        const res = await doc.send(
-          new QueryCommand({ ...workflowDueQuery(desk, before), Select: 'COUNT', ExclusiveStartKey: start }),
-        );
-        count += res.Count ?? 0;
-        start = res.LastEvaluatedKey;
-      } while (start);
-      return count;
-    },
+    countWorkflowDue: (desk, before) => countAll(doc, workflowDueQuery(desk, before)),
   };
 }
