@@ -34,10 +34,17 @@ import { AddMessageBody, CreateTicketBody, UpdateTicketBody } from '#shared/tick
 import { CustomerMessageView, CustomerTicketView } from '#shared/tickets/customer-view.ts';
 import { Message, Ticket, TicketWithMessages } from '#shared/tickets/model.ts';
 import {
+  AppealView,
   AttachmentView,
   AuditLogEntryView,
+  DsarExportBundle,
+  DsarView,
+  KpiReportView,
   LegalHoldView,
+  OpenApiDocumentView,
+  QueueView,
   RetentionPreviewView,
+  SlaCreditsView,
   SlaPreviewView,
   SurveyAnswerView,
   SuspendedMailView,
@@ -71,13 +78,7 @@ export interface ResponseContract {
   readonly mediaType?: string;
 }
 
-/**
- * A JSON object whose fields docs/api.md describes; its shape is a TypeScript type today, not a zod
- * schema, so the contract states only that it is an object.
- */
-const DescribedObject = z.looseObject({});
 const Page = (item: z.ZodType) => z.strictObject({ items: z.array(item), nextCursor: z.string().optional() });
-const Items = z.looseObject({ items: z.array(z.looseObject({})) });
 
 /** The survey link's signature (shared/survey/link.ts); a missing or wrong one gets 403. */
 const SignedLinkQuery = z.strictObject({ sig: z.string().describe('the link’s HMAC signature') });
@@ -85,7 +86,8 @@ const SignedLinkQuery = z.strictObject({ sig: z.string().describe('the link’s 
 /** What a caller gets for a ticket: the whole ticket (staff, apps) or the customer view. */
 const TicketForCaller = z.union([Ticket, CustomerTicketView]);
 
-const json = (description: string, schema: z.ZodType = DescribedObject): ResponseContract => ({
+/** A JSON answer: every one has a closed schema (test/unit/response-schemas.test.ts). */
+const json = (description: string, schema: z.ZodType): ResponseContract => ({
   description,
   schema,
 });
@@ -183,33 +185,33 @@ export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
   CreateDsar: {
     body: { schema: CreateDsarBody, example: { kind: 'access' } },
     headers: ['Idempotency-Key'],
-    responses: { 201: json('The request, awaiting verification, with its due date.') },
+    responses: { 201: json('The request, awaiting verification, with its due date.', DsarView) },
     problems: [409, 422],
   },
-  ListDsars: { query: ListDsarQuery, responses: { 200: json('One page of requests.', Items) } },
-  GetDsar: { responses: { 200: json('One request.') } },
-  SendDsarCode: { responses: { 200: json('The request; a new code is mailed.') }, problems: [409] },
+  ListDsars: { query: ListDsarQuery, responses: { 200: json('One page of requests.', Page(DsarView)) } },
+  GetDsar: { responses: { 200: json('One request.', DsarView) } },
+  SendDsarCode: { responses: { 200: json('The request; a new code is mailed.', DsarView) }, problems: [409] },
   VerifyDsar: {
     body: { schema: VerificationBody, example: { code: '12345678' } },
-    responses: { 200: json('The verified request.') },
+    responses: { 200: json('The verified request.', DsarView) },
     problems: [409],
   },
   ExtendDsar: {
     body: { schema: ExtensionBody, example: { months: 2, reason: 'Large volume of records to collect' } },
-    responses: { 200: json('The extended request.') },
+    responses: { 200: json('The extended request.', DsarView) },
     problems: [409],
   },
   RejectDsar: {
     body: { schema: RejectionBody, example: { reason: 'Identity could not be established' } },
-    responses: { 200: json('The closed request.') },
+    responses: { 200: json('The closed request.', DsarView) },
     problems: [409],
   },
-  ExportDsar: { responses: { 201: json('The fulfilled request.') }, problems: [409] },
+  ExportDsar: { responses: { 201: json('The fulfilled request.', DsarView) }, problems: [409] },
   DownloadDsarExport: {
-    responses: { 200: json('The export bundle, as an attachment (`x-content-sha256`).') },
+    responses: { 200: json('The export bundle, as an attachment (`x-content-sha256`).', DsarExportBundle) },
     problems: [409],
   },
-  EraseDsar: { responses: { 200: json('The erased request and what was kept.') }, problems: [409] },
+  EraseDsar: { responses: { 200: json('The erased request and what was kept.', DsarView) }, problems: [409] },
   CreateBillingAppeal: {
     body: {
       schema: CreateAppealBody,
@@ -219,23 +221,29 @@ export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
         amount: { value: 10, currency: 'USD' },
       },
     },
-    responses: { 201: json('The appeal at its first stage, or answered by policy.') },
+    responses: { 201: json('The appeal at its first stage, or answered by policy.', AppealView) },
     problems: [409, 422],
   },
-  ListBillingAppeals: { query: ListAppealsQuery, responses: { 200: json('One page of appeals.', Items) } },
-  GetBillingAppeal: { responses: { 200: json('One appeal.') } },
+  ListBillingAppeals: {
+    query: ListAppealsQuery,
+    responses: { 200: json('One page of appeals.', Page(AppealView)) },
+  },
+  GetBillingAppeal: { responses: { 200: json('One appeal.', AppealView) } },
   DecideBillingAppeal: {
     body: { schema: DecisionBody, example: { outcome: 'deny', note: 'The charge was correct.' } },
-    responses: { 200: json('The decided appeal.') },
+    responses: { 200: json('The decided appeal.', AppealView) },
     problems: [409, 422],
   },
-  SendBillingAppealCode: { responses: { 200: json('The appeal; a new code is mailed.') }, problems: [409] },
+  SendBillingAppealCode: {
+    responses: { 200: json('The appeal; a new code is mailed.', AppealView) },
+    problems: [409],
+  },
   VerifyBillingAppeal: {
     body: {
       schema: VerificationBody,
       example: { attestation: { method: 'call-back', note: 'Called back on the number on file.' } },
     },
-    responses: { 200: json('The appeal with its requester verified.') },
+    responses: { 200: json('The appeal with its requester verified.', AppealView) },
     problems: [409],
   },
   SetLegalHold: {
@@ -272,6 +280,7 @@ export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
     responses: {
       200: json(
         'One page of the desk’s queue across every open status, soonest checkpoint first; `nextCursor` continues.',
+        QueueView,
       ),
     },
     problems: [404],
@@ -282,7 +291,9 @@ export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
   },
   GetKpis: {
     query: KpiQuery,
-    responses: { 200: json('Every KPI with its target and verdict, from the desk’s daily roll-ups.') },
+    responses: {
+      200: json('Every KPI with its target and verdict, from the desk’s daily roll-ups.', KpiReportView),
+    },
     problems: [404],
   },
   CreateIncident: {
@@ -378,7 +389,9 @@ export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
   },
   ListSlaCredits: {
     query: ListSlaCreditsQuery,
-    responses: { 200: json('The month’s report (null until computed) and account credits.') },
+    responses: {
+      200: json('The month’s report (null until computed) and account credits.', SlaCreditsView),
+    },
     problems: [404],
   },
   GetSurvey: {
@@ -403,7 +416,7 @@ export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
       200: { description: 'RSS 2.0, one item per public update.', mediaType: 'application/rss+xml' },
     },
   },
-  GetOpenApi: { responses: { 200: json('This document (OpenAPI 3.1).') } },
+  GetOpenApi: { responses: { 200: json('This document (OpenAPI 3.1).', OpenApiDocumentView) } },
 };
 
 /** The expected shape of each path parameter, by route path prefix and name (shared/http/request.ts). */
