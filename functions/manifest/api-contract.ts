@@ -42,6 +42,7 @@ import {
   KpiReportView,
   LegalHoldView,
   OpenApiDocumentView,
+  OutboundMailView,
   QueueView,
   RetentionPreviewView,
   SlaCreditsView,
@@ -49,6 +50,7 @@ import {
   SurveyAnswerView,
   SuspendedMailView,
   TicketHistoryView,
+  TicketSlaState,
   TicketSlaView,
 } from './response-schemas.ts';
 
@@ -123,7 +125,11 @@ export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
       200: json(
         'The ticket with the messages the caller may see.',
         z.union([
-          TicketWithMessages.extend({ privateData: PrivateDataMarker.optional() }),
+          TicketWithMessages.extend({
+            privateData: PrivateDataMarker.optional(),
+            sla: TicketSlaState.optional(),
+            mail: z.array(OutboundMailView).optional(),
+          }),
           CustomerTicketView.extend({ messages: z.array(CustomerMessageView) }),
         ]),
       ),

@@ -1,7 +1,22 @@
 import * as z from 'zod';
 import { ProblemDocument } from '#shared/http/problem.ts';
+import { IncidentView } from '#shared/incidents/model.ts';
+import { ConsentViewSchema, PrivateAccessRecordSchema } from '#shared/privacy/consent-service.ts';
+import { BanView } from '#shared/tickets/bans.ts';
+import { CustomerMessageView, CustomerTicketView } from '#shared/tickets/customer-view.ts';
+import { Message, Ticket } from '#shared/tickets/model.ts';
 import { API_CONTRACT, pathParameterShape, type RouteContract } from './api-contract.ts';
 import { API_ROUTES, type ApiRouteEntry } from './api-routes.ts';
+import {
+  AppealCustomerView,
+  AppealStaffView,
+  AttachmentView,
+  DsarCustomerView,
+  DsarStaffView,
+  JsonValue,
+  LegalHoldView,
+  SuspendedMailView,
+} from './response-schemas.ts';
 
 /**
  * The OpenAPI 3.1 document of the HTTP API, built from the app manifest (routes, auth) and the route
@@ -39,9 +54,76 @@ const TAGS: Record<ApiRouteEntry['group'], string> = {
   public: 'Routes without a token: the status feeds, the signed survey link and this document.',
 };
 
+/**
+ * Response shapes written once under components/schemas and referenced from every answer that carries
+ * them: a client generator names its types after them, and the document states each shape once.
+ */
+const COMPONENT_SCHEMAS: Record<string, z.ZodType> = {
+  Ticket,
+  CustomerTicket: CustomerTicketView,
+  Message,
+  CustomerMessage: CustomerMessageView,
+  Dsar: DsarStaffView,
+  DsarForRequester: DsarCustomerView,
+  BillingAppeal: AppealStaffView,
+  BillingAppealForRequester: AppealCustomerView,
+  LegalHold: LegalHoldView,
+  SuspendedMail: SuspendedMailView,
+  Incident: IncidentView,
+  Consent: ConsentViewSchema,
+  PrivateAccessRecord: PrivateAccessRecordSchema,
+  Ban: BanView,
+  Attachment: AttachmentView,
+  JsonValue,
+};
+const components = z.registry<{ id: string }>();
+for (const [id, schema] of Object.entries(COMPONENT_SCHEMAS)) components.add(schema, { id });
+
+/**
+ * A transform in an answer's schema only normalises a value the schema already checked (an address
+ * lower-cased): the answer has the input's shape, which JSON Schema can state and the transform cannot.
+ */
+function normalisedOutput(ctx: { zodSchema: unknown; jsonSchema: JsonSchema }) {
+  const def = (ctx.zodSchema as { _zod: { def: { type: string; in?: z.ZodType; out?: z.ZodType } } })._zod
+    .def;
+  if (
+    def.type !== 'pipe' ||
+    !def.in ||
+    (def.out as { _zod: { def: { type: string } } })._zod.def.type !== 'transform'
+  )
+    return;
+  Object.assign(ctx.jsonSchema, schemaOf(def.in, 'input'));
+}
+
 function schemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
   return rest;
+}
+
+/** An answer's schema, its named parts moved to `shared` (components/schemas) and referenced from there. */
+function responseSchemaOf(schema: z.ZodType, shared: Record<string, JsonSchema>): JsonSchema {
+  const {
+    $schema: _dialect,
+    $defs,
+    ...rest
+  } = z.toJSONSchema(schema, {
+    io: 'output',
+    unrepresentable: 'any',
+    metadata: components,
+    override: normalisedOutput,
+  }) as JsonSchema & { $defs?: Record<string, JsonSchema> };
+  const toComponents = (value: JsonSchema): JsonSchema =>
+    JSON.parse(JSON.stringify(value).replaceAll('"#/$defs/', '"#/components/schemas/'));
+  for (const [id, def] of Object.entries($defs ?? {})) {
+    // zod numbers a shape it meets twice but has no name for; such numbers differ between answers.
+    if (id.startsWith('__')) throw new Error(`Name the reused shape ${id} in COMPONENT_SCHEMAS`);
+    const named = toComponents(def);
+    const known = shared[id];
+    if (known && JSON.stringify(known) !== JSON.stringify(named))
+      throw new Error(`components/schemas/${id} comes out differently in two answers`);
+    shared[id] = named;
+  }
+  return toComponents(rest);
 }
 
 /** The statuses a route may answer with problem+json, from its kind and its contract. */
@@ -58,7 +140,11 @@ export function problemStatuses(route: ApiRouteEntry, contract: RouteContract): 
   return [...statuses].sort((a, b) => a - b);
 }
 
-function operation(route: ApiRouteEntry, contract: RouteContract): Operation {
+function operation(
+  route: ApiRouteEntry,
+  contract: RouteContract,
+  shared: Record<string, JsonSchema>,
+): Operation {
   const parameters: JsonSchema[] = [];
   for (const [, name] of route.path.matchAll(/\{(\w+)\}/g)) {
     const shape = pathParameterShape(route.path, name!);
@@ -99,7 +185,7 @@ function operation(route: ApiRouteEntry, contract: RouteContract): Operation {
       ...(response.mediaType
         ? { content: { [response.mediaType]: { schema: { type: 'string' } } } }
         : response.schema
-          ? { content: { 'application/json': { schema: schemaOf(response.schema, 'output') } } }
+          ? { content: { 'application/json': { schema: responseSchemaOf(response.schema, shared) } } }
           : {}),
     };
   }
@@ -143,11 +229,12 @@ function operation(route: ApiRouteEntry, contract: RouteContract): Operation {
 
 export function openApiDocument(): OpenApiDocument {
   const paths: Record<string, Record<string, Operation>> = {};
+  const shared: Record<string, JsonSchema> = {};
   for (const route of API_ROUTES) {
     const contract = API_CONTRACT[route.id];
     if (!contract) throw new Error(`Route ${route.id} has no entry in functions/manifest/api-contract.ts.`);
     const operations = paths[route.path] ?? {};
-    operations[route.method.toLowerCase()] = operation(route, contract);
+    operations[route.method.toLowerCase()] = operation(route, contract, shared);
     paths[route.path] = operations;
   }
   return {
@@ -177,7 +264,10 @@ export function openApiDocument(): OpenApiDocument {
             'machine client’s client-credentials token carries the scope `tierdesk/<desk>.app`.',
         },
       },
-      schemas: { Problem: schemaOf(ProblemDocument, 'output') },
+      schemas: {
+        Problem: schemaOf(ProblemDocument, 'output'),
+        ...Object.fromEntries(Object.entries(shared).sort(([a], [b]) => a.localeCompare(b))),
+      },
       responses: {
         TooManyRequests: {
           description:

@@ -6,7 +6,7 @@ import { EXPORT_FORMAT } from '#shared/compliance/export-bundle.ts';
 import { ATTESTATION_METHODS } from '#shared/compliance/identity.ts';
 import { KPI_NAMES } from '#shared/kpis/targets.ts';
 import { RISK_LEVELS } from '#shared/ops/queue.ts';
-import { METRICS, Metric } from '#shared/policy/schema.ts';
+import { Audience, METRICS, Metric } from '#shared/policy/schema.ts';
 import { Channel, Message, PRIORITIES, Priority, Status, Ticket } from '#shared/tickets/model.ts';
 
 /**
@@ -91,6 +91,34 @@ const AppliedSlaAction = SlaAction.extend({
   metric: z.string().optional(),
   appliedAt: Instant.describe('when the workflow applied it (later than `at` if it was asleep)'),
   summary: z.string(),
+});
+
+/** A staff reading of GET /tickets/{id}: what the workflow applied and when it looks next. */
+export const TicketSlaState = z.object({
+  actions: z.array(AppliedSlaAction),
+  nextCheckpoint: Instant.nullable(),
+  packVersion: z.string(),
+});
+
+/** The ticket's outbound mail (replies and notices) as staff see it: no sender lease, no provider id. */
+export const OutboundMailView = z.object({
+  id: z.string(),
+  kind: z.enum(['reply', 'notice']),
+  audience: Audience,
+  template: z.string().optional(),
+  promiseToCustomer: z.boolean().optional(),
+  messageId: z.string().optional(),
+  summary: z.string().optional(),
+  escalation: SlaNotice.shape.escalation,
+  at: Instant,
+  queuedAt: Instant,
+  status: z.enum(['pending', 'sent', 'skipped', 'failed']),
+  attempts: z.number().int(),
+  retryAt: Instant.optional(),
+  sentAt: Instant.optional(),
+  to: z.array(z.string()).optional(),
+  emailMessageId: z.string().optional(),
+  reason: z.string().optional(),
 });
 
 export const TicketSlaView = z.object({
@@ -751,6 +779,9 @@ export const SlaCreditsView = z.object({
 
 // ---- This document ----------------------------------------------------------------------------------
 
+/** Any JSON value (an example request body). */
+export const JsonValue = z.json();
+
 /** Where the OpenAPI document embeds a JSON Schema (2020-12): any schema, by the specification. */
 const EmbeddedJsonSchema = z
   .looseObject({})
@@ -759,7 +790,7 @@ const MediaTypes = z.record(
   z.string(),
   z.object({
     schema: EmbeddedJsonSchema,
-    examples: z.record(z.string(), z.object({ value: z.json() })).optional(),
+    examples: z.record(z.string(), z.object({ value: JsonValue })).optional(),
   }),
 );
 const ResponseObject = z.object({ description: z.string(), content: MediaTypes.optional() });
