@@ -25,10 +25,11 @@ type JsonSchema = { [key: string]: unknown };
 /**
  * Where an answer is open on purpose, and why: GET /openapi.json embeds JSON Schemas (any schema, by the
  * OpenAPI specification), and the DSAR export carries the ticket's other records exactly as stored.
+ * A place matches with everything under it.
  */
 const OPEN_ON_PURPOSE: ReadonlyArray<{ route: string; at: RegExp; why: string }> = [
-  { route: 'GetOpenApi', at: /\/schema$|\/schemas\/additionalProperties$/, why: 'an embedded JSON Schema' },
-  { route: 'DownloadDsarExport', at: /\/otherRecords\/items$/, why: 'records exported as stored' },
+  { route: 'GetOpenApi', at: /\/schema(\/|$)|\/schemas\/additionalProperties(\/|$)/, why: 'an embedded JSON Schema' },
+  { route: 'DownloadDsarExport', at: /\/otherRecords\/items(\/|$)/, why: 'records exported as stored' },
 ];
 
 /** The open places of one answer's schema: objects that allow unknown fields, and schemas that allow anything. */
