@@ -28,7 +28,11 @@ type JsonSchema = { [key: string]: unknown };
  * A place matches with everything under it.
  */
 const OPEN_ON_PURPOSE: ReadonlyArray<{ route: string; at: RegExp; why: string }> = [
-  { route: 'GetOpenApi', at: /\/schema(\/|$)|\/schemas\/additionalProperties(\/|$)/, why: 'an embedded JSON Schema' },
+  {
+    route: 'GetOpenApi',
+    at: /\/schema(\/|$)|\/schemas\/additionalProperties(\/|$)/,
+    why: 'an embedded JSON Schema',
+  },
   { route: 'DownloadDsarExport', at: /\/otherRecords\/items(\/|$)/, why: 'records exported as stored' },
 ];
 
