@@ -329,6 +329,11 @@ export const SurveyAnswerView = z.object({
 // (shared/compliance/dsar-service.ts `dsarView`, appeal-service.ts `appealView`). A field added to a
 // view is one more line in its object here; test/unit/response-schemas.test.ts names what is missing.
 
+/** An object with one field per key, each of the same shape (counts per kind, cells per metric). */
+const perKey = <K extends string, V extends z.ZodType>(keys: readonly K[], value: V) =>
+  z.object(Object.fromEntries(keys.map((k) => [k, value])) as Record<K, V>);
+const Count = z.number().int();
+
 const Money = z.object({ value: z.number(), currency: z.string().describe('ISO 4217, e.g. `USD`') });
 
 /** A request's identity check as staff see it: the code's hash and salt never leave the store. */
@@ -343,13 +348,7 @@ const IdentityCheckView = z.object({
   attestation: z.object({ method: z.enum(ATTESTATION_METHODS), note: z.string() }).optional(),
 });
 
-const DsarCounts = z.object({
-  tickets: z.number().int(),
-  messages: z.number().int(),
-  attachments: z.number().int(),
-  billingAppeals: z.number().int(),
-  dsars: z.number().int(),
-});
+const DsarCounts = perKey(['tickets', 'messages', 'attachments', 'billingAppeals', 'dsars'], Count);
 
 /** Every field of a data subject request, for staff (a pending code shows as `(hidden)` in its notice). */
 export const DsarStaffView = RecordBase.extend({
@@ -383,14 +382,10 @@ export const DsarStaffView = RecordBase.extend({
       startedAt: Instant,
       by: Actor,
       finishedAt: Instant.optional(),
-      counts: z.object({
-        tickets: z.number().int(),
-        messages: z.number().int(),
-        attachments: z.number().int(),
-        objects: z.number().int(),
-        billingAppeals: z.number().int(),
-        otherRequests: z.number().int(),
-      }),
+      counts: perKey(
+        ['tickets', 'messages', 'attachments', 'objects', 'billingAppeals', 'otherRequests'],
+        Count,
+      ),
       keptUnderLegalHold: z.array(z.string()).describe('tickets a legal hold kept out of the erasure'),
     })
     .optional(),
@@ -623,9 +618,9 @@ export const QueueView = z.object({
   desk: z.string(),
   timeZone: z.string(),
   now: Instant,
-  counts: z
-    .object(Object.fromEntries(RISK_LEVELS.map((l) => [l, z.number().int()])))
-    .describe('tickets read per risk level, before the priority and risk filters'),
+  counts: perKey(RISK_LEVELS, Count).describe(
+    'tickets read per risk level, before the priority and risk filters',
+  ),
   total: z.number().int(),
   truncated: z.boolean(),
   nextCursor: z.string().nullable(),
@@ -658,9 +653,6 @@ const Attainment = z.object({
   open: z.number().int(),
   attainment: z.number().nullable().describe('met / (met + breached), a fraction'),
 });
-
-const perKey = <K extends string>(keys: readonly K[], value: z.ZodType) =>
-  z.object(Object.fromEntries(keys.map((k) => [k, value])) as Record<K, z.ZodType>);
 
 export const KpiReportView = z.object({
   desk: z.string(),
