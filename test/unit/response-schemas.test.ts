@@ -19,6 +19,7 @@ import type { ExportBundle } from '#shared/compliance/export-bundle.ts';
 import type { CreditService } from '#shared/incidents/credit-service.ts';
 import type { KpiReport } from '#shared/kpis/report.ts';
 import type { OpsService } from '#shared/ops/service.ts';
+import { contractViolations } from '../support/contract.ts';
 
 type JsonSchema = { [key: string]: unknown };
 
@@ -99,6 +100,22 @@ describe('response schemas', () => {
         expect(described || status === '204', `${id} ${status}`).toBe(true);
       }
     }
+  });
+
+  it('make the e2e contract check refuse a field the committed document does not name', () => {
+    const path = '/dsar/01JABCDEFGHJKMNPQRSTVWXYZ0';
+    const requesterView = {
+      id: '01JABCDEFGHJKMNPQRSTVWXYZ0',
+      kind: 'access',
+      status: 'awaiting-verification',
+      receivedAt: '2031-01-31T10:00:00.000Z',
+      dueAt: '2031-02-28T10:00:00.000Z',
+      identity: { status: 'pending' },
+    };
+    const check = (body: unknown) => contractViolations('GET', path, 200, 'application/json', body);
+    expect(check(requesterView)).toEqual([]);
+    // The staff view's audit trail in the requester's answer matches neither view.
+    expect(check({ ...requesterView, history: [] })).not.toEqual([]);
   });
 
   it('finds what it looks for: an open object and an anything-goes field are reported', () => {
