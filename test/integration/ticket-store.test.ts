@@ -45,6 +45,7 @@ const signals = {
   started: [] as string[],
   start: async (input: { executionName: string }) => void signals.started.push(input.executionName),
   wake: async () => 'stale' as const,
+  end: async () => 'stale' as const,
   status: async () => 'missing' as const,
 };
 
