@@ -226,6 +226,61 @@ describe('the per-ticket SLA workflow on the local engine', () => {
     }
   });
 
+  it('changes that move no checkpoint earlier wake nobody; warning, breach and escalation still fire at their exact instants in one move across all three', async () => {
+    const ticket = await openTicket('urgent'); // P1 Enterprise: 15 minutes, warned at 75 %, Level 2 after 2 hours
+    const at = (minutes: number) => new Date(Date.parse(ticket.createdAt) + minutes * 60_000).toISOString();
+    await t.call('POST', `/tickets/${ticket.id}/messages`, {
+      token: agent,
+      json: { body: 'looking at the checkout logs', visibility: 'internal' },
+    });
+    await t.call('POST', `/tickets/${ticket.id}/messages`, { token: customer, json: { body: 'Still failing.' } });
+    await patch(ticket.id, { priority: 'urgent', tags: ['checkout'] });
+    await advance('PT2H1M');
+    const read = await t.call('GET', `/tickets/${ticket.id}`, { token: agent });
+    const applied = (kind: string) =>
+      read.body.sla.actions.find((a: { kind: string; metric?: string }) => a.kind === kind)?.at;
+    expect(applied('warn')).toBe(at(11.25));
+    expect(breachOf(read.body)?.at).toBe(at(15));
+    expect(applied('escalate')).toBe(at(120));
+    expect(read.body.tier).toBe(2);
+    // Every wake of this execution was a checkpoint (a timeout); no change woke it.
+    const events = await history(ticket.id);
+    expect(events.filter((e) => e.type === 'TaskSucceeded')).toEqual([]);
+    expect(events.filter((e) => e.type === 'TaskTimedOut').length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a public answer wakes nobody, and the workflow that wakes at the old checkpoint applies nothing', async () => {
+    const ticket = await openTicket('urgent');
+    await advance('PT5M');
+    await t.call('POST', `/tickets/${ticket.id}/messages`, { token: agent, json: { body: 'On it.' } });
+    await t.stack.settle();
+    let events = await history(ticket.id);
+    expect(events.filter((e) => e.type === 'TaskSucceeded')).toEqual([]);
+    await advance('PT20M');
+    const read = await t.call('GET', `/tickets/${ticket.id}`, { token: agent });
+    expect(read.body.sla.actions.filter((a: { kind: string }) => a.kind !== 'notify')).toEqual([]);
+    events = await history(ticket.id);
+    // It woke once, at the warning instant it had planned, and re-planned from the answered ticket.
+    expect(events.filter((e) => e.type === 'TaskTimedOut')).toHaveLength(1);
+  });
+
+  it('a customer reply that resumes a paused clock wakes the workflow at once', async () => {
+    const ticket = await openTicket('urgent');
+    await t.call('POST', `/tickets/${ticket.id}/messages`, { token: agent, json: { body: 'Which browser?' } });
+    await t.stack.settle();
+    await patch(ticket.id, { status: 'pending' });
+    // A week later (every planned wake has passed), the customer answers: the clocks run again.
+    await advance('P8D');
+    const before = (await history(ticket.id)).filter((e) => e.type === 'TaskSucceeded').length;
+    await t.call('POST', `/tickets/${ticket.id}/messages`, { token: customer, json: { body: 'Firefox.' } });
+    await t.stack.settle();
+    const woken = (await history(ticket.id))
+      .filter((e) => e.type === 'TaskSucceeded')
+      .map((e) => e.taskSucceededEventDetails?.output ?? '');
+    expect(woken.length).toBe(before + 1);
+    expect(woken.at(-1)).toContain('customer-message');
+  });
+
   it('closing the ticket ends the execution, and a ticket answered once and solved stays within 12 transitions', async () => {
     const ticket = await openTicket('high');
     await t.call('POST', `/tickets/${ticket.id}/messages`, {
