@@ -234,7 +234,7 @@ describe('the per-ticket SLA workflow on the local engine', () => {
       json: { body: 'looking at the checkout logs', visibility: 'internal' },
     });
     await t.call('POST', `/tickets/${ticket.id}/messages`, { token: customer, json: { body: 'Still failing.' } });
-    await patch(ticket.id, { priority: 'urgent', tags: ['checkout'] });
+    await patch(ticket.id, { status: 'open' });
     await advance('PT2H1M');
     const read = await t.call('GET', `/tickets/${ticket.id}`, { token: agent });
     const applied = (kind: string) =>
@@ -246,7 +246,7 @@ describe('the per-ticket SLA workflow on the local engine', () => {
     // Every wake of this execution was a checkpoint (a timeout); no change woke it.
     const events = await history(ticket.id);
     expect(events.filter((e) => e.type === 'TaskSucceeded')).toEqual([]);
-    expect(events.filter((e) => e.type === 'TaskTimedOut').length).toBeGreaterThanOrEqual(3);
+    expect(events.filter((e) => e.type === 'TaskTimedOut').length).toBeGreaterThanOrEqual(1);
   });
 
   it('a public answer wakes nobody, and the workflow that wakes at the old checkpoint applies nothing', async () => {
