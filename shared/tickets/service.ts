@@ -11,7 +11,7 @@ import type { TicketSlaState } from '../workflow/model.ts';
 import { executionNameFor } from '../workflow/model.ts';
 import { slaStateOf } from '../workflow/policy-planner.ts';
 import type { WorkflowSignals } from '../workflow/signals.ts';
-import { quietChange } from '../workflow/wake-policy.ts';
+import { quietChange, signalChange } from '../workflow/wake-policy.ts';
 import { assertCanSeeTicket, canSeeInternalNotes } from './access.ts';
 import { isAnswered } from './authority.ts';
 import type { BanCheck } from './bans.ts';
@@ -117,7 +117,7 @@ export function ticketService(deps: TicketServiceDeps) {
   async function wakeWorkflow(ticket: Ticket, taskToken: string | undefined, wokenBy: string) {
     if (!taskToken) return;
     try {
-      await signals.wake(taskToken, { wokenBy });
+      await signalChange(signals, ticket, taskToken, wokenBy);
     } catch (error) {
       logDeferred('wake', ticket.id, error);
     }

@@ -8,10 +8,13 @@ import type { CheckSlaResult } from './check-ticket-sla.ts';
 export type SleepPlan = CheckSlaResult & { sleepSeconds: number };
 
 /**
- * The errors the sleeping step fails its own task with to leave the loop without a Choice state; the
- * definition catches each by name and never retries them (they would match States.TaskFailed).
+ * The errors a sleeping task is failed with to leave the loop without a Choice state; the definition
+ * catches each by name and never retries them (they would match States.TaskFailed). `closed`: sent by
+ * the change that closes the ticket, caught by one last Apply step that ends the execution (one
+ * transition). `stop` and `handOver`: sent by the sleeping step itself on its Apply step's plan.
  */
 export const LOOP_EXIT = {
+  closed: 'Workflow.Closed',
   stop: 'Workflow.Stop',
   handOver: 'Workflow.HandOver',
 } as const;

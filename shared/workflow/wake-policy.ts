@@ -2,6 +2,8 @@ import type { TicketActivity } from '../tickets/activity.ts';
 import type { Ticket } from '../tickets/model.ts';
 import type { StoredTicket } from '../tickets/ports.ts';
 import { slaStateOf } from './policy-planner.ts';
+import type { WorkflowSignals } from './signals.ts';
+import { LOOP_EXIT } from './sleep-step.ts';
 
 /** Whether a ticket change must wake the ticket's workflow now, and why (for logs and tests). */
 export interface WakeDecision {
@@ -63,4 +65,21 @@ export function quietChange(
   return token && !wakeForChange({ before, after, now, queuesMail }).wake
     ? { quietWhileParkedOn: token }
     : {};
+}
+
+/**
+ * Signals the sleeping workflow about a committed change it must see: a closing ends its loop through
+ * one last Apply step (Workflow.Closed); any other change wakes it to re-plan. Same outcomes as wake.
+ */
+export async function signalChange(
+  signals: WorkflowSignals,
+  ticket: Pick<Ticket, 'status'>,
+  taskToken: string,
+  wokenBy: string,
+): Promise<'signalled' | 'stale'> {
+  const outcome =
+    ticket.status === 'closed'
+      ? await signals.end(taskToken, { error: LOOP_EXIT.closed, cause: wokenBy })
+      : await signals.wake(taskToken, { wokenBy });
+  return outcome === 'stale' ? 'stale' : 'signalled';
 }

@@ -62,15 +62,24 @@ describe('the SLA loop', () => {
     );
     expect(caught).toEqual({
       'States.Timeout': apply,
+      [LOOP_EXIT.closed]: 'Apply the last SLA actions: the ticket is closed',
       [LOOP_EXIT.stop]: 'Stop: the ticket is closed',
       [LOOP_EXIT.handOver]: 'Hand over to a new execution',
     });
     expect(Object.values(States).filter((s) => s.Type === 'Choice')).toEqual([]);
+    // A closing change ends the loop in one transition: the last Apply step ends the execution.
+    expect(States['Apply the last SLA actions: the ticket is closed']).toMatchObject({
+      Type: 'Task',
+      End: true,
+    });
   });
 
   it('never retries the loop exits (States.TaskFailed would match them): their retrier comes first', () => {
     const [first, ...rest] = States[sleep]?.Retry ?? [];
-    expect(first).toEqual({ ErrorEquals: [LOOP_EXIT.stop, LOOP_EXIT.handOver], MaxAttempts: 0 });
+    expect(first).toEqual({
+      ErrorEquals: [LOOP_EXIT.closed, LOOP_EXIT.stop, LOOP_EXIT.handOver],
+      MaxAttempts: 0,
+    });
     expect(rest.flatMap((r) => r.ErrorEquals)).toContain('States.TaskFailed');
   });
 });
