@@ -117,7 +117,7 @@ describe('the definition check', () => {
     writeFileSync(
       file,
       definition
-        .replace(placeholder('CheckTicketSlaFunctionArn'), placeholder('CheckFunctionArn'))
+        .replaceAll(placeholder('CheckTicketSlaFunctionArn'), placeholder('CheckFunctionArn'))
         .replace('"Next": "Hand over to a new execution"', '"Next": "Hand over to a new executio"'),
     );
     const app = testApp();
