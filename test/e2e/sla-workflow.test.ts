@@ -86,6 +86,13 @@ async function patch(id: string, body: unknown, token = agent) {
   return res.body;
 }
 
+/** A public agent reply, settled. */
+async function agentSays(id: string, body: string) {
+  const res = await t.call('POST', `/tickets/${id}/messages`, { token: agent, json: { body } });
+  expect(res.status).toBe(201);
+  await t.stack.settle();
+}
+
 const breachOf = (ticket: { sla?: { actions: Array<{ kind: string; at: string; metric?: string }> } }) =>
   ticket.sla?.actions.find((a) => a.kind === 'breach' && a.metric === 'first-response');
 
@@ -255,8 +262,7 @@ describe('the per-ticket SLA workflow on the local engine', () => {
   it('a public answer wakes nobody, and the workflow that wakes at the old checkpoint applies nothing', async () => {
     const ticket = await openTicket('urgent');
     await advance('PT5M');
-    await t.call('POST', `/tickets/${ticket.id}/messages`, { token: agent, json: { body: 'On it.' } });
-    await t.stack.settle();
+    await agentSays(ticket.id, 'On it.');
     let events = await history(ticket.id);
     expect(events.filter((e) => e.type === 'TaskSucceeded')).toEqual([]);
     await advance('PT20M');
@@ -269,11 +275,7 @@ describe('the per-ticket SLA workflow on the local engine', () => {
 
   it('a customer reply that resumes a paused clock wakes the workflow at once', async () => {
     const ticket = await openTicket('urgent');
-    await t.call('POST', `/tickets/${ticket.id}/messages`, {
-      token: agent,
-      json: { body: 'Which browser?' },
-    });
-    await t.stack.settle();
+    await agentSays(ticket.id, 'Which browser?');
     await patch(ticket.id, { status: 'pending' });
     // A week later (every planned wake has passed), the customer answers: the clocks run again.
     await advance('P8D');
@@ -289,11 +291,7 @@ describe('the per-ticket SLA workflow on the local engine', () => {
 
   it('closing the ticket ends the execution at once, and a ticket answered once, solved and closed takes at most 7 transitions', async () => {
     const ticket = await openTicket('high');
-    await t.call('POST', `/tickets/${ticket.id}/messages`, {
-      token: agent,
-      json: { body: 'Fixed in 4.2.1' },
-    });
-    await t.stack.settle();
+    await agentSays(ticket.id, 'Fixed in 4.2.1');
     await patch(ticket.id, { status: 'solved' });
     await patch(ticket.id, { status: 'closed' });
     await eventually(
