@@ -361,6 +361,27 @@ describe('no ticket without a workflow', () => {
     expect(list.executions?.filter((e) => e.name?.startsWith(ticket.id))).toHaveLength(1);
   });
 
+  it('a closing whose signal is lost still ends the execution: the reconciler wakes it and the sleeping step stops the loop', async () => {
+    const ticket = await openTicket('normal');
+    const fault = await t.call('POST', '/_local/faults', {
+      json: { operation: 'SendTaskFailure', count: 10, kind: 'throttle' },
+    });
+    expect(fault.status).toBe(200);
+    await patch(ticket.id, { status: 'closed' });
+    await t.call('POST', '/_local/faults', { json: { operation: 'SendTaskFailure', count: 0 } });
+    expect(await status(ticket.id)).toBe('RUNNING');
+    await eventually(async () => {
+      await advance('PT1M'); // the reconciler runs every minute of virtual time
+      return (await status(ticket.id)) === 'SUCCEEDED' ? true : undefined;
+    }, 'the reconciler to wake the workflow, which then stops');
+    const events = await history(ticket.id);
+    const failed = events.filter((e) => e.type === 'TaskFailed').map((e) => e.taskFailedEventDetails?.error);
+    expect(failed).toEqual(['Workflow.Stop']);
+    expect(
+      events.filter((e) => e.type?.endsWith('StateEntered')).at(-1)?.stateEnteredEventDetails?.name,
+    ).toBe('Stop: the ticket is closed');
+  });
+
   it('wakes the workflow through the reconciler when SendTaskSuccess fails', async () => {
     const ticket = await openTicket('normal');
     await t.call('POST', '/_local/faults', {
