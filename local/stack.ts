@@ -522,7 +522,7 @@ const ClockChange = z.union([
 ]);
 const FaultRequest = z.union([
   z.strictObject({
-    operation: z.enum(['StartExecution', 'SendTaskSuccess', 'DescribeExecution']),
+    operation: z.enum(['StartExecution', 'SendTaskSuccess', 'SendTaskFailure', 'DescribeExecution']),
     count: z.number().int().min(0).max(1000),
     kind: z.enum(['throttle', 'drop']).default('throttle'),
   }),

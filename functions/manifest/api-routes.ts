@@ -177,11 +177,12 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
     description: 'PATCH /tickets/{id}: status, priority, tier, assignee (If-Match version).',
     auth: { kind: 'jwt' },
     throttle: { rateLimit: 20, burstLimit: 40 },
-    // The ticket (GetItem), the commit (UpdateItem returning the task token), waking the workflow.
+    // The ticket (GetItem), the commit (UpdateItem returning the task token), waking the workflow
+    // (SendTaskSuccess; a closing ends its loop with SendTaskFailure Workflow.Closed).
     // An assignee must be a staff member of the desk: read from the user pool (the staff directory).
     access: {
       table: { actions: ['GetItem', 'UpdateItem'] },
-      ticketWorkflow: { actions: ['SendTaskSuccess'] },
+      ticketWorkflow: { actions: ['SendTaskSuccess', 'SendTaskFailure'] },
       staffDirectory: true,
     },
   },

@@ -81,7 +81,8 @@ export const ASYNC_FUNCTIONS: readonly AsyncFunctionEntry[] = [
     deadLetterQueue: false,
     access: {
       table: { actions: ['UpdateItem'] },
-      ticketWorkflow: { actions: ['SendTaskSuccess'] },
+      // SendTaskFailure: a step that stops or hands over ends its own task (the loop's exits).
+      ticketWorkflow: { actions: ['SendTaskSuccess', 'SendTaskFailure'] },
       desks: true,
     },
   },

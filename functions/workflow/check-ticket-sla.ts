@@ -4,6 +4,7 @@ import { asyncHandler } from '#shared/runtime/async-handler.ts';
 import { mailOutboundDeps } from '#shared/runtime/mail-deps.ts';
 import { workflowDeps } from '#shared/runtime/workflow-deps.ts';
 import { checkTicketSla } from '#shared/workflow/check-ticket-sla.ts';
+import { toSleepPlan } from '#shared/workflow/sleep-step.ts';
 
 const Input = z.object({
   ticketId: z.string().min(1),
@@ -27,5 +28,5 @@ function mailPort() {
 
 /** Step Functions task "Apply due SLA actions and plan the next checkpoint" (and send the mail they cause). */
 export const handler = asyncHandler('check-ticket-sla', Input, async (input) =>
-  checkTicketSla({ ...workflowDeps(), mail: mailPort() }, input),
+  toSleepPlan(await checkTicketSla({ ...workflowDeps(), mail: mailPort() }, input)),
 );

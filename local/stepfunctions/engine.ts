@@ -552,6 +552,8 @@ export class LocalStepFunctions {
         },
       });
     });
+    // The parked function may end its own task (SendTaskFailure) before the wait below is awaited.
+    result.catch(() => {});
     this.append(running, events.taskStarted('lambda', resource));
     let cancelTimer = () => {};
     try {

@@ -109,6 +109,9 @@ interface OpenStep {
  * Groups a history into steps. Events between a `…StateEntered` and the next one belong to that
  * step (Step Functions Standard runs these workflows one state at a time).
  */
+const isLoopExit = (d: Record<string, unknown> | undefined) =>
+  ['Workflow.Closed', 'Workflow.Stop', 'Workflow.HandOver'].includes(String(d?.error));
+
 export function executionSteps(events: readonly HistoryEventLike[], withData = false): ExecutionStep[] {
   const steps: ExecutionStep[] = [];
   let current: OpenStep | undefined;
@@ -178,6 +181,12 @@ export function executionSteps(events: readonly HistoryEventLike[], withData = f
     } else if (type === 'LambdaFunctionSucceeded' && current) {
       const output = detailsOf(e, 'lambdaFunctionSucceededEventDetails')?.output;
       current.step.summary.push(...describeApplyResult(parseJson(output)));
+    } else if (type === 'TaskFailed' && current && isLoopExit(detailsOf(e, 'taskFailedEventDetails'))) {
+      // The SLA loop's exits are failures by design (shared/workflow/sleep-step.ts): say which, not "failed".
+      const d = detailsOf(e, 'taskFailedEventDetails');
+      current.step.summary.push(`Left the loop (${String(d?.error)}): ${String(d?.cause ?? '')}`);
+      current.step.outcome = 'succeeded';
+      close(current, e);
     } else if ((type === 'LambdaFunctionFailed' || type === 'TaskFailed') && current) {
       const d = detailsOf(
         e,

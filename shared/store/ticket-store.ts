@@ -251,14 +251,8 @@ export function dynamoTicketStore(
       await doc.send(new PutCommand({ TableName: tableName, Item: await messageItem(message) }));
     },
 
-    async commitChange(stored, expectedVersion, newOutbound = []) {
+    async commitChange(stored, expectedVersion, newOutbound = [], options = {}) {
       const t = stored.ticket;
-      const update = setExpression({
-        ...ticketFields(t),
-        activity: stored.activity,
-        gsi1pk: keys.deskStatus(t.desk, t.status),
-        ...workflowDueMarker(t),
-      });
       // Appended, never rewritten: the mail sender updates entries in place without a version bump.
       const outbox = newOutbound.length
         ? {
@@ -266,24 +260,46 @@ export function dynamoTicketStore(
             values: { ':noMail': [], ':newOutbound': newOutbound },
           }
         : { expression: '', values: {} };
-      try {
+      const commit = async (quietOn: string | undefined) => {
+        const update = setExpression({
+          ...ticketFields(t),
+          activity: stored.activity,
+          gsi1pk: keys.deskStatus(t.desk, t.status),
+          // A change the sleeping workflow need not see yet leaves the marker as it is (none).
+          ...(quietOn ? {} : workflowDueMarker(t)),
+        });
         const { Attributes } = await doc.send(
           new UpdateCommand({
             TableName: tableName,
             Key: keys.ticket(t.desk, t.id),
             UpdateExpression: update.expression + outbox.expression,
-            ConditionExpression: '#version = :expectedVersion',
+            // Quiet only while the workflow sleeps on the plan the caller judged the change against.
+            ConditionExpression: quietOn
+              ? '#version = :expectedVersion AND workflow.taskToken = :parkedOn'
+              : '#version = :expectedVersion',
             ExpressionAttributeNames: update.names,
             ExpressionAttributeValues: {
               ...update.values,
               ...outbox.values,
               ':expectedVersion': expectedVersion,
+              ...(quietOn ? { ':parkedOn': quietOn } : {}),
             },
             ReturnValues: 'ALL_NEW',
           }),
         );
         const workflow = Attributes?.workflow as WorkflowState | undefined;
-        return { taskToken: workflow?.taskToken };
+        return { taskToken: workflow?.taskToken, workflowMustSee: !quietOn };
+      };
+      try {
+        if (options.quietWhileParkedOn) {
+          try {
+            return await commit(options.quietWhileParkedOn);
+          } catch (error) {
+            // The workflow woke or re-planned since the read (or the version moved): commit as a change it must see.
+            if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          }
+        }
+        return await commit(undefined);
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) throw new VersionConflict(t.id);
         throw error;

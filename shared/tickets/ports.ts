@@ -71,13 +71,17 @@ export interface TicketWriter {
   /**
    * Commits a change if the stored version is still `expectedVersion` (else VersionConflict), marks
    * the ticket as due for its workflow, and returns the sleeping workflow's task token, if any.
-   * `newOutbound` is appended to the ticket's outbound mail in the same write.
+   * `newOutbound` is appended to the ticket's outbound mail in the same write. With
+   * `quietWhileParkedOn` (a change the sleeping workflow need not see before its planned checkpoint,
+   * shared/workflow/wake-policy.ts) the ticket is not marked, provided the workflow still sleeps on
+   * that task token; otherwise the change is committed marked. `workflowMustSee`: it was marked.
    */
   commitChange(
     stored: StoredTicket,
     expectedVersion: number,
     newOutbound?: OutboundMail[],
-  ): Promise<{ taskToken: string | undefined }>;
+    options?: { quietWhileParkedOn?: string | undefined },
+  ): Promise<{ taskToken: string | undefined; workflowMustSee: boolean }>;
 }
 
 /** The whole ticket store, as dynamoTicketStore implements it; consumers take the narrow ports they use. */

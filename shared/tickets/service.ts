@@ -11,6 +11,7 @@ import type { TicketSlaState } from '../workflow/model.ts';
 import { executionNameFor } from '../workflow/model.ts';
 import { slaStateOf } from '../workflow/policy-planner.ts';
 import type { WorkflowSignals } from '../workflow/signals.ts';
+import { quietChange, signalChange } from '../workflow/wake-policy.ts';
 import { assertCanSeeTicket, canSeeInternalNotes } from './access.ts';
 import { isAnswered } from './authority.ts';
 import type { BanCheck } from './bans.ts';
@@ -116,7 +117,7 @@ export function ticketService(deps: TicketServiceDeps) {
   async function wakeWorkflow(ticket: Ticket, taskToken: string | undefined, wokenBy: string) {
     if (!taskToken) return;
     try {
-      await signals.wake(taskToken, { wokenBy });
+      await signalChange(signals, ticket, taskToken, wokenBy);
     } catch (error) {
       logDeferred('wake', ticket.id, error);
     }
@@ -296,13 +297,11 @@ export function ticketService(deps: TicketServiceDeps) {
         const mail = isStaff(principal)
           ? outboundForAgentReply(ticket, { messageId, visibility: body.visibility, at: now.toISOString() })
           : [];
+        const after = appendActivity(stored!, change);
+        const quiet = quietChange(stored!, after, now, mail.length > 0);
         try {
-          const { taskToken } = await store.commitChange(
-            appendActivity(stored!, change),
-            ticket.version,
-            mail,
-          );
-          await wakeWorkflow(change.ticket, taskToken, describe(change.activity));
+          const { taskToken, workflowMustSee } = await store.commitChange(after, ticket.version, mail, quiet);
+          if (workflowMustSee) await wakeWorkflow(change.ticket, taskToken, describe(change.activity));
           const message =
             principal.role === 'customer'
               ? customerMessageView(change.message, ticket.assigneeContact?.displayName)
@@ -396,9 +395,11 @@ export function ticketService(deps: TicketServiceDeps) {
           email: input.email,
         };
         await store.putMessage(message);
+        const after = appendActivity(stored, change);
+        const quiet = quietChange(stored, after, deps.clock.now(), false);
         try {
-          const { taskToken } = await store.commitChange(appendActivity(stored, change), ticket.version);
-          await wakeWorkflow(change.ticket, taskToken, describe(change.activity));
+          const { taskToken, workflowMustSee } = await store.commitChange(after, ticket.version, [], quiet);
+          if (workflowMustSee) await wakeWorkflow(change.ticket, taskToken, describe(change.activity));
           return { ticket: change.ticket, messageId: input.messageId, replayed: false };
         } catch (error) {
           if (!(error instanceof VersionConflict) || attempt >= MAX_COMMIT_ATTEMPTS) throw error;
@@ -438,9 +439,11 @@ export function ticketService(deps: TicketServiceDeps) {
           );
         }
       }
+      const after = appendActivity(stored!, change);
+      const quiet = quietChange(stored!, after, deps.clock.now(), false);
       try {
-        const { taskToken } = await store.commitChange(appendActivity(stored!, change), expectedVersion);
-        await wakeWorkflow(change.ticket, taskToken, describe(change.activity));
+        const { taskToken, workflowMustSee } = await store.commitChange(after, expectedVersion, [], quiet);
+        if (workflowMustSee) await wakeWorkflow(change.ticket, taskToken, describe(change.activity));
       } catch (error) {
         if (error instanceof VersionConflict) {
           throw DomainError.preconditionFailed(

@@ -1,7 +1,15 @@
 import type { MailRecord, WorkflowParking } from './ports.ts';
 import type { WorkflowSignals } from './signals.ts';
+import { LOOP_EXIT, type SleepPlan } from './sleep-step.ts';
 
+/** What the sleeping step passes: the Apply step's whole result and its own task token. */
 export interface ParkInput {
+  taskToken: string;
+  plan: SleepPlan;
+}
+
+/** What executions started on the earlier definition (Apply → Choice → Sleep) pass; they keep it until they end. */
+export interface EarlierParkInput {
   ticketId: string;
   desk: string;
   taskToken: string;
@@ -12,24 +20,52 @@ export interface ParkInput {
 }
 
 /**
- * The sleeping step's callback target: leaves the task token on the ticket so the next change
- * can wake the workflow. If the ticket changed after the workflow planned (the version moved or
- * a change is marked due), it wakes itself at once instead of sleeping on stale plans. The outcome
- * of the mail the Apply step sent is recorded in the same write (or alone, when it does not park).
+ * The sleeping step's callback target. On a plan to sleep it leaves the task token on the ticket so
+ * a change that matters can wake the workflow; if the ticket changed after the workflow planned (the
+ * version moved or a change is marked due), it wakes itself at once instead of sleeping on stale
+ * plans. The outcome of the mail the Apply step sent is recorded in the same write (or alone, when it
+ * does not park). On a plan to stop or hand over it ends its own task with the error the definition
+ * catches for that exit: two states per wake, no Choice state.
  */
 export async function parkWorkflow(
   deps: { store: WorkflowParking; signals: WorkflowSignals },
-  input: ParkInput,
+  input: ParkInput | EarlierParkInput,
 ): Promise<{ parked: boolean }> {
-  const parked = await deps.store.parkWorkflow(input.desk, input.ticketId, {
+  const park = 'plan' in input ? sleepOf(input.plan) : input;
+  if ('exit' in park) {
+    await deps.signals.end(input.taskToken, park.exit);
+    return { parked: false };
+  }
+  const parked = await deps.store.parkWorkflow(park.desk, park.ticketId, {
     taskToken: input.taskToken,
-    seenVersion: input.seenVersion,
-    until: input.wakeAt,
-    mail: input.mail,
+    seenVersion: park.seenVersion,
+    until: park.wakeAt,
+    mail: park.mail,
   });
   if (!parked)
     await deps.signals.wake(input.taskToken, {
       wokenBy: 'the ticket changed while the workflow was planning',
     });
   return { parked };
+}
+
+function sleepOf(
+  plan: SleepPlan,
+): Omit<EarlierParkInput, 'taskToken'> | { exit: { error: string; cause: string } } {
+  switch (plan.next) {
+    case 'sleep':
+      return {
+        ticketId: plan.ticketId,
+        desk: plan.desk,
+        seenVersion: plan.seenVersion,
+        wakeAt: plan.wakeAt,
+        mail: plan.mail,
+      };
+    case 'stop':
+      return { exit: { error: LOOP_EXIT.stop, cause: plan.reason } };
+    case 'continue-as-new':
+      return {
+        exit: { error: LOOP_EXIT.handOver, cause: `Handing over to execution ${plan.nextExecutionName}.` },
+      };
+  }
 }

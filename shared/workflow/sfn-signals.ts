@@ -3,6 +3,7 @@ import {
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
   InvalidToken,
+  SendTaskFailureCommand,
   SendTaskSuccessCommand,
   type SFNClient,
   StartExecutionCommand,
@@ -36,13 +37,17 @@ export function sfnWorkflowSignals(sfn: SFNClient, stateMachineArn: string): Wor
         await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(reason) }));
         return 'woken';
       } catch (error) {
-        if (
-          error instanceof TaskTimedOut ||
-          error instanceof TaskDoesNotExist ||
-          error instanceof InvalidToken
-        )
-          return 'stale';
+        if (isStale(error)) return 'stale';
         throw error;
+      }
+    },
+    async end(taskToken, { error, cause }) {
+      try {
+        await sfn.send(new SendTaskFailureCommand({ taskToken, error, cause }));
+        return 'ended';
+      } catch (failure) {
+        if (isStale(failure)) return 'stale';
+        throw failure;
       }
     },
     async status(name) {
@@ -56,3 +61,7 @@ export function sfnWorkflowSignals(sfn: SFNClient, stateMachineArn: string): Wor
     },
   };
 }
+
+/** The token no longer refers to a waiting task (it timed out, was answered, or never existed). */
+const isStale = (error: unknown) =>
+  error instanceof TaskTimedOut || error instanceof TaskDoesNotExist || error instanceof InvalidToken;

@@ -51,6 +51,7 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
     'dynamodb:UpdateItem',
     'kms:Decrypt',
     'kms:GenerateDataKey',
+    'states:SendTaskFailure',
     'states:SendTaskSuccess',
   ],
   GetTicketSla: ['dynamodb:GetItem', 'kms:Decrypt'],
@@ -459,7 +460,7 @@ describe('ApiStack', () => {
       'CreateTicket states:StartExecution',
       'GetTicketHistory states:DescribeExecution,states:GetExecutionHistory',
       'ReleaseSuspendedMail states:SendTaskSuccess,states:StartExecution',
-      'UpdateTicket states:SendTaskSuccess',
+      'UpdateTicket states:SendTaskFailure,states:SendTaskSuccess',
     ]);
     for (const statement of statesStatements) {
       // Reading histories is on the state machine's executions (named per ticket); the rest on the machine.

@@ -17,6 +17,7 @@ import {
   sampleArn,
   substitute,
 } from '../../infra/state-machine-definition.ts';
+import { LOOP_EXIT } from '../../shared/workflow/sleep-step.ts';
 import { testApp } from './infra-app.ts';
 
 const definition = readDefinition(TICKET_SLA_DEFINITION_FILE);
@@ -40,6 +41,49 @@ describe(TICKET_SLA_DEFINITION_FILE, () => {
   });
 });
 
+describe('the SLA loop', () => {
+  type State = {
+    Type: string;
+    Next?: string;
+    End?: boolean;
+    Retry?: Array<{ ErrorEquals: string[]; MaxAttempts?: number }>;
+    Catch?: Array<{ ErrorEquals: string[]; Next: string }>;
+  };
+  const { StartAt, States } = JSON.parse(definition) as { StartAt: string; States: Record<string, State> };
+  const apply = 'Apply due SLA actions and plan the next checkpoint';
+  const sleep = 'Sleep until the next SLA checkpoint or a ticket change';
+
+  it('is two states per wake: Apply → Sleep → Apply, on a change and on the checkpoint alike', () => {
+    expect(StartAt).toBe(apply);
+    expect(States[apply]?.Next).toBe(sleep);
+    expect(States[sleep]?.Next).toBe(apply);
+    const caught = Object.fromEntries(
+      (States[sleep]?.Catch ?? []).map((c) => [c.ErrorEquals.join(), c.Next]),
+    );
+    expect(caught).toEqual({
+      'States.Timeout': apply,
+      [LOOP_EXIT.closed]: 'Apply the last SLA actions: the ticket is closed',
+      [LOOP_EXIT.stop]: 'Stop: the ticket is closed',
+      [LOOP_EXIT.handOver]: 'Hand over to a new execution',
+    });
+    expect(Object.values(States).filter((s) => s.Type === 'Choice')).toEqual([]);
+    // A closing change ends the loop in one transition: the last Apply step ends the execution.
+    expect(States['Apply the last SLA actions: the ticket is closed']).toMatchObject({
+      Type: 'Task',
+      End: true,
+    });
+  });
+
+  it('never retries the loop exits (States.TaskFailed would match them): their retrier comes first', () => {
+    const [first, ...rest] = States[sleep]?.Retry ?? [];
+    expect(first).toEqual({
+      ErrorEquals: [LOOP_EXIT.closed, LOOP_EXIT.stop, LOOP_EXIT.handOver],
+      MaxAttempts: 0,
+    });
+    expect(rest.flatMap((r) => r.ErrorEquals)).toContain('States.TaskFailed');
+  });
+});
+
 describe('the definition check', () => {
   it('names a placeholder without a substitution and a substitution without a placeholder', () => {
     expect(definitionProblems(definition, ['CheckTicketSlaFunctionArn', 'ParkFunctionArn'])).toEqual([
@@ -53,12 +97,12 @@ describe('the definition check', () => {
       expect(definition).toContain(from);
       return definitionProblems(definition.replace(from, to), substitutionNames);
     };
-    expect(broken('"Next": "Handed over"', '"Next": "Handed ovr"')).toEqual(
-      expect.arrayContaining([expect.stringMatching(/MISSING_TRANSITION_TARGET.*Handed ovr/)]),
+    expect(broken('"Next": "Hand over to a new execution"', '"Next": "Hand over to a new executio"')).toEqual(
+      expect.arrayContaining([expect.stringMatching(/MISSING_TRANSITION_TARGET.*new executio\b/)]),
     );
-    expect(broken('"Type": "Choice"', '"Type": "Decide"')).toEqual([
-      expect.stringMatching(/SCHEMA_VALIDATION_FAILED/),
-    ]);
+    expect(broken('"Type": "Succeed"', '"Type": "Decide"')).toEqual(
+      expect.arrayContaining([expect.stringMatching(/SCHEMA_VALIDATION_FAILED.*Type is invalid/)]),
+    );
     expect(broken('"ResultPath": "$.wokenBy"', '"ResultPath": "wokenBy"')).toEqual([
       expect.stringMatching(/ResultPath/),
     ]);
@@ -73,8 +117,8 @@ describe('the definition check', () => {
     writeFileSync(
       file,
       definition
-        .replace(placeholder('CheckTicketSlaFunctionArn'), placeholder('CheckFunctionArn'))
-        .replace('"Next": "Handed over"', '"Next": "Handed ovr"'),
+        .replaceAll(placeholder('CheckTicketSlaFunctionArn'), placeholder('CheckFunctionArn'))
+        .replace('"Next": "Hand over to a new execution"', '"Next": "Hand over to a new executio"'),
     );
     const app = testApp();
     const config = readDeploymentConfig(app.node);
@@ -85,8 +129,8 @@ describe('the definition check', () => {
     expect(errors).toEqual([
       `${file}: \${CheckFunctionArn} has no substitution`,
       `${file}: substitution CheckTicketSlaFunctionArn has no \${CheckTicketSlaFunctionArn} placeholder`,
-      `${file}: MISSING_TRANSITION_TARGET: State Handed over is not reachable`,
-      `${file}: MISSING_TRANSITION_TARGET: Missing 'StartAt'|'Next'|'Default' target: Handed ovr`,
+      `${file}: MISSING_TRANSITION_TARGET: State Hand over to a new execution is not reachable`,
+      `${file}: MISSING_TRANSITION_TARGET: Missing 'StartAt'|'Next'|'Default' target: Hand over to a new executio`,
     ]);
   });
 });

@@ -29,8 +29,15 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
     'secretsmanager:GetSecretValue',
     'ses:SendRawEmail',
   ],
-  // shared/workflow/park-workflow.ts: parkWorkflow, and a wake of itself when the ticket moved on.
-  ParkTicketWorkflow: ['dynamodb:UpdateItem', 'kms:Decrypt', 'kms:GenerateDataKey', 'states:SendTaskSuccess'],
+  // shared/workflow/park-workflow.ts: parkWorkflow, a wake of itself when the ticket moved on, and the
+  // end of its own task when the loop stops or hands over.
+  ParkTicketWorkflow: [
+    'dynamodb:UpdateItem',
+    'kms:Decrypt',
+    'kms:GenerateDataKey',
+    'states:SendTaskFailure',
+    'states:SendTaskSuccess',
+  ],
   // shared/workflow/reconcile.ts: listWorkflowDue and listOverdueCheckpoints (index Queries), getTicket,
   // status (DescribeExecution), start, wake; its DLQ.
   ReconcileWorkflows: [

@@ -45,6 +45,7 @@ const signals = {
   started: [] as string[],
   start: async (input: { executionName: string }) => void signals.started.push(input.executionName),
   wake: async () => 'stale' as const,
+  end: async () => 'stale' as const,
   status: async () => 'missing' as const,
 };
 
@@ -92,6 +93,59 @@ describe('DynamoDB ticket store', () => {
       store.commitChange({ ...next, ticket: { ...next.ticket, version: 3 } }, 1),
     ).rejects.toBeInstanceOf(VersionConflict);
     expect((await store.getTicket('techflow', change.ticket.id))?.ticket.status).toBe('open');
+  });
+
+  it('commits a change quietly only while the workflow sleeps on the token it was judged against', async () => {
+    const change = openTicket({
+      principal: customer,
+      body,
+      id: '01J00000000000000000000009',
+      now,
+      defaults: defaults(),
+    });
+    await store.putNewTicket(change);
+    const checkpoint = '2026-03-06T16:00:00.000Z';
+    /** The workflow plans from `version` (clearing the due marker) and parks on `token`. */
+    const planAndPark = async (version: number, token: string) => {
+      const { ticket } = (await store.getTicket('techflow', change.ticket.id))!;
+      await store.recordSlaProgress({
+        expectedVersion: version,
+        ticket,
+        newActivity: [],
+        newActions: [],
+        nextCheckpoint: checkpoint,
+        wakeAt: checkpoint,
+        packVersion: 'techflow@test',
+        executionName: change.ticket.id,
+        executionStartedAt: now.toISOString(),
+      });
+      expect(
+        await store.parkWorkflow('techflow', change.ticket.id, {
+          taskToken: token,
+          seenVersion: version,
+          until: checkpoint,
+        }),
+      ).toBe(true);
+    };
+    const at = (version: number) => ({ ticket: { ...change.ticket, version }, activity: change.activity });
+
+    await planAndPark(1, 'token-A');
+    expect(await store.commitChange(at(2), 1, [], { quietWhileParkedOn: 'token-A' })).toEqual({
+      taskToken: 'token-A',
+      workflowMustSee: false,
+    });
+    expect((await store.getTicket('techflow', change.ticket.id))?.workflowDueSince).toBeUndefined();
+
+    // The workflow woke and parked anew meanwhile: a change judged against the old token is committed marked.
+    await planAndPark(2, 'token-B');
+    expect(await store.commitChange(at(3), 2, [], { quietWhileParkedOn: 'token-A' })).toEqual({
+      taskToken: 'token-B',
+      workflowMustSee: true,
+    });
+    expect((await store.getTicket('techflow', change.ticket.id))?.workflowDueSince).toBeDefined();
+    await expect(store.commitChange(at(4), 2, [], { quietWhileParkedOn: 'token-B' })).rejects.toBeInstanceOf(
+      VersionConflict,
+    );
   });
 
   it('hides a message whose ticket change never committed (a crash between the two writes)', async () => {

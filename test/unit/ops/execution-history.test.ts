@@ -157,3 +157,32 @@ describe('AWS console link', () => {
     ]);
   });
 });
+
+describe('the SLA loop’s exits (SendTaskFailure caught by name) in a readable history', () => {
+  const LAST = 'Apply the last SLA actions: the ticket is closed';
+  it('a closing that ends the sleeping task reads as the loop’s exit, not as a failure', () => {
+    const steps = executionSteps([
+      entered(0, 'Task', SLEEP),
+      ev(600, 'TaskFailed', {
+        taskFailedEventDetails: { error: 'Workflow.Closed', cause: 'status-changed to closed' },
+      }),
+      entered(600, 'Task', LAST),
+      exited(601, 'Task', LAST),
+      ev(601, 'ExecutionSucceeded', { executionSucceededEventDetails: { output: '{}' } }),
+    ]);
+    expect(steps.map((s) => s.name)).toEqual([SLEEP, LAST, 'Execution succeeded']);
+    expect(steps[0]).toMatchObject({
+      outcome: 'succeeded',
+      summary: ['Left the loop (Workflow.Closed): status-changed to closed'],
+      attempts: [],
+    });
+  });
+
+  it('any other task failure stays a failed attempt', () => {
+    const steps = executionSteps([
+      entered(0, 'Task', SLEEP),
+      ev(1, 'TaskFailed', { taskFailedEventDetails: { error: 'Lambda.ServiceException', cause: 'x' } }),
+    ]);
+    expect(steps[0]!.outcome).toBe('failed');
+  });
+});

@@ -27,6 +27,7 @@ function desk(waiting: number) {
   const signals: WorkflowSignals = {
     start: async (input) => void started.push(input.ticketId),
     wake: async () => 'stale',
+    end: async () => 'stale',
     status: async () => 'missing',
   };
   const store = {

@@ -1,0 +1,85 @@
+import type { TicketActivity } from '../tickets/activity.ts';
+import type { Ticket } from '../tickets/model.ts';
+import type { StoredTicket } from '../tickets/ports.ts';
+import { slaStateOf } from './policy-planner.ts';
+import type { WorkflowSignals } from './signals.ts';
+import { LOOP_EXIT } from './sleep-step.ts';
+
+/** Whether a ticket change must wake the ticket's workflow now, and why (for logs and tests). */
+export interface WakeDecision {
+  wake: boolean;
+  why: string;
+}
+
+/**
+ * Whether a change must wake the sleeping SLA workflow now. A sleeping workflow wakes at its planned
+ * checkpoint anyway and re-plans from the table, so a change need not wake it unless waiting would
+ * make it act late: the ticket closes, the change queues mail (the Apply step sends it), an SLA
+ * action is due at once, or the next checkpoint moves earlier than the one it sleeps towards. A
+ * change that moves the checkpoint later, or leaves it, wakes nobody: the workflow wakes early, finds
+ * nothing due, and plans the later one. When the workflow is not asleep on a known plan (starting,
+ * planning, a change already waiting for it), the change wakes it as before. Pure: `now` is the
+ * change's instant; `before` is the ticket as read for the change (its workflow's plan).
+ */
+export function wakeForChange(input: {
+  before: StoredTicket;
+  after: { ticket: Ticket; activity: readonly TicketActivity[] };
+  now: Date;
+  queuesMail: boolean;
+}): WakeDecision {
+  const { before, after, now } = input;
+  if (after.ticket.status === 'closed') return wake('the ticket is closed: its clocks stop now');
+  if (input.queuesMail) return wake('the change queues mail, which the workflow sends');
+  const parked = before.workflow;
+  if (!parked?.taskToken || !parked.sleepingUntil || before.workflowDueSince)
+    return wake('the workflow is not asleep on a plan of the current ticket');
+  // The workflow wakes at its planned checkpoint (or, without one, at the end of its longest sleep).
+  const planned = Date.parse(before.sla?.nextCheckpoint ?? parked.sleepingUntil);
+  if (!(planned > now.getTime())) return wake('the planned checkpoint is here');
+  const state = slaStateOf(after.ticket, after.activity, now);
+  if (!state) return wake('no policy pack times this desk');
+  const applied = new Set((before.sla?.actions ?? []).map((a) => a.id));
+  const due = state.actions.find((a) => !applied.has(a.id));
+  if (due) return wake(`an SLA action is due now (${due.id})`);
+  if (state.nextCheckpoint !== null && Date.parse(state.nextCheckpoint) < planned)
+    return wake(`the next checkpoint moves earlier, to ${state.nextCheckpoint}`);
+  return {
+    wake: false,
+    why: `the workflow wakes at ${new Date(planned).toISOString()}, no later than the next checkpoint (${state.nextCheckpoint ?? 'none'})`,
+  };
+}
+
+const wake = (why: string): WakeDecision => ({ wake: true, why });
+
+/**
+ * The commit option for a change: quiet (no workflow-due marker, no wake) while the workflow sleeps on
+ * the task token its plan was judged by; the store commits it marked if that token is gone by then.
+ */
+export function quietChange(
+  before: StoredTicket,
+  after: { ticket: Ticket; activity: readonly TicketActivity[] },
+  now: Date,
+  queuesMail: boolean,
+): { quietWhileParkedOn?: string } {
+  const token = before.workflow?.taskToken;
+  return token && !wakeForChange({ before, after, now, queuesMail }).wake
+    ? { quietWhileParkedOn: token }
+    : {};
+}
+
+/**
+ * Signals the sleeping workflow about a committed change it must see: a closing ends its loop through
+ * one last Apply step (Workflow.Closed); any other change wakes it to re-plan. Same outcomes as wake.
+ */
+export async function signalChange(
+  signals: WorkflowSignals,
+  ticket: Pick<Ticket, 'status'>,
+  taskToken: string,
+  wokenBy: string,
+): Promise<'signalled' | 'stale'> {
+  const outcome =
+    ticket.status === 'closed'
+      ? await signals.end(taskToken, { error: LOOP_EXIT.closed, cause: wokenBy })
+      : await signals.wake(taskToken, { wokenBy });
+  return outcome === 'stale' ? 'stale' : 'signalled';
+}

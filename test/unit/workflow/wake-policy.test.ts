@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import type { TicketActivity } from '../../../shared/tickets/activity.ts';
+import type { Priority, Status, Ticket } from '../../../shared/tickets/model.ts';
+import type { StoredTicket } from '../../../shared/tickets/ports.ts';
+import { slaStateOf } from '../../../shared/workflow/policy-planner.ts';
+import { wakeForChange } from '../../../shared/workflow/wake-policy.ts';
+
+// A TechFlow Enterprise ticket whose workflow planned at creation and sleeps towards its first checkpoint.
+const CREATED = '2031-03-04T15:00:00.000Z';
+const at = (minutes: number) => new Date(Date.parse(CREATED) + minutes * 60_000);
+
+function ticketOf(priority: Priority, status: Status = 'new', version = 1): Ticket {
+  return {
+    id: 'T1',
+    desk: 'techflow',
+    subject: 's',
+    status,
+    priority,
+    plan: 'enterprise',
+    channel: 'api',
+    tier: 1,
+    version,
+    createdAt: CREATED,
+    updatedAt: CREATED,
+    requester: { id: 'c', email: 'c@example.com' },
+    assignee: null,
+    tags: [],
+  } as unknown as Ticket;
+}
+
+const created = (priority: Priority): TicketActivity => ({
+  at: CREATED,
+  by: 'customer',
+  type: 'ticket-created',
+  priority,
+  plan: 'enterprise',
+  channel: 'api',
+  status: 'new',
+});
+
+/** The ticket as its workflow left it: everything due at creation applied, asleep towards the next checkpoint. */
+function parked(priority: Priority): StoredTicket {
+  const ticket = ticketOf(priority);
+  const activity = [created(priority)];
+  const plan = slaStateOf(ticket, activity, new Date(CREATED))!;
+  return {
+    ticket,
+    activity,
+    sla: {
+      actions: plan.actions.map((a) => ({ ...a, appliedAt: CREATED, summary: a.kind })),
+      nextCheckpoint: plan.nextCheckpoint,
+      packVersion: 'techflow@1',
+    },
+    workflow: { taskToken: 'token', parkedVersion: 1, sleepingUntil: plan.nextCheckpoint! },
+  };
+}
+
+function change(
+  before: StoredTicket,
+  minutes: number,
+  activity: TicketActivity,
+  patch: Partial<Ticket> = {},
+) {
+  const now = at(minutes);
+  return {
+    before,
+    after: {
+      ticket: { ...before.ticket, ...patch, version: before.ticket.version + 1 },
+      activity: [...before.activity, { ...activity, at: now.toISOString() }],
+    },
+    now,
+    queuesMail: false,
+  };
+}
+
+const reply = (visibility: 'public' | 'internal'): TicketActivity =>
+  ({ at: CREATED, by: 'agent', type: 'agent-reply', visibility, messageId: 'm1' }) as TicketActivity;
+
+describe('which ticket changes wake the sleeping SLA workflow', () => {
+  it('the workflow sleeps towards a checkpoint after the creation instant', () => {
+    expect(Date.parse(parked('urgent').sla!.nextCheckpoint!)).toBeGreaterThan(Date.parse(CREATED));
+  });
+
+  it('a public agent reply stops the first-response clock: the checkpoint moves later, nobody is woken', () => {
+    const decision = wakeForChange(change(parked('urgent'), 5, reply('public')));
+    expect(decision).toMatchObject({ wake: false });
+  });
+
+  it('an internal note changes no clock: nobody is woken', () => {
+    expect(wakeForChange(change(parked('urgent'), 5, reply('internal'))).wake).toBe(false);
+  });
+
+  it('a priority raise that pulls a deadline before the planned checkpoint wakes it now', () => {
+    const before = parked('normal');
+    const raised = change(
+      before,
+      120,
+      { at: CREATED, by: 'agent', type: 'priority-changed', from: 'normal', to: 'urgent' } as TicketActivity,
+      { priority: 'urgent' },
+    );
+    const decision = wakeForChange(raised);
+    expect(decision.wake).toBe(true);
+    expect(decision.why).toMatch(/due now|earlier/);
+  });
+
+  it('a priority drop only moves checkpoints later: nobody is woken', () => {
+    const lowered = change(
+      parked('urgent'),
+      5,
+      { at: CREATED, by: 'agent', type: 'priority-changed', from: 'urgent', to: 'low' } as TicketActivity,
+      { priority: 'low' },
+    );
+    expect(wakeForChange(lowered).wake).toBe(false);
+  });
+
+  it('closing wakes it (its clocks stop now), whatever the checkpoints', () => {
+    const closing = change(
+      parked('urgent'),
+      5,
+      { at: CREATED, by: 'agent', type: 'status-changed', from: 'new', to: 'closed' } as TicketActivity,
+      { status: 'closed' },
+    );
+    expect(wakeForChange(closing)).toMatchObject({ wake: true, why: expect.stringMatching(/closed/) });
+  });
+
+  it('a change that queues mail wakes it: the workflow is the sender', () => {
+    expect(wakeForChange({ ...change(parked('urgent'), 5, reply('public')), queuesMail: true }).wake).toBe(
+      true,
+    );
+  });
+
+  it('a workflow that is not asleep on a plan (planning, or a change already waiting) is woken as before', () => {
+    const planning = parked('urgent');
+    delete planning.workflow!.taskToken;
+    expect(wakeForChange(change(planning, 5, reply('internal'))).wake).toBe(true);
+    const waiting = { ...parked('urgent'), workflowDueSince: CREATED };
+    expect(wakeForChange(change(waiting, 5, reply('internal'))).wake).toBe(true);
+  });
+
+  it('a change at or after the planned checkpoint wakes it (its timer fires now anyway)', () => {
+    const before = parked('urgent');
+    const minutes = (Date.parse(before.sla!.nextCheckpoint!) - Date.parse(CREATED)) / 60_000;
+    expect(wakeForChange(change(before, minutes, reply('internal'))).wake).toBe(true);
+  });
+});
