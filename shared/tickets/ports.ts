@@ -1,4 +1,5 @@
 import type { IdempotencyStore } from '../idempotency/ports.ts';
+import type { KpiChange, TicketKpiShare } from '../kpis/ports.ts';
 import type { OutboundMail } from '../notices/outbound.ts';
 import type { TicketSlaState, WorkflowState } from '../workflow/model.ts';
 import type { WorkflowTicketStore } from '../workflow/ports.ts';
@@ -20,6 +21,9 @@ export interface StoredTicket {
   workflowDueSince?: string | undefined;
   /** Set while outbound mail is pending and no workflow run is due (the mail sweep lists the ticket). */
   mailPendingSince?: string | undefined;
+  /** The ticket's share of the KPI roll-ups, and a change of it not yet known to be in the days. */
+  kpi?: TicketKpiShare | undefined;
+  kpiChange?: KpiChange | undefined;
   /** Outbound mail of the ticket, appended only (entries change status in place; see shared/notices/outbound.ts). */
   outbox?: OutboundMail[] | undefined;
 }

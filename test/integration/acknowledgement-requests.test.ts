@@ -33,7 +33,12 @@ const planner = policyPackPlanner(fixedFirstResponsePlanner(DEFAULT_FIRST_RESPON
  * The KPI roll-ups' own requests are counted by test/integration/kpi-rollups.test.ts and the
  * calls-per-ticket bench; here only the ticket's own bookkeeping is counted.
  */
-const kpis: KpiRecorder = { ticketChanged: async () => 'unchanged', surveyAnswered: async () => 'unchanged' };
+const kpis: KpiRecorder = {
+  planTicketShare: async () => undefined,
+  addChange: async () => {},
+  ticketChanged: async () => 'unchanged',
+  surveyAnswered: async () => 'unchanged',
+};
 const customer: Principal = {
   id: 'c1',
   role: 'customer',
