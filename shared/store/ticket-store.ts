@@ -430,8 +430,6 @@ export function dynamoTicketStore(
 
     recordMailOutcome,
 
-    listMailPending: (desk, before, limit) => listMarked(keys.mailPending(desk), desk, before, limit),
-
     async listOverdueCheckpoints(desk, status, before, limit) {
       const page = await doc.send(
         new QueryCommand({

@@ -67,8 +67,6 @@ export interface WorkflowParking {
 export interface WorkflowTicketStore extends WorkflowParking {
   /** The workflow's write: applied actions, escalation, next checkpoint; clears the due marker. */
   recordSlaProgress(progress: SlaProgress): Promise<void>;
-  /** Tickets whose outbound mail has been pending since before `before` (the mail sweep). */
-  listMailPending(desk: string, before: string, limit: number): Promise<WorkflowDue[]>;
   /** Tickets whose workflow has not seen their latest change since before `before`. */
   listWorkflowDue(desk: string, before: string, limit: number): Promise<WorkflowDue[]>;
   /** Tickets in `status` whose next SLA checkpoint is before `before` (byDeskStatusDue). */

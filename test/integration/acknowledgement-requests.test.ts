@@ -5,11 +5,13 @@ import type { MailStore } from '#shared/mail/ports.ts';
 import { staticThreadKeys } from '#shared/mail/thread-token.ts';
 import type { DeliveryDeps } from '#shared/notices/deliver.ts';
 import { outboundForAgentReply } from '#shared/notices/outbound.ts';
-import { outboundMailPort, sweepOutboundMail } from '#shared/notices/outbound-port.ts';
+import { outboundMailPort } from '#shared/notices/outbound-port.ts';
+import { sweepDeskOutbox } from '#shared/notices/outbound-sweep.ts';
 import type { MailSender } from '#shared/notices/sender.ts';
 import type { BlobStore } from '#shared/objects/ports.ts';
 import { staticKeyring } from '#shared/secrets/keyring.ts';
 import { dynamoMailStore } from '#shared/store/mail-store.ts';
+import { dynamoSweepPages } from '#shared/store/sweep-pages.ts';
 import { dynamoTicketStore } from '#shared/store/ticket-store.ts';
 import { CreateTicketBody, openTicket } from '#shared/tickets/commands.ts';
 import { deskDefaultsFor } from '#shared/tickets/desk-policy.ts';
@@ -246,12 +248,22 @@ describe('acknowledgement bookkeeping', () => {
     const deps = { ...deliveryDeps(sender, clock, leaseClock), mailStore };
     businessNow = new Date(businessNow.getTime() + 5 * 60_000);
     // Within the lease nothing is taken over.
-    expect((await sweepOutboundMail(deps, 'techflow')).reports.find((r) => r.ticketId === id)?.sent).toEqual(
-      [],
-    );
+    expect(
+      (
+        await sweepDeskOutbox({ ...deps, pages: dynamoSweepPages(db.doc, db.tableName) }, 'techflow', {
+          timeLeft: () => true,
+        })
+      ).reports.find((r) => r.ticketId === id)?.sent,
+    ).toEqual([]);
     expect(sent).toEqual([]);
     realNow = new Date(realNow.getTime() + 2 * 60_000);
-    const sweep = await sweepOutboundMail(deps, 'techflow');
+    const sweep = await sweepDeskOutbox(
+      { ...deps, pages: dynamoSweepPages(db.doc, db.tableName) },
+      'techflow',
+      {
+        timeLeft: () => true,
+      },
+    );
     expect(sweep.reports.find((r) => r.ticketId === id)?.sent.length).toBe(listed.outbox!.length);
     const after = (await ticketStore.getTicket('techflow', id))!;
     expect(after.outbox!.every((m) => m.status === 'sent')).toBe(true);
