@@ -17,6 +17,7 @@ import type { TicketActivity } from '../tickets/activity.ts';
 import type { Message, Ticket } from '../tickets/model.ts';
 import {
   type ListTicketsQuery,
+  type RequesterMailCheck,
   type StoredTicket,
   type TicketStore,
   VersionConflict,
@@ -47,6 +48,7 @@ export function dynamoTicketStore(
       workflow: {},
       // The ticket's share of the KPI roll-ups: none yet (the workflow's first write sets it).
       kpi: { seq: 0 },
+      ...(stored.requesterMailCheck ? { requesterMailCheck: stored.requesterMailCheck } : {}),
       outbox: stored.outbox ?? [],
       gsi1pk: keys.deskStatus(t.desk, t.status),
       gsi1sk: `${NO_DEADLINE}#${t.id}`,
@@ -77,6 +79,7 @@ export function dynamoTicketStore(
       outbox,
       kpi,
       kpiChange,
+      requesterMailCheck,
       ...ticket
     } = item;
     return {
@@ -87,6 +90,7 @@ export function dynamoTicketStore(
       outbox: (outbox ?? []) as OutboundMail[],
       kpi: kpi as TicketKpiShare | undefined,
       kpiChange: kpiChange as KpiChange | undefined,
+      requesterMailCheck: requesterMailCheck as RequesterMailCheck | undefined,
       workflowDueSince:
         gsi4pk === keys.workflowDue(String(item.desk)) ? String(gsi4sk).split('#')[0] : undefined,
       mailPendingSince:
