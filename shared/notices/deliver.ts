@@ -332,15 +332,19 @@ async function buildMail(
 export const INTAKE_CHECK_FRESH_MS = 5 * 60_000;
 
 /**
- * The requester's suppression as intake read it, while that read is minutes old: `{ suppressed }`
- * (undefined inside: not suppressed), or undefined when the sender must read it itself.
+ * The requester's suppression as intake read it: `{ found }` (undefined inside: not suppressed), or
+ * undefined when the sender must read it itself. Only for the ticket's first mail to the requester, within
+ * minutes of intake: a bounce or complaint comes from mail we sent, so any later mail reads the list.
  */
 function freshIntakeCheck(stored: StoredTicket, recipient: string, now: Date) {
   const check = stored.requesterMailCheck;
   if (!check || stored.ticket.requester.email.toLowerCase() !== recipient.toLowerCase()) return undefined;
   const age = now.getTime() - Date.parse(check.checkedAt);
   if (age < 0 || age >= INTAKE_CHECK_FRESH_MS) return undefined;
-  return { found: check.suppressed };
+  const mailedBefore = (stored.outbox ?? []).some(
+    (m) => m.audience === 'customer' && (m.status !== 'pending' || m.attempts > 0),
+  );
+  return mailedBefore ? undefined : { found: check.suppressed };
 }
 
 function staffAddress(config: DeskMailConfig, entry: OutboundMail, ticket: Ticket): string {
