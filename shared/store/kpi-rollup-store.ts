@@ -5,7 +5,7 @@
  * Tickets keep their share on their own item (`kpi`), written by the ticket's conditional write together
  * with the change (`kpiChange`: the per-day parts and a token). Then one conditional write per day adds
  * the part and records the token, refused if the day already has it. The token stays in one of twelve
- * five-minute slots of the day item until a write an half-hour later clears that slot: at least
+ * five-minute slots of the day item until a write half an hour later clears that slot: at least
  * TOKEN_MEMORY_MS. A retry within that while (Step Functions retries a failed step within minutes; a
  * refused park wakes the next step at once) finds the change still on the ticket and adds it again,
  * refused if done; the park's write drops the change from the ticket. A change found older than that
