@@ -148,13 +148,28 @@ try {
   if (report?.population.tickets !== TICKETS) throw new Error(`report counted ${report?.population.tickets}`);
   times.sort((a, b) => a - b);
 
-  // 3. What recording one ticket change costs: a first record, then a change of the same ticket.
+  // 3. What recording one ticket change costs besides the ticket's own write (which carries its share):
+  // a first record, then a change of the same ticket.
   const write = counting(db.doc);
   const recorder = kpiRecorder(dynamoKpiRollupStore(write.doc, db.tableName));
   const t = template(TEMPLATES + 1, rng(7));
-  await recorder.ticketChanged({ ...t, desk: DESK, version: 1 }, t.activity.slice(0, 1), now);
+  const opened = { ...t, desk: DESK, version: 1 };
+  const first = await recorder.planTicketShare(
+    { ticket: opened, activity: t.activity.slice(0, 1), kpi: { seq: 0 } },
+    opened,
+    t.activity.slice(0, 1),
+    now,
+  );
+  if (first) await recorder.addChange(DESK, first.change);
   const firstRecord = write.seen.requests;
-  await recorder.ticketChanged({ ...t, desk: DESK, version: 2 }, t.activity, now);
+  const changed = { ...t, desk: DESK, version: 2 };
+  const second = await recorder.planTicketShare(
+    { ticket: changed, activity: t.activity, kpi: first?.share },
+    changed,
+    t.activity,
+    now,
+  );
+  if (second) await recorder.addChange(DESK, second.change);
   const change = write.seen.requests - firstRecord;
 
   const row = {

@@ -28,8 +28,8 @@ export async function backfillKpiRollups(
     let next = options.from?.next;
     do {
       const page = await deps.source.tickets(desk, next);
-      for (const { ticket, activity } of page.items) {
-        await deps.recorder.ticketChanged(ticket, activity, deps.clock.now());
+      for (const read of page.items) {
+        await deps.recorder.ticketChanged(read, deps.clock.now());
         counts.tickets += 1;
       }
       next = page.next;

@@ -2,36 +2,94 @@ import { findPolicyPack } from '../policy/packs.ts';
 import type { TicketActivity } from '../tickets/activity.ts';
 import type { Ticket } from '../tickets/model.ts';
 import type { SurveyScore } from './metrics.ts';
-import type { KpiRollupStore } from './ports.ts';
-import { surveyContribution, ticketContribution } from './rollups.ts';
+import type { KpiChange, KpiRollupStore, TicketKpiShare } from './ports.ts';
+import { contributionDelta, surveyContribution, ticketContribution } from './rollups.ts';
 
 export type RollupTicket = Pick<Ticket, 'id' | 'desk' | 'createdAt' | 'priority' | 'status' | 'version'>;
 
+/** A ticket as read, with its share of the roll-ups and any change of it a run left behind. */
+export interface TicketWithShare {
+  ticket: RollupTicket;
+  activity: readonly TicketActivity[];
+  kpi?: TicketKpiShare | undefined;
+  kpiChange?: KpiChange | undefined;
+}
+
 /**
- * Keeps the KPI roll-ups in step with tickets and survey answers. Called where a change is
- * recorded (the SLA workflow's step, which runs after every ticket change and at every breach; the
- * survey answer) and by the backfill; each call is idempotent.
+ * What the ticket's next conditional write carries: its new share and the change, on condition the
+ * share is still at `expectedSeq` (undefined: the ticket has none yet). After that write, `addChange`.
+ */
+export interface TicketShareWrite {
+  share: TicketKpiShare;
+  change: KpiChange;
+  expectedSeq: number | undefined;
+}
+
+/**
+ * Keeps the KPI roll-ups in step with tickets and survey answers. A ticket's share rides on the
+ * workflow's own write of the ticket (the SLA workflow's step runs after every ticket change and at
+ * every breach), then each changed day takes one write; the backfill does the same with its own
+ * writes. A survey answer is written once and has its own source item.
  */
 export function kpiRecorder(store: KpiRollupStore) {
+  /**
+   * The share `ticket` (as it will be written) and `activity` give at `now`, as a write for the ticket,
+   * or undefined when the days already hold it. First finishes a change a run left on the ticket.
+   */
+  async function planTicketShare(
+    read: TicketWithShare,
+    ticket: RollupTicket,
+    activity: readonly TicketActivity[],
+    now: Date,
+  ): Promise<TicketShareWrite | undefined> {
+    if (read.kpiChange) await store.finishLeftover(ticket.desk, read.kpiChange);
+    const before = read.kpi ?? (await store.legacyShare(ticket.desk, ticket.id));
+    const contribution = ticketContribution(
+      findPolicyPack(ticket.desk),
+      {
+        id: ticket.id,
+        createdAt: ticket.createdAt,
+        priority: ticket.priority,
+        status: ticket.status,
+        activity: [...activity],
+      },
+      now,
+    );
+    const parts = contributionDelta(before.applied, contribution);
+    if (parts.length === 0) return undefined;
+    const seq = before.seq + 1;
+    return {
+      share: { seq, applied: contribution },
+      change: store.newChange(ticket.id, seq, parts),
+      expectedSeq: read.kpi?.seq,
+    };
+  }
+
   return {
-    async ticketChanged(ticket: RollupTicket, activity: readonly TicketActivity[], now: Date) {
-      const contribution = ticketContribution(
-        findPolicyPack(ticket.desk),
-        {
-          id: ticket.id,
-          createdAt: ticket.createdAt,
-          priority: ticket.priority,
-          status: ticket.status,
-          activity,
-        },
-        now,
+    planTicketShare,
+
+    /** After the ticket's write: each changed day adds its part, once. */
+    addChange: (desk: string, change: KpiChange) => store.addChange(desk, change),
+
+    /**
+     * The backfill's record of one ticket, beside the live workflow: refused (`stale`) if the ticket
+     * changed since it was read (its workflow records that change itself).
+     */
+    async ticketChanged(read: TicketWithShare, now: Date): Promise<'applied' | 'unchanged' | 'stale'> {
+      const write = await planTicketShare(read, read.ticket, read.activity, now);
+      if (!write) return 'unchanged';
+      const { desk, id, version } = read.ticket;
+      const committed = await store.commitTicketShare(
+        desk,
+        id,
+        { version, seq: write.expectedSeq },
+        write.share,
+        write.change,
       );
-      return store.applyContribution(
-        ticket.desk,
-        `ticket#${ticket.id}`,
-        { version: ticket.version, asOf: now.toISOString() },
-        contribution,
-      );
+      if (!committed) return 'stale';
+      await store.addChange(desk, write.change);
+      await store.clearTicketChange(desk, id, write.change.token);
+      return 'applied';
     },
 
     /** An answer is written once, so its stamp never changes: a repeat is `stale` and adds nothing. */

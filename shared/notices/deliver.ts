@@ -247,7 +247,8 @@ async function buildMail(
   for (const r of recipients) {
     if (isOwnAddress(r) && toCustomer)
       return { skip: `recipient ${r} is one of our own addresses (loop guard)` };
-    const suppressed = await deps.mailStore.suppression(ticket.desk, r);
+    const intake = freshIntakeCheck(stored, r, now);
+    const suppressed = intake ? intake.found : await deps.mailStore.suppression(ticket.desk, r);
     if (suppressed)
       return { skip: `recipient ${r} is suppressed after a ${suppressed.reason} on ${suppressed.at}` };
   }
@@ -325,6 +326,25 @@ async function buildMail(
     ticketId: ticket.id,
   });
   return { from: `${queue.localPart}@${config.domain}`, to: recipients, raw };
+}
+
+/** How long the suppression read at intake stands in for a read of its own (the acknowledgement's time). */
+export const INTAKE_CHECK_FRESH_MS = 5 * 60_000;
+
+/**
+ * The requester's suppression as intake read it: `{ found }` (undefined inside: not suppressed), or
+ * undefined when the sender must read it itself. Only for the ticket's first mail to the requester, within
+ * minutes of intake: a bounce or complaint comes from mail we sent, so any later mail reads the list.
+ */
+function freshIntakeCheck(stored: StoredTicket, recipient: string, now: Date) {
+  const check = stored.requesterMailCheck;
+  if (!check || stored.ticket.requester.email.toLowerCase() !== recipient.toLowerCase()) return undefined;
+  const age = now.getTime() - Date.parse(check.checkedAt);
+  if (age < 0 || age >= INTAKE_CHECK_FRESH_MS) return undefined;
+  const mailedBefore = (stored.outbox ?? []).some(
+    (m) => m.audience === 'customer' && (m.status !== 'pending' || m.attempts > 0),
+  );
+  return mailedBefore ? undefined : { found: check.suppressed };
 }
 
 function staffAddress(config: DeskMailConfig, entry: OutboundMail, ticket: Ticket): string {

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { BackfillSource } from '../kpis/ports.ts';
+import type { BackfillSource, KpiChange, TicketKpiShare } from '../kpis/ports.ts';
 import type { TicketActivity } from '../tickets/activity.ts';
 import type { Ticket } from '../tickets/model.ts';
 import { SURVEY_CLASS } from './survey-store.ts';
@@ -40,6 +40,8 @@ export function dynamoKpiBackfillSource(doc: DynamoDBDocumentClient, tableName: 
             version: item.version as number,
           },
           activity: (item.activity ?? []) as TicketActivity[],
+          kpi: item.kpi as TicketKpiShare | undefined,
+          kpiChange: item.kpiChange as KpiChange | undefined,
         })),
         next: encode(res.LastEvaluatedKey),
       };

@@ -1,5 +1,19 @@
 /**
- * KPI roll-ups in the table, exact under retries without transactions (dynalite has none):
+ * KPI roll-ups in the table, exact under retries without transactions (dynalite has none; on AWS they
+ * would double the write units).
+ *
+ * Tickets keep their share on their own item (`kpi`), written by the ticket's conditional write together
+ * with the change (`kpiChange`: the per-day parts and a token). Then one conditional write per day adds
+ * the part and records the token, refused if the day already has it. The token stays in one of twelve
+ * five-minute slots of the day item until a write half an hour later clears that slot: at least
+ * TOKEN_MEMORY_MS. A retry within that while (Step Functions retries a failed step within minutes; a
+ * refused park wakes the next step at once) finds the change still on the ticket and adds it again,
+ * refused if done; the park's write drops the change from the ticket. A change found older than that
+ * was added by the run that wrote it (that run got past the write of the ticket and died later, or it
+ * was the last run before the ticket closed). One request per changed day, and the day item stays small
+ * (it holds the tokens of the last hour or so, never one per ticket).
+ *
+ * Survey answers, and tickets rolled up before shares moved onto the ticket, have a source item:
  *
  * 1. the source's item gets a `pending` change (the new contribution and the per-day delta),
  *    conditional on the sequence number read, so one writer wins and the loser re-reads;
@@ -11,10 +25,22 @@
  * A writer that finds a `pending` change finishes it first, so a crash anywhere is repaired by the
  * next write of the same source (the workflow's retry, the next ticket change, or the backfill).
  */
+import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ContributionStamp, KpiRollupStore } from '../kpis/ports.ts';
+import type { ContributionStamp, KpiChange, KpiRollupStore } from '../kpis/ports.ts';
 import { type Contribution, type Counters, contributionDelta } from '../kpis/rollups.ts';
+import { type Clock, systemClock } from '../time/clock.ts';
+import { conditionHeld } from './conditional-put.ts';
+import { keys } from './table-keys.ts';
+
+const TOKEN_SLOT_MS = 5 * 60_000;
+const TOKEN_SLOTS = 12;
+/** How long a day remembers a change's token at least (a slot is cleared six slots after its own). */
+export const TOKEN_MEMORY_MS = (TOKEN_SLOTS / 2 - 1) * TOKEN_SLOT_MS;
+/** A change left on a ticket is added again only while younger than this (a margin under the memory). */
+export const LEFTOVER_RETRY_MS = TOKEN_MEMORY_MS - 5 * 60_000;
+const slotOf = (ms: number) => Math.floor(ms / TOKEN_SLOT_MS) % TOKEN_SLOTS;
 
 const rollupKeys = {
   /** One partition per desk: a report is one Query over a range of days. */
@@ -46,8 +72,50 @@ const MAX_ATTEMPTS = 8;
 const newer = (a: ContributionStamp, b: ContributionStamp | undefined) =>
   !b || a.version > b.version || (a.version === b.version && a.asOf > b.asOf);
 
-export function dynamoKpiRollupStore(doc: DynamoDBDocumentClient, tableName: string): KpiRollupStore {
+/**
+ * `tokenClock` measures how long tokens are remembered: real time, never a virtual business clock (a
+ * jump of a virtual clock must not make a retry look old).
+ */
+export function dynamoKpiRollupStore(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  tokenClock: Clock = systemClock,
+): KpiRollupStore {
   const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
+
+  /** One conditional write: the part's counters and the token (in its slot), the slot due for clearing cleared. */
+  async function addOnce(desk: string, part: Contribution, change: KpiChange) {
+    const slot = slotOf(Date.parse(change.at));
+    const clear = (slotOf(tokenClock.now().getTime()) + TOKEN_SLOTS / 2) % TOKEN_SLOTS;
+    const names: Record<string, string> = { '#day': 'day', '#tokens': `tokens${slot}` };
+    const values: Record<string, unknown> = {
+      ':day': part.day,
+      ':token': new Set([change.token]),
+      ':tokenValue': change.token,
+    };
+    const adds = Object.entries(part.counters).map(([k, v], i) => {
+      names[`#c${i}`] = `${COUNTER_PREFIX}${k}`;
+      values[`:c${i}`] = v;
+      return `#c${i} :c${i}`;
+    });
+    if (clear !== slot) names['#clear'] = `tokens${clear}`;
+    await conditionHeld(
+      doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: rollupKeys.day(desk, part.day),
+          UpdateExpression: `SET #day = :day ADD ${[...adds, '#tokens :token'].join(', ')}${clear !== slot ? ' REMOVE #clear' : ''}`,
+          ConditionExpression: 'NOT contains(#tokens, :tokenValue)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      ),
+    );
+  }
+
+  async function addChange(desk: string, change: KpiChange) {
+    for (const part of change.parts) await addOnce(desk, part, change);
+  }
 
   async function readSource(desk: string, source: string): Promise<SourceItem> {
     const { Item } = await doc.send(
@@ -116,6 +184,64 @@ export function dynamoKpiRollupStore(doc: DynamoDBDocumentClient, tableName: str
   }
 
   return {
+    newChange(ticketId, seq, parts) {
+      // Short, since a day holds an hour's worth: 72 bits of a hash of the ticket and the share's seq.
+      const token = createHash('sha256').update(`${ticketId}#${seq}`).digest('base64url').slice(0, 12);
+      return { token, at: tokenClock.now().toISOString(), parts };
+    },
+
+    addChange,
+
+    async finishLeftover(desk, change) {
+      if (tokenClock.now().getTime() - Date.parse(change.at) >= LEFTOVER_RETRY_MS) return 'expired';
+      await addChange(desk, change);
+      return 'added-once';
+    },
+
+    async legacyShare(desk, ticketId) {
+      const source = `ticket#${ticketId}`;
+      for (;;) {
+        const current = await readSource(desk, source);
+        if (!current.pending) return { seq: 0, applied: current.applied };
+        await finish(desk, source, current.pending);
+      }
+    },
+
+    async commitTicketShare(desk, ticketId, expected, share, change) {
+      return conditionHeld(
+        doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.ticket(desk, ticketId),
+            UpdateExpression: 'SET kpi = :share, kpiChange = :change',
+            ConditionExpression: `#version = :version AND ${expected.seq === undefined ? 'attribute_not_exists(kpi)' : 'kpi.seq = :seq'}`,
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: {
+              ':share': share,
+              ':change': change,
+              ':version': expected.version,
+              ...(expected.seq === undefined ? {} : { ':seq': expected.seq }),
+            },
+          }),
+        ),
+      );
+    },
+
+    async clearTicketChange(desk, ticketId, token) {
+      await conditionHeld(
+        doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.ticket(desk, ticketId),
+            UpdateExpression: 'REMOVE kpiChange',
+            ConditionExpression: 'kpiChange.#token = :token',
+            ExpressionAttributeNames: { '#token': 'token' },
+            ExpressionAttributeValues: { ':token': token },
+          }),
+        ),
+      );
+    },
+
     async applyContribution(desk, source, stamp, contribution) {
       for (let attempt = 1; ; attempt++) {
         const current = await readSource(desk, source);

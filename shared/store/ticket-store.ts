@@ -9,6 +9,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { INDEX_CLASS } from '../compliance/data-classes.ts';
+import type { KpiChange, TicketKpiShare } from '../kpis/ports.ts';
 import type { OutboundMail, OutboundOutcome } from '../notices/outbound.ts';
 import { blobKeys } from '../objects/keys.ts';
 import type { BlobStore } from '../objects/ports.ts';
@@ -16,6 +17,7 @@ import type { TicketActivity } from '../tickets/activity.ts';
 import type { Message, Ticket } from '../tickets/model.ts';
 import {
   type ListTicketsQuery,
+  type RequesterMailCheck,
   type StoredTicket,
   type TicketStore,
   VersionConflict,
@@ -44,6 +46,9 @@ export function dynamoTicketStore(
       // Parent maps must exist before the workflow SETs members of them.
       sla: { actions: [], nextCheckpoint: null, packVersion: '' },
       workflow: {},
+      // The ticket's share of the KPI roll-ups: none yet (the workflow's first write sets it).
+      kpi: { seq: 0 },
+      ...(stored.requesterMailCheck ? { requesterMailCheck: stored.requesterMailCheck } : {}),
       outbox: stored.outbox ?? [],
       gsi1pk: keys.deskStatus(t.desk, t.status),
       gsi1sk: `${NO_DEADLINE}#${t.id}`,
@@ -72,6 +77,9 @@ export function dynamoTicketStore(
       gsi4pk,
       gsi4sk,
       outbox,
+      kpi,
+      kpiChange,
+      requesterMailCheck,
       ...ticket
     } = item;
     return {
@@ -80,6 +88,9 @@ export function dynamoTicketStore(
       sla: sla as TicketSlaState | undefined,
       workflow: workflow as WorkflowState | undefined,
       outbox: (outbox ?? []) as OutboundMail[],
+      kpi: kpi as TicketKpiShare | undefined,
+      kpiChange: kpiChange as KpiChange | undefined,
+      requesterMailCheck: requesterMailCheck as RequesterMailCheck | undefined,
       workflowDueSince:
         gsi4pk === keys.workflowDue(String(item.desk)) ? String(gsi4sk).split('#')[0] : undefined,
       mailPendingSince:
@@ -330,6 +341,19 @@ export function dynamoTicketStore(
         ':packVersion': progress.packVersion,
         ':newOutbound': progress.newOutbound ?? [],
       };
+      // The ticket's KPI share and its change ride on this write, on condition the share is as read.
+      const kpi = progress.kpi;
+      const kpiSets = kpi ? ', kpi = :kpiShare, kpiChange = :kpiChange' : '';
+      const kpiConditions: string[] = [];
+      if (kpi) {
+        values[':kpiShare'] = kpi.share;
+        values[':kpiChange'] = kpi.change;
+        if (kpi.expectedSeq === undefined) kpiConditions.push('attribute_not_exists(kpi)');
+        else {
+          values[':kpiSeq'] = kpi.expectedSeq;
+          kpiConditions.push('kpi.seq = :kpiSeq');
+        }
+      }
       // Entries taken for a send in this write: only if still pending and no other sender holds them.
       const claims: string[] = [];
       const claimConditions: string[] = [];
@@ -372,8 +396,10 @@ export function dynamoTicketStore(
           new UpdateCommand({
             TableName: tableName,
             Key: keys.ticket(t.desk, t.id),
-            UpdateExpression: `${update.expression}, activity = list_append(activity, :newActivity), sla.actions = list_append(if_not_exists(sla.actions, :empty), :newActions), sla.nextCheckpoint = :next, sla.packVersion = :packVersion${claims.map((c) => `, ${c}`).join('')}${appendOutbound} REMOVE ${removes.join(', ')}`,
-            ConditionExpression: ['#version = :expectedVersion', ...claimConditions].join(' AND '),
+            UpdateExpression: `${update.expression}, activity = list_append(activity, :newActivity), sla.actions = list_append(if_not_exists(sla.actions, :empty), :newActions), sla.nextCheckpoint = :next, sla.packVersion = :packVersion${kpiSets}${claims.map((c) => `, ${c}`).join('')}${appendOutbound} REMOVE ${removes.join(', ')}`,
+            ConditionExpression: ['#version = :expectedVersion', ...kpiConditions, ...claimConditions].join(
+              ' AND ',
+            ),
             ExpressionAttributeNames: update.names,
             ExpressionAttributeValues: values,
           }),
@@ -388,13 +414,14 @@ export function dynamoTicketStore(
       // The outcome of the sends the last Apply step made is recorded in the same write as the park.
       const o = outcomeExpression(park.mail?.outcomes ?? []);
       const drop = park.mail?.settled ? settledMarker(desk, park.mail.outboxLength) : undefined;
-      const removes = [...o.removes, ...(drop ? [drop.remove] : [])];
+      // The Apply step that planned this park added its KPI change to the days before it returned.
+      const removes = [...o.removes, ...(drop ? [drop.remove] : []), 'kpiChange'];
       try {
         await doc.send(
           new UpdateCommand({
             TableName: tableName,
             Key: keys.ticket(desk, ticketId),
-            UpdateExpression: `SET workflow.taskToken = :token, workflow.parkedVersion = :seen, workflow.sleepingUntil = :until${o.sets.map((x) => `, ${x}`).join('')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+            UpdateExpression: `SET workflow.taskToken = :token, workflow.parkedVersion = :seen, workflow.sleepingUntil = :until${o.sets.map((x) => `, ${x}`).join('')} REMOVE ${removes.join(', ')}`,
             // Mail pending is no reason to stay awake; a change the workflow has not seen is.
             ConditionExpression: [
               '#version = :seen AND (attribute_not_exists(gsi4pk) OR gsi4pk = :mailPending)',
@@ -422,8 +449,6 @@ export function dynamoTicketStore(
     },
 
     recordMailOutcome,
-
-    listMailPending: (desk, before, limit) => listMarked(keys.mailPending(desk), desk, before, limit),
 
     async listOverdueCheckpoints(desk, status, before, limit) {
       const page = await doc.send(

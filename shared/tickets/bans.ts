@@ -3,7 +3,7 @@ import { isStaff, type Principal, SUPERVISOR_ROLES } from '../auth/principal.ts'
 import { DomainError } from '../errors/domain-error.ts';
 import type { Clock } from '../time/clock.ts';
 import { banKeysFor, parseBanPattern } from './ban-address.ts';
-import type { Ban, BanStore } from './ports.ts';
+import type { Ban, BanStore, RequesterMailCheck } from './ports.ts';
 
 /** What a lead bans: an address (`troll@example.com`) or a domain with its sub-domains (`@example.com`). */
 export const BanTarget = z
@@ -48,6 +48,11 @@ export interface BanCheck {
   recordRefusal(ban: Ban): Promise<void>;
   /** Refuses a banned requester: counts the attempt and throws the 403 problem. */
   assertNotBanned(desk: string, ...addresses: Array<string | undefined>): Promise<void>;
+  /**
+   * `assertNotBanned` for a requester whose ticket will be mailed, reading the address's mail
+   * suppression in the same batch: what the first mails to them need to know.
+   */
+  checkRequester(desk: string, email: string | undefined): Promise<RequesterMailCheck | undefined>;
 }
 
 /**
@@ -71,6 +76,19 @@ export function banService(deps: { bans: BanStore; clock: Clock }) {
       if (!ban) return;
       await check.recordRefusal(ban);
       throw DomainError.banned();
+    },
+    async checkRequester(desk, email) {
+      if (!email) return undefined;
+      const { ban, suppressed } = await deps.bans.findWithSuppression(
+        desk,
+        banKeysFor(email),
+        email.toLowerCase(),
+      );
+      if (ban) {
+        await check.recordRefusal(ban);
+        throw DomainError.banned();
+      }
+      return { checkedAt: deps.clock.now().toISOString(), suppressed };
     },
   };
   return {

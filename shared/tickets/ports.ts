@@ -1,4 +1,5 @@
 import type { IdempotencyStore } from '../idempotency/ports.ts';
+import type { KpiChange, TicketKpiShare } from '../kpis/ports.ts';
 import type { OutboundMail } from '../notices/outbound.ts';
 import type { TicketSlaState, WorkflowState } from '../workflow/model.ts';
 import type { WorkflowTicketStore } from '../workflow/ports.ts';
@@ -20,8 +21,23 @@ export interface StoredTicket {
   workflowDueSince?: string | undefined;
   /** Set while outbound mail is pending and no workflow run is due (the mail sweep lists the ticket). */
   mailPendingSince?: string | undefined;
+  /** The requester's mail suppression as intake read it (with the ban check), for the first mails. */
+  requesterMailCheck?: RequesterMailCheck | undefined;
+  /** The ticket's share of the KPI roll-ups, and a change of it not yet known to be in the days. */
+  kpi?: TicketKpiShare | undefined;
+  kpiChange?: KpiChange | undefined;
   /** Outbound mail of the ticket, appended only (entries change status in place; see shared/notices/outbound.ts). */
   outbox?: OutboundMail[] | undefined;
+}
+
+/**
+ * Whether the requester's address was suppressed (a bounce or complaint), read at intake in the same
+ * batch as the ban check: mail sent soon after (the acknowledgement) needs no read of its own. It names
+ * no address (it is about the ticket's requester), so erasing the requester leaves nothing here.
+ */
+export interface RequesterMailCheck {
+  checkedAt: string;
+  suppressed?: { reason: string; at: string } | undefined;
 }
 
 export interface ListTicketsQuery {
@@ -143,6 +159,12 @@ export interface Ban {
 export interface BanStore {
   /** The first of `keys` (most specific first) that is banned at the desk, in one batch read. */
   find(desk: string, keys: readonly string[]): Promise<Ban | undefined>;
+  /** `find`, and in the same batch read the suppression of `mailbox` (a normalised address). */
+  findWithSuppression(
+    desk: string,
+    keys: readonly string[],
+    mailbox: string,
+  ): Promise<{ ban: Ban | undefined; suppressed: { reason: string; at: string } | undefined }>;
   /** `false` if the address is already banned. */
   add(ban: Ban): Promise<boolean>;
   /** `false` if there was no ban. */

@@ -175,7 +175,8 @@ export function ticketService(deps: TicketServiceDeps) {
   return {
     async createTicket(principal: Principal, body: CreateTicketBody, idem?: Idempotency) {
       const requesterEmail = principal.role === 'customer' ? principal.email : body.requester?.email;
-      await deps.bans.assertNotBanned(principal.desk, requesterEmail);
+      // The requester's mail suppression rides on the ban check's read (the acknowledgement needs it).
+      const requesterMailCheck = await deps.bans.checkRequester(principal.desk, requesterEmail);
       const now = deps.clock.now();
       const { id, fresh } = await claimFresh(principal, 'create-ticket', idem, newId(now));
       // No read after a fresh claim: only a replayed key can find its ticket already there.
@@ -183,7 +184,7 @@ export function ticketService(deps: TicketServiceDeps) {
       if (existing) return { ticket: ticketFor(principal, existing.ticket), replayed: true };
       const change = openTicket({ principal, body, id, now, defaults: deps.deskDefaults(principal.desk) });
       const created = await store.putNewTicket(
-        { ticket: change.ticket, activity: change.activity },
+        { ticket: change.ticket, activity: change.activity, requesterMailCheck },
         { firstMessage: change.message, idIsFresh: fresh },
       );
       if (!created) {

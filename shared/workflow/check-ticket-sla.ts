@@ -143,6 +143,9 @@ export async function checkTicketSla(
         )
       : [];
     const mailPending = outboxAfter.some((m) => m.status === 'pending');
+    // Every ticket change and every breach passes here: the ticket's KPI share rides on this write.
+    const activityAfter = [...stored.activity, ...newActivity];
+    const kpi = await deps.kpis.planTicketShare(stored, ticket, activityAfter, now);
     try {
       await deps.store.recordSlaProgress({
         newOutbound,
@@ -167,18 +170,19 @@ export async function checkTicketSla(
             }
           : {}),
         mailPendingSince: mailPending ? now.toISOString() : undefined,
+        kpi,
       });
     } catch (error) {
       if (error instanceof VersionConflict && attempt < MAX_ATTEMPTS) continue;
       throw error;
     }
-    // Every ticket change and every breach passes here: the KPI roll-ups follow (idempotently).
-    await deps.kpis.ticketChanged(ticket, [...stored.activity, ...newActivity], now);
+    // Then the days it changed, once each (a retry finds the change on the ticket; the park drops it).
+    if (kpi) await deps.kpis.addChange(ticket.desk, kpi.change);
     const applied = records.map((r) => `${r.summary} (${r.rule}; due ${r.at})`);
     const mail: MailRecord = { outcomes: [], outboxLength: outboxAfter.length, settled: false };
     if (deps.mail && found && claimed.length) {
       const after = {
-        stored: { ...stored, ticket, activity: [...stored.activity, ...newActivity], outbox: outboxAfter },
+        stored: { ...stored, ticket, activity: activityAfter, outbox: outboxAfter },
         messages: found.messages,
       };
       try {

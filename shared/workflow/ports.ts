@@ -1,3 +1,4 @@
+import type { TicketShareWrite } from '../kpis/recorder.ts';
 import type { OutboxPointer } from '../mail/ports.ts';
 import type { OutboundMail, OutboundOutcome } from '../notices/outbound.ts';
 import type { TicketActivity } from '../tickets/activity.ts';
@@ -32,6 +33,8 @@ export interface SlaProgress {
   };
   /** Set when mail stays pending after this write: the ticket is listed for the mail sweep from then. */
   mailPendingSince?: string | undefined;
+  /** The ticket's new KPI share and its change, when the ticket's share changed (see shared/kpis/recorder.ts). */
+  kpi?: TicketShareWrite | undefined;
 }
 
 /** The outcome of sends to record with the park (one write), and whether nothing stays pending. */
@@ -64,8 +67,6 @@ export interface WorkflowParking {
 export interface WorkflowTicketStore extends WorkflowParking {
   /** The workflow's write: applied actions, escalation, next checkpoint; clears the due marker. */
   recordSlaProgress(progress: SlaProgress): Promise<void>;
-  /** Tickets whose outbound mail has been pending since before `before` (the mail sweep). */
-  listMailPending(desk: string, before: string, limit: number): Promise<WorkflowDue[]>;
   /** Tickets whose workflow has not seen their latest change since before `before`. */
   listWorkflowDue(desk: string, before: string, limit: number): Promise<WorkflowDue[]>;
   /** Tickets in `status` whose next SLA checkpoint is before `before` (byDeskStatusDue). */

@@ -5,15 +5,21 @@ import type { MailStore } from '#shared/mail/ports.ts';
 import { staticThreadKeys } from '#shared/mail/thread-token.ts';
 import type { DeliveryDeps } from '#shared/notices/deliver.ts';
 import { outboundForAgentReply } from '#shared/notices/outbound.ts';
-import { outboundMailPort, sweepOutboundMail } from '#shared/notices/outbound-port.ts';
+import { outboundMailPort } from '#shared/notices/outbound-port.ts';
+import { sweepDeskOutbox } from '#shared/notices/outbound-sweep.ts';
 import type { MailSender } from '#shared/notices/sender.ts';
 import type { BlobStore } from '#shared/objects/ports.ts';
 import { staticKeyring } from '#shared/secrets/keyring.ts';
+import { dynamoBanStore } from '#shared/store/ban-store.ts';
 import { dynamoMailStore } from '#shared/store/mail-store.ts';
+import { dynamoSweepPages } from '#shared/store/sweep-pages.ts';
 import { dynamoTicketStore } from '#shared/store/ticket-store.ts';
+import { banService } from '#shared/tickets/bans.ts';
 import { CreateTicketBody, openTicket } from '#shared/tickets/commands.ts';
 import { deskDefaultsFor } from '#shared/tickets/desk-policy.ts';
 import type { TicketStore } from '#shared/tickets/ports.ts';
+import { ticketService } from '#shared/tickets/service.ts';
+import { NO_STAFF } from '#shared/tickets/staff-directory.ts';
 import type { Clock } from '#shared/time/clock.ts';
 import { checkTicketSla } from '#shared/workflow/check-ticket-sla.ts';
 import { parkWorkflow } from '#shared/workflow/park-workflow.ts';
@@ -33,7 +39,12 @@ const planner = policyPackPlanner(fixedFirstResponsePlanner(DEFAULT_FIRST_RESPON
  * The KPI roll-ups' own requests are counted by test/integration/kpi-rollups.test.ts and the
  * calls-per-ticket bench; here only the ticket's own bookkeeping is counted.
  */
-const kpis: KpiRecorder = { ticketChanged: async () => 'unchanged', surveyAnswered: async () => 'unchanged' };
+const kpis: KpiRecorder = {
+  planTicketShare: async () => undefined,
+  addChange: async () => {},
+  ticketChanged: async () => 'unchanged',
+  surveyAnswered: async () => 'unchanged',
+};
 const customer: Principal = {
   id: 'c1',
   role: 'customer',
@@ -176,6 +187,54 @@ describe('acknowledgement bookkeeping', () => {
     expect(again.applied.join(' ')).toMatch(/Mail skipped: reply:01J0000000000000000REPLY01/);
   });
 
+  it("the acknowledgement takes the requester's suppression from the read intake made with the ban check", async () => {
+    const clock: Clock = { now: () => created };
+    const service = ticketService({
+      store: ticketStore,
+      clock,
+      deskDefaults: () => ({ ...deskDefaultsFor('techflow'), plan: 'enterprise', priority: 'normal' }),
+      signals: signals([]),
+      bans: banService({ bans: dynamoBanStore(db.doc, db.tableName), clock }),
+      staff: NO_STAFF,
+    });
+    const bounced: Principal = { ...customer, id: 'c2', email: 'Bounced@Example.com' };
+    await mailStore.suppress({
+      desk: 'techflow',
+      email: 'bounced@example.com',
+      reason: 'bounce',
+      detail: '550 no such user',
+      at: created.toISOString(),
+    });
+    const body = CreateTicketBody.parse({ subject: 'Cannot log in', description: 'x' });
+    const from = calls.length;
+    const ok = (await service.createTicket(customer, body)).ticket.id;
+    const suppressed = (await service.createTicket(bounced, body)).ticket.id;
+    // Ban keys and the suppression item in one batch read per ticket.
+    expect(count(from)).toEqual({ BatchGetItem: 2, BatchWriteItem: 2 });
+
+    const later: Clock = { now: () => new Date(created.getTime() + 60_000) };
+    const { sender, sent } = recordingSender();
+    const port = outboundMailPort(deliveryDeps(sender, later, { now: () => new Date() }));
+    const apply = calls.length;
+    for (const id of [ok, suppressed]) {
+      const result = await checkTicketSla(
+        { store: ticketStore, planner, kpis, clock: later, mail: port },
+        { ticketId: id, desk: 'techflow', executionName: id, parkRecordsMail: true },
+      );
+      if (id === suppressed) expect(result.applied.join(' ')).toMatch(/suppressed after a bounce/);
+      if (result.next !== 'sleep') throw new Error(`expected a sleep, got ${result.next}`);
+      const { seenVersion, wakeAt, mail } = result;
+      await parkWorkflow(
+        { store: ticketStore, signals: signals([]) },
+        { ticketId: id, desk: 'techflow', taskToken: `token-${id}`, seenVersion, wakeAt, mail },
+      );
+    }
+    expect(sent).toEqual(['c1@example.com']);
+    // No suppression read of the sender's own: one Query and two writes (Apply, park) per ticket, and the
+    // Message-ID map of the mail sent.
+    expect(count(apply)).toEqual({ Query: 2, UpdateItem: 4, PutItem: 1 });
+  });
+
   it('records the sends even when the ticket changed before the park, and wakes the workflow instead', async () => {
     const id = '01J0000000000000000ACKREQ2';
     await newTicket(id);
@@ -241,12 +300,22 @@ describe('acknowledgement bookkeeping', () => {
     const deps = { ...deliveryDeps(sender, clock, leaseClock), mailStore };
     businessNow = new Date(businessNow.getTime() + 5 * 60_000);
     // Within the lease nothing is taken over.
-    expect((await sweepOutboundMail(deps, 'techflow')).reports.find((r) => r.ticketId === id)?.sent).toEqual(
-      [],
-    );
+    expect(
+      (
+        await sweepDeskOutbox({ ...deps, pages: dynamoSweepPages(db.doc, db.tableName) }, 'techflow', {
+          timeLeft: () => true,
+        })
+      ).reports.find((r) => r.ticketId === id)?.sent,
+    ).toEqual([]);
     expect(sent).toEqual([]);
     realNow = new Date(realNow.getTime() + 2 * 60_000);
-    const sweep = await sweepOutboundMail(deps, 'techflow');
+    const sweep = await sweepDeskOutbox(
+      { ...deps, pages: dynamoSweepPages(db.doc, db.tableName) },
+      'techflow',
+      {
+        timeLeft: () => true,
+      },
+    );
     expect(sweep.reports.find((r) => r.ticketId === id)?.sent.length).toBe(listed.outbox!.length);
     const after = (await ticketStore.getTicket('techflow', id))!;
     expect(after.outbox!.every((m) => m.status === 'sent')).toBe(true);

@@ -4,12 +4,13 @@ import { kpiRecorder } from '#shared/kpis/recorder.ts';
 import type { MailStore } from '#shared/mail/ports.ts';
 import { staticThreadKeys } from '#shared/mail/thread-token.ts';
 import { type DeliveryDeps, deliverPendingMail } from '#shared/notices/deliver.ts';
-import { sweepOutboundMail } from '#shared/notices/outbound-port.ts';
+import { sweepDeskOutbox } from '#shared/notices/outbound-sweep.ts';
 import type { MailSender } from '#shared/notices/sender.ts';
 import type { BlobStore } from '#shared/objects/ports.ts';
 import { staticKeyring } from '#shared/secrets/keyring.ts';
 import { dynamoKpiRollupStore } from '#shared/store/kpi-rollup-store.ts';
 import { dynamoMailStore } from '#shared/store/mail-store.ts';
+import { dynamoSweepPages } from '#shared/store/sweep-pages.ts';
 import { dynamoTicketStore } from '#shared/store/ticket-store.ts';
 import { CreateTicketBody, openTicket } from '#shared/tickets/commands.ts';
 import { deskDefaultsFor } from '#shared/tickets/desk-policy.ts';
@@ -118,11 +119,18 @@ describe('outbound mail leases', () => {
     const writer = deliverPendingMail(deps, 'techflow', id);
     await firstEntered; // the first send is in flight
     virtualNow = new Date(virtualNow.getTime() + 5 * 3600_000); // a big jump of the business clock
-    const sweep = await sweepOutboundMail(deps, 'techflow');
+    const sweep = await sweepDeskOutbox(
+      { ...deps, pages: dynamoSweepPages(db.doc, db.tableName) },
+      'techflow',
+      {
+        timeLeft: () => true,
+      },
+    );
     release();
     const report = await writer;
 
-    expect(sweep.examined).toBe(1);
+    // The live sweep looks at the ticket once per listing (its own, and the earlier version's note).
+    expect(new Set(sweep.reports.map((r) => r.ticketId))).toEqual(new Set([id]));
     expect(new Set(sent).size).toBe(sent.length); // no action sent twice
     expect([...sent].sort()).toEqual([...queued].sort()); // and each sent once
     expect(report.sent[0]).toBe(sent[0]);
