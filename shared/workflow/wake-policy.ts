@@ -33,8 +33,10 @@ export function wakeForChange(input: {
   const parked = before.workflow;
   if (!parked?.taskToken || !parked.sleepingUntil || before.workflowDueSince)
     return wake('the workflow is not asleep on a plan of the current ticket');
-  // The workflow wakes at its planned checkpoint (or, without one, at the end of its longest sleep).
-  const planned = Date.parse(before.sla?.nextCheckpoint ?? parked.sleepingUntil);
+  // The workflow wakes at its planned checkpoint, or earlier at the end of its longest sleep (7 days).
+  const sleepsUntil = Date.parse(parked.sleepingUntil);
+  const checkpoint = before.sla?.nextCheckpoint ? Date.parse(before.sla.nextCheckpoint) : sleepsUntil;
+  const planned = Math.min(checkpoint, sleepsUntil);
   if (!(planned > now.getTime())) return wake('the planned checkpoint is here');
   const state = slaStateOf(after.ticket, after.activity, now);
   if (!state) return wake('no policy pack times this desk');

@@ -40,6 +40,8 @@ const customer: Principal = {
 const agent: Principal = { ...customer, id: 'a1', role: 'agent', email: 'a1@example.com' };
 const body = CreateTicketBody.parse({ subject: 'Down', description: 'Everything is down' });
 const defaults = () => GENERIC_DESK_DEFAULTS;
+const openedBy = (principal: Principal, id: string) =>
+  openTicket({ principal, body, id, now, defaults: defaults() });
 /** Records workflow signals; the Step Functions side is covered by the e2e tests on the local engine. */
 const signals = {
   started: [] as string[],
@@ -96,13 +98,7 @@ describe('DynamoDB ticket store', () => {
   });
 
   it('commits a change quietly only while the workflow sleeps on the token it was judged against', async () => {
-    const change = openTicket({
-      principal: customer,
-      body,
-      id: '01J00000000000000000000009',
-      now,
-      defaults: defaults(),
-    });
+    const change = openedBy(customer, '01J00000000000000000000009');
     await store.putNewTicket(change);
     const checkpoint = '2026-03-06T16:00:00.000Z';
     /** The workflow plans from `version` (clearing the due marker) and parks on `token`. */
