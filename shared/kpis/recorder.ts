@@ -25,6 +25,34 @@ export interface TicketShareWrite {
   expectedSeq: number | undefined;
 }
 
+/** The ticket's contribution to the roll-ups at `now`, replayed through its desk's pack. */
+function shareOf(ticket: RollupTicket, activity: readonly TicketActivity[], now: Date) {
+  return ticketContribution(
+    findPolicyPack(ticket.desk),
+    {
+      id: ticket.id,
+      createdAt: ticket.createdAt,
+      priority: ticket.priority,
+      status: ticket.status,
+      activity: [...activity],
+    },
+    now,
+  );
+}
+
+/**
+ * Whether `ticket` and `activity` at `now` would move the share its item holds (no share: unknown,
+ * so yes). The workflow is the one writer of shares, so a change that moves one must wake it.
+ */
+export function shareWouldMove(
+  share: TicketKpiShare | undefined,
+  ticket: RollupTicket,
+  activity: readonly TicketActivity[],
+  now: Date,
+): boolean {
+  return !share || contributionDelta(share.applied, shareOf(ticket, activity, now)).length > 0;
+}
+
 /**
  * Keeps the KPI roll-ups in step with tickets and survey answers. A ticket's share rides on the
  * workflow's own write of the ticket (the SLA workflow's step runs after every ticket change and at
@@ -44,17 +72,7 @@ export function kpiRecorder(store: KpiRollupStore) {
   ): Promise<TicketShareWrite | undefined> {
     if (read.kpiChange) await store.finishLeftover(ticket.desk, read.kpiChange);
     const before = read.kpi ?? (await store.legacyShare(ticket.desk, ticket.id));
-    const contribution = ticketContribution(
-      findPolicyPack(ticket.desk),
-      {
-        id: ticket.id,
-        createdAt: ticket.createdAt,
-        priority: ticket.priority,
-        status: ticket.status,
-        activity: [...activity],
-      },
-      now,
-    );
+    const contribution = shareOf(ticket, activity, now);
     const parts = contributionDelta(before.applied, contribution);
     if (parts.length === 0) return undefined;
     const seq = before.seq + 1;

@@ -1,3 +1,4 @@
+import { shareWouldMove } from '../kpis/recorder.ts';
 import type { TicketActivity } from '../tickets/activity.ts';
 import type { Ticket } from '../tickets/model.ts';
 import type { StoredTicket } from '../tickets/ports.ts';
@@ -45,6 +46,9 @@ export function wakeForChange(input: {
   if (due) return wake(`an SLA action is due now (${due.id})`);
   if (state.nextCheckpoint !== null && Date.parse(state.nextCheckpoint) < planned)
     return wake(`the next checkpoint moves earlier, to ${state.nextCheckpoint}`);
+  // The workflow writes the KPI roll-ups; a change they count (a response, a resolution) is recorded now.
+  if (shareWouldMove(before.kpi, after.ticket, after.activity, now))
+    return wake("the change moves the ticket's share of the KPI roll-ups");
   return {
     wake: false,
     why: `the workflow wakes at ${new Date(planned).toISOString()}, no later than the next checkpoint (${state.nextCheckpoint ?? 'none'})`,

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ticketContribution } from '../../../shared/kpis/rollups.ts';
+import { findPolicyPack } from '../../../shared/policy/packs.ts';
 import type { TicketActivity } from '../../../shared/tickets/activity.ts';
 import type { Priority, Status, Ticket } from '../../../shared/tickets/model.ts';
 import type { StoredTicket } from '../../../shared/tickets/ports.ts';
@@ -52,6 +54,10 @@ function parked(priority: Priority): StoredTicket {
       packVersion: 'techflow@1',
     },
     workflow: { taskToken: 'token', parkedVersion: 1, sleepingUntil: plan.nextCheckpoint! },
+    kpi: {
+      seq: 1,
+      applied: ticketContribution(findPolicyPack('techflow'), { ...ticket, activity }, new Date(CREATED)),
+    },
   };
 }
 
@@ -81,9 +87,15 @@ describe('which ticket changes wake the sleeping SLA workflow', () => {
     expect(Date.parse(parked('urgent').sla!.nextCheckpoint!)).toBeGreaterThan(Date.parse(CREATED));
   });
 
-  it('a public agent reply stops the first-response clock: the checkpoint moves later, nobody is woken', () => {
+  it('a public agent reply is the first response the KPI roll-ups count: it wakes the workflow that records them', () => {
     const decision = wakeForChange(change(parked('urgent'), 5, reply('public')));
-    expect(decision).toMatchObject({ wake: false });
+    expect(decision).toMatchObject({ wake: true, why: expect.stringMatching(/KPI/) });
+  });
+
+  it('a ticket without a recorded KPI share (written before shares) is woken: its share is unknown', () => {
+    const legacy = parked('urgent');
+    delete legacy.kpi;
+    expect(wakeForChange(change(legacy, 5, reply('internal'))).wake).toBe(true);
   });
 
   it('an internal note changes no clock: nobody is woken', () => {
@@ -103,14 +115,14 @@ describe('which ticket changes wake the sleeping SLA workflow', () => {
     expect(decision.why).toMatch(/due now|earlier/);
   });
 
-  it('a priority drop only moves checkpoints later: nobody is woken', () => {
+  it('a priority drop moves checkpoints later but the KPI roll-ups count the ticket under its new priority: it wakes', () => {
     const lowered = change(
       parked('urgent'),
       5,
       { at: CREATED, by: 'agent', type: 'priority-changed', from: 'urgent', to: 'low' } as TicketActivity,
       { priority: 'low' },
     );
-    expect(wakeForChange(lowered).wake).toBe(false);
+    expect(wakeForChange(lowered)).toMatchObject({ wake: true, why: expect.stringMatching(/KPI/) });
   });
 
   it('closing wakes it (its clocks stop now), whatever the checkpoints', () => {
