@@ -80,8 +80,10 @@ const components = z.registry<{ id: string }>();
 for (const [id, schema] of Object.entries(COMPONENT_SCHEMAS)) components.add(schema, { id });
 
 /**
- * A transform in an answer's schema only normalises a value the schema already checked (an address
- * lower-cased): the answer has the input's shape, which JSON Schema can state and the transform cannot.
+ * A transform in an answer's schema normalises a value (an address lower-cased): the answer has the
+ * input's JSON type, which JSON Schema can state and the transform cannot. Only the type: the input's
+ * checks (an address pattern) are what API bodies must pass, not what every stored value passed (mail
+ * intake keeps any address RFC 5322 allows).
  */
 function normalisedOutput(ctx: { zodSchema: unknown; jsonSchema: JsonSchema }) {
   const def = (ctx.zodSchema as { _zod: { def: { type: string; in?: z.ZodType; out?: z.ZodType } } })._zod
@@ -92,7 +94,8 @@ function normalisedOutput(ctx: { zodSchema: unknown; jsonSchema: JsonSchema }) {
     (def.out as { _zod: { def: { type: string } } })._zod.def.type !== 'transform'
   )
     return;
-  Object.assign(ctx.jsonSchema, schemaOf(def.in, 'input'));
+  const { type } = schemaOf(def.in, 'input');
+  if (type !== undefined) ctx.jsonSchema.type = type;
 }
 
 function schemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {

@@ -103,16 +103,16 @@ describe('response schemas', () => {
   });
 
   it('make the e2e contract check refuse a field the committed document does not name', () => {
-    const path = '/dsar/01JABCDEFGHJKMNPQRSTVWXYZ0';
+    const id = '01JABCDEFGHJKMNPQRSTVWXYZ0';
     const requesterView = {
-      id: '01JABCDEFGHJKMNPQRSTVWXYZ0',
+      id,
       kind: 'access',
       status: 'awaiting-verification',
       receivedAt: '2031-01-31T10:00:00.000Z',
       dueAt: '2031-02-28T10:00:00.000Z',
       identity: { status: 'pending' },
     };
-    const check = (body: unknown) => contractViolations('GET', path, 200, 'application/json', body);
+    const check = (body: unknown) => contractViolations('GET', `/dsar/${id}`, 200, 'application/json', body);
     expect(check(requesterView)).toEqual([]);
     // The staff view's audit trail in the requester's answer matches neither view.
     expect(check({ ...requesterView, history: [] })).not.toEqual([]);
