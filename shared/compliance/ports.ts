@@ -69,6 +69,8 @@ export interface RetentionStore {
   /** How many items of a class were created before `before` (reads the whole range; dry runs only). */
   countClass(desk: string, indexClass: string, before: string): Promise<number>;
   getItem(key: ItemKey): Promise<Record<string, unknown> | undefined>;
+  /** How many tickets a requester has on the desk (the requester index, counted without reading items). */
+  countRequesterTickets(desk: string, email: string): Promise<number>;
   ticketPartition(desk: string, ticketId: string): Promise<Array<Record<string, unknown>>>;
   /** An item's own fields, without the attributes the store keys and indexes it by (an export shows these). */
   fieldsOf(item: Record<string, unknown>): Record<string, unknown>;

@@ -25,6 +25,14 @@ export function dynamoRetentionStore(doc: DynamoDBDocumentClient, tableName: str
     countClass: (desk, indexClass, before) =>
       countAll(doc, classBefore(keys.dataClass(desk, indexClass), before)),
 
+    countRequesterTickets: (desk, email) =>
+      countAll(doc, {
+        TableName: tableName,
+        IndexName: INDEX.byRequester,
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.requester(desk, email) },
+      }),
+
     async getItem(key) {
       const { Item } = await doc.send(
         new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
