@@ -57,24 +57,21 @@ const continueAt = (now: Date) => new Date(now.getTime() + DSAR_CONTINUE_AFTER_M
 /** Starts the job (or leaves a running one as it is: a repeated call resumes it). */
 export function startDsarJob(dsar: Dsar, kind: DsarJobKind, by: Actor, total: number, now: Date): Dsar {
   if (isJobRunning(dsar)) return dsar;
-  const at = now.toISOString();
-  return withHistory(
-    {
-      ...nextVersion(dsar),
-      progress: {
-        kind,
-        by,
-        startedAt: at,
-        total,
-        processed: 0,
-        batches: 0,
-        cursor: null,
-        ticketsDone: false,
-        continueAt: continueAt(now),
-      },
+  // No history entry of its own: the export's or erasure's entries name who started it.
+  return {
+    ...nextVersion(dsar),
+    progress: {
+      kind,
+      by,
+      startedAt: now.toISOString(),
+      total,
+      processed: 0,
+      batches: 0,
+      cursor: null,
+      ticketsDone: false,
+      continueAt: continueAt(now),
     },
-    { at, action: 'dsar.job-started', by, details: { job: kind, tickets: total } },
-  );
+  };
 }
 
 /** Writes the page about to be worked on; unchanged when another invocation already took a page. */
