@@ -113,4 +113,43 @@ describe('DSAR jobs in batches', () => {
       await second?.stop();
     }
   }, 240_000);
+
+  it('erases a requester page by page; held tickets count as processed and stay', async () => {
+    const t = await startTestStack();
+    try {
+      await t.call('POST', '/_local/clock', { json: { set: '2033-06-01T15:00:00Z' } });
+      const email = 'lou.batches@example.com';
+      const lou = await t.token('customer', 'techflow', { sub: 'cust-lou', email });
+      const lead = await t.token('lead', 'techflow', { sub: 'lead-techflow' });
+      const tickets = await openTickets(t, lou, DSAR_BATCH_TICKETS + 2);
+      const held = tickets.at(-1)!;
+      const hold = await t.call('POST', '/legal-holds', {
+        token: lead,
+        json: { ticketId: held, reason: 'Dispute with the carrier pending in court' },
+      });
+      expect(hold.status).toBe(201);
+      const id = await verifiedDsar(t, lou, 'erasure');
+
+      const started = await t.call('POST', `/dsar/${id}/erasure`, { token: lead });
+      expect(started.status).toBe(202);
+      expect(started.body.progress).toMatchObject({ kind: 'erasure', processed: DSAR_BATCH_TICKETS });
+      await t.call('POST', '/_local/clock', { json: { advance: 'PT1M' } });
+      const done = await eventually(async () => {
+        const read = await t.call('GET', `/dsar/${id}`, { token: lead });
+        return read.body.status === 'fulfilled' ? read.body : undefined;
+      }, 'the erasure to finish');
+      expect(done.progress).toMatchObject({ status: 'finished', processed: tickets.length });
+      expect(done.erasure).toMatchObject({
+        counts: { tickets: tickets.length - 1 },
+        keptUnderLegalHold: [held],
+      });
+      const agent = await t.token('agent', 'techflow', { sub: 'agent-techflow' });
+      const first = await t.call('GET', `/tickets/${tickets[0]}`, { token: agent });
+      expect(first.body.subject).toBe('[erased]');
+      const kept = await t.call('GET', `/tickets/${held}`, { token: agent });
+      expect(kept.body.subject).not.toBe('[erased]');
+    } finally {
+      await t.stop();
+    }
+  }, 240_000);
 });
