@@ -239,32 +239,24 @@ export function dsarJobs(
     const { desk, id } = dsar;
     const email = dsar.requester.email;
     const placeholder = erasedPlaceholder(id);
+    const countErased = (field: 'billingAppeals' | 'otherRequests') =>
+      repo.update(desk, id, (d) => ({
+        ...d,
+        version: d.version + 1,
+        erasure: { ...d.erasure!, counts: { ...d.erasure!.counts, [field]: d.erasure!.counts[field] + 1 } },
+      }));
     for (const appeal of await deps.records.listForRequester<BillingAppeal>('billing-appeal', desk, email)) {
       await appeals.update(desk, appeal.id, (a) =>
         a.requesterErased ? a : eraseAppeal(a, placeholder, id, now()),
       );
-      await repo.update(desk, id, (d) => ({
-        ...d,
-        version: d.version + 1,
-        erasure: {
-          ...d.erasure!,
-          counts: { ...d.erasure!.counts, billingAppeals: d.erasure!.counts.billingAppeals + 1 },
-        },
-      }));
+      await countErased('billingAppeals');
     }
     for (const other of await deps.records.listForRequester<Dsar>('dsar', desk, email)) {
       if (other.id === id) continue;
       await repo.update(desk, other.id, (d) =>
         d.requesterErased ? d : eraseOtherRequest(d, placeholder, id, now()),
       );
-      await repo.update(desk, id, (d) => ({
-        ...d,
-        version: d.version + 1,
-        erasure: {
-          ...d.erasure!,
-          counts: { ...d.erasure!.counts, otherRequests: d.erasure!.counts.otherRequests + 1 },
-        },
-      }));
+      await countErased('otherRequests');
     }
     const hold = await holds.get(desk, holdIdFor(desk, { kind: 'requester', email }));
     if (hold) {
