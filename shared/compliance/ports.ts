@@ -77,8 +77,8 @@ export interface RetentionStore {
   recountDay(desk: string, indexClass: string, day: string): Promise<number>;
   /** Every day up to `day` is counted. */
   sealCountsThrough(desk: string, indexClass: string, day: string): Promise<void>;
-  /** The day the class's oldest item was created on (undefined: none). */
-  oldestDay(desk: string, indexClass: string): Promise<string | undefined>;
+  /** The first day on or after `from` that has an item of the class (undefined: none). */
+  firstDayFrom(desk: string, indexClass: string, from: string): Promise<string | undefined>;
   /** Where an item sits on byDataClassCreated: its class and the day it was created (undefined: not indexed). */
   indexedDayOf(item: Record<string, unknown>): { indexClass: string; day: string } | undefined;
   /** Before deleting indexed items: their days must be counted again (idempotent). */

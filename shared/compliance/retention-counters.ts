@@ -4,9 +4,9 @@
  * finished days sealed).
  */
 import type { RetentionStore } from './ports.ts';
-import { daysToSeal, nextDay, planClassTotal, sealableThrough } from './retention-counts.ts';
+import { nextDay, planClassTotal, sealableThrough } from './retention-counts.ts';
 
-/** Days one refresh counts per class: each is one COUNT query over that day of the index. */
+/** Days one refresh counts per class: each is one COUNT query over a day of the index that has items. */
 export const COUNT_DAYS_PER_REFRESH = 60;
 
 /** The items of a class created before `cutoff`: counted days plus what the index still has to count. Writes nothing. */
@@ -45,16 +45,19 @@ export async function refreshClassCounts(
     await retention.recountDay(desk, indexClass, d.day);
     counted++;
   }
+  // Sealing jumps from one day with items to the next: an empty day costs nothing.
   const through = sealableThrough(now);
-  const first = counts.sealedThrough
-    ? nextDay(counts.sealedThrough)
-    : await retention.oldestDay(desk, indexClass);
-  if (first === undefined) {
-    await retention.sealCountsThrough(desk, indexClass, through); // nothing stored yet
-    return counted;
+  let from = counts.sealedThrough ? nextDay(counts.sealedThrough) : '';
+  while (counted < budget) {
+    const day = await retention.firstDayFrom(desk, indexClass, from);
+    if (day === undefined || day > through) {
+      await retention.sealCountsThrough(desk, indexClass, through);
+      break;
+    }
+    await retention.recountDay(desk, indexClass, day);
+    await retention.sealCountsThrough(desk, indexClass, day);
+    counted++;
+    from = nextDay(day);
   }
-  const days = daysToSeal(first, through, budget - counted);
-  for (const day of days) await retention.recountDay(desk, indexClass, day);
-  if (days.length) await retention.sealCountsThrough(desk, indexClass, days.at(-1)!);
-  return counted + days.length;
+  return counted;
 }

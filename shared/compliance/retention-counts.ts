@@ -59,10 +59,3 @@ export function planClassTotal(counts: ClassCounts, cutoff: string): { counted: 
   live.push({ kind: 'from', from });
   return { counted, live };
 }
-
-/** The days to count next when sealing, oldest first, at most `budget`. */
-export function daysToSeal(first: string, through: string, budget: number): string[] {
-  const days: string[] = [];
-  for (let day = first; day <= through && days.length < budget; day = nextDay(day)) days.push(day);
-  return days;
-}

@@ -138,10 +138,16 @@ export function dynamoRetentionStore(doc: DynamoDBDocumentClient, tableName: str
         });
     },
 
-    async oldestDay(desk, indexClass) {
+    async firstDayFrom(desk, indexClass, from) {
       const q = classQuery(desk, indexClass);
       const page = await doc.send(
-        new QueryCommand({ ...q, KeyConditionExpression: 'gsi3pk = :pk', ScanIndexForward: true, Limit: 1 }),
+        new QueryCommand({
+          ...q,
+          KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk >= :from',
+          ExpressionAttributeValues: { ...q.ExpressionAttributeValues, ':from': from },
+          ScanIndexForward: true,
+          Limit: 1,
+        }),
       );
       const first = page.Items?.[0]?.gsi3sk;
       return typeof first === 'string' ? first.slice(0, 10) : undefined;
