@@ -1,11 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startObjectStore } from '#local/object-store.ts';
-import type { Principal } from '#shared/auth/principal.ts';
 import type { DeadlineScheduler, RetentionStore } from '#shared/compliance/ports.ts';
 import { purgeService } from '#shared/compliance/purge.ts';
 import { retentionPlan } from '#shared/compliance/retention.ts';
@@ -14,11 +8,8 @@ import { newId } from '#shared/runtime/ids.ts';
 import { dynamoAttachmentStore } from '#shared/store/attachment-store.ts';
 import { dynamoComplianceStore } from '#shared/store/compliance-store.ts';
 import { dynamoRetentionStore } from '#shared/store/retention-store.ts';
-import { s3ObjectStore } from '#shared/store/s3-objects.ts';
 import { dynamoTicketStore } from '#shared/store/ticket-store.ts';
-import { openTicket } from '#shared/tickets/commands.ts';
-import { GENERIC_DESK_DEFAULTS } from '#shared/tickets/desk-policy.ts';
-import { startDynalite } from '../support/dynalite.ts';
+import { seedTicketAt, startPurgeFixture } from '../support/purge-fixture.ts';
 
 /**
  * The preview's totals come from per-day counts, not from reading the index: they must equal a full
@@ -33,10 +24,8 @@ const noSchedules: DeadlineScheduler = {
   cancel: () => Promise.reject(new Error('no schedules here')),
 };
 
-let db: Awaited<ReturnType<typeof startDynalite>>;
-let objectsServer: Awaited<ReturnType<typeof startObjectStore>>;
-let objectsDir: string;
-let s3: S3Client;
+let fixture: Awaited<ReturnType<typeof startPurgeFixture>>;
+let db: Awaited<ReturnType<typeof startPurgeFixture>>['db'];
 let clockNow = new Date('2033-03-10T03:00:00.000Z');
 const clock = { now: () => clockNow };
 /** Every request the stores send, by command name, and the items those requests read. */
@@ -44,23 +33,10 @@ let sent: string[] = [];
 let itemsRead = 0;
 
 beforeAll(async () => {
-  db = await startDynalite('counts-test');
-  objectsDir = mkdtempSync(join(tmpdir(), 'tierdesk-counts-'));
-  objectsServer = await startObjectStore({ dir: objectsDir, port: 0 });
-  s3 = new S3Client({
-    endpoint: objectsServer.url,
-    forcePathStyle: true,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET })).catch(() => undefined);
+  fixture = await startPurgeFixture('counts-test', BUCKET);
+  ({ db } = fixture);
 });
-afterAll(async () => {
-  s3?.destroy();
-  await objectsServer?.close();
-  await db?.stop();
-  rmSync(objectsDir, { recursive: true, force: true });
-});
+afterAll(() => fixture?.stop());
 
 function countingDoc(): DynamoDBDocumentClient {
   const doc = db.doc;
@@ -82,7 +58,7 @@ function countingDoc(): DynamoDBDocumentClient {
 }
 
 function stores(retentionOverride?: RetentionStore) {
-  const objects = s3ObjectStore(s3, BUCKET);
+  const objects = fixture.objects();
   const records = dynamoComplianceStore(db.doc, db.tableName);
   const retention = retentionOverride ?? dynamoRetentionStore(countingDoc(), db.tableName);
   return {
@@ -100,28 +76,14 @@ function stores(retentionOverride?: RetentionStore) {
   };
 }
 
-const agent: Principal = {
-  id: 'agent-1',
-  role: 'agent',
-  desk,
-  email: 'agent@example.com',
-  name: undefined,
-  plan: undefined,
-  tier: undefined,
-};
-
 async function seedTicket(at: Date, channel: 'chat' | 'email') {
   const { tickets } = stores();
-  const change = openTicket({
-    principal: agent,
-    body: { subject: 'Seeded', description: 'short', requester: { email: 'ana@example.com' }, channel },
-    id: newId(at),
-    now: at,
-    defaults: GENERIC_DESK_DEFAULTS,
+  return seedTicketAt(tickets, desk, at, {
+    subject: 'Seeded',
+    description: 'short',
+    requester: { email: 'ana@example.com' },
+    channel,
   });
-  await tickets.putMessage(change.message);
-  await tickets.putNewTicket({ ticket: change.ticket, activity: change.activity });
-  return change.ticket;
 }
 
 async function seedRecording(ticketId: string, at: Date) {
