@@ -3,7 +3,10 @@ import { PathParameter, pathParameter } from '#shared/http/request.ts';
 import { apiDeps } from '#shared/runtime/api-deps.ts';
 import { complianceDeps } from '#shared/runtime/compliance-deps.ts';
 
-/** POST /dsar/{id}/erasure — lead+ carries out an erasure request (identity verified first; legal holds respected). */
+/**
+ * POST /dsar/{id}/erasure — lead+ carries out an erasure request (identity verified first; legal holds
+ * respected): 200 when done, 202 with `progress` while later batches run in the background.
+ */
 export const handler = apiRoute(
   () => apiDeps().verifyToken,
   async ({ event, principal }) => {
@@ -11,6 +14,6 @@ export const handler = apiRoute(
       principal,
       pathParameter(event, 'id', PathParameter.ulid),
     );
-    return json(200, result);
+    return json(result.progress?.status === 'running' ? 202 : 200, result);
   },
 );

@@ -3,7 +3,10 @@ import { PathParameter, pathParameter } from '#shared/http/request.ts';
 import { apiDeps } from '#shared/runtime/api-deps.ts';
 import { complianceDeps } from '#shared/runtime/compliance-deps.ts';
 
-/** POST /dsar/{id}/export — lead+ approves and builds the access request's export bundle (identity verified first). */
+/**
+ * POST /dsar/{id}/export — lead+ approves and starts the access request's export (identity verified
+ * first): 201 when the bundle is ready, 202 with `progress` while later batches run in the background.
+ */
 export const handler = apiRoute(
   () => apiDeps().verifyToken,
   async ({ event, principal }) => {
@@ -11,6 +14,6 @@ export const handler = apiRoute(
       principal,
       pathParameter(event, 'id', PathParameter.ulid),
     );
-    return json(201, result);
+    return json(result.progress?.status === 'running' ? 202 : 201, result);
   },
 );

@@ -10,7 +10,7 @@ import { complianceDeps } from '#shared/runtime/compliance-deps.ts';
 export const PreviewBody = z.strictObject({
   cursor: z.string().max(4000).optional(),
   limit: z.number().int().min(1).max(500).default(200),
-  /** Count every candidate per class first (reads the whole range once; for progress bars). */
+  /** Candidates per class before the cut-off, from the per-day counts (no full read; for progress bars). */
   totals: z.boolean().default(false),
 });
 

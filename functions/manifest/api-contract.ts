@@ -212,12 +212,24 @@ export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
     responses: { 200: json('The closed request.', DsarView) },
     problems: [409],
   },
-  ExportDsar: { responses: { 201: json('The fulfilled request.', DsarView) }, problems: [409] },
+  ExportDsar: {
+    responses: {
+      201: json('The fulfilled request.', DsarView),
+      202: json('The export is under way: `progress` shows tickets processed of total.', DsarView),
+    },
+    problems: [409],
+  },
   DownloadDsarExport: {
     responses: { 200: json('The export bundle, as an attachment (`x-content-sha256`).', DsarExportBundle) },
     problems: [409],
   },
-  EraseDsar: { responses: { 200: json('The erased request and what was kept.', DsarView) }, problems: [409] },
+  EraseDsar: {
+    responses: {
+      200: json('The erased request and what was kept.', DsarView),
+      202: json('The erasure is under way: `progress` shows tickets processed of total.', DsarView),
+    },
+    problems: [409],
+  },
   CreateBillingAppeal: {
     body: {
       schema: CreateAppealBody,

@@ -43,6 +43,26 @@ export interface AsyncFunctionEntry {
   readonly access: FunctionAccess;
 }
 
+/**
+ * The deadline function and the sweep also run the next batch of a DSAR export or erasure: the
+ * requester's tickets (byRequester) and partitions, rewrites and deletions, bodies and files, and the
+ * export's part objects and bundle under exports/.
+ */
+const DSAR_JOB_ACCESS = {
+  table: {
+    actions: ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
+    indexes: ['byRequester'],
+    queryTable: true,
+  },
+  bodies: [
+    { actions: ['GetObject', 'DeleteObject'], prefix: 'bodies/' },
+    { actions: ['GetObject', 'DeleteObject'], prefix: 'attachments/' },
+    { actions: ['GetObject', 'PutObject', 'DeleteObject'], prefix: 'exports/' },
+  ],
+  complianceSchedules: true,
+  desks: true,
+} as const satisfies FunctionAccess;
+
 export const ASYNC_FUNCTIONS: readonly AsyncFunctionEntry[] = [
   // --- the per-ticket SLA workflow (docs/workflow.md) ---
   {
@@ -210,14 +230,9 @@ export const ASYNC_FUNCTIONS: readonly AsyncFunctionEntry[] = [
     description:
       'Target of the one-time deadline schedules: applies a DSAR or billing-appeal deadline that came due.',
     trigger: { kind: 'deadline-schedule' },
-    timeoutSeconds: 30,
+    timeoutSeconds: 120,
     deadLetterQueue: true,
-    access: {
-      table: { actions: ['GetItem', 'PutItem'] },
-      bodyBucketName: true,
-      complianceSchedules: true,
-      desks: true,
-    },
+    access: DSAR_JOB_ACCESS,
   },
   {
     id: 'SweepComplianceDeadlines',
@@ -228,10 +243,8 @@ export const ASYNC_FUNCTIONS: readonly AsyncFunctionEntry[] = [
     timeoutSeconds: 120,
     deadLetterQueue: true,
     access: {
-      table: { actions: ['GetItem', 'PutItem', 'Query'], indexes: ['byDeskStatusDue'] },
-      bodyBucketName: true,
-      complianceSchedules: true,
-      desks: true,
+      ...DSAR_JOB_ACCESS,
+      table: { ...DSAR_JOB_ACCESS.table, indexes: ['byRequester', 'byDeskStatusDue'] },
     },
   },
   // --- ops (docs/ops.md) ---

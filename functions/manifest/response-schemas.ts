@@ -348,6 +348,16 @@ const IdentityCheckView = z.object({
   attestation: z.object({ method: z.enum(ATTESTATION_METHODS), note: z.string() }).optional(),
 });
 
+/** A batched export or erasure: how far it is (the same for staff and the requester). */
+const DsarProgressView = z.object({
+  kind: z.enum(['export', 'erasure']),
+  status: z.enum(['running', 'finished']),
+  processed: Count.describe('tickets done so far: exported, erased or kept under a legal hold'),
+  total: Count.describe("the requester's tickets when the job started"),
+  startedAt: Instant,
+  finishedAt: Instant.optional(),
+});
+
 const DsarCounts = perKey(['tickets', 'messages', 'attachments', 'billingAppeals', 'dsars'], Count);
 
 /** Every field of a data subject request, for staff (a pending code shows as `(hidden)` in its notice). */
@@ -393,6 +403,7 @@ export const DsarStaffView = RecordBase.extend({
   fulfilledAt: Instant.optional(),
   sourceMessageId: z.string().optional().describe('email intake: the Message-ID the request came with'),
   requesterErased: z.boolean().optional(),
+  progress: DsarProgressView.optional(),
 });
 
 /** What the requester sees of their own request: its state and outcome, no audit trail. */
@@ -413,6 +424,7 @@ export const DsarCustomerView = z.object({
     .optional(),
   rejection: z.object({ reason: z.string(), at: Instant }).optional(),
   fulfilledAt: Instant.optional(),
+  progress: DsarProgressView.optional(),
 });
 
 export const DsarView = z.union([DsarStaffView, DsarCustomerView]);

@@ -7,7 +7,6 @@ import * as z from 'zod';
 import { isStaff, type Principal } from '../auth/principal.ts';
 import { DomainError } from '../errors/domain-error.ts';
 import type { IdempotencyStore } from '../idempotency/ports.ts';
-import { complianceObjectKeys } from '../objects/keys.ts';
 import type { ObjectStore } from '../objects/ports.ts';
 import type { PolicyPack } from '../policy/schema.ts';
 import { newId } from '../runtime/ids.ts';
@@ -24,24 +23,20 @@ import {
   type Dsar,
   DsarRequesterBody,
   type ExtensionBody,
-  erasedPlaceholder,
   extendDsar,
-  finishDsarErasure,
   nextDsarDeadline,
   openDsar,
   type RejectionBody,
-  recordDsarExport,
   recordExportDownload,
   rejectDsar,
   resendDsarCode,
-  startDsarErasure,
   type VerificationBody,
   verifyDsarIdentity,
 } from './dsar.ts';
-import { eraseAppeal, eraseOtherRequest } from './erasure.ts';
-import { buildExportBundle } from './export-bundle.ts';
+import { dsarJobs } from './dsar-jobs.ts';
+import { DSAR_BATCHES_PER_RUN, type DsarJobKind, isJobRunning, progressView } from './dsar-progress.ts';
 import { CODE_DIGITS } from './identity.ts';
-import { holdIdFor, isActive, type LegalHold, requesterHoldId } from './legal-hold.ts';
+import { isActive, type LegalHold, requesterHoldId } from './legal-hold.ts';
 import type {
   AttachmentStore,
   ComplianceStore,
@@ -51,7 +46,6 @@ import type {
 } from './ports.ts';
 import { recordRepository } from './record-repository.ts';
 import { actorOf, ROLE_RANK } from './records.ts';
-import { eraseRequesterTicket, exportRequesterTicket, listRequesterTickets } from './requester-data.ts';
 import { applyDueDeadlines, listRequests, requestIdFor, verificationRefused } from './verifiable-request.ts';
 
 export interface DsarServiceDeps {
@@ -118,9 +112,11 @@ export function appealIndex() {
 export function dsarView(dsar: Dsar, principal: Principal) {
   const { codeHash: _h, codeSalt: _s, ...identity } = dsar.identity;
   if (isStaff(principal)) {
+    const { progress: _p, ...record } = dsar;
     return {
-      ...dsar,
+      ...record,
       identity,
+      ...(dsar.progress ? { progress: progressView(dsar.progress) } : {}),
       notices: dsar.notices.map((n) =>
         'code' in n.params ? { ...n, params: { ...n.params, code: '(hidden)' } } : n,
       ),
@@ -150,6 +146,7 @@ export function dsarView(dsar: Dsar, principal: Principal) {
           },
         }
       : {}),
+    ...(dsar.progress ? { progress: progressView(dsar.progress) } : {}),
     ...(dsar.rejection ? { rejection: { reason: dsar.rejection.reason, at: dsar.rejection.at } } : {}),
     ...(dsar.fulfilledAt ? { fulfilledAt: dsar.fulfilledAt } : {}),
   };
@@ -200,6 +197,37 @@ export function dsarService(deps: DsarServiceDeps) {
       at,
     );
     return repo.create(dsar);
+  }
+
+  const jobs = dsarJobs(deps, repo, appeals, holds);
+
+  async function startJob(principal: Principal, id: string, kind: DsarJobKind): Promise<Dsar> {
+    const dsar = await visible(principal, id);
+    if (isJobRunning(dsar)) return dsar;
+    const by = actorOf(principal);
+    assertReadyToFulfil(dsar, kind === 'export' ? 'access' : 'erasure', by);
+    if (kind === 'erasure') {
+      const hold = await holds.get(dsar.desk, requesterHoldId(dsar.desk, dsar.requester.email));
+      if (isActive(hold)) {
+        throw DomainError.conflict(
+          'requester-under-legal-hold',
+          'A legal hold covers this requester (GDPR Art. 17(3)(e)); reject the request with that reason, or release the hold first.',
+        );
+      }
+    }
+    const started = await jobs.start(dsar, kind, by);
+    return (await jobs.runBatch(started.desk, started.id)) ?? started;
+  }
+
+  /** The next batches of a running export or erasure (the deadline schedule and the sweep call this). */
+  async function continueJob(desk: string, id: string) {
+    let batches = 0;
+    for (; batches < DSAR_BATCHES_PER_RUN; batches++) {
+      const dsar = await repo.get(desk, id);
+      if (!dsar || !isJobRunning(dsar)) break;
+      await jobs.runBatch(desk, id);
+    }
+    return batches ? { batches } : {};
   }
 
   return {
@@ -316,59 +344,13 @@ export function dsarService(deps: DsarServiceDeps) {
       );
     },
 
-    /** Builds the export bundle (lead+ approves: RCH "log any data exports with … approver identity"). */
+    /**
+     * Starts the export (lead+ approves: RCH "log any data exports with … approver identity") and works
+     * through the first page of the requester's tickets; the rest follow in the background (`continueJob`).
+     * A call while the export runs shows its progress.
+     */
     async export(principal: Principal, id: string) {
-      const dsar = await visible(principal, id);
-      const by = actorOf(principal);
-      assertReadyToFulfil(dsar, 'access', by);
-      const email = dsar.requester.email;
-      const tickets = await listRequesterTickets(deps.tickets, principal.desk, email);
-      const exports = [];
-      for (const ticket of tickets)
-        exports.push(await exportRequesterTicket(deps, principal.desk, ticket.id));
-      const ownAppeals = await deps.records.listForRequester<BillingAppeal>(
-        'billing-appeal',
-        principal.desk,
-        email,
-      );
-      const otherRequests = (await deps.records.listForRequester<Dsar>('dsar', principal.desk, email)).filter(
-        (d) => d.id !== dsar.id,
-      );
-      const at = now();
-      const built = buildExportBundle({
-        dsar,
-        tickets: exports.filter((t) => t !== undefined),
-        appeals: ownAppeals,
-        otherRequests,
-        approvedBy: by,
-        now: at,
-      });
-      const objectKey = complianceObjectKeys.exportBundle(principal.desk, dsar.id);
-      await deps.objects.put(objectKey, built.body, 'application/json');
-      await deps.records.putExportRecord({
-        desk: principal.desk,
-        dsarId: dsar.id,
-        objectKey,
-        bytes: built.bytes,
-        sha256: built.sha256,
-        createdAt: at.toISOString(),
-      });
-      const saved = await repo.update(principal.desk, id, (d) => {
-        assertReadyToFulfil(d, 'access', by);
-        return recordDsarExport(
-          d,
-          {
-            objectKey,
-            bytes: built.bytes,
-            sha256: built.sha256,
-            readyAt: at.toISOString(),
-            approvedBy: by,
-            counts: built.bundle.counts,
-          },
-          at,
-        );
-      });
-      return dsarView(saved, principal);
+      return dsarView(await startJob(principal, id, 'export'), principal);
     },
 
     /** The bundle, for the verified requester or a lead; each download is audited. */
@@ -403,103 +385,17 @@ export function dsarService(deps: DsarServiceDeps) {
     /**
      * Erasure: every ticket of the requester (except those under a legal hold) loses what identifies
      * them and keeps its SLA statistics; their appeals and other requests forget them; the request
-     * records counts only. Resumable: a second call continues an interrupted erasure.
+     * records counts only. Batched like the export; a call while it runs shows its progress.
      */
     async erase(principal: Principal, id: string) {
-      const dsar = await visible(principal, id);
-      const by = actorOf(principal);
-      assertReadyToFulfil(dsar, 'erasure', by);
-      const desk = principal.desk;
-      const email = dsar.requester.email;
-      const hold = await holds.get(desk, requesterHoldId(desk, email));
-      if (isActive(hold)) {
-        throw DomainError.conflict(
-          'requester-under-legal-hold',
-          'A legal hold covers this requester (GDPR Art. 17(3)(e)); reject the request with that reason, or release the hold first.',
-        );
-      }
-      await repo.update(desk, id, (d) => startDsarErasure(d, by, now()));
-      const placeholder = erasedPlaceholder(id);
-      for (const ticket of await listRequesterTickets(deps.tickets, desk, email)) {
-        const ticketHold = await holds.get(desk, holdIdFor(desk, { kind: 'ticket', ticketId: ticket.id }));
-        if (isActive(ticketHold)) {
-          await repo.update(desk, id, (d) =>
-            d.erasure!.keptUnderLegalHold.includes(ticket.id)
-              ? d
-              : {
-                  ...d,
-                  version: d.version + 1,
-                  erasure: {
-                    ...d.erasure!,
-                    keptUnderLegalHold: [...d.erasure!.keptUnderLegalHold, ticket.id],
-                  },
-                },
-          );
-          continue;
-        }
-        const counts = await eraseRequesterTicket(deps, desk, ticket.id, placeholder);
-        await repo.update(desk, id, (d) => ({
-          ...d,
-          version: d.version + 1,
-          erasure: {
-            ...d.erasure!,
-            counts: {
-              ...d.erasure!.counts,
-              tickets: d.erasure!.counts.tickets + 1,
-              messages: d.erasure!.counts.messages + counts.messages,
-              attachments: d.erasure!.counts.attachments + counts.attachments,
-              objects: d.erasure!.counts.objects + counts.objects,
-            },
-          },
-        }));
-      }
-      for (const appeal of await deps.records.listForRequester<BillingAppeal>(
-        'billing-appeal',
-        desk,
-        email,
-      )) {
-        await appeals.update(desk, appeal.id, (a) =>
-          a.requesterErased ? a : eraseAppeal(a, placeholder, id, now()),
-        );
-        await repo.update(desk, id, (d) => ({
-          ...d,
-          version: d.version + 1,
-          erasure: {
-            ...d.erasure!,
-            counts: { ...d.erasure!.counts, billingAppeals: d.erasure!.counts.billingAppeals + 1 },
-          },
-        }));
-      }
-      for (const other of await deps.records.listForRequester<Dsar>('dsar', desk, email)) {
-        if (other.id === id) continue;
-        await repo.update(desk, other.id, (d) =>
-          d.requesterErased ? d : eraseOtherRequest(d, placeholder, id, now()),
-        );
-        await repo.update(desk, id, (d) => ({
-          ...d,
-          version: d.version + 1,
-          erasure: {
-            ...d.erasure!,
-            counts: { ...d.erasure!.counts, otherRequests: d.erasure!.counts.otherRequests + 1 },
-          },
-        }));
-      }
-      if (hold) {
-        // A released hold still names the requester: it forgets them too.
-        await holds.update(desk, hold.id, (h) =>
-          h.subject.kind === 'requester' && h.subject.email === email
-            ? { ...h, version: h.version + 1, subject: { kind: 'requester', email: placeholder } }
-            : h,
-        );
-      }
-      const finished = await repo.update(desk, id, (d) => finishDsarErasure(d, now()));
-      return dsarView(finished, principal);
+      return dsarView(await startJob(principal, id, 'erasure'), principal);
     },
 
     /** Deadline handler and sweep: applies reminders and escalation that have come due. */
-    applyDeadlines(desk: string, id: string) {
+    async applyDeadlines(desk: string, id: string) {
       const pack = deps.packFor(desk);
-      return applyDueDeadlines(repo, desk, id, (d) => applyDsarDeadlines(d, pack, now()));
+      const result = await applyDueDeadlines(repo, desk, id, (d) => applyDsarDeadlines(d, pack, now()));
+      return { ...result, ...(await continueJob(desk, id)) };
     },
   };
 }

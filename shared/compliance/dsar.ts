@@ -14,6 +14,7 @@ import { DomainError } from '../errors/domain-error.ts';
 import type { PolicyPack } from '../policy/schema.ts';
 import { addCalendarDays, addCalendarMonths } from '../sla/calendar.ts';
 import { Email } from '../tickets/model.ts';
+import { type DsarProgress, isJobRunning } from './dsar-progress.ts';
 import { addPolicyDuration, describeDuration, type PolicyDuration, zoneOf } from './durations.ts';
 import { type IdentityCheck, issueCode, isVerified, pendingCheck } from './identity.ts';
 import { type Actor, nextVersion, type RecordBase, ROLE_RANK, withHistory, withNotice } from './records.ts';
@@ -79,6 +80,8 @@ export interface Dsar extends RecordBase {
   appliedDeadlines: string[];
   export?: DsarExportRecord;
   erasure?: DsarErasureRecord;
+  /** A batched export or erasure: how far it is (processed of total tickets) and where it resumes. */
+  progress?: DsarProgress;
   rejection?: { reason: string; at: string; by: Actor };
   fulfilledAt?: string;
   /** Email intake: the Message-ID the request arrived with (one request per message). */
@@ -361,8 +364,12 @@ export function dsarDeadlines(dsar: Dsar, pack: PolicyPack | undefined): DsarDea
 /** The next instant a deadline action falls due, or null (closed, or every action applied). */
 export function nextDsarDeadline(dsar: Dsar, pack: PolicyPack | undefined): string | null {
   if (!isOpen(dsar)) return null;
-  const pending = dsarDeadlines(dsar, pack).filter((d) => !dsar.appliedDeadlines.includes(d.id));
-  return pending.length ? pending.map((d) => d.at).sort()[0]! : null;
+  const pending = dsarDeadlines(dsar, pack)
+    .filter((d) => !dsar.appliedDeadlines.includes(d.id))
+    .map((d) => d.at);
+  // A running export or erasure continues at its own instant, through the same schedule.
+  if (isJobRunning(dsar)) pending.push(dsar.progress!.continueAt);
+  return pending.length ? pending.sort()[0]! : null;
 }
 
 /**

@@ -6,6 +6,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { AttachmentClass } from './data-classes.ts';
 import type { AuditValue, HistoryEntry, RecordBase } from './records.ts';
+import type { ClassCounts } from './retention-counts.ts';
 
 /** The kinds of compliance record, each stored in its own partition. */
 export type ComplianceRecordKind = 'dsar' | 'billing-appeal' | 'legal-hold' | 'purge-run';
@@ -68,7 +69,23 @@ export interface RetentionStore {
   ): Promise<{ items: Array<Record<string, unknown>>; nextCursor: string | undefined }>;
   /** How many items of a class were created before `before` (reads the whole range; dry runs only). */
   countClass(desk: string, indexClass: string, before: string): Promise<number>;
+  /** How many items of a class were created from `from` up to (not including) `before`. */
+  countClassFrom(desk: string, indexClass: string, from: string, before: string): Promise<number>;
+  /** The class's per-day counts (shared/compliance/retention-counts.ts): one Query. */
+  readClassCounts(desk: string, indexClass: string): Promise<ClassCounts>;
+  /** Counts one day of the class from the index and saves it, unless a deletion marked it stale meanwhile. */
+  recountDay(desk: string, indexClass: string, day: string): Promise<number>;
+  /** Every day up to `day` is counted. */
+  sealCountsThrough(desk: string, indexClass: string, day: string): Promise<void>;
+  /** The first day on or after `from` that has an item of the class (undefined: none). */
+  firstDayFrom(desk: string, indexClass: string, from: string): Promise<string | undefined>;
+  /** Where an item sits on byDataClassCreated: its class and the day it was created (undefined: not indexed). */
+  indexedDayOf(item: Record<string, unknown>): { indexClass: string; day: string } | undefined;
+  /** Before deleting indexed items: their days must be counted again (idempotent). */
+  markCountsStale(desk: string, days: Array<{ indexClass: string; day: string }>): Promise<void>;
   getItem(key: ItemKey): Promise<Record<string, unknown> | undefined>;
+  /** How many tickets a requester has on the desk (the requester index, counted without reading items). */
+  countRequesterTickets(desk: string, email: string): Promise<number>;
   ticketPartition(desk: string, ticketId: string): Promise<Array<Record<string, unknown>>>;
   /** An item's own fields, without the attributes the store keys and indexes it by (an export shows these). */
   fieldsOf(item: Record<string, unknown>): Record<string, unknown>;

@@ -29,6 +29,7 @@ import {
   retentionPlan,
   zeroCounts,
 } from './retention.ts';
+import { classTotal, refreshClassCounts } from './retention-counters.ts';
 
 /** Index items read per page. */
 export const PURGE_PAGE_SIZE = 100;
@@ -171,7 +172,13 @@ export function purgeService(deps: PurgeDeps) {
       unit === 'ticket' && ref.ticketId
         ? (await deps.retention.ticketPartition(desk, ref.ticketId)).filter((i) => i.sk !== ref.sk)
         : [];
-    for (const item of [...related, ...(own ? [own] : [])]) {
+    // Their days are counted again before they go, so the preview's totals never count a deleted item.
+    const doomed = [...related, ...(own ? [own] : [])];
+    await deps.retention.markCountsStale(
+      desk,
+      doomed.flatMap((item) => deps.retention.indexedDayOf(item) ?? []),
+    );
+    for (const item of doomed) {
       for (const key of objectKeysOf(item)) {
         await deps.objects.delete(key);
         objects++;
@@ -397,6 +404,8 @@ export function purgeService(deps: PurgeDeps) {
           results.push({ ...runSummary(run), owner: 'another invocation' });
           continue;
         }
+        // Keeps the per-day counts the preview totals come from up to date (bounded per batch).
+        for (const c of run.classes) await refreshClassCounts(deps.retention, desk, c.indexClass, at);
         try {
           while (run.status === 'running' && pages < input.maxPages && !input.shouldStop()) {
             const index = run.classes.findIndex((c) => !c.done);
@@ -437,7 +446,7 @@ export function purgeService(deps: PurgeDeps) {
             await Promise.all(
               plan.rules.map(
                 async (r) =>
-                  [r.dataClass, await deps.retention.countClass(desk, r.indexClass, r.cutoff)] as const,
+                  [r.dataClass, await classTotal(deps.retention, desk, r.indexClass, r.cutoff)] as const,
               ),
             ),
           )

@@ -127,6 +127,13 @@ export async function eraseRequesterTicket(
     if (!ticketItem) return counts;
     const ticket = strip(deps.retention, ticketItem, TICKET_INTERNALS) as Ticket;
     const ids = requesterIds(ticket);
+    // Files and other records go below: their days are counted again for the retention totals.
+    await deps.retention.markCountsStale(
+      desk,
+      items
+        .filter((i) => i.sk !== 'TICKET' && i.kind !== 'message')
+        .flatMap((i) => deps.retention.indexedDayOf(i) ?? []),
+    );
     for (const item of items) {
       if (item.sk === 'TICKET') continue;
       for (const key of objectKeysOf(item)) {

@@ -37,6 +37,8 @@ export const complianceKeys = {
   deadlines: (desk: string) => `DESK#${desk}#COMPLIANCE_DEADLINES`,
   /** byRequester (gsi2): a requester's DSARs and appeals (export, erasure, "my requests"). */
   requesterRecords: (desk: string, email: string) => `DESK#${desk}#REQUESTER_COMPLIANCE#${email}`,
+  /** Per-day counts of the purgeable data classes (sk `CLASS#<class>#DAY#<day>`, `CLASS#<class>#SEALED`). */
+  retentionCounts: (desk: string) => `DESK#${desk}#RETENTION_COUNTS`,
   /** byWorkflowPending (gsi4, sparse): records with notices waiting for the mail sender. */
   pendingNotices: (desk: string) => `DESK#${desk}#COMPLIANCE_NOTICES`,
 };

@@ -1,10 +1,7 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startObjectStore } from '#local/object-store.ts';
 import type { Principal } from '#shared/auth/principal.ts';
 import { holdService } from '#shared/compliance/hold-service.ts';
 import type { DeadlineScheduler, RetentionStore } from '#shared/compliance/ports.ts';
@@ -14,11 +11,8 @@ import { newId } from '#shared/runtime/ids.ts';
 import { dynamoAttachmentStore } from '#shared/store/attachment-store.ts';
 import { dynamoComplianceStore } from '#shared/store/compliance-store.ts';
 import { dynamoRetentionStore } from '#shared/store/retention-store.ts';
-import { s3ObjectStore } from '#shared/store/s3-objects.ts';
 import { dynamoTicketStore } from '#shared/store/ticket-store.ts';
-import { openTicket } from '#shared/tickets/commands.ts';
-import { GENERIC_DESK_DEFAULTS } from '#shared/tickets/desk-policy.ts';
-import { startDynalite } from '../support/dynalite.ts';
+import { seedingAgent, seedTicketAt, startPurgeFixture } from '../support/purge-fixture.ts';
 
 const BUCKET = 'purge-test-bodies';
 const DAY = 86_400_000;
@@ -29,34 +23,20 @@ const noSchedules: DeadlineScheduler = {
   cancel: () => Promise.reject(new Error('the purge does not schedule')),
 };
 
-let db: Awaited<ReturnType<typeof startDynalite>>;
-let objectsServer: Awaited<ReturnType<typeof startObjectStore>>;
+let fixture: Awaited<ReturnType<typeof startPurgeFixture>>;
+let db: Awaited<ReturnType<typeof startPurgeFixture>>['db'];
 let objectsDir: string;
-let s3: S3Client;
 let clockNow = new Date('2032-06-01T03:00:00.000Z');
 const clock = { now: () => clockNow };
 
 beforeAll(async () => {
-  db = await startDynalite('purge-test');
-  objectsDir = mkdtempSync(join(tmpdir(), 'tierdesk-purge-'));
-  objectsServer = await startObjectStore({ dir: objectsDir, port: 0 });
-  s3 = new S3Client({
-    endpoint: objectsServer.url,
-    forcePathStyle: true,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET })).catch(() => undefined);
+  fixture = await startPurgeFixture('purge-test', BUCKET);
+  ({ db, objectsDir } = fixture);
 });
-afterAll(async () => {
-  s3?.destroy();
-  await objectsServer?.close();
-  await db?.stop();
-  rmSync(objectsDir, { recursive: true, force: true });
-});
+afterAll(() => fixture?.stop());
 
 function stores(retentionOverride?: RetentionStore) {
-  const objects = s3ObjectStore(s3, BUCKET);
+  const objects = fixture.objects();
   const tickets = dynamoTicketStore(db.doc, db.tableName, objects);
   const records = dynamoComplianceStore(db.doc, db.tableName);
   const retention = retentionOverride ?? dynamoRetentionStore(db.doc, db.tableName);
@@ -71,6 +51,7 @@ function stores(retentionOverride?: RetentionStore) {
   return {
     tickets,
     records,
+    retention,
     objects,
     attachments: dynamoAttachmentStore(db.doc, db.tableName, objects),
     purge: purgeService(deps),
@@ -78,15 +59,7 @@ function stores(retentionOverride?: RetentionStore) {
   };
 }
 
-const agent = (desk: string): Principal => ({
-  id: 'agent-1',
-  role: 'agent',
-  desk,
-  email: 'agent@example.com',
-  name: undefined,
-  plan: undefined,
-  tier: undefined,
-});
+const agent = seedingAgent;
 const lead = (desk: string): Principal => ({ ...agent(desk), id: 'lead-1', role: 'lead' });
 
 /** A ticket created (and last touched) at `at`, with a body long enough to live in S3. */
@@ -96,21 +69,12 @@ async function seedTicket(
   options: { email?: string; channel?: 'chat' | 'email' } = {},
 ) {
   const { tickets } = stores();
-  const change = openTicket({
-    principal: agent(desk),
-    body: {
-      subject: `Seeded ${at.toISOString()}`,
-      description: `long body ${'x'.repeat(5000)}`,
-      requester: { email: options.email ?? 'ana@example.com' },
-      ...(options.channel ? { channel: options.channel } : {}),
-    },
-    id: newId(at),
-    now: at,
-    defaults: GENERIC_DESK_DEFAULTS,
+  return seedTicketAt(tickets, desk, at, {
+    subject: `Seeded ${at.toISOString()}`,
+    description: `long body ${'x'.repeat(5000)}`,
+    requester: { email: options.email ?? 'ana@example.com' },
+    ...(options.channel ? { channel: options.channel } : {}),
   });
-  await tickets.putMessage(change.message);
-  await tickets.putNewTicket({ ticket: change.ticket, activity: change.activity });
-  return change.ticket;
 }
 
 async function scanAll() {
@@ -343,11 +307,13 @@ describe('dry run', () => {
   it('reports what would go, page by page, and writes nothing anywhere', async () => {
     const desk = 'techflow';
     clockNow = new Date('2032-08-01T03:00:00.000Z');
-    for (let i = 0; i < 3; i++)
-      await seedTicket(desk, new Date(clockNow.getTime() - (740 + i) * DAY), {
-        email: `dry${i}@example.com`,
-      });
     const s = stores();
+    for (let i = 0; i < 3; i++) {
+      const at = new Date(clockNow.getTime() - (740 + i) * DAY);
+      await seedTicket(desk, at, { email: `dry${i}@example.com` });
+      // Writing history into days an earlier run already counted: a backfill marks them (see retention-counts.ts).
+      await s.retention.markCountsStale(desk, [{ indexClass: 'ticket', day: at.toISOString().slice(0, 10) }]);
+    }
     const tableBefore = await scanAll();
     const filesBefore = objectFiles();
     let cursor: string | undefined;
