@@ -15,6 +15,8 @@ import { dynamoComplianceStore } from '../store/compliance-store.ts';
 import { dynamoIncidentStore } from '../store/incident-store.ts';
 import { dynamoRetentionStore } from '../store/retention-store.ts';
 import type { Clock } from '../time/clock.ts';
+import { dynamoClient } from './clients/dynamodb.ts';
+import { schedulerClient } from './clients/scheduler.ts';
 import { perRuntime, type Runtime, runtimeEnv } from './runtime.ts';
 import { bans, bodyObjects, tableName, ticketStore } from './services.ts';
 
@@ -42,16 +44,16 @@ export interface ComplianceDeps {
 function deadlineScheduler(runtime: Runtime): DeadlineScheduler {
   let real: DeadlineScheduler | undefined;
   const scheduler = () =>
-    (real ??= eventBridgeScheduler(runtime.clients.scheduler, runtimeEnv(ComplianceSchedulerEnv)));
+    (real ??= eventBridgeScheduler(schedulerClient(runtime.clients), runtimeEnv(ComplianceSchedulerEnv)));
   return {
     scheduleOnce: (...args) => scheduler().scheduleOnce(...args),
     cancel: (...args) => scheduler().cancel(...args),
   };
 }
 
-export const complianceDeps = perRuntime((runtime): ComplianceDeps => {
+export const complianceDeps = /* @__PURE__ */ perRuntime((runtime): ComplianceDeps => {
   runtimeEnv(ComplianceEnv);
-  const { dynamo } = runtime.clients;
+  const dynamo = dynamoClient(runtime.clients);
   const clock = runtime.clock;
   const objects = bodyObjects();
   const tickets = ticketStore();

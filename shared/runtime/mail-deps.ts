@@ -12,6 +12,10 @@ import { s3ObjectStore } from '../store/s3-objects.ts';
 import { dynamoSweepPages } from '../store/sweep-pages.ts';
 import { type Clock, systemClock } from '../time/clock.ts';
 import type { SweepPages } from '../workflow/ports.ts';
+import { dynamoClient } from './clients/dynamodb.ts';
+import { s3Client } from './clients/s3.ts';
+import { secretsManagerClient } from './clients/secrets-manager.ts';
+import { sesClient } from './clients/ses.ts';
 import { newId } from './ids.ts';
 import { perRuntime, type Runtime, runtimeEnv } from './runtime.ts';
 import { bans, bodyBucket, mailTicketService, tableName, ticketStore } from './services.ts';
@@ -21,7 +25,9 @@ import { bans, bodyBucket, mailTicketService, tableName, ticketStore } from './s
  * code sends through SES on AWS and through the local SES endpoint on a laptop.
  */
 
-const mailStore = perRuntime((runtime) => dynamoMailStore(runtime.clients.dynamo, tableName()));
+const mailStore = /* @__PURE__ */ perRuntime((runtime) =>
+  dynamoMailStore(dynamoClient(runtime.clients), tableName()),
+);
 
 /** Mail names its buckets per object (the receipt rule's, the bodies'): one object store per bucket. */
 function objectsByBucket(runtime: Runtime): MailObjects {
@@ -29,7 +35,7 @@ function objectsByBucket(runtime: Runtime): MailObjects {
   const inBucket = (bucket: string) => {
     let store = stores.get(bucket);
     if (!store) {
-      store = s3ObjectStore(runtime.clients.s3, bucket);
+      store = s3ObjectStore(s3Client(runtime.clients), bucket);
       stores.set(bucket, store);
     }
     return store;
@@ -49,7 +55,7 @@ function objectsByBucket(runtime: Runtime): MailObjects {
  * What writes received mail onto tickets: the stores and the ticket service, with the ban check, built
  * one way for the inbound function and the suspended-mail routes (releasing is intake like any other).
  */
-const mailIntakeCore = perRuntime((runtime) => ({
+const mailIntakeCore = /* @__PURE__ */ perRuntime((runtime) => ({
   mailStore: mailStore(),
   ticketStore: ticketStore(),
   bans: bans(),
@@ -60,12 +66,12 @@ const mailIntakeCore = perRuntime((runtime) => ({
   bodyBucket: bodyBucket(),
 }));
 
-export const mailInboundDeps = perRuntime((runtime): MailIntakeDeps => {
+export const mailInboundDeps = /* @__PURE__ */ perRuntime((runtime): MailIntakeDeps => {
   const env = runtimeEnv(MailInboundEnv);
   return {
     ...mailIntakeCore(),
     mailBucket: env.MAIL_BUCKET,
-    threadKeys: secretsManagerKeyring(runtime.clients.secretsManager, env.THREAD_TOKEN_SECRET_ID),
+    threadKeys: secretsManagerKeyring(secretsManagerClient(runtime.clients), env.THREAD_TOKEN_SECRET_ID),
   };
 });
 
@@ -77,35 +83,37 @@ export interface MailOutboundDeps extends DeliveryDeps {
   desks: string[];
 }
 
-export const mailOutboundDeps = perRuntime((runtime): MailOutboundDeps => {
+export const mailOutboundDeps = /* @__PURE__ */ perRuntime((runtime): MailOutboundDeps => {
   const env = runtimeEnv(MailOutboundEnv);
   const delivery: DeliveryDeps = {
     ticketStore: ticketStore(),
     mailStore: mailStore(),
-    sender: sesMailSender(runtime.clients.ses),
+    sender: sesMailSender(sesClient(runtime.clients)),
     clock: runtime.clock,
     // Leases guard sends in flight: always real time, whatever clock the business runs on.
     leaseClock: systemClock,
     publicBaseUrl: env.PUBLIC_BASE_URL,
-    surveyKeys: secretsManagerKeyring(runtime.clients.secretsManager, env.SURVEY_SECRET_ID),
-    threadKeys: secretsManagerKeyring(runtime.clients.secretsManager, env.THREAD_TOKEN_SECRET_ID),
+    surveyKeys: secretsManagerKeyring(secretsManagerClient(runtime.clients), env.SURVEY_SECRET_ID),
+    threadKeys: secretsManagerKeyring(secretsManagerClient(runtime.clients), env.THREAD_TOKEN_SECRET_ID),
   };
   return {
     ...delivery,
     mailStore: mailStore(),
     port: outboundMailPort(delivery),
-    pages: dynamoSweepPages(runtime.clients.dynamo, tableName()),
+    pages: dynamoSweepPages(dynamoClient(runtime.clients), tableName()),
     desks: env.DESKS.split(','),
   };
 });
 
-export const mailFeedbackDeps = perRuntime((runtime): { mailStore: MailStore; clock: Clock } => {
-  runtimeEnv(MailFeedbackEnv);
-  return { mailStore: mailStore(), clock: runtime.clock };
-});
+export const mailFeedbackDeps = /* @__PURE__ */ perRuntime(
+  (runtime): { mailStore: MailStore; clock: Clock } => {
+    runtimeEnv(MailFeedbackEnv);
+    return { mailStore: mailStore(), clock: runtime.clock };
+  },
+);
 
 /** Staff's suspended-mail routes: the same stores and ticket service the inbound function writes with. */
-export const suspendedMailDeps = perRuntime((): SuspendedMailService => {
+export const suspendedMailDeps = /* @__PURE__ */ perRuntime((): SuspendedMailService => {
   runtimeEnv(SuspendedMailEnv);
   return suspendedMailService(mailIntakeCore());
 });

@@ -12,6 +12,9 @@ import { dynamoQueueReads } from '../store/queue-reads.ts';
 import { dynamoSurveyStore } from '../store/survey-store.ts';
 import { type SurveyService, surveyService } from '../survey/service.ts';
 import { apiTokenVerifier } from './api-deps.ts';
+import { dynamoClient } from './clients/dynamodb.ts';
+import { secretsManagerClient } from './clients/secrets-manager.ts';
+import { sfnClient } from './clients/sfn.ts';
 import { perRuntime, runtimeEnv } from './runtime.ts';
 import { bans, tableName, ticketStore, ticketStoreWithoutBodies } from './services.ts';
 
@@ -22,17 +25,21 @@ import { bans, tableName, ticketStore, ticketStoreWithoutBodies } from './servic
  */
 
 /** Incidents and the tickets they link, as the console, the status feeds and the sweep see them. */
-const incidents = perRuntime(
+const incidents = /* @__PURE__ */ perRuntime(
   (runtime): IncidentService =>
     incidentService({
-      incidents: dynamoIncidentStore(runtime.clients.dynamo, tableName()),
+      incidents: dynamoIncidentStore(dynamoClient(runtime.clients), tableName()),
       tickets: ticketStoreWithoutBodies(),
       clock: runtime.clock,
     }),
 );
 
-const surveyStore = perRuntime((runtime) => dynamoSurveyStore(runtime.clients.dynamo, tableName()));
-const kpiRollups = perRuntime((runtime) => dynamoKpiRollupStore(runtime.clients.dynamo, tableName()));
+const surveyStore = /* @__PURE__ */ perRuntime((runtime) =>
+  dynamoSurveyStore(dynamoClient(runtime.clients), tableName()),
+);
+const kpiRollups = /* @__PURE__ */ perRuntime((runtime) =>
+  dynamoKpiRollupStore(dynamoClient(runtime.clients), tableName()),
+);
 
 export interface OpsDeps {
   verifyToken: TokenVerifier;
@@ -42,15 +49,15 @@ export interface OpsDeps {
 }
 
 /** Authenticated ops routes: the API's token verifier and ticket store, plus desk-wide reads and Step Functions. */
-export const opsDeps = perRuntime((runtime): OpsDeps => {
+export const opsDeps = /* @__PURE__ */ perRuntime((runtime): OpsDeps => {
   const env = runtimeEnv(ApiEnv);
-  const queue = dynamoQueueReads(runtime.clients.dynamo, tableName());
+  const queue = dynamoQueueReads(dynamoClient(runtime.clients), tableName());
   return {
     verifyToken: apiTokenVerifier(),
     ops: opsService({
       store: ticketStore(),
       queue,
-      executions: sfnExecutionReader(runtime.clients.sfn, env.STATE_MACHINE_ARN),
+      executions: sfnExecutionReader(sfnClient(runtime.clients), env.STATE_MACHINE_ARN),
       clock: runtime.clock,
     }),
     kpis: kpiService({ rollups: kpiRollups(), backlog: queue.backlog, clock: runtime.clock }),
@@ -58,11 +65,11 @@ export const opsDeps = perRuntime((runtime): OpsDeps => {
   };
 });
 
-export const surveyDeps = perRuntime((runtime): { surveys: SurveyService } => {
+export const surveyDeps = /* @__PURE__ */ perRuntime((runtime): { surveys: SurveyService } => {
   const env = runtimeEnv(SurveyEnv);
   return {
     surveys: surveyService({
-      keys: secretsManagerKeyring(runtime.clients.secretsManager, env.SURVEY_SECRET_ID),
+      keys: secretsManagerKeyring(secretsManagerClient(runtime.clients), env.SURVEY_SECRET_ID),
       bans: bans(),
       surveys: surveyStore(),
       kpis: kpiRecorder(kpiRollups()),
@@ -72,12 +79,16 @@ export const surveyDeps = perRuntime((runtime): { surveys: SurveyService } => {
   };
 });
 
-export const statusFeedDeps = perRuntime((): { incidents: IncidentService; publicBaseUrl: string } => ({
-  publicBaseUrl: runtimeEnv(StatusFeedEnv).PUBLIC_BASE_URL,
-  incidents: incidents(),
-}));
+export const statusFeedDeps = /* @__PURE__ */ perRuntime(
+  (): { incidents: IncidentService; publicBaseUrl: string } => ({
+    publicBaseUrl: runtimeEnv(StatusFeedEnv).PUBLIC_BASE_URL,
+    incidents: incidents(),
+  }),
+);
 
-export const incidentSweepDeps = perRuntime((): { incidents: IncidentService; desks: string[] } => ({
-  desks: runtimeEnv(IncidentSweepEnv).DESKS.split(','),
-  incidents: incidents(),
-}));
+export const incidentSweepDeps = /* @__PURE__ */ perRuntime(
+  (): { incidents: IncidentService; desks: string[] } => ({
+    desks: runtimeEnv(IncidentSweepEnv).DESKS.split(','),
+    incidents: incidents(),
+  }),
+);

@@ -6,6 +6,9 @@ import { type ConsentService, type ConsentServiceDeps, consentService } from '..
 import type { ConsentMailer } from '../privacy/ports.ts';
 import { type KeyringSource, secretsManagerKeyring } from '../secrets/keyring.ts';
 import { dynamoPrivacyStore } from '../store/privacy-store.ts';
+import { dynamoClient } from './clients/dynamodb.ts';
+import { secretsManagerClient } from './clients/secrets-manager.ts';
+import { sesClient } from './clients/ses.ts';
 import { perRuntime, type Runtime, runtimeEnv } from './runtime.ts';
 import { tableName, ticketStore, ticketStoreWithoutBodies } from './services.ts';
 
@@ -23,7 +26,10 @@ function lazyKeyring(runtime: Runtime): KeyringSource {
   let source: KeyringSource | undefined;
   return {
     keyring: () => {
-      source ??= secretsManagerKeyring(runtime.clients.secretsManager, runtimeEnv(LinkEnv).SURVEY_SECRET_ID);
+      source ??= secretsManagerKeyring(
+        secretsManagerClient(runtime.clients),
+        runtimeEnv(LinkEnv).SURVEY_SECRET_ID,
+      );
       return source.keyring();
     },
   };
@@ -34,7 +40,7 @@ function lazyMailer(runtime: Runtime): ConsentMailer {
   return {
     sendRequest: (input) => {
       mailer ??= sesConsentMailer({
-        sender: sesMailSender(runtime.clients.ses),
+        sender: sesMailSender(sesClient(runtime.clients)),
         deskName,
         grantHours: (desk) => findPolicyPack(desk)?.privacy?.consent?.grantHours ?? 0,
       });
@@ -45,7 +51,7 @@ function lazyMailer(runtime: Runtime): ConsentMailer {
 
 function build(runtime: Runtime, tickets: ConsentServiceDeps['tickets']): ConsentService {
   return consentService({
-    store: dynamoPrivacyStore(runtime.clients.dynamo, tableName()),
+    store: dynamoPrivacyStore(dynamoClient(runtime.clients), tableName()),
     tickets,
     clock: runtime.clock,
     policyFor: (desk) => findPolicyPack(desk)?.privacy?.consent,
@@ -57,7 +63,9 @@ function build(runtime: Runtime, tickets: ConsentServiceDeps['tickets']): Consen
 }
 
 /** Token routes: the API's ticket store (and `apiDeps().verifyToken` in the handler). */
-export const consentDeps = perRuntime((runtime) => build(runtime, ticketStore()));
+export const consentDeps = /* @__PURE__ */ perRuntime((runtime) => build(runtime, ticketStore()));
 
 /** The signed-link routes: no token, the link is the credential; they never read message bodies. */
-export const consentLinkDeps = perRuntime((runtime) => build(runtime, ticketStoreWithoutBodies()));
+export const consentLinkDeps = /* @__PURE__ */ perRuntime((runtime) =>
+  build(runtime, ticketStoreWithoutBodies()),
+);
