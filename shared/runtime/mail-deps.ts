@@ -1,16 +1,15 @@
-import { MailFeedbackEnv, MailInboundEnv, MailOutboundEnv, SuspendedMailEnv } from '../config/env.ts';
+import { MailInboundEnv, MailOutboundEnv, SuspendedMailEnv } from '../config/env.ts';
 import type { MailIntakeDeps } from '../mail/intake.ts';
 import type { MailObjects, MailStore } from '../mail/ports.ts';
-import { type SuspendedMailService, suspendedMailService } from '../mail/suspended.ts';
+import { type SuspendedMailReleaseService, suspendedMailRelease } from '../mail/suspended-release.ts';
 import type { DeliveryDeps } from '../notices/deliver.ts';
 import { type OutboundMailPort, outboundMailPort } from '../notices/outbound-port.ts';
 import { sesMailSender } from '../notices/sender.ts';
 import type { ObjectStore } from '../objects/ports.ts';
 import { secretsManagerKeyring } from '../secrets/keyring.ts';
-import { dynamoMailStore } from '../store/mail-store.ts';
 import { s3ObjectStore } from '../store/s3-objects.ts';
 import { dynamoSweepPages } from '../store/sweep-pages.ts';
-import { type Clock, systemClock } from '../time/clock.ts';
+import { systemClock } from '../time/clock.ts';
 import type { SweepPages } from '../workflow/ports.ts';
 import { dynamoClient } from './clients/dynamodb.ts';
 import { s3Client } from './clients/s3.ts';
@@ -18,16 +17,14 @@ import { secretsManagerClient } from './clients/secrets-manager.ts';
 import { sesClient } from './clients/ses.ts';
 import { newId } from './ids.ts';
 import { perRuntime, type Runtime, runtimeEnv } from './runtime.ts';
-import { bans, bodyBucket, mailTicketService, tableName, ticketStore } from './services.ts';
+import { bans, bodyBucket, mailStore, mailTicketService, tableName, ticketStore } from './services.ts';
 
 /**
- * Composition roots of the mail functions, built once per runtime (shared/runtime/runtime.ts): the same
- * code sends through SES on AWS and through the local SES endpoint on a laptop.
+ * Composition roots of the mail functions that receive, release or send mail, built once per runtime
+ * (shared/runtime/runtime.ts): the same code sends through SES on AWS and through the local SES endpoint
+ * on a laptop. Roots that touch the mail items alone are in mail-record-deps.ts, away from the MIME
+ * parser and composer this module's functions carry.
  */
-
-const mailStore = /* @__PURE__ */ perRuntime((runtime) =>
-  dynamoMailStore(dynamoClient(runtime.clients), tableName()),
-);
 
 /** Mail names its buckets per object (the receipt rule's, the bodies'): one object store per bucket. */
 function objectsByBucket(runtime: Runtime): MailObjects {
@@ -105,15 +102,8 @@ export const mailOutboundDeps = /* @__PURE__ */ perRuntime((runtime): MailOutbou
   };
 });
 
-export const mailFeedbackDeps = /* @__PURE__ */ perRuntime(
-  (runtime): { mailStore: MailStore; clock: Clock } => {
-    runtimeEnv(MailFeedbackEnv);
-    return { mailStore: mailStore(), clock: runtime.clock };
-  },
-);
-
-/** Staff's suspended-mail routes: the same stores and ticket service the inbound function writes with. */
-export const suspendedMailDeps = /* @__PURE__ */ perRuntime((): SuspendedMailService => {
+/** Staff's release of suspended mail: intake like the inbound function's, with the same stores and services. */
+export const suspendedMailReleaseDeps = /* @__PURE__ */ perRuntime((): SuspendedMailReleaseService => {
   runtimeEnv(SuspendedMailEnv);
-  return suspendedMailService(mailIntakeCore());
+  return suspendedMailRelease(mailIntakeCore());
 });

@@ -3,6 +3,7 @@ import { cognitoStaffDirectory } from '../auth/cognito-staff-directory.ts';
 import { ApiEnv } from '../config/env.ts';
 import type { BlobStore } from '../objects/ports.ts';
 import { dynamoBanStore } from '../store/ban-store.ts';
+import { dynamoMailStore } from '../store/mail-store.ts';
 import { s3ObjectStore } from '../store/s3-objects.ts';
 import { dynamoTicketStore } from '../store/ticket-store.ts';
 import { banService } from '../tickets/bans.ts';
@@ -49,6 +50,11 @@ export const ticketStore = /* @__PURE__ */ perRuntime((runtime) =>
 
 export const ticketStoreWithoutBodies = /* @__PURE__ */ perRuntime((runtime) =>
   dynamoTicketStore(dynamoClient(runtime.clients), tableName(), noBodies),
+);
+
+/** Mail items: inbound, outbound, suspended. */
+export const mailStore = /* @__PURE__ */ perRuntime((runtime) =>
+  dynamoMailStore(dynamoClient(runtime.clients), tableName()),
 );
 
 /** The ban check every intake path runs (API, mail, survey, compliance requests). */
