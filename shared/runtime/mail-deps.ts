@@ -1,76 +1,24 @@
-import { MailInboundEnv, MailOutboundEnv, SuspendedMailEnv } from '../config/env.ts';
-import type { MailIntakeDeps } from '../mail/intake.ts';
-import type { MailObjects, MailStore } from '../mail/ports.ts';
-import { type SuspendedMailReleaseService, suspendedMailRelease } from '../mail/suspended-release.ts';
+import { MailOutboundEnv } from '../config/env.ts';
+import type { MailStore } from '../mail/ports.ts';
 import type { DeliveryDeps } from '../notices/deliver.ts';
 import { type OutboundMailPort, outboundMailPort } from '../notices/outbound-port.ts';
 import { sesMailSender } from '../notices/sender.ts';
-import type { ObjectStore } from '../objects/ports.ts';
 import { secretsManagerKeyring } from '../secrets/keyring.ts';
-import { s3ObjectStore } from '../store/s3-objects.ts';
 import { dynamoSweepPages } from '../store/sweep-pages.ts';
 import { systemClock } from '../time/clock.ts';
 import type { SweepPages } from '../workflow/ports.ts';
 import { dynamoClient } from './clients/dynamodb.ts';
-import { s3Client } from './clients/s3.ts';
 import { secretsManagerClient } from './clients/secrets-manager.ts';
 import { sesClient } from './clients/ses.ts';
-import { newId } from './ids.ts';
-import { perRuntime, type Runtime, runtimeEnv } from './runtime.ts';
-import { bans, bodyBucket, mailStore, mailTicketService, tableName, ticketStore } from './services.ts';
+import { perRuntime, runtimeEnv } from './runtime.ts';
+import { mailStore, tableName, ticketStore } from './services.ts';
 
 /**
- * Composition roots of the mail functions that receive, release or send mail, built once per runtime
- * (shared/runtime/runtime.ts): the same code sends through SES on AWS and through the local SES endpoint
- * on a laptop. Roots that touch the mail items alone are in mail-record-deps.ts, away from the MIME
- * parser and composer this module's functions carry.
+ * Composition root of the functions that send mail (the outbound sweep, the SLA check's notices), built
+ * once per runtime (shared/runtime/runtime.ts): the same code sends through SES on AWS and through the
+ * local SES endpoint on a laptop. Receiving and releasing mail (the MIME parser) is mail-intake-deps.ts;
+ * roots that touch the mail items alone are mail-record-deps.ts.
  */
-
-/** Mail names its buckets per object (the receipt rule's, the bodies'): one object store per bucket. */
-function objectsByBucket(runtime: Runtime): MailObjects {
-  const stores = new Map<string, ObjectStore>();
-  const inBucket = (bucket: string) => {
-    let store = stores.get(bucket);
-    if (!store) {
-      store = s3ObjectStore(s3Client(runtime.clients), bucket);
-      stores.set(bucket, store);
-    }
-    return store;
-  };
-  return {
-    size: (bucket, key) => inBucket(bucket).size(key),
-    async get(bucket, key) {
-      const bytes = await inBucket(bucket).get(key);
-      if (!bytes) throw new Error(`object ${key} is missing from ${bucket}`);
-      return bytes;
-    },
-    put: (bucket, key, body, contentType) => inBucket(bucket).put(key, body, contentType),
-  };
-}
-
-/**
- * What writes received mail onto tickets: the stores and the ticket service, with the ban check, built
- * one way for the inbound function and the suspended-mail routes (releasing is intake like any other).
- */
-const mailIntakeCore = /* @__PURE__ */ perRuntime((runtime) => ({
-  mailStore: mailStore(),
-  ticketStore: ticketStore(),
-  bans: bans(),
-  tickets: mailTicketService(),
-  objects: objectsByBucket(runtime),
-  clock: runtime.clock,
-  newId,
-  bodyBucket: bodyBucket(),
-}));
-
-export const mailInboundDeps = /* @__PURE__ */ perRuntime((runtime): MailIntakeDeps => {
-  const env = runtimeEnv(MailInboundEnv);
-  return {
-    ...mailIntakeCore(),
-    mailBucket: env.MAIL_BUCKET,
-    threadKeys: secretsManagerKeyring(secretsManagerClient(runtime.clients), env.THREAD_TOKEN_SECRET_ID),
-  };
-});
 
 export interface MailOutboundDeps extends DeliveryDeps {
   mailStore: MailStore;
@@ -100,10 +48,4 @@ export const mailOutboundDeps = /* @__PURE__ */ perRuntime((runtime): MailOutbou
     pages: dynamoSweepPages(dynamoClient(runtime.clients), tableName()),
     desks: env.DESKS.split(','),
   };
-});
-
-/** Staff's release of suspended mail: intake like the inbound function's, with the same stores and services. */
-export const suspendedMailReleaseDeps = /* @__PURE__ */ perRuntime((): SuspendedMailReleaseService => {
-  runtimeEnv(SuspendedMailEnv);
-  return suspendedMailRelease(mailIntakeCore());
 });

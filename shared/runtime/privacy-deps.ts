@@ -1,14 +1,11 @@
 import * as z from 'zod';
-import { sesMailSender } from '../notices/sender.ts';
 import { findPolicyPack } from '../policy/packs.ts';
-import { sesConsentMailer } from '../privacy/consent-mail.ts';
 import { type ConsentService, consentService } from '../privacy/consent-service.ts';
 import type { ConsentMailer } from '../privacy/ports.ts';
 import { type KeyringSource, secretsManagerKeyring } from '../secrets/keyring.ts';
 import { dynamoPrivacyStore } from '../store/privacy-store.ts';
 import { dynamoClient } from './clients/dynamodb.ts';
 import { secretsManagerClient } from './clients/secrets-manager.ts';
-import { sesClient } from './clients/ses.ts';
 import { perRuntime, type Runtime, runtimeEnv } from './runtime.ts';
 import { tableName, ticketStoreWithoutBodies } from './services.ts';
 
@@ -20,9 +17,9 @@ import { tableName, ticketStoreWithoutBodies } from './services.ts';
 const LinkEnv = z.object({ SURVEY_SECRET_ID: z.string().min(1).max(2048) });
 const MailEnv = z.object({ PUBLIC_BASE_URL: z.url() });
 
-const deskName = (desk: string) => findPolicyPack(desk)?.name ?? desk;
+export const deskName = (desk: string) => findPolicyPack(desk)?.name ?? desk;
 
-function lazyKeyring(runtime: Runtime): KeyringSource {
+export function lazyKeyring(runtime: Runtime): KeyringSource {
   let source: KeyringSource | undefined;
   return {
     keyring: () => {
@@ -31,20 +28,6 @@ function lazyKeyring(runtime: Runtime): KeyringSource {
         runtimeEnv(LinkEnv).SURVEY_SECRET_ID,
       );
       return source.keyring();
-    },
-  };
-}
-
-function lazyMailer(runtime: Runtime): ConsentMailer {
-  let mailer: ConsentMailer | undefined;
-  return {
-    sendRequest: (input) => {
-      mailer ??= sesConsentMailer({
-        sender: sesMailSender(sesClient(runtime.clients)),
-        deskName,
-        grantHours: (desk) => findPolicyPack(desk)?.privacy?.consent?.grantHours ?? 0,
-      });
-      return mailer.sendRequest(input);
     },
   };
 }
@@ -59,7 +42,10 @@ const noLinkKeys: KeyringSource = {
   keyring: () => Promise.reject(new Error('this function does not read the link keyring')),
 };
 
-function build(runtime: Runtime, parts: { mailer: ConsentMailer; linkKeys: KeyringSource }): ConsentService {
+export function consentServiceWith(
+  runtime: Runtime,
+  parts: { mailer: ConsentMailer; linkKeys: KeyringSource },
+): ConsentService {
   return consentService({
     store: dynamoPrivacyStore(dynamoClient(runtime.clients), tableName()),
     // Consent reads the ticket alone, never its message bodies.
@@ -74,21 +60,16 @@ function build(runtime: Runtime, parts: { mailer: ConsentMailer; linkKeys: Keyri
 
 /*
  * One root per kind of route, each with what the route is granted (functions/manifest/api-routes.ts):
- * only the request route carries SES and the MIME composer, only the link routes and the request route
- * carry Secrets Manager.
+ * only the request route (consent-request-deps.ts) carries SES and the MIME composer, only the link routes
+ * and the request route carry Secrets Manager.
  */
 
 /** Token routes (and `apiDeps().verifyToken` in the handler): listing, deciding, the access log, the staff view. */
 export const consentDeps = /* @__PURE__ */ perRuntime((runtime) =>
-  build(runtime, { mailer: noMailer, linkKeys: noLinkKeys }),
-);
-
-/** POST consent requests: mails the customer signed links. */
-export const consentRequestDeps = /* @__PURE__ */ perRuntime((runtime) =>
-  build(runtime, { mailer: lazyMailer(runtime), linkKeys: lazyKeyring(runtime) }),
+  consentServiceWith(runtime, { mailer: noMailer, linkKeys: noLinkKeys }),
 );
 
 /** The signed-link routes: no token, the link is the credential. */
 export const consentLinkDeps = /* @__PURE__ */ perRuntime((runtime) =>
-  build(runtime, { mailer: noMailer, linkKeys: lazyKeyring(runtime) }),
+  consentServiceWith(runtime, { mailer: noMailer, linkKeys: lazyKeyring(runtime) }),
 );
