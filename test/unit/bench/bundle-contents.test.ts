@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { FunctionAccess } from '#functions/manifest/access.ts';
 import { API_ROUTES } from '#functions/manifest/api-routes.ts';
 import { ASYNC_FUNCTIONS } from '#functions/manifest/async-functions.ts';
-import { LAMBDA_BUNDLING } from '#infra/constructs/lambda-bundling.ts';
+import { esbuildApiOptions } from '#infra/constructs/lambda-bundling.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -45,19 +45,14 @@ const bundles = new Map<string, { kb: number; packages: Set<string> }>();
 
 beforeAll(async () => {
   // One build for every function: the same options infra/ deploys with, nothing written.
-  const { banner, external, ...options } = LAMBDA_BUNDLING;
   const handlers = [...new Set(entries.map((e) => e.handler))];
   const result = await build({
-    ...options,
-    mainFields: [...options.mainFields],
+    ...esbuildApiOptions(),
     entryPoints: handlers.map((handler) => `${root}${handler}`),
     outdir: '/dev/null/bundles',
     outbase: root,
-    bundle: true,
     write: false,
     sourcemap: false,
-    banner: { js: banner },
-    external: [...external],
     metafile: true,
     logLevel: 'silent',
   });
