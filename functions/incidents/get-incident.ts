@@ -1,12 +1,15 @@
 import { apiRoute, json } from '#shared/http/api-handler.ts';
 import { etagOf, PathParameter, pathParameter } from '#shared/http/request.ts';
-import { opsDeps } from '#shared/runtime/ops-deps.ts';
+import { opsTableDeps } from '#shared/runtime/ops-deps.ts';
 
 /** GET /incidents/{id} — one incident with its linked tickets and review state (staff). */
 export const handler = apiRoute(
-  () => opsDeps().verifyToken,
+  () => opsTableDeps().verifyToken,
   async ({ event, principal }) => {
-    const incident = await opsDeps().incidents.get(principal, pathParameter(event, 'id', PathParameter.ulid));
+    const incident = await opsTableDeps().incidents.get(
+      principal,
+      pathParameter(event, 'id', PathParameter.ulid),
+    );
     return json(200, incident, { etag: etagOf(incident.version) });
   },
 );

@@ -1,7 +1,7 @@
 import { apiRoute, json } from '#shared/http/api-handler.ts';
 import { PathParameter, pathParameter } from '#shared/http/request.ts';
 import { apiDeps } from '#shared/runtime/api-deps.ts';
-import { suspendedMailDeps } from '#shared/runtime/mail-deps.ts';
+import { suspendedMailDeps } from '#shared/runtime/mail-record-deps.ts';
 
 /** GET /mail/suspended/{id} — one suspended mail with its verdicts and reason (lead+). */
 export const handler = apiRoute(

@@ -1,7 +1,7 @@
 import { SesFeedback, suppressionsFor } from '#shared/mail/feedback.ts';
 import { SnsEvent } from '#shared/mail/ses-notification.ts';
 import { asyncHandler } from '#shared/runtime/async-handler.ts';
-import { mailFeedbackDeps } from '#shared/runtime/mail-deps.ts';
+import { mailFeedbackDeps } from '#shared/runtime/mail-record-deps.ts';
 
 /** SNS → Lambda: SES bounce and complaint feedback. Suppressed addresses get no more mail from that desk. */
 export const handler = asyncHandler('handle-feedback', SnsEvent, async (sns, { log }) => {

@@ -1,7 +1,7 @@
 import { receiveInboundMail } from '#shared/mail/intake.ts';
 import { SesReceiptNotification, SnsEvent } from '#shared/mail/ses-notification.ts';
 import { asyncHandler } from '#shared/runtime/async-handler.ts';
-import { mailInboundDeps } from '#shared/runtime/mail-deps.ts';
+import { mailInboundDeps } from '#shared/runtime/mail-intake-deps.ts';
 
 /**
  * SNS → Lambda: the notification of the SES receipt rule's S3 action. Reads the raw MIME from the

@@ -2,7 +2,7 @@ import { apiRoute, json } from '#shared/http/api-handler.ts';
 import { PathParameter, parseJsonBody, pathParameter } from '#shared/http/request.ts';
 import { ReleaseSuspendedMailBody } from '#shared/mail/suspended.ts';
 import { apiDeps } from '#shared/runtime/api-deps.ts';
-import { suspendedMailDeps } from '#shared/runtime/mail-deps.ts';
+import { suspendedMailReleaseDeps } from '#shared/runtime/mail-intake-deps.ts';
 
 /** POST /mail/suspended/{id}/release — to `{"ticketId"}` or, with `{}`, a new ticket (lead+). */
 export const handler = apiRoute(
@@ -10,7 +10,7 @@ export const handler = apiRoute(
   async ({ event, principal }) =>
     json(
       200,
-      await suspendedMailDeps().release(
+      await suspendedMailReleaseDeps().release(
         principal,
         pathParameter(event, 'id', PathParameter.mailKey),
         parseJsonBody(event, ReleaseSuspendedMailBody),

@@ -7,7 +7,7 @@ import {
   pathParameter,
   requestFingerprint,
 } from '#shared/http/request.ts';
-import { apiDeps } from '#shared/runtime/api-deps.ts';
+import { apiDeps, ticketWriteDeps } from '#shared/runtime/api-deps.ts';
 import { AddMessageBody } from '#shared/tickets/commands.ts';
 
 /** POST /tickets/{id}/messages — a public reply or an internal note. */
@@ -18,7 +18,7 @@ export const handler = apiRoute(
     const body = parseJsonBody(event, AddMessageBody);
     const key = idempotencyKey(event);
     const idem = key ? { key, requestHash: requestFingerprint(event) } : undefined;
-    const result = await apiDeps().tickets.addMessage(principal, ticketId, body, idem);
+    const result = await ticketWriteDeps().tickets.addMessage(principal, ticketId, body, idem);
     return json(
       201,
       {

@@ -1,6 +1,6 @@
 import { apiRoute, json } from '#shared/http/api-handler.ts';
 import { etagOf, idempotencyKey, parseJsonBody, requestFingerprint } from '#shared/http/request.ts';
-import { apiDeps } from '#shared/runtime/api-deps.ts';
+import { apiDeps, ticketWriteDeps } from '#shared/runtime/api-deps.ts';
 import { CreateTicketBody } from '#shared/tickets/commands.ts';
 
 /** POST /tickets — opens a ticket; a retry with the same Idempotency-Key returns the same ticket. */
@@ -10,7 +10,7 @@ export const handler = apiRoute(
     const body = parseJsonBody(event, CreateTicketBody);
     const key = idempotencyKey(event);
     const idem = key ? { key, requestHash: requestFingerprint(event) } : undefined;
-    const { ticket, replayed } = await apiDeps().tickets.createTicket(principal, body, idem);
+    const { ticket, replayed } = await ticketWriteDeps().tickets.createTicket(principal, body, idem);
     return json(201, ticket, {
       location: `/tickets/${ticket.id}`,
       etag: etagOf(ticket.version),

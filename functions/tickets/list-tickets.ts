@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { apiRoute, json } from '#shared/http/api-handler.ts';
 import { parseQuery } from '#shared/http/request.ts';
-import { apiDeps } from '#shared/runtime/api-deps.ts';
+import { apiDeps, ticketReadDeps } from '#shared/runtime/api-deps.ts';
 import { Email, Priority, Status } from '#shared/tickets/model.ts';
 
 export const ListTicketsQuery = z.strictObject({
@@ -17,7 +17,7 @@ export const handler = apiRoute(
   () => apiDeps().verifyToken,
   async ({ event, principal }) => {
     const query = parseQuery(event, ListTicketsQuery);
-    const page = await apiDeps().tickets.listTickets(principal, query);
+    const page = await ticketReadDeps().tickets.listTickets(principal, query);
     return json(200, { items: page.tickets, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
   },
 );

@@ -6,7 +6,7 @@ import {
   pathParameter,
   requiredIfMatchVersion,
 } from '#shared/http/request.ts';
-import { apiDeps } from '#shared/runtime/api-deps.ts';
+import { apiDeps, ticketUpdateDeps } from '#shared/runtime/api-deps.ts';
 import { UpdateTicketBody } from '#shared/tickets/commands.ts';
 
 /** PATCH /tickets/{id} — status, priority, plan, tier, assignee; needs If-Match with the current version. */
@@ -16,7 +16,7 @@ export const handler = apiRoute(
     const ticketId = pathParameter(event, 'id', PathParameter.ulid);
     const expectedVersion = requiredIfMatchVersion(event);
     const patch = parseJsonBody(event, UpdateTicketBody);
-    const ticket = await apiDeps().tickets.updateTicket(principal, ticketId, patch, expectedVersion);
+    const ticket = await ticketUpdateDeps().tickets.updateTicket(principal, ticketId, patch, expectedVersion);
     return json(200, ticket, { etag: etagOf(ticket.version) });
   },
 );

@@ -27,3 +27,15 @@ export const LAMBDA_BUNDLING = {
    */
   external: [] as string[],
 } as const;
+
+/** LAMBDA_BUNDLING as options of esbuild's own API (the bundles bench, tests that read a bundle's inputs). */
+export function esbuildApiOptions() {
+  const { banner, external, mainFields, ...options } = LAMBDA_BUNDLING;
+  return {
+    ...options,
+    mainFields: [...mainFields],
+    banner: { js: banner },
+    external: [...external],
+    bundle: true,
+  };
+}

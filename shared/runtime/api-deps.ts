@@ -5,24 +5,32 @@ import { dynamoQuotaCounter, withDeskQuota } from '../quota/desk-quota.ts';
 import type { BanService } from '../tickets/bans.ts';
 import type { DeskDefaults } from '../tickets/commands.ts';
 import { deskDefaultsFor } from '../tickets/desk-policy.ts';
-import type { TicketStore } from '../tickets/ports.ts';
 import type { TicketService } from '../tickets/service.ts';
 import type { Clock } from '../time/clock.ts';
+import { dynamoClient } from './clients/dynamodb.ts';
 import { perRuntime, runtimeEnv } from './runtime.ts';
-import { bans, staffTicketService, tableName, ticketStore } from './services.ts';
+import {
+  bans,
+  tableName,
+  ticketReadService,
+  ticketUpdateService,
+  ticketViewService,
+  ticketWriteService,
+} from './services.ts';
 
-/** The API handlers' composition root, built once per runtime (shared/runtime/runtime.ts). */
+/**
+ * What every API route authenticates with, plus the ban list, built once per runtime
+ * (shared/runtime/runtime.ts). The table only: every route imports it, so it names no other client.
+ */
 export interface ApiDeps {
-  store: TicketStore;
   verifyToken: TokenVerifier;
   clock: Clock;
   deskDefaults(desk: string): DeskDefaults;
-  tickets: TicketService;
   bans: BanService;
 }
 
 /** The API's token verifier: every authenticated request is charged to its desk's quota. */
-export const apiTokenVerifier = perRuntime((runtime): TokenVerifier => {
+export const apiTokenVerifier = /* @__PURE__ */ perRuntime((runtime): TokenVerifier => {
   const env = runtimeEnv(ApiEnv);
   // Charged after the token is verified: bad tokens are rejected without touching a desk's budget.
   return withDeskQuota(
@@ -34,20 +42,40 @@ export const apiTokenVerifier = perRuntime((runtime): TokenVerifier => {
       maxLifetimeSeconds: env.TOKEN_MAX_LIFETIME_SECONDS,
     }),
     {
-      counter: dynamoQuotaCounter(runtime.clients.dynamo, tableName()),
+      counter: dynamoQuotaCounter(dynamoClient(runtime.clients), tableName()),
       quota: { perDesk: env.DESK_QUOTA_PER_SECOND, perAppClient: env.APP_CLIENT_QUOTA_PER_SECOND },
       nowMs: () => Date.now(),
     },
   );
 });
 
-export const apiDeps = perRuntime(
+export const apiDeps = /* @__PURE__ */ perRuntime(
   (runtime): ApiDeps => ({
-    store: ticketStore(),
     bans: bans(),
     clock: runtime.clock,
     deskDefaults: deskDefaultsFor,
     verifyToken: apiTokenVerifier(),
-    tickets: staffTicketService(),
   }),
 );
+
+/*
+ * The ticket routes' services, one per kind of route, each with exactly the clients its routes are
+ * granted (functions/manifest/api-routes.ts): a ticket listing does not carry S3, Step Functions or Cognito.
+ */
+
+/** POST /tickets, POST /tickets/{id}/messages: bodies and the workflow. */
+export const ticketWriteDeps = /* @__PURE__ */ perRuntime((): { tickets: TicketService } => ({
+  tickets: ticketWriteService(),
+}));
+/** PATCH /tickets/{id}: the workflow and the staff directory. */
+export const ticketUpdateDeps = /* @__PURE__ */ perRuntime((): { tickets: TicketService } => ({
+  tickets: ticketUpdateService(),
+}));
+/** GET /tickets/{id}: the messages' bodies. */
+export const ticketViewDeps = /* @__PURE__ */ perRuntime((): { tickets: TicketService } => ({
+  tickets: ticketViewService(),
+}));
+/** GET /tickets, GET /tickets/{id}/sla: the table only. */
+export const ticketReadDeps = /* @__PURE__ */ perRuntime((): { tickets: TicketService } => ({
+  tickets: ticketReadService(),
+}));

@@ -1,28 +1,27 @@
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SESClient } from '@aws-sdk/client-ses';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SESClient } from '@aws-sdk/client-ses';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { cognitoClient } from './clients/cognito.ts';
+import { dynamoClient } from './clients/dynamodb.ts';
+import { s3Client } from './clients/s3.ts';
+import { schedulerClient } from './clients/scheduler.ts';
+import { secretsManagerClient } from './clients/secrets-manager.ts';
+import { sesClient } from './clients/ses.ts';
+import { sfnClient } from './clients/sfn.ts';
+import { type AwsClientConfig, type ClientSource, clientSource } from './clients/source.ts';
 
-/** The AWS services tierdesk calls, by the name an endpoint override is given under. */
-export type AwsService = 'dynamodb' | 's3' | 'sfn' | 'scheduler' | 'ses' | 'secretsManager' | 'cognito';
+export type { AwsClientConfig, AwsService } from './clients/source.ts';
 
 /**
- * How to reach AWS. On Lambda only `s3ForcePathStyle` is set: region, credentials and endpoints come from
- * the SDK's own resolution. The local stack names its stand-ins here, with its own region and credentials.
+ * Every client by name, for the local stack and the command-line tools (they seed tables, drop raw mail
+ * into buckets). Handlers never import this module: their composition roots call the one client module
+ * they need (clients/<service>.ts), so a function's bundle carries no SDK client it does not call.
  */
-export interface AwsClientConfig {
-  s3ForcePathStyle: boolean;
-  region?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string };
-  endpoints?: Partial<Record<AwsService, string>>;
-}
-
-/** One client per service, made on first use (a function pays only for the clients it calls). */
-export interface AwsClients {
+export interface AwsClients extends ClientSource {
   readonly dynamo: DynamoDBDocumentClient;
   readonly s3: S3Client;
   readonly sfn: SFNClient;
@@ -30,56 +29,35 @@ export interface AwsClients {
   readonly ses: SESClient;
   readonly secretsManager: SecretsManagerClient;
   readonly cognito: CognitoIdentityProviderClient;
-  /** Closes the clients made so far (their keep-alive sockets): the local stack's stop. */
-  destroy(): void;
 }
 
-/** The one place AWS SDK clients are made, for Lambda and the local stack alike. */
+/** The clients of `config`, made on first use; the same instances the installed runtime's handlers get. */
 export function awsClients(config: AwsClientConfig): AwsClients {
-  const options = (service: AwsService) => ({
-    ...(config.region ? { region: config.region } : {}),
-    ...(config.credentials ? { credentials: config.credentials } : {}),
-    ...(config.endpoints?.[service] ? { endpoint: config.endpoints[service] } : {}),
-  });
-  const made = new Map<AwsService, { destroy(): void }>();
-  const once = <T extends { destroy(): void }>(service: AwsService, make: () => T): T => {
-    let client = made.get(service) as T | undefined;
-    if (!client) {
-      client = make();
-      made.set(service, client);
-    }
-    return client;
-  };
+  const source = clientSource(config);
   return {
+    config,
+    once: source.once,
+    destroy: source.destroy,
     get dynamo() {
-      // Attributes left undefined are dropped, not refused: the stores write optional fields as they are.
-      return once('dynamodb', () =>
-        DynamoDBDocumentClient.from(new DynamoDBClient(options('dynamodb')), {
-          marshallOptions: { removeUndefinedValues: true },
-        }),
-      );
+      return dynamoClient(source);
     },
     get s3() {
-      return once('s3', () => new S3Client({ ...options('s3'), forcePathStyle: config.s3ForcePathStyle }));
+      return s3Client(source);
     },
     get sfn() {
-      return once('sfn', () => new SFNClient(options('sfn')));
+      return sfnClient(source);
     },
     get scheduler() {
-      return once('scheduler', () => new SchedulerClient(options('scheduler')));
+      return schedulerClient(source);
     },
     get ses() {
-      return once('ses', () => new SESClient(options('ses')));
+      return sesClient(source);
     },
     get secretsManager() {
-      return once('secretsManager', () => new SecretsManagerClient(options('secretsManager')));
+      return secretsManagerClient(source);
     },
     get cognito() {
-      return once('cognito', () => new CognitoIdentityProviderClient(options('cognito')));
-    },
-    destroy() {
-      for (const client of made.values()) client.destroy();
-      made.clear();
+      return cognitoClient(source);
     },
   };
 }

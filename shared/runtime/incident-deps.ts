@@ -6,6 +6,8 @@ import { eventBridgeScheduler } from '../schedules/eventbridge-scheduler.ts';
 import { dynamoIncidentStore } from '../store/incident-store.ts';
 import { dynamoAccountSource, dynamoCreditStore } from '../store/sla-credit-store.ts';
 import { apiTokenVerifier } from './api-deps.ts';
+import { dynamoClient } from './clients/dynamodb.ts';
+import { schedulerClient } from './clients/scheduler.ts';
 import { perRuntime, runtimeEnv } from './runtime.ts';
 import { tableName } from './services.ts';
 
@@ -15,31 +17,35 @@ import { tableName } from './services.ts';
  * breach service in shared/runtime/compliance-deps.ts, with the same schedules.
  */
 
-export const breachDeps = perRuntime((runtime): { verifyToken: TokenVerifier; breaches: BreachService } => ({
-  verifyToken: apiTokenVerifier(),
-  breaches: breachService({
-    incidents: dynamoIncidentStore(runtime.clients.dynamo, tableName()),
-    scheduler: eventBridgeScheduler(runtime.clients.scheduler, runtimeEnv(ComplianceSchedulerEnv)),
-    clock: runtime.clock,
+export const breachDeps = /* @__PURE__ */ perRuntime(
+  (runtime): { verifyToken: TokenVerifier; breaches: BreachService } => ({
+    verifyToken: apiTokenVerifier(),
+    breaches: breachService({
+      incidents: dynamoIncidentStore(dynamoClient(runtime.clients), tableName()),
+      scheduler: eventBridgeScheduler(schedulerClient(runtime.clients), runtimeEnv(ComplianceSchedulerEnv)),
+      clock: runtime.clock,
+    }),
   }),
-}));
+);
 
-const credits = perRuntime(
+const credits = /* @__PURE__ */ perRuntime(
   (runtime): CreditService =>
     creditService({
-      incidents: dynamoIncidentStore(runtime.clients.dynamo, tableName()),
-      credits: dynamoCreditStore(runtime.clients.dynamo, tableName()),
-      accounts: dynamoAccountSource(runtime.clients.dynamo, tableName()),
+      incidents: dynamoIncidentStore(dynamoClient(runtime.clients), tableName()),
+      credits: dynamoCreditStore(dynamoClient(runtime.clients), tableName()),
+      accounts: dynamoAccountSource(dynamoClient(runtime.clients), tableName()),
       clock: runtime.clock,
     }),
 );
 
-export const creditDeps = perRuntime((): { verifyToken: TokenVerifier; credits: CreditService } => ({
-  verifyToken: apiTokenVerifier(),
-  credits: credits(),
-}));
+export const creditDeps = /* @__PURE__ */ perRuntime(
+  (): { verifyToken: TokenVerifier; credits: CreditService } => ({
+    verifyToken: apiTokenVerifier(),
+    credits: credits(),
+  }),
+);
 
-export const creditJobDeps = perRuntime((): { credits: CreditService; desks: string[] } => ({
+export const creditJobDeps = /* @__PURE__ */ perRuntime((): { credits: CreditService; desks: string[] } => ({
   credits: credits(),
   desks: runtimeEnv(IncidentSweepEnv).DESKS.split(','),
 }));

@@ -1,73 +1,24 @@
-import { MailFeedbackEnv, MailInboundEnv, MailOutboundEnv, SuspendedMailEnv } from '../config/env.ts';
-import type { MailIntakeDeps } from '../mail/intake.ts';
-import type { MailObjects, MailStore } from '../mail/ports.ts';
-import { type SuspendedMailService, suspendedMailService } from '../mail/suspended.ts';
+import { MailOutboundEnv } from '../config/env.ts';
+import type { MailStore } from '../mail/ports.ts';
 import type { DeliveryDeps } from '../notices/deliver.ts';
 import { type OutboundMailPort, outboundMailPort } from '../notices/outbound-port.ts';
 import { sesMailSender } from '../notices/sender.ts';
-import type { ObjectStore } from '../objects/ports.ts';
 import { secretsManagerKeyring } from '../secrets/keyring.ts';
-import { dynamoMailStore } from '../store/mail-store.ts';
-import { s3ObjectStore } from '../store/s3-objects.ts';
 import { dynamoSweepPages } from '../store/sweep-pages.ts';
-import { type Clock, systemClock } from '../time/clock.ts';
+import { systemClock } from '../time/clock.ts';
 import type { SweepPages } from '../workflow/ports.ts';
-import { newId } from './ids.ts';
-import { perRuntime, type Runtime, runtimeEnv } from './runtime.ts';
-import { bans, bodyBucket, mailTicketService, tableName, ticketStore } from './services.ts';
+import { dynamoClient } from './clients/dynamodb.ts';
+import { secretsManagerClient } from './clients/secrets-manager.ts';
+import { sesClient } from './clients/ses.ts';
+import { perRuntime, runtimeEnv } from './runtime.ts';
+import { mailStore, tableName, ticketStore } from './services.ts';
 
 /**
- * Composition roots of the mail functions, built once per runtime (shared/runtime/runtime.ts): the same
- * code sends through SES on AWS and through the local SES endpoint on a laptop.
+ * Composition root of the functions that send mail (the outbound sweep, the SLA check's notices), built
+ * once per runtime (shared/runtime/runtime.ts): the same code sends through SES on AWS and through the
+ * local SES endpoint on a laptop. Receiving and releasing mail (the MIME parser) is mail-intake-deps.ts;
+ * roots that touch the mail items alone are mail-record-deps.ts.
  */
-
-const mailStore = perRuntime((runtime) => dynamoMailStore(runtime.clients.dynamo, tableName()));
-
-/** Mail names its buckets per object (the receipt rule's, the bodies'): one object store per bucket. */
-function objectsByBucket(runtime: Runtime): MailObjects {
-  const stores = new Map<string, ObjectStore>();
-  const inBucket = (bucket: string) => {
-    let store = stores.get(bucket);
-    if (!store) {
-      store = s3ObjectStore(runtime.clients.s3, bucket);
-      stores.set(bucket, store);
-    }
-    return store;
-  };
-  return {
-    size: (bucket, key) => inBucket(bucket).size(key),
-    async get(bucket, key) {
-      const bytes = await inBucket(bucket).get(key);
-      if (!bytes) throw new Error(`object ${key} is missing from ${bucket}`);
-      return bytes;
-    },
-    put: (bucket, key, body, contentType) => inBucket(bucket).put(key, body, contentType),
-  };
-}
-
-/**
- * What writes received mail onto tickets: the stores and the ticket service, with the ban check, built
- * one way for the inbound function and the suspended-mail routes (releasing is intake like any other).
- */
-const mailIntakeCore = perRuntime((runtime) => ({
-  mailStore: mailStore(),
-  ticketStore: ticketStore(),
-  bans: bans(),
-  tickets: mailTicketService(),
-  objects: objectsByBucket(runtime),
-  clock: runtime.clock,
-  newId,
-  bodyBucket: bodyBucket(),
-}));
-
-export const mailInboundDeps = perRuntime((runtime): MailIntakeDeps => {
-  const env = runtimeEnv(MailInboundEnv);
-  return {
-    ...mailIntakeCore(),
-    mailBucket: env.MAIL_BUCKET,
-    threadKeys: secretsManagerKeyring(runtime.clients.secretsManager, env.THREAD_TOKEN_SECRET_ID),
-  };
-});
 
 export interface MailOutboundDeps extends DeliveryDeps {
   mailStore: MailStore;
@@ -77,35 +28,24 @@ export interface MailOutboundDeps extends DeliveryDeps {
   desks: string[];
 }
 
-export const mailOutboundDeps = perRuntime((runtime): MailOutboundDeps => {
+export const mailOutboundDeps = /* @__PURE__ */ perRuntime((runtime): MailOutboundDeps => {
   const env = runtimeEnv(MailOutboundEnv);
   const delivery: DeliveryDeps = {
     ticketStore: ticketStore(),
     mailStore: mailStore(),
-    sender: sesMailSender(runtime.clients.ses),
+    sender: sesMailSender(sesClient(runtime.clients)),
     clock: runtime.clock,
     // Leases guard sends in flight: always real time, whatever clock the business runs on.
     leaseClock: systemClock,
     publicBaseUrl: env.PUBLIC_BASE_URL,
-    surveyKeys: secretsManagerKeyring(runtime.clients.secretsManager, env.SURVEY_SECRET_ID),
-    threadKeys: secretsManagerKeyring(runtime.clients.secretsManager, env.THREAD_TOKEN_SECRET_ID),
+    surveyKeys: secretsManagerKeyring(secretsManagerClient(runtime.clients), env.SURVEY_SECRET_ID),
+    threadKeys: secretsManagerKeyring(secretsManagerClient(runtime.clients), env.THREAD_TOKEN_SECRET_ID),
   };
   return {
     ...delivery,
     mailStore: mailStore(),
     port: outboundMailPort(delivery),
-    pages: dynamoSweepPages(runtime.clients.dynamo, tableName()),
+    pages: dynamoSweepPages(dynamoClient(runtime.clients), tableName()),
     desks: env.DESKS.split(','),
   };
-});
-
-export const mailFeedbackDeps = perRuntime((runtime): { mailStore: MailStore; clock: Clock } => {
-  runtimeEnv(MailFeedbackEnv);
-  return { mailStore: mailStore(), clock: runtime.clock };
-});
-
-/** Staff's suspended-mail routes: the same stores and ticket service the inbound function writes with. */
-export const suspendedMailDeps = perRuntime((): SuspendedMailService => {
-  runtimeEnv(SuspendedMailEnv);
-  return suspendedMailService(mailIntakeCore());
 });

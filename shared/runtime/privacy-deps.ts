@@ -1,63 +1,75 @@
 import * as z from 'zod';
-import { sesMailSender } from '../notices/sender.ts';
 import { findPolicyPack } from '../policy/packs.ts';
-import { sesConsentMailer } from '../privacy/consent-mail.ts';
-import { type ConsentService, type ConsentServiceDeps, consentService } from '../privacy/consent-service.ts';
+import { type ConsentService, consentService } from '../privacy/consent-service.ts';
 import type { ConsentMailer } from '../privacy/ports.ts';
 import { type KeyringSource, secretsManagerKeyring } from '../secrets/keyring.ts';
 import { dynamoPrivacyStore } from '../store/privacy-store.ts';
+import { dynamoClient } from './clients/dynamodb.ts';
+import { secretsManagerClient } from './clients/secrets-manager.ts';
 import { perRuntime, type Runtime, runtimeEnv } from './runtime.ts';
-import { tableName, ticketStore, ticketStoreWithoutBodies } from './services.ts';
+import { tableName, ticketStoreWithoutBodies } from './services.ts';
 
 /**
- * Composition root of the consent routes (functions/privacy/) and of the staff ticket view's filter.
- * Token routes use the API's ticket store; the signed-link routes have only the table and the link
- * keyring. What only the request route uses (SES, the public URL) is built on first use, from its env.
+ * Composition roots of the consent routes (functions/privacy/) and of the staff ticket view's filter.
+ * The signed-link routes have only the table and the link keyring; the request route also sends mail.
+ * What only the request route uses (SES, the public URL) is built on first use, from its env.
  */
 const LinkEnv = z.object({ SURVEY_SECRET_ID: z.string().min(1).max(2048) });
 const MailEnv = z.object({ PUBLIC_BASE_URL: z.url() });
 
-const deskName = (desk: string) => findPolicyPack(desk)?.name ?? desk;
+export const deskName = (desk: string) => findPolicyPack(desk)?.name ?? desk;
 
-function lazyKeyring(runtime: Runtime): KeyringSource {
+export function lazyKeyring(runtime: Runtime): KeyringSource {
   let source: KeyringSource | undefined;
   return {
     keyring: () => {
-      source ??= secretsManagerKeyring(runtime.clients.secretsManager, runtimeEnv(LinkEnv).SURVEY_SECRET_ID);
+      source ??= secretsManagerKeyring(
+        secretsManagerClient(runtime.clients),
+        runtimeEnv(LinkEnv).SURVEY_SECRET_ID,
+      );
       return source.keyring();
     },
   };
 }
 
-function lazyMailer(runtime: Runtime): ConsentMailer {
-  let mailer: ConsentMailer | undefined;
-  return {
-    sendRequest: (input) => {
-      mailer ??= sesConsentMailer({
-        sender: sesMailSender(runtime.clients.ses),
-        deskName,
-        grantHours: (desk) => findPolicyPack(desk)?.privacy?.consent?.grantHours ?? 0,
-      });
-      return mailer.sendRequest(input);
-    },
-  };
-}
+/** For routes granted no mail sending: says so if a code path tries. */
+const noMailer: ConsentMailer = {
+  sendRequest: () => Promise.reject(new Error('this function does not send consent mail')),
+};
 
-function build(runtime: Runtime, tickets: ConsentServiceDeps['tickets']): ConsentService {
+/** For routes granted no keyring: says so if a code path tries. */
+const noLinkKeys: KeyringSource = {
+  keyring: () => Promise.reject(new Error('this function does not read the link keyring')),
+};
+
+export function consentServiceWith(
+  runtime: Runtime,
+  parts: { mailer: ConsentMailer; linkKeys: KeyringSource },
+): ConsentService {
   return consentService({
-    store: dynamoPrivacyStore(runtime.clients.dynamo, tableName()),
-    tickets,
+    store: dynamoPrivacyStore(dynamoClient(runtime.clients), tableName()),
+    // Consent reads the ticket alone, never its message bodies.
+    tickets: ticketStoreWithoutBodies(),
     clock: runtime.clock,
     policyFor: (desk) => findPolicyPack(desk)?.privacy?.consent,
     deskName,
-    mailer: lazyMailer(runtime),
-    linkKeys: lazyKeyring(runtime),
+    ...parts,
     publicBaseUrl: () => runtimeEnv(MailEnv).PUBLIC_BASE_URL,
   });
 }
 
-/** Token routes: the API's ticket store (and `apiDeps().verifyToken` in the handler). */
-export const consentDeps = perRuntime((runtime) => build(runtime, ticketStore()));
+/*
+ * One root per kind of route, each with what the route is granted (functions/manifest/api-routes.ts):
+ * only the request route (consent-request-deps.ts) carries SES and the MIME composer, only the link routes
+ * and the request route carry Secrets Manager.
+ */
 
-/** The signed-link routes: no token, the link is the credential; they never read message bodies. */
-export const consentLinkDeps = perRuntime((runtime) => build(runtime, ticketStoreWithoutBodies()));
+/** Token routes (and `apiDeps().verifyToken` in the handler): listing, deciding, the access log, the staff view. */
+export const consentDeps = /* @__PURE__ */ perRuntime((runtime) =>
+  consentServiceWith(runtime, { mailer: noMailer, linkKeys: noLinkKeys }),
+);
+
+/** The signed-link routes: no token, the link is the credential. */
+export const consentLinkDeps = /* @__PURE__ */ perRuntime((runtime) =>
+  consentServiceWith(runtime, { mailer: noMailer, linkKeys: lazyKeyring(runtime) }),
+);

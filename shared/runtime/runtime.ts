@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { parseEnv } from '../config/env.ts';
 import { type Clock, systemClock } from '../time/clock.ts';
-import { type AwsClients, awsClients } from './aws-clients.ts';
+import { type ClientSource, clientSource } from './clients/source.ts';
 
 /**
  * What every composition root builds from: the function's configuration (on AWS its environment
@@ -9,7 +9,8 @@ import { type AwsClients, awsClients } from './aws-clients.ts';
  */
 export interface Runtime {
   readonly env: Readonly<Record<string, string | undefined>>;
-  readonly clients: AwsClients;
+  /** Each client is made by its own module (clients/<service>.ts) on first use. */
+  readonly clients: ClientSource;
   readonly clock: Clock;
 }
 
@@ -28,7 +29,7 @@ export function installRuntime(runtime: Runtime): void {
 export function currentRuntime(): Runtime {
   installed ??= {
     env: process.env,
-    clients: awsClients({ s3ForcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true' }),
+    clients: clientSource({ s3ForcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true' }),
     clock: systemClock,
   };
   return installed;
@@ -41,7 +42,9 @@ export function runtimeEnv<T extends z.ZodType>(schema: T): z.infer<T> {
 
 /**
  * A builder run once per runtime: a composition root (`apiDeps()`) or a piece several share (the ticket
- * store), built at first use and kept for as long as that runtime is installed.
+ * store), built at first use and kept for as long as that runtime is installed. Annotate each call with
+ * esbuild's `@__PURE__` comment: a bundle then drops the builders none of its handlers calls, with every
+ * client and library only they import (docs/performance.md, "Bundles").
  */
 export function perRuntime<T>(build: (runtime: Runtime) => T): () => T {
   const builtFor = new WeakMap<Runtime, T>();

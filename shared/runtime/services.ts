@@ -3,14 +3,20 @@ import { cognitoStaffDirectory } from '../auth/cognito-staff-directory.ts';
 import { ApiEnv } from '../config/env.ts';
 import type { BlobStore } from '../objects/ports.ts';
 import { dynamoBanStore } from '../store/ban-store.ts';
+import { dynamoMailStore } from '../store/mail-store.ts';
 import { s3ObjectStore } from '../store/s3-objects.ts';
 import { dynamoTicketStore } from '../store/ticket-store.ts';
 import { banService } from '../tickets/bans.ts';
 import { deskDefaultsFor } from '../tickets/desk-policy.ts';
+import type { TicketStore } from '../tickets/ports.ts';
 import { type TicketService, ticketService } from '../tickets/service.ts';
-import type { StaffDirectory } from '../tickets/staff-directory.ts';
-import { NO_STAFF } from '../tickets/staff-directory.ts';
+import { NO_STAFF, type StaffDirectory } from '../tickets/staff-directory.ts';
 import { sfnWorkflowSignals } from '../workflow/sfn-signals.ts';
+import type { WorkflowSignals } from '../workflow/signals.ts';
+import { cognitoClient } from './clients/cognito.ts';
+import { dynamoClient } from './clients/dynamodb.ts';
+import { s3Client } from './clients/s3.ts';
+import { sfnClient } from './clients/sfn.ts';
 import { perRuntime, type Runtime, runtimeEnv } from './runtime.ts';
 
 /**
@@ -24,11 +30,13 @@ const BodiesEnv = z.object({ BODY_BUCKET: ApiEnv.shape.BODY_BUCKET });
 const WorkflowArnEnv = z.object({ STATE_MACHINE_ARN: ApiEnv.shape.STATE_MACHINE_ARN });
 const StaffEnv = z.object({ USER_POOL_ID: ApiEnv.shape.USER_POOL_ID });
 
-export const tableName = perRuntime(() => runtimeEnv(TableEnv).TABLE_NAME);
+export const tableName = /* @__PURE__ */ perRuntime(() => runtimeEnv(TableEnv).TABLE_NAME);
 
 /** Message bodies, attachments and export bundles: the bodies bucket. */
-export const bodyBucket = perRuntime(() => runtimeEnv(BodiesEnv).BODY_BUCKET);
-export const bodyObjects = perRuntime((runtime) => s3ObjectStore(runtime.clients.s3, bodyBucket()));
+export const bodyBucket = /* @__PURE__ */ perRuntime(() => runtimeEnv(BodiesEnv).BODY_BUCKET);
+export const bodyObjects = /* @__PURE__ */ perRuntime((runtime) =>
+  s3ObjectStore(s3Client(runtime.clients), bodyBucket()),
+);
 
 /** Functions that never read or write message bodies get a store that says so if they try. */
 const noBodies: BlobStore = {
@@ -36,40 +44,76 @@ const noBodies: BlobStore = {
   getText: () => Promise.reject(new Error('this function does not read message bodies')),
 };
 
-export const ticketStore = perRuntime((runtime) =>
-  dynamoTicketStore(runtime.clients.dynamo, tableName(), bodyObjects()),
+export const ticketStore = /* @__PURE__ */ perRuntime((runtime) =>
+  dynamoTicketStore(dynamoClient(runtime.clients), tableName(), bodyObjects()),
 );
 
-export const ticketStoreWithoutBodies = perRuntime((runtime) =>
-  dynamoTicketStore(runtime.clients.dynamo, tableName(), noBodies),
+export const ticketStoreWithoutBodies = /* @__PURE__ */ perRuntime((runtime) =>
+  dynamoTicketStore(dynamoClient(runtime.clients), tableName(), noBodies),
+);
+
+/** Mail items: inbound, outbound, suspended. */
+export const mailStore = /* @__PURE__ */ perRuntime((runtime) =>
+  dynamoMailStore(dynamoClient(runtime.clients), tableName()),
 );
 
 /** The ban check every intake path runs (API, mail, survey, compliance requests). */
-export const bans = perRuntime((runtime) =>
-  banService({ bans: dynamoBanStore(runtime.clients.dynamo, tableName()), clock: runtime.clock }),
+export const bans = /* @__PURE__ */ perRuntime((runtime) =>
+  banService({ bans: dynamoBanStore(dynamoClient(runtime.clients), tableName()), clock: runtime.clock }),
 );
 
-export const workflowSignals = perRuntime((runtime) =>
-  sfnWorkflowSignals(runtime.clients.sfn, runtimeEnv(WorkflowArnEnv).STATE_MACHINE_ARN),
+export const workflowSignals = /* @__PURE__ */ perRuntime((runtime) =>
+  sfnWorkflowSignals(sfnClient(runtime.clients), runtimeEnv(WorkflowArnEnv).STATE_MACHINE_ARN),
 );
 
-const ticketServiceWith = (runtime: Runtime, staff: StaffDirectory): TicketService =>
-  ticketService({
-    store: ticketStore(),
-    clock: runtime.clock,
-    deskDefaults: deskDefaultsFor,
+/** Functions granted nothing on the ticket workflow get signals that say so if they try. */
+const noSignals: WorkflowSignals = {
+  start: () => Promise.reject(new Error('this function does not start ticket workflows')),
+  wake: () => Promise.reject(new Error('this function does not wake ticket workflows')),
+  end: () => Promise.reject(new Error('this function does not end ticket workflows')),
+  status: () => Promise.reject(new Error('this function does not read ticket workflows')),
+};
+
+const staffDirectory = /* @__PURE__ */ perRuntime((runtime) =>
+  cognitoStaffDirectory(cognitoClient(runtime.clients), runtimeEnv(StaffEnv).USER_POOL_ID),
+);
+
+const ticketServiceWith = (
+  runtime: Runtime,
+  parts: { store: TicketStore; signals: WorkflowSignals; staff: StaffDirectory },
+): TicketService =>
+  ticketService({ ...parts, clock: runtime.clock, deskDefaults: deskDefaultsFor, bans: bans() });
+
+/*
+ * The ticket service, built per route with exactly what the route is granted (functions/manifest): a
+ * route's bundle then carries only the SDK clients it calls. What a route is not granted refuses.
+ */
+
+/** Opening a ticket and replying: bodies and the workflow; assignment is not theirs. */
+export const ticketWriteService = /* @__PURE__ */ perRuntime((runtime) =>
+  ticketServiceWith(runtime, { store: ticketStore(), signals: workflowSignals(), staff: NO_STAFF }),
+);
+
+/** Updating a ticket: the workflow and the staff directory (assignees); no bodies. */
+export const ticketUpdateService = /* @__PURE__ */ perRuntime((runtime) =>
+  ticketServiceWith(runtime, {
+    store: ticketStoreWithoutBodies(),
     signals: workflowSignals(),
-    bans: bans(),
-    staff,
-  });
+    staff: staffDirectory(),
+  }),
+);
 
-/** The ticket service of the API: assignees are checked against the staff directory. */
-export const staffTicketService = perRuntime((runtime) =>
-  ticketServiceWith(
-    runtime,
-    cognitoStaffDirectory(runtime.clients.cognito, runtimeEnv(StaffEnv).USER_POOL_ID),
-  ),
+/** Reading a ticket with its messages: the bodies, nothing of the workflow. */
+export const ticketViewService = /* @__PURE__ */ perRuntime((runtime) =>
+  ticketServiceWith(runtime, { store: ticketStore(), signals: noSignals, staff: NO_STAFF }),
+);
+
+/** Listing tickets and their SLA: the table only. */
+export const ticketReadService = /* @__PURE__ */ perRuntime((runtime) =>
+  ticketServiceWith(runtime, { store: ticketStoreWithoutBodies(), signals: noSignals, staff: NO_STAFF }),
 );
 
 /** The ticket service mail writes with: it opens tickets and adds replies, and never assigns one. */
-export const mailTicketService = perRuntime((runtime) => ticketServiceWith(runtime, NO_STAFF));
+export const mailTicketService = /* @__PURE__ */ perRuntime((runtime) =>
+  ticketServiceWith(runtime, { store: ticketStore(), signals: workflowSignals(), staff: NO_STAFF }),
+);

@@ -12,6 +12,7 @@ import {
   fixedFirstResponsePlanner,
   type SlaPlanner,
 } from '../workflow/sla-planner.ts';
+import { dynamoClient } from './clients/dynamodb.ts';
 import { perRuntime, runtimeEnv } from './runtime.ts';
 import { tableName, ticketStoreWithoutBodies, workflowSignals } from './services.ts';
 
@@ -37,7 +38,7 @@ export const workflowDeps = perRuntime((runtime): WorkflowDeps => {
     planner: policyPackPlanner(fixedFirstResponsePlanner(DEFAULT_FIRST_RESPONSE_MINUTES)),
     clock: runtime.clock,
     desks: env.DESKS.split(','),
-    kpis: kpiRecorder(dynamoKpiRollupStore(runtime.clients.dynamo, tableName())),
-    pages: dynamoSweepPages(runtime.clients.dynamo, tableName()),
+    kpis: kpiRecorder(dynamoKpiRollupStore(dynamoClient(runtime.clients), tableName())),
+    pages: dynamoSweepPages(dynamoClient(runtime.clients), tableName()),
   };
 });

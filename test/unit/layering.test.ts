@@ -100,11 +100,43 @@ describe('layers', () => {
     expect(withoutPort).toEqual([]);
   });
 
-  it('only shared/runtime builds AWS clients (one factory) and only the local stack installs a runtime', () => {
-    const clients = [...tsFiles('shared'), ...tsFiles('functions'), ...tsFiles('local')].filter((file) =>
-      /new [A-Za-z]+Client\(|DynamoDBDocumentClient\.from\(/.test(readFileSync(file, 'utf8')),
+  /** The client modules of shared/runtime/clients/, each the one place its service's client is made. */
+  const CLIENT_MODULES: Record<string, string> = {
+    'cognito.ts': 'CognitoIdentityProviderClient',
+    'dynamodb.ts': 'DynamoDBClient',
+    's3.ts': 'S3Client',
+    'scheduler.ts': 'SchedulerClient',
+    'secrets-manager.ts': 'SecretsManagerClient',
+    'ses.ts': 'SESClient',
+    'sfn.ts': 'SFNClient',
+  };
+
+  it('only shared/runtime/clients/ builds AWS clients (one module per client) and only the local stack installs a runtime', () => {
+    const made = [...tsFiles('shared'), ...tsFiles('functions'), ...tsFiles('local')].flatMap((file) =>
+      [
+        ...readFileSync(file, 'utf8').matchAll(/new ([A-Za-z0-9]+Client)\(|DynamoDBDocumentClient\.from\(/g),
+      ].map((m) => `${file}: ${m[1] ?? 'DynamoDBDocumentClient'}`),
     );
-    expect(clients).toEqual([join('shared', 'runtime', 'aws-clients.ts')]);
+    expect(made.sort()).toEqual(
+      [
+        ...Object.entries(CLIENT_MODULES).map(
+          ([file, client]) => `${join('shared', 'runtime', 'clients', file)}: ${client}`,
+        ),
+        `${join('shared', 'runtime', 'clients', 'dynamodb.ts')}: DynamoDBDocumentClient`,
+      ].sort(),
+    );
+    // Each client module imports its own SDK package and no other, so a bundle carries only the clients it names.
+    for (const file of Object.keys(CLIENT_MODULES)) {
+      const packages = importsOf(join('shared', 'runtime', 'clients', file))
+        .map(({ spec }) => spec)
+        .filter((spec) => spec.startsWith('@aws-sdk/client-'));
+      expect(packages).toHaveLength(1);
+    }
+    // Every client by name is for the local stack and the command-line tools: a handler's graph never reaches it.
+    const aggregateImporters = [...tsFiles('shared'), ...tsFiles('functions')].filter((file) =>
+      importsOf(file).some(({ spec }) => /aws-clients\.ts$/.test(spec)),
+    );
+    expect(aggregateImporters).toEqual([]);
     const installers = [...tsFiles('shared'), ...tsFiles('functions'), ...tsFiles('local')].filter((file) =>
       /installRuntime\(\{/.test(readFileSync(file, 'utf8')),
     );
