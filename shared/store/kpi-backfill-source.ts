@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { BackfillSource } from '../kpis/ports.ts';
-import type { TicketActivity } from '../tickets/activity.ts';
 import type { Ticket } from '../tickets/model.ts';
+import { activityOfTickets } from './activity-reads.ts';
 import { SURVEY_CLASS } from './survey-store.ts';
 import { INDEX, keys } from './table-keys.ts';
 
@@ -29,8 +29,9 @@ export function dynamoKpiBackfillSource(doc: DynamoDBDocumentClient, tableName: 
   return {
     async tickets(desk, from) {
       const res = await page(desk, 'ticket', from);
+      const activity = await activityOfTickets(doc, tableName, res.Items ?? []);
       return {
-        items: (res.Items ?? []).map((item) => ({
+        items: (res.Items ?? []).map((item, i) => ({
           ticket: {
             id: item.id as string,
             desk: item.desk as string,
@@ -39,7 +40,7 @@ export function dynamoKpiBackfillSource(doc: DynamoDBDocumentClient, tableName: 
             status: item.status as Ticket['status'],
             version: item.version as number,
           },
-          activity: (item.activity ?? []) as TicketActivity[],
+          activity: activity[i] ?? [],
         })),
         next: encode(res.LastEvaluatedKey),
       };

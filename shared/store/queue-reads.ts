@@ -8,23 +8,24 @@ import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb
 import type { QueuePosition, QueueReads } from '../ops/ports.ts';
 import { type Status, UNRESOLVED_STATUSES } from '../tickets/model.ts';
 import type { TicketRecord, TicketSummary } from '../tickets/ports.ts';
+import { activityOfTickets } from './activity-reads.ts';
 import { INDEX, keys, NO_DEADLINE } from './table-keys.ts';
 import { FIELDS as TICKET_READ_FIELDS } from './ticket-reads.ts';
 
 /** The queue row's fields, as the desk-wide reads project them (requester details never travel). */
 const FIELDS = ['gsi1sk', ...TICKET_READ_FIELDS];
-const SUMMARY = TICKET_READ_FIELDS.filter((f) => f !== 'activity' && f !== 'sla');
+const SUMMARY = TICKET_READ_FIELDS.filter((f) => !['activity', 'activityStart', 'pk', 'sla'].includes(f));
 const projection = (fields: readonly string[]) => ({
   ProjectionExpression: fields.map((_, i) => `#p${i}`).join(', '),
   ExpressionAttributeNames: Object.fromEntries(fields.map((f, i) => [`#p${i}`, f])),
 });
 
-function toRecord(item: Record<string, unknown>): TicketRecord {
+function toRecord(item: Record<string, unknown>, activity: TicketRecord['activity']): TicketRecord {
   const checkpoint = (item.sla as { nextCheckpoint?: string | null } | undefined)?.nextCheckpoint;
   const ticket = Object.fromEntries(SUMMARY.map((f) => [f, item[f]])) as TicketSummary;
   return {
     ticket: { ...ticket, assignee: ticket.assignee ?? null },
-    activity: (item.activity ?? []) as TicketRecord['activity'],
+    activity,
     nextCheckpoint: checkpoint && checkpoint !== NO_DEADLINE ? checkpoint : null,
   };
 }
@@ -70,7 +71,15 @@ export function dynamoQueueReads(doc: DynamoDBDocumentClient, tableName: string)
       for (const { status, item } of merged) next[status] = String(item.gsi1sk);
       const taken = (status: Status) => merged.filter((m) => m.status === status).length;
       const more = runs.some((r) => taken(r.status) < r.items.length || r.more);
-      return { records: merged.map((m) => toRecord(m.item)), next: more ? next : null };
+      const activity = await activityOfTickets(
+        doc,
+        tableName,
+        merged.map((m) => m.item),
+      );
+      return {
+        records: merged.map((m, i) => toRecord(m.item, activity[i] ?? [])),
+        next: more ? next : null,
+      };
     },
 
     async backlog(desk) {

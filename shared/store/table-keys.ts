@@ -25,6 +25,9 @@ export function withoutKeys(item: Record<string, unknown>): Record<string, unkno
   return Object.fromEntries(Object.entries(item).filter(([name]) => !STORE_ATTRIBUTES.has(name)));
 }
 
+/** Sort key prefix of a ticket's activity items (`keys.activity`). */
+export const ACTIVITY_SK_PREFIX = 'TICKET#ACTIVITY#';
+
 /** Sort value for tickets that have no SLA deadline yet: after every real instant. */
 export const NO_DEADLINE = '9999-12-31T23:59:59.999Z';
 
@@ -44,6 +47,14 @@ export const keys = {
     sk: `MESSAGE#${messageId}`,
   }),
   ticketPartition: (desk: string, ticketId: string) => `DESK#${desk}#TICKET#${ticketId}`,
+  /**
+   * One entry of a ticket's activity, numbered from 0. Sorts right after the ticket item (`TICKET`), so
+   * `begins_with(sk, 'TICKET')` reads the ticket and its whole activity in one Query.
+   */
+  activity: (desk: string, ticketId: string, seq: number) => ({
+    pk: `DESK#${desk}#TICKET#${ticketId}`,
+    sk: `${ACTIVITY_SK_PREFIX}${String(seq).padStart(6, '0')}`,
+  }),
   idempotency: (desk: string, principalId: string, scope: string, key: string) => ({
     pk: `DESK#${desk}#IDEMPOTENCY#${principalId}#${scope}#${key}`,
     sk: 'IDEMPOTENCY',

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { TicketActivity } from '../tickets/activity.ts';
 import { type Status, type Ticket, UNRESOLVED_STATUSES } from '../tickets/model.ts';
 import type { TicketReads, TicketRecord } from '../tickets/ports.ts';
+import { activityOfTickets } from './activity-reads.ts';
 import { INDEX, keys, NO_DEADLINE } from './table-keys.ts';
 
 export const FIELDS = [
@@ -18,6 +18,8 @@ export const FIELDS = [
   'updatedAt',
   'requester',
   'activity',
+  'activityStart',
+  'pk',
   'sla',
 ];
 /** Every name aliased: several (status, plan, ...) are DynamoDB reserved words. */
@@ -30,7 +32,7 @@ const PROJECTION = {
 const PAGE = 250;
 
 export function dynamoTicketReads(doc: DynamoDBDocumentClient, tableName: string): TicketReads {
-  const toRecord = (item: Record<string, unknown>): TicketRecord => {
+  const toRecord = (item: Record<string, unknown>, activity: TicketRecord['activity']): TicketRecord => {
     const sla = item.sla as { nextCheckpoint?: string | null } | undefined;
     return {
       ticket: {
@@ -47,7 +49,7 @@ export function dynamoTicketReads(doc: DynamoDBDocumentClient, tableName: string
         updatedAt: item.updatedAt as string,
         ...(item.requester ? { requester: item.requester as Ticket['requester'] } : {}),
       },
-      activity: (item.activity ?? []) as TicketActivity[],
+      activity,
       nextCheckpoint: sla?.nextCheckpoint && sla.nextCheckpoint !== NO_DEADLINE ? sla.nextCheckpoint : null,
     };
   };
@@ -68,7 +70,9 @@ export function dynamoTicketReads(doc: DynamoDBDocumentClient, tableName: string
       const page = await doc.send(
         new QueryCommand({ ...input, ExclusiveStartKey: start, Limit: Math.min(PAGE, room) }),
       );
-      for (const item of page.Items ?? []) into.push(toRecord(item));
+      const items = page.Items ?? [];
+      const activity = await activityOfTickets(doc, tableName, items);
+      items.forEach((item, i) => into.push(toRecord(item, activity[i] ?? [])));
       start = page.LastEvaluatedKey;
     } while (start);
     return false;

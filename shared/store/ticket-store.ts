@@ -2,7 +2,6 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
-  GetCommand,
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
@@ -12,7 +11,12 @@ import { INDEX_CLASS } from '../compliance/data-classes.ts';
 import type { OutboundMail, OutboundOutcome } from '../notices/outbound.ts';
 import { blobKeys } from '../objects/keys.ts';
 import type { BlobStore } from '../objects/ports.ts';
-import type { TicketActivity } from '../tickets/activity.ts';
+import {
+  ACTIVITY_ITEM_KIND,
+  activityFromItems,
+  activityStartOf,
+  type TicketActivity,
+} from '../tickets/activity.ts';
 import type { Message, Ticket } from '../tickets/model.ts';
 import {
   type ListTicketsQuery,
@@ -24,6 +28,7 @@ import type { TicketSlaState, WorkflowState } from '../workflow/model.ts';
 import type { MailRecord } from '../workflow/ports.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { dynamoIdempotencyStore } from './idempotency-store.ts';
+import { queryAll } from './query-all.ts';
 import { INDEX, keys, NO_DEADLINE } from './table-keys.ts';
 
 /** Bodies longer than this many characters are kept in the object store, not in the item. */
@@ -40,7 +45,9 @@ export function dynamoTicketStore(
       ...keys.ticket(t.desk, t.id),
       kind: 'ticket',
       ...t,
+      // The first change's entries stay on the item until the next change moves them out.
       activity: stored.activity,
+      activityStart: 0,
       // Parent maps must exist before the workflow SETs members of them.
       sla: { actions: [], nextCheckpoint: null, packVersion: '' },
       workflow: {},
@@ -55,12 +62,14 @@ export function dynamoTicketStore(
     };
   };
 
-  const toStored = (item: Record<string, unknown>): StoredTicket => {
+  /** The ticket item as the domain sees it; `partition` holds its activity items, when read with it. */
+  const toStored = (item: Record<string, unknown>, partition: Record<string, unknown>[] = []): StoredTicket => {
     const {
       pk,
       sk,
       kind,
-      activity,
+      activity: _tail,
+      activityStart: _start,
       sla,
       workflow,
       gsi1pk,
@@ -74,9 +83,11 @@ export function dynamoTicketStore(
       outbox,
       ...ticket
     } = item;
+    const activity = activityFromItems(item, partition);
     return {
       ticket: ticket as Ticket,
-      activity: (activity ?? []) as TicketActivity[],
+      activity,
+      activityStored: { start: activityStartOf(item), count: activity.length },
       sla: sla as TicketSlaState | undefined,
       workflow: workflow as WorkflowState | undefined,
       outbox: (outbox ?? []) as OutboundMail[],
@@ -115,6 +126,40 @@ export function dynamoTicketStore(
         : {}),
     };
   };
+
+  /**
+   * Copies committed activity entries (still on the ticket item as read at `readVersion`) to their own
+   * items, numbered from `start`. Idempotent: the same entries under the same numbers, so a change that
+   * loses its commit afterwards leaves nothing wrong behind. An item written from a newer version (an
+   * erasure rewrites them) is never overwritten from an older read.
+   */
+  async function moveOutActivity(t: Ticket, readVersion: number, start: number, entries: TicketActivity[]) {
+    for (let from = 0; from < entries.length; from += 25) {
+      await Promise.all(
+        entries.slice(from, from + 25).map(async (entry, i) => {
+          const seq = start + from + i;
+          try {
+            await doc.send(
+              new PutCommand({
+                TableName: tableName,
+                Item: {
+                  ...keys.activity(t.desk, t.id, seq),
+                  kind: ACTIVITY_ITEM_KIND,
+                  seq,
+                  entry,
+                  movedAtVersion: readVersion,
+                },
+                ConditionExpression: 'attribute_not_exists(pk) OR movedAtVersion <= :read',
+                ExpressionAttributeValues: { ':read': readVersion },
+              }),
+            );
+          } catch (error) {
+            if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          }
+        }),
+      );
+    }
+  }
 
   /** Drops the mail sweep's listing: only while nothing else uses the marker and the outbox is as read. */
   const settledMarker = (desk: string, outboxLength: number) => ({
@@ -179,31 +224,27 @@ export function dynamoTicketStore(
 
   return {
     async getTicket(desk, ticketId) {
-      const { Item } = await doc.send(
-        new GetCommand({ TableName: tableName, Key: keys.ticket(desk, ticketId), ConsistentRead: true }),
-      );
-      return Item ? toStored(Item) : undefined;
+      // The ticket item and its activity items (`TICKET#ACTIVITY#…` sorts right after `TICKET`).
+      const items = await queryAll(doc, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ticket)',
+        ExpressionAttributeValues: { ':pk': keys.ticketPartition(desk, ticketId), ':ticket': 'TICKET' },
+        ConsistentRead: true,
+      });
+      const item = items.find((i) => i.sk === 'TICKET');
+      return item ? toStored(item, items) : undefined;
     },
 
     async getTicketWithMessages(desk, ticketId) {
-      const items: Record<string, unknown>[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': keys.ticketPartition(desk, ticketId) },
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        );
-        items.push(...(page.Items ?? []));
-        start = page.LastEvaluatedKey;
-      } while (start);
+      const items = await queryAll(doc, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.ticketPartition(desk, ticketId) },
+        ConsistentRead: true,
+      });
       const ticketRecord = items.find((i) => i.sk === 'TICKET');
       if (!ticketRecord) return undefined;
-      const stored = toStored(ticketRecord);
+      const stored = toStored(ticketRecord, items);
       // Only messages a committed change refers to exist; an orphan from a crashed write stays hidden.
       const committed = new Set(stored.activity.flatMap((a) => ('messageId' in a ? [a.messageId] : [])));
       committed.add(stored.ticket.id);
@@ -253,9 +294,20 @@ export function dynamoTicketStore(
 
     async commitChange(stored, expectedVersion, newOutbound = []) {
       const t = stored.ticket;
+      // Entries the read found on the item are committed: they move to their own items before this
+      // change replaces them with its own, so the ticket item carries one change's entries, not all.
+      // Without the read's note every entry stays on the item (correct, just not compact).
+      const layout = stored.activityStored ?? { start: 0, count: 0 };
+      await moveOutActivity(
+        t,
+        expectedVersion,
+        layout.start,
+        stored.activity.slice(layout.start, layout.count),
+      );
       const update = setExpression({
         ...ticketFields(t),
-        activity: stored.activity,
+        activity: stored.activity.slice(layout.count),
+        activityStart: layout.count,
         gsi1pk: keys.deskStatus(t.desk, t.status),
         ...workflowDueMarker(t),
       });
