@@ -63,7 +63,10 @@ export function dynamoTicketStore(
   };
 
   /** The ticket item as the domain sees it; `partition` holds its activity items, when read with it. */
-  const toStored = (item: Record<string, unknown>, partition: Record<string, unknown>[] = []): StoredTicket => {
+  const toStored = (
+    item: Record<string, unknown>,
+    partition: Record<string, unknown>[] = [],
+  ): StoredTicket => {
     const {
       pk,
       sk,
