@@ -72,7 +72,7 @@ export function dynamoTicketReads(doc: DynamoDBDocumentClient, tableName: string
       );
       const items = page.Items ?? [];
       const activity = await activityOfTickets(doc, tableName, items);
-      items.forEach((item, i) => into.push(toRecord(item, activity[i] ?? [])));
+      into.push(...items.map((item, i) => toRecord(item, activity[i] ?? [])));
       start = page.LastEvaluatedKey;
     } while (start);
     return false;
