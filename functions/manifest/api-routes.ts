@@ -523,7 +523,8 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
     handler: 'functions/ops/get-queue.ts',
     description: 'GET /queue: the desk queue by next SLA deadline with time left and risk.',
     auth: { kind: 'jwt' },
-    access: { table: { actions: ['Query'], indexes: ['byDeskStatusDue'] } },
+    // The index lists the tickets; each ticket and its activity are one Query of its partition.
+    access: { table: { actions: ['Query'], indexes: ['byDeskStatusDue'], queryTable: true } },
   },
   {
     id: 'GetTicketHistory',

@@ -16,6 +16,7 @@ import type {
   TableAction,
   TableIndexName,
 } from '#functions/manifest/access.ts';
+import { INDEX } from '#shared/store/table-keys.ts';
 import { LAMBDA_BUNDLING } from './lambda-bundling.ts';
 
 // The action vocabulary is the app manifest's (no CDK there); re-exported for the stacks.
@@ -301,8 +302,15 @@ export class AppFunction extends Construct {
     if (actions.length === 0) throw new Error(`${this.node.path}: bindTable needs at least one action`);
     const indexes = [...new Set(binding.indexes ?? [])];
     // With indexes, Query/Scan apply to them only, unless the handler also queries the table itself.
-    const tableActions =
-      indexes.length > 0 && !binding.queryTable ? actions.filter((a) => !INDEX_ACTIONS.has(a)) : actions;
+    // An index projects keys and ids: its reader fetches the items by key (BatchGetItem on the table).
+    const tableActions = [
+      ...new Set([
+        ...(indexes.length > 0 && !binding.queryTable
+          ? actions.filter((a) => !INDEX_ACTIONS.has(a))
+          : actions),
+        ...(indexes.length > 0 ? ['BatchGetItem' as const] : []),
+      ]),
+    ];
     if (tableActions.length > 0) {
       this.role.addToPrincipalPolicy(
         new PolicyStatement({
@@ -322,7 +330,7 @@ export class AppFunction extends Construct {
       this.role.addToPrincipalPolicy(
         new PolicyStatement({
           actions: indexActions.map((a) => `dynamodb:${a}`),
-          resources: indexes.map((name) => `${table.tableArn}/index/${name}`),
+          resources: indexes.map((name) => `${table.tableArn}/index/${INDEX[name]}`),
         }),
       );
     }

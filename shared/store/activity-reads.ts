@@ -1,31 +1,30 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { activityFromItems, activityStartOf, type TicketActivity } from '../tickets/activity.ts';
+import { activityFromItems, type TicketActivity } from '../tickets/activity.ts';
 import { queryAll } from './query-all.ts';
-import { ACTIVITY_SK_PREFIX } from './table-keys.ts';
 
 /**
- * The whole activity of tickets read through an index (desk-wide reads: the queue, the KPI backfill):
- * the entries on each ticket item, and for a ticket whose earlier entries moved to their own items, one
- * Query of those items (tickets in parallel). `items` are ticket items with `pk`, `activity` and
- * `activityStart`.
+ * Tickets found through an index (desk-wide reads: the queue, the KPI backfill) with their whole
+ * activity: one Query of each ticket's partition for the ticket item and its activity items
+ * (`begins_with(sk, 'TICKET')`), tickets in parallel. The index entries need only `pk`; a ticket
+ * deleted since the index was read is left out.
  */
-export async function activityOfTickets(
+export async function ticketsWithActivity(
   doc: DynamoDBDocumentClient,
   tableName: string,
-  items: readonly Record<string, unknown>[],
-): Promise<TicketActivity[][]> {
-  return Promise.all(
-    items.map(async (item) =>
-      activityFromItems(
-        item,
-        activityStartOf(item) > 0
-          ? await queryAll(doc, {
-              TableName: tableName,
-              KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-              ExpressionAttributeValues: { ':pk': item.pk, ':prefix': ACTIVITY_SK_PREFIX },
-            })
-          : [],
-      ),
-    ),
+  entries: readonly Record<string, unknown>[],
+): Promise<
+  Array<{ entry: Record<string, unknown>; item: Record<string, unknown>; activity: TicketActivity[] }>
+> {
+  const read = await Promise.all(
+    entries.map(async (entry) => {
+      const items = await queryAll(doc, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ticket)',
+        ExpressionAttributeValues: { ':pk': entry.pk, ':ticket': 'TICKET' },
+      });
+      const item = items.find((i) => i.sk === 'TICKET');
+      return item ? [{ entry, item, activity: activityFromItems(item, items) }] : [];
+    }),
   );
+  return read.flat();
 }

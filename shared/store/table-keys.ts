@@ -1,14 +1,26 @@
 /**
  * The single table's keys, built in one place (see docs/data-model.md for the access patterns).
  * Every partition key starts with the desk, so no query built from a token's desk can reach
- * another desk's items.
+ * another desk's items. The four indexes project only keys and a few attributes
+ * (`INDEX_PROJECTION`, shared/store/table-definition.ts); readers fetch the items by key.
  */
 export const INDEX = {
+  byDeskStatusDue: 'byDeskStatusDue-v2',
+  byRequester: 'byRequester-v2',
+  byDataClassCreated: 'byDataClassCreated-v2',
+  byWorkflowPending: 'byWorkflowPending-v2',
+} as const;
+
+/**
+ * The indexes of the previous release, same keys, projecting ALL: a projection cannot change in place, so
+ * the narrow ones above carry new names and these stay until an upgrade removes them (docs/deploy.md).
+ */
+export const LEGACY_INDEX: Record<keyof typeof INDEX, string> = {
   byDeskStatusDue: 'byDeskStatusDue',
   byRequester: 'byRequester',
   byDataClassCreated: 'byDataClassCreated',
   byWorkflowPending: 'byWorkflowPending',
-} as const;
+};
 
 /** The attributes the table and its four indexes key on (index n keys on `gsi<n>pk` and `gsi<n>sk`). */
 export const KEY_ATTRIBUTES: readonly string[] = [

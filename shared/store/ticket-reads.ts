@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type Status, type Ticket, UNRESOLVED_STATUSES } from '../tickets/model.ts';
 import type { TicketReads, TicketRecord } from '../tickets/ports.ts';
-import { activityOfTickets } from './activity-reads.ts';
+import { ticketsWithActivity } from './activity-reads.ts';
 import { INDEX, keys, NO_DEADLINE } from './table-keys.ts';
 
 export const FIELDS = [
@@ -18,15 +18,8 @@ export const FIELDS = [
   'updatedAt',
   'requester',
   'activity',
-  'activityStart',
-  'pk',
   'sla',
 ];
-/** Every name aliased: several (status, plan, ...) are DynamoDB reserved words. */
-const PROJECTION = {
-  ProjectionExpression: FIELDS.map((_, i) => `#p${i}`).join(', '),
-  ExpressionAttributeNames: Object.fromEntries(FIELDS.map((f, i) => [`#p${i}`, f])),
-};
 
 /** Items per Query page: DynamoDB stops at 1 MB anyway; this keeps a page's memory predictable. */
 const PAGE = 250;
@@ -70,9 +63,9 @@ export function dynamoTicketReads(doc: DynamoDBDocumentClient, tableName: string
       const page = await doc.send(
         new QueryCommand({ ...input, ExclusiveStartKey: start, Limit: Math.min(PAGE, room) }),
       );
-      const items = page.Items ?? [];
-      const activity = await activityOfTickets(doc, tableName, items);
-      into.push(...items.map((item, i) => toRecord(item, activity[i] ?? [])));
+      // The index gives keys and ids: each ticket and its activity are read from its partition.
+      const tickets = await ticketsWithActivity(doc, tableName, page.Items ?? []);
+      into.push(...tickets.map((t) => toRecord(t.item, t.activity)));
       start = page.LastEvaluatedKey;
     } while (start);
     return false;
@@ -89,7 +82,6 @@ export function dynamoTicketReads(doc: DynamoDBDocumentClient, tableName: string
             IndexName: INDEX.byDeskStatusDue,
             KeyConditionExpression: 'gsi1pk = :pk',
             ExpressionAttributeValues: { ':pk': keys.deskStatus(desk, status) },
-            ...PROJECTION,
             ScanIndexForward: true,
           },
           cap,
@@ -116,7 +108,6 @@ export function dynamoTicketReads(doc: DynamoDBDocumentClient, tableName: string
             ':from': from,
             ':to': to,
           },
-          ...PROJECTION,
           ScanIndexForward: false,
         },
         cap,

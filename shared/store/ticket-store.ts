@@ -4,7 +4,6 @@ import {
   type DynamoDBDocumentClient,
   PutCommand,
   QueryCommand,
-  type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { INDEX_CLASS } from '../compliance/data-classes.ts';
@@ -28,6 +27,7 @@ import type { TicketSlaState, WorkflowState } from '../workflow/model.ts';
 import type { MailRecord } from '../workflow/ports.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { dynamoIdempotencyStore } from './idempotency-store.ts';
+import { itemsByKey } from './items-by-key.ts';
 import { queryAll } from './query-all.ts';
 import { INDEX, keys, NO_DEADLINE } from './table-keys.ts';
 
@@ -485,38 +485,31 @@ export function dynamoTicketStore(
 
     async listTickets(query) {
       const plan = planListQuery(query);
-      const filters: string[] = [];
-      const values: Record<string, unknown> = { ':pk': plan.partition };
-      const names: Record<string, string> = {};
-      if (query.status && plan.index !== INDEX.byDeskStatusDue) {
-        filters.push('#status = :status');
-        names['#status'] = 'status';
-        values[':status'] = query.status;
-      }
-      if (query.priority) {
-        filters.push('priority = :priority');
-        values[':priority'] = query.priority;
-      }
-      if (query.requesterEmail && plan.index !== INDEX.byRequester) {
-        filters.push('requester.email = :email');
-        values[':email'] = query.requesterEmail;
-      }
-      const input: QueryCommandInput = {
-        TableName: tableName,
-        IndexName: plan.index,
-        KeyConditionExpression: `${plan.partitionAttribute} = :pk`,
-        ExpressionAttributeValues: values,
-        ScanIndexForward: plan.ascending,
-        Limit: query.limit,
-        ExclusiveStartKey: query.cursor
-          ? decodeCursor(query.cursor, plan.partitionAttribute, plan.partition)
-          : undefined,
-      };
-      if (filters.length) input.FilterExpression = filters.join(' AND ');
-      if (Object.keys(names).length) input.ExpressionAttributeNames = names;
-      const page = await doc.send(new QueryCommand(input));
+      const page = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: plan.index,
+          KeyConditionExpression: `${plan.partitionAttribute} = :pk`,
+          ExpressionAttributeValues: { ':pk': plan.partition },
+          ScanIndexForward: plan.ascending,
+          Limit: query.limit,
+          ExclusiveStartKey: query.cursor
+            ? decodeCursor(query.cursor, plan.partitionAttribute, plan.partition)
+            : undefined,
+        }),
+      );
+      // The index gives keys and ids; the tickets are fetched by key and the other criteria applied to
+      // them (as a FilterExpression would: a page may hold fewer than `limit`, the cursor goes on).
+      const tickets = (await itemsByKey(doc, tableName, page.Items ?? []))
+        .map((item) => toStored(item).ticket)
+        .filter(
+          (t) =>
+            (!query.status || t.status === query.status) &&
+            (!query.priority || t.priority === query.priority) &&
+            (!query.requesterEmail || t.requester.email === query.requesterEmail),
+        );
       return {
-        tickets: (page.Items ?? []).map((item) => toStored(item).ticket),
+        tickets,
         nextCursor: page.LastEvaluatedKey ? encodeCursor(page.LastEvaluatedKey) : undefined,
       };
     },
