@@ -302,15 +302,8 @@ export class AppFunction extends Construct {
     if (actions.length === 0) throw new Error(`${this.node.path}: bindTable needs at least one action`);
     const indexes = [...new Set(binding.indexes ?? [])];
     // With indexes, Query/Scan apply to them only, unless the handler also queries the table itself.
-    // An index projects keys and ids: its reader fetches the items by key (BatchGetItem on the table).
-    const tableActions = [
-      ...new Set([
-        ...(indexes.length > 0 && !binding.queryTable
-          ? actions.filter((a) => !INDEX_ACTIONS.has(a))
-          : actions),
-        ...(indexes.length > 0 ? ['BatchGetItem' as const] : []),
-      ]),
-    ];
+    const tableActions =
+      indexes.length > 0 && !binding.queryTable ? actions.filter((a) => !INDEX_ACTIONS.has(a)) : actions;
     if (tableActions.length > 0) {
       this.role.addToPrincipalPolicy(
         new PolicyStatement({

@@ -433,9 +433,9 @@ describe('ApiStack', () => {
             Effect: 'Allow',
             Action: 'dynamodb:Query',
             Resource: [
-              indexArns('byDataClassCreated'),
-              indexArns('byDeskStatusDue'),
-              indexArns('byRequester'),
+              indexArns('byDataClassCreated-v2'),
+              indexArns('byDeskStatusDue-v2'),
+              indexArns('byRequester-v2'),
             ],
           },
         ]),

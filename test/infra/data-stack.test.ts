@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { INDEX_STEPS, tableDefinition, tableIndexes } from '#shared/store/table-definition.ts';
 import { parseDeploymentConfig } from '../../infra/config.ts';
 import { DataStack } from '../../infra/stacks/data-stack.ts';
-import { buildApp, CDK_JSON_CONTEXT } from './infra-app.ts';
+import { buildApp, CDK_JSON_CONTEXT, testApp } from './infra-app.ts';
 
 const dev = buildApp('dev');
 const prod = buildApp('prod');
