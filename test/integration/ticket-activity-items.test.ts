@@ -139,4 +139,26 @@ describe('ticket activity in its own items', () => {
     const read = await store.getTicket('techflow', ticket.id);
     expect(read?.activity.map((a) => a.type)).toEqual(['ticket-created', 'agent-reply', 'agent-reply']);
   });
+
+  it('a writer holding an older read never copies an entry back over one an erasure rewrote', async () => {
+    const tickets = service();
+    const { ticket } = await tickets.createTicket(
+      customer,
+      CreateTicketBody.parse({ subject: 'Erase me', description: 'Personal' }),
+    );
+    const stale = (await store.getTicket('techflow', ticket.id))!;
+    await tickets.addMessage(agent, ticket.id, { body: 'moves the first entry out', visibility: 'internal' });
+    const moved = (await partition(ticket.id)).find((i) => i.kind === 'activity')!;
+    // What the erasure does to an entry item: rewritten, stamped with the version it raised the ticket to.
+    const erased = { ...moved, entry: { ...moved.entry, by: 'erased-requester' }, movedAtVersion: 99 };
+    await db.doc.send(new PutCommand({ TableName: db.tableName, Item: erased }));
+    await expect(
+      store.commitChange(
+        { ...stale, ticket: { ...stale.ticket, version: stale.ticket.version + 1 } },
+        stale.ticket.version,
+      ),
+    ).rejects.toThrow();
+    const after = (await partition(ticket.id)).find((i) => i.kind === 'activity');
+    expect(after?.entry.by).toBe('erased-requester');
+  });
 });
