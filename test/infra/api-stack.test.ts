@@ -32,7 +32,7 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
     'kms:Decrypt',
     'kms:GenerateDataKey',
   ],
-  ListTickets: ['dynamodb:Query', 'kms:Decrypt'],
+  ListTickets: ['dynamodb:BatchGetItem', 'dynamodb:Query', 'kms:Decrypt'],
   AddMessage: [
     'dynamodb:BatchGetItem',
     'dynamodb:GetItem',
