@@ -530,8 +530,10 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
     handler: 'functions/ops/get-queue.ts',
     description: 'GET /queue: the desk queue by next SLA deadline with time left and risk.',
     auth: { kind: 'jwt' },
-    // The index lists the tickets; each ticket and its activity are one Query of its partition.
-    access: { table: { actions: ['Query'], indexes: ['byDeskStatusDue'], queryTable: true } },
+    // The index lists the tickets; the tickets by key, and a ticket's moved-out activity by a Query of its partition.
+    access: {
+      table: { actions: ['BatchGetItem', 'Query'], indexes: ['byDeskStatusDue'], queryTable: true },
+    },
   },
   {
     id: 'GetTicketHistory',

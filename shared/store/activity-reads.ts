@@ -1,30 +1,34 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { activityFromItems, type TicketActivity } from '../tickets/activity.ts';
+import { activityFromItems, activityStartOf, type TicketActivity } from '../tickets/activity.ts';
+import { itemsByKey } from './items-by-key.ts';
 import { queryAll } from './query-all.ts';
+import { ACTIVITY_SK_PREFIX } from './table-keys.ts';
 
 /**
  * Tickets found through an index (desk-wide reads: the queue, the KPI backfill) with their whole
- * activity: one Query of each ticket's partition for the ticket item and its activity items
- * (`begins_with(sk, 'TICKET')`), tickets in parallel. The index entries need only `pk`; a ticket
- * deleted since the index was read is left out.
+ * activity: the ticket items by key (BatchGetItem, 100 a request), and for each ticket whose earlier
+ * entries moved to activity items, one Query of those (in parallel). The index entries need `pk` and
+ * `sk`; a ticket deleted since the index was read is left out.
  */
 export async function ticketsWithActivity(
   doc: DynamoDBDocumentClient,
   tableName: string,
   entries: readonly Record<string, unknown>[],
-): Promise<
-  Array<{ entry: Record<string, unknown>; item: Record<string, unknown>; activity: TicketActivity[] }>
-> {
-  const read = await Promise.all(
-    entries.map(async (entry) => {
-      const items = await queryAll(doc, {
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ticket)',
-        ExpressionAttributeValues: { ':pk': entry.pk, ':ticket': 'TICKET' },
-      });
-      const item = items.find((i) => i.sk === 'TICKET');
-      return item ? [{ entry, item, activity: activityFromItems(item, items) }] : [];
-    }),
+): Promise<Array<{ item: Record<string, unknown>; activity: TicketActivity[] }>> {
+  const items = await itemsByKey(doc, tableName, entries);
+  return Promise.all(
+    items.map(async (item) => ({
+      item,
+      activity: activityFromItems(
+        item,
+        activityStartOf(item) > 0
+          ? await queryAll(doc, {
+              TableName: tableName,
+              KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+              ExpressionAttributeValues: { ':pk': item.pk, ':prefix': ACTIVITY_SK_PREFIX },
+            })
+          : [],
+      ),
+    })),
   );
-  return read.flat();
 }
