@@ -1,4 +1,3 @@
-import { App, type Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { INDEX_STEPS, tableDefinition, tableIndexes } from '#shared/store/table-definition.ts';
