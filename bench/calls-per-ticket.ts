@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { type AttributeValue, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { tableDefinition } from '#shared/store/table-definition.ts';
+import { INDEX } from '#shared/store/table-keys.ts';
 import { apiClient } from './api-client.ts';
 import { startBenchStack } from './local-bench-stack.ts';
 
@@ -221,7 +222,7 @@ const agent = await stack.identity.issueToken({ role: 'agent', desk: 'techflow' 
 
 /** The outbound sweep and the reconciler run on fixed schedules: costed per month, not per ticket. */
 const isSchedule = (c: Call) =>
-  c.op === 'Query' && (c.what === 'OUTBOX partition' || c.what === 'byWorkflowPending');
+  c.op === 'Query' && (c.what === 'OUTBOX partition' || c.what === INDEX.byWorkflowPending);
 
 async function measure(name: string, act: () => Promise<void>) {
   const from = calls.length;

@@ -43,6 +43,13 @@ export const EnvironmentConfig = z
      * false: they are retained and deletion protection is on (prod).
      */
     removeDataOnDelete: z.boolean(),
+    /**
+     * Upgrade of the table's indexes from the previous release's ALL-projected ones to the narrow ones, one
+     * index per deploy (CloudFormation adds or removes one GSI per stack update): 0 = the previous release's
+     * indexes, 1–4 = narrow indexes added, 5–8 = old indexes removed. 8 (default) for a new deployment;
+     * the sequence is in docs/deploy.md.
+     */
+    tableIndexStep: z.number().int().min(0).max(8).default(8),
     /** Retention of every log group (Lambda, API access logs) and of the S3 server access logs. */
     logRetentionDays: z
       .number()

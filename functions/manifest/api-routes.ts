@@ -147,7 +147,10 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
     description: 'GET /tickets: filtered, cursor-paginated ticket list.',
     auth: { kind: 'jwt' },
     access: {
-      table: { actions: ['Query'], indexes: ['byDeskStatusDue', 'byRequester', 'byDataClassCreated'] },
+      table: {
+        actions: ['BatchGetItem', 'Query'],
+        indexes: ['byDeskStatusDue', 'byRequester', 'byDataClassCreated'],
+      },
     },
   },
   {
@@ -283,7 +286,7 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
     handler: 'functions/compliance/list-dsars.ts',
     description: 'GET /dsar: the desk’s data subject requests (staff) or the caller’s own.',
     auth: { kind: 'jwt' },
-    access: { table: { actions: ['Query'], indexes: ['byDataClassCreated', 'byRequester'] } },
+    access: { table: { actions: ['BatchGetItem', 'Query'], indexes: ['byDataClassCreated', 'byRequester'] } },
   },
   {
     id: 'GetDsar',
@@ -348,7 +351,11 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
     // The requester's tickets and records (byRequester), their partitions (Query on the table), bodies
     // and attachments (GetObject), the bundle (PutObject under exports/), the export record (PutItem).
     access: {
-      table: { actions: ['GetItem', 'PutItem', 'Query'], indexes: ['byRequester'], queryTable: true },
+      table: {
+        actions: ['BatchGetItem', 'GetItem', 'PutItem', 'Query'],
+        indexes: ['byRequester'],
+        queryTable: true,
+      },
       bodies: [
         { actions: ['GetObject'], prefix: 'bodies/' },
         { actions: ['GetObject'], prefix: 'attachments/' },
@@ -383,7 +390,7 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
     // attachments and other records (DeleteItem), bodies, HTML and files (DeleteObject), holds (GetItem).
     access: {
       table: {
-        actions: ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
+        actions: ['BatchGetItem', 'GetItem', 'PutItem', 'DeleteItem', 'Query'],
         indexes: ['byRequester'],
         queryTable: true,
       },
@@ -418,7 +425,7 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
     handler: 'functions/compliance/list-billing-appeals.ts',
     description: 'GET /billing-appeals: the desk’s billing appeals (staff) or the caller’s own.',
     auth: { kind: 'jwt' },
-    access: { table: { actions: ['Query'], indexes: ['byDataClassCreated', 'byRequester'] } },
+    access: { table: { actions: ['BatchGetItem', 'Query'], indexes: ['byDataClassCreated', 'byRequester'] } },
   },
   {
     id: 'GetBillingAppeal',
@@ -481,7 +488,7 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
     handler: 'functions/compliance/list-legal-holds.ts',
     description: 'GET /legal-holds: the desk’s legal holds (staff).',
     auth: { kind: 'jwt' },
-    access: { table: { actions: ['Query'], indexes: ['byDataClassCreated'] } },
+    access: { table: { actions: ['BatchGetItem', 'Query'], indexes: ['byDataClassCreated'] } },
   },
   {
     id: 'ReleaseLegalHold',
@@ -503,7 +510,7 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
       'POST /retention/preview: the retention purge’s dry run, one page at a time; writes nothing (lead+).',
     auth: { kind: 'jwt' },
     // Read only: pages of each data class (byDataClassCreated), holds and tickets (GetItem).
-    access: { table: { actions: ['GetItem', 'Query'], indexes: ['byDataClassCreated'] } },
+    access: { table: { actions: ['BatchGetItem', 'GetItem', 'Query'], indexes: ['byDataClassCreated'] } },
   },
   {
     id: 'ListComplianceAudit',
@@ -513,7 +520,7 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
     handler: 'functions/compliance/list-compliance-audit.ts',
     description: 'GET /compliance/audit: the desk’s compliance audit log in time order (managers, ops).',
     auth: { kind: 'jwt' },
-    access: { table: { actions: ['Query'], indexes: ['byDataClassCreated'] } },
+    access: { table: { actions: ['BatchGetItem', 'Query'], indexes: ['byDataClassCreated'] } },
   },
 
   {
@@ -524,7 +531,10 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
     handler: 'functions/ops/get-queue.ts',
     description: 'GET /queue: the desk queue by next SLA deadline with time left and risk.',
     auth: { kind: 'jwt' },
-    access: { table: { actions: ['Query'], indexes: ['byDeskStatusDue'] } },
+    // The index lists the tickets; the tickets by key, and a ticket's moved-out activity by a Query of its partition.
+    access: {
+      table: { actions: ['BatchGetItem', 'Query'], indexes: ['byDeskStatusDue'], queryTable: true },
+    },
   },
   {
     id: 'GetTicketHistory',
@@ -569,7 +579,7 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
     description: 'GET /incidents: the desk incidents.',
     auth: { kind: 'jwt' },
     // Incidents newest first (shared/store/incident-store.ts list): the data-class index only.
-    access: { table: { actions: ['Query'], indexes: ['byDataClassCreated'] } },
+    access: { table: { actions: ['BatchGetItem', 'Query'], indexes: ['byDataClassCreated'] } },
   },
   {
     id: 'GetIncident',
@@ -661,7 +671,10 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
     description: 'GET /desks/{desk}/status.json: public incident feed (JSON).',
     auth: { kind: 'public-read', reason: PUBLIC_STATUS_FEED },
     throttle: STATUS_FEED_THROTTLE,
-    access: { table: { actions: ['Query'], indexes: ['byDataClassCreated'] }, publicBaseUrl: true },
+    access: {
+      table: { actions: ['BatchGetItem', 'Query'], indexes: ['byDataClassCreated'] },
+      publicBaseUrl: true,
+    },
   },
   {
     id: 'GetStatusRss',
@@ -672,7 +685,10 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
     description: 'GET /desks/{desk}/status.rss: public incident feed (RSS 2.0).',
     auth: { kind: 'public-read', reason: PUBLIC_STATUS_FEED },
     throttle: STATUS_FEED_THROTTLE,
-    access: { table: { actions: ['Query'], indexes: ['byDataClassCreated'] }, publicBaseUrl: true },
+    access: {
+      table: { actions: ['BatchGetItem', 'Query'], indexes: ['byDataClassCreated'] },
+      publicBaseUrl: true,
+    },
   },
   // Consent before staff open a customer's private data, and the record of each opening (docs/privacy.md).
   {

@@ -186,7 +186,7 @@ export const ASYNC_FUNCTIONS: readonly AsyncFunctionEntry[] = [
     deadLetterQueue: false,
     access: {
       // Run records (Get, conditional Put, audit entries Put), the desk's recent runs (byDataClassCreated).
-      table: { actions: ['GetItem', 'PutItem', 'Query'], indexes: ['byDataClassCreated'] },
+      table: { actions: ['BatchGetItem', 'GetItem', 'PutItem', 'Query'], indexes: ['byDataClassCreated'] },
       bodyBucketName: true,
       desks: true,
     },
@@ -210,7 +210,7 @@ export const ASYNC_FUNCTIONS: readonly AsyncFunctionEntry[] = [
       // Pages of a data class (byDataClassCreated), whole ticket partitions (Query on the table), holds and
       // tickets (GetItem), run checkpoints (PutItem), the purge itself (DeleteItem).
       table: {
-        actions: ['GetItem', 'PutItem', 'DeleteItem', 'Query'],
+        actions: ['BatchGetItem', 'GetItem', 'PutItem', 'DeleteItem', 'Query'],
         indexes: ['byDataClassCreated'],
         queryTable: true,
       },
@@ -274,7 +274,7 @@ export const ASYNC_FUNCTIONS: readonly AsyncFunctionEntry[] = [
     access: {
       // The month's incidents and tickets (byDataClassCreated), its report (GetItem), the credit items
       // and the report (conditional PutItem).
-      table: { actions: ['Query', 'GetItem', 'PutItem'], indexes: ['byDataClassCreated'] },
+      table: { actions: ['BatchGetItem', 'Query', 'GetItem', 'PutItem'], indexes: ['byDataClassCreated'] },
       desks: true,
     },
   },

@@ -16,6 +16,7 @@ import type {
   TableAction,
   TableIndexName,
 } from '#functions/manifest/access.ts';
+import { INDEX } from '#shared/store/table-keys.ts';
 import { LAMBDA_BUNDLING } from './lambda-bundling.ts';
 
 // The action vocabulary is the app manifest's (no CDK there); re-exported for the stacks.
@@ -322,7 +323,7 @@ export class AppFunction extends Construct {
       this.role.addToPrincipalPolicy(
         new PolicyStatement({
           actions: indexActions.map((a) => `dynamodb:${a}`),
-          resources: indexes.map((name) => `${table.tableArn}/index/${name}`),
+          resources: indexes.map((name) => `${table.tableArn}/index/${INDEX[name]}`),
         }),
       );
     }

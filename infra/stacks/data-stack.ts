@@ -94,7 +94,7 @@ export class DataStack extends Stack implements DataResources {
 
 /** The single table, keyed exactly as the local stack creates it (`shared/store/table-definition.ts`). */
 function buildTable(scope: Stack, config: DeploymentConfig, key: IKey, removalPolicy: RemovalPolicy): Table {
-  const definition = tableDefinition('unused');
+  const definition = tableDefinition('unused', config.tableIndexStep);
   const attributeType = (name: string | undefined): { name: string; type: AttributeType } => {
     const attribute = definition.AttributeDefinitions?.find((a) => a.AttributeName === name);
     if (!name || !attribute) throw new Error(`table-definition: attribute ${name} is not defined`);
@@ -122,17 +122,25 @@ function buildTable(scope: Stack, config: DeploymentConfig, key: IKey, removalPo
   });
   for (const index of definition.GlobalSecondaryIndexes ?? []) {
     if (!index.IndexName) throw new Error('table-definition: a GSI has no name');
-    if (index.Projection?.ProjectionType !== 'ALL') {
+    const projectionTypes = {
+      ALL: ProjectionType.ALL,
+      KEYS_ONLY: ProjectionType.KEYS_ONLY,
+      INCLUDE: ProjectionType.INCLUDE,
+    } as const;
+    const projectionType = projectionTypes[index.Projection?.ProjectionType as keyof typeof projectionTypes];
+    if (!projectionType)
       throw new Error(
-        `table-definition: ${index.IndexName} must project ALL (infra/ has no other mapping yet)`,
+        `table-definition: ${index.IndexName} has unknown projection ${index.Projection?.ProjectionType}`,
       );
-    }
     const indexSortKey = keyOf(index.KeySchema, 'RANGE');
     table.addGlobalSecondaryIndex({
       indexName: index.IndexName,
       partitionKey: attributeType(keyOf(index.KeySchema, 'HASH')),
       ...(indexSortKey ? { sortKey: attributeType(indexSortKey) } : {}),
-      projectionType: ProjectionType.ALL,
+      projectionType,
+      ...(projectionType === ProjectionType.INCLUDE
+        ? { nonKeyAttributes: [...(index.Projection?.NonKeyAttributes ?? [])] }
+        : {}),
     });
   }
   return table;

@@ -5,14 +5,14 @@
 
 import { objectKeysOf } from '../objects/keys.ts';
 import type { ObjectStore } from '../objects/ports.ts';
-import type { TicketActivity } from '../tickets/activity.ts';
+import { ACTIVITY_ITEM_KIND, activityFromItems, type TicketActivity } from '../tickets/activity.ts';
 import type { Message, Ticket } from '../tickets/model.ts';
 import type { TicketReader } from '../tickets/ports.ts';
 import { ERASED_TEXT, eraseMessage, eraseTicket, requesterIds } from './erasure.ts';
 import type { AttachmentExport, TicketExport } from './export-bundle.ts';
 import type { RetentionStore } from './ports.ts';
 
-const TICKET_INTERNALS = ['activity', 'sla', 'workflow', 'outbound', 'outbox'];
+const TICKET_INTERNALS = ['activity', 'activityStart', 'sla', 'workflow', 'outbound', 'outbox'];
 const MAX_ATTEMPTS = 5;
 /** Ticket attributes where the mail module keeps the ticket's outbound mail (entries carry `to`). */
 const MAIL_LOGS = ['outbox', 'outbound'] as const;
@@ -51,14 +51,14 @@ export async function exportRequesterTicket(
   const ticketItem = items.find((i) => i.sk === 'TICKET');
   if (!ticketItem) return undefined;
   const ticket = strip(deps.retention, ticketItem, TICKET_INTERNALS) as Ticket;
-  const activity = (ticketItem.activity ?? []) as TicketActivity[];
+  const activity = activityFromItems(ticketItem, items);
   const committed = new Set(activity.flatMap((a) => ('messageId' in a ? [a.messageId] : [])));
   committed.add(ticketId);
   const messages: Message[] = [];
   const attachments: AttachmentExport[] = [];
   const otherRecords: Array<Record<string, unknown>> = [];
   for (const item of items) {
-    if (item.sk === 'TICKET') continue;
+    if (item.sk === 'TICKET' || item.kind === ACTIVITY_ITEM_KIND) continue;
     if (item.kind === 'message') {
       if (!committed.has(item.id as string)) continue;
       const body =
@@ -141,6 +141,14 @@ export async function eraseRequesterTicket(
         counts.objects++;
       }
       const key = { pk: item.pk as string, sk: item.sk as string };
+      if (item.kind === ACTIVITY_ITEM_KIND) {
+        // An entry moved off the ticket item: rewritten in place, stamped with the erasure's version so
+        // no writer holding an older read can copy the old entry back over it.
+        const [entry] = eraseTicket(ticket, [item.entry as TicketActivity], placeholderEmail).activity;
+        if (JSON.stringify(entry) !== JSON.stringify(item.entry))
+          await deps.retention.putItem({ ...item, ...key, entry, movedAtVersion: ticket.version + 1 });
+        continue;
+      }
       if (item.kind === 'message') {
         if (item.body === ERASED_TEXT && !item.bodyRef && !item.attachments && !item.email) continue;
         const { bodyRef: _ref, attachments: _att, email: _email, ...rest } = item;
@@ -153,6 +161,7 @@ export async function eraseRequesterTicket(
         }
       }
     }
+    // The entries still on the ticket item (the others were rewritten above).
     const erased = eraseTicket(ticket, (ticketItem.activity ?? []) as TicketActivity[], placeholderEmail);
     const outboundClean = MAIL_LOGS.every(
       (log) =>

@@ -1,7 +1,8 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { BackfillSource, KpiChange, TicketKpiShare } from '../kpis/ports.ts';
-import type { TicketActivity } from '../tickets/activity.ts';
 import type { Ticket } from '../tickets/model.ts';
+import { ticketsWithActivity } from './activity-reads.ts';
+import { itemsByKey } from './items-by-key.ts';
 import { SURVEY_CLASS } from './survey-store.ts';
 import { INDEX, keys } from './table-keys.ts';
 
@@ -29,8 +30,9 @@ export function dynamoKpiBackfillSource(doc: DynamoDBDocumentClient, tableName: 
   return {
     async tickets(desk, from) {
       const res = await page(desk, 'ticket', from);
+      const tickets = await ticketsWithActivity(doc, tableName, res.Items ?? []);
       return {
-        items: (res.Items ?? []).map((item) => ({
+        items: tickets.map(({ item, activity }) => ({
           ticket: {
             id: item.id as string,
             desk: item.desk as string,
@@ -39,7 +41,7 @@ export function dynamoKpiBackfillSource(doc: DynamoDBDocumentClient, tableName: 
             status: item.status as Ticket['status'],
             version: item.version as number,
           },
-          activity: (item.activity ?? []) as TicketActivity[],
+          activity,
           kpi: item.kpi as TicketKpiShare | undefined,
           kpiChange: item.kpiChange as KpiChange | undefined,
         })),
@@ -49,7 +51,7 @@ export function dynamoKpiBackfillSource(doc: DynamoDBDocumentClient, tableName: 
     async surveys(desk, from) {
       const res = await page(desk, SURVEY_CLASS, from);
       return {
-        items: (res.Items ?? []).map((item) => ({
+        items: (await itemsByKey(doc, tableName, res.Items ?? [])).map((item) => ({
           ticketId: item.ticketId as string,
           submittedAt: item.submittedAt as string,
           ...(typeof item.csat === 'number' ? { csat: item.csat } : {}),

@@ -1,25 +1,36 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import { itemsOfIndexPage, splitIndexQuery } from './items-by-key.ts';
 import { INDEX, keys } from './table-keys.ts';
 
 type Item = Record<string, unknown>;
 
 /**
  * Every item a query matches, page after page (DynamoDB returns at most 1 MB a call). `max` stops
- * early once that many items are in hand (the result may hold a page more).
+ * early once that many items are in hand (the result may hold a page more). Through a narrow index,
+ * each page's items are fetched by key.
  */
 export async function queryAll(
   doc: DynamoDBDocumentClient,
   input: QueryCommandInput,
   options: { max?: number } = {},
 ): Promise<Item[]> {
+  const { query, projection } = splitIndexQuery(input);
   const items: Item[] = [];
   let start: Item | undefined;
   do {
     const page = await doc.send(
-      new QueryCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) }),
+      new QueryCommand({ ...query, ...(start ? { ExclusiveStartKey: start } : {}) }),
     );
-    items.push(...(page.Items ?? []));
+    items.push(
+      ...(await itemsOfIndexPage(
+        doc,
+        String(input.TableName),
+        input.IndexName,
+        page.Items ?? [],
+        projection,
+      )),
+    );
     start = page.LastEvaluatedKey;
   } while (start && (options.max === undefined || items.length < options.max));
   return items;
@@ -48,16 +59,23 @@ export async function queryPage(
   input: QueryCommandInput,
   cursor: { value: string | undefined; attribute: string; partition: string },
 ): Promise<{ items: Item[]; nextCursor: string | undefined }> {
+  const { query, projection } = splitIndexQuery(input);
   const page = await doc.send(
     new QueryCommand({
-      ...input,
+      ...query,
       ...(cursor.value
         ? { ExclusiveStartKey: decodeCursor(cursor.value, cursor.attribute, cursor.partition) }
         : {}),
     }),
   );
   return {
-    items: page.Items ?? [],
+    items: await itemsOfIndexPage(
+      doc,
+      String(input.TableName),
+      input.IndexName,
+      page.Items ?? [],
+      projection,
+    ),
     nextCursor: page.LastEvaluatedKey ? encodeCursor(page.LastEvaluatedKey) : undefined,
   };
 }
@@ -80,5 +98,5 @@ export async function newestOfClass(
       Limit: limit,
     }),
   );
-  return page.Items ?? [];
+  return itemsOfIndexPage(doc, tableName, INDEX.byDataClassCreated, page.Items ?? []);
 }

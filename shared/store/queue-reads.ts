@@ -8,23 +8,23 @@ import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb
 import type { QueuePosition, QueueReads } from '../ops/ports.ts';
 import { type Status, UNRESOLVED_STATUSES } from '../tickets/model.ts';
 import type { TicketRecord, TicketSummary } from '../tickets/ports.ts';
+import { ticketsWithActivity } from './activity-reads.ts';
 import { INDEX, keys, NO_DEADLINE } from './table-keys.ts';
 import { FIELDS as TICKET_READ_FIELDS } from './ticket-reads.ts';
 
-/** The queue row's fields, as the desk-wide reads project them (requester details never travel). */
-const FIELDS = ['gsi1sk', ...TICKET_READ_FIELDS];
+/** The queue row's fields, read from the ticket item (the index gives keys and ids only). */
 const SUMMARY = TICKET_READ_FIELDS.filter((f) => f !== 'activity' && f !== 'sla');
 const projection = (fields: readonly string[]) => ({
   ProjectionExpression: fields.map((_, i) => `#p${i}`).join(', '),
   ExpressionAttributeNames: Object.fromEntries(fields.map((f, i) => [`#p${i}`, f])),
 });
 
-function toRecord(item: Record<string, unknown>): TicketRecord {
+function toRecord(item: Record<string, unknown>, activity: TicketRecord['activity']): TicketRecord {
   const checkpoint = (item.sla as { nextCheckpoint?: string | null } | undefined)?.nextCheckpoint;
   const ticket = Object.fromEntries(SUMMARY.map((f) => [f, item[f]])) as TicketSummary;
   return {
     ticket: { ...ticket, assignee: ticket.assignee ?? null },
-    activity: (item.activity ?? []) as TicketRecord['activity'],
+    activity,
     nextCheckpoint: checkpoint && checkpoint !== NO_DEADLINE ? checkpoint : null,
   };
 }
@@ -35,7 +35,7 @@ export function dynamoQueueReads(doc: DynamoDBDocumentClient, tableName: string)
     status: Status,
     after: string | undefined,
     limit: number,
-    fields: readonly string[],
+    fields?: readonly string[],
     start?: Record<string, unknown>,
   ) =>
     doc.send(
@@ -47,7 +47,7 @@ export function dynamoQueueReads(doc: DynamoDBDocumentClient, tableName: string)
           ':pk': keys.deskStatus(desk, status),
           ...(after ? { ':after': after } : {}),
         },
-        ...projection(fields),
+        ...(fields ? projection(fields) : {}),
         ScanIndexForward: true,
         Limit: limit,
         ExclusiveStartKey: start,
@@ -58,7 +58,7 @@ export function dynamoQueueReads(doc: DynamoDBDocumentClient, tableName: string)
     async pageUnresolved(desk, statuses, limit, from) {
       const runs = await Promise.all(
         statuses.map(async (status) => {
-          const page = await queryStatus(desk, status, from?.[status], limit, FIELDS);
+          const page = await queryStatus(desk, status, from?.[status], limit);
           return { status, items: page.Items ?? [], more: page.LastEvaluatedKey !== undefined };
         }),
       );
@@ -70,7 +70,15 @@ export function dynamoQueueReads(doc: DynamoDBDocumentClient, tableName: string)
       for (const { status, item } of merged) next[status] = String(item.gsi1sk);
       const taken = (status: Status) => merged.filter((m) => m.status === status).length;
       const more = runs.some((r) => taken(r.status) < r.items.length || r.more);
-      return { records: merged.map((m) => toRecord(m.item)), next: more ? next : null };
+      const tickets = await ticketsWithActivity(
+        doc,
+        tableName,
+        merged.map((m) => m.item),
+      );
+      return {
+        records: tickets.map((t) => toRecord(t.item, t.activity)),
+        next: more ? next : null,
+      };
     },
 
     async backlog(desk) {
@@ -78,7 +86,7 @@ export function dynamoQueueReads(doc: DynamoDBDocumentClient, tableName: string)
       for (const status of UNRESOLVED_STATUSES) {
         let start: Record<string, unknown> | undefined;
         do {
-          const page = await queryStatus(desk, status, undefined, 1000, ['createdAt', 'status'], start);
+          const page = await queryStatus(desk, status, undefined, 1000, ['createdAt'], start);
           for (const item of page.Items ?? []) out.push({ createdAt: item.createdAt as string, status });
           start = page.LastEvaluatedKey;
         } while (start);

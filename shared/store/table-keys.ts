@@ -1,14 +1,26 @@
 /**
  * The single table's keys, built in one place (see docs/data-model.md for the access patterns).
  * Every partition key starts with the desk, so no query built from a token's desk can reach
- * another desk's items.
+ * another desk's items. The four indexes project only keys and a few attributes
+ * (`INDEX_PROJECTION`, shared/store/table-definition.ts); readers fetch the items by key.
  */
 export const INDEX = {
+  byDeskStatusDue: 'byDeskStatusDue-v2',
+  byRequester: 'byRequester-v2',
+  byDataClassCreated: 'byDataClassCreated-v2',
+  byWorkflowPending: 'byWorkflowPending-v2',
+} as const;
+
+/**
+ * The indexes of the previous release, same keys, projecting ALL: a projection cannot change in place, so
+ * the narrow ones above carry new names and these stay until an upgrade removes them (docs/deploy.md).
+ */
+export const LEGACY_INDEX: Record<keyof typeof INDEX, string> = {
   byDeskStatusDue: 'byDeskStatusDue',
   byRequester: 'byRequester',
   byDataClassCreated: 'byDataClassCreated',
   byWorkflowPending: 'byWorkflowPending',
-} as const;
+};
 
 /** The attributes the table and its four indexes key on (index n keys on `gsi<n>pk` and `gsi<n>sk`). */
 export const KEY_ATTRIBUTES: readonly string[] = [
@@ -24,6 +36,9 @@ const STORE_ATTRIBUTES: ReadonlySet<string> = new Set([...KEY_ATTRIBUTES, 'kind'
 export function withoutKeys(item: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(item).filter(([name]) => !STORE_ATTRIBUTES.has(name)));
 }
+
+/** Sort key prefix of a ticket's activity items (`keys.activity`). */
+export const ACTIVITY_SK_PREFIX = 'TICKET#ACTIVITY#';
 
 /** Sort value for tickets that have no SLA deadline yet: after every real instant. */
 export const NO_DEADLINE = '9999-12-31T23:59:59.999Z';
@@ -44,6 +59,14 @@ export const keys = {
     sk: `MESSAGE#${messageId}`,
   }),
   ticketPartition: (desk: string, ticketId: string) => `DESK#${desk}#TICKET#${ticketId}`,
+  /**
+   * One entry of a ticket's activity, numbered from 0. Sorts right after the ticket item (`TICKET`), so
+   * `begins_with(sk, 'TICKET')` reads the ticket and its whole activity in one Query.
+   */
+  activity: (desk: string, ticketId: string, seq: number) => ({
+    pk: `DESK#${desk}#TICKET#${ticketId}`,
+    sk: `${ACTIVITY_SK_PREFIX}${String(seq).padStart(6, '0')}`,
+  }),
   idempotency: (desk: string, principalId: string, scope: string, key: string) => ({
     pk: `DESK#${desk}#IDEMPOTENCY#${principalId}#${scope}#${key}`,
     sk: 'IDEMPOTENCY',

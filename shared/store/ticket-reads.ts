@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { TicketActivity } from '../tickets/activity.ts';
 import { type Status, type Ticket, UNRESOLVED_STATUSES } from '../tickets/model.ts';
 import type { TicketReads, TicketRecord } from '../tickets/ports.ts';
+import { ticketsWithActivity } from './activity-reads.ts';
 import { INDEX, keys, NO_DEADLINE } from './table-keys.ts';
 
 export const FIELDS = [
@@ -20,17 +20,12 @@ export const FIELDS = [
   'activity',
   'sla',
 ];
-/** Every name aliased: several (status, plan, ...) are DynamoDB reserved words. */
-const PROJECTION = {
-  ProjectionExpression: FIELDS.map((_, i) => `#p${i}`).join(', '),
-  ExpressionAttributeNames: Object.fromEntries(FIELDS.map((f, i) => [`#p${i}`, f])),
-};
 
 /** Items per Query page: DynamoDB stops at 1 MB anyway; this keeps a page's memory predictable. */
 const PAGE = 250;
 
 export function dynamoTicketReads(doc: DynamoDBDocumentClient, tableName: string): TicketReads {
-  const toRecord = (item: Record<string, unknown>): TicketRecord => {
+  const toRecord = (item: Record<string, unknown>, activity: TicketRecord['activity']): TicketRecord => {
     const sla = item.sla as { nextCheckpoint?: string | null } | undefined;
     return {
       ticket: {
@@ -47,7 +42,7 @@ export function dynamoTicketReads(doc: DynamoDBDocumentClient, tableName: string
         updatedAt: item.updatedAt as string,
         ...(item.requester ? { requester: item.requester as Ticket['requester'] } : {}),
       },
-      activity: (item.activity ?? []) as TicketActivity[],
+      activity,
       nextCheckpoint: sla?.nextCheckpoint && sla.nextCheckpoint !== NO_DEADLINE ? sla.nextCheckpoint : null,
     };
   };
@@ -68,7 +63,9 @@ export function dynamoTicketReads(doc: DynamoDBDocumentClient, tableName: string
       const page = await doc.send(
         new QueryCommand({ ...input, ExclusiveStartKey: start, Limit: Math.min(PAGE, room) }),
       );
-      for (const item of page.Items ?? []) into.push(toRecord(item));
+      // The index gives keys and ids: each ticket and its activity are read from its partition.
+      const tickets = await ticketsWithActivity(doc, tableName, page.Items ?? []);
+      into.push(...tickets.map((t) => toRecord(t.item, t.activity)));
       start = page.LastEvaluatedKey;
     } while (start);
     return false;
@@ -85,7 +82,6 @@ export function dynamoTicketReads(doc: DynamoDBDocumentClient, tableName: string
             IndexName: INDEX.byDeskStatusDue,
             KeyConditionExpression: 'gsi1pk = :pk',
             ExpressionAttributeValues: { ':pk': keys.deskStatus(desk, status) },
-            ...PROJECTION,
             ScanIndexForward: true,
           },
           cap,
@@ -112,7 +108,6 @@ export function dynamoTicketReads(doc: DynamoDBDocumentClient, tableName: string
             ':from': from,
             ':to': to,
           },
-          ...PROJECTION,
           ScanIndexForward: false,
         },
         cap,

@@ -2,10 +2,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
-  GetCommand,
   PutCommand,
   QueryCommand,
-  type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { INDEX_CLASS } from '../compliance/data-classes.ts';
@@ -13,7 +11,12 @@ import type { KpiChange, TicketKpiShare } from '../kpis/ports.ts';
 import type { OutboundMail, OutboundOutcome } from '../notices/outbound.ts';
 import { blobKeys } from '../objects/keys.ts';
 import type { BlobStore } from '../objects/ports.ts';
-import type { TicketActivity } from '../tickets/activity.ts';
+import {
+  ACTIVITY_ITEM_KIND,
+  activityFromItems,
+  activityStartOf,
+  type TicketActivity,
+} from '../tickets/activity.ts';
 import type { Message, Ticket } from '../tickets/model.ts';
 import {
   type ListTicketsQuery,
@@ -26,6 +29,8 @@ import type { TicketSlaState, WorkflowState } from '../workflow/model.ts';
 import type { MailRecord } from '../workflow/ports.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { dynamoIdempotencyStore } from './idempotency-store.ts';
+import { itemsByKey } from './items-by-key.ts';
+import { queryAll } from './query-all.ts';
 import { INDEX, keys, NO_DEADLINE } from './table-keys.ts';
 
 /** Bodies longer than this many characters are kept in the object store, not in the item. */
@@ -42,7 +47,9 @@ export function dynamoTicketStore(
       ...keys.ticket(t.desk, t.id),
       kind: 'ticket',
       ...t,
+      // The first change's entries stay on the item until the next change moves them out.
       activity: stored.activity,
+      activityStart: 0,
       // Parent maps must exist before the workflow SETs members of them.
       sla: { actions: [], nextCheckpoint: null, packVersion: '' },
       workflow: {},
@@ -60,12 +67,17 @@ export function dynamoTicketStore(
     };
   };
 
-  const toStored = (item: Record<string, unknown>): StoredTicket => {
+  /** The ticket item as the domain sees it; `partition` holds its activity items, when read with it. */
+  const toStored = (
+    item: Record<string, unknown>,
+    partition: Record<string, unknown>[] = [],
+  ): StoredTicket => {
     const {
       pk,
       sk,
       kind,
-      activity,
+      activity: _tail,
+      activityStart: _start,
       sla,
       workflow,
       gsi1pk,
@@ -82,9 +94,11 @@ export function dynamoTicketStore(
       requesterMailCheck,
       ...ticket
     } = item;
+    const activity = activityFromItems(item, partition);
     return {
       ticket: ticket as Ticket,
-      activity: (activity ?? []) as TicketActivity[],
+      activity,
+      activityStored: { start: activityStartOf(item), count: activity.length },
       sla: sla as TicketSlaState | undefined,
       workflow: workflow as WorkflowState | undefined,
       outbox: (outbox ?? []) as OutboundMail[],
@@ -126,6 +140,40 @@ export function dynamoTicketStore(
         : {}),
     };
   };
+
+  /**
+   * Copies committed activity entries (still on the ticket item as read at `readVersion`) to their own
+   * items, numbered from `start`. Idempotent: the same entries under the same numbers, so a change that
+   * loses its commit afterwards leaves nothing wrong behind. An item written from a newer version (an
+   * erasure rewrites them) is never overwritten from an older read.
+   */
+  async function moveOutActivity(t: Ticket, readVersion: number, start: number, entries: TicketActivity[]) {
+    for (let from = 0; from < entries.length; from += 25) {
+      await Promise.all(
+        entries.slice(from, from + 25).map(async (entry, i) => {
+          const seq = start + from + i;
+          try {
+            await doc.send(
+              new PutCommand({
+                TableName: tableName,
+                Item: {
+                  ...keys.activity(t.desk, t.id, seq),
+                  kind: ACTIVITY_ITEM_KIND,
+                  seq,
+                  entry,
+                  movedAtVersion: readVersion,
+                },
+                ConditionExpression: 'attribute_not_exists(pk) OR movedAtVersion <= :read',
+                ExpressionAttributeValues: { ':read': readVersion },
+              }),
+            );
+          } catch (error) {
+            if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          }
+        }),
+      );
+    }
+  }
 
   /** Drops the mail sweep's listing: only while nothing else uses the marker and the outbox is as read. */
   const settledMarker = (desk: string, outboxLength: number) => ({
@@ -190,31 +238,27 @@ export function dynamoTicketStore(
 
   return {
     async getTicket(desk, ticketId) {
-      const { Item } = await doc.send(
-        new GetCommand({ TableName: tableName, Key: keys.ticket(desk, ticketId), ConsistentRead: true }),
-      );
-      return Item ? toStored(Item) : undefined;
+      // The ticket item and its activity items (`TICKET#ACTIVITY#…` sorts right after `TICKET`).
+      const items = await queryAll(doc, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ticket)',
+        ExpressionAttributeValues: { ':pk': keys.ticketPartition(desk, ticketId), ':ticket': 'TICKET' },
+        ConsistentRead: true,
+      });
+      const item = items.find((i) => i.sk === 'TICKET');
+      return item ? toStored(item, items) : undefined;
     },
 
     async getTicketWithMessages(desk, ticketId) {
-      const items: Record<string, unknown>[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': keys.ticketPartition(desk, ticketId) },
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        );
-        items.push(...(page.Items ?? []));
-        start = page.LastEvaluatedKey;
-      } while (start);
+      const items = await queryAll(doc, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.ticketPartition(desk, ticketId) },
+        ConsistentRead: true,
+      });
       const ticketRecord = items.find((i) => i.sk === 'TICKET');
       if (!ticketRecord) return undefined;
-      const stored = toStored(ticketRecord);
+      const stored = toStored(ticketRecord, items);
       // Only messages a committed change refers to exist; an orphan from a crashed write stays hidden.
       const committed = new Set(stored.activity.flatMap((a) => ('messageId' in a ? [a.messageId] : [])));
       committed.add(stored.ticket.id);
@@ -264,6 +308,16 @@ export function dynamoTicketStore(
 
     async commitChange(stored, expectedVersion, newOutbound = [], options = {}) {
       const t = stored.ticket;
+      // Entries the read found on the item are committed: they move to their own items before this
+      // change replaces them with its own, so the ticket item carries one change's entries, not all.
+      // Without the read's note every entry stays on the item (correct, just not compact).
+      const layout = stored.activityStored ?? { start: 0, count: 0 };
+      await moveOutActivity(
+        t,
+        expectedVersion,
+        layout.start,
+        stored.activity.slice(layout.start, layout.count),
+      );
       // Appended, never rewritten: the mail sender updates entries in place without a version bump.
       const outbox = newOutbound.length
         ? {
@@ -274,7 +328,8 @@ export function dynamoTicketStore(
       const commit = async (quietOn: string | undefined) => {
         const update = setExpression({
           ...ticketFields(t),
-          activity: stored.activity,
+          activity: stored.activity.slice(layout.count),
+          activityStart: layout.count,
           gsi1pk: keys.deskStatus(t.desk, t.status),
           // A change the sleeping workflow need not see yet leaves the marker as it is (none).
           ...(quietOn ? {} : workflowDueMarker(t)),
@@ -471,38 +526,31 @@ export function dynamoTicketStore(
 
     async listTickets(query) {
       const plan = planListQuery(query);
-      const filters: string[] = [];
-      const values: Record<string, unknown> = { ':pk': plan.partition };
-      const names: Record<string, string> = {};
-      if (query.status && plan.index !== INDEX.byDeskStatusDue) {
-        filters.push('#status = :status');
-        names['#status'] = 'status';
-        values[':status'] = query.status;
-      }
-      if (query.priority) {
-        filters.push('priority = :priority');
-        values[':priority'] = query.priority;
-      }
-      if (query.requesterEmail && plan.index !== INDEX.byRequester) {
-        filters.push('requester.email = :email');
-        values[':email'] = query.requesterEmail;
-      }
-      const input: QueryCommandInput = {
-        TableName: tableName,
-        IndexName: plan.index,
-        KeyConditionExpression: `${plan.partitionAttribute} = :pk`,
-        ExpressionAttributeValues: values,
-        ScanIndexForward: plan.ascending,
-        Limit: query.limit,
-        ExclusiveStartKey: query.cursor
-          ? decodeCursor(query.cursor, plan.partitionAttribute, plan.partition)
-          : undefined,
-      };
-      if (filters.length) input.FilterExpression = filters.join(' AND ');
-      if (Object.keys(names).length) input.ExpressionAttributeNames = names;
-      const page = await doc.send(new QueryCommand(input));
+      const page = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: plan.index,
+          KeyConditionExpression: `${plan.partitionAttribute} = :pk`,
+          ExpressionAttributeValues: { ':pk': plan.partition },
+          ScanIndexForward: plan.ascending,
+          Limit: query.limit,
+          ExclusiveStartKey: query.cursor
+            ? decodeCursor(query.cursor, plan.partitionAttribute, plan.partition)
+            : undefined,
+        }),
+      );
+      // The index gives keys and ids; the tickets are fetched by key and the other criteria applied to
+      // them (as a FilterExpression would: a page may hold fewer than `limit`, the cursor goes on).
+      const tickets = (await itemsByKey(doc, tableName, page.Items ?? []))
+        .map((item) => toStored(item).ticket)
+        .filter(
+          (t) =>
+            (!query.status || t.status === query.status) &&
+            (!query.priority || t.priority === query.priority) &&
+            (!query.requesterEmail || t.requester.email === query.requesterEmail),
+        );
       return {
-        tickets: (page.Items ?? []).map((item) => toStored(item).ticket),
+        tickets,
         nextCursor: page.LastEvaluatedKey ? encodeCursor(page.LastEvaluatedKey) : undefined,
       };
     },

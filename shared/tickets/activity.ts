@@ -1,9 +1,11 @@
 import type { Channel, Priority, Status } from './model.ts';
 
 /**
- * What happened to a ticket, in order. It is stored on the ticket item and written in the same
- * conditional update as the change it records, so it can never disagree with the ticket. It is
- * the input of the SLA engine: replaying it gives every clock's state at any instant.
+ * What happened to a ticket, in order. The latest change's entries are written on the ticket item in
+ * the same conditional update as the change they record, so they can never disagree with the ticket;
+ * the next change moves them to items of their own in the ticket's partition (see
+ * `activityFromItems`). It is the input of the SLA engine: replaying it gives every clock's state at
+ * any instant.
  */
 export type TicketActivity = { at: string; by: string } & (
   | {
@@ -45,3 +47,30 @@ export type TicketActivity = { at: string; by: string } & (
 );
 
 export type TicketActivityType = TicketActivity['type'];
+
+/**
+ * The whole activity of a ticket from its partition's items. The ticket item holds the entries not yet
+ * moved out (`activity`, numbered from `activityStart`; a ticket written before activity items existed
+ * has them all and no `activityStart`); earlier entries are items of kind `activity`, one per entry,
+ * numbered by `seq`. Items numbered from `activityStart` on are ignored: the ticket item is the
+ * commit point, and an item written by a change that lost its commit is copied over by the next one.
+ */
+export function activityFromItems(
+  ticketItem: Record<string, unknown>,
+  items: readonly Record<string, unknown>[],
+): TicketActivity[] {
+  const start = activityStartOf(ticketItem);
+  const moved = items
+    .filter((i) => i.kind === ACTIVITY_ITEM_KIND && typeof i.seq === 'number' && i.seq < start)
+    .sort((a, b) => (a.seq as number) - (b.seq as number))
+    .map((i) => i.entry as TicketActivity);
+  return [...moved, ...((ticketItem.activity ?? []) as TicketActivity[])];
+}
+
+/** Kind of the items that hold one activity entry each (attributes `seq`, `entry`). */
+export const ACTIVITY_ITEM_KIND = 'activity';
+
+/** Number of the first entry still on the ticket item (0: all of them, as before activity items). */
+export function activityStartOf(ticketItem: Record<string, unknown>): number {
+  return typeof ticketItem.activityStart === 'number' ? ticketItem.activityStart : 0;
+}

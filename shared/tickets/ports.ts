@@ -28,6 +28,11 @@ export interface StoredTicket {
   kpiChange?: KpiChange | undefined;
   /** Outbound mail of the ticket, appended only (entries change status in place; see shared/notices/outbound.ts). */
   outbox?: OutboundMail[] | undefined;
+  /**
+   * The store's own note of where the activity it read lives (entries from `start` to `count` are still
+   * on the ticket item); handed back with the change so the commit moves them to their own items.
+   */
+  activityStored?: { start: number; count: number } | undefined;
 }
 
 /**

@@ -477,7 +477,11 @@ function appendActivity(
   stored: StoredTicket,
   change: { ticket: Ticket; activity: StoredTicket['activity'] },
 ): StoredTicket {
-  return { ticket: change.ticket, activity: [...stored.activity, ...change.activity] };
+  return {
+    ticket: change.ticket,
+    activity: [...stored.activity, ...change.activity],
+    activityStored: stored.activityStored,
+  };
 }
 
 export type TicketService = ReturnType<typeof ticketService>;

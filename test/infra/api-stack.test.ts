@@ -32,7 +32,7 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
     'kms:Decrypt',
     'kms:GenerateDataKey',
   ],
-  ListTickets: ['dynamodb:Query', 'kms:Decrypt'],
+  ListTickets: ['dynamodb:BatchGetItem', 'dynamodb:Query', 'kms:Decrypt'],
   AddMessage: [
     'dynamodb:BatchGetItem',
     'dynamodb:GetItem',
@@ -434,9 +434,9 @@ describe('ApiStack', () => {
             Effect: 'Allow',
             Action: 'dynamodb:Query',
             Resource: [
-              indexArns('byDataClassCreated'),
-              indexArns('byDeskStatusDue'),
-              indexArns('byRequester'),
+              indexArns('byDataClassCreated-v2'),
+              indexArns('byDeskStatusDue-v2'),
+              indexArns('byRequester-v2'),
             ],
           },
         ]),

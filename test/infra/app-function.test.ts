@@ -66,7 +66,7 @@ describe('AppFunction', () => {
           {
             Effect: 'Allow',
             Action: 'dynamodb:Query',
-            Resource: [tableArn, { 'Fn::Join': ['', [tableArn, '/index/byRequester']] }],
+            Resource: [tableArn, { 'Fn::Join': ['', [tableArn, '/index/byRequester-v2']] }],
           },
         ]),
       },
@@ -82,7 +82,7 @@ describe('AppFunction', () => {
             Resource: {
               'Fn::Join': [
                 '',
-                [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Table'), 'Arn'] }, '/index/byRequester'],
+                [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Table'), 'Arn'] }, '/index/byRequester-v2'],
               ],
             },
           },

@@ -1,18 +1,19 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { tableDefinition } from '#shared/store/table-definition.ts';
-import { buildApp } from './infra-app.ts';
+import { INDEX_STEPS, tableDefinition, tableIndexes } from '#shared/store/table-definition.ts';
+import { parseDeploymentConfig } from '../../infra/config.ts';
+import { buildApp, CDK_JSON_CONTEXT } from './infra-app.ts';
 
 const dev = buildApp('dev');
 const prod = buildApp('prod');
 
-const gsi = (name: string, n: number) => ({
+const gsi = (name: string, n: number, include: string[]) => ({
   IndexName: name,
   KeySchema: [
     { AttributeName: `gsi${n}pk`, KeyType: 'HASH' },
     { AttributeName: `gsi${n}sk`, KeyType: 'RANGE' },
   ],
-  Projection: { ProjectionType: 'ALL' },
+  Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: include },
 });
 
 describe('DataStack', () => {
@@ -25,10 +26,10 @@ describe('DataStack', () => {
       ],
       BillingMode: 'PAY_PER_REQUEST',
       GlobalSecondaryIndexes: [
-        gsi('byDeskStatusDue', 1),
-        gsi('byRequester', 2),
-        gsi('byDataClassCreated', 3),
-        gsi('byWorkflowPending', 4),
+        gsi('byDeskStatusDue-v2', 1, ['id', 'kind', 'createdAt']),
+        gsi('byRequester-v2', 2, ['id', 'kind']),
+        gsi('byDataClassCreated-v2', 3, ['id', 'kind']),
+        gsi('byWorkflowPending-v2', 4, ['id', 'kind']),
       ],
       AttributeDefinitions: Match.arrayWith([
         { AttributeName: 'pk', AttributeType: 'S' },
@@ -150,5 +151,35 @@ describe('DataStack', () => {
     });
     dev.dataTemplate.resourceCountIs('Custom::S3AutoDeleteObjects', 2);
     expect(dev.data.terminationProtection).toBe(false);
+  });
+
+  it('upgrades a table with the previous ALL-projected indexes one index per deploy', () => {
+    const names = (step: number) => tableIndexes(step).map((i) => i.IndexName!);
+    expect(tableIndexes(0).map((i) => [i.IndexName, i.Projection?.ProjectionType])).toEqual([
+      ['byDeskStatusDue', 'ALL'],
+      ['byRequester', 'ALL'],
+      ['byDataClassCreated', 'ALL'],
+      ['byWorkflowPending', 'ALL'],
+    ]);
+    for (let step = 1; step <= INDEX_STEPS; step++) {
+      const before = new Set(names(step - 1));
+      const after = new Set(names(step));
+      const added = [...after].filter((n) => !before.has(n));
+      const removed = [...before].filter((n) => !after.has(n));
+      expect(added.length + removed.length, `step ${step}`).toBe(1);
+      // Every index the app reads exists before the old ones go: the narrow four by step 4.
+      if (step >= 4) expect(names(step).filter((n) => n.endsWith('-v2'))).toHaveLength(4);
+    }
+    expect(names(INDEX_STEPS)).toEqual(tableDefinition('t').GlobalSecondaryIndexes?.map((i) => i.IndexName));
+
+    // An environment names its step (default: finished); the data stack builds `tableDefinition(…, step)`.
+    const environments = structuredClone(CDK_JSON_CONTEXT['tierdesk:environments']) as Record<
+      string,
+      Record<string, unknown>
+    >;
+    expect(parseDeploymentConfig('dev', environments).tableIndexStep).toBe(INDEX_STEPS);
+    environments.dev!.tableIndexStep = 9;
+    expect(() => parseDeploymentConfig('dev', environments)).toThrow(/tableIndexStep/);
+    expect(() => tableIndexes(9)).toThrow(/0–8/);
   });
 });

@@ -159,7 +159,7 @@ describe('OpsStack: the post-incident review sweep', () => {
             Resource: {
               'Fn::Join': [
                 '',
-                [{ 'Fn::ImportValue': Match.stringLikeRegexp('Table') }, '/index/byDeskStatusDue'],
+                [{ 'Fn::ImportValue': Match.stringLikeRegexp('Table') }, '/index/byDeskStatusDue-v2'],
               ],
             },
           },

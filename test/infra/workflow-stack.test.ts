@@ -199,7 +199,7 @@ describe('WorkflowStack', () => {
         {
           Effect: 'Allow',
           Action: 'dynamodb:Query',
-          Resource: [indexArn('byDeskStatusDue'), indexArn('byWorkflowPending')],
+          Resource: [indexArn('byDeskStatusDue-v2'), indexArn('byWorkflowPending-v2')],
         },
         {
           Effect: 'Allow',
