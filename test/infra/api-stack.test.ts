@@ -77,14 +77,11 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   RejectSuspendedMail: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'kms:Decrypt', 'kms:GenerateDataKey'],
   // The document is bundled with the handler: no table, bucket or workflow.
   GetOpenApi: [],
-  // A consent request mails its signed links itself: the mail stack's sending grant (shared/privacy/).
+  // A consent request mails its signed links itself: SendRawEmail and the survey keyring, none of the
+  // outbox's grants (no Query, UpdateItem, DeleteItem, bodies or thread keyring).
   RequestConsent: [
-    'dynamodb:DeleteItem',
     'dynamodb:GetItem',
     'dynamodb:PutItem',
-    'dynamodb:Query',
-    'dynamodb:UpdateItem',
-    's3:GetObject',
     'kms:Decrypt',
     'kms:GenerateDataKey',
     'secretsmanager:GetSecretValue',
