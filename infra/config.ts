@@ -167,16 +167,17 @@ export const EnvironmentConfig = z
     /**
      * Cognito (docs/cost.md, "Cognito"): `featurePlan` ESSENTIALS (free tier of monthly active users) or PLUS
      * (threat protection: compromised credentials, adaptive authentication; billed per MAU from the first
-     * user). `machineClients`: one client-credentials app client per desk (default; each billed per month,
-     * each secret good for its own desk only) or one `shared` client allowed every desk's scope (one bill,
-     * but its secret mints tokens for any desk; each token must request exactly one desk scope).
+     * user). `machineClients`: one `shared` client-credentials app client allowed every desk's scope (default:
+     * one monthly bill; each token must request exactly one desk scope, which is the desk it acts on, but the
+     * one secret mints tokens for any desk) or one client `per-desk` (each billed per month, each secret good
+     * for its own desk only: for desks whose integrations are run by different parties).
      */
     cognito: z
       .strictObject({
         featurePlan: z.enum(['ESSENTIALS', 'PLUS']).default('ESSENTIALS'),
-        machineClients: z.enum(['per-desk', 'shared']).default('per-desk'),
+        machineClients: z.enum(['per-desk', 'shared']).default('shared'),
       })
-      .default({ featurePlan: 'ESSENTIALS', machineClients: 'per-desk' }),
+      .default({ featurePlan: 'ESSENTIALS', machineClients: 'shared' }),
     /**
      * The public URL customers open links from mail at (the CSAT survey in closure notices), e.g. the API's
      * custom domain. Becomes `PUBLIC_BASE_URL` of the mail senders; without it synth warns and uses an example URL.

@@ -21,7 +21,7 @@ describe('deployment config from CDK context', () => {
       desks: ['rch-spyfocus', 'techflow', 'acentus', 'rarelogic'],
       waf: { enabled: false, signInRequestsPerIpPer5Minutes: 300 },
       observability: { workflowLogLevel: 'ALL', workflowLogExecutionData: true, tracing: true },
-      cognito: { featurePlan: 'ESSENTIALS', machineClients: 'per-desk' },
+      cognito: { featurePlan: 'ESSENTIALS', machineClients: 'shared' },
     });
     expect(parseDeploymentConfig('prod', environments)).toMatchObject({
       removeDataOnDelete: false,
@@ -29,7 +29,7 @@ describe('deployment config from CDK context', () => {
       waf: { enabled: true },
       // The defaults are the production settings: errors only, no execution data, no X-Ray.
       observability: { workflowLogLevel: 'ERROR', workflowLogExecutionData: false, tracing: false },
-      cognito: { featurePlan: 'ESSENTIALS', machineClients: 'per-desk' },
+      cognito: { featurePlan: 'ESSENTIALS', machineClients: 'shared' },
     });
   });
 
