@@ -193,6 +193,10 @@ export function addTierdeskStacks(
     app,
     description: `tierdesk ${config.envName}: alarm topic, alarms and dashboard`,
   });
+  // Deployed after the regional stacks whether or not a dashboard names their resources: the alarms it adds
+  // read their queues and tables, and the alarm topic is the last thing an environment gets.
+  for (const stack of [data, workflow, api, mail, schedules, ops])
+    observability.addStackDependency(stack, 'alarms and the dashboard read the other stacks');
   routeAlarmsToTopic(app, observability, config);
   return { config, data, workflow, api, mail, schedules, edge, observability, ops };
 }

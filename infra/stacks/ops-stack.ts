@@ -47,6 +47,7 @@ import { apiOriginHost } from '../constructs/api-origin.ts';
 import type { AppFunction } from '../constructs/app-function.ts';
 import { contentBucket } from '../constructs/content-bucket.ts';
 import { envelopeDeadLetterQueue } from '../constructs/dead-letter-queue.ts';
+import { emfAlarmDesks, emfAlarmMetric } from '../constructs/emf-metrics.ts';
 import { rotatingKey } from '../constructs/rotating-key.ts';
 import { thresholdAlarm } from '../constructs/threshold-alarm.ts';
 import { acknowledgeDefaultCloudFrontCertificate, acknowledgeGuardRule } from '../control-tower.ts';
@@ -276,17 +277,13 @@ export class OpsStack extends Stack {
       ],
     });
     // A reportable breach past its notification deadline (EMF metric of the deadline handler and sweep).
-    for (const desk of config.desks.filter((d) => findPolicyPack(d)?.reportableBreaches)) {
+    const reportableDesks = config.desks.filter((d) => findPolicyPack(d)?.reportableBreaches);
+    for (const desk of emfAlarmDesks(config, reportableDesks)) {
+      const perDesk = config.observability.metrics === 'per-desk';
       this.alarms.push(
-        new Alarm(this, `ReportableBreachOverdueAlarm-${desk}`, {
-          alarmDescription: `A reportable breach at ${desk} passed its notification deadline with no authority notification recorded (docs/incident-playbook.md).`,
-          metric: new Metric({
-            namespace: 'tierdesk',
-            metricName: 'ReportableBreachOverdue',
-            dimensionsMap: { desk },
-            period: Duration.minutes(15),
-            statistic: 'Sum',
-          }),
+        new Alarm(this, perDesk ? `ReportableBreachOverdueAlarm-${desk}` : 'ReportableBreachOverdueAlarm', {
+          alarmDescription: `A reportable breach${perDesk ? ` at ${desk}` : ''} passed its notification deadline with no authority notification recorded (docs/incident-playbook.md).`,
+          metric: emfAlarmMetric(config, 'ReportableBreachOverdue', desk, Duration.minutes(15)),
           threshold: 1,
           evaluationPeriods: 1,
           comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -148,12 +148,10 @@ describe('ApiStack', () => {
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
         Issuer: { 'Fn::GetAtt': [Match.stringLikeRegexp('^UsersPool'), 'ProviderURL'] },
-        // The people's client and one client-credentials client per desk (cognito:client_id of access tokens).
+        // The people's client and the client-credentials client the desks share (cognito:client_id of access tokens).
         Audience: [
           { Ref: Match.stringLikeRegexp('^UsersPoolAppClient') },
-          ...['rchspyfocus', 'techflow', 'acentus', 'rarelogic'].map((desk) => ({
-            Ref: Match.stringLikeRegexp(`^UsersPoolMachineClient${desk}`),
-          })),
+          { Ref: Match.stringLikeRegexp('^UsersPoolMachineClient') },
         ],
       },
     });
@@ -299,6 +297,7 @@ describe('ApiStack', () => {
         Variables: Match.objectLike({
           NODE_OPTIONS: '--enable-source-maps',
           SERVICE_NAME: 'tierdesk',
+          METRICS: 'alarmed',
         }),
       },
     });
@@ -320,7 +319,7 @@ describe('ApiStack', () => {
       }
       // The public survey and status routes add what they check links against or link to.
       // Suspended-mail routes name the inbound mail bucket (releasing reads the raw mail).
-      // Token routes carry their desk quota (checked below). A consent request mails on its own (DESKS, THREAD_TOKEN_SECRET_ID).
+      // Token routes carry their desk quota (checked below).
       const publicExtras = new Set([
         'DESKS',
         'THREAD_TOKEN_SECRET_ID',
@@ -335,6 +334,7 @@ describe('ApiStack', () => {
         'JWKS_URL',
         'JWT_AUDIENCE',
         'JWT_ISSUER',
+        'METRICS',
         'NODE_OPTIONS',
         'SERVICE_NAME',
         'STATE_MACHINE_ARN',
@@ -356,9 +356,22 @@ describe('ApiStack', () => {
     });
   });
 
-  it('has an Errors alarm per function', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', API_ROUTES.length + 1);
-    template.allResourcesProperties('AWS::CloudWatch::Alarm', {
+  it('has no alarm per function: the Region-wide Lambda Errors alarm covers them (observability stack)', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+  });
+
+  it('has an Errors alarm per function with observability.functionErrorAlarms "per-function"', () => {
+    const perFunction = buildApp('dev', {
+      'tierdesk:environments': {
+        dev: {
+          removeDataOnDelete: true,
+          logRetentionDays: 30,
+          observability: { functionErrorAlarms: 'per-function' },
+        },
+      },
+    }).apiTemplate;
+    perFunction.resourceCountIs('AWS::CloudWatch::Alarm', API_ROUTES.length + 1);
+    perFunction.allResourcesProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'Errors',
       Namespace: 'AWS/Lambda',
       Threshold: 1,

@@ -213,7 +213,15 @@ describe('WorkflowStack', () => {
         ? ['BODY_BUCKET', 'PUBLIC_BASE_URL', 'SURVEY_SECRET_ID', 'THREAD_TOKEN_SECRET_ID']
         : [];
       expect(Object.keys(variables).sort()).toEqual(
-        ['DESKS', 'NODE_OPTIONS', 'SERVICE_NAME', 'STATE_MACHINE_ARN', 'TABLE_NAME', ...mail].sort(),
+        [
+          'DESKS',
+          'METRICS',
+          'NODE_OPTIONS',
+          'SERVICE_NAME',
+          'STATE_MACHINE_ARN',
+          'TABLE_NAME',
+          ...mail,
+        ].sort(),
       );
       expect(variables.DESKS).toBe('rch-spyfocus,techflow,acentus,rarelogic');
       expect(variables.STATE_MACHINE_ARN).toEqual(stateMachineArn);
