@@ -129,12 +129,7 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
 /** Every token route counts its caller's desk quota (shared/quota/desk-quota.ts). */
 const QUOTA_COUNTER = ['dynamodb:UpdateItem', 'kms:Decrypt', 'kms:GenerateDataKey'];
 /** Added by the app once the mail stack exists (it owns the inbound bucket). */
-const EVERY_FUNCTION = [
-  'logs:CreateLogStream',
-  'logs:PutLogEvents',
-  'xray:PutTelemetryRecords',
-  'xray:PutTraceSegments',
-];
+const EVERY_FUNCTION = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 
 describe('ApiStack', () => {
   it('is an HTTP API with its routes, each behind the Cognito JWT authorizer', () => {
@@ -282,13 +277,13 @@ describe('ApiStack', () => {
     prodTemplate.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Retain' });
   });
 
-  it('runs every handler on Node.js 22, arm64, with tracing, JSON logs and source maps', () => {
+  it('runs every handler on Node.js 22, arm64, JSON logs and source maps (X-Ray off: dev has the production defaults)', () => {
     // One per route, and Cognito's pre-token-generation trigger.
     template.resourceCountIs('AWS::Lambda::Function', API_ROUTES.length + 1);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
-      TracingConfig: { Mode: 'Active' },
+      TracingConfig: Match.absent(),
       LoggingConfig: Match.objectLike({
         LogFormat: 'JSON',
         LogGroup: { Ref: Match.stringLikeRegexp('Logs') },

@@ -20,7 +20,15 @@ describe('deployment config from CDK context', () => {
       },
       desks: ['rch-spyfocus', 'techflow', 'acentus', 'rarelogic'],
       waf: { enabled: false, signInRequestsPerIpPer5Minutes: 300 },
-      observability: { workflowLogLevel: 'ALL', workflowLogExecutionData: true, tracing: true },
+      // dev deploys with the production defaults; a debugging session turns logs and traces on (docs/deploy.md).
+      observability: {
+        workflowLogLevel: 'ERROR',
+        workflowLogExecutionData: false,
+        tracing: false,
+        functionErrorAlarms: 'region',
+        dashboard: false,
+        metrics: 'alarmed',
+      },
       cognito: { featurePlan: 'ESSENTIALS', machineClients: 'shared' },
     });
     expect(parseDeploymentConfig('prod', environments)).toMatchObject({

@@ -82,8 +82,6 @@ describe('Cognito: people', () => {
       'cognito-idp:AdminGetUser',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
-      'xray:PutTelemetryRecords',
-      'xray:PutTraceSegments',
     ]);
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {

@@ -378,17 +378,28 @@ describe('cdk.json', () => {
 });
 
 describe('what the workflows log and trace, per environment', () => {
+  // A debugging session's environment: the full history with execution data, and traces.
+  const debugging = buildApp('dev', {
+    'tierdesk:environments': {
+      dev: {
+        removeDataOnDelete: true,
+        logRetentionDays: 30,
+        observability: { workflowLogLevel: 'ALL', workflowLogExecutionData: true, tracing: true },
+      },
+    },
+  });
+  const envBuilds = { ...builds, debugging };
   const expected = {
-    // dev holds test tickets: the full history with execution data, and traces, are what one debugs with.
-    dev: { Level: 'ALL', IncludeExecutionData: true, tracing: true },
-    // prod: failures only, without execution data (task tokens, ticket content); no X-Ray bill.
+    // dev and prod: failures only, without execution data (task tokens, ticket content); no X-Ray bill.
+    dev: { Level: 'ERROR', IncludeExecutionData: false, tracing: false },
     prod: { Level: 'ERROR', IncludeExecutionData: false, tracing: false },
+    debugging: { Level: 'ALL', IncludeExecutionData: true, tracing: true },
   } as const;
 
-  it.each(['dev', 'prod'] as const)(
+  it.each(['dev', 'prod', 'debugging'] as const)(
     '%s: every state machine logs at its level and traces as configured',
     (env) => {
-      const machines = everyResource(builds[env], 'AWS::StepFunctions::StateMachine');
+      const machines = everyResource(envBuilds[env], 'AWS::StepFunctions::StateMachine');
       expect(machines.length).toBeGreaterThanOrEqual(2);
       for (const { id, resource } of machines) {
         expect(resource.Properties.LoggingConfiguration, id).toMatchObject({
@@ -400,13 +411,16 @@ describe('what the workflows log and trace, per environment', () => {
     },
   );
 
-  it.each(['dev', 'prod'] as const)('%s: every tierdesk function traces with X-Ray as configured', (env) => {
-    const functions = everyResource(builds[env], 'AWS::Lambda::Function').filter(
-      ({ resource }) => resource.Properties.Environment?.Variables?.SERVICE_NAME === 'tierdesk',
-    );
-    expect(functions.length).toBeGreaterThan(40);
-    for (const { id, resource } of functions) {
-      expect(resource.Properties.TracingConfig?.Mode === 'Active', id).toBe(expected[env].tracing);
-    }
-  });
+  it.each(['dev', 'prod', 'debugging'] as const)(
+    '%s: every tierdesk function traces with X-Ray as configured',
+    (env) => {
+      const functions = everyResource(envBuilds[env], 'AWS::Lambda::Function').filter(
+        ({ resource }) => resource.Properties.Environment?.Variables?.SERVICE_NAME === 'tierdesk',
+      );
+      expect(functions.length).toBeGreaterThan(40);
+      for (const { id, resource } of functions) {
+        expect(resource.Properties.TracingConfig?.Mode === 'Active', id).toBe(expected[env].tracing);
+      }
+    },
+  );
 });

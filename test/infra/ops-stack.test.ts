@@ -148,8 +148,6 @@ describe('OpsStack: the post-incident review sweep', () => {
         'logs:PutLogEvents',
         // Its own dead-letter queue, for events that failed every retry.
         'sqs:SendMessage',
-        'xray:PutTelemetryRecords',
-        'xray:PutTraceSegments',
       ].sort(),
     );
     template.hasResourceProperties('AWS::IAM::Policy', {
