@@ -98,7 +98,7 @@ export function fixedItems(env: CostInputs['environments'][string]): FixedItem[]
       'KMS customer-managed keys',
       inv.kmsKeys,
       PRICES.kmsPerKeyMonth,
-      'one per key policy that must admit a service the others must not (data, logs, mail, alarm topic, console, edge logs)',
+      'one per key policy that must admit a service the others must not (data, logs, mail, alarm topic; edge logs in us-east-1 with WAF); the console’s public files use SSE-S3',
     ),
     billed(
       'CloudWatch alarm metrics',

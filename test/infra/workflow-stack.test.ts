@@ -89,9 +89,9 @@ describe('WorkflowStack', () => {
     template.hasOutput('StateMachineArn', { Value: { Ref: Match.stringLikeRegexp('^TicketSla') } });
   });
 
-  it('traces with X-Ray and logs ALL events with execution data to an encrypted log group', () => {
+  it('logs errors without execution data to an encrypted log group, untraced (dev has the production defaults)', () => {
     const { Properties } = stateMachine();
-    expect(Properties.TracingConfiguration).toEqual({ Enabled: true });
+    expect(Properties.TracingConfiguration).toEqual({ Enabled: false });
     expect(Properties.LoggingConfiguration).toEqual({
       Destinations: [
         {
@@ -266,7 +266,7 @@ describe('WorkflowStack', () => {
     });
   });
 
-  it('alarms on failed, timed-out and throttled executions, undelivered schedules and each function', () => {
+  it('alarms on failed, timed-out and throttled executions and undelivered schedules (function errors: Region-wide)', () => {
     for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionThrottled']) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/States',
@@ -281,9 +281,6 @@ describe('WorkflowStack', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     const metrics = alarms.map((a) => `${a.Properties.Namespace} ${a.Properties.MetricName}`).sort();
     expect(metrics).toEqual([
-      'AWS/Lambda Errors',
-      'AWS/Lambda Errors',
-      'AWS/Lambda Errors',
       'AWS/SQS ApproximateNumberOfMessagesVisible',
       'AWS/SQS ApproximateNumberOfMessagesVisible',
       'AWS/States ExecutionThrottled',
