@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { customMetricCount } from '#infra/constructs/emf-metrics.ts';
 import { countInventory, type TemplateJson } from '#infra/cost/inventory.ts';
-import { EMF_METRICS } from '#infra/stacks/observability-stack.ts';
 import { addTierdeskStacks, createApp } from '#infra/tierdesk-app.ts';
 /**
  * `npm run cost`: what tierdesk costs on AWS per month, for the dev and prod configurations of cdk.json.
@@ -35,7 +35,7 @@ const { values } = parseArgs({
 });
 
 /** The environment's templates, its stacks' and their nested stacks', synthesized without bundling. */
-function synthesize(envName: string): { templates: TemplateJson[]; desks: number } {
+function synthesize(envName: string): { templates: TemplateJson[]; desks: number; emfMetrics: number } {
   const context = JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8')).context;
   const outdir = mkdtempSync(join(tmpdir(), `tierdesk-cost-${envName}-`));
   const app = createApp({
@@ -48,7 +48,7 @@ function synthesize(envName: string): { templates: TemplateJson[]; desks: number
   const templates = readdirSync(outdir)
     .filter((f) => f.endsWith('.template.json'))
     .map((f) => JSON.parse(readFileSync(join(outdir, f), 'utf8')) as TemplateJson);
-  return { templates, desks: config.desks.length };
+  return { templates, desks: config.desks.length, emfMetrics: customMetricCount(config) };
 }
 
 function gatherInputs(mix: number[]): CostInputs {
@@ -57,11 +57,8 @@ function gatherInputs(mix: number[]): CostInputs {
   ) as { measuredAt: string; rows: MeasuredLifecycle[] };
   const environments: CostInputs['environments'] = Object.fromEntries(
     ['dev', 'prod'].map((envName) => {
-      const { templates, desks } = synthesize(envName);
-      return [
-        envName,
-        { inventory: countInventory(templates), desks, emfMetrics: EMF_METRICS.length * desks },
-      ];
+      const { templates, desks, emfMetrics } = synthesize(envName);
+      return [envName, { inventory: countInventory(templates), desks, emfMetrics }];
     }),
   );
   return { measuredAt: measured.measuredAt, rows: measured.rows, mix, environments };

@@ -1,6 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import * as z from 'zod';
+import { DEFAULT_METRICS_MODE, METRICS_MODES } from '#shared/observability/metrics.ts';
 import { isKnownDesk, PACK_IDS } from '#shared/policy/packs.ts';
 
 /**
@@ -169,21 +170,44 @@ export const EnvironmentConfig = z
         workflowLogLevel: z.enum(['ALL', 'ERROR', 'FATAL', 'OFF']).default('ERROR'),
         workflowLogExecutionData: z.boolean().default(false),
         tracing: z.boolean().default(false),
+        /**
+         * `region`: one alarm on the Region's Lambda `Errors` metric (every function of the account in the
+         * Region, one alarm metric); ops find the function on the dashboard or with the query in docs/ops.md.
+         * `per-function`: an Errors alarm on each function (one alarm metric each, ~70), for accounts where
+         * other workloads or another environment share the Region and would set the Region-wide alarm off.
+         */
+        functionErrorAlarms: z.enum(['region', 'per-function']).default('region'),
+        /** The environment's CloudWatch dashboard (billed per month beyond the account's first three). */
+        dashboard: z.boolean().default(false),
+        /**
+         * Which handler figures become CloudWatch custom metrics (each billed per month): `alarmed` (what an
+         * alarm reads), `all` (every figure, once per deployment) or `per-desk` (every figure per desk).
+         * See shared/observability/metrics.ts; per-desk figures are in the KPI report whatever this says.
+         */
+        metrics: z.enum(METRICS_MODES).default(DEFAULT_METRICS_MODE),
       })
-      .default({ workflowLogLevel: 'ERROR', workflowLogExecutionData: false, tracing: false }),
+      .default({
+        workflowLogLevel: 'ERROR',
+        workflowLogExecutionData: false,
+        tracing: false,
+        functionErrorAlarms: 'region',
+        dashboard: false,
+        metrics: DEFAULT_METRICS_MODE,
+      }),
     /**
      * Cognito (docs/cost.md, "Cognito"): `featurePlan` ESSENTIALS (free tier of monthly active users) or PLUS
      * (threat protection: compromised credentials, adaptive authentication; billed per MAU from the first
-     * user). `machineClients`: one client-credentials app client per desk (default; each billed per month,
-     * each secret good for its own desk only) or one `shared` client allowed every desk's scope (one bill,
-     * but its secret mints tokens for any desk; each token must request exactly one desk scope).
+     * user). `machineClients`: one `shared` client-credentials app client allowed every desk's scope (default:
+     * one monthly bill; each token must request exactly one desk scope, which is the desk it acts on, but the
+     * one secret mints tokens for any desk) or one client `per-desk` (each billed per month, each secret good
+     * for its own desk only: for desks whose integrations are run by different parties).
      */
     cognito: z
       .strictObject({
         featurePlan: z.enum(['ESSENTIALS', 'PLUS']).default('ESSENTIALS'),
-        machineClients: z.enum(['per-desk', 'shared']).default('per-desk'),
+        machineClients: z.enum(['per-desk', 'shared']).default('shared'),
       })
-      .default({ featurePlan: 'ESSENTIALS', machineClients: 'per-desk' }),
+      .default({ featurePlan: 'ESSENTIALS', machineClients: 'shared' }),
     /**
      * The public URL customers open links from mail at (the CSAT survey in closure notices), e.g. the API's
      * custom domain. Becomes `PUBLIC_BASE_URL` of the mail senders; without it synth warns and uses an example URL.

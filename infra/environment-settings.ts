@@ -17,5 +17,7 @@ export function functionSettings(config: DeploymentConfig, logsKey: IKey): AppFu
     logRemovalPolicy: removalPolicyOf(config),
     serviceName: 'tierdesk',
     tracing: config.observability.tracing,
+    errorsAlarm: config.observability.functionErrorAlarms === 'per-function',
+    metrics: config.observability.metrics,
   };
 }

@@ -144,6 +144,8 @@ export function addTierdeskStacks(
   // API routes that send mail themselves (a consent request with its signed links).
   for (const route of API_ROUTES.filter((r) => r.access.sendMail))
     mail.grantSendMail(api.functions[route.id]!);
+  for (const route of API_ROUTES.filter((r) => r.access.sendOwnMail))
+    mail.grantSendOwnMail(api.functions[route.id]!);
   // The workflow's Apply step sends the mail its SLA actions cause (and agents' replies) right after its write.
   // (The mail stack grants its own functions; the workflow stack exists before the mail stack.)
   for (const entry of ASYNC_FUNCTIONS.filter((f) => f.access.sendMail && f.home === 'workflow')) {
@@ -191,6 +193,10 @@ export function addTierdeskStacks(
     app,
     description: `tierdesk ${config.envName}: alarm topic, alarms and dashboard`,
   });
+  // Deployed after the regional stacks whether or not a dashboard names their resources: the alarms it adds
+  // read their queues and tables, and the alarm topic is the last thing an environment gets.
+  for (const stack of [data, workflow, api, mail, schedules, ops])
+    observability.addStackDependency(stack, 'alarms and the dashboard read the other stacks');
   routeAlarmsToTopic(app, observability, config);
   return { config, data, workflow, api, mail, schedules, edge, observability, ops };
 }

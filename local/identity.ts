@@ -78,6 +78,29 @@ export async function localIdentity(dataDir: string) {
         .setExpirationTime(`${request.ttlSeconds ?? 12 * 3600}s`)
         .sign(signingKey);
     },
+    /**
+     * A token shaped like Cognito's client-credentials access token: no user and no tierdesk claims, `sub`
+     * and `client_id` the app client's id, `scope` what the client asked for (the verifier maps exactly one
+     * `tierdesk/<desk>.app` scope to role `app` on that desk).
+     */
+    async issueClientCredentialsToken(request: {
+      clientId: string;
+      scopes: readonly string[];
+      ttlSeconds?: number;
+    }): Promise<string> {
+      return new SignJWT({
+        client_id: request.clientId,
+        token_use: 'access',
+        scope: request.scopes.join(' '),
+      })
+        .setProtectedHeader({ alg: 'ES256', kid: KID, typ: 'JWT' })
+        .setSubject(request.clientId)
+        .setIssuer(LOCAL_ISSUER)
+        .setAudience(LOCAL_AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime(`${request.ttlSeconds ?? 3600}s`)
+        .sign(signingKey);
+    },
   };
 }
 

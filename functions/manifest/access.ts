@@ -88,6 +88,11 @@ export interface FunctionAccess {
    * `ses:SendRawEmail` on the desks' identities, with the outbound settings (public URL) and both keyrings.
    */
   readonly sendMail?: true;
+  /**
+   * Sends one mail the handler composes itself, outside the outbox (the consent request): `ses:SendRawEmail`
+   * on the desks' identities and nothing of the delivery machinery (outbox items, bodies, thread keyring).
+   */
+  readonly sendOwnMail?: true;
   /** Names the bodies bucket (`BODY_BUCKET`) for a config that requires it, with no access to it. */
   readonly bodyBucketName?: true;
   /** The desks the function serves (`DESKS`): sweeps and jobs that loop over every desk. */

@@ -703,7 +703,12 @@ export const API_ROUTES: readonly ApiRouteEntry[] = [
     throttle: { rateLimit: 5, burstLimit: 10 },
     // The ticket (GetItem), the consent (PutItem, then its mail status); the request mail through SES with
     // links signed under the survey keyring and the public URL.
-    access: { table: { actions: ['GetItem', 'PutItem'] }, sendMail: true },
+    access: {
+      table: { actions: ['GetItem', 'PutItem'] },
+      secrets: ['survey'],
+      publicBaseUrl: true,
+      sendOwnMail: true,
+    },
   },
   {
     id: 'ListConsents',

@@ -16,6 +16,7 @@ import type {
   TableAction,
   TableIndexName,
 } from '#functions/manifest/access.ts';
+import type { MetricsMode } from '#shared/observability/metrics.ts';
 import { INDEX } from '#shared/store/table-keys.ts';
 import { LAMBDA_BUNDLING } from './lambda-bundling.ts';
 
@@ -26,7 +27,7 @@ export type { ExecutionAction, ObjectAction, StateMachineAction, TableAction, Ta
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Environment variables the construct owns; handlers may read them, stacks may not set them. */
-export const RESERVED_ENVIRONMENT = ['NODE_OPTIONS', 'SERVICE_NAME'] as const;
+export const RESERVED_ENVIRONMENT = ['NODE_OPTIONS', 'SERVICE_NAME', 'METRICS'] as const;
 
 /** What every function in a stack shares; a stack builds this once from the deployment config. */
 export interface AppFunctionSettings {
@@ -40,6 +41,13 @@ export interface AppFunctionSettings {
   readonly serviceName: string;
   /** X-Ray active tracing (`observability.tracing` of the environment). */
   readonly tracing: boolean;
+  /**
+   * An Errors alarm on this function (`observability.functionErrorAlarms: per-function`); otherwise the
+   * observability stack's one Region-wide Lambda Errors alarm covers it.
+   */
+  readonly errorsAlarm: boolean;
+  /** `METRICS`: which figures the handlers publish as CloudWatch metrics (shared/observability/metrics.ts). */
+  readonly metrics: MetricsMode;
 }
 
 export interface AppFunctionProps {
@@ -134,8 +142,8 @@ export interface StateMachineBinding {
 
 /**
  * The one Lambda construct: Node.js 22 on arm64, an ESM bundle built by local esbuild (minified, with
- * source maps), its own KMS-encrypted log group with retention, X-Ray active tracing, an Errors alarm,
- * an optional encrypted DLQ, and a role that starts with nothing but its own log group.
+ * source maps), its own KMS-encrypted log group with retention, X-Ray active tracing, an Errors alarm when
+ * the environment wants one per function, an optional encrypted DLQ, and a role that starts with nothing but its own log group.
  *
  * Access is added with `bindTable` / `bindBucket` / `bindStateMachine`, which grant exactly the listed actions (and the
  * matching KMS use) and set the environment variable the handler reads, so the two cannot drift apart.
@@ -244,18 +252,21 @@ export class AppFunction extends Construct {
 
     this.setEnvironment('NODE_OPTIONS', '--enable-source-maps', { reserved: true });
     this.setEnvironment('SERVICE_NAME', settings.serviceName, { reserved: true });
+    this.setEnvironment('METRICS', settings.metrics, { reserved: true });
     for (const [name, value] of Object.entries(props.environment ?? {})) this.setEnvironment(name, value);
 
-    this.alarms.push(
-      new Alarm(this, 'ErrorsAlarm', {
-        alarmDescription: `${props.entry} threw or timed out (Lambda Errors ≥ 1 in 5 minutes).`,
-        metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-    );
+    if (settings.errorsAlarm) {
+      this.alarms.push(
+        new Alarm(this, 'ErrorsAlarm', {
+          alarmDescription: `${props.entry} threw or timed out (Lambda Errors ≥ 1 in 5 minutes).`,
+          metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
     if (this.deadLetterQueue) {
       this.alarms.push(
         new Alarm(this, 'DeadLetterAlarm', {

@@ -11,8 +11,11 @@ import {
 import type { Construct } from 'constructs';
 
 export interface ContentBucketProps {
-  /** The customer-managed key its objects are encrypted with (S3 Bucket Keys keep KMS requests down). */
-  readonly encryptionKey: IKey;
+  /**
+   * The customer-managed key its objects are encrypted with (S3 Bucket Keys keep KMS requests down), or
+   * `S3_MANAGED` (SSE-S3) for a bucket of files that are public by design (the ops console's static files).
+   */
+  readonly encryptionKey: IKey | 'S3_MANAGED';
   /** Where S3 server access logs go ({@link accessLogBucket}), under `accessLogPrefix`. */
   readonly accessLogs: Bucket;
   readonly accessLogPrefix: string;
@@ -23,15 +26,15 @@ export interface ContentBucketProps {
 }
 
 /**
- * A bucket that holds the app's objects: SSE-KMS with the given key, private, owner-enforced, TLS 1.2+ only,
+ * A bucket that holds the app's objects: SSE-KMS with the given key (or SSE-S3 where asked), private, owner-enforced, TLS 1.2+ only,
  * versioned (an overwrite or delete can be undone until the old version expires, after which expiry and
  * erasure reach it too), access-logged.
  */
 export function contentBucket(scope: Construct, id: string, props: ContentBucketProps): Bucket {
   return new Bucket(scope, id, {
-    encryption: BucketEncryption.KMS,
-    encryptionKey: props.encryptionKey,
-    bucketKeyEnabled: true,
+    ...(props.encryptionKey === 'S3_MANAGED'
+      ? { encryption: BucketEncryption.S3_MANAGED }
+      : { encryption: BucketEncryption.KMS, encryptionKey: props.encryptionKey, bucketKeyEnabled: true }),
     blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
     objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
     enforceSSL: true,

@@ -44,7 +44,8 @@ const needsMailStack = ({ access }: ApiRouteEntry) =>
       access.publicBaseUrl ||
       access.inboundMail ||
       access.inboundMailBucketName ||
-      access.sendMail,
+      access.sendMail ||
+      access.sendOwnMail,
   );
 
 export interface ApiStackProps extends StackProps {

@@ -269,4 +269,12 @@ export class MailStack extends Stack {
     fn.bindSecret(this.surveySecret, SECRET_ENVIRONMENT.survey);
     fn.bindSecret(this.threadTokenSecret, SECRET_ENVIRONMENT.threadKeys);
   }
+
+  /**
+   * A function that composes and sends one mail itself (the consent request): SendRawEmail on the desks'
+   * identities only. Its table, keyring and public URL come from its own manifest access.
+   */
+  grantSendOwnMail(fn: AppFunction): void {
+    fn.role.addToPrincipalPolicy(this.sendMailStatement);
+  }
 }

@@ -33,22 +33,12 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct, IConstruct } from 'constructs';
-import type { MetricName } from '#shared/observability/metrics.ts';
+import { type MetricName, publishedMetrics } from '#shared/observability/metrics.ts';
 import type { DeploymentConfig } from '../config.ts';
 import { AppFunction } from '../constructs/app-function.ts';
+import { EMF_NAMESPACE, emfAlarmDesks, emfAlarmMetric } from '../constructs/emf-metrics.ts';
 import { webAclName } from '../constructs/web-acl.ts';
 import { EDGE_REGION } from './edge-stack.ts';
-
-/** The EMF metrics the handlers emit (shared/observability/metrics.ts): namespace `tierdesk`, dimension `desk`. */
-export const EMF_NAMESPACE = 'tierdesk';
-export const EMF_METRICS = [
-  'TicketsAccepted',
-  'SlaWarnings',
-  'SlaBreaches',
-  'Escalations',
-  'NoticesSent',
-  'NoticesFailed',
-] as const satisfies readonly MetricName[];
 
 /** The alarm topic's name: fixed, so every stack can name it in alarm actions without a reference. */
 export function alarmTopicName(config: Pick<DeploymentConfig, 'envName'>): string {
@@ -134,7 +124,8 @@ export interface ObservabilityStackProps extends StackProps {
  */
 export class ObservabilityStack extends Stack {
   readonly alarmTopic: Topic;
-  readonly dashboard: Dashboard;
+  /** The environment's dashboard, when `observability.dashboard` is on. */
+  readonly dashboard: Dashboard | undefined;
   readonly alarms: Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
@@ -228,24 +219,48 @@ export class ObservabilityStack extends Stack {
         `${queue.node.path} holds a message: an event failed every retry (dead-letter queue). Read it, fix, redrive.`,
       );
     }
-    for (const desk of config.desks) {
+    for (const desk of emfAlarmDesks(config, config.desks)) {
+      const perDesk = config.observability.metrics === 'per-desk';
       alarm(
-        `NoticesFailed-${desk}`,
-        emf('NoticesFailed', desk, 'Sum', Duration.minutes(15), { labelled: false }),
+        perDesk ? `NoticesFailed-${desk}` : 'NoticesFailed',
+        emfAlarmMetric(config, 'NoticesFailed', desk, Duration.minutes(15)),
         1,
-        `A notice the ${desk} policy promises a customer could not be sent (NoticesFailed in 15 minutes).`,
+        `A notice a policy pack promises a customer could not be sent (NoticesFailed in 15 minutes${perDesk ? `, ${desk}` : ''}). ` +
+          'Which desk and ticket: the handlers’ log lines with NoticesFailed (docs/ops.md, "Which function failed").',
+      );
+    }
+    // Every function's errors, through the Region's Lambda Errors metric (one alarm metric instead of one per
+    // function); the per-function graph on the dashboard or the query in docs/ops.md names the function.
+    if (config.observability.functionErrorAlarms === 'region') {
+      alarm(
+        'LambdaErrorsAlarm',
+        new Metric({ namespace: 'AWS/Lambda', metricName: 'Errors', statistic: 'Sum', period: fiveMinutes }),
+        1,
+        `A Lambda function in this account and Region threw or timed out (Errors ≥ 1 in 5 minutes). Which one: ` +
+          `docs/ops.md, "Which function failed" (functions of this environment are named tierdesk-${config.envName}-…).`,
       );
     }
 
-    // The dashboard.
-    this.dashboard = new Dashboard(this, 'Dashboard', {
+    if (config.observability.dashboard) this.dashboard = this.addDashboard(props, found);
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
+    if (this.dashboard) new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboardName });
+  }
+
+  /**
+   * The dashboard (`observability.dashboard`): API errors and latency, each function's errors and duration,
+   * workflow executions, table throttles, queue depths, WAF, and the published EMF metrics.
+   */
+  private addDashboard(props: ObservabilityStackProps, found: ReturnType<ObservabilityStack['resourcesOf']>) {
+    const { config, api } = props;
+    const fiveMinutes = Duration.minutes(5);
+    const dashboard = new Dashboard(this, 'Dashboard', {
       dashboardName: `tierdesk-${config.envName}`,
       defaultInterval: Duration.hours(6),
       periodOverride: PeriodOverride.AUTO,
     });
     const wide = 24;
     const half = 12;
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       new TextWidget({
         markdown:
           `# tierdesk ${config.envName}\n` +
@@ -272,7 +287,7 @@ export class ObservabilityStack extends Stack {
       }),
     );
     for (const [stackName, functions] of found.functionsByStack) {
-      this.dashboard.addWidgets(
+      dashboard.addWidgets(
         new GraphWidget({
           title: `${stackName}: Lambda errors per function`,
           width: half,
@@ -290,7 +305,7 @@ export class ObservabilityStack extends Stack {
       );
     }
     for (const machine of found.stateMachines) {
-      this.dashboard.addWidgets(
+      dashboard.addWidgets(
         new GraphWidget({
           title: `${machine.node.id}: executions started, failed, timed out`,
           width: wide,
@@ -302,7 +317,7 @@ export class ObservabilityStack extends Stack {
         }),
       );
     }
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       new GraphWidget({
         title: 'DynamoDB throttled events',
         width: half,
@@ -345,7 +360,7 @@ export class ObservabilityStack extends Stack {
         });
       const api = webAclName(config, 'api');
       const signIn = webAclName(config, 'sign-in');
-      this.dashboard.addWidgets(
+      dashboard.addWidgets(
         new GraphWidget({
           title: 'WAF: API requests allowed and blocked (CloudFront, us-east-1)',
           width: half,
@@ -358,18 +373,27 @@ export class ObservabilityStack extends Stack {
         }),
       );
     }
-    const emfWidgets = EMF_METRICS.map(
-      (name) =>
-        new GraphWidget({
-          title: `${name} per desk`,
-          width: 8,
-          left: config.desks.map((desk) => emf(name, desk, 'Sum', Duration.hours(1))),
-        }),
+    const perDesk = config.observability.metrics === 'per-desk';
+    dashboard.addWidgets(
+      ...publishedMetrics(config.observability.metrics).map(
+        (name) =>
+          new GraphWidget({
+            title: perDesk ? `${name} per desk` : name,
+            width: 8,
+            left: perDesk
+              ? config.desks.map((desk) => emf(name, desk, 'Sum', Duration.hours(1)))
+              : [
+                  new Metric({
+                    namespace: EMF_NAMESPACE,
+                    metricName: name,
+                    statistic: 'Sum',
+                    period: Duration.hours(1),
+                  }),
+                ],
+          }),
+      ),
     );
-    this.dashboard.addWidgets(...emfWidgets);
-
-    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
-    new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboardName });
+    return dashboard;
   }
 
   /** The functions, state machines, tables and queues of the app's stacks in this Region, in a stable order. */

@@ -1,12 +1,4 @@
-import {
-  Annotations,
-  CfnOutput,
-  Duration,
-  type RemovalPolicy,
-  Stack,
-  type StackProps,
-  Validations,
-} from 'aws-cdk-lib';
+import { CfnOutput, Duration, type RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   type AddBehaviorOptions,
@@ -27,11 +19,11 @@ import {
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import type { IKey, Key } from 'aws-cdk-lib/aws-kms';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { FilterPattern, LogGroup, MetricFilter, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Bucket, CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
@@ -47,7 +39,7 @@ import { apiOriginHost } from '../constructs/api-origin.ts';
 import type { AppFunction } from '../constructs/app-function.ts';
 import { contentBucket } from '../constructs/content-bucket.ts';
 import { envelopeDeadLetterQueue } from '../constructs/dead-letter-queue.ts';
-import { rotatingKey } from '../constructs/rotating-key.ts';
+import { emfAlarmDesks, emfAlarmMetric } from '../constructs/emf-metrics.ts';
 import { thresholdAlarm } from '../constructs/threshold-alarm.ts';
 import { acknowledgeDefaultCloudFrontCertificate, acknowledgeGuardRule } from '../control-tower.ts';
 import { functionSettings, removalPolicyOf } from '../environment-settings.ts';
@@ -108,20 +100,23 @@ export class OpsStack extends Stack {
       forCloudFront: true,
     });
 
-    // Its own key: CloudFront's origin access control needs a grant in the key policy, which the data key
-    // (ticket content) must never carry.
-    const consoleKey = rotatingKey(this, 'ConsoleKey', {
-      description: `tierdesk ${config.envName}: the ops console's static files (read by CloudFront through OAC)`,
-      alias: `alias/tierdesk/${config.envName}/ops-console`,
-      removalPolicy,
-    });
+    // SSE-S3, no key of its own: the bucket holds the console's static files, which CloudFront serves to
+    // anyone who opens the console URL; a customer-managed key ($1 a month) would guard nothing secret, and its
+    // policy would have to admit CloudFront. Ticket content never lands here (the console reads the API).
     this.bucket = contentBucket(this, 'Console', {
-      encryptionKey: consoleKey,
+      encryptionKey: 'S3_MANAGED',
       accessLogs,
       accessLogPrefix: 'console-bucket/',
       removalPolicy,
       noncurrentVersionDays: 30,
     });
+    acknowledgeGuardRule(
+      this.bucket,
+      's3_bucket_default_encryption_kms_check',
+      'The ops console’s static files (HTML, JS, CSS), served by CloudFront to anyone who opens the console ' +
+        'URL: public by design and holding no data, so SSE-S3 encrypts them at rest and a customer-managed key ' +
+        'would protect nothing. The bucket stays private (OAC only), TLS-only, versioned and access-logged.',
+    );
 
     const consoleHeaders = new ResponseHeadersPolicy(this, 'ConsoleHeaders', {
       comment: 'tierdesk ops console: the same headers the local stack sends (shared/ops/console-site.ts)',
@@ -187,13 +182,6 @@ export class OpsStack extends Stack {
       httpVersion: HttpVersion.HTTP2_AND_3,
       priceClass: PriceClass.PRICE_CLASS_100,
     });
-    // OAC on an SSE-KMS bucket: the key policy lets CloudFront decrypt for any distribution of this account,
-    // because naming this one would be a cycle (key → bucket → distribution → key). Only this account's
-    // distributions qualify, and only this bucket's objects are encrypted with this key.
-    Annotations.of(this).acknowledgeWarning(
-      '@aws-cdk/aws-cloudfront-origins:wildcardKeyPolicyForOac',
-      'The console key encrypts only the console’s static files; the condition still names this account.',
-    );
     Validations.of(this.distribution).acknowledge({
       id: 'AwsSolutions-CFR1',
       reason:
@@ -224,7 +212,7 @@ export class OpsStack extends Stack {
         'at TLSv1; a custom domain with an ACM certificate gets TLSv1.2_2021. Origin connections are TLS 1.2 only.',
     });
 
-    this.deployConsoleFiles(config, consoleKey, removalPolicy);
+    this.deployConsoleFiles(config, removalPolicy);
 
     this.consoleUrl = `https://${this.distribution.distributionDomainName}/ops/`;
     new CfnOutput(this, 'OpsConsoleUrl', {
@@ -276,17 +264,13 @@ export class OpsStack extends Stack {
       ],
     });
     // A reportable breach past its notification deadline (EMF metric of the deadline handler and sweep).
-    for (const desk of config.desks.filter((d) => findPolicyPack(d)?.reportableBreaches)) {
+    const reportableDesks = config.desks.filter((d) => findPolicyPack(d)?.reportableBreaches);
+    for (const desk of emfAlarmDesks(config, reportableDesks)) {
+      const perDesk = config.observability.metrics === 'per-desk';
       this.alarms.push(
-        new Alarm(this, `ReportableBreachOverdueAlarm-${desk}`, {
-          alarmDescription: `A reportable breach at ${desk} passed its notification deadline with no authority notification recorded (docs/incident-playbook.md).`,
-          metric: new Metric({
-            namespace: 'tierdesk',
-            metricName: 'ReportableBreachOverdue',
-            dimensionsMap: { desk },
-            period: Duration.minutes(15),
-            statistic: 'Sum',
-          }),
+        new Alarm(this, perDesk ? `ReportableBreachOverdueAlarm-${desk}` : 'ReportableBreachOverdueAlarm', {
+          alarmDescription: `A reportable breach${perDesk ? ` at ${desk}` : ''} passed its notification deadline with no authority notification recorded (docs/incident-playbook.md).`,
+          metric: emfAlarmMetric(config, 'ReportableBreachOverdue', desk, Duration.minutes(15)),
           threshold: 1,
           evaluationPeriods: 1,
           comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -317,7 +301,7 @@ export class OpsStack extends Stack {
    * Its provider gets a role of our own with exactly the actions it uses: CDK's default grants
    * (s3:GetObject*, s3:List*, cloudfront:* on "*") would put wildcard actions in the account.
    */
-  private deployConsoleFiles(config: DeploymentConfig, key: Key, removalPolicy: RemovalPolicy): void {
+  private deployConsoleFiles(config: DeploymentConfig, removalPolicy: RemovalPolicy): void {
     const asset = new Asset(this, 'ConsoleAsset', { path: OPS_CONSOLE_DIR });
     const logGroup = new LogGroup(this, 'ConsoleDeploymentLogs', {
       retention: config.logRetentionDays as RetentionDays,
@@ -346,13 +330,6 @@ export class OpsStack extends Stack {
     );
     role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['s3:PutObject', 's3:DeleteObject'], resources: [consoleObjects] }),
-    );
-    role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: [key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${this.region}.amazonaws.com` } },
-      }),
     );
     role.addToPrincipalPolicy(
       new PolicyStatement({

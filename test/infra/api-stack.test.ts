@@ -78,14 +78,11 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
   RejectSuspendedMail: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'kms:Decrypt', 'kms:GenerateDataKey'],
   // The document is bundled with the handler: no table, bucket or workflow.
   GetOpenApi: [],
-  // A consent request mails its signed links itself: the mail stack's sending grant (shared/privacy/).
+  // A consent request mails its signed links itself: SendRawEmail and the survey keyring, none of the
+  // outbox's grants (no Query, UpdateItem, DeleteItem, bodies or thread keyring).
   RequestConsent: [
-    'dynamodb:DeleteItem',
     'dynamodb:GetItem',
     'dynamodb:PutItem',
-    'dynamodb:Query',
-    'dynamodb:UpdateItem',
-    's3:GetObject',
     'kms:Decrypt',
     'kms:GenerateDataKey',
     'secretsmanager:GetSecretValue',
@@ -133,12 +130,7 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
 /** Every token route counts its caller's desk quota (shared/quota/desk-quota.ts). */
 const QUOTA_COUNTER = ['dynamodb:UpdateItem', 'kms:Decrypt', 'kms:GenerateDataKey'];
 /** Added by the app once the mail stack exists (it owns the inbound bucket). */
-const EVERY_FUNCTION = [
-  'logs:CreateLogStream',
-  'logs:PutLogEvents',
-  'xray:PutTelemetryRecords',
-  'xray:PutTraceSegments',
-];
+const EVERY_FUNCTION = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 
 describe('ApiStack', () => {
   it('is an HTTP API with its routes, each behind the Cognito JWT authorizer', () => {
@@ -152,12 +144,10 @@ describe('ApiStack', () => {
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
         Issuer: { 'Fn::GetAtt': [Match.stringLikeRegexp('^UsersPool'), 'ProviderURL'] },
-        // The people's client and one client-credentials client per desk (cognito:client_id of access tokens).
+        // The people's client and the client-credentials client the desks share (cognito:client_id of access tokens).
         Audience: [
           { Ref: Match.stringLikeRegexp('^UsersPoolAppClient') },
-          ...['rchspyfocus', 'techflow', 'acentus', 'rarelogic'].map((desk) => ({
-            Ref: Match.stringLikeRegexp(`^UsersPoolMachineClient${desk}`),
-          })),
+          { Ref: Match.stringLikeRegexp('^UsersPoolMachineClient') },
         ],
       },
     });
@@ -288,13 +278,13 @@ describe('ApiStack', () => {
     prodTemplate.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Retain' });
   });
 
-  it('runs every handler on Node.js 22, arm64, with tracing, JSON logs and source maps', () => {
+  it('runs every handler on Node.js 22, arm64, JSON logs and source maps (X-Ray off: dev has the production defaults)', () => {
     // One per route, and Cognito's pre-token-generation trigger.
     template.resourceCountIs('AWS::Lambda::Function', API_ROUTES.length + 1);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
-      TracingConfig: { Mode: 'Active' },
+      TracingConfig: Match.absent(),
       LoggingConfig: Match.objectLike({
         LogFormat: 'JSON',
         LogGroup: { Ref: Match.stringLikeRegexp('Logs') },
@@ -303,6 +293,7 @@ describe('ApiStack', () => {
         Variables: Match.objectLike({
           NODE_OPTIONS: '--enable-source-maps',
           SERVICE_NAME: 'tierdesk',
+          METRICS: 'alarmed',
         }),
       },
     });
@@ -324,7 +315,7 @@ describe('ApiStack', () => {
       }
       // The public survey and status routes add what they check links against or link to.
       // Suspended-mail routes name the inbound mail bucket (releasing reads the raw mail).
-      // Token routes carry their desk quota (checked below). A consent request mails on its own (DESKS, THREAD_TOKEN_SECRET_ID).
+      // Token routes carry their desk quota (checked below).
       const publicExtras = new Set([
         'DESKS',
         'THREAD_TOKEN_SECRET_ID',
@@ -339,6 +330,7 @@ describe('ApiStack', () => {
         'JWKS_URL',
         'JWT_AUDIENCE',
         'JWT_ISSUER',
+        'METRICS',
         'NODE_OPTIONS',
         'SERVICE_NAME',
         'STATE_MACHINE_ARN',
@@ -360,9 +352,22 @@ describe('ApiStack', () => {
     });
   });
 
-  it('has an Errors alarm per function', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', API_ROUTES.length + 1);
-    template.allResourcesProperties('AWS::CloudWatch::Alarm', {
+  it('has no alarm per function: the Region-wide Lambda Errors alarm covers them (observability stack)', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+  });
+
+  it('has an Errors alarm per function with observability.functionErrorAlarms "per-function"', () => {
+    const perFunction = buildApp('dev', {
+      'tierdesk:environments': {
+        dev: {
+          removeDataOnDelete: true,
+          logRetentionDays: 30,
+          observability: { functionErrorAlarms: 'per-function' },
+        },
+      },
+    }).apiTemplate;
+    perFunction.resourceCountIs('AWS::CloudWatch::Alarm', API_ROUTES.length + 1);
+    perFunction.allResourcesProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'Errors',
       Namespace: 'AWS/Lambda',
       Threshold: 1,

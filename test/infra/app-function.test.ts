@@ -27,12 +27,26 @@ function fixture() {
       logRemovalPolicy: RemovalPolicy.DESTROY,
       serviceName: 'tierdesk',
       tracing: true,
+      errorsAlarm: true,
+      metrics: 'alarmed',
     },
   };
   return { stack, key, table, bucket, props };
 }
 
 describe('AppFunction', () => {
+  it('has an Errors alarm only when the environment wants one per function', () => {
+    const { stack, props } = fixture();
+    const alarmed = new AppFunction(stack, 'Alarmed', props);
+    const covered = new AppFunction(stack, 'Covered', {
+      ...props,
+      settings: { ...props.settings, errorsAlarm: false },
+    });
+    expect(alarmed.alarms).toHaveLength(1);
+    expect(covered.alarms).toHaveLength(0);
+    Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 1);
+  });
+
   it('is Node.js 22 on arm64 with its own encrypted log group (7-day retention) and no managed policies', () => {
     const { stack, props } = fixture();
     new AppFunction(stack, 'Fn', props);

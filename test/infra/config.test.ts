@@ -20,8 +20,16 @@ describe('deployment config from CDK context', () => {
       },
       desks: ['rch-spyfocus', 'techflow', 'acentus', 'rarelogic'],
       waf: { enabled: false, signInRequestsPerIpPer5Minutes: 300 },
-      observability: { workflowLogLevel: 'ALL', workflowLogExecutionData: true, tracing: true },
-      cognito: { featurePlan: 'ESSENTIALS', machineClients: 'per-desk' },
+      // dev deploys with the production defaults; a debugging session turns logs and traces on (docs/deploy.md).
+      observability: {
+        workflowLogLevel: 'ERROR',
+        workflowLogExecutionData: false,
+        tracing: false,
+        functionErrorAlarms: 'region',
+        dashboard: false,
+        metrics: 'alarmed',
+      },
+      cognito: { featurePlan: 'ESSENTIALS', machineClients: 'shared' },
     });
     expect(parseDeploymentConfig('prod', environments)).toMatchObject({
       removeDataOnDelete: false,
@@ -29,7 +37,7 @@ describe('deployment config from CDK context', () => {
       waf: { enabled: true },
       // The defaults are the production settings: errors only, no execution data, no X-Ray.
       observability: { workflowLogLevel: 'ERROR', workflowLogExecutionData: false, tracing: false },
-      cognito: { featurePlan: 'ESSENTIALS', machineClients: 'per-desk' },
+      cognito: { featurePlan: 'ESSENTIALS', machineClients: 'shared' },
     });
   });
 

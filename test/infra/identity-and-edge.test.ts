@@ -82,8 +82,6 @@ describe('Cognito: people', () => {
       'cognito-idp:AdminGetUser',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
-      'xray:PutTelemetryRecords',
-      'xray:PutTraceSegments',
     ]);
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
@@ -148,52 +146,66 @@ describe('Cognito: machine callers', () => {
     });
   });
 
-  it.each(DESKS)('gives desk %s a confidential client-credentials client with only its own scope', (desk) => {
-    const clients = template.findResources('AWS::Cognito::UserPoolClient', {
-      Properties: { ClientName: `tierdesk-dev-${desk}-app` },
-    });
-    const [client] = Object.values(clients);
-    expect(client?.Properties).toMatchObject({
-      GenerateSecret: true,
-      AllowedOAuthFlows: ['client_credentials'],
-      AllowedOAuthFlowsUserPoolClient: true,
-      ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
-      AllowedOAuthScopes: [
-        {
-          'Fn::Join': [
-            '',
-            [{ Ref: expect.stringMatching(/^UsersPoolResourceServer/) }, `/${appScopeName(desk)}`],
-          ],
-        },
-      ],
-    });
-    expect(appScope(desk)).toBe(`tierdesk/${appScopeName(desk)}`);
-    const outputName = `MachineClientId${desk.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase())}`;
-    template.hasOutput(outputName, {
-      Value: { Ref: Match.stringLikeRegexp(`^UsersPoolMachineClient${idOf(desk)}`) },
-    });
-  });
-
-  it('with machineClients "shared", has one client allowed every desk scope, named once as audience', () => {
-    const environments = structuredClone(CDK_JSON_CONTEXT['tierdesk:environments']) as Record<string, any>;
-    environments.dev.cognito = { machineClients: 'shared' };
-    const { api } = addTierdeskStacks(testApp(), parseDeploymentConfig('dev', environments));
-    const shared = Template.fromStack(api);
+  it('by default has one shared client-credentials client allowed every desk scope, named once as audience', () => {
     const machine = Object.values(
-      shared.findResources('AWS::Cognito::UserPoolClient', {
+      template.findResources('AWS::Cognito::UserPoolClient', {
         Properties: { AllowedOAuthFlows: ['client_credentials'] },
       }),
     );
     expect(machine).toHaveLength(1);
-    expect(machine[0]?.Properties).toMatchObject({ ClientName: 'tierdesk-dev-app', GenerateSecret: true });
-    expect(JSON.stringify(machine[0]?.Properties.AllowedOAuthScopes)).toEqual(
-      expect.stringContaining(`/${appScopeName(DESKS[0]!)}`),
-    );
+    expect(machine[0]?.Properties).toMatchObject({
+      ClientName: 'tierdesk-dev-app',
+      GenerateSecret: true,
+      AllowedOAuthFlowsUserPoolClient: true,
+      ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+    });
+    const scopes = JSON.stringify(machine[0]?.Properties.AllowedOAuthScopes);
+    for (const desk of DESKS) expect(scopes).toContain(`/${appScopeName(desk)}`);
     expect(machine[0]?.Properties.AllowedOAuthScopes).toHaveLength(DESKS.length);
-    shared.hasOutput('MachineClientIdShared', {
+    template.hasOutput('MachineClientIdShared', {
       Value: { Ref: Match.stringLikeRegexp('^UsersPoolMachineClient') },
     });
-    expect(api.users.audiences).toHaveLength(2);
+    expect(dev.api.users.audiences).toHaveLength(2);
+  });
+
+  describe('with machineClients "per-desk"', () => {
+    const environments = structuredClone(CDK_JSON_CONTEXT['tierdesk:environments']) as Record<string, any>;
+    environments.dev.cognito = { machineClients: 'per-desk' };
+    const { api } = addTierdeskStacks(testApp(), parseDeploymentConfig('dev', environments));
+    const perDesk = Template.fromStack(api);
+
+    it.each(DESKS)(
+      'gives desk %s a confidential client-credentials client with only its own scope',
+      (desk) => {
+        const clients = perDesk.findResources('AWS::Cognito::UserPoolClient', {
+          Properties: { ClientName: `tierdesk-dev-${desk}-app` },
+        });
+        const [client] = Object.values(clients);
+        expect(client?.Properties).toMatchObject({
+          GenerateSecret: true,
+          AllowedOAuthFlows: ['client_credentials'],
+          AllowedOAuthFlowsUserPoolClient: true,
+          ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+          AllowedOAuthScopes: [
+            {
+              'Fn::Join': [
+                '',
+                [{ Ref: expect.stringMatching(/^UsersPoolResourceServer/) }, `/${appScopeName(desk)}`],
+              ],
+            },
+          ],
+        });
+        expect(appScope(desk)).toBe(`tierdesk/${appScopeName(desk)}`);
+        const outputName = `MachineClientId${desk.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase())}`;
+        perDesk.hasOutput(outputName, {
+          Value: { Ref: Match.stringLikeRegexp(`^UsersPoolMachineClient${idOf(desk)}`) },
+        });
+      },
+    );
+
+    it('names every client as audience', () => {
+      expect(api.users.audiences).toHaveLength(1 + DESKS.length);
+    });
   });
 
   it('serves /oauth2/token from a Cognito domain unique per account, and names every client as audience', () => {
@@ -203,7 +215,7 @@ describe('Cognito: machine callers', () => {
     });
     const clients = [
       { Ref: Match.stringLikeRegexp('^UsersPoolAppClient') },
-      ...DESKS.map((desk) => ({ Ref: Match.stringLikeRegexp(`^UsersPoolMachineClient${idOf(desk)}`) })),
+      { Ref: Match.stringLikeRegexp('^UsersPoolMachineClient') },
     ];
     const audience = { 'Fn::Join': ['', clients.flatMap((c, i) => (i === 0 ? [c] : [',', c]))] };
     template.hasResourceProperties('AWS::Lambda::Function', {

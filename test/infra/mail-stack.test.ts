@@ -222,17 +222,13 @@ describe('mail stack: outbound and feedback', () => {
         .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))
         .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])
         .filter((st) => actionsOf(st).some((a) => a.startsWith('secretsmanager:')));
-      // A consent request mails its own signed links: the sending grant, with both keyrings.
-      if (/^RequestConsentFunction/.test(logicalId)) {
-        expect(statements.flatMap(actionsOf), logicalId).toEqual(['secretsmanager:GetSecretValue']);
-        expect(JSON.stringify(statements[0]?.Resource), logicalId).toMatch(/SurveySecret.*ThreadTokenSecret/);
-        continue;
-      }
-      // The consent links are signed under the survey keyring, with a purpose of their own.
-      if (/^(Get|Submit)(Survey|ConsentPage)Function/.test(logicalId)) {
+      // The consent links (and the consent request mailing them) are signed under the survey keyring, with a
+      // purpose of their own; the request's mail carries no thread token, so it never reads that keyring.
+      if (/^((Get|Submit)(Survey|ConsentPage)|RequestConsent)Function/.test(logicalId)) {
         expect(statements.flatMap(actionsOf), logicalId).toEqual(['secretsmanager:GetSecretValue']);
         expect(JSON.stringify(statements[0]?.Resource), logicalId).toMatch(/SurveySecret/);
         expect(JSON.stringify(fn.Properties.Environment.Variables.SURVEY_SECRET_ID)).toMatch(/SurveySecret/);
+        expect(fn.Properties.Environment.Variables.THREAD_TOKEN_SECRET_ID, logicalId).toBeUndefined();
       } else {
         expect(statements, logicalId).toEqual([]);
       }

@@ -3,11 +3,11 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Alarm, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { describe, expect, it } from 'vitest';
+import { METRIC_NAMES } from '#shared/observability/metrics.ts';
 import { parseDeploymentConfig } from '../../infra/config.ts';
 import { AppFunction } from '../../infra/constructs/app-function.ts';
 import {
   alarmTopicName,
-  EMF_METRICS,
   ObservabilityStack,
   routeAlarmsToTopic,
 } from '../../infra/stacks/observability-stack.ts';
@@ -117,7 +117,7 @@ describe.each(['dev', 'prod'] as const)('observability, %s', (envName) => {
     }
   });
 
-  it('alarms on API 5xx, table throttles and failed notices per desk', () => {
+  it('alarms on API 5xx, table throttles, failed notices and the Region’s Lambda errors, once each', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/ApiGateway',
       MetricName: '5xx',
@@ -126,48 +126,61 @@ describe.each(['dev', 'prod'] as const)('observability, %s', (envName) => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Metrics: Match.arrayWith([Match.objectLike({ Expression: 'reads + writes' })]),
     });
-    for (const desk of built.config.desks) {
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Namespace: 'tierdesk',
-        MetricName: 'NoticesFailed',
-        Dimensions: [{ Name: 'desk', Value: desk }],
-      });
-    }
-  });
-
-  it('shows every function, the workflow, table throttles, every queue and the EMF metrics per desk', () => {
-    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
-    expect(dashboard?.Properties.DashboardName).toBe(`tierdesk-${envName}`);
-    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
-    const functions = built.app.node.findAll().filter((c): c is AppFunction => c instanceof AppFunction);
-    const regional = functions.filter((fn) => Stack.of(fn) !== built.edge);
-    expect(regional.length).toBeGreaterThan(15);
-    for (const fn of regional) {
-      expect(body, fn.node.path).toContain(`\\"label\\":\\"${fn.node.id}\\"`);
-    }
-    expect(body.match(/AWS\/Lambda\\",\\"Errors/g)).toHaveLength(regional.length);
-    expect(body.match(/AWS\/Lambda\\",\\"Duration/g)).toHaveLength(regional.length);
-    for (const metric of ['ExecutionsStarted', 'ExecutionsFailed', 'ExecutionsTimedOut']) {
-      expect(body).toContain(`AWS/States\\",\\"${metric}`);
-    }
-    for (const metric of ['ReadThrottleEvents', 'WriteThrottleEvents']) expect(body).toContain(metric);
-    for (const metric of ['4xx', '5xx', 'Latency']) expect(body).toContain(`AWS/ApiGateway\\",\\"${metric}`);
-    const queues = everyResource(built, 'AWS::SQS::Queue').filter(
-      ({ stack }) => stack !== built.edge?.stackName,
+    // One alarm without a desk dimension: the line it counts names the desk.
+    const noticesFailed = Object.values(
+      template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'NoticesFailed' } }),
     );
-    expect(body.match(/ApproximateNumberOfMessagesVisible/g)).toHaveLength(queues.length);
-    for (const name of EMF_METRICS) {
-      for (const desk of built.config.desks)
-        expect(body).toContain(`\\"tierdesk\\",\\"${name}\\",\\"desk\\",\\"${desk}\\"`);
-    }
+    expect(noticesFailed).toHaveLength(1);
+    expect(noticesFailed[0]?.Properties).toMatchObject({ Namespace: 'tierdesk', Threshold: 1 });
+    expect(noticesFailed[0]?.Properties.Dimensions).toBeUndefined();
+    // Every function's errors: the Region-wide metric, no alarm per function anywhere.
+    const errors = everyResource(built, 'AWS::CloudWatch::Alarm').filter(
+      ({ resource }) => resource.Properties.MetricName === 'Errors',
+    );
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.resource.Properties).toMatchObject({ Namespace: 'AWS/Lambda', Threshold: 1 });
+    expect(errors[0]?.resource.Properties.Dimensions).toBeUndefined();
   });
 
-  it(envName === 'prod' ? 'graphs both web ACLs (prod: WAF on)' : 'has no WAF graphs (dev: WAF off)', () => {
+  it.runIf(envName === 'dev')(
+    'has no dashboard unless observability.dashboard asks for one (dev: none)',
+    () => {
+      template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    },
+  );
+
+  it.runIf(envName === 'prod')(
+    'shows every function, the workflow, table throttles, every queue and the published EMF metrics',
+    () => {
+      const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+      expect(dashboard?.Properties.DashboardName).toBe(`tierdesk-${envName}`);
+      const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+      const functions = built.app.node.findAll().filter((c): c is AppFunction => c instanceof AppFunction);
+      const regional = functions.filter((fn) => Stack.of(fn) !== built.edge);
+      expect(regional.length).toBeGreaterThan(15);
+      for (const fn of regional) {
+        expect(body, fn.node.path).toContain(`\\"label\\":\\"${fn.node.id}\\"`);
+      }
+      expect(body.match(/AWS\/Lambda\\",\\"Errors/g)).toHaveLength(regional.length);
+      expect(body.match(/AWS\/Lambda\\",\\"Duration/g)).toHaveLength(regional.length);
+      for (const metric of ['ExecutionsStarted', 'ExecutionsFailed', 'ExecutionsTimedOut']) {
+        expect(body).toContain(`AWS/States\\",\\"${metric}`);
+      }
+      for (const metric of ['ReadThrottleEvents', 'WriteThrottleEvents']) expect(body).toContain(metric);
+      for (const metric of ['4xx', '5xx', 'Latency'])
+        expect(body).toContain(`AWS/ApiGateway\\",\\"${metric}`);
+      const queues = everyResource(built, 'AWS::SQS::Queue').filter(
+        ({ stack }) => stack !== built.edge?.stackName,
+      );
+      expect(body.match(/ApproximateNumberOfMessagesVisible/g)).toHaveLength(queues.length);
+      // prod publishes every metric once (observability.metrics "all"): no desk dimension.
+      for (const name of METRIC_NAMES) expect(body).toContain(`\\"tierdesk\\",\\"${name}\\"`);
+      expect(body).not.toContain(`\\"desk\\"`);
+    },
+  );
+
+  it.runIf(envName === 'prod')('graphs both web ACLs (prod: WAF on)', () => {
     const waf = dashboardMetrics(template).filter((metric) => metric[0] === 'AWS/WAFV2');
-    if (envName === 'dev') {
-      expect(waf).toEqual([]);
-      return;
-    }
     const described = waf.map((metric) => {
       const dimensions = Object.fromEntries(
         metric.slice(2, -1).flatMap((v, i, all) => (i % 2 === 0 ? [[v, all[i + 1]]] : [])),
@@ -284,8 +297,9 @@ describe.each(['dev', 'prod'] as const)('security properties of every stack, %s'
     }
     for (const { id, resource } of everyResource(built, 'AWS::S3::Bucket')) {
       const [rule] = resource.Properties.BucketEncryption.ServerSideEncryptionConfiguration;
-      // Log delivery (S3 server access logs, CloudFront standard logs) cannot write to SSE-KMS buckets.
-      const expected = id.startsWith('AccessLogs') ? 'AES256' : 'aws:kms';
+      // Log delivery (S3 server access logs, CloudFront standard logs) cannot write to SSE-KMS buckets; the
+      // ops console's static files are public by design (docs/decisions.md).
+      const expected = id.startsWith('AccessLogs') || id.startsWith('Console') ? 'AES256' : 'aws:kms';
       expect(rule.ServerSideEncryptionByDefault.SSEAlgorithm, id).toBe(expected);
       if (expected === 'aws:kms') expect(rule.ServerSideEncryptionByDefault.KMSMasterKeyID, id).toBeDefined();
     }
@@ -364,17 +378,28 @@ describe('cdk.json', () => {
 });
 
 describe('what the workflows log and trace, per environment', () => {
+  // A debugging session's environment: the full history with execution data, and traces.
+  const debugging = buildApp('dev', {
+    'tierdesk:environments': {
+      dev: {
+        removeDataOnDelete: true,
+        logRetentionDays: 30,
+        observability: { workflowLogLevel: 'ALL', workflowLogExecutionData: true, tracing: true },
+      },
+    },
+  });
+  const envBuilds = { ...builds, debugging };
   const expected = {
-    // dev holds test tickets: the full history with execution data, and traces, are what one debugs with.
-    dev: { Level: 'ALL', IncludeExecutionData: true, tracing: true },
-    // prod: failures only, without execution data (task tokens, ticket content); no X-Ray bill.
+    // dev and prod: failures only, without execution data (task tokens, ticket content); no X-Ray bill.
+    dev: { Level: 'ERROR', IncludeExecutionData: false, tracing: false },
     prod: { Level: 'ERROR', IncludeExecutionData: false, tracing: false },
+    debugging: { Level: 'ALL', IncludeExecutionData: true, tracing: true },
   } as const;
 
-  it.each(['dev', 'prod'] as const)(
+  it.each(['dev', 'prod', 'debugging'] as const)(
     '%s: every state machine logs at its level and traces as configured',
     (env) => {
-      const machines = everyResource(builds[env], 'AWS::StepFunctions::StateMachine');
+      const machines = everyResource(envBuilds[env], 'AWS::StepFunctions::StateMachine');
       expect(machines.length).toBeGreaterThanOrEqual(2);
       for (const { id, resource } of machines) {
         expect(resource.Properties.LoggingConfiguration, id).toMatchObject({
@@ -386,13 +411,16 @@ describe('what the workflows log and trace, per environment', () => {
     },
   );
 
-  it.each(['dev', 'prod'] as const)('%s: every tierdesk function traces with X-Ray as configured', (env) => {
-    const functions = everyResource(builds[env], 'AWS::Lambda::Function').filter(
-      ({ resource }) => resource.Properties.Environment?.Variables?.SERVICE_NAME === 'tierdesk',
-    );
-    expect(functions.length).toBeGreaterThan(40);
-    for (const { id, resource } of functions) {
-      expect(resource.Properties.TracingConfig?.Mode === 'Active', id).toBe(expected[env].tracing);
-    }
-  });
+  it.each(['dev', 'prod', 'debugging'] as const)(
+    '%s: every tierdesk function traces with X-Ray as configured',
+    (env) => {
+      const functions = everyResource(envBuilds[env], 'AWS::Lambda::Function').filter(
+        ({ resource }) => resource.Properties.Environment?.Variables?.SERVICE_NAME === 'tierdesk',
+      );
+      expect(functions.length).toBeGreaterThan(40);
+      for (const { id, resource } of functions) {
+        expect(resource.Properties.TracingConfig?.Mode === 'Active', id).toBe(expected[env].tracing);
+      }
+    },
+  );
 });

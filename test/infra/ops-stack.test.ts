@@ -12,7 +12,7 @@ const resources = (type: string) => Object.values(template.findResources(type)) 
 const distribution = () => resources('AWS::CloudFront::Distribution')[0]!.Properties.DistributionConfig;
 
 describe('OpsStack: the console on S3 + CloudFront', () => {
-  it('keeps the files in a private, KMS-encrypted, TLS-only bucket that only CloudFront reads (OAC)', () => {
+  it('keeps the files in a private, SSE-S3, TLS-only bucket that only CloudFront reads (OAC), with no key of its own', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       PublicAccessBlockConfiguration: {
         BlockPublicAcls: true,
@@ -22,10 +22,14 @@ describe('OpsStack: the console on S3 + CloudFront', () => {
       },
       BucketEncryption: {
         ServerSideEncryptionConfiguration: [
-          Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) }),
+          Match.objectLike({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }),
         ],
       },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'console-bucket/' }),
     });
+    // The console's static files are public by design: no customer-managed key in this stack.
+    template.resourceCountIs('AWS::KMS::Key', 0);
     template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
       OriginAccessControlConfig: Match.objectLike({
         OriginAccessControlOriginType: 's3',
@@ -112,8 +116,6 @@ describe('OpsStack: the console on S3 + CloudFront', () => {
     expect(actions).toEqual([
       'cloudfront:CreateInvalidation',
       'cloudfront:GetInvalidation',
-      'kms:Decrypt',
-      'kms:GenerateDataKey',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       's3:DeleteObject',
@@ -146,8 +148,6 @@ describe('OpsStack: the post-incident review sweep', () => {
         'logs:PutLogEvents',
         // Its own dead-letter queue, for events that failed every retry.
         'sqs:SendMessage',
-        'xray:PutTelemetryRecords',
-        'xray:PutTraceSegments',
       ].sort(),
     );
     template.hasResourceProperties('AWS::IAM::Policy', {

@@ -51,12 +51,7 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
     'states:StartExecution',
   ],
 };
-const EVERY_FUNCTION = [
-  'logs:CreateLogStream',
-  'logs:PutLogEvents',
-  'xray:PutTelemetryRecords',
-  'xray:PutTraceSegments',
-];
+const EVERY_FUNCTION = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
 
@@ -101,9 +96,9 @@ describe('WorkflowStack', () => {
     template.hasOutput('StateMachineArn', { Value: { Ref: Match.stringLikeRegexp('^TicketSla') } });
   });
 
-  it('traces with X-Ray and logs ALL events with execution data to an encrypted log group', () => {
+  it('logs errors without execution data to an encrypted log group, untraced (dev has the production defaults)', () => {
     const { Properties } = stateMachine();
-    expect(Properties.TracingConfiguration).toEqual({ Enabled: true });
+    expect(Properties.TracingConfiguration).toEqual({ Enabled: false });
     expect(Properties.LoggingConfiguration).toEqual({
       Destinations: [
         {
@@ -112,8 +107,8 @@ describe('WorkflowStack', () => {
           },
         },
       ],
-      IncludeExecutionData: true,
-      Level: 'ALL',
+      IncludeExecutionData: false,
+      Level: 'ERROR',
     });
     template.hasResourceProperties('AWS::Logs::LogGroup', {
       LogGroupName: `/aws/vendedlogs/states/${STATE_MACHINE_NAME}`,
@@ -140,7 +135,7 @@ describe('WorkflowStack', () => {
       },
       { Effect: 'Allow', Action: 'states:StartExecution', Resource: stateMachineArn },
     ]);
-    // Added by CDK for log delivery and tracing, which have no resource-level permissions.
+    // Added by CDK for log delivery, which has no resource-level permissions (and X-Ray sampling when traced).
     const unscoped = statements.filter((s) => s.Resource === '*').flatMap((s) => [s.Action].flat());
     expect(unscoped.sort()).toEqual([
       'logs:CreateLogDelivery',
@@ -151,10 +146,6 @@ describe('WorkflowStack', () => {
       'logs:ListLogDeliveries',
       'logs:PutResourcePolicy',
       'logs:UpdateLogDelivery',
-      'xray:GetSamplingRules',
-      'xray:GetSamplingTargets',
-      'xray:PutTelemetryRecords',
-      'xray:PutTraceSegments',
     ]);
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
@@ -220,7 +211,15 @@ describe('WorkflowStack', () => {
         ? ['BODY_BUCKET', 'PUBLIC_BASE_URL', 'SURVEY_SECRET_ID', 'THREAD_TOKEN_SECRET_ID']
         : [];
       expect(Object.keys(variables).sort()).toEqual(
-        ['DESKS', 'NODE_OPTIONS', 'SERVICE_NAME', 'STATE_MACHINE_ARN', 'TABLE_NAME', ...mail].sort(),
+        [
+          'DESKS',
+          'METRICS',
+          'NODE_OPTIONS',
+          'SERVICE_NAME',
+          'STATE_MACHINE_ARN',
+          'TABLE_NAME',
+          ...mail,
+        ].sort(),
       );
       expect(variables.DESKS).toBe('rch-spyfocus,techflow,acentus,rarelogic');
       expect(variables.STATE_MACHINE_ARN).toEqual(stateMachineArn);
@@ -228,7 +227,8 @@ describe('WorkflowStack', () => {
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
-      TracingConfig: { Mode: 'Active' },
+      // dev deploys with the production defaults: no X-Ray unless observability.tracing turns it on.
+      TracingConfig: Match.absent(),
     });
   });
 
@@ -273,7 +273,7 @@ describe('WorkflowStack', () => {
     });
   });
 
-  it('alarms on failed, timed-out and throttled executions, undelivered schedules and each function', () => {
+  it('alarms on failed, timed-out and throttled executions and undelivered schedules (function errors: Region-wide)', () => {
     for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionThrottled']) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/States',
@@ -288,9 +288,6 @@ describe('WorkflowStack', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     const metrics = alarms.map((a) => `${a.Properties.Namespace} ${a.Properties.MetricName}`).sort();
     expect(metrics).toEqual([
-      'AWS/Lambda Errors',
-      'AWS/Lambda Errors',
-      'AWS/Lambda Errors',
       'AWS/SQS ApproximateNumberOfMessagesVisible',
       'AWS/SQS ApproximateNumberOfMessagesVisible',
       'AWS/States ExecutionThrottled',

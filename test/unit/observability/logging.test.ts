@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '#shared/observability/logger.ts';
-import { captureMetrics, emitMetric, metricLine } from '#shared/observability/metrics.ts';
+import {
+  ALARMED_METRICS,
+  captureMetrics,
+  emitMetric,
+  METRIC_NAMES,
+  metricLine,
+  metricsModeOf,
+  publishedMetrics,
+} from '#shared/observability/metrics.ts';
 import { REDACTED, redact } from '#shared/observability/redact.ts';
 
 describe('log redaction', () => {
@@ -70,21 +78,49 @@ describe('log redaction', () => {
 });
 
 describe('EMF metrics', () => {
-  it('writes CloudWatch Embedded Metric Format lines per desk, and nothing for zero', () => {
+  it('writes nothing for a zero count, and a line naming the desk otherwise', () => {
     const lines: string[] = [];
     const restore = captureMetrics((l) => lines.push(l));
-    emitMetric('SlaBreaches', 2, 'techflow');
+    emitMetric('NoticesFailed', 2, 'techflow');
     emitMetric('SlaWarnings', 0, 'techflow');
     restore();
     expect(lines).toHaveLength(1);
-    const line = JSON.parse(lines[0]!);
-    expect(line._aws.CloudWatchMetrics[0]).toEqual({
-      Namespace: 'tierdesk',
-      Dimensions: [['desk']],
-      Metrics: [{ Name: 'SlaBreaches', Unit: 'Count' }],
+    expect(JSON.parse(lines[0]!)).toMatchObject({ desk: 'techflow', NoticesFailed: 2 });
+  });
+
+  it('per-desk: every metric with the desk dimension', () => {
+    const line = JSON.parse(metricLine('SlaBreaches', 2, 'techflow', new Date(0), 'per-desk'));
+    expect(line._aws).toEqual({
+      Timestamp: 0,
+      CloudWatchMetrics: [
+        { Namespace: 'tierdesk', Dimensions: [['desk']], Metrics: [{ Name: 'SlaBreaches', Unit: 'Count' }] },
+      ],
     });
     expect(line).toMatchObject({ desk: 'techflow', SlaBreaches: 2 });
-    expect(JSON.parse(metricLine('TicketsAccepted', 1, 'acentus', new Date(0)))._aws.Timestamp).toBe(0);
+  });
+
+  it('all: every metric once for the deployment (no dimension), the desk still in the line', () => {
+    const line = JSON.parse(metricLine('TicketsAccepted', 1, 'acentus', new Date(0), 'all'));
+    expect(line._aws.CloudWatchMetrics[0].Dimensions).toEqual([[]]);
+    expect(line).toMatchObject({ desk: 'acentus', TicketsAccepted: 1 });
+  });
+
+  it('alarmed (the default): only what an alarm reads is a CloudWatch metric; the rest is a plain log line', () => {
+    expect(metricsModeOf(undefined)).toBe('alarmed');
+    const alarmed = JSON.parse(metricLine('NoticesFailed', 1, 'acentus', new Date(0), 'alarmed'));
+    expect(alarmed._aws.CloudWatchMetrics[0]).toMatchObject({
+      Dimensions: [[]],
+      Metrics: [{ Name: 'NoticesFailed', Unit: 'Count' }],
+    });
+    const logged = JSON.parse(metricLine('ReconcileBacklog', 3, 'acentus', new Date(0), 'alarmed'));
+    expect(logged._aws).toBeUndefined();
+    expect(logged).toMatchObject({ metric: 'ReconcileBacklog', desk: 'acentus', ReconcileBacklog: 3 });
+    expect(publishedMetrics('alarmed')).toEqual(ALARMED_METRICS);
+    expect(publishedMetrics('all')).toEqual(METRIC_NAMES);
+  });
+
+  it('refuses an unknown METRICS value', () => {
+    expect(() => metricsModeOf('everything')).toThrow(/METRICS must be one of alarmed, all, per-desk/);
   });
 });
 
