@@ -2,7 +2,12 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { CreateTableCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import * as z from 'zod';
 import { API_ROUTES } from '#functions/manifest/api-routes.ts';
@@ -272,6 +277,7 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
     await clients.dynamo.send(new CreateTableCommand(tableDefinition(TABLE_NAME)));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+    await refuseOutdatedTable(clients.dynamo, dataDir);
   }
   const smtpPort = await mail.listen(clients, TABLE_NAME);
 
@@ -559,4 +565,25 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+/** Thrown when the data directory holds data the current version cannot read; `npm start` prints only its message. */
+export class LocalDataError extends Error {}
+
+/**
+ * A data directory kept from a version with other table indexes (dynalite cannot add an index to an
+ * existing table, as DynamoDB does one per deploy): refuse at start with what to do, instead of
+ * failing every query later.
+ */
+async function refuseOutdatedTable(dynamo: DynamoDBClient, dataDir: string): Promise<void> {
+  const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
+  const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+  const missing = (tableDefinition(TABLE_NAME).GlobalSecondaryIndexes ?? [])
+    .map((i) => i.IndexName)
+    .filter((name) => !present.has(name));
+  if (missing.length)
+    throw new LocalDataError(
+      `The data in ${dataDir} was written by an older tierdesk (its table lacks the ${missing.join(', ')} ` +
+        `index${missing.length > 1 ? 'es' : ''}). Start with a fresh data directory: move it aside, or set DATA_DIR=<new directory>.`,
+    );
 }

@@ -2,7 +2,7 @@ import { appendFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { captureMetrics } from '#shared/observability/metrics.ts';
 import { portInUseMessage } from './ports.ts';
-import { startLocalStack } from './stack.ts';
+import { LocalDataError, startLocalStack } from './stack.ts';
 
 // Lambda runs Node 22; a laptop may run 20. The SDK's upgrade notice is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -17,9 +17,10 @@ if (['WARN', 'ERROR'].includes(process.env.LOG_LEVEL))
 
 /** `npm start`: the whole product on this machine, no AWS account, no Docker. */
 const stack = await startLocalStack().catch((error: unknown) => {
-  const message = portInUseMessage(error);
+  const message = portInUseMessage(error) ?? (error instanceof LocalDataError ? error.message : undefined);
   if (!message) throw error;
-  // A taken port is a configuration problem, not a crash: one line naming the variable, no stack trace.
+  // A taken port or an outdated data directory is a configuration problem, not a crash: one line
+  // saying what to change, no stack trace.
   console.error(message);
   process.exit(1);
 });
