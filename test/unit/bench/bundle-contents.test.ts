@@ -17,12 +17,12 @@ const ALLOWED_WHEN: Record<string, (access: FunctionAccess) => boolean> = {
   // Sending mail reads long bodies from the bodies bucket (the mail stack's grant).
   '@aws-sdk/client-s3': (a) => Boolean(a.bodies?.length || a.inboundMail || a.sendMail),
   '@aws-sdk/client-sfn': (a) => Boolean(a.ticketWorkflow),
-  '@aws-sdk/client-ses': (a) => Boolean(a.sendMail),
+  '@aws-sdk/client-ses': (a) => Boolean(a.sendMail || a.sendOwnMail),
   '@aws-sdk/client-scheduler': (a) => Boolean(a.complianceSchedules),
   '@aws-sdk/client-secrets-manager': (a) => Boolean(a.secrets?.length || a.sendMail),
   '@aws-sdk/client-cognito-identity-provider': (a) => Boolean(a.staffDirectory),
   mailparser: (a) => Boolean(a.inboundMail),
-  nodemailer: (a) => Boolean(a.sendMail),
+  nodemailer: (a) => Boolean(a.sendMail || a.sendOwnMail),
 };
 
 /**
