@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { describe, expect, it } from 'vitest';
-import { LocalDataError, startLocalStack } from '#local/stack.ts';
+import { LocalDataError } from '#local/stack.ts';
 import { tableDefinition } from '#shared/store/table-definition.ts';
+import { startTestStack } from '../support/local-stack.ts';
 
 /** A data directory whose table an older tierdesk created, under the index names it used then. */
 async function olderDataDirectory(): Promise<string> {
@@ -37,17 +38,7 @@ async function olderDataDirectory(): Promise<string> {
 describe('a data directory from an older version', () => {
   it('is refused at start with what to do, instead of failing every query later', async () => {
     const dataDir = await olderDataDirectory();
-    const start = startLocalStack({
-      dataDir,
-      apiPort: 0,
-      dynamoPort: 0,
-      s3Port: 0,
-      sfnPort: 0,
-      sesPort: 0,
-      smtpPort: 0,
-      schedulerPort: 0,
-      directoryPort: 0,
-    });
+    const start = startTestStack({ dataDir });
     await expect(start).rejects.toBeInstanceOf(LocalDataError);
     await expect(start).rejects.toThrow(/fresh data directory.*DATA_DIR=/);
   });
