@@ -10,6 +10,7 @@ describe('deployment config from CDK context', () => {
     expect(parseDeploymentConfig('dev', environments)).toEqual({
       envName: 'dev',
       removeDataOnDelete: true,
+      tableIndexStep: 8,
       logRetentionDays: 30,
       apiThrottle: {
         rateLimit: 50,

@@ -23,6 +23,7 @@ const BASE = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 /** What each compliance function may do besides BASE: exactly the calls its code makes (shared/compliance, shared/store). */
 const EXPECTED_ACTIONS: Record<string, string[]> = {
   PlanRetentionPurge: [
+    'dynamodb:BatchGetItem',
     'dynamodb:GetItem',
     'dynamodb:PutItem',
     'dynamodb:Query',
@@ -30,6 +31,7 @@ const EXPECTED_ACTIONS: Record<string, string[]> = {
     'kms:GenerateDataKey',
   ],
   RunRetentionPurgeBatch: [
+    'dynamodb:BatchGetItem',
     'dynamodb:DeleteItem',
     'dynamodb:GetItem',
     'dynamodb:PutItem',
