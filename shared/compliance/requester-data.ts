@@ -12,7 +12,22 @@ import { ERASED_TEXT, eraseMessage, eraseTicket, requesterIds } from './erasure.
 import type { AttachmentExport, TicketExport } from './export-bundle.ts';
 import type { RetentionStore } from './ports.ts';
 
-const TICKET_INTERNALS = ['activity', 'activityStart', 'sla', 'workflow', 'outbound', 'outbox'];
+/**
+ * Bookkeeping the ticket item carries beside the ticket (the store's `toStored` splits them off the
+ * same way): the history (exported from its own items), the SLA and workflow state, the mail log, the
+ * KPI share and its pending change, and intake's suppression look-up. None is the requester's data.
+ */
+const TICKET_INTERNALS = [
+  'activity',
+  'activityStart',
+  'sla',
+  'workflow',
+  'outbound',
+  'outbox',
+  'kpi',
+  'kpiChange',
+  'requesterMailCheck',
+];
 const MAX_ATTEMPTS = 5;
 /** Ticket attributes where the mail module keeps the ticket's outbound mail (entries carry `to`). */
 const MAIL_LOGS = ['outbox', 'outbound'] as const;
