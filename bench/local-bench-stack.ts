@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type LocalStackOptions, startLocalStack } from '../local/stack.ts';
+import { type LocalStackOptions, ON_FREE_PORTS, startLocalStack } from '../local/stack.ts';
 
 /** The whole local stack on free ports and a throw-away data directory, for one benchmark run. */
 export async function startBenchStack(
@@ -11,13 +11,7 @@ export async function startBenchStack(
   const dataDir = mkdtempSync(join(tmpdir(), `tierdesk-bench-${name}-`));
   const stack = await startLocalStack({
     dataDir,
-    apiPort: 0,
-    dynamoPort: 0,
-    s3Port: 0,
-    sfnPort: 0,
-    sesPort: 0,
-    smtpPort: 0,
-    schedulerPort: 0,
+    ...ON_FREE_PORTS,
     ...options,
   });
   return {

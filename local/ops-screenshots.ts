@@ -5,7 +5,7 @@ import { chromium, type Page } from 'playwright-core';
 import type { Role } from '#shared/auth/principal.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.ts';
 import { seedOpsDemo } from './ops-demo.ts';
-import { startLocalStack } from './stack.ts';
+import { ON_FREE_PORTS, startLocalStack } from './stack.ts';
 import { localSurveyKeyring } from './survey-secret.ts';
 
 /**
@@ -16,15 +16,7 @@ import { localSurveyKeyring } from './survey-secret.ts';
  */
 const outDir = resolve(process.argv[2] ?? 'docs');
 const dataDir = mkdtempSync(join(tmpdir(), 'tierdesk-shots-'));
-const stack = await startLocalStack({
-  dataDir,
-  apiPort: 0,
-  dynamoPort: 0,
-  s3Port: 0,
-  sfnPort: 0,
-  sesPort: 0,
-  smtpPort: 0,
-});
+const stack = await startLocalStack({ dataDir, ...ON_FREE_PORTS });
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 const written: string[] = [];
 try {

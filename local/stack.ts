@@ -54,6 +54,17 @@ import { VirtualTimers } from './timers.ts';
 import { UsageMeter } from './usage-meter.ts';
 import { parseIsoDuration, VirtualClock } from './virtual-clock.ts';
 
+/** Every port the stack opens on a free one (tests, benches, screenshots: never the documented defaults). */
+export const ON_FREE_PORTS = {
+  apiPort: 0,
+  dynamoPort: 0,
+  s3Port: 0,
+  sfnPort: 0,
+  sesPort: 0,
+  smtpPort: 0,
+  schedulerPort: 0,
+} as const satisfies Partial<LocalStackOptions>;
+
 export interface LocalStackOptions {
   dataDir?: string;
   /** 0 picks a free port (tests); defaults come from env, then the documented ports. */

@@ -27,11 +27,12 @@
  */
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ContributionStamp, KpiChange, KpiRollupStore } from '../kpis/ports.ts';
 import { type Contribution, type Counters, contributionDelta } from '../kpis/rollups.ts';
 import { type Clock, systemClock } from '../time/clock.ts';
 import { conditionHeld } from './conditional-put.ts';
+import { queryAll } from './query-all.ts';
 import { keys } from './table-keys.ts';
 
 const TOKEN_SLOT_MS = 5 * 60_000;
@@ -275,34 +276,25 @@ export function dynamoKpiRollupStore(
     },
 
     async readDays(desk, fromDay, toDay) {
+      const items = await queryAll(doc, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': rollupKeys.days(desk),
+          ':from': `DAY#${fromDay}`,
+          ':to': `DAY#${toDay}`,
+        },
+      });
       const days = new Map<string, Counters>();
-      let itemsRead = 0;
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: {
-              ':pk': rollupKeys.days(desk),
-              ':from': `DAY#${fromDay}`,
-              ':to': `DAY#${toDay}`,
-            },
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          itemsRead += 1;
-          const counters: Counters = {};
-          for (const [k, v] of Object.entries(item)) {
-            if (k.startsWith(COUNTER_PREFIX) && typeof v === 'number')
-              counters[k.slice(COUNTER_PREFIX.length)] = v;
-          }
-          days.set(item.day as string, counters);
+      for (const item of items) {
+        const counters: Counters = {};
+        for (const [k, v] of Object.entries(item)) {
+          if (k.startsWith(COUNTER_PREFIX) && typeof v === 'number')
+            counters[k.slice(COUNTER_PREFIX.length)] = v;
         }
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return { days, itemsRead };
+        days.set(item.day as string, counters);
+      }
+      return { days, itemsRead: items.length };
     },
   };
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type LocalStack, startLocalStack } from '#local/stack.ts';
+import { type LocalStack, ON_FREE_PORTS, startLocalStack } from '#local/stack.ts';
 import type { Role } from '#shared/auth/principal.ts';
 import { contractViolations } from './contract.ts';
 
@@ -12,15 +12,7 @@ export async function startTestStack(
   // Every answer of every suite is checked against docs/openapi.json (TIERDESK_CONTRACT=0 turns it off).
   const checkContract = options.contract ?? process.env.TIERDESK_CONTRACT !== '0';
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tierdesk-e2e-'));
-  const stack = await startLocalStack({
-    dataDir,
-    apiPort: 0,
-    dynamoPort: 0,
-    s3Port: 0,
-    sfnPort: 0,
-    sesPort: 0,
-    smtpPort: 0,
-  });
+  const stack = await startLocalStack({ dataDir, ...ON_FREE_PORTS });
   return {
     stack,
     url: stack.urls.api,
