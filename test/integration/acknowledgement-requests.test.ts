@@ -27,6 +27,7 @@ import { policyPackPlanner } from '#shared/workflow/policy-planner.ts';
 import type { WorkflowSignals } from '#shared/workflow/signals.ts';
 import { DEFAULT_FIRST_RESPONSE_MINUTES, fixedFirstResponsePlanner } from '#shared/workflow/sla-planner.ts';
 import { startDynalite } from '../support/dynalite.ts';
+import { enterpriseCustomer } from '../support/principals.ts';
 
 /**
  * The acknowledgement's bookkeeping rides on the ticket's own conditional writes: the Apply step
@@ -45,15 +46,7 @@ const kpis: KpiRecorder = {
   ticketChanged: async () => 'unchanged',
   surveyAnswered: async () => 'unchanged',
 };
-const customer: Principal = {
-  id: 'c1',
-  role: 'customer',
-  desk: 'techflow',
-  email: 'c1@example.com',
-  name: undefined,
-  plan: 'enterprise',
-  tier: undefined,
-};
+const customer = enterpriseCustomer;
 const created = new Date('2030-01-07T15:00:00Z');
 
 let db: Awaited<ReturnType<typeof startDynalite>>;

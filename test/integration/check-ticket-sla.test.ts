@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Principal } from '#shared/auth/principal.ts';
 import { type KpiRecorder, kpiRecorder } from '#shared/kpis/recorder.ts';
 import type { BlobStore } from '#shared/objects/ports.ts';
 import { dynamoKpiRollupStore } from '#shared/store/kpi-rollup-store.ts';
@@ -11,21 +10,14 @@ import { checkTicketSla, MAX_EXECUTION_AGE_MS } from '#shared/workflow/check-tic
 import { policyPackPlanner } from '#shared/workflow/policy-planner.ts';
 import { DEFAULT_FIRST_RESPONSE_MINUTES, fixedFirstResponsePlanner } from '#shared/workflow/sla-planner.ts';
 import { startDynalite } from '../support/dynalite.ts';
+import { enterpriseCustomer } from '../support/principals.ts';
 
 const noBlobs: BlobStore = { put: async () => {}, getText: async () => '' };
 let db: Awaited<ReturnType<typeof startDynalite>>;
 let store: TicketStore;
 let kpis: KpiRecorder;
 const planner = policyPackPlanner(fixedFirstResponsePlanner(DEFAULT_FIRST_RESPONSE_MINUTES));
-const customer: Principal = {
-  id: 'c1',
-  role: 'customer',
-  desk: 'techflow',
-  email: 'c1@example.com',
-  name: undefined,
-  plan: 'enterprise',
-  tier: undefined,
-};
+const customer = enterpriseCustomer;
 const created = new Date('2030-01-07T15:00:00Z');
 
 beforeAll(async () => {

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Principal } from '#shared/auth/principal.ts';
 import { kpiRecorder } from '#shared/kpis/recorder.ts';
 import type { MailStore } from '#shared/mail/ports.ts';
 import { staticThreadKeys } from '#shared/mail/thread-token.ts';
@@ -20,6 +19,7 @@ import { checkTicketSla } from '#shared/workflow/check-ticket-sla.ts';
 import { policyPackPlanner } from '#shared/workflow/policy-planner.ts';
 import { DEFAULT_FIRST_RESPONSE_MINUTES, fixedFirstResponsePlanner } from '#shared/workflow/sla-planner.ts';
 import { startDynalite } from '../support/dynalite.ts';
+import { enterpriseCustomer } from '../support/principals.ts';
 
 /**
  * A send lease is measured on the real clock: a jump of the business (virtual) clock while a send
@@ -27,15 +27,7 @@ import { startDynalite } from '../support/dynalite.ts';
  */
 const noBlobs: BlobStore = { put: async () => {}, getText: async () => '' };
 const planner = policyPackPlanner(fixedFirstResponsePlanner(DEFAULT_FIRST_RESPONSE_MINUTES));
-const customer: Principal = {
-  id: 'c1',
-  role: 'customer',
-  desk: 'techflow',
-  email: 'c1@example.com',
-  name: undefined,
-  plan: 'enterprise',
-  tier: undefined,
-};
+const customer = enterpriseCustomer;
 const created = new Date('2030-01-07T15:00:00Z');
 
 let db: Awaited<ReturnType<typeof startDynalite>>;
