@@ -110,17 +110,27 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
   // Made before the first await: every server the stack opens waits on it inside its request
   // handler, so a request that comes while the stack starts is answered once all is wired.
   const gate = startupGate();
+  // What the start has opened so far: a start that fails later (a port in use, an outdated data
+  // directory) closes it again, newest first, so no server is left listening in the process.
+  const opened: Closer[] = [];
   try {
-    const stack = await bootLocalStack(options, gate.ready);
+    const stack = await bootLocalStack(options, gate.ready, opened);
     gate.open();
     return stack;
   } catch (error) {
     gate.fail(error);
+    for (const close of opened.reverse()) await close().catch(() => {});
     throw error;
   }
 }
 
-async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) {
+type Closer = () => Promise<void>;
+const closeServer =
+  (server: { close(done: () => void): unknown }): Closer =>
+  () =>
+    new Promise<void>((ok) => server.close(() => ok()));
+
+async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>, opened: Closer[]) {
   const started = Date.now();
   const dataDir = resolve(options.dataDir ?? process.env.DATA_DIR ?? '.data');
   mkdirSync(dataDir, { recursive: true });
@@ -150,12 +160,14 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
     return server;
   };
   let dynamo = await startDynamo(options.dynamoPort ?? envPort('DYNAMODB_PORT'));
+  opened.push(() => closeServer(dynamo)());
   const dynamoUrl = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
 
   const objects = await startObjectStore({
     dir: objectStorePath(dataDir),
     port: options.s3Port ?? envPort('S3_PORT'),
   });
+  opened.push(() => objects.close());
   const identity = await localIdentity(dataDir);
   const desks = [...(options.desks ?? LOCAL_DESKS)];
   // The identity provider's staff directory, behind the same Cognito calls the API makes on AWS.
@@ -163,11 +175,13 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
     localStaff(desks),
     options.directoryPort ?? envPort('DIRECTORY_PORT'),
   );
+  opened.push(() => staffDirectory.close());
 
   // The survey and thread-token keyrings, served from files in the data directory (created on first start).
   localSurveySecret(dataDir);
   localThreadTokenSecret(dataDir);
   const secrets = await startSecretsManagerEndpoint(dataDir, envPort('SECRETS_PORT'));
+  opened.push(() => secrets.close());
 
   // The port must be known early (the JWKS URL); the handler is attached now and waits for `ready`.
   const server = createServer(async (req, res) => {
@@ -177,6 +191,7 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
     server.once('error', fail);
     server.listen(options.apiPort ?? envPort('PORT'), '127.0.0.1', () => ok());
   });
+  opened.push(closeServer(server));
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   await loadLocalLambdas();
@@ -205,6 +220,10 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
     faults,
     ready,
   });
+  opened.push(async () => {
+    timers.stop();
+    await sfn.close();
+  });
   const stateMachineArnOf = (id: StateMachineId) =>
     stepFunctions.listStateMachines().find((m) => m.name === localStateMachineName(id))!.stateMachineArn;
   const stateMachineArn = stateMachineArnOf('ticket-sla');
@@ -221,6 +240,7 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
       options.authenticatedMailDomains ??
       authenticatedDomainsFromEnv(process.env.LOCAL_AUTHENTICATED_MAIL_DOMAINS),
   });
+  opened.push(() => mail.close());
 
   const inFlight = new Set<Promise<unknown>>();
   const tracked = (job: () => Promise<unknown>) => () => {
@@ -237,6 +257,7 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>) 
     ready,
     invoke: (arn, input) => tracked(() => invokeByArn(lambdas, arn, input))(),
   });
+  opened.push(() => scheduler.close());
   // The handlers' configuration, exactly the variables infra/ sets on AWS, pointed at the stand-ins, and
   // the clients that reach them: installed as the runtime every composition root builds from. The
   // process environment is left alone (a second stack in the same process installs its own).

@@ -1,10 +1,11 @@
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { describe, expect, it } from 'vitest';
-import { LocalDataError } from '#local/stack.ts';
+import { LocalDataError, startLocalStack } from '#local/stack.ts';
 import { tableDefinition } from '#shared/store/table-definition.ts';
 import { startTestStack } from '../support/local-stack.ts';
 
@@ -42,4 +43,34 @@ describe('a data directory from an older version', () => {
     await expect(start).rejects.toBeInstanceOf(LocalDataError);
     await expect(start).rejects.toThrow(/fresh data directory.*DATA_DIR=/);
   });
+
+  it('leaves no server listening after the refused start (each port it took can be taken again)', async () => {
+    const dataDir = await olderDataDirectory();
+    const [apiPort, dynamoPort, s3Port, sfnPort, sesPort, smtpPort, schedulerPort, directoryPort] =
+      await Promise.all(Array.from({ length: 8 }, freePort));
+    const ports = { apiPort, dynamoPort, s3Port, sfnPort, sesPort, smtpPort, schedulerPort, directoryPort };
+    await expect(startLocalStack({ dataDir, ...ports })).rejects.toBeInstanceOf(LocalDataError);
+    for (const [name, port] of Object.entries(ports)) {
+      await expect(canListen(port!), `${name} ${port} still taken`).resolves.toBe(true);
+    }
+  });
 });
+
+/** A port nothing listens on now (the OS picks it; closed again before use). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((ok) => server.close(() => ok()));
+  return port;
+}
+
+async function canListen(port: number): Promise<boolean> {
+  const server = createServer();
+  const listening = await new Promise<boolean>((ok) => {
+    server.once('error', () => ok(false));
+    server.listen(port, '127.0.0.1', () => ok(true));
+  });
+  if (listening) await new Promise<void>((ok) => server.close(() => ok()));
+  return listening;
+}
