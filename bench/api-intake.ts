@@ -55,10 +55,12 @@ async function putItemsPerSecond(seconds: number): Promise<number> {
 }
 const putsBefore = await putItemsPerSecond(DURATION_S / 2);
 
-const dynamoRequests = () =>
-  Object.entries(stack.usage.snapshot().counts)
-    .filter(([what]) => what.startsWith('dynamodb:'))
-    .reduce((sum, [, count]) => sum + count, 0);
+const dynamoCounts = () =>
+  Object.fromEntries(
+    Object.entries(stack.usage.snapshot().counts).filter(([what]) => what.startsWith('dynamodb:')),
+  ) as Record<string, number>;
+const dynamoRequests = () => Object.values(dynamoCounts()).reduce((sum, count) => sum + count, 0);
+const countsBefore = dynamoCounts();
 const requestsBefore = dynamoRequests();
 
 let n = 0;
@@ -88,6 +90,14 @@ const result = await autocannon({
 await stack.settle();
 const accepted = result['2xx'];
 const dynamoPerTicket = (dynamoRequests() - requestsBefore) / accepted;
+// Per operation, per ticket: what the run's requests were (the API's, the workflow's, the sweeps').
+const countsAfter = dynamoCounts();
+const perOperation = Object.fromEntries(
+  Object.entries(countsAfter)
+    .map(([what, count]) => [what.slice('dynamodb:'.length), (count - (countsBefore[what] ?? 0)) / accepted])
+    .filter(([, perTicket]) => Number(perTicket) > 0)
+    .map(([op, perTicket]) => [op, Number(Number(perTicket).toFixed(2))]),
+);
 const putsPerSecond = (putsBefore + (await putItemsPerSecond(DURATION_S / 2))) / 2;
 const bound = putsPerSecond / dynamoPerTicket;
 const ratio = result.requests.average / bound;
@@ -130,6 +140,7 @@ const rows = [
 ];
 const non2xx = result.non2xx;
 console.table(rows);
+console.log(`DynamoDB requests per ticket by operation: ${JSON.stringify(perOperation)}`);
 console.log(
   `${accepted} tickets accepted; ${dynamoPerTicket.toFixed(1)} DynamoDB requests per ticket; ratio to the bound ${ratio.toFixed(2)} (goal ≥ 0.5); non-2xx: ${non2xx}; errors: ${result.errors}`,
 );
@@ -146,6 +157,7 @@ writeFileSync(
       rows,
       ticketsAccepted: accepted,
       dynamoRequestsPerTicket: Number(dynamoPerTicket.toFixed(1)),
+      dynamoRequestsPerTicketByOperation: perOperation,
       boundPerSecond: Math.round(bound),
       ratioToBound: Number(ratio.toFixed(2)),
       goalRatio: 0.5,

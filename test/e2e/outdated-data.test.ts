@@ -46,12 +46,22 @@ describe('a data directory from an older version', () => {
 
   it('leaves no server listening after the refused start (each port it took can be taken again)', async () => {
     const dataDir = await olderDataDirectory();
-    const [apiPort, dynamoPort, s3Port, sfnPort, sesPort, smtpPort, schedulerPort, directoryPort] =
-      await Promise.all(Array.from({ length: 8 }, freePort));
-    const ports = { apiPort, dynamoPort, s3Port, sfnPort, sesPort, smtpPort, schedulerPort, directoryPort };
+    const names = [
+      'apiPort',
+      'dynamoPort',
+      's3Port',
+      'sfnPort',
+      'sesPort',
+      'smtpPort',
+      'schedulerPort',
+      'directoryPort',
+    ];
+    const ports = Object.fromEntries(
+      await Promise.all(names.map(async (name) => [name, await freePort()] as const)),
+    );
     await expect(startLocalStack({ dataDir, ...ports })).rejects.toBeInstanceOf(LocalDataError);
     for (const [name, port] of Object.entries(ports)) {
-      await expect(canListen(port!), `${name} ${port} still taken`).resolves.toBe(true);
+      await expect(canListen(port), `${name} ${port} still taken`).resolves.toBe(true);
     }
   });
 });
