@@ -1,6 +1,6 @@
 import { createTokenVerifier, type TokenVerifier } from '../auth/verify-token.ts';
 import { ApiEnv } from '../config/env.ts';
-import { PACK_IDS } from '../policy/packs.ts';
+import { PACK_IDS } from '../policy/pack-ids.ts';
 import { dynamoQuotaCounter, withDeskQuota } from '../quota/desk-quota.ts';
 import type { BanService } from '../tickets/bans.ts';
 import type { TicketService } from '../tickets/service.ts';
