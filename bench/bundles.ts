@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { API_ROUTES } from '../functions/manifest/api-routes.ts';
 import { ASYNC_FUNCTIONS } from '../functions/manifest/async-functions.ts';
-import { LAMBDA_BUNDLING } from '../infra/constructs/lambda-bundling.ts';
+import { esbuildApiOptions, LAMBDA_BUNDLING } from '../infra/constructs/lambda-bundling.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const INIT_RUNS = Number(process.env.INIT_RUNS ?? 10);
@@ -47,15 +47,12 @@ async function bundle(handler: string, sdkFromRuntime: boolean) {
     out,
     `${handler.replace(/[/\\]/g, '__').replace(/\.ts$/, '')}${sdkFromRuntime ? '.sdk-from-runtime' : ''}.mjs`,
   );
-  const { banner, external, ...options } = LAMBDA_BUNDLING;
+  const options = esbuildApiOptions();
   const result = await build({
     ...options,
-    mainFields: [...options.mainFields],
     entryPoints: [join(root, handler)],
     outfile,
-    bundle: true,
-    banner: { js: banner },
-    external: sdkFromRuntime ? ['@aws-sdk/*'] : [...external],
+    external: sdkFromRuntime ? ['@aws-sdk/*'] : options.external,
     tsconfig: join(root, 'tsconfig.json'),
     metafile: true,
     logLevel: 'silent',

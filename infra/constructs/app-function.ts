@@ -18,7 +18,7 @@ import type {
 } from '#functions/manifest/access.ts';
 import type { MetricsMode } from '#shared/observability/metrics.ts';
 import { INDEX } from '#shared/store/table-keys.ts';
-import { LAMBDA_BUNDLING } from './lambda-bundling.ts';
+import { absoluteAliases, LAMBDA_BUNDLING } from './lambda-bundling.ts';
 
 // The action vocabulary is the app manifest's (no CDK there); re-exported for the stacks.
 export type { ExecutionAction, ObjectAction, StateMachineAction, TableAction, TableIndexName };
@@ -229,6 +229,7 @@ export class AppFunction extends Construct {
         sourceMapMode: SourceMapMode.DEFAULT,
         sourcesContent: LAMBDA_BUNDLING.sourcesContent,
         externalModules: [...LAMBDA_BUNDLING.external],
+        esbuildArgs: { '--alias': Object.entries(absoluteAliases()).map(([from, to]) => `${from}=${to}`) },
         tsconfig: `${REPO_ROOT}tsconfig.json`,
         forceDockerBundling: false,
       },

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { isKnownDesk, PACK_IDS } from '../policy/packs.ts';
+import { isKnownDesk, PACK_IDS } from '../policy/pack-ids.ts';
 import { Slug } from '../tickets/model.ts';
 import { type Role, STAFF_ROLES } from './principal.ts';
 

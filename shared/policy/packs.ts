@@ -7,25 +7,18 @@ import acentus from '../policies/acentus.json' with { type: 'json' };
 import rarelogic from '../policies/rarelogic.json' with { type: 'json' };
 import rchSpyfocus from '../policies/rch-spyfocus.json' with { type: 'json' };
 import techflow from '../policies/techflow.json' with { type: 'json' };
+import { isKnownDesk, PACK_IDS, type PackId } from './pack-ids.ts';
 import { type PolicyPack, parsePolicyPack } from './schema.ts';
 
-const SOURCES: ReadonlyArray<readonly [string, unknown]> = [
-  ['rch-spyfocus', rchSpyfocus],
-  ['techflow', techflow],
-  ['acentus', acentus],
-  ['rarelogic', rarelogic],
-];
+/** Every desk's pack; the type keeps it in step with PACK_IDS. */
+const SOURCES: Readonly<Record<PackId, unknown>> = {
+  'rch-spyfocus': rchSpyfocus,
+  techflow,
+  acentus,
+  rarelogic,
+};
 
-/**
- * Desk ids of the shipped packs, in document order (000-003): the one list of desks. A desk without a
- * pack has no SLA and no rules, so nothing else (tokens, infra, the local stack) may name another.
- */
-export const PACK_IDS: readonly string[] = SOURCES.map(([id]) => id);
-
-/** Whether a desk is served (has a policy pack). */
-export function isKnownDesk(deskId: string): boolean {
-  return PACK_IDS.includes(deskId);
-}
+export { isKnownDesk, PACK_IDS };
 
 let loaded: ReadonlyMap<string, PolicyPack> | undefined;
 
@@ -41,8 +34,8 @@ function deepFreeze<T>(value: T): T {
 export function loadPolicyPacks(): ReadonlyMap<string, PolicyPack> {
   if (!loaded) {
     const map = new Map<string, PolicyPack>();
-    for (const [id, json] of SOURCES) {
-      const pack = parsePolicyPack(json, `shared/policies/${id}.json`);
+    for (const id of PACK_IDS) {
+      const pack = parsePolicyPack(SOURCES[id as PackId], `shared/policies/${id}.json`);
       if (pack.id !== id) throw new Error(`shared/policies/${id}.json declares id "${pack.id}"`);
       map.set(id, deepFreeze(pack));
     }

@@ -1,10 +1,8 @@
 import { createTokenVerifier, type TokenVerifier } from '../auth/verify-token.ts';
 import { ApiEnv } from '../config/env.ts';
-import { PACK_IDS } from '../policy/packs.ts';
+import { PACK_IDS } from '../policy/pack-ids.ts';
 import { dynamoQuotaCounter, withDeskQuota } from '../quota/desk-quota.ts';
 import type { BanService } from '../tickets/bans.ts';
-import type { DeskDefaults } from '../tickets/commands.ts';
-import { deskDefaultsFor } from '../tickets/desk-policy.ts';
 import type { TicketService } from '../tickets/service.ts';
 import type { Clock } from '../time/clock.ts';
 import { dynamoClient } from './clients/dynamodb.ts';
@@ -25,7 +23,6 @@ import {
 export interface ApiDeps {
   verifyToken: TokenVerifier;
   clock: Clock;
-  deskDefaults(desk: string): DeskDefaults;
   bans: BanService;
 }
 
@@ -53,7 +50,6 @@ export const apiDeps = /* @__PURE__ */ perRuntime(
   (runtime): ApiDeps => ({
     bans: bans(),
     clock: runtime.clock,
-    deskDefaults: deskDefaultsFor,
     verifyToken: apiTokenVerifier(),
   }),
 );

@@ -1,23 +1,18 @@
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { LAMBDA_BUNDLING } from '#infra/constructs/lambda-bundling.ts';
+import { esbuildApiOptions } from '#infra/constructs/lambda-bundling.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** What a deployed function's bundle is made of, built with the options infra/ deploys with. */
 async function bundleInputs(handler: string) {
-  const { banner, external, ...options } = LAMBDA_BUNDLING;
   const result = await build({
-    ...options,
-    mainFields: [...options.mainFields],
+    ...esbuildApiOptions(),
     entryPoints: [`${root}${handler}`],
     outfile: '/dev/null/index.mjs',
-    bundle: true,
     write: false,
     sourcemap: false,
-    banner: { js: banner },
-    external: [...external],
     metafile: true,
     logLevel: 'silent',
   });
