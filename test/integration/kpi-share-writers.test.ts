@@ -30,7 +30,7 @@ const desk = 'techflow';
 const pack = getPolicyPack(desk);
 /** Each test's ticket is created on a day of its own, so each day's roll-up holds one ticket. */
 let created = new Date('2030-01-07T15:00:00Z');
-const after = (minutes: number) => new Date(created.getTime() + minutes * 60_000);
+const minutesIn = (minutes: number) => new Date(created.getTime() + minutes * 60_000);
 const agent: Principal = { ...enterpriseCustomer, id: 'a1', role: 'agent', email: 'a1@example.com' };
 
 let db: Awaited<ReturnType<typeof startDynalite>>;
@@ -90,6 +90,26 @@ async function parkedTicket(): Promise<string> {
   return ticket.id;
 }
 
+/**
+ * The ticket store with the workflow's Apply step run (20 minutes in: the P1 first response is breached,
+ * so the share moves, at the same version) after the API read the ticket and before its first commit.
+ */
+function workflowStepBeforeCommit(id: string) {
+  let raced = false;
+  const racing: TicketStore = {
+    ...store,
+    async commitChange(...args) {
+      if (!raced) {
+        raced = true;
+        now = minutesIn(20);
+        await checkTicketSla({ store, planner, kpis, clock }, { ticketId: id, desk, executionName: id });
+      }
+      return store.commitChange(...args);
+    },
+  };
+  return { store: racing, raced: () => raced };
+}
+
 const read = async (id: string) => (await store.getTicket(desk, id)) as StoredTicket;
 
 /** What the days hold of the desk on the ticket's day, and what the ticket as stored contributes at `now`. */
@@ -108,7 +128,7 @@ describe("a ticket's KPI share, written by the API's commit and by the workflow"
     const id = await parkedTicket();
     woken.length = 0;
     const before = await read(id);
-    now = after(5);
+    now = minutesIn(5);
     await service().addMessage(agent, id, { body: 'Looking at it.', visibility: 'public' });
     const stored = await read(id);
     expect(woken).toEqual([]);
@@ -122,25 +142,12 @@ describe("a ticket's KPI share, written by the API's commit and by the workflow"
 
   it('a workflow step that writes the share at the same version between the read and the commit makes the API re-read: nothing added twice or lost', async () => {
     const id = await parkedTicket();
-    // The workflow's step runs (20 minutes in: the P1 first response is breached, the share moves)
-    // after the API read the ticket and before it commits.
-    let raced = false;
-    const racing: TicketStore = {
-      ...store,
-      async commitChange(...args) {
-        if (!raced) {
-          raced = true;
-          now = after(20);
-          await checkTicketSla({ store, planner, kpis, clock }, { ticketId: id, desk, executionName: id });
-        }
-        return store.commitChange(...args);
-      },
-    };
+    const racing = workflowStepBeforeCommit(id);
     const before = await read(id);
-    now = after(19);
-    await service({ store: racing }).addMessage(agent, id, { body: 'On it.', visibility: 'public' });
+    now = minutesIn(19);
+    await service({ store: racing.store }).addMessage(agent, id, { body: 'On it.', visibility: 'public' });
     const stored = await read(id);
-    expect(raced).toBe(true);
+    expect(racing.raced()).toBe(true);
     // The first share, the workflow's, then the API's after its re-read.
     expect(stored.kpi!.seq).toBe(before.kpi!.seq + 2);
     expect(stored.ticket.version).toBe(before.ticket.version + 1);
@@ -150,29 +157,18 @@ describe("a ticket's KPI share, written by the API's commit and by the workflow"
 
   it('a status change at the If-Match version is not refused because the workflow wrote the share meanwhile', async () => {
     const id = await parkedTicket();
-    let raced = false;
-    const racing: TicketStore = {
-      ...store,
-      async commitChange(...args) {
-        if (!raced) {
-          raced = true;
-          now = after(20);
-          await checkTicketSla({ store, planner, kpis, clock }, { ticketId: id, desk, executionName: id });
-        }
-        return store.commitChange(...args);
-      },
-    };
+    const racing = workflowStepBeforeCommit(id);
     const before = await read(id);
-    now = after(19);
-    await service({ store: racing }).updateTicket(agent, id, { status: 'open' }, before.ticket.version);
-    expect(raced).toBe(true);
+    now = minutesIn(19);
+    await service({ store: racing.store }).updateTicket(agent, id, { status: 'open' }, before.ticket.version);
+    expect(racing.raced()).toBe(true);
     const { held, expected } = await daysAndTicket(id);
     expect(held).toEqual(expected);
   });
 
   it("an API run that dies between the ticket's write and the days' leaves the change on the ticket; the client's retry adds it, once", async () => {
     const id = await parkedTicket();
-    now = after(5);
+    now = minutesIn(5);
     const dying: KpiRecorder = {
       ...kpis,
       addChange: async () => {
