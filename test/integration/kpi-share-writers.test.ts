@@ -4,6 +4,7 @@ import { type KpiRecorder, kpiRecorder } from '#shared/kpis/recorder.ts';
 import { localDay, rollUp } from '#shared/kpis/rollups.ts';
 import type { BlobStore } from '#shared/objects/ports.ts';
 import { getPolicyPack } from '#shared/policy/packs.ts';
+import { newId } from '#shared/runtime/ids.ts';
 import { dynamoBanStore } from '#shared/store/ban-store.ts';
 import { dynamoKpiRollupStore } from '#shared/store/kpi-rollup-store.ts';
 import { dynamoTicketStore } from '#shared/store/ticket-store.ts';
@@ -164,6 +165,37 @@ describe("a ticket's KPI share, written by the API's commit and by the workflow"
     expect(racing.raced()).toBe(true);
     const { held, expected } = await daysAndTicket(id);
     expect(held).toEqual(expected);
+  });
+
+  it("a customer's reply by mail takes the same commit: reopening a solved ticket is counted at once", async () => {
+    const id = await parkedTicket();
+    now = minutesIn(5);
+    await service().addMessage(agent, id, { body: 'Fixed.', visibility: 'public' });
+    await service().updateTicket(agent, id, { status: 'solved' }, (await read(id)).ticket.version);
+    now = minutesIn(30);
+    const before = await read(id);
+    await service().addEmailReply({
+      desk,
+      ticketId: id,
+      messageId: newId(now),
+      requester: { email: enterpriseCustomer.email! },
+      subject: 'Re: Down',
+      body: 'Still down.',
+      tags: [],
+      attachments: [],
+      email: {
+        from: enterpriseCustomer.email!,
+        to: 'support@techflow.example',
+        subject: 'Re: Down',
+        messageId: '<reply-1@example.com>',
+      },
+    });
+    const stored = await read(id);
+    expect(stored.ticket.status).toBe('open');
+    expect(stored.kpi!.seq).toBe(before.kpi!.seq + 1);
+    const { held, expected } = await daysAndTicket(id);
+    expect(held).toEqual(expected);
+    expect(expected?.reopened).toBe(1);
   });
 
   it("an API run that dies between the ticket's write and the days' leaves the change on the ticket; the client's retry adds it, once", async () => {
