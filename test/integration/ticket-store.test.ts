@@ -213,15 +213,7 @@ describe('DynamoDB ticket store', () => {
 
 describe('ticket service over the store', () => {
   it('finishes a create that crashed after claiming its idempotency key', async () => {
-    const service = ticketService({
-      store,
-      clock,
-      deskDefaults: defaults,
-      staff: NO_STAFF,
-      signals,
-      bans,
-      kpis: kpis(),
-    });
+    const service = serviceOverStore();
     const idem = { key: 'crash-key-01', requestHash: 'same' };
     // The first attempt claimed the key and died before writing the ticket.
     await store.claimIdempotencyKey({
@@ -240,15 +232,7 @@ describe('ticket service over the store', () => {
   });
 
   it('a retried message with the same key is stored once', async () => {
-    const service = ticketService({
-      store,
-      clock,
-      deskDefaults: defaults,
-      staff: NO_STAFF,
-      signals,
-      bans,
-      kpis: kpis(),
-    });
+    const service = serviceOverStore();
     const { ticket } = await service.createTicket(customer, body);
     const idem = { key: 'msg-key-001', requestHash: 'm' };
     const first = await service.addMessage(agent, ticket.id, { body: 'hello', visibility: 'public' }, idem);
@@ -260,15 +244,7 @@ describe('ticket service over the store', () => {
   });
 
   it('serialises concurrent replies: every message lands, versions count each once', async () => {
-    const service = ticketService({
-      store,
-      clock,
-      deskDefaults: defaults,
-      staff: NO_STAFF,
-      signals,
-      bans,
-      kpis: kpis(),
-    });
+    const service = serviceOverStore();
     const { ticket } = await service.createTicket(customer, body);
     await Promise.all(
       [1, 2, 3].map((i) =>
@@ -317,8 +293,18 @@ describe('ban store and check', () => {
  * The activity history lives in items of its own (one per entry) beside the ticket item, which keeps
  * only the latest change's entries: the item stays the same size however long the ticket runs.
  */
-const service = () =>
-  ticketService({ store, clock, deskDefaults: defaults, staff: NO_STAFF, signals, bans, kpis: kpis() });
+function serviceOverStore() {
+  return ticketService({
+    store,
+    clock,
+    deskDefaults: defaults,
+    staff: NO_STAFF,
+    signals,
+    bans,
+    kpis: kpis(),
+  });
+}
+const service = serviceOverStore;
 const partition = async (ticketId: string) =>
   (
     await db.doc.send(
