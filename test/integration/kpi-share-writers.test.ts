@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '#shared/auth/principal.ts';
+import { backfillKpiRollups } from '#shared/kpis/backfill.ts';
 import { type KpiRecorder, kpiRecorder } from '#shared/kpis/recorder.ts';
 import { localDay, rollUp } from '#shared/kpis/rollups.ts';
 import type { BlobStore } from '#shared/objects/ports.ts';
 import { getPolicyPack } from '#shared/policy/packs.ts';
 import { newId } from '#shared/runtime/ids.ts';
 import { dynamoBanStore } from '#shared/store/ban-store.ts';
+import { dynamoKpiBackfillSource } from '#shared/store/kpi-backfill-source.ts';
 import { dynamoKpiRollupStore } from '#shared/store/kpi-rollup-store.ts';
 import { dynamoTicketStore } from '#shared/store/ticket-store.ts';
 import { banService } from '#shared/tickets/bans.ts';
@@ -139,6 +141,11 @@ describe("a ticket's KPI share, written by the API's commit and by the workflow"
     expect(held).toEqual(expected);
     // The workflow, waking at its checkpoint on the same version, computes the same share: nothing to write.
     expect(await kpis.planTicketShare(stored, stored.ticket, stored.activity, now)).toBeUndefined();
+    // So does the backfill (npm run kpi-backfill): the day is unchanged after it.
+    const source = dynamoKpiBackfillSource(db.doc, db.tableName);
+    await backfillKpiRollups({ source, recorder: kpis, clock }, desk, {});
+    expect((await daysAndTicket(id)).held).toEqual(expected);
+    expect((await read(id)).kpi).toEqual(stored.kpi);
   });
 
   it('a workflow step that writes the share at the same version between the read and the commit makes the API re-read: nothing added twice or lost', async () => {
