@@ -25,6 +25,13 @@ export interface TicketShareWrite {
   expectedSeq: number | undefined;
 }
 
+/**
+ * What a ticket change's own commit carries of the KPI share: a new share and its change (then
+ * `addChange`), or only the drop of a change an earlier writer left on the ticket (finished before this
+ * commit), each on condition the share is still at `expectedSeq`.
+ */
+export type TicketShareCommit = TicketShareWrite | { dropChange: string; expectedSeq: number | undefined };
+
 /** The ticket's contribution to the roll-ups at `now`, replayed through its desk's pack. */
 function shareOf(ticket: RollupTicket, activity: readonly TicketActivity[], now: Date) {
   return ticketContribution(
@@ -41,23 +48,13 @@ function shareOf(ticket: RollupTicket, activity: readonly TicketActivity[], now:
 }
 
 /**
- * Whether `ticket` and `activity` at `now` would move the share its item holds (no share: unknown,
- * so yes). The workflow is the one writer of shares, so a change that moves one must wake it.
- */
-export function shareWouldMove(
-  share: TicketKpiShare | undefined,
-  ticket: RollupTicket,
-  activity: readonly TicketActivity[],
-  now: Date,
-): boolean {
-  return !share || contributionDelta(share.applied, shareOf(ticket, activity, now)).length > 0;
-}
-
-/**
  * Keeps the KPI roll-ups in step with tickets and survey answers. A ticket's share rides on the
- * workflow's own write of the ticket (the SLA workflow's step runs after every ticket change and at
- * every breach), then each changed day takes one write; the backfill does the same with its own
- * writes. A survey answer is written once and has its own source item.
+ * ticket's own conditional write: the API's commit of a change (a response, a resolution) and the SLA
+ * workflow's progress write (what only it sees: a breach as the clock passes a target); then each
+ * changed day takes one write. Both compute the share with the same pure function of the ticket, its
+ * activity and the instant, and both write on condition of the share's `seq` as read, so of two
+ * writers one wins and the other re-reads. The backfill does the same with its own writes. A survey
+ * answer is written once and has its own source item.
  */
 export function kpiRecorder(store: KpiRollupStore) {
   /**
@@ -85,6 +82,29 @@ export function kpiRecorder(store: KpiRollupStore) {
 
   return {
     planTicketShare,
+
+    /**
+     * What a change's commit carries (shared/tickets/service.ts): the new share, or else the drop of a
+     * change found on the ticket (planTicketShare has finished it), or nothing.
+     */
+    async planCommit(
+      read: TicketWithShare,
+      ticket: RollupTicket,
+      activity: readonly TicketActivity[],
+      now: Date,
+    ): Promise<TicketShareCommit | undefined> {
+      const write = await planTicketShare(read, ticket, activity, now);
+      if (write) return write;
+      return read.kpiChange ? { dropChange: read.kpiChange.token, expectedSeq: read.kpi?.seq } : undefined;
+    },
+
+    /**
+     * A replayed request found its change committed: the share's change that request may have left on
+     * the ticket (it died before adding it) is added now, once, while the days remember its token.
+     */
+    async finishLeftover(read: TicketWithShare) {
+      if (read.kpiChange) await store.finishLeftover(read.ticket.desk, read.kpiChange);
+    },
 
     /** After the ticket's write: each changed day adds its part, once. */
     addChange: (desk: string, change: KpiChange) => store.addChange(desk, change),

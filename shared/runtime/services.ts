@@ -1,8 +1,10 @@
 import * as z from 'zod';
 import { cognitoStaffDirectory } from '../auth/cognito-staff-directory.ts';
 import { ApiEnv } from '../config/env.ts';
+import { kpiRecorder } from '../kpis/recorder.ts';
 import type { BlobStore } from '../objects/ports.ts';
 import { dynamoBanStore } from '../store/ban-store.ts';
+import { dynamoKpiRollupStore } from '../store/kpi-rollup-store.ts';
 import { dynamoMailStore } from '../store/mail-store.ts';
 import { s3ObjectStore } from '../store/s3-objects.ts';
 import { dynamoTicketStore } from '../store/ticket-store.ts';
@@ -82,7 +84,14 @@ const ticketServiceWith = (
   runtime: Runtime,
   parts: { store: TicketStore; signals: WorkflowSignals; staff: StaffDirectory },
 ): TicketService =>
-  ticketService({ ...parts, clock: runtime.clock, deskDefaults: deskDefaultsFor, bans: bans() });
+  ticketService({
+    ...parts,
+    clock: runtime.clock,
+    deskDefaults: deskDefaultsFor,
+    bans: bans(),
+    // A change's commit carries the ticket's KPI share (shared/kpis/recorder.ts).
+    kpis: kpiRecorder(dynamoKpiRollupStore(dynamoClient(runtime.clients), tableName())),
+  });
 
 /*
  * The ticket service, built per route with exactly what the route is granted (functions/manifest): a

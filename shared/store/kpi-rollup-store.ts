@@ -114,6 +114,25 @@ export function dynamoKpiRollupStore(
     );
   }
 
+  /**
+   * Whether the day already holds the change's token: a read (half a read unit) spares the refused write
+   * (a whole write unit) when the change found on a ticket was added by the run that wrote it, which is
+   * nearly always. Eventually consistent is enough: a stale "no" only costs that refused write.
+   */
+  async function dayHolds(desk: string, day: string, change: KpiChange) {
+    const attribute = `tokens${slotOf(Date.parse(change.at))}`;
+    const { Item } = await doc.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: rollupKeys.day(desk, day),
+        ProjectionExpression: '#tokens',
+        ExpressionAttributeNames: { '#tokens': attribute },
+      }),
+    );
+    const tokens = Item?.[attribute] as Set<string> | undefined;
+    return tokens?.has(change.token) === true;
+  }
+
   async function addChange(desk: string, change: KpiChange) {
     for (const part of change.parts) await addOnce(desk, part, change);
   }
@@ -195,7 +214,9 @@ export function dynamoKpiRollupStore(
 
     async finishLeftover(desk, change) {
       if (tokenClock.now().getTime() - Date.parse(change.at) >= LEFTOVER_RETRY_MS) return 'expired';
-      await addChange(desk, change);
+      for (const part of change.parts) {
+        if (!(await dayHolds(desk, part.day, change))) await addOnce(desk, part, change);
+      }
       return 'added-once';
     },
 

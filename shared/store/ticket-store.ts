@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { INDEX_CLASS } from '../compliance/data-classes.ts';
 import type { KpiChange, TicketKpiShare } from '../kpis/ports.ts';
+import type { TicketShareCommit } from '../kpis/recorder.ts';
 import type { OutboundMail, OutboundOutcome } from '../notices/outbound.ts';
 import { blobKeys } from '../objects/keys.ts';
 import type { BlobStore } from '../objects/ports.ts';
@@ -325,6 +326,9 @@ export function dynamoTicketStore(
             values: { ':noMail': [], ':newOutbound': newOutbound },
           }
         : { expression: '', values: {} };
+      // The ticket's KPI share rides on the commit, on condition the share is still as read: a workflow
+      // step may have written one at the same version, and two writers of one `seq` would add twice.
+      const kpi = kpiCommit(options.kpi);
       const commit = async (quietOn: string | undefined) => {
         const update = setExpression({
           ...ticketFields(t),
@@ -338,15 +342,18 @@ export function dynamoTicketStore(
           new UpdateCommand({
             TableName: tableName,
             Key: keys.ticket(t.desk, t.id),
-            UpdateExpression: update.expression + outbox.expression,
+            UpdateExpression: update.expression + outbox.expression + kpi.expression,
             // Quiet only while the workflow sleeps on the plan the caller judged the change against.
-            ConditionExpression: quietOn
-              ? '#version = :expectedVersion AND workflow.taskToken = :parkedOn'
-              : '#version = :expectedVersion',
+            ConditionExpression: [
+              '#version = :expectedVersion',
+              ...(quietOn ? ['workflow.taskToken = :parkedOn'] : []),
+              ...kpi.conditions,
+            ].join(' AND '),
             ExpressionAttributeNames: update.names,
             ExpressionAttributeValues: {
               ...update.values,
               ...outbox.values,
+              ...kpi.values,
               ':expectedVersion': expectedVersion,
               ...(quietOn ? { ':parkedOn': quietOn } : {}),
             },
@@ -564,6 +571,18 @@ export function dynamoTicketStore(
 function ticketFields(t: Ticket): Record<string, unknown> {
   const { id: _id, desk: _desk, createdAt: _createdAt, ...changeable } = t;
   return changeable;
+}
+
+/** The SET (or REMOVE) clause and conditions that carry a change's KPI share in its commit. */
+function kpiCommit(kpi: TicketShareCommit | undefined) {
+  if (!kpi) return { expression: '', conditions: [], values: {} };
+  const values: Record<string, unknown> = {};
+  const conditions = kpi.expectedSeq === undefined ? ['attribute_not_exists(kpi)'] : ['kpi.seq = :kpiSeq'];
+  if (kpi.expectedSeq !== undefined) values[':kpiSeq'] = kpi.expectedSeq;
+  if ('dropChange' in kpi) return { expression: ' REMOVE kpiChange', conditions, values };
+  values[':kpiShare'] = kpi.share;
+  values[':kpiChange'] = kpi.change;
+  return { expression: ', kpi = :kpiShare, kpiChange = :kpiChange', conditions, values };
 }
 
 /** Marks the ticket as changed since its workflow last looked (byWorkflowPending index). */

@@ -1,5 +1,6 @@
 import type { IdempotencyStore } from '../idempotency/ports.ts';
 import type { KpiChange, TicketKpiShare } from '../kpis/ports.ts';
+import type { TicketShareCommit } from '../kpis/recorder.ts';
 import type { OutboundMail } from '../notices/outbound.ts';
 import type { TicketSlaState, WorkflowState } from '../workflow/model.ts';
 import type { WorkflowTicketStore } from '../workflow/ports.ts';
@@ -96,12 +97,14 @@ export interface TicketWriter {
    * `quietWhileParkedOn` (a change the sleeping workflow need not see before its planned checkpoint,
    * shared/workflow/wake-policy.ts) the ticket is not marked, provided the workflow still sleeps on
    * that task token; otherwise the change is committed marked. `workflowMustSee`: it was marked.
+   * `kpi`: the ticket's new KPI share and its change (or the drop of a finished one) in the same write,
+   * on condition the share is as read (else VersionConflict: re-read and retry).
    */
   commitChange(
     stored: StoredTicket,
     expectedVersion: number,
     newOutbound?: OutboundMail[],
-    options?: { quietWhileParkedOn?: string | undefined },
+    options?: { quietWhileParkedOn?: string | undefined; kpi?: TicketShareCommit | undefined },
   ): Promise<{ taskToken: string | undefined; workflowMustSee: boolean }>;
 }
 

@@ -1,5 +1,6 @@
 import { isStaff, type Principal } from '../auth/principal.ts';
 import { DomainError } from '../errors/domain-error.ts';
+import type { KpiRecorder } from '../kpis/recorder.ts';
 import { type OutboundMail, outboundForAgentReply } from '../notices/outbound.ts';
 import { logger } from '../observability/logger.ts';
 import { emitMetric } from '../observability/metrics.ts';
@@ -73,6 +74,8 @@ export interface TicketServiceDeps {
   bans: BanCheck;
   /** Who may be an assignee: the desk's staff, with the address notices to them go to. */
   staff: StaffDirectory;
+  /** The ticket's share of the KPI roll-ups, written by the change's own commit (no wake needed for it). */
+  kpis: KpiRecorder;
 }
 
 export interface Idempotency {
@@ -121,6 +124,25 @@ export function ticketService(deps: TicketServiceDeps) {
     } catch (error) {
       logDeferred('wake', ticket.id, error);
     }
+  }
+
+  /**
+   * Commits a change with the ticket's new KPI share in the same conditional write, then adds the
+   * share's change to its days (once each; a crash in between is finished by the ticket's next writer).
+   * The workflow is woken only when the wake policy says so; a KPI move alone is no reason.
+   */
+  async function commitWithShare(
+    stored: StoredTicket,
+    after: StoredTicket,
+    expectedVersion: number,
+    mail: OutboundMail[],
+    now: Date,
+  ) {
+    const kpi = await deps.kpis.planCommit(stored, after.ticket, after.activity, now);
+    const quiet = quietChange(stored, after, now, mail.length > 0);
+    const committed = await store.commitChange(after, expectedVersion, mail, { ...quiet, kpi });
+    if (kpi && 'change' in kpi) await deps.kpis.addChange(after.ticket.desk, kpi.change);
+    return committed;
   }
 
   async function claim(
@@ -282,7 +304,10 @@ export function ticketService(deps: TicketServiceDeps) {
         const stored = await store.getTicket(principal.desk, ticketId);
         const ticket = assertCanSeeTicket(principal, stored?.ticket, ticketId);
         const existing = stored!.activity.find((a) => 'messageId' in a && a.messageId === messageId);
-        if (existing) return { ticket: ticketFor(principal, ticket), messageId, replayed: true };
+        if (existing) {
+          await deps.kpis.finishLeftover(stored!);
+          return { ticket: ticketFor(principal, ticket), messageId, replayed: true };
+        }
         if (!isStaff(principal))
           await deps.bans.assertNotBanned(ticket.desk, ticket.requester.email, principal.email);
         const now = deps.clock.now();
@@ -299,9 +324,14 @@ export function ticketService(deps: TicketServiceDeps) {
           ? outboundForAgentReply(ticket, { messageId, visibility: body.visibility, at: now.toISOString() })
           : [];
         const after = appendActivity(stored!, change);
-        const quiet = quietChange(stored!, after, now, mail.length > 0);
         try {
-          const { taskToken, workflowMustSee } = await store.commitChange(after, ticket.version, mail, quiet);
+          const { taskToken, workflowMustSee } = await commitWithShare(
+            stored!,
+            after,
+            ticket.version,
+            mail,
+            now,
+          );
           if (workflowMustSee) await wakeWorkflow(change.ticket, taskToken, describe(change.activity));
           const message =
             principal.role === 'customer'
@@ -373,6 +403,7 @@ export function ticketService(deps: TicketServiceDeps) {
         if (!stored) throw DomainError.notFound(`Ticket ${input.ticketId}`);
         const ticket = stored.ticket;
         if (stored.activity.some((a) => 'messageId' in a && a.messageId === input.messageId)) {
+          await deps.kpis.finishLeftover(stored);
           return { ticket, messageId: input.messageId, replayed: true };
         }
         await deps.bans.assertNotBanned(input.desk, ticket.requester.email, input.requester.email);
@@ -397,9 +428,14 @@ export function ticketService(deps: TicketServiceDeps) {
         };
         await store.putMessage(message);
         const after = appendActivity(stored, change);
-        const quiet = quietChange(stored, after, deps.clock.now(), false);
         try {
-          const { taskToken, workflowMustSee } = await store.commitChange(after, ticket.version, [], quiet);
+          const { taskToken, workflowMustSee } = await commitWithShare(
+            stored,
+            after,
+            ticket.version,
+            [],
+            deps.clock.now(),
+          );
           if (workflowMustSee) await wakeWorkflow(change.ticket, taskToken, describe(change.activity));
           return { ticket: change.ticket, messageId: input.messageId, replayed: false };
         } catch (error) {
@@ -414,46 +450,57 @@ export function ticketService(deps: TicketServiceDeps) {
       patch: UpdateTicketBody,
       expectedVersion: number,
     ) {
-      const stored = await store.getTicket(principal.desk, ticketId);
-      const ticket = assertCanSeeTicket(principal, stored?.ticket, ticketId);
-      if (ticket.version !== expectedVersion) {
-        throw DomainError.preconditionFailed(
-          `The ticket is at version ${ticket.version}; re-read it and retry.`,
-        );
-      }
-      const change = updateTicket({
-        principal,
-        ticket,
-        patch,
-        now: deps.clock.now(),
-        defaults: deps.deskDefaults(ticket.desk),
-        answered: isAnswered(stored!.activity),
-      });
-      if (change.activity.length === 0) return change.ticket;
-      if (patch.assignee !== undefined && patch.assignee !== ticket.assignee) {
-        const assigned = await withAssigneeContact(change.ticket, patch.assignee);
-        change.ticket = assigned.ticket;
-        // Recorded with the assignment: whether it meets an on-call assignment target.
-        if (assigned.onCall) {
-          change.activity = change.activity.map((a) =>
-            a.type === 'assignee-changed' ? { ...a, onCall: true } : a,
-          );
-        }
-      }
-      const after = appendActivity(stored!, change);
-      const quiet = quietChange(stored!, after, deps.clock.now(), false);
-      try {
-        const { taskToken, workflowMustSee } = await store.commitChange(after, expectedVersion, [], quiet);
-        if (workflowMustSee) await wakeWorkflow(change.ticket, taskToken, describe(change.activity));
-      } catch (error) {
-        if (error instanceof VersionConflict) {
+      for (let attempt = 1; ; attempt++) {
+        const stored = await store.getTicket(principal.desk, ticketId);
+        const ticket = assertCanSeeTicket(principal, stored?.ticket, ticketId);
+        if (ticket.version !== expectedVersion) {
           throw DomainError.preconditionFailed(
-            'The ticket changed while you were updating it; re-read it and retry.',
+            attempt === 1
+              ? `The ticket is at version ${ticket.version}; re-read it and retry.`
+              : 'The ticket changed while you were updating it; re-read it and retry.',
           );
         }
-        throw error;
+        const now = deps.clock.now();
+        const change = updateTicket({
+          principal,
+          ticket,
+          patch,
+          now,
+          defaults: deps.deskDefaults(ticket.desk),
+          answered: isAnswered(stored!.activity),
+        });
+        if (change.activity.length === 0) return change.ticket;
+        if (patch.assignee !== undefined && patch.assignee !== ticket.assignee) {
+          const assigned = await withAssigneeContact(change.ticket, patch.assignee);
+          change.ticket = assigned.ticket;
+          // Recorded with the assignment: whether it meets an on-call assignment target.
+          if (assigned.onCall) {
+            change.activity = change.activity.map((a) =>
+              a.type === 'assignee-changed' ? { ...a, onCall: true } : a,
+            );
+          }
+        }
+        const after = appendActivity(stored!, change);
+        try {
+          const { taskToken, workflowMustSee } = await commitWithShare(
+            stored!,
+            after,
+            expectedVersion,
+            [],
+            now,
+          );
+          if (workflowMustSee) await wakeWorkflow(change.ticket, taskToken, describe(change.activity));
+          return change.ticket;
+        } catch (error) {
+          if (!(error instanceof VersionConflict)) throw error;
+          // Refused at the same version: the workflow wrote the ticket's KPI share meanwhile. The next
+          // read tells (a moved version is the caller's conflict).
+          if (attempt >= MAX_COMMIT_ATTEMPTS)
+            throw DomainError.preconditionFailed(
+              'The ticket changed while you were updating it; re-read it and retry.',
+            );
+        }
       }
-      return change.ticket;
     },
   };
 }

@@ -143,7 +143,7 @@ export async function checkTicketSla(
         )
       : [];
     const mailPending = outboxAfter.some((m) => m.status === 'pending');
-    // Every ticket change and every breach passes here: the ticket's KPI share rides on this write.
+    // What only the workflow sees (a breach as the clock passes a target) moves the KPI share here, on this write.
     const activityAfter = [...stored.activity, ...newActivity];
     const kpi = await deps.kpis.planTicketShare(stored, ticket, activityAfter, now);
     try {

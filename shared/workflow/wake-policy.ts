@@ -1,4 +1,3 @@
-import { shareWouldMove } from '../kpis/recorder.ts';
 import type { TicketActivity } from '../tickets/activity.ts';
 import type { Ticket } from '../tickets/model.ts';
 import type { StoredTicket } from '../tickets/ports.ts';
@@ -18,8 +17,10 @@ export interface WakeDecision {
  * make it act late: the ticket closes, the change queues mail (the Apply step sends it), an SLA
  * action is due at once, or the next checkpoint moves earlier than the one it sleeps towards. A
  * change that moves the checkpoint later, or leaves it, wakes nobody: the workflow wakes early, finds
- * nothing due, and plans the later one. When the workflow is not asleep on a known plan (starting,
- * planning, a change already waiting for it), the change wakes it as before. Pure: `now` is the
+ * nothing due, and plans the later one. A change the KPI roll-ups count (a response, a resolution)
+ * is no reason either: the change's own commit writes the ticket's share. When the workflow is not
+ * asleep on a known plan (starting, planning, a change already waiting for it), the change wakes it
+ * as before. Pure: `now` is the
  * change's instant; `before` is the ticket as read for the change (its workflow's plan).
  */
 export function wakeForChange(input: {
@@ -46,9 +47,6 @@ export function wakeForChange(input: {
   if (due) return wake(`an SLA action is due now (${due.id})`);
   if (state.nextCheckpoint !== null && Date.parse(state.nextCheckpoint) < planned)
     return wake(`the next checkpoint moves earlier, to ${state.nextCheckpoint}`);
-  // The workflow writes the KPI roll-ups; a change they count (a response, a resolution) is recorded now.
-  if (shareWouldMove(before.kpi, after.ticket, after.activity, now))
-    return wake("the change moves the ticket's share of the KPI roll-ups");
   return {
     wake: false,
     why: `the workflow wakes at ${new Date(planned).toISOString()}, no later than the next checkpoint (${state.nextCheckpoint ?? 'none'})`,

@@ -42,6 +42,8 @@ const planner = policyPackPlanner(fixedFirstResponsePlanner(DEFAULT_FIRST_RESPON
  */
 const kpis: KpiRecorder = {
   planTicketShare: async () => undefined,
+  planCommit: async () => undefined,
+  finishLeftover: async () => {},
   addChange: async () => {},
   ticketChanged: async () => 'unchanged',
   surveyAnswered: async () => 'unchanged',
@@ -189,6 +191,7 @@ describe('acknowledgement bookkeeping', () => {
       signals: signals([]),
       bans: banService({ bans: dynamoBanStore(db.doc, db.tableName), clock }),
       staff: NO_STAFF,
+      kpis,
     });
     const bounced: Principal = { ...customer, id: 'c2', email: 'Bounced@Example.com' };
     await mailStore.suppress({

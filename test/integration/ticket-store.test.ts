@@ -1,8 +1,10 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '#shared/auth/principal.ts';
+import { kpiRecorder } from '#shared/kpis/recorder.ts';
 import type { BlobStore } from '#shared/objects/ports.ts';
 import { dynamoBanStore } from '#shared/store/ban-store.ts';
+import { dynamoKpiRollupStore } from '#shared/store/kpi-rollup-store.ts';
 import { keys } from '#shared/store/table-keys.ts';
 import { dynamoTicketStore, INLINE_BODY_LIMIT } from '#shared/store/ticket-store.ts';
 import { type BanService, banService } from '#shared/tickets/bans.ts';
@@ -52,6 +54,9 @@ const signals = {
   end: async () => 'stale' as const,
   status: async () => 'missing' as const,
 };
+
+/** The KPI roll-ups in the same table: a change's commit carries the ticket's share. */
+const kpis = () => kpiRecorder(dynamoKpiRollupStore(db.doc, db.tableName));
 
 beforeAll(async () => {
   db = await startDynalite();
@@ -208,7 +213,7 @@ describe('DynamoDB ticket store', () => {
 
 describe('ticket service over the store', () => {
   it('finishes a create that crashed after claiming its idempotency key', async () => {
-    const service = ticketService({ store, clock, deskDefaults: defaults, staff: NO_STAFF, signals, bans });
+    const service = serviceOverStore();
     const idem = { key: 'crash-key-01', requestHash: 'same' };
     // The first attempt claimed the key and died before writing the ticket.
     await store.claimIdempotencyKey({
@@ -227,7 +232,7 @@ describe('ticket service over the store', () => {
   });
 
   it('a retried message with the same key is stored once', async () => {
-    const service = ticketService({ store, clock, deskDefaults: defaults, staff: NO_STAFF, signals, bans });
+    const service = serviceOverStore();
     const { ticket } = await service.createTicket(customer, body);
     const idem = { key: 'msg-key-001', requestHash: 'm' };
     const first = await service.addMessage(agent, ticket.id, { body: 'hello', visibility: 'public' }, idem);
@@ -239,7 +244,7 @@ describe('ticket service over the store', () => {
   });
 
   it('serialises concurrent replies: every message lands, versions count each once', async () => {
-    const service = ticketService({ store, clock, deskDefaults: defaults, staff: NO_STAFF, signals, bans });
+    const service = serviceOverStore();
     const { ticket } = await service.createTicket(customer, body);
     await Promise.all(
       [1, 2, 3].map((i) =>
@@ -288,7 +293,18 @@ describe('ban store and check', () => {
  * The activity history lives in items of its own (one per entry) beside the ticket item, which keeps
  * only the latest change's entries: the item stays the same size however long the ticket runs.
  */
-const service = () => ticketService({ store, clock, deskDefaults: defaults, staff: NO_STAFF, signals, bans });
+function serviceOverStore() {
+  return ticketService({
+    store,
+    clock,
+    deskDefaults: defaults,
+    staff: NO_STAFF,
+    signals,
+    bans,
+    kpis: kpis(),
+  });
+}
+const service = serviceOverStore;
 const partition = async (ticketId: string) =>
   (
     await db.doc.send(
