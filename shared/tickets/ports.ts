@@ -30,9 +30,18 @@ export interface StoredTicket {
   outbox?: OutboundMail[] | undefined;
   /**
    * The store's own note of where the activity it read lives (entries from `start` to `count` are still
-   * on the ticket item); handed back with the change so the commit moves them to their own items.
+   * on the ticket item); handed back with the change so the commit moves them to their own items. With it,
+   * the item's size and which of its mail and SLA action records are still there in full (indexes).
    */
-  activityStored?: { start: number; count: number } | undefined;
+  activityStored?:
+    | {
+        start: number;
+        count: number;
+        itemBytes?: number;
+        movableOutbox?: number[];
+        movableSlaActions?: number[];
+      }
+    | undefined;
 }
 
 /**
