@@ -1,7 +1,6 @@
 import type { OutboundMail } from '../notices/outbound.ts';
 import { INTAKE_CHECK_FRESH_MS } from '../notices/outbound.ts';
-import type { TicketActivity } from '../tickets/activity.ts';
-import type { StoredTicket } from '../tickets/ports.ts';
+import type { TicketActivity, TicketItemNote } from '../tickets/activity.ts';
 import type { SlaActionRecord } from '../workflow/model.ts';
 
 /**
@@ -24,25 +23,43 @@ export type OutboxStub = Stub & { status: OutboundMail['status'] };
 const isStub = (record: unknown): boolean => (record as { moved?: unknown } | null)?.moved === true;
 
 export const outboxStub = (m: OutboundMail): OutboxStub => ({ id: m.id, status: m.status, moved: true });
-export const actionStub = (a: SlaActionRecord): Stub => ({ id: a.id, moved: true });
 
 /** Records as readers see them: each stub replaced by its moved full record (kept as is if none). */
 export function withMovedRecords<T extends { id: string }>(onItem: readonly T[], moved: Map<string, T>): T[] {
   return onItem.map((r) => (isStub(r) ? (moved.get(r.id) ?? r) : r));
 }
 
-/** Which of the item's records are still there in full and may move: settled mail, applied actions. */
-export function movableRecords(item: Record<string, unknown>) {
+/**
+ * The store's note of the item as read (see `TicketItemNote`): the activity numbering, the item's size,
+ * the records still on it in full that may move (settled mail, applied actions), intake's look-up.
+ */
+export function noteOfItem(
+  item: Record<string, unknown>,
+  activity: { start: number; count: number },
+  outboxAsRead: readonly OutboundMail[],
+): TicketItemNote {
   const outbox = (Array.isArray(item.outbox) ? item.outbox : []) as OutboundMail[];
   const actions = ((item.sla as { actions?: unknown } | undefined)?.actions ?? []) as SlaActionRecord[];
+  const check = item.requesterMailCheck as { checkedAt?: unknown } | undefined;
   return {
-    outbox: outbox.flatMap((m, i) => (!isStub(m) && m.status !== 'pending' ? [i] : [])),
-    slaActions: actions.flatMap((a, i) => (!isStub(a) ? [i] : [])),
+    ...activity,
     itemBytes: attributeBytes(item),
+    outboxLength: outbox.length,
+    movableOutbox: outbox.flatMap((record, index) =>
+      !isStub(record) && record.status !== 'pending' ? [{ index, record }] : [],
+    ),
+    slaActionIds: actions.map((a) => a.id),
+    movableSlaActions: actions.filter((a) => !isStub(a)),
+    ...(typeof check?.checkedAt === 'string'
+      ? {
+          mailCheck: {
+            checkedAt: check.checkedAt,
+            customerMailed: outboxAsRead.some((m) => m.audience === 'customer' && m.status !== 'pending'),
+          },
+        }
+      : {}),
   };
 }
-
-export type ItemNote = NonNullable<StoredTicket['activityStored']>;
 
 export interface CopyOut {
   /** The chunk: entries numbered from `start`, and the full records leaving the item. */
@@ -58,15 +75,17 @@ export interface CopyOut {
 }
 
 /**
- * Whether a change's commit copies the buffer out, and what. `note` is the store's note of the item as
- * read; without one (a caller that built the ticket itself) the item is taken as read-compact.
+ * Whether a change's commit copies the buffer out, and what. Without the store's note (a caller that
+ * built the ticket itself) nothing is known to be on the item but the change's own entries.
  */
-export function planCopyOut(stored: StoredTicket): CopyOut | undefined {
-  const note: ItemNote = stored.activityStored ?? { start: 0, count: 0 };
-  const buffered = stored.activity.slice(note.start, note.count);
-  const added = stored.activity.slice(note.count);
-  const outbox = (note.movableOutbox ?? []).flatMap((i) => stored.outbox?.[i] ?? []);
-  const actions = note.movableSlaActions?.length ? (stored.sla?.actions ?? []) : [];
+export function planCopyOut(
+  activity: readonly TicketActivity[],
+  note: TicketItemNote = { start: 0, count: 0 },
+): CopyOut | undefined {
+  const buffered = activity.slice(note.start, note.count);
+  const added = activity.slice(note.count);
+  const outbox = (note.movableOutbox ?? []).map((m) => m.record);
+  const actions = note.movableSlaActions ?? [];
   if (!buffered.length && !outbox.length && !actions.length) return undefined;
   const movable = attributeBytes(buffered) + attributeBytes(outbox) + attributeBytes(actions);
   // What stays on the item whatever is decided, with this change's entries and the workflow's next write.
@@ -78,11 +97,8 @@ export function planCopyOut(stored: StoredTicket): CopyOut | undefined {
     entries: buffered,
     outbox,
     slaActions: actions,
-    outboxStubs: (note.movableOutbox ?? []).flatMap((index) => {
-      const m = stored.outbox?.[index];
-      return m ? [{ index, stub: outboxStub(m) }] : [];
-    }),
-    slaActionStubs: actions.length ? actions.map(actionStub) : undefined,
+    outboxStubs: (note.movableOutbox ?? []).map(({ index, record }) => ({ index, stub: outboxStub(record) })),
+    slaActionStubs: actions.length ? (note.slaActionIds ?? []).map((id) => ({ id, moved: true })) : undefined,
     activityStart: note.count,
   };
 }
@@ -91,12 +107,10 @@ export function planCopyOut(stored: StoredTicket): CopyOut | undefined {
  * Intake's suppression look-up stands in for the first mail's own read only within minutes of intake
  * and before any mail to the customer went out; after that it is dead weight on the item.
  */
-export function mailCheckSpent(stored: StoredTicket): boolean {
-  const check = stored.requesterMailCheck;
-  if (!check) return false;
-  const age = Date.parse(stored.ticket.updatedAt) - Date.parse(check.checkedAt);
-  const mailed = (stored.outbox ?? []).some((m) => m.audience === 'customer' && m.status !== 'pending');
-  return age >= INTAKE_CHECK_FRESH_MS || mailed;
+export function mailCheckSpent(note: TicketItemNote | undefined, changedAt: string): boolean {
+  if (!note?.mailCheck) return false;
+  const age = Date.parse(changedAt) - Date.parse(note.mailCheck.checkedAt);
+  return age >= INTAKE_CHECK_FRESH_MS || note.mailCheck.customerMailed;
 }
 
 /**

@@ -35,7 +35,7 @@ import { INDEX, keys, NO_DEADLINE } from './table-keys.ts';
 import {
   type CopyOut,
   mailCheckSpent,
-  movableRecords,
+  noteOfItem,
   planCopyOut,
   withMovedRecords,
 } from './ticket-item-layout.ts';
@@ -105,22 +105,16 @@ export function dynamoTicketStore(
     // Settled mail and applied actions may be stubs on the item: their full records are in the chunks.
     const moved = movedRecordsFromItems(item, partition);
     const slaState = sla as TicketSlaState | undefined;
-    const movable = movableRecords(item);
+    const mail = withMovedRecords((outbox ?? []) as OutboundMail[], moved.outbox);
     return {
       ticket: ticket as Ticket,
       activity,
-      activityStored: {
-        start: activityStartOf(item),
-        count: activity.length,
-        itemBytes: movable.itemBytes,
-        movableOutbox: movable.outbox,
-        movableSlaActions: movable.slaActions,
-      },
+      activityStored: noteOfItem(item, { start: activityStartOf(item), count: activity.length }, mail),
       sla: slaState?.actions
         ? { ...slaState, actions: withMovedRecords(slaState.actions, moved.slaActions) }
         : slaState,
       workflow: workflow as WorkflowState | undefined,
-      outbox: withMovedRecords((outbox ?? []) as OutboundMail[], moved.outbox),
+      outbox: mail,
       kpi: kpi as TicketKpiShare | undefined,
       kpiChange: kpiChange as KpiChange | undefined,
       requesterMailCheck: requesterMailCheck as RequesterMailCheck | undefined,
@@ -328,7 +322,7 @@ export function dynamoTicketStore(
       const t = stored.ticket;
       // The entries buffered on the item (committed) and its settled mail and applied actions move to a
       // chunk item once keeping them would cost the item another KB (ticket-item-layout.ts).
-      const plan = planCopyOut(stored);
+      const plan = planCopyOut(stored.activity, stored.activityStored);
       if (plan) await copyOut(t, expectedVersion, plan);
       const activityStart = plan?.activityStart ?? stored.activityStored?.start ?? 0;
       const outbox = compactingOutbox(stored, plan, newOutbound);
@@ -349,7 +343,7 @@ export function dynamoTicketStore(
             UpdateExpression:
               update.expression +
               outbox.expression +
-              (mailCheckSpent(stored) ? ' REMOVE requesterMailCheck' : ''),
+              (mailCheckSpent(stored.activityStored, t.updatedAt) ? ' REMOVE requesterMailCheck' : ''),
             // Quiet only while the workflow sleeps on the plan the caller judged the change against.
             ConditionExpression: quietOn
               ? '#version = :expectedVersion AND workflow.taskToken = :parkedOn'
@@ -596,7 +590,7 @@ function compactingOutbox(
     values[`:stub${i}`] = stub;
     return `outbox[${index}] = :stub${i}`;
   });
-  const length = stored.outbox?.length ?? 0;
+  const length = stored.activityStored?.outboxLength ?? stored.outbox?.length ?? 0;
   newOutbound.forEach((entry, i) => {
     values[`:newMail${i}`] = entry;
     sets.push(`outbox[${length + i}] = :newMail${i}`);

@@ -123,6 +123,22 @@ export function erasedActivityItem(
   return JSON.stringify(rewritten) === JSON.stringify(item) ? undefined : rewritten;
 }
 
+/**
+ * The store's note of a ticket item as read, opaque to the domain and handed back with a change: entries
+ * from `start` to `count` are still on the item; its size; and what a copy-out may move off it (settled
+ * mail by outbox index, applied SLA actions in full) or drop (intake's suppression look-up).
+ */
+export interface TicketItemNote {
+  start: number;
+  count: number;
+  itemBytes?: number;
+  outboxLength?: number;
+  movableOutbox?: Array<{ index: number; record: OutboundMail }>;
+  slaActionIds?: string[];
+  movableSlaActions?: SlaActionRecord[];
+  mailCheck?: { checkedAt: string; customerMailed: boolean };
+}
+
 /** Kind of the items that hold the moved-out activity (`seq`, and `entries` or, before chunks, `entry`). */
 export const ACTIVITY_ITEM_KIND = 'activity';
 
