@@ -382,12 +382,20 @@ for (let i = 0; i < 15; i++) {
 phase = 'idle';
 /** The 30 replies' API commits: how often the activity buffer was copied out, at what cost (amortised). */
 const historyCommits = calls.slice(historyFrom).filter((c) => c.phase === 'request' && c.wcu !== undefined);
+const ticketWrites = calls
+  .slice(historyFrom)
+  .filter((c) => c.ticketAttributes)
+  .map((c) => sum(c.ticketAttributes!));
 const activityWrites = historyCommits.filter((c) => c.what === 'TICKET#ACTIVITY');
 const history = {
   changes: 30,
   activityItemWrites: activityWrites.length,
   activityWriteUnits: activityWrites.reduce((n, c) => n + (c.wcu ?? 0), 0),
   requestWriteUnits: historyCommits.reduce((n, c) => n + (c.wcu ?? 0), 0),
+  /** Every ticket item write of the loop (API and workflow), local token: the largest, and how many passed 2 KB. */
+  ticketItemWrites: ticketWrites.length,
+  largestTicketItemBytesLocalToken: Math.max(0, ...ticketWrites),
+  ticketItemWritesOver2KbLocalToken: ticketWrites.filter((b) => b > 2048).length,
 };
 results.push(
   await measure('agent public reply (after 30 replies)', () => reply(id, agent, 'One more thing to try.')),
@@ -407,7 +415,7 @@ for (const r of results) {
   console.table(Object.entries(r.breakdown).map(([call, count]) => ({ call, count })));
 }
 console.log(
-  `\n30 replies: ${history.activityItemWrites} activity chunk writes (${history.activityWriteUnits} WCU), ${history.requestWriteUnits} WCU for the API requests' writes in all`,
+  `\n30 replies: ${history.activityItemWrites} activity chunk writes (${history.activityWriteUnits} WCU), ${history.requestWriteUnits} WCU for the API requests' writes in all; ${history.ticketItemWrites} ticket item writes, largest ${history.largestTicketItemBytesLocalToken} B, ${history.ticketItemWritesOver2KbLocalToken} over 2 KB (local token)`,
 );
 console.log('\nwrites (WCU from item sizes):');
 console.table(

@@ -15,7 +15,7 @@ import type { SlaActionRecord } from '../workflow/model.ts';
 /** A write unit is one KB of the item; the item's goal is two. */
 export const ITEM_TARGET_BYTES = 2048;
 /** What the workflow's writes after a change add before the next copy-out (entries, actions, KPI change). */
-export const WORKFLOW_HEADROOM_BYTES = 448;
+export const WORKFLOW_HEADROOM_BYTES = 256;
 
 type Stub = { id: string; moved: true };
 export type OutboxStub = Stub & { status: OutboundMail['status'] };
