@@ -18,7 +18,7 @@ export const ITEM_TARGET_BYTES = 2048;
 export const WORKFLOW_HEADROOM_BYTES = 256;
 
 type Stub = { id: string; moved: true };
-export type OutboxStub = Stub & { status: OutboundMail['status'] };
+type OutboxStub = Stub & { status: OutboundMail['status'] };
 
 const isStub = (record: unknown): boolean => (record as { moved?: unknown } | null)?.moved === true;
 
@@ -61,7 +61,7 @@ export function noteOfItem(
   };
 }
 
-export interface CopyOut {
+interface CopyOut {
   /** The chunk: entries numbered from `start`, and the full records leaving the item. */
   start: number;
   entries: TicketActivity[];

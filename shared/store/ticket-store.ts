@@ -32,13 +32,10 @@ import { dynamoIdempotencyStore } from './idempotency-store.ts';
 import { itemsByKey } from './items-by-key.ts';
 import { queryAll } from './query-all.ts';
 import { INDEX, keys, NO_DEADLINE } from './table-keys.ts';
-import {
-  type CopyOut,
-  mailCheckSpent,
-  noteOfItem,
-  planCopyOut,
-  withMovedRecords,
-} from './ticket-item-layout.ts';
+import { mailCheckSpent, noteOfItem, planCopyOut, withMovedRecords } from './ticket-item-layout.ts';
+
+/** A copy-out the commit makes (ticket-item-layout.ts). */
+type CopyOut = NonNullable<ReturnType<typeof planCopyOut>>;
 
 /** Bodies longer than this many characters are kept in the object store, not in the item. */
 export const INLINE_BODY_LIMIT = 4096;
