@@ -1,8 +1,10 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '#shared/auth/principal.ts';
-import type { BlobStore } from '#shared/objects/ports.ts';
+import { eraseRequesterTicket } from '#shared/compliance/requester-data.ts';
+import type { BlobStore, ObjectStore } from '#shared/objects/ports.ts';
 import { dynamoBanStore } from '#shared/store/ban-store.ts';
+import { dynamoRetentionStore } from '#shared/store/retention-store.ts';
 import { keys } from '#shared/store/table-keys.ts';
 import { attributeBytes } from '#shared/store/ticket-item-layout.ts';
 import { dynamoTicketStore, INLINE_BODY_LIMIT } from '#shared/store/ticket-store.ts';
@@ -505,5 +507,34 @@ describe('ticket activity in chunk items', () => {
     ).rejects.toThrow();
     const after = (await partition(ticket.id)).find((i) => i.kind === 'activity');
     expect(after?.entries[0].by).toBe('erased-requester');
+  });
+  it('an erasure rewrites the chunks too: no address of the requester stays in moved mail records', async () => {
+    const tickets = service();
+    const { ticket } = await tickets.createTicket(
+      customer,
+      CreateTicketBody.parse({ subject: 'Erase my mail', description: 'Personal' }),
+    );
+    const item = await ticketItemOf(ticket.id);
+    const history = [...(item.activity as unknown[]), ...[1, 2, 3, 4, 5, 6].map(statusChange)];
+    await putItem({ ...item, activity: history, outbox: [sentAcknowledgement] });
+    await tickets.addMessage(agent, ticket.id, { body: 'moves the mail record out', visibility: 'internal' });
+    const mailTo = () => JSON.stringify(partitionNow).includes('c1@example.com');
+    let partitionNow = await partition(ticket.id);
+    expect(partitionNow.find((i) => i.kind === 'activity')?.outbox).toEqual([sentAcknowledgement]);
+    expect(mailTo()).toBe(true);
+
+    const objects = { delete: async () => {}, get: async () => undefined } as unknown as ObjectStore;
+    await eraseRequesterTicket(
+      { retention: dynamoRetentionStore(db.doc, db.tableName), objects },
+      'techflow',
+      ticket.id,
+      'erased@erased.invalid',
+    );
+    partitionNow = await partition(ticket.id);
+    expect(mailTo()).toBe(false);
+    const read = await store.getTicket('techflow', ticket.id);
+    expect(read?.outbox?.[0]).toMatchObject({ id: sentAcknowledgement.id, status: 'sent' });
+    expect(read?.outbox?.[0]?.to).toBeUndefined();
+    expect(read?.activity).toHaveLength(history.length + 1);
   });
 });
