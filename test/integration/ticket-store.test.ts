@@ -351,13 +351,19 @@ const appliedAction = {
   notice: { template: 'techflow-acknowledgement', audience: 'customer', promiseToCustomer: true },
 };
 
+/** A fresh ticket through the service, for the chunk tests. */
+async function opened(subject: string) {
+  const tickets = service();
+  const { ticket } = await tickets.createTicket(
+    customer,
+    CreateTicketBody.parse({ subject, description: 'Chunks' }),
+  );
+  return { tickets, ticket };
+}
+
 describe('ticket activity in chunk items', () => {
   it('keeps the ticket item under 2 KB over many changes and reads the whole history back in order', async () => {
-    const tickets = service();
-    const { ticket } = await tickets.createTicket(
-      customer,
-      CreateTicketBody.parse({ subject: 'Down', description: 'Everything is down' }),
-    );
+    const { tickets, ticket } = await opened('Down');
     for (let i = 0; i < 30; i++)
       await tickets.addMessage(agent, ticket.id, { body: `reply ${i}`, visibility: 'internal' });
 
@@ -380,11 +386,7 @@ describe('ticket activity in chunk items', () => {
   });
 
   it('reads a ticket written before activity items existed, and moves its history, mail and actions out at the next change', async () => {
-    const tickets = service();
-    const { ticket } = await tickets.createTicket(
-      customer,
-      CreateTicketBody.parse({ subject: 'Old', description: 'Written by the release before activity items' }),
-    );
+    const { tickets, ticket } = await opened('Old');
     // That release's shape: the whole history, full mail records and applied actions on the item, no activityStart.
     const { activityStart: _start, requesterMailCheck: _check, ...legacy } = await ticketItemOf(ticket.id);
     const history = [...(legacy.activity as unknown[]), ...[1, 2, 3, 4, 5, 6].map(statusChange)];
@@ -425,11 +427,7 @@ describe('ticket activity in chunk items', () => {
   });
 
   it('reads a ticket of the release with one item per entry, and chunks from its next copy-out on', async () => {
-    const tickets = service();
-    const { ticket } = await tickets.createTicket(
-      customer,
-      CreateTicketBody.parse({ subject: 'Per entry', description: 'Written by the previous release' }),
-    );
+    const { tickets, ticket } = await opened('Per entry');
     const item = await ticketItemOf(ticket.id);
     const created = (item.activity as unknown[])[0];
     // The previous release: entries 0..2 in items of their own, the latest on the item from activityStart 3.
@@ -455,11 +453,7 @@ describe('ticket activity in chunk items', () => {
   });
 
   it('ignores a chunk copied out by a change that then lost its commit', async () => {
-    const tickets = service();
-    const { ticket } = await tickets.createTicket(
-      customer,
-      CreateTicketBody.parse({ subject: 'Race', description: 'Two writers' }),
-    );
+    const { tickets, ticket } = await opened('Race');
     const stale = (await store.getTicket('techflow', ticket.id))!;
     await tickets.addMessage(agent, ticket.id, { body: 'first', visibility: 'internal' });
     await tickets.addMessage(agent, ticket.id, { body: 'second', visibility: 'internal' });
@@ -481,11 +475,7 @@ describe('ticket activity in chunk items', () => {
   });
 
   it('a writer holding an older read never copies a chunk back over one an erasure rewrote', async () => {
-    const tickets = service();
-    const { ticket } = await tickets.createTicket(
-      customer,
-      CreateTicketBody.parse({ subject: 'Erase me', description: 'Personal' }),
-    );
+    const { ticket } = await opened('Erase me');
     const stale = (await store.getTicket('techflow', ticket.id))!;
     const full = { start: 0, count: stale.activity.length };
     await store.commitChange(
@@ -508,12 +498,9 @@ describe('ticket activity in chunk items', () => {
     const after = (await partition(ticket.id)).find((i) => i.kind === 'activity');
     expect(after?.entries[0].by).toBe('erased-requester');
   });
+
   it('an erasure rewrites the chunks too: no address of the requester stays in moved mail records', async () => {
-    const tickets = service();
-    const { ticket } = await tickets.createTicket(
-      customer,
-      CreateTicketBody.parse({ subject: 'Erase my mail', description: 'Personal' }),
-    );
+    const { tickets, ticket } = await opened('Erase my mail');
     const item = await ticketItemOf(ticket.id);
     const history = [...(item.activity as unknown[]), ...[1, 2, 3, 4, 5, 6].map(statusChange)];
     await putItem({ ...item, activity: history, outbox: [sentAcknowledgement] });
