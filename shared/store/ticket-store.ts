@@ -100,7 +100,7 @@ export function dynamoTicketStore(
     } = item;
     const activity = activityFromItems(item, partition);
     // Settled mail and applied actions may be stubs on the item: their full records are in the chunks.
-    const moved = movedRecordsFromItems(item, partition);
+    const moved = movedRecordsFromItems(partition);
     const slaState = sla as TicketSlaState | undefined;
     const mail = withMovedRecords((outbox ?? []) as OutboundMail[], moved.outbox);
     return {

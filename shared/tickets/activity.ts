@@ -77,22 +77,24 @@ export function activityFromItems(
 
 /**
  * Full records of settled mail and applied SLA actions that a copy-out moved from the ticket item to
- * its activity chunk (the ticket item keeps a stub under the same id), by id.
+ * an activity chunk (the ticket item keeps a stub under the same id), by id. Taken from every chunk,
+ * committed or not: a record copied from a committed item is a fact whether or not the commit that
+ * stubs it won; where copies differ, the one written from the newer read (an erasure's) wins.
  */
-export function movedRecordsFromItems(
-  ticketItem: Record<string, unknown>,
-  items: readonly Record<string, unknown>[],
-): { outbox: Map<string, OutboundMail>; slaActions: Map<string, SlaActionRecord> } {
+export function movedRecordsFromItems(items: readonly Record<string, unknown>[]): {
+  outbox: Map<string, OutboundMail>;
+  slaActions: Map<string, SlaActionRecord>;
+} {
   const outbox = new Map<string, OutboundMail>();
   const slaActions = new Map<string, SlaActionRecord>();
-  for (const item of committedActivityItems(activityStartOf(ticketItem), items)) {
+  for (const item of committedActivityItems(Number.POSITIVE_INFINITY, items)) {
     for (const m of (item.outbox ?? []) as OutboundMail[]) outbox.set(m.id, m);
     for (const a of (item.slaActions ?? []) as SlaActionRecord[]) slaActions.set(a.id, a);
   }
   return { outbox, slaActions };
 }
 
-/** Activity items of committed copy-outs, oldest read first (a newer copy overrides an older one). */
+/** Activity items numbered below `start` (committed copy-outs), oldest read first (a newer copy wins). */
 function committedActivityItems(start: number, items: readonly Record<string, unknown>[]) {
   return items
     .filter((i) => i.kind === ACTIVITY_ITEM_KIND && typeof i.seq === 'number' && i.seq < start)
