@@ -2,6 +2,7 @@ import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '#shared/auth/principal.ts';
 import { eraseRequesterTicket } from '#shared/compliance/requester-data.ts';
+import { type OutboundMail, outcomeOf } from '#shared/notices/outbound.ts';
 import type { BlobStore, ObjectStore } from '#shared/objects/ports.ts';
 import { dynamoBanStore } from '#shared/store/ban-store.ts';
 import { dynamoRetentionStore } from '#shared/store/retention-store.ts';
@@ -424,6 +425,43 @@ describe('ticket activity in chunk items', () => {
     // And it goes on changing: the next change commits on the compact item.
     await tickets.addMessage(agent, ticket.id, { body: 'and again', visibility: 'internal' });
     expect((await store.getTicket('techflow', ticket.id))?.activity).toHaveLength(history.length + 2);
+  });
+
+  it('keeps outbox indexes: new mail goes after the stubs, and a pending entry’s outcome lands at its index', async () => {
+    const { ticket } = await opened('Indexes');
+    const item = await ticketItemOf(ticket.id);
+    const history = [...(item.activity as unknown[]), ...[1, 2, 3, 4, 5, 6].map(statusChange)];
+    await putItem({ ...item, activity: history, outbox: [sentAcknowledgement, pendingReply] });
+    const read = (await store.getTicket('techflow', ticket.id))!;
+    const newMail = {
+      ...pendingReply,
+      id: 'reply:01J0000000000000000000NEW0',
+      messageId: '01J0000000000000000000NEW0',
+    };
+    const change = {
+      ...read,
+      ticket: { ...read.ticket, version: read.ticket.version + 1 },
+      activity: [...read.activity, statusChange(7)],
+    };
+    await store.commitChange(change, read.ticket.version, [newMail as OutboundMail]);
+    expect((await ticketItemOf(ticket.id)).outbox).toEqual([
+      { id: sentAcknowledgement.id, status: 'sent', moved: true },
+      pendingReply,
+      newMail,
+    ]);
+
+    const sentAt = '2026-03-06T15:02:00.000Z';
+    await store.recordMailOutcome('techflow', ticket.id, {
+      outcomes: [outcomeOf(1, pendingReply.id, { status: 'sent', sentAt })],
+      outboxLength: 3,
+      settled: false,
+    });
+    const after = await store.getTicket('techflow', ticket.id);
+    expect(after?.outbox).toEqual([
+      sentAcknowledgement,
+      { ...pendingReply, status: 'sent', sentAt },
+      newMail,
+    ]);
   });
 
   it('reads a ticket of the release with one item per entry, and chunks from its next copy-out on', async () => {
