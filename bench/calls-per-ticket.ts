@@ -25,7 +25,22 @@ type Item = Record<string, AttributeValue>;
 const { itemSize } = createRequire(import.meta.url)('dynalite/db/index.js') as {
   itemSize: (item: Item) => number;
 };
+const sum = (bytes: Record<string, number>) => Object.values(bytes).reduce((a, b) => a + b, 0);
 const units = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
+
+/**
+ * The local engine's task tokens are 64 characters; AWS's are opaque and far longer (the SendTaskSuccess
+ * reference allows up to 2,048; its earlier revisions said 1,024). Items are priced as if the stored token
+ * had this length (BENCH_TASK_TOKEN_LENGTH, default 1,024), and again with the local token for comparison.
+ */
+const TASK_TOKEN_LENGTH = Number(process.env.BENCH_TASK_TOKEN_LENGTH ?? 1024);
+function withTokenOf(length: number, item: Item | undefined): Item | undefined {
+  const workflow = item?.workflow?.M;
+  const token = workflow?.taskToken;
+  if (!item || !workflow || !token) return item;
+  const stored = token.B ? { B: new Uint8Array(Math.ceil((length * 3) / 4)) } : { S: 'A'.repeat(length) };
+  return { ...item, workflow: { M: { ...workflow, taskToken: stored } } };
+}
 
 /** The local DynamoDB behind the counting proxy (known once the stack has started it). */
 let dynamoUrl = '';
@@ -50,7 +65,14 @@ interface Priced {
   indexes: Record<string, number>;
   itemBytes: number;
 }
-function price(before: Item | undefined, after: Item | undefined, failed: boolean): Priced {
+function price(
+  rawBefore: Item | undefined,
+  rawAfter: Item | undefined,
+  failed: boolean,
+  tokenLength: number | undefined,
+): Priced {
+  const before = tokenLength === undefined ? rawBefore : withTokenOf(tokenLength, rawBefore);
+  const after = tokenLength === undefined ? rawAfter : withTokenOf(tokenLength, rawAfter);
   const table = units(Math.max(before ? itemSize(before) : 0, after ? itemSize(after) : 0));
   const indexes: Record<string, number> = {};
   if (!failed) {
@@ -101,8 +123,13 @@ interface Call {
   what: string;
   failed?: boolean;
   wcu?: number;
+  /** The same write with the local engine's 64-character token. */
+  wcuLocalToken?: number;
   indexWcu?: Record<string, number>;
   itemBytes?: number[];
+  itemBytesLocalToken?: number[];
+  /** Bytes per attribute of the ticket item after the write (local token). */
+  ticketAttributes?: Record<string, number>;
 }
 let phase = 'setup';
 const calls: Call[] = [];
@@ -175,22 +202,31 @@ const proxy = createServer((req, res) => {
               : writes.map((w) => kindOf(w.key)).join('+');
       const call: Call = { phase: callPhase, op, what, ...(failed ? { failed: true } : {}) };
       if (writes.length) {
-        const priced = writes.map((w, i) => {
-          const p = price(before[i], after[i], failed);
-          const factor = w.transactional ? 2 : 1;
-          return {
-            ...p,
-            table: p.table * factor,
-            indexes: Object.fromEntries(Object.entries(p.indexes).map(([k, v]) => [k, v * factor])),
-          };
-        });
+        const priceAll = (tokenLength: number | undefined) =>
+          writes.map((w, i) => {
+            const p = price(before[i], after[i], failed, tokenLength);
+            const factor = w.transactional ? 2 : 1;
+            return {
+              ...p,
+              table: p.table * factor,
+              indexes: Object.fromEntries(Object.entries(p.indexes).map(([k, v]) => [k, v * factor])),
+            };
+          });
+        const total = (ps: ReturnType<typeof priceAll>) =>
+          ps.reduce((n, p) => n + p.table + Object.values(p.indexes).reduce((a, b) => a + b, 0), 0);
+        const priced = priceAll(TASK_TOKEN_LENGTH);
+        const local = priceAll(undefined);
+        call.wcuLocalToken = total(local);
+        call.itemBytesLocalToken = local.map((p) => p.itemBytes);
+        const ticketAfter = after[writes.findIndex((w) => w.key.sk?.S === 'TICKET')];
+        if (ticketAfter)
+          call.ticketAttributes = Object.fromEntries(
+            Object.entries(ticketAfter).map(([k, v]) => [k, itemSize({ [k]: v })]),
+          );
         call.indexWcu = {};
         for (const p of priced)
           for (const [k, v] of Object.entries(p.indexes)) call.indexWcu[k] = (call.indexWcu[k] ?? 0) + v;
-        call.wcu = priced.reduce(
-          (n, p) => n + p.table + Object.values(p.indexes).reduce((a, b) => a + b, 0),
-          0,
-        );
+        call.wcu = total(priced);
         call.itemBytes = priced.map((p) => p.itemBytes);
       }
       calls.push(call);
@@ -252,6 +288,7 @@ async function measure(name: string, act: () => Promise<void>) {
     byOperation: byOp,
     breakdown,
     writeUnits: mine.reduce((n, c) => n + (c.wcu ?? 0), 0),
+    writeUnitsLocalToken: mine.reduce((n, c) => n + (c.wcuLocalToken ?? 0), 0),
     tableWriteUnits: mine.reduce(
       (n, c) => n + (c.wcu ?? 0) - Object.values(c.indexWcu ?? {}).reduce((a, b) => a + b, 0),
       0,
@@ -260,6 +297,14 @@ async function measure(name: string, act: () => Promise<void>) {
     largestTicketItemBytes: Math.max(
       0,
       ...mine.filter((c) => c.what.split('+').includes('TICKET')).flatMap((c) => c.itemBytes ?? []),
+    ),
+    /** What the largest ticket item written holds, bytes per attribute (local token). */
+    ticketItemComposition: mine
+      .flatMap((c) => (c.ticketAttributes ? [c.ticketAttributes] : []))
+      .reduce<Record<string, number> | undefined>((a, c) => (sum(c) > sum(a ?? {}) ? c : a), undefined),
+    largestTicketItemBytesLocalToken: Math.max(
+      0,
+      ...mine.filter((c) => c.what.split('+').includes('TICKET')).flatMap((c) => c.itemBytesLocalToken ?? []),
     ),
     functionInvocations: lambdas,
     emails: (await stack.mail.outbox()).length - mailBefore,
@@ -270,8 +315,10 @@ async function measure(name: string, act: () => Promise<void>) {
         op: c.op,
         what: c.what,
         wcu: c.wcu,
+        wcuLocalToken: c.wcuLocalToken,
         indexes: c.indexWcu,
         bytes: c.itemBytes,
+        bytesLocalToken: c.itemBytesLocalToken,
       })),
   };
 }
@@ -325,6 +372,7 @@ results.push(
   await measure('status change to pending (fresh ticket)', () => patch(id, { status: 'pending' })),
 );
 // A long history: 15 replies each way, then the same two changes.
+const historyFrom = calls.length;
 for (let i = 0; i < 15; i++) {
   await reply(id, customer, `Still failing, attempt ${i}. `.repeat(5));
   await stack.settle();
@@ -332,6 +380,23 @@ for (let i = 0; i < 15; i++) {
   await stack.settle();
 }
 phase = 'idle';
+/** The 30 replies' API commits: how often the activity buffer was copied out, at what cost (amortised). */
+const historyCommits = calls.slice(historyFrom).filter((c) => c.phase === 'request' && c.wcu !== undefined);
+const ticketWrites = calls
+  .slice(historyFrom)
+  .filter((c) => c.ticketAttributes)
+  .map((c) => sum(c.ticketAttributes!));
+const activityWrites = historyCommits.filter((c) => c.what === 'TICKET#ACTIVITY');
+const history = {
+  changes: 30,
+  activityItemWrites: activityWrites.length,
+  activityWriteUnits: activityWrites.reduce((n, c) => n + (c.wcu ?? 0), 0),
+  requestWriteUnits: historyCommits.reduce((n, c) => n + (c.wcu ?? 0), 0),
+  /** Every ticket item write of the loop (API and workflow), local token: the largest, and how many passed 2 KB. */
+  ticketItemWrites: ticketWrites.length,
+  largestTicketItemBytesLocalToken: Math.max(0, ...ticketWrites),
+  ticketItemWritesOver2KbLocalToken: ticketWrites.filter((b) => b > 2048).length,
+};
 results.push(
   await measure('agent public reply (after 30 replies)', () => reply(id, agent, 'One more thing to try.')),
 );
@@ -345,10 +410,13 @@ rawClient?.destroy();
 
 for (const r of results) {
   console.log(
-    `\n${r.scenario}: ${r.requests} DynamoDB requests, ${r.writeUnits} WCU (table ${r.tableWriteUnits}, indexes ${JSON.stringify(r.indexWriteUnits)}), ticket item ≤ ${r.largestTicketItemBytes} B, ${r.functionInvocations} function invocations, ${r.emails} emails`,
+    `\n${r.scenario}: ${r.requests} DynamoDB requests, ${r.writeUnits} WCU with a ${TASK_TOKEN_LENGTH}-character task token, ${r.writeUnitsLocalToken} with the local one (table ${r.tableWriteUnits}, indexes ${JSON.stringify(r.indexWriteUnits)}), ticket item ≤ ${r.largestTicketItemBytes} B, ${r.functionInvocations} function invocations, ${r.emails} emails`,
   );
   console.table(Object.entries(r.breakdown).map(([call, count]) => ({ call, count })));
 }
+console.log(
+  `\n30 replies: ${history.activityItemWrites} activity chunk writes (${history.activityWriteUnits} WCU), ${history.requestWriteUnits} WCU for the API requests' writes in all; ${history.ticketItemWrites} ticket item writes, largest ${history.largestTicketItemBytesLocalToken} B, ${history.ticketItemWritesOver2KbLocalToken} over 2 KB (local token)`,
+);
 console.log('\nwrites (WCU from item sizes):');
 console.table(
   results.flatMap((r) =>
@@ -356,6 +424,7 @@ console.table(
       scenario: r.scenario.slice(0, 34),
       call: `${w.phase}: ${w.op} ${w.what}`,
       wcu: w.wcu,
+      'wcu (local token)': w.wcuLocalToken,
       indexes: JSON.stringify(w.indexes),
       bytes: (w.bytes ?? []).join('+'),
     })),
@@ -370,9 +439,11 @@ writeFileSync(
       benchmark: 'calls-per-ticket',
       measuredAt: new Date().toISOString(),
       node: process.version,
+      taskTokenLength: TASK_TOKEN_LENGTH,
       goal: '<= 8 DynamoDB requests for a ticket created, acknowledged and parked; <= 6 WCU per ticket change',
       indexes: INDEXES.map((i) => ({ name: i.name, projection: i.projection, include: i.include })),
       results,
+      history,
     },
     null,
     2,

@@ -5,7 +5,12 @@
 
 import { objectKeysOf } from '../objects/keys.ts';
 import type { ObjectStore } from '../objects/ports.ts';
-import { ACTIVITY_ITEM_KIND, activityFromItems, type TicketActivity } from '../tickets/activity.ts';
+import {
+  ACTIVITY_ITEM_KIND,
+  activityFromItems,
+  erasedActivityItem,
+  type TicketActivity,
+} from '../tickets/activity.ts';
 import type { Message, Ticket } from '../tickets/model.ts';
 import type { TicketReader } from '../tickets/ports.ts';
 import { ERASED_TEXT, eraseMessage, eraseTicket, requesterIds } from './erasure.ts';
@@ -157,11 +162,14 @@ export async function eraseRequesterTicket(
       }
       const key = { pk: item.pk as string, sk: item.sk as string };
       if (item.kind === ACTIVITY_ITEM_KIND) {
-        // An entry moved off the ticket item: rewritten in place, stamped with the erasure's version so
-        // no writer holding an older read can copy the old entry back over it.
-        const [entry] = eraseTicket(ticket, [item.entry as TicketActivity], placeholderEmail).activity;
-        if (JSON.stringify(entry) !== JSON.stringify(item.entry))
-          await deps.retention.putItem({ ...item, ...key, entry, movedAtVersion: ticket.version + 1 });
+        // Entries (and mail records) moved off the ticket item: rewritten in place, stamped with the
+        // erasure's version so no writer holding an older read can copy the old ones back over them.
+        const erased = erasedActivityItem(
+          item,
+          (entries) => eraseTicket(ticket, entries, placeholderEmail).activity,
+          eraseOutbound,
+        );
+        if (erased) await deps.retention.putItem({ ...erased, ...key, movedAtVersion: ticket.version + 1 });
         continue;
       }
       if (item.kind === 'message') {

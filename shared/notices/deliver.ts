@@ -15,7 +15,13 @@ import type { Clock } from '../time/clock.ts';
 import { slaStateOf } from '../workflow/policy-planner.ts';
 import { composeMail } from './compose.ts';
 import { missingIntakeFields } from './intake-check.ts';
-import { MAX_SEND_ATTEMPTS, type OutboundMail, type OutboundOutcome, outcomeOf } from './outbound.ts';
+import {
+  INTAKE_CHECK_FRESH_MS,
+  MAX_SEND_ATTEMPTS,
+  type OutboundMail,
+  type OutboundOutcome,
+  outcomeOf,
+} from './outbound.ts';
 import { renderTemplate } from './render.ts';
 import { type MailSender, PermanentSendError } from './sender.ts';
 import {
@@ -327,9 +333,6 @@ async function buildMail(
   });
   return { from: `${queue.localPart}@${config.domain}`, to: recipients, raw };
 }
-
-/** How long the suppression read at intake stands in for a read of its own (the acknowledgement's time). */
-export const INTAKE_CHECK_FRESH_MS = 5 * 60_000;
 
 /**
  * The requester's suppression as intake read it: `{ found }` (undefined inside: not suppressed), or

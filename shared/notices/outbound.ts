@@ -70,6 +70,9 @@ export function outcomeOf(
   };
 }
 
+/** How long the suppression read at intake stands in for a read of its own (the acknowledgement's time). */
+export const INTAKE_CHECK_FRESH_MS = 5 * 60_000;
+
 /** Sends after this many failures are given up and recorded as failed. */
 export const MAX_SEND_ATTEMPTS = 8;
 

@@ -16,7 +16,7 @@ import {
   ACTIVITY_ITEM_KIND,
   activityFromItems,
   activityStartOf,
-  type TicketActivity,
+  movedRecordsFromItems,
 } from '../tickets/activity.ts';
 import type { Message, Ticket } from '../tickets/model.ts';
 import {
@@ -33,6 +33,10 @@ import { dynamoIdempotencyStore } from './idempotency-store.ts';
 import { itemsByKey } from './items-by-key.ts';
 import { queryAll } from './query-all.ts';
 import { INDEX, keys, NO_DEADLINE } from './table-keys.ts';
+import { mailCheckSpent, noteOfItem, planCopyOut, withMovedRecords } from './ticket-item-layout.ts';
+
+/** A copy-out the commit makes (ticket-item-layout.ts). */
+type CopyOut = NonNullable<ReturnType<typeof planCopyOut>>;
 
 /** Bodies longer than this many characters are kept in the object store, not in the item. */
 export const INLINE_BODY_LIMIT = 4096;
@@ -96,13 +100,19 @@ export function dynamoTicketStore(
       ...ticket
     } = item;
     const activity = activityFromItems(item, partition);
+    // Settled mail and applied actions may be stubs on the item: their full records are in the chunks.
+    const moved = movedRecordsFromItems(partition);
+    const slaState = sla as TicketSlaState | undefined;
+    const mail = withMovedRecords((outbox ?? []) as OutboundMail[], moved.outbox);
     return {
       ticket: ticket as Ticket,
       activity,
-      activityStored: { start: activityStartOf(item), count: activity.length },
-      sla: sla as TicketSlaState | undefined,
+      activityStored: noteOfItem(item, { start: activityStartOf(item), count: activity.length }, mail),
+      sla: slaState?.actions
+        ? { ...slaState, actions: withMovedRecords(slaState.actions, moved.slaActions) }
+        : slaState,
       workflow: workflow as WorkflowState | undefined,
-      outbox: (outbox ?? []) as OutboundMail[],
+      outbox: mail,
       kpi: kpi as TicketKpiShare | undefined,
       kpiChange: kpiChange as KpiChange | undefined,
       requesterMailCheck: requesterMailCheck as RequesterMailCheck | undefined,
@@ -143,36 +153,35 @@ export function dynamoTicketStore(
   };
 
   /**
-   * Copies committed activity entries (still on the ticket item as read at `readVersion`) to their own
-   * items, numbered from `start`. Idempotent: the same entries under the same numbers, so a change that
-   * loses its commit afterwards leaves nothing wrong behind. An item written from a newer version (an
-   * erasure rewrites them) is never overwritten from an older read.
+   * Copies the buffered activity entries (committed: still on the ticket item as read at `readVersion`) and
+   * the full records of settled mail and applied actions to one chunk item numbered from the buffer's
+   * first entry. Idempotent: the same entries under the same number, and moved records are appended (a
+   * record is a fact whether or not the commit that stubs it wins; readers take it by id), so a change
+   * that loses its commit afterwards leaves nothing wrong behind. A chunk written from a newer read (an
+   * erasure rewrites them) is never overwritten from an older one.
    */
-  async function moveOutActivity(t: Ticket, readVersion: number, start: number, entries: TicketActivity[]) {
-    for (let from = 0; from < entries.length; from += 25) {
-      await Promise.all(
-        entries.slice(from, from + 25).map(async (entry, i) => {
-          const seq = start + from + i;
-          try {
-            await doc.send(
-              new PutCommand({
-                TableName: tableName,
-                Item: {
-                  ...keys.activity(t.desk, t.id, seq),
-                  kind: ACTIVITY_ITEM_KIND,
-                  seq,
-                  entry,
-                  movedAtVersion: readVersion,
-                },
-                ConditionExpression: 'attribute_not_exists(pk) OR movedAtVersion <= :read',
-                ExpressionAttributeValues: { ':read': readVersion },
-              }),
-            );
-          } catch (error) {
-            if (!(error instanceof ConditionalCheckFailedException)) throw error;
-          }
+  async function copyOut(t: Ticket, readVersion: number, plan: CopyOut) {
+    try {
+      await doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.activity(t.desk, t.id, plan.start),
+          UpdateExpression:
+            'SET kind = :kind, seq = :seq, entries = :entries, movedAtVersion = :read, outbox = list_append(if_not_exists(outbox, :none), :outbox), slaActions = list_append(if_not_exists(slaActions, :none), :actions)',
+          ConditionExpression: 'attribute_not_exists(pk) OR movedAtVersion <= :read',
+          ExpressionAttributeValues: {
+            ':kind': ACTIVITY_ITEM_KIND,
+            ':seq': plan.start,
+            ':entries': plan.entries,
+            ':read': readVersion,
+            ':none': [],
+            ':outbox': plan.outbox,
+            ':actions': plan.slaActions,
+          },
         }),
       );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
 
@@ -309,31 +318,25 @@ export function dynamoTicketStore(
 
     async commitChange(stored, expectedVersion, newOutbound = [], options = {}) {
       const t = stored.ticket;
-      // Entries the read found on the item are committed: they move to their own items before this
-      // change replaces them with its own, so the ticket item carries one change's entries, not all.
-      // Without the read's note every entry stays on the item (correct, just not compact).
-      const layout = stored.activityStored ?? { start: 0, count: 0 };
-      await moveOutActivity(
-        t,
-        expectedVersion,
-        layout.start,
-        stored.activity.slice(layout.start, layout.count),
-      );
-      // Appended, never rewritten: the mail sender updates entries in place without a version bump.
-      const outbox = newOutbound.length
-        ? {
-            expression: ', outbox = list_append(if_not_exists(outbox, :noMail), :newOutbound)',
-            values: { ':noMail': [], ':newOutbound': newOutbound },
-          }
-        : { expression: '', values: {} };
+      // The entries buffered on the item (committed) and its settled mail and applied actions move to a
+      // chunk item once keeping them would cost the item another KB (ticket-item-layout.ts).
+      const plan = planCopyOut(stored.activity, stored.activityStored);
+      if (plan) await copyOut(t, expectedVersion, plan);
+      const activityStart = plan?.activityStart ?? stored.activityStored?.start ?? 0;
+      const outbox = compactingOutbox(stored, plan, newOutbound);
       // The ticket's KPI share rides on the commit, on condition the share is still as read: a workflow
       // step may have written one at the same version, and two writers of one `seq` would add twice.
       const kpi = kpiCommit(options.kpi);
+      const removes = [
+        ...kpi.removes,
+        ...(mailCheckSpent(stored.activityStored, t.updatedAt) ? ['requesterMailCheck'] : []),
+      ];
       const commit = async (quietOn: string | undefined) => {
         const update = setExpression({
           ...ticketFields(t),
-          activity: stored.activity.slice(layout.count),
-          activityStart: layout.count,
+          activity: stored.activity.slice(activityStart),
+          activityStart,
+          ...(plan?.slaActionStubs ? { 'sla.actions': plan.slaActionStubs } : {}),
           gsi1pk: keys.deskStatus(t.desk, t.status),
           // A change the sleeping workflow need not see yet leaves the marker as it is (none).
           ...(quietOn ? {} : workflowDueMarker(t)),
@@ -342,7 +345,12 @@ export function dynamoTicketStore(
           new UpdateCommand({
             TableName: tableName,
             Key: keys.ticket(t.desk, t.id),
-            UpdateExpression: update.expression + outbox.expression + kpi.expression,
+            // One REMOVE clause: DynamoDB refuses an update expression with two.
+            UpdateExpression:
+              update.expression +
+              outbox.expression +
+              kpi.expression +
+              (removes.length ? ` REMOVE ${removes.join(', ')}` : ''),
             // Quiet only while the workflow sleeps on the plan the caller judged the change against.
             ConditionExpression: [
               '#version = :expectedVersion',
@@ -567,6 +575,39 @@ export function dynamoTicketStore(
   };
 }
 
+/**
+ * A commit's outbox clauses: new mail appended (never rewritten: the mail sender updates entries in place
+ * without a version bump), and settled entries the copy-out moved replaced by stubs. A stub and an append
+ * cannot both address `outbox` in one expression: with stubs, new entries go to the indexes after the last
+ * (an append, since the outbox only grows with a version bump and the commit is on the version read).
+ */
+function compactingOutbox(
+  stored: StoredTicket,
+  plan: CopyOut | undefined,
+  newOutbound: readonly OutboundMail[],
+) {
+  const stubs = plan?.outboxStubs ?? [];
+  if (!stubs.length) {
+    return newOutbound.length
+      ? {
+          expression: ', outbox = list_append(if_not_exists(outbox, :noMail), :newOutbound)',
+          values: { ':noMail': [], ':newOutbound': newOutbound } as Record<string, unknown>,
+        }
+      : { expression: '', values: {} as Record<string, unknown> };
+  }
+  const values: Record<string, unknown> = {};
+  const sets = stubs.map(({ index, stub }, i) => {
+    values[`:stub${i}`] = stub;
+    return `outbox[${index}] = :stub${i}`;
+  });
+  const length = stored.activityStored?.outboxLength ?? stored.outbox?.length ?? 0;
+  newOutbound.forEach((entry, i) => {
+    values[`:newMail${i}`] = entry;
+    sets.push(`outbox[${length + i}] = :newMail${i}`);
+  });
+  return { expression: sets.map((x) => `, ${x}`).join(''), values };
+}
+
 /** The public ticket fields of an item (what commitChange rewrites). */
 function ticketFields(t: Ticket): Record<string, unknown> {
   const { id: _id, desk: _desk, createdAt: _createdAt, ...changeable } = t;
@@ -575,14 +616,14 @@ function ticketFields(t: Ticket): Record<string, unknown> {
 
 /** The SET (or REMOVE) clause and conditions that carry a change's KPI share in its commit. */
 function kpiCommit(kpi: TicketShareCommit | undefined) {
-  if (!kpi) return { expression: '', conditions: [], values: {} };
+  if (!kpi) return { expression: '', removes: [], conditions: [], values: {} };
   const values: Record<string, unknown> = {};
   const conditions = kpi.expectedSeq === undefined ? ['attribute_not_exists(kpi)'] : ['kpi.seq = :kpiSeq'];
   if (kpi.expectedSeq !== undefined) values[':kpiSeq'] = kpi.expectedSeq;
-  if ('dropChange' in kpi) return { expression: ' REMOVE kpiChange', conditions, values };
+  if ('dropChange' in kpi) return { expression: '', removes: ['kpiChange'], conditions, values };
   values[':kpiShare'] = kpi.share;
   values[':kpiChange'] = kpi.change;
-  return { expression: ', kpi = :kpiShare, kpiChange = :kpiChange', conditions, values };
+  return { expression: ', kpi = :kpiShare, kpiChange = :kpiChange', removes: [], conditions, values };
 }
 
 /** Marks the ticket as changed since its workflow last looked (byWorkflowPending index). */

@@ -4,7 +4,7 @@ import type { TicketShareCommit } from '../kpis/recorder.ts';
 import type { OutboundMail } from '../notices/outbound.ts';
 import type { TicketSlaState, WorkflowState } from '../workflow/model.ts';
 import type { WorkflowTicketStore } from '../workflow/ports.ts';
-import type { TicketActivity } from './activity.ts';
+import type { TicketActivity, TicketItemNote } from './activity.ts';
 import type { Message, Priority, Status, Ticket } from './model.ts';
 
 /**
@@ -30,10 +30,10 @@ export interface StoredTicket {
   /** Outbound mail of the ticket, appended only (entries change status in place; see shared/notices/outbound.ts). */
   outbox?: OutboundMail[] | undefined;
   /**
-   * The store's own note of where the activity it read lives (entries from `start` to `count` are still
-   * on the ticket item); handed back with the change so the commit moves them to their own items.
+   * The store's own note of the ticket item as read (where the activity it read lives, what a copy-out
+   * may move off the item); handed back with the change so the commit can keep the item compact.
    */
-  activityStored?: { start: number; count: number } | undefined;
+  activityStored?: TicketItemNote | undefined;
 }
 
 /**

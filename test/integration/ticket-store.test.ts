@@ -1,11 +1,15 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '#shared/auth/principal.ts';
+import { eraseRequesterTicket } from '#shared/compliance/requester-data.ts';
 import { kpiRecorder } from '#shared/kpis/recorder.ts';
-import type { BlobStore } from '#shared/objects/ports.ts';
+import { type OutboundMail, outcomeOf } from '#shared/notices/outbound.ts';
+import type { BlobStore, ObjectStore } from '#shared/objects/ports.ts';
 import { dynamoBanStore } from '#shared/store/ban-store.ts';
 import { dynamoKpiRollupStore } from '#shared/store/kpi-rollup-store.ts';
+import { dynamoRetentionStore } from '#shared/store/retention-store.ts';
 import { keys } from '#shared/store/table-keys.ts';
+import { attributeBytes } from '#shared/store/ticket-item-layout.ts';
 import { dynamoTicketStore, INLINE_BODY_LIMIT } from '#shared/store/ticket-store.ts';
 import { type BanService, banService } from '#shared/tickets/bans.ts';
 import { addMessage, CreateTicketBody, openTicket } from '#shared/tickets/commands.ts';
@@ -290,8 +294,9 @@ describe('ban store and check', () => {
 });
 
 /**
- * The activity history lives in items of its own (one per entry) beside the ticket item, which keeps
- * only the latest change's entries: the item stays the same size however long the ticket runs.
+ * The activity history lives in chunk items of its own beside the ticket item, which buffers the latest
+ * changes' entries only as long as they fit in the KB it pays anyway: the item stays the same size
+ * however long the ticket runs. Settled mail and applied SLA actions move to the chunks as well.
  */
 function serviceOverStore() {
   return ticketService({
@@ -315,72 +320,199 @@ const partition = async (ticketId: string) =>
       }),
     )
   ).Items ?? [];
+const ticketItemOf = async (ticketId: string) => (await partition(ticketId)).find((i) => i.sk === 'TICKET')!;
+const putItem = (Item: Record<string, unknown>) =>
+  db.doc.send(new PutCommand({ TableName: db.tableName, Item }));
+const statusChange = (n: number) => ({
+  at: `2026-03-06T15:${String(n % 60).padStart(2, '0')}:00.000Z`,
+  by: 'a1',
+  type: 'status-changed' as const,
+  from: 'new' as const,
+  to: 'open' as const,
+  reason: `a reason long enough to weigh something on the item, number ${n}`,
+});
+/** Mail and SLA actions as the previous release left them on the item: every record in full. */
+const sentAcknowledgement = {
+  id: 'notify:acknowledgement:1',
+  kind: 'notice',
+  audience: 'customer',
+  template: 'techflow-acknowledgement',
+  promiseToCustomer: true,
+  summary: 'acknowledgement to the customer',
+  at: '2026-03-06T15:00:00.000Z',
+  queuedAt: '2026-03-06T15:00:00.000Z',
+  status: 'sent',
+  attempts: 1,
+  sentAt: '2026-03-06T15:00:02.000Z',
+  to: ['c1@example.com'],
+  providerMessageId: '0100018e-provider-message-id',
+  emailMessageId: '<0100018e-provider-message-id@email.amazonses.com>',
+};
+const pendingReply = {
+  id: 'reply:01J0000000000000000000PEND',
+  kind: 'reply',
+  audience: 'customer',
+  messageId: '01J0000000000000000000PEND',
+  at: '2026-03-06T15:01:00.000Z',
+  queuedAt: '2026-03-06T15:01:00.000Z',
+  status: 'pending',
+  attempts: 0,
+};
+const appliedAction = {
+  id: 'notify:acknowledgement:1',
+  kind: 'notify',
+  at: '2026-03-06T15:00:00.000Z',
+  appliedAt: '2026-03-06T15:00:00.000Z',
+  rule: 'acknowledgement',
+  summary: 'acknowledgement to the customer (promise stated)',
+  notice: { template: 'techflow-acknowledgement', audience: 'customer', promiseToCustomer: true },
+};
 
-describe('ticket activity in its own items', () => {
-  it('keeps the ticket item to the latest change and reads the whole history back in order', async () => {
-    const tickets = service();
-    const { ticket } = await tickets.createTicket(
-      customer,
-      CreateTicketBody.parse({ subject: 'Down', description: 'Everything is down' }),
-    );
-    for (let i = 0; i < 12; i++)
+/** A fresh ticket through the service, for the chunk tests. */
+async function opened(subject: string) {
+  const tickets = service();
+  const { ticket } = await tickets.createTicket(
+    customer,
+    CreateTicketBody.parse({ subject, description: 'Chunks' }),
+  );
+  return { tickets, ticket };
+}
+
+describe('ticket activity in chunk items', () => {
+  it('keeps the ticket item under 2 KB over many changes and reads the whole history back in order', async () => {
+    const { tickets, ticket } = await opened('Down');
+    for (let i = 0; i < 30; i++)
       await tickets.addMessage(agent, ticket.id, { body: `reply ${i}`, visibility: 'internal' });
 
     const items = await partition(ticket.id);
     const ticketItem = items.find((i) => i.sk === 'TICKET')!;
-    expect(ticketItem.activity).toHaveLength(1);
-    expect(ticketItem.activityStart).toBe(12);
-    expect(items.filter((i) => i.kind === 'activity').map((i) => i.seq)).toEqual([...Array(12).keys()]);
+    expect(attributeBytes(ticketItem)).toBeLessThanOrEqual(2048);
+    const chunks = items.filter((i) => i.kind === 'activity');
+    // Several entries a chunk: fewer copy-outs than changes.
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(chunks.length).toBeLessThan(15);
+    expect(chunks.every((c) => Array.isArray(c.entries) && c.entry === undefined)).toBe(true);
+    expect(ticketItem.activityStart).toBe(
+      chunks.reduce((n, c) => Math.max(n, (c.seq as number) + (c.entries as unknown[]).length), 0),
+    );
 
     const stored = await store.getTicket('techflow', ticket.id);
-    expect(stored?.activity.map((a) => a.type)).toEqual(['ticket-created', ...Array(12).fill('agent-reply')]);
+    expect(stored?.activity.map((a) => a.type)).toEqual(['ticket-created', ...Array(30).fill('agent-reply')]);
     const read = await tickets.getTicket(agent, ticket.id);
-    expect(read.messages).toHaveLength(13);
+    expect(read.messages).toHaveLength(31);
   });
 
-  it('reads a ticket written before activity items existed, and moves its history out at the next change', async () => {
-    const tickets = service();
-    const { ticket } = await tickets.createTicket(
-      customer,
-      CreateTicketBody.parse({ subject: 'Old', description: 'Written by the previous release' }),
-    );
-    // The previous release's shape: the whole history on the ticket item, no activityStart.
-    const before = (await partition(ticket.id)).find((i) => i.sk === 'TICKET')!;
-    const { activityStart: _start, ...legacy } = before;
-    const history = [
-      ...(before.activity as unknown[]),
-      ...[1, 2, 3].map((n) => ({
-        at: `2026-03-06T15:0${n}:00.000Z`,
-        by: 'a1',
-        type: 'status-changed',
-        from: 'new',
-        to: 'open',
-      })),
-    ];
-    await db.doc.send(new PutCommand({ TableName: db.tableName, Item: { ...legacy, activity: history } }));
+  it('reads a ticket written before activity items existed, and moves its history, mail and actions out at the next change', async () => {
+    const { tickets, ticket } = await opened('Old');
+    // That release's shape: the whole history, full mail records and applied actions on the item, no activityStart.
+    const { activityStart: _start, requesterMailCheck: _check, ...legacy } = await ticketItemOf(ticket.id);
+    const history = [...(legacy.activity as unknown[]), ...[1, 2, 3, 4, 5, 6].map(statusChange)];
+    const outbox = [sentAcknowledgement, pendingReply];
+    const sla = { actions: [appliedAction], nextCheckpoint: null, packVersion: '3' };
+    await putItem({ ...legacy, activity: history, outbox, sla });
 
     const old = await store.getTicket('techflow', ticket.id);
     expect(old?.activity).toEqual(history);
+    expect(old?.outbox).toEqual(outbox);
+    expect(old?.sla?.actions).toEqual([appliedAction]);
 
     await tickets.addMessage(agent, ticket.id, { body: 'now', visibility: 'internal' });
     const items = await partition(ticket.id);
-    expect(items.filter((i) => i.kind === 'activity')).toHaveLength(4);
-    expect(items.find((i) => i.sk === 'TICKET')?.activity).toHaveLength(1);
+    const [chunk, ...more] = items.filter((i) => i.kind === 'activity');
+    expect(more).toHaveLength(0);
+    expect(chunk).toMatchObject({
+      seq: 0,
+      entries: history,
+      outbox: [sentAcknowledgement],
+      slaActions: [appliedAction],
+    });
+    const item = items.find((i) => i.sk === 'TICKET')!;
+    expect(item.activityStart).toBe(history.length);
+    expect(item.activity).toHaveLength(1);
+    // What a write decides on stays: the pending entry in full, ids (and status) of the settled one and the action.
+    expect(item.outbox).toEqual([{ id: sentAcknowledgement.id, status: 'sent', moved: true }, pendingReply]);
+    expect(item.sla.actions).toEqual([{ id: appliedAction.id, moved: true }]);
+
     const after = await store.getTicket('techflow', ticket.id);
-    expect(after?.activity.slice(0, 4)).toEqual(history);
+    expect(after?.activity.slice(0, history.length)).toEqual(history);
     expect(after?.activity.map((a) => a.type).at(-1)).toBe('agent-reply');
+    expect(after?.outbox).toEqual(outbox);
+    expect(after?.sla?.actions).toEqual([appliedAction]);
+    // And it goes on changing: the next change commits on the compact item.
+    await tickets.addMessage(agent, ticket.id, { body: 'and again', visibility: 'internal' });
+    expect((await store.getTicket('techflow', ticket.id))?.activity).toHaveLength(history.length + 2);
   });
 
-  it('ignores an entry copied out by a change that then lost its commit', async () => {
-    const tickets = service();
-    const { ticket } = await tickets.createTicket(
-      customer,
-      CreateTicketBody.parse({ subject: 'Race', description: 'Two writers' }),
-    );
+  it('keeps outbox indexes: new mail goes after the stubs, and a pending entry’s outcome lands at its index', async () => {
+    const { ticket } = await opened('Indexes');
+    const item = await ticketItemOf(ticket.id);
+    const history = [...(item.activity as unknown[]), ...[1, 2, 3, 4, 5, 6].map(statusChange)];
+    await putItem({ ...item, activity: history, outbox: [sentAcknowledgement, pendingReply] });
+    const read = (await store.getTicket('techflow', ticket.id))!;
+    const newMail = {
+      ...pendingReply,
+      id: 'reply:01J0000000000000000000NEW0',
+      messageId: '01J0000000000000000000NEW0',
+    };
+    const change = {
+      ...read,
+      ticket: { ...read.ticket, version: read.ticket.version + 1 },
+      activity: [...read.activity, statusChange(7)],
+    };
+    await store.commitChange(change, read.ticket.version, [newMail as OutboundMail]);
+    expect((await ticketItemOf(ticket.id)).outbox).toEqual([
+      { id: sentAcknowledgement.id, status: 'sent', moved: true },
+      pendingReply,
+      newMail,
+    ]);
+
+    const sentAt = '2026-03-06T15:02:00.000Z';
+    await store.recordMailOutcome('techflow', ticket.id, {
+      outcomes: [outcomeOf(1, pendingReply.id, { status: 'sent', sentAt })],
+      outboxLength: 3,
+      settled: false,
+    });
+    const after = await store.getTicket('techflow', ticket.id);
+    expect(after?.outbox).toEqual([
+      sentAcknowledgement,
+      { ...pendingReply, status: 'sent', sentAt },
+      newMail,
+    ]);
+  });
+
+  it('reads a ticket of the release with one item per entry, and chunks from its next copy-out on', async () => {
+    const { tickets, ticket } = await opened('Per entry');
+    const item = await ticketItemOf(ticket.id);
+    const created = (item.activity as unknown[])[0];
+    // The previous release: entries 0..2 in items of their own, the latest on the item from activityStart 3.
+    const entries = [created, statusChange(1), statusChange(2)];
+    for (const [seq, entry] of entries.entries())
+      await putItem({
+        ...keys.activity('techflow', ticket.id, seq),
+        kind: 'activity',
+        seq,
+        entry,
+        movedAtVersion: 1,
+      });
+    const latest = statusChange(3);
+    await putItem({ ...item, activity: [latest], activityStart: 3 });
+
+    expect((await store.getTicket('techflow', ticket.id))?.activity).toEqual([...entries, latest]);
+    for (let i = 0; i < 12; i++)
+      await tickets.addMessage(agent, ticket.id, { body: `reply ${i}`, visibility: 'internal' });
+    const read = await store.getTicket('techflow', ticket.id);
+    expect(read?.activity.slice(0, 4)).toEqual([...entries, latest]);
+    expect(read?.activity).toHaveLength(16);
+    expect((await partition(ticket.id)).some((i) => Array.isArray(i.entries))).toBe(true);
+  });
+
+  it('ignores a chunk copied out by a change that then lost its commit', async () => {
+    const { tickets, ticket } = await opened('Race');
     const stale = (await store.getTicket('techflow', ticket.id))!;
     await tickets.addMessage(agent, ticket.id, { body: 'first', visibility: 'internal' });
     await tickets.addMessage(agent, ticket.id, { body: 'second', visibility: 'internal' });
-    // A writer holding the first read copies out what it saw, then fails its commit on the version.
+    // A writer holding the first read copies out what it saw (a note without the item's size always
+    // copies), then fails its commit on the version.
     const lost = {
       ...stale,
       ticket: { ...stale.ticket, version: stale.ticket.version + 1 },
@@ -388,31 +520,62 @@ describe('ticket activity in its own items', () => {
         ...stale.activity,
         { at: now.toISOString(), by: 'x', type: 'customer-message' as const, messageId: 'm' },
       ],
+      activityStored: { start: 0, count: stale.activity.length },
     };
     await expect(store.commitChange(lost, stale.ticket.version)).rejects.toThrow();
+    expect((await partition(ticket.id)).some((i) => i.kind === 'activity')).toBe(true);
     const read = await store.getTicket('techflow', ticket.id);
     expect(read?.activity.map((a) => a.type)).toEqual(['ticket-created', 'agent-reply', 'agent-reply']);
   });
 
-  it('a writer holding an older read never copies an entry back over one an erasure rewrote', async () => {
-    const tickets = service();
-    const { ticket } = await tickets.createTicket(
-      customer,
-      CreateTicketBody.parse({ subject: 'Erase me', description: 'Personal' }),
-    );
+  it('a writer holding an older read never copies a chunk back over one an erasure rewrote', async () => {
+    const { ticket } = await opened('Erase me');
     const stale = (await store.getTicket('techflow', ticket.id))!;
-    await tickets.addMessage(agent, ticket.id, { body: 'moves the first entry out', visibility: 'internal' });
+    const full = { start: 0, count: stale.activity.length };
+    await store.commitChange(
+      { ...stale, ticket: { ...stale.ticket, version: stale.ticket.version + 1 }, activityStored: full },
+      stale.ticket.version,
+    );
     const moved = (await partition(ticket.id)).find((i) => i.kind === 'activity')!;
-    // What the erasure does to an entry item: rewritten, stamped with the version it raised the ticket to.
-    const erased = { ...moved, entry: { ...moved.entry, by: 'erased-requester' }, movedAtVersion: 99 };
-    await db.doc.send(new PutCommand({ TableName: db.tableName, Item: erased }));
+    // What the erasure does to a chunk: rewritten, stamped with the version it raised the ticket to.
+    const erasedEntries = (moved.entries as Array<Record<string, unknown>>).map((e) => ({
+      ...e,
+      by: 'erased-requester',
+    }));
+    await putItem({ ...moved, entries: erasedEntries, movedAtVersion: 99 });
     await expect(
       store.commitChange(
-        { ...stale, ticket: { ...stale.ticket, version: stale.ticket.version + 1 } },
+        { ...stale, ticket: { ...stale.ticket, version: stale.ticket.version + 1 }, activityStored: full },
         stale.ticket.version,
       ),
     ).rejects.toThrow();
     const after = (await partition(ticket.id)).find((i) => i.kind === 'activity');
-    expect(after?.entry.by).toBe('erased-requester');
+    expect(after?.entries[0].by).toBe('erased-requester');
+  });
+
+  it('an erasure rewrites the chunks too: no address of the requester stays in moved mail records', async () => {
+    const { tickets, ticket } = await opened('Erase my mail');
+    const item = await ticketItemOf(ticket.id);
+    const history = [...(item.activity as unknown[]), ...[1, 2, 3, 4, 5, 6].map(statusChange)];
+    await putItem({ ...item, activity: history, outbox: [sentAcknowledgement] });
+    await tickets.addMessage(agent, ticket.id, { body: 'moves the mail record out', visibility: 'internal' });
+    const mailTo = () => JSON.stringify(partitionNow).includes('c1@example.com');
+    let partitionNow = await partition(ticket.id);
+    expect(partitionNow.find((i) => i.kind === 'activity')?.outbox).toEqual([sentAcknowledgement]);
+    expect(mailTo()).toBe(true);
+
+    const objects = { delete: async () => {}, get: async () => undefined } as unknown as ObjectStore;
+    await eraseRequesterTicket(
+      { retention: dynamoRetentionStore(db.doc, db.tableName), objects },
+      'techflow',
+      ticket.id,
+      'erased@erased.invalid',
+    );
+    partitionNow = await partition(ticket.id);
+    expect(mailTo()).toBe(false);
+    const read = await store.getTicket('techflow', ticket.id);
+    expect(read?.outbox?.[0]).toMatchObject({ id: sentAcknowledgement.id, status: 'sent' });
+    expect(read?.outbox?.[0]?.to).toBeUndefined();
+    expect(read?.activity).toHaveLength(history.length + 1);
   });
 });
