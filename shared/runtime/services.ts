@@ -11,6 +11,8 @@ import { deskDefaultsFor } from '../tickets/desk-policy.ts';
 import type { TicketStore } from '../tickets/ports.ts';
 import { type TicketService, ticketService } from '../tickets/service.ts';
 import { NO_STAFF, type StaffDirectory } from '../tickets/staff-directory.ts';
+import { systemClock } from '../time/clock.ts';
+import { firstNoticesFor } from '../workflow/first-notices.ts';
 import { sfnWorkflowSignals } from '../workflow/sfn-signals.ts';
 import type { WorkflowSignals } from '../workflow/signals.ts';
 import { cognitoClient } from './clients/cognito.ts';
@@ -82,7 +84,13 @@ const ticketServiceWith = (
   runtime: Runtime,
   parts: { store: TicketStore; signals: WorkflowSignals; staff: StaffDirectory },
 ): TicketService =>
-  ticketService({ ...parts, clock: runtime.clock, deskDefaults: deskDefaultsFor, bans: bans() });
+  ticketService({
+    ...parts,
+    clock: runtime.clock,
+    deskDefaults: deskDefaultsFor,
+    bans: bans(),
+    firstNotices: firstNoticesFor(runtime.clock, systemClock),
+  });
 
 /*
  * The ticket service, built per route with exactly what the route is granted (functions/manifest): a

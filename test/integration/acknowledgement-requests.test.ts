@@ -22,10 +22,16 @@ import { ticketService } from '#shared/tickets/service.ts';
 import { NO_STAFF } from '#shared/tickets/staff-directory.ts';
 import type { Clock } from '#shared/time/clock.ts';
 import { checkTicketSla } from '#shared/workflow/check-ticket-sla.ts';
+import { firstNoticesFor } from '#shared/workflow/first-notices.ts';
 import { parkWorkflow } from '#shared/workflow/park-workflow.ts';
 import { policyPackPlanner } from '#shared/workflow/policy-planner.ts';
 import type { WorkflowSignals } from '#shared/workflow/signals.ts';
-import { DEFAULT_FIRST_RESPONSE_MINUTES, fixedFirstResponsePlanner } from '#shared/workflow/sla-planner.ts';
+import {
+  DEFAULT_FIRST_RESPONSE_MINUTES,
+  fixedFirstResponsePlanner,
+  type SlaPlanner,
+} from '#shared/workflow/sla-planner.ts';
+import { toSleepPlan } from '#shared/workflow/sleep-step.ts';
 import { startDynalite } from '../support/dynalite.ts';
 import { enterpriseCustomer } from '../support/principals.ts';
 
@@ -141,7 +147,7 @@ describe('acknowledgement bookkeeping', () => {
     );
     if (result.next !== 'sleep') throw new Error(`expected a sleep, got ${result.next}`);
     const parked = await parkWorkflow(
-      { store: ticketStore, signals: signals([]) },
+      { store: ticketStore, signals: signals([]), kpis },
       {
         ticketId: id,
         desk: 'techflow',
@@ -218,7 +224,7 @@ describe('acknowledgement bookkeeping', () => {
       if (result.next !== 'sleep') throw new Error(`expected a sleep, got ${result.next}`);
       const { seenVersion, wakeAt, mail } = result;
       await parkWorkflow(
-        { store: ticketStore, signals: signals([]) },
+        { store: ticketStore, signals: signals([]), kpis },
         { ticketId: id, desk: 'techflow', taskToken: `token-${id}`, seenVersion, wakeAt, mail },
       );
     }
@@ -249,7 +255,7 @@ describe('acknowledgement bookkeeping', () => {
     await ticketStore.commitChange({ ticket: bumped, activity: current.activity }, current.ticket.version);
     const woken: string[] = [];
     const parked = await parkWorkflow(
-      { store: ticketStore, signals: signals(woken) },
+      { store: ticketStore, signals: signals(woken), kpis },
       {
         ticketId: id,
         desk: 'techflow',
@@ -331,5 +337,195 @@ describe('acknowledgement bookkeeping', () => {
     const after = (await ticketStore.getTicket('techflow', id))!;
     expect(after.outbox!.every((m) => m.status === 'sent' && m.claimedUntil === undefined)).toBe(true);
     expect(after.mailPendingSince).toBeUndefined();
+  });
+});
+
+describe('one ticket write per wake (the current definition)', () => {
+  const step = { desk: 'techflow', parkRecordsMail: true, parkRecordsProgress: true } as const;
+  const later: Clock = { now: () => new Date(created.getTime() + 60_000) };
+
+  /** A ticket created through the service, its acknowledgement claimed for the first Apply step. */
+  async function created1(leaseClock: Clock) {
+    const clock: Clock = { now: () => created };
+    const service = ticketService({
+      store: ticketStore,
+      clock,
+      deskDefaults: () => ({ ...deskDefaultsFor('techflow'), plan: 'enterprise', priority: 'normal' }),
+      signals: signals([]),
+      bans: banService({ bans: dynamoBanStore(db.doc, db.tableName), clock }),
+      staff: NO_STAFF,
+      firstNotices: firstNoticesFor(clock, leaseClock),
+    });
+    const body = CreateTicketBody.parse({ subject: 'Printer on fire', description: 'Smoke everywhere' });
+    return (await service.createTicket(customer, body)).ticket.id;
+  }
+
+  it('the first Apply step sends the acknowledgement the create claimed for it, and the park writes everything once', async () => {
+    const realNow = { now: () => new Date() };
+    const id = await created1(realNow);
+    const queued = (await ticketStore.getTicket('techflow', id))!.outbox!;
+    expect(queued.map((m) => [m.id, m.status, m.claimedFor])).toEqual([
+      ['notify:acknowledgement:ticket-created', 'pending', id],
+    ]);
+    const { sender, sent } = recordingSender();
+    const port = outboundMailPort(deliveryDeps(sender, later, realNow));
+    const from = calls.length;
+    const result = await checkTicketSla(
+      { store: ticketStore, planner, kpis, clock: later, mail: port },
+      { ...step, ticketId: id, executionName: id, attempt: 0 },
+    );
+    if (result.next !== 'sleep') throw new Error(`expected a sleep, got ${result.next}`);
+    expect(sent).toEqual(['c1@example.com']);
+    // The history carries no ticket content: no subject, body or address.
+    expect(JSON.stringify(result)).not.toMatch(/Printer|Smoke|@example\.com/);
+    const parked = await parkWorkflow(
+      { store: ticketStore, signals: signals([]), kpis },
+      { taskToken: 'token-one', plan: toSleepPlan(result) },
+    );
+    expect(parked.parked).toBe(true);
+    // One read, one ticket write (the park's), the Message-ID map; the suppression check rode on intake's read.
+    expect(count(from)).toEqual({ Query: 1, UpdateItem: 1, PutItem: 1 });
+    const after = (await ticketStore.getTicket('techflow', id))!;
+    expect(after.outbox!.map((m) => [m.status, m.claimedUntil, m.claimedFor])).toEqual([
+      ['sent', undefined, undefined],
+    ]);
+    expect(after.sla!.actions.map((a) => a.id)).toContain('notify:acknowledgement:ticket-created');
+    expect(after.workflow).toMatchObject({ taskToken: 'token-one', executionName: id });
+    expect(after.workflowDueSince).toBeUndefined();
+    expect(after.mailPendingSince).toBeUndefined();
+  });
+
+  it('a retry of the first step leaves the claimed acknowledgement to the lease (the first attempt may have sent it)', async () => {
+    const realNow = { now: () => new Date() };
+    const id = await created1(realNow);
+    const { sender, sent } = recordingSender();
+    const port = outboundMailPort(deliveryDeps(sender, later, realNow));
+    const result = await checkTicketSla(
+      { store: ticketStore, planner, kpis, clock: later, mail: port },
+      { ...step, ticketId: id, executionName: id, attempt: 1 },
+    );
+    if (result.next !== 'sleep') throw new Error(`expected a sleep, got ${result.next}`);
+    expect(sent).toEqual([]);
+    await parkWorkflow(
+      { store: ticketStore, signals: signals([]), kpis },
+      { taskToken: 'token-retry', plan: toSleepPlan(result) },
+    );
+    // Listed for the mail sweep, which takes it once the create's lease is over.
+    const after = (await ticketStore.getTicket('techflow', id))!;
+    expect(after.outbox!.map((m) => m.status)).toEqual(['pending']);
+    expect(after.mailPendingSince).toBeDefined();
+  });
+
+  it('a change between Apply and park is seen: the park wakes the workflow, the acknowledgement is recorded once', async () => {
+    const realNow = { now: () => new Date() };
+    const id = await created1(realNow);
+    const { sender, sent } = recordingSender();
+    const port = outboundMailPort(deliveryDeps(sender, later, realNow));
+    const result = await checkTicketSla(
+      { store: ticketStore, planner, kpis, clock: later, mail: port },
+      { ...step, ticketId: id, executionName: id, attempt: 0 },
+    );
+    if (result.next !== 'sleep') throw new Error(`expected a sleep, got ${result.next}`);
+    const current = (await ticketStore.getTicket('techflow', id))!;
+    await ticketStore.commitChange(
+      {
+        ticket: {
+          ...current.ticket,
+          version: current.ticket.version + 1,
+          updatedAt: later.now().toISOString(),
+        },
+        activity: current.activity,
+      },
+      current.ticket.version,
+    );
+    const woken: string[] = [];
+    const parked = await parkWorkflow(
+      { store: ticketStore, signals: signals(woken), kpis },
+      { taskToken: 'token-race', plan: toSleepPlan(result) },
+    );
+    expect(parked.parked).toBe(false);
+    expect(woken).toEqual(['token-race']);
+    const between = (await ticketStore.getTicket('techflow', id))!;
+    expect(between.outbox!.map((m) => m.status)).toEqual(['sent']);
+    expect(between.workflow?.taskToken).toBeUndefined();
+    // The woken step plans from the latest version: it records the acknowledgement's action, sends nothing more.
+    const again = await checkTicketSla(
+      { store: ticketStore, planner, kpis, clock: later, mail: port },
+      { ...step, ticketId: id, executionName: id, cycle: 1, attempt: 0 },
+    );
+    if (again.next !== 'sleep') throw new Error(`expected a sleep, got ${again.next}`);
+    await parkWorkflow(
+      { store: ticketStore, signals: signals([]), kpis },
+      { taskToken: 'token-after', plan: toSleepPlan(again) },
+    );
+    expect(sent).toEqual(['c1@example.com']);
+    const after = (await ticketStore.getTicket('techflow', id))!;
+    expect(after.sla!.actions.filter((a) => a.id === 'notify:acknowledgement:ticket-created')).toHaveLength(
+      1,
+    );
+    expect(after.outbox).toHaveLength(1);
+    expect(after.workflow?.taskToken).toBe('token-after');
+    expect(after.workflowDueSince).toBeUndefined();
+  });
+
+  it('an escalation whose park lost a race is applied once, by the next step', async () => {
+    const id = '01J0000000000000000ONEESC1';
+    await newTicket(id);
+    const escalating = (at: Date): Clock => ({ now: () => at });
+    // Due at once, no notice: the step leaves its write to the park.
+    const escalation: SlaPlanner = (ticket) => ({
+      packVersion: 'test@1',
+      actions: [
+        {
+          id: 'escalate:test:1',
+          kind: 'escalate',
+          at: ticket.createdAt,
+          toTier: 2,
+          rule: 'test',
+          summary: 'Escalated to tier 2',
+        },
+      ],
+      nextCheckpoint: null,
+    });
+    const first = await checkTicketSla(
+      { store: ticketStore, planner: escalation, kpis, clock: escalating(later.now()) },
+      { ...step, ticketId: id, executionName: id, attempt: 0 },
+    );
+    if (first.next !== 'sleep') throw new Error(`expected a sleep, got ${first.next}`);
+    expect(first.progress?.escalated?.tier).toBe(2);
+    expect((await ticketStore.getTicket('techflow', id))!.ticket.tier).toBe(1);
+    const current = (await ticketStore.getTicket('techflow', id))!;
+    await ticketStore.commitChange(
+      {
+        ticket: {
+          ...current.ticket,
+          version: current.ticket.version + 1,
+          updatedAt: later.now().toISOString(),
+        },
+        activity: current.activity,
+      },
+      current.ticket.version,
+    );
+    const lost = await parkWorkflow(
+      { store: ticketStore, signals: signals([]), kpis },
+      { taskToken: 'token-lost', plan: toSleepPlan(first) },
+    );
+    expect(lost.parked).toBe(false);
+    expect((await ticketStore.getTicket('techflow', id))!.sla!.actions).toEqual([]);
+    const second = await checkTicketSla(
+      { store: ticketStore, planner: escalation, kpis, clock: escalating(later.now()) },
+      { ...step, ticketId: id, executionName: id, cycle: 1, attempt: 0 },
+    );
+    if (second.next !== 'sleep') throw new Error(`expected a sleep, got ${second.next}`);
+    const won = await parkWorkflow(
+      { store: ticketStore, signals: signals([]), kpis },
+      { taskToken: 'token-won', plan: toSleepPlan(second) },
+    );
+    expect(won.parked).toBe(true);
+    const after = (await ticketStore.getTicket('techflow', id))!;
+    expect(after.ticket.tier).toBe(2);
+    expect(after.sla!.actions.map((a) => a.id)).toEqual(['escalate:test:1']);
+    expect(after.activity.filter((a) => a.type === 'tier-changed')).toHaveLength(1);
+    expect(after.workflow?.parkedVersion).toBe(after.ticket.version);
   });
 });
