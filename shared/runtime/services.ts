@@ -89,7 +89,7 @@ const ticketServiceWith = (
     clock: runtime.clock,
     deskDefaults: deskDefaultsFor,
     bans: bans(),
-    firstNotices: firstNoticesFor(runtime.clock, systemClock),
+    firstNotices: firstNoticesFor(systemClock),
   });
 
 /*

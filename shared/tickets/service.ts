@@ -359,7 +359,8 @@ export function ticketService(deps: TicketServiceDeps) {
         email: input.email,
       };
       await store.putMessage(message);
-      if (!(await store.putNewTicket({ ticket: change.ticket, activity: change.activity }))) {
+      const outbox = deps.firstNotices?.(change.ticket, change.activity) ?? [];
+      if (!(await store.putNewTicket({ ticket: change.ticket, activity: change.activity, outbox }))) {
         const raced = await store.getTicket(input.desk, input.id);
         if (!raced) throw new Error(`Ticket ${input.id} reported as existing but not found`);
         return { ticket: raced.ticket, replayed: true };

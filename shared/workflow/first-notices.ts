@@ -62,14 +62,14 @@ export function noticesClaimedForFirstStep(
   ).map((m) => ({ ...m, claimedUntil: leaseUntil, claimedFor: executionNameFor(ticket.id) }));
 }
 
-/** The create's `firstNotices`: the business clock dates them, the real clock measures the lease. */
-export function firstNoticesFor(clock: Clock, leaseClock: Clock) {
+/** The create's `firstNotices`: planned at the ticket's creation; the real clock measures the lease. */
+export function firstNoticesFor(leaseClock: Clock) {
   return (ticket: Ticket, activity: TicketActivity[]): OutboundMail[] =>
     noticesClaimedForFirstStep(
       ticketSlaPlanner,
       ticket,
       activity,
-      clock.now(),
+      new Date(ticket.createdAt),
       new Date(leaseClock.now().getTime() + FIRST_STEP_LEASE_MS).toISOString(),
     );
 }

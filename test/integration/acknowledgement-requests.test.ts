@@ -354,7 +354,7 @@ describe('one ticket write per wake (the current definition)', () => {
       signals: signals([]),
       bans: banService({ bans: dynamoBanStore(db.doc, db.tableName), clock }),
       staff: NO_STAFF,
-      firstNotices: firstNoticesFor(clock, leaseClock),
+      firstNotices: firstNoticesFor(leaseClock),
     });
     const body = CreateTicketBody.parse({ subject: 'Printer on fire', description: 'Smoke everywhere' });
     return (await service.createTicket(customer, body)).ticket.id;

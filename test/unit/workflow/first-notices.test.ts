@@ -19,7 +19,7 @@ const ticket = {
   status: 'new',
   priority: 'normal',
   plan: 'enterprise',
-  channel: 'web',
+  channel: 'api',
   tier: 1,
   version: 1,
   createdAt: CREATED,
@@ -35,7 +35,7 @@ const activity: TicketActivity[] = [
     type: 'ticket-created',
     priority: 'normal',
     plan: 'enterprise',
-    channel: 'web',
+    channel: 'api',
     status: 'new',
   },
 ];
