@@ -223,6 +223,37 @@ export function dynamoTicketStore(
     }));
   }
 
+  /** Stores a retried park's task token on the ticket its own earlier run wrote, if nothing changed since. */
+  async function parkAfterOwnWrite(
+    desk: string,
+    ticketId: string,
+    park: { taskToken: string; until: string },
+    progress: ParkProgress,
+  ) {
+    try {
+      await doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.ticket(desk, ticketId),
+          UpdateExpression:
+            'SET workflow.taskToken = :token, workflow.parkedVersion = :version, workflow.sleepingUntil = :until',
+          ConditionExpression: '#version = :version AND workflow.kpiChangeToken = :kpiToken',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: {
+            ':token': park.taskToken,
+            ':version': progress.version,
+            ':until': park.until,
+            ':kpiToken': progress.kpi?.change.token,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   async function recordMailOutcome(desk: string, ticketId: string, mail: MailRecord) {
     if (mail.settled) {
       try {
@@ -515,6 +546,9 @@ export function dynamoTicketStore(
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
+      // A retried park whose first run wrote and died before adding the KPI change: nothing changed
+      // since that write (same version, its change's token), so it parks and the caller adds the change.
+      if (park.progress?.kpi && (await parkAfterOwnWrite(desk, ticketId, park, park.progress))) return true;
       // Not parked (the ticket changed): the outcomes are recorded all the same, the workflow wakes.
       if (park.mail?.outcomes.length) await recordMailOutcome(desk, ticketId, park.mail);
       return false;
@@ -633,17 +667,20 @@ function progressExpression(desk: string, ticketId: string, p: ParkProgress) {
     values[':listedSince'] = `${p.mailPendingSince}#${ticketId}`;
     sets.push('gsi4pk = :listing', 'gsi4sk = :listedSince');
   } else removes.push('gsi4pk', 'gsi4sk');
-  // The share and its change, on condition the share is as read; the park adds the change to the days.
+  // The share, on condition it is as read; the park adds the change to the days right after. The change
+  // itself stays in the execution's state, not on the ticket (a crash before the days is retried by the
+  // sleeping step, whose park finds its write by the change's token): no leftover for the next step.
+  removes.push('kpiChange');
   if (p.kpi) {
     values[':kpiShare'] = p.kpi.share;
-    values[':kpiChange'] = p.kpi.change;
-    sets.push('kpi = :kpiShare', 'kpiChange = :kpiChange');
+    values[':kpiToken'] = p.kpi.change.token;
+    sets.push('kpi = :kpiShare', 'workflow.kpiChangeToken = :kpiToken');
     if (p.kpi.expectedSeq === undefined) conditions.push('attribute_not_exists(kpi)');
     else {
       values[':kpiSeq'] = p.kpi.expectedSeq;
       conditions.push('kpi.seq = :kpiSeq');
     }
-  } else removes.push('kpiChange');
+  }
   return { names, values, sets, removes, conditions };
 }
 
