@@ -11,9 +11,12 @@ import {
   type SlaPlanner,
 } from './sla-planner.ts';
 
-/** The workflow's planner: each desk timed by its policy pack (fixed targets for a desk without one). */
-export const ticketSlaPlanner: SlaPlanner = policyPackPlanner(
-  fixedFirstResponsePlanner(DEFAULT_FIRST_RESPONSE_MINUTES),
+/**
+ * The workflow's planner: each desk timed by its policy pack (fixed targets for a desk without one).
+ * Pure, so a bundle that imports this module without planning drops the engine and the packs.
+ */
+export const ticketSlaPlanner: SlaPlanner = /* @__PURE__ */ policyPackPlanner(
+  /* @__PURE__ */ fixedFirstResponsePlanner(DEFAULT_FIRST_RESPONSE_MINUTES),
 );
 
 /** The record of a planned action the workflow applies at `now` (on the ticket under `sla.actions`). */
