@@ -19,7 +19,6 @@ const Mail = z.object({
 
 /** The Apply step's progress, when it left its write to the park (ports.ts ParkProgress). */
 const Progress = z.object({
-  readVersion: z.number().int().min(1),
   version: z.number().int().min(1),
   escalated: z.object({ tier: z.number().int(), at: z.string().min(1) }).optional(),
   newActivity: z.array(

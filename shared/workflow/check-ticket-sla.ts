@@ -270,7 +270,6 @@ export async function checkTicketSla(
         ? {
             progress: {
               ...progress,
-              readVersion: stored.ticket.version,
               version: ticket.version,
               ...(newActivity.length ? { escalated: { tier: ticket.tier, at: now.toISOString() } } : {}),
               mailPendingSince: pendingAfter(outboxAfter, mail.outcomes) ? now.toISOString() : undefined,

@@ -43,9 +43,7 @@ export interface SlaProgress {
  * history). Written with the task token, on condition the ticket is still at the version the step read.
  */
 export interface ParkProgress {
-  /** The version the Apply step read; the park's write holds only while the ticket is still at it. */
-  readVersion: number;
-  /** The version after the step's own change (an escalation raises it). */
+  /** The version after the step's own change (an escalation raises it); the write holds on `seenVersion`. */
   version: number;
   /** Set when the step escalated: the new tier and when. */
   escalated?: { tier: number; at: string } | undefined;

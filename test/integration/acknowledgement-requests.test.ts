@@ -395,6 +395,29 @@ describe('one ticket write per wake (the current definition)', () => {
     expect(after.mailPendingSince).toBeUndefined();
   });
 
+  it('a ticket created before the change (nothing claimed for the step) has its first step claim the acknowledgement in its own write', async () => {
+    const id = '01J0000000000000000ACKOLD1';
+    await newTicket(id);
+    const { sender, sent } = recordingSender();
+    const port = outboundMailPort(deliveryDeps(sender, later, { now: () => new Date() }));
+    const from = calls.length;
+    const result = await checkTicketSla(
+      { store: ticketStore, planner, kpis, clock: later, mail: port },
+      { ...step, ticketId: id, executionName: id, attempt: 0 },
+    );
+    if (result.next !== 'sleep') throw new Error(`expected a sleep, got ${result.next}`);
+    expect(result.progress).toBeUndefined();
+    const parked = await parkWorkflow(
+      { store: ticketStore, signals: signals([]), kpis },
+      { taskToken: 'token-old', plan: toSleepPlan(result) },
+    );
+    expect(parked.parked).toBe(true);
+    expect(sent).toEqual(['c1@example.com']);
+    expect(count(from)).toEqual({ Query: 1, UpdateItem: 2, GetItem: 1, PutItem: 1 });
+    const after = (await ticketStore.getTicket('techflow', id))!;
+    expect(after.outbox!.map((m) => m.status)).toEqual(['sent']);
+  });
+
   it('a retry of the first step leaves the claimed acknowledgement to the lease (the first attempt may have sent it)', async () => {
     const realNow = { now: () => new Date() };
     const id = await created1(realNow);
