@@ -18,7 +18,7 @@ import { banService } from '#shared/tickets/bans.ts';
 import { CreateTicketBody, openTicket } from '#shared/tickets/commands.ts';
 import { deskDefaultsFor } from '#shared/tickets/desk-policy.ts';
 import type { TicketStore } from '#shared/tickets/ports.ts';
-import { ticketService } from '#shared/tickets/service.ts';
+import { type TicketServiceDeps, ticketService } from '#shared/tickets/service.ts';
 import { NO_STAFF } from '#shared/tickets/staff-directory.ts';
 import type { Clock } from '#shared/time/clock.ts';
 import { checkTicketSla } from '#shared/workflow/check-ticket-sla.ts';
@@ -130,6 +130,20 @@ async function newTicket(id: string, priority: 'normal' | 'urgent' = 'normal') {
   );
 }
 
+/** The ticket service at the creation instant (TechFlow Enterprise defaults). */
+function serviceAtCreation(firstNotices?: TicketServiceDeps['firstNotices']) {
+  const clock: Clock = { now: () => created };
+  return ticketService({
+    store: ticketStore,
+    clock,
+    deskDefaults: () => ({ ...deskDefaultsFor('techflow'), plan: 'enterprise', priority: 'normal' }),
+    signals: signals([]),
+    bans: banService({ bans: dynamoBanStore(db.doc, db.tableName), clock }),
+    staff: NO_STAFF,
+    firstNotices,
+  });
+}
+
 describe('acknowledgement bookkeeping', () => {
   it('creates, acknowledges and parks a ticket in one batch, one read and two ticket writes (plus per mail: suppression check and Message-ID map)', async () => {
     const id = '01J0000000000000000ACKREQ1';
@@ -187,15 +201,7 @@ describe('acknowledgement bookkeeping', () => {
   });
 
   it("the acknowledgement takes the requester's suppression from the read intake made with the ban check", async () => {
-    const clock: Clock = { now: () => created };
-    const service = ticketService({
-      store: ticketStore,
-      clock,
-      deskDefaults: () => ({ ...deskDefaultsFor('techflow'), plan: 'enterprise', priority: 'normal' }),
-      signals: signals([]),
-      bans: banService({ bans: dynamoBanStore(db.doc, db.tableName), clock }),
-      staff: NO_STAFF,
-    });
+    const service = serviceAtCreation();
     const bounced: Principal = { ...customer, id: 'c2', email: 'Bounced@Example.com' };
     await mailStore.suppress({
       desk: 'techflow',
@@ -344,37 +350,45 @@ describe('one ticket write per wake (the current definition)', () => {
   const step = { desk: 'techflow', parkRecordsMail: true, parkRecordsProgress: true } as const;
   const later: Clock = { now: () => new Date(created.getTime() + 60_000) };
 
-  /** A ticket created through the service, its acknowledgement claimed for the first Apply step. */
-  async function created1(leaseClock: Clock) {
-    const clock: Clock = { now: () => created };
-    const service = ticketService({
-      store: ticketStore,
-      clock,
-      deskDefaults: () => ({ ...deskDefaultsFor('techflow'), plan: 'enterprise', priority: 'normal' }),
-      signals: signals([]),
-      bans: banService({ bans: dynamoBanStore(db.doc, db.tableName), clock }),
-      staff: NO_STAFF,
-      firstNotices: firstNoticesFor(leaseClock),
-    });
-    const body = CreateTicketBody.parse({ subject: 'Printer on fire', description: 'Smoke everywhere' });
-    return (await service.createTicket(customer, body)).ticket.id;
-  }
-
-  it('the first Apply step sends the acknowledgement the create claimed for it, and the park writes everything once', async () => {
+  /** A ticket created through the service, as it was queued, and its first Apply step (which plans a sleep). */
+  async function firstStep(attempt: number) {
     const realNow = { now: () => new Date() };
     const id = await created1(realNow);
     const queued = (await ticketStore.getTicket('techflow', id))!.outbox!;
-    expect(queued.map((m) => [m.id, m.status, m.claimedFor])).toEqual([
-      ['notify:acknowledgement:ticket-created', 'pending', id],
-    ]);
     const { sender, sent } = recordingSender();
     const port = outboundMailPort(deliveryDeps(sender, later, realNow));
     const from = calls.length;
     const result = await checkTicketSla(
       { store: ticketStore, planner, kpis, clock: later, mail: port },
-      { ...step, ticketId: id, executionName: id, attempt: 0 },
+      { ...step, ticketId: id, executionName: id, attempt },
     );
     if (result.next !== 'sleep') throw new Error(`expected a sleep, got ${result.next}`);
+    return { id, queued, sent, port, from, result };
+  }
+
+  /** Another writer's change (a version bump) between the Apply step and the park. */
+  async function aChangeLands(id: string) {
+    const current = (await ticketStore.getTicket('techflow', id))!;
+    const ticket = {
+      ...current.ticket,
+      version: current.ticket.version + 1,
+      updatedAt: later.now().toISOString(),
+    };
+    await ticketStore.commitChange({ ticket, activity: current.activity }, current.ticket.version);
+  }
+
+  /** A ticket created through the service, its acknowledgement claimed for the first Apply step. */
+  async function created1(leaseClock: Clock) {
+    const service = serviceAtCreation(firstNoticesFor(leaseClock));
+    const body = CreateTicketBody.parse({ subject: 'Printer on fire', description: 'Smoke everywhere' });
+    return (await service.createTicket(customer, body)).ticket.id;
+  }
+
+  it('the first Apply step sends the acknowledgement the create claimed for it, and the park writes everything once', async () => {
+    const { id, queued, sent, from, result } = await firstStep(0);
+    expect(queued.map((m) => [m.id, m.status, m.claimedFor])).toEqual([
+      ['notify:acknowledgement:ticket-created', 'pending', id],
+    ]);
     expect(sent).toEqual(['c1@example.com']);
     // The history carries no ticket content: no subject, body or address.
     expect(JSON.stringify(result)).not.toMatch(/Printer|Smoke|@example\.com/);
@@ -419,15 +433,7 @@ describe('one ticket write per wake (the current definition)', () => {
   });
 
   it('a retry of the first step leaves the claimed acknowledgement to the lease (the first attempt may have sent it)', async () => {
-    const realNow = { now: () => new Date() };
-    const id = await created1(realNow);
-    const { sender, sent } = recordingSender();
-    const port = outboundMailPort(deliveryDeps(sender, later, realNow));
-    const result = await checkTicketSla(
-      { store: ticketStore, planner, kpis, clock: later, mail: port },
-      { ...step, ticketId: id, executionName: id, attempt: 1 },
-    );
-    if (result.next !== 'sleep') throw new Error(`expected a sleep, got ${result.next}`);
+    const { id, sent, result } = await firstStep(1);
     expect(sent).toEqual([]);
     await parkWorkflow(
       { store: ticketStore, signals: signals([]), kpis },
@@ -440,27 +446,8 @@ describe('one ticket write per wake (the current definition)', () => {
   });
 
   it('a change between Apply and park is seen: the park wakes the workflow, the acknowledgement is recorded once', async () => {
-    const realNow = { now: () => new Date() };
-    const id = await created1(realNow);
-    const { sender, sent } = recordingSender();
-    const port = outboundMailPort(deliveryDeps(sender, later, realNow));
-    const result = await checkTicketSla(
-      { store: ticketStore, planner, kpis, clock: later, mail: port },
-      { ...step, ticketId: id, executionName: id, attempt: 0 },
-    );
-    if (result.next !== 'sleep') throw new Error(`expected a sleep, got ${result.next}`);
-    const current = (await ticketStore.getTicket('techflow', id))!;
-    await ticketStore.commitChange(
-      {
-        ticket: {
-          ...current.ticket,
-          version: current.ticket.version + 1,
-          updatedAt: later.now().toISOString(),
-        },
-        activity: current.activity,
-      },
-      current.ticket.version,
-    );
+    const { id, sent, port, result } = await firstStep(0);
+    await aChangeLands(id);
     const woken: string[] = [];
     const parked = await parkWorkflow(
       { store: ticketStore, signals: signals(woken), kpis },
@@ -517,18 +504,7 @@ describe('one ticket write per wake (the current definition)', () => {
     if (first.next !== 'sleep') throw new Error(`expected a sleep, got ${first.next}`);
     expect(first.progress?.escalated?.tier).toBe(2);
     expect((await ticketStore.getTicket('techflow', id))!.ticket.tier).toBe(1);
-    const current = (await ticketStore.getTicket('techflow', id))!;
-    await ticketStore.commitChange(
-      {
-        ticket: {
-          ...current.ticket,
-          version: current.ticket.version + 1,
-          updatedAt: later.now().toISOString(),
-        },
-        activity: current.activity,
-      },
-      current.ticket.version,
-    );
+    await aChangeLands(id);
     const lost = await parkWorkflow(
       { store: ticketStore, signals: signals([]), kpis },
       { taskToken: 'token-lost', plan: toSleepPlan(first) },

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SEND_LEASE_MS } from '../../../shared/notices/deliver.ts';
 import { type OutboundMail, outboundForSlaActions } from '../../../shared/notices/outbound.ts';
-import type { TicketActivity } from '../../../shared/tickets/activity.ts';
-import type { Ticket } from '../../../shared/tickets/model.ts';
+import { CreateTicketBody, openTicket } from '../../../shared/tickets/commands.ts';
+import { deskDefaultsFor } from '../../../shared/tickets/desk-policy.ts';
 import {
   entriesClaimedFor,
   FIRST_STEP_LEASE_MS,
@@ -10,35 +10,16 @@ import {
   slaActionRecord,
   ticketSlaPlanner,
 } from '../../../shared/workflow/first-notices.ts';
+import { enterpriseCustomer } from '../../support/principals.ts';
 
 const CREATED = '2031-03-03T15:00:00.000Z';
-const ticket = {
+const { ticket, activity } = openTicket({
+  principal: enterpriseCustomer,
+  body: CreateTicketBody.parse({ subject: 's', description: 'd' }),
   id: 'T1',
-  desk: 'techflow',
-  subject: 's',
-  status: 'new',
-  priority: 'normal',
-  plan: 'enterprise',
-  channel: 'api',
-  tier: 1,
-  version: 1,
-  createdAt: CREATED,
-  updatedAt: CREATED,
-  requester: { id: 'c', email: 'c@example.com' },
-  assignee: null,
-  tags: [],
-} as unknown as Ticket;
-const activity: TicketActivity[] = [
-  {
-    at: CREATED,
-    by: 'customer',
-    type: 'ticket-created',
-    priority: 'normal',
-    plan: 'enterprise',
-    channel: 'api',
-    status: 'new',
-  },
-];
+  now: new Date(CREATED),
+  defaults: { ...deskDefaultsFor('techflow'), plan: 'enterprise', priority: 'normal' },
+});
 const now = new Date(CREATED);
 const leaseUntil = '2031-03-03T15:01:00.000Z';
 
