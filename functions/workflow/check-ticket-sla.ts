@@ -14,6 +14,10 @@ const Input = z.object({
   generation: z.number().int().min(1).optional(),
   /** Set by the definition whose park records the mail outcome; executions started earlier lack it. */
   parkRecordsMail: z.boolean().optional(),
+  /** Set by the definition whose park writes the step's progress with the task token. */
+  parkRecordsProgress: z.boolean().optional(),
+  /** `$$.State.RetryCount` (only the first attempt may send mail the create claimed for it). */
+  attempt: z.number().int().min(0).optional(),
 });
 
 /** Outbound mail delivery; without its configuration the SLA workflow still runs and mail waits for the sweep. */

@@ -17,6 +17,45 @@ const Mail = z.object({
   settled: z.boolean(),
 });
 
+/** The Apply step's progress, when it left its write to the park (ports.ts ParkProgress). */
+const Progress = z.object({
+  version: z.number().int().min(1),
+  escalated: z.object({ tier: z.number().int(), at: z.string().min(1) }).optional(),
+  newActivity: z.array(
+    z.object({
+      at: z.string().min(1),
+      by: z.string().min(1),
+      type: z.literal('tier-changed'),
+      from: z.number().int(),
+      to: z.number().int(),
+      actionId: z.string().min(1).optional(),
+    }),
+  ),
+  newActions: z.array(
+    z.looseObject({
+      id: z.string().min(1),
+      kind: z.enum(['warn', 'breach', 'escalate', 'notify', 'periodic-update']),
+      at: z.string().min(1),
+      appliedAt: z.string().min(1),
+      rule: z.string(),
+      summary: z.string(),
+    }),
+  ),
+  nextCheckpoint: z.string().min(1).nullable(),
+  wakeAt: z.string().min(1),
+  packVersion: z.string(),
+  executionName: z.string().min(1),
+  executionStartedAt: z.string().min(1),
+  mailPendingSince: z.string().min(1).optional(),
+  kpi: z
+    .object({
+      share: z.looseObject({ seq: z.number().int() }),
+      change: z.looseObject({ token: z.string().min(1), at: z.string().min(1), parts: z.array(z.unknown()) }),
+      expectedSeq: z.number().int().optional(),
+    })
+    .optional(),
+});
+
 const Step = {
   ticketId: z.string().min(1),
   desk: z.string().min(1),
@@ -34,6 +73,7 @@ const Plan = z.discriminatedUnion('next', [
     wakeAt: z.string().min(1),
     seenVersion: z.number().int().min(1),
     mail: Mail,
+    progress: Progress.optional(),
   }),
   z.object({ ...Step, next: z.literal('stop'), reason: z.string().min(1) }),
   z.object({
@@ -59,5 +99,6 @@ const Input = z.union([
 
 /** Step Functions task "Sleep until the next SLA checkpoint or a ticket change" (waitForTaskToken). */
 export const handler = asyncHandler('park-ticket-workflow', Input, async (input) =>
-  parkWorkflow(workflowDeps(), input),
+  // The schema checks the shape the Apply step wrote; the records themselves are that step's own types.
+  parkWorkflow(workflowDeps(), input as Parameters<typeof parkWorkflow>[1]),
 );

@@ -108,6 +108,8 @@ function polyfillWithResolvers() {
 /** Far above any sleep the workflow asks for, and below Node's 24.8-day timer limit. */
 const LIBRARY_TIMEOUT_SECONDS = 2_000_000;
 const WAIT_RESOURCE = 'arn:aws:states:::local:virtual-wait';
+/** What $$.State.RetryCount resolves to until a task's input gets the attempt's count. */
+const RETRY_COUNT_PLACEHOLDER = 'LOCAL-RETRY-COUNT';
 
 export class LocalStepFunctions {
   private readonly machines = new Map<string, MachineRecord>();
@@ -359,6 +361,8 @@ export class LocalStepFunctions {
       StateMachine: { Id: machine.stateMachineArn, Name: machine.name },
       // The real token is minted per task by the override; this placeholder is what $$.Task.Token resolves to.
       Task: { Token: 'LOCAL-TASK-TOKEN' },
+      // Likewise $$.State.RetryCount: the task override puts in the attempt's own count.
+      State: { RetryCount: RETRY_COUNT_PLACEHOLDER },
     };
     const overrides: Record<string, (input: unknown) => Promise<unknown>> = {};
     // Retry back-off is a sleep too: the library retries at once and the override waits on the virtual clock.
@@ -461,10 +465,15 @@ export class LocalStepFunctions {
     running: Running,
     stateName: string,
     state: AslState,
-    input: unknown,
+    resolved: unknown,
   ): Promise<unknown> {
     // Yield once so the StateEntered (or StateRetried) event is recorded before the task's own events.
     await new Promise((resolve) => setImmediate(resolve));
+    const retryCount = running.pendingRetry.get(stateName)?.attempt ?? 0;
+    const input: unknown =
+      resolved === undefined
+        ? resolved
+        : JSON.parse(JSON.stringify(resolved).replaceAll(`"${RETRY_COUNT_PLACEHOLDER}"`, String(retryCount)));
     await this.backOffBeforeRetry(running, stateName);
     const resource = String(state.Resource);
     const timeoutSeconds = this.timeoutOf(running, stateName, state);

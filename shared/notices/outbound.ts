@@ -33,6 +33,8 @@ export interface OutboundMail {
   attempts: number;
   /** A sender holds the entry until then (real time); another may take it over afterwards. */
   claimedUntil?: string;
+  /** Claimed by the ticket's create for the first Apply step of this execution (see shared/workflow/first-notices.ts). */
+  claimedFor?: string;
   /** After a transient failure: not retried before then (business clock). */
   retryAt?: string;
   sentAt?: string;

@@ -13,6 +13,8 @@ import { deskDefaultsFor } from '../tickets/desk-policy.ts';
 import type { TicketStore } from '../tickets/ports.ts';
 import { type TicketService, ticketService } from '../tickets/service.ts';
 import { NO_STAFF, type StaffDirectory } from '../tickets/staff-directory.ts';
+import { systemClock } from '../time/clock.ts';
+import { firstNoticesFor } from '../workflow/first-notices.ts';
 import { sfnWorkflowSignals } from '../workflow/sfn-signals.ts';
 import type { WorkflowSignals } from '../workflow/signals.ts';
 import { cognitoClient } from './clients/cognito.ts';
@@ -91,6 +93,7 @@ const ticketServiceWith = (
     bans: bans(),
     // A change's commit carries the ticket's KPI share (shared/kpis/recorder.ts).
     kpis: kpiRecorder(dynamoKpiRollupStore(dynamoClient(runtime.clients), tableName())),
+    firstNotices: firstNoticesFor(systemClock),
   });
 
 /*

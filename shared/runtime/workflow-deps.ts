@@ -4,14 +4,10 @@ import { dynamoKpiRollupStore } from '../store/kpi-rollup-store.ts';
 import { dynamoSweepPages } from '../store/sweep-pages.ts';
 import type { TicketStore } from '../tickets/ports.ts';
 import type { Clock } from '../time/clock.ts';
-import { policyPackPlanner } from '../workflow/policy-planner.ts';
+import { ticketSlaPlanner } from '../workflow/first-notices.ts';
 import type { SweepPages } from '../workflow/ports.ts';
 import type { WorkflowSignals } from '../workflow/signals.ts';
-import {
-  DEFAULT_FIRST_RESPONSE_MINUTES,
-  fixedFirstResponsePlanner,
-  type SlaPlanner,
-} from '../workflow/sla-planner.ts';
+import type { SlaPlanner } from '../workflow/sla-planner.ts';
 import { dynamoClient } from './clients/dynamodb.ts';
 import { perRuntime, runtimeEnv } from './runtime.ts';
 import { tableName, ticketStoreWithoutBodies, workflowSignals } from './services.ts';
@@ -35,7 +31,7 @@ export const workflowDeps = perRuntime((runtime): WorkflowDeps => {
     // The workflow never reads message bodies.
     store: ticketStoreWithoutBodies(),
     signals: workflowSignals(),
-    planner: policyPackPlanner(fixedFirstResponsePlanner(DEFAULT_FIRST_RESPONSE_MINUTES)),
+    planner: ticketSlaPlanner,
     clock: runtime.clock,
     desks: env.DESKS.split(','),
     kpis: kpiRecorder(dynamoKpiRollupStore(dynamoClient(runtime.clients), tableName())),

@@ -27,7 +27,7 @@ import {
   VersionConflict,
 } from '../tickets/ports.ts';
 import type { TicketSlaState, WorkflowState } from '../workflow/model.ts';
-import type { MailRecord } from '../workflow/ports.ts';
+import type { MailRecord, ParkProgress } from '../workflow/ports.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { dynamoIdempotencyStore } from './idempotency-store.ts';
 import { itemsByKey } from './items-by-key.ts';
@@ -231,6 +231,37 @@ export function dynamoTicketStore(
       ticketId: item.id as string,
       since: String(item.gsi4sk).split('#')[0] ?? '',
     }));
+  }
+
+  /** Stores a retried park's task token on the ticket its own earlier run wrote, if nothing changed since. */
+  async function parkAfterOwnWrite(
+    desk: string,
+    ticketId: string,
+    park: { taskToken: string; until: string },
+    progress: ParkProgress,
+  ) {
+    try {
+      await doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.ticket(desk, ticketId),
+          UpdateExpression:
+            'SET workflow.taskToken = :token, workflow.parkedVersion = :version, workflow.sleepingUntil = :until',
+          ConditionExpression: '#version = :version AND workflow.kpiChangeToken = :kpiToken',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: {
+            ':token': park.taskToken,
+            ':version': progress.version,
+            ':until': park.until,
+            ':kpiToken': progress.kpi?.change.token,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   async function recordMailOutcome(desk: string, ticketId: string, mail: MailRecord) {
@@ -481,31 +512,48 @@ export function dynamoTicketStore(
     },
 
     async parkWorkflow(desk, ticketId, park) {
-      // The outcome of the sends the last Apply step made is recorded in the same write as the park.
+      // The outcome of the sends the last Apply step made is recorded in the same write as the park,
+      // and so is that step's progress when it left its write to the park (one ticket write per wake).
       const o = outcomeExpression(park.mail?.outcomes ?? []);
-      const drop = park.mail?.settled ? settledMarker(desk, park.mail.outboxLength) : undefined;
-      // The Apply step that planned this park added its KPI change to the days before it returned.
-      const removes = [...o.removes, ...(drop ? [drop.remove] : []), 'kpiChange'];
+      const progress = park.progress ? progressExpression(desk, ticketId, park.progress) : undefined;
+      const drop = !progress && park.mail?.settled ? settledMarker(desk, park.mail.outboxLength) : undefined;
+      // Without progress, the Apply step that planned this park added its KPI change to the days already.
+      const removes = [
+        ...o.removes,
+        ...(drop ? [drop.remove] : []),
+        ...(progress ? progress.removes : ['kpiChange']),
+      ];
+      const sets = [
+        'workflow.taskToken = :token, workflow.parkedVersion = :parked, workflow.sleepingUntil = :until',
+        ...(progress?.sets ?? []),
+        ...o.sets,
+      ];
       try {
         await doc.send(
           new UpdateCommand({
             TableName: tableName,
             Key: keys.ticket(desk, ticketId),
-            UpdateExpression: `SET workflow.taskToken = :token, workflow.parkedVersion = :seen, workflow.sleepingUntil = :until${o.sets.map((x) => `, ${x}`).join('')} REMOVE ${removes.join(', ')}`,
-            // Mail pending is no reason to stay awake; a change the workflow has not seen is.
+            UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+            // Mail pending is no reason to stay awake; a change the workflow has not seen is (with
+            // progress, the step read the marker as it was, and every change since moved the version).
             ConditionExpression: [
-              '#version = :seen AND (attribute_not_exists(gsi4pk) OR gsi4pk = :mailPending)',
+              progress
+                ? '#version = :seen'
+                : '#version = :seen AND (attribute_not_exists(gsi4pk) OR gsi4pk = :mailPending)',
+              ...(progress?.conditions ?? []),
               ...o.conditions,
               ...(drop ? [drop.condition] : []),
             ].join(' AND '),
-            ExpressionAttributeNames: { '#version': 'version', ...o.names },
+            ExpressionAttributeNames: { '#version': 'version', ...o.names, ...(progress?.names ?? {}) },
             ExpressionAttributeValues: {
               ':token': park.taskToken,
               ':seen': park.seenVersion,
+              ':parked': park.progress?.version ?? park.seenVersion,
               ':until': park.until,
-              ':mailPending': keys.mailPending(desk),
+              ...(progress ? {} : { ':mailPending': keys.mailPending(desk) }),
               ...o.values,
               ...(drop?.values ?? {}),
+              ...(progress?.values ?? {}),
             },
           }),
         );
@@ -513,6 +561,9 @@ export function dynamoTicketStore(
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
+      // A retried park whose first run wrote and died before adding the KPI change: nothing changed
+      // since that write (same version, its change's token), so it parks and the caller adds the change.
+      if (park.progress?.kpi && (await parkAfterOwnWrite(desk, ticketId, park, park.progress))) return true;
       // Not parked (the ticket changed): the outcomes are recorded all the same, the workflow wakes.
       if (park.mail?.outcomes.length) await recordMailOutcome(desk, ticketId, park.mail);
       return false;
@@ -629,6 +680,68 @@ function kpiCommit(kpi: TicketShareCommit | undefined) {
 /** Marks the ticket as changed since its workflow last looked (byWorkflowPending index). */
 function workflowDueMarker(t: Ticket) {
   return { gsi4pk: keys.workflowDue(t.desk), gsi4sk: `${t.updatedAt}#${t.id}` };
+}
+
+/**
+ * SET/REMOVE clauses for the Apply step's progress written by the park (what recordSlaProgress writes,
+ * from the step's result instead of the whole ticket): applied actions, an escalation, the next
+ * checkpoint, the execution, the due marker cleared or the mail listing set, the KPI share and change.
+ */
+function progressExpression(desk: string, ticketId: string, p: ParkProgress) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {
+    ':version': p.version,
+    ':newActions': p.newActions,
+    ':empty': [],
+    ':next': p.nextCheckpoint,
+    ':packVersion': p.packVersion,
+    ':queueKey': `${p.nextCheckpoint ?? p.wakeAt}#${ticketId}`,
+    ':executionName': p.executionName,
+    ':executionStartedAt': p.executionStartedAt,
+  };
+  const sets = [
+    '#version = :version',
+    'sla.actions = list_append(if_not_exists(sla.actions, :empty), :newActions)',
+    'sla.nextCheckpoint = :next',
+    'sla.packVersion = :packVersion',
+    // Queue order and the reconciler's overdue sweep: the next instant the workflow must act.
+    'gsi1sk = :queueKey',
+    'workflow.executionName = :executionName',
+    'workflow.executionStartedAt = :executionStartedAt',
+  ];
+  const removes: string[] = [];
+  const conditions: string[] = [];
+  if (p.newActivity.length) {
+    values[':newActivity'] = p.newActivity;
+    sets.push('activity = list_append(activity, :newActivity)');
+  }
+  if (p.escalated) {
+    names['#tier'] = 'tier';
+    names['#updatedAt'] = 'updatedAt';
+    values[':tier'] = p.escalated.tier;
+    values[':updatedAt'] = p.escalated.at;
+    sets.push('#tier = :tier', '#updatedAt = :updatedAt');
+  }
+  if (p.mailPendingSince) {
+    values[':listing'] = keys.mailPending(desk);
+    values[':listedSince'] = `${p.mailPendingSince}#${ticketId}`;
+    sets.push('gsi4pk = :listing', 'gsi4sk = :listedSince');
+  } else removes.push('gsi4pk', 'gsi4sk');
+  // The share, on condition it is as read; the park adds the change to the days right after. The change
+  // itself stays in the execution's state, not on the ticket (a crash before the days is retried by the
+  // sleeping step, whose park finds its write by the change's token): no leftover for the next step.
+  removes.push('kpiChange');
+  if (p.kpi) {
+    values[':kpiShare'] = p.kpi.share;
+    values[':kpiToken'] = p.kpi.change.token;
+    sets.push('kpi = :kpiShare', 'workflow.kpiChangeToken = :kpiToken');
+    if (p.kpi.expectedSeq === undefined) conditions.push('attribute_not_exists(kpi)');
+    else {
+      values[':kpiSeq'] = p.kpi.expectedSeq;
+      conditions.push('kpi.seq = :kpiSeq');
+    }
+  }
+  return { names, values, sets, removes, conditions };
 }
 
 /** SET/REMOVE clauses for send outcomes on `outbox[i]`, each on condition the entry is still the one decided on. */

@@ -14,6 +14,7 @@ import { slaStateOf } from '../workflow/policy-planner.ts';
 import type { WorkflowSignals } from '../workflow/signals.ts';
 import { quietChange, signalChange } from '../workflow/wake-policy.ts';
 import { assertCanSeeTicket, canSeeInternalNotes } from './access.ts';
+import type { TicketActivity } from './activity.ts';
 import { isAnswered } from './authority.ts';
 import type { BanCheck } from './bans.ts';
 import {
@@ -76,6 +77,11 @@ export interface TicketServiceDeps {
   staff: StaffDirectory;
   /** The ticket's share of the KPI roll-ups, written by the change's own commit (no wake needed for it). */
   kpis: KpiRecorder;
+  /**
+   * The notices a new ticket owes at once, queued claimed for the workflow's first step so it sends
+   * them without a write of its own (shared/workflow/first-notices.ts). Without it, that step queues them.
+   */
+  firstNotices?: ((ticket: Ticket, activity: TicketActivity[]) => OutboundMail[]) | undefined;
 }
 
 export interface Idempotency {
@@ -205,8 +211,9 @@ export function ticketService(deps: TicketServiceDeps) {
       const existing = fresh ? undefined : await store.getTicket(principal.desk, id);
       if (existing) return { ticket: ticketFor(principal, existing.ticket), replayed: true };
       const change = openTicket({ principal, body, id, now, defaults: deps.deskDefaults(principal.desk) });
+      const outbox = deps.firstNotices?.(change.ticket, change.activity) ?? [];
       const created = await store.putNewTicket(
-        { ticket: change.ticket, activity: change.activity, requesterMailCheck },
+        { ticket: change.ticket, activity: change.activity, requesterMailCheck, outbox },
         { firstMessage: change.message, idIsFresh: fresh },
       );
       if (!created) {
@@ -239,7 +246,7 @@ export function ticketService(deps: TicketServiceDeps) {
       const sla = internalAllowed ? found?.stored.sla : undefined;
       const mail = internalAllowed
         ? (found?.stored.outbox ?? []).map(
-            ({ claimedUntil: _lease, providerMessageId: _provider, ...m }) => m,
+            ({ claimedUntil: _lease, claimedFor: _holder, providerMessageId: _provider, ...m }) => m,
           )
         : [];
       return { ...ticket, messages, ...(sla ? { sla } : {}), ...(mail.length ? { mail } : {}) };
@@ -382,7 +389,8 @@ export function ticketService(deps: TicketServiceDeps) {
         email: input.email,
       };
       await store.putMessage(message);
-      if (!(await store.putNewTicket({ ticket: change.ticket, activity: change.activity }))) {
+      const outbox = deps.firstNotices?.(change.ticket, change.activity) ?? [];
+      if (!(await store.putNewTicket({ ticket: change.ticket, activity: change.activity, outbox }))) {
         const raced = await store.getTicket(input.desk, input.id);
         if (!raced) throw new Error(`Ticket ${input.id} reported as existing but not found`);
         return { ticket: raced.ticket, replayed: true };

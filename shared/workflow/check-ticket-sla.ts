@@ -1,6 +1,11 @@
 import type { KpiRecorder } from '../kpis/recorder.ts';
 import { sendableEntries } from '../notices/deliver.ts';
-import { type OutboundMail, outboundForSlaActions, pendingAfter } from '../notices/outbound.ts';
+import {
+  type OutboundMail,
+  type OutboundOutcome,
+  outboundForSlaActions,
+  pendingAfter,
+} from '../notices/outbound.ts';
 import type { OutboundMailPort } from '../notices/outbound-port.ts';
 import { logger } from '../observability/logger.ts';
 import { emitMetric } from '../observability/metrics.ts';
@@ -9,8 +14,9 @@ import type { Ticket } from '../tickets/model.ts';
 import type { TicketStore } from '../tickets/ports.ts';
 import { VersionConflict } from '../tickets/ports.ts';
 import type { Clock } from '../time/clock.ts';
+import { entriesClaimedFor, slaActionRecord } from './first-notices.ts';
 import { executionNameFor, SLA_WORKFLOW_ACTOR, type SlaActionRecord } from './model.ts';
-import type { MailRecord } from './ports.ts';
+import type { MailRecord, ParkProgress } from './ports.ts';
 import type { SlaPlanner } from './sla-planner.ts';
 
 /** Longest single sleep. A quiet ticket wakes this often anyway (cheap, and below every engine's timer limit). */
@@ -32,6 +38,13 @@ export interface CheckSlaInput {
    * started on an earlier definition (they keep it until they end) do not: their Apply step records them.
    */
   parkRecordsMail?: boolean | undefined;
+  /**
+   * The definition's park writes this step's progress with the task token (one ticket write per wake);
+   * executions started on an earlier definition do not pass it, and their Apply step writes it.
+   */
+  parkRecordsProgress?: boolean | undefined;
+  /** `$$.State.RetryCount` of this step (see shared/workflow/first-notices.ts). */
+  attempt?: number | undefined;
 }
 
 export type CheckSlaResult = {
@@ -49,6 +62,8 @@ export type CheckSlaResult = {
       seenVersion: number;
       /** Outcome of the sends this step made, recorded by the park in the same write as the task token. */
       mail: MailRecord;
+      /** This step's progress when it did not write it: the park writes it with the task token. */
+      progress?: ParkProgress | undefined;
     }
   | { next: 'continue-as-new'; nextExecutionName: string; nextGeneration: number }
   | { next: 'stop'; reason: string }
@@ -86,6 +101,7 @@ export async function checkTicketSla(
     const newActivity: TicketActivity[] = [];
     const records: SlaActionRecord[] = [];
     for (const action of due) {
+      records.push(slaActionRecord(action, now));
       if (action.kind === 'escalate' && action.toTier && action.toTier > ticket.tier) {
         newActivity.push({
           at: now.toISOString(),
@@ -98,17 +114,6 @@ export async function checkTicketSla(
         });
         ticket = { ...ticket, tier: action.toTier };
       }
-      records.push({
-        id: action.id,
-        kind: action.kind,
-        at: action.at,
-        appliedAt: now.toISOString(),
-        rule: action.rule,
-        summary: action.summary,
-        ...(action.metric ? { metric: action.metric } : {}),
-        ...(action.toTier ? { toTier: action.toTier } : {}),
-        ...(action.notice ? { notice: action.notice } : {}),
-      });
     }
     if (newActivity.length) ticket = { ...ticket, version: ticket.version + 1, updatedAt: now.toISOString() };
     // The first step of an execution records when it started (the ticket keeps the current execution).
@@ -123,14 +128,25 @@ export async function checkTicketSla(
       Math.max(1, Math.ceil((wakeAtMs - now.getTime()) / 1000)),
     );
     const wakeAt = new Date(now.getTime() + sleepSeconds * 1000).toISOString();
+    const age = now.getTime() - Date.parse(executionStartedAt);
+    const handOver = !closed && (cycle >= CYCLES_PER_EXECUTION || age >= MAX_EXECUTION_AGE_MS);
     // Notices the applied actions send are queued in the same write, so each goes out once; this step
-    // takes them (and any other entry free to send) for its own send in that write too.
+    // takes them (and any other entry free to send) for its own send in that write too. Entries the
+    // create queued already claimed for this step are not queued again, and need no claim.
     const outbox = stored.outbox ?? [];
     const lease = deps.mail?.lease();
-    const newOutbound: OutboundMail[] = outboundForSlaActions(records, now).map((m) =>
-      lease ? { ...m, claimedUntil: lease.until } : m,
-    );
+    const queued = new Set(outbox.map((m) => m.id));
+    const newOutbound: OutboundMail[] = outboundForSlaActions(records, now)
+      .filter((m) => !queued.has(m.id))
+      .map((m) => (lease ? { ...m, claimedUntil: lease.until } : m));
     const waiting = lease ? sendableEntries(outbox, now.toISOString(), lease.now) : [];
+    const ours = lease
+      ? entriesClaimedFor(
+          { executionName: input.executionName, cycle, attempt: input.attempt },
+          outbox,
+          new Date(lease.now),
+        )
+      : [];
     const outboxAfter = [
       ...outbox.map((m, i) =>
         lease && waiting.some((w) => w.index === i) ? { ...m, claimedUntil: lease.until } : m,
@@ -139,45 +155,60 @@ export async function checkTicketSla(
     ];
     const claimed = lease
       ? outboxAfter.flatMap((entry, index) =>
-          index >= outbox.length || waiting.some((w) => w.index === index) ? [{ index, entry }] : [],
+          index >= outbox.length || [...waiting, ...ours].some((w) => w.index === index)
+            ? [{ index, entry }]
+            : [],
         )
       : [];
-    const mailPending = outboxAfter.some((m) => m.status === 'pending');
-    // What only the workflow sees (a breach as the clock passes a target) moves the KPI share here, on this write.
+    // What only the workflow sees (a breach as the clock passes a target) moves the KPI share here.
     const activityAfter = [...stored.activity, ...newActivity];
     const kpi = await deps.kpis.planTicketShare(stored, ticket, activityAfter, now);
-    try {
-      await deps.store.recordSlaProgress({
-        newOutbound,
-        expectedVersion: stored.ticket.version,
-        ticket,
-        newActivity,
-        newActions: records,
-        nextCheckpoint,
-        // Even with no SLA checkpoint the workflow looks again by then; the reconciler relies on it.
-        wakeAt: closed ? null : wakeAt,
-        packVersion: plan.packVersion,
-        executionName: input.executionName,
-        executionStartedAt,
-        ...(lease && waiting.length
-          ? {
-              claim: {
-                entries: waiting.map((w) => ({ index: w.index, id: w.entry.id })),
-                leaseNow: lease.now,
-                until: lease.until,
-                outboxLength: outbox.length,
-              },
-            }
-          : {}),
-        mailPendingSince: mailPending ? now.toISOString() : undefined,
-        kpi,
-      });
-    } catch (error) {
-      if (error instanceof VersionConflict && attempt < MAX_ATTEMPTS) continue;
-      throw error;
+    // One ticket write per wake: the park writes this step's progress with its task token, unless this
+    // step must write first (mail to claim before sending it) or does not park (closed, hand-over).
+    const parkWrites =
+      input.parkRecordsProgress === true &&
+      !closed &&
+      !handOver &&
+      newOutbound.length === 0 &&
+      waiting.length === 0;
+    const progress = {
+      executionName: input.executionName,
+      executionStartedAt,
+      nextCheckpoint,
+      // Even with no SLA checkpoint the workflow looks again by then; the reconciler relies on it.
+      wakeAt,
+      packVersion: plan.packVersion,
+      newActivity,
+      newActions: records,
+      kpi,
+    };
+    if (!parkWrites) {
+      try {
+        await deps.store.recordSlaProgress({
+          ...progress,
+          newOutbound,
+          expectedVersion: stored.ticket.version,
+          ticket,
+          wakeAt: closed ? null : wakeAt,
+          ...(lease && waiting.length
+            ? {
+                claim: {
+                  entries: waiting.map((w) => ({ index: w.index, id: w.entry.id })),
+                  leaseNow: lease.now,
+                  until: lease.until,
+                  outboxLength: outbox.length,
+                },
+              }
+            : {}),
+          mailPendingSince: outboxAfter.some((m) => m.status === 'pending') ? now.toISOString() : undefined,
+        });
+      } catch (error) {
+        if (error instanceof VersionConflict && attempt < MAX_ATTEMPTS) continue;
+        throw error;
+      }
+      // Then the days it changed, once each (a retry finds the change on the ticket; the park drops it).
+      if (kpi) await deps.kpis.addChange(ticket.desk, kpi.change);
     }
-    // Then the days it changed, once each (a retry finds the change on the ticket; the park drops it).
-    if (kpi) await deps.kpis.addChange(ticket.desk, kpi.change);
     const applied = records.map((r) => `${r.summary} (${r.rule}; due ${r.at})`);
     const mail: MailRecord = { outcomes: [], outboxLength: outboxAfter.length, settled: false };
     if (deps.mail && found && claimed.length) {
@@ -187,7 +218,12 @@ export async function checkTicketSla(
       };
       try {
         const { outcomes, report } = await deps.mail.send(after, claimed);
-        mail.outcomes = outcomes;
+        mail.outcomes = outcomes.map((o) =>
+          forHistory(
+            o,
+            ours.some((w) => w.index === o.index),
+          ),
+        );
         mail.settled = !pendingAfter(outboxAfter, outcomes);
         if (report.sent.length) applied.push(`Mail sent: ${report.sent.join(', ')}`);
         for (const s of report.skipped) applied.push(`Mail skipped: ${s.id} (${s.reason})`);
@@ -210,8 +246,7 @@ export async function checkTicketSla(
     recordObservability(ticket, input.executionName, records);
     if (closed)
       return { ...base, applied, next: 'stop', reason: 'The ticket is closed; its SLA clocks are stopped.' };
-    const age = now.getTime() - Date.parse(executionStartedAt);
-    if (cycle >= CYCLES_PER_EXECUTION || age >= MAX_EXECUTION_AGE_MS) {
+    if (handOver) {
       if (mail.outcomes.length) await deps.store.recordMailOutcome(input.desk, input.ticketId, mail);
       return {
         ...base,
@@ -228,10 +263,35 @@ export async function checkTicketSla(
       next: 'sleep',
       wakeAt,
       sleepSeconds,
-      seenVersion: ticket.version,
+      // The park's write holds only on the version this step planned from: its own write's, or the read's.
+      seenVersion: parkWrites ? stored.ticket.version : ticket.version,
       mail,
+      ...(parkWrites
+        ? {
+            progress: {
+              ...progress,
+              version: ticket.version,
+              ...(newActivity.length ? { escalated: { tier: ticket.tier, at: now.toISOString() } } : {}),
+              mailPendingSince: pendingAfter(outboxAfter, mail.outcomes) ? now.toISOString() : undefined,
+            },
+          }
+        : {}),
     };
   }
+}
+
+/**
+ * An outcome as it travels through the execution history: without the recipients' addresses (the
+ * entry keeps them out of the history; the sent mail's Message-ID identifies it), and releasing the
+ * create's claim on an entry sent under it.
+ */
+function forHistory(outcome: OutboundOutcome, claimedAtCreate: boolean): OutboundOutcome {
+  const { to: _addresses, ...set } = outcome.set;
+  return {
+    ...outcome,
+    set,
+    remove: claimedAtCreate ? [...outcome.remove, 'claimedFor'] : outcome.remove,
+  };
 }
 
 const METRIC_OF = { warn: 'SlaWarnings', breach: 'SlaBreaches', escalate: 'Escalations' } as const;

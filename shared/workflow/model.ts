@@ -37,6 +37,8 @@ export interface WorkflowState {
   taskToken?: string;
   parkedVersion?: number;
   sleepingUntil?: string;
+  /** The KPI change the last park wrote the share of (a retried park recognises its own write by it). */
+  kpiChangeToken?: string;
 }
 
 /** The execution name of a ticket's first workflow; continuations append `-g<n>`. */

@@ -1,4 +1,5 @@
-import type { MailRecord, WorkflowParking } from './ports.ts';
+import type { KpiRecorder } from '../kpis/recorder.ts';
+import type { MailRecord, ParkProgress, WorkflowParking } from './ports.ts';
 import type { WorkflowSignals } from './signals.ts';
 import { LOOP_EXIT, type SleepPlan } from './sleep-step.ts';
 
@@ -17,6 +18,8 @@ export interface EarlierParkInput {
   wakeAt: string;
   /** The Apply step's send outcomes, recorded in the park's write (absent from older executions). */
   mail?: MailRecord | undefined;
+  /** The Apply step's progress, when it left the write to the park (current definition only). */
+  progress?: ParkProgress | undefined;
 }
 
 /**
@@ -24,11 +27,13 @@ export interface EarlierParkInput {
  * a change that matters can wake the workflow; if the ticket changed after the workflow planned (the
  * version moved or a change is marked due), it wakes itself at once instead of sleeping on stale
  * plans. The outcome of the mail the Apply step sent is recorded in the same write (or alone, when it
- * does not park). On a plan to stop or hand over it ends its own task with the error the definition
+ * does not park), and so is the Apply step's progress when that step left it to the park: one ticket
+ * write per wake. If that write is refused, the progress is dropped (the woken step plans it again from
+ * the latest version) and the outcomes are recorded alone. On a plan to stop or hand over it ends its own task with the error the definition
  * catches for that exit: two states per wake, no Choice state.
  */
 export async function parkWorkflow(
-  deps: { store: WorkflowParking; signals: WorkflowSignals },
+  deps: { store: WorkflowParking; signals: WorkflowSignals; kpis: Pick<KpiRecorder, 'addChange'> },
   input: ParkInput | EarlierParkInput,
 ): Promise<{ parked: boolean }> {
   const park = 'plan' in input ? sleepOf(input.plan) : input;
@@ -41,7 +46,10 @@ export async function parkWorkflow(
     seenVersion: park.seenVersion,
     until: park.wakeAt,
     mail: park.mail,
+    progress: park.progress,
   });
+  // The KPI change rides on that write; the days follow it (a lost run's change is finished by the next step).
+  if (parked && park.progress?.kpi) await deps.kpis.addChange(park.desk, park.progress.kpi.change);
   if (!parked)
     await deps.signals.wake(input.taskToken, {
       wokenBy: 'the ticket changed while the workflow was planning',
@@ -60,6 +68,7 @@ function sleepOf(
         seenVersion: plan.seenVersion,
         wakeAt: plan.wakeAt,
         mail: plan.mail,
+        progress: plan.progress,
       };
     case 'stop':
       return { exit: { error: LOOP_EXIT.stop, cause: plan.reason } };

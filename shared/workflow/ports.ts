@@ -37,6 +37,29 @@ export interface SlaProgress {
   kpi?: TicketShareWrite | undefined;
 }
 
+/**
+ * The Apply step's progress when the park writes it (one ticket write per wake): what
+ * `recordSlaProgress` would write, without the ticket's own content (it travels through the execution
+ * history). Written with the task token, on condition the ticket is still at the version the step read.
+ */
+export interface ParkProgress {
+  /** The version after the step's own change (an escalation raises it); the write holds on `seenVersion`. */
+  version: number;
+  /** Set when the step escalated: the new tier and when. */
+  escalated?: { tier: number; at: string } | undefined;
+  newActivity: TicketActivity[];
+  newActions: SlaActionRecord[];
+  nextCheckpoint: string | null;
+  wakeAt: string;
+  packVersion: string;
+  executionName: string;
+  executionStartedAt: string;
+  /** Set when mail stays pending after the step's sends: the ticket is listed for the mail sweep. */
+  mailPendingSince?: string | undefined;
+  /** The ticket's new KPI share and its change; the park adds the change to the days after its write. */
+  kpi?: TicketShareWrite | undefined;
+}
+
 /** The outcome of sends to record with the park (one write), and whether nothing stays pending. */
 export interface MailRecord {
   outcomes: OutboundOutcome[];
@@ -53,11 +76,20 @@ export interface WorkflowDue {
 
 /** The sleeping workflow's task token, stored unless the ticket changed since the workflow looked. */
 export interface WorkflowParking {
-  /** Stores the sleeping step's task token unless the ticket changed since `seenVersion`. */
+  /**
+   * Stores the sleeping step's task token unless the ticket changed since `seenVersion`; with `progress`,
+   * in the same write as the Apply step's progress (then `seenVersion` is the version that step read).
+   */
   parkWorkflow(
     desk: string,
     ticketId: string,
-    park: { taskToken: string; seenVersion: number; until: string; mail?: MailRecord | undefined },
+    park: {
+      taskToken: string;
+      seenVersion: number;
+      until: string;
+      mail?: MailRecord | undefined;
+      progress?: ParkProgress | undefined;
+    },
   ): Promise<boolean>;
   /** Records send outcomes; drops the ticket from the mail sweep's list when settled and unchanged. */
   recordMailOutcome(desk: string, ticketId: string, mail: MailRecord): Promise<void>;

@@ -106,6 +106,20 @@ describe('the per-ticket SLA workflow on the local engine', () => {
     expect(list.executions?.filter((e) => e.name === ticket.id)).toHaveLength(1);
   });
 
+  it('the first step sends the acknowledgement the create claimed for it, and no history event carries ticket content', async () => {
+    const ticket = await openTicket('normal');
+    const read = await t.call('GET', `/tickets/${ticket.id}`, { token: agent });
+    const ack = read.body.mail.find((m: { id: string }) => m.id === 'notify:acknowledgement:ticket-created');
+    expect(ack).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(read.body.sla.actions.map((a: { id: string }) => a.id)).toContain(
+      'notify:acknowledgement:ticket-created',
+    );
+    const events = JSON.stringify(await history(ticket.id));
+    expect(events).toContain('Mail sent: notify:acknowledgement:ticket-created');
+    for (const content of ['Checkout fails', 'HTTP 500', read.body.requester.email])
+      expect(events).not.toContain(content);
+  });
+
   it('breaches at the pack target, escalates to Level 2 after 2 hours, and records both', async () => {
     const ticket = await openTicket('urgent');
     const at = (minutes: number) => new Date(Date.parse(ticket.createdAt) + minutes * 60_000).toISOString();

@@ -18,14 +18,20 @@ import { banService } from '#shared/tickets/bans.ts';
 import { CreateTicketBody, openTicket } from '#shared/tickets/commands.ts';
 import { deskDefaultsFor } from '#shared/tickets/desk-policy.ts';
 import type { TicketStore } from '#shared/tickets/ports.ts';
-import { ticketService } from '#shared/tickets/service.ts';
+import { type TicketServiceDeps, ticketService } from '#shared/tickets/service.ts';
 import { NO_STAFF } from '#shared/tickets/staff-directory.ts';
 import type { Clock } from '#shared/time/clock.ts';
 import { checkTicketSla } from '#shared/workflow/check-ticket-sla.ts';
+import { firstNoticesFor } from '#shared/workflow/first-notices.ts';
 import { parkWorkflow } from '#shared/workflow/park-workflow.ts';
 import { policyPackPlanner } from '#shared/workflow/policy-planner.ts';
 import type { WorkflowSignals } from '#shared/workflow/signals.ts';
-import { DEFAULT_FIRST_RESPONSE_MINUTES, fixedFirstResponsePlanner } from '#shared/workflow/sla-planner.ts';
+import {
+  DEFAULT_FIRST_RESPONSE_MINUTES,
+  fixedFirstResponsePlanner,
+  type SlaPlanner,
+} from '#shared/workflow/sla-planner.ts';
+import { toSleepPlan } from '#shared/workflow/sleep-step.ts';
 import { startDynalite } from '../support/dynalite.ts';
 import { enterpriseCustomer } from '../support/principals.ts';
 
@@ -126,6 +132,21 @@ async function newTicket(id: string, priority: 'normal' | 'urgent' = 'normal') {
   );
 }
 
+/** The ticket service at the creation instant (TechFlow Enterprise defaults). */
+function serviceAtCreation(firstNotices?: TicketServiceDeps['firstNotices']) {
+  const clock: Clock = { now: () => created };
+  return ticketService({
+    store: ticketStore,
+    clock,
+    deskDefaults: () => ({ ...deskDefaultsFor('techflow'), plan: 'enterprise', priority: 'normal' }),
+    signals: signals([]),
+    bans: banService({ bans: dynamoBanStore(db.doc, db.tableName), clock }),
+    staff: NO_STAFF,
+    kpis,
+    firstNotices,
+  });
+}
+
 describe('acknowledgement bookkeeping', () => {
   it('creates, acknowledges and parks a ticket in one batch, one read and two ticket writes (plus per mail: suppression check and Message-ID map)', async () => {
     const id = '01J0000000000000000ACKREQ1';
@@ -143,7 +164,7 @@ describe('acknowledgement bookkeeping', () => {
     );
     if (result.next !== 'sleep') throw new Error(`expected a sleep, got ${result.next}`);
     const parked = await parkWorkflow(
-      { store: ticketStore, signals: signals([]) },
+      { store: ticketStore, signals: signals([]), kpis },
       {
         ticketId: id,
         desk: 'techflow',
@@ -183,16 +204,7 @@ describe('acknowledgement bookkeeping', () => {
   });
 
   it("the acknowledgement takes the requester's suppression from the read intake made with the ban check", async () => {
-    const clock: Clock = { now: () => created };
-    const service = ticketService({
-      store: ticketStore,
-      clock,
-      deskDefaults: () => ({ ...deskDefaultsFor('techflow'), plan: 'enterprise', priority: 'normal' }),
-      signals: signals([]),
-      bans: banService({ bans: dynamoBanStore(db.doc, db.tableName), clock }),
-      staff: NO_STAFF,
-      kpis,
-    });
+    const service = serviceAtCreation();
     const bounced: Principal = { ...customer, id: 'c2', email: 'Bounced@Example.com' };
     await mailStore.suppress({
       desk: 'techflow',
@@ -221,7 +233,7 @@ describe('acknowledgement bookkeeping', () => {
       if (result.next !== 'sleep') throw new Error(`expected a sleep, got ${result.next}`);
       const { seenVersion, wakeAt, mail } = result;
       await parkWorkflow(
-        { store: ticketStore, signals: signals([]) },
+        { store: ticketStore, signals: signals([]), kpis },
         { ticketId: id, desk: 'techflow', taskToken: `token-${id}`, seenVersion, wakeAt, mail },
       );
     }
@@ -252,7 +264,7 @@ describe('acknowledgement bookkeeping', () => {
     await ticketStore.commitChange({ ticket: bumped, activity: current.activity }, current.ticket.version);
     const woken: string[] = [];
     const parked = await parkWorkflow(
-      { store: ticketStore, signals: signals(woken) },
+      { store: ticketStore, signals: signals(woken), kpis },
       {
         ticketId: id,
         desk: 'techflow',
@@ -334,5 +346,188 @@ describe('acknowledgement bookkeeping', () => {
     const after = (await ticketStore.getTicket('techflow', id))!;
     expect(after.outbox!.every((m) => m.status === 'sent' && m.claimedUntil === undefined)).toBe(true);
     expect(after.mailPendingSince).toBeUndefined();
+  });
+});
+
+describe('one ticket write per wake (the current definition)', () => {
+  const step = { desk: 'techflow', parkRecordsMail: true, parkRecordsProgress: true } as const;
+  const later: Clock = { now: () => new Date(created.getTime() + 60_000) };
+
+  /** A ticket created through the service, as it was queued, and its first Apply step (which plans a sleep). */
+  async function firstStep(attempt: number) {
+    const realNow = { now: () => new Date() };
+    const id = await created1(realNow);
+    const queued = (await ticketStore.getTicket('techflow', id))!.outbox!;
+    const { sender, sent } = recordingSender();
+    const port = outboundMailPort(deliveryDeps(sender, later, realNow));
+    const from = calls.length;
+    const result = await checkTicketSla(
+      { store: ticketStore, planner, kpis, clock: later, mail: port },
+      { ...step, ticketId: id, executionName: id, attempt },
+    );
+    if (result.next !== 'sleep') throw new Error(`expected a sleep, got ${result.next}`);
+    return { id, queued, sent, port, from, result };
+  }
+
+  /** Another writer's change (a version bump) between the Apply step and the park. */
+  async function aChangeLands(id: string) {
+    const current = (await ticketStore.getTicket('techflow', id))!;
+    const ticket = {
+      ...current.ticket,
+      version: current.ticket.version + 1,
+      updatedAt: later.now().toISOString(),
+    };
+    await ticketStore.commitChange({ ticket, activity: current.activity }, current.ticket.version);
+  }
+
+  /** A ticket created through the service, its acknowledgement claimed for the first Apply step. */
+  async function created1(leaseClock: Clock) {
+    const service = serviceAtCreation(firstNoticesFor(leaseClock));
+    const body = CreateTicketBody.parse({ subject: 'Printer on fire', description: 'Smoke everywhere' });
+    return (await service.createTicket(customer, body)).ticket.id;
+  }
+
+  it('the first Apply step sends the acknowledgement the create claimed for it, and the park writes everything once', async () => {
+    const { id, queued, sent, from, result } = await firstStep(0);
+    expect(queued.map((m) => [m.id, m.status, m.claimedFor])).toEqual([
+      ['notify:acknowledgement:ticket-created', 'pending', id],
+    ]);
+    expect(sent).toEqual(['c1@example.com']);
+    // The history carries no ticket content: no subject, body or address.
+    expect(JSON.stringify(result)).not.toMatch(/Printer|Smoke|@example\.com/);
+    const parked = await parkWorkflow(
+      { store: ticketStore, signals: signals([]), kpis },
+      { taskToken: 'token-one', plan: toSleepPlan(result) },
+    );
+    expect(parked.parked).toBe(true);
+    // One read, one ticket write (the park's), the Message-ID map; the suppression check rode on intake's read.
+    expect(count(from)).toEqual({ Query: 1, UpdateItem: 1, PutItem: 1 });
+    const after = (await ticketStore.getTicket('techflow', id))!;
+    expect(after.outbox!.map((m) => [m.status, m.claimedUntil, m.claimedFor])).toEqual([
+      ['sent', undefined, undefined],
+    ]);
+    expect(after.sla!.actions.map((a) => a.id)).toContain('notify:acknowledgement:ticket-created');
+    expect(after.workflow).toMatchObject({ taskToken: 'token-one', executionName: id });
+    expect(after.workflowDueSince).toBeUndefined();
+    expect(after.mailPendingSince).toBeUndefined();
+  });
+
+  it('a ticket created before the change (nothing claimed for the step) has its first step claim the acknowledgement in its own write', async () => {
+    const id = '01J0000000000000000ACKOLD1';
+    await newTicket(id);
+    const { sender, sent } = recordingSender();
+    const port = outboundMailPort(deliveryDeps(sender, later, { now: () => new Date() }));
+    const from = calls.length;
+    const result = await checkTicketSla(
+      { store: ticketStore, planner, kpis, clock: later, mail: port },
+      { ...step, ticketId: id, executionName: id, attempt: 0 },
+    );
+    if (result.next !== 'sleep') throw new Error(`expected a sleep, got ${result.next}`);
+    expect(result.progress).toBeUndefined();
+    const parked = await parkWorkflow(
+      { store: ticketStore, signals: signals([]), kpis },
+      { taskToken: 'token-old', plan: toSleepPlan(result) },
+    );
+    expect(parked.parked).toBe(true);
+    expect(sent).toEqual(['c1@example.com']);
+    expect(count(from)).toEqual({ Query: 1, UpdateItem: 2, GetItem: 1, PutItem: 1 });
+    const after = (await ticketStore.getTicket('techflow', id))!;
+    expect(after.outbox!.map((m) => m.status)).toEqual(['sent']);
+  });
+
+  it('a retry of the first step leaves the claimed acknowledgement to the lease (the first attempt may have sent it)', async () => {
+    const { id, sent, result } = await firstStep(1);
+    expect(sent).toEqual([]);
+    await parkWorkflow(
+      { store: ticketStore, signals: signals([]), kpis },
+      { taskToken: 'token-retry', plan: toSleepPlan(result) },
+    );
+    // Listed for the mail sweep, which takes it once the create's lease is over.
+    const after = (await ticketStore.getTicket('techflow', id))!;
+    expect(after.outbox!.map((m) => m.status)).toEqual(['pending']);
+    expect(after.mailPendingSince).toBeDefined();
+  });
+
+  it('a change between Apply and park is seen: the park wakes the workflow, the acknowledgement is recorded once', async () => {
+    const { id, sent, port, result } = await firstStep(0);
+    await aChangeLands(id);
+    const woken: string[] = [];
+    const parked = await parkWorkflow(
+      { store: ticketStore, signals: signals(woken), kpis },
+      { taskToken: 'token-race', plan: toSleepPlan(result) },
+    );
+    expect(parked.parked).toBe(false);
+    expect(woken).toEqual(['token-race']);
+    const between = (await ticketStore.getTicket('techflow', id))!;
+    expect(between.outbox!.map((m) => m.status)).toEqual(['sent']);
+    expect(between.workflow?.taskToken).toBeUndefined();
+    // The woken step plans from the latest version: it records the acknowledgement's action, sends nothing more.
+    const again = await checkTicketSla(
+      { store: ticketStore, planner, kpis, clock: later, mail: port },
+      { ...step, ticketId: id, executionName: id, cycle: 1, attempt: 0 },
+    );
+    if (again.next !== 'sleep') throw new Error(`expected a sleep, got ${again.next}`);
+    await parkWorkflow(
+      { store: ticketStore, signals: signals([]), kpis },
+      { taskToken: 'token-after', plan: toSleepPlan(again) },
+    );
+    expect(sent).toEqual(['c1@example.com']);
+    const after = (await ticketStore.getTicket('techflow', id))!;
+    expect(after.sla!.actions.filter((a) => a.id === 'notify:acknowledgement:ticket-created')).toHaveLength(
+      1,
+    );
+    expect(after.outbox).toHaveLength(1);
+    expect(after.workflow?.taskToken).toBe('token-after');
+    expect(after.workflowDueSince).toBeUndefined();
+  });
+
+  it('an escalation whose park lost a race is applied once, by the next step', async () => {
+    const id = '01J0000000000000000ONEESC1';
+    await newTicket(id);
+    const escalating = (at: Date): Clock => ({ now: () => at });
+    // Due at once, no notice: the step leaves its write to the park.
+    const escalation: SlaPlanner = (ticket) => ({
+      packVersion: 'test@1',
+      actions: [
+        {
+          id: 'escalate:test:1',
+          kind: 'escalate',
+          at: ticket.createdAt,
+          toTier: 2,
+          rule: 'test',
+          summary: 'Escalated to tier 2',
+        },
+      ],
+      nextCheckpoint: null,
+    });
+    const first = await checkTicketSla(
+      { store: ticketStore, planner: escalation, kpis, clock: escalating(later.now()) },
+      { ...step, ticketId: id, executionName: id, attempt: 0 },
+    );
+    if (first.next !== 'sleep') throw new Error(`expected a sleep, got ${first.next}`);
+    expect(first.progress?.escalated?.tier).toBe(2);
+    expect((await ticketStore.getTicket('techflow', id))!.ticket.tier).toBe(1);
+    await aChangeLands(id);
+    const lost = await parkWorkflow(
+      { store: ticketStore, signals: signals([]), kpis },
+      { taskToken: 'token-lost', plan: toSleepPlan(first) },
+    );
+    expect(lost.parked).toBe(false);
+    expect((await ticketStore.getTicket('techflow', id))!.sla!.actions).toEqual([]);
+    const second = await checkTicketSla(
+      { store: ticketStore, planner: escalation, kpis, clock: escalating(later.now()) },
+      { ...step, ticketId: id, executionName: id, cycle: 1, attempt: 0 },
+    );
+    if (second.next !== 'sleep') throw new Error(`expected a sleep, got ${second.next}`);
+    const won = await parkWorkflow(
+      { store: ticketStore, signals: signals([]), kpis },
+      { taskToken: 'token-won', plan: toSleepPlan(second) },
+    );
+    expect(won.parked).toBe(true);
+    const after = (await ticketStore.getTicket('techflow', id))!;
+    expect(after.ticket.tier).toBe(2);
+    expect(after.sla!.actions.map((a) => a.id)).toEqual(['escalate:test:1']);
+    expect(after.activity.filter((a) => a.type === 'tier-changed')).toHaveLength(1);
+    expect(after.workflow?.parkedVersion).toBe(after.ticket.version);
   });
 });
