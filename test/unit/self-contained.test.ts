@@ -14,12 +14,28 @@ const OUTSIDE_REFERENCES = [
   /\b[Ii]ssue \d+\b/,
 ];
 
+/** The repository's own text files (code, docs, data), this test and the lock file aside. */
+const textFiles = () =>
+  execFileSync('git', ['ls-files'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((f) => /\.(ts|js|md|json|html|css)$/.test(f))
+    .filter((f) => f !== 'package-lock.json' && f !== 'test/unit/self-contained.test.ts');
+
+/** A merge that was committed half-resolved leaves its markers at the start of a line. */
+const MERGE_MARKER = /^(<{7} |>{7} |={7}$)/;
+
 describe('the repository', () => {
+  it('holds no leftover merge-conflict markers', () => {
+    const found = textFiles().flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .flatMap((line, i) => (MERGE_MARKER.test(line) ? [`${file}:${i + 1}: ${line}`] : [])),
+    );
+    expect(found).toEqual([]);
+  });
+
   it('cites no document outside it', () => {
-    const files = execFileSync('git', ['ls-files'], { encoding: 'utf8' })
-      .split('\n')
-      .filter((f) => /\.(ts|js|md|json|html|css)$/.test(f))
-      .filter((f) => f !== 'package-lock.json' && f !== 'test/unit/self-contained.test.ts');
+    const files = textFiles();
     const found: string[] = [];
     for (const file of files) {
       readFileSync(file, 'utf8')
