@@ -9,244 +9,26 @@
  * with a long history. Writes bench/results/calls-per-ticket.json and prints the breakdown.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, request as httpRequest } from 'node:http';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import { type AttributeValue, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { tableDefinition } from '#shared/store/table-definition.ts';
 import { INDEX } from '#shared/store/table-keys.ts';
 import { apiClient } from './api-client.ts';
+import {
+  type Call,
+  INDEXES,
+  startCountingProxy,
+  sum,
+  TASK_TOKEN_LENGTH,
+} from './dynamo-counting-proxy.ts';
 import { startBenchStack } from './local-bench-stack.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.LOG_LEVEL ??= 'ERROR';
 
-type Item = Record<string, AttributeValue>;
-const { itemSize } = createRequire(import.meta.url)('dynalite/db/index.js') as {
-  itemSize: (item: Item) => number;
-};
-const sum = (bytes: Record<string, number>) => Object.values(bytes).reduce((a, b) => a + b, 0);
-const units = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
-
-/**
- * The local engine's task tokens are 64 characters; AWS's are opaque and far longer (the SendTaskSuccess
- * reference allows up to 2,048; its earlier revisions said 1,024). Items are priced as if the stored token
- * had this length (BENCH_TASK_TOKEN_LENGTH, default 1,024), and again with the local token for comparison.
- */
-const TASK_TOKEN_LENGTH = Number(process.env.BENCH_TASK_TOKEN_LENGTH ?? 1024);
-function withTokenOf(length: number, item: Item | undefined): Item | undefined {
-  const workflow = item?.workflow?.M;
-  const token = workflow?.taskToken;
-  if (!item || !workflow || !token) return item;
-  const stored = token.B ? { B: new Uint8Array(Math.ceil((length * 3) / 4)) } : { S: 'A'.repeat(length) };
-  return { ...item, workflow: { M: { ...workflow, taskToken: stored } } };
-}
-
-/** The local DynamoDB behind the counting proxy (known once the stack has started it). */
-let dynamoUrl = '';
-const TABLE = tableDefinition('x');
-const INDEXES = (TABLE.GlobalSecondaryIndexes ?? []).map((g) => ({
-  name: g.IndexName!,
-  keys: (g.KeySchema ?? []).map((k) => k.AttributeName!),
-  projection: g.Projection?.ProjectionType ?? 'ALL',
-  include: g.Projection?.NonKeyAttributes ?? [],
-}));
-
-/** The index item a table item makes (undefined: not in the index). */
-function indexItem(index: (typeof INDEXES)[number], item: Item | undefined): Item | undefined {
-  if (!item || index.keys.some((k) => !item[k])) return undefined;
-  if (index.projection === 'ALL') return item;
-  const names = ['pk', 'sk', ...index.keys, ...(index.projection === 'INCLUDE' ? index.include : [])];
-  return Object.fromEntries(names.filter((n) => item[n]).map((n) => [n, item[n]!]));
-}
-
-interface Priced {
-  table: number;
-  indexes: Record<string, number>;
-  itemBytes: number;
-}
-function price(
-  rawBefore: Item | undefined,
-  rawAfter: Item | undefined,
-  failed: boolean,
-  tokenLength: number | undefined,
-): Priced {
-  const before = tokenLength === undefined ? rawBefore : withTokenOf(tokenLength, rawBefore);
-  const after = tokenLength === undefined ? rawAfter : withTokenOf(tokenLength, rawAfter);
-  const table = units(Math.max(before ? itemSize(before) : 0, after ? itemSize(after) : 0));
-  const indexes: Record<string, number> = {};
-  if (!failed) {
-    for (const index of INDEXES) {
-      const a = indexItem(index, before);
-      const b = indexItem(index, after);
-      const size = (i: Item) => itemSize(i) + 100;
-      let wcu = 0;
-      if (a && b) {
-        const sameKeys = index.keys.every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]));
-        if (!sameKeys) wcu = units(size(a)) + units(size(b));
-        else if (JSON.stringify(a) !== JSON.stringify(b)) wcu = units(Math.max(size(a), size(b)));
-      } else if (a) wcu = units(size(a));
-      else if (b) wcu = units(size(b));
-      if (wcu) indexes[index.name] = wcu;
-    }
-  }
-  return { table, indexes, itemBytes: after ? itemSize(after) : 0 };
-}
-
-/** What an item is, from its key: `TICKET`, `MESSAGE`, `IDEMPOTENCY`, `MAILID`, `ACT`, … */
-function kindOf(key: Item | undefined): string {
-  const pk = key?.pk?.S ?? '';
-  const sk = key?.sk?.S ?? '';
-  if (sk === 'QUOTA') return 'QUOTA';
-  const part = pk.split('#')[2] ?? '?';
-  if (part !== 'TICKET') return part;
-  return sk
-    .split('#')
-    .slice(0, sk.startsWith('TICKET#') ? 2 : 1)
-    .join('#');
-}
-
-let rawClient: DynamoDBClient | undefined;
-const raw = () =>
-  (rawClient ??= new DynamoDBClient({
-    endpoint: dynamoUrl,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  }));
-const read = async (table: string, key: Item) =>
-  (await raw().send(new GetItemCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item;
-const keyOf = (item: Item): Item => ({ pk: item.pk!, sk: item.sk! });
-
-interface Call {
-  phase: string;
-  op: string;
-  what: string;
-  failed?: boolean;
-  wcu?: number;
-  /** The same write with the local engine's 64-character token. */
-  wcuLocalToken?: number;
-  indexWcu?: Record<string, number>;
-  itemBytes?: number[];
-  itemBytesLocalToken?: number[];
-  /** Bytes per attribute of the ticket item after the write (local token). */
-  ticketAttributes?: Record<string, number>;
-}
-let phase = 'setup';
-const calls: Call[] = [];
-let writeLock: Promise<void> = Promise.resolve();
-
-const forward = (path: string, headers: Record<string, unknown>, body: Buffer) =>
-  new Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }>((ok, fail) => {
-    const url = new URL(dynamoUrl);
-    const req = httpRequest(
-      { host: url.hostname, port: url.port, path, method: 'POST', headers: headers as never },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          ok({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-        );
-      },
-    );
-    req.on('error', fail);
-    req.end(body);
-  });
-
-const proxy = createServer((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
-  req.on('end', async () => {
-    const body = Buffer.concat(chunks);
-    const op = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '?';
-    const input = JSON.parse(body.toString() || '{}');
-    const writes: Array<{ table: string; key: Item; transactional?: boolean }> = [];
-    if (op === 'PutItem') writes.push({ table: input.TableName, key: keyOf(input.Item) });
-    if (op === 'UpdateItem' || op === 'DeleteItem') writes.push({ table: input.TableName, key: input.Key });
-    if (op === 'BatchWriteItem') {
-      for (const [table, requests] of Object.entries(input.RequestItems as Record<string, unknown[]>)) {
-        for (const r of requests as Array<{ PutRequest?: { Item: Item }; DeleteRequest?: { Key: Item } }>) {
-          writes.push({ table, key: r.PutRequest ? keyOf(r.PutRequest.Item) : r.DeleteRequest!.Key });
-        }
-      }
-    }
-    if (op === 'TransactWriteItems') {
-      for (const t of input.TransactItems as Array<
-        Record<string, { TableName: string; Key?: Item; Item?: Item }>
-      >) {
-        const w = Object.values(t)[0]!;
-        writes.push({ table: w.TableName, key: w.Key ?? keyOf(w.Item!), transactional: true });
-      }
-    }
-    const callPhase = phase;
-    let release = () => {};
-    if (writes.length) {
-      const previous = writeLock;
-      writeLock = new Promise((r) => {
-        release = r;
-      });
-      await previous;
-    }
-    try {
-      const before = await Promise.all(writes.map((w) => read(w.table, w.key)));
-      const answer = await forward(req.url ?? '/', req.headers as Record<string, unknown>, body);
-      const failed = answer.status !== 200;
-      const after = failed ? before : await Promise.all(writes.map((w) => read(w.table, w.key)));
-      const what =
-        op === 'Query'
-          ? (input.IndexName ??
-            `${String(input.ExpressionAttributeValues?.[':pk']?.S ?? '').split('#')[2] ?? '?'} partition`)
-          : op === 'GetItem'
-            ? kindOf(input.Key)
-            : op === 'BatchGetItem'
-              ? 'batch'
-              : writes.map((w) => kindOf(w.key)).join('+');
-      const call: Call = { phase: callPhase, op, what, ...(failed ? { failed: true } : {}) };
-      if (writes.length) {
-        const priceAll = (tokenLength: number | undefined) =>
-          writes.map((w, i) => {
-            const p = price(before[i], after[i], failed, tokenLength);
-            const factor = w.transactional ? 2 : 1;
-            return {
-              ...p,
-              table: p.table * factor,
-              indexes: Object.fromEntries(Object.entries(p.indexes).map(([k, v]) => [k, v * factor])),
-            };
-          });
-        const total = (ps: ReturnType<typeof priceAll>) =>
-          ps.reduce((n, p) => n + p.table + Object.values(p.indexes).reduce((a, b) => a + b, 0), 0);
-        const priced = priceAll(TASK_TOKEN_LENGTH);
-        const local = priceAll(undefined);
-        call.wcuLocalToken = total(local);
-        call.itemBytesLocalToken = local.map((p) => p.itemBytes);
-        const ticketAfter = after[writes.findIndex((w) => w.key.sk?.S === 'TICKET')];
-        if (ticketAfter)
-          call.ticketAttributes = Object.fromEntries(
-            Object.entries(ticketAfter).map(([k, v]) => [k, itemSize({ [k]: v })]),
-          );
-        call.indexWcu = {};
-        for (const p of priced)
-          for (const [k, v] of Object.entries(p.indexes)) call.indexWcu[k] = (call.indexWcu[k] ?? 0) + v;
-        call.wcu = total(priced);
-        call.itemBytes = priced.map((p) => p.itemBytes);
-      }
-      calls.push(call);
-      res.writeHead(answer.status, answer.headers as never);
-      res.end(answer.body);
-    } catch (error) {
-      res.writeHead(500);
-      res.end(String(error));
-    } finally {
-      release();
-    }
-  });
-});
-await new Promise<void>((ok) => proxy.listen(0, '127.0.0.1', () => ok()));
-// The handlers' DynamoDB client goes through the counting proxy; the proxy forwards to the stack's DynamoDB.
-const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+const proxy = await startCountingProxy();
+const { calls, state } = proxy;
 const bench = await startBenchStack('calls', {
   dynamoEndpointFor: (url) => {
-    dynamoUrl = url;
-    return proxyUrl;
+    proxy.forwardTo(url);
+    return proxy.url;
   },
 });
 const { stack } = bench;
@@ -266,7 +48,7 @@ async function measure(name: string, act: () => Promise<void>) {
   const mailBefore = (await stack.mail.outbox()).length;
   await act();
   await stack.settle();
-  phase = 'idle';
+  state.phase = 'idle';
   const mine = calls.slice(from).filter((c) => !isSchedule(c));
   const after = stack.usage.snapshot();
   const lambdas = Object.keys(after.counts)
@@ -325,7 +107,7 @@ async function measure(name: string, act: () => Promise<void>) {
 
 let seq = 0;
 async function createTicket(): Promise<string> {
-  phase = 'request';
+  state.phase = 'request';
   const { status, body } = await call(
     'POST',
     '/tickets',
@@ -338,24 +120,24 @@ async function createTicket(): Promise<string> {
     { 'idempotency-key': `bench-calls-${process.pid}-${seq++}` },
   );
   if (status !== 201 && status !== 200) throw new Error(`POST /tickets answered ${status}`);
-  phase = 'workflow';
+  state.phase = 'workflow';
   return body.id as string;
 }
 async function reply(id: string, who: string, text: string) {
-  phase = 'request';
+  state.phase = 'request';
   const { status } = await call('POST', `/tickets/${id}/messages`, who, { body: text });
   if (status >= 300) throw new Error(`reply answered ${status}`);
-  phase = 'workflow';
+  state.phase = 'workflow';
 }
 async function patch(id: string, change: unknown) {
-  phase = 'read';
+  state.phase = 'read';
   const got = await call('GET', `/tickets/${id}`, agent);
-  phase = 'request';
+  state.phase = 'request';
   const { status } = await call('PATCH', `/tickets/${id}`, agent, change, {
     'if-match': got.res.headers.get('etag')!,
   });
   if (status >= 300) throw new Error(`PATCH answered ${status}`);
-  phase = 'workflow';
+  state.phase = 'workflow';
 }
 
 const results = [];
@@ -379,7 +161,7 @@ for (let i = 0; i < 15; i++) {
   await reply(id, agent, `Please try again now (${i}).`);
   await stack.settle();
 }
-phase = 'idle';
+state.phase = 'idle';
 /** The 30 replies' API commits: how often the activity buffer was copied out, at what cost (amortised). */
 const historyCommits = calls.slice(historyFrom).filter((c) => c.phase === 'request' && c.wcu !== undefined);
 const ticketWrites = calls
@@ -406,7 +188,6 @@ results.push(
 
 await bench.stop();
 proxy.close();
-rawClient?.destroy();
 
 for (const r of results) {
   console.log(
