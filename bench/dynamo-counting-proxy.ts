@@ -101,6 +101,8 @@ export interface Call {
   phase: string;
   op: string;
   what: string;
+  /** Read units of a read, from the sizes of the items it returned (4 KB units; eventually consistent ½). */
+  rcu?: number;
   failed?: boolean;
   wcu?: number;
   /** The same write with the local engine's 64-character token. */
@@ -110,6 +112,34 @@ export interface Call {
   itemBytesLocalToken?: number[];
   /** Bytes per attribute of the ticket item after the write (local token). */
   ticketAttributes?: Record<string, number>;
+}
+
+const READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem']);
+const readUnitsOf = (bytes: number) => Math.max(1, Math.ceil(bytes / 4096));
+
+/**
+ * What a read costs: a GetItem or each BatchGetItem item one unit per started 4 KB of its item, a
+ * Query or Scan one per started 4 KB of all it returned together (index items: what they project);
+ * half for an eventually consistent read.
+ */
+function readUnits(
+  op: string,
+  input: { ConsistentRead?: boolean; RequestItems?: Record<string, { ConsistentRead?: boolean }> },
+  output: { Item?: Item; Items?: Item[]; Responses?: Record<string, Item[]> },
+): number {
+  const factor = (consistent: boolean | undefined) => (consistent ? 1 : 0.5);
+  if (op === 'GetItem')
+    return output.Item ? readUnitsOf(itemSize(output.Item)) * factor(input.ConsistentRead) : 0.5;
+  if (op === 'BatchGetItem')
+    return Object.entries(output.Responses ?? {}).reduce(
+      (n, [table, items]) =>
+        n +
+        items.reduce((m, item) => m + readUnitsOf(itemSize(item)), 0) *
+          factor(input.RequestItems?.[table]?.ConsistentRead),
+      0,
+    );
+  const bytes = (output.Items ?? []).reduce((n, item) => n + itemSize(item), 0);
+  return readUnitsOf(bytes) * factor(input.ConsistentRead);
 }
 
 export interface CountingProxy {
@@ -207,6 +237,7 @@ export async function startCountingProxy(): Promise<CountingProxy> {
                 ? 'batch'
                 : writes.map((w) => kindOf(w.key)).join('+');
         const call: Call = { phase: callPhase, op, what, ...(failed ? { failed: true } : {}) };
+        if (!failed && READS.has(op)) call.rcu = readUnits(op, input, JSON.parse(answer.body.toString()));
         if (writes.length) {
           const priceAll = (tokenLength: number | undefined) =>
             writes.map((w, i) => {

@@ -6,7 +6,7 @@ import { type LocalStackOptions, ON_FREE_PORTS, startLocalStack } from '../local
 /** The whole local stack on free ports and a throw-away data directory, for one benchmark run. */
 export async function startBenchStack(
   name: string,
-  options: Pick<LocalStackOptions, 'dynamoEndpointFor'> = {},
+  options: Pick<LocalStackOptions, 'dynamoEndpointFor' | 'schedules'> = {},
 ) {
   const dataDir = mkdtempSync(join(tmpdir(), `tierdesk-bench-${name}-`));
   const stack = await startLocalStack({

@@ -1,17 +1,27 @@
 /**
  * Per-ticket usage for typical lifecycles on each desk, counted on the local stack: Step Functions
  * state transitions (StateEntered events in the execution history), function invocations and run
- * time, DynamoDB operations, API requests and emails. The cost model (npm run cost) reads it.
- * Writes bench/results/workflow-transitions.json.
+ * time, DynamoDB requests and their units (priced from item sizes by the counting proxy, task tokens
+ * at AWS's length), API requests and emails. The scheduled jobs are off: the cost model prices them
+ * per month, not per ticket. The cost model (npm run cost) reads it. Writes
+ * bench/results/workflow-transitions.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { apiClient } from './api-client.ts';
+import { startCountingProxy, TASK_TOKEN_LENGTH } from './dynamo-counting-proxy.ts';
 import { startBenchStack } from './local-bench-stack.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.LOG_LEVEL ??= 'ERROR';
 
-const bench = await startBenchStack('transitions');
+const proxy = await startCountingProxy();
+const bench = await startBenchStack('transitions', {
+  dynamoEndpointFor: (url) => {
+    proxy.forwardTo(url);
+    return proxy.url;
+  },
+  schedules: false,
+});
 const { stack } = bench;
 await fetch(`${stack.urls.api}/_local/clock`, {
   method: 'POST',
@@ -73,6 +83,7 @@ for (const [desk, { plan, priority }] of Object.entries(DESKS)) {
   const agent = await stack.identity.issueToken({ role: 'agent', desk });
   for (const [name, run] of Object.entries(lifecycles)) {
     const before = stack.usage.snapshot();
+    const callsBefore = proxy.calls.length;
     const outboxBefore = (await stack.mail.outbox()).length;
     const { body } = await call('POST', '/tickets', customer, {
       subject: name,
@@ -93,6 +104,7 @@ for (const [desk, { plan, priority }] of Object.entries(DESKS)) {
     const ms = (what: string) => (after.milliseconds[what] ?? 0) - (before.milliseconds[what] ?? 0);
     const keys = Object.keys(after.counts).filter((k) => !PER_TICKET_EXCLUDED.test(k));
     const lambdaKeys = keys.filter((k) => k.startsWith('lambda:'));
+    const dynamo = proxy.calls.slice(callsBefore);
     const arn = `${stack.stateMachineArn.replace(':stateMachine:', ':execution:')}:${id}`;
     rows.push({
       desk,
@@ -103,13 +115,16 @@ for (const [desk, { plan, priority }] of Object.entries(DESKS)) {
       apiMs: Math.round(ms('api:request')),
       workflowInvocations: lambdaKeys.reduce((n, k) => n + delta(k), 0),
       workflowMs: Math.round(lambdaKeys.reduce((n, k) => n + ms(k), 0)),
-      dynamoReads: ['GetItem', 'Query'].reduce((n, op) => n + delta(`dynamodb:${op}`), 0),
-      dynamoWrites: ['PutItem', 'UpdateItem', 'DeleteItem'].reduce((n, op) => n + delta(`dynamodb:${op}`), 0),
+      dynamoReads: dynamo.filter((c) => c.rcu !== undefined).length,
+      dynamoWrites: dynamo.filter((c) => c.wcu !== undefined).length,
+      writeUnits: dynamo.reduce((n, c) => n + (c.wcu ?? 0), 0),
+      readUnits: dynamo.reduce((n, c) => n + (c.rcu ?? 0), 0),
       emails: (await stack.mail.outbox()).length - outboxBefore,
     });
   }
 }
 await bench.stop();
+proxy.close();
 
 console.table(
   rows.map(
@@ -121,6 +136,8 @@ console.table(
       workflowInvocations,
       dynamoReads,
       dynamoWrites,
+      writeUnits,
+      readUnits,
       emails,
     }) => ({
       desk,
@@ -130,6 +147,8 @@ console.table(
       workflowInvocations,
       dynamoReads,
       dynamoWrites,
+      writeUnits,
+      readUnits,
       emails,
     }),
   ),
@@ -137,6 +156,6 @@ console.table(
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(
   new URL('./results/workflow-transitions.json', import.meta.url),
-  `${JSON.stringify({ benchmark: 'workflow-transitions', measuredAt: new Date().toISOString(), node: process.version, goal: '<= 12 transitions for a ticket answered once and solved', note: 'apiMs and workflowMs are run times on the local stack (x86, Node 20), a proxy for Lambda duration', rows }, null, 2)}\n`,
+  `${JSON.stringify({ benchmark: 'workflow-transitions', measuredAt: new Date().toISOString(), node: process.version, goal: '<= 12 transitions for a ticket answered once and solved', note: `apiMs and workflowMs are run times on the local stack (x86, Node 20), a proxy for Lambda duration; write and read units priced from item sizes with a ${TASK_TOKEN_LENGTH}-character task token`, rows }, null, 2)}\n`,
 );
 process.exit(0);

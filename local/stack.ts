@@ -90,6 +90,11 @@ export interface LocalStackOptions {
    * straight to it). The calls-per-ticket bench puts its counting proxy in between this way.
    */
   dynamoEndpointFor?: (dynamoUrl: string) => string;
+  /**
+   * Whether the scheduled jobs (reconciler, sweeps, purges) run on their cadence (default true). The
+   * per-ticket benchmarks turn them off: the cost model prices them per month, not per ticket.
+   */
+  schedules?: boolean;
 }
 
 export const TABLE_NAME = 'tierdesk-local';
@@ -340,7 +345,7 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>, 
     SCHEDULES.map((entry) => [entry.id, () => runScheduleTarget(entry)]),
   );
   scheduler.resume();
-  const stopSchedules = SCHEDULES.map((entry) =>
+  const stopSchedules = (options.schedules === false ? [] : SCHEDULES).map((entry) =>
     timers.every(cadencePeriodMs(entry.cadence), tracked(jobs[entry.id]!), {
       firstDue: nextRun(entry.cadence, clock.now()),
     }),
@@ -351,7 +356,7 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>, 
   const sweepAfterRestart = tracked(() => invokeLocal(lambdas, 'SweepOutboundMail', { graceSeconds: 0 }));
   let realTimeSweepRunning = false;
   const realTimeSweep = setInterval(() => {
-    if (realTimeSweepRunning) return;
+    if (realTimeSweepRunning || options.schedules === false) return;
     realTimeSweepRunning = true;
     tracked(jobs['sweep-outbound-mail']!)()
       .catch((error: unknown) => logger.error('outbound mail sweep failed', { error }))
