@@ -60,6 +60,23 @@ function setHeader(raw: string, name: string, value: string): string {
   return re.test(head) ? head.replace(re, `${name}: ${value}`) + rest : `${name}: ${value}\r\n${head}${rest}`;
 }
 
+/** The header block's fields, unfolded, by lower-case name; the first of a repeated field wins. */
+export function headersOf(raw: string): Record<string, string> {
+  const end = raw.search(/\r?\n\r?\n/);
+  const headers: Record<string, string> = {};
+  for (const line of (end < 0 ? raw : raw.slice(0, end)).split(/\r?\n(?![ \t])/)) {
+    const colon = line.indexOf(':');
+    if (colon < 0) continue;
+    const key = line.slice(0, colon).trim().toLowerCase();
+    if (!(key in headers))
+      headers[key] = line
+        .slice(colon + 1)
+        .replace(/\r?\n[ \t]+/g, ' ')
+        .trim();
+  }
+  return headers;
+}
+
 export async function startSesEndpoint(options: SesEndpointOptions) {
   const outboxDir = options.dir;
   await mkdir(outboxDir, { recursive: true });
@@ -112,24 +129,17 @@ export async function startSesEndpoint(options: SesEndpointOptions) {
     const messageId = `${now.getTime().toString(16).padStart(16, '0')}-${randomUUID()}-000000`;
     raw = setHeader(raw, 'Message-ID', sesMessageIdHeader(messageId, options.region));
     raw = setHeader(raw, 'Date', now.toUTCString().replace('GMT', '+0000'));
-    const final = await simpleParser(raw);
-    const headers: Record<string, string> = {};
-    for (const { key, line } of final.headerLines) {
-      if (!(key in headers))
-        headers[key] = line
-          .slice(line.indexOf(':') + 1)
-          .replace(/\r?\n[ \t]+/g, ' ')
-          .trim();
-    }
+    // Setting those two headers changes nothing else: the body and subject come from the parse above,
+    // the headers from the final header block (parsing the whole message again cost as much as the first).
     const mail: OutboxMail = {
       messageId,
       sentAt: now.toISOString(),
       from: source,
       to,
-      subject: final.subject ?? '',
-      text: final.text ?? '',
-      html: typeof final.html === 'string' ? final.html : undefined,
-      headers,
+      subject: parsed.subject ?? '',
+      text: parsed.text ?? '',
+      html: typeof parsed.html === 'string' ? parsed.html : undefined,
+      headers: headersOf(raw),
       raw,
     };
     await writeFile(
