@@ -41,6 +41,34 @@ export interface SesEndpointOptions {
   onFeedback?: (notification: Record<string, unknown>) => Promise<void>;
 }
 
+/** What the endpoint writes per sent mail: the final raw message, its envelope and its headers. */
+type SentRecord = Omit<OutboxMail, 'subject' | 'text' | 'html'>;
+
+/** Enough of mailparser to read the envelope's headers (From, To, Cc, Bcc). */
+const HEADERS_ONLY = { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true } as const;
+
+/**
+ * The outbox entry of a sent mail, its subject and body decoded from the raw message (files of
+ * earlier versions carry them already). The same parse, with the same options, the send once made.
+ */
+async function withBody(record: SentRecord | OutboxMail): Promise<OutboxMail> {
+  if ('text' in record) return record;
+  const parsed = await simpleParser(record.raw);
+  const { messageId, sentAt, from, to, headers, raw } = record;
+  const html = typeof parsed.html === 'string' ? parsed.html : undefined;
+  return {
+    messageId,
+    sentAt,
+    from,
+    to,
+    subject: parsed.subject ?? '',
+    text: parsed.text ?? '',
+    html,
+    headers,
+    raw,
+  };
+}
+
 const MAX_RAW_BYTES = 10 * 1024 * 1024;
 const MAX_RECIPIENTS = 50;
 const NS = 'http://ses.amazonaws.com/doc/2010-12-01/';
@@ -82,6 +110,8 @@ export async function startSesEndpoint(options: SesEndpointOptions) {
   await mkdir(outboxDir, { recursive: true });
   // Sends a test holds in flight until it releases them (a send that spans a clock move).
   const holds: Array<{ entered: () => void; released: Promise<void> }> = [];
+  // Outbox files decoded once each (tests read the outbox over and over while they wait for a mail).
+  const decoded = new Map<string, Promise<OutboxMail>>();
 
   async function sendRawEmail(params: URLSearchParams): Promise<[number, string]> {
     const hold = holds.shift();
@@ -94,8 +124,14 @@ export async function startSesEndpoint(options: SesEndpointOptions) {
     let raw = Buffer.from(data, 'base64').toString('utf8');
     if (raw.length > MAX_RAW_BYTES)
       return [400, errorXml('Sender', 'MessageRejected', 'Message length is more than 10485760 bytes long.')];
-    const parsed = await simpleParser(raw);
-    const source = (params.get('Source') ?? parsed.from?.value[0]?.address ?? '').replace(
+    // The MIME is parsed only for what the request leaves out (no Source, no Destinations), as SES
+    // reads From and the recipient headers then; the outbox decodes the body when it is read.
+    const destinations: string[] = [];
+    for (let i = 1; params.has(`Destinations.member.${i}`); i++)
+      destinations.push(params.get(`Destinations.member.${i}`)!);
+    const parsed =
+      params.has('Source') && destinations.length ? undefined : await simpleParser(raw, HEADERS_ONLY);
+    const source = (params.get('Source') ?? parsed?.from?.value[0]?.address ?? '').replace(
       /^.*<([^>]+)>.*$/,
       '$1',
     );
@@ -109,12 +145,9 @@ export async function startSesEndpoint(options: SesEndpointOptions) {
         ),
       ];
     }
-    const destinations: string[] = [];
-    for (let i = 1; params.has(`Destinations.member.${i}`); i++)
-      destinations.push(params.get(`Destinations.member.${i}`)!);
     const to = destinations.length
       ? destinations
-      : [parsed.to, parsed.cc, parsed.bcc]
+      : [parsed?.to, parsed?.cc, parsed?.bcc]
           .flatMap((a) => (a ? (Array.isArray(a) ? a : [a]) : []))
           .flatMap((a) => a.value.map((v) => v.address ?? ''));
     if (to.length === 0)
@@ -129,16 +162,11 @@ export async function startSesEndpoint(options: SesEndpointOptions) {
     const messageId = `${now.getTime().toString(16).padStart(16, '0')}-${randomUUID()}-000000`;
     raw = setHeader(raw, 'Message-ID', sesMessageIdHeader(messageId, options.region));
     raw = setHeader(raw, 'Date', now.toUTCString().replace('GMT', '+0000'));
-    // Setting those two headers changes nothing else: the body and subject come from the parse above,
-    // the headers from the final header block (parsing the whole message again cost as much as the first).
-    const mail: OutboxMail = {
+    const mail: SentRecord = {
       messageId,
       sentAt: now.toISOString(),
       from: source,
       to,
-      subject: parsed.subject ?? '',
-      text: parsed.text ?? '',
-      html: typeof parsed.html === 'string' ? parsed.html : undefined,
       headers: headersOf(raw),
       raw,
     };
@@ -216,7 +244,16 @@ export async function startSesEndpoint(options: SesEndpointOptions) {
     async outbox(): Promise<OutboxMail[]> {
       const files = (await readdir(outboxDir)).filter((f) => f.endsWith('.json')).sort();
       return Promise.all(
-        files.map(async (f) => JSON.parse(await readFile(join(outboxDir, f), 'utf8')) as OutboxMail),
+        files.map((f) => {
+          let mail = decoded.get(f);
+          if (!mail) {
+            mail = readFile(join(outboxDir, f), 'utf8').then((json) => withBody(JSON.parse(json)));
+            decoded.set(f, mail);
+            // A file read while still being written is read again next time.
+            mail.catch(() => decoded.delete(f));
+          }
+          return mail;
+        }),
       );
     },
     close: () =>

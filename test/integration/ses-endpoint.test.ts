@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SESClient } from '@aws-sdk/client-ses';
+import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSesEndpoint } from '#local/mail/ses-endpoint.ts';
 import { composeMail } from '#shared/notices/compose.ts';
@@ -73,6 +73,20 @@ describe('local SES endpoint', () => {
     expect(out!.headers['message-id']).toBe(sent.messageIdHeader);
     expect(out!.headers['in-reply-to']).toBe('<root@example.com>');
     expect(out!.headers.date).toBe('Mon, 03 Mar 2031 15:00:00 +0000');
+    expect(out!.text.trim()).toBe('Hi');
+  });
+
+  it('takes the source and recipients from the headers when the request leaves them out, and decodes the body for the outbox', async () => {
+    const { MessageId } = await client.send(
+      new SendRawEmailCommand({ RawMessage: { Data: await mail('kim@example.org') } }),
+    );
+    const out = (await ses.outbox()).find((m) => m.messageId === MessageId);
+    expect(out).toMatchObject({
+      from: 'support@techflowsolutions.com',
+      to: ['kim@example.org'],
+      subject: 'Hello [#01JH0000000000000000000000]',
+      html: '<p>Hi</p>',
+    });
     expect(out!.text.trim()).toBe('Hi');
   });
 
