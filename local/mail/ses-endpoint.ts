@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { deskForDomain } from '#shared/mail/addresses.ts';
 import { sesMessageIdHeader } from '#shared/notices/sender.ts';
 import type { Clock } from '#shared/time/clock.ts';
 import { passedGate } from '../startup-gate.ts';
+import { readJsonLines } from '../stepfunctions/journal.ts';
 
 /**
  * A small SES-compatible endpoint (query protocol, `Action=SendRawEmail`, form-encoded POST, XML
@@ -108,10 +109,23 @@ export function headersOf(raw: string): Record<string, string> {
 export async function startSesEndpoint(options: SesEndpointOptions) {
   const outboxDir = options.dir;
   await mkdir(outboxDir, { recursive: true });
+  // The outbox is one append-only file of JSON lines: creating a file per mail cost ~20 times an append.
+  // A line torn by a crash is cut before the first append (readJsonLines).
+  const sentFile = join(outboxDir, 'sent.jsonl');
+  readJsonLines(sentFile);
+  const sentLog = await open(sentFile, 'a');
   // Sends a test holds in flight until it releases them (a send that spans a clock move).
   const holds: Array<{ entered: () => void; released: Promise<void> }> = [];
-  // Outbox files decoded once each (tests read the outbox over and over while they wait for a mail).
+  // Each mail decoded once (tests read the outbox over and over while they wait for a mail).
   const decoded = new Map<string, Promise<OutboxMail>>();
+  const decode = (record: SentRecord | OutboxMail) => {
+    let mail = decoded.get(record.messageId);
+    if (!mail) {
+      mail = withBody(record);
+      decoded.set(record.messageId, mail);
+    }
+    return mail;
+  };
 
   async function sendRawEmail(params: URLSearchParams): Promise<[number, string]> {
     const hold = holds.shift();
@@ -170,10 +184,8 @@ export async function startSesEndpoint(options: SesEndpointOptions) {
       headers: headersOf(raw),
       raw,
     };
-    await writeFile(
-      join(outboxDir, `${now.toISOString().replace(/[:.]/g, '-')}-${messageId}.json`),
-      JSON.stringify(mail, null, 2),
-    );
+    // One write of one line (O_APPEND): concurrent sends never interleave.
+    await sentLog.write(`${JSON.stringify(mail)}\n`);
     for (const recipient of to) {
       const kind = /^(bounce|complaint)(\+[^@]*)?@simulator\.amazonses\.com$/i
         .exec(recipient)?.[1]
@@ -242,25 +254,23 @@ export async function startSesEndpoint(options: SesEndpointOptions) {
     },
     /** What SES would have sent, oldest first. */
     async outbox(): Promise<OutboxMail[]> {
+      // Data directories of earlier versions hold a file per mail (named by time): those come first.
       const files = (await readdir(outboxDir)).filter((f) => f.endsWith('.json')).sort();
-      return Promise.all(
-        files.map((f) => {
-          let mail = decoded.get(f);
-          if (!mail) {
-            mail = readFile(join(outboxDir, f), 'utf8').then((json) => withBody(JSON.parse(json)));
-            decoded.set(f, mail);
-            // A file read while still being written is read again next time.
-            mail.catch(() => decoded.delete(f));
-          }
-          return mail;
-        }),
+      const earlier = await Promise.all(
+        files.map(async (f) => JSON.parse(await readFile(join(outboxDir, f), 'utf8')) as OutboxMail),
       );
+      // A last line without its newline is a send still being written: it is left for the next read.
+      const lines = (await readFile(sentFile, 'utf8')).split('\n').slice(0, -1);
+      const sent = lines.map((line) => JSON.parse(line) as SentRecord);
+      return Promise.all([...earlier, ...sent].map(decode));
     },
-    close: () =>
-      new Promise<void>((ok) => {
+    close: async () => {
+      await new Promise<void>((ok) => {
         server.closeAllConnections();
         server.close(() => ok());
-      }),
+      });
+      await sentLog.close();
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
@@ -112,5 +112,72 @@ describe('local SES endpoint', () => {
         bounce: expect.objectContaining({ bounceType: 'Permanent' }),
       }),
     ]);
+  });
+
+  it('keeps the outbox across a crash: a torn last line is cut, mails of an earlier file-per-mail outbox still listed', async () => {
+    const crashDir = mkdtempSync(join(tmpdir(), 'tierdesk-ses-crash-'));
+    const start = () =>
+      startSesEndpoint({
+        dir: crashDir,
+        port: 0,
+        clock: { now: () => new Date('2031-03-04T09:00:00Z') },
+        region: 'eu-west-1',
+        ready: Promise.resolve(),
+      });
+    const first = await start();
+    const firstClient = new SESClient({
+      endpoint: first.url,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+    });
+    try {
+      const before = await sesMailSender(firstClient).send({
+        from: 'support@techflowsolutions.com',
+        to: ['a@example.com'],
+        raw: await mail('a@example.com'),
+      });
+      await first.close();
+      // What kill -9 leaves during an append, and a mail written by an earlier version (a file of its own).
+      appendFileSync(join(crashDir, 'sent.jsonl'), '{"messageId":"torn","sentAt":"2031-03-04T09:');
+      const earlier = {
+        messageId: 'earlier',
+        sentAt: '2031-03-01T00:00:00.000Z',
+        from: 'support@techflowsolutions.com',
+        to: ['e@example.com'],
+        subject: 'Earlier',
+        text: 'e',
+        html: undefined,
+        headers: {},
+        raw: '',
+      };
+      writeFileSync(join(crashDir, '2031-03-01T00-00-00-000Z-earlier.json'), JSON.stringify(earlier));
+
+      const second = await start();
+      const secondClient = new SESClient({
+        endpoint: second.url,
+        region: 'eu-west-1',
+        credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+      });
+      try {
+        const after = await sesMailSender(secondClient).send({
+          from: 'support@techflowsolutions.com',
+          to: ['b@example.com'],
+          raw: await mail('b@example.com'),
+        });
+        expect((await second.outbox()).map((m) => m.messageId)).toEqual([
+          'earlier',
+          before.providerMessageId,
+          after.providerMessageId,
+        ]);
+        for (const line of readFileSync(join(crashDir, 'sent.jsonl'), 'utf8').split('\n').filter(Boolean))
+          expect(() => JSON.parse(line)).not.toThrow();
+      } finally {
+        secondClient.destroy();
+        await second.close();
+      }
+    } finally {
+      firstClient.destroy();
+      rmSync(crashDir, { recursive: true, force: true });
+    }
   });
 });
