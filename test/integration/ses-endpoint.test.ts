@@ -116,27 +116,41 @@ describe('local SES endpoint', () => {
 
   it('keeps the outbox across a crash: a torn last line is cut, mails of an earlier file-per-mail outbox still listed', async () => {
     const crashDir = mkdtempSync(join(tmpdir(), 'tierdesk-ses-crash-'));
-    const start = () =>
-      startSesEndpoint({
+    // An endpoint on the crash directory and the SDK sending one mail to `to` through it.
+    const started: Array<{ close(): Promise<void> }> = [];
+    const endpoint = async () => {
+      const ses = await startSesEndpoint({
         dir: crashDir,
         port: 0,
         clock: { now: () => new Date('2031-03-04T09:00:00Z') },
         region: 'eu-west-1',
         ready: Promise.resolve(),
       });
-    const first = await start();
-    const firstClient = new SESClient({
-      endpoint: first.url,
-      region: 'eu-west-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-    });
-    try {
-      const before = await sesMailSender(firstClient).send({
-        from: 'support@techflowsolutions.com',
-        to: ['a@example.com'],
-        raw: await mail('a@example.com'),
+      const sdk = new SESClient({
+        endpoint: ses.url,
+        region: 'eu-west-1',
+        credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
       });
-      await first.close();
+      started.push({
+        close: async () => {
+          sdk.destroy();
+          await ses.close();
+        },
+      });
+      const send = async (to: string) =>
+        (
+          await sesMailSender(sdk).send({
+            from: 'support@techflowsolutions.com',
+            to: [to],
+            raw: await mail(to),
+          })
+        ).providerMessageId;
+      return { ses, send };
+    };
+    try {
+      const first = await endpoint();
+      const before = await first.send('a@example.com');
+      await first.ses.close();
       // What kill -9 leaves during an append, and a mail written by an earlier version (a file of its own).
       appendFileSync(join(crashDir, 'sent.jsonl'), '{"messageId":"torn","sentAt":"2031-03-04T09:');
       const earlier = {
@@ -146,37 +160,18 @@ describe('local SES endpoint', () => {
         to: ['e@example.com'],
         subject: 'Earlier',
         text: 'e',
-        html: undefined,
         headers: {},
         raw: '',
       };
       writeFileSync(join(crashDir, '2031-03-01T00-00-00-000Z-earlier.json'), JSON.stringify(earlier));
 
-      const second = await start();
-      const secondClient = new SESClient({
-        endpoint: second.url,
-        region: 'eu-west-1',
-        credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-      });
-      try {
-        const after = await sesMailSender(secondClient).send({
-          from: 'support@techflowsolutions.com',
-          to: ['b@example.com'],
-          raw: await mail('b@example.com'),
-        });
-        expect((await second.outbox()).map((m) => m.messageId)).toEqual([
-          'earlier',
-          before.providerMessageId,
-          after.providerMessageId,
-        ]);
-        for (const line of readFileSync(join(crashDir, 'sent.jsonl'), 'utf8').split('\n').filter(Boolean))
-          expect(() => JSON.parse(line)).not.toThrow();
-      } finally {
-        secondClient.destroy();
-        await second.close();
-      }
+      const second = await endpoint();
+      const after = await second.send('b@example.com');
+      expect((await second.ses.outbox()).map((m) => m.messageId)).toEqual(['earlier', before, after]);
+      for (const line of readFileSync(join(crashDir, 'sent.jsonl'), 'utf8').split('\n').filter(Boolean))
+        expect(() => JSON.parse(line)).not.toThrow();
     } finally {
-      firstClient.destroy();
+      for (const one of started) await one.close().catch(() => {});
       rmSync(crashDir, { recursive: true, force: true });
     }
   });
