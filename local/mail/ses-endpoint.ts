@@ -254,7 +254,7 @@ export async function startSesEndpoint(options: SesEndpointOptions) {
     },
     /** What SES would have sent, oldest first. */
     async outbox(): Promise<OutboxMail[]> {
-      // Data directories of earlier versions hold a file per mail (named by time): those come first.
+      // Data directories of earlier versions hold a file per mail: they are listed too.
       const files = (await readdir(outboxDir)).filter((f) => f.endsWith('.json')).sort();
       const earlier = await Promise.all(
         files.map(async (f) => JSON.parse(await readFile(join(outboxDir, f), 'utf8')) as OutboxMail),
@@ -262,7 +262,9 @@ export async function startSesEndpoint(options: SesEndpointOptions) {
       // A last line without its newline is a send still being written: it is left for the next read.
       const lines = (await readFile(sentFile, 'utf8')).split('\n').slice(0, -1);
       const sent = lines.map((line) => JSON.parse(line) as SentRecord);
-      return Promise.all([...earlier, ...sent].map(decode));
+      // Two sends' appends may land in either order (the thread pool): sorted by send time, ties as written.
+      const bySentAt = [...earlier, ...sent].sort((a, b) => a.sentAt.localeCompare(b.sentAt));
+      return Promise.all(bySentAt.map(decode));
     },
     close: async () => {
       await new Promise<void>((ok) => {
