@@ -8,8 +8,16 @@
  * per ticket are counted in this run (the stack's meter counts every request dynalite serves), and
  * the result is stated as a ratio to the bound: tickets/s ÷ (PutItem/s ÷ requests per ticket); goal
  * ≥ 0.5. Writes bench/results/api-intake.json.
+ *
+ * Fairness: autocannon runs in this process, on the same main thread as the stack, as the baseline's
+ * load (the AWS SDK client sending PutItem) does: each side carries its own client's CPU. Both sides
+ * are warmed up first (handler modules loaded, JIT, connections open) and not counted. The tickets
+ * counted are the ones the stack answered in the measured window, in-flight ones at its end included
+ * (autocannon drops those from its count, but their DynamoDB requests were made), so requests per
+ * ticket divides the window's requests by its own tickets.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import autocannon from 'autocannon';
 import { captureMetrics } from '#shared/observability/metrics.ts';
@@ -20,6 +28,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.LOG_LEVEL ??= 'ERROR';
 captureMetrics(() => {});
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
+const WARM_UP_S = 2;
 const CONNECTIONS = 16;
 
 const bench = await startBenchStack('intake');
@@ -53,6 +62,7 @@ async function putItemsPerSecond(seconds: number): Promise<number> {
   );
   return done / ((Date.now() - start) / 1000);
 }
+await putItemsPerSecond(WARM_UP_S / 2);
 const putsBefore = await putItemsPerSecond(DURATION_S / 2);
 
 const dynamoCounts = () =>
@@ -60,36 +70,53 @@ const dynamoCounts = () =>
     Object.entries(stack.usage.snapshot().counts).filter(([what]) => what.startsWith('dynamodb:')),
   ) as Record<string, number>;
 const dynamoRequests = () => Object.values(dynamoCounts()).reduce((sum, count) => sum + count, 0);
-const countsBefore = dynamoCounts();
-const requestsBefore = dynamoRequests();
 
 let n = 0;
-const result = await autocannon({
-  url: `${stack.urls.api}/tickets`,
-  connections: CONNECTIONS,
-  duration: DURATION_S,
-  requests: [
-    {
-      method: 'POST',
-      setupRequest: (req) => ({
-        ...req,
-        headers: {
-          authorization: `Bearer ${token}`,
-          'content-type': 'application/json',
-          'idempotency-key': `bench-${process.pid}-${n++}`,
-        },
-        body: JSON.stringify({
-          subject: `Bench ticket ${n}`,
-          description: 'Load test ticket body '.repeat(10),
-          priority: 'normal',
+const postTickets = (seconds: number) =>
+  autocannon({
+    url: `${stack.urls.api}/tickets`,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req) => ({
+          ...req,
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+            'idempotency-key': `bench-${process.pid}-${n++}`,
+          },
+          body: JSON.stringify({
+            subject: `Bench ticket ${n}`,
+            description: 'Load test ticket body '.repeat(10),
+            priority: 'normal',
+          }),
         }),
-      }),
-    },
-  ],
-});
+      },
+    ],
+  });
+// Warm-up (not counted): the first tickets load the handlers and JIT the path.
+await postTickets(WARM_UP_S);
 await stack.settle();
-const accepted = result['2xx'];
+const apiRequests = () => stack.usage.snapshot().counts['api:request'] ?? 0;
+const countsBefore = dynamoCounts();
+const requestsBefore = dynamoRequests();
+const ticketsBefore = apiRequests();
+const eventsBefore = stack.stepFunctions.eventsRecorded;
+const loadBefore = loadavg()[0]!;
+const cpuBefore = process.cpuUsage();
+const result = await postTickets(DURATION_S);
+await stack.settle();
+// The process's CPU (all threads) over the window and its settling, per ticket: less sensitive to the
+// machine's load than req/s.
+const cpu = process.cpuUsage(cpuBefore);
+const loadAfter = loadavg()[0]!;
+// Every request of the window was a POST /tickets; non2xx says whether any was refused.
+const accepted = apiRequests() - ticketsBefore;
 const dynamoPerTicket = (dynamoRequests() - requestsBefore) / accepted;
+const cpuMsPerTicket = (cpu.user + cpu.system) / 1000 / accepted;
+const historyEventsPerTicket = (stack.stepFunctions.eventsRecorded - eventsBefore) / accepted;
 // Per operation, per ticket: what the run's requests were (the API's, the workflow's, the sweeps').
 const countsAfter = dynamoCounts();
 const perOperation = Object.fromEntries(
@@ -144,6 +171,9 @@ console.log(`DynamoDB requests per ticket by operation: ${JSON.stringify(perOper
 console.log(
   `${accepted} tickets accepted; ${dynamoPerTicket.toFixed(1)} DynamoDB requests per ticket; ratio to the bound ${ratio.toFixed(2)} (goal ≥ 0.5); non-2xx: ${non2xx}; errors: ${result.errors}`,
 );
+console.log(
+  `process CPU ${cpuMsPerTicket.toFixed(1)} ms per ticket; ${historyEventsPerTicket.toFixed(1)} history events per ticket; load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)} (2 cores)`,
+);
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(
   new URL('./results/api-intake.json', import.meta.url),
@@ -155,7 +185,11 @@ writeFileSync(
       durationSeconds: DURATION_S,
       connections: CONNECTIONS,
       rows,
+      loadAverage: { before: Number(loadBefore.toFixed(1)), after: Number(loadAfter.toFixed(1)) },
       ticketsAccepted: accepted,
+      ticketsAnsweredToAutocannon: result['2xx'],
+      cpuMsPerTicket: Number(cpuMsPerTicket.toFixed(1)),
+      historyEventsPerTicket: Number(historyEventsPerTicket.toFixed(1)),
       dynamoRequestsPerTicket: Number(dynamoPerTicket.toFixed(1)),
       dynamoRequestsPerTicketByOperation: perOperation,
       boundPerSecond: Math.round(bound),

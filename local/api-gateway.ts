@@ -30,7 +30,6 @@ function compile(route: ApiRouteEntry) {
  */
 export function apiGateway(routes: readonly ApiRouteEntry[]) {
   const compiled = routes.map(compile);
-  const handlers = new Map<string, Promise<{ handler: HttpLambda }>>();
 
   return async function handle(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean> {
     const url = new URL(req.url ?? '/', 'http://local');
@@ -51,11 +50,7 @@ export function apiGateway(routes: readonly ApiRouteEntry[]) {
       }
       const pathParameters = Object.fromEntries(names.map((n, i) => [n, decodePathSegment(m[i + 1] ?? '')]));
       const event = toEvent(req, url, body, route, pathParameters);
-      let module = handlers.get(route.handler);
-      if (!module) {
-        module = loadHandlerModule<{ handler: HttpLambda }>(route.handler);
-        handlers.set(route.handler, module);
-      }
+      const module = loadHandlerModule<{ handler: HttpLambda }>(route.handler);
       // API Gateway gives up after 29 s.
       const context = lambdaContext(functionNameOf(route.handler), {
         requestId: event.requestContext.requestId,

@@ -3,12 +3,23 @@ import type { Context } from 'aws-lambda';
 
 const REPOSITORY_ROOT = new URL('../', import.meta.url);
 
+/** Each handler module's import, made once: a warm Lambda does not run its init phase again. */
+const loaded = new Map<string, Promise<unknown>>();
+
 /**
  * Loads a handler module named in the app manifest (`functions/...ts`, relative to the repository root),
- * as Lambda's init phase does with the bundle infra/ builds from the same file.
+ * as Lambda's init phase does with the bundle infra/ builds from the same file. The import is kept:
+ * under the TypeScript loader even an import of a loaded module is a round trip to the loader's thread.
  */
 export function loadHandlerModule<T>(handlerFile: string): Promise<T> {
-  return import(new URL(handlerFile, REPOSITORY_ROOT).href) as Promise<T>;
+  let module = loaded.get(handlerFile);
+  if (!module) {
+    module = import(new URL(handlerFile, REPOSITORY_ROOT).href);
+    loaded.set(handlerFile, module);
+    // A failed init is tried again by the next invocation, as Lambda does.
+    module.catch(() => loaded.delete(handlerFile));
+  }
+  return module as Promise<T>;
 }
 
 /** The function name the local stack reports for a handler file: its base name (`create-ticket`). */

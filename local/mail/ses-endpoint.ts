@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { deskForDomain } from '#shared/mail/addresses.ts';
 import { sesMessageIdHeader } from '#shared/notices/sender.ts';
 import type { Clock } from '#shared/time/clock.ts';
 import { passedGate } from '../startup-gate.ts';
+import { readJsonLines } from '../stepfunctions/journal.ts';
 
 /**
  * A small SES-compatible endpoint (query protocol, `Action=SendRawEmail`, form-encoded POST, XML
@@ -41,6 +42,34 @@ export interface SesEndpointOptions {
   onFeedback?: (notification: Record<string, unknown>) => Promise<void>;
 }
 
+/** What the endpoint writes per sent mail: the final raw message, its envelope and its headers. */
+type SentRecord = Omit<OutboxMail, 'subject' | 'text' | 'html'>;
+
+/** Enough of mailparser to read the envelope's headers (From, To, Cc, Bcc). */
+const HEADERS_ONLY = { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true } as const;
+
+/**
+ * The outbox entry of a sent mail, its subject and body decoded from the raw message (files of
+ * earlier versions carry them already). The same parse, with the same options, the send once made.
+ */
+async function withBody(record: SentRecord | OutboxMail): Promise<OutboxMail> {
+  if ('text' in record) return record;
+  const parsed = await simpleParser(record.raw);
+  const { messageId, sentAt, from, to, headers, raw } = record;
+  const html = typeof parsed.html === 'string' ? parsed.html : undefined;
+  return {
+    messageId,
+    sentAt,
+    from,
+    to,
+    subject: parsed.subject ?? '',
+    text: parsed.text ?? '',
+    html,
+    headers,
+    raw,
+  };
+}
+
 const MAX_RAW_BYTES = 10 * 1024 * 1024;
 const MAX_RECIPIENTS = 50;
 const NS = 'http://ses.amazonaws.com/doc/2010-12-01/';
@@ -60,11 +89,43 @@ function setHeader(raw: string, name: string, value: string): string {
   return re.test(head) ? head.replace(re, `${name}: ${value}`) + rest : `${name}: ${value}\r\n${head}${rest}`;
 }
 
+/** The header block's fields, unfolded, by lower-case name; the first of a repeated field wins. */
+export function headersOf(raw: string): Record<string, string> {
+  const end = raw.search(/\r?\n\r?\n/);
+  const headers: Record<string, string> = {};
+  for (const line of (end < 0 ? raw : raw.slice(0, end)).split(/\r?\n(?![ \t])/)) {
+    const colon = line.indexOf(':');
+    if (colon < 0) continue;
+    const key = line.slice(0, colon).trim().toLowerCase();
+    if (!(key in headers))
+      headers[key] = line
+        .slice(colon + 1)
+        .replace(/\r?\n[ \t]+/g, ' ')
+        .trim();
+  }
+  return headers;
+}
+
 export async function startSesEndpoint(options: SesEndpointOptions) {
   const outboxDir = options.dir;
   await mkdir(outboxDir, { recursive: true });
+  // The outbox is one append-only file of JSON lines: creating a file per mail cost ~20 times an append.
+  // A line torn by a crash is cut before the first append (readJsonLines).
+  const sentFile = join(outboxDir, 'sent.jsonl');
+  readJsonLines(sentFile);
+  const sentLog = await open(sentFile, 'a');
   // Sends a test holds in flight until it releases them (a send that spans a clock move).
   const holds: Array<{ entered: () => void; released: Promise<void> }> = [];
+  // Each mail decoded once (tests read the outbox over and over while they wait for a mail).
+  const decoded = new Map<string, Promise<OutboxMail>>();
+  const decode = (record: SentRecord | OutboxMail) => {
+    let mail = decoded.get(record.messageId);
+    if (!mail) {
+      mail = withBody(record);
+      decoded.set(record.messageId, mail);
+    }
+    return mail;
+  };
 
   async function sendRawEmail(params: URLSearchParams): Promise<[number, string]> {
     const hold = holds.shift();
@@ -77,8 +138,14 @@ export async function startSesEndpoint(options: SesEndpointOptions) {
     let raw = Buffer.from(data, 'base64').toString('utf8');
     if (raw.length > MAX_RAW_BYTES)
       return [400, errorXml('Sender', 'MessageRejected', 'Message length is more than 10485760 bytes long.')];
-    const parsed = await simpleParser(raw);
-    const source = (params.get('Source') ?? parsed.from?.value[0]?.address ?? '').replace(
+    // The MIME is parsed only for what the request leaves out (no Source, no Destinations), as SES
+    // reads From and the recipient headers then; the outbox decodes the body when it is read.
+    const destinations: string[] = [];
+    for (let i = 1; params.has(`Destinations.member.${i}`); i++)
+      destinations.push(params.get(`Destinations.member.${i}`)!);
+    const parsed =
+      params.has('Source') && destinations.length ? undefined : await simpleParser(raw, HEADERS_ONLY);
+    const source = (params.get('Source') ?? parsed?.from?.value[0]?.address ?? '').replace(
       /^.*<([^>]+)>.*$/,
       '$1',
     );
@@ -92,12 +159,9 @@ export async function startSesEndpoint(options: SesEndpointOptions) {
         ),
       ];
     }
-    const destinations: string[] = [];
-    for (let i = 1; params.has(`Destinations.member.${i}`); i++)
-      destinations.push(params.get(`Destinations.member.${i}`)!);
     const to = destinations.length
       ? destinations
-      : [parsed.to, parsed.cc, parsed.bcc]
+      : [parsed?.to, parsed?.cc, parsed?.bcc]
           .flatMap((a) => (a ? (Array.isArray(a) ? a : [a]) : []))
           .flatMap((a) => a.value.map((v) => v.address ?? ''));
     if (to.length === 0)
@@ -112,30 +176,16 @@ export async function startSesEndpoint(options: SesEndpointOptions) {
     const messageId = `${now.getTime().toString(16).padStart(16, '0')}-${randomUUID()}-000000`;
     raw = setHeader(raw, 'Message-ID', sesMessageIdHeader(messageId, options.region));
     raw = setHeader(raw, 'Date', now.toUTCString().replace('GMT', '+0000'));
-    const final = await simpleParser(raw);
-    const headers: Record<string, string> = {};
-    for (const { key, line } of final.headerLines) {
-      if (!(key in headers))
-        headers[key] = line
-          .slice(line.indexOf(':') + 1)
-          .replace(/\r?\n[ \t]+/g, ' ')
-          .trim();
-    }
-    const mail: OutboxMail = {
+    const mail: SentRecord = {
       messageId,
       sentAt: now.toISOString(),
       from: source,
       to,
-      subject: final.subject ?? '',
-      text: final.text ?? '',
-      html: typeof final.html === 'string' ? final.html : undefined,
-      headers,
+      headers: headersOf(raw),
       raw,
     };
-    await writeFile(
-      join(outboxDir, `${now.toISOString().replace(/[:.]/g, '-')}-${messageId}.json`),
-      JSON.stringify(mail, null, 2),
-    );
+    // One write of one line (O_APPEND): concurrent sends never interleave.
+    await sentLog.write(`${JSON.stringify(mail)}\n`);
     for (const recipient of to) {
       const kind = /^(bounce|complaint)(\+[^@]*)?@simulator\.amazonses\.com$/i
         .exec(recipient)?.[1]
@@ -204,16 +254,25 @@ export async function startSesEndpoint(options: SesEndpointOptions) {
     },
     /** What SES would have sent, oldest first. */
     async outbox(): Promise<OutboxMail[]> {
+      // Data directories of earlier versions hold a file per mail: they are listed too.
       const files = (await readdir(outboxDir)).filter((f) => f.endsWith('.json')).sort();
-      return Promise.all(
+      const earlier = await Promise.all(
         files.map(async (f) => JSON.parse(await readFile(join(outboxDir, f), 'utf8')) as OutboxMail),
       );
+      // A last line without its newline is a send still being written: it is left for the next read.
+      const lines = (await readFile(sentFile, 'utf8')).split('\n').slice(0, -1);
+      const sent = lines.map((line) => JSON.parse(line) as SentRecord);
+      // Two sends' appends may land in either order (the thread pool): sorted by send time, ties as written.
+      const bySentAt = [...earlier, ...sent].sort((a, b) => a.sentAt.localeCompare(b.sentAt));
+      return Promise.all(bySentAt.map(decode));
     },
-    close: () =>
-      new Promise<void>((ok) => {
+    close: async () => {
+      await new Promise<void>((ok) => {
         server.closeAllConnections();
         server.close(() => ok());
-      }),
+      });
+      await sentLog.close();
+    },
   };
 }
 

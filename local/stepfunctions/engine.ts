@@ -90,6 +90,12 @@ interface Running {
 
 type AslState = Record<string, unknown> & { Type: string };
 type AslDefinition = { StartAt: string; States: Record<string, AslState> };
+interface CompiledMachine {
+  definition: AslDefinition;
+  /** As the library runs it (see localDefinition). */
+  local: AslDefinition;
+  stateTypes: Map<string, string>;
+}
 
 // aws-local-stepfunctions needs Promise.withResolvers (Node 22); Lambda runs 22, laptops may run 20.
 function polyfillWithResolvers() {
@@ -113,6 +119,8 @@ const RETRY_COUNT_PLACEHOLDER = 'LOCAL-RETRY-COUNT';
 
 export class LocalStepFunctions {
   private readonly machines = new Map<string, MachineRecord>();
+  /** Each machine's definition, parsed and rewritten for the library once (by state machine ARN). */
+  private readonly compiled = new Map<string, CompiledMachine>();
   private readonly executions = new Map<string, Running>();
   private readonly waiters = new Map<string, Waiter>();
   private busy = 0;
@@ -180,9 +188,15 @@ export class LocalStepFunctions {
       roleArn: `arn:aws:iam::${this.options.accountId}:role/${spec.name}-role`,
       creationDate: this.options.clock.now().getTime(),
     };
-    // Validate once here (the library's validator); runs skip it.
-    new this.library.StateMachine(this.localDefinition(JSON.parse(definition)) as never, {
-      validationOptions: { checkArn: false },
+    // Validate once here (the library's validator); runs skip it. The parse and the rewrite for the
+    // virtual clock are kept too: every execution of the machine runs the same definition.
+    const parsed = JSON.parse(definition) as AslDefinition;
+    const local = this.localDefinition(parsed);
+    new this.library.StateMachine(local as never, { validationOptions: { checkArn: false } });
+    this.compiled.set(stateMachineArn, {
+      definition: parsed,
+      local,
+      stateTypes: new Map(Object.entries(parsed.States).map(([stateName, st]) => [stateName, st.Type])),
     });
     this.machines.set(stateMachineArn, record);
     return record;
@@ -342,11 +356,10 @@ export class LocalStepFunctions {
   }
 
   private run(running: Running, machine: MachineRecord) {
-    const definition = JSON.parse(machine.definition) as AslDefinition;
-    const stateTypes = new Map(Object.entries(definition.States).map(([name, s]) => [name, s.Type]));
+    const { definition, local, stateTypes } = this.compiled.get(machine.stateMachineArn)!;
     // Validating costs ~600 ms in the library: it is done once per machine (createStateMachine),
-    // and each execution gets its own runner without it.
-    const stateMachine = new this.library.StateMachine(this.localDefinition(definition) as never, {
+    // and each execution gets its own runner without it (the library reads the definition, never writes it).
+    const stateMachine = new this.library.StateMachine(local as never, {
       validationOptions: { noValidate: true },
     });
     const record = running.record;

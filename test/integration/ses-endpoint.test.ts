@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SESClient } from '@aws-sdk/client-ses';
+import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSesEndpoint } from '#local/mail/ses-endpoint.ts';
 import { composeMail } from '#shared/notices/compose.ts';
@@ -76,6 +76,20 @@ describe('local SES endpoint', () => {
     expect(out!.text.trim()).toBe('Hi');
   });
 
+  it('takes the source and recipients from the headers when the request leaves them out, and decodes the body for the outbox', async () => {
+    const { MessageId } = await client.send(
+      new SendRawEmailCommand({ RawMessage: { Data: await mail('kim@example.org') } }),
+    );
+    const out = (await ses.outbox()).find((m) => m.messageId === MessageId);
+    expect(out).toMatchObject({
+      from: 'support@techflowsolutions.com',
+      to: ['kim@example.org'],
+      subject: 'Hello [#01JH0000000000000000000000]',
+      html: '<p>Hi</p>',
+    });
+    expect(out!.text.trim()).toBe('Hi');
+  });
+
   it('refuses an unverified source with MessageRejected, a permanent error for the sender', async () => {
     await expect(
       sesMailSender(client).send({
@@ -98,5 +112,67 @@ describe('local SES endpoint', () => {
         bounce: expect.objectContaining({ bounceType: 'Permanent' }),
       }),
     ]);
+  });
+
+  it('keeps the outbox across a crash: a torn last line is cut, mails of an earlier file-per-mail outbox still listed', async () => {
+    const crashDir = mkdtempSync(join(tmpdir(), 'tierdesk-ses-crash-'));
+    // An endpoint on the crash directory and the SDK sending one mail to `to` through it.
+    const started: Array<{ close(): Promise<void> }> = [];
+    const endpoint = async () => {
+      const ses = await startSesEndpoint({
+        dir: crashDir,
+        port: 0,
+        clock: { now: () => new Date('2031-03-04T09:00:00Z') },
+        region: 'eu-west-1',
+        ready: Promise.resolve(),
+      });
+      const sdk = new SESClient({
+        endpoint: ses.url,
+        region: 'eu-west-1',
+        credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+      });
+      started.push({
+        close: async () => {
+          sdk.destroy();
+          await ses.close();
+        },
+      });
+      const send = async (to: string) =>
+        (
+          await sesMailSender(sdk).send({
+            from: 'support@techflowsolutions.com',
+            to: [to],
+            raw: await mail(to),
+          })
+        ).providerMessageId;
+      return { ses, send };
+    };
+    try {
+      const first = await endpoint();
+      const before = await first.send('a@example.com');
+      await first.ses.close();
+      // What kill -9 leaves during an append, and a mail written by an earlier version (a file of its own).
+      appendFileSync(join(crashDir, 'sent.jsonl'), '{"messageId":"torn","sentAt":"2031-03-04T09:');
+      const earlier = {
+        messageId: 'earlier',
+        sentAt: '2031-03-01T00:00:00.000Z',
+        from: 'support@techflowsolutions.com',
+        to: ['e@example.com'],
+        subject: 'Earlier',
+        text: 'e',
+        headers: {},
+        raw: '',
+      };
+      writeFileSync(join(crashDir, '2031-03-01T00-00-00-000Z-earlier.json'), JSON.stringify(earlier));
+
+      const second = await endpoint();
+      const after = await second.send('b@example.com');
+      expect((await second.ses.outbox()).map((m) => m.messageId)).toEqual(['earlier', before, after]);
+      for (const line of readFileSync(join(crashDir, 'sent.jsonl'), 'utf8').split('\n').filter(Boolean))
+        expect(() => JSON.parse(line)).not.toThrow();
+    } finally {
+      for (const one of started) await one.close().catch(() => {});
+      rmSync(crashDir, { recursive: true, force: true });
+    }
   });
 });
