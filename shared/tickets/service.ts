@@ -145,6 +145,7 @@ export function ticketService(deps: TicketServiceDeps) {
     now: Date,
   ) {
     const kpi = await deps.kpis.planCommit(stored, after.ticket, after.activity, now);
+    // Notices the change may leave to the outbound sweep ride on its quiet commit (wake-policy.ts).
     const quiet = quietChange(stored, after, now, mail.length > 0);
     const committed = await store.commitChange(after, expectedVersion, mail, { ...quiet, kpi });
     if (kpi && 'change' in kpi) await deps.kpis.addChange(after.ticket.desk, kpi.change);
