@@ -357,7 +357,9 @@ export function dynamoTicketStore(
       const outbox = compactingOutbox(stored, plan, newOutbound);
       // The notices a quiet change queues for the sweep ride on the quiet commit only.
       const swept = options.noticesForSweep;
-      const quietOutbox = swept ? compactingOutbox(stored, plan, [...newOutbound, ...swept.outbound]) : outbox;
+      const quietOutbox = swept
+        ? compactingOutbox(stored, plan, [...newOutbound, ...swept.outbound])
+        : outbox;
       // The ticket's KPI share rides on the commit, on condition the share is still as read: a workflow
       // step may have written one at the same version, and two writers of one `seq` would add twice.
       const kpi = kpiCommit(options.kpi);

@@ -4,8 +4,8 @@ import type { Ticket } from '../tickets/model.ts';
 import type { NoticesForSweep, StoredTicket } from '../tickets/ports.ts';
 import { slaActionRecord, ticketSlaPlanner } from './first-notices.ts';
 import { slaStateOf } from './policy-planner.ts';
-import type { PlannedAction } from './sla-planner.ts';
 import type { WorkflowSignals } from './signals.ts';
+import type { PlannedAction } from './sla-planner.ts';
 import { LOOP_EXIT } from './sleep-step.ts';
 
 /** Whether a ticket change must wake the ticket's workflow now, and why (for logs and tests). */
