@@ -30,7 +30,8 @@ export function mayWaitForSweep(action: Pick<PlannedAction, 'kind' | 'notice'>):
  * Whether a change must wake the sleeping SLA workflow now. A sleeping workflow wakes at its planned
  * checkpoint anyway and re-plans from the table, so a change need not wake it unless waiting would
  * make it act late: the ticket closes, the change queues mail (the Apply step sends it), an SLA
- * action is due at once, or the next checkpoint moves earlier than the one it sleeps towards. A
+ * action is due at once (except notices that may wait for the outbound sweep, `forSweep`: the change
+ * queues those itself), or the next checkpoint moves earlier than the one it sleeps towards. A
  * change that moves the checkpoint later, or leaves it, wakes nobody: the workflow wakes early, finds
  * nothing due, and plans the later one. A change the KPI roll-ups count (a response, a resolution)
  * is no reason either: the change's own commit writes the ticket's share. When the workflow is not
