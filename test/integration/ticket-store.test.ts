@@ -155,6 +155,80 @@ describe('DynamoDB ticket store', () => {
     );
   });
 
+  it('a quiet commit records and queues the notices it leaves to the sweep; a marked one leaves them out', async () => {
+    const change = openedBy(customer, '01J00000000000000000000019');
+    await store.putNewTicket(change);
+    const checkpoint = '2026-03-06T16:00:00.000Z';
+    const planAndPark = async (version: number, token: string) => {
+      const { ticket } = (await store.getTicket('techflow', change.ticket.id))!;
+      await store.recordSlaProgress({
+        expectedVersion: version,
+        ticket,
+        newActivity: [],
+        newActions: [],
+        nextCheckpoint: checkpoint,
+        wakeAt: checkpoint,
+        packVersion: 'techflow@test',
+        executionName: change.ticket.id,
+        executionStartedAt: now.toISOString(),
+      });
+      await store.parkWorkflow('techflow', change.ticket.id, {
+        taskToken: token,
+        seenVersion: version,
+        until: checkpoint,
+      });
+    };
+    const at = (version: number) => ({ ticket: { ...change.ticket, version }, activity: change.activity });
+    const notice = (id: string) => ({
+      actions: [
+        {
+          id,
+          kind: 'notify' as const,
+          at: now.toISOString(),
+          appliedAt: now.toISOString(),
+          rule: 'r',
+          summary: 's',
+        },
+      ],
+      outbound: [
+        {
+          id,
+          kind: 'notice' as const,
+          audience: 'customer' as const,
+          template: 'techflow-satisfaction-survey',
+          at: now.toISOString(),
+          queuedAt: now.toISOString(),
+          status: 'pending' as const,
+          attempts: 0,
+        },
+      ],
+      listedSince: now.toISOString(),
+    });
+
+    await planAndPark(1, 'token-A');
+    const quiet = await store.commitChange(at(2), 1, [], {
+      quietWhileParkedOn: 'token-A',
+      noticesForSweep: notice('notify:survey:1'),
+    });
+    expect(quiet.workflowMustSee).toBe(false);
+    const listed = (await store.getTicket('techflow', change.ticket.id))!;
+    expect(listed.sla?.actions.map((a) => a.id)).toEqual(['notify:survey:1']);
+    expect(listed.outbox?.map((m) => [m.id, m.status])).toEqual([['notify:survey:1', 'pending']]);
+    expect(listed.mailPendingSince).toBe(now.toISOString());
+    expect(listed.workflowDueSince).toBeUndefined();
+
+    // The workflow re-planned meanwhile: the change is committed marked, and the notice left to it.
+    await planAndPark(2, 'token-B');
+    const marked = await store.commitChange(at(3), 2, [], {
+      quietWhileParkedOn: 'token-A',
+      noticesForSweep: notice('notify:survey:2'),
+    });
+    expect(marked.workflowMustSee).toBe(true);
+    const after = (await store.getTicket('techflow', change.ticket.id))!;
+    expect(after.sla?.actions.map((a) => a.id)).toEqual(['notify:survey:1']);
+    expect(after.outbox?.map((m) => m.id)).toEqual(['notify:survey:1']);
+  });
+
   it('hides a message whose ticket change never committed (a crash between the two writes)', async () => {
     const change = openTicket({
       principal: customer,
