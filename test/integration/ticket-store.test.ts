@@ -71,6 +71,30 @@ beforeAll(async () => {
 });
 afterAll(() => db.stop());
 
+/** The workflow plans from `version` of a ticket (clearing the due marker) and parks on `token`. */
+async function planAndParkOn(ticketId: string, version: number, token: string) {
+  const checkpoint = '2026-03-06T16:00:00.000Z';
+  const { ticket } = (await store.getTicket('techflow', ticketId))!;
+  await store.recordSlaProgress({
+    expectedVersion: version,
+    ticket,
+    newActivity: [],
+    newActions: [],
+    nextCheckpoint: checkpoint,
+    wakeAt: checkpoint,
+    packVersion: 'techflow@test',
+    executionName: ticketId,
+    executionStartedAt: now.toISOString(),
+  });
+  expect(
+    await store.parkWorkflow('techflow', ticketId, {
+      taskToken: token,
+      seenVersion: version,
+      until: checkpoint,
+    }),
+  ).toBe(true);
+}
+
 describe('DynamoDB ticket store', () => {
   it('writes a ticket once: a second putNewTicket with the same id reports it exists', async () => {
     const change = openTicket({
@@ -111,29 +135,7 @@ describe('DynamoDB ticket store', () => {
   it('commits a change quietly only while the workflow sleeps on the token it was judged against', async () => {
     const change = openedBy(customer, '01J00000000000000000000009');
     await store.putNewTicket(change);
-    const checkpoint = '2026-03-06T16:00:00.000Z';
-    /** The workflow plans from `version` (clearing the due marker) and parks on `token`. */
-    const planAndPark = async (version: number, token: string) => {
-      const { ticket } = (await store.getTicket('techflow', change.ticket.id))!;
-      await store.recordSlaProgress({
-        expectedVersion: version,
-        ticket,
-        newActivity: [],
-        newActions: [],
-        nextCheckpoint: checkpoint,
-        wakeAt: checkpoint,
-        packVersion: 'techflow@test',
-        executionName: change.ticket.id,
-        executionStartedAt: now.toISOString(),
-      });
-      expect(
-        await store.parkWorkflow('techflow', change.ticket.id, {
-          taskToken: token,
-          seenVersion: version,
-          until: checkpoint,
-        }),
-      ).toBe(true);
-    };
+    const planAndPark = (version: number, token: string) => planAndParkOn(change.ticket.id, version, token);
     const at = (version: number) => ({ ticket: { ...change.ticket, version }, activity: change.activity });
 
     await planAndPark(1, 'token-A');
@@ -158,26 +160,7 @@ describe('DynamoDB ticket store', () => {
   it('a quiet commit records and queues the notices it leaves to the sweep; a marked one leaves them out', async () => {
     const change = openedBy(customer, '01J00000000000000000000019');
     await store.putNewTicket(change);
-    const checkpoint = '2026-03-06T16:00:00.000Z';
-    const planAndPark = async (version: number, token: string) => {
-      const { ticket } = (await store.getTicket('techflow', change.ticket.id))!;
-      await store.recordSlaProgress({
-        expectedVersion: version,
-        ticket,
-        newActivity: [],
-        newActions: [],
-        nextCheckpoint: checkpoint,
-        wakeAt: checkpoint,
-        packVersion: 'techflow@test',
-        executionName: change.ticket.id,
-        executionStartedAt: now.toISOString(),
-      });
-      await store.parkWorkflow('techflow', change.ticket.id, {
-        taskToken: token,
-        seenVersion: version,
-        until: checkpoint,
-      });
-    };
+    const planAndPark = (version: number, token: string) => planAndParkOn(change.ticket.id, version, token);
     const at = (version: number) => ({ ticket: { ...change.ticket, version }, activity: change.activity });
     const notice = (id: string) => ({
       actions: [
