@@ -500,6 +500,51 @@ describe('ticket activity in chunk items', () => {
     expect((await store.getTicket('techflow', ticket.id))?.activity).toHaveLength(history.length + 2);
   });
 
+  it('a quiet commit that copies actions out appends the notices it leaves to the sweep after their stubs', async () => {
+    const { ticket } = await opened('Swept');
+    const { activityStart: _start, requesterMailCheck: _check, ...legacy } = await ticketItemOf(ticket.id);
+    const history = [...(legacy.activity as unknown[]), ...[1, 2, 3, 4, 5, 6].map(statusChange)];
+    const sla = { actions: [appliedAction], nextCheckpoint: null, packVersion: '3' };
+    const outbox = [sentAcknowledgement];
+    await putItem({ ...legacy, activity: history, outbox, sla, workflow: { taskToken: 'token-S' } });
+    const stored = (await store.getTicket('techflow', ticket.id))!;
+    const at = new Date(Date.parse(stored.ticket.updatedAt) + 60_000).toISOString();
+    const survey = {
+      id: 'notify:survey:x',
+      kind: 'notify' as const,
+      at,
+      appliedAt: at,
+      rule: 'r',
+      summary: 's',
+    };
+    const notice: OutboundMail = {
+      id: survey.id,
+      kind: 'notice',
+      audience: 'customer',
+      at,
+      queuedAt: at,
+      status: 'pending',
+      attempts: 0,
+    };
+    const version = stored.ticket.version;
+    const committed = await store.commitChange(
+      { ...stored, ticket: { ...stored.ticket, version: version + 1, updatedAt: at } },
+      version,
+      [],
+      {
+        quietWhileParkedOn: 'token-S',
+        noticesForSweep: { actions: [survey], outbound: [notice], listedSince: at },
+      },
+    );
+    expect(committed.workflowMustSee).toBe(false);
+    const item = (await partition(ticket.id)).find((i) => i.sk === 'TICKET')!;
+    expect(item.sla.actions).toEqual([{ id: appliedAction.id, moved: true }, survey]);
+    const after = (await store.getTicket('techflow', ticket.id))!;
+    expect(after.sla?.actions).toEqual([appliedAction, survey]);
+    expect(after.outbox?.map((m) => m.id)).toEqual([sentAcknowledgement.id, survey.id]);
+    expect(after.mailPendingSince).toBe(at);
+  });
+
   it('keeps outbox indexes: new mail goes after the stubs, and a pending entry’s outcome lands at its index', async () => {
     const { ticket } = await opened('Indexes');
     const item = await ticketItemOf(ticket.id);
