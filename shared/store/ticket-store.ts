@@ -355,6 +355,11 @@ export function dynamoTicketStore(
       if (plan) await copyOut(t, expectedVersion, plan);
       const activityStart = plan?.activityStart ?? stored.activityStored?.start ?? 0;
       const outbox = compactingOutbox(stored, plan, newOutbound);
+      // The notices a quiet change queues for the sweep ride on the quiet commit only.
+      const swept = options.noticesForSweep;
+      const quietOutbox = swept
+        ? compactingOutbox(stored, plan, [...newOutbound, ...swept.outbound])
+        : outbox;
       // The ticket's KPI share rides on the commit, on condition the share is still as read: a workflow
       // step may have written one at the same version, and two writers of one `seq` would add twice.
       const kpi = kpiCommit(options.kpi);
@@ -363,15 +368,22 @@ export function dynamoTicketStore(
         ...(mailCheckSpent(stored.activityStored, t.updatedAt) ? ['requesterMailCheck'] : []),
       ];
       const commit = async (quietOn: string | undefined) => {
+        const sweep = quietOn ? swept : undefined;
         const update = setExpression({
           ...ticketFields(t),
           activity: stored.activity.slice(activityStart),
           activityStart,
-          ...(plan?.slaActionStubs ? { 'sla.actions': plan.slaActionStubs } : {}),
+          ...(plan?.slaActionStubs
+            ? { 'sla.actions': [...plan.slaActionStubs, ...(sweep?.actions ?? [])] }
+            : {}),
           gsi1pk: keys.deskStatus(t.desk, t.status),
           // A change the sleeping workflow need not see yet leaves the marker as it is (none).
           ...(quietOn ? {} : workflowDueMarker(t)),
+          ...(sweep ? { gsi4pk: keys.mailPending(t.desk), gsi4sk: `${sweep.listedSince}#${t.id}` } : {}),
         });
+        const appendActions =
+          sweep && !plan?.slaActionStubs ? ', sla.actions = list_append(sla.actions, :sweptActions)' : '';
+        const mail = sweep ? quietOutbox : outbox;
         const { Attributes } = await doc.send(
           new UpdateCommand({
             TableName: tableName,
@@ -379,7 +391,8 @@ export function dynamoTicketStore(
             // One REMOVE clause: DynamoDB refuses an update expression with two.
             UpdateExpression:
               update.expression +
-              outbox.expression +
+              appendActions +
+              mail.expression +
               kpi.expression +
               (removes.length ? ` REMOVE ${removes.join(', ')}` : ''),
             // Quiet only while the workflow sleeps on the plan the caller judged the change against.
@@ -391,7 +404,8 @@ export function dynamoTicketStore(
             ExpressionAttributeNames: update.names,
             ExpressionAttributeValues: {
               ...update.values,
-              ...outbox.values,
+              ...mail.values,
+              ...(appendActions ? { ':sweptActions': sweep!.actions } : {}),
               ...kpi.values,
               ':expectedVersion': expectedVersion,
               ...(quietOn ? { ':parkedOn': quietOn } : {}),

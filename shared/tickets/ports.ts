@@ -2,7 +2,7 @@ import type { IdempotencyStore } from '../idempotency/ports.ts';
 import type { KpiChange, TicketKpiShare } from '../kpis/ports.ts';
 import type { TicketShareCommit } from '../kpis/recorder.ts';
 import type { OutboundMail } from '../notices/outbound.ts';
-import type { TicketSlaState, WorkflowState } from '../workflow/model.ts';
+import type { SlaActionRecord, TicketSlaState, WorkflowState } from '../workflow/model.ts';
 import type { WorkflowTicketStore } from '../workflow/ports.ts';
 import type { TicketActivity, TicketItemNote } from './activity.ts';
 import type { Message, Priority, Status, Ticket } from './model.ts';
@@ -10,6 +10,13 @@ import type { Message, Priority, Status, Ticket } from './model.ts';
 /**
  * What the ticket module needs from storage, as ports in its own terms; shared/store implements them.
  */
+
+/** SLA notices a change queues itself for the outbound sweep (shared/workflow/wake-policy.ts). */
+export interface NoticesForSweep {
+  actions: SlaActionRecord[];
+  outbound: OutboundMail[];
+  listedSince: string;
+}
 
 /** A ticket as stored: the public ticket plus its activity log (the SLA engine's input). */
 export interface StoredTicket {
@@ -99,12 +106,18 @@ export interface TicketWriter {
    * that task token; otherwise the change is committed marked. `workflowMustSee`: it was marked.
    * `kpi`: the ticket's new KPI share and its change (or the drop of a finished one) in the same write,
    * on condition the share is as read (else VersionConflict: re-read and retry).
+   * `noticesForSweep` rides on the quiet commit only: its action records appended to `sla.actions`, its
+   * entries to the outbox, the ticket listed for the outbound sweep (a marked commit leaves them out).
    */
   commitChange(
     stored: StoredTicket,
     expectedVersion: number,
     newOutbound?: OutboundMail[],
-    options?: { quietWhileParkedOn?: string | undefined; kpi?: TicketShareCommit | undefined },
+    options?: {
+      quietWhileParkedOn?: string | undefined;
+      kpi?: TicketShareCommit | undefined;
+      noticesForSweep?: NoticesForSweep | undefined;
+    },
   ): Promise<{ taskToken: string | undefined; workflowMustSee: boolean }>;
 }
 

@@ -145,8 +145,21 @@ export function ticketService(deps: TicketServiceDeps) {
     now: Date,
   ) {
     const kpi = await deps.kpis.planCommit(stored, after.ticket, after.activity, now);
+    // Notices the change may leave to the outbound sweep ride on its quiet commit (wake-policy.ts).
     const quiet = quietChange(stored, after, now, mail.length > 0);
     const committed = await store.commitChange(after, expectedVersion, mail, { ...quiet, kpi });
+    // What the Apply step's log would have said for them: the sweep's log then says what it sent.
+    if (quiet.noticesForSweep && !committed.workflowMustSee)
+      for (const a of quiet.noticesForSweep.actions)
+        logger.info('sla action applied', {
+          ticketId: after.ticket.id,
+          desk: after.ticket.desk,
+          actionId: a.id,
+          kind: a.kind,
+          at: a.at,
+          rule: a.rule,
+          queuedFor: 'outbound-sweep',
+        });
     if (kpi && 'change' in kpi) await deps.kpis.addChange(after.ticket.desk, kpi.change);
     return committed;
   }

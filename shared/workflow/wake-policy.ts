@@ -1,21 +1,37 @@
+import { outboundForSlaActions } from '../notices/outbound.ts';
 import type { TicketActivity } from '../tickets/activity.ts';
 import type { Ticket } from '../tickets/model.ts';
-import type { StoredTicket } from '../tickets/ports.ts';
+import type { NoticesForSweep, StoredTicket } from '../tickets/ports.ts';
+import { slaActionRecord, ticketSlaPlanner } from './first-notices.ts';
 import { slaStateOf } from './policy-planner.ts';
 import type { WorkflowSignals } from './signals.ts';
+import type { PlannedAction } from './sla-planner.ts';
 import { LOOP_EXIT } from './sleep-step.ts';
 
 /** Whether a ticket change must wake the ticket's workflow now, and why (for logs and tests). */
 export interface WakeDecision {
   wake: boolean;
   why: string;
+  /** Without a wake: ids of the SLA notices the change makes due, which it queues for the outbound sweep. */
+  forSweep?: string[];
+}
+
+/**
+ * Whether a notice the change makes due may wait for the outbound sweep (within about two minutes)
+ * instead of waking the workflow to send it at once: a notice to the customer after the fact (the
+ * satisfaction survey or closure summary on solving). Staff notices (alerts, warnings, breaches,
+ * update reminders) and anything that is not a plain notice go at once.
+ */
+export function mayWaitForSweep(action: Pick<PlannedAction, 'kind' | 'notice'>): boolean {
+  return action.kind === 'notify' && action.notice?.audience === 'customer';
 }
 
 /**
  * Whether a change must wake the sleeping SLA workflow now. A sleeping workflow wakes at its planned
  * checkpoint anyway and re-plans from the table, so a change need not wake it unless waiting would
  * make it act late: the ticket closes, the change queues mail (the Apply step sends it), an SLA
- * action is due at once, or the next checkpoint moves earlier than the one it sleeps towards. A
+ * action is due at once (except notices that may wait for the outbound sweep, `forSweep`: the change
+ * queues those itself), or the next checkpoint moves earlier than the one it sleeps towards. A
  * change that moves the checkpoint later, or leaves it, wakes nobody: the workflow wakes early, finds
  * nothing due, and plans the later one. A change the KPI roll-ups count (a response, a resolution)
  * is no reason either: the change's own commit writes the ticket's share. When the workflow is not
@@ -43,32 +59,56 @@ export function wakeForChange(input: {
   const state = slaStateOf(after.ticket, after.activity, now);
   if (!state) return wake('no policy pack times this desk');
   const applied = new Set((before.sla?.actions ?? []).map((a) => a.id));
-  const due = state.actions.find((a) => !applied.has(a.id));
-  if (due) return wake(`an SLA action is due now (${due.id})`);
+  const due = state.actions.filter((a) => !applied.has(a.id));
+  // The change's commit records and queues the notices that may wait; it appends to the workflow's
+  // record of applied actions, so only a ticket the workflow has recorded on can take them.
+  const urgent = due.find((a) => !mayWaitForSweep(a) || !before.sla);
+  if (urgent) return wake(`an SLA action is due now (${urgent.id})`);
   if (state.nextCheckpoint !== null && Date.parse(state.nextCheckpoint) < planned)
     return wake(`the next checkpoint moves earlier, to ${state.nextCheckpoint}`);
   return {
     wake: false,
-    why: `the workflow wakes at ${new Date(planned).toISOString()}, no later than the next checkpoint (${state.nextCheckpoint ?? 'none'})`,
+    why: `the workflow wakes at ${new Date(planned).toISOString()}, no later than the next checkpoint (${state.nextCheckpoint ?? 'none'})${due.length ? `; the outbound sweep sends ${due.map((a) => a.id).join(', ')}` : ''}`,
+    ...(due.length ? { forSweep: due.map((a) => a.id) } : {}),
   };
 }
 
 const wake = (why: string): WakeDecision => ({ wake: true, why });
 
 /**
- * The commit option for a change: quiet (no workflow-due marker, no wake) while the workflow sleeps on
- * the task token its plan was judged by; the store commits it marked if that token is gone by then.
+ * The commit options for a change: quiet (no workflow-due marker, no wake) while the workflow sleeps on
+ * the task token its plan was judged by; the store commits it marked if that token is gone by then. A
+ * quiet change also carries the notices it makes due that may wait: recorded as applied (same ids and
+ * records the Apply step would write, so it neither queues them again nor finds them due) and queued
+ * pending, the ticket listed for the outbound sweep. A marked commit leaves them to the woken workflow.
  */
 export function quietChange(
   before: StoredTicket,
   after: { ticket: Ticket; activity: readonly TicketActivity[] },
   now: Date,
   queuesMail: boolean,
-): { quietWhileParkedOn?: string } {
+): { quietWhileParkedOn?: string; noticesForSweep?: NoticesForSweep } {
   const token = before.workflow?.taskToken;
-  return token && !wakeForChange({ before, after, now, queuesMail }).wake
-    ? { quietWhileParkedOn: token }
-    : {};
+  if (!token) return {};
+  const decision = wakeForChange({ before, after, now, queuesMail });
+  if (decision.wake) return {};
+  const ids = decision.forSweep;
+  if (!ids) return { quietWhileParkedOn: token };
+  // Planned as the Apply step plans them, so the records and entries are the ones it would write.
+  const planned = ticketSlaPlanner(after.ticket, [...after.activity], now).actions.filter((a) =>
+    ids.includes(a.id),
+  );
+  if (planned.length !== ids.length) return {};
+  const actions = planned.map((a) => slaActionRecord(a, now));
+  return {
+    quietWhileParkedOn: token,
+    noticesForSweep: {
+      actions,
+      outbound: outboundForSlaActions(actions, now),
+      // A ticket already listed keeps its place in the sweep's order.
+      listedSince: before.mailPendingSince ?? now.toISOString(),
+    },
+  };
 }
 
 /**

@@ -197,6 +197,9 @@ describe('email to ticket and back, threaded', () => {
       json: { status: 'solved' },
       headers: { 'if-match': current.headers.get('etag')! },
     });
+    // The survey waits for the outbound sweep (no workflow wake): its schedule runs as the clock passes
+    // the next minute and takes tickets listed for longer than a minute.
+    await t.call('POST', '/_local/clock', { json: { advance: 'PT2M' } });
     const closure = await eventually(
       async () => (await mailTo('pat@example.com')).find((m) => m.subject.startsWith('Resolved:')),
       'the closure mail',

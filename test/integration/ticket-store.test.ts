@@ -71,6 +71,30 @@ beforeAll(async () => {
 });
 afterAll(() => db.stop());
 
+/** The workflow plans from `version` of a ticket (clearing the due marker) and parks on `token`. */
+async function planAndParkOn(ticketId: string, version: number, token: string) {
+  const checkpoint = '2026-03-06T16:00:00.000Z';
+  const { ticket } = (await store.getTicket('techflow', ticketId))!;
+  await store.recordSlaProgress({
+    expectedVersion: version,
+    ticket,
+    newActivity: [],
+    newActions: [],
+    nextCheckpoint: checkpoint,
+    wakeAt: checkpoint,
+    packVersion: 'techflow@test',
+    executionName: ticketId,
+    executionStartedAt: now.toISOString(),
+  });
+  expect(
+    await store.parkWorkflow('techflow', ticketId, {
+      taskToken: token,
+      seenVersion: version,
+      until: checkpoint,
+    }),
+  ).toBe(true);
+}
+
 describe('DynamoDB ticket store', () => {
   it('writes a ticket once: a second putNewTicket with the same id reports it exists', async () => {
     const change = openTicket({
@@ -111,29 +135,7 @@ describe('DynamoDB ticket store', () => {
   it('commits a change quietly only while the workflow sleeps on the token it was judged against', async () => {
     const change = openedBy(customer, '01J00000000000000000000009');
     await store.putNewTicket(change);
-    const checkpoint = '2026-03-06T16:00:00.000Z';
-    /** The workflow plans from `version` (clearing the due marker) and parks on `token`. */
-    const planAndPark = async (version: number, token: string) => {
-      const { ticket } = (await store.getTicket('techflow', change.ticket.id))!;
-      await store.recordSlaProgress({
-        expectedVersion: version,
-        ticket,
-        newActivity: [],
-        newActions: [],
-        nextCheckpoint: checkpoint,
-        wakeAt: checkpoint,
-        packVersion: 'techflow@test',
-        executionName: change.ticket.id,
-        executionStartedAt: now.toISOString(),
-      });
-      expect(
-        await store.parkWorkflow('techflow', change.ticket.id, {
-          taskToken: token,
-          seenVersion: version,
-          until: checkpoint,
-        }),
-      ).toBe(true);
-    };
+    const planAndPark = (version: number, token: string) => planAndParkOn(change.ticket.id, version, token);
     const at = (version: number) => ({ ticket: { ...change.ticket, version }, activity: change.activity });
 
     await planAndPark(1, 'token-A');
@@ -153,6 +155,61 @@ describe('DynamoDB ticket store', () => {
     await expect(store.commitChange(at(4), 2, [], { quietWhileParkedOn: 'token-B' })).rejects.toBeInstanceOf(
       VersionConflict,
     );
+  });
+
+  it('a quiet commit records and queues the notices it leaves to the sweep; a marked one leaves them out', async () => {
+    const change = openedBy(customer, '01J00000000000000000000019');
+    await store.putNewTicket(change);
+    const planAndPark = (version: number, token: string) => planAndParkOn(change.ticket.id, version, token);
+    const at = (version: number) => ({ ticket: { ...change.ticket, version }, activity: change.activity });
+    const notice = (id: string) => ({
+      actions: [
+        {
+          id,
+          kind: 'notify' as const,
+          at: now.toISOString(),
+          appliedAt: now.toISOString(),
+          rule: 'r',
+          summary: 's',
+        },
+      ],
+      outbound: [
+        {
+          id,
+          kind: 'notice' as const,
+          audience: 'customer' as const,
+          template: 'techflow-satisfaction-survey',
+          at: now.toISOString(),
+          queuedAt: now.toISOString(),
+          status: 'pending' as const,
+          attempts: 0,
+        },
+      ],
+      listedSince: now.toISOString(),
+    });
+
+    await planAndPark(1, 'token-A');
+    const quiet = await store.commitChange(at(2), 1, [], {
+      quietWhileParkedOn: 'token-A',
+      noticesForSweep: notice('notify:survey:1'),
+    });
+    expect(quiet.workflowMustSee).toBe(false);
+    const listed = (await store.getTicket('techflow', change.ticket.id))!;
+    expect(listed.sla?.actions.map((a) => a.id)).toEqual(['notify:survey:1']);
+    expect(listed.outbox?.map((m) => [m.id, m.status])).toEqual([['notify:survey:1', 'pending']]);
+    expect(listed.mailPendingSince).toBe(now.toISOString());
+    expect(listed.workflowDueSince).toBeUndefined();
+
+    // The workflow re-planned meanwhile: the change is committed marked, and the notice left to it.
+    await planAndPark(2, 'token-B');
+    const marked = await store.commitChange(at(3), 2, [], {
+      quietWhileParkedOn: 'token-A',
+      noticesForSweep: notice('notify:survey:2'),
+    });
+    expect(marked.workflowMustSee).toBe(true);
+    const after = (await store.getTicket('techflow', change.ticket.id))!;
+    expect(after.sla?.actions.map((a) => a.id)).toEqual(['notify:survey:1']);
+    expect(after.outbox?.map((m) => m.id)).toEqual(['notify:survey:1']);
   });
 
   it('hides a message whose ticket change never committed (a crash between the two writes)', async () => {
@@ -441,6 +498,51 @@ describe('ticket activity in chunk items', () => {
     // And it goes on changing: the next change commits on the compact item.
     await tickets.addMessage(agent, ticket.id, { body: 'and again', visibility: 'internal' });
     expect((await store.getTicket('techflow', ticket.id))?.activity).toHaveLength(history.length + 2);
+  });
+
+  it('a quiet commit that copies actions out appends the notices it leaves to the sweep after their stubs', async () => {
+    const { ticket } = await opened('Swept');
+    const { activityStart: _start, requesterMailCheck: _check, ...legacy } = await ticketItemOf(ticket.id);
+    const history = [...(legacy.activity as unknown[]), ...[1, 2, 3, 4, 5, 6].map(statusChange)];
+    const sla = { actions: [appliedAction], nextCheckpoint: null, packVersion: '3' };
+    const outbox = [sentAcknowledgement];
+    await putItem({ ...legacy, activity: history, outbox, sla, workflow: { taskToken: 'token-S' } });
+    const stored = (await store.getTicket('techflow', ticket.id))!;
+    const at = new Date(Date.parse(stored.ticket.updatedAt) + 60_000).toISOString();
+    const survey = {
+      id: 'notify:survey:x',
+      kind: 'notify' as const,
+      at,
+      appliedAt: at,
+      rule: 'r',
+      summary: 's',
+    };
+    const notice: OutboundMail = {
+      id: survey.id,
+      kind: 'notice',
+      audience: 'customer',
+      at,
+      queuedAt: at,
+      status: 'pending',
+      attempts: 0,
+    };
+    const version = stored.ticket.version;
+    const committed = await store.commitChange(
+      { ...stored, ticket: { ...stored.ticket, version: version + 1, updatedAt: at } },
+      version,
+      [],
+      {
+        quietWhileParkedOn: 'token-S',
+        noticesForSweep: { actions: [survey], outbound: [notice], listedSince: at },
+      },
+    );
+    expect(committed.workflowMustSee).toBe(false);
+    const item = (await partition(ticket.id)).find((i) => i.sk === 'TICKET')!;
+    expect(item.sla.actions).toEqual([{ id: appliedAction.id, moved: true }, survey]);
+    const after = (await store.getTicket('techflow', ticket.id))!;
+    expect(after.sla?.actions).toEqual([appliedAction, survey]);
+    expect(after.outbox?.map((m) => m.id)).toEqual([sentAcknowledgement.id, survey.id]);
+    expect(after.mailPendingSince).toBe(at);
   });
 
   it('keeps outbox indexes: new mail goes after the stubs, and a pending entry’s outcome lands at its index', async () => {

@@ -4,8 +4,9 @@ import { findPolicyPack } from '../../../shared/policy/packs.ts';
 import type { TicketActivity } from '../../../shared/tickets/activity.ts';
 import type { Priority, Status, Ticket } from '../../../shared/tickets/model.ts';
 import type { StoredTicket } from '../../../shared/tickets/ports.ts';
+import { ticketSlaPlanner } from '../../../shared/workflow/first-notices.ts';
 import { slaStateOf } from '../../../shared/workflow/policy-planner.ts';
-import { wakeForChange } from '../../../shared/workflow/wake-policy.ts';
+import { mayWaitForSweep, quietChange, wakeForChange } from '../../../shared/workflow/wake-policy.ts';
 
 // A TechFlow Enterprise ticket whose workflow planned at creation and sleeps towards its first checkpoint.
 const CREATED = '2031-03-04T15:00:00.000Z';
@@ -152,5 +153,88 @@ describe('which ticket changes wake the sleeping SLA workflow', () => {
     const before = parked('urgent');
     const minutes = (Date.parse(before.sla!.nextCheckpoint!) - Date.parse(CREATED)) / 60_000;
     expect(wakeForChange(change(before, minutes, reply('internal'))).wake).toBe(true);
+  });
+});
+
+describe('which notices a change leaves to the outbound sweep instead of a wake', () => {
+  const solving = (before: StoredTicket) =>
+    change(
+      before,
+      30,
+      { at: CREATED, by: 'agent', type: 'status-changed', from: 'new', to: 'solved' } as TicketActivity,
+      { status: 'solved' },
+    );
+
+  it('a notice to the customer after the fact may wait; staff notices and other actions may not', () => {
+    const survey = { template: 't', audience: 'customer', promiseToCustomer: false };
+    expect(mayWaitForSweep({ kind: 'notify', notice: survey })).toBe(true);
+    expect(mayWaitForSweep({ kind: 'notify', notice: { ...survey, audience: 'on-call' } })).toBe(false);
+    expect(mayWaitForSweep({ kind: 'periodic-update', notice: { ...survey, audience: 'assignee' } })).toBe(
+      false,
+    );
+    expect(mayWaitForSweep({ kind: 'warn', notice: { ...survey, audience: 'assignee' } })).toBe(false);
+    expect(mayWaitForSweep({ kind: 'breach' })).toBe(false);
+  });
+
+  it('solving a TechFlow ticket makes the survey due: nobody is woken, the change queues it for the sweep', () => {
+    const decision = wakeForChange(solving(parked('normal')));
+    expect(decision.wake).toBe(false);
+    expect(decision.forSweep).toEqual([expect.stringMatching(/satisfaction-survey/)]);
+  });
+
+  it("the quiet commit carries the Apply step's own records and entries (same ids), listed since the change", () => {
+    const input = solving(parked('normal'));
+    const quiet = quietChange(input.before, input.after, input.now, false);
+    const planned = ticketSlaPlanner(input.after.ticket, input.after.activity, input.now).actions;
+    const survey = planned.find((a) => a.id.includes('satisfaction-survey'))!;
+    expect(quiet).toMatchObject({
+      quietWhileParkedOn: 'token',
+      noticesForSweep: {
+        actions: [
+          { id: survey.id, rule: survey.rule, summary: survey.summary, appliedAt: input.now.toISOString() },
+        ],
+        outbound: [{ id: survey.id, kind: 'notice', audience: 'customer', status: 'pending' }],
+        listedSince: input.now.toISOString(),
+      },
+    });
+    // A ticket already listed for the sweep keeps its place.
+    const listed = { ...input.before, mailPendingSince: CREATED };
+    expect(quietChange(listed, input.after, input.now, false).noticesForSweep?.listedSince).toBe(CREATED);
+  });
+
+  it('a notice already applied is not due again: a later change queues nothing', () => {
+    const input = solving(parked('normal'));
+    const quiet = quietChange(input.before, input.after, input.now, false);
+    const recorded = {
+      ...input.before,
+      ticket: input.after.ticket,
+      activity: input.after.activity,
+      sla: {
+        ...input.before.sla!,
+        actions: [...input.before.sla!.actions, ...quiet.noticesForSweep!.actions],
+      },
+    };
+    const later = change(recorded, 40, reply('internal'));
+    expect(wakeForChange(later)).toMatchObject({ wake: false });
+    expect(wakeForChange(later).forSweep).toBeUndefined();
+  });
+
+  it('a ticket the workflow has not recorded on yet is woken for the notice, as before', () => {
+    const input = solving(parked('normal'));
+    delete input.before.sla;
+    input.before.workflow!.sleepingUntil = at(600).toISOString();
+    expect(wakeForChange(input).wake).toBe(true);
+    expect(quietChange(input.before, input.after, input.now, false)).toEqual({});
+  });
+
+  it('a change that also needs the workflow (closing, mail it sends) still wakes it', () => {
+    const closing = change(
+      parked('normal'),
+      30,
+      { at: CREATED, by: 'agent', type: 'status-changed', from: 'new', to: 'closed' } as TicketActivity,
+      { status: 'closed' },
+    );
+    expect(wakeForChange(closing).wake).toBe(true);
+    expect(wakeForChange({ ...solving(parked('normal')), queuesMail: true }).wake).toBe(true);
   });
 });
