@@ -11,13 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { INDEX } from '#shared/store/table-keys.ts';
 import { apiClient } from './api-client.ts';
-import {
-  type Call,
-  INDEXES,
-  startCountingProxy,
-  sum,
-  TASK_TOKEN_LENGTH,
-} from './dynamo-counting-proxy.ts';
+import { type Call, INDEXES, startCountingProxy, sum, TASK_TOKEN_LENGTH } from './dynamo-counting-proxy.ts';
 import { startBenchStack } from './local-bench-stack.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
