@@ -367,6 +367,7 @@ export function dynamoTicketStore(
         ...kpi.removes,
         ...(mailCheckSpent(stored.activityStored, t.updatedAt) ? ['requesterMailCheck'] : []),
       ];
+      const guards = copyOutGuards(stored, plan);
       const commit = async (quietOn: string | undefined) => {
         const sweep = quietOn ? swept : undefined;
         const update = setExpression({
@@ -400,6 +401,7 @@ export function dynamoTicketStore(
               '#version = :expectedVersion',
               ...(quietOn ? ['workflow.taskToken = :parkedOn'] : []),
               ...kpi.conditions,
+              ...guards.conditions,
             ].join(' AND '),
             ExpressionAttributeNames: update.names,
             ExpressionAttributeValues: {
@@ -407,6 +409,7 @@ export function dynamoTicketStore(
               ...mail.values,
               ...(appendActions ? { ':sweptActions': sweep!.actions } : {}),
               ...kpi.values,
+              ...guards.values,
               ':expectedVersion': expectedVersion,
               ...(quietOn ? { ':parkedOn': quietOn } : {}),
             },
@@ -646,6 +649,25 @@ export function dynamoTicketStore(
  * cannot both address `outbox` in one expression: with stubs, new entries go to the indexes after the last
  * (an append, since the outbox only grows with a version bump and the commit is on the version read).
  */
+/**
+ * A copy-out rewrites the outbox by position and `sla.actions` whole, as read. The workflow appends to
+ * both without moving the version (a claim write, recorded actions), so the commit also holds on their
+ * lengths as read; refused, the caller re-reads and tries again (a VersionConflict).
+ */
+function copyOutGuards(stored: StoredTicket, plan: CopyOut | undefined) {
+  const conditions: string[] = [];
+  const values: Record<string, unknown> = {};
+  if (plan?.outboxStubs.length) {
+    conditions.push('size(outbox) = :outboxAsRead');
+    values[':outboxAsRead'] = stored.activityStored?.outboxLength ?? stored.outbox?.length ?? 0;
+  }
+  if (plan?.slaActionStubs) {
+    conditions.push('size(sla.actions) = :slaActionsAsRead');
+    values[':slaActionsAsRead'] = plan.slaActionStubs.length;
+  }
+  return { conditions, values };
+}
+
 function compactingOutbox(
   stored: StoredTicket,
   plan: CopyOut | undefined,

@@ -1,4 +1,4 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '#shared/auth/principal.ts';
 import { eraseRequesterTicket } from '#shared/compliance/requester-data.ts';
@@ -543,6 +543,40 @@ describe('ticket activity in chunk items', () => {
     expect(after.sla?.actions).toEqual([appliedAction, survey]);
     expect(after.outbox?.map((m) => m.id)).toEqual([sentAcknowledgement.id, survey.id]);
     expect(after.mailPendingSince).toBe(at);
+  });
+
+  it('a copy-out never drops what the workflow recorded after the read (it appends without moving the version)', async () => {
+    const { tickets, ticket } = await opened('Raced');
+    const { activityStart: _start, requesterMailCheck: _check, ...legacy } = await ticketItemOf(ticket.id);
+    const history = [...(legacy.activity as unknown[]), ...[1, 2, 3, 4, 5, 6].map(statusChange)];
+    const sla = { actions: [appliedAction], nextCheckpoint: null, packVersion: '3' };
+    await putItem({ ...legacy, activity: history, outbox: [sentAcknowledgement], sla });
+    const stored = (await store.getTicket('techflow', ticket.id))!;
+    // The workflow records a warning and queues its mail after that read, at the same version.
+    const warning = { ...appliedAction, id: 'warn:first-response:1', kind: 'warn', notice: undefined };
+    const warningMail = { ...pendingReply, id: 'notify:warning:1', kind: 'notice' };
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.tableName,
+        Key: keys.ticket('techflow', ticket.id),
+        UpdateExpression: 'SET sla.actions = list_append(sla.actions, :a), outbox = list_append(outbox, :m)',
+        ExpressionAttributeValues: { ':a': [warning], ':m': [warningMail] },
+      }),
+    );
+    const version = stored.ticket.version;
+    const at = new Date(Date.parse(stored.ticket.updatedAt) + 60_000).toISOString();
+    // The stale read's copy-out would rewrite both lists as it read them: refused.
+    await expect(
+      store.commitChange(
+        { ...stored, ticket: { ...stored.ticket, version: version + 1, updatedAt: at } },
+        version,
+      ),
+    ).rejects.toBeInstanceOf(VersionConflict);
+    // The service re-reads and commits; the warning and its mail are still there.
+    await tickets.addMessage(agent, ticket.id, { body: 'after the race', visibility: 'internal' });
+    const after = (await store.getTicket('techflow', ticket.id))!;
+    expect(after.sla?.actions?.map((a) => a.id)).toEqual([appliedAction.id, warning.id]);
+    expect(after.outbox?.map((m) => m.id)).toEqual([sentAcknowledgement.id, warningMail.id]);
   });
 
   it('keeps outbox indexes: new mail goes after the stubs, and a pending entry’s outcome lands at its index', async () => {
