@@ -83,6 +83,20 @@ function summaryOf(action: SlaAction, log: SlaLogEntry[]): string {
   return `${action.kind}${action.metric ? ` ${action.metric}` : ''}${notice}`;
 }
 
+/** An engine action as the workflow plans it, with its sentence for the execution history. */
+export function plannedActionOf(action: SlaAction, log: SlaLogEntry[]): PlannedAction {
+  return {
+    id: action.id,
+    kind: action.kind,
+    at: action.at,
+    rule: action.rule,
+    summary: summaryOf(action, log),
+    ...(action.metric ? { metric: action.metric } : {}),
+    ...(action.toTier ? { toTier: action.toTier } : {}),
+    ...(action.notice ? { notice: action.notice } : {}),
+  };
+}
+
 /**
  * The workflow's planner backed by the policy packs: every desk is timed by its own pack. A desk
  * without a pack falls back to `fallback` (kept for desks added before their pack is written).
@@ -91,16 +105,7 @@ export function policyPackPlanner(fallback: SlaPlanner): SlaPlanner {
   return (ticket, activity, now) => {
     const state = slaStateOf(ticket, activity, now);
     if (!state) return fallback(ticket, activity, now);
-    const actions: PlannedAction[] = state.actions.map((action) => ({
-      id: action.id,
-      kind: action.kind,
-      at: action.at,
-      rule: action.rule,
-      summary: summaryOf(action, state.log),
-      ...(action.metric ? { metric: action.metric } : {}),
-      ...(action.toTier ? { toTier: action.toTier } : {}),
-      ...(action.notice ? { notice: action.notice } : {}),
-    }));
+    const actions = state.actions.map((action) => plannedActionOf(action, state.log));
     return {
       packVersion: `${state.packId}@${state.packVersion}`,
       actions,

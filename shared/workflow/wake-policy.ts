@@ -2,8 +2,8 @@ import { outboundForSlaActions } from '../notices/outbound.ts';
 import type { TicketActivity } from '../tickets/activity.ts';
 import type { Ticket } from '../tickets/model.ts';
 import type { NoticesForSweep, StoredTicket } from '../tickets/ports.ts';
-import { slaActionRecord, ticketSlaPlanner } from './first-notices.ts';
-import { slaStateOf } from './policy-planner.ts';
+import { slaActionRecord } from './first-notices.ts';
+import { plannedActionOf, slaStateOf } from './policy-planner.ts';
 import type { WorkflowSignals } from './signals.ts';
 import type { PlannedAction } from './sla-planner.ts';
 import { LOOP_EXIT } from './sleep-step.ts';
@@ -39,41 +39,52 @@ export function mayWaitForSweep(action: Pick<PlannedAction, 'kind' | 'notice'>):
  * as before. Pure: `now` is the
  * change's instant; `before` is the ticket as read for the change (its workflow's plan).
  */
-export function wakeForChange(input: {
+export function wakeForChange(input: WakeInput): WakeDecision {
+  return decideWake(input).decision;
+}
+
+interface WakeInput {
   before: StoredTicket;
   after: { ticket: Ticket; activity: readonly TicketActivity[] };
   now: Date;
   queuesMail: boolean;
-}): WakeDecision {
+}
+
+/** The decision, and without a wake the notices left to the sweep as planned (for the commit's records). */
+function decideWake(input: WakeInput): { decision: WakeDecision; forSweep?: PlannedAction[] } {
   const { before, after, now } = input;
-  if (after.ticket.status === 'closed') return wake('the ticket is closed: its clocks stop now');
-  if (input.queuesMail) return wake('the change queues mail, which the workflow sends');
+  if (after.ticket.status === 'closed') return woken('the ticket is closed: its clocks stop now');
+  if (input.queuesMail) return woken('the change queues mail, which the workflow sends');
   const parked = before.workflow;
   if (!parked?.taskToken || !parked.sleepingUntil || before.workflowDueSince)
-    return wake('the workflow is not asleep on a plan of the current ticket');
+    return woken('the workflow is not asleep on a plan of the current ticket');
   // The workflow wakes at its planned checkpoint, or earlier at the end of its longest sleep (7 days).
   const sleepsUntil = Date.parse(parked.sleepingUntil);
   const checkpoint = before.sla?.nextCheckpoint ? Date.parse(before.sla.nextCheckpoint) : sleepsUntil;
   const planned = Math.min(checkpoint, sleepsUntil);
-  if (!(planned > now.getTime())) return wake('the planned checkpoint is here');
+  if (!(planned > now.getTime())) return woken('the planned checkpoint is here');
   const state = slaStateOf(after.ticket, after.activity, now);
-  if (!state) return wake('no policy pack times this desk');
+  if (!state) return woken('no policy pack times this desk');
   const applied = new Set((before.sla?.actions ?? []).map((a) => a.id));
   const due = state.actions.filter((a) => !applied.has(a.id));
   // The change's commit records and queues the notices that may wait; it appends to the workflow's
   // record of applied actions, so only a ticket the workflow has recorded on can take them.
   const urgent = due.find((a) => !mayWaitForSweep(a) || !before.sla);
-  if (urgent) return wake(`an SLA action is due now (${urgent.id})`);
+  if (urgent) return woken(`an SLA action is due now (${urgent.id})`);
   if (state.nextCheckpoint !== null && Date.parse(state.nextCheckpoint) < planned)
-    return wake(`the next checkpoint moves earlier, to ${state.nextCheckpoint}`);
-  return {
+    return woken(`the next checkpoint moves earlier, to ${state.nextCheckpoint}`);
+  const decision: WakeDecision = {
     wake: false,
     why: `the workflow wakes at ${new Date(planned).toISOString()}, no later than the next checkpoint (${state.nextCheckpoint ?? 'none'})${due.length ? `; the outbound sweep sends ${due.map((a) => a.id).join(', ')}` : ''}`,
-    ...(due.length ? { forSweep: due.map((a) => a.id) } : {}),
+  };
+  if (!due.length) return { decision };
+  return {
+    decision: { ...decision, forSweep: due.map((a) => a.id) },
+    forSweep: due.map((a) => plannedActionOf(a, state.log)),
   };
 }
 
-const wake = (why: string): WakeDecision => ({ wake: true, why });
+const woken = (why: string): { decision: WakeDecision } => ({ decision: { wake: true, why } });
 
 /**
  * The commit options for a change: quiet (no workflow-due marker, no wake) while the workflow sleeps on
@@ -90,16 +101,11 @@ export function quietChange(
 ): { quietWhileParkedOn?: string; noticesForSweep?: NoticesForSweep } {
   const token = before.workflow?.taskToken;
   if (!token) return {};
-  const decision = wakeForChange({ before, after, now, queuesMail });
+  const { decision, forSweep } = decideWake({ before, after, now, queuesMail });
   if (decision.wake) return {};
-  const ids = decision.forSweep;
-  if (!ids) return { quietWhileParkedOn: token };
+  if (!forSweep) return { quietWhileParkedOn: token };
   // Planned as the Apply step plans them, so the records and entries are the ones it would write.
-  const planned = ticketSlaPlanner(after.ticket, [...after.activity], now).actions.filter((a) =>
-    ids.includes(a.id),
-  );
-  if (planned.length !== ids.length) return {};
-  const actions = planned.map((a) => slaActionRecord(a, now));
+  const actions = forSweep.map((a) => slaActionRecord(a, now));
   return {
     quietWhileParkedOn: token,
     noticesForSweep: {
