@@ -129,7 +129,8 @@ function readUnits(
 ): number {
   const factor = (consistent: boolean | undefined) => (consistent ? 1 : 0.5);
   if (op === 'GetItem')
-    return output.Item ? readUnitsOf(itemSize(output.Item)) * factor(input.ConsistentRead) : 0.5;
+    // A miss costs the minimum unit too.
+    return readUnitsOf(output.Item ? itemSize(output.Item) : 0) * factor(input.ConsistentRead);
   if (op === 'BatchGetItem')
     return Object.entries(output.Responses ?? {}).reduce(
       (n, [table, items]) =>
