@@ -40,6 +40,8 @@ export interface SesEndpointOptions {
   ready: Promise<void>;
   /** Called with an SES feedback notification (Bounce/Complaint) for mailbox-simulator recipients. */
   onFeedback?: (notification: Record<string, unknown>) => Promise<void>;
+  /** Decoded outbox mails kept in memory, least recently read dropped first (default 5,000). */
+  keepDecoded?: number;
 }
 
 /** What the endpoint writes per sent mail: the final raw message, its envelope and its headers. */
@@ -116,14 +118,16 @@ export async function startSesEndpoint(options: SesEndpointOptions) {
   const sentLog = await open(sentFile, 'a');
   // Sends a test holds in flight until it releases them (a send that spans a clock move).
   const holds: Array<{ entered: () => void; released: Promise<void> }> = [];
-  // Each mail decoded once (tests read the outbox over and over while they wait for a mail).
+  // Each mail decoded once (tests read the outbox over and over while they wait for a mail), the most
+  // recently read `keepDecoded` kept: a long `npm start` would otherwise hold every mail it ever sent.
+  const keepDecoded = options.keepDecoded ?? 5_000;
   const decoded = new Map<string, Promise<OutboxMail>>();
   const decode = (record: SentRecord | OutboxMail) => {
     let mail = decoded.get(record.messageId);
-    if (!mail) {
-      mail = withBody(record);
-      decoded.set(record.messageId, mail);
-    }
+    if (mail) decoded.delete(record.messageId);
+    else mail = withBody(record);
+    decoded.set(record.messageId, mail);
+    if (decoded.size > keepDecoded) decoded.delete(decoded.keys().next().value as string);
     return mail;
   };
 

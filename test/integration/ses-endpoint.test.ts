@@ -114,6 +114,39 @@ describe('local SES endpoint', () => {
     ]);
   });
 
+  it('reads mails decoded earlier and since evicted the same (the decoded cache is bounded)', async () => {
+    const boundedDir = mkdtempSync(join(tmpdir(), 'tierdesk-ses-bounded-'));
+    const bounded = await startSesEndpoint({
+      dir: boundedDir,
+      port: 0,
+      clock: { now: () => new Date('2031-03-05T09:00:00Z') },
+      region: 'eu-west-1',
+      ready: Promise.resolve(),
+      keepDecoded: 1,
+    });
+    const sdk = new SESClient({
+      endpoint: bounded.url,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+    });
+    try {
+      for (const to of ['a@example.org', 'b@example.org', 'c@example.org'])
+        await sdk.send(new SendRawEmailCommand({ RawMessage: { Data: await mail(to) } }));
+      const read = async () =>
+        (await bounded.outbox()).map((m) => ({ to: m.to, subject: m.subject, text: m.text.trim() }));
+      const first = await read();
+      expect(first.map((m) => m.to)).toEqual([['a@example.org'], ['b@example.org'], ['c@example.org']]);
+      expect(new Set(first.map((m) => `${m.subject}|${m.text}`))).toEqual(
+        new Set(['Hello [#01JH0000000000000000000000]|Hi']),
+      );
+      expect(await read()).toEqual(first);
+    } finally {
+      sdk.destroy();
+      await bounded.close();
+      rmSync(boundedDir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps the outbox across a crash: a torn last line is cut, mails of an earlier file-per-mail outbox still listed', async () => {
     const crashDir = mkdtempSync(join(tmpdir(), 'tierdesk-ses-crash-'));
     // An endpoint on the crash directory and the SDK sending one mail to `to` through it.
