@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 import { ComplianceJobsEnv } from '#shared/config/env.ts';
 import { asyncHandler } from '#shared/runtime/async-handler.ts';
 import { complianceDeps } from '#shared/runtime/compliance-deps.ts';

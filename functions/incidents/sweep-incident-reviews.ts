@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 import { asyncHandler } from '#shared/runtime/async-handler.ts';
 import { incidentSweepDeps } from '#shared/runtime/ops-deps.ts';
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 import { problems } from '#shared/http/problem.ts';
 import { html, publicRoute } from '#shared/http/public-route.ts';
 import { bodyText, PathParameter, pathParameter } from '#shared/http/request.ts';

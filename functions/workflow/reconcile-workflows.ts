@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 import { emitGauge } from '#shared/observability/metrics.ts';
 import { asyncHandler } from '#shared/runtime/async-handler.ts';
 import { mapBounded, SWEEP_CONCURRENCY } from '#shared/runtime/bounded-concurrency.ts';
