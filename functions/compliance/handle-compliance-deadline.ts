@@ -1,6 +1,6 @@
-import * as z from '#shared/validation/zod.ts';
 import { asyncHandler } from '#shared/runtime/async-handler.ts';
 import { complianceDeps } from '#shared/runtime/compliance-deps.ts';
+import * as z from '#shared/validation/zod.ts';
 
 const DeadlineEvent = z.object({
   desk: z.string().check(z.minLength(1)),

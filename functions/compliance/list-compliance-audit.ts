@@ -1,10 +1,10 @@
-import * as z from '#shared/validation/zod.ts';
 import { ROLE_RANK } from '#shared/compliance/records.ts';
 import { apiRoute, json } from '#shared/http/api-handler.ts';
 import { problems } from '#shared/http/problem.ts';
 import { parseQuery } from '#shared/http/request.ts';
 import { apiDeps } from '#shared/runtime/api-deps.ts';
 import { complianceTableDeps } from '#shared/runtime/compliance-deps.ts';
+import * as z from '#shared/validation/zod.ts';
 
 export const AuditQuery = z.strictObject({
   from: z.union([z.iso.datetime(), z.iso.date()]),

@@ -1,4 +1,3 @@
-import * as z from '#shared/validation/zod.ts';
 import { PreviewCursorError } from '#shared/compliance/purge.ts';
 import { ROLE_RANK } from '#shared/compliance/records.ts';
 import { apiRoute, json } from '#shared/http/api-handler.ts';
@@ -6,6 +5,7 @@ import { problems } from '#shared/http/problem.ts';
 import { parseJsonBody } from '#shared/http/request.ts';
 import { apiDeps } from '#shared/runtime/api-deps.ts';
 import { complianceTableDeps } from '#shared/runtime/compliance-deps.ts';
+import * as z from '#shared/validation/zod.ts';
 
 export const PreviewBody = z.strictObject({
   cursor: z.optional(z.string().check(z.maxLength(4000))),

@@ -1,7 +1,7 @@
-import * as z from '#shared/validation/zod.ts';
 import { apiRoute, json } from '#shared/http/api-handler.ts';
 import { parseQuery } from '#shared/http/request.ts';
 import { opsTableDeps } from '#shared/runtime/ops-deps.ts';
+import * as z from '#shared/validation/zod.ts';
 
 export const ListIncidentsQuery = z.strictObject({
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200)), 50),

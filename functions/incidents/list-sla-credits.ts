@@ -1,7 +1,7 @@
-import * as z from '#shared/validation/zod.ts';
 import { apiRoute, json } from '#shared/http/api-handler.ts';
 import { parseQuery } from '#shared/http/request.ts';
 import { creditDeps } from '#shared/runtime/incident-deps.ts';
+import * as z from '#shared/validation/zod.ts';
 
 export const ListSlaCreditsQuery = z.strictObject({
   month: z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a UTC month YYYY-MM')),

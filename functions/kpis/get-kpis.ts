@@ -1,10 +1,10 @@
-import * as z from '#shared/validation/zod.ts';
 import { apiRoute, json } from '#shared/http/api-handler.ts';
 import { problems } from '#shared/http/problem.ts';
 import { parseQuery } from '#shared/http/request.ts';
 import { PERIODS } from '#shared/kpis/report.ts';
 import { opsTableDeps } from '#shared/runtime/ops-deps.ts';
 import { Slug } from '#shared/tickets/model.ts';
+import * as z from '#shared/validation/zod.ts';
 
 export const KpiQuery = z.strictObject({
   /** Optional, and must be the token's desk. */

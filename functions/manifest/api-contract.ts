@@ -1,4 +1,3 @@
-import * as z from '#shared/validation/zod.ts';
 import { AuditQuery } from '#functions/compliance/list-compliance-audit.ts';
 import { PreviewBody } from '#functions/compliance/preview-retention.ts';
 import { ListIncidentsQuery } from '#functions/incidents/list-incidents.ts';
@@ -33,6 +32,7 @@ import { AddBanBody, BanView } from '#shared/tickets/bans.ts';
 import { AddMessageBody, CreateTicketBody, UpdateTicketBody } from '#shared/tickets/commands.ts';
 import { CustomerMessageView, CustomerTicketView } from '#shared/tickets/customer-view.ts';
 import { Message, Ticket, TicketWithMessages } from '#shared/tickets/model.ts';
+import * as z from '#shared/validation/zod.ts';
 import {
   AppealView,
   AttachmentView,
@@ -80,7 +80,8 @@ export interface ResponseContract {
   readonly mediaType?: string;
 }
 
-const Page = (item: z.ZodMiniType) => z.strictObject({ items: z.array(item), nextCursor: z.optional(z.string()) });
+const Page = (item: z.ZodMiniType) =>
+  z.strictObject({ items: z.array(item), nextCursor: z.optional(z.string()) });
 
 /** The survey link's signature (shared/survey/link.ts); a missing or wrong one gets 403. */
 const SignedLinkQuery = z.strictObject({ sig: z.string().check(z.describe('the link’s HMAC signature')) });

@@ -1,10 +1,10 @@
-import * as z from '#shared/validation/zod.ts';
 import { ProblemDocument } from '#shared/http/problem.ts';
 import { IncidentView } from '#shared/incidents/model.ts';
 import { ConsentViewSchema, PrivateAccessRecordSchema } from '#shared/privacy/consent-service.ts';
 import { BanView } from '#shared/tickets/bans.ts';
 import { CustomerMessageView, CustomerTicketView } from '#shared/tickets/customer-view.ts';
 import { Message, Ticket } from '#shared/tickets/model.ts';
+import * as z from '#shared/validation/zod.ts';
 import { API_CONTRACT, pathParameterShape, type RouteContract } from './api-contract.ts';
 import { API_ROUTES, type ApiRouteEntry } from './api-routes.ts';
 import {
@@ -86,8 +86,8 @@ for (const [id, schema] of Object.entries(COMPONENT_SCHEMAS)) components.add(sch
  * intake keeps any address RFC 5322 allows).
  */
 function normalisedOutput(ctx: { zodSchema: unknown; jsonSchema: JsonSchema }) {
-  const def = (ctx.zodSchema as { _zod: { def: { type: string; in?: z.ZodMiniType; out?: z.ZodMiniType } } })._zod
-    .def;
+  const def = (ctx.zodSchema as { _zod: { def: { type: string; in?: z.ZodMiniType; out?: z.ZodMiniType } } })
+    ._zod.def;
   if (
     def.type !== 'pipe' ||
     !def.in ||

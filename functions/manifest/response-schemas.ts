@@ -1,4 +1,3 @@
-import * as z from '#shared/validation/zod.ts';
 import { Role } from '#shared/auth/principal.ts';
 import { APPEAL_STATUSES } from '#shared/compliance/billing-appeal.ts';
 import { DSAR_CHANNELS, DSAR_KINDS, DSAR_STATUSES } from '#shared/compliance/dsar.ts';
@@ -8,6 +7,7 @@ import { KPI_NAMES } from '#shared/kpis/targets.ts';
 import { RISK_LEVELS } from '#shared/ops/queue.ts';
 import { Audience, METRICS, Metric } from '#shared/policy/schema.ts';
 import { Channel, Message, PRIORITIES, Priority, Status, Ticket } from '#shared/tickets/model.ts';
+import * as z from '#shared/validation/zod.ts';
 
 /**
  * The shapes of JSON answers whose fields are TypeScript types in the domain modules (not zod schemas
@@ -18,7 +18,8 @@ import { Channel, Message, PRIORITIES, Priority, Status, Ticket } from '#shared/
 
 const Instant = z.string().check(z.describe('an ISO 8601 instant (UTC)'));
 const Actor = z
-  .object({ id: z.string(), role: z.string() }).check(z.describe('who acted: a staff member or `system`'));
+  .object({ id: z.string(), role: z.string() })
+  .check(z.describe('who acted: a staff member or `system`'));
 
 // ---- SLA ------------------------------------------------------------------------------------
 
@@ -63,14 +64,15 @@ const SlaNotice = z.object({
   template: z.string(),
   audience: z.string(),
   promiseToCustomer: z.boolean(),
-  escalation: z.optional(z
-    .object({
+  escalation: z.optional(
+    z.object({
       toTier: z.number().check(z.int()),
       level: z.string(),
       why: z.string(),
       rule: z.string(),
       policy: z.optional(z.string()),
-    })),
+    }),
+  ),
 });
 
 const SlaActionKind = z.enum(['warn', 'breach', 'escalate', 'notify', 'periodic-update']);
@@ -168,8 +170,9 @@ export const SuspendedMailView = z.object({
   fromDomain: z.optional(z.string()),
   spfDomain: z.optional(z.string()),
   dkimDomains: z.array(z.string()),
-  claimedTicket: z.optional(z
-    .object({ ticketId: z.string(), via: z.string() })).check(z.describe('the ticket the mail tried to reach, unverified')),
+  claimedTicket: z
+    .optional(z.object({ ticketId: z.string(), via: z.string() }))
+    .check(z.describe('the ticket the mail tried to reach, unverified')),
   rawObject: z.object({ bucket: z.string(), key: z.string() }),
   receivedAt: Instant,
   decidedBy: z.optional(z.string()),
@@ -198,8 +201,9 @@ const HistoryEntry = z.object({
   at: Instant,
   action: z.string().check(z.describe('a dotted verb, e.g. `hold.set`')),
   by: Actor,
-  details: z.optional(z
-    .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]))),
+  details: z.optional(
+    z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())])),
+  ),
 });
 
 const PendingNotice = z.object({
@@ -281,21 +285,25 @@ export const RetentionPreviewView = z.object({
       days: z.number().check(z.int()),
       cutoff: Instant.check(z.describe('items created strictly before it are due')),
       origin: z.enum(['pack', 'product-default']),
-      source: z.optional(z.string()).check(z.describe('the policy’s sentence, when the rule comes from the pack')),
+      source: z
+        .optional(z.string())
+        .check(z.describe('the policy’s sentence, when the rule comes from the pack')),
     }),
   ),
   notPurged: z.array(z.object({ dataClass: z.string(), reason: z.string() })),
-  candidates: z.optional(z
-    .record(z.string(), z.number().check(z.int()))).check(z.describe('with `totals`: candidates per data class')),
-  page: z.nullable(z
-    .object({
+  candidates: z
+    .optional(z.record(z.string(), z.number().check(z.int())))
+    .check(z.describe('with `totals`: candidates per data class')),
+  page: z.nullable(
+    z.object({
       dataClass: z.string(),
       examined: z.number().check(z.int()),
       wouldPurge: z.number().check(z.int()),
       keptLegalHold: z.number().check(z.int()),
       keptRecentActivity: z.number().check(z.int()),
       items: z.array(z.object({ id: z.string(), createdAt: Instant })),
-    })),
+    }),
+  ),
   cursor: z.optional(z.string()).check(z.describe('send it back for the next page; absent on the last')),
 });
 
@@ -364,21 +372,29 @@ export const DsarStaffView = z.extend(RecordBase, {
   dueAt: Instant,
   originalDueAt: Instant,
   dueRule: z.string().check(z.describe('why the due date is what it is, in words')),
-  extension: z.optional(z
-    .object({ months: z.number().check(z.int()), reason: z.string(), at: Instant, by: Actor, previousDueAt: Instant })),
+  extension: z.optional(
+    z.object({
+      months: z.number().check(z.int()),
+      reason: z.string(),
+      at: Instant,
+      by: Actor,
+      previousDueAt: Instant,
+    }),
+  ),
   overdueSince: z.optional(Instant),
   appliedDeadlines: z.array(z.string()).check(z.describe('deadline actions already applied, each once')),
-  export: z.optional(z
-    .object({
+  export: z.optional(
+    z.object({
       objectKey: z.string(),
       bytes: z.number().check(z.int()),
       sha256: z.string(),
       readyAt: Instant,
       approvedBy: Actor,
       counts: DsarCounts,
-    })),
-  erasure: z.optional(z
-    .object({
+    }),
+  ),
+  erasure: z.optional(
+    z.object({
       startedAt: Instant,
       by: Actor,
       finishedAt: z.optional(Instant),
@@ -386,11 +402,16 @@ export const DsarStaffView = z.extend(RecordBase, {
         ['tickets', 'messages', 'attachments', 'objects', 'billingAppeals', 'otherRequests'],
         Count,
       ),
-      keptUnderLegalHold: z.array(z.string()).check(z.describe('tickets a legal hold kept out of the erasure')),
-    })),
+      keptUnderLegalHold: z
+        .array(z.string())
+        .check(z.describe('tickets a legal hold kept out of the erasure')),
+    }),
+  ),
   rejection: z.optional(z.object({ reason: z.string(), at: Instant, by: Actor })),
   fulfilledAt: z.optional(Instant),
-  sourceMessageId: z.optional(z.string()).check(z.describe('email intake: the Message-ID the request came with')),
+  sourceMessageId: z
+    .optional(z.string())
+    .check(z.describe('email intake: the Message-ID the request came with')),
   requesterErased: z.optional(z.boolean()),
   progress: z.optional(DsarProgressView),
 });
@@ -405,11 +426,12 @@ export const DsarCustomerView = z.object({
   identity: z.object({ status: IdentityCheckView.shape.status, codeExpiresAt: z.optional(Instant) }),
   extension: z.optional(z.object({ months: z.number().check(z.int()), reason: z.string(), at: Instant })),
   export: z.optional(z.object({ readyAt: Instant, bytes: z.number().check(z.int()), sha256: z.string() })),
-  erasure: z.optional(z
-    .object({
+  erasure: z.optional(
+    z.object({
       finishedAt: Instant,
       keptUnderLegalHold: z.number().check(z.int(), z.describe('how many tickets a legal hold kept')),
-    })),
+    }),
+  ),
   rejection: z.optional(z.object({ reason: z.string(), at: Instant })),
   fulfilledAt: z.optional(Instant),
   progress: z.optional(DsarProgressView),
@@ -444,25 +466,30 @@ export const AppealStaffView = z.extend(RecordBase, {
       end: z.optional(AppealStageEnd),
     }),
   ),
-  currentStage: z.nullable(z.number().check(z.int())).check(z.describe('index into `stages`; null once decided')),
-  decision: z.optional(z
-    .object({
+  currentStage: z
+    .nullable(z.number().check(z.int()))
+    .check(z.describe('index into `stages`; null once decided')),
+  decision: z.optional(
+    z.object({
       outcome: z.enum(['approved', 'denied', 'answered-by-policy']),
       note: z.string(),
       at: Instant,
       by: Actor,
       refund: z.optional(Money),
-    })),
-  refund: z.optional(z
-    .object({
+    }),
+  ),
+  refund: z.optional(
+    z.object({
       amount: z.optional(Money),
       dueAt: z.nullable(Instant),
       window: z.optional(z.string()),
       issuedAt: z.optional(Instant),
       reference: z.optional(z.string()),
-    })),
-  pendingApproval: z.optional(z
-    .object({ refund: Money, note: z.string(), at: Instant, by: Actor })).check(z.describe('a refund above the four-eyes threshold, waiting for a second approver')),
+    }),
+  ),
+  pendingApproval: z
+    .optional(z.object({ refund: Money, note: z.string(), at: Instant, by: Actor }))
+    .check(z.describe('a refund above the four-eyes threshold, waiting for a second approver')),
   identity: z.extend(IdentityCheckView, { required: z.boolean() }),
   overdueSince: z.optional(Instant),
   appliedDeadlines: z.array(z.string()),
@@ -485,12 +512,15 @@ export const AppealCustomerView = z.object({
       end: z.optional(AppealStageEnd),
     }),
   ),
-  decision: z.optional(z
-    .object({
+  decision: z.optional(
+    z.object({
       outcome: AppealStaffView.shape.decision._zod.def.innerType.shape.outcome,
       at: Instant,
-      policy: z.optional(z.string()).check(z.describe('the policy’s answer, when the desk answers by policy')),
-    })),
+      policy: z
+        .optional(z.string())
+        .check(z.describe('the policy’s answer, when the desk answers by policy')),
+    }),
+  ),
   identity: z.object({ required: z.boolean(), status: IdentityCheckView.shape.status }),
   billing: z.optional(AppealStaffView.shape.billing),
   refund: AppealStaffView.shape.refund,
@@ -562,8 +592,11 @@ export const DsarExportBundle = z.object({
           contentBase64: z.nullable(z.string()).check(z.describe('null when the file could not be read')),
         }),
       ),
-      otherRecords: z.optional(z
-        .array(z.looseObject({ kind: z.string() }))).check(z.describe('other records kept with the ticket (survey answers, consents, …), exported as stored')),
+      otherRecords: z
+        .optional(z.array(z.looseObject({ kind: z.string() })))
+        .check(
+          z.describe('other records kept with the ticket (survey answers, consents, …), exported as stored'),
+        ),
     }),
   ),
   billingAppeals: z.array(z.omit(AppealStaffView, { identity: true, notices: true, version: true })),
@@ -587,7 +620,8 @@ export const DsarExportBundle = z.object({
         what: z.string(),
         reason: z.string(),
       }),
-    ).check(z.describe('what was left out of this copy and why')),
+    )
+    .check(z.describe('what was left out of this copy and why')),
 });
 
 // ---- Queue, KPIs, SLA credits ---------------------------------------------------------------------
@@ -610,24 +644,29 @@ export const QueueView = z.object({
   desk: z.string(),
   timeZone: z.string(),
   now: Instant,
-  counts: perKey(RISK_LEVELS, Count).check(z.describe('tickets read per risk level, before the priority and risk filters')),
+  counts: perKey(RISK_LEVELS, Count).check(
+    z.describe('tickets read per risk level, before the priority and risk filters'),
+  ),
   total: z.number().check(z.int()),
   truncated: z.boolean(),
   nextCursor: z.nullable(z.string()),
   items: z.array(
     z.object({
-      ticket: z.extend(z.pick(Ticket, {
-        id: true,
-        subject: true,
-        status: true,
-        priority: true,
-        plan: true,
-        channel: true,
-        tier: true,
-        assignee: true,
-        createdAt: true,
-        updatedAt: true,
-      }), { requester: z.optional(z.object({ email: z.string(), name: z.optional(z.string()) })) }),
+      ticket: z.extend(
+        z.pick(Ticket, {
+          id: true,
+          subject: true,
+          status: true,
+          priority: true,
+          plan: true,
+          channel: true,
+          tier: true,
+          assignee: true,
+          createdAt: true,
+          updatedAt: true,
+        }),
+        { requester: z.optional(z.object({ email: z.string(), name: z.optional(z.string()) })) },
+      ),
       risk: z.object({ level: RiskLevel, label: z.string(), reason: z.string() }),
       next: z.nullable(QueueDeadline).check(z.describe('the open clock with the least time left')),
       clocks: z.array(QueueDeadline).check(z.describe('every open clock, tightest first')),
@@ -665,26 +704,31 @@ export const KpiReportView = z.object({
     z.object({
       kpi: z.enum(KPI_NAMES),
       label: z.string(),
-      value: z.nullable(z.number()).check(z.describe('ratios as fractions (unit %), times in minutes or hours')),
+      value: z
+        .nullable(z.number())
+        .check(z.describe('ratios as fractions (unit %), times in minutes or hours')),
       unit: z.enum(['min', 'h', '%', 'score']),
       basis: z.number().check(z.int(), z.describe('how many tickets or answers the value rests on')),
       detail: z.record(z.string(), z.nullable(z.number())),
-      target: z.nullable(z
-        .object({
+      target: z.nullable(
+        z.object({
           kpi: z.enum(KPI_NAMES),
           comparator: z.enum(['>=', '>', '<', '<=', 'between']),
           value: z.number(),
           upper: z.optional(z.number()),
           source: z.string().check(z.describe('the policy’s sentence')),
           text: z.string(),
-        })),
+        }),
+      ),
       verdict: z.enum(['met', 'missed', 'no-data', 'no-target']),
     }),
   ),
   slaAttainment: z.object({
     pack: z.nullable(z.string()),
     overall: Attainment,
-    byMetric: z.nullable(perKey(METRICS, z.extend(Attainment, { byPriority: perKey(PRIORITIES, Attainment) }))).check(z.describe('null when the desk has no policy pack')),
+    byMetric: z
+      .nullable(perKey(METRICS, z.extend(Attainment, { byPriority: perKey(PRIORITIES, Attainment) })))
+      .check(z.describe('null when the desk has no policy pack')),
     rejected: z.array(z.object({ id: z.string(), error: z.string() })),
   }),
   backlog: z.object({
@@ -719,9 +763,10 @@ export const SlaCreditsView = z.object({
   desk: z.string(),
   month: z.string().check(z.describe('a UTC month, YYYY-MM')),
   status: z
-    .enum(['computed', 'pending', 'month-open']).check(z.describe('`pending`: the month has closed, the daily job has not computed it yet')),
-  report: z.nullable(z
-    .object({
+    .enum(['computed', 'pending', 'month-open'])
+    .check(z.describe('`pending`: the month has closed, the daily job has not computed it yet')),
+  report: z.nullable(
+    z.object({
       desk: z.string(),
       month: z.string(),
       computedAt: Instant,
@@ -738,7 +783,8 @@ export const SlaCreditsView = z.object({
         }),
       ),
       accountsCredited: z.number().check(z.int()),
-    })),
+    }),
+  ),
   items: z.array(
     z.object({
       desk: z.string(),
@@ -761,7 +807,8 @@ export const JsonValue = z.json();
 
 /** Where the OpenAPI document embeds a JSON Schema (2020-12): any schema, by the specification. */
 const EmbeddedJsonSchema = z
-  .looseObject({}).check(z.describe('a JSON Schema (2020-12 dialect, as OpenAPI 3.1 embeds it)'));
+  .looseObject({})
+  .check(z.describe('a JSON Schema (2020-12 dialect, as OpenAPI 3.1 embeds it)'));
 const MediaTypes = z.record(
   z.string(),
   z.object({
@@ -778,8 +825,8 @@ const OperationObject = z.object({
   summary: z.string(),
   description: z.optional(z.string()),
   security: z.array(z.record(z.string(), z.array(z.string()))),
-  parameters: z.optional(z
-    .array(
+  parameters: z.optional(
+    z.array(
       z.object({
         name: z.string(),
         in: z.enum(['path', 'query', 'header']),
@@ -787,7 +834,8 @@ const OperationObject = z.object({
         description: z.optional(z.string()),
         schema: EmbeddedJsonSchema,
       }),
-    )),
+    ),
+  ),
   requestBody: z.optional(z.object({ required: z.boolean(), content: MediaTypes })),
   responses: z.record(z.string(), z.union([Reference, ResponseObject])),
 });

@@ -1,11 +1,11 @@
-import { enumWithout } from '#shared/validation/enum-without.ts';
-import * as z from '#shared/validation/zod.ts';
 import { apiRoute, json } from '#shared/http/api-handler.ts';
 import { problems } from '#shared/http/problem.ts';
 import { parseQuery } from '#shared/http/request.ts';
 import { RISK_LEVELS } from '#shared/ops/queue.ts';
 import { opsTableDeps } from '#shared/runtime/ops-deps.ts';
 import { Priority, Slug, Status } from '#shared/tickets/model.ts';
+import { enumWithout } from '#shared/validation/enum-without.ts';
+import * as z from '#shared/validation/zod.ts';
 
 export const QueueQuery = z.strictObject({
   /** Optional, and must be the token's desk: another desk's queue does not exist for the caller. */

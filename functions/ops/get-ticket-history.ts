@@ -1,7 +1,7 @@
-import * as z from '#shared/validation/zod.ts';
 import { apiRoute, json } from '#shared/http/api-handler.ts';
 import { PathParameter, parseQuery, pathParameter } from '#shared/http/request.ts';
 import { opsDeps } from '#shared/runtime/ops-deps.ts';
+import * as z from '#shared/validation/zod.ts';
 
 export const HistoryQuery = z.strictObject({
   /** Raw state inputs and outputs (larger responses); off by default. */

@@ -1,8 +1,8 @@
-import * as z from '#shared/validation/zod.ts';
 import { apiRoute, json } from '#shared/http/api-handler.ts';
 import { parseQuery } from '#shared/http/request.ts';
 import { apiDeps, ticketReadDeps } from '#shared/runtime/api-deps.ts';
 import { Email, Priority, Status } from '#shared/tickets/model.ts';
+import * as z from '#shared/validation/zod.ts';
 
 export const ListTicketsQuery = z.strictObject({
   status: z.optional(Status),

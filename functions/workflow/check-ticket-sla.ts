@@ -1,8 +1,8 @@
-import * as z from '#shared/validation/zod.ts';
 import { logger } from '#shared/observability/logger.ts';
 import { asyncHandler } from '#shared/runtime/async-handler.ts';
 import { mailOutboundDeps } from '#shared/runtime/mail-deps.ts';
 import { workflowDeps } from '#shared/runtime/workflow-deps.ts';
+import * as z from '#shared/validation/zod.ts';
 import { checkTicketSla } from '#shared/workflow/check-ticket-sla.ts';
 import { toSleepPlan } from '#shared/workflow/sleep-step.ts';
 

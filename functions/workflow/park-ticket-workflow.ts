@@ -1,6 +1,6 @@
-import * as z from '#shared/validation/zod.ts';
 import { asyncHandler } from '#shared/runtime/async-handler.ts';
 import { workflowDeps } from '#shared/runtime/workflow-deps.ts';
+import * as z from '#shared/validation/zod.ts';
 import { parkWorkflow } from '#shared/workflow/park-workflow.ts';
 
 /** The Apply step's send outcomes (see shared/workflow/park-workflow.ts); absent in older executions. */
@@ -47,12 +47,17 @@ const Progress = z.object({
   executionName: z.string().check(z.minLength(1)),
   executionStartedAt: z.string().check(z.minLength(1)),
   mailPendingSince: z.optional(z.string().check(z.minLength(1))),
-  kpi: z.optional(z
-    .object({
+  kpi: z.optional(
+    z.object({
       share: z.looseObject({ seq: z.number().check(z.int()) }),
-      change: z.looseObject({ token: z.string().check(z.minLength(1)), at: z.string().check(z.minLength(1)), parts: z.array(z.unknown()) }),
+      change: z.looseObject({
+        token: z.string().check(z.minLength(1)),
+        at: z.string().check(z.minLength(1)),
+        parts: z.array(z.unknown()),
+      }),
       expectedSeq: z.optional(z.number().check(z.int())),
-    })),
+    }),
+  ),
 });
 
 const Step = {

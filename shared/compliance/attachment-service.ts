@@ -19,10 +19,14 @@ import type { AttachmentStore } from './ports.ts';
 export const MAX_ATTACHMENT_BYTES = 180 * 1024;
 
 export const AddAttachmentBody = z.strictObject({
-  filename: z
-    .string().check(z.trim(), z.minLength(1), z.maxLength(200), z.refine((name) => ![...name].some((c) => c === '/' || c === '\\' || c.charCodeAt(0) < 0x20), {
+  filename: z.string().check(
+    z.trim(),
+    z.minLength(1),
+    z.maxLength(200),
+    z.refine((name) => ![...name].some((c) => c === '/' || c === '\\' || c.charCodeAt(0) < 0x20), {
       message: 'a file name without slashes or control characters',
-    })),
+    }),
+  ),
   contentType: z.string().check(z.regex(/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/i, 'a media type such as text/plain')),
   dataClass: z._default(z.enum(ATTACHMENT_CLASSES), 'attachments'),
   contentBase64: z.base64().check(z.minLength(1)),

@@ -156,17 +156,21 @@ export const MoneyBody = z.strictObject({
 
 export const CreateAppealBody = z.strictObject({
   summary: z.string().check(z.trim(), z.minLength(10), z.maxLength(4000)),
-  ticketId: z.optional(z
-    .string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'a ticket id'))),
+  ticketId: z.optional(z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'a ticket id'))),
   invoiceId: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
-  transactionIds: z.optional(z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))).check(z.maxLength(20))),
+  transactionIds: z.optional(
+    z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))).check(z.maxLength(20)),
+  ),
   amount: z.optional(MoneyBody),
-  requester: z.optional(z
-    .strictObject({
-      email: z.pipe(z
-        .email().check(z.maxLength(254)), z.transform((e) => e.toLowerCase())),
+  requester: z.optional(
+    z.strictObject({
+      email: z.pipe(
+        z.email().check(z.maxLength(254)),
+        z.transform((e) => e.toLowerCase()),
+      ),
       name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
-    })),
+    }),
+  ),
 });
 export type CreateAppealBody = z.infer<typeof CreateAppealBody>;
 
@@ -310,8 +314,14 @@ export const DecisionBody = z.discriminatedUnion('outcome', [
     note: z.string().check(z.trim(), z.minLength(3), z.maxLength(2000)),
     refund: z.optional(MoneyBody),
   }),
-  z.strictObject({ outcome: z.literal('deny'), note: z.string().check(z.trim(), z.minLength(3), z.maxLength(2000)) }),
-  z.strictObject({ outcome: z.literal('escalate'), note: z.string().check(z.trim(), z.minLength(3), z.maxLength(2000)) }),
+  z.strictObject({
+    outcome: z.literal('deny'),
+    note: z.string().check(z.trim(), z.minLength(3), z.maxLength(2000)),
+  }),
+  z.strictObject({
+    outcome: z.literal('escalate'),
+    note: z.string().check(z.trim(), z.minLength(3), z.maxLength(2000)),
+  }),
   z.strictObject({
     outcome: z.literal('refund-issued'),
     reference: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),

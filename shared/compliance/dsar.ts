@@ -549,7 +549,9 @@ export function finishDsarErasure(dsar: Dsar, now: Date): Dsar {
   });
 }
 
-export const RejectionBody = z.strictObject({ reason: z.string().check(z.trim(), z.minLength(10), z.maxLength(1000)) });
+export const RejectionBody = z.strictObject({
+  reason: z.string().check(z.trim(), z.minLength(10), z.maxLength(1000)),
+});
 
 /** Closes the request without fulfilling it (identity never verified, manifestly unfounded, requester under legal hold…). */
 export function rejectDsar(dsar: Dsar, reason: string, by: Actor, now: Date): Dsar {

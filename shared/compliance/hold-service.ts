@@ -23,10 +23,15 @@ export const SetHoldBody = z
     requesterEmail: z.optional(Email),
     reason: z.string().check(z.trim(), z.minLength(10), z.maxLength(1000)),
     reference: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
-  }).check(z.refine((b) => (b.ticketId === undefined) !== (b.requesterEmail === undefined), {
-    message: 'Send exactly one of ticketId and requesterEmail.',
-  }));
-export const ReleaseHoldBody = z.strictObject({ reason: z.string().check(z.trim(), z.minLength(10), z.maxLength(1000)) });
+  })
+  .check(
+    z.refine((b) => (b.ticketId === undefined) !== (b.requesterEmail === undefined), {
+      message: 'Send exactly one of ticketId and requesterEmail.',
+    }),
+  );
+export const ReleaseHoldBody = z.strictObject({
+  reason: z.string().check(z.trim(), z.minLength(10), z.maxLength(1000)),
+});
 export const ListHoldsQuery = z.strictObject({
   status: z.optional(z.enum(['active', 'released'])),
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50),

@@ -58,8 +58,7 @@ export type VerificationInput =
 
 export const VerificationBody = z.union([
   z.strictObject({
-    code: z
-      .string().check(z.trim(), z.regex(/^\d{8}$/, 'the 8-digit code from the email')),
+    code: z.string().check(z.trim(), z.regex(/^\d{8}$/, 'the 8-digit code from the email')),
   }),
   z.strictObject({
     attestation: z.strictObject({

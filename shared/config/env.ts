@@ -9,7 +9,10 @@ export const ApiEnv = z.object({
   JWT_ISSUER: z.string().check(z.minLength(1)),
   JWT_AUDIENCE: z.string().check(z.minLength(1)),
   /** Longest bearer-token lifetime accepted, in seconds (Cognito issues at most one day). */
-  TOKEN_MAX_LIFETIME_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(300), z.maximum(86_400)), 86_400),
+  TOKEN_MAX_LIFETIME_SECONDS: z._default(
+    z.coerce.number().check(z.int(), z.minimum(300), z.maximum(86_400)),
+    86_400,
+  ),
   /** Path-style S3 addressing, for S3-compatible endpoints that have no virtual-host DNS. */
   S3_FORCE_PATH_STYLE: z._default(z.enum(['true', 'false']), 'false'),
   /** The Cognito user pool, read as the staff directory (who may be a ticket's assignee). */
@@ -17,7 +20,10 @@ export const ApiEnv = z.object({
   /** Requests per second one desk may send in all (shared/quota/desk-quota.ts); infra sets it from the config. */
   DESK_QUOTA_PER_SECOND: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(10_000)), 20),
   /** Requests per second one app client of a desk may send. */
-  APP_CLIENT_QUOTA_PER_SECOND: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(10_000)), 5),
+  APP_CLIENT_QUOTA_PER_SECOND: z._default(
+    z.coerce.number().check(z.int(), z.minimum(1), z.maximum(10_000)),
+    5,
+  ),
 });
 export type ApiEnv = z.infer<typeof ApiEnv>;
 
@@ -146,7 +152,10 @@ export const ComplianceSchedulerEnv = z.object({
 });
 export type ComplianceSchedulerEnv = z.infer<typeof ComplianceSchedulerEnv>;
 
-export function parseEnv<T extends z.ZodMiniType>(schema: T, env: NodeJS.ProcessEnv = process.env): z.infer<T> {
+export function parseEnv<T extends z.ZodMiniType>(
+  schema: T,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<T> {
   const result = schema.safeParse(env);
   if (!result.success) {
     const missing = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');

@@ -63,16 +63,18 @@ export const ProblemDocument = z.strictObject({
   status: z.number().check(z.int(), z.minimum(400), z.maximum(599)),
   detail: z.optional(z.string()),
   instance: z.optional(z.string()),
-  errors: z.optional(z
-    .array(
+  errors: z.optional(
+    z.array(
       z.strictObject({
         pointer: z
-          .string().check(z.describe('JSON Pointer into the body, or `query:<name>`, `path:<name>`, `header:<name>`')),
+          .string()
+          .check(z.describe('JSON Pointer into the body, or `query:<name>`, `path:<name>`, `header:<name>`')),
         detail: z.string(),
         change: z.optional(z.string()),
         requiredRole: z.optional(z.string()),
       }),
-    )),
+    ),
+  ),
 });
 
 /** Problems of the HTTP layer itself, and the domain's kinds for handlers that refuse a request directly. */

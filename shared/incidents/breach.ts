@@ -26,10 +26,13 @@ export const MarkReportableBody = z.strictObject({
 });
 export type MarkReportableBody = z.infer<typeof MarkReportableBody>;
 
-export const RecordNotificationBody = z.extend(z.pick(BreachNotification, {
-  recipient: true,
-  sentAt: true,
-}), { reference: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)) });
+export const RecordNotificationBody = z.extend(
+  z.pick(BreachNotification, {
+    recipient: true,
+    sentAt: true,
+  }),
+  { reference: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)) },
+);
 export type RecordNotificationBody = z.infer<typeof RecordNotificationBody>;
 
 function assertSupervisor(principal: Principal) {

@@ -48,9 +48,12 @@ export const UpdateIncidentBody = z
     message: z.optional(Message),
     linkTickets: z.optional(TicketIds),
     unlinkTickets: z.optional(TicketIds),
-    review: z.optional(z.strictObject({ completed: z.literal(true), url: z.optional(z.url().check(z.maxLength(2000))) })),
+    review: z.optional(
+      z.strictObject({ completed: z.literal(true), url: z.optional(z.url().check(z.maxLength(2000))) }),
+    ),
     components: z.optional(z.array(Slug).check(z.maxLength(20))),
-  }).check(z.refine((b) => Object.keys(b).length > 0, { message: 'Send at least one field to change.' }));
+  })
+  .check(z.refine((b) => Object.keys(b).length > 0, { message: 'Send at least one field to change.' }));
 export type UpdateIncidentBody = z.infer<typeof UpdateIncidentBody>;
 
 const HOUR_MS = 3_600_000;

@@ -60,7 +60,11 @@ export const StatusFeed = z.strictObject({
   name: z.string(),
   links: z.strictObject({ self: z.string(), rss: z.string() }),
   generatedAt: z.iso.datetime(),
-  status: z.strictObject({ indicator: Impact, description: z.string(), openIncidents: z.number().check(z.int()) }),
+  status: z.strictObject({
+    indicator: Impact,
+    description: z.string(),
+    openIncidents: z.number().check(z.int()),
+  }),
   incidents: z.array(
     z.strictObject({
       id: z.string(),

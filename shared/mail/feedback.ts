@@ -11,21 +11,25 @@ import type { SuppressedAddress } from './ports.ts';
 const Recipient = z.looseObject({ emailAddress: z.string() });
 
 export const SesFeedback = z.looseObject({
-    notificationType: z.optional(z.string()),
-    eventType: z.optional(z.string()),
-    mail: z.looseObject({ source: z.string(), messageId: z.string(), timestamp: z.optional(z.string()) }),
-    bounce: z.optional(z.looseObject({
-        bounceType: z.string(),
-        bounceSubType: z.optional(z.string()),
-        bouncedRecipients: z.array(z.extend(Recipient, { diagnosticCode: z.optional(z.string()) })),
-        timestamp: z.string(),
-      })),
-    complaint: z.optional(z.looseObject({
-        complainedRecipients: z.array(Recipient),
-        complaintFeedbackType: z.optional(z.string()),
-        timestamp: z.string(),
-      })),
-  });
+  notificationType: z.optional(z.string()),
+  eventType: z.optional(z.string()),
+  mail: z.looseObject({ source: z.string(), messageId: z.string(), timestamp: z.optional(z.string()) }),
+  bounce: z.optional(
+    z.looseObject({
+      bounceType: z.string(),
+      bounceSubType: z.optional(z.string()),
+      bouncedRecipients: z.array(z.extend(Recipient, { diagnosticCode: z.optional(z.string()) })),
+      timestamp: z.string(),
+    }),
+  ),
+  complaint: z.optional(
+    z.looseObject({
+      complainedRecipients: z.array(Recipient),
+      complaintFeedbackType: z.optional(z.string()),
+      timestamp: z.string(),
+    }),
+  ),
+});
 export type SesFeedback = z.infer<typeof SesFeedback>;
 
 export interface FeedbackDecision {

@@ -8,26 +8,32 @@ import * as z from '#shared/validation/zod.ts';
  */
 const Verdict = z.catchall(z.object({ status: z.string() }), z.unknown());
 
-export const SesReceiptNotification = z.catchall(z
-  .object({
+export const SesReceiptNotification = z.catchall(
+  z.object({
     notificationType: z.literal('Received'),
-    mail: z.catchall(z
-      .object({
+    mail: z.catchall(
+      z.object({
         timestamp: z.string(),
         source: z.string(),
         messageId: z.string().check(z.minLength(1)),
         destination: z.array(z.string()),
         headersTruncated: z.optional(z.boolean()),
         headers: z.optional(z.array(z.object({ name: z.string(), value: z.string() }))),
-        commonHeaders: z.optional(z.catchall(z
-          .object({
-            from: z.optional(z.array(z.string())),
-            subject: z.optional(z.string()),
-            messageId: z.optional(z.string()),
-          }), z.unknown())),
-      }), z.unknown()),
-    receipt: z.catchall(z
-      .object({
+        commonHeaders: z.optional(
+          z.catchall(
+            z.object({
+              from: z.optional(z.array(z.string())),
+              subject: z.optional(z.string()),
+              messageId: z.optional(z.string()),
+            }),
+            z.unknown(),
+          ),
+        ),
+      }),
+      z.unknown(),
+    ),
+    receipt: z.catchall(
+      z.object({
         timestamp: z.string(),
         recipients: z.array(z.string()).check(z.minLength(1)),
         spamVerdict: z.optional(Verdict),
@@ -36,27 +42,39 @@ export const SesReceiptNotification = z.catchall(z
         dkimVerdict: z.optional(Verdict),
         dmarcVerdict: z.optional(Verdict),
         dmarcPolicy: z.optional(z.string()),
-        action: z.catchall(z
-          .object({
+        action: z.catchall(
+          z.object({
             type: z.literal('S3'),
             topicArn: z.optional(z.string()),
             bucketName: z.string().check(z.minLength(3)),
             objectKeyPrefix: z.optional(z.string()),
             objectKey: z.string().check(z.minLength(1)),
-          }), z.unknown()),
-      }), z.unknown()),
-  }), z.unknown());
+          }),
+          z.unknown(),
+        ),
+      }),
+      z.unknown(),
+    ),
+  }),
+  z.unknown(),
+);
 export type SesReceiptNotification = z.infer<typeof SesReceiptNotification>;
 
 export const SnsEvent = z.object({
   Records: z
     .array(
-      z.catchall(z
-        .object({
+      z.catchall(
+        z.object({
           EventSource: z.literal('aws:sns'),
-          Sns: z.catchall(z.object({ MessageId: z.string(), TopicArn: z.string(), Message: z.string() }), z.unknown()),
-        }), z.unknown()),
-    ).check(z.minLength(1)),
+          Sns: z.catchall(
+            z.object({ MessageId: z.string(), TopicArn: z.string(), Message: z.string() }),
+            z.unknown(),
+          ),
+        }),
+        z.unknown(),
+      ),
+    )
+    .check(z.minLength(1)),
 });
 export type SnsEvent = z.infer<typeof SnsEvent>;
 

@@ -7,7 +7,9 @@ import type { MailStore, SuspendedMail } from './ports.ts';
 
 /** `{}` opens a new ticket; `{"ticketId": …}` adds the mail to that ticket of the desk. */
 export const ReleaseSuspendedMailBody = z.strictObject({ ticketId: z.optional(Ulid) });
-export const RejectSuspendedMailBody = z.strictObject({ reason: z.string().check(z.trim(), z.minLength(3), z.maxLength(500)) });
+export const RejectSuspendedMailBody = z.strictObject({
+  reason: z.string().check(z.trim(), z.minLength(3), z.maxLength(500)),
+});
 
 /** Seeing and rejecting suspended mail needs the mail items alone; releasing it is intake (suspended-release.ts). */
 export interface SuspendedMailDeps {

@@ -43,8 +43,15 @@ export const RecordAccessBody = z.strictObject({
 
 /** What the staff ticket view withheld, or the consent it was opened under. */
 export const PrivateDataMarker = z.strictObject({
-  withheld: z.optional(z
-    .array(z.strictObject({ messageId: z.string(), dataClass: PrivateDataClass, count: z.number().check(z.int()) }))),
+  withheld: z.optional(
+    z.array(
+      z.strictObject({
+        messageId: z.string(),
+        dataClass: PrivateDataClass,
+        count: z.number().check(z.int()),
+      }),
+    ),
+  ),
   detail: z.optional(z.string()),
   openedUnder: z.optional(z.strictObject({ consentId: z.string(), until: z.string() })),
 });
@@ -65,8 +72,9 @@ export const ConsentViewSchema = z.strictObject({
   decidedVia: z.optional(z.enum(['api', 'link'])),
   expiresAt: z.optional(z.string()),
   revokedAt: z.optional(z.string()),
-  mail: z.optional(z
-    .strictObject({ status: z.enum(['sent', 'failed']), at: z.string(), reason: z.optional(z.string()) })),
+  mail: z.optional(
+    z.strictObject({ status: z.enum(['sent', 'failed']), at: z.string(), reason: z.optional(z.string()) }),
+  ),
   state: z.enum(['requested', 'unanswered', 'granted', 'expired', 'refused', 'revoked']),
 });
 

@@ -34,13 +34,20 @@ export const ConsentPolicy = z
     /** The least staff role that may ask: `agent` (agents, leads, managers) or `lead` (leads and managers). */
     requestedBy: z.enum(['agent', 'lead']),
     source: z.string(),
-  }).check(z.superRefine((policy, ctx) => {
-    policy.defaultScope.forEach((c, i) => {
-      if (!policy.privateClasses.includes(c)) {
-        ctx.addIssue({ code: 'custom', message: `"${c}" is not a private class`, path: ['defaultScope', i] });
-      }
-    });
-  }));
+  })
+  .check(
+    z.superRefine((policy, ctx) => {
+      policy.defaultScope.forEach((c, i) => {
+        if (!policy.privateClasses.includes(c)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${c}" is not a private class`,
+            path: ['defaultScope', i],
+          });
+        }
+      });
+    }),
+  );
 export type ConsentPolicy = z.infer<typeof ConsentPolicy>;
 
 export const RedactionPolicy = z.strictObject({

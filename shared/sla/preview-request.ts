@@ -15,10 +15,13 @@ export const PreviewRequest = z
     ticket: PreviewTicket,
     events: z.optional(z.array(SlaInputEvent).check(z.maxLength(1000))),
     now: z.optional(z.iso.datetime({ offset: true })),
-  }).check(z.refine((r) => (r.desk === undefined) !== (r.pack === undefined), {
-    message: 'Send exactly one of `desk` or `pack`.',
-    path: ['desk'],
-  }));
+  })
+  .check(
+    z.refine((r) => (r.desk === undefined) !== (r.pack === undefined), {
+      message: 'Send exactly one of `desk` or `pack`.',
+      path: ['desk'],
+    }),
+  );
 export type PreviewRequest = z.infer<typeof PreviewRequest>;
 
 /**

@@ -20,10 +20,13 @@ export const SurveyAnswer = z
       z.transform((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v)),
       z.optional(z.string().check(z.trim(), z.maxLength(2000))),
     ),
-  }).check(z.refine((a) => a.csat !== undefined || a.nps !== undefined, {
-    message: 'Give a satisfaction score (1–5), a recommendation score (0–10), or both.',
-    path: ['csat'],
-  }));
+  })
+  .check(
+    z.refine((a) => a.csat !== undefined || a.nps !== undefined, {
+      message: 'Give a satisfaction score (1–5), a recommendation score (0–10), or both.',
+      path: ['csat'],
+    }),
+  );
 export type SurveyAnswer = z.infer<typeof SurveyAnswer>;
 
 const escapeHtml = (s: string) =>

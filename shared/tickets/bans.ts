@@ -6,8 +6,9 @@ import { banKeysFor, parseBanPattern } from './ban-address.ts';
 import type { Ban, BanStore, RequesterMailCheck } from './ports.ts';
 
 /** What a lead bans: an address (`troll@example.com`) or a domain with its sub-domains (`@example.com`). */
-export const BanTarget = z.pipe(z
-  .string().check(z.maxLength(254)), z.transform((raw, ctx) => {
+export const BanTarget = z.pipe(
+  z.string().check(z.maxLength(254)),
+  z.transform((raw, ctx) => {
     const pattern = parseBanPattern(raw);
     if (!pattern) {
       ctx.issues.push({
@@ -18,7 +19,8 @@ export const BanTarget = z.pipe(z
       return z.NEVER;
     }
     return pattern.key;
-  }));
+  }),
+);
 
 /** A ban as GET /bans and POST /bans answer it (the stored `Ban`, checked against its type). */
 export const BanView = z.strictObject({

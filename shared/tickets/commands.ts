@@ -27,7 +27,12 @@ export const CreateTicketBody = z.strictObject({
   priority: z.optional(Priority),
   plan: z.optional(Slug),
   channel: z.optional(Channel),
-  requester: z.optional(z.strictObject({ email: Email, name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))) })),
+  requester: z.optional(
+    z.strictObject({
+      email: Email,
+      name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
+    }),
+  ),
   tags: z.optional(z.array(Slug).check(z.maxLength(20))),
 });
 export type CreateTicketBody = z.infer<typeof CreateTicketBody>;
@@ -50,9 +55,12 @@ export const UpdateTicketBody = z
     assignee: z.optional(z.nullable(z.string().check(z.trim(), z.minLength(1), z.maxLength(128)))),
     /** Why a promise is loosened; lets an agent make a change the pack allows agents with a reason. */
     reason: z.optional(z.string().check(z.trim(), z.minLength(3), z.maxLength(500))),
-  }).check(z.refine((patch) => Object.keys(patch).some((k) => k !== 'reason'), {
-    message: 'Send at least one field to change.',
-  }));
+  })
+  .check(
+    z.refine((patch) => Object.keys(patch).some((k) => k !== 'reason'), {
+      message: 'Send at least one field to change.',
+    }),
+  );
 export type UpdateTicketBody = z.infer<typeof UpdateTicketBody>;
 
 export interface DeskDefaults {

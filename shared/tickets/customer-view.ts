@@ -44,15 +44,16 @@ export const CustomerMessageView = z.strictObject({
   body: z.string(),
   channel: Channel,
   createdAt: z.iso.datetime(),
-  attachments: z.optional(z
-    .array(
+  attachments: z.optional(
+    z.array(
       z.strictObject({
         filename: z.string(),
         contentType: z.string(),
         size: z.number().check(z.int(), z.nonnegative()),
         refused: z.optional(z.string()),
       }),
-    )),
+    ),
+  ),
   email: z.optional(z.strictObject({ from: z.string(), subject: z.string() })),
 });
 export type CustomerMessageView = z.infer<typeof CustomerMessageView>;

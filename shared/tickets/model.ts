@@ -1,7 +1,9 @@
 import * as z from '#shared/validation/zod.ts';
 
 /** Lower-case slug: a desk (tenant) id, a plan name, a queue name. */
-export const Slug = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'lower-case letters, digits and dashes'));
+export const Slug = z
+  .string()
+  .check(z.regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'lower-case letters, digits and dashes'));
 
 export const Ulid = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'a ULID'));
 
@@ -22,8 +24,10 @@ export type Status = z.infer<typeof Status>;
 
 export const Tier = z.number().check(z.int(), z.minimum(1), z.maximum(4));
 
-export const Email = z.pipe(z
-  .email().check(z.maxLength(254)), z.transform((e) => e.toLowerCase()));
+export const Email = z.pipe(
+  z.email().check(z.maxLength(254)),
+  z.transform((e) => e.toLowerCase()),
+);
 
 export const Requester = z.strictObject({
   /** Stable id of the person: the identity provider's `sub` for signed-in customers, else derived from email. */
@@ -48,7 +52,9 @@ export const Ticket = z.strictObject({
   /** A staff member's directory id. */
   assignee: z.nullable(z.string().check(z.minLength(1), z.maxLength(128))),
   /** The assignee as the directory knew them when assigned: their notice address and public first name. */
-  assigneeContact: z.optional(z.strictObject({ email: Email, displayName: z.string().check(z.minLength(1), z.maxLength(100)) })),
+  assigneeContact: z.optional(
+    z.strictObject({ email: Email, displayName: z.string().check(z.minLength(1), z.maxLength(100)) }),
+  ),
   tags: z.array(Slug).check(z.maxLength(20)),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
@@ -125,8 +131,8 @@ export type Message = z.infer<typeof Message>;
 export const TicketWithMessages = z.extend(Ticket, {
   messages: z.array(Message),
   sla: z.optional(z.looseObject({})),
-  mail: z.optional(z
-    .array(
+  mail: z.optional(
+    z.array(
       z.looseObject({
         id: z.string(),
         kind: z.string(),
@@ -134,5 +140,6 @@ export const TicketWithMessages = z.extend(Ticket, {
         status: z.string(),
         queuedAt: z.string(),
       }),
-    )),
+    ),
+  ),
 });

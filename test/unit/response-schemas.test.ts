@@ -1,5 +1,4 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type * as z from '#shared/validation/zod.ts';
 import { API_CONTRACT } from '#functions/manifest/api-contract.ts';
 import { API_ROUTES, routeKey } from '#functions/manifest/api-routes.ts';
 import { openApiDocument } from '#functions/manifest/openapi-document.ts';
@@ -19,6 +18,7 @@ import type { ExportBundle } from '#shared/compliance/export-bundle.ts';
 import type { CreditService } from '#shared/incidents/credit-service.ts';
 import type { KpiReport } from '#shared/kpis/report.ts';
 import type { OpsService } from '#shared/ops/service.ts';
+import type * as z from '#shared/validation/zod.ts';
 import { contractViolations } from '../support/contract.ts';
 
 type JsonSchema = { [key: string]: unknown };
