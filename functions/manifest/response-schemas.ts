@@ -441,6 +441,8 @@ export const DsarView = z.union([DsarStaffView, DsarCustomerView]);
 
 const AppealStageEnd = z.enum(['decided', 'escalated', 'auto-advanced']);
 
+const AppealOutcome = z.enum(['approved', 'denied', 'answered-by-policy']);
+
 /** Every field of a billing appeal, for staff. */
 export const AppealStaffView = z.extend(RecordBase, {
   ticketId: z.optional(z.string()),
@@ -471,7 +473,7 @@ export const AppealStaffView = z.extend(RecordBase, {
     .check(z.describe('index into `stages`; null once decided')),
   decision: z.optional(
     z.object({
-      outcome: z.enum(['approved', 'denied', 'answered-by-policy']),
+      outcome: AppealOutcome,
       note: z.string(),
       at: Instant,
       by: Actor,
@@ -514,7 +516,7 @@ export const AppealCustomerView = z.object({
   ),
   decision: z.optional(
     z.object({
-      outcome: AppealStaffView.shape.decision._zod.def.innerType.shape.outcome,
+      outcome: AppealOutcome,
       at: Instant,
       policy: z
         .optional(z.string())

@@ -6,73 +6,52 @@ import * as z from '#shared/validation/zod.ts';
  * event does not), plus the verdicts of SES's spam, virus, SPF, DKIM and DMARC checks. Only
  * metadata: the body is always read from S3, never from the event.
  */
-const Verdict = z.catchall(z.object({ status: z.string() }), z.unknown());
+const Verdict = z.looseObject({ status: z.string() });
 
-export const SesReceiptNotification = z.catchall(
-  z.object({
-    notificationType: z.literal('Received'),
-    mail: z.catchall(
-      z.object({
-        timestamp: z.string(),
-        source: z.string(),
-        messageId: z.string().check(z.minLength(1)),
-        destination: z.array(z.string()),
-        headersTruncated: z.optional(z.boolean()),
-        headers: z.optional(z.array(z.object({ name: z.string(), value: z.string() }))),
-        commonHeaders: z.optional(
-          z.catchall(
-            z.object({
-              from: z.optional(z.array(z.string())),
-              subject: z.optional(z.string()),
-              messageId: z.optional(z.string()),
-            }),
-            z.unknown(),
-          ),
-        ),
+export const SesReceiptNotification = z.looseObject({
+  notificationType: z.literal('Received'),
+  mail: z.looseObject({
+    timestamp: z.string(),
+    source: z.string(),
+    messageId: z.string().check(z.minLength(1)),
+    destination: z.array(z.string()),
+    headersTruncated: z.optional(z.boolean()),
+    headers: z.optional(z.array(z.object({ name: z.string(), value: z.string() }))),
+    commonHeaders: z.optional(
+      z.looseObject({
+        from: z.optional(z.array(z.string())),
+        subject: z.optional(z.string()),
+        messageId: z.optional(z.string()),
       }),
-      z.unknown(),
-    ),
-    receipt: z.catchall(
-      z.object({
-        timestamp: z.string(),
-        recipients: z.array(z.string()).check(z.minLength(1)),
-        spamVerdict: z.optional(Verdict),
-        virusVerdict: z.optional(Verdict),
-        spfVerdict: z.optional(Verdict),
-        dkimVerdict: z.optional(Verdict),
-        dmarcVerdict: z.optional(Verdict),
-        dmarcPolicy: z.optional(z.string()),
-        action: z.catchall(
-          z.object({
-            type: z.literal('S3'),
-            topicArn: z.optional(z.string()),
-            bucketName: z.string().check(z.minLength(3)),
-            objectKeyPrefix: z.optional(z.string()),
-            objectKey: z.string().check(z.minLength(1)),
-          }),
-          z.unknown(),
-        ),
-      }),
-      z.unknown(),
     ),
   }),
-  z.unknown(),
-);
+  receipt: z.looseObject({
+    timestamp: z.string(),
+    recipients: z.array(z.string()).check(z.minLength(1)),
+    spamVerdict: z.optional(Verdict),
+    virusVerdict: z.optional(Verdict),
+    spfVerdict: z.optional(Verdict),
+    dkimVerdict: z.optional(Verdict),
+    dmarcVerdict: z.optional(Verdict),
+    dmarcPolicy: z.optional(z.string()),
+    action: z.looseObject({
+      type: z.literal('S3'),
+      topicArn: z.optional(z.string()),
+      bucketName: z.string().check(z.minLength(3)),
+      objectKeyPrefix: z.optional(z.string()),
+      objectKey: z.string().check(z.minLength(1)),
+    }),
+  }),
+});
 export type SesReceiptNotification = z.infer<typeof SesReceiptNotification>;
 
 export const SnsEvent = z.object({
   Records: z
     .array(
-      z.catchall(
-        z.object({
-          EventSource: z.literal('aws:sns'),
-          Sns: z.catchall(
-            z.object({ MessageId: z.string(), TopicArn: z.string(), Message: z.string() }),
-            z.unknown(),
-          ),
-        }),
-        z.unknown(),
-      ),
+      z.looseObject({
+        EventSource: z.literal('aws:sns'),
+        Sns: z.looseObject({ MessageId: z.string(), TopicArn: z.string(), Message: z.string() }),
+      }),
     )
     .check(z.minLength(1)),
 });
