@@ -5,6 +5,8 @@ import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { esbuildApiOptions } from '#infra/constructs/lambda-bundling.ts';
 import { CreateTicketBody } from '#shared/tickets/commands.ts';
+import { Status } from '#shared/tickets/model.ts';
+import { enumWithout } from '#shared/validation/enum-without.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const LOCALE_MODULE = join('shared', 'validation', 'zod.ts');
@@ -58,5 +60,13 @@ describe('zod in Lambda code', () => {
       ['subject', 'Too small: expected string to have >=1 characters'],
       ['description', 'Invalid input: expected string, received number'],
     ]);
+  });
+
+  it('an enum without some values refuses them, naming the ones left (as classic `.exclude` did)', () => {
+    const Open = enumWithout(Status, ['solved', 'closed']);
+    expect(Open.options).toEqual(['new', 'open', 'pending', 'on-hold']);
+    expect(Open.safeParse('solved').error?.issues[0]?.message).toBe(
+      'Invalid option: expected one of "new"|"open"|"pending"|"on-hold"',
+    );
   });
 });
