@@ -176,6 +176,6 @@ function main(argv: string[]): void {
 try {
   main(process.argv.slice(2));
 } catch (err) {
-  if (err instanceof z.ZodError) fail(`invalid input:\n${z.prettifyError(err)}`);
+  if (err instanceof z.core.$ZodError) fail(`invalid input:\n${z.prettifyError(err)}`);
   fail((err as Error).message);
 }

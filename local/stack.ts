@@ -577,7 +577,7 @@ const TokenRequest = z.strictObject({
   sub: z.string().min(1).max(128).optional(),
   email: z.email().optional(),
   name: z.string().max(200).optional(),
-  plan: Slug.optional(),
+  plan: z.optional(Slug),
   tier: z.number().int().min(1).max(4).optional(),
 });
 

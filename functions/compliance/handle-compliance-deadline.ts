@@ -1,12 +1,12 @@
-import * as z from 'zod';
 import { asyncHandler } from '#shared/runtime/async-handler.ts';
 import { complianceDeps } from '#shared/runtime/compliance-deps.ts';
+import * as z from '#shared/validation/zod.ts';
 
 const DeadlineEvent = z.object({
-  desk: z.string().min(1),
+  desk: z.string().check(z.minLength(1)),
   kind: z.enum(['dsar', 'billing-appeal', 'security-incident']),
-  id: z.string().min(1),
-  dueAt: z.string().optional(),
+  id: z.string().check(z.minLength(1)),
+  dueAt: z.optional(z.string()),
 });
 
 /** Target of the one-time EventBridge Scheduler schedules: applies whatever deadline of the record has come due. */

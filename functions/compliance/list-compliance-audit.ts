@@ -1,16 +1,16 @@
-import * as z from 'zod';
 import { ROLE_RANK } from '#shared/compliance/records.ts';
 import { apiRoute, json } from '#shared/http/api-handler.ts';
 import { problems } from '#shared/http/problem.ts';
 import { parseQuery } from '#shared/http/request.ts';
 import { apiDeps } from '#shared/runtime/api-deps.ts';
 import { complianceTableDeps } from '#shared/runtime/compliance-deps.ts';
+import * as z from '#shared/validation/zod.ts';
 
 export const AuditQuery = z.strictObject({
-  from: z.iso.datetime().or(z.iso.date()),
-  to: z.iso.datetime().or(z.iso.date()),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  cursor: z.string().max(2000).optional(),
+  from: z.union([z.iso.datetime(), z.iso.date()]),
+  to: z.union([z.iso.datetime(), z.iso.date()]),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(500)), 100),
+  cursor: z.optional(z.string().check(z.maxLength(2000))),
 });
 
 /** GET /compliance/audit?from&to — managers and ops: the desk's compliance audit log in time order (ids, counts, dates; no content). */

@@ -1,18 +1,15 @@
-import * as z from 'zod';
 import { runIdFor } from '#shared/compliance/purge.ts';
 import { ComplianceJobsEnv } from '#shared/config/env.ts';
 import { asyncHandler } from '#shared/runtime/async-handler.ts';
 import { complianceTableDeps } from '#shared/runtime/compliance-deps.ts';
 import { runtimeEnv } from '#shared/runtime/runtime.ts';
+import * as z from '#shared/validation/zod.ts';
 
 /** The state machine's input: EventBridge's scheduled time (`time`), or a manual run. */
 const PlanInput = z.object({
-  time: z.iso.datetime({ offset: true }).optional(),
-  runId: z
-    .string()
-    .regex(/^[0-9A-Za-z-]{1,40}$/)
-    .optional(),
-  trigger: z.enum(['schedule', 'manual']).default('schedule'),
+  time: z.optional(z.iso.datetime({ offset: true })),
+  runId: z.optional(z.string().check(z.regex(/^[0-9A-Za-z-]{1,40}$/))),
+  trigger: z._default(z.enum(['schedule', 'manual']), 'schedule'),
 });
 
 /**

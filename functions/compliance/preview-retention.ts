@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { PreviewCursorError } from '#shared/compliance/purge.ts';
 import { ROLE_RANK } from '#shared/compliance/records.ts';
 import { apiRoute, json } from '#shared/http/api-handler.ts';
@@ -6,12 +5,13 @@ import { problems } from '#shared/http/problem.ts';
 import { parseJsonBody } from '#shared/http/request.ts';
 import { apiDeps } from '#shared/runtime/api-deps.ts';
 import { complianceTableDeps } from '#shared/runtime/compliance-deps.ts';
+import * as z from '#shared/validation/zod.ts';
 
 export const PreviewBody = z.strictObject({
-  cursor: z.string().max(4000).optional(),
-  limit: z.number().int().min(1).max(500).default(200),
+  cursor: z.optional(z.string().check(z.maxLength(4000))),
+  limit: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(500)), 200),
   /** Candidates per class before the cut-off, from the per-day counts (no full read; for progress bars). */
-  totals: z.boolean().default(false),
+  totals: z._default(z.boolean(), false),
 });
 
 /** POST /retention/preview — lead+: the dry run of the retention purge, one page at a time; writes nothing. */

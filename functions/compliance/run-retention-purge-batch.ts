@@ -1,11 +1,13 @@
-import * as z from 'zod';
 import { asyncHandler } from '#shared/runtime/async-handler.ts';
 import { complianceObjectDeps } from '#shared/runtime/compliance-deps.ts';
+import * as z from '#shared/validation/zod.ts';
 
 const BatchInput = z.object({
-  runs: z.array(z.object({ desk: z.string().min(1), runId: z.string().min(1) })),
+  runs: z.array(
+    z.object({ desk: z.string().check(z.minLength(1)), runId: z.string().check(z.minLength(1)) }),
+  ),
   /** The execution's name: the lease owner, so a retried task keeps its own lease. */
-  owner: z.string().min(1).max(200).default('manual'),
+  owner: z._default(z.string().check(z.minLength(1), z.maxLength(200)), 'manual'),
 });
 
 /** Pages per invocation, and the time kept back for the last page's commit. */

@@ -1,8 +1,8 @@
-import * as z from 'zod';
 import { ComplianceJobsEnv } from '#shared/config/env.ts';
 import { asyncHandler } from '#shared/runtime/async-handler.ts';
 import { complianceDeps } from '#shared/runtime/compliance-deps.ts';
 import { runtimeEnv } from '#shared/runtime/runtime.ts';
+import * as z from '#shared/validation/zod.ts';
 
 /** Every 15 minutes: applies DSAR and appeal deadlines whose one-time schedule did not (the safety net). */
 export const handler = asyncHandler('sweep-compliance-deadlines', z.unknown(), async (_event, { log }) => {

@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { asyncHandler } from '#shared/runtime/async-handler.ts';
 import { creditJobDeps } from '#shared/runtime/incident-deps.ts';
+import * as z from '#shared/validation/zod.ts';
 
 /**
  * Scheduled daily (00:30 UTC): computes the last closed month's availability and SLA credits once per

@@ -1,10 +1,10 @@
-import * as z from 'zod';
 import { apiRoute, json } from '#shared/http/api-handler.ts';
 import { parseQuery } from '#shared/http/request.ts';
 import { opsTableDeps } from '#shared/runtime/ops-deps.ts';
+import * as z from '#shared/validation/zod.ts';
 
 export const ListIncidentsQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200)), 50),
 });
 
 /** GET /incidents — the desk's incidents, newest first, with their post-incident review state (staff). */

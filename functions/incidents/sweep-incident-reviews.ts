@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { asyncHandler } from '#shared/runtime/async-handler.ts';
 import { incidentSweepDeps } from '#shared/runtime/ops-deps.ts';
+import * as z from '#shared/validation/zod.ts';
 
 /**
  * Scheduled (every 15 minutes on AWS, every virtual minute locally): records each post-incident

@@ -1,15 +1,17 @@
-import * as z from 'zod';
 import { sweepDeskOutbox } from '#shared/notices/outbound-sweep.ts';
 import { emitGauge } from '#shared/observability/metrics.ts';
 import { asyncHandler } from '#shared/runtime/async-handler.ts';
 import { mapBounded, SWEEP_CONCURRENCY } from '#shared/runtime/bounded-concurrency.ts';
 import { mailOutboundDeps } from '#shared/runtime/mail-deps.ts';
+import * as z from '#shared/validation/zod.ts';
 
 /**
  * The scheduled event, or a sweep after a restart: `{"graceSeconds": 0}` also takes the tickets
  * noted in the last minute (nothing of the restarted process is delivering them yet).
  */
-const SweepRequest = z.looseObject({ graceSeconds: z.number().int().min(0).max(3600).optional() });
+const SweepRequest = z.looseObject({
+  graceSeconds: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(3600))),
+});
 
 /** Real time one run may spend delivering, below the one-minute schedule. */
 const BUDGET_MS = 45_000;

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { AuditQuery } from '#functions/compliance/list-compliance-audit.ts';
 import { PreviewBody } from '#functions/compliance/preview-retention.ts';
 import { ListIncidentsQuery } from '#functions/incidents/list-incidents.ts';
@@ -33,6 +32,7 @@ import { AddBanBody, BanView } from '#shared/tickets/bans.ts';
 import { AddMessageBody, CreateTicketBody, UpdateTicketBody } from '#shared/tickets/commands.ts';
 import { CustomerMessageView, CustomerTicketView } from '#shared/tickets/customer-view.ts';
 import { Message, Ticket, TicketWithMessages } from '#shared/tickets/model.ts';
+import * as z from '#shared/validation/zod.ts';
 import {
   AppealView,
   AttachmentView,
@@ -61,8 +61,8 @@ import {
  * validates every answer of the local stack against that document.
  */
 export interface RouteContract {
-  readonly body?: { readonly schema: z.ZodType; readonly example: unknown };
-  readonly query?: z.ZodType;
+  readonly body?: { readonly schema: z.ZodMiniType; readonly example: unknown };
+  readonly query?: z.ZodMiniType;
   /** The route's success answer(s): status → what it carries. */
   readonly responses: Readonly<Record<number, ResponseContract>>;
   /** Statuses answered as problem+json beyond those every route of its kind may answer. */
@@ -76,20 +76,21 @@ export interface RouteContract {
 export interface ResponseContract {
   readonly description: string;
   /** A JSON body; `mediaType` bodies other than JSON are described by `format` only. */
-  readonly schema?: z.ZodType;
+  readonly schema?: z.ZodMiniType;
   readonly mediaType?: string;
 }
 
-const Page = (item: z.ZodType) => z.strictObject({ items: z.array(item), nextCursor: z.string().optional() });
+const Page = (item: z.ZodMiniType) =>
+  z.strictObject({ items: z.array(item), nextCursor: z.optional(z.string()) });
 
 /** The survey link's signature (shared/survey/link.ts); a missing or wrong one gets 403. */
-const SignedLinkQuery = z.strictObject({ sig: z.string().describe('the link’s HMAC signature') });
+const SignedLinkQuery = z.strictObject({ sig: z.string().check(z.describe('the link’s HMAC signature')) });
 
 /** What a caller gets for a ticket: the whole ticket (staff, apps) or the customer view. */
 const TicketForCaller = z.union([Ticket, CustomerTicketView]);
 
 /** A JSON answer: every one has a closed schema (test/unit/response-schemas.test.ts). */
-const json = (description: string, schema: z.ZodType): ResponseContract => ({
+const json = (description: string, schema: z.ZodMiniType): ResponseContract => ({
   description,
   schema,
 });
@@ -125,12 +126,12 @@ export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
       200: json(
         'The ticket with the messages the caller may see.',
         z.union([
-          TicketWithMessages.extend({
-            privateData: PrivateDataMarker.optional(),
-            sla: TicketSlaState.optional(),
-            mail: z.array(OutboundMailView).optional(),
+          z.extend(TicketWithMessages, {
+            privateData: z.optional(PrivateDataMarker),
+            sla: z.optional(TicketSlaState),
+            mail: z.optional(z.array(OutboundMailView)),
           }),
-          CustomerTicketView.extend({ messages: z.array(CustomerMessageView) }),
+          z.extend(CustomerTicketView, { messages: z.array(CustomerMessageView) }),
         ]),
       ),
     },
@@ -148,7 +149,7 @@ export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
         z.strictObject({
           ticket: TicketForCaller,
           messageId: z.string(),
-          message: z.union([Message, CustomerMessageView]).optional(),
+          message: z.optional(z.union([Message, CustomerMessageView])),
         }),
       ),
     },
@@ -382,12 +383,12 @@ export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
     },
   },
   GetConsentPage: {
-    query: SignedLinkQuery.extend({ decision: z.enum(['grant', 'refuse']).optional() }),
+    query: z.extend(SignedLinkQuery, { decision: z.optional(z.enum(['grant', 'refuse'])) }),
     responses: { 200: { description: 'The consent question (or its outcome).', mediaType: 'text/html' } },
     pages: [403, 404, 410],
   },
   SubmitConsentPage: {
-    query: SignedLinkQuery.extend({ decision: z.enum(['grant', 'refuse']).optional() }),
+    query: z.extend(SignedLinkQuery, { decision: z.optional(z.enum(['grant', 'refuse'])) }),
     body: { schema: ConsentLinkAnswer, example: { decision: 'grant' } },
     responses: { 200: { description: 'The outcome page.', mediaType: 'text/html' } },
     pages: [403, 404, 410],

@@ -1,10 +1,10 @@
-import * as z from 'zod';
 import { ProblemDocument } from '#shared/http/problem.ts';
 import { IncidentView } from '#shared/incidents/model.ts';
 import { ConsentViewSchema, PrivateAccessRecordSchema } from '#shared/privacy/consent-service.ts';
 import { BanView } from '#shared/tickets/bans.ts';
 import { CustomerMessageView, CustomerTicketView } from '#shared/tickets/customer-view.ts';
 import { Message, Ticket } from '#shared/tickets/model.ts';
+import * as z from '#shared/validation/zod.ts';
 import { API_CONTRACT, pathParameterShape, type RouteContract } from './api-contract.ts';
 import { API_ROUTES, type ApiRouteEntry } from './api-routes.ts';
 import {
@@ -58,7 +58,7 @@ const TAGS: Record<ApiRouteEntry['group'], string> = {
  * Response shapes written once under components/schemas and referenced from every answer that carries
  * them: a client generator names its types after them, and the document states each shape once.
  */
-const COMPONENT_SCHEMAS: Record<string, z.ZodType> = {
+const COMPONENT_SCHEMAS: Record<string, z.ZodMiniType> = {
   Ticket,
   CustomerTicket: CustomerTicketView,
   Message,
@@ -86,8 +86,8 @@ for (const [id, schema] of Object.entries(COMPONENT_SCHEMAS)) components.add(sch
  * intake keeps any address RFC 5322 allows).
  */
 function normalisedOutput(ctx: { zodSchema: unknown; jsonSchema: JsonSchema }) {
-  const def = (ctx.zodSchema as { _zod: { def: { type: string; in?: z.ZodType; out?: z.ZodType } } })._zod
-    .def;
+  const def = (ctx.zodSchema as { _zod: { def: { type: string; in?: z.ZodMiniType; out?: z.ZodMiniType } } })
+    ._zod.def;
   if (
     def.type !== 'pipe' ||
     !def.in ||
@@ -98,13 +98,13 @@ function normalisedOutput(ctx: { zodSchema: unknown; jsonSchema: JsonSchema }) {
   if (type !== undefined) ctx.jsonSchema.type = type;
 }
 
-function schemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+function schemaOf(schema: z.ZodMiniType, io: 'input' | 'output'): JsonSchema {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
   return rest;
 }
 
 /** An answer's schema, its named parts moved to `shared` (components/schemas) and referenced from there. */
-function responseSchemaOf(schema: z.ZodType, shared: Record<string, JsonSchema>): JsonSchema {
+function responseSchemaOf(schema: z.ZodMiniType, shared: Record<string, JsonSchema>): JsonSchema {
   const {
     $schema: _dialect,
     $defs,

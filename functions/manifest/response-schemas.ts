@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { Role } from '#shared/auth/principal.ts';
 import { APPEAL_STATUSES } from '#shared/compliance/billing-appeal.ts';
 import { DSAR_CHANNELS, DSAR_KINDS, DSAR_STATUSES } from '#shared/compliance/dsar.ts';
@@ -8,6 +7,7 @@ import { KPI_NAMES } from '#shared/kpis/targets.ts';
 import { RISK_LEVELS } from '#shared/ops/queue.ts';
 import { Audience, METRICS, Metric } from '#shared/policy/schema.ts';
 import { Channel, Message, PRIORITIES, Priority, Status, Ticket } from '#shared/tickets/model.ts';
+import * as z from '#shared/validation/zod.ts';
 
 /**
  * The shapes of JSON answers whose fields are TypeScript types in the domain modules (not zod schemas
@@ -16,28 +16,28 @@ import { Channel, Message, PRIORITIES, Priority, Status, Ticket } from '#shared/
  * here fails the suites. Objects are closed (`additionalProperties: false` in the document).
  */
 
-const Instant = z.string().describe('an ISO 8601 instant (UTC)');
+const Instant = z.string().check(z.describe('an ISO 8601 instant (UTC)'));
 const Actor = z
   .object({ id: z.string(), role: z.string() })
-  .describe('who acted: a staff member or `system`');
+  .check(z.describe('who acted: a staff member or `system`'));
 
 // ---- SLA ------------------------------------------------------------------------------------
 
 const SlaMetric = z.object({
   metric: Metric,
-  cycle: z.number().int().describe('1 for the first clock of this metric, 2 after a restart, …'),
+  cycle: z.number().check(z.int(), z.describe('1 for the first clock of this metric, 2 after a restart, …')),
   state: z.enum(['running', 'paused', 'fulfilled', 'breached', 'cancelled']),
-  open: z.boolean().describe('still counting (running or paused)'),
+  open: z.boolean().check(z.describe('still counting (running or paused)')),
   targetMinutes: z.number(),
   clock: z.enum(['business', 'calendar']),
-  calendar: z.string().nullable(),
+  calendar: z.nullable(z.string()),
   activatedAt: Instant,
-  deadline: Instant.nullable().describe('when the target is (or was) used up; null while paused'),
+  deadline: z.nullable(Instant).check(z.describe('when the target is (or was) used up; null while paused')),
   warnAt: z.array(Instant),
   elapsedMinutes: z.number(),
-  breachedAt: Instant.nullable(),
-  endedAt: Instant.nullable(),
-  rule: z.string().describe('the pack rule that set the target'),
+  breachedAt: z.nullable(Instant),
+  endedAt: z.nullable(Instant),
+  rule: z.string().check(z.describe('the pack rule that set the target')),
 });
 
 const SlaLogEntry = z.object({
@@ -54,7 +54,7 @@ const SlaLogEntry = z.object({
     'cancelled',
     'notice-due',
   ]),
-  metric: Metric.optional(),
+  metric: z.optional(Metric),
   detail: z.string(),
   rule: z.string(),
   packVersion: z.string(),
@@ -64,39 +64,39 @@ const SlaNotice = z.object({
   template: z.string(),
   audience: z.string(),
   promiseToCustomer: z.boolean(),
-  escalation: z
-    .object({
-      toTier: z.number().int(),
+  escalation: z.optional(
+    z.object({
+      toTier: z.number().check(z.int()),
       level: z.string(),
       why: z.string(),
       rule: z.string(),
-      policy: z.string().optional(),
-    })
-    .optional(),
+      policy: z.optional(z.string()),
+    }),
+  ),
 });
 
 const SlaActionKind = z.enum(['warn', 'breach', 'escalate', 'notify', 'periodic-update']);
 
 const SlaAction = z.object({
-  id: z.string().describe('stable across recomputations: each action is applied once per ticket'),
+  id: z.string().check(z.describe('stable across recomputations: each action is applied once per ticket')),
   at: Instant,
   kind: SlaActionKind,
-  metric: Metric.optional(),
-  toTier: z.number().int().optional(),
-  notice: SlaNotice.optional(),
+  metric: z.optional(Metric),
+  toTier: z.optional(z.number().check(z.int())),
+  notice: z.optional(SlaNotice),
   rule: z.string(),
 });
 
-const AppliedSlaAction = SlaAction.extend({
-  metric: z.string().optional(),
-  appliedAt: Instant.describe('when the workflow applied it (later than `at` if it was asleep)'),
+const AppliedSlaAction = z.extend(SlaAction, {
+  metric: z.optional(z.string()),
+  appliedAt: Instant.check(z.describe('when the workflow applied it (later than `at` if it was asleep)')),
   summary: z.string(),
 });
 
 /** A staff reading of GET /tickets/{id}: what the workflow applied and when it looks next. */
 export const TicketSlaState = z.object({
   actions: z.array(AppliedSlaAction),
-  nextCheckpoint: Instant.nullable(),
+  nextCheckpoint: z.nullable(Instant),
   packVersion: z.string(),
 });
 
@@ -105,33 +105,33 @@ export const OutboundMailView = z.object({
   id: z.string(),
   kind: z.enum(['reply', 'notice']),
   audience: Audience,
-  template: z.string().optional(),
-  promiseToCustomer: z.boolean().optional(),
-  messageId: z.string().optional(),
-  summary: z.string().optional(),
+  template: z.optional(z.string()),
+  promiseToCustomer: z.optional(z.boolean()),
+  messageId: z.optional(z.string()),
+  summary: z.optional(z.string()),
   escalation: SlaNotice.shape.escalation,
   at: Instant,
   queuedAt: Instant,
   status: z.enum(['pending', 'sent', 'skipped', 'failed']),
-  attempts: z.number().int(),
-  retryAt: Instant.optional(),
-  sentAt: Instant.optional(),
-  to: z.array(z.string()).optional(),
-  emailMessageId: z.string().optional(),
-  reason: z.string().optional(),
+  attempts: z.number().check(z.int()),
+  retryAt: z.optional(Instant),
+  sentAt: z.optional(Instant),
+  to: z.optional(z.array(z.string())),
+  emailMessageId: z.optional(z.string()),
+  reason: z.optional(z.string()),
 });
 
 export const TicketSlaView = z.object({
   ticketId: z.string(),
   now: Instant,
-  timeZone: z.string().describe('the desk’s zone, for showing the clocks as the desk reads them'),
-  pack: z.string().nullable().describe('`<pack id>@<version>` the clocks are computed with'),
+  timeZone: z.string().check(z.describe('the desk’s zone, for showing the clocks as the desk reads them')),
+  pack: z.nullable(z.string()).check(z.describe('`<pack id>@<version>` the clocks are computed with')),
   metrics: z.array(SlaMetric),
   log: z.array(SlaLogEntry),
-  nextCheckpoint: Instant.nullable(),
-  applied: z.array(AppliedSlaAction).describe('what the SLA workflow has applied, in order'),
-  timedBy: z.string().nullable().describe('the pack version the workflow last planned with'),
-  workflow: z.string().nullable().describe('the current workflow execution’s name'),
+  nextCheckpoint: z.nullable(Instant),
+  applied: z.array(AppliedSlaAction).check(z.describe('what the SLA workflow has applied, in order')),
+  timedBy: z.nullable(z.string()).check(z.describe('the pack version the workflow last planned with')),
+  workflow: z.nullable(z.string()).check(z.describe('the current workflow execution’s name')),
 });
 
 export const SlaPreviewView = z.object({
@@ -142,14 +142,14 @@ export const SlaPreviewView = z.object({
     plan: z.string(),
     channel: Channel,
     status: Status,
-    tier: z.number().int(),
+    tier: z.number().check(z.int()),
   }),
   metrics: z.array(SlaMetric),
   log: z.array(SlaLogEntry),
   actions: z.array(SlaAction),
-  nextCheckpoint: Instant.nullable(),
+  nextCheckpoint: z.nullable(Instant),
   now: Instant,
-  upcoming: z.array(SlaAction).describe('what would fall due after `now` if nothing else happened'),
+  upcoming: z.array(SlaAction).check(z.describe('what would fall due after `now` if nothing else happened')),
 });
 
 // ---- Suspended mail -------------------------------------------------------------------------
@@ -158,29 +158,28 @@ export const SuspendedMailView = z.object({
   desk: z.string(),
   id: z.string(),
   status: z.enum(['suspended', 'releasing', 'released', 'rejected']),
-  reason: z.string().describe('why it was suspended (the failed checks)'),
+  reason: z.string().check(z.describe('why it was suspended (the failed checks)')),
   from: z.string(),
   to: z.string(),
   queueAddress: z.string(),
   subject: z.string(),
   envelopeSender: z.string(),
-  emailMessageId: z.string().optional(),
-  replyTo: z.string().optional().describe('the Reply-To it asked for (never followed)'),
+  emailMessageId: z.optional(z.string()),
+  replyTo: z.optional(z.string()).check(z.describe('the Reply-To it asked for (never followed)')),
   verdicts: z.object({ spf: z.string(), dkim: z.string(), dmarc: z.string() }),
-  fromDomain: z.string().optional(),
-  spfDomain: z.string().optional(),
+  fromDomain: z.optional(z.string()),
+  spfDomain: z.optional(z.string()),
   dkimDomains: z.array(z.string()),
   claimedTicket: z
-    .object({ ticketId: z.string(), via: z.string() })
-    .optional()
-    .describe('the ticket the mail tried to reach, unverified'),
+    .optional(z.object({ ticketId: z.string(), via: z.string() }))
+    .check(z.describe('the ticket the mail tried to reach, unverified')),
   rawObject: z.object({ bucket: z.string(), key: z.string() }),
   receivedAt: Instant,
-  decidedBy: z.string().optional(),
-  decidedAt: Instant.optional(),
-  decision: z.string().optional(),
-  ticketId: z.string().optional().describe('the ticket a released mail reached'),
-  messageId: z.string().optional().describe('the message it became on that ticket'),
+  decidedBy: z.optional(z.string()),
+  decidedAt: z.optional(Instant),
+  decision: z.optional(z.string()),
+  ticketId: z.optional(z.string()).check(z.describe('the ticket a released mail reached')),
+  messageId: z.optional(z.string()).check(z.describe('the message it became on that ticket')),
 });
 
 // ---- Attachments, holds, history ----------------------------------------------------------------
@@ -191,7 +190,7 @@ export const AttachmentView = z.object({
   ticketId: z.string(),
   filename: z.string(),
   contentType: z.string(),
-  size: z.number().int(),
+  size: z.number().check(z.int()),
   sha256: z.string(),
   dataClass: z.string(),
   uploadedBy: z.object({ id: z.string(), role: z.string() }),
@@ -200,21 +199,21 @@ export const AttachmentView = z.object({
 
 const HistoryEntry = z.object({
   at: Instant,
-  action: z.string().describe('a dotted verb, e.g. `hold.set`'),
+  action: z.string().check(z.describe('a dotted verb, e.g. `hold.set`')),
   by: Actor,
-  details: z
-    .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]))
-    .optional(),
+  details: z.optional(
+    z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())])),
+  ),
 });
 
 const PendingNotice = z.object({
   id: z.string(),
   template: z.string(),
   audience: z.enum(['customer', 'agent', 'lead', 'manager']),
-  to: z.string().optional(),
+  to: z.optional(z.string()),
   createdAt: Instant,
   status: z.enum(['pending', 'sent']),
-  sentAt: Instant.optional(),
+  sentAt: z.optional(Instant),
   params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
 });
 
@@ -222,53 +221,53 @@ const PendingNotice = z.object({
 export const RecordBase = z.object({
   id: z.string(),
   desk: z.string(),
-  version: z.number().int(),
+  version: z.number().check(z.int()),
   history: z.array(HistoryEntry),
   notices: z.array(PendingNotice),
 });
 
-export const LegalHoldView = RecordBase.extend({
+export const LegalHoldView = z.extend(RecordBase, {
   subject: z.union([
     z.object({ kind: z.literal('ticket'), ticketId: z.string() }),
     z.object({ kind: z.literal('requester'), email: z.string() }),
   ]),
   status: z.enum(['active', 'released']),
   reason: z.string(),
-  reference: z.string().optional(),
+  reference: z.optional(z.string()),
   setAt: Instant,
   setBy: Actor,
-  releasedAt: Instant.optional(),
-  releasedBy: Actor.optional(),
-  releaseReason: z.string().optional(),
+  releasedAt: z.optional(Instant),
+  releasedBy: z.optional(Actor),
+  releaseReason: z.optional(z.string()),
 });
 
 const ExecutionStep = z.object({
-  n: z.number().int(),
+  n: z.number().check(z.int()),
   name: z.string(),
   kind: z.string(),
   enteredAt: Instant,
-  exitedAt: Instant.nullable(),
-  durationMs: z.number().nullable(),
-  sincePreviousMs: z.number().nullable(),
+  exitedAt: z.nullable(Instant),
+  durationMs: z.nullable(z.number()),
+  sincePreviousMs: z.nullable(z.number()),
   outcome: z.enum(['succeeded', 'failed', 'timed-out', 'running', 'aborted']),
   summary: z.array(z.string()),
   attempts: z.array(z.object({ at: Instant, error: z.string(), cause: z.string() })),
-  input: z.string().optional().describe('raw JSON, with `includeData=true`'),
-  output: z.string().optional(),
+  input: z.optional(z.string()).check(z.describe('raw JSON, with `includeData=true`')),
+  output: z.optional(z.string()),
 });
 
 export const TicketHistoryView = z.object({
   ticketId: z.string(),
-  timeZone: z.string().describe('the desk’s zone, for showing times as the desk reads its clocks'),
+  timeZone: z.string().check(z.describe('the desk’s zone, for showing times as the desk reads its clocks')),
   now: Instant,
   executions: z.array(
     z.object({
       name: z.string(),
       executionArn: z.string(),
       status: z.string(),
-      startedAt: Instant.nullable(),
-      stoppedAt: Instant.nullable(),
-      consoleUrl: z.string().nullable(),
+      startedAt: z.nullable(Instant),
+      stoppedAt: z.nullable(Instant),
+      consoleUrl: z.nullable(z.string()),
       steps: z.array(ExecutionStep),
       truncated: z.boolean(),
     }),
@@ -279,32 +278,33 @@ export const TicketHistoryView = z.object({
 
 export const RetentionPreviewView = z.object({
   desk: z.string(),
-  asOf: Instant.describe('the instant every page of this dry run is computed at'),
+  asOf: Instant.check(z.describe('the instant every page of this dry run is computed at')),
   rules: z.array(
     z.object({
       dataClass: z.string(),
-      days: z.number().int(),
-      cutoff: Instant.describe('items created strictly before it are due'),
+      days: z.number().check(z.int()),
+      cutoff: Instant.check(z.describe('items created strictly before it are due')),
       origin: z.enum(['pack', 'product-default']),
-      source: z.string().optional().describe('the policy’s sentence, when the rule comes from the pack'),
+      source: z
+        .optional(z.string())
+        .check(z.describe('the policy’s sentence, when the rule comes from the pack')),
     }),
   ),
   notPurged: z.array(z.object({ dataClass: z.string(), reason: z.string() })),
   candidates: z
-    .record(z.string(), z.number().int())
-    .optional()
-    .describe('with `totals`: candidates per data class'),
-  page: z
-    .object({
+    .optional(z.record(z.string(), z.number().check(z.int())))
+    .check(z.describe('with `totals`: candidates per data class')),
+  page: z.nullable(
+    z.object({
       dataClass: z.string(),
-      examined: z.number().int(),
-      wouldPurge: z.number().int(),
-      keptLegalHold: z.number().int(),
-      keptRecentActivity: z.number().int(),
+      examined: z.number().check(z.int()),
+      wouldPurge: z.number().check(z.int()),
+      keptLegalHold: z.number().check(z.int()),
+      keptRecentActivity: z.number().check(z.int()),
       items: z.array(z.object({ id: z.string(), createdAt: Instant })),
-    })
-    .nullable(),
-  cursor: z.string().optional().describe('send it back for the next page; absent on the last'),
+    }),
+  ),
+  cursor: z.optional(z.string()).check(z.describe('send it back for the next page; absent on the last')),
 });
 
 export const AuditLogEntryView = z.object({
@@ -319,9 +319,9 @@ export const SurveyAnswerView = z.object({
   desk: z.string(),
   ticketId: z.string(),
   submittedAt: Instant,
-  csat: z.number().int().optional(),
-  nps: z.number().int().optional(),
-  comment: z.string().optional(),
+  csat: z.optional(z.number().check(z.int())),
+  nps: z.optional(z.number().check(z.int())),
+  comment: z.optional(z.string()),
 });
 
 // ---- Data subject requests and billing appeals ----------------------------------------------------
@@ -330,80 +330,90 @@ export const SurveyAnswerView = z.object({
 // view is one more line in its object here; test/unit/response-schemas.test.ts names what is missing.
 
 /** An object with one field per key, each of the same shape (counts per kind, cells per metric). */
-const perKey = <K extends string, V extends z.ZodType>(keys: readonly K[], value: V) =>
+const perKey = <K extends string, V extends z.ZodMiniType>(keys: readonly K[], value: V) =>
   z.object(Object.fromEntries(keys.map((k) => [k, value])) as Record<K, V>);
-const Count = z.number().int();
+const Count = z.number().check(z.int());
 
-const Money = z.object({ value: z.number(), currency: z.string().describe('ISO 4217, e.g. `USD`') });
+const Money = z.object({ value: z.number(), currency: z.string().check(z.describe('ISO 4217, e.g. `USD`')) });
 
 /** A request's identity check as staff see it: the code's hash and salt never leave the store. */
 const IdentityCheckView = z.object({
   status: z.enum(['pending', 'verified', 'locked']),
-  method: z.enum(['one-time-code', 'staff-attestation']).optional(),
-  codeExpiresAt: Instant.optional(),
-  attempts: z.number().int(),
-  codesIssued: z.number().int(),
-  verifiedAt: Instant.optional(),
-  verifiedBy: Actor.optional(),
-  attestation: z.object({ method: z.enum(ATTESTATION_METHODS), note: z.string() }).optional(),
+  method: z.optional(z.enum(['one-time-code', 'staff-attestation'])),
+  codeExpiresAt: z.optional(Instant),
+  attempts: z.number().check(z.int()),
+  codesIssued: z.number().check(z.int()),
+  verifiedAt: z.optional(Instant),
+  verifiedBy: z.optional(Actor),
+  attestation: z.optional(z.object({ method: z.enum(ATTESTATION_METHODS), note: z.string() })),
 });
 
 /** A batched export or erasure: how far it is (the same for staff and the requester). */
 const DsarProgressView = z.object({
   kind: z.enum(['export', 'erasure']),
   status: z.enum(['running', 'finished']),
-  processed: Count.describe('tickets done so far: exported, erased or kept under a legal hold'),
-  total: Count.describe("the requester's tickets when the job started"),
+  processed: Count.check(z.describe('tickets done so far: exported, erased or kept under a legal hold')),
+  total: Count.check(z.describe("the requester's tickets when the job started")),
   startedAt: Instant,
-  finishedAt: Instant.optional(),
+  finishedAt: z.optional(Instant),
 });
 
 const DsarCounts = perKey(['tickets', 'messages', 'attachments', 'billingAppeals', 'dsars'], Count);
 
 /** Every field of a data subject request, for staff (a pending code shows as `(hidden)` in its notice). */
-export const DsarStaffView = RecordBase.extend({
+export const DsarStaffView = z.extend(RecordBase, {
   kind: z.enum(DSAR_KINDS),
   channel: z.enum(DSAR_CHANNELS),
-  requester: z.object({ email: z.string(), name: z.string().optional() }),
+  requester: z.object({ email: z.string(), name: z.optional(z.string()) }),
   receivedAt: Instant,
   filedBy: Actor,
   status: z.enum(DSAR_STATUSES),
   identity: IdentityCheckView,
   dueAt: Instant,
   originalDueAt: Instant,
-  dueRule: z.string().describe('why the due date is what it is, in words'),
-  extension: z
-    .object({ months: z.number().int(), reason: z.string(), at: Instant, by: Actor, previousDueAt: Instant })
-    .optional(),
-  overdueSince: Instant.optional(),
-  appliedDeadlines: z.array(z.string()).describe('deadline actions already applied, each once'),
-  export: z
-    .object({
+  dueRule: z.string().check(z.describe('why the due date is what it is, in words')),
+  extension: z.optional(
+    z.object({
+      months: z.number().check(z.int()),
+      reason: z.string(),
+      at: Instant,
+      by: Actor,
+      previousDueAt: Instant,
+    }),
+  ),
+  overdueSince: z.optional(Instant),
+  appliedDeadlines: z.array(z.string()).check(z.describe('deadline actions already applied, each once')),
+  export: z.optional(
+    z.object({
       objectKey: z.string(),
-      bytes: z.number().int(),
+      bytes: z.number().check(z.int()),
       sha256: z.string(),
       readyAt: Instant,
       approvedBy: Actor,
       counts: DsarCounts,
-    })
-    .optional(),
-  erasure: z
-    .object({
+    }),
+  ),
+  erasure: z.optional(
+    z.object({
       startedAt: Instant,
       by: Actor,
-      finishedAt: Instant.optional(),
+      finishedAt: z.optional(Instant),
       counts: perKey(
         ['tickets', 'messages', 'attachments', 'objects', 'billingAppeals', 'otherRequests'],
         Count,
       ),
-      keptUnderLegalHold: z.array(z.string()).describe('tickets a legal hold kept out of the erasure'),
-    })
-    .optional(),
-  rejection: z.object({ reason: z.string(), at: Instant, by: Actor }).optional(),
-  fulfilledAt: Instant.optional(),
-  sourceMessageId: z.string().optional().describe('email intake: the Message-ID the request came with'),
-  requesterErased: z.boolean().optional(),
-  progress: DsarProgressView.optional(),
+      keptUnderLegalHold: z
+        .array(z.string())
+        .check(z.describe('tickets a legal hold kept out of the erasure')),
+    }),
+  ),
+  rejection: z.optional(z.object({ reason: z.string(), at: Instant, by: Actor })),
+  fulfilledAt: z.optional(Instant),
+  sourceMessageId: z
+    .optional(z.string())
+    .check(z.describe('email intake: the Message-ID the request came with')),
+  requesterErased: z.optional(z.boolean()),
+  progress: z.optional(DsarProgressView),
 });
 
 /** What the requester sees of their own request: its state and outcome, no audit trail. */
@@ -413,82 +423,85 @@ export const DsarCustomerView = z.object({
   status: z.enum(DSAR_STATUSES),
   receivedAt: Instant,
   dueAt: Instant,
-  identity: z.object({ status: IdentityCheckView.shape.status, codeExpiresAt: Instant.optional() }),
-  extension: z.object({ months: z.number().int(), reason: z.string(), at: Instant }).optional(),
-  export: z.object({ readyAt: Instant, bytes: z.number().int(), sha256: z.string() }).optional(),
-  erasure: z
-    .object({
+  identity: z.object({ status: IdentityCheckView.shape.status, codeExpiresAt: z.optional(Instant) }),
+  extension: z.optional(z.object({ months: z.number().check(z.int()), reason: z.string(), at: Instant })),
+  export: z.optional(z.object({ readyAt: Instant, bytes: z.number().check(z.int()), sha256: z.string() })),
+  erasure: z.optional(
+    z.object({
       finishedAt: Instant,
-      keptUnderLegalHold: z.number().int().describe('how many tickets a legal hold kept'),
-    })
-    .optional(),
-  rejection: z.object({ reason: z.string(), at: Instant }).optional(),
-  fulfilledAt: Instant.optional(),
-  progress: DsarProgressView.optional(),
+      keptUnderLegalHold: z.number().check(z.int(), z.describe('how many tickets a legal hold kept')),
+    }),
+  ),
+  rejection: z.optional(z.object({ reason: z.string(), at: Instant })),
+  fulfilledAt: z.optional(Instant),
+  progress: z.optional(DsarProgressView),
 });
 
 export const DsarView = z.union([DsarStaffView, DsarCustomerView]);
 
 const AppealStageEnd = z.enum(['decided', 'escalated', 'auto-advanced']);
 
+const AppealOutcome = z.enum(['approved', 'denied', 'answered-by-policy']);
+
 /** Every field of a billing appeal, for staff. */
-export const AppealStaffView = RecordBase.extend({
-  ticketId: z.string().optional(),
-  requester: z.object({ id: z.string(), email: z.string(), name: z.string().optional() }),
+export const AppealStaffView = z.extend(RecordBase, {
+  ticketId: z.optional(z.string()),
+  requester: z.object({ id: z.string(), email: z.string(), name: z.optional(z.string()) }),
   filedBy: Actor,
   receivedAt: Instant,
   summary: z.string(),
   billing: z.object({
-    invoiceId: z.string().optional(),
+    invoiceId: z.optional(z.string()),
     transactionIds: z.array(z.string()),
-    amount: Money.optional(),
+    amount: z.optional(Money),
   }),
   status: z.enum(APPEAL_STATUSES),
   stages: z.array(
     z.object({
-      index: z.number().int(),
+      index: z.number().check(z.int()),
       name: z.string(),
-      role: z.string().describe('the policy’s word for who reviews it'),
-      decidedBy: Role.describe('the least role that may decide at this stage'),
+      role: z.string().check(z.describe('the policy’s word for who reviews it')),
+      decidedBy: Role.check(z.describe('the least role that may decide at this stage')),
       startedAt: Instant,
-      dueAt: Instant.nullable(),
-      endedAt: Instant.optional(),
-      end: AppealStageEnd.optional(),
+      dueAt: z.nullable(Instant),
+      endedAt: z.optional(Instant),
+      end: z.optional(AppealStageEnd),
     }),
   ),
-  currentStage: z.number().int().nullable().describe('index into `stages`; null once decided'),
-  decision: z
-    .object({
-      outcome: z.enum(['approved', 'denied', 'answered-by-policy']),
+  currentStage: z
+    .nullable(z.number().check(z.int()))
+    .check(z.describe('index into `stages`; null once decided')),
+  decision: z.optional(
+    z.object({
+      outcome: AppealOutcome,
       note: z.string(),
       at: Instant,
       by: Actor,
-      refund: Money.optional(),
-    })
-    .optional(),
-  refund: z
-    .object({
-      amount: Money.optional(),
-      dueAt: Instant.nullable(),
-      window: z.string().optional(),
-      issuedAt: Instant.optional(),
-      reference: z.string().optional(),
-    })
-    .optional(),
+      refund: z.optional(Money),
+    }),
+  ),
+  refund: z.optional(
+    z.object({
+      amount: z.optional(Money),
+      dueAt: z.nullable(Instant),
+      window: z.optional(z.string()),
+      issuedAt: z.optional(Instant),
+      reference: z.optional(z.string()),
+    }),
+  ),
   pendingApproval: z
-    .object({ refund: Money, note: z.string(), at: Instant, by: Actor })
-    .optional()
-    .describe('a refund above the four-eyes threshold, waiting for a second approver'),
-  identity: IdentityCheckView.extend({ required: z.boolean() }),
-  overdueSince: Instant.optional(),
+    .optional(z.object({ refund: Money, note: z.string(), at: Instant, by: Actor }))
+    .check(z.describe('a refund above the four-eyes threshold, waiting for a second approver')),
+  identity: z.extend(IdentityCheckView, { required: z.boolean() }),
+  overdueSince: z.optional(Instant),
   appliedDeadlines: z.array(z.string()),
-  requesterErased: z.boolean().optional(),
+  requesterErased: z.optional(z.boolean()),
 });
 
 /** What the requester sees: stages and outcome; billing figures only once they may (else `billingWithheld`). */
 export const AppealCustomerView = z.object({
   id: z.string(),
-  ticketId: z.string().optional(),
+  ticketId: z.optional(z.string()),
   status: z.enum(APPEAL_STATUSES),
   receivedAt: Instant,
   summary: z.string(),
@@ -496,34 +509,36 @@ export const AppealCustomerView = z.object({
     z.object({
       name: z.string(),
       startedAt: Instant,
-      dueAt: Instant.nullable(),
-      endedAt: Instant.optional(),
-      end: AppealStageEnd.optional(),
+      dueAt: z.nullable(Instant),
+      endedAt: z.optional(Instant),
+      end: z.optional(AppealStageEnd),
     }),
   ),
-  decision: z
-    .object({
-      outcome: AppealStaffView.shape.decision.unwrap().shape.outcome,
+  decision: z.optional(
+    z.object({
+      outcome: AppealOutcome,
       at: Instant,
-      policy: z.string().optional().describe('the policy’s answer, when the desk answers by policy'),
-    })
-    .optional(),
+      policy: z
+        .optional(z.string())
+        .check(z.describe('the policy’s answer, when the desk answers by policy')),
+    }),
+  ),
   identity: z.object({ required: z.boolean(), status: IdentityCheckView.shape.status }),
-  billing: AppealStaffView.shape.billing.optional(),
+  billing: z.optional(AppealStaffView.shape.billing),
   refund: AppealStaffView.shape.refund,
-  billingWithheld: z.string().optional().describe('why the billing figures are not shown yet'),
+  billingWithheld: z.optional(z.string()).check(z.describe('why the billing figures are not shown yet')),
 });
 
 export const AppealView = z.union([AppealStaffView, AppealCustomerView]);
 
 // The DSAR export bundle (shared/compliance/export-bundle.ts), as GET /dsar/{id}/export downloads it.
 
-const ActivityReason = { reason: z.string().optional() };
+const ActivityReason = { reason: z.optional(z.string()) };
 const TicketActivityEntry = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('ticket-created'),
     priority: Priority,
-    requestedPriority: Priority.optional(),
+    requestedPriority: z.optional(Priority),
     plan: z.string(),
     channel: Channel,
     status: Status,
@@ -533,23 +548,23 @@ const TicketActivityEntry = z.discriminatedUnion('type', [
     type: z.literal('agent-reply'),
     visibility: z.enum(['public', 'internal']),
     messageId: z.string(),
-    timeSpentSeconds: z.number().optional(),
+    timeSpentSeconds: z.optional(z.number()),
   }),
   z.object({ type: z.literal('status-changed'), from: Status, to: Status, ...ActivityReason }),
   z.object({ type: z.literal('priority-changed'), from: Priority, to: Priority, ...ActivityReason }),
   z.object({ type: z.literal('plan-changed'), from: z.string(), to: z.string(), ...ActivityReason }),
   z.object({
     type: z.literal('tier-changed'),
-    from: z.number().int(),
-    to: z.number().int(),
-    actionId: z.string().optional(),
+    from: z.number().check(z.int()),
+    to: z.number().check(z.int()),
+    actionId: z.optional(z.string()),
     ...ActivityReason,
   }),
   z.object({
     type: z.literal('assignee-changed'),
-    from: z.string().nullable(),
-    to: z.string().nullable(),
-    onCall: z.boolean().optional(),
+    from: z.nullable(z.string()),
+    to: z.nullable(z.string()),
+    onCall: z.optional(z.boolean()),
   }),
 ]);
 
@@ -565,29 +580,30 @@ export const DsarExportBundle = z.object({
     receivedAt: Instant,
     dueAt: Instant,
   }),
-  subject: z.object({ email: z.string(), name: z.string().optional() }),
+  subject: z.object({ email: z.string(), name: z.optional(z.string()) }),
   generatedAt: Instant,
   approvedBy: Actor,
   counts: DsarCounts,
   tickets: z.array(
     z.object({
-      ticket: Ticket.omit({ assigneeContact: true }),
+      ticket: z.omit(Ticket, { assigneeContact: true }),
       activity: z.array(ActivityEntry),
       messages: z.array(Message),
       attachments: z.array(
-        AttachmentView.omit({ desk: true, uploadedBy: true }).extend({
-          contentBase64: z.string().nullable().describe('null when the file could not be read'),
+        z.extend(z.omit(AttachmentView, { desk: true, uploadedBy: true }), {
+          contentBase64: z.nullable(z.string()).check(z.describe('null when the file could not be read')),
         }),
       ),
       otherRecords: z
-        .array(z.looseObject({ kind: z.string() }))
-        .optional()
-        .describe('other records kept with the ticket (survey answers, consents, …), exported as stored'),
+        .optional(z.array(z.looseObject({ kind: z.string() })))
+        .check(
+          z.describe('other records kept with the ticket (survey answers, consents, …), exported as stored'),
+        ),
     }),
   ),
-  billingAppeals: z.array(AppealStaffView.omit({ identity: true, notices: true, version: true })),
+  billingAppeals: z.array(z.omit(AppealStaffView, { identity: true, notices: true, version: true })),
   dataSubjectRequests: z.array(
-    DsarStaffView.pick({
+    z.pick(DsarStaffView, {
       id: true,
       kind: true,
       channel: true,
@@ -601,25 +617,25 @@ export const DsarExportBundle = z.object({
     .array(
       z.object({
         ticketId: z.string(),
-        messageId: z.string().optional(),
+        messageId: z.optional(z.string()),
         field: z.string(),
         what: z.string(),
         reason: z.string(),
       }),
     )
-    .describe('what was left out of this copy and why'),
+    .check(z.describe('what was left out of this copy and why')),
 });
 
 // ---- Queue, KPIs, SLA credits ---------------------------------------------------------------------
 
 const QueueDeadline = z.object({
   metric: Metric,
-  cycle: z.number().int(),
-  deadline: Instant.nullable().describe('null while the clock is paused'),
-  minutesLeft: z.number().describe('in the clock’s own minutes; negative once breached'),
+  cycle: z.number().check(z.int()),
+  deadline: z.nullable(Instant).check(z.describe('null while the clock is paused')),
+  minutesLeft: z.number().check(z.describe('in the clock’s own minutes; negative once breached')),
   targetMinutes: z.number(),
   clock: z.enum(['business', 'calendar']),
-  calendar: z.string().nullable(),
+  calendar: z.nullable(z.string()),
   state: SlaMetric.shape.state,
   rule: z.string(),
 });
@@ -630,95 +646,100 @@ export const QueueView = z.object({
   desk: z.string(),
   timeZone: z.string(),
   now: Instant,
-  counts: perKey(RISK_LEVELS, Count).describe(
-    'tickets read per risk level, before the priority and risk filters',
+  counts: perKey(RISK_LEVELS, Count).check(
+    z.describe('tickets read per risk level, before the priority and risk filters'),
   ),
-  total: z.number().int(),
+  total: z.number().check(z.int()),
   truncated: z.boolean(),
-  nextCursor: z.string().nullable(),
+  nextCursor: z.nullable(z.string()),
   items: z.array(
     z.object({
-      ticket: Ticket.pick({
-        id: true,
-        subject: true,
-        status: true,
-        priority: true,
-        plan: true,
-        channel: true,
-        tier: true,
-        assignee: true,
-        createdAt: true,
-        updatedAt: true,
-      }).extend({ requester: z.object({ email: z.string(), name: z.string().optional() }).optional() }),
+      ticket: z.extend(
+        z.pick(Ticket, {
+          id: true,
+          subject: true,
+          status: true,
+          priority: true,
+          plan: true,
+          channel: true,
+          tier: true,
+          assignee: true,
+          createdAt: true,
+          updatedAt: true,
+        }),
+        { requester: z.optional(z.object({ email: z.string(), name: z.optional(z.string()) })) },
+      ),
       risk: z.object({ level: RiskLevel, label: z.string(), reason: z.string() }),
-      next: QueueDeadline.nullable().describe('the open clock with the least time left'),
-      clocks: z.array(QueueDeadline).describe('every open clock, tightest first'),
-      nextCheckpoint: Instant.nullable(),
+      next: z.nullable(QueueDeadline).check(z.describe('the open clock with the least time left')),
+      clocks: z.array(QueueDeadline).check(z.describe('every open clock, tightest first')),
+      nextCheckpoint: z.nullable(Instant),
     }),
   ),
 });
 
 const Attainment = z.object({
-  measured: z.number().int(),
-  met: z.number().int(),
-  breached: z.number().int(),
-  open: z.number().int(),
-  attainment: z.number().nullable().describe('met / (met + breached), a fraction'),
+  measured: z.number().check(z.int()),
+  met: z.number().check(z.int()),
+  breached: z.number().check(z.int()),
+  open: z.number().check(z.int()),
+  attainment: z.nullable(z.number()).check(z.describe('met / (met + breached), a fraction')),
 });
 
 export const KpiReportView = z.object({
   desk: z.string(),
   period: z.object({
     name: z.enum(['30d', '90d', '365d']),
-    days: z.number().int(),
+    days: z.number().check(z.int()),
     from: Instant,
     to: Instant,
   }),
   timeZone: z.string(),
   generatedAt: Instant,
   population: z.object({
-    tickets: z.number().int(),
-    surveys: z.number().int(),
-    backlog: z.number().int(),
+    tickets: z.number().check(z.int()),
+    surveys: z.number().check(z.int()),
+    backlog: z.number().check(z.int()),
     truncated: z.object({ tickets: z.boolean(), surveys: z.boolean(), backlog: z.boolean() }),
   }),
-  policy: z.object({ document: z.string(), cadence: z.string().nullable() }),
+  policy: z.object({ document: z.string(), cadence: z.nullable(z.string()) }),
   kpis: z.array(
     z.object({
       kpi: z.enum(KPI_NAMES),
       label: z.string(),
-      value: z.number().nullable().describe('ratios as fractions (unit %), times in minutes or hours'),
+      value: z
+        .nullable(z.number())
+        .check(z.describe('ratios as fractions (unit %), times in minutes or hours')),
       unit: z.enum(['min', 'h', '%', 'score']),
-      basis: z.number().int().describe('how many tickets or answers the value rests on'),
-      detail: z.record(z.string(), z.number().nullable()),
-      target: z
-        .object({
+      basis: z.number().check(z.int(), z.describe('how many tickets or answers the value rests on')),
+      detail: z.record(z.string(), z.nullable(z.number())),
+      target: z.nullable(
+        z.object({
           kpi: z.enum(KPI_NAMES),
           comparator: z.enum(['>=', '>', '<', '<=', 'between']),
           value: z.number(),
-          upper: z.number().optional(),
-          source: z.string().describe('the policy’s sentence'),
+          upper: z.optional(z.number()),
+          source: z.string().check(z.describe('the policy’s sentence')),
           text: z.string(),
-        })
-        .nullable(),
+        }),
+      ),
       verdict: z.enum(['met', 'missed', 'no-data', 'no-target']),
     }),
   ),
   slaAttainment: z.object({
-    pack: z.string().nullable(),
+    pack: z.nullable(z.string()),
     overall: Attainment,
-    byMetric: perKey(METRICS, Attainment.extend({ byPriority: perKey(PRIORITIES, Attainment) }))
-      .nullable()
-      .describe('null when the desk has no policy pack'),
+    byMetric: z
+      .nullable(perKey(METRICS, z.extend(Attainment, { byPriority: perKey(PRIORITIES, Attainment) })))
+      .check(z.describe('null when the desk has no policy pack')),
     rejected: z.array(z.object({ id: z.string(), error: z.string() })),
   }),
   backlog: z.object({
-    count: z.number().int(),
-    medianHours: z.number().nullable(),
-    p90Hours: z.number().nullable(),
-    oldestHours: z.number().nullable(),
-    byAge: z.array(z.object({ label: z.string(), count: z.number().int() })),
-    byStatus: z.partialRecord(Status, z.number().int()),
+    count: z.number().check(z.int()),
+    medianHours: z.nullable(z.number()),
+    p90Hours: z.nullable(z.number()),
+    oldestHours: z.nullable(z.number()),
+    byAge: z.array(z.object({ label: z.string(), count: z.number().check(z.int()) })),
+    byStatus: z.partialRecord(Status, z.number().check(z.int())),
   }),
   trend: z.object({
     size: z.enum(['daily', 'weekly']),
@@ -727,14 +748,14 @@ export const KpiReportView = z.object({
         start: Instant,
         end: Instant,
         label: z.string(),
-        tickets: z.number().int(),
-        resolved: z.number().int(),
-        firstResponseMedianMinutes: z.number().nullable(),
-        firstContactResolution: z.number().nullable(),
-        reopenRate: z.number().nullable(),
-        csat: z.number().nullable(),
-        nps: z.number().nullable(),
-        slaAttainment: z.number().nullable(),
+        tickets: z.number().check(z.int()),
+        resolved: z.number().check(z.int()),
+        firstResponseMedianMinutes: z.nullable(z.number()),
+        firstContactResolution: z.nullable(z.number()),
+        reopenRate: z.nullable(z.number()),
+        csat: z.nullable(z.number()),
+        nps: z.nullable(z.number()),
+        slaAttainment: z.nullable(z.number()),
       }),
     ),
   }),
@@ -742,16 +763,16 @@ export const KpiReportView = z.object({
 
 export const SlaCreditsView = z.object({
   desk: z.string(),
-  month: z.string().describe('a UTC month, YYYY-MM'),
+  month: z.string().check(z.describe('a UTC month, YYYY-MM')),
   status: z
     .enum(['computed', 'pending', 'month-open'])
-    .describe('`pending`: the month has closed, the daily job has not computed it yet'),
-  report: z
-    .object({
+    .check(z.describe('`pending`: the month has closed, the daily job has not computed it yet')),
+  report: z.nullable(
+    z.object({
       desk: z.string(),
       month: z.string(),
       computedAt: Instant,
-      policy: z.string().describe('where the credit schedule comes from'),
+      policy: z.string().check(z.describe('where the credit schedule comes from')),
       plans: z.array(
         z.object({
           plan: z.string(),
@@ -763,9 +784,9 @@ export const SlaCreditsView = z.object({
           creditPercent: z.number(),
         }),
       ),
-      accountsCredited: z.number().int(),
-    })
-    .nullable(),
+      accountsCredited: z.number().check(z.int()),
+    }),
+  ),
   items: z.array(
     z.object({
       desk: z.string(),
@@ -789,35 +810,35 @@ export const JsonValue = z.json();
 /** Where the OpenAPI document embeds a JSON Schema (2020-12): any schema, by the specification. */
 const EmbeddedJsonSchema = z
   .looseObject({})
-  .describe('a JSON Schema (2020-12 dialect, as OpenAPI 3.1 embeds it)');
+  .check(z.describe('a JSON Schema (2020-12 dialect, as OpenAPI 3.1 embeds it)'));
 const MediaTypes = z.record(
   z.string(),
   z.object({
     schema: EmbeddedJsonSchema,
-    examples: z.record(z.string(), z.object({ value: JsonValue })).optional(),
+    examples: z.optional(z.record(z.string(), z.object({ value: JsonValue }))),
   }),
 );
-const ResponseObject = z.object({ description: z.string(), content: MediaTypes.optional() });
+const ResponseObject = z.object({ description: z.string(), content: z.optional(MediaTypes) });
 const Reference = z.object({ $ref: z.string() });
 
 const OperationObject = z.object({
   operationId: z.string(),
   tags: z.array(z.string()),
   summary: z.string(),
-  description: z.string().optional(),
+  description: z.optional(z.string()),
   security: z.array(z.record(z.string(), z.array(z.string()))),
-  parameters: z
-    .array(
+  parameters: z.optional(
+    z.array(
       z.object({
         name: z.string(),
         in: z.enum(['path', 'query', 'header']),
         required: z.boolean(),
-        description: z.string().optional(),
+        description: z.optional(z.string()),
         schema: EmbeddedJsonSchema,
       }),
-    )
-    .optional(),
-  requestBody: z.object({ required: z.boolean(), content: MediaTypes }).optional(),
+    ),
+  ),
+  requestBody: z.optional(z.object({ required: z.boolean(), content: MediaTypes })),
   responses: z.record(z.string(), z.union([Reference, ResponseObject])),
 });
 

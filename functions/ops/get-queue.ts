@@ -1,20 +1,21 @@
-import * as z from 'zod';
 import { apiRoute, json } from '#shared/http/api-handler.ts';
 import { problems } from '#shared/http/problem.ts';
 import { parseQuery } from '#shared/http/request.ts';
 import { RISK_LEVELS } from '#shared/ops/queue.ts';
 import { opsTableDeps } from '#shared/runtime/ops-deps.ts';
 import { Priority, Slug, Status } from '#shared/tickets/model.ts';
+import { enumWithout } from '#shared/validation/enum-without.ts';
+import * as z from '#shared/validation/zod.ts';
 
 export const QueueQuery = z.strictObject({
   /** Optional, and must be the token's desk: another desk's queue does not exist for the caller. */
-  desk: Slug.optional(),
-  status: Status.exclude(['solved', 'closed']).optional(),
-  priority: Priority.optional(),
-  risk: z.enum(RISK_LEVELS).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  desk: z.optional(Slug),
+  status: z.optional(enumWithout(Status, ['solved', 'closed'])),
+  priority: z.optional(Priority),
+  risk: z.optional(z.enum(RISK_LEVELS)),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(500)), 100),
   /** `nextCursor` of the previous page. */
-  cursor: z.string().min(1).max(2000).optional(),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2000))),
 });
 
 /** GET /queue — the desk's unresolved tickets, soonest SLA checkpoint first, paged, with time left and risk. */

@@ -1,9 +1,9 @@
-import * as z from 'zod';
 import { problems } from '#shared/http/problem.ts';
 import { html, publicRoute } from '#shared/http/public-route.ts';
 import { bodyText, PathParameter, pathParameter } from '#shared/http/request.ts';
 import { CONSENT_PAGE_CSP, renderConsentPage } from '#shared/privacy/consent-page.ts';
 import { consentLinkDeps } from '#shared/runtime/privacy-deps.ts';
+import * as z from '#shared/validation/zod.ts';
 
 const STATUS = { 'invalid-link': 403, 'not-found': 404, expired: 410, decided: 200, open: 200 } as const;
 /** The page's form posts `decision=grant|refuse` (form-encoded). */

@@ -1,15 +1,15 @@
-import * as z from 'zod';
 import { apiRoute, json } from '#shared/http/api-handler.ts';
 import { parseQuery } from '#shared/http/request.ts';
 import { apiDeps, ticketReadDeps } from '#shared/runtime/api-deps.ts';
 import { Email, Priority, Status } from '#shared/tickets/model.ts';
+import * as z from '#shared/validation/zod.ts';
 
 export const ListTicketsQuery = z.strictObject({
-  status: Status.optional(),
-  priority: Priority.optional(),
-  requester: Email.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().max(2048).optional(),
+  status: z.optional(Status),
+  priority: z.optional(Priority),
+  requester: z.optional(Email),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
+  cursor: z.optional(z.string().check(z.maxLength(2048))),
 });
 
 /** GET /tickets — the caller's tickets (customers) or the desk's (staff), one page at a time. */

@@ -1,8 +1,8 @@
-import * as z from 'zod';
 import { emitGauge } from '#shared/observability/metrics.ts';
 import { asyncHandler } from '#shared/runtime/async-handler.ts';
 import { mapBounded, SWEEP_CONCURRENCY } from '#shared/runtime/bounded-concurrency.ts';
 import { workflowDeps } from '#shared/runtime/workflow-deps.ts';
+import * as z from '#shared/validation/zod.ts';
 import { reconcileWorkflows } from '#shared/workflow/reconcile.ts';
 
 /** Real time one run may spend, below the one-minute schedule so runs do not pile up. */

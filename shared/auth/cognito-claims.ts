@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 import { isKnownDesk, PACK_IDS } from '../policy/pack-ids.ts';
 import { Slug } from '../tickets/model.ts';
 import { type Role, STAFF_ROLES } from './principal.ts';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 import type { Logger } from '../observability/logger.ts';
 import { identityFromCognito, tokenClaimsFor } from './cognito-claims.ts';
 import type { UserMfaReader } from './cognito-user-mfa.ts';
@@ -10,15 +10,15 @@ import type { UserMfaReader } from './cognito-user-mfa.ts';
 export const PreTokenGenerationEvent = z.looseObject({
   version: z.string(),
   triggerSource: z.string(),
-  userPoolId: z.string().min(1),
-  userName: z.string().min(1),
+  userPoolId: z.string().check(z.minLength(1)),
+  userName: z.string().check(z.minLength(1)),
   request: z.looseObject({
     userAttributes: z.record(z.string(), z.string()),
     groupConfiguration: z.looseObject({
-      groupsToOverride: z.array(z.string()).nullish(),
+      groupsToOverride: z.nullish(z.array(z.string())),
     }),
   }),
-  response: z.looseObject({}).nullish(),
+  response: z.nullish(z.looseObject({})),
 });
 export type PreTokenGenerationEvent = z.infer<typeof PreTokenGenerationEvent>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 import { Slug, Tier } from '../tickets/model.ts';
 
 export const ROLES = ['customer', 'agent', 'lead', 'manager', 'ops', 'app'] as const;
@@ -12,13 +12,13 @@ export const SUPERVISOR_ROLES: ReadonlySet<Role> = new Set(['lead', 'manager', '
 
 /** The claims tierdesk reads from a verified access token. */
 export const TokenClaims = z.object({
-  sub: z.string().min(1).max(128),
+  sub: z.string().check(z.minLength(1), z.maxLength(128)),
   role: Role,
   desk: Slug,
-  email: z.email().optional(),
-  name: z.string().max(200).optional(),
-  plan: Slug.optional(),
-  tier: Tier.optional(),
+  email: z.optional(z.email()),
+  name: z.optional(z.string().check(z.maxLength(200))),
+  plan: z.optional(Slug),
+  tier: z.optional(Tier),
 });
 export type TokenClaims = z.infer<typeof TokenClaims>;
 

@@ -1,5 +1,5 @@
 /** Billing appeal use cases around the pure rules of billing-appeal.ts. */
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 import { isStaff, type Principal } from '../auth/principal.ts';
 import { DomainError } from '../errors/domain-error.ts';
 import type { IdempotencyStore } from '../idempotency/ports.ts';
@@ -41,9 +41,9 @@ export interface AppealServiceDeps {
 }
 
 export const ListAppealsQuery = z.strictObject({
-  status: z.enum(APPEAL_STATUSES).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().max(2000).optional(),
+  status: z.optional(z.enum(APPEAL_STATUSES)),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
+  cursor: z.optional(z.string().check(z.maxLength(2000))),
 });
 
 /**

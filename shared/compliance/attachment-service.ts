@@ -4,7 +4,7 @@
  * decides how long the file is kept (the desk's retention rules), independently of its ticket.
  */
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 import { isStaff, type Principal } from '../auth/principal.ts';
 import { DomainError } from '../errors/domain-error.ts';
 import type { PolicyPack } from '../policy/schema.ts';
@@ -19,17 +19,17 @@ import type { AttachmentStore } from './ports.ts';
 export const MAX_ATTACHMENT_BYTES = 180 * 1024;
 
 export const AddAttachmentBody = z.strictObject({
-  filename: z
-    .string()
-    .trim()
-    .min(1)
-    .max(200)
-    .refine((name) => ![...name].some((c) => c === '/' || c === '\\' || c.charCodeAt(0) < 0x20), {
+  filename: z.string().check(
+    z.trim(),
+    z.minLength(1),
+    z.maxLength(200),
+    z.refine((name) => ![...name].some((c) => c === '/' || c === '\\' || c.charCodeAt(0) < 0x20), {
       message: 'a file name without slashes or control characters',
     }),
-  contentType: z.string().regex(/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/i, 'a media type such as text/plain'),
-  dataClass: z.enum(ATTACHMENT_CLASSES).default('attachments'),
-  contentBase64: z.base64().min(1),
+  ),
+  contentType: z.string().check(z.regex(/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/i, 'a media type such as text/plain')),
+  dataClass: z._default(z.enum(ATTACHMENT_CLASSES), 'attachments'),
+  contentBase64: z.base64().check(z.minLength(1)),
 });
 
 /** Classes only staff may file under (the longer compliance period, recordings they made). */

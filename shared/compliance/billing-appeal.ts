@@ -10,7 +10,7 @@
  * Billing information (amounts, invoices, outcomes' figures) is released to the requester only after
  * identity verification on desks whose pack asks for it.
  */
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 import type { Role } from '../auth/principal.ts';
 import { DomainError } from '../errors/domain-error.ts';
 import type { PolicyPack } from '../policy/schema.ts';
@@ -150,28 +150,27 @@ export interface BillingAppeal extends RecordBase {
 }
 
 export const MoneyBody = z.strictObject({
-  value: z.number().positive().max(10_000_000).multipleOf(0.01),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD'),
+  value: z.number().check(z.positive(), z.maximum(10_000_000), z.multipleOf(0.01)),
+  currency: z.string().check(z.regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')),
 });
 
 export const CreateAppealBody = z.strictObject({
-  summary: z.string().trim().min(10).max(4000),
-  ticketId: z
-    .string()
-    .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'a ticket id')
-    .optional(),
-  invoiceId: z.string().trim().min(1).max(100).optional(),
-  transactionIds: z.array(z.string().trim().min(1).max(100)).max(20).optional(),
-  amount: MoneyBody.optional(),
-  requester: z
-    .strictObject({
-      email: z
-        .email()
-        .max(254)
-        .transform((e) => e.toLowerCase()),
-      name: z.string().trim().min(1).max(200).optional(),
-    })
-    .optional(),
+  summary: z.string().check(z.trim(), z.minLength(10), z.maxLength(4000)),
+  ticketId: z.optional(z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'a ticket id'))),
+  invoiceId: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
+  transactionIds: z.optional(
+    z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))).check(z.maxLength(20)),
+  ),
+  amount: z.optional(MoneyBody),
+  requester: z.optional(
+    z.strictObject({
+      email: z.pipe(
+        z.email().check(z.maxLength(254)),
+        z.transform((e) => e.toLowerCase()),
+      ),
+      name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
+    }),
+  ),
 });
 export type CreateAppealBody = z.infer<typeof CreateAppealBody>;
 
@@ -312,15 +311,21 @@ export function openAppeal(input: {
 export const DecisionBody = z.discriminatedUnion('outcome', [
   z.strictObject({
     outcome: z.literal('approve'),
-    note: z.string().trim().min(3).max(2000),
-    refund: MoneyBody.optional(),
+    note: z.string().check(z.trim(), z.minLength(3), z.maxLength(2000)),
+    refund: z.optional(MoneyBody),
   }),
-  z.strictObject({ outcome: z.literal('deny'), note: z.string().trim().min(3).max(2000) }),
-  z.strictObject({ outcome: z.literal('escalate'), note: z.string().trim().min(3).max(2000) }),
+  z.strictObject({
+    outcome: z.literal('deny'),
+    note: z.string().check(z.trim(), z.minLength(3), z.maxLength(2000)),
+  }),
+  z.strictObject({
+    outcome: z.literal('escalate'),
+    note: z.string().check(z.trim(), z.minLength(3), z.maxLength(2000)),
+  }),
   z.strictObject({
     outcome: z.literal('refund-issued'),
-    reference: z.string().trim().min(1).max(100),
-    note: z.string().trim().max(2000).optional(),
+    reference: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+    note: z.optional(z.string().check(z.trim(), z.maxLength(2000))),
   }),
 ]);
 export type DecisionBody = z.infer<typeof DecisionBody>;

@@ -3,7 +3,7 @@
  * dsar.ts (pure); this module reads and writes records, tickets and objects around them.
  */
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 import { isStaff, type Principal } from '../auth/principal.ts';
 import { DomainError } from '../errors/domain-error.ts';
 import type { IdempotencyStore } from '../idempotency/ports.ts';
@@ -67,18 +67,18 @@ export interface DsarServiceDeps {
 export const CreateDsarBody = z.strictObject({
   kind: z.enum(DSAR_KINDS),
   /** Staff and apps: whose request it is. Customers file for themselves. */
-  requester: DsarRequesterBody.optional(),
+  requester: z.optional(DsarRequesterBody),
   /** Staff: how it reached us (a letter, a call). */
-  channel: z.enum(DSAR_CHANNELS).optional(),
+  channel: z.optional(z.enum(DSAR_CHANNELS)),
   /** Staff: when it reached us, if earlier than now (the month runs from receipt). */
-  receivedAt: z.iso.datetime({ offset: true }).optional(),
+  receivedAt: z.optional(z.iso.datetime({ offset: true })),
 });
 export type CreateDsarBody = z.infer<typeof CreateDsarBody>;
 
 export const ListDsarQuery = z.strictObject({
-  status: z.enum(DSAR_STATUSES).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().max(2000).optional(),
+  status: z.optional(z.enum(DSAR_STATUSES)),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
+  cursor: z.optional(z.string().check(z.maxLength(2000))),
 });
 
 /** The largest bundle the download route returns inline (Lambda's synchronous response limit is 6 MB). */

@@ -9,7 +9,7 @@
  * to two further months, with a recorded reason, before the original due date, where the pack allows
  * one (RCH SpyFocus does not).
  */
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 import { DomainError } from '../errors/domain-error.ts';
 import type { PolicyPack } from '../policy/schema.ts';
 import { addCalendarDays, addCalendarMonths } from '../sla/calendar.ts';
@@ -152,7 +152,7 @@ function assertOpen(dsar: Dsar) {
 
 export const DsarRequesterBody = z.strictObject({
   email: Email,
-  name: z.string().trim().min(1).max(200).optional(),
+  name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
 });
 
 export function openDsar(input: {
@@ -280,8 +280,8 @@ export function verifyDsarIdentity(
 }
 
 export const ExtensionBody = z.strictObject({
-  months: z.number().int().min(1).max(2).default(2),
-  reason: z.string().trim().min(10).max(1000),
+  months: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(2)), 2),
+  reason: z.string().check(z.trim(), z.minLength(10), z.maxLength(1000)),
 });
 
 /** One extension of up to two months (where the pack allows one), before the original due date. */
@@ -549,7 +549,9 @@ export function finishDsarErasure(dsar: Dsar, now: Date): Dsar {
   });
 }
 
-export const RejectionBody = z.strictObject({ reason: z.string().trim().min(10).max(1000) });
+export const RejectionBody = z.strictObject({
+  reason: z.string().check(z.trim(), z.minLength(10), z.maxLength(1000)),
+});
 
 /** Closes the request without fulfilling it (identity never verified, manifestly unfounded, requester under legal hold…). */
 export function rejectDsar(dsar: Dsar, reason: string, by: Actor, now: Date): Dsar {

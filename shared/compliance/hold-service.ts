@@ -1,5 +1,5 @@
 /** Legal hold use cases: set, release, list (lead+ to change, staff to read). */
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 import { isStaff, type Principal } from '../auth/principal.ts';
 import { DomainError } from '../errors/domain-error.ts';
 import { Email, Ulid } from '../tickets/model.ts';
@@ -19,19 +19,23 @@ import { actorOf } from './records.ts';
 
 export const SetHoldBody = z
   .strictObject({
-    ticketId: Ulid.optional(),
-    requesterEmail: Email.optional(),
-    reason: z.string().trim().min(10).max(1000),
-    reference: z.string().trim().min(1).max(100).optional(),
+    ticketId: z.optional(Ulid),
+    requesterEmail: z.optional(Email),
+    reason: z.string().check(z.trim(), z.minLength(10), z.maxLength(1000)),
+    reference: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
   })
-  .refine((b) => (b.ticketId === undefined) !== (b.requesterEmail === undefined), {
-    message: 'Send exactly one of ticketId and requesterEmail.',
-  });
-export const ReleaseHoldBody = z.strictObject({ reason: z.string().trim().min(10).max(1000) });
+  .check(
+    z.refine((b) => (b.ticketId === undefined) !== (b.requesterEmail === undefined), {
+      message: 'Send exactly one of ticketId and requesterEmail.',
+    }),
+  );
+export const ReleaseHoldBody = z.strictObject({
+  reason: z.string().check(z.trim(), z.minLength(10), z.maxLength(1000)),
+});
 export const ListHoldsQuery = z.strictObject({
-  status: z.enum(['active', 'released']).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().max(2000).optional(),
+  status: z.optional(z.enum(['active', 'released'])),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50),
+  cursor: z.optional(z.string().check(z.maxLength(2000))),
 });
 
 export function holdIndexer() {

@@ -4,7 +4,7 @@
  * attestation before anything personal or billing-related is released. Pure, but for the
  * idempotent create, which takes the idempotency port.
  */
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 import { isStaff, type Principal } from '../auth/principal.ts';
 import { DomainError } from '../errors/domain-error.ts';
 import type { IdempotencyStore } from '../idempotency/ports.ts';
@@ -58,15 +58,12 @@ export type VerificationInput =
 
 export const VerificationBody = z.union([
   z.strictObject({
-    code: z
-      .string()
-      .trim()
-      .regex(/^\d{8}$/, 'the 8-digit code from the email'),
+    code: z.string().check(z.trim(), z.regex(/^\d{8}$/, 'the 8-digit code from the email')),
   }),
   z.strictObject({
     attestation: z.strictObject({
       method: z.enum(ATTESTATION_METHODS),
-      note: z.string().trim().min(10).max(1000),
+      note: z.string().check(z.trim(), z.minLength(10), z.maxLength(1000)),
     }),
   }),
 ]);

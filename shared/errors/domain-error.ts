@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from '#shared/validation/zod.ts';
 
 /** One invalid field, addressed by a JSON Pointer into the input (RFC 6901). */
 export interface FieldError {
@@ -106,7 +106,7 @@ export function pointerOf(path: ReadonlyArray<PropertyKey>, root = ''): string {
   );
 }
 
-export function fieldErrorsOf(error: z.ZodError, root = ''): FieldError[] {
+export function fieldErrorsOf(error: z.core.$ZodError, root = ''): FieldError[] {
   return error.issues.flatMap((issue) => {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 import { DomainError, type DomainErrorKind, type FieldError } from '../errors/domain-error.ts';
 
 export type { FieldError } from '../errors/domain-error.ts';
@@ -58,23 +58,23 @@ export function problemOf(error: DomainError): Problem {
 
 /** The problem+json body `renderProblem` writes (RFC 9457), as the API contract states it. */
 export const ProblemDocument = z.strictObject({
-  type: z.string().describe('`/problems/<slug>`, e.g. `/problems/validation`'),
+  type: z.string().check(z.describe('`/problems/<slug>`, e.g. `/problems/validation`')),
   title: z.string(),
-  status: z.number().int().min(400).max(599),
-  detail: z.string().optional(),
-  instance: z.string().optional(),
-  errors: z
-    .array(
+  status: z.number().check(z.int(), z.minimum(400), z.maximum(599)),
+  detail: z.optional(z.string()),
+  instance: z.optional(z.string()),
+  errors: z.optional(
+    z.array(
       z.strictObject({
         pointer: z
           .string()
-          .describe('JSON Pointer into the body, or `query:<name>`, `path:<name>`, `header:<name>`'),
+          .check(z.describe('JSON Pointer into the body, or `query:<name>`, `path:<name>`, `header:<name>`')),
         detail: z.string(),
-        change: z.string().optional(),
-        requiredRole: z.string().optional(),
+        change: z.optional(z.string()),
+        requiredRole: z.optional(z.string()),
       }),
-    )
-    .optional(),
+    ),
+  ),
 });
 
 /** Problems of the HTTP layer itself, and the domain's kinds for handlers that refuse a request directly. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from '#shared/validation/zod.ts';
 import { fieldErrorsOf, problems, quotePrefix } from './problem.ts';
 import { decodeUtf8 } from './utf8.ts';
 
@@ -22,7 +22,7 @@ export function bodyText(event: APIGatewayProxyEventV2): string {
 }
 
 /** Parses a JSON body against a schema: size, media type, syntax and fields each get their own problem. */
-export function parseJsonBody<T extends z.ZodType>(event: APIGatewayProxyEventV2, schema: T): z.infer<T> {
+export function parseJsonBody<T extends z.ZodMiniType>(event: APIGatewayProxyEventV2, schema: T): z.infer<T> {
   if (rawBody(event).length > MAX_BODY_BYTES) throw problems.payloadTooLarge(MAX_BODY_BYTES);
   const contentType = event.headers?.['content-type'] ?? '';
   if (!/^application\/([a-z.+-]*\+)?json\b/i.test(contentType)) throw problems.unsupportedMediaType();
@@ -39,7 +39,7 @@ export function parseJsonBody<T extends z.ZodType>(event: APIGatewayProxyEventV2
 }
 
 /** Parses query-string parameters; field pointers are written `?name`. */
-export function parseQuery<T extends z.ZodType>(event: APIGatewayProxyEventV2, schema: T): z.infer<T> {
+export function parseQuery<T extends z.ZodMiniType>(event: APIGatewayProxyEventV2, schema: T): z.infer<T> {
   const result = schema.safeParse(event.queryStringParameters ?? {});
   if (!result.success) {
     throw problems.validation(

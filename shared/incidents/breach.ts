@@ -4,7 +4,7 @@
  * warnings before it, and an overdue record when it passes with no notification to the authority
  * recorded. Each threshold is recorded once, whether a one-time schedule or the sweep gets there first.
  */
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 import { type Principal, SUPERVISOR_ROLES } from '../auth/principal.ts';
 import { DomainError } from '../errors/domain-error.ts';
 import type { PolicyPack } from '../policy/schema.ts';
@@ -22,14 +22,17 @@ const HOUR_MS = 3_600_000;
 
 export const MarkReportableBody = z.strictObject({
   /** When the company became aware of the breach; default now. Not before the incident was opened. */
-  awareAt: z.iso.datetime().optional(),
+  awareAt: z.optional(z.iso.datetime()),
 });
 export type MarkReportableBody = z.infer<typeof MarkReportableBody>;
 
-export const RecordNotificationBody = BreachNotification.pick({
-  recipient: true,
-  sentAt: true,
-}).extend({ reference: z.string().trim().min(1).max(200) });
+export const RecordNotificationBody = z.extend(
+  z.pick(BreachNotification, {
+    recipient: true,
+    sentAt: true,
+  }),
+  { reference: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)) },
+);
 export type RecordNotificationBody = z.infer<typeof RecordNotificationBody>;
 
 function assertSupervisor(principal: Principal) {

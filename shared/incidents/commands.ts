@@ -3,7 +3,8 @@
  * tickets), resolve (which sets the post-incident review's due time from the desk's policy),
  * reopen, complete the review, and the review thresholds the sweep records.
  */
-import * as z from 'zod';
+import { enumWithout } from '#shared/validation/enum-without.ts';
+import * as z from '#shared/validation/zod.ts';
 import { type Principal, SUPERVISOR_ROLES } from '../auth/principal.ts';
 import { DomainError, type FieldError } from '../errors/domain-error.ts';
 import { Slug, Ulid } from '../tickets/model.ts';
@@ -18,39 +19,41 @@ import {
 } from './model.ts';
 import type { ReviewPolicy } from './review-policy.ts';
 
-const Message = z.string().trim().min(1).max(5000);
-const TicketIds = z.array(Ulid).min(1).max(100);
+const Message = z.string().check(z.trim(), z.minLength(1), z.maxLength(5000));
+const TicketIds = z.array(Ulid).check(z.minLength(1), z.maxLength(100));
 
 export const CreateIncidentBody = z.strictObject({
-  title: z.string().trim().min(1).max(200),
+  title: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
   impact: Impact,
-  status: IncidentStatus.exclude(['resolved']).default('investigating'),
+  status: z._default(enumWithout(IncidentStatus, ['resolved']), 'investigating'),
   /** The first public update. */
   message: Message,
-  ticketIds: z.array(Ulid).max(100).optional(),
+  ticketIds: z.optional(z.array(Ulid).check(z.maxLength(100))),
   /** `maintenance` needs `window`; `security` incidents stay off the public feeds. */
-  category: IncidentCategory.optional(),
+  category: z.optional(IncidentCategory),
   /** Affected components (the desk's availability policy names them); none = every component. */
-  components: z.array(Slug).max(20).optional(),
+  components: z.optional(z.array(Slug).check(z.maxLength(20))),
   /** When the outage began, if before now. */
-  startedAt: z.iso.datetime().optional(),
-  window: z.strictObject({ startsAt: z.iso.datetime(), endsAt: z.iso.datetime() }).optional(),
+  startedAt: z.optional(z.iso.datetime()),
+  window: z.optional(z.strictObject({ startsAt: z.iso.datetime(), endsAt: z.iso.datetime() })),
 });
 export type CreateIncidentBody = z.infer<typeof CreateIncidentBody>;
 
 export const UpdateIncidentBody = z
   .strictObject({
-    title: z.string().trim().min(1).max(200).optional(),
-    impact: Impact.optional(),
-    status: IncidentStatus.optional(),
+    title: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
+    impact: z.optional(Impact),
+    status: z.optional(IncidentStatus),
     /** A public update; required with a status change, so the page says why. */
-    message: Message.optional(),
-    linkTickets: TicketIds.optional(),
-    unlinkTickets: TicketIds.optional(),
-    review: z.strictObject({ completed: z.literal(true), url: z.url().max(2000).optional() }).optional(),
-    components: z.array(Slug).max(20).optional(),
+    message: z.optional(Message),
+    linkTickets: z.optional(TicketIds),
+    unlinkTickets: z.optional(TicketIds),
+    review: z.optional(
+      z.strictObject({ completed: z.literal(true), url: z.optional(z.url().check(z.maxLength(2000))) }),
+    ),
+    components: z.optional(z.array(Slug).check(z.maxLength(20))),
   })
-  .refine((b) => Object.keys(b).length > 0, { message: 'Send at least one field to change.' });
+  .check(z.refine((b) => Object.keys(b).length > 0, { message: 'Send at least one field to change.' }));
 export type UpdateIncidentBody = z.infer<typeof UpdateIncidentBody>;
 
 const HOUR_MS = 3_600_000;

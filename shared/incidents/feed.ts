@@ -3,7 +3,7 @@
  * `status.rss` (RSS 2.0, one item per public update, so a feed reader notifies on each). Pure.
  * Only public fields are published: never linked ticket ids, authors or review details.
  */
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 import { type AvailabilityPolicy, deskAvailability, monthOf, monthWindow } from './availability.ts';
 import { Impact, type Incident, IncidentCategory, IncidentStatus, MaintenanceWindow } from './model.ts';
 
@@ -60,7 +60,11 @@ export const StatusFeed = z.strictObject({
   name: z.string(),
   links: z.strictObject({ self: z.string(), rss: z.string() }),
   generatedAt: z.iso.datetime(),
-  status: z.strictObject({ indicator: Impact, description: z.string(), openIncidents: z.number().int() }),
+  status: z.strictObject({
+    indicator: Impact,
+    description: z.string(),
+    openIncidents: z.number().check(z.int()),
+  }),
   incidents: z.array(
     z.strictObject({
       id: z.string(),
@@ -69,17 +73,17 @@ export const StatusFeed = z.strictObject({
       impact: Impact,
       createdAt: z.iso.datetime(),
       updatedAt: z.iso.datetime(),
-      resolvedAt: z.iso.datetime().nullable(),
+      resolvedAt: z.nullable(z.iso.datetime()),
       category: IncidentCategory,
       /** Affected components; empty = every component. */
       components: z.array(z.string()),
-      window: MaintenanceWindow.nullable(),
+      window: z.nullable(MaintenanceWindow),
       updates: z.array(z.strictObject({ at: z.iso.datetime(), status: IncidentStatus, message: z.string() })),
     }),
   ),
   /** The UTC month so far, per plan and component (desks with an availability policy). */
-  availability: z
-    .strictObject({
+  availability: z.exactOptional(
+    z.strictObject({
       month: z.string(),
       from: z.iso.datetime(),
       to: z.iso.datetime(),
@@ -94,9 +98,9 @@ export const StatusFeed = z.strictObject({
       components: z.array(
         z.strictObject({ component: z.string(), name: z.string(), availabilityPercent: z.number() }),
       ),
-    })
-    .exactOptional(),
-}) satisfies z.ZodType<ReturnType<typeof statusJson>>;
+    }),
+  ),
+}) satisfies z.ZodMiniType<ReturnType<typeof statusJson>>;
 
 export function statusJson(incidents: readonly Incident[], ctx: FeedContext) {
   const published = publishedIncidents(incidents, ctx.now);

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 import { Slug, Ulid } from '../tickets/model.ts';
 
 /** Statuspage's vocabulary, which status-page readers already know. */
@@ -17,8 +17,8 @@ export const IncidentUpdate = z.strictObject({
   at: z.iso.datetime(),
   status: IncidentStatus,
   /** Public text: it is published on the status page and in the feeds. */
-  message: z.string().min(1).max(5000),
-  by: z.string().min(1).max(128),
+  message: z.string().check(z.minLength(1), z.maxLength(5000)),
+  by: z.string().check(z.minLength(1), z.maxLength(128)),
 });
 export type IncidentUpdate = z.infer<typeof IncidentUpdate>;
 
@@ -32,12 +32,12 @@ export type ReviewEvent = z.infer<typeof ReviewEvent>;
 
 export const PostIncidentReview = z.strictObject({
   /** Set when the incident is resolved; cleared if it is reopened. */
-  dueAt: z.iso.datetime().nullable(),
-  latestAt: z.iso.datetime().nullable(),
+  dueAt: z.nullable(z.iso.datetime()),
+  latestAt: z.nullable(z.iso.datetime()),
   /** The policy sentence (or the product default) the due time comes from. */
   policy: z.string(),
-  completedAt: z.iso.datetime().nullable(),
-  url: z.url().nullable(),
+  completedAt: z.nullable(z.iso.datetime()),
+  url: z.nullable(z.url()),
   events: z.array(ReviewEvent),
 });
 export type PostIncidentReview = z.infer<typeof PostIncidentReview>;
@@ -59,9 +59,9 @@ export const BreachNotification = z.strictObject({
   /** When it was sent (recorded by staff; not after the recording). */
   sentAt: z.iso.datetime(),
   /** The authority's case number, the mailing's id, … */
-  reference: z.string().min(1).max(200),
+  reference: z.string().check(z.minLength(1), z.maxLength(200)),
   recordedAt: z.iso.datetime(),
-  by: z.string().min(1).max(128),
+  by: z.string().check(z.minLength(1), z.maxLength(128)),
 });
 export type BreachNotification = z.infer<typeof BreachNotification>;
 
@@ -69,7 +69,7 @@ export type BreachNotification = z.infer<typeof BreachNotification>;
 export const BreachEvent = z.strictObject({
   type: z.enum(['warning', 'overdue']),
   /** Hours after awareness. */
-  hours: z.number().int().positive(),
+  hours: z.number().check(z.int(), z.positive()),
   at: z.iso.datetime(),
   recordedAt: z.iso.datetime(),
 });
@@ -80,41 +80,41 @@ export const ReportableBreach = z.strictObject({
   /** When the company became aware of the breach: the window counts from here. */
   awareAt: z.iso.datetime(),
   notifyBy: z.iso.datetime(),
-  warnAtHours: z.array(z.number().int().positive()),
-  notifyWithinHours: z.number().int().positive(),
+  warnAtHours: z.array(z.number().check(z.int(), z.positive())),
+  notifyWithinHours: z.number().check(z.int(), z.positive()),
   /** The policy sentence the window comes from. */
   policy: z.string(),
   markedAt: z.iso.datetime(),
-  markedBy: z.string().min(1).max(128),
+  markedBy: z.string().check(z.minLength(1), z.maxLength(128)),
   events: z.array(BreachEvent),
-  notifications: z.array(BreachNotification).max(50),
+  notifications: z.array(BreachNotification).check(z.maxLength(50)),
 });
 export type ReportableBreach = z.infer<typeof ReportableBreach>;
 
 export const Incident = z.strictObject({
   id: Ulid,
   desk: Slug,
-  title: z.string().min(1).max(200),
+  title: z.string().check(z.minLength(1), z.maxLength(200)),
   status: IncidentStatus,
   impact: Impact,
   /** Tickets customers opened about it; internal, never published. */
-  ticketIds: z.array(Ulid).max(MAX_LINKED_TICKETS),
-  updates: z.array(IncidentUpdate).max(MAX_UPDATES),
+  ticketIds: z.array(Ulid).check(z.maxLength(MAX_LINKED_TICKETS)),
+  updates: z.array(IncidentUpdate).check(z.maxLength(MAX_UPDATES)),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
-  resolvedAt: z.iso.datetime().nullable(),
+  resolvedAt: z.nullable(z.iso.datetime()),
   review: PostIncidentReview,
   /** Absent on incidents recorded before categories existed: `incident`. */
-  category: IncidentCategory.optional(),
+  category: z.optional(IncidentCategory),
   /** Affected components of the desk's availability policy; absent or empty = every component. */
-  components: z.array(Slug).max(20).optional(),
+  components: z.optional(z.array(Slug).check(z.maxLength(20))),
   /** When the outage began, if before the incident was opened (availability counts from here). */
-  startedAt: z.iso.datetime().optional(),
+  startedAt: z.optional(z.iso.datetime()),
   /** A maintenance window, announced before it starts. */
-  window: MaintenanceWindow.optional(),
+  window: z.optional(MaintenanceWindow),
   /** Set when a security incident is marked reportable. */
-  breach: ReportableBreach.optional(),
-  version: z.number().int().min(1),
+  breach: z.optional(ReportableBreach),
+  version: z.number().check(z.int(), z.minimum(1)),
 });
 export type Incident = z.infer<typeof Incident>;
 
@@ -143,7 +143,7 @@ export const BREACH_STATES = [
 export type BreachState = (typeof BREACH_STATES)[number];
 
 /** An incident as the staff routes answer it (shared/incidents/service.ts): with its review and breach states now. */
-export const IncidentView = Incident.extend({
+export const IncidentView = z.extend(Incident, {
   reviewState: z.enum(REVIEW_STATES),
   breachState: z.enum(BREACH_STATES),
 });

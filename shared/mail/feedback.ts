@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 import { deskForDomain } from './addresses.ts';
 import type { SuppressedAddress } from './ports.ts';
 
@@ -8,32 +8,28 @@ import type { SuppressedAddress } from './ports.ts';
  * suppresses the address for the desk that sent the mail; transient bounces are only logged (SES
  * itself retried them).
  */
-const Recipient = z.object({ emailAddress: z.string() }).loose();
+const Recipient = z.looseObject({ emailAddress: z.string() });
 
-export const SesFeedback = z
-  .object({
-    notificationType: z.string().optional(),
-    eventType: z.string().optional(),
-    mail: z.object({ source: z.string(), messageId: z.string(), timestamp: z.string().optional() }).loose(),
-    bounce: z
-      .object({
-        bounceType: z.string(),
-        bounceSubType: z.string().optional(),
-        bouncedRecipients: z.array(Recipient.extend({ diagnosticCode: z.string().optional() })),
-        timestamp: z.string(),
-      })
-      .loose()
-      .optional(),
-    complaint: z
-      .object({
-        complainedRecipients: z.array(Recipient),
-        complaintFeedbackType: z.string().optional(),
-        timestamp: z.string(),
-      })
-      .loose()
-      .optional(),
-  })
-  .loose();
+export const SesFeedback = z.looseObject({
+  notificationType: z.optional(z.string()),
+  eventType: z.optional(z.string()),
+  mail: z.looseObject({ source: z.string(), messageId: z.string(), timestamp: z.optional(z.string()) }),
+  bounce: z.optional(
+    z.looseObject({
+      bounceType: z.string(),
+      bounceSubType: z.optional(z.string()),
+      bouncedRecipients: z.array(z.extend(Recipient, { diagnosticCode: z.optional(z.string()) })),
+      timestamp: z.string(),
+    }),
+  ),
+  complaint: z.optional(
+    z.looseObject({
+      complainedRecipients: z.array(Recipient),
+      complaintFeedbackType: z.optional(z.string()),
+      timestamp: z.string(),
+    }),
+  ),
+});
 export type SesFeedback = z.infer<typeof SesFeedback>;
 
 export interface FeedbackDecision {

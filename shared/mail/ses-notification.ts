@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 
 /**
  * The event the inbound handler receives: SNS delivering the notification of an SES receipt rule's
@@ -6,65 +6,54 @@ import * as z from 'zod';
  * event does not), plus the verdicts of SES's spam, virus, SPF, DKIM and DMARC checks. Only
  * metadata: the body is always read from S3, never from the event.
  */
-const Verdict = z.object({ status: z.string() }).passthrough();
+const Verdict = z.looseObject({ status: z.string() });
 
-export const SesReceiptNotification = z
-  .object({
-    notificationType: z.literal('Received'),
-    mail: z
-      .object({
-        timestamp: z.string(),
-        source: z.string(),
-        messageId: z.string().min(1),
-        destination: z.array(z.string()),
-        headersTruncated: z.boolean().optional(),
-        headers: z.array(z.object({ name: z.string(), value: z.string() })).optional(),
-        commonHeaders: z
-          .object({
-            from: z.array(z.string()).optional(),
-            subject: z.string().optional(),
-            messageId: z.string().optional(),
-          })
-          .passthrough()
-          .optional(),
-      })
-      .passthrough(),
-    receipt: z
-      .object({
-        timestamp: z.string(),
-        recipients: z.array(z.string()).min(1),
-        spamVerdict: Verdict.optional(),
-        virusVerdict: Verdict.optional(),
-        spfVerdict: Verdict.optional(),
-        dkimVerdict: Verdict.optional(),
-        dmarcVerdict: Verdict.optional(),
-        dmarcPolicy: z.string().optional(),
-        action: z
-          .object({
-            type: z.literal('S3'),
-            topicArn: z.string().optional(),
-            bucketName: z.string().min(3),
-            objectKeyPrefix: z.string().optional(),
-            objectKey: z.string().min(1),
-          })
-          .passthrough(),
-      })
-      .passthrough(),
-  })
-  .passthrough();
+export const SesReceiptNotification = z.looseObject({
+  notificationType: z.literal('Received'),
+  mail: z.looseObject({
+    timestamp: z.string(),
+    source: z.string(),
+    messageId: z.string().check(z.minLength(1)),
+    destination: z.array(z.string()),
+    headersTruncated: z.optional(z.boolean()),
+    headers: z.optional(z.array(z.object({ name: z.string(), value: z.string() }))),
+    commonHeaders: z.optional(
+      z.looseObject({
+        from: z.optional(z.array(z.string())),
+        subject: z.optional(z.string()),
+        messageId: z.optional(z.string()),
+      }),
+    ),
+  }),
+  receipt: z.looseObject({
+    timestamp: z.string(),
+    recipients: z.array(z.string()).check(z.minLength(1)),
+    spamVerdict: z.optional(Verdict),
+    virusVerdict: z.optional(Verdict),
+    spfVerdict: z.optional(Verdict),
+    dkimVerdict: z.optional(Verdict),
+    dmarcVerdict: z.optional(Verdict),
+    dmarcPolicy: z.optional(z.string()),
+    action: z.looseObject({
+      type: z.literal('S3'),
+      topicArn: z.optional(z.string()),
+      bucketName: z.string().check(z.minLength(3)),
+      objectKeyPrefix: z.optional(z.string()),
+      objectKey: z.string().check(z.minLength(1)),
+    }),
+  }),
+});
 export type SesReceiptNotification = z.infer<typeof SesReceiptNotification>;
 
 export const SnsEvent = z.object({
   Records: z
     .array(
-      z
-        .object({
-          EventSource: z.literal('aws:sns'),
-          Sns: z.object({ MessageId: z.string(), TopicArn: z.string(), Message: z.string() }).passthrough(),
-        })
-        .passthrough(),
+      z.looseObject({
+        EventSource: z.literal('aws:sns'),
+        Sns: z.looseObject({ MessageId: z.string(), TopicArn: z.string(), Message: z.string() }),
+      }),
     )
-    .min(1),
+    .check(z.minLength(1)),
 });
 export type SnsEvent = z.infer<typeof SnsEvent>;
 

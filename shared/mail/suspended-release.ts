@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from '#shared/validation/zod.ts';
 import type { Principal } from '../auth/principal.ts';
 import { DomainError } from '../errors/domain-error.ts';
 import { routeRecipient } from './addresses.ts';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 import { type Principal, SUPERVISOR_ROLES } from '../auth/principal.ts';
 import { DomainError } from '../errors/domain-error.ts';
 import { Ulid } from '../tickets/model.ts';
@@ -6,8 +6,10 @@ import type { Clock } from '../time/clock.ts';
 import type { MailStore, SuspendedMail } from './ports.ts';
 
 /** `{}` opens a new ticket; `{"ticketId": …}` adds the mail to that ticket of the desk. */
-export const ReleaseSuspendedMailBody = z.strictObject({ ticketId: Ulid.optional() });
-export const RejectSuspendedMailBody = z.strictObject({ reason: z.string().trim().min(3).max(500) });
+export const ReleaseSuspendedMailBody = z.strictObject({ ticketId: z.optional(Ulid) });
+export const RejectSuspendedMailBody = z.strictObject({
+  reason: z.string().check(z.trim(), z.minLength(3), z.maxLength(500)),
+});
 
 /** Seeing and rejecting suspended mail needs the mail items alone; releasing it is intake (suspended-release.ts). */
 export interface SuspendedMailDeps {

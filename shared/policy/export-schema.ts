@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 import { PolicyPack } from './schema.ts';
 
 export function policyPackJsonSchema(): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 import { isStaff, type Principal } from '../auth/principal.ts';
 import { DomainError } from '../errors/domain-error.ts';
 import { newId } from '../runtime/ids.ts';
@@ -38,16 +38,22 @@ export interface ConsentServiceDeps {
 export const RecordAccessBody = z.strictObject({
   dataClass: PrivateDataClass,
   /** What is being opened, e.g. "screen-sharing session to check the SSO settings". */
-  what: z.string().trim().min(3).max(200),
+  what: z.string().check(z.trim(), z.minLength(3), z.maxLength(200)),
 });
 
 /** What the staff ticket view withheld, or the consent it was opened under. */
 export const PrivateDataMarker = z.strictObject({
-  withheld: z
-    .array(z.strictObject({ messageId: z.string(), dataClass: PrivateDataClass, count: z.number().int() }))
-    .optional(),
-  detail: z.string().optional(),
-  openedUnder: z.strictObject({ consentId: z.string(), until: z.string() }).optional(),
+  withheld: z.optional(
+    z.array(
+      z.strictObject({
+        messageId: z.string(),
+        dataClass: PrivateDataClass,
+        count: z.number().check(z.int()),
+      }),
+    ),
+  ),
+  detail: z.optional(z.string()),
+  openedUnder: z.optional(z.strictObject({ consentId: z.string(), until: z.string() })),
 });
 export type PrivateDataMarker = z.infer<typeof PrivateDataMarker>;
 
@@ -61,14 +67,14 @@ export const ConsentViewSchema = z.strictObject({
   requestedBy: z.strictObject({ id: z.string(), role: z.string() }),
   requestedAt: z.string(),
   answerBy: z.string(),
-  decision: z.enum(['granted', 'refused']).optional(),
-  decidedAt: z.string().optional(),
-  decidedVia: z.enum(['api', 'link']).optional(),
-  expiresAt: z.string().optional(),
-  revokedAt: z.string().optional(),
-  mail: z
-    .strictObject({ status: z.enum(['sent', 'failed']), at: z.string(), reason: z.string().optional() })
-    .optional(),
+  decision: z.optional(z.enum(['granted', 'refused'])),
+  decidedAt: z.optional(z.string()),
+  decidedVia: z.optional(z.enum(['api', 'link'])),
+  expiresAt: z.optional(z.string()),
+  revokedAt: z.optional(z.string()),
+  mail: z.optional(
+    z.strictObject({ status: z.enum(['sent', 'failed']), at: z.string(), reason: z.optional(z.string()) }),
+  ),
   state: z.enum(['requested', 'unanswered', 'granted', 'expired', 'refused', 'revoked']),
 });
 

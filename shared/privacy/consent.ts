@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 import type { Principal } from '../auth/principal.ts';
 import { DomainError } from '../errors/domain-error.ts';
 import { type ConsentPolicy, PrivateDataClass } from './pack-schema.ts';
@@ -45,9 +45,9 @@ export function consentState(consent: Consent, now: Date): ConsentState {
 
 export const RequestConsentBody = z.strictObject({
   /** What the agent needs to open; the pack's default scope when left out. */
-  scope: z.array(PrivateDataClass).min(1).max(4).optional(),
+  scope: z.optional(z.array(PrivateDataClass).check(z.minLength(1), z.maxLength(4))),
   /** Why, in words the customer reads in the request. */
-  reason: z.string().trim().min(10).max(500),
+  reason: z.string().check(z.trim(), z.minLength(10), z.maxLength(500)),
 });
 export type RequestConsentBody = z.infer<typeof RequestConsentBody>;
 

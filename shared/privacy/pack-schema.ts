@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 import { NATIONAL_ID_SCHEMES, PII_KINDS } from './pii-detectors.ts';
 
 /**
@@ -24,29 +24,35 @@ export type PrivateDataClass = z.infer<typeof PrivateDataClass>;
 export const ConsentPolicy = z
   .strictObject({
     /** What staff see only under the customer's live consent. */
-    privateClasses: z.array(PrivateDataClass).min(1),
+    privateClasses: z.array(PrivateDataClass).check(z.minLength(1)),
     /** What a request covers when the agent names nothing. */
-    defaultScope: z.array(PrivateDataClass).min(1),
+    defaultScope: z.array(PrivateDataClass).check(z.minLength(1)),
     /** How long a grant lasts from the customer's decision. */
-    grantHours: z.number().int().min(1).max(720),
+    grantHours: z.number().check(z.int(), z.minimum(1), z.maximum(720)),
     /** How long a request (and the links in its mail) can be answered. */
-    requestHours: z.number().int().min(1).max(720),
+    requestHours: z.number().check(z.int(), z.minimum(1), z.maximum(720)),
     /** The least staff role that may ask: `agent` (agents, leads, managers) or `lead` (leads and managers). */
     requestedBy: z.enum(['agent', 'lead']),
     source: z.string(),
   })
-  .superRefine((policy, ctx) => {
-    policy.defaultScope.forEach((c, i) => {
-      if (!policy.privateClasses.includes(c)) {
-        ctx.addIssue({ code: 'custom', message: `"${c}" is not a private class`, path: ['defaultScope', i] });
-      }
-    });
-  });
+  .check(
+    z.superRefine((policy, ctx) => {
+      policy.defaultScope.forEach((c, i) => {
+        if (!policy.privateClasses.includes(c)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${c}" is not a private class`,
+            path: ['defaultScope', i],
+          });
+        }
+      });
+    }),
+  );
 export type ConsentPolicy = z.infer<typeof ConsentPolicy>;
 
 export const RedactionPolicy = z.strictObject({
   /** What is looked for in public agent replies and customer mail. */
-  kinds: z.array(z.enum(PII_KINDS)).min(1),
+  kinds: z.array(z.enum(PII_KINDS)).check(z.minLength(1)),
   /** National identifier formats of the desk's regions (with `national-id`). */
   nationalIds: z.array(z.enum(NATIONAL_ID_SCHEMES)),
   source: z.string(),
@@ -54,7 +60,7 @@ export const RedactionPolicy = z.strictObject({
 export type RedactionPolicy = z.infer<typeof RedactionPolicy>;
 
 export const PrivacyPolicy = z.strictObject({
-  consent: ConsentPolicy.optional(),
-  redaction: RedactionPolicy.optional(),
+  consent: z.optional(ConsentPolicy),
+  redaction: z.optional(RedactionPolicy),
 });
 export type PrivacyPolicy = z.infer<typeof PrivacyPolicy>;

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from '#shared/validation/zod.ts';
 import { type Logger, logger, withLogContext } from '../observability/logger.ts';
 
 /** What an async function gets besides its parsed event. */
@@ -29,7 +29,7 @@ function correlationOf(input: unknown): Record<string, unknown> {
  * that carries the correlation ids, and logs a failure once before rethrowing it. A bad event is
  * thrown too, so Lambda's retries, the state machine's Catch and the dead-letter queue still apply.
  */
-export function asyncHandler<S extends z.ZodType, R>(
+export function asyncHandler<S extends z.ZodMiniType, R>(
   name: string,
   schema: S,
   fn: (input: z.infer<S>, call: AsyncCall) => Promise<R>,

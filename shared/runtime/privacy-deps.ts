@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 import { findPolicyPack } from '../policy/packs.ts';
 import { type ConsentService, consentService } from '../privacy/consent-service.ts';
 import type { ConsentMailer } from '../privacy/ports.ts';
@@ -14,7 +14,7 @@ import { tableName, ticketStoreWithoutBodies } from './services.ts';
  * The signed-link routes have only the table and the link keyring; the request route also sends mail.
  * What only the request route uses (SES, the public URL) is built on first use, from its env.
  */
-const LinkEnv = z.object({ SURVEY_SECRET_ID: z.string().min(1).max(2048) });
+const LinkEnv = z.object({ SURVEY_SECRET_ID: z.string().check(z.minLength(1), z.maxLength(2048)) });
 const MailEnv = z.object({ PUBLIC_BASE_URL: z.url() });
 
 export const deskName = (desk: string) => findPolicyPack(desk)?.name ?? desk;

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '#shared/validation/zod.ts';
 import { parseEnv } from '../config/env.ts';
 import { type Clock, systemClock } from '../time/clock.ts';
 import { type ClientSource, clientSource } from './clients/source.ts';
@@ -36,7 +36,7 @@ export function currentRuntime(): Runtime {
 }
 
 /** The current runtime's configuration parsed with `schema` (failing fast, naming what is missing). */
-export function runtimeEnv<T extends z.ZodType>(schema: T): z.infer<T> {
+export function runtimeEnv<T extends z.ZodMiniType>(schema: T): z.infer<T> {
   return parseEnv(schema, currentRuntime().env as NodeJS.ProcessEnv);
 }
 

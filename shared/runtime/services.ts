@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 import { cognitoStaffDirectory } from '../auth/cognito-staff-directory.ts';
 import { ApiEnv } from '../config/env.ts';
 import { kpiRecorder } from '../kpis/recorder.ts';

@@ -18,7 +18,7 @@
  * - a target that is met at exactly its deadline is met (the breach fires only if nothing happened
  *   by then).
  */
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 import type { Metric, Notice, PolicyPack } from '../policy/schema.ts';
 import { METRICS } from '../policy/schema.ts';
 import { Channel, Priority, Status, Tier } from '../tickets/model.ts';
@@ -45,7 +45,7 @@ export const SlaInputEvent = z.discriminatedUnion('type', [
     at: At,
     type: z.literal('ticket-created'),
     priority: Priority,
-    plan: z.string().min(1),
+    plan: z.string().check(z.minLength(1)),
     channel: Channel,
     status: Status,
   }),
@@ -55,19 +55,19 @@ export const SlaInputEvent = z.discriminatedUnion('type', [
     at: At,
     type: z.literal('assigned'),
     /** The staff member's id; null when the ticket is unassigned. */
-    to: z.string().min(1).max(128).nullable(),
+    to: z.nullable(z.string().check(z.minLength(1), z.maxLength(128))),
     /** Whether the directory listed the assignee as on call when they were assigned. */
-    onCall: z.boolean().default(false),
+    onCall: z._default(z.boolean(), false),
   }),
   z.strictObject({ at: At, type: z.literal('status-changed'), to: Status }),
   z.strictObject({ at: At, type: z.literal('priority-changed'), to: Priority }),
-  z.strictObject({ at: At, type: z.literal('plan-changed'), to: z.string().min(1) }),
+  z.strictObject({ at: At, type: z.literal('plan-changed'), to: z.string().check(z.minLength(1)) }),
   z.strictObject({
     at: At,
     type: z.literal('tier-changed'),
     to: Tier,
     /** Set when the SLA workflow made the change: the escalation action it applied. Absent: an agent's change. */
-    actionId: z.string().min(1).max(200).optional(),
+    actionId: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
   }),
 ]);
 export type SlaInputEvent = z.infer<typeof SlaInputEvent>;

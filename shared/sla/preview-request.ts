@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 import { isStaff, type Principal, SUPERVISOR_ROLES } from '../auth/principal.ts';
 import { DomainError, fieldErrorsOf } from '../errors/domain-error.ts';
 import { findPolicyPack } from '../policy/packs.ts';
@@ -10,16 +10,18 @@ import { PreviewTicket, previewSla, type SlaPreview } from './preview.ts';
 /** `POST /sla/preview`: a desk's pack or an inline pack, a hypothetical ticket, optional events. */
 export const PreviewRequest = z
   .strictObject({
-    desk: Slug.optional(),
-    pack: z.unknown().optional(),
+    desk: z.optional(Slug),
+    pack: z.optional(z.unknown()),
     ticket: PreviewTicket,
-    events: z.array(SlaInputEvent).max(1000).optional(),
-    now: z.iso.datetime({ offset: true }).optional(),
+    events: z.optional(z.array(SlaInputEvent).check(z.maxLength(1000))),
+    now: z.optional(z.iso.datetime({ offset: true })),
   })
-  .refine((r) => (r.desk === undefined) !== (r.pack === undefined), {
-    message: 'Send exactly one of `desk` or `pack`.',
-    path: ['desk'],
-  });
+  .check(
+    z.refine((r) => (r.desk === undefined) !== (r.pack === undefined), {
+      message: 'Send exactly one of `desk` or `pack`.',
+      path: ['desk'],
+    }),
+  );
 export type PreviewRequest = z.infer<typeof PreviewRequest>;
 
 /**

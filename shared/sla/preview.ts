@@ -3,17 +3,17 @@
  * ticket (and lists what would happen next if nothing else did), `replayAttainment` runs ticket
  * histories through a pack and reports how many targets were met per metric × priority.
  */
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 import { METRICS, type Metric, type PolicyPack } from '../policy/schema.ts';
 import { Channel, PRIORITIES, Priority, Status } from '../tickets/model.ts';
 import { computeSla, type SlaAction, SlaInputError, SlaInputEvent, type SlaState } from './engine.ts';
 
 export const PreviewTicket = z.strictObject({
   priority: Priority,
-  plan: z.string().min(1),
+  plan: z.string().check(z.minLength(1)),
   channel: Channel,
   createdAt: z.iso.datetime({ offset: true }),
-  status: Status.default('new'),
+  status: z._default(Status, 'new'),
 });
 export type PreviewTicket = z.input<typeof PreviewTicket>;
 
@@ -73,10 +73,10 @@ export function previewSla(input: PreviewInput): SlaPreview {
 }
 
 export const ReplayTicket = z.strictObject({
-  id: z.string().min(1).optional(),
-  events: z.array(SlaInputEvent).min(1),
+  id: z.optional(z.string().check(z.minLength(1))),
+  events: z.array(SlaInputEvent).check(z.minLength(1)),
   /** Evaluate at this instant; default the ticket's last event. */
-  now: z.iso.datetime({ offset: true }).optional(),
+  now: z.optional(z.iso.datetime({ offset: true })),
 });
 export type ReplayTicket = z.infer<typeof ReplayTicket>;
 

@@ -3,12 +3,12 @@
  * comment). The page works without JavaScript: a plain form that posts back to the signed link.
  */
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 
 const score = (min: number, max: number) =>
-  z.preprocess(
-    (v) => (v === '' || v === null ? undefined : typeof v === 'string' ? Number(v) : v),
-    z.number().int().min(min).max(max).optional(),
+  z.pipe(
+    z.transform((v) => (v === '' || v === null ? undefined : typeof v === 'string' ? Number(v) : v)),
+    z.optional(z.number().check(z.int(), z.minimum(min), z.maximum(max))),
   );
 
 /** One answer; form posts send strings, JSON clients numbers. At least one score is required. */
@@ -16,15 +16,17 @@ export const SurveyAnswer = z
   .strictObject({
     csat: score(1, 5),
     nps: score(0, 10),
-    comment: z.preprocess(
-      (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
-      z.string().trim().max(2000).optional(),
+    comment: z.pipe(
+      z.transform((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v)),
+      z.optional(z.string().check(z.trim(), z.maxLength(2000))),
     ),
   })
-  .refine((a) => a.csat !== undefined || a.nps !== undefined, {
-    message: 'Give a satisfaction score (1–5), a recommendation score (0–10), or both.',
-    path: ['csat'],
-  });
+  .check(
+    z.refine((a) => a.csat !== undefined || a.nps !== undefined, {
+      message: 'Give a satisfaction score (1–5), a recommendation score (0–10), or both.',
+      path: ['csat'],
+    }),
+  );
 export type SurveyAnswer = z.infer<typeof SurveyAnswer>;
 
 const escapeHtml = (s: string) =>

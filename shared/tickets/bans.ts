@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 import { isStaff, type Principal, SUPERVISOR_ROLES } from '../auth/principal.ts';
 import { DomainError } from '../errors/domain-error.ts';
 import type { Clock } from '../time/clock.ts';
@@ -6,20 +6,21 @@ import { banKeysFor, parseBanPattern } from './ban-address.ts';
 import type { Ban, BanStore, RequesterMailCheck } from './ports.ts';
 
 /** What a lead bans: an address (`troll@example.com`) or a domain with its sub-domains (`@example.com`). */
-export const BanTarget = z
-  .string()
-  .max(254)
-  .transform((raw, ctx) => {
+export const BanTarget = z.pipe(
+  z.string().check(z.maxLength(254)),
+  z.transform((raw, ctx) => {
     const pattern = parseBanPattern(raw);
     if (!pattern) {
-      ctx.addIssue({
+      ctx.issues.push({
         code: 'custom',
         message: 'an email address, or @domain (two labels or more) to ban a domain and its sub-domains',
+        input: raw,
       });
       return z.NEVER;
     }
     return pattern.key;
-  });
+  }),
+);
 
 /** A ban as GET /bans and POST /bans answer it (the stored `Ban`, checked against its type). */
 export const BanView = z.strictObject({
@@ -28,13 +29,13 @@ export const BanView = z.strictObject({
   reason: z.string(),
   bannedBy: z.string(),
   bannedAt: z.iso.datetime(),
-  blockedAttempts: z.number().int().nonnegative(),
-  lastBlockedAt: z.iso.datetime().nullable(),
-}) satisfies z.ZodType<Ban>;
+  blockedAttempts: z.number().check(z.int(), z.nonnegative()),
+  lastBlockedAt: z.nullable(z.iso.datetime()),
+}) satisfies z.ZodMiniType<Ban>;
 
 export const AddBanBody = z.strictObject({
   email: BanTarget,
-  reason: z.string().trim().min(3).max(500),
+  reason: z.string().check(z.trim(), z.minLength(3), z.maxLength(500)),
 });
 
 /**

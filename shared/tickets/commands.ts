@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 import { isStaff, type Principal } from '../auth/principal.ts';
 import { DomainError } from '../errors/domain-error.ts';
 import { assertCanUpdateTicket } from './access.ts';
@@ -22,38 +22,45 @@ import {
 export const MAX_MESSAGE_CHARS = 64 * 1024;
 
 export const CreateTicketBody = z.strictObject({
-  subject: z.string().trim().min(1).max(250),
-  description: z.string().trim().min(1).max(MAX_MESSAGE_CHARS),
-  priority: Priority.optional(),
-  plan: Slug.optional(),
-  channel: Channel.optional(),
-  requester: z.strictObject({ email: Email, name: z.string().trim().min(1).max(200).optional() }).optional(),
-  tags: z.array(Slug).max(20).optional(),
+  subject: z.string().check(z.trim(), z.minLength(1), z.maxLength(250)),
+  description: z.string().check(z.trim(), z.minLength(1), z.maxLength(MAX_MESSAGE_CHARS)),
+  priority: z.optional(Priority),
+  plan: z.optional(Slug),
+  channel: z.optional(Channel),
+  requester: z.optional(
+    z.strictObject({
+      email: Email,
+      name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
+    }),
+  ),
+  tags: z.optional(z.array(Slug).check(z.maxLength(20))),
 });
 export type CreateTicketBody = z.infer<typeof CreateTicketBody>;
 
 export const AddMessageBody = z.strictObject({
-  body: z.string().trim().min(1).max(MAX_MESSAGE_CHARS),
-  visibility: Visibility.default('public'),
+  body: z.string().check(z.trim(), z.minLength(1), z.maxLength(MAX_MESSAGE_CHARS)),
+  visibility: z._default(Visibility, 'public'),
   /** Staff only: time spent on this update (time tracking; average handle time is computed from it). */
-  timeSpentSeconds: z.number().int().min(1).max(86_400).optional(),
+  timeSpentSeconds: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(86_400))),
 });
 export type AddMessageBody = z.infer<typeof AddMessageBody>;
 
 export const UpdateTicketBody = z
   .strictObject({
-    status: Status.optional(),
-    priority: Priority.optional(),
-    plan: Slug.optional(),
-    tier: Tier.optional(),
+    status: z.optional(Status),
+    priority: z.optional(Priority),
+    plan: z.optional(Slug),
+    tier: z.optional(Tier),
     /** A staff member of the desk (directory id), or null to unassign. */
-    assignee: z.string().trim().min(1).max(128).nullable().optional(),
+    assignee: z.optional(z.nullable(z.string().check(z.trim(), z.minLength(1), z.maxLength(128)))),
     /** Why a promise is loosened; lets an agent make a change the pack allows agents with a reason. */
-    reason: z.string().trim().min(3).max(500).optional(),
+    reason: z.optional(z.string().check(z.trim(), z.minLength(3), z.maxLength(500))),
   })
-  .refine((patch) => Object.keys(patch).some((k) => k !== 'reason'), {
-    message: 'Send at least one field to change.',
-  });
+  .check(
+    z.refine((patch) => Object.keys(patch).some((k) => k !== 'reason'), {
+      message: 'Send at least one field to change.',
+    }),
+  );
 export type UpdateTicketBody = z.infer<typeof UpdateTicketBody>;
 
 export interface DeskDefaults {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 import type { Principal } from '../auth/principal.ts';
 import {
   Channel,
@@ -25,36 +25,36 @@ export const CustomerTicketView = z.strictObject({
   requester: Requester,
   priority: Priority,
   /** The priority they asked for, when above their plan's; triage decides. */
-  requestedPriority: Priority.optional(),
+  requestedPriority: z.optional(Priority),
   plan: Slug,
   channel: Channel,
   status: Status,
   assigned: z.boolean(),
-  agent: z.string().optional(),
+  agent: z.optional(z.string()),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
-  version: z.number().int().min(1),
+  version: z.number().check(z.int(), z.minimum(1)),
 });
 export type CustomerTicketView = z.infer<typeof CustomerTicketView>;
 
 export const CustomerMessageView = z.strictObject({
   id: Ulid,
   ticketId: Ulid,
-  author: z.strictObject({ role: MessageAuthorRole, name: z.string().optional() }),
+  author: z.strictObject({ role: MessageAuthorRole, name: z.optional(z.string()) }),
   body: z.string(),
   channel: Channel,
   createdAt: z.iso.datetime(),
-  attachments: z
-    .array(
+  attachments: z.optional(
+    z.array(
       z.strictObject({
         filename: z.string(),
         contentType: z.string(),
-        size: z.number().int().nonnegative(),
-        refused: z.string().optional(),
+        size: z.number().check(z.int(), z.nonnegative()),
+        refused: z.optional(z.string()),
       }),
-    )
-    .optional(),
-  email: z.strictObject({ from: z.string(), subject: z.string() }).optional(),
+    ),
+  ),
+  email: z.optional(z.strictObject({ from: z.string(), subject: z.string() })),
 });
 export type CustomerMessageView = z.infer<typeof CustomerMessageView>;
 

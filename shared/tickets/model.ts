@@ -1,9 +1,11 @@
-import * as z from 'zod';
+import * as z from '#shared/validation/zod.ts';
 
 /** Lower-case slug: a desk (tenant) id, a plan name, a queue name. */
-export const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'lower-case letters, digits and dashes');
+export const Slug = z
+  .string()
+  .check(z.regex(/^[a-z0-9][a-z0-9-]{1,39}$/, 'lower-case letters, digits and dashes'));
 
-export const Ulid = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'a ULID');
+export const Ulid = z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'a ULID'));
 
 export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
 export const Priority = z.enum(PRIORITIES);
@@ -20,42 +22,44 @@ export const Status = z.enum(STATUSES);
 export const UNRESOLVED_STATUSES: readonly Status[] = ['new', 'open', 'pending', 'on-hold'];
 export type Status = z.infer<typeof Status>;
 
-export const Tier = z.number().int().min(1).max(4);
+export const Tier = z.number().check(z.int(), z.minimum(1), z.maximum(4));
 
-export const Email = z
-  .email()
-  .max(254)
-  .transform((e) => e.toLowerCase());
+export const Email = z.pipe(
+  z.email().check(z.maxLength(254)),
+  z.transform((e) => e.toLowerCase()),
+);
 
 export const Requester = z.strictObject({
   /** Stable id of the person: the identity provider's `sub` for signed-in customers, else derived from email. */
-  id: z.string().min(1).max(128),
+  id: z.string().check(z.minLength(1), z.maxLength(128)),
   email: Email,
-  name: z.string().trim().min(1).max(200).optional(),
+  name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
 });
 export type Requester = z.infer<typeof Requester>;
 
 export const Ticket = z.strictObject({
   id: Ulid,
   desk: Slug,
-  subject: z.string().min(1).max(250),
+  subject: z.string().check(z.minLength(1), z.maxLength(250)),
   requester: Requester,
   priority: Priority,
   /** The requester's stated priority, above what their plan may open; cleared when staff set the priority. */
-  requestedPriority: Priority.optional(),
+  requestedPriority: z.optional(Priority),
   plan: Slug,
   channel: Channel,
   status: Status,
   tier: Tier,
   /** A staff member's directory id. */
-  assignee: z.string().min(1).max(128).nullable(),
+  assignee: z.nullable(z.string().check(z.minLength(1), z.maxLength(128))),
   /** The assignee as the directory knew them when assigned: their notice address and public first name. */
-  assigneeContact: z.strictObject({ email: Email, displayName: z.string().min(1).max(100) }).optional(),
-  tags: z.array(Slug).max(20),
+  assigneeContact: z.optional(
+    z.strictObject({ email: Email, displayName: z.string().check(z.minLength(1), z.maxLength(100)) }),
+  ),
+  tags: z.array(Slug).check(z.maxLength(20)),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   /** Optimistic-concurrency version; starts at 1 and grows by one on every change. */
-  version: z.number().int().min(1),
+  version: z.number().check(z.int(), z.minimum(1)),
 });
 export type Ticket = z.infer<typeof Ticket>;
 
@@ -67,41 +71,41 @@ export type Visibility = z.infer<typeof Visibility>;
 
 /** A file that came with a message, kept in the object store (never in the table item). */
 export const MessageAttachment = z.strictObject({
-  filename: z.string().min(1).max(200),
-  contentType: z.string().min(1).max(200),
-  size: z.number().int().nonnegative(),
+  filename: z.string().check(z.minLength(1), z.maxLength(200)),
+  contentType: z.string().check(z.minLength(1), z.maxLength(200)),
+  size: z.number().check(z.int(), z.nonnegative()),
   /** Object key under `attachments/<desk>/<ticket>/<message>/`; absent when the file was refused. */
-  key: z.string().min(1).optional(),
-  sha256: z.string().optional(),
+  key: z.optional(z.string().check(z.minLength(1))),
+  sha256: z.optional(z.string()),
   /** Why the file was not kept (type, size, count). */
-  refused: z.string().optional(),
+  refused: z.optional(z.string()),
 });
 export type MessageAttachment = z.infer<typeof MessageAttachment>;
 
 /** Where a message came from by email, for threading and for showing the original. */
 export const MessageEmail = z.strictObject({
   /** The mail's Message-ID header (`<…>`), the key that threads replies to it. */
-  messageId: z.string().min(3).max(998).optional(),
-  from: z.string().min(3).max(254),
+  messageId: z.optional(z.string().check(z.minLength(3), z.maxLength(998))),
+  from: z.string().check(z.minLength(3), z.maxLength(254)),
   /**
    * Reply-To of the mail when it differs from From: a *request*, recorded for staff and never
    * followed (mail about the ticket goes to the requester's address).
    */
-  replyTo: z.string().min(3).max(254).optional(),
+  replyTo: z.optional(z.string().check(z.minLength(3), z.maxLength(254))),
   /** Whether SES's checks proved the From address (aligned SPF, DKIM or DMARC), and how or why not. */
-  senderVerified: z.boolean().optional(),
-  senderCheck: z.string().max(500).optional(),
+  senderVerified: z.optional(z.boolean()),
+  senderCheck: z.optional(z.string().check(z.maxLength(500))),
   /** Mail released by staff from the suspended list: who released it. */
-  releasedBy: z.string().max(128).optional(),
+  releasedBy: z.optional(z.string().check(z.maxLength(128))),
   /** The desk address it was sent to (queue), e.g. billing@techflowsolutions.com. */
-  to: z.string().min(3).max(254),
-  subject: z.string().max(1000),
-  language: z.string().max(8).optional(),
+  to: z.string().check(z.minLength(3), z.maxLength(254)),
+  subject: z.string().check(z.maxLength(1000)),
+  language: z.optional(z.string().check(z.maxLength(8))),
   /** Object key of the sanitised HTML body, when the mail had one. */
-  htmlKey: z.string().optional(),
+  htmlKey: z.optional(z.string()),
   /** What was trimmed from the text (quoted history, signature) and whether it was cut for length. */
-  trimmed: z.array(z.string()).optional(),
-  truncated: z.boolean().optional(),
+  trimmed: z.optional(z.array(z.string())),
+  truncated: z.optional(z.boolean()),
 });
 export type MessageEmail = z.infer<typeof MessageEmail>;
 
@@ -109,13 +113,13 @@ export const Message = z.strictObject({
   id: Ulid,
   ticketId: Ulid,
   desk: Slug,
-  author: z.strictObject({ role: MessageAuthorRole, id: z.string().min(1).max(128) }),
+  author: z.strictObject({ role: MessageAuthorRole, id: z.string().check(z.minLength(1), z.maxLength(128)) }),
   visibility: Visibility,
   body: z.string(),
   channel: Channel,
   createdAt: z.iso.datetime(),
-  attachments: z.array(MessageAttachment).optional(),
-  email: MessageEmail.optional(),
+  attachments: z.optional(z.array(MessageAttachment)),
+  email: z.optional(MessageEmail),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -124,11 +128,11 @@ export type Message = z.infer<typeof Message>;
  * the messages the caller may see; for staff also the workflow's SLA state and the ticket's outbound mail,
  * both described field by field in docs/api.md and GET /tickets/{id}/sla.
  */
-export const TicketWithMessages = Ticket.extend({
+export const TicketWithMessages = z.extend(Ticket, {
   messages: z.array(Message),
-  sla: z.looseObject({}).optional(),
-  mail: z
-    .array(
+  sla: z.optional(z.looseObject({})),
+  mail: z.optional(
+    z.array(
       z.looseObject({
         id: z.string(),
         kind: z.string(),
@@ -136,6 +140,6 @@ export const TicketWithMessages = Ticket.extend({
         status: z.string(),
         queuedAt: z.string(),
       }),
-    )
-    .optional(),
+    ),
+  ),
 });

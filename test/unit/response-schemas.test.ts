@@ -1,5 +1,4 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type * as z from 'zod';
 import { API_CONTRACT } from '#functions/manifest/api-contract.ts';
 import { API_ROUTES, routeKey } from '#functions/manifest/api-routes.ts';
 import { openApiDocument } from '#functions/manifest/openapi-document.ts';
@@ -19,6 +18,7 @@ import type { ExportBundle } from '#shared/compliance/export-bundle.ts';
 import type { CreditService } from '#shared/incidents/credit-service.ts';
 import type { KpiReport } from '#shared/kpis/report.ts';
 import type { OpsService } from '#shared/ops/service.ts';
+import type * as z from '#shared/validation/zod.ts';
 import { contractViolations } from '../support/contract.ts';
 
 type JsonSchema = { [key: string]: unknown };
@@ -132,7 +132,7 @@ describe('response schemas', () => {
  * checks that each view fits its schema and has no field the schema lacks (a field added to a view and
  * not to functions/manifest/response-schemas.ts fails `tsc`; the e2e contract check then checks values).
  */
-type ExtraKeys<View, Schema extends z.ZodType> = Exclude<keyof View, keyof z.output<Schema>>;
+type ExtraKeys<View, Schema extends z.ZodMiniType> = Exclude<keyof View, keyof z.output<Schema>>;
 type StaffOnly<V> = Extract<V, { version: number }>;
 type RequesterOnly<V> = Exclude<V, { version: number }>;
 
