@@ -4,7 +4,8 @@
  * histories through a pack and reports how many targets were met per metric × priority.
  */
 import * as z from 'zod';
-import { METRICS, type Metric, type PolicyPack } from '../policy/schema.ts';
+import type { Metric, PolicyPack } from '../policy/schema.ts';
+import { METRICS } from '../policy/vocabulary.ts';
 import { Channel, PRIORITIES, Priority, Status } from '../tickets/model.ts';
 import { computeSla, type SlaAction, SlaInputError, SlaInputEvent, type SlaState } from './engine.ts';
 
