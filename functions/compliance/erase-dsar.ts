@@ -1,7 +1,7 @@
 import { apiRoute, json } from '#shared/http/api-handler.ts';
 import { PathParameter, pathParameter } from '#shared/http/request.ts';
 import { apiDeps } from '#shared/runtime/api-deps.ts';
-import { complianceDeps } from '#shared/runtime/compliance-deps.ts';
+import { dsarFulfilmentService } from '#shared/runtime/compliance-deps.ts';
 
 /**
  * POST /dsar/{id}/erasure — lead+ carries out an erasure request (identity verified first; legal holds
@@ -10,7 +10,7 @@ import { complianceDeps } from '#shared/runtime/compliance-deps.ts';
 export const handler = apiRoute(
   () => apiDeps().verifyToken,
   async ({ event, principal }) => {
-    const result = await complianceDeps().dsars.erase(
+    const result = await dsarFulfilmentService().erase(
       principal,
       pathParameter(event, 'id', PathParameter.ulid),
     );

@@ -4,7 +4,7 @@ import { apiRoute, json } from '#shared/http/api-handler.ts';
 import { problems } from '#shared/http/problem.ts';
 import { parseQuery } from '#shared/http/request.ts';
 import { apiDeps } from '#shared/runtime/api-deps.ts';
-import { complianceTableDeps } from '#shared/runtime/compliance-deps.ts';
+import { complianceRecords } from '#shared/runtime/compliance-deps.ts';
 
 export const AuditQuery = z.strictObject({
   from: z.iso.datetime().or(z.iso.date()),
@@ -20,7 +20,7 @@ export const handler = apiRoute(
     if (ROLE_RANK[principal.role] < ROLE_RANK.manager)
       throw problems.forbidden('The audit log is for managers and ops.');
     const q = parseQuery(event, AuditQuery);
-    const page = await complianceTableDeps().records.listAudit(
+    const page = await complianceRecords().listAudit(
       principal.desk,
       { from: q.from, to: q.to },
       q.limit,

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { runIdFor } from '#shared/compliance/purge.ts';
 import { ComplianceJobsEnv } from '#shared/config/env.ts';
 import { asyncHandler } from '#shared/runtime/async-handler.ts';
-import { complianceTableDeps } from '#shared/runtime/compliance-deps.ts';
+import { purgePlanningService } from '#shared/runtime/compliance-deps.ts';
 import { runtimeEnv } from '#shared/runtime/runtime.ts';
 
 /** The state machine's input: EventBridge's scheduled time (`time`), or a manual run. */
@@ -22,7 +22,7 @@ const PlanInput = z.object({
 export const handler = asyncHandler('plan-retention-purge', PlanInput, async (input, { log }) => {
   const desks = runtimeEnv(ComplianceJobsEnv).DESKS.split(',');
   const runId = input.runId ?? (input.time ? runIdFor(new Date(input.time)) : undefined);
-  const runs = await complianceTableDeps().purge.plan({
+  const runs = await purgePlanningService().plan({
     desks,
     trigger: input.trigger,
     ...(runId ? { runId } : {}),

@@ -5,7 +5,7 @@ import { apiRoute, json } from '#shared/http/api-handler.ts';
 import { problems } from '#shared/http/problem.ts';
 import { parseJsonBody } from '#shared/http/request.ts';
 import { apiDeps } from '#shared/runtime/api-deps.ts';
-import { complianceTableDeps } from '#shared/runtime/compliance-deps.ts';
+import { purgePlanningService } from '#shared/runtime/compliance-deps.ts';
 
 export const PreviewBody = z.strictObject({
   cursor: z.string().max(4000).optional(),
@@ -22,7 +22,7 @@ export const handler = apiRoute(
       throw problems.forbidden('Only a lead, manager or ops can preview a purge.');
     const body = parseJsonBody(event, PreviewBody);
     try {
-      return json(200, await complianceTableDeps().purge.preview(principal.desk, body));
+      return json(200, await purgePlanningService().preview(principal.desk, body));
     } catch (error) {
       if (error instanceof PreviewCursorError)
         throw problems.validation([{ pointer: '/cursor', detail: error.message }]);

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { asyncHandler } from '#shared/runtime/async-handler.ts';
-import { complianceObjectDeps } from '#shared/runtime/compliance-deps.ts';
+import { purgeBatchService } from '#shared/runtime/compliance-deps.ts';
 
 const BatchInput = z.object({
   runs: z.array(z.object({ desk: z.string().min(1), runId: z.string().min(1) })),
@@ -20,7 +20,7 @@ export const handler = asyncHandler(
   'run-retention-purge-batch',
   BatchInput,
   async (input, { log, context }) => {
-    const result = await complianceObjectDeps().purge.runBatch({
+    const result = await purgeBatchService().runBatch({
       runs: input.runs,
       owner: input.owner,
       maxPages: MAX_PAGES,

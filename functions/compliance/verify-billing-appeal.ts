@@ -2,7 +2,7 @@ import { VerificationBody } from '#shared/compliance/dsar.ts';
 import { apiRoute, json } from '#shared/http/api-handler.ts';
 import { PathParameter, parseJsonBody, pathParameter } from '#shared/http/request.ts';
 import { apiDeps } from '#shared/runtime/api-deps.ts';
-import { complianceTableDeps } from '#shared/runtime/compliance-deps.ts';
+import { appealVerificationService } from '#shared/runtime/compliance-deps.ts';
 
 /** POST /billing-appeals/{id}/verify — identity verification before billing information is released (code or a lead's attestation). */
 export const handler = apiRoute(
@@ -10,7 +10,7 @@ export const handler = apiRoute(
   async ({ event, principal }) => {
     const id = pathParameter(event, 'id', PathParameter.ulid);
     const body = parseJsonBody(event, VerificationBody);
-    const result = await complianceTableDeps().appeals.verify(principal, id, body);
+    const result = await appealVerificationService().verify(principal, id, body);
     return json(200, result);
   },
 );

@@ -2,7 +2,7 @@ import { VerificationBody } from '#shared/compliance/dsar.ts';
 import { apiRoute, json } from '#shared/http/api-handler.ts';
 import { PathParameter, parseJsonBody, pathParameter } from '#shared/http/request.ts';
 import { apiDeps } from '#shared/runtime/api-deps.ts';
-import { complianceTableDeps } from '#shared/runtime/compliance-deps.ts';
+import { dsarVerificationService } from '#shared/runtime/compliance-deps.ts';
 
 /** POST /dsar/{id}/verify — `{code}` from the requester's email, or a lead's `{attestation: {method, note}}`. */
 export const handler = apiRoute(
@@ -10,7 +10,7 @@ export const handler = apiRoute(
   async ({ event, principal }) => {
     const id = pathParameter(event, 'id', PathParameter.ulid);
     const body = parseJsonBody(event, VerificationBody);
-    const result = await complianceTableDeps().dsars.verify(principal, id, body);
+    const result = await dsarVerificationService().verify(principal, id, body);
     return json(200, result);
   },
 );

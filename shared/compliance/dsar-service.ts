@@ -33,7 +33,7 @@ import {
   type VerificationBody,
   verifyDsarIdentity,
 } from './dsar.ts';
-import { dsarJobs } from './dsar-jobs.ts';
+import { type DsarJobDeps, dsarJobs } from './dsar-jobs.ts';
 import { DSAR_BATCHES_PER_RUN, type DsarJobKind, isJobRunning, progressView } from './dsar-progress.ts';
 import { CODE_DIGITS } from './identity.ts';
 import { isActive, type LegalHold, requesterHoldId } from './legal-hold.ts';
@@ -340,7 +340,7 @@ export function dsarLifecycle(
 }
 
 /** Carrying out access and erasure requests in batches, and the deadlines that continue them. */
-export function dsarFulfilment(deps: DsarServiceDeps) {
+export function dsarFulfilment(deps: DsarRecordDeps & DsarJobDeps) {
   const { repo, visible, now } = dsarRecords(deps);
   const appeals = recordRepository<BillingAppeal>(deps, appealIndex());
   const holds = recordRepository<LegalHold>(deps, {
