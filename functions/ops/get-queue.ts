@@ -3,7 +3,7 @@ import { apiRoute, json } from '#shared/http/api-handler.ts';
 import { problems } from '#shared/http/problem.ts';
 import { parseQuery } from '#shared/http/request.ts';
 import { RISK_LEVELS } from '#shared/ops/queue.ts';
-import { opsTableDeps } from '#shared/runtime/ops-deps.ts';
+import { queueDeps } from '#shared/runtime/ops-deps.ts';
 import { Priority, Slug, Status } from '#shared/tickets/model.ts';
 
 export const QueueQuery = z.strictObject({
@@ -19,10 +19,10 @@ export const QueueQuery = z.strictObject({
 
 /** GET /queue — the desk's unresolved tickets, soonest SLA checkpoint first, paged, with time left and risk. */
 export const handler = apiRoute(
-  () => opsTableDeps().verifyToken,
+  () => queueDeps().verifyToken,
   async ({ event, principal }) => {
     const query = parseQuery(event, QueueQuery);
     if (query.desk && query.desk !== principal.desk) throw problems.notFound(`Desk ${query.desk}`);
-    return json(200, await opsTableDeps().ops.queue(principal, query));
+    return json(200, await queueDeps().ops.queue(principal, query));
   },
 );
