@@ -24,7 +24,7 @@ import { dynamoRetentionStore } from '../store/retention-store.ts';
 import { dynamoClient } from './clients/dynamodb.ts';
 import { schedulerClient } from './clients/scheduler.ts';
 import { perRuntime, type Runtime, runtimeEnv } from './runtime.ts';
-import { bans, bodyObjects, tableName, ticketStore, ticketStoreWithoutBodies } from './services.ts';
+import { bans, bodyObjects, idempotencyStore, tableName, ticketReader, ticketStore } from './services.ts';
 
 /*
  * Composition roots of the compliance handlers (API routes, purge tasks, deadline handler, sweep), one
@@ -98,7 +98,7 @@ export const holdReadService = /* @__PURE__ */ perRuntime(() => holdReads({ reco
 
 /** Setting and releasing holds: a held ticket must exist (the table). */
 export const holdChangeService = /* @__PURE__ */ perRuntime((runtime) =>
-  holdService({ ...saving(runtime, noSchedules), tickets: ticketStoreWithoutBodies() }),
+  holdService({ ...saving(runtime, noSchedules), tickets: ticketReader() }),
 );
 
 /** The retention purge's dry run and the opening of the day's runs: the table only. */
@@ -115,8 +115,8 @@ export const purgePlanningService = /* @__PURE__ */ perRuntime((runtime) =>
 
 const intake = (runtime: Runtime) => ({
   ...saving(runtime, schedules()),
-  tickets: ticketStoreWithoutBodies(),
-  idempotency: ticketStoreWithoutBodies(),
+  tickets: ticketReader(),
+  idempotency: idempotencyStore(),
   bans: bans(),
   random: cryptoRandom,
   packFor: findPolicyPack,
@@ -150,7 +150,7 @@ export const purgeBatchService = /* @__PURE__ */ perRuntime((runtime) =>
 
 export const ticketAttachmentService = /* @__PURE__ */ perRuntime((runtime) =>
   attachmentService({
-    tickets: ticketStore(),
+    tickets: ticketReader(),
     attachments: dynamoAttachmentStore(dynamoClient(runtime.clients), tableName(), bodyObjects()),
     clock: runtime.clock,
     packFor: findPolicyPack,

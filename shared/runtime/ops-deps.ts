@@ -18,7 +18,7 @@ import { dynamoClient } from './clients/dynamodb.ts';
 import { secretsManagerClient } from './clients/secrets-manager.ts';
 import { sfnClient } from './clients/sfn.ts';
 import { perRuntime, runtimeEnv } from './runtime.ts';
-import { bans, tableName, ticketStoreWithoutBodies } from './services.ts';
+import { bans, idempotencyStore, tableName, ticketReader, ticketStoreWithoutBodies } from './services.ts';
 
 /**
  * Composition roots of the ops console's routes (queue, history, KPIs, incidents), the public
@@ -31,7 +31,7 @@ const incidents = /* @__PURE__ */ perRuntime(
   (runtime): IncidentService =>
     incidentService({
       incidents: dynamoIncidentStore(dynamoClient(runtime.clients), tableName()),
-      tickets: ticketStoreWithoutBodies(),
+      tickets: { ...ticketReader(), ...idempotencyStore() },
       clock: runtime.clock,
     }),
 );
@@ -142,7 +142,7 @@ export const surveyDeps = /* @__PURE__ */ perRuntime((runtime): { surveys: Surve
       bans: bans(),
       surveys: surveyStore(),
       kpis: kpiRecorder(kpiRollups()),
-      tickets: ticketStoreWithoutBodies(),
+      tickets: ticketReader(),
       clock: runtime.clock,
     }),
   };

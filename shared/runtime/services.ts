@@ -4,10 +4,11 @@ import { ApiEnv } from '../config/env.ts';
 import { kpiRecorder } from '../kpis/recorder.ts';
 import type { BlobStore } from '../objects/ports.ts';
 import { dynamoBanStore } from '../store/ban-store.ts';
+import { dynamoIdempotencyStore } from '../store/idempotency-store.ts';
 import { dynamoKpiRollupStore } from '../store/kpi-rollup-store.ts';
 import { dynamoMailStore } from '../store/mail-store.ts';
 import { s3ObjectStore } from '../store/s3-objects.ts';
-import { dynamoTicketStore } from '../store/ticket-store.ts';
+import { dynamoTicketReader, dynamoTicketStore } from '../store/ticket-store.ts';
 import { banService } from '../tickets/bans.ts';
 import { deskDefaultsFor } from '../tickets/desk-policy.ts';
 import type { TicketStore } from '../tickets/ports.ts';
@@ -54,6 +55,16 @@ export const ticketStore = /* @__PURE__ */ perRuntime((runtime) =>
 
 export const ticketStoreWithoutBodies = /* @__PURE__ */ perRuntime((runtime) =>
   dynamoTicketStore(dynamoClient(runtime.clients), tableName(), noBodies),
+);
+
+/** Reading tickets, without message bodies: functions that never change one carry no write path. */
+export const ticketReader = /* @__PURE__ */ perRuntime((runtime) =>
+  dynamoTicketReader(dynamoClient(runtime.clients), tableName(), noBodies),
+);
+
+/** Idempotency keys of creates (incidents, compliance requests), apart from the ticket store. */
+export const idempotencyStore = /* @__PURE__ */ perRuntime((runtime) =>
+  dynamoIdempotencyStore(dynamoClient(runtime.clients), tableName()),
 );
 
 /** Mail items: inbound, outbound, suspended. */
