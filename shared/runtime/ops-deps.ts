@@ -18,7 +18,7 @@ import { dynamoClient } from './clients/dynamodb.ts';
 import { secretsManagerClient } from './clients/secrets-manager.ts';
 import { sfnClient } from './clients/sfn.ts';
 import { perRuntime, runtimeEnv } from './runtime.ts';
-import { bans, idempotencyStore, tableName, ticketReader, ticketStoreWithoutBodies } from './services.ts';
+import { bans, idempotencyStore, tableName, ticketReader } from './services.ts';
 
 /**
  * Composition roots of the ops console's routes (queue, history, KPIs, incidents), the public
@@ -86,7 +86,7 @@ export const opsDeps = /* @__PURE__ */ perRuntime(
     const executions = sfnExecutionReader(sfnClient(runtime.clients), env.STATE_MACHINE_ARN);
     // The console never shows message bodies: the queue and the history read the table alone.
     const ops = opsService({
-      store: ticketStoreWithoutBodies(),
+      store: ticketReader(),
       queue: queueReads(),
       executions,
       clock: runtime.clock,
@@ -100,7 +100,7 @@ export const queueDeps = /* @__PURE__ */ perRuntime(
   (runtime): { verifyToken: TokenVerifier; ops: OpsService } => {
     runtimeEnv(ApiEnv);
     const ops = opsService({
-      store: ticketStoreWithoutBodies(),
+      store: ticketReader(),
       queue: queueReads(),
       executions: noExecutions,
       clock: runtime.clock,
