@@ -102,14 +102,11 @@ export const holdChangeService = /* @__PURE__ */ perRuntime((runtime) =>
 );
 
 /** The retention purge's dry run and the opening of the day's runs: the table only. */
-export const purgePlanningService = /* @__PURE__ */ perRuntime((runtime) =>
-  purgeService({
-    ...saving(runtime, noSchedules),
-    retention: retention(),
-    objects: noObjects,
-    packFor: findPolicyPack,
-  }),
-);
+/** The retention purge, never scheduling; only its batches delete objects. */
+const purgeWith = (runtime: Runtime, objects: ObjectStore) =>
+  purgeService({ ...saving(runtime, noSchedules), retention: retention(), objects, packFor: findPolicyPack });
+
+export const purgePlanningService = /* @__PURE__ */ perRuntime((runtime) => purgeWith(runtime, noObjects));
 
 /** The deadline schedules, no bucket: opening, extending and rejecting DSARs, opening and deciding appeals. */
 
@@ -139,14 +136,7 @@ export const dsarDownloadService = /* @__PURE__ */ perRuntime((runtime) =>
   dsarDownloads({ ...saving(runtime, noSchedules), objects: bodyObjects(), packFor: findPolicyPack }),
 );
 
-export const purgeBatchService = /* @__PURE__ */ perRuntime((runtime) =>
-  purgeService({
-    ...saving(runtime, noSchedules),
-    retention: retention(),
-    objects: bodyObjects(),
-    packFor: findPolicyPack,
-  }),
-);
+export const purgeBatchService = /* @__PURE__ */ perRuntime((runtime) => purgeWith(runtime, bodyObjects()));
 
 export const ticketAttachmentService = /* @__PURE__ */ perRuntime((runtime) =>
   attachmentService({
