@@ -32,7 +32,7 @@ const ALLOWED_WHEN: Record<string, (access: FunctionAccess) => boolean> = {
 const BUDGET_KB: Record<string, number> = {
   'functions/bans/add-ban.ts': 360,
   'functions/mail/list-suspended-mail.ts': 365,
-  'functions/tickets/list-tickets.ts': 510,
+  'functions/tickets/list-tickets.ts': 455,
   'functions/compliance/get-dsar.ts': 360,
   'functions/compliance/verify-dsar.ts': 440,
   'functions/compliance/create-dsar.ts': 490,
