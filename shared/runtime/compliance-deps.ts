@@ -24,7 +24,14 @@ import { dynamoRetentionStore } from '../store/retention-store.ts';
 import { dynamoClient } from './clients/dynamodb.ts';
 import { schedulerClient } from './clients/scheduler.ts';
 import { perRuntime, type Runtime, runtimeEnv } from './runtime.ts';
-import { bans, bodyObjects, idempotencyStore, tableName, ticketReader, ticketStore } from './services.ts';
+import {
+  bans,
+  bodyObjects,
+  idempotencyStore,
+  tableName,
+  ticketReader,
+  ticketReaderWithBodies,
+} from './services.ts';
 
 /*
  * Composition roots of the compliance handlers (API routes, purge tasks, deadline handler, sweep), one
@@ -101,11 +108,11 @@ export const holdChangeService = /* @__PURE__ */ perRuntime((runtime) =>
   holdService({ ...saving(runtime, noSchedules), tickets: ticketReader() }),
 );
 
-/** The retention purge's dry run and the opening of the day's runs: the table only. */
-/** The retention purge, never scheduling; only its batches delete objects. */
+/** The retention purge, never scheduling; only its batches (below) delete objects. */
 const purgeWith = (runtime: Runtime, objects: ObjectStore) =>
   purgeService({ ...saving(runtime, noSchedules), retention: retention(), objects, packFor: findPolicyPack });
 
+/** The purge's dry run and the opening of the day's runs: the table only. */
 export const purgePlanningService = /* @__PURE__ */ perRuntime((runtime) => purgeWith(runtime, noObjects));
 
 /** The deadline schedules, no bucket: opening, extending and rejecting DSARs, opening and deciding appeals. */
@@ -152,7 +159,7 @@ export const ticketAttachmentService = /* @__PURE__ */ perRuntime((runtime) =>
 const fulfilment = (runtime: Runtime) => ({
   ...saving(runtime, schedules()),
   retention: retention(),
-  tickets: ticketStore(),
+  tickets: ticketReaderWithBodies(),
   objects: bodyObjects(),
   packFor: findPolicyPack,
 });
@@ -163,7 +170,7 @@ export const dsarFulfilmentService = /* @__PURE__ */ perRuntime((runtime) =>
 
 export const complianceDeadlineService = /* @__PURE__ */ perRuntime((runtime) =>
   deadlineService({
-    dsars: dsarFulfilment(fulfilment(runtime)),
+    dsars: dsarFulfilmentService(),
     appeals: appealLifecycle(intake(runtime)),
     records: complianceRecords(),
     clock: runtime.clock,

@@ -62,6 +62,11 @@ export const ticketReader = /* @__PURE__ */ perRuntime((runtime) =>
   dynamoTicketReader(dynamoClient(runtime.clients), tableName(), noBodies),
 );
 
+/** Reading tickets with their messages' bodies: the ticket view, DSAR exports. */
+export const ticketReaderWithBodies = /* @__PURE__ */ perRuntime((runtime) =>
+  dynamoTicketReader(dynamoClient(runtime.clients), tableName(), bodyObjects()),
+);
+
 /** Idempotency keys of creates (incidents, compliance requests), apart from the ticket store. */
 export const idempotencyStore = /* @__PURE__ */ perRuntime((runtime) =>
   dynamoIdempotencyStore(dynamoClient(runtime.clients), tableName()),
@@ -120,10 +125,7 @@ export const ticketUpdateService = /* @__PURE__ */ perRuntime((runtime) =>
 
 /** Reading a ticket with its messages: the ticket reads with the bodies, nothing of the workflow. */
 export const ticketViewService = /* @__PURE__ */ perRuntime((runtime) =>
-  ticketReads({
-    store: dynamoTicketReader(dynamoClient(runtime.clients), tableName(), bodyObjects()),
-    clock: runtime.clock,
-  }),
+  ticketReads({ store: ticketReaderWithBodies(), clock: runtime.clock }),
 );
 
 /** Listing tickets and their SLA: the ticket reads, the table only. */
