@@ -2,6 +2,7 @@ import { Annotations, App, type AppProps, type Environment, Tags, Validations } 
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { API_ROUTES } from '#functions/manifest/api-routes.ts';
 import { ASYNC_FUNCTIONS } from '#functions/manifest/async-functions.ts';
+import { checkShippedPacks } from '#shared/policy/shipped-packs.ts';
 import { ConfigError, type DeploymentConfig, readDeploymentConfig } from './config.ts';
 import { applyControlTowerHardening } from './control-tower.ts';
 import { ApiStack } from './stacks/api-stack.ts';
@@ -92,6 +93,8 @@ export function addTierdeskStacks(
   app: App,
   config: DeploymentConfig = readDeploymentConfig(app.node),
 ): TierdeskStacks {
+  // Functions read the packs unparsed (shared/policy/packs.ts): a bad pack fails synth, not a request.
+  checkShippedPacks();
   const prefix = `tierdesk-${config.envName}`;
   const env = deploymentEnvironment(config);
   applyControlTowerHardening(app);

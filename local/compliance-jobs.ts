@@ -1,4 +1,4 @@
-import { complianceDeps } from '#shared/runtime/compliance-deps.ts';
+import { complianceRecords } from '#shared/runtime/compliance-deps.ts';
 import type { LocalLambda, LocalStepFunctions } from './stepfunctions/engine.ts';
 
 /** Invokes a local function by ARN, as Scheduler and EventBridge deliver to a Lambda target. */
@@ -39,7 +39,7 @@ export async function runExecution(
  * stand-in for the mailbox a requester reads (AWS sends these by email).
  */
 export async function pendingComplianceNotices(desks: string[]) {
-  const { records } = complianceDeps();
+  const records = complianceRecords();
   const items = [];
   for (const desk of desks) {
     for (const { kind, id } of await records.listWithPendingNotices(desk, 100)) {

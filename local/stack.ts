@@ -24,6 +24,7 @@ import { Role } from '#shared/auth/principal.ts';
 import { Problem, renderProblem } from '#shared/http/problem.ts';
 import { logger } from '#shared/observability/logger.ts';
 import { isKnownDesk, PACK_IDS } from '#shared/policy/packs.ts';
+import { checkShippedPacks } from '#shared/policy/shipped-packs.ts';
 import { awsClients } from '#shared/runtime/aws-clients.ts';
 import { installRuntime } from '#shared/runtime/runtime.ts';
 import { tableDefinition } from '#shared/store/table-definition.ts';
@@ -112,6 +113,8 @@ const OUTBOUND_SWEEP_REAL_MS = 20_000;
  * identity provider, the virtual clock and the HTTP API running the real handlers.
  */
 export async function startLocalStack(options: LocalStackOptions = {}) {
+  // The handlers read the packs unparsed, as on AWS, where synth checked them: check them here.
+  checkShippedPacks();
   // Made before the first await: every server the stack opens waits on it inside its request
   // handler, so a request that comes while the stack starts is answered once all is wired.
   const gate = startupGate();

@@ -1,5 +1,5 @@
 import { asyncHandler } from '#shared/runtime/async-handler.ts';
-import { complianceDeps } from '#shared/runtime/compliance-deps.ts';
+import { complianceDeadlineService } from '#shared/runtime/compliance-deps.ts';
 import * as z from '#shared/validation/zod.ts';
 
 const DeadlineEvent = z.object({
@@ -11,7 +11,7 @@ const DeadlineEvent = z.object({
 
 /** Target of the one-time EventBridge Scheduler schedules: applies whatever deadline of the record has come due. */
 export const handler = asyncHandler('handle-compliance-deadline', DeadlineEvent, async (input, { log }) => {
-  const result = await complianceDeps().deadlines.handle(input);
+  const result = await complianceDeadlineService().handle(input);
   log.info('compliance deadline', { ...result });
   return result;
 });

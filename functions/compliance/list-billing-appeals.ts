@@ -1,14 +1,11 @@
 import { ListAppealsQuery } from '#shared/compliance/appeal-service.ts';
 import { apiRoute, json } from '#shared/http/api-handler.ts';
 import { parseQuery } from '#shared/http/request.ts';
-import { apiDeps } from '#shared/runtime/api-deps.ts';
-import { complianceTableDeps } from '#shared/runtime/compliance-deps.ts';
+import { apiTokenVerifier } from '#shared/runtime/api-deps.ts';
+import { appealReadService } from '#shared/runtime/compliance-deps.ts';
 
 /** GET /billing-appeals — staff: the desk's appeals, newest first; customers: their own. */
-export const handler = apiRoute(
-  () => apiDeps().verifyToken,
-  async ({ event, principal }) => {
-    const page = await complianceTableDeps().appeals.list(principal, parseQuery(event, ListAppealsQuery));
-    return json(200, { items: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
-  },
-);
+export const handler = apiRoute(apiTokenVerifier, async ({ event, principal }) => {
+  const page = await appealReadService().list(principal, parseQuery(event, ListAppealsQuery));
+  return json(200, { items: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
+});

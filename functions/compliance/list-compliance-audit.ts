@@ -2,8 +2,8 @@ import { ROLE_RANK } from '#shared/compliance/records.ts';
 import { apiRoute, json } from '#shared/http/api-handler.ts';
 import { problems } from '#shared/http/problem.ts';
 import { parseQuery } from '#shared/http/request.ts';
-import { apiDeps } from '#shared/runtime/api-deps.ts';
-import { complianceTableDeps } from '#shared/runtime/compliance-deps.ts';
+import { apiTokenVerifier } from '#shared/runtime/api-deps.ts';
+import { complianceRecords } from '#shared/runtime/compliance-deps.ts';
 import * as z from '#shared/validation/zod.ts';
 
 export const AuditQuery = z.strictObject({
@@ -14,18 +14,15 @@ export const AuditQuery = z.strictObject({
 });
 
 /** GET /compliance/audit?from&to — managers and ops: the desk's compliance audit log in time order (ids, counts, dates; no content). */
-export const handler = apiRoute(
-  () => apiDeps().verifyToken,
-  async ({ event, principal }) => {
-    if (ROLE_RANK[principal.role] < ROLE_RANK.manager)
-      throw problems.forbidden('The audit log is for managers and ops.');
-    const q = parseQuery(event, AuditQuery);
-    const page = await complianceTableDeps().records.listAudit(
-      principal.desk,
-      { from: q.from, to: q.to },
-      q.limit,
-      q.cursor,
-    );
-    return json(200, { items: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
-  },
-);
+export const handler = apiRoute(apiTokenVerifier, async ({ event, principal }) => {
+  if (ROLE_RANK[principal.role] < ROLE_RANK.manager)
+    throw problems.forbidden('The audit log is for managers and ops.');
+  const q = parseQuery(event, AuditQuery);
+  const page = await complianceRecords().listAudit(
+    principal.desk,
+    { from: q.from, to: q.to },
+    q.limit,
+    q.cursor,
+  );
+  return json(200, { items: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
+});

@@ -1,14 +1,11 @@
 import { ListHoldsQuery } from '#shared/compliance/hold-service.ts';
 import { apiRoute, json } from '#shared/http/api-handler.ts';
 import { parseQuery } from '#shared/http/request.ts';
-import { apiDeps } from '#shared/runtime/api-deps.ts';
-import { complianceTableDeps } from '#shared/runtime/compliance-deps.ts';
+import { apiTokenVerifier } from '#shared/runtime/api-deps.ts';
+import { holdReadService } from '#shared/runtime/compliance-deps.ts';
 
 /** GET /legal-holds — staff: the desk's holds (`?status=active|released`), newest first. */
-export const handler = apiRoute(
-  () => apiDeps().verifyToken,
-  async ({ event, principal }) => {
-    const page = await complianceTableDeps().holds.list(principal, parseQuery(event, ListHoldsQuery));
-    return json(200, { items: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
-  },
-);
+export const handler = apiRoute(apiTokenVerifier, async ({ event, principal }) => {
+  const page = await holdReadService().list(principal, parseQuery(event, ListHoldsQuery));
+  return json(200, { items: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
+});

@@ -1,7 +1,7 @@
 import { runIdFor } from '#shared/compliance/purge.ts';
 import { ComplianceJobsEnv } from '#shared/config/env.ts';
 import { asyncHandler } from '#shared/runtime/async-handler.ts';
-import { complianceTableDeps } from '#shared/runtime/compliance-deps.ts';
+import { purgePlanningService } from '#shared/runtime/compliance-deps.ts';
 import { runtimeEnv } from '#shared/runtime/runtime.ts';
 import * as z from '#shared/validation/zod.ts';
 
@@ -19,7 +19,7 @@ const PlanInput = z.object({
 export const handler = asyncHandler('plan-retention-purge', PlanInput, async (input, { log }) => {
   const desks = runtimeEnv(ComplianceJobsEnv).DESKS.split(',');
   const runId = input.runId ?? (input.time ? runIdFor(new Date(input.time)) : undefined);
-  const runs = await complianceTableDeps().purge.plan({
+  const runs = await purgePlanningService().plan({
     desks,
     trigger: input.trigger,
     ...(runId ? { runId } : {}),

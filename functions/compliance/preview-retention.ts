@@ -3,8 +3,8 @@ import { ROLE_RANK } from '#shared/compliance/records.ts';
 import { apiRoute, json } from '#shared/http/api-handler.ts';
 import { problems } from '#shared/http/problem.ts';
 import { parseJsonBody } from '#shared/http/request.ts';
-import { apiDeps } from '#shared/runtime/api-deps.ts';
-import { complianceTableDeps } from '#shared/runtime/compliance-deps.ts';
+import { apiTokenVerifier } from '#shared/runtime/api-deps.ts';
+import { purgePlanningService } from '#shared/runtime/compliance-deps.ts';
 import * as z from '#shared/validation/zod.ts';
 
 export const PreviewBody = z.strictObject({
@@ -15,18 +15,15 @@ export const PreviewBody = z.strictObject({
 });
 
 /** POST /retention/preview — lead+: the dry run of the retention purge, one page at a time; writes nothing. */
-export const handler = apiRoute(
-  () => apiDeps().verifyToken,
-  async ({ event, principal }) => {
-    if (ROLE_RANK[principal.role] < ROLE_RANK.lead)
-      throw problems.forbidden('Only a lead, manager or ops can preview a purge.');
-    const body = parseJsonBody(event, PreviewBody);
-    try {
-      return json(200, await complianceTableDeps().purge.preview(principal.desk, body));
-    } catch (error) {
-      if (error instanceof PreviewCursorError)
-        throw problems.validation([{ pointer: '/cursor', detail: error.message }]);
-      throw error;
-    }
-  },
-);
+export const handler = apiRoute(apiTokenVerifier, async ({ event, principal }) => {
+  if (ROLE_RANK[principal.role] < ROLE_RANK.lead)
+    throw problems.forbidden('Only a lead, manager or ops can preview a purge.');
+  const body = parseJsonBody(event, PreviewBody);
+  try {
+    return json(200, await purgePlanningService().preview(principal.desk, body));
+  } catch (error) {
+    if (error instanceof PreviewCursorError)
+      throw problems.validation([{ pointer: '/cursor', detail: error.message }]);
+    throw error;
+  }
+});

@@ -1,5 +1,5 @@
 import { asyncHandler } from '#shared/runtime/async-handler.ts';
-import { complianceObjectDeps } from '#shared/runtime/compliance-deps.ts';
+import { purgeBatchService } from '#shared/runtime/compliance-deps.ts';
 import * as z from '#shared/validation/zod.ts';
 
 const BatchInput = z.object({
@@ -22,7 +22,7 @@ export const handler = asyncHandler(
   'run-retention-purge-batch',
   BatchInput,
   async (input, { log, context }) => {
-    const result = await complianceObjectDeps().purge.runBatch({
+    const result = await purgeBatchService().runBatch({
       runs: input.runs,
       owner: input.owner,
       maxPages: MAX_PAGES,

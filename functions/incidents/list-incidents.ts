@@ -1,6 +1,6 @@
 import { apiRoute, json } from '#shared/http/api-handler.ts';
 import { parseQuery } from '#shared/http/request.ts';
-import { opsTableDeps } from '#shared/runtime/ops-deps.ts';
+import { incidentReadDeps } from '#shared/runtime/ops-deps.ts';
 import * as z from '#shared/validation/zod.ts';
 
 export const ListIncidentsQuery = z.strictObject({
@@ -9,9 +9,9 @@ export const ListIncidentsQuery = z.strictObject({
 
 /** GET /incidents — the desk's incidents, newest first, with their post-incident review state (staff). */
 export const handler = apiRoute(
-  () => opsTableDeps().verifyToken,
+  () => incidentReadDeps().verifyToken,
   async ({ event, principal }) => {
     const { limit } = parseQuery(event, ListIncidentsQuery);
-    return json(200, await opsTableDeps().incidents.list(principal, limit));
+    return json(200, await incidentReadDeps().incidents.list(principal, limit));
   },
 );

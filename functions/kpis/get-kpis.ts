@@ -2,7 +2,7 @@ import { apiRoute, json } from '#shared/http/api-handler.ts';
 import { problems } from '#shared/http/problem.ts';
 import { parseQuery } from '#shared/http/request.ts';
 import { PERIODS } from '#shared/kpis/report.ts';
-import { opsTableDeps } from '#shared/runtime/ops-deps.ts';
+import { kpiDeps } from '#shared/runtime/ops-deps.ts';
 import { Slug } from '#shared/tickets/model.ts';
 import * as z from '#shared/validation/zod.ts';
 
@@ -15,10 +15,10 @@ export const KpiQuery = z.strictObject({
 
 /** GET /kpis — the desk's KPIs over 30, 90 or 365 days beside the policy's targets, with a trend. */
 export const handler = apiRoute(
-  () => opsTableDeps().verifyToken,
+  () => kpiDeps().verifyToken,
   async ({ event, principal }) => {
     const query = parseQuery(event, KpiQuery);
     if (query.desk && query.desk !== principal.desk) throw problems.notFound(`Desk ${query.desk}`);
-    return json(200, await opsTableDeps().kpis.report(principal, query));
+    return json(200, await kpiDeps().kpis.report(principal, query));
   },
 );

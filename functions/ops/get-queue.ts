@@ -2,7 +2,7 @@ import { apiRoute, json } from '#shared/http/api-handler.ts';
 import { problems } from '#shared/http/problem.ts';
 import { parseQuery } from '#shared/http/request.ts';
 import { RISK_LEVELS } from '#shared/ops/queue.ts';
-import { opsTableDeps } from '#shared/runtime/ops-deps.ts';
+import { queueDeps } from '#shared/runtime/ops-deps.ts';
 import { Priority, Slug, Status } from '#shared/tickets/model.ts';
 import { enumWithout } from '#shared/validation/enum-without.ts';
 import * as z from '#shared/validation/zod.ts';
@@ -20,10 +20,10 @@ export const QueueQuery = z.strictObject({
 
 /** GET /queue — the desk's unresolved tickets, soonest SLA checkpoint first, paged, with time left and risk. */
 export const handler = apiRoute(
-  () => opsTableDeps().verifyToken,
+  () => queueDeps().verifyToken,
   async ({ event, principal }) => {
     const query = parseQuery(event, QueueQuery);
     if (query.desk && query.desk !== principal.desk) throw problems.notFound(`Desk ${query.desk}`);
-    return json(200, await opsTableDeps().ops.queue(principal, query));
+    return json(200, await queueDeps().ops.queue(principal, query));
   },
 );

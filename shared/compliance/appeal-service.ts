@@ -92,18 +92,81 @@ export function appealView(appeal: BillingAppeal, principal: Principal) {
   };
 }
 
-export function appealService(deps: AppealServiceDeps) {
-  const repo = recordRepository<BillingAppeal>(deps, appealIndex());
-  const now = () => deps.clock.now();
+/*
+ * The use cases come in groups, one per kind of route, each taking only what it runs (as in
+ * dsar-service.ts): a read route bundles neither the appeal process's rules nor the packs.
+ * `appealService` is all of them.
+ */
 
-  async function visible(principal: Principal, id: string) {
-    const appeal = await repo.get(principal.desk, id);
-    const mine =
-      principal.role === 'customer' && !!principal.email && appeal?.requester.email === principal.email;
-    if (!appeal || (!isStaff(principal) && !mine)) throw DomainError.notFound(`Billing appeal ${id}`);
-    return appeal;
-  }
+/** The appeal, if the caller may see it (customers: their own; staff: their desk's). */
+async function visibleAppeal(records: ComplianceStore, principal: Principal, id: string) {
+  const appeal = await records.get<BillingAppeal>('billing-appeal', principal.desk, id);
+  const mine =
+    principal.role === 'customer' && !!principal.email && appeal?.requester.email === principal.email;
+  if (!appeal || (!isStaff(principal) && !mine)) throw DomainError.notFound(`Billing appeal ${id}`);
+  return appeal;
+}
 
+type AppealRecordDeps = Pick<AppealServiceDeps, 'records' | 'scheduler' | 'clock'>;
+
+function appealRecords(deps: AppealRecordDeps) {
+  return {
+    repo: recordRepository<BillingAppeal>(deps, appealIndex()),
+    now: () => deps.clock.now(),
+    visible: (principal: Principal, id: string) => visibleAppeal(deps.records, principal, id),
+  };
+}
+
+/** Reading appeals: the table alone. */
+export function appealReads(deps: Pick<AppealServiceDeps, 'records'>) {
+  const visible = (principal: Principal, id: string) => visibleAppeal(deps.records, principal, id);
+  return {
+    list(principal: Principal, query: z.infer<typeof ListAppealsQuery>) {
+      return listRequests<BillingAppeal, ReturnType<typeof appealView>>(
+        deps.records,
+        'billing-appeal',
+        principal,
+        query,
+        (r) => appealView(r, principal),
+        'Customers see their own appeals.',
+      );
+    },
+
+    async get(principal: Principal, id: string) {
+      return appealView(await visible(principal, id), principal);
+    },
+  };
+}
+
+/** Verifying the requester's identity before billing information is released. */
+export function appealVerification(deps: AppealRecordDeps & Pick<AppealServiceDeps, 'random'>) {
+  const { repo, now, visible } = appealRecords(deps);
+  return {
+    async verify(principal: Principal, id: string, body: z.infer<typeof VerificationBody>) {
+      await visible(principal, id);
+      let outcome: { verified: boolean; reason?: string | undefined } = { verified: false };
+      const saved = await repo.update(principal.desk, id, (a) => {
+        const result = verifyAppealIdentity(a, body, actorOf(principal), now());
+        outcome = { verified: result.verified, reason: result.reason };
+        return result.appeal;
+      });
+      if (!outcome.verified) throw verificationRefused(outcome.reason, 'ask support for a new one.');
+      return appealView(saved, principal);
+    },
+
+    async resendCode(principal: Principal, id: string) {
+      await visible(principal, id);
+      const saved = await repo.update(principal.desk, id, (a) =>
+        resendAppealCode(a, deps.random.code(CODE_DIGITS), deps.random.salt(), actorOf(principal), now()),
+      );
+      return appealView(saved, principal);
+    },
+  };
+}
+
+/** Opening, deciding and the stage deadlines: the appeal process of the desk's pack. */
+export function appealLifecycle(deps: AppealServiceDeps) {
+  const { repo, now, visible } = appealRecords(deps);
   return {
     async create(principal: Principal, body: CreateAppealBody, idem?: { key: string; requestHash: string }) {
       const onBehalf = principal.role !== 'customer';
@@ -147,21 +210,6 @@ export function appealService(deps: AppealServiceDeps) {
       return { appeal: appealView(record, principal), replayed: !created };
     },
 
-    list(principal: Principal, query: z.infer<typeof ListAppealsQuery>) {
-      return listRequests<BillingAppeal, ReturnType<typeof appealView>>(
-        deps.records,
-        'billing-appeal',
-        principal,
-        query,
-        (r) => appealView(r, principal),
-        'Customers see their own appeals.',
-      );
-    },
-
-    async get(principal: Principal, id: string) {
-      return appealView(await visible(principal, id), principal);
-    },
-
     async decide(principal: Principal, id: string, body: DecisionBody) {
       if (!isStaff(principal)) throw DomainError.forbidden('Billing appeals are decided by support staff.');
       await visible(principal, id);
@@ -174,31 +222,16 @@ export function appealService(deps: AppealServiceDeps) {
       return appealView(saved, principal);
     },
 
-    async verify(principal: Principal, id: string, body: z.infer<typeof VerificationBody>) {
-      await visible(principal, id);
-      let outcome: { verified: boolean; reason?: string | undefined } = { verified: false };
-      const saved = await repo.update(principal.desk, id, (a) => {
-        const result = verifyAppealIdentity(a, body, actorOf(principal), now());
-        outcome = { verified: result.verified, reason: result.reason };
-        return result.appeal;
-      });
-      if (!outcome.verified) throw verificationRefused(outcome.reason, 'ask support for a new one.');
-      return appealView(saved, principal);
-    },
-
-    async resendCode(principal: Principal, id: string) {
-      await visible(principal, id);
-      const saved = await repo.update(principal.desk, id, (a) =>
-        resendAppealCode(a, deps.random.code(CODE_DIGITS), deps.random.salt(), actorOf(principal), now()),
-      );
-      return appealView(saved, principal);
-    },
-
     applyDeadlines(desk: string, id: string) {
       const pack = deps.packFor(desk);
       return applyDueDeadlines(repo, desk, id, (a) => applyAppealDeadlines(a, pack, now()));
     },
   };
+}
+
+/** Every billing appeal use case. */
+export function appealService(deps: AppealServiceDeps) {
+  return { ...appealReads(deps), ...appealVerification(deps), ...appealLifecycle(deps) };
 }
 
 export type AppealService = ReturnType<typeof appealService>;

@@ -14,8 +14,8 @@ import type { ComplianceStore, DeadlineEvent } from './ports.ts';
 export const SWEEP_LIMIT = 200;
 
 export function deadlineService(deps: {
-  dsars: DsarService;
-  appeals: AppealService;
+  dsars: Pick<DsarService, 'applyDeadlines'>;
+  appeals: Pick<AppealService, 'applyDeadlines'>;
   records: ComplianceStore;
   /** Reportable breaches' notification windows share the deadline schedules (shared/incidents/breach-service.ts). */
   breaches: { applyDeadlines(desk: string, id: string): Promise<{ applied: number }> };

@@ -33,7 +33,7 @@ import {
   type VerificationBody,
   verifyDsarIdentity,
 } from './dsar.ts';
-import { dsarJobs } from './dsar-jobs.ts';
+import { type DsarJobDeps, dsarJobs } from './dsar-jobs.ts';
 import { DSAR_BATCHES_PER_RUN, type DsarJobKind, isJobRunning, progressView } from './dsar-progress.ts';
 import { CODE_DIGITS } from './identity.ts';
 import { isActive, type LegalHold, requesterHoldId } from './legal-hold.ts';
@@ -152,32 +152,90 @@ export function dsarView(dsar: Dsar, principal: Principal) {
   };
 }
 
-export function dsarService(deps: DsarServiceDeps) {
+/*
+ * The use cases come in groups, one per kind of route, each taking only what it runs: esbuild then
+ * bundles a route with its group's rules alone (a read route carries no export, erasure or packs).
+ * `dsarService` is all of them, for callers that run several (tests, the deadline handler).
+ */
+
+type DsarRecordDeps = Pick<DsarServiceDeps, 'records' | 'scheduler' | 'clock' | 'packFor'>;
+
+/** The request, if the caller may see it (customers: their own; staff: their desk's). */
+async function visibleDsar(records: ComplianceStore, principal: Principal, id: string): Promise<Dsar> {
+  const dsar = await records.get<Dsar>('dsar', principal.desk, id);
+  if (!dsar || !canSee(principal, dsar)) throw DomainError.notFound(`Data subject request ${id}`);
+  return dsar;
+}
+
+function canSee(principal: Principal, dsar: Dsar) {
+  if (isStaff(principal)) return true;
+  return principal.role === 'customer' && !!principal.email && principal.email === dsar.requester.email;
+}
+
+/** Saving requests: the index (next deadline, from the desk's pack) and the deadline schedule follow. */
+function dsarRecords(deps: DsarRecordDeps) {
   const repo = recordRepository<Dsar>(deps, dsarIndex(deps.packFor));
-  const appeals = recordRepository<BillingAppeal>(deps, appealIndex());
-  const holds = recordRepository<LegalHold>(deps, {
-    kind: 'legal-hold',
-    schedulable: false,
-    index: (h) => ({ createdAt: h.setAt, nextDeadlineAt: null, requesterEmail: null }),
-  });
-  const now = () => deps.clock.now();
+  return {
+    repo,
+    now: () => deps.clock.now(),
+    visible: (principal: Principal, id: string) => visibleDsar(deps.records, principal, id),
+    async change(principal: Principal, id: string, fn: (d: Dsar) => Dsar) {
+      await visibleDsar(deps.records, principal, id);
+      return repo.update(principal.desk, id, fn, `Data subject request ${id}`);
+    },
+  };
+}
 
-  /** The request, if the caller may see it (customers: their own; staff: their desk's). */
-  async function visible(principal: Principal, id: string): Promise<Dsar> {
-    const dsar = await repo.get(principal.desk, id);
-    if (!dsar || !canSee(principal, dsar)) throw DomainError.notFound(`Data subject request ${id}`);
-    return dsar;
-  }
+/** Reading requests: the table alone. */
+export function dsarReads(deps: Pick<DsarServiceDeps, 'records'>) {
+  return {
+    list(principal: Principal, query: z.infer<typeof ListDsarQuery>) {
+      return listRequests<Dsar, ReturnType<typeof dsarView>>(
+        deps.records,
+        'dsar',
+        principal,
+        query,
+        (r) => dsarView(r, principal),
+        'Customers see their own requests.',
+      );
+    },
 
-  function canSee(principal: Principal, dsar: Dsar) {
-    if (isStaff(principal)) return true;
-    return principal.role === 'customer' && !!principal.email && principal.email === dsar.requester.email;
-  }
+    async get(principal: Principal, id: string) {
+      return dsarView(await visibleDsar(deps.records, principal, id), principal);
+    },
+  };
+}
 
-  async function change(principal: Principal, id: string, fn: (d: Dsar) => Dsar) {
-    await visible(principal, id);
-    return repo.update(principal.desk, id, fn, `Data subject request ${id}`);
-  }
+/** Verifying the requester's identity: a new code, a code or a lead's attestation. */
+export function dsarVerification(deps: DsarRecordDeps & Pick<DsarServiceDeps, 'random'>) {
+  const { change, now } = dsarRecords(deps);
+  return {
+    async resendCode(principal: Principal, id: string) {
+      const by = actorOf(principal);
+      const dsar = await change(principal, id, (d) =>
+        resendDsarCode(d, deps.random.code(CODE_DIGITS), deps.random.salt(), by, now()),
+      );
+      return dsarView(dsar, principal);
+    },
+
+    async verify(principal: Principal, id: string, body: z.infer<typeof VerificationBody>) {
+      let outcome: { verified: boolean; reason?: string | undefined } = { verified: false };
+      const dsar = await change(principal, id, (d) => {
+        const result = verifyDsarIdentity(d, body, actorOf(principal), now());
+        outcome = { verified: result.verified, reason: result.reason };
+        return result.dsar;
+      });
+      if (!outcome.verified) throw verificationRefused(outcome.reason, 'request a new one.');
+      return dsarView(dsar, principal);
+    },
+  };
+}
+
+/** Opening (API or email), extending and rejecting requests: each moves the deadline schedule. */
+export function dsarLifecycle(
+  deps: DsarRecordDeps & Pick<DsarServiceDeps, 'bans' | 'idempotency' | 'random'>,
+) {
+  const { repo, change, now } = dsarRecords(deps);
 
   async function open(input: {
     desk: string;
@@ -197,37 +255,6 @@ export function dsarService(deps: DsarServiceDeps) {
       at,
     );
     return repo.create(dsar);
-  }
-
-  const jobs = dsarJobs(deps, repo, appeals, holds);
-
-  async function startJob(principal: Principal, id: string, kind: DsarJobKind): Promise<Dsar> {
-    const dsar = await visible(principal, id);
-    if (isJobRunning(dsar)) return dsar;
-    const by = actorOf(principal);
-    assertReadyToFulfil(dsar, kind === 'export' ? 'access' : 'erasure', by);
-    if (kind === 'erasure') {
-      const hold = await holds.get(dsar.desk, requesterHoldId(dsar.desk, dsar.requester.email));
-      if (isActive(hold)) {
-        throw DomainError.conflict(
-          'requester-under-legal-hold',
-          'A legal hold covers this requester (GDPR Art. 17(3)(e)); reject the request with that reason, or release the hold first.',
-        );
-      }
-    }
-    const started = await jobs.start(dsar, kind, by);
-    return (await jobs.runBatch(started.desk, started.id)) ?? started;
-  }
-
-  /** The next batches of a running export or erasure (the deadline schedule and the sweep call this). */
-  async function continueJob(desk: string, id: string) {
-    let batches = 0;
-    for (; batches < DSAR_BATCHES_PER_RUN; batches++) {
-      const dsar = await repo.get(desk, id);
-      if (!dsar || !isJobRunning(dsar)) break;
-      await jobs.runBatch(desk, id);
-    }
-    return batches ? { batches } : {};
   }
 
   return {
@@ -295,40 +322,6 @@ export function dsarService(deps: DsarServiceDeps) {
       return { dsarId: record.id, created, dueAt: record.dueAt };
     },
 
-    list(principal: Principal, query: z.infer<typeof ListDsarQuery>) {
-      return listRequests<Dsar, ReturnType<typeof dsarView>>(
-        deps.records,
-        'dsar',
-        principal,
-        query,
-        (r) => dsarView(r, principal),
-        'Customers see their own requests.',
-      );
-    },
-
-    async get(principal: Principal, id: string) {
-      return dsarView(await visible(principal, id), principal);
-    },
-
-    async resendCode(principal: Principal, id: string) {
-      const by = actorOf(principal);
-      const dsar = await change(principal, id, (d) =>
-        resendDsarCode(d, deps.random.code(CODE_DIGITS), deps.random.salt(), by, now()),
-      );
-      return dsarView(dsar, principal);
-    },
-
-    async verify(principal: Principal, id: string, body: z.infer<typeof VerificationBody>) {
-      let outcome: { verified: boolean; reason?: string | undefined } = { verified: false };
-      const dsar = await change(principal, id, (d) => {
-        const result = verifyDsarIdentity(d, body, actorOf(principal), now());
-        outcome = { verified: result.verified, reason: result.reason };
-        return result.dsar;
-      });
-      if (!outcome.verified) throw verificationRefused(outcome.reason, 'request a new one.');
-      return dsarView(dsar, principal);
-    },
-
     async extend(principal: Principal, id: string, body: z.infer<typeof ExtensionBody>) {
       const pack = deps.packFor(principal.desk);
       return dsarView(
@@ -343,7 +336,50 @@ export function dsarService(deps: DsarServiceDeps) {
         principal,
       );
     },
+  };
+}
 
+/** Carrying out access and erasure requests in batches, and the deadlines that continue them. */
+export function dsarFulfilment(deps: DsarRecordDeps & DsarJobDeps) {
+  const { repo, visible, now } = dsarRecords(deps);
+  const appeals = recordRepository<BillingAppeal>(deps, appealIndex());
+  const holds = recordRepository<LegalHold>(deps, {
+    kind: 'legal-hold',
+    schedulable: false,
+    index: (h) => ({ createdAt: h.setAt, nextDeadlineAt: null, requesterEmail: null }),
+  });
+  const jobs = dsarJobs(deps, repo, appeals, holds);
+
+  async function startJob(principal: Principal, id: string, kind: DsarJobKind): Promise<Dsar> {
+    const dsar = await visible(principal, id);
+    if (isJobRunning(dsar)) return dsar;
+    const by = actorOf(principal);
+    assertReadyToFulfil(dsar, kind === 'export' ? 'access' : 'erasure', by);
+    if (kind === 'erasure') {
+      const hold = await holds.get(dsar.desk, requesterHoldId(dsar.desk, dsar.requester.email));
+      if (isActive(hold)) {
+        throw DomainError.conflict(
+          'requester-under-legal-hold',
+          'A legal hold covers this requester (GDPR Art. 17(3)(e)); reject the request with that reason, or release the hold first.',
+        );
+      }
+    }
+    const started = await jobs.start(dsar, kind, by);
+    return (await jobs.runBatch(started.desk, started.id)) ?? started;
+  }
+
+  /** The next batches of a running export or erasure (the deadline schedule and the sweep call this). */
+  async function continueJob(desk: string, id: string) {
+    let batches = 0;
+    for (; batches < DSAR_BATCHES_PER_RUN; batches++) {
+      const dsar = await repo.get(desk, id);
+      if (!dsar || !isJobRunning(dsar)) break;
+      await jobs.runBatch(desk, id);
+    }
+    return batches ? { batches } : {};
+  }
+
+  return {
     /**
      * Starts the export (lead+ approves: RCH "log any data exports with … approver identity") and works
      * through the first page of the requester's tickets; the rest follow in the background (`continueJob`).
@@ -353,6 +389,28 @@ export function dsarService(deps: DsarServiceDeps) {
       return dsarView(await startJob(principal, id, 'export'), principal);
     },
 
+    /**
+     * Erasure: every ticket of the requester (except those under a legal hold) loses what identifies
+     * them and keeps its SLA statistics; their appeals and other requests forget them; the request
+     * records counts only. Batched like the export; a call while it runs shows its progress.
+     */
+    async erase(principal: Principal, id: string) {
+      return dsarView(await startJob(principal, id, 'erasure'), principal);
+    },
+
+    /** Deadline handler and sweep: applies reminders and escalation that have come due. */
+    async applyDeadlines(desk: string, id: string) {
+      const pack = deps.packFor(desk);
+      const result = await applyDueDeadlines(repo, desk, id, (d) => applyDsarDeadlines(d, pack, now()));
+      return { ...result, ...(await continueJob(desk, id)) };
+    },
+  };
+}
+
+/** Downloading the export bundle: the bucket, and the audit of the download on the request. */
+export function dsarDownloads(deps: DsarRecordDeps & Pick<DsarServiceDeps, 'objects'>) {
+  const { repo, visible, now } = dsarRecords(deps);
+  return {
     /** The bundle, for the verified requester or a lead; each download is audited. */
     async download(principal: Principal, id: string) {
       const dsar = await visible(principal, id);
@@ -381,22 +439,17 @@ export function dsarService(deps: DsarServiceDeps) {
       await repo.update(principal.desk, id, (d) => recordExportDownload(d, actorOf(principal), now()));
       return { body: body.toString('utf8'), sha256: record.sha256, filename: `dsar-${id}.json` };
     },
+  };
+}
 
-    /**
-     * Erasure: every ticket of the requester (except those under a legal hold) loses what identifies
-     * them and keeps its SLA statistics; their appeals and other requests forget them; the request
-     * records counts only. Batched like the export; a call while it runs shows its progress.
-     */
-    async erase(principal: Principal, id: string) {
-      return dsarView(await startJob(principal, id, 'erasure'), principal);
-    },
-
-    /** Deadline handler and sweep: applies reminders and escalation that have come due. */
-    async applyDeadlines(desk: string, id: string) {
-      const pack = deps.packFor(desk);
-      const result = await applyDueDeadlines(repo, desk, id, (d) => applyDsarDeadlines(d, pack, now()));
-      return { ...result, ...(await continueJob(desk, id)) };
-    },
+/** Every DSAR use case. */
+export function dsarService(deps: DsarServiceDeps) {
+  return {
+    ...dsarReads(deps),
+    ...dsarVerification(deps),
+    ...dsarLifecycle(deps),
+    ...dsarFulfilment(deps),
+    ...dsarDownloads(deps),
   };
 }
 

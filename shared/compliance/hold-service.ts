@@ -46,6 +46,25 @@ export function holdIndexer() {
   };
 }
 
+/** Listing holds: the table alone (setting one reads the ticket it holds). */
+export function holdReads(deps: { records: ComplianceStore }) {
+  return {
+    async list(principal: Principal, query: z.infer<typeof ListHoldsQuery>) {
+      if (!isStaff(principal)) throw DomainError.forbidden('Legal holds are for support staff.');
+      const page = await deps.records.list<LegalHold>(
+        'legal-hold',
+        principal.desk,
+        query.limit,
+        query.cursor,
+      );
+      return {
+        items: page.items.filter((h) => !query.status || h.status === query.status),
+        nextCursor: page.nextCursor,
+      };
+    },
+  };
+}
+
 export function holdService(deps: {
   records: ComplianceStore;
   tickets: TicketReader;
@@ -56,6 +75,8 @@ export function holdService(deps: {
   const now = () => deps.clock.now();
 
   return {
+    ...holdReads(deps),
+
     async set(principal: Principal, body: z.infer<typeof SetHoldBody>) {
       const by = actorOf(principal);
       assertCanManageHolds(by);
@@ -96,20 +117,6 @@ export function holdService(deps: {
         (h) => releaseHold(h, body.reason, actorOf(principal), now()),
         `Legal hold ${id}`,
       );
-    },
-
-    async list(principal: Principal, query: z.infer<typeof ListHoldsQuery>) {
-      if (!isStaff(principal)) throw DomainError.forbidden('Legal holds are for support staff.');
-      const page = await deps.records.list<LegalHold>(
-        'legal-hold',
-        principal.desk,
-        query.limit,
-        query.cursor,
-      );
-      return {
-        items: page.items.filter((h) => !query.status || h.status === query.status),
-        nextCursor: page.nextCursor,
-      };
     },
 
     /** For the purge: is this ticket or this requester held? */

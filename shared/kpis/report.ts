@@ -3,7 +3,8 @@
  * per metric and priority (the SLA engine's replay), backlog age, and a daily or weekly trend.
  * Pure: the caller reads the daily roll-ups (rollups.ts) and the backlog, and passes `now`.
  */
-import { METRICS, type Metric, type PolicyPack } from '../policy/schema.ts';
+import type { Metric, PolicyPack } from '../policy/schema.ts';
+import { METRICS } from '../policy/vocabulary.ts';
 import { toZoned, zonedTimeToUtc } from '../sla/calendar.ts';
 import type { AttainmentReport } from '../sla/preview.ts';
 import type { Status } from '../tickets/model.ts';

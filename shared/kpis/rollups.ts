@@ -11,7 +11,8 @@
  *   bucket's geometric middle: within 1 % of the exact nearest-rank value (values under a second
  *   read as 0.5 s).
  */
-import { METRICS, type PolicyPack } from '../policy/schema.ts';
+import type { PolicyPack } from '../policy/schema.ts';
+import { METRICS } from '../policy/vocabulary.ts';
 import { toZoned } from '../sla/calendar.ts';
 import { replayAttainment } from '../sla/preview.ts';
 import { PRIORITIES } from '../tickets/model.ts';

@@ -7,7 +7,7 @@ import { compilePack } from '../sla/compiled-pack.ts';
 import { computeSla } from '../sla/engine.ts';
 import { assertCanSeeTicket } from '../tickets/access.ts';
 import { type Priority, type Status, UNRESOLVED_STATUSES } from '../tickets/model.ts';
-import type { TicketStore } from '../tickets/ports.ts';
+import type { TicketReader } from '../tickets/ports.ts';
 import type { Clock } from '../time/clock.ts';
 import { slaEventsOf } from '../workflow/policy-planner.ts';
 import { consoleUrlOf, type ExecutionStep, executionSteps } from './execution-history.ts';
@@ -31,7 +31,7 @@ export const MAX_EXECUTIONS = 5;
 export const MAX_HISTORY_EVENTS = 3000;
 
 export interface OpsServiceDeps {
-  store: TicketStore;
+  store: TicketReader;
   queue: QueueReads;
   executions: ExecutionReader;
   clock: Clock;

@@ -1,17 +1,22 @@
 /**
  * The four policy packs shipped with the product, one per desk. The JSON files are imported
- * statically (import attributes) so esbuild inlines them into a Lambda bundle; each is validated
- * once, on first use, and the parsed packs are frozen and shared.
+ * statically (import attributes) so esbuild inlines them into a Lambda bundle. They are not parsed at
+ * run time: every pack is exactly what the schema's parse returns for it (each spells out every field
+ * the schema would default), which shipped-packs.ts checks in a unit test and at synth, so a bad pack
+ * fails the build rather than a request, and no function bundles the zod pack schema for them.
  */
 import acentus from '../policies/acentus.json' with { type: 'json' };
 import rarelogic from '../policies/rarelogic.json' with { type: 'json' };
 import rchSpyfocus from '../policies/rch-spyfocus.json' with { type: 'json' };
 import techflow from '../policies/techflow.json' with { type: 'json' };
 import { isKnownDesk, PACK_IDS, type PackId } from './pack-ids.ts';
-import { type PolicyPack, parsePolicyPack } from './schema.ts';
+import type { PolicyPack } from './schema.ts';
 
-/** Every desk's pack; the type keeps it in step with PACK_IDS. */
-const SOURCES: Readonly<Record<PackId, unknown>> = {
+/**
+ * Every desk's pack, as its JSON file holds it; the type keeps it in step with PACK_IDS. JSON imports
+ * type their strings as `string`, not the schema's literals: shipped-packs.ts is what vouches for them.
+ */
+export const SHIPPED_PACKS: Readonly<Record<PackId, unknown>> = {
   'rch-spyfocus': rchSpyfocus,
   techflow,
   acentus,
@@ -30,17 +35,9 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** All shipped packs by desk id, validated (throws `PolicyPackError` naming the file on a bad pack). */
+/** All shipped packs by desk id, frozen and shared. */
 export function loadPolicyPacks(): ReadonlyMap<string, PolicyPack> {
-  if (!loaded) {
-    const map = new Map<string, PolicyPack>();
-    for (const id of PACK_IDS) {
-      const pack = parsePolicyPack(SOURCES[id as PackId], `shared/policies/${id}.json`);
-      if (pack.id !== id) throw new Error(`shared/policies/${id}.json declares id "${pack.id}"`);
-      map.set(id, deepFreeze(pack));
-    }
-    loaded = map;
-  }
+  loaded ??= new Map(PACK_IDS.map((id) => [id, deepFreeze(SHIPPED_PACKS[id as PackId] as PolicyPack)]));
   return loaded;
 }
 

@@ -11,14 +11,9 @@ import { enumWithout } from '#shared/validation/enum-without.ts';
 import * as z from '#shared/validation/zod.ts';
 import { PrivacyPolicy } from '../privacy/pack-schema.ts';
 import { CHANNELS, PRIORITIES, Slug, STATUSES } from '../tickets/model.ts';
+import { METRICS, PERIOD_RE, parsePeriod, WEEKDAYS } from './vocabulary.ts';
 
-export const METRICS = [
-  'first-response',
-  'next-response',
-  'periodic-update',
-  'resolution',
-  'assignment',
-] as const;
+export { METRICS, packVersion, parsePeriod, WEEKDAYS } from './vocabulary.ts';
 export const Metric = z.enum(METRICS);
 export type Metric = z.infer<typeof Metric>;
 
@@ -29,7 +24,6 @@ export const AUDIENCES = ['customer', 'assignee', 'lead', 'on-call', 'manager'] 
 export const Audience = z.enum(AUDIENCES);
 export type Audience = z.infer<typeof Audience>;
 
-export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
 const PriorityEnum = z.enum(PRIORITIES);
@@ -54,15 +48,6 @@ export const TimeZone = z
     z.refine(isValidTimeZone, { message: 'an IANA time zone such as America/New_York' }),
     z.describe('IANA time zone, e.g. America/New_York (never an abbreviation like EST)'),
   );
-
-const PERIOD_RE = /^([01]\d|2[0-4]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$/;
-
-/** Minutes after local midnight of the start and end of an `HH:MM-HH:MM` period (end may be 24:00). */
-export function parsePeriod(period: string): { from: number; to: number } {
-  const m = PERIOD_RE.exec(period);
-  if (!m) throw new Error(`invalid period ${period}`);
-  return { from: Number(m[1]) * 60 + Number(m[2]), to: Number(m[3]) * 60 + Number(m[4]) };
-}
 
 export const OpenPeriod = z.string().check(
   z.regex(PERIOD_RE, 'an open period "HH:MM-HH:MM" in local time, e.g. "09:00-17:00" (end may be 24:00)'),
@@ -863,9 +848,4 @@ export function parsePolicyPack(json: unknown, label?: string): PolicyPack {
     );
   }
   return result.data;
-}
-
-/** The pack version as a string (`3` → `"3"`). */
-export function packVersion(pack: PolicyPack): string {
-  return String(pack.version);
 }

@@ -3,7 +3,7 @@ import { ApiEnv } from '../config/env.ts';
 import { PACK_IDS } from '../policy/pack-ids.ts';
 import { dynamoQuotaCounter, withDeskQuota } from '../quota/desk-quota.ts';
 import type { BanService } from '../tickets/bans.ts';
-import type { TicketService } from '../tickets/service.ts';
+import type { TicketReads, TicketService } from '../tickets/service.ts';
 import type { Clock } from '../time/clock.ts';
 import { dynamoClient } from './clients/dynamodb.ts';
 import { perRuntime, runtimeEnv } from './runtime.ts';
@@ -68,10 +68,10 @@ export const ticketUpdateDeps = /* @__PURE__ */ perRuntime((): { tickets: Ticket
   tickets: ticketUpdateService(),
 }));
 /** GET /tickets/{id}: the messages' bodies. */
-export const ticketViewDeps = /* @__PURE__ */ perRuntime((): { tickets: TicketService } => ({
+export const ticketViewDeps = /* @__PURE__ */ perRuntime((): { tickets: TicketReads } => ({
   tickets: ticketViewService(),
 }));
 /** GET /tickets, GET /tickets/{id}/sla: the table only. */
-export const ticketReadDeps = /* @__PURE__ */ perRuntime((): { tickets: TicketService } => ({
+export const ticketReadDeps = /* @__PURE__ */ perRuntime((): { tickets: TicketReads } => ({
   tickets: ticketReadService(),
 }));

@@ -1,11 +1,17 @@
-import { type AppealService, appealService } from '../compliance/appeal-service.ts';
-import { type AttachmentService, attachmentService } from '../compliance/attachment-service.ts';
-import { type DeadlineService, deadlineService } from '../compliance/deadlines.ts';
-import { type DsarService, dsarService } from '../compliance/dsar-service.ts';
-import { type HoldService, holdService } from '../compliance/hold-service.ts';
-import { type NoticeOutbox, noticeOutbox } from '../compliance/notice-outbox.ts';
-import { type ComplianceStore, cryptoRandom, type DeadlineScheduler } from '../compliance/ports.ts';
-import { type PurgeService, purgeService } from '../compliance/purge.ts';
+import { appealLifecycle, appealReads, appealVerification } from '../compliance/appeal-service.ts';
+import { attachmentService } from '../compliance/attachment-service.ts';
+import { deadlineService } from '../compliance/deadlines.ts';
+import {
+  dsarDownloads,
+  dsarFulfilment,
+  dsarLifecycle,
+  dsarReads,
+  dsarVerification,
+} from '../compliance/dsar-service.ts';
+import { holdReads, holdService } from '../compliance/hold-service.ts';
+import { noticeOutbox } from '../compliance/notice-outbox.ts';
+import { cryptoRandom, type DeadlineScheduler } from '../compliance/ports.ts';
+import { purgeService } from '../compliance/purge.ts';
 import { ComplianceEnv, ComplianceSchedulerEnv } from '../config/env.ts';
 import { breachService } from '../incidents/breach-service.ts';
 import type { ObjectStore } from '../objects/ports.ts';
@@ -15,35 +21,41 @@ import { dynamoAttachmentStore } from '../store/attachment-store.ts';
 import { dynamoComplianceStore } from '../store/compliance-store.ts';
 import { dynamoIncidentStore } from '../store/incident-store.ts';
 import { dynamoRetentionStore } from '../store/retention-store.ts';
-import type { TicketStore } from '../tickets/ports.ts';
-import type { Clock } from '../time/clock.ts';
 import { dynamoClient } from './clients/dynamodb.ts';
 import { schedulerClient } from './clients/scheduler.ts';
 import { perRuntime, type Runtime, runtimeEnv } from './runtime.ts';
-import { bans, bodyObjects, tableName, ticketStore, ticketStoreWithoutBodies } from './services.ts';
+import {
+  bans,
+  bodyObjects,
+  idempotencyStore,
+  tableName,
+  ticketReader,
+  ticketReaderWithBodies,
+} from './services.ts';
 
-/**
- * Composition root of the compliance handlers (API routes, purge tasks, deadline handler, sweep),
- * built once per runtime (shared/runtime/runtime.ts).
+/*
+ * Composition roots of the compliance handlers (API routes, purge tasks, deadline handler, sweep), one
+ * per group of use cases a route calls, built once per runtime (shared/runtime/runtime.ts). A route's
+ * bundle carries only its group's rules (a DSAR read carries no export, erasure, appeal process or
+ * packs) and only the clients its manifest grants: the table alone, the deadline schedules, the bodies
+ * bucket. What a root is not granted refuses if a code path tries.
  */
-export interface ComplianceDeps {
-  clock: Clock;
-  records: ComplianceStore;
-  dsars: DsarService;
-  appeals: AppealService;
-  holds: HoldService;
-  purge: PurgeService;
-  deadlines: DeadlineService;
-  attachments: AttachmentService;
-  /** For the mail sender: pending compliance notices, and marking them sent. */
-  notices: NoticeOutbox;
-}
+
+/** The compliance records (requests, appeals, holds, purge runs, the audit trail): the table. */
+export const complianceRecords = /* @__PURE__ */ perRuntime((runtime) => {
+  runtimeEnv(ComplianceEnv);
+  return dynamoComplianceStore(dynamoClient(runtime.clients), tableName());
+});
+
+const retention = /* @__PURE__ */ perRuntime((runtime) =>
+  dynamoRetentionStore(dynamoClient(runtime.clients), tableName()),
+);
 
 /**
  * Deadline schedules, built on first use: only handlers that schedule need the Scheduler settings, so a
  * route that never schedules does not fail for want of them.
  */
-function deadlineScheduler(runtime: Runtime): DeadlineScheduler {
+const schedules = /* @__PURE__ */ perRuntime((runtime): DeadlineScheduler => {
   let real: DeadlineScheduler | undefined;
   const scheduler = () =>
     (real ??= eventBridgeScheduler(schedulerClient(runtime.clients), runtimeEnv(ComplianceSchedulerEnv)));
@@ -51,14 +63,7 @@ function deadlineScheduler(runtime: Runtime): DeadlineScheduler {
     scheduleOnce: (...args) => scheduler().scheduleOnce(...args),
     cancel: (...args) => scheduler().cancel(...args),
   };
-}
-
-/** What a compliance function is granted beyond the table (functions/manifest): bodies, deadline schedules. */
-interface ComplianceGrants {
-  objects: ObjectStore;
-  tickets: TicketStore;
-  scheduler: DeadlineScheduler;
-}
+});
 
 /** For functions granted no bucket access: says so if a code path tries. */
 const noObjects: ObjectStore = {
@@ -75,82 +80,104 @@ const noSchedules: DeadlineScheduler = {
   cancel: () => Promise.reject(new Error('this function does not delete deadline schedules')),
 };
 
-function complianceDepsWith(runtime: Runtime, grants: ComplianceGrants): ComplianceDeps {
-  runtimeEnv(ComplianceEnv);
-  const dynamo = dynamoClient(runtime.clients);
-  const clock = runtime.clock;
-  const { objects, tickets, scheduler } = grants;
-  const records = dynamoComplianceStore(dynamo, tableName());
-  const retention = dynamoRetentionStore(dynamo, tableName());
-  const attachments = dynamoAttachmentStore(dynamo, tableName(), objects);
-  const common = {
-    records,
-    tickets,
-    idempotency: tickets,
-    bans: bans(),
-    scheduler,
-    clock,
-    random: cryptoRandom,
-    packFor: findPolicyPack,
-  };
-  const dsars = dsarService({ ...common, retention, attachments, objects });
-  const appeals = appealService(common);
-  return {
-    clock,
-    records,
-    dsars,
-    appeals,
-    holds: holdService(common),
-    purge: purgeService({ records, retention, objects, scheduler, clock, packFor: findPolicyPack }),
-    deadlines: deadlineService({
-      dsars,
-      appeals,
-      records,
-      clock,
-      breaches: breachService({ incidents: dynamoIncidentStore(dynamo, tableName()), scheduler, clock }),
-    }),
-    attachments: attachmentService({ tickets, attachments, clock, packFor: findPolicyPack }),
-    notices: noticeOutbox({ records, scheduler, clock }),
-  };
+/** What every change of a record saves with: the records, the clock and the deadline schedules (or none). */
+function saving(runtime: Runtime, scheduler: DeadlineScheduler) {
+  return { records: complianceRecords(), scheduler, clock: runtime.clock };
 }
 
-/*
- * One root per combination of grants, so a route's bundle carries only the clients it may call: most
- * compliance routes touch the table alone and carry neither S3 nor EventBridge Scheduler.
- */
+/** The table only: reading requests and appeals, verification, legal holds, the audit trail. */
 
-/** The bodies bucket and the deadline schedules: exports, erasure, purges, the deadline jobs, attachments. */
-export const complianceDeps = /* @__PURE__ */ perRuntime(
-  (runtime): ComplianceDeps =>
-    complianceDepsWith(runtime, {
-      objects: bodyObjects(),
-      tickets: ticketStore(),
-      scheduler: deadlineScheduler(runtime),
-    }),
+export const dsarReadService = /* @__PURE__ */ perRuntime(() => dsarReads({ records: complianceRecords() }));
+
+export const dsarVerificationService = /* @__PURE__ */ perRuntime((runtime) =>
+  dsarVerification({ ...saving(runtime, noSchedules), random: cryptoRandom, packFor: findPolicyPack }),
 );
 
-/** The table only: reads, codes, verification, legal holds, the audit trail, the retention preview. */
-export const complianceTableDeps = /* @__PURE__ */ perRuntime(
-  (runtime): ComplianceDeps =>
-    complianceDepsWith(runtime, {
-      objects: noObjects,
-      tickets: ticketStoreWithoutBodies(),
-      scheduler: noSchedules,
-    }),
+export const appealReadService = /* @__PURE__ */ perRuntime(() =>
+  appealReads({ records: complianceRecords() }),
 );
+
+export const appealVerificationService = /* @__PURE__ */ perRuntime((runtime) =>
+  appealVerification({ ...saving(runtime, noSchedules), random: cryptoRandom }),
+);
+
+export const holdReadService = /* @__PURE__ */ perRuntime(() => holdReads({ records: complianceRecords() }));
+
+/** Setting and releasing holds: a held ticket must exist (the table). */
+export const holdChangeService = /* @__PURE__ */ perRuntime((runtime) =>
+  holdService({ ...saving(runtime, noSchedules), tickets: ticketReader() }),
+);
+
+/** The retention purge, never scheduling; only its batches (below) delete objects. */
+const purgeWith = (runtime: Runtime, objects: ObjectStore) =>
+  purgeService({ ...saving(runtime, noSchedules), retention: retention(), objects, packFor: findPolicyPack });
+
+/** The purge's dry run and the opening of the day's runs: the table only. */
+export const purgePlanningService = /* @__PURE__ */ perRuntime((runtime) => purgeWith(runtime, noObjects));
 
 /** The deadline schedules, no bucket: opening, extending and rejecting DSARs, opening and deciding appeals. */
-export const complianceScheduleDeps = /* @__PURE__ */ perRuntime(
-  (runtime): ComplianceDeps =>
-    complianceDepsWith(runtime, {
-      objects: noObjects,
-      tickets: ticketStoreWithoutBodies(),
-      scheduler: deadlineScheduler(runtime),
-    }),
+
+const intake = (runtime: Runtime) => ({
+  ...saving(runtime, schedules()),
+  tickets: ticketReader(),
+  idempotency: idempotencyStore(),
+  bans: bans(),
+  random: cryptoRandom,
+  packFor: findPolicyPack,
+});
+
+export const dsarLifecycleService = /* @__PURE__ */ perRuntime((runtime) => dsarLifecycle(intake(runtime)));
+
+export const appealLifecycleService = /* @__PURE__ */ perRuntime((runtime) =>
+  appealLifecycle(intake(runtime)),
 );
 
-/** The bodies bucket, no schedules: downloading a DSAR export. */
-export const complianceObjectDeps = /* @__PURE__ */ perRuntime(
-  (runtime): ComplianceDeps =>
-    complianceDepsWith(runtime, { objects: bodyObjects(), tickets: ticketStore(), scheduler: noSchedules }),
+/** For the mail sender: pending compliance notices, and marking them sent. */
+export const complianceNoticeOutbox = /* @__PURE__ */ perRuntime((runtime) =>
+  noticeOutbox(saving(runtime, schedules())),
+);
+
+/** The bodies bucket, no schedules: downloading a DSAR export, the purge's batches, ticket attachments. */
+
+export const dsarDownloadService = /* @__PURE__ */ perRuntime((runtime) =>
+  dsarDownloads({ ...saving(runtime, noSchedules), objects: bodyObjects(), packFor: findPolicyPack }),
+);
+
+export const purgeBatchService = /* @__PURE__ */ perRuntime((runtime) => purgeWith(runtime, bodyObjects()));
+
+export const ticketAttachmentService = /* @__PURE__ */ perRuntime((runtime) =>
+  attachmentService({
+    tickets: ticketReader(),
+    attachments: dynamoAttachmentStore(dynamoClient(runtime.clients), tableName(), bodyObjects()),
+    clock: runtime.clock,
+    packFor: findPolicyPack,
+  }),
+);
+
+/** The bodies bucket and the deadline schedules: exports, erasure, the deadline handler and sweep. */
+
+const fulfilment = (runtime: Runtime) => ({
+  ...saving(runtime, schedules()),
+  retention: retention(),
+  tickets: ticketReaderWithBodies(),
+  objects: bodyObjects(),
+  packFor: findPolicyPack,
+});
+
+export const dsarFulfilmentService = /* @__PURE__ */ perRuntime((runtime) =>
+  dsarFulfilment(fulfilment(runtime)),
+);
+
+export const complianceDeadlineService = /* @__PURE__ */ perRuntime((runtime) =>
+  deadlineService({
+    dsars: dsarFulfilmentService(),
+    appeals: appealLifecycle(intake(runtime)),
+    records: complianceRecords(),
+    clock: runtime.clock,
+    breaches: breachService({
+      incidents: dynamoIncidentStore(dynamoClient(runtime.clients), tableName()),
+      scheduler: schedules(),
+      clock: runtime.clock,
+    }),
+  }),
 );

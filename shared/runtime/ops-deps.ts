@@ -1,5 +1,6 @@
 import type { TokenVerifier } from '../auth/verify-token.ts';
 import { ApiEnv, IncidentSweepEnv, StatusFeedEnv, SurveyEnv } from '../config/env.ts';
+import type { IdempotencyStore } from '../idempotency/ports.ts';
 import { type IncidentService, incidentService } from '../incidents/service.ts';
 import { kpiRecorder } from '../kpis/recorder.ts';
 import { type KpiService, kpiService } from '../kpis/service.ts';
@@ -11,12 +12,13 @@ import { dynamoKpiRollupStore } from '../store/kpi-rollup-store.ts';
 import { dynamoQueueReads } from '../store/queue-reads.ts';
 import { dynamoSurveyStore } from '../store/survey-store.ts';
 import { type SurveyService, surveyService } from '../survey/service.ts';
+import type { TicketReader } from '../tickets/ports.ts';
 import { apiTokenVerifier } from './api-deps.ts';
 import { dynamoClient } from './clients/dynamodb.ts';
 import { secretsManagerClient } from './clients/secrets-manager.ts';
 import { sfnClient } from './clients/sfn.ts';
-import { perRuntime, type Runtime, runtimeEnv } from './runtime.ts';
-import { bans, tableName, ticketStoreWithoutBodies } from './services.ts';
+import { perRuntime, runtimeEnv } from './runtime.ts';
+import { bans, idempotencyStore, tableName, ticketReader } from './services.ts';
 
 /**
  * Composition roots of the ops console's routes (queue, history, KPIs, incidents), the public
@@ -24,12 +26,30 @@ import { bans, tableName, ticketStoreWithoutBodies } from './services.ts';
  * so a public route never needs the token settings and a sweep never needs the API's.
  */
 
-/** Incidents and the tickets they link, as the console, the status feeds and the sweep see them. */
+/** Incidents and the tickets they link, as the console's create and update see them. */
 const incidents = /* @__PURE__ */ perRuntime(
   (runtime): IncidentService =>
     incidentService({
       incidents: dynamoIncidentStore(dynamoClient(runtime.clients), tableName()),
-      tickets: ticketStoreWithoutBodies(),
+      tickets: { ...ticketReader(), ...idempotencyStore() },
+      clock: runtime.clock,
+    }),
+);
+
+/** For incident reads (console, status feeds, review sweep), which never look a ticket up: says so if one tries. */
+const noTickets: TicketReader & IdempotencyStore = {
+  getTicket: () => Promise.reject(new Error('this function does not read tickets')),
+  getTicketWithMessages: () => Promise.reject(new Error('this function does not read tickets')),
+  listTickets: () => Promise.reject(new Error('this function does not read tickets')),
+  claimIdempotencyKey: () => Promise.reject(new Error('this function does not claim idempotency keys')),
+};
+
+/** Incidents without the ticket store: reading, the status feeds and the review sweep. */
+const incidentReads = /* @__PURE__ */ perRuntime(
+  (runtime): IncidentService =>
+    incidentService({
+      incidents: dynamoIncidentStore(dynamoClient(runtime.clients), tableName()),
+      tickets: noTickets,
       clock: runtime.clock,
     }),
 );
@@ -41,24 +61,6 @@ const kpiRollups = /* @__PURE__ */ perRuntime((runtime) =>
   dynamoKpiRollupStore(dynamoClient(runtime.clients), tableName()),
 );
 
-export interface OpsDeps {
-  verifyToken: TokenVerifier;
-  ops: OpsService;
-  kpis: KpiService;
-  incidents: IncidentService;
-}
-
-function opsDepsWith(runtime: Runtime, executions: ExecutionReader): OpsDeps {
-  const queue = dynamoQueueReads(dynamoClient(runtime.clients), tableName());
-  return {
-    verifyToken: apiTokenVerifier(),
-    // The console never shows message bodies: the queue and the history read the table alone.
-    ops: opsService({ store: ticketStoreWithoutBodies(), queue, executions, clock: runtime.clock }),
-    kpis: kpiService({ rollups: kpiRollups(), backlog: queue.backlog, clock: runtime.clock }),
-    incidents: incidents(),
-  };
-}
-
 /** For routes granted nothing on the workflow's executions: says so if a code path tries. */
 const noExecutions: ExecutionReader = {
   executionArnOf: () => {
@@ -68,17 +70,69 @@ const noExecutions: ExecutionReader = {
   history: () => Promise.reject(new Error('this function does not read workflow executions')),
 };
 
-/** The ticket history route: the API's token verifier, desk-wide reads and the executions' history. */
-export const opsDeps = /* @__PURE__ */ perRuntime((runtime): OpsDeps => {
-  const env = runtimeEnv(ApiEnv);
-  return opsDepsWith(runtime, sfnExecutionReader(sfnClient(runtime.clients), env.STATE_MACHINE_ARN));
-});
+const queueReads = /* @__PURE__ */ perRuntime((runtime) =>
+  dynamoQueueReads(dynamoClient(runtime.clients), tableName()),
+);
 
-/** The queue, KPI and incident routes: the same, with the table alone (no Step Functions client). */
-export const opsTableDeps = /* @__PURE__ */ perRuntime((runtime): OpsDeps => {
-  runtimeEnv(ApiEnv);
-  return opsDepsWith(runtime, noExecutions);
-});
+/*
+ * One root per console service, so a route bundles only the service it calls: the queue route carries
+ * no incident or KPI code, an incident route no queue, KPI report or SLA engine.
+ */
+
+/** The ticket history route: the API's token verifier and the executions' history (Step Functions). */
+export const opsDeps = /* @__PURE__ */ perRuntime(
+  (runtime): { verifyToken: TokenVerifier; ops: OpsService } => {
+    const env = runtimeEnv(ApiEnv);
+    const executions = sfnExecutionReader(sfnClient(runtime.clients), env.STATE_MACHINE_ARN);
+    // The console never shows message bodies: the queue and the history read the table alone.
+    const ops = opsService({
+      store: ticketReader(),
+      queue: queueReads(),
+      executions,
+      clock: runtime.clock,
+    });
+    return { verifyToken: apiTokenVerifier(), ops };
+  },
+);
+
+/** The queue route: the table alone (no Step Functions client). */
+export const queueDeps = /* @__PURE__ */ perRuntime(
+  (runtime): { verifyToken: TokenVerifier; ops: OpsService } => {
+    runtimeEnv(ApiEnv);
+    const ops = opsService({
+      store: ticketReader(),
+      queue: queueReads(),
+      executions: noExecutions,
+      clock: runtime.clock,
+    });
+    return { verifyToken: apiTokenVerifier(), ops };
+  },
+);
+
+/** The KPI route: rollups and the live backlog. */
+export const kpiDeps = /* @__PURE__ */ perRuntime(
+  (runtime): { verifyToken: TokenVerifier; kpis: KpiService } => {
+    runtimeEnv(ApiEnv);
+    const kpis = kpiService({ rollups: kpiRollups(), backlog: queueReads().backlog, clock: runtime.clock });
+    return { verifyToken: apiTokenVerifier(), kpis };
+  },
+);
+
+/** Creating and updating incidents: linked tickets are checked against the table. */
+export const incidentChangeDeps = /* @__PURE__ */ perRuntime(
+  (): { verifyToken: TokenVerifier; incidents: IncidentService } => {
+    runtimeEnv(ApiEnv);
+    return { verifyToken: apiTokenVerifier(), incidents: incidents() };
+  },
+);
+
+/** Reading incidents in the console. */
+export const incidentReadDeps = /* @__PURE__ */ perRuntime(
+  (): { verifyToken: TokenVerifier; incidents: IncidentService } => {
+    runtimeEnv(ApiEnv);
+    return { verifyToken: apiTokenVerifier(), incidents: incidentReads() };
+  },
+);
 
 export const surveyDeps = /* @__PURE__ */ perRuntime((runtime): { surveys: SurveyService } => {
   const env = runtimeEnv(SurveyEnv);
@@ -88,7 +142,7 @@ export const surveyDeps = /* @__PURE__ */ perRuntime((runtime): { surveys: Surve
       bans: bans(),
       surveys: surveyStore(),
       kpis: kpiRecorder(kpiRollups()),
-      tickets: ticketStoreWithoutBodies(),
+      tickets: ticketReader(),
       clock: runtime.clock,
     }),
   };
@@ -97,13 +151,13 @@ export const surveyDeps = /* @__PURE__ */ perRuntime((runtime): { surveys: Surve
 export const statusFeedDeps = /* @__PURE__ */ perRuntime(
   (): { incidents: IncidentService; publicBaseUrl: string } => ({
     publicBaseUrl: runtimeEnv(StatusFeedEnv).PUBLIC_BASE_URL,
-    incidents: incidents(),
+    incidents: incidentReads(),
   }),
 );
 
 export const incidentSweepDeps = /* @__PURE__ */ perRuntime(
   (): { incidents: IncidentService; desks: string[] } => ({
     desks: runtimeEnv(IncidentSweepEnv).DESKS.split(','),
-    incidents: incidents(),
+    incidents: incidentReads(),
   }),
 );

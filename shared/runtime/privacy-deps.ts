@@ -7,7 +7,7 @@ import { dynamoPrivacyStore } from '../store/privacy-store.ts';
 import { dynamoClient } from './clients/dynamodb.ts';
 import { secretsManagerClient } from './clients/secrets-manager.ts';
 import { perRuntime, type Runtime, runtimeEnv } from './runtime.ts';
-import { tableName, ticketStoreWithoutBodies } from './services.ts';
+import { tableName, ticketReader } from './services.ts';
 
 /**
  * Composition roots of the consent routes (functions/privacy/) and of the staff ticket view's filter.
@@ -49,7 +49,7 @@ export function consentServiceWith(
   return consentService({
     store: dynamoPrivacyStore(dynamoClient(runtime.clients), tableName()),
     // Consent reads the ticket alone, never its message bodies.
-    tickets: ticketStoreWithoutBodies(),
+    tickets: ticketReader(),
     clock: runtime.clock,
     policyFor: (desk) => findPolicyPack(desk)?.privacy?.consent,
     deskName,

@@ -4,14 +4,15 @@ import { ApiEnv } from '../config/env.ts';
 import { kpiRecorder } from '../kpis/recorder.ts';
 import type { BlobStore } from '../objects/ports.ts';
 import { dynamoBanStore } from '../store/ban-store.ts';
+import { dynamoIdempotencyStore } from '../store/idempotency-store.ts';
 import { dynamoKpiRollupStore } from '../store/kpi-rollup-store.ts';
 import { dynamoMailStore } from '../store/mail-store.ts';
 import { s3ObjectStore } from '../store/s3-objects.ts';
-import { dynamoTicketStore } from '../store/ticket-store.ts';
+import { dynamoTicketReader, dynamoTicketStore } from '../store/ticket-store.ts';
 import { banService } from '../tickets/bans.ts';
 import { deskDefaultsFor } from '../tickets/desk-policy.ts';
 import type { TicketStore } from '../tickets/ports.ts';
-import { type TicketService, ticketService } from '../tickets/service.ts';
+import { type TicketService, ticketReads, ticketService } from '../tickets/service.ts';
 import { NO_STAFF, type StaffDirectory } from '../tickets/staff-directory.ts';
 import { systemClock } from '../time/clock.ts';
 import { firstNoticesFor } from '../workflow/first-notices.ts';
@@ -56,6 +57,21 @@ export const ticketStoreWithoutBodies = /* @__PURE__ */ perRuntime((runtime) =>
   dynamoTicketStore(dynamoClient(runtime.clients), tableName(), noBodies),
 );
 
+/** Reading tickets, without message bodies: functions that never change one carry no write path. */
+export const ticketReader = /* @__PURE__ */ perRuntime((runtime) =>
+  dynamoTicketReader(dynamoClient(runtime.clients), tableName(), noBodies),
+);
+
+/** Reading tickets with their messages' bodies: the ticket view, DSAR exports. */
+export const ticketReaderWithBodies = /* @__PURE__ */ perRuntime((runtime) =>
+  dynamoTicketReader(dynamoClient(runtime.clients), tableName(), bodyObjects()),
+);
+
+/** Idempotency keys of creates (incidents, compliance requests), apart from the ticket store. */
+export const idempotencyStore = /* @__PURE__ */ perRuntime((runtime) =>
+  dynamoIdempotencyStore(dynamoClient(runtime.clients), tableName()),
+);
+
 /** Mail items: inbound, outbound, suspended. */
 export const mailStore = /* @__PURE__ */ perRuntime((runtime) =>
   dynamoMailStore(dynamoClient(runtime.clients), tableName()),
@@ -69,14 +85,6 @@ export const bans = /* @__PURE__ */ perRuntime((runtime) =>
 export const workflowSignals = /* @__PURE__ */ perRuntime((runtime) =>
   sfnWorkflowSignals(sfnClient(runtime.clients), runtimeEnv(WorkflowArnEnv).STATE_MACHINE_ARN),
 );
-
-/** Functions granted nothing on the ticket workflow get signals that say so if they try. */
-const noSignals: WorkflowSignals = {
-  start: () => Promise.reject(new Error('this function does not start ticket workflows')),
-  wake: () => Promise.reject(new Error('this function does not wake ticket workflows')),
-  end: () => Promise.reject(new Error('this function does not end ticket workflows')),
-  status: () => Promise.reject(new Error('this function does not read ticket workflows')),
-};
 
 const staffDirectory = /* @__PURE__ */ perRuntime((runtime) =>
   cognitoStaffDirectory(cognitoClient(runtime.clients), runtimeEnv(StaffEnv).USER_POOL_ID),
@@ -115,14 +123,14 @@ export const ticketUpdateService = /* @__PURE__ */ perRuntime((runtime) =>
   }),
 );
 
-/** Reading a ticket with its messages: the bodies, nothing of the workflow. */
+/** Reading a ticket with its messages: the ticket reads with the bodies, nothing of the workflow. */
 export const ticketViewService = /* @__PURE__ */ perRuntime((runtime) =>
-  ticketServiceWith(runtime, { store: ticketStore(), signals: noSignals, staff: NO_STAFF }),
+  ticketReads({ store: ticketReaderWithBodies(), clock: runtime.clock }),
 );
 
-/** Listing tickets and their SLA: the table only. */
+/** Listing tickets and their SLA: the ticket reads, the table only. */
 export const ticketReadService = /* @__PURE__ */ perRuntime((runtime) =>
-  ticketServiceWith(runtime, { store: ticketStoreWithoutBodies(), signals: noSignals, staff: NO_STAFF }),
+  ticketReads({ store: ticketReader(), clock: runtime.clock }),
 );
 
 /** The ticket service mail writes with: it opens tickets and adds replies, and never assigns one. */

@@ -13,7 +13,7 @@
  */
 
 import type { Calendar } from '../policy/schema.ts';
-import { parsePeriod, WEEKDAYS } from '../policy/schema.ts';
+import { parsePeriod, WEEKDAYS } from '../policy/vocabulary.ts';
 import { closedDaysOf } from './closed-days.ts';
 import { currentHolidaySource, type HolidaySpec, holidaySpecKey } from './holiday-source.ts';
 

@@ -3,7 +3,7 @@
  * computed for any year: a deadline years ahead still sees them, with no table to run out.
  */
 import type { ClosedDayRule, ClosedDays } from '../policy/schema.ts';
-import { WEEKDAYS } from '../policy/schema.ts';
+import { WEEKDAYS } from '../policy/vocabulary.ts';
 
 const DAY_MS = 86_400_000;
 const isoOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);

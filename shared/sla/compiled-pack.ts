@@ -4,7 +4,7 @@
  * Compiled once per pack object (WeakMap) so a Lambda reuses it across invocations.
  */
 import type { Audience, ClockKind, Metric, Notice, PolicyPack, TargetRule } from '../policy/schema.ts';
-import { packVersion } from '../policy/schema.ts';
+import { packVersion } from '../policy/vocabulary.ts';
 import type { Channel, Priority, Status } from '../tickets/model.ts';
 import { ALWAYS_OPEN, type BusinessCalendar, compileCalendar, MINUTE_MS } from './calendar.ts';
 

@@ -20,7 +20,7 @@
  */
 import * as z from '#shared/validation/zod.ts';
 import type { Metric, Notice, PolicyPack } from '../policy/schema.ts';
-import { METRICS } from '../policy/schema.ts';
+import { METRICS } from '../policy/vocabulary.ts';
 import { Channel, Priority, Status, Tier } from '../tickets/model.ts';
 import { MINUTE_MS } from './calendar.ts';
 import {

@@ -3,8 +3,10 @@
  * ticket (and lists what would happen next if nothing else did), `replayAttainment` runs ticket
  * histories through a pack and reports how many targets were met per metric × priority.
  */
+
 import * as z from '#shared/validation/zod.ts';
-import { METRICS, type Metric, type PolicyPack } from '../policy/schema.ts';
+import type { Metric, PolicyPack } from '../policy/schema.ts';
+import { METRICS } from '../policy/vocabulary.ts';
 import { Channel, PRIORITIES, Priority, Status } from '../tickets/model.ts';
 import { computeSla, type SlaAction, SlaInputError, SlaInputEvent, type SlaState } from './engine.ts';
 

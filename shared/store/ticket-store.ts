@@ -23,6 +23,7 @@ import {
   type ListTicketsQuery,
   type RequesterMailCheck,
   type StoredTicket,
+  type TicketReader,
   type TicketStore,
   VersionConflict,
 } from '../tickets/ports.ts';
@@ -40,6 +41,133 @@ type CopyOut = NonNullable<ReturnType<typeof planCopyOut>>;
 
 /** Bodies longer than this many characters are kept in the object store, not in the item. */
 export const INLINE_BODY_LIMIT = 4096;
+
+/** The ticket item as the domain sees it; `partition` holds its activity items, when read with it. */
+function toStored(item: Record<string, unknown>, partition: Record<string, unknown>[] = []): StoredTicket {
+  const {
+    pk,
+    sk,
+    kind,
+    activity: _tail,
+    activityStart: _start,
+    sla,
+    workflow,
+    gsi1pk,
+    gsi1sk,
+    gsi2pk,
+    gsi2sk,
+    gsi3pk,
+    gsi3sk,
+    gsi4pk,
+    gsi4sk,
+    outbox,
+    kpi,
+    kpiChange,
+    requesterMailCheck,
+    ...ticket
+  } = item;
+  const activity = activityFromItems(item, partition);
+  // Settled mail and applied actions may be stubs on the item: their full records are in the chunks.
+  const moved = movedRecordsFromItems(partition);
+  const slaState = sla as TicketSlaState | undefined;
+  const mail = withMovedRecords((outbox ?? []) as OutboundMail[], moved.outbox);
+  return {
+    ticket: ticket as Ticket,
+    activity,
+    activityStored: noteOfItem(item, { start: activityStartOf(item), count: activity.length }, mail),
+    sla: slaState?.actions
+      ? { ...slaState, actions: withMovedRecords(slaState.actions, moved.slaActions) }
+      : slaState,
+    workflow: workflow as WorkflowState | undefined,
+    outbox: mail,
+    kpi: kpi as TicketKpiShare | undefined,
+    kpiChange: kpiChange as KpiChange | undefined,
+    requesterMailCheck: requesterMailCheck as RequesterMailCheck | undefined,
+    workflowDueSince:
+      gsi4pk === keys.workflowDue(String(item.desk)) ? String(gsi4sk).split('#')[0] : undefined,
+    mailPendingSince:
+      gsi4pk === keys.mailPending(String(item.desk)) ? String(gsi4sk).split('#')[0] : undefined,
+  };
+}
+
+/**
+ * The ticket reads alone: a function that only reads tickets (legal holds, consent, surveys, incidents)
+ * bundles none of the store's write paths.
+ */
+export function dynamoTicketReader(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  blobs: Pick<BlobStore, 'getText'>,
+): TicketReader {
+  const toMessage = async (item: Record<string, unknown>): Promise<Message> => {
+    const { pk, sk, kind, bodyRef, body, gsi3pk, gsi3sk, ...rest } = item;
+    const text = typeof bodyRef === 'string' ? await blobs.getText(bodyRef) : (body as string);
+    return { ...(rest as Omit<Message, 'body'>), body: text };
+  };
+
+  return {
+    async getTicket(desk, ticketId) {
+      // The ticket item and its activity items (`TICKET#ACTIVITY#…` sorts right after `TICKET`).
+      const items = await queryAll(doc, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ticket)',
+        ExpressionAttributeValues: { ':pk': keys.ticketPartition(desk, ticketId), ':ticket': 'TICKET' },
+        ConsistentRead: true,
+      });
+      const item = items.find((i) => i.sk === 'TICKET');
+      return item ? toStored(item, items) : undefined;
+    },
+
+    async getTicketWithMessages(desk, ticketId) {
+      const items = await queryAll(doc, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.ticketPartition(desk, ticketId) },
+        ConsistentRead: true,
+      });
+      const ticketRecord = items.find((i) => i.sk === 'TICKET');
+      if (!ticketRecord) return undefined;
+      const stored = toStored(ticketRecord, items);
+      // Only messages a committed change refers to exist; an orphan from a crashed write stays hidden.
+      const committed = new Set(stored.activity.flatMap((a) => ('messageId' in a ? [a.messageId] : [])));
+      committed.add(stored.ticket.id);
+      const messageItems = items.filter((i) => i.kind === 'message' && committed.has(i.id as string));
+      const messages = await Promise.all(messageItems.map(toMessage));
+      return { stored, messages };
+    },
+
+    async listTickets(query) {
+      const plan = planListQuery(query);
+      const page = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: plan.index,
+          KeyConditionExpression: `${plan.partitionAttribute} = :pk`,
+          ExpressionAttributeValues: { ':pk': plan.partition },
+          ScanIndexForward: plan.ascending,
+          Limit: query.limit,
+          ExclusiveStartKey: query.cursor
+            ? decodeCursor(query.cursor, plan.partitionAttribute, plan.partition)
+            : undefined,
+        }),
+      );
+      // The index gives keys and ids; the tickets are fetched by key and the other criteria applied to
+      // them (as a FilterExpression would: a page may hold fewer than `limit`, the cursor goes on).
+      const tickets = (await itemsByKey(doc, tableName, page.Items ?? []))
+        .map((item) => toStored(item).ticket)
+        .filter(
+          (t) =>
+            (!query.status || t.status === query.status) &&
+            (!query.priority || t.priority === query.priority) &&
+            (!query.requesterEmail || t.requester.email === query.requesterEmail),
+        );
+      return {
+        tickets,
+        nextCursor: page.LastEvaluatedKey ? encodeCursor(page.LastEvaluatedKey) : undefined,
+      };
+    },
+  };
+}
 
 export function dynamoTicketStore(
   doc: DynamoDBDocumentClient,
@@ -70,63 +198,6 @@ export function dynamoTicketStore(
       gsi3sk: `${t.createdAt}#${t.id}`,
       ...workflowDueMarker(t),
     };
-  };
-
-  /** The ticket item as the domain sees it; `partition` holds its activity items, when read with it. */
-  const toStored = (
-    item: Record<string, unknown>,
-    partition: Record<string, unknown>[] = [],
-  ): StoredTicket => {
-    const {
-      pk,
-      sk,
-      kind,
-      activity: _tail,
-      activityStart: _start,
-      sla,
-      workflow,
-      gsi1pk,
-      gsi1sk,
-      gsi2pk,
-      gsi2sk,
-      gsi3pk,
-      gsi3sk,
-      gsi4pk,
-      gsi4sk,
-      outbox,
-      kpi,
-      kpiChange,
-      requesterMailCheck,
-      ...ticket
-    } = item;
-    const activity = activityFromItems(item, partition);
-    // Settled mail and applied actions may be stubs on the item: their full records are in the chunks.
-    const moved = movedRecordsFromItems(partition);
-    const slaState = sla as TicketSlaState | undefined;
-    const mail = withMovedRecords((outbox ?? []) as OutboundMail[], moved.outbox);
-    return {
-      ticket: ticket as Ticket,
-      activity,
-      activityStored: noteOfItem(item, { start: activityStartOf(item), count: activity.length }, mail),
-      sla: slaState?.actions
-        ? { ...slaState, actions: withMovedRecords(slaState.actions, moved.slaActions) }
-        : slaState,
-      workflow: workflow as WorkflowState | undefined,
-      outbox: mail,
-      kpi: kpi as TicketKpiShare | undefined,
-      kpiChange: kpiChange as KpiChange | undefined,
-      requesterMailCheck: requesterMailCheck as RequesterMailCheck | undefined,
-      workflowDueSince:
-        gsi4pk === keys.workflowDue(String(item.desk)) ? String(gsi4sk).split('#')[0] : undefined,
-      mailPendingSince:
-        gsi4pk === keys.mailPending(String(item.desk)) ? String(gsi4sk).split('#')[0] : undefined,
-    };
-  };
-
-  const toMessage = async (item: Record<string, unknown>): Promise<Message> => {
-    const { pk, sk, kind, bodyRef, body, gsi3pk, gsi3sk, ...rest } = item;
-    const text = typeof bodyRef === 'string' ? await blobs.getText(bodyRef) : (body as string);
-    return { ...(rest as Omit<Message, 'body'>), body: text };
   };
 
   const messageItem = async (message: Message): Promise<Record<string, unknown>> => {
@@ -278,35 +349,7 @@ export function dynamoTicketStore(
   }
 
   return {
-    async getTicket(desk, ticketId) {
-      // The ticket item and its activity items (`TICKET#ACTIVITY#…` sorts right after `TICKET`).
-      const items = await queryAll(doc, {
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ticket)',
-        ExpressionAttributeValues: { ':pk': keys.ticketPartition(desk, ticketId), ':ticket': 'TICKET' },
-        ConsistentRead: true,
-      });
-      const item = items.find((i) => i.sk === 'TICKET');
-      return item ? toStored(item, items) : undefined;
-    },
-
-    async getTicketWithMessages(desk, ticketId) {
-      const items = await queryAll(doc, {
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.ticketPartition(desk, ticketId) },
-        ConsistentRead: true,
-      });
-      const ticketRecord = items.find((i) => i.sk === 'TICKET');
-      if (!ticketRecord) return undefined;
-      const stored = toStored(ticketRecord, items);
-      // Only messages a committed change refers to exist; an orphan from a crashed write stays hidden.
-      const committed = new Set(stored.activity.flatMap((a) => ('messageId' in a ? [a.messageId] : [])));
-      committed.add(stored.ticket.id);
-      const messageItems = items.filter((i) => i.kind === 'message' && committed.has(i.id as string));
-      const messages = await Promise.all(messageItems.map(toMessage));
-      return { stored, messages };
-    },
+    ...dynamoTicketReader(doc, tableName, blobs),
 
     async putNewTicket(stored, options = {}) {
       const { firstMessage, idIsFresh } = options;
@@ -606,37 +649,6 @@ export function dynamoTicketStore(
     },
 
     listWorkflowDue: (desk, before, limit) => listMarked(keys.workflowDue(desk), desk, before, limit),
-
-    async listTickets(query) {
-      const plan = planListQuery(query);
-      const page = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: plan.index,
-          KeyConditionExpression: `${plan.partitionAttribute} = :pk`,
-          ExpressionAttributeValues: { ':pk': plan.partition },
-          ScanIndexForward: plan.ascending,
-          Limit: query.limit,
-          ExclusiveStartKey: query.cursor
-            ? decodeCursor(query.cursor, plan.partitionAttribute, plan.partition)
-            : undefined,
-        }),
-      );
-      // The index gives keys and ids; the tickets are fetched by key and the other criteria applied to
-      // them (as a FilterExpression would: a page may hold fewer than `limit`, the cursor goes on).
-      const tickets = (await itemsByKey(doc, tableName, page.Items ?? []))
-        .map((item) => toStored(item).ticket)
-        .filter(
-          (t) =>
-            (!query.status || t.status === query.status) &&
-            (!query.priority || t.priority === query.priority) &&
-            (!query.requesterEmail || t.requester.email === query.requesterEmail),
-        );
-      return {
-        tickets,
-        nextCursor: page.LastEvaluatedKey ? encodeCursor(page.LastEvaluatedKey) : undefined,
-      };
-    },
 
     // Claimed in the idempotency store; the ticket store still offers it to the ticket service.
     claimIdempotencyKey: dynamoIdempotencyStore(doc, tableName).claimIdempotencyKey,

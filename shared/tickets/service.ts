@@ -34,7 +34,7 @@ import {
   ticketFor,
 } from './customer-view.ts';
 import type { Message, MessageAttachment, MessageEmail, Priority, Status, Ticket } from './model.ts';
-import { type StoredTicket, type TicketStore, VersionConflict } from './ports.ts';
+import { type StoredTicket, type TicketReader, type TicketStore, VersionConflict } from './ports.ts';
 import type { StaffDirectory } from './staff-directory.ts';
 
 /** A customer's email as the ticket service takes it (parsed, routed and trimmed by shared/mail/). */
@@ -107,6 +107,94 @@ const MAX_COMMIT_ATTEMPTS = 5;
  * items first (invisible until referenced), then one conditional write of the ticket item that
  * commits the change and its activity together.
  */
+/**
+ * Reading tickets: one with its messages, its SLA, a page of the desk's. The store's reads alone, so
+ * the reading routes bundle none of the write paths (nor the workflow, KPI or mail code they run).
+ */
+export function ticketReads(deps: { store: TicketReader; clock: Clock }) {
+  const { store } = deps;
+  return {
+    async getTicket(
+      principal: Principal,
+      id: string,
+    ): Promise<TicketWithMessages | (CustomerTicketView & { messages: CustomerMessageView[] })> {
+      const found = await store.getTicketWithMessages(principal.desk, id);
+      const ticket = assertCanSeeTicket(principal, found?.stored.ticket, id);
+      const internalAllowed = canSeeInternalNotes(principal);
+      const messages = (found?.messages ?? [])
+        .filter((m) => internalAllowed || m.visibility === 'public')
+        .sort((a, b) => (a.id < b.id ? -1 : 1));
+      if (principal.role === 'customer') {
+        const agent = ticket.assigneeContact?.displayName;
+        return {
+          ...customerTicketView(ticket),
+          messages: messages.map((m) => customerMessageView(m, agent)),
+        };
+      }
+      const sla = internalAllowed ? found?.stored.sla : undefined;
+      const mail = internalAllowed
+        ? (found?.stored.outbox ?? []).map(
+            ({ claimedUntil: _lease, claimedFor: _holder, providerMessageId: _provider, ...m }) => m,
+          )
+        : [];
+      return { ...ticket, messages, ...(sla ? { sla } : {}), ...(mail.length ? { mail } : {}) };
+    },
+
+    /**
+     * The ticket's SLA as of now: the engine's clocks, deadlines and metric event log under the
+     * desk's pack, beside the actions the workflow has applied (the two tell the same story).
+     */
+    async getTicketSla(principal: Principal, id: string) {
+      const stored = await store.getTicket(principal.desk, id);
+      const ticket = assertCanSeeTicket(principal, stored?.ticket, id);
+      if (!canSeeInternalNotes(principal)) throw DomainError.forbidden('SLA details are for support staff.');
+      const now = deps.clock.now();
+      const state = slaStateOf(ticket, stored!.activity, now);
+      return {
+        ticketId: ticket.id,
+        now: now.toISOString(),
+        /** The desk's zone (its policy pack), for showing the instants as the desk reads its clocks. */
+        timeZone: findPolicyPack(ticket.desk)?.timeZone ?? 'UTC',
+        pack: state ? `${state.packId}@${state.packVersion}` : null,
+        metrics: state?.metrics ?? [],
+        log: state?.log ?? [],
+        nextCheckpoint: state?.nextCheckpoint ?? null,
+        applied: stored!.sla?.actions ?? [],
+        timedBy: stored!.sla?.packVersion || null,
+        workflow: stored!.workflow?.executionName ?? null,
+      };
+    },
+
+    async listTickets(
+      principal: Principal,
+      filters: {
+        status?: Status | undefined;
+        priority?: Priority | undefined;
+        requester?: string | undefined;
+        limit: number;
+        cursor?: string | undefined;
+      },
+    ): Promise<{ tickets: Array<Ticket | CustomerTicketView>; nextCursor?: string | undefined }> {
+      if (principal.role === 'customer') {
+        if (filters.requester && filters.requester !== principal.email) {
+          throw DomainError.forbidden('Customers can list only their own tickets.');
+        }
+        if (!principal.email) throw DomainError.forbidden('Your token carries no email address.');
+      }
+      const requesterEmail = principal.role === 'customer' ? principal.email : filters.requester;
+      const page = await store.listTickets({
+        desk: principal.desk,
+        status: filters.status,
+        priority: filters.priority,
+        requesterEmail,
+        limit: filters.limit,
+        cursor: filters.cursor,
+      });
+      return { ...page, tickets: page.tickets.map((t) => ticketFor(principal, t)) };
+    },
+  };
+}
+
 export function ticketService(deps: TicketServiceDeps) {
   const { store, signals } = deps;
 
@@ -214,6 +302,8 @@ export function ticketService(deps: TicketServiceDeps) {
   }
 
   return {
+    ...ticketReads(deps),
+
     async createTicket(principal: Principal, body: CreateTicketBody, idem?: Idempotency) {
       const requesterEmail = principal.role === 'customer' ? principal.email : body.requester?.email;
       // The requester's mail suppression rides on the ban check's read (the acknowledgement needs it).
@@ -237,85 +327,6 @@ export function ticketService(deps: TicketServiceDeps) {
       await startWorkflow(change.ticket);
       emitMetric('TicketsAccepted', 1, change.ticket.desk);
       return { ticket: ticketFor(principal, change.ticket), replayed: false };
-    },
-
-    async getTicket(
-      principal: Principal,
-      id: string,
-    ): Promise<TicketWithMessages | (CustomerTicketView & { messages: CustomerMessageView[] })> {
-      const found = await store.getTicketWithMessages(principal.desk, id);
-      const ticket = assertCanSeeTicket(principal, found?.stored.ticket, id);
-      const internalAllowed = canSeeInternalNotes(principal);
-      const messages = (found?.messages ?? [])
-        .filter((m) => internalAllowed || m.visibility === 'public')
-        .sort((a, b) => (a.id < b.id ? -1 : 1));
-      if (principal.role === 'customer') {
-        const agent = ticket.assigneeContact?.displayName;
-        return {
-          ...customerTicketView(ticket),
-          messages: messages.map((m) => customerMessageView(m, agent)),
-        };
-      }
-      const sla = internalAllowed ? found?.stored.sla : undefined;
-      const mail = internalAllowed
-        ? (found?.stored.outbox ?? []).map(
-            ({ claimedUntil: _lease, claimedFor: _holder, providerMessageId: _provider, ...m }) => m,
-          )
-        : [];
-      return { ...ticket, messages, ...(sla ? { sla } : {}), ...(mail.length ? { mail } : {}) };
-    },
-
-    /**
-     * The ticket's SLA as of now: the engine's clocks, deadlines and metric event log under the
-     * desk's pack, beside the actions the workflow has applied (the two tell the same story).
-     */
-    async getTicketSla(principal: Principal, id: string) {
-      const stored = await store.getTicket(principal.desk, id);
-      const ticket = assertCanSeeTicket(principal, stored?.ticket, id);
-      if (!canSeeInternalNotes(principal)) throw DomainError.forbidden('SLA details are for support staff.');
-      const now = deps.clock.now();
-      const state = slaStateOf(ticket, stored!.activity, now);
-      return {
-        ticketId: ticket.id,
-        now: now.toISOString(),
-        /** The desk's zone (its policy pack), for showing the instants as the desk reads its clocks. */
-        timeZone: findPolicyPack(ticket.desk)?.timeZone ?? 'UTC',
-        pack: state ? `${state.packId}@${state.packVersion}` : null,
-        metrics: state?.metrics ?? [],
-        log: state?.log ?? [],
-        nextCheckpoint: state?.nextCheckpoint ?? null,
-        applied: stored!.sla?.actions ?? [],
-        timedBy: stored!.sla?.packVersion || null,
-        workflow: stored!.workflow?.executionName ?? null,
-      };
-    },
-
-    async listTickets(
-      principal: Principal,
-      filters: {
-        status?: Status | undefined;
-        priority?: Priority | undefined;
-        requester?: string | undefined;
-        limit: number;
-        cursor?: string | undefined;
-      },
-    ): Promise<{ tickets: Array<Ticket | CustomerTicketView>; nextCursor?: string | undefined }> {
-      if (principal.role === 'customer') {
-        if (filters.requester && filters.requester !== principal.email) {
-          throw DomainError.forbidden('Customers can list only their own tickets.');
-        }
-        if (!principal.email) throw DomainError.forbidden('Your token carries no email address.');
-      }
-      const requesterEmail = principal.role === 'customer' ? principal.email : filters.requester;
-      const page = await store.listTickets({
-        desk: principal.desk,
-        status: filters.status,
-        priority: filters.priority,
-        requesterEmail,
-        limit: filters.limit,
-        cursor: filters.cursor,
-      });
-      return { ...page, tickets: page.tickets.map((t) => ticketFor(principal, t)) };
     },
 
     async addMessage(principal: Principal, ticketId: string, body: AddMessageBody, idem?: Idempotency) {
@@ -553,3 +564,4 @@ function appendActivity(
 }
 
 export type TicketService = ReturnType<typeof ticketService>;
+export type TicketReads = ReturnType<typeof ticketReads>;

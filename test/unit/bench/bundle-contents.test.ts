@@ -32,13 +32,17 @@ const ALLOWED_WHEN: Record<string, (access: FunctionAccess) => boolean> = {
 const BUDGET_KB: Record<string, number> = {
   'functions/bans/add-ban.ts': 360,
   'functions/mail/list-suspended-mail.ts': 365,
-  'functions/tickets/list-tickets.ts': 525,
-  'functions/compliance/get-dsar.ts': 560,
-  'functions/privacy/list-consents.ts': 460,
-  'functions/incidents/get-incident.ts': 535,
+  'functions/tickets/list-tickets.ts': 455,
+  'functions/compliance/get-dsar.ts': 360,
+  'functions/compliance/verify-dsar.ts': 440,
+  'functions/compliance/create-dsar.ts': 490,
+  'functions/privacy/list-consents.ts': 420,
+  'functions/incidents/get-incident.ts': 425,
+  'functions/status/get-status-json.ts': 400,
+  'functions/ops/get-queue.ts': 460,
 };
 /** The median API handler, in KB (the goal in docs/performance.md is lower; this keeps what was won). */
-const MEDIAN_API_BUDGET_KB = 560;
+const MEDIAN_API_BUDGET_KB = 430;
 
 /**
  * Packages no bundle carries: the SDK's default credential chain and the STS/SSO clients it builds
