@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
-  type DynamoDBClient,
+  DynamoDBClient,
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
@@ -25,6 +25,7 @@ import { Problem, renderProblem } from '#shared/http/problem.ts';
 import { logger } from '#shared/observability/logger.ts';
 import { isKnownDesk, PACK_IDS } from '#shared/policy/packs.ts';
 import { awsClients } from '#shared/runtime/aws-clients.ts';
+import { clientOptions } from '#shared/runtime/clients/source.ts';
 import { installRuntime } from '#shared/runtime/runtime.ts';
 import { tableDefinition } from '#shared/store/table-definition.ts';
 import { Slug } from '#shared/tickets/model.ts';
@@ -310,11 +311,15 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>, 
     },
   });
 
+  // The table is made with the SDK's own client: the handlers' lean one speaks only the items' operations.
+  const tables = new DynamoDBClient(clientOptions(clients.config, 'dynamodb'));
   try {
-    await clients.dynamo.send(new CreateTableCommand(tableDefinition(TABLE_NAME)));
+    await tables.send(new CreateTableCommand(tableDefinition(TABLE_NAME)));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
-    await refuseOutdatedTable(clients.dynamo, dataDir);
+    await refuseOutdatedTable(tables, dataDir);
+  } finally {
+    tables.destroy();
   }
   const smtpPort = await mail.listen(clients, TABLE_NAME);
 

@@ -4,7 +4,7 @@ import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SESClient } from '@aws-sdk/client-ses';
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from './aws/dynamodb.ts';
 import { cognitoClient } from './clients/cognito.ts';
 import { dynamoClient } from './clients/dynamodb.ts';
 import { s3Client } from './clients/s3.ts';

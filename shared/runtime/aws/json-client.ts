@@ -41,7 +41,7 @@ function environmentCredentials(): AwsCredentials {
   const secretAccessKey = process.env.AWS_SECRET_ACCESS_KEY;
   if (!accessKeyId || !secretAccessKey)
     throw new Error(
-      'No AWS credentials: none configured and none in AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY',
+      'No AWS credentials in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) and none configured',
     );
   const sessionToken = process.env.AWS_SESSION_TOKEN;
   return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
