@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { dynamoDocumentClient, PutCommand } from '#shared/runtime/aws/dynamodb.ts';
 import { jsonClient } from '#shared/runtime/aws/json-client.ts';
 import { isServiceError } from '#shared/runtime/aws/service-error.ts';
 
@@ -123,6 +124,30 @@ describe('JSON-protocol client against a scripted endpoint', () => {
       $metadata: { httpStatusCode: 400 },
       Item: { pk: { S: 'a' } },
     });
+  });
+
+  it("the document client hands a conditional failure's item as plain values", async () => {
+    const doc = dynamoDocumentClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    });
+    script = [
+      {
+        status: 400,
+        body: {
+          __type: 'com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException',
+          Item: { pk: { S: 'a' }, n: { N: '7' } },
+        },
+      },
+    ];
+    const error = await doc
+      .send(
+        new PutCommand({ TableName: 't', Item: { pk: 'a' }, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+      )
+      .catch((e: unknown) => e);
+    doc.destroy();
+    expect(error).toMatchObject({ name: 'ConditionalCheckFailedException', Item: { pk: 'a', n: 7 } });
   });
 
   it('never retries a validation error; the type may come as a header', async () => {

@@ -69,9 +69,11 @@ function encodeMap(map: Record<string, AttributeValue>): WireMap {
   for (const [name, value] of Object.entries(map)) out[name] = encodeValue(value);
   return out;
 }
+/** Bytes as the SDK hands them: a plain Uint8Array, not a Buffer. */
+const bytes = (base64: string) => new Uint8Array(Buffer.from(base64, 'base64'));
 function decodeValue(value: Wire): AttributeValue {
-  if (typeof value.B === 'string') return { B: Buffer.from(value.B, 'base64') };
-  if (Array.isArray(value.BS)) return { BS: (value.BS as string[]).map((b) => Buffer.from(b, 'base64')) };
+  if (typeof value.B === 'string') return { B: bytes(value.B) };
+  if (Array.isArray(value.BS)) return { BS: (value.BS as string[]).map(bytes) };
   if (Array.isArray(value.L)) return { L: (value.L as Wire[]).map(decodeValue) };
   if (value.M && typeof value.M === 'object') return { M: decodeMap(value.M as WireMap) };
   return value as unknown as AttributeValue;
