@@ -27,7 +27,8 @@ import type {
   UpdateCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { type JsonClientConfig, jsonClient } from './json-client.ts';
+import type { JsonClientConfig } from './json-client.ts';
+import { type ServiceClient, ServiceCommand, serviceClient } from './service-command.ts';
 import { isServiceError } from './service-error.ts';
 
 export type {
@@ -93,12 +94,10 @@ const fromWire = <T = Doc>(map: unknown) =>
 const mapValues = <A, B>(record: Record<string, A> | undefined, f: (a: A) => B) =>
   record === undefined ? undefined : Object.fromEntries(Object.entries(record).map(([k, v]) => [k, f(v)]));
 
-/** One document command: its operation, its input on the wire, its output from the wire. */
-abstract class DocumentCommand<I, O> {
-  abstract readonly operation: string;
-  constructor(readonly input: I) {}
-  abstract wireInput(): unknown;
-  abstract output(raw: Wire): O;
+/** One document command: its input marshalled for the wire, its output unmarshalled from it. */
+abstract class DocumentCommand<I, O> extends ServiceCommand<I, O> {
+  abstract override wireInput(): unknown;
+  abstract override output(raw: Wire): O;
 }
 
 export class GetCommand extends DocumentCommand<GetCommandInput, GetCommandOutput> {
@@ -241,10 +240,7 @@ export class BatchWriteCommand extends DocumentCommand<BatchWriteCommandInput, B
 }
 
 /** The document client the stores are given. */
-export interface DynamoDBDocumentClient {
-  send<I, O>(command: DocumentCommand<I, O>): Promise<O>;
-  destroy(): void;
-}
+export type DynamoDBDocumentClient = ServiceClient;
 
 const DYNAMODB = {
   endpointPrefix: 'dynamodb',
@@ -254,11 +250,11 @@ const DYNAMODB = {
 } as const;
 
 export function dynamoDocumentClient(config: JsonClientConfig): DynamoDBDocumentClient {
-  const client = jsonClient(DYNAMODB, config);
+  const client = serviceClient(DYNAMODB, config);
   return {
-    async send<I, O>(command: DocumentCommand<I, O>) {
+    async send(command) {
       try {
-        return command.output(await client.call<Wire>(command.operation, command.wireInput()));
+        return await client.send(command);
       } catch (error) {
         // ReturnValuesOnConditionCheckFailure's item, as plain values (as lib-dynamodb hands it).
         if (error instanceof Error && 'Item' in error && error.Item) error.Item = fromWire(error.Item);
