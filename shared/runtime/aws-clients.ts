@@ -1,7 +1,7 @@
-import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { SESClient } from '@aws-sdk/client-ses';
+import type { CognitoIdentityProviderClient } from './aws/cognito.ts';
 import type { DynamoDBDocumentClient } from './aws/dynamodb.ts';
 import type { SecretsManagerClient } from './aws/secrets-manager.ts';
 import type { SFNClient } from './aws/step-functions.ts';

@@ -40,6 +40,7 @@ describe('JSON-protocol client against a scripted endpoint', () => {
         signingName: 'dynamodb',
         targetPrefix: 'DynamoDB_20120810',
         jsonVersion: '1.0',
+        endpointEnv: 'DYNAMODB',
       },
       {
         region: 'us-east-1',

@@ -247,6 +247,7 @@ const DYNAMODB = {
   signingName: 'dynamodb',
   targetPrefix: 'DynamoDB_20120810',
   jsonVersion: '1.0',
+  endpointEnv: 'DYNAMODB',
 } as const;
 
 export function dynamoDocumentClient(config: JsonClientConfig): DynamoDBDocumentClient {

@@ -18,13 +18,18 @@ export interface JsonService {
   /** `x-amz-target` is `<targetPrefix>.<Operation>`. */
   targetPrefix: string;
   jsonVersion: '1.0' | '1.1';
+  /** The SDK's endpoint variable suffix: `AWS_ENDPOINT_URL_<endpointEnv>` overrides the endpoint. */
+  endpointEnv: string;
 }
 
 /** Where and as whom; whatever is left out comes from the environment, read per call. */
 export interface JsonClientConfig {
   region?: string | undefined;
   credentials?: AwsCredentials | undefined;
-  /** A stand-in's URL (the local stack) instead of the service's regional endpoint. */
+  /**
+   * A stand-in's URL (the local stack) instead of the service's regional endpoint; else, as the SDK
+   * reads them, `AWS_ENDPOINT_URL_<SERVICE>` or `AWS_ENDPOINT_URL`.
+   */
   endpoint?: string | undefined;
 }
 
@@ -67,7 +72,12 @@ export function jsonClient(service: JsonService, config: JsonClientConfig): Json
   };
   let url: URL | undefined;
   const endpoint = () => {
-    url ??= new URL(config.endpoint ?? `https://${service.endpointPrefix}.${region()}.amazonaws.com`);
+    url ??= new URL(
+      config.endpoint ??
+        process.env[`AWS_ENDPOINT_URL_${service.endpointEnv}`] ??
+        process.env.AWS_ENDPOINT_URL ??
+        `https://${service.endpointPrefix}.${region()}.amazonaws.com`,
+    );
     return url;
   };
   // Keep-alive sockets, as the SDK's Node handler keeps them: a warm function reuses its TLS session.

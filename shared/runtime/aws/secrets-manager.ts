@@ -24,6 +24,7 @@ const SECRETS_MANAGER = {
   signingName: 'secretsmanager',
   targetPrefix: 'secretsmanager',
   jsonVersion: '1.1',
+  endpointEnv: 'SECRETS_MANAGER',
 } as const;
 
 export function secretsManagerJsonClient(config: JsonClientConfig): SecretsManagerClient {

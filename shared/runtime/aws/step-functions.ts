@@ -79,6 +79,7 @@ const STEP_FUNCTIONS = {
   signingName: 'states',
   targetPrefix: 'AWSStepFunctions',
   jsonVersion: '1.0',
+  endpointEnv: 'SFN',
 } as const;
 
 export function stepFunctionsClient(config: JsonClientConfig): SFNClient {
