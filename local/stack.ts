@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
-  DynamoDBClient,
+  type DynamoDBClient,
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
@@ -25,7 +25,7 @@ import { Problem, renderProblem } from '#shared/http/problem.ts';
 import { logger } from '#shared/observability/logger.ts';
 import { isKnownDesk, PACK_IDS } from '#shared/policy/packs.ts';
 import { awsClients } from '#shared/runtime/aws-clients.ts';
-import { clientOptions } from '#shared/runtime/clients/source.ts';
+import { dynamoTableClient } from '#shared/runtime/clients/dynamodb-tables.ts';
 import { installRuntime } from '#shared/runtime/runtime.ts';
 import { tableDefinition } from '#shared/store/table-definition.ts';
 import { Slug } from '#shared/tickets/model.ts';
@@ -312,7 +312,7 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>, 
   });
 
   // The table is made with the SDK's own client: the handlers' lean one speaks only the items' operations.
-  const tables = new DynamoDBClient(clientOptions(clients.config, 'dynamodb'));
+  const tables = dynamoTableClient(clients.config);
   try {
     await tables.send(new CreateTableCommand(tableDefinition(TABLE_NAME)));
   } catch (error) {
