@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { dynamoDocumentClient, PutCommand } from '#shared/runtime/aws/dynamodb.ts';
 import { jsonClient } from '#shared/runtime/aws/json-client.ts';
 import { isServiceError } from '#shared/runtime/aws/service-error.ts';
@@ -57,6 +57,9 @@ describe('JSON-protocol client against a scripted endpoint', () => {
     script = [];
     seen.length = 0;
   });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
 
   it('posts signed JSON to / with the operation in x-amz-target', async () => {
     script = [{ status: 200, body: { Item: { pk: { S: 'a' } } } }];
@@ -70,6 +73,36 @@ describe('JSON-protocol client against a scripted endpoint', () => {
       /^AWS4-HMAC-SHA256 Credential=test\/\d{8}\/us-east-1\/dynamodb\//,
     );
     expect(JSON.parse(seen[0]?.body ?? '')).toEqual({ TableName: 't' });
+  });
+
+  it("reads the environment's credentials per call and passes Lambda's trace on, unsigned", async () => {
+    const fromEnvironment = jsonClient(
+      {
+        endpointPrefix: 'states',
+        signingName: 'states',
+        targetPrefix: 'AWSStepFunctions',
+        jsonVersion: '1.0',
+        endpointEnv: 'SFN',
+      },
+      { region: 'eu-west-1', endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` },
+    );
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDFIRST');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'secret');
+    vi.stubEnv('AWS_SESSION_TOKEN', 'first-token');
+    vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', 'tierdesk-fn');
+    vi.stubEnv('_X_AMZN_TRACE_ID', 'Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1');
+    await fromEnvironment.call('DescribeExecution', {});
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDSECOND');
+    vi.stubEnv('AWS_SESSION_TOKEN', '');
+    await fromEnvironment.call('DescribeExecution', {});
+    fromEnvironment.destroy();
+    expect(seen[0]?.headers.authorization).toMatch(/Credential=AKIDFIRST\/\d{8}\/eu-west-1\/states\//);
+    expect(seen[0]?.headers['x-amz-security-token']).toBe('first-token');
+    expect(seen[0]?.headers['x-amz-target']).toBe('AWSStepFunctions.DescribeExecution');
+    expect(seen[0]?.headers['x-amzn-trace-id']).toBe('Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1');
+    expect(seen[0]?.headers.authorization).not.toContain('x-amzn-trace-id');
+    expect(seen[1]?.headers.authorization).toMatch(/Credential=AKIDSECOND\//);
+    expect(seen[1]?.headers['x-amz-security-token']).toBeUndefined();
   });
 
   it('retries a 503 and a throttle, then returns the success', async () => {

@@ -81,10 +81,12 @@ export function jsonClient(service: JsonService, config: JsonClientConfig): Json
     return url;
   };
   // Keep-alive sockets, as the SDK's Node handler keeps them: a warm function reuses its TLS session.
-  const agent =
-    endpoint().protocol === 'http:'
-      ? new http.Agent({ keepAlive: true, maxSockets: 50 })
-      : new https.Agent({ keepAlive: true, maxSockets: 50 });
+  // Made on the first call, like the endpoint, so a client that is never called needs no region.
+  let agent: http.Agent | undefined;
+  const agentFor = (at: URL) => {
+    agent ??= new (at.protocol === 'http:' ? http.Agent : https.Agent)({ keepAlive: true, maxSockets: 50 });
+    return agent;
+  };
   const contentType = `application/x-amz-json-${service.jsonVersion}`;
 
   function send(target: string, body: string): Promise<RawResponse> {
@@ -118,7 +120,7 @@ export function jsonClient(service: JsonService, config: JsonClientConfig): Json
           path: '/',
           method: 'POST',
           headers: { ...headers, ...traceHeader() },
-          agent,
+          agent: agentFor(at),
         },
         (response) => {
           const chunks: Buffer[] = [];
@@ -178,7 +180,8 @@ export function jsonClient(service: JsonService, config: JsonClientConfig): Json
       }
     },
     destroy() {
-      agent.destroy();
+      agent?.destroy();
+      agent = undefined;
     },
   };
 }
