@@ -23,7 +23,7 @@ describe('lean DynamoDB document client', () => {
   const key = (sk: string) => ({ pk: 'LEAN', sk });
 
   it('writes plain values the SDK reads back as the same attributes, binary, sets and nesting included', async () => {
-    const item = {
+    const values = {
       ...key('a'),
       n: 42,
       s: 'ü',
@@ -31,6 +31,9 @@ describe('lean DynamoDB document client', () => {
       none: null,
       bytes: new Uint8Array([0, 1, 254, 255]),
       tags: new Set(['x', 'y']),
+    };
+    const item = {
+      ...values,
       nested: { list: [1, 'two', { three: 3 }], skipped: undefined },
       skipped: undefined,
     };
@@ -42,16 +45,7 @@ describe('lean DynamoDB document client', () => {
     expect(raw.Item?.bytes?.B).toEqual(new Uint8Array([0, 1, 254, 255]));
     expect(raw.Item?.skipped).toBeUndefined();
     const { Item } = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: key('a') }));
-    expect(Item).toEqual({
-      ...key('a'),
-      n: 42,
-      s: 'ü',
-      yes: true,
-      none: null,
-      bytes: new Uint8Array([0, 1, 254, 255]),
-      tags: new Set(['x', 'y']),
-      nested: { list: [1, 'two', { three: 3 }] },
-    });
+    expect(Item).toEqual({ ...values, nested: { list: [1, 'two', { three: 3 }] } });
   });
 
   it('updates with expression values and returns the new attributes', async () => {

@@ -31,24 +31,8 @@ import type { JsonClientConfig } from './json-client.ts';
 import { type ServiceClient, ServiceCommand, serviceClient } from './service-command.ts';
 import { isServiceError } from './service-error.ts';
 
-export type {
-  BatchGetCommandInput,
-  BatchGetCommandOutput,
-  BatchWriteCommandInput,
-  BatchWriteCommandOutput,
-  DeleteCommandInput,
-  DeleteCommandOutput,
-  GetCommandInput,
-  GetCommandOutput,
-  PutCommandInput,
-  PutCommandOutput,
-  QueryCommandInput,
-  QueryCommandOutput,
-  ScanCommandInput,
-  ScanCommandOutput,
-  UpdateCommandInput,
-  UpdateCommandOutput,
-};
+/** The input and output types the stores name. */
+export type { BatchGetCommandInput, BatchGetCommandOutput, QueryCommandInput };
 
 type Doc = Record<string, unknown>;
 type Wire = Record<string, unknown>;
