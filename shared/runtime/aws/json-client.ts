@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { environmentCredentials } from './environment.ts';
 import { backoffMs, isRetryable, MAX_ATTEMPTS } from './retry-policy.ts';
 import { errorTypeOf, type ResponseMetadata, serviceError } from './service-error.ts';
 import { type AwsCredentials, signRequest } from './signature-v4.ts';
@@ -38,18 +39,6 @@ export interface JsonClient {
   call<O>(operation: string, input: unknown): Promise<O & { $metadata: ResponseMetadata }>;
   /** Closes the keep-alive sockets. */
   destroy(): void;
-}
-
-/** What the SDK's default chain finds first on Lambda (and the only source a bundle reads). */
-function environmentCredentials(): AwsCredentials {
-  const accessKeyId = process.env.AWS_ACCESS_KEY_ID;
-  const secretAccessKey = process.env.AWS_SECRET_ACCESS_KEY;
-  if (!accessKeyId || !secretAccessKey)
-    throw new Error(
-      'No AWS credentials in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) and none configured',
-    );
-  const sessionToken = process.env.AWS_SESSION_TOKEN;
-  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
 }
 
 /** The Lambda invocation's trace, passed on as the SDK's recursion-detection middleware does. */
