@@ -10,7 +10,7 @@
  * ≥ 0.5. Writes bench/results/api-intake.json.
  *
  * Fairness: autocannon runs in this process, on the same main thread as the stack, as the baseline's
- * load (the AWS SDK client sending PutItem) does: each side carries its own client's CPU. Both sides
+ * load (the stack's own DynamoDB client sending PutItem) does: each side carries its own client's CPU. Both sides
  * are warmed up first (handler modules loaded, JIT, connections open) and not counted. The tickets
  * counted are the ones the stack answered in the measured window, in-flight ones at its end included
  * (autocannon drops those from its count, but their DynamoDB requests were made), so requests per
@@ -18,9 +18,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import autocannon from 'autocannon';
 import { captureMetrics } from '#shared/observability/metrics.ts';
+import { dynamoDocumentClient, PutCommand } from '#shared/runtime/aws/dynamodb.ts';
 import { startBenchStack } from './local-bench-stack.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -38,7 +38,8 @@ const token = await stack.identity.issueToken({ role: 'customer', desk: 'techflo
 
 // Baseline: raw PutItem against the same dynalite (LevelDB), 16 in flight, measured before and after
 // the intake run (the mean), so a change in the machine's load during the run weighs on both sides.
-const ddb = new DynamoDBClient({
+// Sent through the DynamoDB client the stack's handlers use (the lean one), so both sides pay the same client.
+const ddb = dynamoDocumentClient({
   endpoint: stack.urls.dynamodb,
   region: 'us-east-1',
   credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
@@ -51,9 +52,9 @@ async function putItemsPerSecond(seconds: number): Promise<number> {
     Array.from({ length: CONNECTIONS }, async (_, worker) => {
       while (Date.now() - start < seconds * 1000) {
         await ddb.send(
-          new PutItemCommand({
+          new PutCommand({
             TableName: 'tierdesk-local',
-            Item: { pk: { S: `BENCH#${worker}#${puts++}` }, sk: { S: 'X' }, payload: { S: 'x'.repeat(600) } },
+            Item: { pk: `BENCH#${worker}#${puts++}`, sk: 'X', payload: 'x'.repeat(600) },
           }),
         );
         done++;

@@ -13,7 +13,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Principal } from '#shared/auth/principal.ts';
 import type { KpiTicket } from '#shared/kpis/metrics.ts';
 import { kpiRecorder } from '#shared/kpis/recorder.ts';
@@ -21,6 +20,7 @@ import { windowDays } from '#shared/kpis/report.ts';
 import { type Counters, sumCounters, ticketContribution } from '#shared/kpis/rollups.ts';
 import { kpiService } from '#shared/kpis/service.ts';
 import { getPolicyPack } from '#shared/policy/packs.ts';
+import type { DynamoDBDocumentClient } from '#shared/runtime/aws/dynamodb.ts';
 import { dynamoKpiRollupStore } from '#shared/store/kpi-rollup-store.ts';
 import { dynamoQueueReads } from '#shared/store/queue-reads.ts';
 import type { TicketActivity } from '#shared/tickets/activity.ts';

@@ -26,6 +26,7 @@ import { logger } from '#shared/observability/logger.ts';
 import { isKnownDesk, PACK_IDS } from '#shared/policy/packs.ts';
 import { checkShippedPacks } from '#shared/policy/shipped-packs.ts';
 import { awsClients } from '#shared/runtime/aws-clients.ts';
+import { dynamoTableClient } from '#shared/runtime/clients/dynamodb-tables.ts';
 import { installRuntime } from '#shared/runtime/runtime.ts';
 import { tableDefinition } from '#shared/store/table-definition.ts';
 import { Slug } from '#shared/tickets/model.ts';
@@ -313,11 +314,15 @@ async function bootLocalStack(options: LocalStackOptions, ready: Promise<void>, 
     },
   });
 
+  // The table is made with the SDK's own client: the handlers' lean one speaks only the items' operations.
+  const tables = dynamoTableClient(clients.config);
   try {
-    await clients.dynamo.send(new CreateTableCommand(tableDefinition(TABLE_NAME)));
+    await tables.send(new CreateTableCommand(tableDefinition(TABLE_NAME)));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
-    await refuseOutdatedTable(clients.dynamo, dataDir);
+    await refuseOutdatedTable(tables, dataDir);
+  } finally {
+    tables.destroy();
   }
   const smtpPort = await mail.listen(clients, TABLE_NAME);
 

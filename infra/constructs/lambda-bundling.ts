@@ -26,14 +26,15 @@ export const LAMBDA_BUNDLING = {
   sourcemap: true,
   sourcesContent: false,
   /**
-   * Nothing is left out, the AWS SDK included: AWS then runs the SDK versions the lock file pins and the
-   * tests exercise, and a single-file bundle initialises faster than the runtime's SDK loaded from its
-   * many files (docs/performance.md, "Bundles").
+   * Nothing is left out, the AWS SDK included: AWS then runs the code the lock file pins and the tests
+   * exercise, and a single-file bundle initialises faster than the runtime's SDK loaded from its many
+   * files (docs/performance.md, "Bundles"). DynamoDB, Step Functions, Secrets Manager and Cognito go
+   * through the lean client in shared/runtime/aws/; only S3, SES and Scheduler still bring the SDK.
    */
   external: [] as string[],
   /**
    * Modules replaced in every bundle, by repository-relative path. The SDK's default credential chain
-   * becomes the environment alone: on Lambda the credentials are always there, and the chain's other
+   * (which the S3, SES and Scheduler clients still import) becomes the environment alone: on Lambda the credentials are always there, and the chain's other
    * links (profile, SSO, STS, web identity, process, instance metadata) with the STS and SSO clients they
    * carry weighed ~110 KB in every bundle (docs/performance.md, "Bundles").
    */

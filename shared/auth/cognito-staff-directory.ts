@@ -4,8 +4,8 @@ import {
   type AttributeType,
   type CognitoIdentityProviderClient,
   ListUsersInGroupCommand,
-  UserNotFoundException,
-} from '@aws-sdk/client-cognito-identity-provider';
+} from '../runtime/aws/cognito.ts';
+import { isServiceError } from '../runtime/aws/service-error.ts';
 import type { StaffDirectory, StaffMember } from '../tickets/staff-directory.ts';
 import { ROLE_GROUP_NAMES, ROLE_GROUPS, type RoleGroup } from './cognito-claims.ts';
 import { type Role, STAFF_ROLES } from './principal.ts';
@@ -48,7 +48,7 @@ function member(
 /**
  * The staff directory on Cognito: a staff member is an enabled user in exactly one staff group
  * (`agent-tier1`…`agent-tier4`, `lead`, `manager`, `ops`: the groups the pre-token trigger maps) whose immutable `custom:desk` is the desk, as the pre-token trigger
- * requires. The endpoint comes from the SDK's own configuration (`AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`).
+ * requires. The endpoint comes from the runtime's client configuration (or `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`).
  */
 export function cognitoStaffDirectory(
   client: CognitoIdentityProviderClient,
@@ -68,7 +68,7 @@ export function cognitoStaffDirectory(
         if (found?.desk !== desk) return undefined;
         return names.includes(ON_CALL_GROUP) ? { ...found, onCall: true } : found;
       } catch (error) {
-        if (error instanceof UserNotFoundException) return undefined;
+        if (isServiceError(error, 'UserNotFoundException')) return undefined;
         throw error;
       }
     },

@@ -1,10 +1,10 @@
+import { isServiceError } from '../runtime/aws/service-error.ts';
 import {
   DescribeExecutionCommand,
-  ExecutionDoesNotExist,
   GetExecutionHistoryCommand,
   type HistoryEvent,
   type SFNClient,
-} from '@aws-sdk/client-sfn';
+} from '../runtime/aws/step-functions.ts';
 
 export interface ExecutionSummary {
   executionArn: string;
@@ -60,7 +60,7 @@ export function sfnExecutionReader(sfn: SFNClient, stateMachineArn: string): Exe
           startedBy,
         };
       } catch (error) {
-        if (error instanceof ExecutionDoesNotExist) return undefined;
+        if (isServiceError(error, 'ExecutionDoesNotExist')) return undefined;
         throw error;
       }
     },

@@ -1,8 +1,11 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Principal } from '../auth/principal.ts';
 import type { TokenVerifier } from '../auth/verify-token.ts';
 import { DomainError } from '../errors/domain-error.ts';
+import {
+  type DynamoDBDocumentClient,
+  isConditionalCheckFailed,
+  UpdateCommand,
+} from '../runtime/aws/dynamodb.ts';
 
 /**
  * Per-desk request quotas, shared by every Lambda instance: one atomic DynamoDB counter per desk (and per
@@ -50,7 +53,7 @@ export function dynamoQuotaCounter(doc: DynamoDBDocumentClient, tableName: strin
         );
         return true;
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
+        if (isConditionalCheckFailed(error)) return false;
         throw error;
       }
     },

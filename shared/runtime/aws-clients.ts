@@ -1,10 +1,10 @@
-import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SESClient } from '@aws-sdk/client-ses';
-import type { SFNClient } from '@aws-sdk/client-sfn';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CognitoIdentityProviderClient } from './aws/cognito.ts';
+import type { DynamoDBDocumentClient } from './aws/dynamodb.ts';
+import type { SecretsManagerClient } from './aws/secrets-manager.ts';
+import type { SFNClient } from './aws/step-functions.ts';
 import { cognitoClient } from './clients/cognito.ts';
 import { dynamoClient } from './clients/dynamodb.ts';
 import { s3Client } from './clients/s3.ts';

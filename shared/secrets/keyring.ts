@@ -1,4 +1,4 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, type SecretsManagerClient } from '../runtime/aws/secrets-manager.ts';
 
 /**
  * A signing keyring: sign with `current`, verify with `current` and `previous`, so what was signed before a

@@ -1,4 +1,4 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '../runtime/aws/dynamodb.ts';
 import { activityFromItems, activityStartOf, type TicketActivity } from '../tickets/activity.ts';
 import { itemsByKey } from './items-by-key.ts';
 import { queryAll } from './query-all.ts';

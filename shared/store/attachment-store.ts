@@ -1,7 +1,7 @@
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AttachmentStore, TicketAttachment } from '../compliance/ports.ts';
 import { complianceObjectKeys } from '../objects/keys.ts';
 import type { ObjectStore } from '../objects/ports.ts';
+import { type DynamoDBDocumentClient, PutCommand } from '../runtime/aws/dynamodb.ts';
 import { complianceKeys } from './compliance-keys.ts';
 import { queryAll } from './query-all.ts';
 import { byClass, keys, withoutKeys } from './table-keys.ts';

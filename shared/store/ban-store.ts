@@ -5,7 +5,7 @@ import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+} from '../runtime/aws/dynamodb.ts';
 import type { Ban, BanStore } from '../tickets/ports.ts';
 import { claimOnce, conditionHeld } from './conditional-put.ts';
 import { queryAll } from './query-all.ts';

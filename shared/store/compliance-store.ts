@@ -1,10 +1,3 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
 import { INDEX_CLASS } from '../compliance/data-classes.ts';
 import {
   type AuditLogEntry,
@@ -14,6 +7,13 @@ import {
   type RecordIndex,
 } from '../compliance/ports.ts';
 import type { AuditValue, RecordBase } from '../compliance/records.ts';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '../runtime/aws/dynamodb.ts';
 import { complianceKeys } from './compliance-keys.ts';
 import { claimOnce, putAtVersion } from './conditional-put.ts';
 import { queryAll, queryPage } from './query-all.ts';

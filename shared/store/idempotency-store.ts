@@ -1,6 +1,6 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { INDEX_CLASS } from '../compliance/data-classes.ts';
 import type { IdempotencyStore } from '../idempotency/ports.ts';
+import type { DynamoDBDocumentClient } from '../runtime/aws/dynamodb.ts';
 import { claimOnceOrExisting } from './conditional-put.ts';
 import { byClass, keys } from './table-keys.ts';
 

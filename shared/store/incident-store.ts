@@ -1,8 +1,8 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { nextBreachThreshold } from '../incidents/breach.ts';
 import { nextReviewThreshold } from '../incidents/commands.ts';
 import type { Incident } from '../incidents/model.ts';
 import { type IncidentStore, IncidentVersionConflict } from '../incidents/ports.ts';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '../runtime/aws/dynamodb.ts';
 import { claimOnce, putAtVersion } from './conditional-put.ts';
 import { newestOfClass, queryAll } from './query-all.ts';
 import { byClass, INDEX, keys, withoutKeys } from './table-keys.ts';

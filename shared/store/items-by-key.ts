@@ -1,4 +1,4 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient } from '../runtime/aws/dynamodb.ts';
 import { projectsAll } from './table-definition.ts';
 
 type Item = Record<string, unknown>;

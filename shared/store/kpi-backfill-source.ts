@@ -1,5 +1,5 @@
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { BackfillSource, KpiChange, TicketKpiShare } from '../kpis/ports.ts';
+import { type DynamoDBDocumentClient, QueryCommand } from '../runtime/aws/dynamodb.ts';
 import type { Ticket } from '../tickets/model.ts';
 import { ticketsWithActivity } from './activity-reads.ts';
 import { itemsByKey } from './items-by-key.ts';

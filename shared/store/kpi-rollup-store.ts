@@ -26,10 +26,14 @@
  * next write of the same source (the workflow's retry, the next ticket change, or the backfill).
  */
 import { createHash } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ContributionStamp, KpiChange, KpiRollupStore } from '../kpis/ports.ts';
 import { type Contribution, type Counters, contributionDelta } from '../kpis/rollups.ts';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  isConditionalCheckFailed,
+  UpdateCommand,
+} from '../runtime/aws/dynamodb.ts';
 import { type Clock, systemClock } from '../time/clock.ts';
 import { conditionHeld } from './conditional-put.ts';
 import { queryAll } from './query-all.ts';
@@ -82,7 +86,7 @@ export function dynamoKpiRollupStore(
   tableName: string,
   tokenClock: Clock = systemClock,
 ): KpiRollupStore {
-  const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
+  const isConditionFailure = (error: unknown) => isConditionalCheckFailed(error);
 
   /** One conditional write: the part's counters and the token (in its slot), the slot due for clearing cleared. */
   async function addOnce(desk: string, part: Contribution, change: KpiChange) {

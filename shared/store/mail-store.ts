@@ -1,3 +1,4 @@
+import type { InboundMailRecord, MailStore, SuppressedAddress, SuspendedMail } from '../mail/ports.ts';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -5,8 +6,7 @@ import {
   PutCommand,
   QueryCommand,
   UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import type { InboundMailRecord, MailStore, SuppressedAddress, SuspendedMail } from '../mail/ports.ts';
+} from '../runtime/aws/dynamodb.ts';
 import { claimOnce, claimOnceOrExisting, conditionHeld } from './conditional-put.ts';
 import { newestOfClass, queryAll } from './query-all.ts';
 import { byClass, keys, withoutKeys } from './table-keys.ts';

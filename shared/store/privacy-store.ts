@@ -1,7 +1,12 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Consent } from '../privacy/consent.ts';
 import type { PrivacyStore, PrivateAccessRecord } from '../privacy/ports.ts';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  isConditionalCheckFailed,
+  PutCommand,
+  QueryCommand,
+} from '../runtime/aws/dynamodb.ts';
 
 /**
  * Consents and private-data access records of a ticket, in a partition of their own beside the ticket's
@@ -61,7 +66,7 @@ export function dynamoPrivacyStore(doc: DynamoDBDocumentClient, tableName: strin
         );
         return true;
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
+        if (isConditionalCheckFailed(error)) return false;
         throw error;
       }
     },

@@ -1,4 +1,8 @@
-import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandInput,
+} from '../runtime/aws/dynamodb.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { itemsOfIndexPage, splitIndexQuery } from './items-by-key.ts';
 import { INDEX, keys } from './table-keys.ts';

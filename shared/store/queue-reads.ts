@@ -4,8 +4,9 @@
  * byDeskStatusDue index, already sorted by checkpoint; a page merges the four sorted runs, so no
  * status can crowd out another (2,000 `new` tickets no longer hide an `open` one about to breach).
  */
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+
 import type { QueuePosition, QueueReads } from '../ops/ports.ts';
+import { type DynamoDBDocumentClient, QueryCommand } from '../runtime/aws/dynamodb.ts';
 import { type Status, UNRESOLVED_STATUSES } from '../tickets/model.ts';
 import type { TicketRecord, TicketSummary } from '../tickets/ports.ts';
 import { ticketsWithActivity } from './activity-reads.ts';

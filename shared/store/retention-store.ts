@@ -1,13 +1,13 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { RetentionStore } from '../compliance/ports.ts';
+import type { DayCount } from '../compliance/retention-counts.ts';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
+  isConditionalCheckFailed,
   QueryCommand,
   UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import type { RetentionStore } from '../compliance/ports.ts';
-import type { DayCount } from '../compliance/retention-counts.ts';
+} from '../runtime/aws/dynamodb.ts';
 import { complianceKeys } from './compliance-keys.ts';
 import { putAtVersion } from './conditional-put.ts';
 import { countAll, queryAll, queryPage } from './query-all.ts';
@@ -117,7 +117,7 @@ export function dynamoRetentionStore(doc: DynamoDBDocumentClient, tableName: str
           }),
         );
       } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if (!isConditionalCheckFailed(error)) throw error;
       }
       return count;
     },
@@ -134,7 +134,7 @@ export function dynamoRetentionStore(doc: DynamoDBDocumentClient, tableName: str
           }),
         )
         .catch((error) => {
-          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          if (!isConditionalCheckFailed(error)) throw error;
         });
     },
 

@@ -1,7 +1,11 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AccountCredit, CreditReport } from '../incidents/credits.ts';
 import type { AccountSource, CreditStore } from '../incidents/ports.ts';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  isConditionalCheckFailed,
+  PutCommand,
+} from '../runtime/aws/dynamodb.ts';
 import { queryAll } from './query-all.ts';
 import { INDEX, keys } from './table-keys.ts';
 
@@ -32,7 +36,7 @@ export function dynamoCreditStore(doc: DynamoDBDocumentClient, tableName: string
             }),
           )
           .catch((error: unknown) => {
-            if (!(error instanceof ConditionalCheckFailedException)) throw error;
+            if (!isConditionalCheckFailed(error)) throw error;
           });
       }
       try {
@@ -45,7 +49,7 @@ export function dynamoCreditStore(doc: DynamoDBDocumentClient, tableName: string
         );
         return true;
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
+        if (isConditionalCheckFailed(error)) return false;
         throw error;
       }
     },

@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '../runtime/aws/dynamodb.ts';
 import type { SurveyResponse, SurveyStore } from '../survey/ports.ts';
 import { claimOnceOrExisting } from './conditional-put.ts';
 import { queryAll } from './query-all.ts';

@@ -2,7 +2,11 @@
  * Paged reads for the minute sweeps (workflow reconciler, outbound mail): each returns a page and
  * where to continue, so a sweep can work through a whole backlog instead of its first 100 items.
  */
-import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandInput,
+} from '../runtime/aws/dynamodb.ts';
 import type { SweepPages } from '../workflow/ports.ts';
 import { countAll } from './query-all.ts';
 import { INDEX, keys } from './table-keys.ts';

@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '../runtime/aws/dynamodb.ts';
 import { type Status, type Ticket, UNRESOLVED_STATUSES } from '../tickets/model.ts';
 import type { TicketReads, TicketRecord } from '../tickets/ports.ts';
 import { ticketsWithActivity } from './activity-reads.ts';

@@ -1,17 +1,17 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchWriteCommand,
-  type DynamoDBDocumentClient,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
 import { INDEX_CLASS } from '../compliance/data-classes.ts';
 import type { KpiChange, TicketKpiShare } from '../kpis/ports.ts';
 import type { TicketShareCommit } from '../kpis/recorder.ts';
 import type { OutboundMail, OutboundOutcome } from '../notices/outbound.ts';
 import { blobKeys } from '../objects/keys.ts';
 import type { BlobStore } from '../objects/ports.ts';
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  isConditionalCheckFailed,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '../runtime/aws/dynamodb.ts';
 import {
   ACTIVITY_ITEM_KIND,
   activityFromItems,
@@ -252,7 +252,7 @@ export function dynamoTicketStore(
         }),
       );
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
     }
   }
 
@@ -330,7 +330,7 @@ export function dynamoTicketStore(
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionalCheckFailed(error)) return false;
       throw error;
     }
   }
@@ -342,7 +342,7 @@ export function dynamoTicketStore(
         return;
       } catch (error) {
         // Something else happened to the ticket since (a change, new mail): it stays listed.
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if (!isConditionalCheckFailed(error)) throw error;
       }
     }
     await updateOutcomes(desk, ticketId, mail, false);
@@ -381,7 +381,7 @@ export function dynamoTicketStore(
         );
         return true;
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
+        if (isConditionalCheckFailed(error)) return false;
         throw error;
       }
     },
@@ -468,12 +468,12 @@ export function dynamoTicketStore(
             return await commit(options.quietWhileParkedOn);
           } catch (error) {
             // The workflow woke or re-planned since the read (or the version moved): commit as a change it must see.
-            if (!(error instanceof ConditionalCheckFailedException)) throw error;
+            if (!isConditionalCheckFailed(error)) throw error;
           }
         }
         return await commit(undefined);
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) throw new VersionConflict(t.id);
+        if (isConditionalCheckFailed(error)) throw new VersionConflict(t.id);
         throw error;
       }
     },
@@ -566,7 +566,7 @@ export function dynamoTicketStore(
           }),
         );
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) throw new VersionConflict(t.id);
+        if (isConditionalCheckFailed(error)) throw new VersionConflict(t.id);
         throw error;
       }
     },
@@ -619,7 +619,7 @@ export function dynamoTicketStore(
         );
         return true;
       } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if (!isConditionalCheckFailed(error)) throw error;
       }
       // A retried park whose first run wrote and died before adding the KPI change: nothing changed
       // since that write (same version, its change's token), so it parks and the caller adds the change.

@@ -1,15 +1,11 @@
+import { isServiceError } from '../runtime/aws/service-error.ts';
 import {
   DescribeExecutionCommand,
-  ExecutionAlreadyExists,
-  ExecutionDoesNotExist,
-  InvalidToken,
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
   type SFNClient,
   StartExecutionCommand,
-  TaskDoesNotExist,
-  TaskTimedOut,
-} from '@aws-sdk/client-sfn';
+} from '../runtime/aws/step-functions.ts';
 import type { WorkflowSignals } from './signals.ts';
 
 /** The Step Functions adapter of WorkflowSignals (AWS, or the local stack's compatible endpoint). */
@@ -29,7 +25,7 @@ export function sfnWorkflowSignals(sfn: SFNClient, stateMachineArn: string): Wor
       try {
         await sfn.send(new StartExecutionCommand({ stateMachineArn, name: executionName, input }));
       } catch (error) {
-        if (!(error instanceof ExecutionAlreadyExists)) throw error;
+        if (!isServiceError(error, 'ExecutionAlreadyExists')) throw error;
       }
     },
     async wake(taskToken, reason) {
@@ -55,7 +51,7 @@ export function sfnWorkflowSignals(sfn: SFNClient, stateMachineArn: string): Wor
         const { status } = await sfn.send(new DescribeExecutionCommand({ executionArn: executionArn(name) }));
         return status === 'RUNNING' ? 'running' : 'finished';
       } catch (error) {
-        if (error instanceof ExecutionDoesNotExist) return 'missing';
+        if (isServiceError(error, 'ExecutionDoesNotExist')) return 'missing';
         throw error;
       }
     },
@@ -64,4 +60,6 @@ export function sfnWorkflowSignals(sfn: SFNClient, stateMachineArn: string): Wor
 
 /** The token no longer refers to a waiting task (it timed out, was answered, or never existed). */
 const isStale = (error: unknown) =>
-  error instanceof TaskTimedOut || error instanceof TaskDoesNotExist || error instanceof InvalidToken;
+  isServiceError(error, 'TaskTimedOut') ||
+  isServiceError(error, 'TaskDoesNotExist') ||
+  isServiceError(error, 'InvalidToken');

@@ -9,6 +9,7 @@ import { outboundMailPort } from '#shared/notices/outbound-port.ts';
 import { sweepDeskOutbox } from '#shared/notices/outbound-sweep.ts';
 import type { MailSender } from '#shared/notices/sender.ts';
 import type { BlobStore } from '#shared/objects/ports.ts';
+import type { DynamoDBDocumentClient } from '#shared/runtime/aws/dynamodb.ts';
 import { staticKeyring } from '#shared/secrets/keyring.ts';
 import { dynamoBanStore } from '#shared/store/ban-store.ts';
 import { dynamoMailStore } from '#shared/store/mail-store.ts';
@@ -38,7 +39,7 @@ import { enterpriseCustomer } from '../support/principals.ts';
 /**
  * The acknowledgement's bookkeeping rides on the ticket's own conditional writes: the Apply step
  * claims the mail in its progress write, the park records what was sent, and nothing else is
- * written but the Message-ID map. Counted per DynamoDB operation on a client middleware.
+ * written but the Message-ID map. Counted per DynamoDB operation the stores send.
  */
 const noBlobs: BlobStore = { put: async () => {}, getText: async () => '' };
 const planner = policyPackPlanner(fixedFirstResponsePlanner(DEFAULT_FIRST_RESPONSE_MINUTES));
@@ -61,18 +62,20 @@ let db: Awaited<ReturnType<typeof startDynalite>>;
 let ticketStore: TicketStore;
 let mailStore: MailStore;
 const calls: string[] = [];
+/** db.doc, counting every operation sent through it. */
+let counted: DynamoDBDocumentClient;
 
 beforeAll(async () => {
   db = await startDynalite();
-  db.client.middlewareStack.add(
-    (next, context) => (args) => {
-      calls.push(String(context.commandName).replace(/Command$/, ''));
-      return next(args);
+  counted = {
+    send(command) {
+      calls.push(command.operation);
+      return db.doc.send(command);
     },
-    { step: 'initialize', name: 'countRequests' },
-  );
-  ticketStore = dynamoTicketStore(db.doc, db.tableName, noBlobs);
-  mailStore = dynamoMailStore(db.doc, db.tableName);
+    destroy: () => db.doc.destroy(),
+  };
+  ticketStore = dynamoTicketStore(counted, db.tableName, noBlobs);
+  mailStore = dynamoMailStore(counted, db.tableName);
 });
 afterAll(() => db.stop());
 
@@ -140,7 +143,7 @@ function serviceAtCreation(firstNotices?: TicketServiceDeps['firstNotices']) {
     clock,
     deskDefaults: () => ({ ...deskDefaultsFor('techflow'), plan: 'enterprise', priority: 'normal' }),
     signals: signals([]),
-    bans: banService({ bans: dynamoBanStore(db.doc, db.tableName), clock }),
+    bans: banService({ bans: dynamoBanStore(counted, db.tableName), clock }),
     staff: NO_STAFF,
     kpis,
     firstNotices,
@@ -310,7 +313,7 @@ describe('acknowledgement bookkeeping', () => {
     // Within the lease nothing is taken over.
     expect(
       (
-        await sweepDeskOutbox({ ...deps, pages: dynamoSweepPages(db.doc, db.tableName) }, 'techflow', {
+        await sweepDeskOutbox({ ...deps, pages: dynamoSweepPages(counted, db.tableName) }, 'techflow', {
           timeLeft: () => true,
         })
       ).reports.find((r) => r.ticketId === id)?.sent,
@@ -318,7 +321,7 @@ describe('acknowledgement bookkeeping', () => {
     expect(sent).toEqual([]);
     realNow = new Date(realNow.getTime() + 2 * 60_000);
     const sweep = await sweepDeskOutbox(
-      { ...deps, pages: dynamoSweepPages(db.doc, db.tableName) },
+      { ...deps, pages: dynamoSweepPages(counted, db.tableName) },
       'techflow',
       {
         timeLeft: () => true,

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_SECRETS, startSecretsManagerEndpoint } from '#local/secrets-manager.ts';
+import { type SecretsManagerClient, secretsManagerJsonClient } from '#shared/runtime/aws/secrets-manager.ts';
 import { KEYRING_CACHE_MS, secretsManagerKeyring } from '#shared/secrets/keyring.ts';
 import { surveyPath, verifySurveySignature } from '#shared/survey/link.ts';
 
@@ -16,7 +16,7 @@ let client: SecretsManagerClient;
 beforeAll(async () => {
   writeFileSync(join(dataDir, LOCAL_SECRETS.survey.file), `${OLD}\n`);
   endpoint = await startSecretsManagerEndpoint(dataDir);
-  client = new SecretsManagerClient({
+  client = secretsManagerJsonClient({
     endpoint: endpoint.url,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },

@@ -1,4 +1,3 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backfillKpiRollups } from '#shared/kpis/backfill.ts';
 import type { KpiTicket } from '#shared/kpis/metrics.ts';
@@ -6,6 +5,12 @@ import { kpiRecorder, type TicketWithShare } from '#shared/kpis/recorder.ts';
 import { buildKpiReport, windowDays } from '#shared/kpis/report.ts';
 import { type Counters, rollUp, sumCounters, ticketContribution } from '#shared/kpis/rollups.ts';
 import { getPolicyPack } from '#shared/policy/packs.ts';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '#shared/runtime/aws/dynamodb.ts';
 import { dynamoKpiBackfillSource } from '#shared/store/kpi-backfill-source.ts';
 import { dynamoKpiRollupStore, LEFTOVER_RETRY_MS, TOKEN_MEMORY_MS } from '#shared/store/kpi-rollup-store.ts';
 import { dynamoSurveyStore } from '#shared/store/survey-store.ts';

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { esbuildApiOptions } from '#infra/constructs/lambda-bundling.ts';
+import { PutCommand } from '#shared/runtime/aws/dynamodb.ts';
 import { startDynalite } from '../support/dynalite.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -56,7 +56,9 @@ describe('credentials in a Lambda bundle', () => {
     expect(
       inputs.filter((path) => /@aws-sdk\/(credential-provider-|nested-clients|token-providers)/.test(path)),
     ).toEqual([]);
-    expect(inputs).toContain('shared/runtime/clients/environment-credentials.ts');
+    // The lean client reads the environment itself: no SDK DynamoDB client, no credential chain at all.
+    expect(inputs).toContain('shared/runtime/aws/json-client.ts');
+    expect(inputs.filter((path) => path.includes('@aws-sdk/client-dynamodb'))).toEqual([]);
   });
 
   it('signs with the credentials Lambda puts in the environment', async () => {

@@ -1,6 +1,6 @@
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueuePosition } from '#shared/ops/ports.ts';
+import { BatchWriteCommand } from '#shared/runtime/aws/dynamodb.ts';
 import { dynamoQueueReads } from '#shared/store/queue-reads.ts';
 import { keys } from '#shared/store/table-keys.ts';
 import { UNRESOLVED_STATUSES } from '#shared/tickets/model.ts';

@@ -1,9 +1,9 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeadlineScheduler, RetentionStore } from '#shared/compliance/ports.ts';
 import { purgeService } from '#shared/compliance/purge.ts';
 import { retentionPlan } from '#shared/compliance/retention.ts';
 import { getPolicyPack } from '#shared/policy/packs.ts';
+import type { DynamoDBDocumentClient } from '#shared/runtime/aws/dynamodb.ts';
 import { newId } from '#shared/runtime/ids.ts';
 import { dynamoAttachmentStore } from '#shared/store/attachment-store.ts';
 import { dynamoComplianceStore } from '#shared/store/compliance-store.ts';

@@ -1,12 +1,12 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '#shared/auth/principal.ts';
 import { holdService } from '#shared/compliance/hold-service.ts';
 import type { DeadlineScheduler, RetentionStore } from '#shared/compliance/ports.ts';
 import { type PurgeRun, purgeService } from '#shared/compliance/purge.ts';
 import { getPolicyPack } from '#shared/policy/packs.ts';
+import { ScanCommand } from '#shared/runtime/aws/dynamodb.ts';
 import { newId } from '#shared/runtime/ids.ts';
 import { dynamoAttachmentStore } from '#shared/store/attachment-store.ts';
 import { dynamoComplianceStore } from '#shared/store/compliance-store.ts';

@@ -1,10 +1,10 @@
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '#shared/auth/principal.ts';
 import { eraseRequesterTicket } from '#shared/compliance/requester-data.ts';
 import { kpiRecorder } from '#shared/kpis/recorder.ts';
 import { type OutboundMail, outcomeOf } from '#shared/notices/outbound.ts';
 import type { BlobStore, ObjectStore } from '#shared/objects/ports.ts';
+import { PutCommand, QueryCommand, UpdateCommand } from '#shared/runtime/aws/dynamodb.ts';
 import { dynamoBanStore } from '#shared/store/ban-store.ts';
 import { dynamoKpiRollupStore } from '#shared/store/kpi-rollup-store.ts';
 import { dynamoRetentionStore } from '#shared/store/retention-store.ts';

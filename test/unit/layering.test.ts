@@ -76,7 +76,8 @@ describe('layers', () => {
       .filter((file) => !DOMAIN_FOLDER_ADAPTERS.has(file))
       .flatMap((file) =>
         importsOf(file)
-          .filter(({ spec }) => spec.startsWith('@aws-sdk/'))
+          // The lean client (shared/runtime/aws/) counts as the SDK it replaces.
+          .filter(({ spec }) => spec.startsWith('@aws-sdk/') || /(^|\/)runtime\/aws\//.test(spec))
           .map(({ spec, where }) => `${where}: ${spec}`),
       );
     expect(found).toEqual([]);
@@ -102,35 +103,40 @@ describe('layers', () => {
 
   /** The client modules of shared/runtime/clients/, each the one place its service's client is made. */
   const CLIENT_MODULES: Record<string, string> = {
-    'cognito.ts': 'CognitoIdentityProviderClient',
-    'dynamodb.ts': 'DynamoDBClient',
+    'cognito.ts': 'cognitoJsonClient',
+    'dynamodb.ts': 'dynamoDocumentClient',
+    'dynamodb-tables.ts': 'DynamoDBClient',
     's3.ts': 'S3Client',
     'scheduler.ts': 'SchedulerClient',
-    'secrets-manager.ts': 'SecretsManagerClient',
+    'secrets-manager.ts': 'secretsManagerJsonClient',
     'ses.ts': 'SESClient',
-    'sfn.ts': 'SFNClient',
+    'sfn.ts': 'stepFunctionsClient',
   };
+  const LEAN_CLIENT_MODULES = new Set(['cognito.ts', 'dynamodb.ts', 'secrets-manager.ts', 'sfn.ts']);
+  /** The lean clients' factories (shared/runtime/aws/): made only where an SDK client would be. */
+  const LEAN_FACTORIES =
+    /(?<!function )\b(cognitoJsonClient|dynamoDocumentClient|secretsManagerJsonClient|stepFunctionsClient)\(/g;
 
   it('only shared/runtime/clients/ builds AWS clients (one module per client) and only the local stack installs a runtime', () => {
-    const made = [...tsFiles('shared'), ...tsFiles('functions'), ...tsFiles('local')].flatMap((file) =>
-      [
-        ...readFileSync(file, 'utf8').matchAll(/new ([A-Za-z0-9]+Client)\(|DynamoDBDocumentClient\.from\(/g),
-      ].map((m) => `${file}: ${m[1] ?? 'DynamoDBDocumentClient'}`),
-    );
+    const made = [...tsFiles('shared'), ...tsFiles('functions'), ...tsFiles('local')].flatMap((file) => {
+      const text = readFileSync(file, 'utf8');
+      return [
+        ...text.matchAll(/new ([A-Za-z0-9]+Client)\(|DynamoDBDocumentClient\.from\(/g),
+        ...text.matchAll(LEAN_FACTORIES),
+      ].map((m) => `${file}: ${m[1] ?? 'DynamoDBDocumentClient'}`);
+    });
     expect(made.sort()).toEqual(
-      [
-        ...Object.entries(CLIENT_MODULES).map(
-          ([file, client]) => `${join('shared', 'runtime', 'clients', file)}: ${client}`,
-        ),
-        `${join('shared', 'runtime', 'clients', 'dynamodb.ts')}: DynamoDBDocumentClient`,
-      ].sort(),
+      Object.entries(CLIENT_MODULES)
+        .map(([file, client]) => `${join('shared', 'runtime', 'clients', file)}: ${client}`)
+        .sort(),
     );
-    // Each client module imports its own SDK package and no other, so a bundle carries only the clients it names.
+    // Each client module imports at most one SDK client package (none for a lean client), so a bundle
+    // carries only the clients it names.
     for (const file of Object.keys(CLIENT_MODULES)) {
       const packages = importsOf(join('shared', 'runtime', 'clients', file))
         .map(({ spec }) => spec)
         .filter((spec) => spec.startsWith('@aws-sdk/client-'));
-      expect(packages).toHaveLength(1);
+      expect(packages).toHaveLength(LEAN_CLIENT_MODULES.has(file) ? 0 : 1);
     }
     // Every client by name is for the local stack and the command-line tools: a handler's graph never reaches it.
     const aggregateImporters = [...tsFiles('shared'), ...tsFiles('functions')].filter((file) =>

@@ -1,10 +1,7 @@
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { type CognitoIdentityProviderClient, cognitoJsonClient } from '../aws/cognito.ts';
 import { type ClientSource, clientOptions } from './source.ts';
 
-/** The runtime's Cognito user pool client, made on first use. */
+/** The runtime's Cognito user pool client (the lean one, shared/runtime/aws/), made on first use. */
 export function cognitoClient(clients: ClientSource): CognitoIdentityProviderClient {
-  return clients.once(
-    'cognito',
-    () => new CognitoIdentityProviderClient(clientOptions(clients.config, 'cognito')),
-  );
+  return clients.once('cognito', () => cognitoJsonClient(clientOptions(clients.config, 'cognito')));
 }

@@ -1,3 +1,5 @@
+import { environmentCredentials } from '../aws/environment.ts';
+
 /**
  * The AWS SDK's default credential chain as a Lambda bundle carries it: the environment only. Lambda
  * hands every function its role's credentials in AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
@@ -9,29 +11,7 @@
  * the local stack names its credentials explicitly, so no chain runs there either.
  */
 
-interface EnvironmentCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  expiration?: Date;
-}
-
 /** What the SDK calls when a client is made without `credentials`. */
-export function defaultProvider(_init?: unknown): () => Promise<EnvironmentCredentials> {
-  return async () => {
-    const accessKeyId = process.env.AWS_ACCESS_KEY_ID;
-    const secretAccessKey = process.env.AWS_SECRET_ACCESS_KEY;
-    if (!accessKeyId || !secretAccessKey)
-      throw new Error(
-        'No AWS credentials in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY): a Lambda bundle reads no other source',
-      );
-    const sessionToken = process.env.AWS_SESSION_TOKEN;
-    const expiration = process.env.AWS_CREDENTIAL_EXPIRATION;
-    return {
-      accessKeyId,
-      secretAccessKey,
-      ...(sessionToken ? { sessionToken } : {}),
-      ...(expiration ? { expiration: new Date(expiration) } : {}),
-    };
-  };
+export function defaultProvider(_init?: unknown) {
+  return async () => environmentCredentials();
 }

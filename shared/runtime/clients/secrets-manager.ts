@@ -1,10 +1,9 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { type SecretsManagerClient, secretsManagerJsonClient } from '../aws/secrets-manager.ts';
 import { type ClientSource, clientOptions } from './source.ts';
 
-/** The runtime's Secrets Manager client, made on first use. */
+/** The runtime's Secrets Manager client (the lean one, shared/runtime/aws/), made on first use. */
 export function secretsManagerClient(clients: ClientSource): SecretsManagerClient {
-  return clients.once(
-    'secretsManager',
-    () => new SecretsManagerClient(clientOptions(clients.config, 'secretsManager')),
+  return clients.once('secretsManager', () =>
+    secretsManagerJsonClient(clientOptions(clients.config, 'secretsManager')),
   );
 }

@@ -1,7 +1,7 @@
 /**
- * How a runtime reaches AWS, without any SDK import: each client is made by its own module beside this
- * one (clients/<service>.ts), so a function's bundle carries only the SDK clients its composition root
- * names (docs/performance.md, "Bundles").
+ * How a runtime reaches AWS, without any client import: each client is made by its own module beside this
+ * one (clients/<service>.ts), so a function's bundle carries only the clients its composition root names
+ * (docs/performance.md, "Bundles").
  */
 
 /** The AWS services tierdesk calls, by the name an endpoint override is given under. */
@@ -9,7 +9,8 @@ export type AwsService = 'dynamodb' | 's3' | 'sfn' | 'scheduler' | 'ses' | 'secr
 
 /**
  * How to reach AWS. On Lambda only `s3ForcePathStyle` is set: region, credentials and endpoints come from
- * the SDK's own resolution. The local stack names its stand-ins here, with its own region and credentials.
+ * the environment, read by the SDK's clients and the lean ones (shared/runtime/aws/) alike. The local stack
+ * names its stand-ins here, with its own region and credentials.
  */
 export interface AwsClientConfig {
   s3ForcePathStyle: boolean;

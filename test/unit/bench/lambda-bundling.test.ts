@@ -33,9 +33,17 @@ describe('Lambda bundles', () => {
     ]);
   }, 30_000);
 
-  it('carry the AWS SDK the lock file pins instead of importing the runtime copy', async () => {
-    const { code, inputs } = await bundleInputs('functions/tickets/create-ticket.ts');
-    expect(inputs.some((path) => path.startsWith('node_modules/@aws-sdk/client-dynamodb/'))).toBe(true);
+  it('carry the lean AWS client and the SDK pieces the lock file pins, importing nothing from the runtime', async () => {
+    // A route on DynamoDB alone (a route that writes bodies to S3 still carries the SDK's S3 client and core).
+    const { code, inputs } = await bundleInputs('functions/compliance/get-dsar.ts');
+    expect(inputs).toContain('shared/runtime/aws/json-client.ts');
+    expect(inputs.some((path) => path.startsWith('node_modules/@aws-sdk/util-dynamodb/'))).toBe(true);
+    // The SDK's DynamoDB client and its core are what the lean client replaced.
+    expect(
+      inputs.filter((path) =>
+        /node_modules\/(@aws-sdk\/(client-dynamodb|lib-dynamodb|core)|@smithy)\//.test(path),
+      ),
+    ).toEqual([]);
     expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
   }, 30_000);
 });
