@@ -56,7 +56,7 @@ export class ListUsersInGroupCommand extends ServiceCommand<
 
 export type CognitoIdentityProviderClient = ServiceClient;
 
-const COGNITO = {
+export const COGNITO = {
   endpointPrefix: 'cognito-idp',
   signingName: 'cognito-idp',
   targetPrefix: 'AWSCognitoIdentityProviderService',

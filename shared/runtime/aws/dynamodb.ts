@@ -226,7 +226,7 @@ export class BatchWriteCommand extends DocumentCommand<BatchWriteCommandInput, B
 /** The document client the stores are given. */
 export type DynamoDBDocumentClient = ServiceClient;
 
-const DYNAMODB = {
+export const DYNAMODB = {
   endpointPrefix: 'dynamodb',
   signingName: 'dynamodb',
   targetPrefix: 'DynamoDB_20120810',

@@ -19,7 +19,7 @@ export class GetSecretValueCommand extends ServiceCommand<
 
 export type SecretsManagerClient = ServiceClient;
 
-const SECRETS_MANAGER = {
+export const SECRETS_MANAGER = {
   endpointPrefix: 'secretsmanager',
   signingName: 'secretsmanager',
   targetPrefix: 'secretsmanager',

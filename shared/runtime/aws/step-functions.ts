@@ -74,7 +74,7 @@ export class GetExecutionHistoryCommand extends ServiceCommand<
 
 export type SFNClient = ServiceClient;
 
-const STEP_FUNCTIONS = {
+export const STEP_FUNCTIONS = {
   endpointPrefix: 'states',
   signingName: 'states',
   targetPrefix: 'AWSStepFunctions',

@@ -1,0 +1,369 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as CognitoSdk from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import * as SecretsSdk from '@aws-sdk/client-secrets-manager';
+import * as SfnSdk from '@aws-sdk/client-sfn';
+import * as DocSdk from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Cognito from '#shared/runtime/aws/cognito.ts';
+import * as Doc from '#shared/runtime/aws/dynamodb.ts';
+import type { JsonService } from '#shared/runtime/aws/json-client.ts';
+import * as Secrets from '#shared/runtime/aws/secrets-manager.ts';
+import * as Sfn from '#shared/runtime/aws/step-functions.ts';
+
+/**
+ * The lean clients put on the wire what the SDK's clients put there, for every operation tierdesk calls:
+ * the same method, path, `x-amz-target`, content type and JSON body (the document layer's marshalling
+ * included), sent by both to one recording endpoint. And the SDK's own endpoint resolution and signing
+ * scope agree with each lean service's host and signing name, so what dynalite and the local engine
+ * accept is what AWS is sent.
+ */
+const REGION = 'eu-west-1';
+const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' };
+
+interface Seen {
+  method: string;
+  url: string;
+  target: string | undefined;
+  contentType: string | undefined;
+  body: unknown;
+}
+
+let server: http.Server;
+let endpoint: string;
+const seen: Seen[] = [];
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      seen.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        target: req.headers['x-amz-target'] as string | undefined,
+        contentType: req.headers['content-type'],
+        body: text ? JSON.parse(text) : undefined,
+      });
+      res.writeHead(200, { 'content-type': req.headers['content-type'] ?? 'application/json' });
+      res.end('{}');
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((ok) => server.close(() => ok())));
+
+/** What one `send` put on the wire. */
+async function wire(send: () => Promise<unknown>): Promise<Seen> {
+  const before = seen.length;
+  await send();
+  expect(seen.length).toBe(before + 1);
+  return seen[before]!;
+}
+
+const sdkOptions = () => ({ endpoint, region: REGION, credentials, maxAttempts: 1 });
+const leanOptions = () => ({ endpoint, region: REGION, credentials });
+
+/** The host and SigV4 service the SDK would use on AWS, read from the request it signs (never sent). */
+async function sdkAwsIdentity(
+  make: (options: object) => { send(command: never): Promise<unknown>; destroy(): void },
+  command: unknown,
+) {
+  let captured: { hostname: string; authorization: string } | undefined;
+  const client = make({
+    region: REGION,
+    credentials,
+    maxAttempts: 1,
+    requestHandler: {
+      handle: async (request: { hostname: string; headers: Record<string, string> }) => {
+        captured = { hostname: request.hostname, authorization: request.headers.authorization ?? '' };
+        throw new Error('captured, not sent');
+      },
+    },
+  });
+  await client.send(command as never).catch(() => {});
+  client.destroy();
+  if (!captured) throw new Error('the SDK made no request');
+  const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(captured.authorization);
+  return { hostname: captured.hostname, region: scope?.[1], signingName: scope?.[2] };
+}
+
+function expectSameIdentity(sdk: Awaited<ReturnType<typeof sdkAwsIdentity>>, service: JsonService) {
+  expect(sdk).toEqual({
+    hostname: `${service.endpointPrefix}.${REGION}.amazonaws.com`,
+    region: REGION,
+    signingName: service.signingName,
+  });
+}
+
+describe('DynamoDB document commands: the lean client sends what lib-dynamodb sends', () => {
+  const item = {
+    pk: 'TICKET#01JH0000000000000000000000',
+    sk: 'TICKET',
+    version: 7,
+    ratio: 0.25,
+    open: true,
+    closedAt: null,
+    skipped: undefined,
+    tags: ['billing', 'vip'],
+    requester: { email: 'ana@example.com', name: undefined, nested: { deep: [1, { x: 'y' }] } },
+    outbox: [{ id: 'ack', attempts: 0, note: undefined }],
+    empty: {},
+    emptyList: [],
+  };
+  const key = { pk: item.pk, sk: item.sk };
+  const cases: Array<[string, () => unknown, () => unknown]> = [
+    [
+      'Put with a condition',
+      () =>
+        new DocSdk.PutCommand({
+          TableName: 't',
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      () =>
+        new Doc.PutCommand({
+          TableName: 't',
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+    ],
+    [
+      'Get, consistent',
+      () => new DocSdk.GetCommand({ TableName: 't', Key: key, ConsistentRead: true }),
+      () => new Doc.GetCommand({ TableName: 't', Key: key, ConsistentRead: true }),
+    ],
+    [
+      'Update with values of every shape',
+      () =>
+        new DocSdk.UpdateCommand({
+          TableName: 't',
+          Key: key,
+          UpdateExpression: 'SET #s = :s, outbox = list_append(outbox, :o), n = n + :one REMOVE gone',
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: {
+            ':s': 'pending',
+            ':o': item.outbox,
+            ':one': 1,
+            ':v': 7,
+            ':m': item.requester,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      () =>
+        new Doc.UpdateCommand({
+          TableName: 't',
+          Key: key,
+          UpdateExpression: 'SET #s = :s, outbox = list_append(outbox, :o), n = n + :one REMOVE gone',
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: {
+            ':s': 'pending',
+            ':o': item.outbox,
+            ':one': 1,
+            ':v': 7,
+            ':m': item.requester,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+    ],
+    [
+      'Delete with a condition',
+      () =>
+        new DocSdk.DeleteCommand({ TableName: 't', Key: key, ConditionExpression: 'attribute_exists(pk)' }),
+      () => new Doc.DeleteCommand({ TableName: 't', Key: key, ConditionExpression: 'attribute_exists(pk)' }),
+    ],
+    [
+      'Query on an index, paged',
+      () =>
+        new DocSdk.QueryCommand({
+          TableName: 't',
+          IndexName: 'byDeskStatusDue-v2',
+          KeyConditionExpression: 'gsi1pk = :p AND gsi1sk < :due',
+          FilterExpression: 'kind = :k',
+          ExpressionAttributeValues: { ':p': 'DESK#techflow#STATUS#open', ':due': '2031', ':k': 'ticket' },
+          ExclusiveStartKey: key,
+          Limit: 25,
+          ScanIndexForward: false,
+          ProjectionExpression: 'id, kind',
+        }),
+      () =>
+        new Doc.QueryCommand({
+          TableName: 't',
+          IndexName: 'byDeskStatusDue-v2',
+          KeyConditionExpression: 'gsi1pk = :p AND gsi1sk < :due',
+          FilterExpression: 'kind = :k',
+          ExpressionAttributeValues: { ':p': 'DESK#techflow#STATUS#open', ':due': '2031', ':k': 'ticket' },
+          ExclusiveStartKey: key,
+          Limit: 25,
+          ScanIndexForward: false,
+          ProjectionExpression: 'id, kind',
+        }),
+    ],
+    [
+      'Scan',
+      () => new DocSdk.ScanCommand({ TableName: 't', Limit: 10, ExclusiveStartKey: key }),
+      () => new Doc.ScanCommand({ TableName: 't', Limit: 10, ExclusiveStartKey: key }),
+    ],
+    [
+      'BatchGet with a projection',
+      () =>
+        new DocSdk.BatchGetCommand({
+          RequestItems: { t: { Keys: [key, { pk: 'X', sk: 'Y' }], ProjectionExpression: 'pk, sk, version' } },
+        }),
+      () =>
+        new Doc.BatchGetCommand({
+          RequestItems: { t: { Keys: [key, { pk: 'X', sk: 'Y' }], ProjectionExpression: 'pk, sk, version' } },
+        }),
+    ],
+    [
+      'BatchWrite of puts and deletes',
+      () =>
+        new DocSdk.BatchWriteCommand({
+          RequestItems: { t: [{ PutRequest: { Item: item } }, { DeleteRequest: { Key: key } }] },
+        }),
+      () =>
+        new Doc.BatchWriteCommand({
+          RequestItems: { t: [{ PutRequest: { Item: item } }, { DeleteRequest: { Key: key } }] },
+        }),
+    ],
+  ];
+
+  it.each(cases)('%s', async (_name, sdkCommand, leanCommand) => {
+    const sdk = DocSdk.DynamoDBDocumentClient.from(new DynamoDBClient(sdkOptions()), {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    const lean = Doc.dynamoDocumentClient(leanOptions());
+    try {
+      const theirs = await wire(() => sdk.send(sdkCommand() as never));
+      const ours = await wire(() => lean.send(leanCommand() as never));
+      expect(ours).toEqual(theirs);
+    } finally {
+      sdk.destroy();
+      lean.destroy();
+    }
+  });
+
+  it('reaches the host and signs for the service the SDK does', async () => {
+    expectSameIdentity(
+      await sdkAwsIdentity((o) => new DynamoDBClient(o), new DocSdk.GetCommand({ TableName: 't', Key: key })),
+      Doc.DYNAMODB,
+    );
+  });
+});
+
+describe('Step Functions, Secrets Manager and Cognito: the lean clients send what the SDK sends', () => {
+  const token = 'AQCEAAAAKgAAAAMAAAAAAAAAAWVsuE2l+token==';
+  const services = [
+    {
+      name: 'Step Functions',
+      service: Sfn.STEP_FUNCTIONS,
+      sdk: (o: object) => new SfnSdk.SFNClient(o),
+      lean: () => Sfn.stepFunctionsClient(leanOptions()),
+      pairs: [
+        [
+          new SfnSdk.StartExecutionCommand({ stateMachineArn: 'arn:sm', name: 'n', input: '{"a":1}' }),
+          new Sfn.StartExecutionCommand({ stateMachineArn: 'arn:sm', name: 'n', input: '{"a":1}' }),
+        ],
+        [
+          new SfnSdk.SendTaskSuccessCommand({ taskToken: token, output: '{"wake":true}' }),
+          new Sfn.SendTaskSuccessCommand({ taskToken: token, output: '{"wake":true}' }),
+        ],
+        [
+          new SfnSdk.SendTaskFailureCommand({ taskToken: token, error: 'E', cause: 'why' }),
+          new Sfn.SendTaskFailureCommand({ taskToken: token, error: 'E', cause: 'why' }),
+        ],
+        [
+          new SfnSdk.DescribeExecutionCommand({ executionArn: 'arn:ex' }),
+          new Sfn.DescribeExecutionCommand({ executionArn: 'arn:ex' }),
+        ],
+        [
+          new SfnSdk.GetExecutionHistoryCommand({
+            executionArn: 'arn:ex',
+            reverseOrder: true,
+            maxResults: 100,
+            nextToken: 'next',
+            includeExecutionData: false,
+          }),
+          new Sfn.GetExecutionHistoryCommand({
+            executionArn: 'arn:ex',
+            reverseOrder: true,
+            maxResults: 100,
+            nextToken: 'next',
+            includeExecutionData: false,
+          }),
+        ],
+      ],
+    },
+    {
+      name: 'Secrets Manager',
+      service: Secrets.SECRETS_MANAGER,
+      sdk: (o: object) => new SecretsSdk.SecretsManagerClient(o),
+      lean: () => Secrets.secretsManagerJsonClient(leanOptions()),
+      pairs: [
+        [
+          new SecretsSdk.GetSecretValueCommand({ SecretId: 'arn:secret', VersionStage: 'AWSPREVIOUS' }),
+          new Secrets.GetSecretValueCommand({ SecretId: 'arn:secret', VersionStage: 'AWSPREVIOUS' }),
+        ],
+      ],
+    },
+    {
+      name: 'Cognito',
+      service: Cognito.COGNITO,
+      sdk: (o: object) => new CognitoSdk.CognitoIdentityProviderClient(o),
+      lean: () => Cognito.cognitoJsonClient(leanOptions()),
+      pairs: [
+        [
+          new CognitoSdk.AdminGetUserCommand({ UserPoolId: 'eu-west-1_x', Username: 'kim' }),
+          new Cognito.AdminGetUserCommand({ UserPoolId: 'eu-west-1_x', Username: 'kim' }),
+        ],
+        [
+          new CognitoSdk.AdminListGroupsForUserCommand({
+            UserPoolId: 'eu-west-1_x',
+            Username: 'kim',
+            Limit: 60,
+            NextToken: 'n',
+          }),
+          new Cognito.AdminListGroupsForUserCommand({
+            UserPoolId: 'eu-west-1_x',
+            Username: 'kim',
+            Limit: 60,
+            NextToken: 'n',
+          }),
+        ],
+        [
+          new CognitoSdk.ListUsersInGroupCommand({ UserPoolId: 'eu-west-1_x', GroupName: 'techflow-lead' }),
+          new Cognito.ListUsersInGroupCommand({ UserPoolId: 'eu-west-1_x', GroupName: 'techflow-lead' }),
+        ],
+      ],
+    },
+  ] as const;
+
+  for (const { name, service, sdk, lean, pairs } of services) {
+    it(`${name}: every operation on the wire, and the host and signing name on AWS`, async () => {
+      // Each service's SDK client, seen only as what this test calls on it.
+      const theirClient = sdk(sdkOptions()) as unknown as {
+        send(command: never): Promise<unknown>;
+        destroy(): void;
+      };
+      const ourClient = lean();
+      try {
+        for (const [theirCommand, ourCommand] of pairs) {
+          const theirs = await wire(() => theirClient.send(theirCommand as never));
+          const ours = await wire(() => ourClient.send(ourCommand as never));
+          expect(ours).toEqual(theirs);
+        }
+      } finally {
+        theirClient.destroy();
+        ourClient.destroy();
+      }
+      expectSameIdentity(await sdkAwsIdentity(sdk as never, pairs[0][0]), service);
+    });
+  }
+});
