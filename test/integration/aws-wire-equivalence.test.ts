@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as CognitoSdk from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import * as S3Sdk from '@aws-sdk/client-s3';
 import * as SecretsSdk from '@aws-sdk/client-secrets-manager';
 import * as SfnSdk from '@aws-sdk/client-sfn';
 import * as DocSdk from '@aws-sdk/lib-dynamodb';
@@ -9,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Cognito from '#shared/runtime/aws/cognito.ts';
 import * as Doc from '#shared/runtime/aws/dynamodb.ts';
 import type { JsonService } from '#shared/runtime/aws/json-client.ts';
+import * as S3 from '#shared/runtime/aws/s3.ts';
 import * as Secrets from '#shared/runtime/aws/secrets-manager.ts';
 import * as Sfn from '#shared/runtime/aws/step-functions.ts';
 
@@ -30,24 +33,88 @@ interface Seen {
   body: unknown;
 }
 
+/** A REST or query request as received: what S3, SES and Scheduler are compared on. */
+interface RawSeen {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  /** The headers that carry meaning (not the SDK's own telemetry), as received. */
+  headers: Record<string, string>;
+  /** The signed header names, the SDK's telemetry headers left out. */
+  signedHeaders: string[];
+  /** `<region>/<service>` of the signature's credential scope. */
+  scope: string | undefined;
+  /** `x-amz-content-sha256` is the SHA-256 of the body received. */
+  payloadHashIsBodyHash: boolean;
+  body: string;
+}
+const MEANINGFUL = [
+  'host',
+  'content-type',
+  'content-length',
+  'content-md5',
+  'x-amz-checksum-crc32',
+  'x-amz-sdk-checksum-algorithm',
+  'x-amz-checksum-mode',
+  'x-amz-security-token',
+  'x-amz-server-side-encryption',
+];
+const SDK_TELEMETRY = new Set(['amz-sdk-invocation-id', 'amz-sdk-request', 'x-amz-user-agent']);
+/** Idempotency tokens are random per call (Scheduler's `ClientToken`): compared by shape. */
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/g;
+
+function rawSeen(req: http.IncomingMessage, body: Buffer): RawSeen {
+  const url = new URL(req.url ?? '/', 'http://recorder');
+  const authorization = req.headers.authorization ?? '';
+  const signed = /SignedHeaders=([^,]+)/.exec(authorization)?.[1]?.split(';') ?? [];
+  const scope = /Credential=[^/]+\/\d{8}\/([^/]+\/[^/]+)\/aws4_request/.exec(authorization)?.[1];
+  const headers: Record<string, string> = {};
+  for (const name of MEANINGFUL) {
+    const value = req.headers[name];
+    if (typeof value === 'string') headers[name] = value;
+  }
+  return {
+    method: req.method ?? '',
+    path: url.pathname,
+    query: Object.fromEntries([...url.searchParams].map(([k, v]) => [k, v.replace(UUID, '<uuid>')])),
+    headers,
+    signedHeaders: signed.filter((name) => !SDK_TELEMETRY.has(name)),
+    scope,
+    payloadHashIsBodyHash:
+      req.headers['x-amz-content-sha256'] === createHash('sha256').update(body).digest('hex'),
+    body: body.toString('utf8').replace(UUID, '<uuid>'),
+  };
+}
+
+const SES_OK =
+  '<SendRawEmailResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><SendRawEmailResult><MessageId>0102-m</MessageId></SendRawEmailResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></SendRawEmailResponse>';
+
 let server: http.Server;
 let endpoint: string;
 const seen: Seen[] = [];
+const raw: RawSeen[] = [];
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
+      const bytes = Buffer.concat(chunks);
+      const text = bytes.toString('utf8');
+      const contentType = req.headers['content-type'];
       seen.push({
         method: req.method ?? '',
         url: req.url ?? '',
         target: req.headers['x-amz-target'] as string | undefined,
-        contentType: req.headers['content-type'],
-        body: text ? JSON.parse(text) : undefined,
+        contentType,
+        body: text && contentType?.includes('json') ? JSON.parse(text) : text || undefined,
       });
-      res.writeHead(200, { 'content-type': req.headers['content-type'] ?? 'application/json' });
+      raw.push(rawSeen(req, bytes));
+      if (contentType === 'application/x-www-form-urlencoded') {
+        res.writeHead(200, { 'content-type': 'text/xml' }).end(SES_OK);
+        return;
+      }
+      res.writeHead(200, { 'content-type': contentType ?? 'application/json' });
       res.end('{}');
     });
   });
@@ -64,6 +131,14 @@ async function wire(send: () => Promise<unknown>): Promise<Seen> {
   return seen[before]!;
 }
 
+/** The request one `send` made, as received. */
+async function rawWire(send: () => Promise<unknown>): Promise<RawSeen> {
+  const before = raw.length;
+  await send();
+  expect(raw.length).toBe(before + 1);
+  return raw[before]!;
+}
+
 const sdkOptions = () => ({ endpoint, region: REGION, credentials, maxAttempts: 1 });
 const leanOptions = () => ({ endpoint, region: REGION, credentials });
 
@@ -72,14 +147,18 @@ async function sdkAwsIdentity(
   make: (options: object) => { send(command: never): Promise<unknown>; destroy(): void },
   command: unknown,
 ) {
-  let captured: { hostname: string; authorization: string } | undefined;
+  let captured: { hostname: string; path: string; authorization: string } | undefined;
   const client = make({
     region: REGION,
     credentials,
     maxAttempts: 1,
     requestHandler: {
-      handle: async (request: { hostname: string; headers: Record<string, string> }) => {
-        captured = { hostname: request.hostname, authorization: request.headers.authorization ?? '' };
+      handle: async (request: { hostname: string; path: string; headers: Record<string, string> }) => {
+        captured = {
+          hostname: request.hostname,
+          path: request.path,
+          authorization: request.headers.authorization ?? '',
+        };
         throw new Error('captured, not sent');
       },
     },
@@ -88,11 +167,12 @@ async function sdkAwsIdentity(
   client.destroy();
   if (!captured) throw new Error('the SDK made no request');
   const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(captured.authorization);
-  return { hostname: captured.hostname, region: scope?.[1], signingName: scope?.[2] };
+  return { hostname: captured.hostname, path: captured.path, region: scope?.[1], signingName: scope?.[2] };
 }
 
 function expectSameIdentity(sdk: Awaited<ReturnType<typeof sdkAwsIdentity>>, service: JsonService) {
-  expect(sdk).toEqual({
+  expect({ ...sdk, path: undefined }).toEqual({
+    path: undefined,
     hostname: `${service.endpointPrefix}.${REGION}.amazonaws.com`,
     region: REGION,
     signingName: service.signingName,
@@ -366,4 +446,87 @@ describe('Step Functions, Secrets Manager and Cognito: the lean clients send wha
       expectSameIdentity(await sdkAwsIdentity(sdk as never, pairs[0][0]), service);
     });
   }
+});
+
+describe('S3 objects: the lean client sends what @aws-sdk/client-s3 sends', () => {
+  const keys = [
+    'bodies/01JH0000000000000000000000/m-1.txt',
+    'attachments/a b/ünïcødé ✉ résumé.pdf',
+    "odd/+plus=equals&amp;~tilde*star!'()[]@,;:$.txt",
+  ];
+  const bucket = 'tierdesk-bodies-123456789012-eu-west-1';
+  const body = Buffer.from('Grüße — a body with bytes ≥ 0x80\r\n', 'utf8');
+  const operations = (key: string) =>
+    [
+      [
+        new S3Sdk.PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: body,
+          ContentType: 'text/plain; charset=utf-8',
+        }),
+        new S3.PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: body,
+          ContentType: 'text/plain; charset=utf-8',
+        }),
+      ],
+      [
+        new S3Sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body }),
+        new S3.PutObjectCommand({ Bucket: bucket, Key: key, Body: body }),
+      ],
+      [
+        new S3Sdk.GetObjectCommand({ Bucket: bucket, Key: key }),
+        new S3.GetObjectCommand({ Bucket: bucket, Key: key }),
+      ],
+      [
+        new S3Sdk.HeadObjectCommand({ Bucket: bucket, Key: key }),
+        new S3.HeadObjectCommand({ Bucket: bucket, Key: key }),
+      ],
+      [
+        new S3Sdk.DeleteObjectCommand({ Bucket: bucket, Key: key }),
+        new S3.DeleteObjectCommand({ Bucket: bucket, Key: key }),
+      ],
+    ] as const;
+
+  it.each(keys)('path-style, every object operation, key %s', async (key) => {
+    const sdk = new S3Sdk.S3Client({ ...sdkOptions(), forcePathStyle: true });
+    const lean = S3.s3ObjectClient({ ...leanOptions(), forcePathStyle: true });
+    try {
+      for (const [theirCommand, ourCommand] of operations(key)) {
+        const theirs = await rawWire(() => sdk.send(theirCommand as never));
+        const ours = await rawWire(() => lean.send(ourCommand));
+        expect(ours).toEqual(theirs);
+        expect(ours.payloadHashIsBodyHash).toBe(true);
+      }
+    } finally {
+      sdk.destroy();
+      lean.destroy();
+    }
+  });
+
+  it.each([
+    [bucket, false],
+    [bucket, true],
+    ['bucket.with.dots', false],
+  ] as const)(
+    "on AWS, bucket %s (forcePathStyle %s): the SDK's host, path and signing scope",
+    async (name, forcePathStyle) => {
+      for (const key of keys) {
+        const sdk = await sdkAwsIdentity(
+          (o) => new S3Sdk.S3Client({ ...o, forcePathStyle }),
+          new S3Sdk.GetObjectCommand({ Bucket: name, Key: key }),
+        );
+        const aws = new URL(`https://${S3.S3.endpointPrefix}.${REGION}.amazonaws.com`);
+        const ours = S3.objectLocation(name, key, aws, forcePathStyle);
+        expect(sdk).toEqual({
+          hostname: ours.hostPrefix ? `${ours.hostPrefix}.${aws.hostname}` : aws.hostname,
+          path: ours.path,
+          region: REGION,
+          signingName: S3.S3.signingName,
+        });
+      }
+    },
+  );
 });

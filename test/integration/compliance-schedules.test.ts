@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startObjectStore } from '#local/object-store.ts';
@@ -16,6 +15,7 @@ import { dsarService } from '#shared/compliance/dsar-service.ts';
 import { noticeOutbox } from '#shared/compliance/notice-outbox.ts';
 import { cryptoRandom, deadlineScheduleName } from '#shared/compliance/ports.ts';
 import { findPolicyPack } from '#shared/policy/packs.ts';
+import { type S3Client, s3ObjectClient } from '#shared/runtime/aws/s3.ts';
 import { eventBridgeScheduler } from '#shared/schedules/eventbridge-scheduler.ts';
 import { dynamoAttachmentStore } from '#shared/store/attachment-store.ts';
 import { dynamoBanStore } from '#shared/store/ban-store.ts';
@@ -88,8 +88,7 @@ beforeAll(async () => {
   objectsDir = mkdtempSync(join(tmpdir(), 'tierdesk-sched-'));
   objects = await startObjectStore({ dir: objectsDir, port: 0 });
   const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-  s3 = new S3Client({ endpoint: objects.url, forcePathStyle: true, region: 'us-east-1', credentials });
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET })).catch(() => undefined);
+  s3 = s3ObjectClient({ endpoint: objects.url, forcePathStyle: true, region: 'us-east-1', credentials });
   scheduler = await startSchedulerEndpoint({
     port: 0,
     timers,
