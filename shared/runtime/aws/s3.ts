@@ -13,9 +13,9 @@ import {
   type HttpRequest,
   type HttpResponse,
 } from './http-client.ts';
-import { type AwsServiceError, type ResponseMetadata, serviceError } from './service-error.ts';
+import type { ResponseMetadata } from './service-error.ts';
 import { uriEncode } from './signature-v4.ts';
-import { xmlText } from './xml.ts';
+import { xmlError } from './xml.ts';
 
 export const S3 = {
   endpointPrefix: 's3',
@@ -157,17 +157,6 @@ export class DeleteObjectCommand extends S3Command<ObjectAddress, DeleteObjectCo
   }
 }
 
-/**
- * An S3 error as the SDK names it: the XML body's `<Code>` and `<Message>`; a 404 without a body (every
- * HEAD) is `NotFound`.
- */
-export function s3Error(response: HttpResponse): AwsServiceError {
-  const xml = response.body.toString('utf8');
-  const code = xmlText(xml, 'Code') ?? (response.status === 404 ? 'NotFound' : undefined);
-  const message = xmlText(xml, 'Message');
-  return serviceError(response.status, code, message === undefined ? {} : { message }, response.metadata);
-}
-
 /** The key as a path: each `/`-separated segment URI-encoded (`a b/ü+` is `a%20b/%C3%BC%2B`). */
 export const keyPath = (key: string) => key.split('/').map(uriEncode).join('/');
 
@@ -193,7 +182,7 @@ export interface S3Client {
 }
 
 export function s3ObjectClient(config: S3ClientConfig): S3Client {
-  const client = awsHttpClient(S3, config, { parseError: s3Error, escapePath: false });
+  const client = awsHttpClient(S3, config, { parseError: xmlError, escapePath: false });
   return {
     async send<O>(command: S3Command<ObjectAddress, O>) {
       const { bucket, key, ...request } = command.request();

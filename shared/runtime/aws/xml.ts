@@ -4,6 +4,9 @@
  * these documents are flat, namespaced only on their root, and carry no CDATA.
  */
 
+import type { HttpResponse } from './http-client.ts';
+import { type AwsServiceError, serviceError } from './service-error.ts';
+
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 function decodeEntities(text: string): string {
@@ -19,4 +22,15 @@ function decodeEntities(text: string): string {
 export function xmlText(xml: string, name: string): string | undefined {
   const found = new RegExp(`<${name}(?:\\s[^>]*)?(?:/>|>([^<]*)</${name}>)`).exec(xml);
   return found ? decodeEntities(found[1] ?? '') : undefined;
+}
+
+/**
+ * An error of the XML protocols (S3's REST-XML, SES's query) as the SDK names it: the body's `<Code>`
+ * and `<Message>`; a 404 without a body (S3's every HEAD) is `NotFound`.
+ */
+export function xmlError(response: HttpResponse): AwsServiceError {
+  const xml = response.body.toString('utf8');
+  const code = xmlText(xml, 'Code') ?? (response.status === 404 ? 'NotFound' : undefined);
+  const message = xmlText(xml, 'Message');
+  return serviceError(response.status, code, message === undefined ? {} : { message }, response.metadata);
 }
