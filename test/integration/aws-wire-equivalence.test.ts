@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import * as CognitoSdk from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as S3Sdk from '@aws-sdk/client-s3';
+import * as SchedulerSdk from '@aws-sdk/client-scheduler';
 import * as SecretsSdk from '@aws-sdk/client-secrets-manager';
+import * as SesSdk from '@aws-sdk/client-ses';
 import * as SfnSdk from '@aws-sdk/client-sfn';
 import * as DocSdk from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +14,9 @@ import * as Cognito from '#shared/runtime/aws/cognito.ts';
 import * as Doc from '#shared/runtime/aws/dynamodb.ts';
 import type { JsonService } from '#shared/runtime/aws/json-client.ts';
 import * as S3 from '#shared/runtime/aws/s3.ts';
+import * as Scheduler from '#shared/runtime/aws/scheduler.ts';
 import * as Secrets from '#shared/runtime/aws/secrets-manager.ts';
+import * as Ses from '#shared/runtime/aws/ses.ts';
 import * as Sfn from '#shared/runtime/aws/step-functions.ts';
 
 /**
@@ -529,4 +533,108 @@ describe('S3 objects: the lean client sends what @aws-sdk/client-s3 sends', () =
       }
     },
   );
+});
+
+/** The SDK's endpoint for a REST or query service on AWS and its signing scope, and the lean client's. */
+async function expectSameAwsEndpoint(
+  make: (options: object) => { send(command: never): Promise<unknown>; destroy(): void },
+  command: unknown,
+  service: { endpointPrefix: string; signingName: string },
+) {
+  const sdk = await sdkAwsIdentity(make, command);
+  expect({ hostname: sdk.hostname, region: sdk.region, signingName: sdk.signingName }).toEqual({
+    hostname: `${service.endpointPrefix}.${REGION}.amazonaws.com`,
+    region: REGION,
+    signingName: service.signingName,
+  });
+}
+
+describe('SES SendRawEmail: the lean client sends what @aws-sdk/client-ses sends', () => {
+  const raw = Buffer.from(
+    'From: =?UTF-8?Q?Soporte_T=C3=A9cnico?= <support@techflowsolutions.com>\r\nTo: zoë@example.org\r\n' +
+      'Subject: Ticket résolu ✓\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nGrüße, 你好 + = / ?\r\n',
+    'utf8',
+  );
+  const inputs = [
+    {
+      Source: 'support@techflowsolutions.com',
+      Destinations: ['zoë@example.org', 'a+b@example.com'],
+      RawMessage: { Data: raw },
+    },
+    { RawMessage: { Data: raw } },
+  ];
+
+  it.each(inputs)('on the wire (%#)', async (input) => {
+    const sdk = new SesSdk.SESClient(sdkOptions());
+    const lean = Ses.sesQueryClient(leanOptions());
+    try {
+      const theirs = await rawWire(() => sdk.send(new SesSdk.SendRawEmailCommand(input)));
+      const ours = await rawWire(async () => {
+        const sent = await lean.send(new Ses.SendRawEmailCommand(input));
+        expect(sent.MessageId).toBe('0102-m');
+      });
+      expect(ours).toEqual(theirs);
+      expect(ours.payloadHashIsBodyHash).toBe(true);
+    } finally {
+      sdk.destroy();
+      lean.destroy();
+    }
+  });
+
+  it('reaches the host and signs for the service the SDK does', async () => {
+    await expectSameAwsEndpoint(
+      (o) => new SesSdk.SESClient(o),
+      new SesSdk.SendRawEmailCommand(inputs[1]!),
+      Ses.SES,
+    );
+  });
+});
+
+describe('EventBridge Scheduler: the lean client sends what @aws-sdk/client-scheduler sends', () => {
+  const create = {
+    Name: 'dsar-01JH0000000000000000000000-2030-02-21T15.00.00',
+    GroupName: 'tierdesk-compliance',
+    ScheduleExpression: 'at(2030-02-21T15:00:00)',
+    ScheduleExpressionTimezone: 'UTC',
+    FlexibleTimeWindow: { Mode: 'OFF' },
+    ActionAfterCompletion: 'DELETE',
+    Description: 'dsar 01JH deadline (techflow) — ünïcode',
+    Target: {
+      Arn: 'arn:aws:lambda:eu-west-1:123456789012:function:deadline',
+      RoleArn: 'arn:aws:iam::123456789012:role/scheduler',
+      Input: JSON.stringify({ kind: 'dsar', id: '01JH', desk: 'techflow' }),
+      RetryPolicy: { MaximumEventAgeInSeconds: 21600, MaximumRetryAttempts: 20 },
+      DeadLetterConfig: { Arn: 'arn:aws:sqs:eu-west-1:123456789012:dlq' },
+    },
+  } as const;
+  const remove = { Name: create.Name, GroupName: create.GroupName };
+
+  it('CreateSchedule and DeleteSchedule on the wire, and the host and signing name on AWS', async () => {
+    const sdk = new SchedulerSdk.SchedulerClient(sdkOptions());
+    const lean = Scheduler.schedulerRestClient(leanOptions());
+    try {
+      const theirCreate = await rawWire(() => sdk.send(new SchedulerSdk.CreateScheduleCommand(create)));
+      const ourCreate = await rawWire(() => lean.send(new Scheduler.CreateScheduleCommand(create)));
+      // The same members (the idempotency token a fresh UUID each), whatever order they are written in.
+      expect({ ...ourCreate, body: JSON.parse(ourCreate.body) }).toEqual({
+        ...theirCreate,
+        body: JSON.parse(theirCreate.body),
+      });
+      expect(JSON.parse(ourCreate.body).ClientToken).toBe('<uuid>');
+      expect(ourCreate.payloadHashIsBodyHash).toBe(true);
+
+      const theirDelete = await rawWire(() => sdk.send(new SchedulerSdk.DeleteScheduleCommand(remove)));
+      const ourDelete = await rawWire(() => lean.send(new Scheduler.DeleteScheduleCommand(remove)));
+      expect(ourDelete).toEqual(theirDelete);
+      expect(ourDelete.query).toEqual({ groupName: create.GroupName, clientToken: '<uuid>' });
+    } finally {
+      sdk.destroy();
+      lean.destroy();
+    }
+    await expectSameAwsEndpoint(
+      (o) => new SchedulerSdk.SchedulerClient(o),
+      new SchedulerSdk.DeleteScheduleCommand(remove),
+      Scheduler.SCHEDULER,
+    );
+  });
 });
