@@ -40,14 +40,17 @@ const BUDGET_KB: Record<string, number> = {
   'functions/tickets/list-tickets.ts': 345,
   'functions/compliance/get-dsar.ts': 370,
   'functions/compliance/verify-dsar.ts': 440,
-  'functions/compliance/create-dsar.ts': 490,
+  'functions/compliance/create-dsar.ts': 220,
   'functions/privacy/list-consents.ts': 275,
   'functions/incidents/get-incident.ts': 345,
   'functions/status/get-status-json.ts': 400,
   'functions/ops/get-queue.ts': 460,
+  // The hottest routes, which carried the S3 and SES SDK clients (~550 KB) before the lean client.
+  'functions/tickets/create-ticket.ts': 285,
+  'functions/tickets/add-message.ts': 285,
 };
-/** The median API handler, in KB (the goal in docs/performance.md is lower; this keeps what was won). */
-const MEDIAN_API_BUDGET_KB = 370;
+/** The median API handler, in KB: below the goal in docs/performance.md, a little above what it measures, to keep what was won. */
+const MEDIAN_API_BUDGET_KB = 190;
 
 /**
  * Packages no bundle carries: the SDK's default credential chain and the STS/SSO clients it builds
