@@ -93,6 +93,9 @@ function rawSeen(req: http.IncomingMessage, body: Buffer): RawSeen {
 const SES_OK =
   '<SendRawEmailResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><SendRawEmailResult><MessageId>0102-m</MessageId></SendRawEmailResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></SendRawEmailResponse>';
 
+/** The recorder's next answers, when a test scripts an error; else a plain success. */
+const answers: Array<{ status: number; headers: Record<string, string>; body: string }> = [];
+
 let server: http.Server;
 let endpoint: string;
 const seen: Seen[] = [];
@@ -114,6 +117,11 @@ beforeAll(async () => {
         body: text && contentType?.includes('json') ? JSON.parse(text) : text || undefined,
       });
       raw.push(rawSeen(req, bytes));
+      const answer = answers.shift();
+      if (answer) {
+        res.writeHead(answer.status, answer.headers).end(req.method === 'HEAD' ? undefined : answer.body);
+        return;
+      }
       if (contentType === 'application/x-www-form-urlencoded') {
         res.writeHead(200, { 'content-type': 'text/xml' }).end(SES_OK);
         return;
@@ -636,5 +644,128 @@ describe('EventBridge Scheduler: the lean client sends what @aws-sdk/client-sche
       new SchedulerSdk.DeleteScheduleCommand(remove),
       Scheduler.SCHEDULER,
     );
+  });
+});
+
+describe('errors: the lean clients name them as the SDK does', () => {
+  const xml = { 'content-type': 'application/xml' };
+  const cases = [
+    {
+      name: 'S3 GET of a missing key',
+      answer: {
+        status: 404,
+        headers: xml,
+        body: '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><Key>k</Key><RequestId>R1</RequestId></Error>',
+      },
+      sdk: () => new S3Sdk.S3Client({ ...sdkOptions(), forcePathStyle: true }),
+      sdkCommand: () => new S3Sdk.GetObjectCommand({ Bucket: 'b', Key: 'k' }),
+      lean: () => S3.s3ObjectClient({ ...leanOptions(), forcePathStyle: true }),
+      leanCommand: () => new S3.GetObjectCommand({ Bucket: 'b', Key: 'k' }),
+    },
+    {
+      name: 'S3 HEAD of a missing key (no body)',
+      answer: { status: 404, headers: {}, body: '' },
+      sdk: () => new S3Sdk.S3Client({ ...sdkOptions(), forcePathStyle: true }),
+      sdkCommand: () => new S3Sdk.HeadObjectCommand({ Bucket: 'b', Key: 'k' }),
+      lean: () => S3.s3ObjectClient({ ...leanOptions(), forcePathStyle: true }),
+      leanCommand: () => new S3.HeadObjectCommand({ Bucket: 'b', Key: 'k' }),
+    },
+    {
+      name: 'S3 HEAD denied (no body)',
+      answer: { status: 403, headers: {}, body: '' },
+      sdk: () => new S3Sdk.S3Client({ ...sdkOptions(), forcePathStyle: true }),
+      sdkCommand: () => new S3Sdk.HeadObjectCommand({ Bucket: 'b', Key: 'k' }),
+      lean: () => S3.s3ObjectClient({ ...leanOptions(), forcePathStyle: true }),
+      leanCommand: () => new S3.HeadObjectCommand({ Bucket: 'b', Key: 'k' }),
+    },
+    {
+      name: 'S3 PUT denied',
+      answer: {
+        status: 403,
+        headers: xml,
+        body: '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
+      },
+      sdk: () => new S3Sdk.S3Client({ ...sdkOptions(), forcePathStyle: true }),
+      sdkCommand: () => new S3Sdk.PutObjectCommand({ Bucket: 'b', Key: 'k', Body: 'x' }),
+      lean: () => S3.s3ObjectClient({ ...leanOptions(), forcePathStyle: true }),
+      leanCommand: () => new S3.PutObjectCommand({ Bucket: 'b', Key: 'k', Body: 'x' }),
+    },
+    {
+      name: 'SES MessageRejected',
+      answer: {
+        status: 400,
+        headers: { 'content-type': 'text/xml' },
+        body: '<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type><Code>MessageRejected</Code><Message>Email address is not verified: &lt;a@x.com&gt;</Message></Error><RequestId>R2</RequestId></ErrorResponse>',
+      },
+      sdk: () => new SesSdk.SESClient(sdkOptions()),
+      sdkCommand: () => new SesSdk.SendRawEmailCommand({ RawMessage: { Data: Buffer.from('x') } }),
+      lean: () => Ses.sesQueryClient(leanOptions()),
+      leanCommand: () => new Ses.SendRawEmailCommand({ RawMessage: { Data: Buffer.from('x') } }),
+    },
+    {
+      name: 'Scheduler ConflictException',
+      answer: {
+        status: 409,
+        headers: {
+          'content-type': 'application/json',
+          'x-amzn-errortype': 'ConflictException:http://internal.amazon.com/coral/com.amazonaws.chronos/',
+        },
+        body: '{"Message":"Schedule n already exists."}',
+      },
+      sdk: () => new SchedulerSdk.SchedulerClient(sdkOptions()),
+      sdkCommand: () =>
+        new SchedulerSdk.CreateScheduleCommand({
+          Name: 'n',
+          ScheduleExpression: 'at(2030-01-01T00:00:00)',
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          Target: { Arn: 'a', RoleArn: 'r' },
+        }),
+      lean: () => Scheduler.schedulerRestClient(leanOptions()),
+      leanCommand: () =>
+        new Scheduler.CreateScheduleCommand({
+          Name: 'n',
+          ScheduleExpression: 'at(2030-01-01T00:00:00)',
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          Target: { Arn: 'a', RoleArn: 'r' },
+        }),
+    },
+    {
+      name: 'Scheduler ResourceNotFoundException',
+      answer: {
+        status: 404,
+        headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'ResourceNotFoundException' },
+        body: '{"Message":"Schedule n does not exist."}',
+      },
+      sdk: () => new SchedulerSdk.SchedulerClient(sdkOptions()),
+      sdkCommand: () => new SchedulerSdk.DeleteScheduleCommand({ Name: 'n' }),
+      lean: () => Scheduler.schedulerRestClient(leanOptions()),
+      leanCommand: () => new Scheduler.DeleteScheduleCommand({ Name: 'n' }),
+    },
+  ];
+
+  /** What the code branches on: the error's name, its message and the status. */
+  async function failure(send: () => Promise<unknown>) {
+    const error = (await send().then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as { name: string; message: string; $metadata?: { httpStatusCode?: number } } | undefined;
+    return error && { name: error.name, message: error.message, status: error.$metadata?.httpStatusCode };
+  }
+
+  it.each(cases)('$name', async (c) => {
+    const sdk = c.sdk() as unknown as { send(command: never): Promise<unknown>; destroy(): void };
+    const lean = c.lean() as unknown as { send(command: never): Promise<unknown>; destroy(): void };
+    try {
+      answers.push(c.answer);
+      const theirs = await failure(() => sdk.send(c.sdkCommand() as never));
+      answers.push(c.answer);
+      const ours = await failure(() => lean.send(c.leanCommand() as never));
+      expect(theirs).toBeDefined();
+      expect(ours).toEqual(theirs);
+    } finally {
+      answers.length = 0;
+      sdk.destroy();
+      lean.destroy();
+    }
   });
 });

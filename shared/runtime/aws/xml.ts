@@ -26,11 +26,12 @@ export function xmlText(xml: string, name: string): string | undefined {
 
 /**
  * An error of the XML protocols (S3's REST-XML, SES's query) as the SDK names it: the body's `<Code>`
- * and `<Message>`; a 404 without a body (S3's every HEAD) is `NotFound`.
+ * and `<Message>`; without a code (S3's every HEAD has no body) a 404 is `NotFound` and anything else
+ * `Unknown`, with the message `UnknownError`.
  */
 export function xmlError(response: HttpResponse): AwsServiceError {
   const xml = response.body.toString('utf8');
-  const code = xmlText(xml, 'Code') ?? (response.status === 404 ? 'NotFound' : undefined);
-  const message = xmlText(xml, 'Message');
-  return serviceError(response.status, code, message === undefined ? {} : { message }, response.metadata);
+  const code = xmlText(xml, 'Code') ?? (response.status === 404 ? 'NotFound' : 'Unknown');
+  const message = xmlText(xml, 'Message') ?? 'UnknownError';
+  return serviceError(response.status, code, { message }, response.metadata);
 }
