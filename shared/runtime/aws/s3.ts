@@ -126,7 +126,8 @@ export class GetObjectCommand extends S3Command<ObjectAddress, GetObjectCommandO
     // As the SDK does: a whole-object CRC32 that does not match the bytes is an error, not a body.
     // (A multipart object's composite checksum, `<crc>-<parts>`, cannot be checked from the bytes.)
     const expected = header(response, 'x-amz-checksum-crc32');
-    if (expected && !expected.includes('-') && expected !== crc32Base64(response.body))
+    const composite = header(response, 'x-amz-checksum-type') === 'COMPOSITE' || expected?.includes('-');
+    if (expected && !composite && expected !== crc32Base64(response.body))
       throw new Error(
         `Checksum mismatch: expected "${expected}" but received "${crc32Base64(response.body)}"`,
       );

@@ -114,6 +114,8 @@ describe('S3 requests', () => {
       Buffer.from(get.output(response(200, 'hello', { 'x-amz-checksum-crc32': 'NhCmhg==' })).Body).toString(),
     ).toBe('hello');
     expect(get.output(response(200, 'hellO', { 'x-amz-checksum-crc32': 'AAAAAA==-3' })).Body).toHaveLength(5);
+    const composite = { 'x-amz-checksum-crc32': 'AAAAAA==', 'x-amz-checksum-type': 'COMPOSITE' };
+    expect(get.output(response(200, 'hellO', composite)).Body).toHaveLength(5);
   });
 
   it('keys are encoded segment by segment; buckets go in the host unless they cannot', () => {
