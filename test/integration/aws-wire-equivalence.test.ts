@@ -649,6 +649,8 @@ describe('EventBridge Scheduler: the lean client sends what @aws-sdk/client-sche
 
 describe('errors: the lean clients name them as the SDK does', () => {
   const xml = { 'content-type': 'application/xml' };
+  const s3Sdk = () => new S3Sdk.S3Client({ ...sdkOptions(), forcePathStyle: true });
+  const s3Lean = () => S3.s3ObjectClient({ ...leanOptions(), forcePathStyle: true });
   const cases = [
     {
       name: 'S3 GET of a missing key',
@@ -657,25 +659,25 @@ describe('errors: the lean clients name them as the SDK does', () => {
         headers: xml,
         body: '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><Key>k</Key><RequestId>R1</RequestId></Error>',
       },
-      sdk: () => new S3Sdk.S3Client({ ...sdkOptions(), forcePathStyle: true }),
+      sdk: s3Sdk,
       sdkCommand: () => new S3Sdk.GetObjectCommand({ Bucket: 'b', Key: 'k' }),
-      lean: () => S3.s3ObjectClient({ ...leanOptions(), forcePathStyle: true }),
+      lean: s3Lean,
       leanCommand: () => new S3.GetObjectCommand({ Bucket: 'b', Key: 'k' }),
     },
     {
       name: 'S3 HEAD of a missing key (no body)',
       answer: { status: 404, headers: {}, body: '' },
-      sdk: () => new S3Sdk.S3Client({ ...sdkOptions(), forcePathStyle: true }),
+      sdk: s3Sdk,
       sdkCommand: () => new S3Sdk.HeadObjectCommand({ Bucket: 'b', Key: 'k' }),
-      lean: () => S3.s3ObjectClient({ ...leanOptions(), forcePathStyle: true }),
+      lean: s3Lean,
       leanCommand: () => new S3.HeadObjectCommand({ Bucket: 'b', Key: 'k' }),
     },
     {
       name: 'S3 HEAD denied (no body)',
       answer: { status: 403, headers: {}, body: '' },
-      sdk: () => new S3Sdk.S3Client({ ...sdkOptions(), forcePathStyle: true }),
+      sdk: s3Sdk,
       sdkCommand: () => new S3Sdk.HeadObjectCommand({ Bucket: 'b', Key: 'k' }),
-      lean: () => S3.s3ObjectClient({ ...leanOptions(), forcePathStyle: true }),
+      lean: s3Lean,
       leanCommand: () => new S3.HeadObjectCommand({ Bucket: 'b', Key: 'k' }),
     },
     {
@@ -685,9 +687,9 @@ describe('errors: the lean clients name them as the SDK does', () => {
         headers: xml,
         body: '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
       },
-      sdk: () => new S3Sdk.S3Client({ ...sdkOptions(), forcePathStyle: true }),
+      sdk: s3Sdk,
       sdkCommand: () => new S3Sdk.PutObjectCommand({ Bucket: 'b', Key: 'k', Body: 'x' }),
-      lean: () => S3.s3ObjectClient({ ...leanOptions(), forcePathStyle: true }),
+      lean: s3Lean,
       leanCommand: () => new S3.PutObjectCommand({ Bucket: 'b', Key: 'k', Body: 'x' }),
     },
     {
