@@ -1,9 +1,9 @@
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
 import { deskForDomain } from '#shared/mail/addresses.ts';
 import { inboundPrefix } from '#shared/mail/desk-mail.ts';
 import { logger } from '#shared/observability/logger.ts';
+import { PutObjectCommand, type S3Client } from '#shared/runtime/aws/s3.ts';
 import type { Clock } from '#shared/time/clock.ts';
 import { localSenderVerdicts } from './sender-verdicts.ts';
 import { s3ActionNotification, sesMessageId, snsEvent } from './ses-events.ts';

@@ -1,4 +1,4 @@
-import { type SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import { type SESClient, SendRawEmailCommand } from '../runtime/aws/ses.ts';
 
 /** Sends one raw MIME message. The port the deliverer uses; SES is the adapter (locally too). */
 export interface MailSender {

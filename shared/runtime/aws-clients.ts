@@ -1,9 +1,9 @@
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { SchedulerClient } from '@aws-sdk/client-scheduler';
-import type { SESClient } from '@aws-sdk/client-ses';
 import type { CognitoIdentityProviderClient } from './aws/cognito.ts';
 import type { DynamoDBDocumentClient } from './aws/dynamodb.ts';
+import type { S3Client } from './aws/s3.ts';
+import type { SchedulerClient } from './aws/scheduler.ts';
 import type { SecretsManagerClient } from './aws/secrets-manager.ts';
+import type { SESClient } from './aws/ses.ts';
 import type { SFNClient } from './aws/step-functions.ts';
 import { cognitoClient } from './clients/cognito.ts';
 import { dynamoClient } from './clients/dynamodb.ts';

@@ -1,12 +1,11 @@
-import {
-  ConflictException,
-  CreateScheduleCommand,
-  DeleteScheduleCommand,
-  ResourceNotFoundException,
-  type SchedulerClient,
-} from '@aws-sdk/client-scheduler';
 import type { DeadlineEvent, DeadlineScheduler } from '../compliance/ports.ts';
 import type { ComplianceSchedulerEnv } from '../config/env.ts';
+import {
+  CreateScheduleCommand,
+  DeleteScheduleCommand,
+  type SchedulerClient,
+} from '../runtime/aws/scheduler.ts';
+import { isServiceError } from '../runtime/aws/service-error.ts';
 
 /** How long Scheduler keeps retrying a failed delivery before the event goes to the dead-letter queue. */
 const MAX_EVENT_AGE_SECONDS = 6 * 3600;
@@ -50,7 +49,7 @@ export function eventBridgeScheduler(
         );
       } catch (error) {
         // Same name = same record and deadline: already scheduled (a retried write).
-        if (!(error instanceof ConflictException)) throw error;
+        if (!isServiceError(error, 'ConflictException')) throw error;
       }
     },
     async cancel(name: string) {
@@ -60,7 +59,7 @@ export function eventBridgeScheduler(
         );
       } catch (error) {
         // Already fired (ActionAfterCompletion: DELETE) or never created.
-        if (!(error instanceof ResourceNotFoundException)) throw error;
+        if (!isServiceError(error, 'ResourceNotFoundException')) throw error;
       }
     },
   };

@@ -1,11 +1,11 @@
+import type { ObjectStore } from '../objects/ports.ts';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
   type S3Client,
-} from '@aws-sdk/client-s3';
-import type { ObjectStore } from '../objects/ports.ts';
+} from '../runtime/aws/s3.ts';
 
 /** S3 answers a missing key with 404 (NoSuchKey on GET, NotFound on HEAD). */
 function isMissing(error: unknown): boolean {
@@ -19,8 +19,7 @@ export function s3ObjectStore(s3: S3Client, bucket: string): ObjectStore {
   const get = async (key: string) => {
     try {
       const result = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      if (!result.Body) return undefined;
-      return Buffer.from(await result.Body.transformToByteArray());
+      return Buffer.from(result.Body);
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw error;

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as receiveEmail } from '#functions/mail/receive-email.ts';
 import { MAIL_BUCKET } from '#local/mail/mail-stack.ts';
 import { s3ActionNotification, snsEvent } from '#local/mail/ses-events.ts';
+import { PutObjectCommand } from '#shared/runtime/aws/s3.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 import { eventually } from '../support/poll.ts';
 

@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as receiveEmail } from '#functions/mail/receive-email.ts';
 import { MAIL_BUCKET } from '#local/mail/mail-stack.ts';
 import { s3ActionNotification, snsEvent } from '#local/mail/ses-events.ts';
+import { PutObjectCommand, type S3Client } from '#shared/runtime/aws/s3.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 
 /**

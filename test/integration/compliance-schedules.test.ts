@@ -1,8 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startObjectStore } from '#local/object-store.ts';
 import { type SchedulerEndpoint, startSchedulerEndpoint } from '#local/scheduler.ts';
@@ -16,6 +14,12 @@ import { dsarService } from '#shared/compliance/dsar-service.ts';
 import { noticeOutbox } from '#shared/compliance/notice-outbox.ts';
 import { cryptoRandom, deadlineScheduleName } from '#shared/compliance/ports.ts';
 import { findPolicyPack } from '#shared/policy/packs.ts';
+import { type S3Client, s3ObjectClient } from '#shared/runtime/aws/s3.ts';
+import {
+  DeleteScheduleCommand,
+  type SchedulerClient,
+  schedulerRestClient,
+} from '#shared/runtime/aws/scheduler.ts';
 import { eventBridgeScheduler } from '#shared/schedules/eventbridge-scheduler.ts';
 import { dynamoAttachmentStore } from '#shared/store/attachment-store.ts';
 import { dynamoBanStore } from '#shared/store/ban-store.ts';
@@ -88,8 +92,7 @@ beforeAll(async () => {
   objectsDir = mkdtempSync(join(tmpdir(), 'tierdesk-sched-'));
   objects = await startObjectStore({ dir: objectsDir, port: 0 });
   const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-  s3 = new S3Client({ endpoint: objects.url, forcePathStyle: true, region: 'us-east-1', credentials });
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET })).catch(() => undefined);
+  s3 = s3ObjectClient({ endpoint: objects.url, forcePathStyle: true, region: 'us-east-1', credentials });
   scheduler = await startSchedulerEndpoint({
     port: 0,
     timers,
@@ -101,7 +104,7 @@ beforeAll(async () => {
       return services.deadlines.handle(input as never);
     },
   });
-  schedulerClient = new SchedulerClient({ endpoint: scheduler.url, region: 'us-east-1', credentials });
+  schedulerClient = schedulerRestClient({ endpoint: scheduler.url, region: 'us-east-1', credentials });
   services = build();
 });
 afterAll(async () => {
@@ -178,7 +181,7 @@ describe('one-time deadline schedules through the Scheduler API', () => {
     });
     const name = scheduler.list().find((s) => s.name.startsWith(`dsar-${dsar.id}`))!.name;
     await schedulerClient.send(
-      new (await import('@aws-sdk/client-scheduler')).DeleteScheduleCommand({
+      new DeleteScheduleCommand({
         Name: name,
         GroupName: 'test-group',
       }),

@@ -1,11 +1,11 @@
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSesEndpoint } from '#local/mail/ses-endpoint.ts';
 import { composeMail } from '#shared/notices/compose.ts';
 import { PermanentSendError, sesMailSender } from '#shared/notices/sender.ts';
+import { type SESClient, SendRawEmailCommand, sesQueryClient } from '#shared/runtime/aws/ses.ts';
 
 /** The real @aws-sdk/client-ses (query protocol) against the local SES endpoint. */
 let dir: string;
@@ -25,7 +25,7 @@ beforeAll(async () => {
       feedback.push(n);
     },
   });
-  client = new SESClient({
+  client = sesQueryClient({
     endpoint: ses.url,
     region: 'eu-west-1',
     credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
@@ -124,7 +124,7 @@ describe('local SES endpoint', () => {
       ready: Promise.resolve(),
       keepDecoded: 1,
     });
-    const sdk = new SESClient({
+    const sdk = sesQueryClient({
       endpoint: bounded.url,
       region: 'eu-west-1',
       credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
@@ -159,7 +159,7 @@ describe('local SES endpoint', () => {
         region: 'eu-west-1',
         ready: Promise.resolve(),
       });
-      const sdk = new SESClient({
+      const sdk = sesQueryClient({
         endpoint: ses.url,
         region: 'eu-west-1',
         credentials: { accessKeyId: 'x', secretAccessKey: 'y' },

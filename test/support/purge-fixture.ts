@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { startObjectStore } from '#local/object-store.ts';
 import type { Principal } from '#shared/auth/principal.ts';
+import { s3ObjectClient } from '#shared/runtime/aws/s3.ts';
 import { newId } from '#shared/runtime/ids.ts';
 import { s3ObjectStore } from '#shared/store/s3-objects.ts';
 import type { dynamoTicketStore } from '#shared/store/ticket-store.ts';
@@ -16,13 +16,12 @@ export async function startPurgeFixture(name: string, bucket: string) {
   const db = await startDynalite(name);
   const objectsDir = mkdtempSync(join(tmpdir(), `tierdesk-${name}-`));
   const objectsServer = await startObjectStore({ dir: objectsDir, port: 0 });
-  const s3 = new S3Client({
+  const s3 = s3ObjectClient({
     endpoint: objectsServer.url,
     forcePathStyle: true,
     region: 'us-east-1',
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
-  await s3.send(new CreateBucketCommand({ Bucket: bucket })).catch(() => undefined);
   return {
     db,
     objectsDir,

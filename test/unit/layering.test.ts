@@ -106,16 +106,24 @@ describe('layers', () => {
     'cognito.ts': 'cognitoJsonClient',
     'dynamodb.ts': 'dynamoDocumentClient',
     'dynamodb-tables.ts': 'DynamoDBClient',
-    's3.ts': 'S3Client',
-    'scheduler.ts': 'SchedulerClient',
+    's3.ts': 's3ObjectClient',
+    'scheduler.ts': 'schedulerRestClient',
     'secrets-manager.ts': 'secretsManagerJsonClient',
-    'ses.ts': 'SESClient',
+    'ses.ts': 'sesQueryClient',
     'sfn.ts': 'stepFunctionsClient',
   };
-  const LEAN_CLIENT_MODULES = new Set(['cognito.ts', 'dynamodb.ts', 'secrets-manager.ts', 'sfn.ts']);
+  const LEAN_CLIENT_MODULES = new Set([
+    'cognito.ts',
+    'dynamodb.ts',
+    's3.ts',
+    'scheduler.ts',
+    'secrets-manager.ts',
+    'ses.ts',
+    'sfn.ts',
+  ]);
   /** The lean clients' factories (shared/runtime/aws/): made only where an SDK client would be. */
   const LEAN_FACTORIES =
-    /(?<!function )\b(cognitoJsonClient|dynamoDocumentClient|secretsManagerJsonClient|stepFunctionsClient)\(/g;
+    /(?<!function )\b(cognitoJsonClient|dynamoDocumentClient|s3ObjectClient|schedulerRestClient|secretsManagerJsonClient|sesQueryClient|stepFunctionsClient)\(/g;
 
   it('only shared/runtime/clients/ builds AWS clients (one module per client) and only the local stack installs a runtime', () => {
     const made = [...tsFiles('shared'), ...tsFiles('functions'), ...tsFiles('local')].flatMap((file) => {

@@ -1,7 +1,8 @@
 /**
- * AWS Signature Version 4 on node:crypto, for the JSON-protocol requests this runtime makes (POST `/`, no
- * query string). It signs every header it is given but the ones SigV4 leaves unsigned (`user-agent`,
- * `x-amzn-trace-id`...), exactly as `@smithy/signature-v4` does; test/unit/aws/ checks both agree.
+ * AWS Signature Version 4 on node:crypto, for every request this runtime makes (the JSON protocols' POST
+ * `/`, S3's object paths, SES's form POST, Scheduler's REST paths). It signs every header it is given but
+ * the ones SigV4 leaves unsigned (`user-agent`, `x-amzn-trace-id`...), exactly as `@smithy/signature-v4`
+ * does; test/unit/aws/ checks both agree.
  */
 import { createHash, createHmac } from 'node:crypto';
 
@@ -13,11 +14,34 @@ export interface AwsCredentials {
 
 export interface RequestToSign {
   method: string;
-  /** Already URI-encoded; the JSON protocols always use `/`. */
+  /** As sent, already URI-encoded; the JSON protocols always use `/`. */
   path: string;
+  /** The query's parameters, unencoded (the signer encodes and sorts them). */
+  query?: Record<string, string> | undefined;
   /** Lower-case names. `host` must be among them. */
   headers: Record<string, string>;
-  body: string;
+  body: string | Uint8Array;
+  /**
+   * Every service but S3 signs the path URI-encoded once more (the SDK's `uriEscapePath`; its `.`/`..`
+   * normalisation is left out: no path here has such a segment); S3 signs it as sent.
+   */
+  escapePath?: boolean | undefined;
+}
+
+/** RFC 3986 encoding, as SigV4 and the SDK's serializers use it: `!'()*` encoded too. */
+export function uriEncode(text: string): string {
+  return encodeURIComponent(text).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
+/** The query string SigV4 signs (and the request sends): encoded pairs sorted by name. */
+export function canonicalQuery(query: Record<string, string> | undefined): string {
+  return Object.keys(query ?? {})
+    .sort()
+    .map((name) => `${uriEncode(name)}=${uriEncode(query?.[name] ?? '')}`)
+    .join('&');
 }
 
 /** Headers proxies or the runtime may rewrite, so SigV4 never signs them (the SDK's own list). */
@@ -39,7 +63,7 @@ const UNSIGNABLE = new Set([
   'x-amzn-trace-id',
 ]);
 
-const sha256Hex = (data: string) => createHash('sha256').update(data, 'utf8').digest('hex');
+const sha256Hex = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
 
 /** The signing key of one (secret, day, region, service): derived once a day per client, not per request. */
@@ -90,10 +114,11 @@ export function signRequest(
     .map((name) => `${name}:${(headers[name] ?? '').trim().replace(/\s+/g, ' ')}\n`)
     .join('');
   const signedHeaders = names.join(';');
+  const path = request.escapePath ? uriEncode(request.path).replace(/%2F/g, '/') : request.path;
   const canonicalRequest = [
     request.method,
-    request.path,
-    '',
+    path,
+    canonicalQuery(request.query),
     canonicalHeaders,
     signedHeaders,
     payloadHash,

@@ -1,7 +1,7 @@
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { type SchedulerClient, schedulerRestClient } from '../aws/scheduler.ts';
 import { type ClientSource, clientOptions } from './source.ts';
 
-/** The runtime's EventBridge Scheduler client, made on first use. */
+/** The runtime's EventBridge Scheduler client (the lean one, shared/runtime/aws/), made on first use. */
 export function schedulerClient(clients: ClientSource): SchedulerClient {
-  return clients.once('scheduler', () => new SchedulerClient(clientOptions(clients.config, 'scheduler')));
+  return clients.once('scheduler', () => schedulerRestClient(clientOptions(clients.config, 'scheduler')));
 }

@@ -1,7 +1,7 @@
-import { SESClient } from '@aws-sdk/client-ses';
+import { type SESClient, sesQueryClient } from '../aws/ses.ts';
 import { type ClientSource, clientOptions } from './source.ts';
 
-/** The runtime's SES client, made on first use. */
+/** The runtime's SES client (the lean one, shared/runtime/aws/), made on first use. */
 export function sesClient(clients: ClientSource): SESClient {
-  return clients.once('ses', () => new SESClient(clientOptions(clients.config, 'ses')));
+  return clients.once('ses', () => sesQueryClient(clientOptions(clients.config, 'ses')));
 }

@@ -131,3 +131,67 @@ describe('SigV4 signer', () => {
     );
   });
 });
+
+describe('SigV4 signer on REST requests', () => {
+  const credentials = {
+    accessKeyId: 'AKIDEXAMPLE',
+    secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+  };
+  const rest = [
+    {
+      service: 's3',
+      escapePath: false,
+      method: 'PUT',
+      path: '/bodies/a%20b/%C3%BCn%2B%3D%2A.txt',
+      query: { 'x-id': 'PutObject' },
+      body: Buffer.from('Grüße ≥', 'utf8'),
+    },
+    {
+      service: 's3',
+      escapePath: false,
+      method: 'HEAD',
+      path: '/k%20%C3%A9',
+      query: {},
+      body: Buffer.alloc(0),
+    },
+    {
+      service: 'scheduler',
+      escapePath: true,
+      method: 'DELETE',
+      path: '/schedules/dsar-01J%20x',
+      query: { groupName: 'g r', clientToken: "t!'()*" },
+      body: Buffer.alloc(0),
+    },
+  ];
+
+  it.each(rest)(
+    '$service $method: path, query and byte body as @smithy/signature-v4 signs them',
+    async (c) => {
+      const host = `${c.service}.eu-west-1.amazonaws.com`;
+      const headers = { host, 'content-length': String(c.body.length) };
+      const mine = signRequest(
+        { method: c.method, path: c.path, query: c.query, headers, body: c.body, escapePath: c.escapePath },
+        { service: c.service, region: 'eu-west-1', credentials, date: DATE },
+      );
+      const sdk = await new SignatureV4({
+        service: c.service,
+        region: 'eu-west-1',
+        credentials,
+        sha256: NodeSha256,
+        uriEscapePath: c.escapePath,
+      }).sign(
+        {
+          method: c.method,
+          protocol: 'https:',
+          hostname: host,
+          path: c.path,
+          query: c.query,
+          headers,
+          body: c.body,
+        },
+        { signingDate: DATE },
+      );
+      expect(mine.authorization).toBe((sdk.headers as Record<string, string>).authorization);
+    },
+  );
+});

@@ -15,22 +15,20 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
  */
 const ALLOWED_WHEN: Record<string, (access: FunctionAccess) => boolean> = {
   // Sending mail reads long bodies from the bodies bucket (the mail stack's grant).
-  '@aws-sdk/client-s3': (a) => Boolean(a.bodies?.length || a.inboundMail || a.sendMail),
+  'shared/runtime/aws/s3.ts': (a) => Boolean(a.bodies?.length || a.inboundMail || a.sendMail),
   'shared/runtime/aws/step-functions.ts': (a) => Boolean(a.ticketWorkflow),
-  '@aws-sdk/client-ses': (a) => Boolean(a.sendMail || a.sendOwnMail),
-  '@aws-sdk/client-scheduler': (a) => Boolean(a.complianceSchedules),
+  'shared/runtime/aws/ses.ts': (a) => Boolean(a.sendMail || a.sendOwnMail),
+  'shared/runtime/aws/scheduler.ts': (a) => Boolean(a.complianceSchedules),
   'shared/runtime/aws/secrets-manager.ts': (a) => Boolean(a.secrets?.length || a.sendMail),
   'shared/runtime/aws/cognito.ts': (a) => Boolean(a.staffDirectory),
   mailparser: (a) => Boolean(a.inboundMail),
   nodemailer: (a) => Boolean(a.sendMail || a.sendOwnMail),
 };
 
-/** The SDK clients the lean client replaced (shared/runtime/aws/): no bundle carries them. */
-const REPLACED =
-  /^@aws-sdk\/(client-dynamodb|lib-dynamodb|client-sfn|client-secrets-manager|client-cognito-identity-provider)$/;
-/** The SDK's core, which only the S3, SES and Scheduler clients still bring. */
+/** The SDK's clients, which the lean client replaced (shared/runtime/aws/): no bundle carries any. */
+const SDK_CLIENT = /^@aws-sdk\/(client-[a-z0-9-]+|lib-dynamodb)$/;
+/** The SDK's core: no bundle carries it either (only local/ and test/ administer stand-ins with the SDK). */
 const SDK_CORE = /^@smithy\/|^@aws-sdk\/core$/;
-const SDK_CLIENTS = ['@aws-sdk/client-s3', '@aws-sdk/client-ses', '@aws-sdk/client-scheduler'];
 
 /**
  * Minified KB budgets of named API handlers, a little above what they measure (bench/results/bundles.json):
@@ -42,14 +40,17 @@ const BUDGET_KB: Record<string, number> = {
   'functions/tickets/list-tickets.ts': 345,
   'functions/compliance/get-dsar.ts': 370,
   'functions/compliance/verify-dsar.ts': 440,
-  'functions/compliance/create-dsar.ts': 490,
+  'functions/compliance/create-dsar.ts': 220,
   'functions/privacy/list-consents.ts': 275,
   'functions/incidents/get-incident.ts': 345,
   'functions/status/get-status-json.ts': 400,
   'functions/ops/get-queue.ts': 460,
+  // The hottest routes, which carried the S3 and SES SDK clients (~550 KB) before the lean client.
+  'functions/tickets/create-ticket.ts': 285,
+  'functions/tickets/add-message.ts': 285,
 };
-/** The median API handler, in KB (the goal in docs/performance.md is lower; this keeps what was won). */
-const MEDIAN_API_BUDGET_KB = 370;
+/** The median API handler, in KB: below the goal in docs/performance.md, a little above what it measures, to keep what was won. */
+const MEDIAN_API_BUDGET_KB = 190;
 
 /**
  * Packages no bundle carries: the SDK's default credential chain and the STS/SSO clients it builds
@@ -103,21 +104,21 @@ describe('Lambda bundles carry only what their function calls', () => {
     expect(extra).toEqual([]);
   });
 
-  it('no function carries the SDK credential chain beyond the environment, nor the clients the lean client replaced', () => {
+  it('no function carries the SDK credential chain beyond the environment, nor any SDK client', () => {
     const carried = entries.flatMap((entry) =>
       [...(bundles.get(entry.handler)?.packages ?? [])]
-        .filter((pkg) => NEVER.test(pkg) || REPLACED.test(pkg))
+        .filter((pkg) => NEVER.test(pkg) || SDK_CLIENT.test(pkg))
         .map((pkg) => `${entry.handler}: ${pkg}`),
     );
     expect(carried).toEqual([]);
   });
 
-  it("a function that calls no S3, SES or Scheduler carries none of the SDK's core", () => {
-    const carried = entries.flatMap((entry) => {
-      const packages = [...(bundles.get(entry.handler)?.packages ?? [])];
-      if (SDK_CLIENTS.some((client) => packages.includes(client))) return [];
-      return packages.filter((pkg) => SDK_CORE.test(pkg)).map((pkg) => `${entry.handler}: ${pkg}`);
-    });
+  it("no function carries the SDK's core", () => {
+    const carried = entries.flatMap((entry) =>
+      [...(bundles.get(entry.handler)?.packages ?? [])]
+        .filter((pkg) => SDK_CORE.test(pkg))
+        .map((pkg) => `${entry.handler}: ${pkg}`),
+    );
     expect(carried).toEqual([]);
   });
 
