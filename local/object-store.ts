@@ -5,7 +5,8 @@ import { dirname, join, resolve, sep } from 'node:path';
 
 /**
  * A small S3-compatible endpoint (path-style PutObject, GetObject, HeadObject, DeleteObject)
- * storing objects as files, so handlers use the real @aws-sdk/client-s3 locally. Enough for
+ * storing objects as files, so handlers use their S3 client (shared/runtime/aws/s3.ts) locally, and tests
+ * the SDK's @aws-sdk/client-s3. Enough for
  * message bodies and attachments; not a general S3.
  */
 export async function startObjectStore(options: { dir: string; port: number; host?: string }) {

@@ -7,7 +7,7 @@ import { passedGate } from './startup-gate.ts';
 import type { VirtualTimers } from './timers.ts';
 
 /**
- * A local stand-in for EventBridge Scheduler, wire-compatible with @aws-sdk/client-scheduler for
+ * A local stand-in for EventBridge Scheduler, wire-compatible with the handlers' Scheduler client and @aws-sdk/client-scheduler for
  * what the product uses (REST-JSON: CreateSchedule `POST /schedules/{Name}`, GetSchedule and
  * DeleteSchedule on the same path with `?groupName=`, ListSchedules `GET /schedules`). One-time
  * `at()` schedules fire on the virtual clock (VirtualTimers.at): advancing the clock delivers every

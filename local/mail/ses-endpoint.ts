@@ -12,7 +12,8 @@ import { readJsonLines } from '../stepfunctions/journal.ts';
 
 /**
  * A small SES-compatible endpoint (query protocol, `Action=SendRawEmail`, form-encoded POST, XML
- * response) so the real @aws-sdk/client-ses code sends locally (the stack's runtime points the client here).
+ * response) so the handlers' SES client (shared/runtime/aws/ses.ts) and the SDK's @aws-sdk/client-ses send
+ * locally (the stack's runtime points the client here).
  * Like SES it accepts only verified identities as the source (here: the desks' domains), at most
  * 50 recipients and 10 MB, replaces the Message-ID and Date headers with its own, and answers the
  * mailbox simulator (bounce@ / complaint@simulator.amazonses.com) with feedback notifications.
