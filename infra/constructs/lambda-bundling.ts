@@ -28,15 +28,16 @@ export const LAMBDA_BUNDLING = {
   /**
    * Nothing is left out, the AWS SDK included: AWS then runs the code the lock file pins and the tests
    * exercise, and a single-file bundle initialises faster than the runtime's SDK loaded from its many
-   * files (docs/performance.md, "Bundles"). DynamoDB, Step Functions, Secrets Manager and Cognito go
-   * through the lean client in shared/runtime/aws/; only S3, SES and Scheduler still bring the SDK.
+   * files (docs/performance.md, "Bundles"). Every AWS call goes through the lean client in
+   * shared/runtime/aws/, so no bundle carries an SDK client (test/unit/bench/bundle-contents.test.ts).
    */
   external: [] as string[],
   /**
    * Modules replaced in every bundle, by repository-relative path. The SDK's default credential chain
-   * (which the S3, SES and Scheduler clients still import) becomes the environment alone: on Lambda the credentials are always there, and the chain's other
+   * becomes the environment alone: on Lambda the credentials are always there, and the chain's other
    * links (profile, SSO, STS, web identity, process, instance metadata) with the STS and SSO clients they
-   * carry weighed ~110 KB in every bundle (docs/performance.md, "Bundles").
+   * carry weighed ~110 KB in every bundle that held an SDK client (docs/performance.md, "Bundles"). No
+   * bundle holds one now; the alias keeps that true of an SDK import that code pulls in later.
    */
   alias: {
     '@aws-sdk/credential-provider-node': './shared/runtime/clients/environment-credentials.ts',
