@@ -9,7 +9,6 @@ import {
   dsarVerification,
 } from '../compliance/dsar-service.ts';
 import { holdReads, holdService } from '../compliance/hold-service.ts';
-import { noticeOutbox } from '../compliance/notice-outbox.ts';
 import { cryptoRandom, type DeadlineScheduler } from '../compliance/ports.ts';
 import { purgeService } from '../compliance/purge.ts';
 import { ComplianceEnv, ComplianceSchedulerEnv } from '../config/env.ts';
@@ -132,11 +131,6 @@ export const appealLifecycleService = /* @__PURE__ */ perRuntime((runtime) =>
   appealLifecycle(intake(runtime)),
 );
 
-/** For the mail sender: pending compliance notices, and marking them sent. */
-export const complianceNoticeOutbox = /* @__PURE__ */ perRuntime((runtime) =>
-  noticeOutbox(saving(runtime, schedules())),
-);
-
 /** The bodies bucket, no schedules: downloading a DSAR export, the purge's batches, ticket attachments. */
 
 export const dsarDownloadService = /* @__PURE__ */ perRuntime((runtime) =>
@@ -171,7 +165,7 @@ export const dsarFulfilmentService = /* @__PURE__ */ perRuntime((runtime) =>
 export const complianceDeadlineService = /* @__PURE__ */ perRuntime((runtime) =>
   deadlineService({
     dsars: dsarFulfilmentService(),
-    appeals: appealLifecycle(intake(runtime)),
+    appeals: appealLifecycleService(),
     records: complianceRecords(),
     clock: runtime.clock,
     breaches: breachService({

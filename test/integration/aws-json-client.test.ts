@@ -5,8 +5,8 @@ import { dynamoDocumentClient, PutCommand } from '#shared/runtime/aws/dynamodb.t
 import { jsonClient } from '#shared/runtime/aws/json-client.ts';
 import { isServiceError } from '#shared/runtime/aws/service-error.ts';
 
-/** One scripted answer: a status and a JSON body, or a dropped connection. */
-type Answer = { status: number; body: unknown; headers?: Record<string, string> } | 'drop';
+/** One scripted answer: a status and a JSON body, a dropped connection, or none at all. */
+type Answer = { status: number; body: unknown; headers?: Record<string, string> } | 'drop' | 'hang';
 
 /**
  * A local JSON-protocol endpoint that answers from a script, one answer per request, and records what it
@@ -29,6 +29,7 @@ describe('JSON-protocol client against a scripted endpoint', () => {
           req.socket.destroy();
           return;
         }
+        if (answer === 'hang') return;
         res.writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.0', ...answer.headers });
         res.end(JSON.stringify(answer.body));
       });
@@ -124,6 +125,34 @@ describe('JSON-protocol client against a scripted endpoint', () => {
     script = ['drop', { status: 200, body: { ok: true } }];
     expect((await client.call<{ ok: boolean }>('GetItem', {})).ok).toBe(true);
     expect(seen).toHaveLength(2);
+  });
+
+  it('fails an unanswered attempt at its deadline, and makes only the attempts it is given', async () => {
+    const port = (server.address() as AddressInfo).port;
+    const impatient = jsonClient(
+      {
+        endpointPrefix: 'dynamodb',
+        signingName: 'dynamodb',
+        targetPrefix: 'DynamoDB_20120810',
+        jsonVersion: '1.0',
+        endpointEnv: 'DYNAMODB',
+      },
+      {
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+        endpoint: `http://127.0.0.1:${port}`,
+        timeoutMs: 50,
+        maxAttempts: 2,
+      },
+    );
+    try {
+      script = ['hang', 'hang', { status: 200, body: {} }];
+      await expect(impatient.call('GetItem', {})).rejects.toMatchObject({ name: 'TimeoutError' });
+      expect(seen).toHaveLength(2);
+    } finally {
+      impatient.destroy();
+      script = [];
+    }
   });
 
   it('gives up after three attempts', async () => {

@@ -29,6 +29,13 @@ export interface AwsHttpConfig {
    * reads them, `AWS_ENDPOINT_URL_<SERVICE>` or `AWS_ENDPOINT_URL`.
    */
   endpoint?: string | undefined;
+  /**
+   * A deadline per attempt, in ms: an attempt not answered by then fails as `TimeoutError` (retried like
+   * the SDK's). None by default, as in the SDK; a caller inside a short budget (a Cognito trigger) sets one.
+   */
+  timeoutMs?: number | undefined;
+  /** Attempts per call, the first included (the SDK's standard mode: 3). */
+  maxAttempts?: number | undefined;
 }
 
 export interface HttpRequest {
@@ -136,6 +143,8 @@ export function awsHttpClient(
     const query = canonicalQuery(request.query);
     const transport = at.protocol === 'http:' ? http : https;
     return new Promise((resolve, reject) => {
+      let deadline: NodeJS.Timeout | undefined;
+      const settle = () => clearTimeout(deadline);
       const sent = transport.request(
         {
           protocol: at.protocol,
@@ -151,6 +160,7 @@ export function awsHttpClient(
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('error', reject);
           response.on('end', () => {
+            settle();
             const requestId = response.headers['x-amzn-requestid'] ?? response.headers['x-amz-request-id'];
             resolve({
               status: response.statusCode ?? 0,
@@ -165,7 +175,18 @@ export function awsHttpClient(
           });
         },
       );
-      sent.on('error', reject);
+      sent.on('error', (error) => {
+        settle();
+        reject(error);
+      });
+      if (config.timeoutMs !== undefined) {
+        const ms = config.timeoutMs;
+        deadline = setTimeout(() => {
+          const timeout = new Error(`No answer within ${ms} ms`);
+          timeout.name = 'TimeoutError';
+          sent.destroy(timeout);
+        }, ms);
+      }
       sent.end(body);
     });
   }
@@ -180,7 +201,7 @@ export function awsHttpClient(
           if (response.status >= 300) throw protocol.parseError(response);
           return response;
         } catch (error) {
-          if (attempts >= MAX_ATTEMPTS || !isRetryable(error)) throw error;
+          if (attempts >= (config.maxAttempts ?? MAX_ATTEMPTS) || !isRetryable(error)) throw error;
           await new Promise((wake) => setTimeout(wake, backoffMs(attempts)));
         }
       }

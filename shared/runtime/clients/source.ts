@@ -15,7 +15,7 @@ export type AwsService = 'dynamodb' | 's3' | 'sfn' | 'scheduler' | 'ses' | 'secr
 export interface AwsClientConfig {
   s3ForcePathStyle: boolean;
   region?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string };
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   endpoints?: Partial<Record<AwsService, string>>;
 }
 
