@@ -17,7 +17,7 @@ import { apiTokenVerifier } from './api-deps.ts';
 import { dynamoClient } from './clients/dynamodb.ts';
 import { secretsManagerClient } from './clients/secrets-manager.ts';
 import { sfnClient } from './clients/sfn.ts';
-import { perRuntime, runtimeEnv } from './runtime.ts';
+import { perRuntime, type Runtime, runtimeEnv } from './runtime.ts';
 import { bans, idempotencyStore, tableName, ticketReader } from './services.ts';
 
 /**
@@ -26,14 +26,16 @@ import { bans, idempotencyStore, tableName, ticketReader } from './services.ts';
  * so a public route never needs the token settings and a sweep never needs the API's.
  */
 
+const incidentsWith = (runtime: Runtime, tickets: TicketReader & IdempotencyStore): IncidentService =>
+  incidentService({
+    incidents: dynamoIncidentStore(dynamoClient(runtime.clients), tableName()),
+    tickets,
+    clock: runtime.clock,
+  });
+
 /** Incidents and the tickets they link, as the console's create and update see them. */
-const incidents = /* @__PURE__ */ perRuntime(
-  (runtime): IncidentService =>
-    incidentService({
-      incidents: dynamoIncidentStore(dynamoClient(runtime.clients), tableName()),
-      tickets: { ...ticketReader(), ...idempotencyStore() },
-      clock: runtime.clock,
-    }),
+const incidents = /* @__PURE__ */ perRuntime((runtime) =>
+  incidentsWith(runtime, { ...ticketReader(), ...idempotencyStore() }),
 );
 
 /** For incident reads (console, status feeds, review sweep), which never look a ticket up: says so if one tries. */
@@ -45,14 +47,7 @@ const noTickets: TicketReader & IdempotencyStore = {
 };
 
 /** Incidents without the ticket store: reading, the status feeds and the review sweep. */
-const incidentReads = /* @__PURE__ */ perRuntime(
-  (runtime): IncidentService =>
-    incidentService({
-      incidents: dynamoIncidentStore(dynamoClient(runtime.clients), tableName()),
-      tickets: noTickets,
-      clock: runtime.clock,
-    }),
-);
+const incidentReads = /* @__PURE__ */ perRuntime((runtime) => incidentsWith(runtime, noTickets));
 
 const surveyStore = /* @__PURE__ */ perRuntime((runtime) =>
   dynamoSurveyStore(dynamoClient(runtime.clients), tableName()),
@@ -79,19 +74,16 @@ const queueReads = /* @__PURE__ */ perRuntime((runtime) =>
  * no incident or KPI code, an incident route no queue, KPI report or SLA engine.
  */
 
+/** The console's ops service; it never shows message bodies, so the queue and the history read the table alone. */
+const opsWith = (runtime: Runtime, executions: ExecutionReader): OpsService =>
+  opsService({ store: ticketReader(), queue: queueReads(), executions, clock: runtime.clock });
+
 /** The ticket history route: the API's token verifier and the executions' history (Step Functions). */
 export const opsDeps = /* @__PURE__ */ perRuntime(
   (runtime): { verifyToken: TokenVerifier; ops: OpsService } => {
     const env = runtimeEnv(ApiEnv);
     const executions = sfnExecutionReader(sfnClient(runtime.clients), env.STATE_MACHINE_ARN);
-    // The console never shows message bodies: the queue and the history read the table alone.
-    const ops = opsService({
-      store: ticketReader(),
-      queue: queueReads(),
-      executions,
-      clock: runtime.clock,
-    });
-    return { verifyToken: apiTokenVerifier(), ops };
+    return { verifyToken: apiTokenVerifier(), ops: opsWith(runtime, executions) };
   },
 );
 
@@ -99,13 +91,7 @@ export const opsDeps = /* @__PURE__ */ perRuntime(
 export const queueDeps = /* @__PURE__ */ perRuntime(
   (runtime): { verifyToken: TokenVerifier; ops: OpsService } => {
     runtimeEnv(ApiEnv);
-    const ops = opsService({
-      store: ticketReader(),
-      queue: queueReads(),
-      executions: noExecutions,
-      clock: runtime.clock,
-    });
-    return { verifyToken: apiTokenVerifier(), ops };
+    return { verifyToken: apiTokenVerifier(), ops: opsWith(runtime, noExecutions) };
   },
 );
 
